@@ -1,0 +1,55 @@
+/**
+ * Errors that reach a person. Every message names what failed and why in words a user can act
+ * on; `code` lets programs branch without parsing text.
+ */
+export type ErrorCode =
+  | 'invalid-recipe'
+  | 'unknown-op'
+  | 'bad-param'
+  | 'bad-input'
+  | 'too-large'
+  | 'decode-failed'
+  | 'encode-failed'
+  | 'worker-crashed'
+  | 'cancelled'
+  | 'not-isolated'
+  | 'io-failed';
+
+export class TesseraError extends Error {
+  readonly code: ErrorCode;
+  /** JSON-pointer-like path to the offending value, for recipe errors ("/steps/2/params/sigma"). */
+  readonly path?: string;
+  constructor(code: ErrorCode, message: string, path?: string) {
+    super(message);
+    this.name = 'TesseraError';
+    this.code = code;
+    this.path = path;
+  }
+}
+
+export function isAbort(e: unknown): boolean {
+  return (
+    (e instanceof TesseraError && e.code === 'cancelled') ||
+    (typeof e === 'object' && e !== null && (e as { name?: string }).name === 'AbortError')
+  );
+}
+
+export function cancelled(): TesseraError {
+  return new TesseraError('cancelled', 'cancelled');
+}
+
+/** Text of any thrown value, without stack noise, for tables and summaries. */
+export function messageOf(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  if (typeof e === 'string') return e;
+  try {
+    return JSON.stringify(e);
+  } catch {
+    return String(e);
+  }
+}
+
+/** Thousands separators without locale surprises: 1204 -> "1,204". */
+export function formatInt(n: number): string {
+  return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}

@@ -1,0 +1,90 @@
+/**
+ * Identifies an input from its first and last bytes and explains what is wrong with it before a
+ * decoder gets the chance to fail obscurely (or, worse, to succeed on half an image: libjpeg
+ * happily fills a truncated JPEG with grey).
+ */
+import { formatInt } from './errors';
+
+export type InputKind = 'jpeg' | 'png' | 'webp' | 'gif' | 'tiff' | 'avif' | 'heic' | 'bmp' | 'jxl';
+
+export interface SniffResult {
+  kind?: InputKind;
+  /** Set when the file cannot be an intact image: the user-facing reason. */
+  problem?: string;
+}
+
+const EXT_KIND: Record<string, InputKind> = {
+  jpg: 'jpeg', jpeg: 'jpeg', jpe: 'jpeg', jfif: 'jpeg', png: 'png', webp: 'webp', gif: 'gif',
+  tif: 'tiff', tiff: 'tiff', avif: 'avif', heic: 'heic', heif: 'heic', bmp: 'bmp', jxl: 'jxl',
+};
+
+const KIND_LABEL: Record<InputKind, string> = {
+  jpeg: 'JPEG', png: 'PNG', webp: 'WebP', gif: 'GIF', tiff: 'TIFF', avif: 'AVIF', heic: 'HEIC', bmp: 'BMP', jxl: 'JPEG XL',
+};
+
+export function kindFromName(name: string): InputKind | undefined {
+  const dot = name.lastIndexOf('.');
+  return dot < 0 ? undefined : EXT_KIND[name.slice(dot + 1).toLowerCase()];
+}
+
+/** True for names the batch should pick up from a folder. */
+export function isImageName(name: string): boolean {
+  return kindFromName(name) !== undefined && !name.startsWith('.');
+}
+
+const ascii = (b: Uint8Array, at: number, n: number) => String.fromCharCode(...b.subarray(at, at + n));
+
+function kindFromMagic(head: Uint8Array): InputKind | undefined {
+  if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'jpeg';
+  if (head.length >= 8 && ascii(head, 1, 3) === 'PNG' && head[0] === 0x89) return 'png';
+  if (head.length >= 12 && ascii(head, 0, 4) === 'RIFF' && ascii(head, 8, 4) === 'WEBP') return 'webp';
+  if (head.length >= 6 && (ascii(head, 0, 6) === 'GIF87a' || ascii(head, 0, 6) === 'GIF89a')) return 'gif';
+  if (head.length >= 4 && (ascii(head, 0, 4) === 'II*\0' || ascii(head, 0, 4) === 'MM\0*')) return 'tiff';
+  if (head.length >= 2 && ascii(head, 0, 2) === 'BM') return 'bmp';
+  if (head.length >= 12 && ascii(head, 4, 4) === 'ftyp') {
+    const brand = ascii(head, 8, 4);
+    if (brand === 'avif' || brand === 'avis') return 'avif';
+    if (brand.startsWith('hei') || brand === 'mif1' || brand === 'msf1') return 'heic';
+  }
+  if ((head.length >= 2 && head[0] === 0xff && head[1] === 0x0a) || (head.length >= 12 && ascii(head, 4, 4) === 'JXL ')) return 'jxl';
+  return undefined;
+}
+
+function describeBytes(head: Uint8Array): string {
+  const hex = Array.from(head.subarray(0, 4), (b) => b.toString(16).padStart(2, '0').toUpperCase()).join(' ');
+  const text = ascii(head, 0, Math.min(head.length, 64)).trimStart().toLowerCase();
+  if (text.startsWith('<!doctype html') || text.startsWith('<html')) return `it is an HTML page (starts with ${hex})`;
+  if (text.startsWith('<?xml') || text.startsWith('<svg')) return `it is XML/SVG text (starts with ${hex}); vector images are not supported`;
+  if (head[0] === 0x50 && head[1] === 0x4b) return `it is a zip archive (starts with ${hex})`;
+  return `it starts with bytes ${hex}`;
+}
+
+/**
+ * @param name file name (for the extension the user expects)
+ * @param size total size in bytes
+ * @param head the first ≥ 64 bytes (fewer if the file is shorter)
+ * @param tail the last ≤ 64 bytes
+ */
+export function sniff(name: string, size: number, head: Uint8Array, tail: Uint8Array): SniffResult {
+  const expected = kindFromName(name);
+  const label = expected ? `a ${KIND_LABEL[expected]} file` : 'an image file';
+  if (size === 0) return { problem: `empty file (0 bytes)` };
+  const kind = kindFromMagic(head);
+  if (!kind) return { problem: `not ${label}: ${describeBytes(head)}` };
+  if (kind === 'jpeg') {
+    // A complete JPEG ends with the EOI marker FF D9, possibly followed by padding.
+    let end = -1;
+    for (let i = tail.length - 2; i >= 0; i--) if (tail[i] === 0xff && tail[i + 1] === 0xd9) { end = i; break; }
+    if (end < 0) return { kind, problem: `not a complete JPEG file (truncated at byte ${formatInt(size)}: no end-of-image marker)` };
+  }
+  if (kind === 'png') {
+    // The IEND chunk is the last 12 bytes: length 0, "IEND", CRC AE 42 60 82.
+    if (size < 20 || ascii(tail, tail.length - 8, 4) !== 'IEND')
+      return { kind, problem: `not a complete PNG file (truncated at byte ${formatInt(size)}: no IEND chunk)` };
+  }
+  return { kind };
+}
+
+export function kindLabel(kind: InputKind): string {
+  return KIND_LABEL[kind];
+}

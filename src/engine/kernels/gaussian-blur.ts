@@ -1,0 +1,53 @@
+import { reflect101 } from './border';
+import { scratchF64 } from './scratch';
+
+export function gaussianKernel(sigma: number): Float64Array {
+  const r = Math.ceil(3 * sigma);
+  const k = new Float64Array(2 * r + 1);
+  let sum = 0;
+  for (let i = -r; i <= r; i++) sum += (k[i + r] = Math.exp(-(i * i) / (2 * sigma * sigma)));
+  for (let i = 0; i < k.length; i++) k[i] /= sum;
+  return k;
+}
+
+/**
+ * Separable Gaussian in float64: horizontal pass into a float buffer, then vertical, rounding
+ * once at the end. Terms are summed in kernel order in both passes, the same order as the
+ * definition, so tiles and whole images give identical bits.
+ */
+export function gaussianBlurPlane(src: Uint8Array, dst: Uint8Array, w: number, h: number, sigma: number): void {
+  const k = gaussianKernel(sigma);
+  const taps = k.length;
+  const r = (taps - 1) >> 1;
+  const tmp = scratchF64('gauss-h', w * h);
+  const pad = scratchF64('gauss-pad', w + 2 * r);
+  const acc = scratchF64('gauss-acc', w);
+  const xIndex = new Int32Array(w + 2 * r);
+  for (let i = 0; i < w + 2 * r; i++) xIndex[i] = reflect101(i - r, w);
+
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    for (let i = 0; i < w + 2 * r; i++) pad[i] = src[row + xIndex[i]];
+    for (let x = 0; x < w; x++) {
+      let s = 0;
+      for (let t = 0; t < taps; t++) s += k[t] * pad[x + t];
+      tmp[row + x] = s;
+    }
+  }
+  for (let y = 0; y < h; y++) {
+    acc.fill(0, 0, w);
+    for (let t = 0; t < taps; t++) {
+      const base = reflect101(y + t - r, h) * w;
+      const kt = k[t];
+      for (let x = 0; x < w; x++) acc[x] += kt * tmp[base + x];
+    }
+    const row = y * w;
+    for (let x = 0; x < w; x++) {
+      const v = acc[x];
+      // Inline round-half-even + clip: this loop runs once per pixel per plane.
+      let q = Math.round(v);
+      if (q - v === 0.5 && (q & 1) !== 0) q -= 1;
+      dst[row + x] = q < 0 ? 0 : q > 255 ? 255 : q;
+    }
+  }
+}
