@@ -14,11 +14,21 @@ export interface BufferPoolStats {
 
 const MIN_CLASS = 64 * 1024;
 
+/** The size of class `steps`, rounded up to a multiple of 4096. Strictly increasing. */
+function classBytes(steps: number): number {
+  return Math.ceil((MIN_CLASS * Math.pow(2, steps / 2)) / 4096) * 4096;
+}
+
+/**
+ * The smallest class ≥ bytes. The log2 estimate only picks a starting point; the final choice
+ * compares integers, so every class maps to itself (release() relies on that: rounding a class up
+ * to 4096 must not push it into the next one) and no class falls short of the request.
+ */
 export function sizeClass(bytes: number): number {
   if (bytes <= MIN_CLASS) return MIN_CLASS;
-  const steps = Math.ceil(2 * Math.log2(bytes / MIN_CLASS) - 1e-9);
-  // Round to a multiple of 4096 so the class is stable across floating point noise.
-  return Math.ceil((MIN_CLASS * Math.pow(2, steps / 2)) / 4096) * 4096;
+  let steps = Math.max(1, Math.floor(2 * Math.log2(bytes / MIN_CLASS)) - 1);
+  while (classBytes(steps) < bytes) steps++;
+  return classBytes(steps);
 }
 
 export class BufferPool {

@@ -35,6 +35,7 @@ function fail(path: string, message: string, code: 'invalid-recipe' | 'unknown-o
 
 function typeName(v: unknown): string {
   if (v === null) return 'null';
+  if (v === undefined) return 'nothing';
   if (Array.isArray(v)) return 'an array';
   return typeof v === 'object' ? 'an object' : `${typeof v} ${JSON.stringify(v)}`;
 }
@@ -60,7 +61,8 @@ export function validateParams(op: OperationSpec, raw: unknown, path: string): P
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail(path, `params must be an object, got ${typeName(raw)}`, 'bad-param');
   const out = defaultParams(op);
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-    const spec = op.params[key];
+    // Own properties only: "constructor", "toString" or "__proto__" must not find Object.prototype.
+    const spec = Object.hasOwn(op.params, key) ? op.params[key] : undefined;
     const p = `${path}/${key}`;
     if (!spec) {
       const known = Object.keys(op.params);

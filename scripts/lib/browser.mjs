@@ -1,0 +1,49 @@
+// Launches headless Chromium: Debian's /usr/bin/chromium (or $CHROMIUM_PATH) when present,
+// otherwise Playwright's own browser where one was installed.
+import { chromium } from 'playwright-core';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+];
+
+export function chromiumPath() {
+  for (const p of [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser']) if (p && existsSync(p)) return p;
+  return undefined;
+}
+
+/** @returns {Promise<{ context: import('playwright-core').BrowserContext, page: import('playwright-core').Page, close(): Promise<void> }>} */
+export async function launch({ extraArgs = [], acceptDownloads = true } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-chromium-'));
+  const executablePath = chromiumPath();
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(dir, {
+      executablePath, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs], acceptDownloads,
+    });
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    if (!executablePath) {
+      throw new Error(`No Chromium found: install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH. (${e.message.split('\n')[0]})`);
+    }
+    throw e;
+  }
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    close: async () => {
+      await context.close().catch(() => {});
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Opens the app and waits for the studio and the API to be ready. */
+export async function openApp(page, url) {
+  await page.goto(url);
+  await page.waitForFunction(() => window.tessera && customElements.get('tessera-studio'));
+}

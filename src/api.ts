@@ -1,0 +1,17 @@
+/**
+ * The typed programmatic API. The studio UI uses exactly these functions; the page also exposes
+ * them as `window.tessera` so scripts, the headless `npm run batch` command and the benchmarks
+ * drive the same code path.
+ */
+export { runBatch, DEFAULT_MAX_PIXELS, DEFAULT_TILE_PIXELS, type RunBatchOptions } from './jobs/batch';
+export { runBenchmark, type BenchmarkOptions, type BenchmarkResult } from './jobs/benchmark';
+export { measureHandoff, type HandoffRow } from './jobs/handoff';
+export type { BatchProgress, BatchSummary, FileResult, Breakdown } from './jobs/types';
+export { SEED_RECIPE, PRESETS } from './core/presets';
+export { parseRecipe, validateRecipe, serializeRecipe, recipeHash, resolveSteps, type Recipe } from './core/recipe';
+export { operations, getOperation } from './core/catalogue';
+export { FORMATS, outputOptions } from './core/formats';
+export { BufferPool } from './core/buffer-pool';
+export { walkDirectory, filesSource, droppedSource, zipSource, type InputFile, type InputSource } from './io/sources';
+export { FolderSink, ZipSink, HashSink, MemorySink, HttpSink, checkSeparateFolders, sha256Hex, type OutputSink } from './io/sinks';
+export { createEnginePool, defaultWorkerCount } from './pool/engine-pool';

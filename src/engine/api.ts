@@ -1,0 +1,50 @@
+/** The contract between the main thread and an engine worker (one Comlink API per worker). */
+import type { FrameDesc } from '../core/frame';
+import type { OutputOptions } from '../core/formats';
+import type { ResolvedStep } from '../core/recipe';
+import type { Tile } from '../core/tiles';
+import type { StepTiming } from './run-steps';
+
+export type { StepTiming };
+
+export interface EngineInfo {
+  /** Time this worker spent starting wasm-vips (0 if it was already running). */
+  startMs: number;
+  vipsVersion: string;
+  crossOriginIsolated: boolean;
+}
+
+export interface ImageTimings {
+  readMs: number;
+  decodeMs: number;
+  steps: StepTiming[];
+  encodeMs: number;
+}
+
+export type ProcessResult =
+  | { kind: 'done'; bytes: Uint8Array; width: number; height: number; channels: number; timings: ImageTimings }
+  /** Too many pixels for one task: the caller decodes into shared memory and tiles it. */
+  | { kind: 'needs-tiles'; width: number; height: number; channels: number; timings: ImageTimings };
+
+export interface ProcessRequest {
+  file: Blob;
+  /** For messages only. */
+  name: string;
+  steps: ResolvedStep[];
+  output: OutputOptions;
+  /** Images with more pixels than this are handed back for tiling. */
+  maxPixels: number;
+}
+
+export interface EngineApi {
+  start(): Promise<EngineInfo>;
+  processImage(req: ProcessRequest): Promise<ProcessResult>;
+  decodeInto(file: Blob, name: string, dst: FrameDesc): Promise<{ readMs: number; decodeMs: number }>;
+  runTile(src: FrameDesc, dst: FrameDesc, tile: Tile, steps: ResolvedStep[]): Promise<{ steps: StepTiming[] }>;
+  encodeFrame(src: FrameDesc, output: OutputOptions): Promise<{ bytes: Uint8Array; encodeMs: number }>;
+  /** Handoff benchmark endpoints: each touches the pixels so nothing is optimised away. */
+  echoShared(src: FrameDesc): Promise<number>;
+  echoTransfer(buf: ArrayBuffer): Promise<ArrayBuffer>;
+  echoClone(data: Uint8Array): Promise<Uint8Array>;
+  echoBase64(json: string): Promise<string>;
+}

@@ -1,0 +1,84 @@
+/// <reference lib="webworker" />
+/**
+ * An engine worker: wasm-vips (started once, lazily, cache off) and Tessera's kernels behind one
+ * Comlink API. Results go back as transferred buffers; frames stay in SharedArrayBuffers.
+ */
+import * as Comlink from 'comlink';
+import heifUrl from 'wasm-vips/vips-heif.wasm?url';
+import vipsUrl from 'wasm-vips/vips.wasm?url';
+import type { FrameDesc } from '../core/frame';
+import type { EngineApi } from './api';
+import { decodeFileInto, encodeFrame, processImage, runTile } from './image-task';
+import { loadVips } from './vips';
+
+let started = false;
+
+// Bundlers hash asset names, so both wasm files are mapped explicitly; the HEIF side module
+// brings AVIF. (JXL and SVG side modules are not loaded: faster start, not needed.)
+const WASM_URLS: Record<string, string> = { 'vips.wasm': vipsUrl, 'vips-heif.wasm': heifUrl };
+const VIPS_OPTIONS = {
+  dynamicLibraries: ['vips-heif.wasm'],
+  locateFile: (file: string, dir: string) => WASM_URLS[file] ?? dir + file,
+};
+
+async function vips() {
+  return (await loadVips(VIPS_OPTIONS)).vips;
+}
+
+function base64ToBytes(b64: string): Uint8Array {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+function bytesToBase64(bytes: Uint8Array): string {
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
+}
+
+const api: EngineApi = {
+  async start() {
+    const first = !started;
+    const { vips: v, ms } = await loadVips(VIPS_OPTIONS);
+    started = true;
+    return { startMs: first ? ms : 0, vipsVersion: v.version(0) + '.' + v.version(1) + '.' + v.version(2), crossOriginIsolated: self.crossOriginIsolated };
+  },
+  async processImage(req) {
+    const r = await processImage(await vips(), req);
+    return r.kind === 'done' ? Comlink.transfer(r, [r.bytes.buffer]) : r;
+  },
+  async decodeInto(file, name, dst) {
+    return decodeFileInto(await vips(), file, name, dst);
+  },
+  async runTile(src, dst, tile, steps) {
+    return runTile(src, dst, tile, steps);
+  },
+  async encodeFrame(src, output) {
+    const r = encodeFrame(await vips(), src, output);
+    return Comlink.transfer(r, [r.bytes.buffer]);
+  },
+  async echoShared(src: FrameDesc) {
+    const d = new Uint8Array(src.buffer, src.byteOffset, src.stride * src.height);
+    d[0] ^= 1;
+    return d[d.length - 1];
+  },
+  async echoTransfer(buf) {
+    const d = new Uint8Array(buf);
+    d[0] ^= 1;
+    return Comlink.transfer(buf, [buf]);
+  },
+  async echoClone(data) {
+    data[0] ^= 1;
+    return data;
+  },
+  async echoBase64(json) {
+    const msg = JSON.parse(json) as { pixels: string; width: number; height: number };
+    const d = base64ToBytes(msg.pixels);
+    d[0] ^= 1;
+    return JSON.stringify({ ...msg, pixels: bytesToBase64(d) });
+  },
+};
+
+Comlink.expose(api);

@@ -1,0 +1,143 @@
+/**
+ * Output sinks. A write either lands whole or not at all: File System Access writes go to a swap
+ * file that only replaces the target on close(), and an aborted write is discarded; the HTTP
+ * sink's server renames a complete temporary file into place.
+ */
+import { Zip, ZipPassThrough } from 'fflate';
+import { TesseraError, cancelled, messageOf } from '../core/errors';
+
+export interface OutputSink {
+  readonly kind: 'folder' | 'zip' | 'hash' | 'http' | 'memory';
+  write(path: string, bytes: Uint8Array, signal?: AbortSignal): Promise<void>;
+  /** Reads back a written output (for the before/after view), when the sink keeps it. */
+  read?(path: string): Promise<Blob | undefined>;
+}
+
+function splitPath(path: string): { dirs: string[]; name: string } {
+  const parts = path.split('/').filter(Boolean);
+  if (parts.some((p) => p === '..' || p === '.')) throw new TesseraError('io-failed', `${path}: unsafe output path`);
+  return { dirs: parts.slice(0, -1), name: parts[parts.length - 1] };
+}
+
+async function subdir(root: FileSystemDirectoryHandle, dirs: string[], create: boolean): Promise<FileSystemDirectoryHandle> {
+  let d = root;
+  for (const name of dirs) d = await d.getDirectoryHandle(name, { create });
+  return d;
+}
+
+export class FolderSink implements OutputSink {
+  readonly kind = 'folder';
+  constructor(readonly dir: FileSystemDirectoryHandle) {}
+
+  async write(path: string, bytes: Uint8Array, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) throw cancelled();
+    const { dirs, name } = splitPath(path);
+    const handle = await (await subdir(this.dir, dirs, true)).getFileHandle(name, { create: true });
+    const w = await handle.createWritable({ keepExistingData: false });
+    try {
+      await w.write(bytes as Uint8Array<ArrayBuffer>);
+      if (signal?.aborted) throw cancelled();
+      await w.close();
+    } catch (e) {
+      await w.abort().catch(() => {});
+      if (signal?.aborted) throw cancelled();
+      throw new TesseraError('io-failed', `cannot write ${path}: ${messageOf(e)}`);
+    }
+  }
+
+  async read(path: string): Promise<Blob | undefined> {
+    try {
+      const { dirs, name } = splitPath(path);
+      return await (await (await subdir(this.dir, dirs, false)).getFileHandle(name)).getFile();
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/**
+ * Builds a zip as results arrive (stored, not deflated: the images are compressed already).
+ * Entries are kept as Blobs, which the browser may page to disk, until `finish()`.
+ */
+export class ZipSink implements OutputSink {
+  readonly kind = 'zip';
+  private chunks: Uint8Array[] = [];
+  private entries = new Map<string, Blob>();
+  private zip = new Zip((err, chunk) => {
+    if (err) throw err;
+    this.chunks.push(chunk);
+  });
+
+  async write(path: string, bytes: Uint8Array, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) throw cancelled();
+    splitPath(path);
+    const entry = new ZipPassThrough(path);
+    this.zip.add(entry);
+    entry.push(bytes, true);
+    this.entries.set(path, new Blob([bytes as Uint8Array<ArrayBuffer>]));
+  }
+
+  async read(path: string): Promise<Blob | undefined> {
+    return this.entries.get(path);
+  }
+
+  get count(): number {
+    return this.entries.size;
+  }
+
+  finish(): Blob {
+    this.zip.end();
+    return new Blob(this.chunks as Uint8Array<ArrayBuffer>[], { type: 'application/zip' });
+  }
+}
+
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const d = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  return Array.from(d, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Keeps a SHA-256 per output and nothing else: what the benchmark compares between runs. */
+export class HashSink implements OutputSink {
+  readonly kind = 'hash';
+  readonly hashes = new Map<string, string>();
+  bytes = 0;
+  async write(path: string, bytes: Uint8Array, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) throw cancelled();
+    this.hashes.set(path, await sha256Hex(bytes));
+    this.bytes += bytes.length;
+  }
+}
+
+/** Keeps outputs in memory (previews, tests); not for big batches. */
+export class MemorySink implements OutputSink {
+  readonly kind = 'memory';
+  readonly files = new Map<string, Uint8Array>();
+  async write(path: string, bytes: Uint8Array, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) throw cancelled();
+    this.files.set(path, bytes);
+  }
+  async read(path: string): Promise<Blob | undefined> {
+    const b = this.files.get(path);
+    return b && new Blob([b as Uint8Array<ArrayBuffer>]);
+  }
+}
+
+/** PUTs each output to a local server (the headless `npm run batch` command's receiver). */
+export class HttpSink implements OutputSink {
+  readonly kind = 'http';
+  constructor(private readonly base: string) {}
+  async write(path: string, bytes: Uint8Array, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) throw cancelled();
+    splitPath(path);
+    const url = this.base + path.split('/').map(encodeURIComponent).join('/');
+    const res = await fetch(url, { method: 'PUT', body: bytes as Uint8Array<ArrayBuffer>, signal });
+    if (!res.ok) throw new TesseraError('io-failed', `cannot write ${path}: server answered ${res.status} ${await res.text()}`);
+  }
+}
+
+/** Refuses an output folder that is, or is inside, the input folder: inputs are never touched. */
+export async function checkSeparateFolders(input: FileSystemDirectoryHandle, output: FileSystemDirectoryHandle): Promise<void> {
+  if (await input.isSameEntry(output)) throw new TesseraError('io-failed', 'the output folder is the input folder: choose another one so inputs are never overwritten');
+  const inside = await input.resolve(output);
+  if (inside) throw new TesseraError('io-failed', `the output folder is inside the input folder (${inside.join('/')}): choose one outside it`);
+}

@@ -1,0 +1,215 @@
+/**
+ * runBatch: the batch use-case, and the typed API that the UI, the headless command and the
+ * benchmarks all call. Files are discovered lazily, processed in parallel (large images split
+ * into tiles across workers), and written as they finish; one file's failure never stops the
+ * others.
+ */
+import { BufferPool } from '../core/buffer-pool';
+import { isAbort, messageOf } from '../core/errors';
+import { outputOptions, outputPath, type OutputOptions } from '../core/formats';
+import { resolveSteps, validateRecipe, type Recipe } from '../core/recipe';
+import { isImageName } from '../core/sniff';
+import type { InputFile, InputSource } from '../io/sources';
+import type { OutputSink } from '../io/sinks';
+import { createEnginePool, type EnginePool } from '../pool/engine-pool';
+import { Priority } from '../pool/pool';
+import { processTiled } from './tiled';
+import type { BatchProgress, BatchSummary, Breakdown, FileResult } from './types';
+
+export interface RunBatchOptions {
+  input: InputSource;
+  output: OutputSink;
+  /** A recipe object (validated here) — e.g. SEED_RECIPE or parseRecipe(text). */
+  recipe: Recipe | unknown;
+  /** Output format; defaults to PNG at zlib level 6. */
+  format?: Partial<OutputOptions>;
+  /** Workers for a pool made for this batch; ignored when `pool` is given. */
+  workers?: number;
+  pool?: EnginePool;
+  buffers?: BufferPool;
+  /** Images above this many pixels are split into tiles across workers. Default 4 MP. */
+  maxPixels?: number;
+  /** Pixels per tile window. Default 1 MP. */
+  tilePixels?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: BatchProgress) => void;
+  onResult?: (r: FileResult) => void;
+}
+
+export const DEFAULT_MAX_PIXELS = 4 * 1024 * 1024;
+export const DEFAULT_TILE_PIXELS = 1024 * 1024;
+
+export function emptyBreakdown(): Breakdown {
+  return { read: 0, decode: 0, steps: {}, encode: 0, handoff: 0, write: 0 };
+}
+
+/** Keeps outputs distinct when "a.jpg" and "a.png" would both become "a.png". */
+class OutputNames {
+  private used = new Set<string>();
+  claim(input: string, out: string): string {
+    let name = out;
+    if (this.used.has(name.toLowerCase())) {
+      const dot = out.lastIndexOf('.');
+      const srcExt = input.slice(input.lastIndexOf('.') + 1);
+      name = `${out.slice(0, dot)}_${srcExt}${out.slice(dot)}`;
+      for (let i = 2; this.used.has(name.toLowerCase()); i++) name = `${out.slice(0, dot)}_${srcExt}_${i}${out.slice(dot)}`;
+    }
+    this.used.add(name.toLowerCase());
+    return name;
+  }
+}
+
+export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
+  const recipe = validateRecipe(opts.recipe);
+  const steps = resolveSteps(recipe);
+  const output = outputOptions(opts.format?.format, opts.format?.quality, opts.format?.compression);
+  const ownPool = !opts.pool;
+  const pool = opts.pool ?? createEnginePool(opts.workers);
+  const buffers = opts.buffers ?? new BufferPool();
+  const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const tilePixels = opts.tilePixels ?? DEFAULT_TILE_PIXELS;
+  const signal = opts.signal;
+  const breakdown = emptyBreakdown();
+  const results: FileResult[] = [];
+  const names = new OutputNames();
+  const running = new Set<string>();
+  let skipped = 0;
+  let found = 0;
+  let totalKnown = false;
+
+  try {
+    const t0 = performance.now();
+    await pool.broadcast((api) => api.start());
+    const startupSeconds = (performance.now() - t0) / 1000;
+
+    const start = performance.now();
+    let lastWrite = start;
+    const counts = () => {
+      let done = 0, failed = 0;
+      for (const r of results) r.status === 'ok' ? done++ : r.status === 'failed' && failed++;
+      return { done, failed };
+    };
+    const progress = () => {
+      if (!opts.onProgress) return;
+      const { done, failed } = counts();
+      const elapsed = (performance.now() - start) / 1000;
+      const rate = elapsed > 0 ? (done + failed) / elapsed : 0;
+      const remaining = found - done - failed;
+      opts.onProgress({
+        done, failed, skipped, total: found, totalKnown, elapsedSeconds: elapsed,
+        imagesPerSecond: elapsed > 0 ? done / elapsed : 0,
+        etaSeconds: totalKnown && rate > 0 ? remaining / rate : undefined,
+        running: [...running],
+      });
+    };
+
+    const processOne = async (f: InputFile): Promise<void> => {
+      const t = performance.now();
+      const result: FileResult = { path: f.path, status: 'failed', ms: 0 };
+      running.add(f.path);
+      progress();
+      try {
+        const blob = await f.file();
+        result.bytesIn = blob.size;
+        let workerMs = 0, callMs = 0;
+        const res = await pool.run(
+          async (api) => {
+            const c0 = performance.now();
+            const r = await api.processImage({ file: blob, name: f.path, steps, output, maxPixels });
+            callMs = performance.now() - c0;
+            return r;
+          },
+          { cost: Math.max(8 << 20, blob.size * 12), signal, priority: Priority.background, label: f.path },
+        );
+        const tm = res.timings;
+        breakdown.read += tm.readMs;
+        breakdown.decode += tm.decodeMs;
+        breakdown.encode += tm.encodeMs;
+        workerMs = tm.readMs + tm.decodeMs + tm.encodeMs;
+        for (const s of tm.steps) {
+          breakdown.steps[s.op] = (breakdown.steps[s.op] ?? 0) + s.ms;
+          workerMs += s.ms;
+        }
+        breakdown.handoff += Math.max(0, callMs - workerMs);
+        result.width = res.width;
+        result.height = res.height;
+        let bytes: Uint8Array;
+        if (res.kind === 'done') bytes = res.bytes;
+        else {
+          const tiled = await processTiled({
+            pool, buffers, file: blob, name: f.path, width: res.width, height: res.height, channels: res.channels,
+            steps, output, tilePixels, signal, breakdown,
+          });
+          bytes = tiled.bytes;
+          result.tiles = tiled.tiles;
+        }
+        const out = names.claim(f.path, outputPath(f.path, output.format));
+        const w0 = performance.now();
+        await opts.output.write(out, bytes, signal);
+        lastWrite = performance.now();
+        breakdown.write += lastWrite - w0;
+        result.outputPath = out;
+        result.bytesOut = bytes.length;
+        result.status = 'ok';
+      } catch (e) {
+        if (isAbort(e) || signal?.aborted) {
+          result.status = 'cancelled';
+        } else {
+          result.error = `${f.path}: ${messageOf(e)}`;
+        }
+      } finally {
+        result.ms = performance.now() - t;
+        running.delete(f.path);
+        results.push(result);
+        opts.onResult?.(result);
+        progress();
+      }
+    };
+
+    // Keep a few files per worker in flight: enough to hide reads and writes, few enough that
+    // memory does not scale with the folder.
+    const window = pool.size * 3;
+    const inFlight = new Set<Promise<void>>();
+    const iterator = (Symbol.asyncIterator in opts.input
+      ? (opts.input as AsyncIterable<InputFile>)[Symbol.asyncIterator]()
+      : (opts.input as Iterable<InputFile>)[Symbol.iterator]()) as AsyncIterator<InputFile> | Iterator<InputFile>;
+    for (;;) {
+      if (signal?.aborted) break;
+      const next = await iterator.next();
+      if (next.done) break;
+      const f = next.value;
+      if (!isImageName(f.path)) {
+        skipped++;
+        continue;
+      }
+      found++;
+      const p = processOne(f).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+      while (inFlight.size >= window) await Promise.race(inFlight);
+    }
+    totalKnown = true;
+    progress();
+    await Promise.all(inFlight);
+
+    const { done, failed } = counts();
+    const seconds = Math.max(0, (lastWrite - start) / 1000);
+    return {
+      ok: done,
+      failed,
+      skipped,
+      cancelled: !!signal?.aborted,
+      workers: pool.size,
+      seconds,
+      imagesPerSecond: seconds > 0 ? done / seconds : 0,
+      startupSeconds,
+      errors: results.filter((r) => r.error).map((r) => ({ file: r.path, message: r.error! })),
+      results,
+      breakdown,
+      pool: pool.metrics(),
+      buffers: buffers.stats(),
+    };
+  } finally {
+    if (ownPool) pool.dispose();
+  }
+}
+

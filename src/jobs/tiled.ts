@@ -1,0 +1,80 @@
+/**
+ * An image with more pixels than one task should hold: decoded once into a shared frame, cut
+ * into haloed tiles that every worker processes in place, stitched into a shared output frame,
+ * then encoded. Output bytes equal the untiled run's (see core/tiles.ts for why).
+ */
+import type { BufferPool } from '../core/buffer-pool';
+import { TesseraError, formatInt } from '../core/errors';
+import { createFrame, describe } from '../core/frame';
+import type { OutputOptions } from '../core/formats';
+import { chainHalo, outputChannels, type ResolvedStep } from '../core/recipe';
+import { planTiles, tileSizeFor } from '../core/tiles';
+import type { EnginePool } from '../pool/engine-pool';
+import { Priority, type PriorityLevel } from '../pool/pool';
+import type { Breakdown } from './types';
+
+export interface TiledRequest {
+  pool: EnginePool;
+  buffers: BufferPool;
+  file: Blob;
+  name: string;
+  width: number;
+  height: number;
+  channels: number;
+  steps: ResolvedStep[];
+  output: OutputOptions;
+  tilePixels: number;
+  signal?: AbortSignal;
+  priority?: PriorityLevel;
+  breakdown: Breakdown;
+}
+
+export async function processTiled(r: TiledRequest): Promise<{ bytes: Uint8Array; tiles: number }> {
+  const { width: w, height: h, channels: cin, pool, buffers } = r;
+  const cout = outputChannels(r.steps, cin);
+  const srcBytes = w * h * cin;
+  const dstBytes = w * h * cout;
+  // The two shared frames live for the whole image; refuse up front rather than crash midway.
+  if (srcBytes + dstBytes > pool.memoryBudget) {
+    throw new TesseraError(
+      'too-large',
+      `${formatInt(w)}×${formatInt(h)} pixels need ${formatInt((srcBytes + dstBytes) / 2 ** 20)} MB, over the ${formatInt(pool.memoryBudget / 2 ** 20)} MB memory budget`,
+    );
+  }
+  const priority = r.priority ?? Priority.background;
+  const srcBuf = buffers.acquire(srcBytes);
+  const dstBuf = buffers.acquire(dstBytes);
+  let finished = false;
+  try {
+    const src = describe(createFrame(w, h, cin, srcBuf));
+    const dst = describe(createFrame(w, h, cout, dstBuf));
+    const dec = await pool.run((api) => api.decodeInto(r.file, r.name, src), { cost: srcBytes, signal: r.signal, priority, label: `${r.name} (decode)` });
+    r.breakdown.read += dec.readMs;
+    r.breakdown.decode += dec.decodeMs;
+
+    const halo = chainHalo(r.steps);
+    const side = tileSizeFor(r.tilePixels, halo);
+    const plan = planTiles(w, h, side, side, halo);
+    await Promise.all(
+      plan.tiles.map((tile) => {
+        const px = tile.window.width * tile.window.height;
+        return pool
+          .run((api) => api.runTile(src, dst, tile, r.steps), { cost: px * (cin + 2 * cout + 16), signal: r.signal, priority, label: `${r.name} (tile ${tile.index + 1}/${plan.tiles.length})` })
+          .then(({ steps }) => {
+            for (const s of steps) r.breakdown.steps[s.op] = (r.breakdown.steps[s.op] ?? 0) + s.ms;
+          });
+      }),
+    );
+    const enc = await pool.run((api) => api.encodeFrame(dst, r.output), { cost: dstBytes * 2, signal: r.signal, priority, label: `${r.name} (encode)` });
+    r.breakdown.encode += enc.encodeMs;
+    finished = true;
+    return { bytes: enc.bytes, tiles: plan.tiles.length };
+  } finally {
+    // After a failure or cancel, abandoned tile tasks may still be writing into these buffers:
+    // leave them to the garbage collector rather than hand them to the next image.
+    if (finished) {
+      buffers.release(srcBuf);
+      buffers.release(dstBuf);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+/** The typed programmatic API's data: what a batch takes, reports and returns. */
+import type { StepTiming } from '../engine/api';
+import type { PoolMetrics } from '../pool/pool';
+import type { BufferPoolStats } from '../core/buffer-pool';
+
+export interface FileResult {
+  path: string;
+  outputPath?: string;
+  status: 'ok' | 'failed' | 'cancelled';
+  /** Wall time from dispatch to written. */
+  ms: number;
+  bytesIn?: number;
+  bytesOut?: number;
+  width?: number;
+  height?: number;
+  /** Number of tiles when the image was split across workers. */
+  tiles?: number;
+  /** "<path>: <reason>" for failures. */
+  error?: string;
+}
+
+export interface BatchProgress {
+  done: number;
+  failed: number;
+  skipped: number;
+  /** Files found so far; final once `totalKnown`. */
+  total: number;
+  totalKnown: boolean;
+  elapsedSeconds: number;
+  imagesPerSecond: number;
+  /** Undefined until the total is known and a rate exists. */
+  etaSeconds?: number;
+  running: string[];
+}
+
+/** Summed milliseconds per stage over all files (all workers), for the "where does time go" table. */
+export interface Breakdown {
+  read: number;
+  decode: number;
+  steps: Record<string, number>;
+  encode: number;
+  /** Main↔worker messaging: task wall time minus the worker's own work. */
+  handoff: number;
+  /** Writing outputs on the main thread. */
+  write: number;
+}
+
+export interface BatchSummary {
+  ok: number;
+  failed: number;
+  skipped: number;
+  cancelled: boolean;
+  workers: number;
+  /** From the first file read to the last file written; excludes engine start-up. */
+  seconds: number;
+  imagesPerSecond: number;
+  startupSeconds: number;
+  errors: { file: string; message: string }[];
+  results: FileResult[];
+  breakdown: Breakdown;
+  pool: PoolMetrics;
+  buffers: BufferPoolStats;
+}
+
+export type { StepTiming };

@@ -1,0 +1,288 @@
+/**
+ * The worker pool: N workers, a priority queue, a memory budget and crash recovery.
+ *
+ * - Priority: interactive preview (0) before user-started work (1) before background batch (2).
+ * - Memory: each task declares the bytes it will hold; tasks start only while the sum in flight
+ *   stays under the budget (a task larger than the whole budget runs alone rather than never).
+ * - Cancellation: an aborted task leaves the queue at once; a running one is abandoned (its
+ *   result discarded) because a synchronous wasm call cannot be interrupted mid-way.
+ * - Crashes: a worker that dies (uncaught error, wasm trap such as out-of-bounds memory) is
+ *   terminated and replaced; its task is retried once on a fresh worker, then fails clearly.
+ */
+import { TesseraError, cancelled, messageOf } from '../core/errors';
+import { PriorityQueue } from './priority-queue';
+
+export const Priority = { interactive: 0, user: 1, background: 2 } as const;
+export type PriorityLevel = (typeof Priority)[keyof typeof Priority];
+
+export interface WorkerHandle<A> {
+  api: A;
+  terminate(): void;
+  /** Registers the callback for the worker dying outside a call (uncaught error). */
+  onCrash(cb: (error: Error) => void): void;
+}
+
+export type WorkerFactory<A> = (index: number) => WorkerHandle<A>;
+
+export interface TaskOptions {
+  priority?: PriorityLevel;
+  /** Bytes this task holds while it runs. */
+  cost?: number;
+  signal?: AbortSignal;
+  /** Retries after a worker crash (default 1). Ordinary errors are never retried. */
+  retries?: number;
+  label?: string;
+}
+
+export interface WorkerMetrics {
+  index: number;
+  tasks: number;
+  busyMs: number;
+  crashes: number;
+  busy: boolean;
+}
+
+export interface PoolMetrics {
+  size: number;
+  queued: number;
+  running: number;
+  bytesInFlight: number;
+  memoryBudget: number;
+  tasksDone: number;
+  tasksFailed: number;
+  retries: number;
+  workersReplaced: number;
+  workers: WorkerMetrics[];
+}
+
+interface Slot<A> {
+  index: number;
+  handle: WorkerHandle<A>;
+  task?: Task<A, unknown>;
+  metrics: WorkerMetrics;
+  retired: boolean;
+}
+
+interface Task<A, T> {
+  fn: (api: A, workerIndex: number) => Promise<T>;
+  priority: number;
+  cost: number;
+  retriesLeft: number;
+  attempts: number;
+  label: string;
+  signal?: AbortSignal;
+  resolve(v: T): void;
+  reject(e: unknown): void;
+  settled: boolean;
+  onAbort?: () => void;
+}
+
+/** Wasm traps and Emscripten aborts leave the module unusable: the worker must be replaced. */
+export function isFatal(e: unknown): boolean {
+  const name = (e as { name?: string } | null)?.name ?? '';
+  const msg = messageOf(e);
+  return (
+    name === 'RuntimeError' ||
+    /memory access out of bounds|^Aborted\(|unreachable|out of memory|Cannot enlarge memory|Array buffer allocation failed|worker (crashed|terminated)/i.test(msg)
+  );
+}
+
+export class WorkerPool<A> {
+  private slots: Slot<A>[] = [];
+  private queue = new PriorityQueue<Task<A, unknown>>();
+  private bytesInFlight = 0;
+  private nextIndex = 0;
+  private done = 0;
+  private failed = 0;
+  private retried = 0;
+  private replaced = 0;
+  private disposed = false;
+
+  constructor(
+    private readonly factory: WorkerFactory<A>,
+    size: number,
+    public memoryBudget = 1024 * 1024 * 1024,
+  ) {
+    this.resize(size);
+  }
+
+  get size(): number {
+    return this.slots.filter((s) => !s.retired).length;
+  }
+
+  /** Grows at once; shrinks as busy workers finish their current task. */
+  resize(size: number): void {
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`pool size must be a positive integer, got ${size}`);
+    const live = this.slots.filter((s) => !s.retired);
+    for (let i = live.length; i < size; i++) this.spawn();
+    for (const s of live.slice(size)) {
+      s.retired = true;
+      if (!s.task) this.drop(s);
+    }
+    this.pump();
+  }
+
+  /** Runs `fn` once on every live worker (e.g. to start engines before timing a batch). */
+  async broadcast<T>(fn: (api: A, workerIndex: number) => Promise<T>): Promise<T[]> {
+    return Promise.all(this.slots.filter((s) => !s.retired).map((s) => fn(s.handle.api, s.index)));
+  }
+
+  run<T>(fn: (api: A, workerIndex: number) => Promise<T>, opts: TaskOptions = {}): Promise<T> {
+    if (this.disposed) return Promise.reject(new TesseraError('cancelled', 'the worker pool was shut down'));
+    if (opts.signal?.aborted) return Promise.reject(cancelled());
+    return new Promise<T>((resolve, reject) => {
+      const task: Task<A, T> = {
+        fn,
+        priority: opts.priority ?? Priority.background,
+        cost: Math.max(0, opts.cost ?? 0),
+        retriesLeft: opts.retries ?? 1,
+        attempts: 0,
+        label: opts.label ?? 'task',
+        signal: opts.signal,
+        resolve,
+        reject,
+        settled: false,
+      };
+      if (opts.signal) {
+        task.onAbort = () => {
+          this.queue.remove((t) => t === (task as Task<A, unknown>));
+          this.settle(task, false, cancelled());
+        };
+        opts.signal.addEventListener('abort', task.onAbort, { once: true });
+      }
+      this.queue.push(task as Task<A, unknown>, task.priority);
+      this.pump();
+    });
+  }
+
+  metrics(): PoolMetrics {
+    return {
+      size: this.size,
+      queued: this.queue.size,
+      running: this.slots.filter((s) => s.task).length,
+      bytesInFlight: this.bytesInFlight,
+      memoryBudget: this.memoryBudget,
+      tasksDone: this.done,
+      tasksFailed: this.failed,
+      retries: this.retried,
+      workersReplaced: this.replaced,
+      workers: this.slots.map((s) => ({ ...s.metrics, busy: !!s.task })),
+    };
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (let t = this.queue.pop(); t; t = this.queue.pop()) this.settle(t, false, new TesseraError('cancelled', 'the worker pool was shut down'));
+    for (const s of this.slots) this.drop(s);
+    this.slots = [];
+  }
+
+  private spawn(index = this.nextIndex++): Slot<A> {
+    const handle = this.factory(index);
+    const slot: Slot<A> = { index, handle, metrics: { index, tasks: 0, busyMs: 0, crashes: 0, busy: false }, retired: false };
+    handle.onCrash((e) => this.crashed(slot, e));
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private drop(s: Slot<A>): void {
+    s.retired = true;
+    this.slots = this.slots.filter((x) => x !== s);
+    try {
+      s.handle.terminate();
+    } catch {
+      /* already gone */
+    }
+  }
+
+  private pump(): void {
+    for (;;) {
+      const task = this.queue.peek();
+      if (!task) return;
+      const slot = this.slots.find((s) => !s.task && !s.retired);
+      if (!slot) return;
+      const fits = this.bytesInFlight + task.cost <= this.memoryBudget || this.bytesInFlight === 0;
+      if (!fits) return;
+      this.queue.pop();
+      void this.execute(slot, task);
+    }
+  }
+
+  private async execute(slot: Slot<A>, task: Task<A, unknown>): Promise<void> {
+    slot.task = task;
+    task.attempts++;
+    this.bytesInFlight += task.cost;
+    const t0 = performance.now();
+    let ok = false;
+    let value: unknown;
+    let error: unknown;
+    try {
+      value = await task.fn(slot.handle.api, slot.index);
+      ok = true;
+    } catch (e) {
+      error = e;
+    }
+    if (slot.task !== task) return; // the crash handler already dealt with this task
+    this.finish(slot, task, t0);
+    if (!ok && isFatal(error)) {
+      this.replace(slot, error);
+      this.retryOrFail(task, error);
+    } else {
+      this.settle(task, ok, ok ? value : error);
+    }
+    this.pump();
+  }
+
+  private finish(slot: Slot<A>, task: Task<A, unknown>, t0: number): void {
+    slot.task = undefined;
+    slot.metrics.tasks++;
+    slot.metrics.busyMs += performance.now() - t0;
+    this.bytesInFlight -= task.cost;
+    if (slot.retired && this.slots.includes(slot)) this.drop(slot);
+  }
+
+  private crashed(slot: Slot<A>, e: Error): void {
+    if (!this.slots.includes(slot)) return;
+    const task = slot.task;
+    if (task) this.finish(slot, task, performance.now());
+    this.replace(slot, e);
+    if (task) this.retryOrFail(task, e);
+    this.pump();
+  }
+
+  private replace(slot: Slot<A>, _e: unknown): void {
+    slot.metrics.crashes++;
+    const wasRetired = slot.retired;
+    if (this.slots.includes(slot)) this.drop(slot);
+    if (!wasRetired && !this.disposed) {
+      this.replaced++;
+      const fresh = this.spawn(slot.index);
+      fresh.metrics = { ...slot.metrics, busy: false };
+    }
+  }
+
+  private retryOrFail(task: Task<A, unknown>, e: unknown): void {
+    if (task.settled) return;
+    if (task.retriesLeft > 0 && !task.signal?.aborted) {
+      task.retriesLeft--;
+      this.retried++;
+      this.queue.push(task, task.priority);
+    } else {
+      const tries = task.attempts > 1 ? `; it crashed on all ${task.attempts} attempts` : '';
+      this.settle(task, false, new TesseraError('worker-crashed', `the worker crashed (${messageOf(e)})${tries}`));
+    }
+  }
+
+  private settle(task: Task<A, unknown>, ok: boolean, v: unknown): void {
+    if (task.settled) return;
+    task.settled = true;
+    if (task.onAbort) task.signal?.removeEventListener('abort', task.onAbort);
+    if (ok) {
+      this.done++;
+      task.resolve(v);
+    } else {
+      if (!(v instanceof TesseraError && v.code === 'cancelled')) this.failed++;
+      task.reject(v);
+    }
+  }
+}

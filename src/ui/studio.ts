@@ -1,0 +1,360 @@
+/**
+ * <tessera-studio>: renders state and sends intents to the jobs layer; it holds no processing
+ * logic. Inputs: folder picker, file/folder inputs, drop, zip. Outputs: a folder or a zip.
+ */
+import { LitElement, html, css } from 'lit';
+import * as api from '../api';
+import type { BenchmarkResult } from '../jobs/benchmark';
+import type { BatchProgress, BatchSummary, FileResult } from '../jobs/types';
+import type { InputFile, InputSource } from '../io/sources';
+import type { OutputSink } from '../io/sinks';
+import type { OutputFormat } from '../core/formats';
+import { messageOf } from '../core/errors';
+import type { EnginePool } from '../pool/engine-pool';
+import { panel } from './styles';
+import { seconds } from './format';
+import './progress-panel';
+import './results-table';
+import './benchmark-panel';
+import './compare-view';
+
+interface ChosenInput {
+  label: string;
+  open: () => InputSource;
+  dir?: FileSystemDirectoryHandle;
+}
+
+const hasPicker = typeof (globalThis as { showDirectoryPicker?: unknown }).showDirectoryPicker === 'function';
+
+export class TesseraStudio extends LitElement {
+  static properties = {
+    input: { state: true }, recipe: { state: true }, recipeError: { state: true }, format: { state: true },
+    quality: { state: true }, outputKind: { state: true }, outDir: { state: true }, workers: { state: true },
+    running: { state: true }, progress: { state: true }, results: { state: true }, summary: { state: true },
+    bench: { state: true }, benchStatus: { state: true }, message: { state: true }, zipUrl: { state: true },
+    compare: { state: true }, dragging: { state: true },
+  };
+  declare input?: ChosenInput;
+  declare recipe: api.Recipe;
+  declare recipeError?: string;
+  declare format: OutputFormat;
+  declare quality: number;
+  declare outputKind: 'folder' | 'zip';
+  declare outDir?: FileSystemDirectoryHandle;
+  declare workers: number;
+  declare running: '' | 'batch' | 'benchmark';
+  declare progress?: BatchProgress;
+  declare results: FileResult[];
+  declare summary?: BatchSummary;
+  declare bench?: BenchmarkResult;
+  declare benchStatus?: string;
+  declare message?: string;
+  declare zipUrl?: { url: string; name: string; count: number };
+  declare compare?: { before: Blob; after: Blob; label: string; path: string };
+  declare dragging: boolean;
+
+  private controller?: AbortController;
+  private pool?: EnginePool;
+  private sink?: OutputSink;
+  private inputsByPath = new Map<string, InputFile>();
+  readonly isolated = globalThis.crossOriginIsolated === true;
+
+  static styles = [panel, css`
+    :host { display: block; max-width: 1180px; margin: 0 auto; padding: 18px; }
+    header { display: flex; align-items: baseline; gap: 14px; margin-bottom: 14px; }
+    header h1 { margin: 0; font-size: 22px; } header p { margin: 0; }
+    .banner { background: #fff3f3; border: 1px solid #e7a3a3; color: #8a1f1f; border-radius: 10px; padding: 12px 16px; margin-bottom: 14px; }
+    .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 14px; margin-bottom: 14px; }
+    .stack > * + * { margin-top: 14px; }
+    label { display: block; margin: 6px 0; }
+    select, input[type=number] { font: inherit; padding: 4px 6px; border: 1px solid #b9c2d0; border-radius: 6px; }
+    .drop { border: 2px dashed #b9c2d0; border-radius: 8px; padding: 10px; text-align: center; margin-top: 8px; }
+    .drop.over { border-color: #2457d6; background: #eef3fe; }
+    .file-btn input { display: none; }
+    .file-btn { display: inline-block; border: 1px solid #b9c2d0; border-radius: 7px; padding: 6px 12px; cursor: pointer; background: #fff; }
+    .row { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
+    .actions { display: flex; gap: 10px; align-items: center; margin-bottom: 14px; flex-wrap: wrap; }
+    ol.steps { margin: 6px 0; padding-left: 20px; font-size: 13px; }
+    .err { color: #c62828; font-size: 13px; }
+  `];
+
+  constructor() {
+    super();
+    this.recipe = api.SEED_RECIPE;
+    this.format = 'png';
+    this.quality = 85;
+    this.outputKind = hasPicker ? 'folder' : 'zip';
+    this.workers = api.defaultWorkerCount();
+    this.running = '';
+    this.results = [];
+    this.dragging = false;
+  }
+
+  // ---- intents also used by tests and scripts (pickers cannot be automated headless) ----
+
+  useInputFolder(dir: FileSystemDirectoryHandle, label = dir.name): void {
+    this.input = { label: `folder “${label}”`, open: () => api.walkDirectory(dir), dir };
+  }
+
+  useInputFiles(files: File[], label?: string): void {
+    const list = api.filesSource(files);
+    this.input = { label: label ?? `${list.length} file${list.length === 1 ? '' : 's'}`, open: () => list };
+  }
+
+  useOutputFolder(dir: FileSystemDirectoryHandle): void {
+    this.outDir = dir;
+    this.outputKind = 'folder';
+  }
+
+  useRecipe(recipe: unknown): void {
+    try {
+      this.recipe = api.validateRecipe(recipe);
+      this.recipeError = undefined;
+    } catch (e) {
+      this.recipeError = messageOf(e);
+    }
+  }
+
+  // ---- UI handlers ----
+
+  private async pickInputFolder() {
+    try {
+      const dir = await (globalThis as unknown as { showDirectoryPicker(o?: object): Promise<FileSystemDirectoryHandle> }).showDirectoryPicker({ mode: 'read' });
+      this.useInputFolder(dir);
+    } catch (e) {
+      if ((e as Error).name !== 'AbortError') this.message = messageOf(e);
+    }
+  }
+
+  private async pickOutputFolder() {
+    try {
+      const dir = await (globalThis as unknown as { showDirectoryPicker(o?: object): Promise<FileSystemDirectoryHandle> }).showDirectoryPicker({ mode: 'readwrite', id: 'tessera-output' });
+      this.useOutputFolder(dir);
+    } catch (e) {
+      if ((e as Error).name !== 'AbortError') this.message = messageOf(e);
+    }
+  }
+
+  private onFiles(e: Event) {
+    const el = e.target as HTMLInputElement;
+    if (el.files?.length) this.useInputFiles(Array.from(el.files));
+    el.value = '';
+  }
+
+  private async onZip(e: Event) {
+    const el = e.target as HTMLInputElement;
+    const f = el.files?.[0];
+    el.value = '';
+    if (!f) return;
+    try {
+      const list = await api.zipSource(f);
+      this.input = { label: `zip “${f.name}” (${list.length} files)`, open: () => list };
+    } catch (err) {
+      this.message = `${f.name}: not a readable zip (${messageOf(err)})`;
+    }
+  }
+
+  private async onDrop(e: DragEvent) {
+    e.preventDefault();
+    this.dragging = false;
+    if (!e.dataTransfer) return;
+    const list = await api.droppedSource(e.dataTransfer.items);
+    this.input = { label: `${list.length} dropped file${list.length === 1 ? '' : 's'}`, open: () => list };
+  }
+
+  private async onRecipeFile(e: Event) {
+    const el = e.target as HTMLInputElement;
+    const f = el.files?.[0];
+    el.value = '';
+    if (!f) return;
+    try {
+      this.recipe = api.parseRecipe(await f.text());
+      this.recipeError = undefined;
+    } catch (err) {
+      this.recipeError = `${f.name}: ${messageOf(err)}`;
+    }
+  }
+
+  private getPool(): EnginePool {
+    if (!this.pool) this.pool = api.createEnginePool(this.workers);
+    else if (this.pool.size !== this.workers) this.pool.resize(this.workers);
+    return this.pool;
+  }
+
+  /** Tracks inputs by path for the compare view (handles only, no bytes). */
+  private async *remember(source: InputSource): AsyncGenerator<InputFile> {
+    this.inputsByPath.clear();
+    for await (const f of source as AsyncIterable<InputFile>) {
+      this.inputsByPath.set(f.path, f);
+      yield f;
+    }
+  }
+
+  async start(): Promise<BatchSummary | undefined> {
+    if (!this.input || this.running) return;
+    this.message = undefined;
+    this.results = [];
+    this.summary = undefined;
+    this.compare = undefined;
+    if (this.zipUrl) URL.revokeObjectURL(this.zipUrl.url);
+    this.zipUrl = undefined;
+    let sink: OutputSink;
+    if (this.outputKind === 'folder') {
+      if (!this.outDir) {
+        this.message = 'Choose an output folder first (or switch the output to a zip download).';
+        return;
+      }
+      if (this.input.dir) {
+        try {
+          await api.checkSeparateFolders(this.input.dir, this.outDir);
+        } catch (e) {
+          this.message = messageOf(e);
+          return;
+        }
+      }
+      sink = new api.FolderSink(this.outDir);
+    } else sink = new api.ZipSink();
+    this.sink = sink;
+    this.controller = new AbortController();
+    this.running = 'batch';
+    const results: FileResult[] = [];
+    try {
+      const summary = await api.runBatch({
+        input: this.remember(this.input.open()),
+        output: sink,
+        recipe: this.recipe,
+        format: { format: this.format, quality: this.quality },
+        pool: this.getPool(),
+        signal: this.controller.signal,
+        onProgress: (p) => (this.progress = p),
+        onResult: (r) => {
+          results.push(r);
+          this.results = [...results];
+        },
+      });
+      this.summary = summary;
+      if (sink instanceof api.ZipSink && sink.count > 0) {
+        const blob = sink.finish();
+        const name = `tessera-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.zip`;
+        this.zipUrl = { url: URL.createObjectURL(blob), name, count: sink.count };
+        if (!summary.cancelled) queueMicrotask(() => this.renderRoot.querySelector<HTMLAnchorElement>('#zip-link')?.click());
+      }
+      return summary;
+    } catch (e) {
+      this.message = messageOf(e);
+    } finally {
+      this.running = '';
+      this.controller = undefined;
+    }
+  }
+
+  cancel(): void {
+    this.controller?.abort();
+  }
+
+  async benchmark(): Promise<BenchmarkResult | undefined> {
+    if (!this.input || this.running) return;
+    const input = this.input;
+    this.controller = new AbortController();
+    this.running = 'benchmark';
+    this.bench = undefined;
+    this.message = undefined;
+    try {
+      this.bench = await api.runBenchmark({
+        input: () => input.open(),
+        recipe: this.recipe,
+        format: { format: this.format, quality: this.quality },
+        workers: this.workers,
+        signal: this.controller.signal,
+        onRun: (n) => (this.benchStatus = `Running with ${n} worker${n === 1 ? '' : 's'}…`),
+        onProgress: (p) => (this.progress = p),
+      });
+      this.benchStatus = undefined;
+      return this.bench;
+    } catch (e) {
+      this.benchStatus = undefined;
+      this.message = messageOf(e);
+    } finally {
+      this.running = '';
+      this.controller = undefined;
+    }
+  }
+
+  private async select(e: CustomEvent<FileResult>) {
+    const r = e.detail;
+    const before = await this.inputsByPath.get(r.path)?.file();
+    const after = r.outputPath ? await this.sink?.read?.(r.outputPath) : undefined;
+    if (before && after) this.compare = { before, after, label: r.path, path: r.path };
+    else this.message = `${r.path}: the output cannot be read back for comparison`;
+  }
+
+  render() {
+    const busy = !!this.running;
+    const lossy = api.FORMATS[this.format].lossy;
+    const ready = this.isolated && !!this.input && !busy && !this.recipeError;
+    return html`
+      <header><h1>Tessera</h1><p class="muted">Batch image processing in your browser, in parallel. Nothing is uploaded.</p></header>
+      ${this.isolated ? '' : html`<div class="banner" id="not-isolated" role="alert"><b>This page is not cross-origin isolated.</b>
+        Tessera shares pixels between its workers through SharedArrayBuffer, which browsers only allow on isolated pages.
+        Serve it with the headers <code>Cross-Origin-Opener-Policy: same-origin</code> and <code>Cross-Origin-Embedder-Policy: require-corp</code>
+        (<code>npm start</code> does).</div>`}
+      <div class="grid">
+        <section class="panel" @dragover=${(e: DragEvent) => { e.preventDefault(); this.dragging = true; }} @dragleave=${() => (this.dragging = false)} @drop=${this.onDrop}>
+          <h2>1 · Input</h2>
+          <div class="row">
+            ${hasPicker ? html`<button id="pick-input" @click=${this.pickInputFolder}>Choose folder…</button>` : ''}
+            <label class="file-btn">Folder (upload)<input id="folder-input" type="file" webkitdirectory multiple @change=${this.onFiles} /></label>
+            <label class="file-btn">Files<input id="files-input" type="file" multiple accept="image/*" @change=${this.onFiles} /></label>
+            <label class="file-btn">Zip<input id="zip-input" type="file" accept=".zip,application/zip" @change=${this.onZip} /></label>
+          </div>
+          <div class="drop ${this.dragging ? 'over' : ''}">or drop files and folders here</div>
+          <p id="input-label">${this.input ? html`Input: <b>${this.input.label}</b>` : html`<span class="muted">No input chosen.</span>`}</p>
+        </section>
+        <section class="panel">
+          <h2>2 · Recipe</h2>
+          <div class="row">
+            <select id="preset" @change=${(e: Event) => this.useRecipe(api.PRESETS[(e.target as HTMLSelectElement).value])}>
+              ${Object.entries(api.PRESETS).map(([k, r]) => html`<option value=${k} ?selected=${r === this.recipe}>${r.name}</option>`)}
+            </select>
+            <label class="file-btn">Load JSON…<input id="recipe-input" type="file" accept=".json,application/json" @change=${this.onRecipeFile} /></label>
+          </div>
+          <p><b id="recipe-name">${this.recipe.name}</b></p>
+          <ol class="steps">${this.recipe.steps.map((s) => html`<li>${api.getOperation(s.op)?.label ?? s.op}${s.params && Object.keys(s.params).length ? html` <span class="muted">${Object.entries(s.params).map(([k, v]) => `${k} ${v}`).join(', ')}</span>` : ''}</li>`)}</ol>
+          ${this.recipeError ? html`<p class="err" id="recipe-error">${this.recipeError}</p>` : ''}
+        </section>
+        <section class="panel">
+          <h2>3 · Output</h2>
+          <label>Format <select id="format" @change=${(e: Event) => { this.format = (e.target as HTMLSelectElement).value as OutputFormat; this.quality = api.FORMATS[this.format].defaultQuality; }}>
+            ${Object.entries(api.FORMATS).map(([k, f]) => html`<option value=${k} ?selected=${k === this.format}>${f.label}</option>`)}
+          </select>
+          ${lossy ? html`quality <input id="quality" type="number" min="1" max="100" .value=${String(this.quality)} @change=${(e: Event) => (this.quality = Math.min(100, Math.max(1, Number((e.target as HTMLInputElement).value) || 1)))} style="width:4em" />` : ''}</label>
+          <label><input type="radio" name="out" value="folder" ?disabled=${!hasPicker && !this.outDir} .checked=${this.outputKind === 'folder'} @change=${() => (this.outputKind = 'folder')} /> Folder
+            ${hasPicker ? html`<button id="pick-output" @click=${this.pickOutputFolder}>${this.outDir ? `“${this.outDir.name}”` : 'Choose…'}</button>` : html`<span class="muted">(needs File System Access)</span>`}</label>
+          <label><input type="radio" name="out" value="zip" .checked=${this.outputKind === 'zip'} @change=${() => (this.outputKind = 'zip')} /> Zip download</label>
+          <label>Workers <input id="workers" type="number" min="1" max="16" .value=${String(this.workers)} @change=${(e: Event) => (this.workers = Math.min(16, Math.max(1, Math.round(Number((e.target as HTMLInputElement).value)) || 1)))} style="width:4em" />
+            <span class="muted">(this device has ${navigator.hardwareConcurrency} cores)</span></label>
+        </section>
+      </div>
+      <div class="actions">
+        <button class="primary" id="start" ?disabled=${!ready} @click=${() => this.start()}>Start</button>
+        <button id="cancel" ?disabled=${!busy} @click=${() => this.cancel()}>Cancel</button>
+        <button id="benchmark" ?disabled=${!ready} @click=${() => this.benchmark()}>Benchmark</button>
+        ${this.zipUrl ? html`<a id="zip-link" href=${this.zipUrl.url} download=${this.zipUrl.name}>Download zip (${this.zipUrl.count} files)</a>` : ''}
+        ${this.summary ? html`<span id="summary">${this.summary.cancelled ? 'Cancelled: ' : ''}${this.summary.ok} written, ${this.summary.failed} failed in ${seconds(this.summary.seconds)} (engine start-up ${seconds(this.summary.startupSeconds)})</span>` : ''}
+        ${this.message ? html`<span class="err" id="message" role="alert">${this.message}</span>` : ''}
+      </div>
+      <div class="stack">
+        <progress-panel .progress=${this.progress} state=${this.running ? `running ${this.running}` : this.summary?.cancelled ? 'cancelled' : this.summary ? 'finished' : 'idle'}></progress-panel>
+        ${this.bench || this.benchStatus ? html`<benchmark-panel .result=${this.bench} status=${this.benchStatus ?? ''}></benchmark-panel>` : ''}
+        ${this.compare ? html`<compare-view .beforeImage=${this.compare.before} .afterImage=${this.compare.after} label=${this.compare.label}></compare-view>` : ''}
+        <results-table .results=${this.results} selected=${this.compare?.path ?? ''} @select=${this.select}></results-table>
+      </div>`;
+  }
+}
+customElements.define('tessera-studio', TesseraStudio);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'tessera-studio': TesseraStudio;
+  }
+}

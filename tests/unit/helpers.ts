@@ -1,0 +1,73 @@
+/** Shared test helpers: a seeded PRNG, image generators, and Frame <-> RefImage conversion. */
+import { createFrame, type Frame } from '../../src/core/frame';
+import type { RefImage } from './reference';
+
+/** mulberry32: tiny, seeded, reproducible. Returns floats in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function randomImage(width: number, height: number, channels: number, seed: number): RefImage {
+  const rnd = mulberry32(seed);
+  const data = new Uint8Array(width * height * channels);
+  for (let i = 0; i < data.length; i++) data[i] = Math.floor(rnd() * 256);
+  return { width, height, channels, data };
+}
+
+/** Smooth diagonal/radial gradients per channel plus small noise: what photos look like locally. */
+export function photoLikeImage(width: number, height: number, channels: number, seed: number): RefImage {
+  const rnd = mulberry32(seed);
+  const data = new Uint8Array(width * height * channels);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++)
+      for (let c = 0; c < channels; c++) {
+        const gx = width > 1 ? x / (width - 1) : 0;
+        const gy = height > 1 ? y / (height - 1) : 0;
+        const base = 40 + 170 * (c % 2 === 0 ? gx * 0.7 + gy * 0.3 : 0.5 + 0.5 * Math.sin(3 * gx + 2 * gy + c));
+        const noise = Math.floor(rnd() * 7) - 3;
+        data[(y * width + x) * channels + c] = Math.max(0, Math.min(255, Math.round(base) + noise));
+      }
+  return { width, height, channels, data };
+}
+
+/** A tightly packed Frame holding a copy of the image (on an ordinary ArrayBuffer). */
+export function toFrame(img: RefImage): Frame {
+  const f = createFrame(img.width, img.height, img.channels, new ArrayBuffer(img.data.length));
+  f.data.set(img.data);
+  return f;
+}
+
+/** Tightly packed copy of a frame's pixels (honours stride). */
+export function fromFrame(f: Frame): RefImage {
+  const rowBytes = f.width * f.channels;
+  const data = new Uint8Array(f.height * rowBytes);
+  for (let y = 0; y < f.height; y++) data.set(f.data.subarray(y * f.stride, y * f.stride + rowBytes), y * rowBytes);
+  return { width: f.width, height: f.height, channels: f.channels, data };
+}
+
+/**
+ * null when a and b are identical; otherwise a short description of the first difference, so a
+ * failing assertion says where (and `expect(firstDiff(a, b)).toBeNull()` shows it).
+ */
+export function firstDiff(a: RefImage, b: RefImage): string | null {
+  if (a.width !== b.width || a.height !== b.height || a.channels !== b.channels)
+    return `geometry ${a.width}×${a.height}×${a.channels} vs ${b.width}×${b.height}×${b.channels}`;
+  if (a.data.length !== b.data.length) return `data length ${a.data.length} vs ${b.data.length}`;
+  let count = 0;
+  let first = -1;
+  for (let i = 0; i < a.data.length; i++)
+    if (a.data[i] !== b.data[i]) {
+      if (first < 0) first = i;
+      count++;
+    }
+  if (first < 0) return null;
+  const px = Math.floor(first / a.channels);
+  return `${count} bytes differ; first at x=${px % a.width} y=${Math.floor(px / a.width)} c=${first % a.channels}: ${a.data[first]} vs ${b.data[first]}`;
+}
