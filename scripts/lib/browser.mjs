@@ -15,14 +15,20 @@ export function chromiumPath() {
   return undefined;
 }
 
-/** @returns {Promise<{ context: import('playwright-core').BrowserContext, page: import('playwright-core').Page, close(): Promise<void> }>} */
-export async function launch({ extraArgs = [], acceptDownloads = true } = {}) {
+/**
+ * @param {{ extraArgs?: string[], acceptDownloads?: boolean, handleSignals?: boolean }} [opts]
+ *   handleSignals: false leaves Ctrl-C / SIGTERM / SIGHUP to the caller (Playwright's own handlers
+ *   kill the browser and exit 130 at once); the default keeps Playwright's handlers.
+ * @returns {Promise<{ context: import('playwright-core').BrowserContext, page: import('playwright-core').Page, close(): Promise<void> }>}
+ */
+export async function launch({ extraArgs = [], acceptDownloads = true, handleSignals = true } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-chromium-'));
   const executablePath = chromiumPath();
   let context;
   try {
     context = await chromium.launchPersistentContext(dir, {
       executablePath, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs], acceptDownloads,
+      handleSIGINT: handleSignals, handleSIGTERM: handleSignals, handleSIGHUP: handleSignals,
     });
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,75 @@
+// Test images made in Node with wasm-vips: photo-like scenes (smooth gradients, shapes, mild
+// noise) so that compression and rounding behave as on real photos, in exact channel modes.
+import Vips from 'wasm-vips';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+let vipsPromise;
+export function vips() {
+  vipsPromise ??= Vips({ dynamicLibraries: [] }).then((v) => (v.Cache.max(0), v));
+  return vipsPromise;
+}
+
+function mulberry32(seed) {
+  return () => {
+    seed |= 0; seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function scene(w, h, channels, seed) {
+  const rnd = mulberry32(seed);
+  const px = new Uint8Array(w * h * channels);
+  const cx = rnd() * w, cy = rnd() * h, r = (0.2 + rnd() * 0.3) * Math.min(w, h);
+  const tint = [rnd() * 255, rnd() * 255, rnd() * 255];
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const inside = (x - cx) ** 2 + (y - cy) ** 2 < r * r;
+      for (let c = 0; c < channels; c++) {
+        let v;
+        if (channels === 4 && c === 3) v = inside ? 255 : 96 + ((x * 255) / w) * 0.5;
+        else v = (inside ? tint[c] : ((x + y * (c + 1)) * 255) / (w + h * (c + 1))) + (rnd() - 0.5) * 12 + 20 * Math.sin(x / 9 + c);
+        px[(y * w + x) * channels + c] = Math.max(0, Math.min(255, Math.round(v)));
+      }
+    }
+  }
+  return px;
+}
+
+export async function encode(pixels, w, h, channels, format, quality = 90) {
+  const v = await vips();
+  const raw = v.Image.newFromMemory(pixels, w, h, channels, v.BandFormat.uchar);
+  const im = raw.copy({ interpretation: channels >= 3 ? 'srgb' : 'b-w' });
+  try {
+    return format === 'png' ? im.pngsaveBuffer({ compression: 1 }) : im.jpegsaveBuffer({ Q: quality });
+  } finally {
+    im.delete();
+    raw.delete();
+  }
+}
+
+/**
+ * Writes `specs` ({ path, w, h, channels, format }) under a fresh temp folder and returns it
+ * with the list. `format: 'truncated'` cuts a JPEG short; `format: 'empty'` writes 0 bytes.
+ */
+export async function makeFolder(specs, seed = 1) {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-fixture-'));
+  const files = [];
+  for (const [i, s] of specs.entries()) {
+    let bytes;
+    if (s.format === 'empty') bytes = new Uint8Array(0);
+    else {
+      const px = scene(s.w, s.h, s.channels, seed * 1000 + i);
+      bytes = await encode(px, s.w, s.h, s.channels, s.format === 'truncated' ? 'jpeg' : s.format);
+      if (s.format === 'truncated') bytes = bytes.subarray(0, Math.floor(bytes.length / 2));
+    }
+    const p = join(dir, s.path);
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, bytes);
+    files.push({ ...s, size: bytes.length });
+  }
+  return { dir, files };
+}

@@ -1,0 +1,178 @@
+import { describe, expect, test } from 'vitest';
+import { Priority, WorkerPool, isFatal, type WorkerHandle } from '../../src/pool/pool';
+import { PriorityQueue } from '../../src/pool/priority-queue';
+
+/** An in-process stand-in for an engine worker: run(ms, value) resolves after ms. */
+interface FakeApi {
+  id: number;
+  run<T>(ms: number, value: T): Promise<T>;
+  trap(): Promise<never>;
+  fail(msg: string): Promise<never>;
+}
+
+function fakeFactory() {
+  const made: { id: number; terminated: boolean; crash?: (e: Error) => void }[] = [];
+  const factory = (): WorkerHandle<FakeApi> => {
+    const rec: (typeof made)[number] = { id: made.length, terminated: false };
+    made.push(rec);
+    const api: FakeApi = {
+      id: rec.id,
+      run: (ms, value) => new Promise((r) => setTimeout(() => r(value), ms)),
+      trap: async () => {
+        const e = new Error('memory access out of bounds');
+        e.name = 'RuntimeError';
+        throw e;
+      },
+      fail: async (msg) => {
+        throw new Error(msg);
+      },
+    };
+    return { api, terminate: () => void (rec.terminated = true), onCrash: (cb) => void (rec.crash = cb) };
+  };
+  return { factory, made };
+}
+
+const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
+
+describe('PriorityQueue', () => {
+  test('orders by priority, FIFO within a priority, and removes', () => {
+    const q = new PriorityQueue<string>();
+    ['b1', 'c1', 'a1', 'b2', 'a2', 'c2'].forEach((v) => q.push(v, v.charCodeAt(0)));
+    expect(q.remove((v) => v === 'b2')).toBe(true);
+    expect(q.remove((v) => v === 'zz')).toBe(false);
+    const out: string[] = [];
+    for (let v = q.pop(); v; v = q.pop()) out.push(v);
+    expect(out).toEqual(['a1', 'a2', 'b1', 'c1', 'c2']);
+  });
+});
+
+describe('WorkerPool', () => {
+  test('runs tasks on all workers in parallel and counts them', async () => {
+    const { factory } = fakeFactory();
+    const pool = new WorkerPool(factory, 3);
+    const seen = new Set<number>();
+    const all = await Promise.all(Array.from({ length: 9 }, (_, i) => pool.run(async (api) => { seen.add(api.id); return api.run(20, i); })));
+    expect(all).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(seen.size).toBe(3);
+    const m = pool.metrics();
+    expect(m.tasksDone).toBe(9);
+    expect(m.workers.map((w) => w.tasks).reduce((a, b) => a + b)).toBe(9);
+    expect(m.workers.every((w) => w.busyMs > 0)).toBe(true);
+    pool.dispose();
+  });
+
+  test('interactive work jumps the queue ahead of background work', async () => {
+    const { factory } = fakeFactory();
+    const pool = new WorkerPool(factory, 1);
+    const order: string[] = [];
+    const job = (name: string, p: 0 | 1 | 2) => pool.run(async (api) => { order.push(name); return api.run(5, name); }, { priority: p });
+    const ps = [job('bg1', Priority.background), job('bg2', Priority.background), job('user', Priority.user), job('preview', Priority.interactive)];
+    await Promise.all(ps);
+    // bg1 was already running when the others arrived.
+    expect(order).toEqual(['bg1', 'preview', 'user', 'bg2']);
+    pool.dispose();
+  });
+
+  test('the memory budget limits bytes in flight, and an oversized task still runs alone', async () => {
+    const { factory } = fakeFactory();
+    const pool = new WorkerPool(factory, 4, 100);
+    let peak = 0;
+    const task = (cost: number) => pool.run(async (api) => { peak = Math.max(peak, pool.metrics().bytesInFlight); return api.run(10, cost); }, { cost });
+    await Promise.all([task(40), task(40), task(40), task(40), task(250)]);
+    expect(peak).toBeLessThanOrEqual(250);
+    expect(pool.metrics().bytesInFlight).toBe(0);
+    // Two 40s fit together, a third does not.
+    const concurrent: number[] = [];
+    await Promise.all([0, 1, 2].map(() => pool.run(async (api) => { concurrent.push(pool.metrics().running); return api.run(10, 0); }, { cost: 40 })));
+    expect(Math.max(...concurrent)).toBe(2);
+    pool.dispose();
+  });
+
+  test('aborting removes a queued task at once and abandons a running one', async () => {
+    const { factory } = fakeFactory();
+    const pool = new WorkerPool(factory, 1);
+    const ac = new AbortController();
+    const running = pool.run((api) => api.run(50, 'r'), { signal: ac.signal });
+    const queued = pool.run((api) => api.run(50, 'q'), { signal: ac.signal });
+    const other = pool.run((api) => api.run(5, 'other'));
+    await tick(5);
+    ac.abort();
+    await expect(running).rejects.toMatchObject({ code: 'cancelled' });
+    await expect(queued).rejects.toMatchObject({ code: 'cancelled' });
+    await expect(other).resolves.toBe('other');
+    await expect(pool.run((api) => api.run(1, 1), { signal: ac.signal })).rejects.toMatchObject({ code: 'cancelled' });
+    expect(pool.metrics().tasksFailed).toBe(0);
+    pool.dispose();
+  });
+
+  test('a wasm trap replaces the worker and retries the task once on a fresh one', async () => {
+    const { factory, made } = fakeFactory();
+    const pool = new WorkerPool(factory, 1);
+    let calls = 0;
+    const v = await pool.run(async (api) => (++calls === 1 ? api.trap() : api.run(1, `ok on ${api.id}`)));
+    expect(v).toBe('ok on 1');
+    expect(made[0].terminated).toBe(true);
+    const m = pool.metrics();
+    expect(m).toMatchObject({ retries: 1, workersReplaced: 1, size: 1 });
+    expect(m.workers[0].crashes).toBe(1);
+    pool.dispose();
+  });
+
+  test('a task that crashes twice fails with a clear error, and the batch goes on', async () => {
+    const { factory } = fakeFactory();
+    const pool = new WorkerPool(factory, 2);
+    const bad = pool.run((api) => api.trap(), { label: 'x.jpg' });
+    const good = Promise.all([1, 2, 3].map((i) => pool.run((api) => api.run(5, i))));
+    await expect(bad).rejects.toMatchObject({ code: 'worker-crashed', message: expect.stringMatching(/crashed \(memory access out of bounds\); it crashed on all 2 attempts/) });
+    await expect(good).resolves.toEqual([1, 2, 3]);
+    expect(pool.size).toBe(2);
+    pool.dispose();
+  });
+
+  test('an uncaught worker error (outside a call) fails over the running task', async () => {
+    const { factory, made } = fakeFactory();
+    const pool = new WorkerPool(factory, 1);
+    let attempt = 0;
+    const p = pool.run(async (api) => {
+      attempt++;
+      if (attempt === 1) {
+        setTimeout(() => made[api.id].crash?.(new Error('worker crashed: script error')), 5);
+        return api.run(1000, 'never');
+      }
+      return api.run(1, 'retried');
+    });
+    await expect(p).resolves.toBe('retried');
+    expect(made[0].terminated).toBe(true);
+    pool.dispose();
+  });
+
+  test('ordinary errors are not retried and do not replace the worker', async () => {
+    const { factory, made } = fakeFactory();
+    const pool = new WorkerPool(factory, 1);
+    await expect(pool.run((api) => api.fail('not a JPEG'))).rejects.toThrow('not a JPEG');
+    expect(made.length).toBe(1);
+    expect(pool.metrics()).toMatchObject({ retries: 0, tasksFailed: 1 });
+    pool.dispose();
+  });
+
+  test('resize grows at once and shrinks when busy workers finish', async () => {
+    const { factory, made } = fakeFactory();
+    const pool = new WorkerPool(factory, 1);
+    pool.resize(3);
+    expect(pool.size).toBe(3);
+    const busy = pool.run((api) => api.run(30, 'x'));
+    pool.resize(1);
+    expect(pool.size).toBe(1);
+    await busy;
+    expect(made.filter((w) => w.terminated).length).toBe(2);
+    expect(() => pool.resize(0)).toThrow(RangeError);
+    pool.dispose();
+    await expect(pool.run((api) => api.run(1, 1))).rejects.toMatchObject({ code: 'cancelled' });
+  });
+
+  test('isFatal tells wasm traps from ordinary failures', () => {
+    expect(isFatal(Object.assign(new Error('unreachable'), { name: 'RuntimeError' }))).toBe(true);
+    expect(isFatal(new Error('Aborted(OOM)'))).toBe(true);
+    expect(isFatal(new Error('not a complete JPEG file'))).toBe(false);
+  });
+});
