@@ -1,0 +1,458 @@
+#!/usr/bin/env node
+// `npm run bench`: Tessera's benchmarks, run in headless Chromium against the built app.
+//
+//   seed     1 worker vs N on the seed pipeline (grayscale → blur σ2 → Sobel → sharpen → ×1.2),
+//            outputs compared by SHA-256, plus where the time goes per image.
+//   handoff  a 3840×2160 RGBA frame to a worker and back: shared memory vs transfer vs
+//            structured clone vs base64-in-JSON.
+//
+// Results: bench/results/{seed,handoff}-<timestamp>.json and bench/results/latest.json.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, promises as fs, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { launch, openApp } from '../scripts/lib/browser.mjs';
+import { serve } from '../scripts/lib/serve.mjs';
+import * as inPage from './page.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const DIST = join(ROOT, 'dist');
+const RESULTS = join(ROOT, 'bench', 'results');
+const OPFS_DIR = 'tessera-bench-input';
+const REFERENCE_TOOL = '/work/shared/tools/seed_reference.py';
+const PYTHON = '/usr/bin/python3';
+const FORMATS = ['png', 'jpeg', 'webp', 'avif'];
+const SEED_OPS = ['grayscale', 'gaussian-blur', 'sobel', 'sharpen', 'brightness'];
+
+const USAGE = `usage: npm run bench -- [options]
+  --only seed|handoff     run one benchmark (default: both)
+  --workers N             workers for the parallel run (default: navigator.hardwareConcurrency)
+  --images N              generated inputs (default 100)
+  --size PX               generated image side (default 512)
+  --format F              output format: png|jpeg|webp|avif (default png)
+  --input DIR             use the image files in DIR (recursively) instead of generated ones
+  --keep-outputs DIR      also run one N-worker batch writing real outputs to DIR/outputs
+                          (generated inputs go to DIR/inputs) and check them with NumPy
+  --rounds N              handoff round trips per method (default 10)
+  --build                 rebuild the app even if dist/ is up to date
+  --timeout S             give up after S seconds (default 900)`;
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+function parseOptions(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      only: { type: 'string' }, workers: { type: 'string' }, images: { type: 'string' }, size: { type: 'string' },
+      format: { type: 'string' }, input: { type: 'string' }, 'keep-outputs': { type: 'string' },
+      rounds: { type: 'string' }, build: { type: 'boolean' }, timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const int = (name, def, min, max) => {
+    if (values[name] === undefined) return def;
+    const n = Number(values[name]);
+    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number ${min}–${max}, got "${values[name]}"`);
+    return n;
+  };
+  const only = values.only;
+  if (only !== undefined && only !== 'seed' && only !== 'handoff') throw new UsageError(`--only must be seed or handoff, got "${only}"`);
+  const format = values.format ?? 'png';
+  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join('|')}, got "${format}"`);
+  const input = values.input ? resolve(values.input) : undefined;
+  if (input && !(existsSync(input) && statSync(input).isDirectory())) throw new UsageError(`--input ${input}: not a folder`);
+  return {
+    seed: only !== 'handoff',
+    handoff: only !== 'seed',
+    workers: int('workers', undefined, 1, 16),
+    images: int('images', 100, 1, 100_000),
+    size: int('size', 512, 16, 8192),
+    format,
+    input,
+    keepOutputs: values['keep-outputs'] ? resolve(values['keep-outputs']) : undefined,
+    rounds: int('rounds', 10, 1, 1000),
+    build: !!values.build,
+    timeoutSeconds: int('timeout', 900, 10, 86_400),
+  };
+}
+
+class UsageError extends Error {}
+
+// ---------------------------------------------------------------------------------------------
+// Build
+
+function newestMtime(path) {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const e of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, e)));
+  return newest;
+}
+
+function ensureBuilt(force) {
+  const built = existsSync(join(DIST, 'index.html')) ? statSync(join(DIST, 'index.html')).mtimeMs : 0;
+  const inputs = ['src', 'public', 'index.html', 'vite.config.ts', 'vite.config.js', 'package.json'].map((p) => newestMtime(join(ROOT, p)));
+  const stale = !built || Math.max(...inputs) > built;
+  if (!force && !stale) {
+    log('app: dist/ is up to date');
+    return false;
+  }
+  log(`app: building (${force ? '--build' : built ? 'dist/ is older than src/' : 'no dist/'}) …`);
+  const t0 = Date.now();
+  const r = spawnSync('npx', ['vite', 'build'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) {
+    process.stderr.write(r.stdout + r.stderr);
+    throw new Error(`vite build failed (exit ${r.status ?? r.signal})`);
+  }
+  log(`app: built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Renderer memory (optional): RSS of the app's renderer process from /proc, sampled.
+
+async function findRendererPid(browser) {
+  try {
+    const cdp = await browser.newBrowserCDPSession();
+    const { processInfo } = await cdp.send('SystemInfo.getProcessInfo');
+    await cdp.detach().catch(() => {});
+    // The app's renderer is the busy one (it has loaded the page and started a worker).
+    const renderers = processInfo.filter((p) => p.type === 'renderer').sort((a, b) => b.cpuTime - a.cpuTime);
+    return renderers[0]?.id;
+  } catch {
+    return undefined;
+  }
+}
+
+function rssBytes(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs fn while sampling the renderer's RSS every 20 ms: { before, peak, after } in bytes. */
+async function withRss(pid, fn) {
+  if (!pid || rssBytes(pid) === undefined) return { value: await fn(), rss: undefined };
+  const before = rssBytes(pid);
+  let peak = before;
+  const timer = setInterval(() => {
+    const v = rssBytes(pid);
+    if (v !== undefined && v > peak) peak = v;
+  }, 20);
+  try {
+    const value = await fn();
+    const after = rssBytes(pid);
+    return { value, rss: { pid, before, peak: Math.max(peak, after ?? 0), after } };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output helpers
+
+const t0 = Date.now();
+function log(msg) {
+  process.stderr.write(`[bench ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${msg}\n`);
+}
+
+function table(headers, rows, align) {
+  const cells = [headers, ...rows].map((r) => r.map((c) => String(c)));
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  const fmt = (r) => r.map((c, i) => ((align?.[i] ?? (i === 0 ? 'l' : 'r')) === 'l' ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [fmt(cells[0]), widths.map((w) => '─'.repeat(w)).join('  '), ...cells.slice(1).map(fmt)].join('\n');
+}
+
+const f1 = (x) => x.toFixed(1);
+const f2 = (x) => x.toFixed(2);
+const mb = (b) => (b / (1024 * 1024)).toFixed(1);
+const pct = (x) => `${(100 * x).toFixed(0)}%`;
+
+function progressLine(p) {
+  if (p.event === 'run') log(`seed: running with ${p.workers} worker${p.workers > 1 ? 's' : ''} …`);
+  else if (process.stderr.isTTY) {
+    process.stderr.write(`\r  ${p.workers}w: ${p.done + p.failed}/${p.total}${p.totalKnown ? '' : '+'}  ${p.ips.toFixed(1)} img/s   `);
+    if (p.totalKnown && p.done + p.failed === p.total) process.stderr.write('\n');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Seed-pipeline benchmark
+
+async function prepareInputs(page, opts, keepUrl) {
+  if (opts.input) {
+    log(`seed: copying image files from ${opts.input} into OPFS …`);
+    await page.evaluate(inPage.addFolderInput, 'tessera-bench-folder');
+    await page.setInputFiles('#tessera-bench-folder', opts.input);
+    const r = await page.evaluate(inPage.copyInputToOpfs, { id: 'tessera-bench-folder', dirName: OPFS_DIR });
+    if (!r.files) throw new Error(`--input ${opts.input}: no image files found`);
+    log(`seed: ${r.files} files, ${mb(r.bytes)} MB copied in ${f1(r.ms / 1000)} s${r.skipped ? ` (${r.skipped} non-image files ignored)` : ''}`);
+    return { source: 'folder', path: opts.input, ...r };
+  }
+  log(`seed: generating ${opts.images} photo-like ${opts.size}×${opts.size} JPEGs (q 0.9) in the page …`);
+  const r = await page.evaluate(inPage.generateImages, {
+    count: opts.images, size: opts.size, dirName: OPFS_DIR, quality: 0.9, putBase: keepUrl ? keepUrl + 'inputs/' : undefined,
+  });
+  log(`seed: generated ${r.files} JPEGs, ${f1(r.bytes / r.files / 1024)} KB average (${f1(r.minBytes / 1024)}–${f1(r.maxBytes / 1024)} KB), in ${f1(r.ms / 1000)} s`);
+  return { source: 'generated', width: opts.size, height: opts.size, jpegQuality: 0.9, ...r };
+}
+
+function breakdownRows(runs, images) {
+  const perImage = (bd, n) => {
+    const rows = [['read', bd.read], ['decode', bd.decode]];
+    const ops = [...SEED_OPS, ...Object.keys(bd.steps).filter((k) => !SEED_OPS.includes(k))];
+    for (const op of ops) rows.push([op, bd.steps[op] ?? 0]);
+    rows.push(['encode', bd.encode], ['handoff', bd.handoff], ['write', bd.write]);
+    return rows.map(([stage, ms]) => [stage, ms / Math.max(1, n)]);
+  };
+  const one = perImage(runs[0].summary.breakdown, images[0]);
+  const many = perImage(runs[1].summary.breakdown, images[1]);
+  const total1 = one.reduce((s, [, ms]) => s + ms, 0);
+  const totalN = many.reduce((s, [, ms]) => s + ms, 0);
+  return {
+    stages: one.map(([stage, ms], i) => ({ stage, msPerImage1: ms, share1: ms / total1, msPerImageN: many[i][1] })),
+    total1, totalN,
+  };
+}
+
+async function seedBench(page, opts, workers, rendererPid, keepUrl) {
+  const input = await prepareInputs(page, opts, keepUrl);
+  const format = { format: opts.format };
+  const { value: bench, rss } = await withRss(rendererPid, () => page.evaluate(inPage.seedBenchmark, { dirName: OPFS_DIR, format, workers }));
+  const [r1, rN] = bench.runs;
+  const failures = bench.runs.flatMap((r) => r.summary.errors.map((e) => `${r.workers}w ${e.message}`));
+  if (failures.length) log(`seed: ${failures.length} failures, e.g. ${failures.slice(0, 3).join(' | ')}`);
+
+  const rows = bench.runs.map((r, i) => [
+    r.workers, f2(r.seconds), f1(r.imagesPerSecond),
+    i === 0 ? '1.00×' : `${f2(bench.speedup)}×`,
+    i === 0 ? '100%' : pct(bench.efficiency),
+    i === 0 ? '(reference)' : bench.identical ? `yes (${bench.compared}/${bench.compared})` : `NO (${bench.mismatches.length} differ)`,
+    f2(r.startupSeconds),
+  ]);
+  const bd = breakdownRows(bench.runs, [r1.ok + r1.failed, rN.ok + rN.failed]);
+
+  const what = opts.input ? `${input.files} images from ${opts.input}` : `${input.files} generated ${opts.size}×${opts.size} JPEGs`;
+  console.log(`\n== Seed pipeline: ${what} → ${opts.format.toUpperCase()} (grayscale → Gaussian σ2 → Sobel → sharpen → brightness ×1.2)\n`);
+  console.log(table(['workers', 'seconds', 'images/s', 'speedup', 'efficiency', 'identical (SHA-256)', 'engine start-up s'], rows));
+  console.log(`\nWhere the time goes (ms per image, summed over workers; "%" is of the 1-worker total):\n`);
+  console.log(table(
+    ['stage', '1 worker ms', '%', `${rN.workers} workers ms`],
+    [
+      ...bd.stages.map((s) => [s.stage, f2(s.msPerImage1), pct(s.share1), f2(s.msPerImageN)]),
+      ['total (sum of stages)', f2(bd.total1), '100%', f2(bd.totalN)],
+      ['wall time per image', f2((1000 * r1.seconds) / Math.max(1, r1.ok)), '', f2((1000 * rN.seconds) / Math.max(1, rN.ok))],
+    ],
+  ));
+  console.log(`  (read/decode/ops/encode run in the worker; handoff = call round trip minus worker time; write = main-thread`);
+  console.log(`   SHA-256 into the benchmark's hash sink. With N workers, stage times grow when cores are shared.)`);
+  console.log(`\nExternal anchors (quoted from the issue, other stacks — not measured here):`);
+  console.log(`  100 real 512×512 JPEGs → PNG: OpenCV-Python 2-proc ≈74 img/s, Pillow pool ≈44, sharp ≈44,`);
+  console.log(`  wasm-vips/OpenCV.js in 2 Node worker threads 27–36 img/s.`);
+
+  return {
+    input,
+    format,
+    workers,
+    runs: bench.runs.map((r) => ({
+      workers: r.workers, seconds: r.seconds, imagesPerSecond: r.imagesPerSecond, startupSeconds: r.startupSeconds,
+      ok: r.ok, failed: r.failed, breakdown: r.summary.breakdown, pool: r.summary.pool, buffers: r.summary.buffers,
+      errors: r.summary.errors, files: r.summary.results.map((f) => ({ path: f.path, ms: +f.ms.toFixed(2), bytesIn: f.bytesIn, bytesOut: f.bytesOut, status: f.status })),
+    })),
+    speedup: bench.speedup,
+    efficiency: bench.efficiency,
+    identical: bench.identical,
+    compared: bench.compared,
+    mismatches: bench.mismatches,
+    breakdownPerImage: bd,
+    rendererRss: rss,
+    externalAnchors: {
+      note: 'Quoted from the issue for context; other machines and stacks, not measured by this bench.',
+      task: '100 real 512×512 JPEGs → PNG, seed pipeline',
+      imagesPerSecond: { 'OpenCV-Python 2 processes': 74, 'Pillow process pool': 44, sharp: 44, 'wasm-vips/OpenCV.js in 2 Node worker threads': [27, 36] },
+    },
+  };
+}
+
+async function keepOutputs(page, opts, workers, keepDir, keepUrl) {
+  log(`keep-outputs: one ${workers}-worker batch writing ${opts.format.toUpperCase()} files to ${join(keepDir, 'outputs')} …`);
+  const s = await page.evaluate(inPage.keepOutputsBatch, { dirName: OPFS_DIR, format: { format: opts.format }, workers, outBase: keepUrl + 'outputs/' });
+  log(`keep-outputs: ${s.ok} written, ${s.failed} failed, ${f2(s.seconds)} s (${f1(s.imagesPerSecond)} img/s incl. HTTP writes)`);
+  const inputs = opts.input ?? join(keepDir, 'inputs');
+  const outputs = join(keepDir, 'outputs');
+  const command = `${PYTHON} ${REFERENCE_TOOL} ${inputs} ${outputs}`;
+  const result = { dir: keepDir, inputs, outputs, ok: s.ok, failed: s.failed, seconds: s.seconds, imagesPerSecond: s.imagesPerSecond, errors: s.errors, referenceCommand: command };
+  if (opts.format !== 'png') {
+    log(`keep-outputs: NumPy reference check skipped (lossy ${opts.format}); run it on PNG outputs: ${command}`);
+  } else if (!existsSync(REFERENCE_TOOL) || !existsSync(PYTHON)) {
+    log(`keep-outputs: ${REFERENCE_TOOL} or ${PYTHON} not found; check skipped`);
+  } else {
+    log(`keep-outputs: NumPy reference check: ${command}`);
+    const r = spawnSync(PYTHON, [REFERENCE_TOOL, inputs, outputs], { encoding: 'utf8', timeout: 600_000 });
+    const line = r.stdout.trim().split('\n').pop() ?? '';
+    let parsed;
+    try { parsed = JSON.parse(line); } catch { parsed = undefined; }
+    result.referenceCheck = { exitCode: r.status, passed: r.status === 0, result: parsed ?? line, stderr: r.stderr.trim() || undefined };
+    console.log(`\nIndependent NumPy check of the kept outputs (${r.status === 0 ? 'PASS' : 'FAIL'}):\n  ${line}${r.stderr.trim() ? `\n  ${r.stderr.trim()}` : ''}`);
+  }
+  return result;
+}
+
+/** Clears DIR/inputs and DIR/outputs, refusing to touch non-empty ones the bench did not create. */
+function prepareKeepDir(dir, generateInputs) {
+  const marker = join(dir, '.tessera-bench');
+  mkdirSync(dir, { recursive: true });
+  const ours = existsSync(marker);
+  for (const sub of generateInputs ? ['inputs', 'outputs'] : ['outputs']) {
+    const p = join(dir, sub);
+    if (existsSync(p) && readdirSync(p).length) {
+      if (!ours) throw new UsageError(`--keep-outputs ${dir}: ${sub}/ is not empty and was not made by the bench; choose another folder`);
+      rmSync(p, { recursive: true, force: true });
+    }
+  }
+  writeFileSync(marker, 'Made by `npm run bench -- --keep-outputs`: inputs/ and outputs/ are replaced on every run.\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Handoff benchmark
+
+async function handoffBench(page, opts, rendererPid) {
+  const W = 3840, H = 2160;
+  log(`handoff: ${W}×${H} RGBA (${mb(W * H * 4)} MB), ${opts.rounds} round trips per method …`);
+  const { value: rows, rss } = await withRss(rendererPid, () => page.evaluate(({ W, H, rounds }) => window.tessera.measureHandoff(W, H, rounds), { W, H, rounds: opts.rounds }));
+  const clone = rows.find((r) => r.method === 'clone');
+  const shared = rows.find((r) => r.method === 'shared');
+  const ratio = (r) => (r.msPerRoundTrip > 0 ? clone.msPerRoundTrip / r.msPerRoundTrip : Infinity);
+  const cloneOverShared = ratio(shared);
+  console.log(`\n== Handoff: one ${W}×${H} RGBA frame (${mb(W * H * 4)} MB) to a worker and back, mean of ${opts.rounds} round trips\n`);
+  console.log(table(
+    ['method', 'ms / round trip', 'extra MB / round trip', 'clone ÷ method'],
+    rows.map((r) => [r.method, r.msPerRoundTrip < 1 ? r.msPerRoundTrip.toFixed(3) : f2(r.msPerRoundTrip), mb(r.extraBytes), `${ratio(r) >= 100 ? ratio(r).toFixed(0) : f2(ratio(r))}×`]),
+  ));
+  console.log(`\nclone / shared = ${cloneOverShared.toFixed(0)}× (target ≥ 20×): ${cloneOverShared >= 20 ? 'PASS' : 'FAIL'}`);
+  if (rss) console.log(`renderer RSS (pid ${rss.pid}) across all four methods: before ${mb(rss.before)} MB, peak ${mb(rss.peak)} MB, after ${mb(rss.after)} MB`);
+  return {
+    frame: { width: W, height: H, channels: 4, bytes: W * H * 4 },
+    rounds: opts.rounds,
+    rows: rows.map((r) => ({ ...r, extraMB: r.extraBytes / (1024 * 1024), cloneOverMethod: ratio(r) })),
+    cloneOverShared,
+    target: 20,
+    passed: cloneOverShared >= 20,
+    rendererRss: rss,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function gitInfo() {
+  const git = (...args) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' });
+  const head = git('rev-parse', '--short', 'HEAD');
+  if (head.status !== 0) return undefined;
+  const dirty = git('status', '--porcelain', '--', 'src', 'index.html', 'vite.config.ts', 'package.json').stdout.trim().length > 0;
+  return { commit: head.stdout.trim(), dirtySrc: dirty };
+}
+
+async function main() {
+  const opts = parseOptions(process.argv.slice(2));
+  const started = new Date();
+  const stamp = started.toISOString().replace(/[:]/g, '-').replace(/\.\d+Z$/, 'Z');
+  const load = os.loadavg()[0];
+  if (load > os.cpus().length * 0.5) log(`warning: load average ${load.toFixed(2)} on ${os.cpus().length} cores; other work will skew timings`);
+
+  const built = ensureBuilt(opts.build);
+  let server, browser;
+  const watchdog = setTimeout(() => {
+    log(`timed out after ${opts.timeoutSeconds} s; closing the browser`);
+    browser?.close();
+  }, opts.timeoutSeconds * 1000);
+  watchdog.unref();
+  const onSignal = () => {
+    log('interrupted; closing the browser and server');
+    Promise.allSettled([browser?.close(), server?.close()]).then(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    if (opts.keepOutputs && opts.seed) prepareKeepDir(opts.keepOutputs, !opts.input);
+    server = await serve({ root: DIST, outputDir: opts.keepOutputs && opts.seed ? opts.keepOutputs : undefined });
+    browser = await launch();
+    const { page, context } = browser;
+    page.on('pageerror', (e) => log(`page error: ${e.message}`));
+    page.on('console', (m) => m.type() === 'error' && log(`page console: ${m.text()}`));
+    page.on('crash', () => log('page crashed'));
+    await page.exposeFunction('__benchProgress', progressLine);
+    await openApp(page, server.url);
+
+    const env = await page.evaluate(() => ({ hardwareConcurrency: navigator.hardwareConcurrency, crossOriginIsolated, userAgent: navigator.userAgent, deviceMemory: navigator.deviceMemory }));
+    if (!env.crossOriginIsolated) throw new Error('the page is not cross-origin isolated: SharedArrayBuffer is unavailable');
+    const engine = await page.evaluate(inPage.engineInfo);
+    const workers = opts.workers ?? env.hardwareConcurrency ?? 2;
+    const rendererPid = await findRendererPid(context.browser());
+    const cpus = os.cpus();
+    const machine = {
+      cores: cpus.length, cpuModel: cpus[0]?.model, totalMemoryMB: Math.round(os.totalmem() / 2 ** 20), loadAverage1mAtStart: load,
+      platform: `${os.platform()} ${os.release()}`, node: process.version, chromium: context.browser()?.version(),
+      ...env, vips: engine.vipsVersion, engineStartMs: engine.startMs, git: gitInfo(),
+    };
+    log(`Chromium ${machine.chromium}, libvips ${machine.vips}, ${machine.cores} cores, hardwareConcurrency ${env.hardwareConcurrency}, ${workers} workers; renderer pid ${rendererPid ?? '?'}`);
+    const options = { ...opts, workersResolved: workers, appRebuilt: built };
+
+    mkdirSync(RESULTS, { recursive: true });
+    const files = [];
+    const latest = { startedAt: started.toISOString(), machine, options };
+    const keepUrl = opts.keepOutputs && opts.seed ? server.url + '__out/' : undefined;
+
+    if (opts.seed) {
+      const seed = await seedBench(page, opts, workers, rendererPid, keepUrl);
+      if (opts.keepOutputs) seed.keptOutputs = await keepOutputs(page, opts, workers, opts.keepOutputs, keepUrl);
+      await page.evaluate(inPage.removeOpfsDir, OPFS_DIR);
+      const file = join(RESULTS, `seed-${stamp}.json`);
+      await fs.writeFile(file, JSON.stringify({ kind: 'seed', startedAt: started.toISOString(), machine, options, ...seed }, null, 2));
+      files.push(file);
+      latest.seed = seed;
+    }
+    if (opts.handoff) {
+      const handoff = await handoffBench(page, opts, rendererPid);
+      const file = join(RESULTS, `handoff-${stamp}.json`);
+      await fs.writeFile(file, JSON.stringify({ kind: 'handoff', startedAt: started.toISOString(), machine, options, ...handoff }, null, 2));
+      files.push(file);
+      latest.handoff = handoff;
+    }
+    latest.files = files.map((f) => relative(ROOT, f));
+    latest.totalSeconds = (Date.now() - started.getTime()) / 1000;
+    const latestFile = join(RESULTS, 'latest.json');
+    await fs.writeFile(latestFile, JSON.stringify(latest, null, 2));
+    files.push(latestFile);
+    console.log(`\nResults (${latest.totalSeconds.toFixed(0)} s in all):`);
+    for (const f of files) console.log(`  ${relative(process.cwd(), f) || f}`);
+    if (latest.seed?.keptOutputs) console.log(`  kept outputs: ${latest.seed.keptOutputs.outputs}${opts.input ? '' : `, inputs: ${latest.seed.keptOutputs.inputs}`}`);
+  } finally {
+    clearTimeout(watchdog);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await browser?.close().catch(() => {});
+    await server?.close().catch(() => {});
+  }
+}
+
+main().catch((e) => {
+  if (e instanceof UsageError) {
+    console.error(`bench: ${e.message}\n\n${USAGE}`);
+    process.exitCode = 2;
+  } else {
+    console.error(`bench failed: ${e?.stack ?? e}`);
+    process.exitCode = 1;
+  }
+});

@@ -1,0 +1,517 @@
+#!/usr/bin/env node
+// The headless batch command:
+//
+//   npm run batch -- <input-dir> <output-dir> [--recipe seed|file.json] [--workers N]
+//                    [--format png|jpeg|webp|avif] [--quality Q] [--no-build]
+//
+// Builds the app when dist/ is stale, serves it, and drives the same code path as the studio
+// (window.tessera.runBatch) in headless Chromium. Inputs reach the page as a folder chosen in a
+// <input webkitdirectory> (page.setInputFiles with the directory path: Chromium reads each file
+// from disk when a worker asks for it, nothing is copied or base64-encoded); outputs are PUT back
+// to the local server, which writes them atomically under <output-dir> with relative paths kept.
+//
+// stderr: progress lines and one line per failed file. stdout: the JSON summary, as the last line.
+// Exit codes: 0 all ok, 1 some files failed (or the batch could not run), 2 usage error,
+// 130 interrupted (Ctrl-C).
+import { spawn } from 'node:child_process';
+import { promises as fs, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { serve } from './lib/serve.mjs';
+import { launch, openApp } from './lib/browser.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const DIST = join(ROOT, 'dist');
+const INPUT_ID = 'tessera-batch-input';
+
+const USAGE = `usage: npm run batch -- <input-dir> <output-dir> [options]
+
+Processes every image under <input-dir> in headless Chromium and writes the results to
+<output-dir>, keeping relative paths. Inputs are never modified.
+
+options:
+  --recipe seed|FILE.json   recipe preset name or recipe file (default: seed)
+  --workers N               engine workers (default: one per core)
+  --format png|jpeg|webp|avif   output format (default: png)
+  --quality Q               1-100 for jpeg, webp and avif (default: per format)
+  --no-build                use dist/ as it is (default: build when dist/ is older than src/)
+  -h, --help                show this help
+
+Progress goes to stderr; the last stdout line is a JSON summary.
+Exit codes: 0 all ok, 1 some files failed, 2 usage error, 130 interrupted.`;
+
+class UsageError extends Error {}
+
+// ---------------------------------------------------------------- output to the terminal
+
+const tty = !!process.stderr.isTTY;
+let statusShown = false;
+
+/** A line that stays (messages, failures). */
+function log(line) {
+  if (statusShown) process.stderr.write('\r\x1b[K');
+  statusShown = false;
+  process.stderr.write(line + '\n');
+}
+
+/** A progress line: rewritten in place on a terminal, one line each otherwise. */
+function status(line) {
+  if (tty) {
+    process.stderr.write('\r\x1b[K' + line);
+    statusShown = true;
+  } else process.stderr.write(line + '\n');
+}
+
+function endStatus() {
+  if (statusShown) process.stderr.write('\n');
+  statusShown = false;
+}
+
+function duration(s) {
+  if (!Number.isFinite(s)) return '?';
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${Math.round(s - m * 60)} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+function progressLine({ processed, total, failed, imagesPerSecond, eta, finished, seconds }) {
+  const width = String(total).length;
+  const head = `[${String(processed).padStart(width)}/${total}] ${failed} failed · ${imagesPerSecond.toFixed(1)} img/s`;
+  if (finished) return `${head} · done in ${duration(seconds)}`;
+  return eta === undefined ? head : `${head} · ETA ${duration(eta)}`;
+}
+
+// ---------------------------------------------------------------- arguments
+
+function baseDir() {
+  // `npm run` starts scripts in the package root; relative paths mean the caller's directory.
+  return process.env.npm_lifecycle_event === 'batch' && process.env.INIT_CWD ? process.env.INIT_CWD : process.cwd();
+}
+
+function parseCommandLine(argv) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        recipe: { type: 'string' },
+        workers: { type: 'string' },
+        format: { type: 'string' },
+        quality: { type: 'string' },
+        'no-build': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(e.message);
+  }
+  const { values: v, positionals } = parsed;
+  if (v.help) return { help: true };
+  if (positionals.length !== 2) {
+    throw new UsageError(positionals.length < 2 ? 'expected an input folder and an output folder' : `unexpected argument "${positionals[2]}"`);
+  }
+  const base = baseDir();
+  const opts = {
+    input: resolve(base, positionals[0]),
+    output: resolve(base, positionals[1]),
+    build: !v['no-build'],
+    recipeFile: undefined,
+    preset: 'seed',
+    workers: undefined,
+    format: 'png',
+    quality: undefined,
+  };
+  if (v.recipe !== undefined) {
+    // A bare word ("seed") names a preset; anything with a dot or a slash is a file.
+    if (/^[\w-]+$/.test(v.recipe)) opts.preset = v.recipe;
+    else {
+      opts.preset = undefined;
+      opts.recipeFile = resolve(base, v.recipe);
+    }
+  }
+  if (v.workers !== undefined) {
+    const n = Number(v.workers);
+    if (!/^\d+$/.test(v.workers) || n < 1 || n > 64) throw new UsageError(`--workers must be a whole number 1–64, got "${v.workers}"`);
+    opts.workers = n;
+  }
+  if (v.format !== undefined) opts.format = v.format.toLowerCase() === 'jpg' ? 'jpeg' : v.format.toLowerCase();
+  if (v.quality !== undefined) {
+    if (!/^\d+$/.test(v.quality)) throw new UsageError(`--quality must be a whole number 1–100, got "${v.quality}"`);
+    opts.quality = Number(v.quality);
+  }
+  return opts;
+}
+
+/** realpath of a path that may not exist yet: resolve the nearest existing ancestor. */
+async function realpathLoose(p) {
+  const rest = [];
+  let cur = p;
+  for (;;) {
+    try {
+      return join(await fs.realpath(cur), ...rest.reverse());
+    } catch (e) {
+      if (e.code !== 'ENOENT' && e.code !== 'ENOTDIR') throw e;
+      const parent = dirname(cur);
+      if (parent === cur) return p;
+      rest.push(basename(cur));
+      cur = parent;
+    }
+  }
+}
+
+/** True when `child` is `parent` or inside it. */
+function within(parent, child) {
+  const rel = relative(parent, child);
+  return rel === '' || (rel !== '..' && !rel.startsWith('..' + sep) && !isAbsolute(rel));
+}
+
+/** Visible files under dir as forward-slash relative paths (hidden files and folders skipped). */
+async function* walk(dir, prefix = '') {
+  const entries = await fs.readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    const full = join(dir, e.name);
+    let isDir = e.isDirectory();
+    if (e.isSymbolicLink()) isDir = (await fs.stat(full).catch(() => null))?.isDirectory() ?? false;
+    if (isDir) yield* walk(full, `${prefix}${e.name}/`);
+    else yield prefix + e.name;
+  }
+}
+
+async function checkFolders(opts) {
+  const inStat = await fs.stat(opts.input).catch(() => null);
+  if (!inStat) throw new UsageError(`input folder not found: ${opts.input}`);
+  if (!inStat.isDirectory()) throw new UsageError(`input is not a folder: ${opts.input}`);
+  try {
+    await fs.readdir(opts.input);
+  } catch (e) {
+    throw new UsageError(`cannot read the input folder ${opts.input}: ${e.code ?? e.message}`);
+  }
+  const input = await fs.realpath(opts.input);
+  const output = await realpathLoose(opts.output);
+  if (input === output) {
+    throw new UsageError('the output folder is the input folder: choose another one so inputs are never overwritten');
+  }
+  if (within(input, output)) {
+    throw new UsageError(`the output folder is inside the input folder (${relative(input, output).split(sep).join('/')}): choose one outside it`);
+  }
+  if (within(output, input)) {
+    // Allowed, unless an output would land inside the input folder ("out/in/x.png" for the input "in/x.png").
+    const sub = relative(output, input).split(sep).join('/') + '/';
+    for await (const rel of walk(input)) {
+      if (rel.startsWith(sub)) {
+        throw new UsageError(`the input folder is inside the output folder, and the output for "${rel}" would be written into the input folder: choose another output folder`);
+      }
+    }
+  }
+  const outStat = await fs.stat(output).catch(() => null);
+  if (outStat && !outStat.isDirectory()) throw new UsageError(`output exists and is not a folder: ${opts.output}`);
+  try {
+    await fs.mkdir(output, { recursive: true });
+  } catch (e) {
+    throw new UsageError(`cannot create the output folder ${opts.output}: ${e.code ?? e.message}`);
+  }
+  return { input, output };
+}
+
+async function readRecipeFile(file) {
+  let text;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read recipe file ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.code ?? e.message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`recipe file ${file} is not valid JSON: ${e.message}`);
+  }
+}
+
+// ---------------------------------------------------------------- build
+
+async function newestMtime(path) {
+  const st = await fs.stat(path).catch(() => null);
+  if (!st) return 0;
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const e of await fs.readdir(path)) newest = Math.max(newest, await newestMtime(join(path, e)));
+  return newest;
+}
+
+async function needsBuild() {
+  const built = statSync(join(DIST, 'index.html'), { throwIfNoEntry: false });
+  if (!built) return 'dist/ is missing';
+  const sources = Math.max(
+    await newestMtime(join(ROOT, 'src')),
+    await newestMtime(join(ROOT, 'index.html')),
+    await newestMtime(join(ROOT, 'vite.config.ts')),
+  );
+  return sources > built.mtimeMs ? 'dist/ is older than the sources' : '';
+}
+
+function build() {
+  return new Promise((res, rej) => {
+    // vite's output goes to stderr: stdout is kept for the summary.
+    const child = spawn('npx', ['vite', 'build'], { cwd: ROOT, stdio: ['ignore', process.stderr, process.stderr] });
+    child.on('error', rej);
+    child.on('exit', (code, signal) => (code === 0 ? res() : rej(new Error(`vite build failed (${signal ?? `exit code ${code}`})`))));
+  });
+}
+
+// ---------------------------------------------------------------- the run
+
+async function removePartials(dir) {
+  // Temporary files of PUTs cut short when the server closed (serve.mjs names them <target>.<8 hex>.partial).
+  let entries;
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const full = join(dir, e.name);
+    if (e.isDirectory()) await removePartials(full);
+    else if (/\.[0-9a-f]{8}\.partial$/.test(e.name)) await fs.rm(full, { force: true }).catch(() => {});
+  }
+}
+
+function withTimeout(promise, ms) {
+  return Promise.race([promise, new Promise((r) => setTimeout(r, ms).unref())]);
+}
+
+async function main() {
+  let opts;
+  try {
+    opts = parseCommandLine(process.argv.slice(2));
+  } catch (e) {
+    if (e instanceof UsageError) return usageExit(e.message, true);
+    throw e;
+  }
+  if (opts.help) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+
+  let folders, recipe;
+  try {
+    folders = await checkFolders(opts);
+    if (opts.recipeFile) recipe = await readRecipeFile(opts.recipeFile);
+  } catch (e) {
+    if (e instanceof UsageError) return usageExit(e.message);
+    throw e;
+  }
+
+  if (opts.build) {
+    const why = await needsBuild();
+    if (why) {
+      log(`building the app (${why})…`);
+      await build();
+    }
+  } else if (!statSync(join(DIST, 'index.html'), { throwIfNoEntry: false })) {
+    return usageExit('dist/index.html is missing: build the app (npx vite build) or drop --no-build');
+  }
+
+  // ---- resources to release on every path out
+  let server, browser, phase = 'setup', interrupted = false, forceTimer;
+  const cleanup = async () => {
+    await withTimeout(browser?.close(), 10_000);
+    await withTimeout(server?.close(), 5_000);
+    await removePartials(folders.output);
+  };
+  const onSignal = (signal) => {
+    const code = signal === 'SIGINT' ? 130 : 143;
+    if (phase === 'running' && !interrupted) {
+      interrupted = true;
+      log('interrupted: cancelling the batch… (again to quit at once)');
+      browser?.page.evaluate(() => window.__tesseraBatchAbort?.()).catch(() => {});
+      // Should the page not answer, leave anyway.
+      forceTimer = setTimeout(() => cleanup().finally(() => process.exit(code)), 10_000);
+      forceTimer.unref();
+      return;
+    }
+    endStatus();
+    cleanup().finally(() => process.exit(code));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    server = await serve({ root: DIST, outputDir: folders.output });
+    browser = await launch({ handleSignals: false });
+    const { page } = browser;
+    let pageError;
+    page.on('pageerror', (e) => log(`page error: ${e.message}`));
+    page.on('crash', () => (pageError = 'the browser tab crashed (out of memory?)'));
+
+    // ---- progress from the page
+    let lastPrint = 0, latest;
+    const print = (force = false) => {
+      if (!latest) return;
+      const now = performance.now();
+      if (!force && now - lastPrint < 250) return;
+      lastPrint = now;
+      const p = latest;
+      const processed = p.done + p.failed;
+      // Until the page has walked the whole list, the total is the listed files minus those skipped so far.
+      const total = p.totalKnown ? p.total : Math.max(processed, p.listed - p.skipped);
+      const rate = p.elapsedSeconds > 0 ? processed / p.elapsedSeconds : 0;
+      const eta = p.etaSeconds ?? (rate > 0 ? (total - processed) / rate : undefined);
+      status(progressLine({ processed, total, failed: p.failed, imagesPerSecond: p.imagesPerSecond, eta }));
+    };
+    await page.exposeFunction('__tesseraBatchProgress', (p) => {
+      latest = p;
+      print();
+    });
+    await page.exposeFunction('__tesseraBatchFailed', (r) => log(`failed: ${r.error ?? r.path}`));
+
+    await openApp(page, server.url);
+
+    // ---- validate the recipe and the format with the app's own rules, before any worker starts
+    const check = await page.evaluate(({ preset, recipe, file, format, quality }) => {
+      const t = window.tessera;
+      let r = recipe;
+      if (preset !== undefined) {
+        if (!Object.hasOwn(t.PRESETS, preset))
+          return { usage: `unknown recipe preset "${preset}" (known: ${Object.keys(t.PRESETS).join(', ')}); to use a recipe file, pass its path` };
+        r = t.PRESETS[preset];
+      }
+      let valid;
+      try {
+        valid = t.validateRecipe(r);
+      } catch (e) {
+        return { usage: `invalid recipe${file ? ` in ${file}` : ''}: ${e.message}` };
+      }
+      try {
+        const o = t.outputOptions(format, quality);
+        return { recipe: valid.name, steps: valid.steps.length, format: o.format, quality: o.quality, defaultWorkers: t.defaultWorkerCount() };
+      } catch (e) {
+        return { usage: e.message };
+      }
+    }, { preset: opts.preset, recipe, file: opts.recipeFile, format: opts.format, quality: opts.quality });
+    if (check.usage) {
+      await cleanup();
+      return usageExit(check.usage);
+    }
+
+    // ---- hand the folder to the page: Chromium enumerates it, files are read lazily from disk
+    await page.evaluate((id) => {
+      const el = document.createElement('input');
+      el.type = 'file';
+      el.id = id;
+      el.multiple = true;
+      el.webkitdirectory = true;
+      el.hidden = true;
+      document.body.append(el);
+    }, INPUT_ID);
+    await page.setInputFiles(`#${INPUT_ID}`, folders.input);
+
+    const lossy = check.format !== 'png' ? ` Q${check.quality}` : '';
+    log(`${folders.input} → ${folders.output}: recipe “${check.recipe}” (${check.steps} steps), ${check.format.toUpperCase()}${lossy}, ${opts.workers ?? check.defaultWorkers} workers`);
+
+    phase = 'running';
+    if (interrupted) throw Object.assign(new Error('interrupted'), { interrupted: true });
+    const outcome = await page.evaluate(async ({ id, recipe, preset, workers, format, quality, outBase }) => {
+      const t = window.tessera;
+      const source = t.filesSource(document.getElementById(id).files);
+      const listed = source.length;
+      const controller = new AbortController();
+      window.__tesseraBatchAbort = () => controller.abort();
+      let last = -Infinity;
+      try {
+        const s = await t.runBatch({
+          input: source,
+          output: new t.HttpSink(outBase),
+          recipe: preset !== undefined ? t.PRESETS[preset] : recipe,
+          workers,
+          format: { format, quality },
+          signal: controller.signal,
+          onProgress: (p) => {
+            // Throttled here too, so a big folder does not flood the devtools protocol.
+            const now = performance.now();
+            if (now - last < 100) return;
+            last = now;
+            window.__tesseraBatchProgress({ ...p, running: p.running.length, listed });
+          },
+          onResult: (r) => {
+            if (r.status === 'failed') window.__tesseraBatchFailed({ path: r.path, error: r.error });
+          },
+        });
+        return {
+          listed,
+          summary: {
+            ok: s.ok, failed: s.failed, skipped: s.skipped, cancelled: s.cancelled, workers: s.workers,
+            seconds: s.seconds, imagesPerSecond: s.imagesPerSecond, startupSeconds: s.startupSeconds, errors: s.errors,
+          },
+        };
+      } catch (e) {
+        return { error: e?.message ?? String(e), code: e?.code };
+      } finally {
+        window.__tesseraBatchAbort = undefined;
+      }
+    }, {
+      id: INPUT_ID, recipe, preset: opts.preset, workers: opts.workers, format: check.format, quality: check.quality,
+      outBase: server.url + '__out/',
+    }).catch((e) => ({ error: pageError ?? e.message.split('\n')[0] }));
+    phase = 'done';
+    clearTimeout(forceTimer);
+
+    if (outcome.error) {
+      endStatus();
+      log(`error: the batch could not run: ${outcome.error}`);
+      await cleanup();
+      return interrupted ? 130 : 1;
+    }
+    const s = outcome.summary;
+    const processed = s.ok + s.failed;
+    latest = undefined;
+    if (!s.cancelled) status(progressLine({ processed, total: processed, failed: s.failed, imagesPerSecond: s.imagesPerSecond, finished: true, seconds: s.seconds }));
+    endStatus();
+    if (processed === 0 && !s.cancelled) log(`no images found in ${folders.input}${s.skipped ? ` (${s.skipped} other files skipped)` : ''}`);
+    else if (s.skipped) log(`${s.skipped} file${s.skipped === 1 ? '' : 's'} skipped (not images)`);
+    if (s.cancelled) log(`cancelled: ${processed} of ${outcome.listed - s.skipped} images processed`);
+
+    await cleanup();
+    const round = (x, d) => Math.round(x * 10 ** d) / 10 ** d;
+    const summary = {
+      ok: s.ok,
+      failed: s.failed,
+      workers: s.workers,
+      seconds: round(s.seconds, 3),
+      imagesPerSecond: round(s.imagesPerSecond, 2),
+      startupSeconds: round(s.startupSeconds, 3),
+      errors: s.errors,
+      skipped: s.skipped,
+      cancelled: s.cancelled,
+    };
+    await new Promise((r) => process.stdout.write(JSON.stringify(summary) + '\n', r));
+    if (interrupted || s.cancelled) return 130;
+    return s.failed > 0 ? 1 : 0;
+  } catch (e) {
+    endStatus();
+    await cleanup();
+    if (e.interrupted) return 130;
+    throw e;
+  }
+}
+
+function usageExit(message, showUsage = false) {
+  endStatus();
+  process.stderr.write(`tessera batch: ${message}\n`);
+  if (showUsage) process.stderr.write(`\n${USAGE}\n`);
+  return 2;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    endStatus();
+    process.stderr.write(`tessera batch: error: ${e?.stack ?? e}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,255 @@
+// The headless batch command (scripts/batch.mjs), run as a child process on a folder on disk.
+// Needs dist/ (the test:browser script builds it first; built here when missing).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { deflateSync } from 'node:zlib';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const BATCH = join(ROOT, 'scripts', 'batch.mjs');
+
+// ---------------------------------------------------------------- a tiny PNG encoder
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(buf) {
+  let c = 0xffffffff;
+  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function chunk(type, data) {
+  const out = Buffer.alloc(12 + data.length);
+  out.writeUInt32BE(data.length, 0);
+  out.write(type, 4, 'latin1');
+  data.copy(out, 8);
+  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
+  return out;
+}
+
+/** 8-bit RGB (channels 3) or RGBA (channels 4) PNG of a gradient with some structure. */
+function encodePng(width, height, channels) {
+  const stride = width * channels;
+  const raw = Buffer.alloc((stride + 1) * height);
+  for (let y = 0; y < height; y++) {
+    raw[y * (stride + 1)] = 0; // filter: none
+    for (let x = 0; x < width; x++) {
+      const o = y * (stride + 1) + 1 + x * channels;
+      raw[o] = (x * 255) / width;
+      raw[o + 1] = (y * 255) / height;
+      raw[o + 2] = ((x ^ y) & 16) ? 220 : 30;
+      if (channels === 4) raw[o + 3] = 128 + ((x + y) % 128);
+    }
+  }
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8;
+  ihdr[9] = channels === 4 ? 6 : 2;
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+/** Width and height from a PNG's IHDR, after checking the signature. */
+function pngSize(buf) {
+  assert.ok(buf.length > 33, 'PNG too short');
+  assert.deepEqual([...buf.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
+  assert.equal(buf.toString('latin1', 12, 16), 'IHDR');
+  assert.equal(buf.toString('latin1', buf.length - 8, buf.length - 4), 'IEND', 'PNG ends with IEND');
+  return { width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) };
+}
+
+/** Width and height from a baseline or progressive JPEG's SOF marker. */
+function jpegSize(buf) {
+  assert.ok(buf[0] === 0xff && buf[1] === 0xd8, 'JPEG SOI');
+  assert.ok(buf[buf.length - 2] === 0xff && buf[buf.length - 1] === 0xd9, 'JPEG EOI');
+  let i = 2;
+  while (i + 9 < buf.length) {
+    assert.equal(buf[i], 0xff, `JPEG marker at ${i}`);
+    const m = buf[i + 1];
+    const len = buf.readUInt16BE(i + 2);
+    if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) return { width: buf.readUInt16BE(i + 7), height: buf.readUInt16BE(i + 5) };
+    i += 2 + len;
+  }
+  assert.fail('no SOF marker');
+}
+
+async function encodeJpeg(width, height) {
+  const { default: Vips } = await import('wasm-vips');
+  const vips = await Vips({ dynamicLibraries: [] });
+  const rgb = new Uint8Array(width * height * 3);
+  for (let i = 0; i < rgb.length; i++) rgb[i] = (i * 7 + (i / (width * 3)) * 3) & 255;
+  const img = vips.Image.newFromMemory(rgb, width, height, 3, 'uchar');
+  const bytes = Buffer.from(img.jpegsaveBuffer({ Q: 90 }));
+  img.delete();
+  return bytes;
+}
+
+// ---------------------------------------------------------------- fixtures
+
+async function listFiles(dir) {
+  const out = [];
+  for (const e of await fs.readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) out.push(relative(dir, join(e.parentPath ?? e.path, e.name)).split(sep).join('/'));
+  }
+  return out.sort();
+}
+
+async function hashTree(dir) {
+  const h = {};
+  for (const f of await listFiles(dir)) h[f] = createHash('sha256').update(await fs.readFile(join(dir, f))).digest('hex');
+  return h;
+}
+
+function runBatch(args, { timeout = 60_000 } = {}) {
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, [BATCH, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
+    child.on('error', rej);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      res({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+function lastJsonLine(stdout, stderr) {
+  const lines = stdout.trim().split('\n');
+  try {
+    return JSON.parse(lines[lines.length - 1]);
+  } catch (e) {
+    assert.fail(`last stdout line is not JSON: ${JSON.stringify(lines[lines.length - 1])}\nstderr:\n${stderr}`);
+  }
+}
+
+let work, input;
+/** Good inputs: relative path -> size. */
+const good = {};
+
+before(async () => {
+  if (!existsSync(join(ROOT, 'dist', 'index.html'))) {
+    const r = spawnSync('npx', ['vite', 'build'], { cwd: ROOT, stdio: 'inherit' });
+    assert.equal(r.status, 0, 'vite build failed');
+  }
+  work = await fs.mkdtemp(join(tmpdir(), 'tessera-cli-'));
+  input = join(work, 'in');
+  const put = async (rel, bytes, size) => {
+    await fs.mkdir(dirname(join(input, rel)), { recursive: true });
+    await fs.writeFile(join(input, rel), bytes);
+    if (size) good[rel] = size;
+  };
+  const jpeg = await encodeJpeg(72, 40);
+  await put('top.png', encodePng(64, 48, 3), { width: 64, height: 48 });
+  await put('holiday/day1/rgba.png', encodePng(50, 30, 4), { width: 50, height: 30 });
+  await put('holiday/day1/photo.jpg', jpeg, { width: 72, height: 40 });
+  await put('holiday/day2/wide.png', encodePng(120, 17, 3), { width: 120, height: 17 });
+  await put('holiday/broken/cut.jpg', jpeg.subarray(0, Math.floor(jpeg.length / 2)));
+  await put('empty.png', Buffer.alloc(0));
+  // Not inputs: a hidden file and a text file.
+  await put('.hidden.png', encodePng(8, 8, 3));
+  await put('holiday/notes.txt', Buffer.from('not an image\n'));
+});
+
+after(async () => {
+  if (work) await fs.rm(work, { recursive: true, force: true });
+});
+
+test('processes a nested folder: outputs mirror the inputs, bad files reported, inputs untouched', async () => {
+  const out = join(work, 'out-png');
+  const hashesBefore = await hashTree(input);
+  const r = await runBatch([input, out, '--workers', '2', '--no-build']);
+  assert.equal(r.code, 1, `exit code (stderr:\n${r.stderr})`);
+  const s = lastJsonLine(r.stdout, r.stderr);
+  assert.equal(s.ok, Object.keys(good).length, JSON.stringify(s));
+  assert.equal(s.failed, 2);
+  assert.equal(s.workers, 2);
+  for (const k of ['seconds', 'imagesPerSecond', 'startupSeconds']) assert.equal(typeof s[k], 'number', k);
+  assert.ok(s.seconds > 0 && s.imagesPerSecond > 0 && s.startupSeconds > 0, JSON.stringify(s));
+  const errors = Object.fromEntries(s.errors.map((e) => [e.file, e.message]));
+  assert.deepEqual(Object.keys(errors).sort(), ['empty.png', 'holiday/broken/cut.jpg']);
+  assert.match(errors['empty.png'], /empty file \(0 bytes\)/);
+  assert.match(errors['holiday/broken/cut.jpg'], /truncated at byte/);
+  // One stderr line per failed file, and progress lines.
+  assert.match(r.stderr, /failed: empty\.png: empty file/);
+  assert.match(r.stderr, /failed: holiday\/broken\/cut\.jpg: .*truncated at byte/);
+  assert.match(r.stderr, /\[\s*\d+\/\d+\] \d+ failed · [\d.]+ img\/s/);
+
+  const expected = Object.keys(good).map((f) => f.replace(/\.[^.]+$/, '.png')).sort();
+  assert.deepEqual(await listFiles(out), expected, 'outputs at the same relative paths, nothing else (no .partial files)');
+  for (const [rel, size] of Object.entries(good)) {
+    const bytes = await fs.readFile(join(out, rel.replace(/\.[^.]+$/, '.png')));
+    assert.deepEqual(pngSize(bytes), size, rel);
+  }
+  assert.deepEqual(await hashTree(input), hashesBefore, 'inputs unchanged');
+});
+
+test('--format jpeg --quality 80 writes .jpg files', async () => {
+  const out = join(work, 'out-jpeg');
+  const r = await runBatch([input, out, '--workers', '2', '--format', 'jpeg', '--quality', '80', '--no-build']);
+  assert.equal(r.code, 1, r.stderr);
+  const s = lastJsonLine(r.stdout, r.stderr);
+  assert.equal(s.ok, Object.keys(good).length);
+  assert.equal(s.failed, 2);
+  const expected = Object.keys(good).map((f) => f.replace(/\.[^.]+$/, '.jpg')).sort();
+  assert.deepEqual(await listFiles(out), expected);
+  for (const [rel, size] of Object.entries(good)) {
+    assert.deepEqual(jpegSize(await fs.readFile(join(out, rel.replace(/\.[^.]+$/, '.jpg')))), size, rel);
+  }
+});
+
+test('an invalid recipe file is a usage error naming the bad value', async () => {
+  const file = join(work, 'bad-recipe.json');
+  await fs.writeFile(file, JSON.stringify({ name: 'x', steps: [{ op: 'blurr' }] }));
+  const out = join(work, 'out-bad-recipe');
+  const r = await runBatch([input, out, '--recipe', file, '--no-build']);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /\/steps\/0\/op/);
+  assert.match(r.stderr, /unknown operation/);
+  assert.equal(r.stdout.trim(), '');
+  assert.deepEqual(await listFiles(out).catch(() => []), []);
+
+  await fs.writeFile(file, '{"name": "x", "steps": [');
+  const r2 = await runBatch([input, out, '--recipe', file, '--no-build']);
+  assert.equal(r2.code, 2, r2.stderr);
+  assert.match(r2.stderr, /not valid JSON/);
+});
+
+test('usage errors exit 2 without starting a browser', async () => {
+  const missing = await runBatch([join(work, 'no-such-folder'), join(work, 'out-missing'), '--no-build']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /input folder not found/);
+  assert.ok(!existsSync(join(work, 'out-missing')), 'no output folder created');
+
+  const inside = await runBatch([input, join(input, 'results'), '--no-build']);
+  assert.equal(inside.code, 2);
+  assert.match(inside.stderr, /inside the input folder/);
+  assert.ok(!existsSync(join(input, 'results')));
+
+  const same = await runBatch([input, input + '/.', '--no-build']);
+  assert.equal(same.code, 2);
+  assert.match(same.stderr, /is the input folder/);
+
+  const bad = await runBatch([input, join(work, 'o'), '--workers', 'two', '--no-build']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--workers/);
+
+  const none = await runBatch([input]);
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /usage:/);
+});
