@@ -92,11 +92,26 @@ function pixels(im: VipsImage): Uint8Array {
 
 /** Whole-image decode into a frame over a fresh (thread-local) buffer. */
 export function decode(vips: Vips, bytes: Uint8Array): Frame {
-  const im = normalise(open(vips, bytes));
+  return decodeWithin(vips, bytes, Infinity) as Frame;
+}
+
+/**
+ * Opens the file once: returns its pixels, or only its header when it has more than `maxPixels`
+ * (the caller then tiles it), so the common case does not parse the header twice.
+ */
+export function decodeWithin(vips: Vips, bytes: Uint8Array, maxPixels: number): Frame | ImageHeader {
+  const opened = open(vips, bytes);
+  if (opened.width * opened.height > maxPixels) {
+    try {
+      return { width: opened.width, height: opened.height, channels: normalisedChannels(opened) };
+    } finally {
+      opened.delete();
+    }
+  }
+  const im = normalise(opened);
   try {
     const data = pixels(im);
-    const frame = createFrame(im.width, im.height, im.bands, data.buffer as ArrayBuffer, data.byteOffset);
-    return frame;
+    return createFrame(im.width, im.height, im.bands, data.buffer as ArrayBuffer, data.byteOffset);
   } finally {
     im.delete();
   }

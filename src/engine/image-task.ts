@@ -7,7 +7,7 @@ import type { OutputOptions } from '../core/formats';
 import type { ResolvedStep } from '../core/recipe';
 import { coreOffset, type Tile } from '../core/tiles';
 import type { ImageTimings, ProcessRequest, ProcessResult } from './api';
-import { checkInput, decode, decodeInto, encode, readHeader } from './codec';
+import { checkInput, decodeInto, decodeWithin, encode } from './codec';
 import { runSteps, type StepTiming } from './run-steps';
 import type { Vips } from './vips';
 
@@ -22,13 +22,9 @@ export async function processImage(vips: Vips, req: ProcessRequest): Promise<Pro
   checkInput(req.name, bytes);
   const timings: ImageTimings = { readMs, decodeMs: 0, steps: [], encodeMs: 0 };
   let t = performance.now();
-  const header = readHeader(vips, bytes);
-  if (header.width * header.height > req.maxPixels) {
-    timings.decodeMs = performance.now() - t;
-    return { kind: 'needs-tiles', ...header, timings };
-  }
-  const input = decode(vips, bytes);
+  const input = decodeWithin(vips, bytes, req.maxPixels);
   timings.decodeMs = performance.now() - t;
+  if (!('data' in input)) return { kind: 'needs-tiles', ...input, timings };
   const { frame, timings: steps } = await runSteps(input, req.steps);
   timings.steps = steps;
   t = performance.now();

@@ -9,7 +9,9 @@ import { createEnginePool } from '../pool/engine-pool';
 
 export interface HandoffRow {
   method: 'shared' | 'transfer' | 'clone' | 'base64-json';
+  /** Median: sub-millisecond round trips are easily skewed by one scheduling hiccup. */
   msPerRoundTrip: number;
+  samples: number[];
   /** Bytes allocated beyond the frame itself for one round trip (copies and strings). */
   extraBytes: number;
 }
@@ -27,17 +29,25 @@ function fromBase64(b64: string): Uint8Array {
   return out;
 }
 
-export async function measureHandoff(width = 3840, height = 2160, rounds = 10): Promise<HandoffRow[]> {
+/** base64 round trips of a 4K frame take seconds each: they get at most `base64Rounds`. */
+export async function measureHandoff(width = 3840, height = 2160, rounds = 10, base64Rounds = 3): Promise<HandoffRow[]> {
   const pool = createEnginePool(1);
   try {
     const bytes = width * height * 4;
     const frame = createFrame(width, height, 4);
     for (let i = 0; i < frame.data.length; i += 4093) frame.data[i] = i & 255;
-    const time = async (fn: () => Promise<unknown>) => {
+    const time = async (fn: () => Promise<unknown>, n = rounds) => {
       await fn(); // warm-up
-      const t = performance.now();
-      for (let i = 0; i < rounds; i++) await fn();
-      return (performance.now() - t) / rounds;
+      const samples: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const t = performance.now();
+        await fn();
+        samples.push(performance.now() - t);
+      }
+      const sorted = [...samples].sort((a, b) => a - b);
+      const mid = sorted.length >> 1;
+      const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+      return { median, samples };
     };
     const desc = describe(frame);
     const shared = await time(() => pool.run((api) => api.echoShared(desc)));
@@ -51,16 +61,19 @@ export async function measureHandoff(width = 3840, height = 2160, rounds = 10): 
       const json = JSON.stringify({ width, height, pixels: toBase64(plain) });
       const back = JSON.parse(await pool.run((api) => api.echoBase64(json))) as { pixels: string };
       fromBase64(back.pixels);
-    });
+    }, Math.max(1, Math.min(rounds, base64Rounds)));
     const b64Len = Math.ceil(bytes / 3) * 4;
+    const row = (method: HandoffRow['method'], t: { median: number; samples: number[] }, extraBytes: number): HandoffRow => ({
+      method, msPerRoundTrip: t.median, samples: t.samples, extraBytes,
+    });
+    // extraBytes counts the copies each method makes by construction (not a heap measurement):
+    // clone copies the frame into the worker and back; base64 makes, each way, a base64 string
+    // (1 byte per char), a JSON string around it, and the decoded bytes.
     return [
-      { method: 'shared', msPerRoundTrip: shared, extraBytes: 0 },
-      { method: 'transfer', msPerRoundTrip: transferMs, extraBytes: 0 },
-      // One copy into the worker, one back.
-      { method: 'clone', msPerRoundTrip: clone, extraBytes: 2 * bytes },
-      // Each way: a base64 string (2 bytes per char in V8 when built by concatenation is avoided
-      // here, 1 byte Latin-1), a JSON string around it, and the decoded copy.
-      { method: 'base64-json', msPerRoundTrip: b64, extraBytes: 2 * (2 * b64Len + bytes) },
+      row('shared', shared, 0),
+      row('transfer', transferMs, 0),
+      row('clone', clone, 2 * bytes),
+      row('base64-json', b64, 2 * (2 * b64Len + bytes)),
     ];
   } finally {
     pool.dispose();

@@ -12,10 +12,11 @@ export class CompareView extends LitElement {
   private urls: string[] = [];
 
   static styles = [panel, css`
-    .stage { position: relative; max-width: 100%; background: repeating-conic-gradient(#eee 0 25%, #fff 0 50%) 0 0/16px 16px; }
-    .stage img { display: block; max-width: 100%; height: auto; image-rendering: auto; }
+    .stage { position: relative; display: inline-block; max-width: 100%; line-height: 0; background: repeating-conic-gradient(#eee 0 25%, #fff 0 50%) 0 0/16px 16px; }
+    .stage > img { display: block; max-width: 100%; max-height: 70vh; }
     .after { position: absolute; inset: 0; overflow: hidden; }
-    .after img { width: 100%; height: 100%; object-fit: contain; }
+    .after img { display: block; width: 100%; height: 100%; }
+    .divider { position: absolute; top: 0; bottom: 0; width: 2px; background: #2457d6; pointer-events: none; }
     .side { display: grid; grid-template-columns: 1fr 1fr; gap: 8px; }
     .side img { width: 100%; }
     .tools { display: flex; gap: 10px; align-items: center; margin-bottom: 8px; }
@@ -57,7 +58,7 @@ export class CompareView extends LitElement {
         <span class="muted">left: before · right: after</span>
       </div>
       ${this.mode === 'slider'
-        ? html`<div class="stage"><img src=${b} alt="before" /><div class="after" style="clip-path: inset(0 0 0 ${this.split}%)"><img src=${a} alt="after" /></div></div>`
+        ? html`<div class="stage"><img src=${b} alt="before" /><div class="after" style="clip-path: inset(0 0 0 ${this.split}%)"><img src=${a} alt="after" /></div><div class="divider" style="left: calc(${this.split}% - 1px)"></div></div>`
         : html`<div class="side"><img src=${b} alt="before" /><img src=${a} alt="after" /></div>`}
     </div>`;
   }

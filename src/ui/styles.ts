@@ -10,7 +10,7 @@ export const panel = css`
   table { border-collapse: collapse; width: 100%; font-size: 13px; }
   th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #eef0f4; }
   th { color: #5b6475; font-weight: 600; }
-  td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+  td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
   .muted { color: #6b7385; }
   .ok { color: #1a7f37; }
   .bad { color: #c62828; }

@@ -1,23 +1,26 @@
 import { reflect101 } from './border';
 
 /**
- * Visits every pixel with the 3×3 neighbourhood's row offsets and reflected column indices
- * already resolved, so 3×3 kernels are written once, free of border cases.
+ * 3×3 kernels get, per output row, the three source row offsets and, per column, the reflected
+ * left/right column indices from two small tables: the inner loops then have no border cases
+ * and no calls, which keeps them monomorphic (a shared callback made them 3–4× slower).
  */
-export type Kernel3x3 = (
-  src: Uint8Array,
-  up: number, mid: number, down: number,
-  xl: number, x: number, xr: number,
-) => number;
+export interface Rows3 {
+  up: Int32Array;
+  down: Int32Array;
+  left: Int32Array;
+  right: Int32Array;
+}
 
-export function apply3x3(src: Uint8Array, dst: Uint8Array, w: number, h: number, k: Kernel3x3): void {
+export function rows3(w: number, h: number): Rows3 {
+  const up = new Int32Array(h), down = new Int32Array(h), left = new Int32Array(w), right = new Int32Array(w);
   for (let y = 0; y < h; y++) {
-    const up = reflect101(y - 1, h) * w;
-    const mid = y * w;
-    const down = reflect101(y + 1, h) * w;
-    const last = w - 1;
-    dst[mid] = k(src, up, mid, down, reflect101(-1, w), 0, reflect101(1, w));
-    for (let x = 1; x < last; x++) dst[mid + x] = k(src, up, mid, down, x - 1, x, x + 1);
-    if (last > 0) dst[mid + last] = k(src, up, mid, down, last - 1, last, reflect101(last + 1, w));
+    up[y] = reflect101(y - 1, h) * w;
+    down[y] = reflect101(y + 1, h) * w;
   }
+  for (let x = 0; x < w; x++) {
+    left[x] = reflect101(x - 1, w);
+    right[x] = reflect101(x + 1, w);
+  }
+  return { up, down, left, right };
 }

@@ -1,11 +1,16 @@
-import { apply3x3 } from './neighbourhood';
+import { rows3 } from './neighbourhood';
 
 /** √(gx² + gy²) of the 3×3 Sobel kernels; a square root of an integer is never exactly x.5. */
-export function sobelPlane(src: Uint8Array, dst: Uint8Array, w: number, h: number): void {
-  apply3x3(src, dst, w, h, (s, up, mid, down, xl, x, xr) => {
-    const gx = s[up + xr] - s[up + xl] + 2 * (s[mid + xr] - s[mid + xl]) + s[down + xr] - s[down + xl];
-    const gy = s[down + xl] + 2 * s[down + x] + s[down + xr] - s[up + xl] - 2 * s[up + x] - s[up + xr];
-    const m = Math.round(Math.sqrt(gx * gx + gy * gy));
-    return m > 255 ? 255 : m;
-  });
+export function sobelPlane(s: Uint8Array, dst: Uint8Array, w: number, h: number): void {
+  const { up, down, left, right } = rows3(w, h);
+  for (let y = 0; y < h; y++) {
+    const a = up[y], b = y * w, c = down[y];
+    for (let x = 0; x < w; x++) {
+      const l = left[x], r = right[x];
+      const gx = s[a + r] - s[a + l] + 2 * (s[b + r] - s[b + l]) + s[c + r] - s[c + l];
+      const gy = s[c + l] + 2 * s[c + x] + s[c + r] - s[a + l] - 2 * s[a + x] - s[a + r];
+      const m = Math.round(Math.sqrt(gx * gx + gy * gy));
+      dst[b + x] = m > 255 ? 255 : m;
+    }
+  }
 }

@@ -1,0 +1,32 @@
+// Regenerates docs/screenshot.png: the studio after a small batch, with the compare view open.
+// usage: node scripts/screenshot.mjs [out.png]   (after `npx vite build`)
+import { serve } from './lib/serve.mjs';
+import { launch, openApp } from './lib/browser.mjs';
+import { makeFolder } from '../tests/browser/fixtures.mjs';
+
+const out = process.argv[2] ?? 'docs/screenshot.png';
+const fixture = await makeFolder([
+  ...Array.from({ length: 6 }, (_, i) => ({ path: `holiday/IMG_${1040 + i}.jpg`, w: 480, h: 320, channels: 3, format: 'jpeg' })),
+  { path: 'holiday/IMG_1046.jpg', w: 100, h: 100, channels: 3, format: 'truncated' },
+], 3);
+const server = await serve({ root: 'dist' });
+const b = await launch();
+try {
+  await b.page.setViewportSize({ width: 1240, height: 1300 });
+  await openApp(b.page, server.url);
+  await b.page.setInputFiles('tessera-studio #folder-input', fixture.dir);
+  await b.page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    document.querySelector('tessera-studio').useOutputFolder(await root.getDirectoryHandle('screenshot-out', { create: true }));
+  });
+  await b.page.click('tessera-studio #start');
+  await b.page.waitForSelector('tessera-studio #summary', { timeout: 60_000 });
+  await b.page.click('tessera-studio tr.row[data-path="holiday/IMG_1042.jpg"]');
+  await b.page.waitForSelector('tessera-studio compare-view #compare');
+  await b.page.waitForTimeout(300);
+  await b.page.screenshot({ path: out, fullPage: true });
+  console.log(`wrote ${out}`);
+} finally {
+  await b.close();
+  await server.close();
+}
