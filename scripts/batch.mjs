@@ -211,11 +211,6 @@ async function checkFolders(opts) {
   }
   const outStat = await fs.stat(output).catch(() => null);
   if (outStat && !outStat.isDirectory()) throw new UsageError(`output exists and is not a folder: ${opts.output}`);
-  try {
-    await fs.mkdir(output, { recursive: true });
-  } catch (e) {
-    throw new UsageError(`cannot create the output folder ${opts.output}: ${e.code ?? e.message}`);
-  }
   return { input, output };
 }
 
@@ -255,12 +250,18 @@ async function needsBuild() {
   return sources > built.mtimeMs ? 'dist/ is older than the sources' : '';
 }
 
+let buildChild;
+
 function build() {
   return new Promise((res, rej) => {
     // vite's output goes to stderr: stdout is kept for the summary.
-    const child = spawn('npx', ['vite', 'build'], { cwd: ROOT, stdio: ['ignore', process.stderr, process.stderr] });
-    child.on('error', rej);
-    child.on('exit', (code, signal) => (code === 0 ? res() : rej(new Error(`vite build failed (${signal ?? `exit code ${code}`})`))));
+    buildChild = spawn('npx', ['vite', 'build'], { cwd: ROOT, stdio: ['ignore', process.stderr, process.stderr] });
+    buildChild.on('error', rej);
+    buildChild.on('exit', (code, signal) => {
+      buildChild = undefined;
+      if (code === 0) res();
+      else rej(new Error(`vite build failed (${signal ?? `exit code ${code}`})`));
+    });
   });
 }
 
@@ -284,6 +285,16 @@ async function removePartials(dir) {
 function withTimeout(promise, ms) {
   return Promise.race([promise, new Promise((r) => setTimeout(r, ms).unref())]);
 }
+
+/** Set by the first SIGINT / SIGTERM: the process then exits with 130 / 143 whatever happens. */
+let signalCode;
+let signalHandler = (signal) => {
+  signalCode ??= signal === 'SIGINT' ? 130 : 143;
+  buildChild?.kill('SIGTERM');
+  process.exit(signalCode);
+};
+process.on('SIGINT', (s) => signalHandler(s));
+process.on('SIGTERM', (s) => signalHandler(s));
 
 async function main() {
   let opts;
@@ -317,44 +328,47 @@ async function main() {
     return usageExit('dist/index.html is missing: build the app (npx vite build) or drop --no-build');
   }
 
-  // ---- resources to release on every path out
-  let server, browser, phase = 'setup', interrupted = false, forceTimer;
-  const cleanup = async () => {
-    await withTimeout(browser?.close(), 10_000);
-    await withTimeout(server?.close(), 5_000);
+  // ---- resources to release on every path out (cleanup runs once, whoever asks first)
+  let serverP, browserP, cleaning, forceTimer;
+  let phase = 'setup';
+  const cleanup = () => (cleaning ??= (async () => {
+    clearTimeout(forceTimer);
+    const b = await withTimeout(browserP?.catch(() => undefined), 30_000);
+    await withTimeout(b?.close().catch(() => {}), 15_000);
+    const srv = await serverP?.catch(() => undefined);
+    await withTimeout(srv?.close(), 5_000);
     await removePartials(folders.output);
-  };
-  const onSignal = (signal) => {
-    const code = signal === 'SIGINT' ? 130 : 143;
-    if (phase === 'running' && !interrupted) {
-      interrupted = true;
+  })().catch(() => {}));
+  signalHandler = (signal) => {
+    const first = signalCode === undefined;
+    signalCode ??= signal === 'SIGINT' ? 130 : 143;
+    if (first && phase === 'running') {
       log('interrupted: cancelling the batch… (again to quit at once)');
-      browser?.page.evaluate(() => window.__tesseraBatchAbort?.()).catch(() => {});
+      browserP.then((b) => b.page.evaluate(() => window.__tesseraBatchAbort?.())).catch(() => {});
       // Should the page not answer, leave anyway.
-      forceTimer = setTimeout(() => cleanup().finally(() => process.exit(code)), 10_000);
-      forceTimer.unref();
+      forceTimer = setTimeout(() => cleanup().finally(() => process.exit(signalCode)), 10_000);
       return;
     }
+    if (first) log('interrupted');
     endStatus();
-    cleanup().finally(() => process.exit(code));
+    cleanup().finally(() => process.exit(signalCode));
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
 
   try {
-    server = await serve({ root: DIST, outputDir: folders.output });
-    browser = await launch({ handleSignals: false });
-    const { page } = browser;
+    serverP = serve({ root: DIST, outputDir: folders.output });
+    const server = await serverP;
+    browserP = launch({ handleSignals: false });
+    const { page } = await browserP;
     let pageError;
     page.on('pageerror', (e) => log(`page error: ${e.message}`));
     page.on('crash', () => (pageError = 'the browser tab crashed (out of memory?)'));
 
     // ---- progress from the page
     let lastPrint = 0, latest;
-    const print = (force = false) => {
+    const print = () => {
       if (!latest) return;
       const now = performance.now();
-      if (!force && now - lastPrint < 250) return;
+      if (now - lastPrint < 250) return;
       lastPrint = now;
       const p = latest;
       const processed = p.done + p.failed;
@@ -399,6 +413,13 @@ async function main() {
       return usageExit(check.usage);
     }
 
+    try {
+      await fs.mkdir(folders.output, { recursive: true });
+    } catch (e) {
+      await cleanup();
+      return usageExit(`cannot create the output folder ${opts.output}: ${e.code ?? e.message}`);
+    }
+
     // ---- hand the folder to the page: Chromium enumerates it, files are read lazily from disk
     await page.evaluate((id) => {
       const el = document.createElement('input');
@@ -412,10 +433,10 @@ async function main() {
     await page.setInputFiles(`#${INPUT_ID}`, folders.input);
 
     const lossy = check.format !== 'png' ? ` Q${check.quality}` : '';
-    log(`${folders.input} → ${folders.output}: recipe “${check.recipe}” (${check.steps} steps), ${check.format.toUpperCase()}${lossy}, ${opts.workers ?? check.defaultWorkers} workers`);
+    log(`${folders.input} → ${folders.output}: recipe “${check.recipe}” (${check.steps} step${check.steps === 1 ? '' : 's'}), ${check.format.toUpperCase()}${lossy}, ${opts.workers ?? check.defaultWorkers} workers`);
 
+    if (signalCode !== undefined) return signalCode;
     phase = 'running';
-    if (interrupted) throw Object.assign(new Error('interrupted'), { interrupted: true });
     const outcome = await page.evaluate(async ({ id, recipe, preset, workers, format, quality, outBase }) => {
       const t = window.tessera;
       const source = t.filesSource(document.getElementById(id).files);
@@ -450,7 +471,7 @@ async function main() {
           },
         };
       } catch (e) {
-        return { error: e?.message ?? String(e), code: e?.code };
+        return { error: e?.message ?? String(e) };
       } finally {
         window.__tesseraBatchAbort = undefined;
       }
@@ -459,13 +480,12 @@ async function main() {
       outBase: server.url + '__out/',
     }).catch((e) => ({ error: pageError ?? e.message.split('\n')[0] }));
     phase = 'done';
-    clearTimeout(forceTimer);
 
     if (outcome.error) {
       endStatus();
-      log(`error: the batch could not run: ${outcome.error}`);
+      if (signalCode === undefined) log(`error: the batch could not run: ${outcome.error}`);
       await cleanup();
-      return interrupted ? 130 : 1;
+      return 1;
     }
     const s = outcome.summary;
     const processed = s.ok + s.failed;
@@ -490,13 +510,11 @@ async function main() {
       cancelled: s.cancelled,
     };
     await new Promise((r) => process.stdout.write(JSON.stringify(summary) + '\n', r));
-    if (interrupted || s.cancelled) return 130;
+    if (s.cancelled) return 130;
     return s.failed > 0 ? 1 : 0;
-  } catch (e) {
+  } finally {
     endStatus();
     await cleanup();
-    if (e.interrupted) return 130;
-    throw e;
   }
 }
 
@@ -508,10 +526,10 @@ function usageExit(message, showUsage = false) {
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => process.exit(signalCode ?? code),
   (e) => {
     endStatus();
-    process.stderr.write(`tessera batch: error: ${e?.stack ?? e}\n`);
-    process.exit(1);
+    if (signalCode === undefined) process.stderr.write(`tessera batch: error: ${e?.stack ?? e}\n`);
+    process.exit(signalCode ?? 1);
   },
 );

@@ -130,7 +130,9 @@ export class HttpSink implements OutputSink {
     if (signal?.aborted) throw cancelled();
     splitPath(path);
     const url = this.base + path.split('/').map(encodeURIComponent).join('/');
-    const res = await fetch(url, { method: 'PUT', body: bytes as Uint8Array<ArrayBuffer>, signal });
+    // Not aborted once started: the server may already have the whole body, and a file that
+    // lands must be reported as written. The server renames a complete file into place.
+    const res = await fetch(url, { method: 'PUT', body: bytes as Uint8Array<ArrayBuffer> });
     if (!res.ok) throw new TesseraError('io-failed', `cannot write ${path}: server answered ${res.status} ${await res.text()}`);
   }
 }

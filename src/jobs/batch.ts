@@ -73,6 +73,7 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
   const results: FileResult[] = [];
   const names = new OutputNames();
   const running = new Set<string>();
+  const errors: { file: string; message: string }[] = [];
   let skipped = 0;
   let found = 0;
   let totalKnown = false;
@@ -103,9 +104,10 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
       });
     };
 
-    const processOne = async (f: InputFile): Promise<void> => {
+    const processOne = async (f: InputFile, out: string): Promise<void> => {
       const t = performance.now();
       const result: FileResult = { path: f.path, status: 'failed', ms: 0 };
+      let reason = '';
       running.add(f.path);
       progress();
       try {
@@ -143,7 +145,6 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
           bytes = tiled.bytes;
           result.tiles = tiled.tiles;
         }
-        const out = names.claim(f.path, outputPath(f.path, output.format));
         const w0 = performance.now();
         await opts.output.write(out, bytes, signal);
         lastWrite = performance.now();
@@ -155,41 +156,64 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
         if (isAbort(e) || signal?.aborted) {
           result.status = 'cancelled';
         } else {
-          result.error = `${f.path}: ${messageOf(e)}`;
+          reason = messageOf(e);
+          result.error = `${f.path}: ${reason}`;
         }
       } finally {
         result.ms = performance.now() - t;
         running.delete(f.path);
         results.push(result);
+        if (reason) errors.push({ file: f.path, message: reason });
         opts.onResult?.(result);
         progress();
       }
     };
 
-    // Keep a few files per worker in flight: enough to hide reads and writes, few enough that
-    // memory does not scale with the folder.
+    // The listing runs ahead of the processing (handles and names only, no bytes), so the total
+    // and the ETA are known early; only a few files per worker are in flight at once, so memory
+    // does not scale with the folder.
+    const listed: InputFile[] = [];
+    let listError: unknown;
+    let wake: (() => void) | undefined;
+    const listing = (async () => {
+      try {
+        for await (const f of opts.input as AsyncIterable<InputFile>) {
+          if (signal?.aborted) break;
+          if (!isImageName(f.path)) skipped++;
+          else {
+            listed.push(f);
+            found++;
+          }
+          wake?.();
+        }
+      } catch (e) {
+        listError = e;
+      } finally {
+        totalKnown = true;
+        wake?.();
+      }
+    })();
+
     const window = pool.size * 3;
     const inFlight = new Set<Promise<void>>();
-    const iterator = (Symbol.asyncIterator in opts.input
-      ? (opts.input as AsyncIterable<InputFile>)[Symbol.asyncIterator]()
-      : (opts.input as Iterable<InputFile>)[Symbol.iterator]()) as AsyncIterator<InputFile> | Iterator<InputFile>;
-    for (;;) {
+    for (let next = 0; ; ) {
       if (signal?.aborted) break;
-      const next = await iterator.next();
-      if (next.done) break;
-      const f = next.value;
-      if (!isImageName(f.path)) {
-        skipped++;
+      if (next < listed.length) {
+        const f = listed[next];
+        listed[next++] = undefined as unknown as InputFile; // let handles go once dispatched
+        const p = processOne(f, names.claim(f.path, outputPath(f.path, output.format))).finally(() => inFlight.delete(p));
+        inFlight.add(p);
+        while (inFlight.size >= window) await Promise.race(inFlight);
         continue;
       }
-      found++;
-      const p = processOne(f).finally(() => inFlight.delete(p));
-      inFlight.add(p);
-      while (inFlight.size >= window) await Promise.race(inFlight);
+      if (totalKnown) break;
+      await new Promise<void>((r) => (wake = r));
+      wake = undefined;
     }
-    totalKnown = true;
+    await listing;
     progress();
     await Promise.all(inFlight);
+    if (listError) throw listError;
 
     const { done, failed } = counts();
     const seconds = Math.max(0, (lastWrite - start) / 1000);
@@ -202,7 +226,7 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
       seconds,
       imagesPerSecond: seconds > 0 ? done / seconds : 0,
       startupSeconds,
-      errors: results.filter((r) => r.error).map((r) => ({ file: r.path, message: r.error! })),
+      errors,
       results,
       breakdown,
       pool: pool.metrics(),

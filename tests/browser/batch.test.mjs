@@ -71,8 +71,11 @@ describe('batch in the browser', () => {
     assert.equal(summary.workers, 2);
     const msg = Object.fromEntries(summary.errors.map((e) => [e.file, e.message]));
     const broken = fixture.files.find((f) => f.path.endsWith('broken.jpg'));
-    assert.match(msg['holiday/day1/broken.jpg'], new RegExp(`^holiday/day1/broken\\.jpg: not a complete JPEG file \\(truncated at byte ${broken.size.toLocaleString('en-US')}`));
-    assert.equal(msg['logos/empty.png'], 'logos/empty.png: empty file (0 bytes)');
+    assert.match(msg['holiday/day1/broken.jpg'], new RegExp(`^not a complete JPEG file \\(truncated at byte ${broken.size.toLocaleString('en-US')}`));
+    assert.equal(msg['logos/empty.png'], 'empty file (0 bytes)');
+    // The results table shows the same reason after the file name.
+    const row = summary.results.find((r) => r.path === 'logos/empty.png');
+    assert.equal(row.error, 'logos/empty.png: empty file (0 bytes)');
     const big = summary.results.find((r) => r.path === 'scans/big.png');
     assert.ok(big.tiles > 4, `big.png should be tiled, got ${big.tiles}`);
     assert.ok(summary.buffers.misses >= 2);

@@ -114,12 +114,15 @@ async function hashTree(dir) {
   return h;
 }
 
-function runBatch(args, { timeout = 60_000 } = {}) {
+function runBatch(args, { timeout = 60_000, env, onStderr } = {}) {
   return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [BATCH, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BATCH, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let stdout = '', stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      onStderr?.(stderr, child);
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
     child.on('error', rej);
     child.on('close', (code, signal) => {
@@ -222,7 +225,7 @@ test('an invalid recipe file is a usage error naming the bad value', async () =>
   assert.match(r.stderr, /\/steps\/0\/op/);
   assert.match(r.stderr, /unknown operation/);
   assert.equal(r.stdout.trim(), '');
-  assert.deepEqual(await listFiles(out).catch(() => []), []);
+  assert.ok(!existsSync(out), 'no output folder created');
 
   await fs.writeFile(file, '{"name": "x", "steps": [');
   const r2 = await runBatch([input, out, '--recipe', file, '--no-build']);
@@ -252,4 +255,27 @@ test('usage errors exit 2 without starting a browser', async () => {
   const none = await runBatch([input]);
   assert.equal(none.code, 2);
   assert.match(none.stderr, /usage:/);
+});
+
+test('Ctrl-C cancels the batch, closes the browser and exits 130', async () => {
+  const out = join(work, 'out-interrupted');
+  const tmp = join(work, 'tmp-interrupted');
+  await fs.mkdir(tmp);
+  let sent = false;
+  // The summary line of the start appears before the engine starts: interrupt there.
+  const r = await runBatch([input, out, '--no-build'], {
+    env: { TMPDIR: tmp },
+    onStderr: (text, child) => {
+      if (!sent && text.includes('→')) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    },
+  });
+  assert.ok(sent, r.stderr);
+  assert.equal(r.code, 130, r.stderr);
+  assert.match(r.stderr, /interrupted/);
+  assert.deepEqual(await fs.readdir(tmp), [], 'browser profile removed');
+  const left = existsSync(out) ? await listFiles(out) : [];
+  assert.deepEqual(left.filter((f) => f.endsWith('.partial')), []);
 });
