@@ -15,6 +15,8 @@ export interface EngineInfo {
 }
 
 export interface ImageTimings {
+  /** Time the request waited in the worker behind the previous one (pipelining). */
+  waitMs: number;
   readMs: number;
   decodeMs: number;
   steps: StepTiming[];
@@ -28,6 +30,11 @@ export type ProcessResult =
 
 export interface ProcessRequest {
   file: Blob;
+  /**
+   * The file's bytes when the caller read them ahead (transferred, not copied): the worker then
+   * starts computing at once instead of idling on I/O.
+   */
+  bytes?: ArrayBuffer;
   /** For messages only. */
   name: string;
   steps: ResolvedStep[];

@@ -13,6 +13,19 @@ import { loadVips } from './vips';
 
 let started = false;
 
+/**
+ * The pool pipelines a second request into each worker; calls must still run one at a time,
+ * in arrival order, because kernels share this thread's scratch buffers across await points.
+ */
+let lane: Promise<unknown> = Promise.resolve();
+function serial<T>(fn: (waitedMs: number) => Promise<T>): Promise<T> {
+  const arrived = performance.now();
+  const start = () => fn(performance.now() - arrived);
+  const run = lane.then(start, start);
+  lane = run.catch(() => undefined);
+  return run;
+}
+
 // Bundlers hash asset names, so both wasm files are mapped explicitly; the HEIF side module
 // brings AVIF. (JXL and SVG side modules are not loaded: faster start, not needed.)
 const WASM_URLS: Record<string, string> = { 'vips.wasm': vipsUrl, 'vips-heif.wasm': heifUrl };
@@ -45,20 +58,19 @@ const api: EngineApi = {
     started = true;
     return { startMs: first ? ms : 0, vipsVersion: v.version(0) + '.' + v.version(1) + '.' + v.version(2), crossOriginIsolated: self.crossOriginIsolated };
   },
-  async processImage(req) {
-    const r = await processImage(await vips(), req);
-    return r.kind === 'done' ? Comlink.transfer(r, [r.bytes.buffer]) : r;
-  },
-  async decodeInto(file, name, dst) {
-    return decodeFileInto(await vips(), file, name, dst);
-  },
-  async runTile(src, dst, tile, steps) {
-    return runTile(src, dst, tile, steps);
-  },
-  async encodeFrame(src, output) {
-    const r = encodeFrame(await vips(), src, output);
-    return Comlink.transfer(r, [r.bytes.buffer]);
-  },
+  processImage: (req) =>
+    serial(async (waitedMs) => {
+      const r = await processImage(await vips(), req);
+      r.timings.waitMs = waitedMs;
+      return r.kind === 'done' ? Comlink.transfer(r, [r.bytes.buffer]) : r;
+    }),
+  decodeInto: (file, name, dst) => serial(async () => decodeFileInto(await vips(), file, name, dst)),
+  runTile: (src, dst, tile, steps) => serial(() => runTile(src, dst, tile, steps)),
+  encodeFrame: (src, output) =>
+    serial(async () => {
+      const r = encodeFrame(await vips(), src, output);
+      return Comlink.transfer(r, [r.bytes.buffer]);
+    }),
   async echoShared(src: FrameDesc) {
     const d = new Uint8Array(src.buffer, src.byteOffset, src.stride * src.height);
     d[0] ^= 1;

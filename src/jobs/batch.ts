@@ -4,6 +4,7 @@
  * into tiles across workers), and written as they finish; one file's failure never stops the
  * others.
  */
+import { transfer } from 'comlink';
 import { BufferPool } from '../core/buffer-pool';
 import { isAbort, messageOf } from '../core/errors';
 import { outputOptions, outputPath, type OutputOptions } from '../core/formats';
@@ -113,11 +114,18 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
       try {
         const blob = await f.file();
         result.bytesIn = blob.size;
+        // Read on the main thread while workers compute, then transfer (no copy).
+        const r0 = performance.now();
+        const data = await blob.arrayBuffer();
+        breakdown.read += performance.now() - r0;
         let workerMs = 0, callMs = 0;
         const res = await pool.run(
           async (api) => {
             const c0 = performance.now();
-            const r = await api.processImage({ file: blob, name: f.path, steps, output, maxPixels });
+            // A retry after a crash finds `data` detached: the worker then reads the file itself.
+            const bytes = data.byteLength ? data : undefined;
+            const req = { file: blob, bytes, name: f.path, steps, output, maxPixels };
+            const r = await api.processImage(bytes ? transfer(req, [bytes]) : req);
             callMs = performance.now() - c0;
             return r;
           },
@@ -127,7 +135,7 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
         breakdown.read += tm.readMs;
         breakdown.decode += tm.decodeMs;
         breakdown.encode += tm.encodeMs;
-        workerMs = tm.readMs + tm.decodeMs + tm.encodeMs;
+        workerMs = tm.waitMs + tm.readMs + tm.decodeMs + tm.encodeMs;
         for (const s of tm.steps) {
           breakdown.steps[s.op] = (breakdown.steps[s.op] ?? 0) + s.ms;
           workerMs += s.ms;

@@ -39,7 +39,7 @@ export interface Breakdown {
   decode: number;
   steps: Record<string, number>;
   encode: number;
-  /** Main↔worker messaging: task wall time minus the worker's own work. */
+  /** Main↔worker messaging: call wall time minus the worker's own work and its queue wait. */
   handoff: number;
   /** Writing outputs on the main thread. */
   write: number;

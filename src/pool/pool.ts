@@ -6,6 +6,9 @@
  *   stays under the budget (a task larger than the whole budget runs alone rather than never).
  * - Cancellation: an aborted task leaves the queue at once; a running one is abandoned (its
  *   result discarded) because a synchronous wasm call cannot be interrupted mid-way.
+ * - Pipelining: each worker may hold `depth` tasks (default 2): the next request is already
+ *   waiting in the worker's queue when the current one ends, so no worker idles for a message
+ *   round trip between images.
  * - Crashes: a worker that dies (uncaught error, wasm trap such as out-of-bounds memory) is
  *   terminated and replaced; its task is retried once on a fresh worker, then fails clearly.
  */
@@ -58,7 +61,9 @@ export interface PoolMetrics {
 interface Slot<A> {
   index: number;
   handle: WorkerHandle<A>;
-  task?: Task<A, unknown>;
+  tasks: Set<Task<A, unknown>>;
+  /** When the worker last went from idle to busy (busy time counts wall time, not per task). */
+  busySince: number;
   metrics: WorkerMetrics;
   retired: boolean;
 }
@@ -102,6 +107,7 @@ export class WorkerPool<A> {
     private readonly factory: WorkerFactory<A>,
     size: number,
     public memoryBudget = 1024 * 1024 * 1024,
+    private readonly depth = 2,
   ) {
     this.resize(size);
   }
@@ -117,7 +123,7 @@ export class WorkerPool<A> {
     for (let i = live.length; i < size; i++) this.spawn();
     for (const s of live.slice(size)) {
       s.retired = true;
-      if (!s.task) this.drop(s);
+      if (!s.tasks.size) this.drop(s);
     }
     this.pump();
   }
@@ -159,14 +165,14 @@ export class WorkerPool<A> {
     return {
       size: this.size,
       queued: this.queue.size,
-      running: this.slots.filter((s) => s.task).length,
+      running: this.slots.reduce((n, s) => n + s.tasks.size, 0),
       bytesInFlight: this.bytesInFlight,
       memoryBudget: this.memoryBudget,
       tasksDone: this.done,
       tasksFailed: this.failed,
       retries: this.retried,
       workersReplaced: this.replaced,
-      workers: this.slots.map((s) => ({ ...s.metrics, busy: !!s.task })),
+      workers: this.slots.map((s) => ({ ...s.metrics, busy: s.tasks.size > 0 })),
     };
   }
 
@@ -179,7 +185,7 @@ export class WorkerPool<A> {
 
   private spawn(index = this.nextIndex++): Slot<A> {
     const handle = this.factory(index);
-    const slot: Slot<A> = { index, handle, metrics: { index, tasks: 0, busyMs: 0, crashes: 0, busy: false }, retired: false };
+    const slot: Slot<A> = { index, handle, tasks: new Set(), busySince: 0, metrics: { index, tasks: 0, busyMs: 0, crashes: 0, busy: false }, retired: false };
     handle.onCrash((e) => this.crashed(slot, e));
     this.slots.push(slot);
     return slot;
@@ -199,7 +205,9 @@ export class WorkerPool<A> {
     for (;;) {
       const task = this.queue.peek();
       if (!task) return;
-      const slot = this.slots.find((s) => !s.task && !s.retired);
+      // The least loaded worker: an idle one before one with a task to pipeline behind.
+      let slot: Slot<A> | undefined;
+      for (const s of this.slots) if (!s.retired && s.tasks.size < this.depth && (!slot || s.tasks.size < slot.tasks.size)) slot = s;
       if (!slot) return;
       const fits = this.bytesInFlight + task.cost <= this.memoryBudget || this.bytesInFlight === 0;
       if (!fits) return;
@@ -209,10 +217,10 @@ export class WorkerPool<A> {
   }
 
   private async execute(slot: Slot<A>, task: Task<A, unknown>): Promise<void> {
-    slot.task = task;
+    if (!slot.tasks.size) slot.busySince = performance.now();
+    slot.tasks.add(task);
     task.attempts++;
     this.bytesInFlight += task.cost;
-    const t0 = performance.now();
     let ok = false;
     let value: unknown;
     let error: unknown;
@@ -222,31 +230,37 @@ export class WorkerPool<A> {
     } catch (e) {
       error = e;
     }
-    if (slot.task !== task) return; // the crash handler already dealt with this task
-    this.finish(slot, task, t0);
+    if (!slot.tasks.has(task)) return; // the crash handler already dealt with this task
     if (!ok && isFatal(error)) {
-      this.replace(slot, error);
-      this.retryOrFail(task, error);
-    } else {
-      this.settle(task, ok, ok ? value : error);
+      // The module is dead: every task queued on this worker fails over, not only this one.
+      this.crashed(slot, error instanceof Error ? error : new Error(messageOf(error)));
+      return;
     }
+    this.finish(slot, task);
+    this.settle(task, ok, ok ? value : error);
     this.pump();
   }
 
-  private finish(slot: Slot<A>, task: Task<A, unknown>, t0: number): void {
-    slot.task = undefined;
+  private finish(slot: Slot<A>, task: Task<A, unknown>): void {
+    slot.tasks.delete(task);
     slot.metrics.tasks++;
-    slot.metrics.busyMs += performance.now() - t0;
+    if (!slot.tasks.size) slot.metrics.busyMs += performance.now() - slot.busySince;
     this.bytesInFlight -= task.cost;
-    if (slot.retired && this.slots.includes(slot)) this.drop(slot);
+    if (slot.retired && !slot.tasks.size && this.slots.includes(slot)) this.drop(slot);
   }
 
   private crashed(slot: Slot<A>, e: Error): void {
     if (!this.slots.includes(slot)) return;
-    const task = slot.task;
-    if (task) this.finish(slot, task, performance.now());
+    // Workers run their calls one at a time, in order: the first task was the one running.
+    // Tasks queued behind it are innocent and go back to the queue without using a retry.
+    const [running, ...queued] = slot.tasks;
+    for (const t of slot.tasks) this.finish(slot, t);
     this.replace(slot, e);
-    if (task) this.retryOrFail(task, e);
+    if (running) this.retryOrFail(running, e);
+    for (const t of queued) {
+      t.attempts--;
+      this.queue.push(t, t.priority);
+    }
     this.pump();
   }
 

@@ -63,13 +63,37 @@ describe('WorkerPool', () => {
 
   test('interactive work jumps the queue ahead of background work', async () => {
     const { factory } = fakeFactory();
-    const pool = new WorkerPool(factory, 1);
+    const pool = new WorkerPool(factory, 1, undefined, 1);
     const order: string[] = [];
     const job = (name: string, p: 0 | 1 | 2) => pool.run(async (api) => { order.push(name); return api.run(5, name); }, { priority: p });
     const ps = [job('bg1', Priority.background), job('bg2', Priority.background), job('user', Priority.user), job('preview', Priority.interactive)];
     await Promise.all(ps);
     // bg1 was already running when the others arrived.
     expect(order).toEqual(['bg1', 'preview', 'user', 'bg2']);
+    pool.dispose();
+  });
+
+  test('pipelining hands each worker its next task before the current one ends', async () => {
+    const { factory } = fakeFactory();
+    const pool = new WorkerPool(factory, 2, undefined, 2);
+    const ps = [0, 1, 2, 3, 4].map((i) => pool.run((api) => api.run(20, i)));
+    await tick(1);
+    // Two per worker in flight, the fifth waits; idle workers are filled before pipelining.
+    expect(pool.metrics()).toMatchObject({ running: 4, queued: 1 });
+    expect(pool.metrics().workers.map((w) => w.busy)).toEqual([true, true]);
+    await Promise.all(ps);
+    // Busy time is wall time per worker, not the sum of overlapping tasks.
+    for (const w of pool.metrics().workers) expect(w.busyMs).toBeLessThan(100);
+    pool.dispose();
+  });
+
+  test('a crash does not use up the retries of tasks queued behind the one that crashed', async () => {
+    const { factory } = fakeFactory();
+    const pool = new WorkerPool(factory, 1, undefined, 2);
+    const bad = pool.run((api) => api.trap(), { retries: 0 });
+    const innocent = pool.run((api) => api.run(5, 'fine'), { retries: 0 });
+    await expect(bad).rejects.toMatchObject({ code: 'worker-crashed' });
+    await expect(innocent).resolves.toBe('fine');
     pool.dispose();
   });
 
