@@ -349,8 +349,9 @@ async function seedBench(page, opts, workers, procs, keepUrl) {
       ['wall time per image', f2((1000 * r1.seconds) / Math.max(1, r1.ok)), '', f2((1000 * rN.seconds) / Math.max(1, rN.ok))],
     ],
   ));
-  console.log(`  (read/decode/ops/encode run in the worker; handoff = call round trip minus worker time; write = main-thread`);
-  console.log(`   SHA-256 into the benchmark's hash sink. With N workers, stage times grow when cores are shared.)`);
+  console.log(`  (read = main thread, ahead of the workers, overlapped; decode/ops/encode run in the workers; handoff = time a`);
+  console.log(`   worker sat idle waiting for its next request (pipelining hides the rest); write = main-thread SHA-256 into`);
+  console.log(`   the benchmark's hash sink. With N workers, stage times grow when cores are shared.)`);
   console.log(`\nExternal anchors (quoted from the issue, other stacks — not measured here):`);
   console.log(`  100 real 512×512 JPEGs → PNG: OpenCV-Python 2-proc ≈74 img/s, Pillow pool ≈44, sharp ≈44,`);
   console.log(`  wasm-vips/OpenCV.js in 2 Node worker threads 27–36 img/s.`);

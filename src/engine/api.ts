@@ -15,8 +15,11 @@ export interface EngineInfo {
 }
 
 export interface ImageTimings {
-  /** Time the request waited in the worker behind the previous one (pipelining). */
-  waitMs: number;
+  /**
+   * Time this worker sat idle before the request arrived, since it finished its previous one:
+   * the messaging cost that throughput actually pays (pipelining hides the rest).
+   */
+  idleMs: number;
   readMs: number;
   decodeMs: number;
   steps: StepTiming[];

@@ -20,7 +20,7 @@ async function readBytes(file: Blob): Promise<{ bytes: Uint8Array; ms: number }>
 export async function processImage(vips: Vips, req: ProcessRequest): Promise<ProcessResult> {
   const { bytes, ms: readMs } = req.bytes ? { bytes: new Uint8Array(req.bytes), ms: 0 } : await readBytes(req.file);
   checkInput(req.name, bytes);
-  const timings: ImageTimings = { waitMs: 0, readMs, decodeMs: 0, steps: [], encodeMs: 0 };
+  const timings: ImageTimings = { idleMs: 0, readMs, decodeMs: 0, steps: [], encodeMs: 0 };
   let t = performance.now();
   const input = decodeWithin(vips, bytes, req.maxPixels);
   timings.decodeMs = performance.now() - t;

@@ -18,10 +18,17 @@ let started = false;
  * in arrival order, because kernels share this thread's scratch buffers across await points.
  */
 let lane: Promise<unknown> = Promise.resolve();
-function serial<T>(fn: (waitedMs: number) => Promise<T>): Promise<T> {
-  const arrived = performance.now();
-  const start = () => fn(performance.now() - arrived);
-  const run = lane.then(start, start);
+let pending = 0;
+let lastDone = -1;
+function serial<T>(fn: (idleMs: number) => Promise<T>): Promise<T> {
+  // Idle only if nothing was queued when this call arrived (otherwise it waited in the lane).
+  const idleMs = pending === 0 && lastDone >= 0 ? performance.now() - lastDone : 0;
+  pending++;
+  const start = () => fn(idleMs);
+  const run = lane.then(start, start).finally(() => {
+    pending--;
+    lastDone = performance.now();
+  });
   lane = run.catch(() => undefined);
   return run;
 }
@@ -59,9 +66,9 @@ const api: EngineApi = {
     return { startMs: first ? ms : 0, vipsVersion: v.version(0) + '.' + v.version(1) + '.' + v.version(2), crossOriginIsolated: self.crossOriginIsolated };
   },
   processImage: (req) =>
-    serial(async (waitedMs) => {
+    serial(async (idleMs) => {
       const r = await processImage(await vips(), req);
-      r.timings.waitMs = waitedMs;
+      r.timings.idleMs = idleMs;
       return r.kind === 'done' ? Comlink.transfer(r, [r.bytes.buffer]) : r;
     }),
   decodeInto: (file, name, dst) => serial(async () => decodeFileInto(await vips(), file, name, dst)),

@@ -118,16 +118,12 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
         const r0 = performance.now();
         const data = await blob.arrayBuffer();
         breakdown.read += performance.now() - r0;
-        let workerMs = 0, callMs = 0;
         const res = await pool.run(
           async (api) => {
-            const c0 = performance.now();
             // A retry after a crash finds `data` detached: the worker then reads the file itself.
             const bytes = data.byteLength ? data : undefined;
             const req = { file: blob, bytes, name: f.path, steps, output, maxPixels };
-            const r = await api.processImage(bytes ? transfer(req, [bytes]) : req);
-            callMs = performance.now() - c0;
-            return r;
+            return api.processImage(bytes ? transfer(req, [bytes]) : req);
           },
           { cost: Math.max(8 << 20, blob.size * 12), signal, priority: Priority.background, label: f.path },
         );
@@ -135,12 +131,8 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
         breakdown.read += tm.readMs;
         breakdown.decode += tm.decodeMs;
         breakdown.encode += tm.encodeMs;
-        workerMs = tm.waitMs + tm.readMs + tm.decodeMs + tm.encodeMs;
-        for (const s of tm.steps) {
-          breakdown.steps[s.op] = (breakdown.steps[s.op] ?? 0) + s.ms;
-          workerMs += s.ms;
-        }
-        breakdown.handoff += Math.max(0, callMs - workerMs);
+        for (const s of tm.steps) breakdown.steps[s.op] = (breakdown.steps[s.op] ?? 0) + s.ms;
+        breakdown.handoff += tm.idleMs;
         result.width = res.width;
         result.height = res.height;
         let bytes: Uint8Array;

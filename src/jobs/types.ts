@@ -39,7 +39,7 @@ export interface Breakdown {
   decode: number;
   steps: Record<string, number>;
   encode: number;
-  /** Main↔worker messaging: call wall time minus the worker's own work and its queue wait. */
+  /** Main↔worker messaging: time workers sat idle between images waiting for the next request. */
   handoff: number;
   /** Writing outputs on the main thread. */
   write: number;
