@@ -2,10 +2,11 @@
  * Runs resolved recipe steps on a frame, ping-ponging between two reusable buffers. Returns the
  * final frame and the time spent in each step (for the bench's breakdown).
  */
-import { getOperation } from '../core/catalogue';
+import { getOperation, type EngineName } from '../core/catalogue';
 import { createFrame, type Frame } from '../core/frame';
 import type { ResolvedStep } from '../core/recipe';
 import { KERNEL_OPS, type OpFunction } from './ops';
+import { loadOpenCV } from './opencv';
 
 export interface StepTiming {
   op: string;
@@ -23,9 +24,18 @@ function bufferFor(slot: number, bytes: number, avoid: ArrayBufferLike): ArrayBu
 /** Engines other than 'kernel' plug in here (e.g. OpenCV.js ops), looked up per step. */
 export type OpResolver = (step: ResolvedStep) => OpFunction | Promise<OpFunction>;
 
-export const kernelResolver: OpResolver = (step) => {
-  const fn = KERNEL_OPS[step.op];
-  if (!fn) throw new Error(`no engine function for "${step.op}"`);
+/** Engine functions by engine; 'opencv' entries register here, and load OpenCV.js on first use. */
+export const ENGINE_OPS: Record<EngineName, Readonly<Record<string, OpFunction>>> = {
+  kernel: KERNEL_OPS,
+  vips: {},
+  opencv: {},
+};
+
+export const kernelResolver: OpResolver = async (step) => {
+  const engine = getOperation(step.op)?.engine ?? 'kernel';
+  const fn = ENGINE_OPS[engine][step.op];
+  if (!fn) throw new Error(`no ${engine} engine function for "${step.op}"`);
+  if (engine === 'opencv') await loadOpenCV();
   return fn;
 };
 

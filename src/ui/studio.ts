@@ -343,6 +343,10 @@ export class TesseraStudio extends LitElement {
         ${this.summary ? html`<span id="summary">${this.summary.cancelled ? 'Cancelled: ' : ''}${this.summary.ok} written, ${this.summary.failed} failed in ${seconds(this.summary.seconds)} (engine start-up ${seconds(this.summary.startupSeconds)})</span>` : ''}
         ${this.message ? html`<span class="err" id="message" role="alert">${this.message}</span>` : ''}
       </div>
+      ${this.summary ? html`<p class="muted" id="metrics">
+        ${this.summary.pool.workers.map((w) => `worker ${w.index + 1}: ${w.tasks} tasks, ${seconds(w.busyMs / 1000)} busy${w.crashes ? `, ${w.crashes} crash${w.crashes > 1 ? 'es' : ''}` : ''}`).join(' · ')}
+        · shared-buffer pool hit rate ${Math.round(100 * this.summary.buffers.hitRate)}% (${this.summary.buffers.hits}/${this.summary.buffers.hits + this.summary.buffers.misses})
+        ${this.summary.pool.retries ? ` · ${this.summary.pool.retries} retried after a worker crash` : ''}</p>` : ''}
       <div class="stack">
         <progress-panel .progress=${this.progress} state=${this.running ? `running ${this.running}` : this.summary?.cancelled ? 'cancelled' : this.summary ? 'finished' : 'idle'}></progress-panel>
         ${this.bench || this.benchStatus ? html`<benchmark-panel .result=${this.bench} status=${this.benchStatus ?? ''}></benchmark-panel>` : ''}

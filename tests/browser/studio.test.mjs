@@ -39,6 +39,11 @@ describe('studio UI', () => {
     await page.click('tessera-studio #start');
     await page.waitForSelector('tessera-studio #summary', { timeout: 60_000 });
     assert.match(await page.textContent('tessera-studio #summary'), /^6 written, 1 failed/);
+    // Pool counters: both workers took tasks (7 files; busy time per worker).
+    const metrics = await page.textContent('tessera-studio #metrics');
+    const tasks = [...metrics.matchAll(/worker \d: (\d+) tasks/g)].map((m) => Number(m[1]));
+    assert.equal(tasks.length, 2);
+    assert.equal(tasks.reduce((a, b) => a + b), 7);
     assert.equal(await page.textContent('tessera-studio #done'), '6');
     assert.equal(await page.textContent('tessera-studio #failed'), '1');
     assert.equal(await page.locator('tessera-studio tr.row').count(), 7);
