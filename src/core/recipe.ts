@@ -6,6 +6,7 @@
 import { defaultParams, getOperation, operations, type OperationSpec, type Params } from './catalogue';
 import { TesseraError } from './errors';
 import { canonicalJson, fnv1a64 } from './hash';
+import { validateOutput, type OutputOptions } from './formats';
 
 export interface RecipeStep {
   op: string;
@@ -18,6 +19,8 @@ export interface Recipe {
   name: string;
   description?: string;
   steps: RecipeStep[];
+  /** Output settings that travel with the recipe (e.g. "WebP 82, strip metadata"); partial. */
+  output?: Partial<OutputOptions>;
 }
 
 /** A validated step with every parameter present. */
@@ -26,7 +29,7 @@ export interface ResolvedStep {
   params: Params;
 }
 
-const RECIPE_KEYS = new Set(['name', 'description', 'steps']);
+const RECIPE_KEYS = new Set(['name', 'description', 'steps', 'output']);
 const STEP_KEYS = new Set(['op', 'params', 'enabled']);
 
 function fail(path: string, message: string, code: 'invalid-recipe' | 'unknown-op' | 'bad-param' = 'invalid-recipe'): never {
@@ -82,6 +85,11 @@ export function validateParams(op: OperationSpec, raw: unknown, path: string): P
         if (typeof value !== 'boolean') fail(p, `must be true or false, got ${typeName(value)}`, 'bad-param');
         out[key] = value;
         break;
+      case 'color':
+        if (typeof value !== 'string' || !/^#[0-9a-fA-F]{6}$/.test(value))
+          fail(p, `must be a colour like "#ffffff", got ${typeName(value)}`, 'bad-param');
+        out[key] = value.toLowerCase();
+        break;
       case 'enum':
         if (typeof value !== 'string' || !spec.options.includes(value))
           fail(p, `must be one of ${spec.options.map((o) => `"${o}"`).join(', ')}, got ${typeName(value)}`, 'bad-param');
@@ -96,7 +104,7 @@ export function validateParams(op: OperationSpec, raw: unknown, path: string): P
 export function validateRecipe(raw: unknown): Recipe {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail('', `a recipe must be a JSON object, got ${typeName(raw)}`);
   const r = raw as Record<string, unknown>;
-  for (const k of Object.keys(r)) if (!RECIPE_KEYS.has(k)) fail(`/${k}`, `unknown field "${k}" (a recipe has: name, description, steps)`);
+  for (const k of Object.keys(r)) if (!RECIPE_KEYS.has(k)) fail(`/${k}`, `unknown field "${k}" (a recipe has: name, description, steps, output)`);
   if (typeof r.name !== 'string' || !r.name.trim()) fail('/name', `must be a non-empty string, got ${typeName(r.name)}`);
   if (r.description !== undefined && typeof r.description !== 'string') fail('/description', `must be a string, got ${typeName(r.description)}`);
   if (!Array.isArray(r.steps)) fail('/steps', `must be an array of steps, got ${typeName(r.steps)}`);
@@ -112,7 +120,13 @@ export function validateRecipe(raw: unknown): Recipe {
     const params = validateParams(op, step.params, `${path}/params`);
     return step.enabled === false ? { op: op.name, params, enabled: false } : { op: op.name, params };
   });
-  return r.description === undefined ? { name: r.name, steps } : { name: r.name, description: r.description, steps };
+  const recipe: Recipe = { name: r.name, steps };
+  if (r.description !== undefined) recipe.description = r.description;
+  if (r.output !== undefined) {
+    validateOutput(r.output, '/output');
+    recipe.output = { ...(r.output as Partial<OutputOptions>) };
+  }
+  return recipe;
 }
 
 /** Parses recipe JSON text; syntax errors are reported with their position. */

@@ -1,66 +1,74 @@
 /**
- * Runs resolved recipe steps on a frame, ping-ponging between two reusable buffers. Returns the
- * final frame and the time spent in each step (for the bench's breakdown).
+ * Runs resolved recipe steps on a frame. Same-size steps ping-pong between two reusable scratch
+ * buffers; each engine's runtime (OpenCV.js, wasm-vips) is loaded the first time one of its
+ * steps runs. Returns the final frame and the time spent in each step.
  */
 import { getOperation, type EngineName } from '../core/catalogue';
 import { createFrame, type Frame } from '../core/frame';
 import type { ResolvedStep } from '../core/recipe';
-import { KERNEL_OPS, type OpFunction } from './ops';
+import type { OpContext, OpFunction, OpTable, SourceInfo } from './ops/context';
+import { KERNEL_OPS } from './ops/kernel';
+import { OPENCV_OPS } from './ops/opencv';
+import { VIPS_OPS } from './ops/vips';
 import { loadOpenCV } from './opencv';
+import { loadVips } from './vips';
 
 export interface StepTiming {
   op: string;
   ms: number;
 }
 
-const buffers: ArrayBuffer[] = [new ArrayBuffer(0), new ArrayBuffer(0)];
+export const ENGINE_OPS: Readonly<Record<EngineName, OpTable>> = {
+  kernel: KERNEL_OPS,
+  vips: VIPS_OPS,
+  opencv: OPENCV_OPS,
+};
 
-function bufferFor(slot: number, bytes: number, avoid: ArrayBufferLike): ArrayBuffer {
-  let b = buffers[slot];
-  if (b.byteLength < bytes || b === avoid) buffers[slot] = b = new ArrayBuffer(Math.ceil(bytes * 1.25));
-  return b;
+const RUNTIMES: Record<EngineName, (() => Promise<unknown>) | undefined> = {
+  kernel: undefined,
+  vips: () => loadVips(),
+  opencv: () => loadOpenCV(),
+};
+
+export async function engineFunction(op: string): Promise<OpFunction> {
+  const engine = getOperation(op)?.engine;
+  if (!engine) throw new Error(`unknown operation "${op}"`);
+  const fn = ENGINE_OPS[engine][op];
+  if (!fn) throw new Error(`no ${engine} engine function for "${op}"`);
+  await RUNTIMES[engine]?.();
+  return fn;
 }
 
-/** Engines other than 'kernel' plug in here (e.g. OpenCV.js ops), looked up per step. */
-export type OpResolver = (step: ResolvedStep) => OpFunction | Promise<OpFunction>;
+const buffers: ArrayBuffer[] = [new ArrayBuffer(0), new ArrayBuffer(0)];
 
-/** Engine functions by engine; 'opencv' entries register here, and load OpenCV.js on first use. */
-export const ENGINE_OPS: Record<EngineName, Readonly<Record<string, OpFunction>>> = {
-  kernel: KERNEL_OPS,
-  vips: {},
-  opencv: {},
-};
-
-export const kernelResolver: OpResolver = async (step) => {
-  const engine = getOperation(step.op)?.engine ?? 'kernel';
-  const fn = ENGINE_OPS[engine][step.op];
-  if (!fn) throw new Error(`no ${engine} engine function for "${step.op}"`);
-  if (engine === 'opencv') await loadOpenCV();
-  return fn;
-};
+export const DEFAULT_SOURCE: SourceInfo = { orientation: 1 };
 
 /**
- * The result views one of this thread's scratch buffers: consume it (encode, copy into a shared
+ * The result may view this thread's scratch buffers: consume it (encode, copy into a shared
  * frame) before calling runSteps again.
  */
 export async function runSteps(
   input: Frame,
   steps: readonly ResolvedStep[],
-  resolve: OpResolver = kernelResolver,
+  source: SourceInfo = DEFAULT_SOURCE,
 ): Promise<{ frame: Frame; timings: StepTiming[] }> {
   let cur = input;
   const timings: StepTiming[] = [];
   let slot = 0;
+  const ctx: OpContext = {
+    source,
+    alloc(width, height, channels) {
+      const bytes = width * height * channels;
+      let b = buffers[slot];
+      if (b.byteLength < bytes || b === cur.data.buffer) buffers[slot] = b = new ArrayBuffer(Math.ceil(bytes * 1.25));
+      return createFrame(width, height, channels, b);
+    },
+  };
   for (const step of steps) {
-    const spec = getOperation(step.op);
-    if (!spec) throw new Error(`unknown operation "${step.op}"`);
-    const fn = await resolve(step);
+    const fn = await engineFunction(step.op);
     const t0 = performance.now();
-    const ch = spec.outChannels(cur.channels);
-    const dst = createFrame(cur.width, cur.height, ch, bufferFor(slot, cur.width * cur.height * ch, cur.data.buffer));
-    await fn(cur, dst, step.params);
+    cur = await fn(cur, step.params, ctx);
     timings.push({ op: step.op, ms: performance.now() - t0 });
-    cur = dst;
     slot ^= 1;
   }
   return { frame: cur, timings };

@@ -7,8 +7,8 @@
 import { transfer } from 'comlink';
 import { BufferPool } from '../core/buffer-pool';
 import { isAbort, messageOf } from '../core/errors';
-import { outputOptions, outputPath, type OutputOptions } from '../core/formats';
-import { resolveSteps, validateRecipe, type Recipe } from '../core/recipe';
+import { outputPath, validateOutput, type OutputOptions } from '../core/formats';
+import { isTileable, resolveSteps, validateRecipe, type Recipe } from '../core/recipe';
 import { isImageName } from '../core/sniff';
 import type { InputFile, InputSource } from '../io/sources';
 import type { OutputSink } from '../io/sinks';
@@ -22,7 +22,7 @@ export interface RunBatchOptions {
   output: OutputSink;
   /** A recipe object (validated here) — e.g. SEED_RECIPE or parseRecipe(text). */
   recipe: Recipe | unknown;
-  /** Output format; defaults to PNG at zlib level 6. */
+  /** Output settings; override the recipe's own `output`; default PNG at zlib level 6. */
   format?: Partial<OutputOptions>;
   /** Workers for a pool made for this batch; ignored when `pool` is given. */
   workers?: number;
@@ -63,11 +63,13 @@ class OutputNames {
 export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
   const recipe = validateRecipe(opts.recipe);
   const steps = resolveSteps(recipe);
-  const output = outputOptions(opts.format?.format, opts.format?.quality, opts.format?.compression);
+  // The recipe's own output settings, overridden field by field by the batch's choice.
+  const output = validateOutput({ ...(recipe.output ?? {}), ...(opts.format ?? {}) });
   const ownPool = !opts.pool;
   const pool = opts.pool ?? createEnginePool(opts.workers);
   const buffers = opts.buffers ?? new BufferPool();
-  const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
+  // A recipe with a global step (resize, rotate, Canny…) runs on the whole image in one worker.
+  const maxPixels = isTileable(steps) ? opts.maxPixels ?? DEFAULT_MAX_PIXELS : Number.POSITIVE_INFINITY;
   const tilePixels = opts.tilePixels ?? DEFAULT_TILE_PIXELS;
   const signal = opts.signal;
   const breakdown = emptyBreakdown();

@@ -1,11 +1,6 @@
 import { expect, test } from 'vitest';
-import { operations } from '../../src/core/catalogue';
-import { ENGINE_OPS } from '../../src/engine/run-steps';
 import { cvMessage, loadOpenCV } from '../../src/engine/opencv';
 
-test('every catalogue operation has an engine function in its declared engine', () => {
-  for (const op of operations()) expect(ENGINE_OPS[op.engine][op.name], `${op.name} (${op.engine})`).toBeTypeOf('function');
-});
 
 test('OpenCV.js loads through the wrapper (the bare import never settles) and frees its Mats', async () => {
   const { cv, ms } = await loadOpenCV();

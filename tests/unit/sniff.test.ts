@@ -123,19 +123,20 @@ describe('formats', () => {
   });
 
   test('outputOptions defaults per format', () => {
-    expect(outputOptions()).toEqual({ format: 'png', quality: 100, compression: 6 });
-    expect(outputOptions('jpeg')).toEqual({ format: 'jpeg', quality: 85, compression: 6 });
-    expect(outputOptions('webp', 1, 0)).toEqual({ format: 'webp', quality: 1, compression: 0 });
-    expect(outputOptions('avif', 100, 9)).toEqual({ format: 'avif', quality: 100, compression: 9 });
+    expect(outputOptions()).toMatchObject({ format: 'png', quality: 100, compression: 6, metadata: 'keep', alpha: 'keep', background: '#ffffff' });
+    expect(outputOptions('jpeg')).toMatchObject({ format: 'jpeg', quality: 85, compression: 6 });
+    expect(outputOptions('webp', 1, 0)).toMatchObject({ format: 'webp', quality: 1, compression: 0 });
+    expect(outputOptions('avif', 100, 9)).toMatchObject({ format: 'avif', quality: 100, compression: 9 });
+    expect(outputOptions('gif')).toMatchObject({ format: 'gif' });
   });
 
   test.each([
-    ['gif', undefined, 6, 'unknown output format "gif" (choose png, jpeg, webp or avif)'],
-    ['jpeg', 0, 6, 'quality must be a whole number 1–100, got 0'],
-    ['jpeg', 101, 6, 'quality must be a whole number 1–100, got 101'],
-    ['jpeg', 85.5, 6, 'quality must be a whole number 1–100, got 85.5'],
-    ['png', undefined, 10, 'PNG compression must be 0–9, got 10'],
-    ['png', undefined, -1, 'PNG compression must be 0–9, got -1'],
+    ['bmp', undefined, 6, '/output/format: unknown output format "bmp" (choose png, jpeg, webp, avif, tiff, gif)'],
+    ['jpeg', 0, 6, '/output/quality: must be a whole number 1–100, got 0'],
+    ['jpeg', 101, 6, '/output/quality: must be a whole number 1–100, got 101'],
+    ['jpeg', 85.5, 6, '/output/quality: must be a whole number 1–100, got 85.5'],
+    ['png', undefined, 10, '/output/compression: must be a whole number 0–9, got 10'],
+    ['png', undefined, -1, '/output/compression: must be a whole number 0–9, got -1'],
   ])('outputOptions(%s, %s, %s) is rejected', (format, quality, compression, message) => {
     let err: unknown;
     try {

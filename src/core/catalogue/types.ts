@@ -1,0 +1,67 @@
+/** Types of the operation catalogue (see index.ts for the table and its conventions). */
+
+/** Shown in the editor only while another parameter has one of the given values. */
+export interface ParamCondition {
+  param: string;
+  in: readonly string[];
+}
+
+interface ParamBase {
+  label: string;
+  help?: string;
+  visibleWhen?: ParamCondition;
+}
+
+export type ParamSpec = ParamBase &
+  (
+    | { type: 'number'; min: number; max: number; default: number; step?: number; unit?: string }
+    | { type: 'integer'; min: number; max: number; default: number; unit?: string }
+    | { type: 'boolean'; default: boolean }
+    | { type: 'enum'; options: readonly string[]; default: string }
+    /** "#rrggbb" */
+    | { type: 'color'; default: string }
+  );
+
+export type ParamValue = number | boolean | string;
+export type Params = Record<string, ParamValue>;
+
+/** Which runtime computes the op: Tessera's own exact kernels, wasm-vips, or OpenCV.js. */
+export type EngineName = 'kernel' | 'vips' | 'opencv';
+
+/**
+ * 'point': output pixel depends on the same input pixel (halo 0).
+ * 'local': depends on a neighbourhood of radius `halo` — tileable.
+ * 'global': depends on the whole image, or changes its size (resize, rotate, equalisation,
+ * Canny's hysteresis) — never tiled; the whole image goes to one worker.
+ */
+export type Locality = 'point' | 'local' | 'global';
+
+/** Groups for the editor's "add step" menu. */
+export type Category = 'tone' | 'filter' | 'cv' | 'transform';
+
+export interface OperationSpec {
+  name: string;
+  label: string;
+  description: string;
+  category: Category;
+  /**
+   * 'decode': when the step leads the recipe, the decoder performs it (EXIF auto-orient while
+   * decoding; thumbnail with shrink-on-load). Elsewhere it runs as an ordinary frame operation.
+   */
+  stage?: 'decode';
+  params: Record<string, ParamSpec>;
+  engine: EngineName;
+  locality: Locality;
+  /** Kernel radius in pixels for the given (validated, defaulted) params. */
+  halo(params: Params): number;
+  /** Channels out for channels in (1 gray, 2 gray+alpha, 3 RGB, 4 RGBA). Size changes are the op's own business (global ops only). */
+  outChannels(inChannels: number): number;
+  /** Exact definition, including kernel radius and rounding, for people checking results. */
+  definition: string;
+}
+
+export function defaultParams(op: OperationSpec): Params {
+  const out: Params = {};
+  for (const [k, spec] of Object.entries(op.params)) out[k] = spec.default;
+  return out;
+}

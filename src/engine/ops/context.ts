@@ -1,0 +1,23 @@
+/** What an engine function gets besides its input frame and params. */
+import type { Params } from '../../core/catalogue';
+import type { Frame } from '../../core/frame';
+
+/** Facts about the decoded file that some operations need. */
+export interface SourceInfo {
+  /** EXIF orientation 1–8 (1 = as stored). Auto-orient applies it; outputs then say 1. */
+  orientation: number;
+}
+
+export interface OpContext {
+  /**
+   * A frame in this thread's scratch memory that never aliases the step's input: return it (or
+   * any other frame) as the step's result. Valid until the step after next.
+   */
+  alloc(width: number, height: number, channels: number): Frame;
+  source: SourceInfo;
+}
+
+/** One engine function per catalogue entry: input frame + validated params → output frame. */
+export type OpFunction = (src: Frame, params: Params, ctx: OpContext) => Frame | Promise<Frame>;
+
+export type OpTable = Readonly<Record<string, OpFunction>>;
