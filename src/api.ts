@@ -6,11 +6,14 @@
 export { runBatch, DEFAULT_MAX_PIXELS, DEFAULT_TILE_PIXELS, type RunBatchOptions } from './jobs/batch';
 export { runBenchmark, type BenchmarkOptions, type BenchmarkResult } from './jobs/benchmark';
 export { measureHandoff, type HandoffRow } from './jobs/handoff';
+export { measureOps, type OpBenchRow } from './jobs/op-bench';
+export { Previewer, type PreviewOptions, type PreviewOutcome } from './jobs/preview';
 export type { BatchProgress, BatchSummary, FileResult, Breakdown } from './jobs/types';
 export { SEED_RECIPE, PRESETS } from './core/presets';
 export { parseRecipe, validateRecipe, serializeRecipe, recipeHash, resolveSteps, type Recipe } from './core/recipe';
-export { operations, getOperation } from './core/catalogue';
-export { FORMATS, outputOptions } from './core/formats';
+export { operations, getOperation, defaultParams } from './core/catalogue';
+export { validateParams } from './core/recipe';
+export { FORMATS, outputOptions, validateOutput, type OutputOptions } from './core/formats';
 export { BufferPool } from './core/buffer-pool';
 export { walkDirectory, filesSource, droppedSource, zipSource, type InputFile, type InputSource } from './io/sources';
 export { FolderSink, ZipSink, HashSink, MemorySink, HttpSink, checkSeparateFolders, sha256Hex, type OutputSink } from './io/sinks';

@@ -46,12 +46,19 @@ export interface ProcessRequest {
   maxPixels: number;
 }
 
+import type { PreviewRequest, PreviewResult } from './preview';
+export type { PreviewRequest, PreviewResult };
+
 export interface EngineApi {
   start(): Promise<EngineInfo>;
   processImage(req: ProcessRequest): Promise<ProcessResult>;
   decodeInto(file: Blob, name: string, dst: FrameDesc): Promise<{ readMs: number; decodeMs: number }>;
   runTile(src: FrameDesc, dst: FrameDesc, tile: Tile, steps: ResolvedStep[]): Promise<{ steps: StepTiming[] }>;
   encodeFrame(src: FrameDesc, output: OutputOptions): Promise<{ bytes: Uint8Array; encodeMs: number }>;
+  /** Live preview of the region on screen (see preview.ts); the decoded source is cached. */
+  preview(req: PreviewRequest): Promise<PreviewResult>;
+  /** Times each step on a whole frame (the per-operation bench); returns ms per step. */
+  timeSteps(src: FrameDesc, steps: ResolvedStep[], repeat: number): Promise<{ steps: StepTiming[] }>;
   /** Handoff benchmark endpoints: each touches the pixels so nothing is optimised away. */
   echoShared(src: FrameDesc): Promise<number>;
   echoTransfer(buf: ArrayBuffer): Promise<ArrayBuffer>;

@@ -9,6 +9,9 @@ import vipsUrl from 'wasm-vips/vips.wasm?url';
 import type { FrameDesc } from '../core/frame';
 import type { EngineApi } from './api';
 import { decodeFileInto, encodeFrame, processImage, runTile } from './image-task';
+import { preview } from './preview';
+import { runSteps } from './run-steps';
+import { fromDesc } from '../core/frame';
 import { loadVips } from './vips';
 
 let started = false;
@@ -77,6 +80,21 @@ const api: EngineApi = {
     serial(async () => {
       const r = encodeFrame(await vips(), src, output);
       return Comlink.transfer(r, [r.bytes.buffer]);
+    }),
+  preview: (req) =>
+    serial(async () => {
+      const r = await preview(await vips(), req);
+      return Comlink.transfer(r, [r.before, r.after]);
+    }),
+  timeSteps: (src, steps, repeat) =>
+    serial(async () => {
+      const f = fromDesc(src);
+      const totals = new Map<string, number>();
+      for (let i = 0; i < repeat; i++) {
+        const { timings } = await runSteps(f, steps);
+        for (const t of timings) totals.set(t.op, (totals.get(t.op) ?? 0) + t.ms);
+      }
+      return { steps: [...totals].map(([op, ms]) => ({ op, ms: ms / repeat })) };
     }),
   async echoShared(src: FrameDesc) {
     const d = new Uint8Array(src.buffer, src.byteOffset, src.stride * src.height);

@@ -8,8 +8,12 @@ import type { BenchmarkResult } from '../jobs/benchmark';
 import type { BatchProgress, BatchSummary, FileResult } from '../jobs/types';
 import type { InputFile, InputSource } from '../io/sources';
 import type { OutputSink } from '../io/sinks';
-import type { OutputFormat } from '../core/formats';
+import type { OutputOptions } from '../core/formats';
 import { messageOf } from '../core/errors';
+import { isImageName } from '../core/sniff';
+import { recipeFromHash, recipeToHash } from '../core/recipe-url';
+import type { PreviewResult } from '../engine/api';
+import type { Rect } from '../core/tiles';
 import type { EnginePool } from '../pool/engine-pool';
 import { panel } from './styles';
 import { seconds } from './format';
@@ -17,6 +21,9 @@ import './progress-panel';
 import './results-table';
 import './benchmark-panel';
 import './compare-view';
+import './recipe-editor';
+import './preview-panel';
+import './output-options';
 
 interface ChosenInput {
   label: string;
@@ -28,8 +35,9 @@ const hasPicker = typeof (globalThis as { showDirectoryPicker?: unknown }).showD
 
 export class TesseraStudio extends LitElement {
   static properties = {
-    input: { state: true }, recipe: { state: true }, recipeError: { state: true }, format: { state: true },
-    quality: { state: true }, outputKind: { state: true }, outDir: { state: true }, workers: { state: true },
+    input: { state: true }, recipe: { state: true }, recipeError: { state: true }, output: { state: true },
+    recipeValid: { state: true }, preview: { state: true }, previewStatus: { state: true }, previewMs: { state: true }, previewLabel: { state: true },
+    shareUrl: { state: true }, outputKind: { state: true }, outDir: { state: true }, workers: { state: true },
     running: { state: true }, progress: { state: true }, results: { state: true }, summary: { state: true },
     bench: { state: true }, benchStatus: { state: true }, message: { state: true }, zipUrl: { state: true },
     compare: { state: true }, dragging: { state: true },
@@ -37,8 +45,14 @@ export class TesseraStudio extends LitElement {
   declare input?: ChosenInput;
   declare recipe: api.Recipe;
   declare recipeError?: string;
-  declare format: OutputFormat;
-  declare quality: number;
+  declare recipeValid: boolean;
+  /** The output settings in force: the recipe's own, as edited in the output panel. */
+  declare output: OutputOptions;
+  declare preview?: PreviewResult;
+  declare previewStatus?: string;
+  declare previewMs?: number;
+  declare previewLabel?: string;
+  declare shareUrl?: string;
   declare outputKind: 'folder' | 'zip';
   declare outDir?: FileSystemDirectoryHandle;
   declare workers: number;
@@ -57,6 +71,10 @@ export class TesseraStudio extends LitElement {
   private pool?: EnginePool;
   private sink?: OutputSink;
   private inputsByPath = new Map<string, InputFile>();
+  private previewer?: api.Previewer;
+  private previewFile?: InputFile;
+  private previewRegion?: Rect;
+  private previewTimer?: ReturnType<typeof setTimeout>;
   readonly isolated = globalThis.crossOriginIsolated === true;
 
   static styles = [panel, css`
@@ -70,8 +88,6 @@ export class TesseraStudio extends LitElement {
     select, input[type=number] { font: inherit; padding: 4px 6px; border: 1px solid #b9c2d0; border-radius: 6px; }
     .drop { border: 2px dashed #b9c2d0; border-radius: 8px; padding: 10px; text-align: center; margin-top: 8px; }
     .drop.over { border-color: #2457d6; background: #eef3fe; }
-    .file-btn input { display: none; }
-    .file-btn { display: inline-block; border: 1px solid #b9c2d0; border-radius: 7px; padding: 6px 12px; cursor: pointer; background: #fff; }
     .row { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
     .actions { display: flex; gap: 10px; align-items: center; margin-bottom: 14px; flex-wrap: wrap; }
     ol.steps { margin: 6px 0; padding-left: 20px; font-size: 13px; }
@@ -81,8 +97,8 @@ export class TesseraStudio extends LitElement {
   constructor() {
     super();
     this.recipe = api.SEED_RECIPE;
-    this.format = 'png';
-    this.quality = 85;
+    this.recipeValid = true;
+    this.output = api.validateOutput(this.recipe.output ?? {});
     this.outputKind = hasPicker ? 'folder' : 'zip';
     this.workers = api.defaultWorkerCount();
     this.running = '';
@@ -90,15 +106,104 @@ export class TesseraStudio extends LitElement {
     this.dragging = false;
   }
 
+  connectedCallback() {
+    super.connectedCallback();
+    this.loadFromHash();
+    window.addEventListener('hashchange', this.loadFromHash);
+  }
+
+  disconnectedCallback() {
+    super.disconnectedCallback();
+    window.removeEventListener('hashchange', this.loadFromHash);
+  }
+
+  private loadFromHash = () => {
+    try {
+      const r = recipeFromHash(location.hash);
+      if (r) this.useRecipe(r);
+    } catch (e) {
+      this.recipeError = `shared link: ${messageOf(e)}`;
+    }
+  };
+
   // ---- intents also used by tests and scripts (pickers cannot be automated headless) ----
 
   useInputFolder(dir: FileSystemDirectoryHandle, label = dir.name): void {
-    this.input = { label: `folder “${label}”`, open: () => api.walkDirectory(dir), dir };
+    this.setInput({ label: `folder “${label}”`, open: () => api.walkDirectory(dir), dir });
   }
 
   useInputFiles(files: File[], label?: string): void {
     const list = api.filesSource(files);
-    this.input = { label: label ?? `${list.length} file${list.length === 1 ? '' : 's'}`, open: () => list };
+    this.setInput({ label: label ?? `${list.length} file${list.length === 1 ? '' : 's'}`, open: () => list });
+  }
+
+  private setInput(input: ChosenInput): void {
+    this.input = input;
+    this.previewFile = undefined;
+    this.previewRegion = undefined;
+    void this.firstImage(input).then((f) => {
+      if (this.input !== input || !f) return;
+      this.previewFile = f;
+      this.schedulePreview(0);
+    });
+  }
+
+  private async firstImage(input: ChosenInput): Promise<InputFile | undefined> {
+    for await (const f of input.open() as AsyncIterable<InputFile>) if (isImageName(f.path)) return f;
+    return undefined;
+  }
+
+  /** Debounced: typing in a field or dragging a slider previews once it pauses. */
+  private schedulePreview(delay = 150): void {
+    clearTimeout(this.previewTimer);
+    this.previewTimer = setTimeout(() => void this.runPreview(), delay);
+  }
+
+  private async runPreview(): Promise<void> {
+    const f = this.previewFile;
+    if (!f || !this.isolated || !this.recipeValid) return;
+    this.previewer ??= new api.Previewer(this.getPool());
+    this.previewStatus = 'Updating preview…';
+    const file = await f.file();
+    const out = await this.previewer.request({
+      file, key: `${f.path}|${file.size}|${(file as File).lastModified ?? 0}`, recipe: this.recipe, region: this.previewRegion,
+    });
+    if (out.kind === 'superseded') return;
+    if (out.kind === 'error') {
+      this.previewStatus = `${f.path}: ${out.message}`;
+      return;
+    }
+    this.preview = out.result;
+    this.previewMs = out.ms;
+    this.previewLabel = f.path;
+    this.previewStatus = undefined;
+  }
+
+  private onRecipeChange(e: CustomEvent<{ recipe: api.Recipe; valid: boolean }>) {
+    const { recipe, valid } = e.detail;
+    const outputChanged = JSON.stringify(recipe.output) !== JSON.stringify(this.recipe.output);
+    this.recipe = recipe;
+    this.recipeValid = valid;
+    this.recipeError = valid ? undefined : 'Fix the highlighted step before running.';
+    if (outputChanged) this.output = api.validateOutput(recipe.output ?? {});
+    if (valid) this.schedulePreview();
+  }
+
+  private saveRecipe() {
+    const recipe: api.Recipe = { ...this.recipe, output: this.output };
+    const url = URL.createObjectURL(new Blob([api.serializeRecipe(recipe)], { type: 'application/json' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `${recipe.name.replace(/[^\w.-]+/g, '-').replace(/^-|-$/g, '') || 'recipe'}.json`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  private async shareRecipe() {
+    const url = location.href.split('#')[0] + recipeToHash({ ...this.recipe, output: this.output });
+    this.shareUrl = url;
+    history.replaceState(null, '', url);
+    await navigator.clipboard?.writeText(url).catch(() => {});
   }
 
   useOutputFolder(dir: FileSystemDirectoryHandle): void {
@@ -109,8 +214,14 @@ export class TesseraStudio extends LitElement {
   useRecipe(recipe: unknown): void {
     try {
       this.recipe = api.validateRecipe(recipe);
+      this.recipeValid = true;
       this.recipeError = undefined;
+      this.output = api.validateOutput(this.recipe.output ?? {});
+      const editor = this.renderRoot?.querySelector<import('./recipe-editor').RecipeEditor>('recipe-editor');
+      if (editor) editor.preset = Object.entries(api.PRESETS).find(([, p]) => p.name === this.recipe.name)?.[0] ?? '';
+      this.schedulePreview();
     } catch (e) {
+      this.recipeValid = false;
       this.recipeError = messageOf(e);
     }
   }
@@ -148,7 +259,7 @@ export class TesseraStudio extends LitElement {
     if (!f) return;
     try {
       const list = await api.zipSource(f);
-      this.input = { label: `zip “${f.name}” (${list.length} files)`, open: () => list };
+      this.setInput({ label: `zip “${f.name}” (${list.length} files)`, open: () => list });
     } catch (err) {
       this.message = `${f.name}: not a readable zip (${messageOf(err)})`;
     }
@@ -159,20 +270,25 @@ export class TesseraStudio extends LitElement {
     this.dragging = false;
     if (!e.dataTransfer) return;
     const list = await api.droppedSource(e.dataTransfer.items);
-    this.input = { label: `${list.length} dropped file${list.length === 1 ? '' : 's'}`, open: () => list };
+    this.setInput({ label: `${list.length} dropped file${list.length === 1 ? '' : 's'}`, open: () => list });
   }
 
-  private async onRecipeFile(e: Event) {
-    const el = e.target as HTMLInputElement;
+  private async onRecipeFile(e: CustomEvent<Event>) {
+    const el = e.detail.target as HTMLInputElement;
     const f = el.files?.[0];
     el.value = '';
     if (!f) return;
     try {
-      this.recipe = api.parseRecipe(await f.text());
-      this.recipeError = undefined;
+      this.useRecipe(api.parseRecipe(await f.text()));
     } catch (err) {
+      this.recipeValid = false;
       this.recipeError = `${f.name}: ${messageOf(err)}`;
     }
+  }
+
+  /** Step timings of the last preview, for the editor (enabled steps, in order). */
+  private previewTimings() {
+    return this.preview?.steps;
   }
 
   private getPool(): EnginePool {
@@ -223,7 +339,7 @@ export class TesseraStudio extends LitElement {
         input: this.remember(this.input.open()),
         output: sink,
         recipe: this.recipe,
-        format: { format: this.format, quality: this.quality },
+        format: this.output,
         pool: this.getPool(),
         signal: this.controller.signal,
         onProgress: (p) => (this.progress = p),
@@ -263,7 +379,7 @@ export class TesseraStudio extends LitElement {
       this.bench = await api.runBenchmark({
         input: () => input.open(),
         recipe: this.recipe,
-        format: { format: this.format, quality: this.quality },
+        format: this.output,
         workers: this.workers,
         signal: this.controller.signal,
         onRun: (n) => (this.benchStatus = `Running with ${n} worker${n === 1 ? '' : 's'}…`),
@@ -282,7 +398,13 @@ export class TesseraStudio extends LitElement {
 
   private async select(e: CustomEvent<FileResult>) {
     const r = e.detail;
-    const before = await this.inputsByPath.get(r.path)?.file();
+    const input = this.inputsByPath.get(r.path);
+    if (input) {
+      this.previewFile = input;
+      this.previewRegion = undefined;
+      this.schedulePreview(0);
+    }
+    const before = await input?.file();
     const after = r.outputPath ? await this.sink?.read?.(r.outputPath) : undefined;
     if (before && after) this.compare = { before, after, label: r.path, path: r.path };
     else this.message = `${r.path}: the output cannot be read back for comparison`;
@@ -290,8 +412,7 @@ export class TesseraStudio extends LitElement {
 
   render() {
     const busy = !!this.running;
-    const lossy = api.FORMATS[this.format].lossy;
-    const ready = this.isolated && !!this.input && !busy && !this.recipeError;
+    const ready = this.isolated && !!this.input && !busy && this.recipeValid;
     return html`
       <header><h1>Tessera</h1><p class="muted">Batch image processing in your browser, in parallel. Nothing is uploaded.</p></header>
       ${this.isolated ? '' : html`<div class="banner" id="not-isolated" role="alert"><b>This page is not cross-origin isolated.</b>
@@ -310,24 +431,14 @@ export class TesseraStudio extends LitElement {
           <div class="drop ${this.dragging ? 'over' : ''}">or drop files and folders here</div>
           <p id="input-label">${this.input ? html`Input: <b>${this.input.label}</b>` : html`<span class="muted">No input chosen.</span>`}</p>
         </section>
-        <section class="panel">
-          <h2>2 · Recipe</h2>
-          <div class="row">
-            <select id="preset" @change=${(e: Event) => this.useRecipe(api.PRESETS[(e.target as HTMLSelectElement).value])}>
-              ${Object.entries(api.PRESETS).map(([k, r]) => html`<option value=${k} ?selected=${r === this.recipe}>${r.name}</option>`)}
-            </select>
-            <label class="file-btn">Load JSON…<input id="recipe-input" type="file" accept=".json,application/json" @change=${this.onRecipeFile} /></label>
-          </div>
-          <p><b id="recipe-name">${this.recipe.name}</b></p>
-          <ol class="steps">${this.recipe.steps.map((s) => html`<li>${api.getOperation(s.op)?.label ?? s.op}${s.params && Object.keys(s.params).length ? html` <span class="muted">${Object.entries(s.params).map(([k, v]) => `${k} ${v}`).join(', ')}</span>` : ''}</li>`)}</ol>
+        <recipe-editor .recipe=${this.recipe} .timings=${this.preview ? this.previewTimings() : undefined}
+          @recipe-change=${this.onRecipeChange} @save-recipe=${this.saveRecipe} @load-recipe=${this.onRecipeFile} @share-recipe=${this.shareRecipe}>
           ${this.recipeError ? html`<p class="err" id="recipe-error">${this.recipeError}</p>` : ''}
-        </section>
+          ${this.shareUrl ? html`<input class="share" id="share-url" readonly .value=${this.shareUrl} @focus=${(e: Event) => (e.target as HTMLInputElement).select()} />` : ''}
+        </recipe-editor>
         <section class="panel">
           <h2>3 · Output</h2>
-          <label>Format <select id="format" @change=${(e: Event) => { this.format = (e.target as HTMLSelectElement).value as OutputFormat; this.quality = api.FORMATS[this.format].defaultQuality; }}>
-            ${Object.entries(api.FORMATS).map(([k, f]) => html`<option value=${k} ?selected=${k === this.format}>${f.label}</option>`)}
-          </select>
-          ${lossy ? html`quality <input id="quality" type="number" min="1" max="100" .value=${String(this.quality)} @change=${(e: Event) => (this.quality = Math.min(100, Math.max(1, Number((e.target as HTMLInputElement).value) || 1)))} style="width:4em" />` : ''}</label>
+          <output-options .value=${this.output} @output-change=${(e: CustomEvent<OutputOptions>) => (this.output = e.detail)}></output-options>
           <label><input type="radio" name="out" value="folder" ?disabled=${!hasPicker && !this.outDir} .checked=${this.outputKind === 'folder'} @change=${() => (this.outputKind = 'folder')} /> Folder
             ${hasPicker ? html`<button id="pick-output" @click=${this.pickOutputFolder}>${this.outDir ? `“${this.outDir.name}”` : 'Choose…'}</button>` : html`<span class="muted">(needs File System Access)</span>`}</label>
           <label><input type="radio" name="out" value="zip" .checked=${this.outputKind === 'zip'} @change=${() => (this.outputKind = 'zip')} /> Zip download</label>
@@ -345,10 +456,12 @@ export class TesseraStudio extends LitElement {
       </div>
       ${this.summary ? html`<p class="muted" id="metrics">
         ${this.summary.pool.workers.map((w) => `worker ${w.index + 1}: ${w.tasks} tasks, ${seconds(w.busyMs / 1000)} busy${w.crashes ? `, ${w.crashes} crash${w.crashes > 1 ? 'es' : ''}` : ''}`).join(' · ')}
-        · shared-buffer pool hit rate ${Math.round(100 * this.summary.buffers.hitRate)}% (${this.summary.buffers.hits}/${this.summary.buffers.hits + this.summary.buffers.misses})
+        ${this.summary.buffers.hits + this.summary.buffers.misses ? ` · shared-buffer pool hit rate ${Math.round(100 * this.summary.buffers.hitRate)}% (${this.summary.buffers.hits}/${this.summary.buffers.hits + this.summary.buffers.misses})` : ""}
         ${this.summary.pool.retries ? ` · ${this.summary.pool.retries} retried after a worker crash` : ''}</p>` : ''}
       <div class="stack">
         <progress-panel .progress=${this.progress} state=${this.running ? `running ${this.running}` : this.summary?.cancelled ? 'cancelled' : this.summary ? 'finished' : 'idle'}></progress-panel>
+        ${this.previewFile ? html`<preview-panel .result=${this.preview} status=${this.previewStatus ?? ''} label=${this.previewLabel ?? ''} .ms=${this.previewMs}
+          @region-change=${(e: CustomEvent<Rect>) => { this.previewRegion = e.detail; this.schedulePreview(0); }}></preview-panel>` : ''}
         ${this.bench || this.benchStatus ? html`<benchmark-panel .result=${this.bench} status=${this.benchStatus ?? ''}></benchmark-panel>` : ''}
         ${this.compare ? html`<compare-view .beforeImage=${this.compare.before} .afterImage=${this.compare.after} label=${this.compare.label}></compare-view>` : ''}
         <results-table .results=${this.results} selected=${this.compare?.path ?? ''} @select=${this.select}></results-table>

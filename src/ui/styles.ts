@@ -12,6 +12,8 @@ export const panel = css`
   th { color: #5b6475; font-weight: 600; }
   td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
   .muted { color: #6b7385; }
+  .file-btn { display: inline-block; border: 1px solid #b9c2d0; border-radius: 7px; padding: 6px 12px; cursor: pointer; background: #fff; }
+  .file-btn input { display: none; }
   .ok { color: #1a7f37; }
   .bad { color: #c62828; }
 `;

@@ -1,0 +1,131 @@
+/**
+ * Interactive preview in a worker: the decoded source is kept between calls (editing a recipe
+ * re-runs it on the same image many times), and only the region on screen is computed.
+ * - Tileable recipes: the visible region at full resolution, computed on a haloed window, so the
+ *   preview shows exactly the bytes the batch will write for those pixels.
+ * - Recipes with a global step (resize, rotate, Canny…): the whole image, scaled down to fit.
+ * Pixels come back as RGBA (ready for ImageData), in transferred buffers.
+ */
+import { blit, createFrame, type Frame } from '../core/frame';
+import { chainHalo, isTileable, type ResolvedStep } from '../core/recipe';
+import type { Rect } from '../core/tiles';
+import { checkInput, decode } from './codec';
+import { runSteps, type StepTiming } from './run-steps';
+import type { Vips } from './vips';
+
+export interface PreviewRequest {
+  file: Blob;
+  /** Identifies the file for the decode cache (e.g. path + size + lastModified). */
+  key: string;
+  steps: ResolvedStep[];
+  /** Region wanted, in source pixels; clipped to the image. Default: centre. */
+  region?: Rect;
+  /** Most pixels to compute; larger regions or global recipes are scaled down to this. */
+  maxPixels: number;
+}
+
+export interface PreviewResult {
+  width: number;
+  height: number;
+  /** Where the preview sits in the source, and the factor from source to preview pixels. */
+  region: Rect;
+  scale: number;
+  sourceWidth: number;
+  sourceHeight: number;
+  before: ArrayBuffer;
+  after: ArrayBuffer;
+  afterWidth: number;
+  afterHeight: number;
+  decodeMs: number;
+  steps: StepTiming[];
+}
+
+let cached: { key: string; frame: Frame } | undefined;
+
+function toRgba(f: Frame): ArrayBuffer {
+  const out = new Uint8ClampedArray(f.width * f.height * 4);
+  const c = f.channels;
+  for (let y = 0; y < f.height; y++) {
+    let i = y * f.stride;
+    let o = y * f.width * 4;
+    for (let x = 0; x < f.width; x++, i += c, o += 4) {
+      if (c >= 3) {
+        out[o] = f.data[i]; out[o + 1] = f.data[i + 1]; out[o + 2] = f.data[i + 2];
+        out[o + 3] = c === 4 ? f.data[i + 3] : 255;
+      } else {
+        out[o] = out[o + 1] = out[o + 2] = f.data[i];
+        out[o + 3] = c === 2 ? f.data[i + 1] : 255;
+      }
+    }
+  }
+  return out.buffer;
+}
+
+function copyOut(src: Frame, r: Rect): Frame {
+  const f = createFrame(r.width, r.height, src.channels, new ArrayBuffer(r.width * r.height * src.channels));
+  blit(src, r.x, r.y, r.width, r.height, f, 0, 0);
+  return f;
+}
+
+/** Nearest-neighbour downscale: only for showing a global recipe's input at preview size. */
+function shrink(src: Frame, scale: number): Frame {
+  const w = Math.max(1, Math.round(src.width * scale)), h = Math.max(1, Math.round(src.height * scale));
+  const f = createFrame(w, h, src.channels, new ArrayBuffer(w * h * src.channels));
+  for (let y = 0; y < h; y++) {
+    const sy = Math.min(src.height - 1, Math.floor(y / scale));
+    for (let x = 0; x < w; x++) {
+      const sx = Math.min(src.width - 1, Math.floor(x / scale));
+      for (let c = 0; c < src.channels; c++) f.data[(y * w + x) * src.channels + c] = src.data[sy * src.stride + sx * src.channels + c];
+    }
+  }
+  return f;
+}
+
+export async function preview(vips: Vips, req: PreviewRequest): Promise<PreviewResult> {
+  let decodeMs = 0;
+  if (cached?.key !== req.key) {
+    cached = undefined;
+    const bytes = new Uint8Array(await req.file.arrayBuffer());
+    checkInput(req.key, bytes);
+    const t = performance.now();
+    cached = { key: req.key, frame: decode(vips, bytes) };
+    decodeMs = performance.now() - t;
+  }
+  const src = cached.frame;
+  const W = src.width, H = src.height;
+  let region: Rect;
+  let input: Frame;
+  let scale = 1;
+  let crop: Rect | undefined;
+  if (isTileable(req.steps)) {
+    const side = Math.floor(Math.sqrt(req.maxPixels));
+    const want = req.region ?? { x: Math.max(0, (W - side) >> 1), y: Math.max(0, (H - side) >> 1), width: side, height: side };
+    const x = Math.max(0, Math.min(W - 1, Math.floor(want.x)));
+    const y = Math.max(0, Math.min(H - 1, Math.floor(want.y)));
+    const w = Math.max(1, Math.min(W - x, Math.ceil(want.width), side));
+    const h = Math.max(1, Math.min(H - y, Math.ceil(want.height), Math.floor(req.maxPixels / w)));
+    region = { x, y, width: w, height: h };
+    const halo = chainHalo(req.steps);
+    const wx = Math.max(0, x - halo), wy = Math.max(0, y - halo);
+    const win: Rect = { x: wx, y: wy, width: Math.min(W, x + w + halo) - wx, height: Math.min(H, y + h + halo) - wy };
+    input = copyOut(src, win);
+    crop = { x: x - wx, y: y - wy, width: w, height: h };
+  } else {
+    region = { x: 0, y: 0, width: W, height: H };
+    scale = Math.min(1, Math.sqrt(req.maxPixels / (W * H)));
+    input = scale < 1 ? shrink(src, scale) : copyOut(src, region);
+  }
+  const before = crop ? copyOut(input, crop) : input;
+  const beforeRgba = toRgba(before);
+  const { frame, timings } = await runSteps(input, req.steps);
+  const after = crop ? copyOut(frame, crop) : frame;
+  return {
+    width: before.width, height: before.height, region, scale, sourceWidth: W, sourceHeight: H,
+    before: beforeRgba, after: toRgba(after), afterWidth: after.width, afterHeight: after.height,
+    decodeMs, steps: timings,
+  };
+}
+
+export function forgetPreviewSource(): void {
+  cached = undefined;
+}
