@@ -27,7 +27,7 @@ const FORMATS = ['png', 'jpeg', 'webp', 'avif'];
 const SEED_OPS = ['grayscale', 'gaussian-blur', 'sobel', 'sharpen', 'brightness'];
 
 const USAGE = `usage: npm run bench -- [options]
-  --only seed|handoff     run one benchmark (default: both)
+  --only seed|handoff|ops run one benchmark (default: all)
   --workers N             workers for the parallel run (default: navigator.hardwareConcurrency)
   --images N              generated inputs (default 100)
   --size PX               generated image side (default 512)
@@ -71,14 +71,15 @@ function parseOptions(argv) {
     return n;
   };
   const only = values.only;
-  if (only !== undefined && only !== 'seed' && only !== 'handoff') throw new UsageError(`--only must be seed or handoff, got "${only}"`);
+  if (only !== undefined && !['seed', 'handoff', 'ops'].includes(only)) throw new UsageError(`--only must be seed, handoff or ops, got "${only}"`);
   const format = values.format ?? 'png';
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join('|')}, got "${format}"`);
   const input = values.input ? resolve(values.input) : undefined;
   if (input && !(existsSync(input) && statSync(input).isDirectory())) throw new UsageError(`--input ${input}: not a folder`);
   return {
-    seed: only !== 'handoff',
-    handoff: only !== 'seed',
+    seed: only === undefined || only === 'seed',
+    handoff: only === undefined || only === 'handoff',
+    ops: only === undefined || only === 'ops',
     workers: int('workers', undefined, 1, 16),
     images: int('images', 100, 1, 100_000),
     size: int('size', 512, 16, 8192),
@@ -458,6 +459,18 @@ async function handoffBench(page, opts, procs) {
   };
 }
 
+async function opsBench(page, opts, workers) {
+  log(`ops: every catalogue operation on a 1920×1080 RGB frame, 1 worker whole vs ${workers} workers tiled …`);
+  const rows = await page.evaluate(({ workers, repeat }) => window.tessera.measureOps({ workers, repeat }), { workers, repeat: Math.max(2, opts.repeat) });
+  console.log(`\n== Operations on a 1920×1080 RGB frame (default parameters; mean of ${Math.max(2, opts.repeat)} runs)\n`);
+  console.log(table(
+    ['operation', 'engine', 'locality', '1 worker ms', `${workers} workers tiled ms`, 'speedup'],
+    rows.map((r) => [r.op, r.engine, r.locality, f2(r.oneWorkerMs), r.tiledMs === undefined ? '— (whole image)' : f2(r.tiledMs), r.speedup === undefined ? '' : `${f2(r.speedup)}×`]),
+  ));
+  console.log('  (global operations — resize, rotate, Canny, equalisation… — need the whole image and run on one worker)');
+  return { frame: { width: 1920, height: 1080, channels: 3 }, workers, rows };
+}
+
 // ---------------------------------------------------------------------------------------------
 
 function gitInfo() {
@@ -527,6 +540,13 @@ async function main() {
       await fs.writeFile(file, JSON.stringify({ kind: 'seed', startedAt: started.toISOString(), machine, options, ...seed }, null, 2));
       files.push(file);
       latest.seed = seed;
+    }
+    if (opts.ops) {
+      const ops = await opsBench(page, opts, workers);
+      const file = join(RESULTS, `ops-${stamp}.json`);
+      await fs.writeFile(file, JSON.stringify({ kind: 'ops', startedAt: started.toISOString(), machine, options, ...ops }, null, 2));
+      files.push(file);
+      latest.ops = ops;
     }
     if (opts.handoff) {
       const handoff = await handoffBench(page, opts, procs);

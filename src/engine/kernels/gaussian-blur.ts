@@ -1,4 +1,5 @@
 import { reflect101 } from './border';
+import { gaussianBlurPlaneWasm, wasmGaussianAvailable } from './gaussian-wasm';
 import { scratchF64 } from './scratch';
 
 export function gaussianKernel(sigma: number): Float64Array {
@@ -20,7 +21,19 @@ export function gaussianKernel(sigma: number): Float64Array {
  * `row mod (2r+1)` never collides, and the working set stays in cache (53 KB at 512 px wide
  * instead of 2 MB), which is what lets two workers scale on two cores.
  */
+/** Uses the SIMD WebAssembly kernel where available (same bits, faster: see docs/ARCHITECTURE.md). */
 export function gaussianBlurPlane(src: Uint8Array, dst: Uint8Array, w: number, h: number, sigma: number): void {
+  if (useWasm && wasmGaussianAvailable()) gaussianBlurPlaneWasm(src, dst, w, h, gaussianKernel(sigma));
+  else gaussianBlurPlaneJs(src, dst, w, h, sigma);
+}
+
+let useWasm = true;
+/** For tests and benchmarks: force the TypeScript kernel (false) or allow the wasm one (true). */
+export function preferWasmGaussian(on: boolean): void {
+  useWasm = on;
+}
+
+export function gaussianBlurPlaneJs(src: Uint8Array, dst: Uint8Array, w: number, h: number, sigma: number): void {
   const k = gaussianKernel(sigma);
   const taps = k.length;
   const r = (taps - 1) >> 1;
