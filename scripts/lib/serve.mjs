@@ -43,6 +43,11 @@ export async function serve({ root, outputDir, isolate = true, port = 0 }) {
         const chunks = [];
         for await (const c of req) chunks.push(c);
         await fs.writeFile(tmp, Buffer.concat(chunks));
+        // The input's modified date, when the client sends it (HttpSink, metadata 'keep').
+        const modified = Number(req.headers['x-last-modified']);
+        if (req.headers['x-last-modified'] !== undefined && Number.isFinite(modified)) {
+          await fs.utimes(tmp, new Date(), new Date(modified));
+        }
         await fs.rename(tmp, target);
         written.push(rel);
         res.writeHead(201, headers).end();

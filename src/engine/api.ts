@@ -3,6 +3,7 @@ import type { FrameDesc } from '../core/frame';
 import type { OutputOptions } from '../core/formats';
 import type { ResolvedStep } from '../core/recipe';
 import type { Tile } from '../core/tiles';
+import type { SourceInfo } from './ops/context';
 import type { StepTiming } from './run-steps';
 
 export type { StepTiming };
@@ -52,9 +53,11 @@ export type { PreviewRequest, PreviewResult };
 export interface EngineApi {
   start(): Promise<EngineInfo>;
   processImage(req: ProcessRequest): Promise<ProcessResult>;
-  decodeInto(file: Blob, name: string, dst: FrameDesc): Promise<{ readMs: number; decodeMs: number }>;
+  /** Also returns the file's orientation and metadata blobs: pass them to encodeFrame. */
+  decodeInto(file: Blob, name: string, dst: FrameDesc): Promise<{ readMs: number; decodeMs: number; source?: SourceInfo }>;
   runTile(src: FrameDesc, dst: FrameDesc, tile: Tile, steps: ResolvedStep[]): Promise<{ steps: StepTiming[] }>;
-  encodeFrame(src: FrameDesc, output: OutputOptions): Promise<{ bytes: Uint8Array; encodeMs: number }>;
+  /** `source` (from decodeInto) lets output.metadata 'keep' copy EXIF/ICC/XMP. */
+  encodeFrame(src: FrameDesc, output: OutputOptions, source?: SourceInfo): Promise<{ bytes: Uint8Array; encodeMs: number }>;
   /** Live preview of the region on screen (see preview.ts); the decoded source is cached. */
   preview(req: PreviewRequest): Promise<PreviewResult>;
   /** Times each step on a whole frame (the per-operation bench); returns ms per step. */

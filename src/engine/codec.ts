@@ -1,12 +1,15 @@
 /**
  * Decoding and encoding through wasm-vips. Inputs are normalised to 8-bit gray/RGB with or
  * without alpha (16-bit, CMYK and palette images included), which is what every kernel expects.
- * Every vips.Image is deleted in `finally`.
+ * Decoding also returns the file's SourceInfo (EXIF orientation, EXIF/ICC/XMP blobs) and can
+ * auto-orient or shrink-on-load on the way; encoding honours every OutputOptions field and
+ * copies the metadata back with metadata 'keep'. Every vips.Image is deleted in `finally`.
  */
 import { TesseraError } from '../core/errors';
 import { createFrame, type Frame } from '../core/frame';
 import type { OutputOptions } from '../core/formats';
 import { sniff } from '../core/sniff';
+import type { SourceInfo } from './ops/context';
 import { vipsMessage, type Vips, type VipsImage } from './vips';
 
 export interface ImageHeader {
@@ -90,39 +93,124 @@ function pixels(im: VipsImage): Uint8Array {
   }
 }
 
-/** Whole-image decode into a frame over a fresh (thread-local) buffer. */
-export function decode(vips: Vips, bytes: Uint8Array): Frame {
-  return decodeWithin(vips, bytes, Infinity) as Frame;
+function blob(im: VipsImage, name: string): Uint8Array | undefined {
+  // A copy: the blob must outlive the image (and survive the wasm heap growing).
+  return im.getTypeof(name) ? (im.getBlob(name) as Uint8Array).slice() : undefined;
+}
+
+function orientationOf(im: VipsImage): number {
+  const o = im.getTypeof('orientation') ? im.getInt('orientation') : 1;
+  return Number.isInteger(o) && o >= 1 && o <= 8 ? o : 1;
+}
+
+/** The orientation and metadata blobs vips found in the file. */
+export function sourceInfo(im: VipsImage): SourceInfo {
+  const info: SourceInfo = { orientation: orientationOf(im) };
+  const exif = blob(im, 'exif-data');
+  const icc = blob(im, 'icc-profile-data');
+  const xmp = blob(im, 'xmp-data');
+  if (exif) info.exif = exif;
+  if (icc) info.icc = icc;
+  if (xmp) info.xmp = xmp;
+  return info;
+}
+
+export interface DecodeOptions {
+  /** Apply the EXIF orientation while decoding (vips autorot); the result says orientation 1. */
+  autoOrient?: boolean;
+  /**
+   * Decode straight to a thumbnail fitting size×size, never enlarging (vips thumbnail: JPEG
+   * shrink-on-load at 1/2, 1/4, 1/8). Rotates by EXIF only with `autoOrient`.
+   */
+  thumbnail?: number;
+  /** Return only the header when the full-size image has more pixels (ignored for thumbnails). */
+  maxPixels?: number;
+}
+
+export interface Decoded {
+  frame: Frame;
+  source: SourceInfo;
+}
+
+function thumbnail(vips: Vips, bytes: Uint8Array, size: number, rotate: boolean): VipsImage {
+  try {
+    return vips.Image.thumbnailBuffer(bytes, size, { height: size, size: 'down', no_rotate: !rotate, fail_on: 'error' });
+  } catch (e) {
+    throw new TesseraError('decode-failed', `cannot decode: ${vipsMessage(e)}`);
+  }
 }
 
 /**
- * Opens the file once: returns its pixels, or only its header when it has more than `maxPixels`
- * (the caller then tiles it), so the common case does not parse the header twice.
+ * Opens the file once and decodes it — whole, auto-oriented, or as a thumbnail — with its
+ * orientation and metadata; or returns only its header when it has more than `maxPixels` (the
+ * caller then tiles it), so the common case does not parse the header twice.
  */
-export function decodeWithin(vips: Vips, bytes: Uint8Array, maxPixels: number): Frame | ImageHeader {
-  const opened = open(vips, bytes);
-  if (opened.width * opened.height > maxPixels) {
-    try {
-      return { width: opened.width, height: opened.height, channels: normalisedChannels(opened) };
-    } finally {
-      opened.delete();
-    }
-  }
-  const im = normalise(opened);
+export function decodeImage(vips: Vips, bytes: Uint8Array, opts: DecodeOptions = {}): Decoded | ImageHeader {
+  let im: VipsImage | undefined = opts.thumbnail ? thumbnail(vips, bytes, opts.thumbnail, !!opts.autoOrient) : open(vips, bytes);
   try {
-    const data = pixels(im);
-    return createFrame(im.width, im.height, im.bands, data.buffer as ArrayBuffer, data.byteOffset);
+    if (!opts.thumbnail && im.width * im.height > (opts.maxPixels ?? Infinity)) {
+      return { width: im.width, height: im.height, channels: normalisedChannels(im) };
+    }
+    const source = sourceInfo(im);
+    if (opts.autoOrient && !opts.thumbnail && source.orientation !== 1) {
+      // Quarter turns read the image out of order: reopen with random access.
+      im.delete();
+      im = undefined;
+      let whole: VipsImage | undefined;
+      try {
+        whole = vips.Image.newFromBuffer(bytes, '', { fail_on: 'error' });
+        im = whole.autorot();
+      } catch (e) {
+        throw new TesseraError('decode-failed', `cannot decode: ${vipsMessage(e)}`);
+      } finally {
+        whole?.delete();
+      }
+    }
+    if (opts.autoOrient) source.orientation = 1;
+    const opened = im;
+    im = undefined; // normalise deletes it, even when it fails
+    const norm = normalise(opened);
+    try {
+      const data = pixels(norm);
+      return { frame: createFrame(norm.width, norm.height, norm.bands, data.buffer as ArrayBuffer, data.byteOffset), source };
+    } finally {
+      norm.delete();
+    }
   } finally {
-    im.delete();
+    im?.delete();
   }
+}
+
+/** Whole-image decode into a frame over a fresh (thread-local) buffer. */
+export function decode(vips: Vips, bytes: Uint8Array): Frame {
+  return (decodeImage(vips, bytes) as Decoded).frame;
+}
+
+/** Whole-image decode with the file's orientation and metadata (for previews and tests). */
+export function decodeSource(vips: Vips, bytes: Uint8Array, opts: Omit<DecodeOptions, 'maxPixels'> = {}): Decoded {
+  return decodeImage(vips, bytes, opts) as Decoded;
+}
+
+/** As decodeImage without metadata: a frame, or the header of an image over `maxPixels`. */
+export function decodeWithin(vips: Vips, bytes: Uint8Array, maxPixels: number): Frame | ImageHeader {
+  const r = decodeImage(vips, bytes, { maxPixels });
+  return 'frame' in r ? r.frame : r;
 }
 
 /**
  * Decodes into a caller-provided (shared) frame in bands of rows, so the wasm heap holds one
- * band at a time rather than a second copy of a giant image.
+ * band at a time rather than a second copy of a giant image. Returns the file's metadata.
  */
-export function decodeInto(vips: Vips, bytes: Uint8Array, dst: Frame, bandRows = 256): void {
-  const im = normalise(open(vips, bytes));
+export function decodeInto(vips: Vips, bytes: Uint8Array, dst: Frame, bandRows = 256): SourceInfo {
+  const opened = open(vips, bytes);
+  let source: SourceInfo;
+  try {
+    source = sourceInfo(opened);
+  } catch (e) {
+    opened.delete();
+    throw e;
+  }
+  const im = normalise(opened);
   try {
     if (im.width !== dst.width || im.height !== dst.height || im.bands !== dst.channels) {
       throw new TesseraError('decode-failed', `decoded ${im.width}×${im.height}×${im.bands}, expected ${dst.width}×${dst.height}×${dst.channels}`);
@@ -138,12 +226,14 @@ export function decodeInto(vips: Vips, bytes: Uint8Array, dst: Frame, bandRows =
         band.delete();
       }
     }
+    return source;
   } finally {
     im.delete();
   }
 }
 
-function packedBytes(f: Frame): Uint8Array {
+/** The frame's pixels without row padding (the frame's own memory when it has none). */
+export function packedBytes(f: Frame): Uint8Array {
   const rowBytes = f.width * f.channels;
   if (f.stride === rowBytes) return f.data.subarray(0, rowBytes * f.height);
   const out = new Uint8Array(rowBytes * f.height);
@@ -151,26 +241,120 @@ function packedBytes(f: Frame): Uint8Array {
   return out;
 }
 
-export function encode(vips: Vips, frame: Frame, opts: OutputOptions): Uint8Array {
+/** A vips image (copied into the wasm heap) of the frame: sRGB or B-W, 8-bit, any stride. Delete it. */
+export function frameToImage(vips: Vips, frame: Frame): VipsImage {
+  const raw = vips.Image.newFromMemory(packedBytes(frame), frame.width, frame.height, frame.channels, vips.BandFormat.uchar);
+  try {
+    return raw.copy({ interpretation: frame.channels >= 3 ? 'srgb' : 'b-w' });
+  } finally {
+    raw.delete();
+  }
+}
+
+/** An 8-bit image's pixels as a frame over a fresh JS buffer (the image is not deleted). */
+export function imageToFrame(im: VipsImage): Frame {
+  if (im.format !== 'uchar') throw new Error(`expected an 8-bit image, got ${im.format}`);
+  if (im.bands < 1 || im.bands > 4) throw new Error(`expected 1–4 bands, got ${im.bands}`);
+  const data = im.writeToMemory() as Uint8Array;
+  return createFrame(im.width, im.height, im.bands, data.buffer as ArrayBuffer, data.byteOffset);
+}
+
+/** "#rrggbb" as vips background values for an image of `bands` colour bands (1: luma). */
+export function backgroundFor(hex: string, bands: number): number[] {
+  const n = parseInt(hex.slice(1), 16);
+  const r = (n >> 16) & 255, g = (n >> 8) & 255, b = n & 255;
+  if (bands >= 3) return [r, g, b];
+  // Luma as the 'grayscale' op computes it: (299R + 587G + 114B) / 1000, rounded half-to-even.
+  const t = 299 * r + 587 * g + 114 * b;
+  const q = Math.floor(t / 1000), rem = t - q * 1000;
+  return [rem > 500 || (rem === 500 && q % 2 === 1) ? q + 1 : q];
+}
+
+/** vips ForeignKeep flags. */
+const KEEP = { none: 0, exif: 1, xmp: 2, iptc: 4, icc: 8 } as const;
+
+/** An ICC profile's colour space ("RGB ", "GRAY", "CMYK"…), from its header. */
+function iccSpace(icc: Uint8Array): string {
+  return icc.length >= 20 ? String.fromCharCode(...icc.subarray(16, 20)) : '';
+}
+
+/**
+ * Attaches the source's metadata to `im` (which must not be shared) and returns the saver's
+ * `keep` flags. The ICC profile is kept only if it describes the output's colour model (a CMYK
+ * profile converted away, or an RGB profile on an image made gray, is dropped). EXIF carries
+ * the current orientation (1 after auto-orient); vips also rewrites its pixel dimensions.
+ */
+function attachMetadata(im: VipsImage, opts: OutputOptions, source: SourceInfo | undefined): number {
+  if (opts.metadata !== 'keep' || !source) return KEEP.none;
+  let keep: number = KEEP.none;
+  if (source.exif || source.orientation !== 1) {
+    if (source.exif) im.setBlob('exif-data', source.exif);
+    im.setInt('orientation', source.orientation);
+    keep |= KEEP.exif;
+  }
+  if (source.icc && iccSpace(source.icc) === (im.bands >= 3 ? 'RGB ' : 'GRAY')) {
+    im.setBlob('icc-profile-data', source.icc);
+    keep |= KEEP.icc;
+  }
+  if (source.xmp) {
+    im.setBlob('xmp-data', source.xmp);
+    keep |= KEEP.xmp;
+  }
+  return keep;
+}
+
+const SUBSAMPLE = { auto: 'auto', '4:2:0': 'on', '4:4:4': 'off' } as const;
+
+/**
+ * Encodes a frame with every output option honoured (see formats.ts; mapping notes):
+ * - effort 0–9: WebP round(effort·6/9) (its 0–6), AVIF 0–9 as is, PNG palette and GIF
+ *   quantisation effort + 1 (libimagequant's 1–10). JPEG and deflate have no effort knob.
+ * - quality: JPEG/WebP/AVIF Q; PNG palette quantisation quality. TIFF is deflate (lossless;
+ *   compression 0 = uncompressed, else the zlib level, horizontal predictor); GIF ignores it.
+ * - alpha: kept, or composited onto `background`; JPEG always flattens. GIF keeps alpha as 1-bit
+ *   transparency (vips thresholds it) unless flattened.
+ * - metadata 'keep': the source's EXIF, ICC and XMP (see attachMetadata); GIF stores none, TIFF
+ *   stores ICC, XMP and the orientation tag but not the EXIF block. 'strip': nothing.
+ */
+export function encode(vips: Vips, frame: Frame, opts: OutputOptions, source?: SourceInfo): Uint8Array {
   const made: VipsImage[] = [];
   const keep = <T extends VipsImage>(im: T): T => { made.push(im); return im; };
   try {
-    const raw = keep(vips.Image.newFromMemory(packedBytes(frame), frame.width, frame.height, frame.channels, vips.BandFormat.uchar));
-    let im: VipsImage = keep(raw.copy({ interpretation: frame.channels >= 3 ? 'srgb' : 'b-w' }));
+    let im: VipsImage = keep(frameToImage(vips, frame));
     const alpha = frame.channels === 2 || frame.channels === 4;
-    if (alpha && opts.format === 'jpeg') {
-      // JPEG has no alpha: composite onto white, as most viewers would show it.
-      im = keep(im.flatten({ background: frame.channels === 4 ? [255, 255, 255] : [255] }));
+    if (alpha && (opts.alpha === 'flatten' || opts.format === 'jpeg')) {
+      im = keep(im.flatten({ background: backgroundFor(opts.background, frame.channels - 1) }));
+      if (im.format !== 'uchar') im = keep(im.cast('uchar'));
+      im = keep(im.copy({ interpretation: frame.channels >= 3 ? 'srgb' : 'b-w' }));
     }
+    im = keep(im.copy());
+    const k = attachMetadata(im, opts, source);
+    const effort = opts.effort;
     switch (opts.format) {
       case 'png':
-        return im.pngsaveBuffer({ compression: opts.compression, keep: 0 });
+        return im.pngsaveBuffer({
+          compression: opts.compression,
+          interlace: opts.progressive,
+          keep: k,
+          ...(opts.palette ? { palette: true, Q: opts.quality, effort: effort + 1 } : {}),
+        });
       case 'jpeg':
-        return im.jpegsaveBuffer({ Q: opts.quality, keep: 0 });
+        return im.jpegsaveBuffer({ Q: opts.quality, interlace: opts.progressive, subsample_mode: SUBSAMPLE[opts.subsampling], keep: k });
       case 'webp':
-        return im.webpsaveBuffer({ Q: opts.quality, keep: 0 });
+        return im.webpsaveBuffer({ Q: opts.quality, lossless: opts.lossless, effort: Math.round((effort * 6) / 9), keep: k });
       case 'avif':
-        return im.heifsaveBuffer({ Q: opts.quality, compression: 'av1', effort: 2, keep: 0 });
+        return im.heifsaveBuffer({
+          Q: opts.quality, lossless: opts.lossless, compression: 'av1', effort, bitdepth: 8,
+          subsample_mode: opts.lossless ? 'off' : SUBSAMPLE[opts.subsampling], keep: k,
+        });
+      case 'tiff':
+        return im.tiffsaveBuffer(
+          opts.compression === 0
+            ? { compression: 'none', keep: k }
+            : { compression: 'deflate', level: opts.compression, predictor: 'horizontal', keep: k },
+        );
+      case 'gif':
+        return im.gifsaveBuffer({ effort: effort + 1, interlace: opts.progressive, keep: k });
       default:
         throw new TesseraError('encode-failed', `unknown output format "${String(opts.format)}"`);
     }

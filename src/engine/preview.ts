@@ -9,9 +9,10 @@
 import { blit, createFrame, type Frame } from '../core/frame';
 import { chainHalo, isTileable, type ResolvedStep } from '../core/recipe';
 import type { Rect } from '../core/tiles';
-import { checkInput, decode } from './codec';
+import { checkInput, decodeSource } from './codec';
 import { runSteps, type StepTiming } from './run-steps';
 import type { Vips } from './vips';
+import type { SourceInfo } from './ops/context';
 
 export interface PreviewRequest {
   file: Blob;
@@ -40,7 +41,7 @@ export interface PreviewResult {
   steps: StepTiming[];
 }
 
-let cached: { key: string; frame: Frame } | undefined;
+let cached: { key: string; frame: Frame; source: SourceInfo } | undefined;
 
 function toRgba(f: Frame): ArrayBuffer {
   const out = new Uint8ClampedArray(f.width * f.height * 4);
@@ -88,7 +89,8 @@ export async function preview(vips: Vips, req: PreviewRequest): Promise<PreviewR
     const bytes = new Uint8Array(await req.file.arrayBuffer());
     checkInput(req.key, bytes);
     const t = performance.now();
-    cached = { key: req.key, frame: decode(vips, bytes) };
+    const { frame, source } = decodeSource(vips, bytes);
+    cached = { key: req.key, frame, source };
     decodeMs = performance.now() - t;
   }
   const src = cached.frame;
@@ -117,7 +119,8 @@ export async function preview(vips: Vips, req: PreviewRequest): Promise<PreviewR
   }
   const before = crop ? copyOut(input, crop) : input;
   const beforeRgba = toRgba(before);
-  const { frame, timings } = await runSteps(input, req.steps);
+  // Each run gets its own SourceInfo: steps such as auto-orient update it.
+  const { frame, timings } = await runSteps(input, req.steps, { ...cached.source });
   const after = crop ? copyOut(frame, crop) : frame;
   return {
     width: before.width, height: before.height, region, scale, sourceWidth: W, sourceHeight: H,

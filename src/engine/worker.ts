@@ -76,9 +76,9 @@ const api: EngineApi = {
     }),
   decodeInto: (file, name, dst) => serial(async () => decodeFileInto(await vips(), file, name, dst)),
   runTile: (src, dst, tile, steps) => serial(() => runTile(src, dst, tile, steps)),
-  encodeFrame: (src, output) =>
+  encodeFrame: (src, output, source) =>
     serial(async () => {
-      const r = encodeFrame(await vips(), src, output);
+      const r = encodeFrame(await vips(), src, output, source);
       return Comlink.transfer(r, [r.bytes.buffer]);
     }),
   preview: (req) =>

@@ -6,9 +6,19 @@
 import { Zip, ZipPassThrough } from 'fflate';
 import { TesseraError, cancelled, messageOf } from '../core/errors';
 
+/** Per-file extras for OutputSink.write. */
+export interface WriteOptions {
+  /**
+   * The modified date to give the output (ms since 1970, as File.lastModified), where the
+   * platform allows: zip entries and the HTTP sink's server can set it; File System Access has
+   * no way to set a file's modified time, so FolderSink outputs are dated when written.
+   */
+  lastModified?: number;
+}
+
 export interface OutputSink {
   readonly kind: 'folder' | 'zip' | 'hash' | 'http' | 'memory';
-  write(path: string, bytes: Uint8Array, signal?: AbortSignal): Promise<void>;
+  write(path: string, bytes: Uint8Array, signal?: AbortSignal, options?: WriteOptions): Promise<void>;
   /** Reads back a written output (for the before/after view), when the sink keeps it. */
   read?(path: string): Promise<Blob | undefined>;
 }
@@ -32,14 +42,20 @@ export class FolderSink implements OutputSink {
   async write(path: string, bytes: Uint8Array, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) throw cancelled();
     const { dirs, name } = splitPath(path);
-    const handle = await (await subdir(this.dir, dirs, true)).getFileHandle(name, { create: true });
-    const w = await handle.createWritable({ keepExistingData: false });
+    const dir = await subdir(this.dir, dirs, true);
+    // getFileHandle({create}) makes an empty file at once: remove it again if this write fails,
+    // so a cancelled batch leaves only complete files.
+    const existed = await dir.getFileHandle(name).then(() => true, () => false);
+    const handle = await dir.getFileHandle(name, { create: true });
+    let w: FileSystemWritableFileStream | undefined;
     try {
+      w = await handle.createWritable({ keepExistingData: false });
       await w.write(bytes as Uint8Array<ArrayBuffer>);
       if (signal?.aborted) throw cancelled();
       await w.close();
     } catch (e) {
-      await w.abort().catch(() => {});
+      await w?.abort().catch(() => {});
+      if (!existed) await dir.removeEntry(name).catch(() => {});
       if (signal?.aborted) throw cancelled();
       throw new TesseraError('io-failed', `cannot write ${path}: ${messageOf(e)}`);
     }
@@ -55,6 +71,13 @@ export class FolderSink implements OutputSink {
   }
 }
 
+function zipDate(ms: number | undefined): Date | undefined {
+  if (ms === undefined || !Number.isFinite(ms)) return undefined;
+  const d = new Date(ms);
+  const y = d.getFullYear();
+  return y >= 1980 && y <= 2099 ? d : undefined;
+}
+
 /**
  * Builds a zip as results arrive (stored, not deflated: the images are compressed already).
  * Entries are kept as Blobs, which the browser may page to disk, until `finish()`.
@@ -68,10 +91,13 @@ export class ZipSink implements OutputSink {
     this.chunks.push(chunk);
   });
 
-  async write(path: string, bytes: Uint8Array, signal?: AbortSignal): Promise<void> {
+  async write(path: string, bytes: Uint8Array, signal?: AbortSignal, options?: WriteOptions): Promise<void> {
     if (signal?.aborted) throw cancelled();
     splitPath(path);
     const entry = new ZipPassThrough(path);
+    // Zip (DOS) dates cover 1980–2099 at 2-second resolution, in local time; others get "now".
+    const mtime = zipDate(options?.lastModified);
+    if (mtime) entry.mtime = mtime;
     this.zip.add(entry);
     entry.push(bytes, true);
     this.entries.set(path, new Blob([bytes as Uint8Array<ArrayBuffer>]));
@@ -112,9 +138,12 @@ export class HashSink implements OutputSink {
 export class MemorySink implements OutputSink {
   readonly kind = 'memory';
   readonly files = new Map<string, Uint8Array>();
-  async write(path: string, bytes: Uint8Array, signal?: AbortSignal): Promise<void> {
+  /** The lastModified each write asked for, if any. */
+  readonly modified = new Map<string, number>();
+  async write(path: string, bytes: Uint8Array, signal?: AbortSignal, options?: WriteOptions): Promise<void> {
     if (signal?.aborted) throw cancelled();
     this.files.set(path, bytes);
+    if (options?.lastModified !== undefined) this.modified.set(path, options.lastModified);
   }
   async read(path: string): Promise<Blob | undefined> {
     const b = this.files.get(path);
@@ -126,13 +155,16 @@ export class MemorySink implements OutputSink {
 export class HttpSink implements OutputSink {
   readonly kind = 'http';
   constructor(private readonly base: string) {}
-  async write(path: string, bytes: Uint8Array, signal?: AbortSignal): Promise<void> {
+  async write(path: string, bytes: Uint8Array, signal?: AbortSignal, options?: WriteOptions): Promise<void> {
     if (signal?.aborted) throw cancelled();
     splitPath(path);
     const url = this.base + path.split('/').map(encodeURIComponent).join('/');
+    // The server (scripts/lib/serve.mjs) dates the file from this header with utimes.
+    const headers: Record<string, string> = {};
+    if (options?.lastModified !== undefined && Number.isFinite(options.lastModified)) headers['X-Last-Modified'] = String(Math.round(options.lastModified));
     // Not aborted once started: the server may already have the whole body, and a file that
     // lands must be reported as written. The server renames a complete file into place.
-    const res = await fetch(url, { method: 'PUT', body: bytes as Uint8Array<ArrayBuffer> });
+    const res = await fetch(url, { method: 'PUT', body: bytes as Uint8Array<ArrayBuffer>, headers });
     if (!res.ok) throw new TesseraError('io-failed', `cannot write ${path}: server answered ${res.status} ${await res.text()}`);
   }
 }

@@ -148,7 +148,9 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
           result.tiles = tiled.tiles;
         }
         const w0 = performance.now();
-        await opts.output.write(out, bytes, signal);
+        // With metadata kept, the output also keeps the input's modified date where the sink can.
+        const lastModified = output.metadata === 'keep' ? (blob as Partial<File>).lastModified : undefined;
+        await opts.output.write(out, bytes, signal, lastModified !== undefined ? { lastModified } : undefined);
         lastWrite = performance.now();
         breakdown.write += lastWrite - w0;
         result.outputPath = out;

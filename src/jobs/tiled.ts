@@ -65,7 +65,7 @@ export async function processTiled(r: TiledRequest): Promise<{ bytes: Uint8Array
           });
       }),
     );
-    const enc = await pool.run((api) => api.encodeFrame(dst, r.output), { cost: dstBytes * 2, signal: r.signal, priority, label: `${r.name} (encode)` });
+    const enc = await pool.run((api) => api.encodeFrame(dst, r.output, dec.source), { cost: dstBytes * 2, signal: r.signal, priority, label: `${r.name} (encode)` });
     r.breakdown.encode += enc.encodeMs;
     finished = true;
     return { bytes: enc.bytes, tiles: plan.tiles.length };

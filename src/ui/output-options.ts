@@ -19,7 +19,7 @@ export class OutputOptionsPanel extends LitElement {
   }
 
   private set<K extends keyof OutputOptions>(key: K, v: OutputOptions[K]) {
-    const next = key === 'format' ? validateOutput({ ...this.value, format: v, quality: FORMATS[v as OutputFormat].defaultQuality }) : { ...this.value, [key]: v };
+    const next = key === 'format' ? validateOutput({ ...this.value, format: v, quality: FORMATS[v as OutputFormat].defaultQuality, effort: FORMATS[v as OutputFormat].defaultEffort }) : { ...this.value, [key]: v };
     this.value = next;
     this.dispatchEvent(new CustomEvent('output-change', { detail: next, bubbles: true, composed: true }));
   }

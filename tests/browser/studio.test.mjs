@@ -39,11 +39,12 @@ describe('studio UI', () => {
     await page.click('tessera-studio #start');
     await page.waitForSelector('tessera-studio #summary', { timeout: 60_000 });
     assert.match(await page.textContent('tessera-studio #summary'), /^6 written, 1 failed/);
-    // Pool counters: both workers took tasks (7 files; busy time per worker).
+    // Pool counters: both workers took tasks (7 files, plus the live preview's).
     const metrics = await page.textContent('tessera-studio #metrics');
     const tasks = [...metrics.matchAll(/worker \d: (\d+) tasks/g)].map((m) => Number(m[1]));
     assert.equal(tasks.length, 2);
-    assert.equal(tasks.reduce((a, b) => a + b), 7);
+    assert.ok(tasks.every((n) => n > 0), metrics);
+    assert.ok(tasks.reduce((a, b) => a + b) >= 7, metrics);
     assert.equal(await page.textContent('tessera-studio #done'), '6');
     assert.equal(await page.textContent('tessera-studio #failed'), '1');
     assert.equal(await page.locator('tessera-studio tr.row').count(), 7);
@@ -99,7 +100,7 @@ describe('studio UI', () => {
       name: 'ok.json', mimeType: 'application/json',
       buffer: Buffer.from(JSON.stringify({ name: 'Just gray', steps: [{ op: 'grayscale' }] })),
     });
-    assert.equal(await page.textContent('tessera-studio #recipe-name'), 'Just gray');
+    assert.equal(await page.inputValue('tessera-studio #recipe-name'), 'Just gray');
     assert.equal(await page.isDisabled('tessera-studio #start'), false);
   });
 

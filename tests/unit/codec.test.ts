@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { createFrame, type Frame } from '../../src/core/frame';
+import { createFrame, view, type Frame } from '../../src/core/frame';
 import { outputOptions } from '../../src/core/formats';
-import { checkInput, decode, decodeInto, encode, readHeader } from '../../src/engine/codec';
+import { checkInput, decode, decodeImage, decodeInto, encode, frameToImage, imageToFrame, readHeader } from '../../src/engine/codec';
 import { loadVips, type Vips } from '../../src/engine/vips';
 
 let vips: Vips;
@@ -80,5 +80,31 @@ describe('codec', () => {
     bad.set([0xff, 0xd9], bad.length - 2);
     expect(() => checkInput('g.jpg', bad)).not.toThrow();
     expect(() => decode(vips, bad)).toThrow(/^cannot decode: /);
+  });
+
+  test('frames with padded rows go to vips and back unchanged', () => {
+    const big = gradient(40, 30, 3);
+    const v = view(big, 5, 4, 20, 10);
+    const im = frameToImage(vips, v);
+    try {
+      expect([im.width, im.height, im.bands, im.interpretation]).toEqual([20, 10, 3, 'srgb']);
+      const back = imageToFrame(im);
+      expect(back.stride).toBe(60);
+      for (let y = 0; y < 10; y++) expect(Buffer.from(back.data.subarray(y * 60, y * 60 + 60)).equals(Buffer.from(v.data.subarray(y * v.stride, y * v.stride + 60)))).toBe(true);
+    } finally {
+      im.delete();
+    }
+  });
+
+  test('decodeImage returns only the header over maxPixels, except for a thumbnail', () => {
+    const png = encode(vips, gradient(64, 32, 3), outputOptions('png'));
+    expect(decodeImage(vips, png, { maxPixels: 1000 })).toEqual({ width: 64, height: 32, channels: 3 });
+    const t = decodeImage(vips, png, { maxPixels: 1000, thumbnail: 16 });
+    expect('frame' in t && [t.frame.width, t.frame.height, t.source.orientation]).toEqual([16, 8, 1]);
+  });
+
+  test('decodeInto reports the source metadata', () => {
+    const png = encode(vips, gradient(30, 20, 3), outputOptions('png'));
+    expect(decodeInto(vips, png, createFrame(30, 20, 3))).toEqual({ orientation: 1 });
   });
 });

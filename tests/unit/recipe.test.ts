@@ -36,7 +36,7 @@ describe('validateRecipe', () => {
       { op: 'grayscale', params: {} },
       { op: 'gaussian-blur', params: { sigma: 2 } },
       { op: 'sobel', params: {} },
-      { op: 'sharpen', params: {} },
+      { op: 'sharpen', params: { intensity: 1 } },
       { op: 'brightness', params: { factor: 1.2 } },
     ]);
   });
@@ -215,7 +215,7 @@ describe('resolveSteps, chainHalo, outputChannels', () => {
     };
     expect(resolveSteps(r)).toEqual([
       { op: 'gaussian-blur', params: { sigma: 2 } },
-      { op: 'sharpen', params: {} },
+      { op: 'sharpen', params: { intensity: 1 } },
     ]);
   });
 

@@ -1,4 +1,9 @@
-/** Classic computer-vision filters. */
+/**
+ * Classic computer-vision filters, and the OpenCV.js operations (engine 'opencv'; two of them,
+ * equalize and clahe, sit in the 'tone' menu). OpenCV entries follow OpenCV's own numerics, not
+ * the catalogue's half-to-even convention: each definition says what OpenCV does. Colour frames
+ * are RGB (not OpenCV's BGR); every conversion below uses the RGB variant of the code.
+ */
 import { gaussRadius, same } from './helpers';
 import type { OperationSpec } from './types';
 
@@ -29,4 +34,89 @@ export const CV_OPS: OperationSpec[] = [
     definition:
       'gx = [−1 0 1; −2 0 2; −1 0 1] ⋆ I, gy = its transpose; out = √(gx² + gy²) rounded (no ties are possible), clipped to 255. Radius 1, reflect-101 borders.',
   },
+  {
+    name: 'median',
+    label: 'Median',
+    description: 'Median of the (2r+1)×(2r+1) square around each pixel (OpenCV medianBlur). Removes salt-and-pepper noise, keeps edges.',
+    category: 'cv',
+    params: { radius: { type: 'integer', label: 'Radius', min: 1, max: 10, default: 1, unit: 'px' } },
+    engine: 'opencv',
+    locality: 'local',
+    halo: (p) => p.radius as number,
+    outChannels: same,
+    definition:
+      'cv.medianBlur(src, dst, 2r+1) on the colour channels (each channel independently): the exact median of the (2r+1)² values, so no rounding. Borders replicate the edge pixel (OpenCV medianBlur always uses BORDER_REPLICATE, not reflect-101). Alpha passes through.',
+  },
+  {
+    name: 'bilateral',
+    label: 'Bilateral filter',
+    description: 'Edge-preserving smoothing: neighbours are weighted by distance and by colour difference (OpenCV bilateralFilter).',
+    category: 'cv',
+    params: {
+      diameter: { type: 'integer', label: 'Diameter', min: 1, max: 25, default: 9, unit: 'px' },
+      sigmaColor: { type: 'number', label: 'Sigma colour', min: 1, max: 200, default: 75, step: 1 },
+      sigmaSpace: { type: 'number', label: 'Sigma space', min: 1, max: 200, default: 75, step: 1, unit: 'px' },
+    },
+    engine: 'opencv',
+    locality: 'local',
+    // OpenCV: radius = max(1, floor(d / 2)) — so diameter 1 and 2 still use radius 1.
+    halo: (p) => bilateralRadius(p.diameter as number),
+    outChannels: same,
+    definition:
+      'cv.bilateralFilter(src, dst, d, sigmaColor, sigmaSpace, BORDER_DEFAULT = reflect-101). Radius r = max(1, floor(d/2)); neighbours with √(dx²+dy²) ≤ r, weight exp(−(dx²+dy²)/2σs²) · exp(−Δ²/2σc²) where Δ is |ΔL| for gray and |ΔR|+|ΔG|+|ΔB| (L1) for colour; float32 sums, result rounded to nearest (cvRound). RGB is filtered together (3 channels), gray alone; alpha passes through.',
+  },
+  {
+    name: 'canny',
+    label: 'Canny edges',
+    description: 'Thin, connected edges (OpenCV Canny). Colour is converted to gray first; the result is white edges on black.',
+    category: 'cv',
+    params: {
+      low: { type: 'number', label: 'Low threshold', min: 0, max: 1000, default: 100, step: 1, help: 'Weak edges above this are kept when connected to a strong one.' },
+      high: { type: 'number', label: 'High threshold', min: 0, max: 1000, default: 200, step: 1, help: 'Edges above this are always kept. If low > high the two are swapped.' },
+    },
+    engine: 'opencv',
+    locality: 'global',
+    halo: () => 0,
+    outChannels: grayKeepAlpha,
+    definition:
+      "Colour → gray with cv.cvtColor(COLOR_RGB2GRAY): OpenCV's 14-bit fixed point Y = (4899·R + 9617·G + 1868·B + 8192) >> 14 (≈ 0.299/0.587/0.114, may differ by 1 from the 'grayscale' op). Then cv.Canny(gray, edges, low, high, apertureSize 3, L2gradient false): 3×3 Sobel with replicated borders, magnitude |gx| + |gy|, non-maximum suppression, hysteresis from pixels > high through 8-connected pixels > low, over the whole image (so never tiled). If low > high they are swapped (as OpenCV does). Output 0 or 255, one channel; gray+alpha or RGBA input gives gray+alpha with alpha unchanged.",
+  },
+  {
+    name: 'equalize',
+    label: 'Equalise histogram',
+    description: 'Spread the tones over the full range (OpenCV equalizeHist). Colour: equalises luma only, keeping chroma.',
+    category: 'tone',
+    params: {},
+    engine: 'opencv',
+    locality: 'global',
+    halo: () => 0,
+    outChannels: same,
+    definition:
+      "cv.equalizeHist: with h the 256-bin histogram, m the lowest occupied level and N the pixel count, lut[m] = 0 and lut[v] = round((Σ_{m<i≤v} h[i]) · 255 / (N − h[m])) with a float32 scale (cvRound, half to even); a one-level image stays as it is. Gray: applied directly. Colour: cv.cvtColor RGB→YCrCb (OpenCV's 8-bit fixed point BT.601: Y = 0.299R + 0.587G + 0.114B, Cr = 0.713(R − Y) + 128, Cb = 0.564(B − Y) + 128), equalise Y, YCrCb→RGB; the round trip alone can move a value by about 1. Alpha passes through and does not count.",
+  },
+  {
+    name: 'clahe',
+    label: 'CLAHE',
+    description: 'Contrast-limited adaptive histogram equalisation (OpenCV CLAHE): local contrast per tile, blended smoothly. Colour: luma only.',
+    category: 'tone',
+    params: {
+      clipLimit: { type: 'number', label: 'Clip limit', min: 0.1, max: 40, default: 2, step: 0.1, help: 'Higher allows more contrast (and noise).' },
+      tiles: { type: 'integer', label: 'Tiles', min: 1, max: 32, default: 8, help: 'Grid of tiles per side.' },
+    },
+    engine: 'opencv',
+    locality: 'global',
+    halo: () => 0,
+    outChannels: same,
+    definition:
+      'new cv.CLAHE(clipLimit, Size(tiles, tiles)).apply(src, dst). The image is padded on the right and bottom with reflect-101 to a multiple of the grid; each tile\'s 256-bin histogram is clipped at max(1, floor(clipLimit · tilePixels / 256)), the excess redistributed evenly, and its CDF scaled by 255/tilePixels gives the tile\'s table; each pixel bilinearly interpolates the tables of its four nearest tile centres (float32), rounded to nearest. Gray: applied directly; colour: to Y of YCrCb as in equalize; alpha passes through.',
+  },
 ];
+
+/** OpenCV bilateralFilter's radius for a given diameter d > 0. */
+export function bilateralRadius(d: number): number {
+  return Math.max(1, Math.floor(d / 2));
+}
+
+function grayKeepAlpha(c: number): number {
+  return c === 3 ? 1 : c === 4 ? 2 : c;
+}

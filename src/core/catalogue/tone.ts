@@ -2,18 +2,23 @@
 import { noHalo, same } from './helpers';
 import type { OperationSpec } from './types';
 
+/** Pillow's Image.blend(a, b, α) — what every ImageEnhance class ends in. */
+const PILLOW_BLEND =
+  'blend(a, v, f) is Pillow’s Image.blend: (a + f32(f)·(v − a)) evaluated in float32, clamped to 0–255 and TRUNCATED (not rounded), exactly as Pillow.';
+
 export const TONE_OPS: OperationSpec[] = [
   {
     name: 'grayscale',
     label: 'Grayscale',
-    description: 'Luma from RGB (ITU-R 601-2), as Pillow convert("L"). Alpha is kept.',
+    description: 'Luma from RGB with the ITU-R 601-2 weights (the seed definition). Alpha is kept.',
     category: 'tone',
     params: {},
     engine: 'kernel',
     locality: 'point',
     halo: noHalo,
     outChannels: (c) => (c === 3 ? 1 : c === 4 ? 2 : c),
-    definition: 'L = (299·R + 587·G + 114·B) / 1000, computed in integers, rounded half-to-even. Gray input is unchanged.',
+    definition:
+      'L = (299·R + 587·G + 114·B) / 1000, computed in integers, rounded half-to-even. Gray input is unchanged. (Pillow\'s convert("L") documents these weights but computes the 16-bit fixed-point (19595·R + 38470·G + 7471·B + 32768) >> 16, which differs by ±1 on some pixels.)',
   },
   {
     name: 'brightness',
@@ -26,5 +31,72 @@ export const TONE_OPS: OperationSpec[] = [
     halo: noHalo,
     outChannels: same,
     definition: 'out = v · factor in float64, rounded half-to-even, clipped to 0–255.',
+  },
+  {
+    name: 'contrast',
+    label: 'Contrast',
+    description: 'Pillow ImageEnhance.Contrast: push values away from (factor > 1) or towards (< 1) the image’s mean gray.',
+    category: 'tone',
+    params: { factor: { type: 'number', label: 'Factor', min: 0, max: 10, default: 1, step: 0.05, unit: '×' } },
+    engine: 'kernel',
+    // The mean gray is taken over the whole image, so a tile alone cannot know it: never tiled.
+    locality: 'global',
+    halo: noHalo,
+    outChannels: same,
+    definition:
+      'm = int(mean(L) + 0.5) over the whole image, with L = (19595·R + 38470·G + 7471·B + 32768) >> 16 (Pillow’s convert("L")) for RGB(A) or the gray value, alpha ignored; each colour value v becomes blend(m, v, factor). ' +
+      PILLOW_BLEND +
+      ' Alpha passes through. Depends on the whole image (global), as in Pillow.',
+  },
+  {
+    name: 'saturation',
+    label: 'Saturation',
+    description: 'Pillow ImageEnhance.Color: 0 = grayscale, 1 = unchanged, > 1 = more colourful.',
+    category: 'tone',
+    params: { factor: { type: 'number', label: 'Factor', min: 0, max: 10, default: 1, step: 0.05, unit: '×' } },
+    engine: 'kernel',
+    locality: 'point',
+    halo: noHalo,
+    outChannels: same,
+    definition:
+      'Per pixel L = (19595·R + 38470·G + 7471·B + 32768) >> 16 (Pillow’s convert("L")); each of R, G, B becomes blend(L, v, factor). ' +
+      PILLOW_BLEND +
+      ' Gray input is unchanged; alpha passes through.',
+  },
+  {
+    name: 'gamma',
+    label: 'Gamma',
+    description: 'Gamma curve: values above 1 brighten the midtones, below 1 darken them.',
+    category: 'tone',
+    params: { gamma: { type: 'number', label: 'Gamma', min: 0.1, max: 10, default: 1, step: 0.05 } },
+    engine: 'kernel',
+    locality: 'point',
+    halo: noHalo,
+    outChannels: same,
+    definition: 'out = 255·(v/255)^(1/gamma) in float64, rounded half-to-even, clipped to 0–255 (a 256-entry table). Per colour plane, alpha passes through.',
+  },
+  {
+    name: 'invert',
+    label: 'Invert',
+    description: 'Negative image (Pillow ImageOps.invert), alpha kept.',
+    category: 'tone',
+    params: {},
+    engine: 'kernel',
+    locality: 'point',
+    halo: noHalo,
+    outChannels: same,
+    definition: 'out = 255 − v per colour plane; alpha passes through.',
+  },
+  {
+    name: 'threshold',
+    label: 'Threshold',
+    description: 'Black and white: each colour value becomes 255 at or above the level, else 0.',
+    category: 'tone',
+    params: { level: { type: 'integer', label: 'Level', min: 0, max: 255, default: 128 } },
+    engine: 'kernel',
+    locality: 'point',
+    halo: noHalo,
+    outChannels: same,
+    definition: 'out = v ≥ level ? 255 : 0, per colour plane (an RGB image stays RGB); alpha passes through.',
   },
 ];

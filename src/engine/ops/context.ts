@@ -2,10 +2,17 @@
 import type { Params } from '../../core/catalogue';
 import type { Frame } from '../../core/frame';
 
-/** Facts about the decoded file that some operations need. */
+/**
+ * Facts about the decoded file that some operations and the encoder need. One object per run:
+ * auto-orient sets `orientation` to 1 on it once applied, so give each run its own copy.
+ */
 export interface SourceInfo {
-  /** EXIF orientation 1–8 (1 = as stored). Auto-orient applies it; outputs then say 1. */
+  /** EXIF orientation 1–8 of the current frame (1 = upright). Auto-orient applies it and sets 1. */
   orientation: number;
+  /** Raw metadata blobs of the input (as vips holds them), copied to outputs with metadata 'keep'. */
+  exif?: Uint8Array;
+  icc?: Uint8Array;
+  xmp?: Uint8Array;
 }
 
 export interface OpContext {

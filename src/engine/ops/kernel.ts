@@ -1,20 +1,44 @@
 /**
  * The 'kernel' engine: Tessera's own exact TypeScript kernels (see the catalogue's conventions).
  */
+import type { Params } from '../../core/catalogue';
 import type { Frame } from '../../core/frame';
 import { brightnessPlane } from '../kernels/brightness';
 import { gaussianBlurPlane } from '../kernels/gaussian-blur';
 import { grayscale } from '../kernels/grayscale';
+import { blendPlane, PILLOW_KERNELS, pillowFilterPlane, type PillowFilterName } from '../kernels/pillow-filter';
 import { forEachPlane, type PlaneKernel } from '../kernels/planes';
 import { sharpenPlane } from '../kernels/sharpen';
 import { sobelPlane } from '../kernels/sobel';
-import type { OpContext, OpTable } from './context';
+import { contrastLut, gammaLut, invertLut, lutPlane, pillowMeanGray, pillowSaturation, thresholdLut } from '../kernels/tone';
+import { unsharpPlane } from '../kernels/unsharp';
+import type { OpContext, OpFunction, OpTable } from './context';
 
 /** Same-size, same-channels op applying `kernel` to each colour plane (alpha passes through). */
 export function perPlane(src: Frame, ctx: OpContext, kernel: PlaneKernel): Frame {
   const dst = ctx.alloc(src.width, src.height, src.channels);
   forEachPlane(src, dst, kernel);
   return dst;
+}
+
+/** The filters' `intensity` (1 when a caller passes unresolved params). */
+const intensity = (p: Params): number => (typeof p.intensity === 'number' ? p.intensity : 1);
+
+/** A Pillow ImageFilter kernel, then the intensity blend with the input. */
+function pillowFilter(name: PillowFilterName): OpFunction {
+  const spec = PILLOW_KERNELS[name];
+  return (src, p, ctx) => {
+    const t = intensity(p);
+    return perPlane(src, ctx, (a, b, w, h) => {
+      pillowFilterPlane(a, b, w, h, spec);
+      blendPlane(a, b, w * h, t);
+    });
+  };
+}
+
+/** A 256-entry table applied to each colour plane. */
+function lutOp(src: Frame, ctx: OpContext, lut: Uint8Array): Frame {
+  return perPlane(src, ctx, (a, b, w, h) => lutPlane(a, b, w * h, lut));
 }
 
 export const KERNEL_OPS: OpTable = {
@@ -25,6 +49,32 @@ export const KERNEL_OPS: OpTable = {
   },
   'gaussian-blur': (src, p, ctx) => perPlane(src, ctx, (a, b, w, h) => gaussianBlurPlane(a, b, w, h, p.sigma as number)),
   sobel: (src, _p, ctx) => perPlane(src, ctx, sobelPlane),
-  sharpen: (src, _p, ctx) => perPlane(src, ctx, sharpenPlane),
+  sharpen: (src, p, ctx) => {
+    const t = intensity(p);
+    return perPlane(src, ctx, (a, b, w, h) => {
+      sharpenPlane(a, b, w, h);
+      blendPlane(a, b, w * h, t);
+    });
+  },
+  blur: pillowFilter('blur'),
+  'edge-enhance': pillowFilter('edge-enhance'),
+  'edge-enhance-more': pillowFilter('edge-enhance-more'),
+  smooth: pillowFilter('smooth'),
+  'smooth-more': pillowFilter('smooth-more'),
+  emboss: pillowFilter('emboss'),
+  contour: pillowFilter('contour'),
+  detail: pillowFilter('detail'),
+  'find-edges': pillowFilter('find-edges'),
+  'unsharp-mask': (src, p, ctx) =>
+    perPlane(src, ctx, (a, b, w, h) => unsharpPlane(a, b, w, h, p.sigma as number, p.amount as number, p.threshold as number)),
   brightness: (src, p, ctx) => perPlane(src, ctx, (a, b, w, h) => brightnessPlane(a, b, w, h, p.factor as number)),
+  contrast: (src, p, ctx) => lutOp(src, ctx, contrastLut(pillowMeanGray(src), p.factor as number)),
+  saturation: (src, p, ctx) => {
+    const dst = ctx.alloc(src.width, src.height, src.channels);
+    pillowSaturation(src, dst, p.factor as number);
+    return dst;
+  },
+  gamma: (src, p, ctx) => lutOp(src, ctx, gammaLut(p.gamma as number)),
+  invert: (src, _p, ctx) => lutOp(src, ctx, invertLut()),
+  threshold: (src, p, ctx) => lutOp(src, ctx, thresholdLut(p.level as number)),
 };

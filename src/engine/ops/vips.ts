@@ -1,4 +1,179 @@
-/** The 'vips' engine: geometry through wasm-vips (loaded once per thread, cache off). */
-import type { OpTable } from './context';
+/**
+ * The 'vips' engine: geometry through wasm-vips (loaded once per thread, cache off). Each op
+ * copies the frame into a vips image (any stride), runs vips, and copies the result out into a
+ * fresh frame; every vips image (and interpolator) is deleted in `finally`. Definitions of the
+ * numbers are in core/catalogue/transforms.ts.
+ */
+import type { Params } from '../../core/catalogue';
+import { TesseraError, formatInt } from '../../core/errors';
+import { blit, createFrame, type Frame } from '../../core/frame';
+import { backgroundFor, frameToImage, imageToFrame } from '../codec';
+import { loadVips, type Vips, type VipsImage } from '../vips';
+import type { OpContext, OpTable } from './context';
 
-export const VIPS_OPS: OpTable = {};
+async function getVips(): Promise<Vips> {
+  return (await loadVips()).vips;
+}
+
+type Keep = <I extends VipsImage>(im: I) => I;
+
+/** Runs `fn` on the frame as a vips image; everything registered with `keep` is deleted after. */
+async function withImage(src: Frame, fn: (im: VipsImage, keep: Keep, vips: Vips) => VipsImage): Promise<Frame> {
+  const vips = await getVips();
+  const made: VipsImage[] = [];
+  const keep: Keep = (im) => { made.push(im); return im; };
+  try {
+    let out = fn(keep(frameToImage(vips, src)), keep, vips);
+    if (out.format !== 'uchar') out = keep(keep(out.rint()).cast('uchar'));
+    return imageToFrame(out);
+  } finally {
+    for (const im of made.reverse()) im.delete();
+  }
+}
+
+const hasAlpha = (f: Frame): boolean => f.channels === 2 || f.channels === 4;
+
+/**
+ * Applies a resampling `op` with alpha handled properly: premultiplied in float, then
+ * unpremultiplied and rounded. Without alpha the op runs on the 8-bit image directly.
+ */
+function resampling(im: VipsImage, keep: Keep, alpha: boolean, op: (im: VipsImage) => VipsImage): VipsImage {
+  if (!alpha) return keep(op(im));
+  const pre = keep(im.premultiply());
+  const done = keep(op(pre));
+  return keep(keep(keep(done.unpremultiply()).rint()).cast('uchar'));
+}
+
+// ---------------------------------------------------------------------------------------------
+// resize / thumbnail
+
+export interface ResizeGeometry {
+  /** Size after scaling. */
+  width: number;
+  height: number;
+  /** 'fill' only: the centred box cut from the scaled image. */
+  crop?: { x: number; y: number; width: number; height: number };
+}
+
+/** Output geometry of 'resize' for a w×h input (see the catalogue definition). */
+export function resizeGeometry(w: number, h: number, p: Params): ResizeGeometry {
+  const W = p.width as number, H = p.height as number;
+  let s: number;
+  switch (p.mode) {
+    case 'fit': s = Math.min(W / w, H / h); break;
+    case 'fill': s = Math.max(W / w, H / h); break;
+    case 'width': s = W / w; break;
+    case 'height': s = H / h; break;
+    default: s = (p.percent as number) / 100;
+  }
+  if (p.mode !== 'percent' && !p.enlarge) s = Math.min(s, 1);
+  const width = Math.max(1, Math.round(w * s));
+  const height = Math.max(1, Math.round(h * s));
+  if (p.mode !== 'fill') return { width, height };
+  const cw = Math.min(W, width), ch = Math.min(H, height);
+  return { width, height, crop: { x: Math.floor((width - cw) / 2), y: Math.floor((height - ch) / 2), width: cw, height: ch } };
+}
+
+async function resize(src: Frame, p: Params): Promise<Frame> {
+  const g = resizeGeometry(src.width, src.height, p);
+  let scaled: Frame = src;
+  if (g.width !== src.width || g.height !== src.height) {
+    const kernel = p.kernel as string;
+    scaled = await withImage(src, (im, keep) =>
+      resampling(im, keep, hasAlpha(src) && kernel !== 'nearest', (x) =>
+        x.resize(g.width / src.width, { vscale: g.height / src.height, kernel }),
+      ),
+    );
+    if (scaled.width !== g.width || scaled.height !== g.height) {
+      throw new Error(`resize produced ${scaled.width}×${scaled.height}, expected ${g.width}×${g.height}`);
+    }
+  }
+  if (!g.crop || (g.crop.width === scaled.width && g.crop.height === scaled.height)) return scaled;
+  const out = createFrame(g.crop.width, g.crop.height, src.channels, new ArrayBuffer(g.crop.width * g.crop.height * src.channels));
+  blit(scaled, g.crop.x, g.crop.y, g.crop.width, g.crop.height, out, 0, 0);
+  return out;
+}
+
+function thumbnail(src: Frame, p: Params): Promise<Frame> {
+  const size = p.size as number;
+  return resize(src, { mode: 'fit', width: size, height: size, percent: 100, kernel: 'lanczos3', enlarge: false });
+}
+
+// ---------------------------------------------------------------------------------------------
+// rotate / flip / auto-orient
+
+async function rotate(src: Frame, p: Params): Promise<Frame> {
+  const a = (((p.angle as number) % 360) + 360) % 360;
+  const alpha = hasAlpha(src);
+  // Alpha images get transparent new pixels; others the background colour (luma on gray).
+  const fill = alpha ? new Array<number>(src.channels).fill(0) : backgroundFor(p.background as string, src.channels);
+  if (a === 0) return src;
+  return withImage(src, (im, keep, vips) => {
+    let out: VipsImage;
+    if (a % 90 === 0) {
+      out = keep(im.rot(`d${a}` as 'd90'));
+    } else {
+      const interpolate = vips.Interpolate.newFromName('bicubic');
+      try {
+        out = resampling(im, keep, alpha, (x) => x.rotate(a, { interpolate, background: fill }));
+      } finally {
+        interpolate.delete();
+      }
+    }
+    if (!p.expand && (out.width !== src.width || out.height !== src.height)) {
+      out = keep(out.gravity('centre', src.width, src.height, { extend: 'background', background: fill }));
+    }
+    return out;
+  });
+}
+
+function flip(src: Frame, p: Params): Promise<Frame> {
+  return withImage(src, (im, keep) => {
+    switch (p.direction) {
+      case 'vertical': return keep(im.flip('vertical'));
+      case 'both': return keep(im.rot('d180'));
+      default: return keep(im.flip('horizontal'));
+    }
+  });
+}
+
+async function autoOrient(src: Frame, _p: Params, ctx: OpContext): Promise<Frame> {
+  const o = ctx.source.orientation;
+  if (o === 1) return src;
+  const out = await withImage(src, (im, keep) => {
+    im.setInt('orientation', o);
+    return keep(im.autorot());
+  });
+  ctx.source.orientation = 1;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// crop
+
+async function crop(src: Frame, p: Params, ctx: OpContext): Promise<Frame> {
+  const w = src.width, h = src.height;
+  if (p.mode === 'box') {
+    const x = p.x as number, y = p.y as number;
+    if (x >= w || y >= h) {
+      throw new TesseraError('bad-param',
+        `crop box at x ${formatInt(x)}, y ${formatInt(y)} is outside the ${formatInt(w)}×${formatInt(h)} image (x must be below ${formatInt(w)} and y below ${formatInt(h)})`);
+    }
+    const cw = Math.min(p.width as number, w - x), ch = Math.min(p.height as number, h - y);
+    const out = ctx.alloc(cw, ch, src.channels);
+    blit(src, x, y, cw, ch, out, 0, 0);
+    return out;
+  }
+  const cw = Math.min(p.width as number, w), ch = Math.min(p.height as number, h);
+  if (cw === w && ch === h) return src;
+  return withImage(src, (im, keep) => keep(im.smartcrop(cw, ch, { interesting: p.mode === 'attention' ? 'attention' : 'centre' })));
+}
+
+export const VIPS_OPS: OpTable = {
+  resize,
+  rotate,
+  crop,
+  flip,
+  'auto-orient': autoOrient,
+  thumbnail,
+};
