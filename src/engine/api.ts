@@ -50,6 +50,19 @@ export interface ProcessRequest {
 import type { PreviewRequest, PreviewResult } from './preview';
 export type { PreviewRequest, PreviewResult };
 
+/** One video/camera frame through a recipe: RGBA in (shared memory), RGBA out (transferred). */
+export interface FrameResult {
+  width: number;
+  height: number;
+  /** Tightly packed RGBA, width × height × 4 bytes; transferred, not copied. */
+  rgba: ArrayBuffer;
+  steps: StepTiming[];
+  /** Mean of each colour channel of the result (the recipe's measurable output per frame). */
+  means: number[];
+  /** Channels of the recipe's result before RGBA expansion (1 gray … 4 RGBA). */
+  channels: number;
+}
+
 export interface EngineApi {
   start(): Promise<EngineInfo>;
   processImage(req: ProcessRequest): Promise<ProcessResult>;
@@ -58,6 +71,8 @@ export interface EngineApi {
   runTile(src: FrameDesc, dst: FrameDesc, tile: Tile, steps: ResolvedStep[]): Promise<{ steps: StepTiming[] }>;
   /** `source` (from decodeInto) lets output.metadata 'keep' copy EXIF/ICC/XMP. */
   encodeFrame(src: FrameDesc, output: OutputOptions, source?: SourceInfo): Promise<{ bytes: Uint8Array; encodeMs: number }>;
+  /** Runs a recipe on one RGBA frame (video, camera). `delayMs` slows it artificially (tests). */
+  processFrame(src: FrameDesc, steps: ResolvedStep[], delayMs?: number): Promise<FrameResult>;
   /** Live preview of the region on screen (see preview.ts); the decoded source is cached. */
   preview(req: PreviewRequest): Promise<PreviewResult>;
   /** Times each step on a whole frame (the per-operation bench); returns ms per step. */

@@ -13,6 +13,7 @@ import { checkInput, decodeSource } from './codec';
 import { runSteps, type StepTiming } from './run-steps';
 import type { Vips } from './vips';
 import type { SourceInfo } from './ops/context';
+import { toRgba } from './rgba';
 
 export interface PreviewRequest {
   file: Blob;
@@ -42,25 +43,6 @@ export interface PreviewResult {
 }
 
 let cached: { key: string; frame: Frame; source: SourceInfo } | undefined;
-
-function toRgba(f: Frame): ArrayBuffer {
-  const out = new Uint8ClampedArray(f.width * f.height * 4);
-  const c = f.channels;
-  for (let y = 0; y < f.height; y++) {
-    let i = y * f.stride;
-    let o = y * f.width * 4;
-    for (let x = 0; x < f.width; x++, i += c, o += 4) {
-      if (c >= 3) {
-        out[o] = f.data[i]; out[o + 1] = f.data[i + 1]; out[o + 2] = f.data[i + 2];
-        out[o + 3] = c === 4 ? f.data[i + 3] : 255;
-      } else {
-        out[o] = out[o + 1] = out[o + 2] = f.data[i];
-        out[o + 3] = c === 2 ? f.data[i + 1] : 255;
-      }
-    }
-  }
-  return out.buffer;
-}
 
 function copyOut(src: Frame, r: Rect): Frame {
   const f = createFrame(r.width, r.height, src.channels, new ArrayBuffer(r.width * r.height * src.channels));
@@ -118,13 +100,13 @@ export async function preview(vips: Vips, req: PreviewRequest): Promise<PreviewR
     input = scale < 1 ? shrink(src, scale) : copyOut(src, region);
   }
   const before = crop ? copyOut(input, crop) : input;
-  const beforeRgba = toRgba(before);
+  const beforeRgba = toRgba(before).buffer as ArrayBuffer;
   // Each run gets its own SourceInfo: steps such as auto-orient update it.
   const { frame, timings } = await runSteps(input, req.steps, { ...cached.source });
   const after = crop ? copyOut(frame, crop) : frame;
   return {
     width: before.width, height: before.height, region, scale, sourceWidth: W, sourceHeight: H,
-    before: beforeRgba, after: toRgba(after), afterWidth: after.width, afterHeight: after.height,
+    before: beforeRgba, after: toRgba(after).buffer as ArrayBuffer, afterWidth: after.width, afterHeight: after.height,
     decodeMs, steps: timings,
   };
 }

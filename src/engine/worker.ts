@@ -11,6 +11,7 @@ import type { EngineApi } from './api';
 import { decodeFileInto, encodeFrame, processImage, runTile } from './image-task';
 import { preview } from './preview';
 import { runSteps } from './run-steps';
+import { channelMeans, toRgba } from './rgba';
 import { fromDesc } from '../core/frame';
 import { loadVips } from './vips';
 
@@ -80,6 +81,13 @@ const api: EngineApi = {
     serial(async () => {
       const r = encodeFrame(await vips(), src, output, source);
       return Comlink.transfer(r, [r.bytes.buffer]);
+    }),
+  processFrame: (src, steps, delayMs = 0) =>
+    serial(async () => {
+      if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+      const { frame, timings } = await runSteps(fromDesc(src), steps);
+      const rgba = toRgba(frame).buffer as ArrayBuffer;
+      return Comlink.transfer({ width: frame.width, height: frame.height, rgba, steps: timings, means: channelMeans(frame), channels: frame.channels }, [rgba]);
     }),
   preview: (req) =>
     serial(async () => {

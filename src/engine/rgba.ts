@@ -1,0 +1,32 @@
+/** Conversion of any 1–4 channel frame to tightly packed RGBA (for ImageData and VideoFrame). */
+import type { Frame } from '../core/frame';
+
+export function toRgba(f: Frame, out = new Uint8ClampedArray(f.width * f.height * 4)): Uint8ClampedArray {
+  const c = f.channels;
+  for (let y = 0; y < f.height; y++) {
+    let i = y * f.stride;
+    let o = y * f.width * 4;
+    for (let x = 0; x < f.width; x++, i += c, o += 4) {
+      if (c >= 3) {
+        out[o] = f.data[i]; out[o + 1] = f.data[i + 1]; out[o + 2] = f.data[i + 2];
+        out[o + 3] = c === 4 ? f.data[i + 3] : 255;
+      } else {
+        out[o] = out[o + 1] = out[o + 2] = f.data[i];
+        out[o + 3] = c === 2 ? f.data[i + 1] : 255;
+      }
+    }
+  }
+  return out;
+}
+
+/** Per-frame measurements for analysis exports: mean of each colour channel (0–255). */
+export function channelMeans(f: Frame): number[] {
+  const c = f.channels;
+  const colours = c === 2 || c === 4 ? c - 1 : c;
+  const sums = new Array<number>(colours).fill(0);
+  for (let y = 0; y < f.height; y++) {
+    let i = y * f.stride;
+    for (let x = 0; x < f.width; x++, i += c) for (let k = 0; k < colours; k++) sums[k] += f.data[i + k];
+  }
+  return sums.map((s) => s / (f.width * f.height));
+}
