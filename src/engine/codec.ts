@@ -191,12 +191,6 @@ export function decodeSource(vips: Vips, bytes: Uint8Array, opts: Omit<DecodeOpt
   return decodeImage(vips, bytes, opts) as Decoded;
 }
 
-/** As decodeImage without metadata: a frame, or the header of an image over `maxPixels`. */
-export function decodeWithin(vips: Vips, bytes: Uint8Array, maxPixels: number): Frame | ImageHeader {
-  const r = decodeImage(vips, bytes, { maxPixels });
-  return 'frame' in r ? r.frame : r;
-}
-
 /**
  * Decodes into a caller-provided (shared) frame in bands of rows, so the wasm heap holds one
  * band at a time rather than a second copy of a giant image. Returns the file's metadata.

@@ -110,7 +110,3 @@ export async function preview(vips: Vips, req: PreviewRequest): Promise<PreviewR
     decodeMs, steps: timings,
   };
 }
-
-export function forgetPreviewSource(): void {
-  cached = undefined;
-}

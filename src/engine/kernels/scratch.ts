@@ -16,9 +16,3 @@ export function scratchU8(slot: string, length: number): Uint8Array {
   if (!a || a.length < length) u8.set(slot, (a = new Uint8Array(Math.max(length, (a?.length ?? 0) * 1.25) | 0)));
   return a;
 }
-
-/** Lets a worker give memory back after a giant image. */
-export function releaseScratch(): void {
-  f64.clear();
-  u8.clear();
-}
