@@ -6,30 +6,14 @@
  * synchronously once per thread.
  */
 import { WASM_BASE64 } from '../../../wasm/build/gauss-wasm';
+import { lazyModule, type KernelModule } from './wasm-module';
 
-interface GaussExports {
-  memory: WebAssembly.Memory;
-  heapBase(): number;
-  reserve(bytes: number): void;
+interface GaussExports extends KernelModule {
   blur(k: number, taps: number, src: number, dst: number, w: number, h: number, ring: number, acc: number, pad: number, xIndex: number, held: number): void;
 }
 
-let exportsCache: GaussExports | null | undefined;
-
-function instance(): GaussExports | null {
-  if (exportsCache !== undefined) return exportsCache;
-  try {
-    const bin = atob(WASM_BASE64);
-    const bytes = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    const mod = new WebAssembly.Module(bytes);
-    const inst = new WebAssembly.Instance(mod, { env: { abort: () => { throw new Error('gauss.wasm aborted'); } } });
-    exportsCache = inst.exports as unknown as GaussExports;
-  } catch {
-    exportsCache = null; // no SIMD (or no WebAssembly): the TypeScript kernel is used
-  }
-  return exportsCache;
-}
+const gauss = lazyModule<GaussExports>(WASM_BASE64);
+const instance = () => gauss.get();
 
 export function wasmGaussianAvailable(): boolean {
   return instance() !== null;

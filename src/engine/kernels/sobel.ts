@@ -1,7 +1,14 @@
+import { sobelPlaneWasm, wasmEdgesAvailable } from './edges-wasm';
 import { rows3 } from './neighbourhood';
 
 /** √(gx² + gy²) of the 3×3 Sobel kernels; a square root of an integer is never exactly x.5. */
-export function sobelPlane(s: Uint8Array, dst: Uint8Array, w: number, h: number): void {
+/** Uses the SIMD WebAssembly kernel where available (same bits, faster). */
+export function sobelPlane(src: Uint8Array, dst: Uint8Array, w: number, h: number): void {
+  if (wasmEdgesAvailable()) sobelPlaneWasm(src, dst, w, h);
+  else sobelPlaneJs(src, dst, w, h);
+}
+
+export function sobelPlaneJs(s: Uint8Array, dst: Uint8Array, w: number, h: number): void {
   const { up, down, left, right } = rows3(w, h);
   for (let y = 0; y < h; y++) {
     const a = up[y], b = y * w, c = down[y];

@@ -1,0 +1,91 @@
+// Sobel magnitude and Pillow SHARPEN on one 8-bit plane, 8 pixels at a time (WebAssembly SIMD).
+// Bit-identical to src/engine/kernels/{sobel,sharpen}.ts (tests compare them):
+// - integer sums in i16 lanes (|Sobel| ≤ 1020, SHARPEN's numerator in −4590…8670);
+// - Sobel's √(gx² + gy²) in f32: gx² + gy² ≤ 2·1020² is exact in f32, and rounding the f32 root
+//   half-to-even equals rounding the exact root for every possible value (checked exhaustively);
+// - SHARPEN's ÷16 rounds half-to-even with a shift and a mask; u8 narrowing saturates to 0–255.
+
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+export function reserve(bytes: usize): void {
+  const need = <i32>((__heap_base + bytes + 0xffff) >>> 16);
+  const have = memory.size();
+  if (need > have) memory.grow(need - have);
+}
+
+@inline function reflect101(i: i32, n: i32): i32 {
+  if (n == 1) return 0;
+  const period = 2 * n - 2;
+  let m = i % period;
+  if (m < 0) m += period;
+  return m < n ? m : period - m;
+}
+
+@inline function px(p: usize): i32 {
+  return <i32>load<u8>(p);
+}
+
+function sobelAt(a: usize, b: usize, c: usize, l: i32, x: i32, r: i32): u8 {
+  const gx = px(a + r) - px(a + l) + 2 * (px(b + r) - px(b + l)) + px(c + r) - px(c + l);
+  const gy = px(c + l) + 2 * px(c + x) + px(c + r) - px(a + l) - 2 * px(a + x) - px(a + r);
+  const m = nearest<f32>(sqrt<f32>(<f32>(gx * gx + gy * gy)));
+  return m > 255.0 ? 255 : <u8>m;
+}
+
+function sharpenAt(a: usize, b: usize, c: usize, l: i32, x: i32, r: i32): u8 {
+  const n = 34 * px(b + x) - 2 * (px(a + l) + px(a + x) + px(a + r) + px(b + l) + px(b + x) + px(b + r) + px(c + l) + px(c + x) + px(c + r));
+  let q = n >> 4;
+  const rem = n & 15;
+  if (rem > 8 || (rem == 8 && (q & 1) != 0)) q++;
+  return q < 0 ? 0 : q > 255 ? 255 : <u8>q;
+}
+
+/** kind 0 = Sobel magnitude, 1 = SHARPEN. */
+export function filter3x3(kind: i32, src: usize, dst: usize, w: i32, h: i32): void {
+  const two = i16x8.splat(2);
+  const k34 = i16x8.splat(34);
+  const fifteen = i16x8.splat(15);
+  const eight = i16x8.splat(8);
+  const one = i16x8.splat(1);
+  for (let y = 0; y < h; y++) {
+    const a = src + <usize>(reflect101(y - 1, h) * w);
+    const b = src + <usize>(y * w);
+    const c = src + <usize>(reflect101(y + 1, h) * w);
+    const out = dst + <usize>(y * w);
+    // Columns 1 … w−2 have both neighbours inside the row: 8 at a time where they fit.
+    let x = 1;
+    for (; x + 8 <= w - 1; x += 8) {
+      const p = <usize>x;
+      const al = v128.load8x8_u(a + p - 1), ac = v128.load8x8_u(a + p), ar = v128.load8x8_u(a + p + 1);
+      const bl = v128.load8x8_u(b + p - 1), bc = v128.load8x8_u(b + p), br = v128.load8x8_u(b + p + 1);
+      const cl = v128.load8x8_u(c + p - 1), cc = v128.load8x8_u(c + p), cr = v128.load8x8_u(c + p + 1);
+      let res: v128;
+      if (kind == 0) {
+        const gx = i16x8.add(i16x8.add(i16x8.sub(ar, al), i16x8.mul(two, i16x8.sub(br, bl))), i16x8.sub(cr, cl));
+        const gy = i16x8.sub(i16x8.add(i16x8.add(cl, i16x8.mul(two, cc)), cr), i16x8.add(i16x8.add(al, i16x8.mul(two, ac)), ar));
+        const lo = i32x4.add(i32x4.extmul_low_i16x8_s(gx, gx), i32x4.extmul_low_i16x8_s(gy, gy));
+        const hi = i32x4.add(i32x4.extmul_high_i16x8_s(gx, gx), i32x4.extmul_high_i16x8_s(gy, gy));
+        const mlo = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.sqrt(f32x4.convert_i32x4_s(lo))));
+        const mhi = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.sqrt(f32x4.convert_i32x4_s(hi))));
+        res = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(mlo, mhi), mlo);
+      } else {
+        const sum = i16x8.add(i16x8.add(i16x8.add(i16x8.add(al, ac), i16x8.add(ar, bl)), i16x8.add(i16x8.add(bc, br), i16x8.add(cl, cc))), cr);
+        const n = i16x8.sub(i16x8.mul(k34, bc), i16x8.mul(two, sum));
+        const q = i16x8.shr_s(n, 4);
+        const rem = v128.and(n, fifteen);
+        const up = v128.or(i16x8.gt_s(rem, eight), v128.and(i16x8.eq(rem, eight), i16x8.eq(v128.and(q, one), one)));
+        res = i8x16.narrow_i16x8_u(i16x8.sub(q, up), q);
+      }
+      v128.store64_lane(out + p, res, 0);
+    }
+    for (; x < w - 1; x++) store<u8>(out + <usize>x, kind == 0 ? sobelAt(a, b, c, x - 1, x, x + 1) : sharpenAt(a, b, c, x - 1, x, x + 1));
+    // First and last columns reflect.
+    store<u8>(out, kind == 0 ? sobelAt(a, b, c, reflect101(-1, w), 0, reflect101(1, w)) : sharpenAt(a, b, c, reflect101(-1, w), 0, reflect101(1, w)));
+    if (w > 1) {
+      const l = w - 1;
+      store<u8>(out + <usize>l, kind == 0 ? sobelAt(a, b, c, l - 1, l, reflect101(l + 1, w)) : sharpenAt(a, b, c, l - 1, l, reflect101(l + 1, w)));
+    }
+  }
+}
