@@ -13,6 +13,8 @@ import os from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { BLUR_EDGES, BLUR_EDGES_COLOUR, videoBench } from './video.mjs';
+import { CAMERA_BENCH_ARGS, cameraBench } from './camera.mjs';
 import { launch, openApp } from '../scripts/lib/browser.mjs';
 import { serve } from '../scripts/lib/serve.mjs';
 import * as inPage from './page.mjs';
@@ -27,7 +29,9 @@ const FORMATS = ['png', 'jpeg', 'webp', 'avif'];
 const SEED_OPS = ['grayscale', 'gaussian-blur', 'sobel', 'sharpen', 'brightness'];
 
 const USAGE = `usage: npm run bench -- [options]
-  --only seed|handoff|ops run one benchmark (default: all)
+  --only seed|handoff|ops|video|camera  run one benchmark (default: all)
+  --video-frames N        frames per generated clip in the video bench (default 60)
+  --video-colour          video bench recipe on R, G, B instead of luminance
   --workers N             workers for the parallel run (default: navigator.hardwareConcurrency)
   --images N              generated inputs (default 100)
   --size PX               generated image side (default 512)
@@ -53,6 +57,7 @@ function parseOptions(argv) {
       only: { type: 'string' }, workers: { type: 'string' }, images: { type: 'string' }, size: { type: 'string' },
       format: { type: 'string' }, input: { type: 'string' }, 'keep-outputs': { type: 'string' },
       rounds: { type: 'string' }, repeat: { type: 'string' }, build: { type: 'boolean' }, timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      'video-frames': { type: 'string' }, 'video-colour': { type: 'boolean' },
     },
     strict: true,
     });
@@ -71,7 +76,7 @@ function parseOptions(argv) {
     return n;
   };
   const only = values.only;
-  if (only !== undefined && !['seed', 'handoff', 'ops'].includes(only)) throw new UsageError(`--only must be seed, handoff or ops, got "${only}"`);
+  if (only !== undefined && !['seed', 'handoff', 'ops', 'video', 'camera'].includes(only)) throw new UsageError(`--only must be seed, handoff, ops, video or camera, got "${only}"`);
   const format = values.format ?? 'png';
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join('|')}, got "${format}"`);
   const input = values.input ? resolve(values.input) : undefined;
@@ -80,6 +85,10 @@ function parseOptions(argv) {
     seed: only === undefined || only === 'seed',
     handoff: only === undefined || only === 'handoff',
     ops: only === undefined || only === 'ops',
+    video: only === undefined || only === 'video',
+    camera: only === undefined || only === 'camera',
+    videoFrames: int('video-frames', 60, 10, 10_000),
+    videoColour: !!values['video-colour'],
     workers: int('workers', undefined, 1, 16),
     images: int('images', 100, 1, 100_000),
     size: int('size', 512, 16, 8192),
@@ -506,7 +515,8 @@ async function main() {
   try {
     if (opts.keepOutputs && opts.seed) prepareKeepDir(opts.keepOutputs, !opts.input);
     server = await serve({ root: DIST, outputDir: opts.keepOutputs && opts.seed ? opts.keepOutputs : undefined });
-    browser = await launch();
+    // The fake camera (30 fps) is for the camera bench; it does not affect the others.
+    browser = await launch({ extraArgs: CAMERA_BENCH_ARGS });
     const { page, context } = browser;
     page.on('pageerror', (e) => log(`page error: ${e.message}`));
     page.on('console', (m) => m.type() === 'error' && log(`page console: ${m.text()}`));
@@ -548,6 +558,20 @@ async function main() {
       await fs.writeFile(file, JSON.stringify({ kind: 'ops', startedAt: started.toISOString(), machine, options, ...ops }, null, 2));
       files.push(file);
       latest.ops = ops;
+    }
+    if (opts.video) {
+      const video = await videoBench(page, { frames: opts.videoFrames, workers, recipe: opts.videoColour ? BLUR_EDGES_COLOUR : BLUR_EDGES });
+      const file = join(RESULTS, `video-${stamp}.json`);
+      await fs.writeFile(file, JSON.stringify({ kind: 'video', startedAt: started.toISOString(), machine, options, ...video }, null, 2));
+      files.push(file);
+      latest.video = video;
+    }
+    if (opts.camera) {
+      const camera = await cameraBench(page, { workers });
+      const file = join(RESULTS, `camera-${stamp}.json`);
+      await fs.writeFile(file, JSON.stringify({ startedAt: started.toISOString(), machine, options, ...camera }, null, 2));
+      files.push(file);
+      latest.camera = camera;
     }
     if (opts.handoff) {
       const handoff = await handoffBench(page, opts, procs);

@@ -27,7 +27,7 @@ const INPUT_ID = 'tessera-batch-input';
 
 const USAGE = `usage: npm run batch -- <input-dir> <output-dir> [options]
 
-Processes every image under <input-dir> in headless Chromium and writes the results to
+Processes every image and video (mp4, m4v, mov, webm, mkv) under <input-dir> in headless Chromium and writes the results to
 <output-dir>, keeping relative paths. Inputs are never modified.
 
 options:
@@ -35,6 +35,11 @@ options:
   --workers N               engine workers (default: one per core)
   --format png|jpeg|webp|avif   output format (default: png)
   --quality Q               1-100 for jpeg, webp and avif (default: per format)
+  --container mp4|webm      output container for videos (default: mp4)
+  --video-codec h264|av1|vp9|vp8   video codec (default: h264 in mp4, vp9 in webm)
+  --video-quality Q         1-100: bitrate from frame size and rate (default 60)
+  --video-bitrate BPS       video bitrate in bits/s (overrides --video-quality)
+  --analysis                also write <name>.analysis.json per video
   --no-build                use dist/ as it is (default: build when dist/ is older than src/)
   -h, --help                show this help
 
@@ -102,6 +107,11 @@ function parseCommandLine(argv) {
         workers: { type: 'string' },
         format: { type: 'string' },
         quality: { type: 'string' },
+        container: { type: 'string' },
+        'video-codec': { type: 'string' },
+        'video-quality': { type: 'string' },
+        'video-bitrate': { type: 'string' },
+        analysis: { type: 'boolean' },
         'no-build': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -124,6 +134,7 @@ function parseCommandLine(argv) {
     workers: undefined,
     format: 'png',
     quality: undefined,
+    video: {},
   };
   if (v.recipe !== undefined) {
     // A bare word ("seed") names a preset; anything with a dot or a slash is a file.
@@ -143,6 +154,14 @@ function parseCommandLine(argv) {
     if (!/^\d+$/.test(v.quality)) throw new UsageError(`--quality must be a whole number 1–100, got "${v.quality}"`);
     opts.quality = Number(v.quality);
   }
+  if (v.container !== undefined) opts.video.container = v.container.toLowerCase();
+  if (v['video-codec'] !== undefined) opts.video.codec = v['video-codec'].toLowerCase().replace(/^(avc|h\.?264)$/, 'h264');
+  for (const [flag, key] of [['video-quality', 'quality'], ['video-bitrate', 'bitrate']]) {
+    if (v[flag] === undefined) continue;
+    if (!/^\d+$/.test(v[flag])) throw new UsageError(`--${flag} must be a whole number, got "${v[flag]}"`);
+    opts.video[key] = Number(v[flag]);
+  }
+  if (v.analysis) opts.video.analysis = true;
   return opts;
 }
 
@@ -387,7 +406,7 @@ async function main() {
     await openApp(page, server.url);
 
     // ---- validate the recipe and the format with the app's own rules, before any worker starts
-    const check = await page.evaluate(({ preset, recipe, file, format, quality }) => {
+    const check = await page.evaluate(({ preset, recipe, file, format, quality, video }) => {
       const t = window.tessera;
       let r = recipe;
       if (preset !== undefined) {
@@ -402,12 +421,13 @@ async function main() {
         return { usage: `invalid recipe${file ? ` in ${file}` : ''}: ${e.message}` };
       }
       try {
+        t.validateVideoOptions(video, '--video options');
         const o = t.outputOptions(format, quality);
         return { recipe: valid.name, steps: valid.steps.length, format: o.format, quality: o.quality, defaultWorkers: t.defaultWorkerCount() };
       } catch (e) {
         return { usage: e.message };
       }
-    }, { preset: opts.preset, recipe, file: opts.recipeFile, format: opts.format, quality: opts.quality });
+    }, { preset: opts.preset, recipe, file: opts.recipeFile, format: opts.format, quality: opts.quality, video: opts.video });
     if (check.usage) {
       await cleanup();
       return usageExit(check.usage);
@@ -437,7 +457,7 @@ async function main() {
 
     if (signalCode !== undefined) return signalCode;
     phase = 'running';
-    const outcome = await page.evaluate(async ({ id, recipe, preset, workers, format, quality, outBase }) => {
+    const outcome = await page.evaluate(async ({ id, recipe, preset, workers, format, quality, video, outBase }) => {
       const t = window.tessera;
       const source = t.filesSource(document.getElementById(id).files);
       const listed = source.length;
@@ -451,6 +471,7 @@ async function main() {
           recipe: preset !== undefined ? t.PRESETS[preset] : recipe,
           workers,
           format: { format, quality },
+          video,
           signal: controller.signal,
           onProgress: (p) => {
             // Throttled here too, so a big folder does not flood the devtools protocol.
@@ -476,7 +497,7 @@ async function main() {
         window.__tesseraBatchAbort = undefined;
       }
     }, {
-      id: INPUT_ID, recipe, preset: opts.preset, workers: opts.workers, format: check.format, quality: check.quality,
+      id: INPUT_ID, recipe, preset: opts.preset, workers: opts.workers, format: check.format, quality: check.quality, video: opts.video,
       outBase: server.url + '__out/',
     }).catch((e) => ({ error: pageError ?? e.message.split('\n')[0] }));
     phase = 'done';
@@ -492,8 +513,8 @@ async function main() {
     latest = undefined;
     if (!s.cancelled) status(progressLine({ processed, total: processed, failed: s.failed, imagesPerSecond: s.imagesPerSecond, finished: true, seconds: s.seconds }));
     endStatus();
-    if (processed === 0 && !s.cancelled) log(`no images found in ${folders.input}${s.skipped ? ` (${s.skipped} other files skipped)` : ''}`);
-    else if (s.skipped) log(`${s.skipped} file${s.skipped === 1 ? '' : 's'} skipped (not images)`);
+    if (processed === 0 && !s.cancelled) log(`no images or videos found in ${folders.input}${s.skipped ? ` (${s.skipped} other files skipped)` : ''}`);
+    else if (s.skipped) log(`${s.skipped} file${s.skipped === 1 ? '' : 's'} skipped (not images or videos)`);
     if (s.cancelled) log(`cancelled: ${processed} of ${outcome.listed - s.skipped} images processed`);
 
     await cleanup();

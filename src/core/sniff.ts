@@ -88,3 +88,53 @@ export function sniff(name: string, size: number, head: Uint8Array, tail: Uint8A
 export function kindLabel(kind: InputKind): string {
   return KIND_LABEL[kind];
 }
+
+// ---------------------------------------------------------------- videos
+
+export type VideoKind = 'mp4' | 'webm' | 'mkv' | 'mov';
+
+const VIDEO_EXT: Record<string, VideoKind> = { mp4: 'mp4', m4v: 'mp4', mov: 'mov', webm: 'webm', mkv: 'mkv' };
+const VIDEO_LABEL: Record<VideoKind, string> = { mp4: 'MP4', webm: 'WebM', mkv: 'Matroska', mov: 'QuickTime' };
+
+export function videoKindFromName(name: string): VideoKind | undefined {
+  const dot = name.lastIndexOf('.');
+  return dot < 0 ? undefined : VIDEO_EXT[name.slice(dot + 1).toLowerCase()];
+}
+
+/** True for video names the batch should pick up from a folder (processed by the video job). */
+export function isVideoName(name: string): boolean {
+  const base = name.slice(name.lastIndexOf('/') + 1);
+  return videoKindFromName(name) !== undefined && !base.startsWith('.');
+}
+
+/** Images or videos: what a batch processes. */
+export function isMediaName(name: string): boolean {
+  return isImageName(name) || isVideoName(name);
+}
+
+/** The container from the first bytes: ISO BMFF (`ftyp` box) or EBML (Matroska/WebM). */
+export function videoKindFromMagic(head: Uint8Array): VideoKind | undefined {
+  if (head.length >= 12 && ascii(head, 4, 4) === 'ftyp') {
+    const brand = ascii(head, 8, 4);
+    if (brand === 'qt  ') return 'mov';
+    if (brand === 'avif' || brand === 'avis' || brand.startsWith('hei') || brand === 'mif1' || brand === 'msf1') return undefined;
+    return 'mp4';
+  }
+  if (head.length >= 4 && head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf && head[3] === 0xa3) {
+    const text = ascii(head, 0, Math.min(head.length, 64));
+    return text.includes('webm') ? 'webm' : 'mkv';
+  }
+  // QuickTime files without ftyp start with a moov/mdat/wide/free atom.
+  if (head.length >= 8 && ['moov', 'mdat', 'wide', 'free', 'skip'].includes(ascii(head, 4, 4))) return 'mov';
+  return undefined;
+}
+
+/** Explains why a file cannot be a video before the demuxer fails obscurely. */
+export function sniffVideo(name: string, size: number, head: Uint8Array): { kind?: VideoKind; problem?: string } {
+  const expected = videoKindFromName(name);
+  const label = expected ? `${expected === 'mp4' ? 'an' : 'a'} ${VIDEO_LABEL[expected]} video` : 'a video file';
+  if (size === 0) return { problem: 'empty file (0 bytes)' };
+  const kind = videoKindFromMagic(head);
+  if (!kind) return { problem: `not ${label}: ${describeBytes(head)}` };
+  return { kind };
+}

@@ -71,8 +71,12 @@ export interface EngineApi {
   runTile(src: FrameDesc, dst: FrameDesc, tile: Tile, steps: ResolvedStep[]): Promise<{ steps: StepTiming[] }>;
   /** `source` (from decodeInto) lets output.metadata 'keep' copy EXIF/ICC/XMP. */
   encodeFrame(src: FrameDesc, output: OutputOptions, source?: SourceInfo): Promise<{ bytes: Uint8Array; encodeMs: number }>;
-  /** Runs a recipe on one RGBA frame (video, camera). `delayMs` slows it artificially (tests). */
-  processFrame(src: FrameDesc, steps: ResolvedStep[], delayMs?: number): Promise<FrameResult>;
+  /**
+   * Runs a recipe on one RGBA frame (video, camera). `opaque` says the alpha is meaningless (video
+   * frames): it is dropped first, so gray recipes work on one plane. `delayMs` slows the call
+   * artificially (tests of dropping and backpressure).
+   */
+  processFrame(src: FrameDesc, steps: ResolvedStep[], delayMs?: number, opaque?: boolean): Promise<FrameResult>;
   /** Live preview of the region on screen (see preview.ts); the decoded source is cached. */
   preview(req: PreviewRequest): Promise<PreviewResult>;
   /** Times each step on a whole frame (the per-operation bench); returns ms per step. */

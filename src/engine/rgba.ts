@@ -30,3 +30,17 @@ export function channelMeans(f: Frame): number[] {
   }
   return sums.map((s) => s / (f.width * f.height));
 }
+
+/** RGBA → RGB into `out` (for opaque sources such as video frames). */
+export function dropAlpha(f: Frame, out: Uint8Array): Frame {
+  const n = f.width * f.height;
+  for (let y = 0, o = 0; y < f.height; y++) {
+    let i = y * f.stride;
+    for (let x = 0; x < f.width; x++, i += 4, o += 3) {
+      out[o] = f.data[i];
+      out[o + 1] = f.data[i + 1];
+      out[o + 2] = f.data[i + 2];
+    }
+  }
+  return { width: f.width, height: f.height, channels: 3, stride: f.width * 3, data: out.subarray(0, n * 3) };
+}

@@ -19,8 +19,17 @@ export interface VipsLoadOptions {
 }
 
 let loading: Promise<{ vips: Vips; ms: number }> | undefined;
+let defaults: VipsLoadOptions = {};
 
-export function loadVips(opts: VipsLoadOptions = {}): Promise<{ vips: Vips; ms: number }> {
+/**
+ * Sets the options every later loadVips() call uses (a worker sets its asset URLs once at start),
+ * so whichever code path loads vips first — a codec or a recipe step — loads it the same way.
+ */
+export function setVipsDefaults(opts: VipsLoadOptions): void {
+  defaults = opts;
+}
+
+export function loadVips(opts: VipsLoadOptions = defaults): Promise<{ vips: Vips; ms: number }> {
   loading ??= (async () => {
     const t0 = performance.now();
     const { default: Factory } = await import('wasm-vips');

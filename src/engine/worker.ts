@@ -11,9 +11,10 @@ import type { EngineApi } from './api';
 import { decodeFileInto, encodeFrame, processImage, runTile } from './image-task';
 import { preview } from './preview';
 import { runSteps } from './run-steps';
-import { channelMeans, toRgba } from './rgba';
+import { channelMeans, dropAlpha, toRgba } from './rgba';
+import { scratchU8 } from './kernels/scratch';
 import { fromDesc } from '../core/frame';
-import { loadVips } from './vips';
+import { loadVips, setVipsDefaults } from './vips';
 
 let started = false;
 
@@ -45,8 +46,10 @@ const VIPS_OPTIONS = {
   locateFile: (file: string, dir: string) => WASM_URLS[file] ?? dir + file,
 };
 
+setVipsDefaults(VIPS_OPTIONS);
+
 async function vips() {
-  return (await loadVips(VIPS_OPTIONS)).vips;
+  return (await loadVips()).vips;
 }
 
 function base64ToBytes(b64: string): Uint8Array {
@@ -65,7 +68,7 @@ function bytesToBase64(bytes: Uint8Array): string {
 const api: EngineApi = {
   async start() {
     const first = !started;
-    const { vips: v, ms } = await loadVips(VIPS_OPTIONS);
+    const { vips: v, ms } = await loadVips();
     started = true;
     return { startMs: first ? ms : 0, vipsVersion: v.version(0) + '.' + v.version(1) + '.' + v.version(2), crossOriginIsolated: self.crossOriginIsolated };
   },
@@ -82,10 +85,12 @@ const api: EngineApi = {
       const r = encodeFrame(await vips(), src, output, source);
       return Comlink.transfer(r, [r.bytes.buffer]);
     }),
-  processFrame: (src, steps, delayMs = 0) =>
+  processFrame: (src, steps, delayMs = 0, opaque = false) =>
     serial(async () => {
       if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
-      const { frame, timings } = await runSteps(fromDesc(src), steps);
+      let input = fromDesc(src);
+      if (opaque && input.channels === 4) input = dropAlpha(input, scratchU8('frame-rgb', input.width * input.height * 3));
+      const { frame, timings } = await runSteps(input, steps);
       const rgba = toRgba(frame).buffer as ArrayBuffer;
       return Comlink.transfer({ width: frame.width, height: frame.height, rgba, steps: timings, means: channelMeans(frame), channels: frame.channels }, [rgba]);
     }),

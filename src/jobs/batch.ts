@@ -9,13 +9,15 @@ import { BufferPool } from '../core/buffer-pool';
 import { isAbort, messageOf } from '../core/errors';
 import { outputPath, validateOutput, type OutputOptions } from '../core/formats';
 import { isTileable, resolveSteps, validateRecipe, type Recipe } from '../core/recipe';
-import { isImageName } from '../core/sniff';
+import { isImageName, isVideoName } from '../core/sniff';
+import { analysisPath, validateVideoOptions, videoOutputPath, type VideoOptions } from '../core/video-options';
 import type { InputFile, InputSource } from '../io/sources';
 import type { OutputSink } from '../io/sinks';
 import { createEnginePool, type EnginePool } from '../pool/engine-pool';
 import { Priority } from '../pool/pool';
 import { processTiled } from './tiled';
 import type { BatchProgress, BatchSummary, Breakdown, FileResult } from './types';
+import type { VideoProgress } from './video';
 
 export interface RunBatchOptions {
   input: InputSource;
@@ -35,6 +37,13 @@ export interface RunBatchOptions {
   signal?: AbortSignal;
   onProgress?: (p: BatchProgress) => void;
   onResult?: (r: FileResult) => void;
+  /**
+   * Videos in the input (mp4, m4v, mov, webm, mkv) go through the same recipe frame by frame
+   * (jobs/video.ts) and are written under the same relative path with the container's extension.
+   */
+  video?: Partial<VideoOptions>;
+  /** Per-video progress (frames, fps, ETA), throttled. */
+  onVideoProgress?: (p: VideoProgress) => void;
 }
 
 export const DEFAULT_MAX_PIXELS = 4 * 1024 * 1024;
@@ -65,6 +74,7 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
   const steps = resolveSteps(recipe);
   // The recipe's own output settings, overridden field by field by the batch's choice.
   const output = validateOutput({ ...(recipe.output ?? {}), ...(opts.format ?? {}) });
+  const video = validateVideoOptions(opts.video ?? {});
   const ownPool = !opts.pool;
   const pool = opts.pool ?? createEnginePool(opts.workers);
   const buffers = opts.buffers ?? new BufferPool();
@@ -116,6 +126,10 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
       try {
         const blob = await f.file();
         result.bytesIn = blob.size;
+        if (isVideoName(f.path)) {
+          await processVideo(f, blob, out, result);
+          return;
+        }
         // Read on the main thread while workers compute, then transfer (no copy).
         const r0 = performance.now();
         const data = await blob.arrayBuffer();
@@ -173,6 +187,32 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
       }
     };
 
+    const processVideo = async (f: InputFile, blob: Blob, out: string, result: FileResult): Promise<void> => {
+      const { runVideo } = await import('./video');
+      const r = await runVideo({ file: blob, name: f.path, steps, options: video, pool, buffers, signal, onProgress: opts.onVideoProgress });
+      const bytes = r.bytes!;
+      for (const [op, ms] of Object.entries(r.timings.stepsMs)) breakdown.steps[op] = (breakdown.steps[op] ?? 0) + ms;
+      breakdown.decode += r.timings.copyMs;
+      const w0 = performance.now();
+      if (r.analysis) {
+        const json = new TextEncoder().encode(JSON.stringify(r.analysis));
+        await opts.output.write(analysisPath(out), json, signal);
+      }
+      await opts.output.write(out, bytes, signal);
+      lastWrite = performance.now();
+      breakdown.write += lastWrite - w0;
+      result.width = r.width;
+      result.height = r.height;
+      result.outputPath = out;
+      result.bytesOut = bytes.length;
+      result.video = {
+        frames: r.frames, seconds: r.timings.seconds, fps: r.timings.fps, codec: r.codec, container: r.container,
+        inputCodec: r.inputCodec, audio: r.audio, analysisPath: r.analysis ? analysisPath(out) : undefined,
+        videoFramesOpen: r.videoFrames.open, warnings: r.warnings,
+      };
+      result.status = 'ok';
+    };
+
     // The listing runs ahead of the processing (handles and names only, no bytes), so the total
     // and the ETA are known early; only a few files per worker are in flight at once, so memory
     // does not scale with the folder.
@@ -183,7 +223,7 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
       try {
         for await (const f of opts.input as AsyncIterable<InputFile>) {
           if (signal?.aborted) break;
-          if (!isImageName(f.path)) skipped++;
+          if (!isImageName(f.path) && !isVideoName(f.path)) skipped++;
           else {
             listed.push(f);
             found++;
@@ -205,7 +245,8 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
       if (next < listed.length) {
         const f = listed[next];
         listed[next++] = undefined as unknown as InputFile; // let handles go once dispatched
-        const p = processOne(f, names.claim(f.path, outputPath(f.path, output.format))).finally(() => inFlight.delete(p));
+        const target = isVideoName(f.path) ? videoOutputPath(f.path, video.container) : outputPath(f.path, output.format);
+        const p = processOne(f, names.claim(f.path, target)).finally(() => inFlight.delete(p));
         inFlight.add(p);
         while (inFlight.size >= window) await Promise.race(inFlight);
         continue;

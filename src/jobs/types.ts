@@ -17,6 +17,22 @@ export interface FileResult {
   tiles?: number;
   /** "<path>: <reason>" for failures. */
   error?: string;
+  /** Set for videos (see jobs/video.ts). */
+  video?: VideoFileSummary;
+}
+
+export interface VideoFileSummary {
+  frames: number;
+  seconds: number;
+  fps: number;
+  container: string;
+  codec: string;
+  inputCodec: string;
+  audio: { status: 'copied' | 'dropped' | 'none'; codec?: string; packets?: number; reason?: string };
+  analysisPath?: string;
+  /** VideoFrames left open by the pipeline (always 0 unless something leaked). */
+  videoFramesOpen: number;
+  warnings: string[];
 }
 
 export interface BatchProgress {

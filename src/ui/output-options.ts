@@ -1,10 +1,13 @@
 /** <output-options>: format and encoder settings, shown only where they apply. */
 import { LitElement, html, css, nothing } from 'lit';
 import { FORMATS, validateOutput, type OutputFormat, type OutputOptions } from '../core/formats';
+import { CONTAINER_CODECS, VIDEO_CODECS, VIDEO_CONTAINERS, validateVideoOptions, type VideoContainer, type VideoOptions } from '../core/video-options';
 
 export class OutputOptionsPanel extends LitElement {
-  static properties = { value: { attribute: false } };
+  static properties = { value: { attribute: false }, video: { attribute: false } };
   declare value: OutputOptions;
+  /** Settings for videos in the input (container, codec, rate, range, analysis export). */
+  declare video: VideoOptions;
 
   static styles = css`
     :host { display: block; font-size: 14px; }
@@ -16,6 +19,47 @@ export class OutputOptionsPanel extends LitElement {
   constructor() {
     super();
     this.value = validateOutput({});
+    this.video = validateVideoOptions({});
+  }
+
+  private setVideo(patch: Partial<VideoOptions> & Record<string, unknown>) {
+    const raw: Record<string, unknown> = { ...this.video, ...patch };
+    if (patch.container) raw.codec = CONTAINER_CODECS[patch.container as VideoContainer][0];
+    for (const k of Object.keys(raw)) if (raw[k] === undefined || (typeof raw[k] === 'number' && Number.isNaN(raw[k]))) delete raw[k];
+    try {
+      this.video = validateVideoOptions(raw);
+      this.videoError = undefined;
+    } catch (e) {
+      this.videoError = (e as Error).message;
+      this.requestUpdate();
+      return;
+    }
+    this.dispatchEvent(new CustomEvent('video-change', { detail: this.video, bubbles: true, composed: true }));
+  }
+
+  private videoError?: string;
+
+  private renderVideo() {
+    const v = this.video;
+    const numOrUndef = (e: Event) => {
+      const el = e.target as HTMLInputElement;
+      return el.value === '' ? undefined : el.valueAsNumber;
+    };
+    return html`<details id="video-options"><summary>Videos</summary>
+      <label>Container <select id="video-container" @change=${(e: Event) => this.setVideo({ container: (e.target as HTMLSelectElement).value as VideoContainer })}>
+        ${Object.entries(VIDEO_CONTAINERS).map(([k, d]) => html`<option value=${k} ?selected=${k === v.container}>${d.label}</option>`)}</select></label>
+      <label>Codec <select id="video-codec" @change=${(e: Event) => this.setVideo({ codec: (e.target as HTMLSelectElement).value as VideoOptions['codec'] })}>
+        ${CONTAINER_CODECS[v.container].map((c) => html`<option value=${c} ?selected=${c === v.codec}>${VIDEO_CODECS[c].label}</option>`)}</select></label>
+      <label>Quality <input id="video-quality" type="number" min="1" max="100" .value=${String(v.quality)} @change=${(e: Event) => this.setVideo({ quality: Math.round(numOrUndef(e) ?? 60) })} />
+        or bitrate <input id="video-bitrate" type="number" min="10" step="100" placeholder="auto" .value=${v.bitrate ? String(v.bitrate / 1000) : ''}
+          @change=${(e: Event) => { const kb = numOrUndef(e); this.setVideo({ bitrate: kb === undefined ? undefined : Math.round(kb * 1000) }); }} /> kbit/s</label>
+      <label>From <input id="video-start" type="number" min="0" step="0.1" .value=${String(v.start)} @change=${(e: Event) => this.setVideo({ start: numOrUndef(e) ?? 0 })} /> s
+        to <input id="video-end" type="number" min="0" step="0.1" placeholder="end" .value=${v.end !== undefined ? String(v.end) : ''} @change=${(e: Event) => this.setVideo({ end: numOrUndef(e) })} /> s</label>
+      <label><input id="video-audio" type="checkbox" .checked=${v.audio === 'copy'} @change=${(e: Event) => this.setVideo({ audio: (e.target as HTMLInputElement).checked ? 'copy' : 'drop' })} /> Copy the audio track (when the container takes its codec)</label>
+      <label><input id="video-analysis" type="checkbox" .checked=${v.analysis} @change=${(e: Event) => this.setVideo({ analysis: (e.target as HTMLInputElement).checked })} /> Per-frame analysis (<code>name.analysis.json</code>)</label>
+      <p class="muted" style="font-size:12px;margin:4px 0">Resize with a recipe step; odd sizes lose their last column/row (4:2:0 video needs even sides).</p>
+      ${this.videoError ? html`<p class="err" id="video-error" style="color:#c62828;font-size:13px">${this.videoError}</p>` : nothing}
+    </details>`;
   }
 
   private set<K extends keyof OutputOptions>(key: K, v: OutputOptions[K]) {
@@ -51,7 +95,8 @@ export class OutputOptionsPanel extends LitElement {
         <option value="keep" ?selected=${v.metadata === 'keep'}>keep EXIF, ICC, XMP</option><option value="strip" ?selected=${v.metadata === 'strip'}>strip</option></select></label>
       <label>Alpha <select id="out-alpha" @change=${(e: Event) => this.set('alpha', (e.target as HTMLSelectElement).value as OutputOptions['alpha'])}>
         <option value="keep" ?selected=${v.alpha === 'keep'}>keep${FORMATS[f].alpha ? '' : ' (JPEG: flattened)'}</option><option value="flatten" ?selected=${v.alpha === 'flatten'}>flatten onto</option></select>
-        <input id="out-background" type="color" .value=${v.background} @input=${(e: Event) => this.set('background', (e.target as HTMLInputElement).value)} /></label>`;
+        <input id="out-background" type="color" .value=${v.background} @input=${(e: Event) => this.set('background', (e.target as HTMLInputElement).value)} /></label>
+      ${this.renderVideo()}`;
   }
 }
 customElements.define('output-options', OutputOptionsPanel);

@@ -24,6 +24,7 @@ import './compare-view';
 import './recipe-editor';
 import './preview-panel';
 import './output-options';
+import './camera-panel';
 
 interface ChosenInput {
   label: string;
@@ -37,11 +38,15 @@ export class TesseraStudio extends LitElement {
   static properties = {
     input: { state: true }, recipe: { state: true }, recipeError: { state: true }, output: { state: true },
     recipeValid: { state: true }, preview: { state: true }, previewStatus: { state: true }, previewMs: { state: true }, previewLabel: { state: true },
-    shareUrl: { state: true }, outputKind: { state: true }, outDir: { state: true }, workers: { state: true },
+    shareUrl: { state: true }, outputKind: { state: true }, cameraOpen: { state: true }, outDir: { state: true }, workers: { state: true },
     running: { state: true }, progress: { state: true }, results: { state: true }, summary: { state: true },
     bench: { state: true }, benchStatus: { state: true }, message: { state: true }, zipUrl: { state: true },
-    compare: { state: true }, dragging: { state: true },
+    compare: { state: true }, dragging: { state: true }, video: { state: true }, videoProgress: { state: true },
   };
+  /** Settings for videos in the input (output-options' video section). */
+  declare video?: import('../core/video-options').VideoOptions;
+  /** Progress of the videos being processed, by path. */
+  declare videoProgress?: Record<string, api.VideoProgress>;
   declare input?: ChosenInput;
   declare recipe: api.Recipe;
   declare recipeError?: string;
@@ -53,6 +58,7 @@ export class TesseraStudio extends LitElement {
   declare previewMs?: number;
   declare previewLabel?: string;
   declare shareUrl?: string;
+  declare cameraOpen: boolean;
   declare outputKind: 'folder' | 'zip';
   declare outDir?: FileSystemDirectoryHandle;
   declare workers: number;
@@ -98,6 +104,7 @@ export class TesseraStudio extends LitElement {
     super();
     this.recipe = api.SEED_RECIPE;
     this.recipeValid = true;
+    this.cameraOpen = false;
     this.output = api.validateOutput(this.recipe.output ?? {});
     this.outputKind = hasPicker ? 'folder' : 'zip';
     this.workers = api.defaultWorkerCount();
@@ -343,7 +350,13 @@ export class TesseraStudio extends LitElement {
         pool: this.getPool(),
         signal: this.controller.signal,
         onProgress: (p) => (this.progress = p),
+        video: this.video,
+        onVideoProgress: (p) => (this.videoProgress = { ...this.videoProgress, [p.path]: p }),
         onResult: (r) => {
+          if (this.videoProgress?.[r.path]) {
+            const { [r.path]: _, ...rest } = this.videoProgress;
+            this.videoProgress = rest;
+          }
           results.push(r);
           this.results = [...results];
         },
@@ -425,7 +438,7 @@ export class TesseraStudio extends LitElement {
           <div class="row">
             ${hasPicker ? html`<button id="pick-input" @click=${this.pickInputFolder}>Choose folder…</button>` : ''}
             <label class="file-btn">Folder (upload)<input id="folder-input" type="file" webkitdirectory multiple @change=${this.onFiles} /></label>
-            <label class="file-btn">Files<input id="files-input" type="file" multiple accept="image/*" @change=${this.onFiles} /></label>
+            <label class="file-btn">Files<input id="files-input" type="file" multiple accept="image/*,video/*" @change=${this.onFiles} /></label>
             <label class="file-btn">Zip<input id="zip-input" type="file" accept=".zip,application/zip" @change=${this.onZip} /></label>
           </div>
           <div class="drop ${this.dragging ? 'over' : ''}">or drop files and folders here</div>
@@ -438,7 +451,8 @@ export class TesseraStudio extends LitElement {
         </recipe-editor>
         <section class="panel">
           <h2>3 · Output</h2>
-          <output-options .value=${this.output} @output-change=${(e: CustomEvent<OutputOptions>) => (this.output = e.detail)}></output-options>
+          <output-options .value=${this.output} @output-change=${(e: CustomEvent<OutputOptions>) => (this.output = e.detail)}
+            @video-change=${(e: CustomEvent<import('../core/video-options').VideoOptions>) => (this.video = e.detail)}></output-options>
           <label><input type="radio" name="out" value="folder" ?disabled=${!hasPicker && !this.outDir} .checked=${this.outputKind === 'folder'} @change=${() => (this.outputKind = 'folder')} /> Folder
             ${hasPicker ? html`<button id="pick-output" @click=${this.pickOutputFolder}>${this.outDir ? `“${this.outDir.name}”` : 'Choose…'}</button>` : html`<span class="muted">(needs File System Access)</span>`}</label>
           <label><input type="radio" name="out" value="zip" .checked=${this.outputKind === 'zip'} @change=${() => (this.outputKind = 'zip')} /> Zip download</label>
@@ -459,11 +473,17 @@ export class TesseraStudio extends LitElement {
         ${this.summary.buffers.hits + this.summary.buffers.misses ? ` · shared-buffer pool hit rate ${Math.round(100 * this.summary.buffers.hitRate)}% (${this.summary.buffers.hits}/${this.summary.buffers.hits + this.summary.buffers.misses})` : ""}
         ${this.summary.pool.retries ? ` · ${this.summary.pool.retries} retried after a worker crash` : ''}</p>` : ''}
       <div class="stack">
+        ${this.videoProgress && Object.keys(this.videoProgress).length ? html`<p class="muted" id="video-progress">${Object.values(this.videoProgress).map((p) =>
+          html`<span>${p.path}: ${p.frames}/${p.totalFrames} frames · ${p.fps.toFixed(1)} fps${p.etaSeconds !== undefined ? html` · ETA ${seconds(p.etaSeconds)}` : ''}</span><br />`)}</p>` : ''}
         <progress-panel .progress=${this.progress} state=${this.running ? `running ${this.running}` : this.summary?.cancelled ? 'cancelled' : this.summary ? 'finished' : 'idle'}></progress-panel>
         ${this.previewFile ? html`<preview-panel .result=${this.preview} status=${this.previewStatus ?? ''} label=${this.previewLabel ?? ''} .ms=${this.previewMs}
           @region-change=${(e: CustomEvent<Rect>) => { this.previewRegion = e.detail; this.schedulePreview(0); }}></preview-panel>` : ''}
         ${this.bench || this.benchStatus ? html`<benchmark-panel .result=${this.bench} status=${this.benchStatus ?? ''}></benchmark-panel>` : ''}
         ${this.compare ? html`<compare-view .beforeImage=${this.compare.before} .afterImage=${this.compare.after} label=${this.compare.label}></compare-view>` : ''}
+        <details class="panel" id="camera-section" @toggle=${(e: Event) => (this.cameraOpen = (e.target as HTMLDetailsElement).open)}>
+          <summary><b>Live camera</b> <span class="muted">— the recipe on your camera, dropping frames rather than falling behind</span></summary>
+          ${this.cameraOpen ? html`<camera-panel .pool=${this.getPool()} .recipe=${this.recipe}></camera-panel>` : ''}
+        </details>
         <results-table .results=${this.results} selected=${this.compare?.path ?? ''} @select=${this.select}></results-table>
       </div>`;
   }

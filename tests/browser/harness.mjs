@@ -4,10 +4,14 @@ import { existsSync } from 'node:fs';
 import { serve } from '../../scripts/lib/serve.mjs';
 import { launch, openApp } from '../../scripts/lib/browser.mjs';
 
-export async function startApp({ isolate = true, outputDir } = {}) {
+/**
+ * @param {{ isolate?: boolean, outputDir?: string, extraArgs?: string[] }} [opts]
+ *   extraArgs: more Chromium flags (e.g. FAKE_CAMERA_ARGS for the camera tests).
+ */
+export async function startApp({ isolate = true, outputDir, extraArgs = [] } = {}) {
   if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run `npx vite build` first (npm test does)');
   const server = await serve({ root: 'dist', isolate, outputDir });
-  const browser = await launch();
+  const browser = await launch({ extraArgs });
   const errors = [];
   browser.page.on('pageerror', (e) => errors.push(e.message));
   await openApp(browser.page, server.url);
@@ -21,6 +25,9 @@ export async function startApp({ isolate = true, outputDir } = {}) {
     },
   };
 }
+
+/** Chromium's fake camera (a generated test pattern) at 30 fps, allowed without a prompt. */
+export const FAKE_CAMERA_ARGS = ['--use-fake-device-for-media-stream=fps=30', '--use-fake-ui-for-media-stream'];
 
 /**
  * Copies a folder from disk into OPFS under `name` (replacing it), through a real

@@ -1,0 +1,534 @@
+/**
+ * The video job: demux (mediabunny) → VideoDecoder → VideoFrame.copyTo into pooled
+ * SharedArrayBuffers → the worker pool (processFrame, several frames at once) → a reorder buffer →
+ * VideoEncoder → mux (mediabunny, MP4 or WebM), with the audio track copied packet for packet.
+ *
+ * Backpressure end to end, so memory stays flat however long the video is:
+ * - the demuxer feeds the decoder only while its decodeQueueSize is small AND fewer than
+ *   `maxInFlight` frames are between the decoder's output and the encoder's input (copying,
+ *   waiting for or inside a worker, or waiting in the reorder buffer);
+ * - the encoder is fed only while its encodeQueueSize is small ('dequeue' event);
+ * - the muxer's add() promises are chained and awaited before more frames are encoded.
+ * Every decoded VideoFrame is closed in a finally right after its pixels are copied; every frame
+ * made for the encoder is closed right after encode(); both are counted in the result.
+ *
+ * The output is built in memory (BufferTarget) and written to the sink only when complete, so a
+ * cancelled or failed video leaves no file behind.
+ */
+import {
+  BufferTarget, EncodedAudioPacketSource, EncodedPacket, EncodedPacketSink, EncodedVideoPacketSource,
+  Mp4OutputFormat, Output, WebMOutputFormat,
+} from 'mediabunny';
+import { TesseraError, cancelled, isAbort, messageOf } from '../core/errors';
+import type { BufferPool, BufferPoolStats } from '../core/buffer-pool';
+import type { ResolvedStep } from '../core/recipe';
+import {
+  VIDEO_CODECS, VIDEO_CONTAINERS, encoderCodecString, evenSize, targetBitrate,
+  type VideoCodecChoice, type VideoOptions,
+} from '../core/video-options';
+import type { FrameResult } from '../engine/api';
+import { codecLabel, openVideo } from '../io/media';
+import type { EnginePool } from '../pool/engine-pool';
+import { Priority, type PriorityLevel } from '../pool/pool';
+
+export type VideoMode = 'transcode' | 'process' | 'decode';
+
+export interface VideoProgress {
+  path: string;
+  /** Frames finished (encoded, or processed/decoded in the bench modes). */
+  frames: number;
+  /** Estimated frames in the chosen range (from the container's packet statistics). */
+  totalFrames: number;
+  fps: number;
+  elapsedSeconds: number;
+  etaSeconds?: number;
+}
+
+export interface VideoJobOptions {
+  file: Blob;
+  /** For messages and the analysis export. */
+  name: string;
+  steps: ResolvedStep[];
+  options: VideoOptions;
+  pool: EnginePool;
+  buffers: BufferPool;
+  signal?: AbortSignal;
+  onProgress?: (p: VideoProgress) => void;
+  /** 'decode' and 'process' stop early (benchmarks): no encoder, no output. Default 'transcode'. */
+  mode?: VideoMode;
+  /** Frames between the decoder's output and the encoder's input. Default 2 × workers + 2. */
+  maxInFlight?: number;
+  /** Slows each frame's worker call (tests of backpressure and cancel). */
+  delayMs?: number;
+  priority?: PriorityLevel;
+}
+
+export interface FrameAnalysis {
+  frameIndex: number;
+  /** Seconds, as in the output. */
+  timestamp: number;
+  duration: number;
+  width: number;
+  height: number;
+  means: number[];
+  /** Milliseconds per recipe step. */
+  steps: Record<string, number>;
+  /** Reserved for face detection. */
+  detections: unknown[];
+}
+
+export interface VideoAnalysis {
+  source: string;
+  frames: FrameAnalysis[];
+}
+
+export interface VideoTimings {
+  seconds: number;
+  fps: number;
+  /** Main thread, summed over frames: VideoFrame.copyTo into shared memory. */
+  copyMs: number;
+  /** Wall time of each frame's worker call (queue + run + messaging), summed. */
+  workerMs: number;
+  /** Recipe steps inside the workers, summed by op. */
+  stepsMs: Record<string, number>;
+  /** Main thread: building the encoder's VideoFrame (and cropping to even sizes). */
+  frameMs: number;
+  /** Time the pipeline waited on the encoder's queue (encoder slower than the rest). */
+  encodeWaitMs: number;
+  /** Time the demuxer waited before feeding the decoder (everything downstream was full). */
+  feedWaitMs: number;
+  /** Time spent flushing the encoder and finalising the file. */
+  finishMs: number;
+}
+
+export interface VideoJobResult {
+  /** The finished file (transcode mode). */
+  bytes?: Uint8Array;
+  extension: string;
+  mime: string;
+  container: string;
+  /** mediabunny codec names and the WebCodecs strings used. */
+  inputCodec: string;
+  inputCodecString: string;
+  codec: string;
+  codecString?: string;
+  frames: number;
+  inputWidth: number;
+  inputHeight: number;
+  width: number;
+  height: number;
+  /** The recipe made an odd size: the last column/row was dropped for 4:2:0 encoding. */
+  cropped: boolean;
+  inputDuration: number;
+  frameRate: number;
+  /** Set for constant-frame-rate inputs (and written into the output). */
+  constantFrameRate: number | null;
+  bitrate?: number;
+  audio: { status: 'copied' | 'dropped' | 'none'; codec?: string; packets?: number; reason?: string };
+  analysis?: VideoAnalysis;
+  /** Every VideoFrame the pipeline opened (decoded + made for the encoder) and closed. */
+  videoFrames: { opened: number; closed: number; open: number };
+  /** Most frames between the decoder and the encoder at once. */
+  maxInFlight: number;
+  buffers: BufferPoolStats;
+  timings: VideoTimings;
+  warnings: string[];
+}
+
+const ENCODE_PROBES: [VideoCodecChoice, string][] = [['h264', 'avc1.640028'], ['vp9', 'vp09.00.10.08'], ['vp8', 'vp8'], ['av1', 'av01.0.04M.08']];
+
+async function supportedEncoders(): Promise<string[]> {
+  const out: string[] = [];
+  for (const [c, s] of ENCODE_PROBES) {
+    const ok = await VideoEncoder.isConfigSupported({ codec: s, width: 640, height: 360, bitrate: 1e6 }).then((r) => !!r.supported, () => false);
+    if (ok) out.push(VIDEO_CODECS[c].label);
+  }
+  return out;
+}
+
+/** A level-free fallback when the size-specific string is refused. */
+const BASE_CODEC: Record<VideoCodecChoice, string> = { h264: 'avc1.640028', vp9: 'vp09.00.10.08', vp8: 'vp8', av1: 'av01.0.04M.08' };
+
+async function encoderConfig(codec: VideoCodecChoice, width: number, height: number, bitrate: number, framerate: number): Promise<VideoEncoderConfig> {
+  const base: Omit<VideoEncoderConfig, 'codec'> = {
+    width, height, bitrate, framerate: framerate > 0 ? framerate : 30, latencyMode: 'quality', bitrateMode: 'variable',
+    ...(codec === 'h264' ? { avc: { format: 'avc' as const } } : {}),
+  };
+  for (const s of [encoderCodecString(codec, width, height), BASE_CODEC[codec]]) {
+    const cfg = { ...base, codec: s } as VideoEncoderConfig;
+    const r = await VideoEncoder.isConfigSupported(cfg).catch(() => ({ supported: false }));
+    if (r.supported) return cfg;
+  }
+  const can = await supportedEncoders();
+  throw new TesseraError('encode-failed',
+    `this browser cannot encode ${VIDEO_CODECS[codec].label} at ${width}×${height}${codec === 'h264' ? ' (H.264 needs a level for this size the encoder refuses)' : ''}; it encodes ${can.join(', ') || 'no video codec'}`);
+}
+
+/** Wakes waiters whenever anything in the pipeline moves. */
+class Pulse {
+  private waiters: (() => void)[] = [];
+  wait(): Promise<void> {
+    return new Promise((r) => this.waiters.push(r));
+  }
+  notify(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const r of w) r();
+  }
+}
+
+interface Done {
+  res: FrameResult;
+  timestamp: number;
+  duration: number;
+}
+
+export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
+  const t0 = performance.now();
+  const mode = o.mode ?? 'transcode';
+  const opt = o.options;
+  const signal = o.signal;
+  if (signal?.aborted) throw cancelled();
+  const v = await openVideo(o.file, o.name);
+  // Started workers know where wasm-vips' side modules are (a recipe step may need vips).
+  if (mode !== 'decode') await o.pool.broadcast((api) => api.start()).catch((e) => { v.input.dispose(); throw e; });
+  const warnings: string[] = [];
+  const timings: VideoTimings = { seconds: 0, fps: 0, copyMs: 0, workerMs: 0, stepsMs: {}, frameMs: 0, encodeWaitMs: 0, feedWaitMs: 0, finishMs: 0 };
+  const counts = { opened: 0, closed: 0 };
+  const pulse = new Pulse();
+  let failure: unknown;
+  const fail = (e: unknown) => {
+    failure ??= e;
+    pulse.notify();
+  };
+  const onAbort = () => fail(cancelled());
+  signal?.addEventListener('abort', onAbort);
+
+  const startUs = opt.start * 1e6;
+  const endUs = opt.end !== undefined ? opt.end * 1e6 : Number.POSITIVE_INFINITY;
+  const rangeEnd = Math.min(opt.end ?? v.duration, v.duration);
+  const totalFrames = Math.max(1, Math.round(opt.start > 0 || opt.end !== undefined ? (rangeEnd - opt.start) * v.frameRate : v.packetCount));
+  const maxInFlight = Math.max(2, o.maxInFlight ?? o.pool.size * 2 + 2);
+  const container = VIDEO_CONTAINERS[opt.container];
+
+  let decoder: VideoDecoder | undefined;
+  let encoder: VideoEncoder | undefined;
+  let output: Output | undefined;
+  let finalized = false;
+  const tasks = new Set<Promise<void>>();
+  const reorder = new Map<number, Done>();
+  const analysis: FrameAnalysis[] | undefined = opt.analysis ? [] : undefined;
+  let accepted = 0;
+  let finished = 0;
+  let inFlight = 0;
+  let maxSeen = 0;
+  let offsetUs: number | undefined;
+  let outW = 0, outH = 0, cropped = false, srcW = 0, srcH = 0;
+  let codecString: string | undefined;
+  let bitrate: number | undefined;
+  let lastKeyUs = Number.NEGATIVE_INFINITY;
+  let muxChain: Promise<void> = Promise.resolve();
+  let lastProgress = 0;
+  let lastFedTs = 0;
+  const audioResult: VideoJobResult['audio'] = { status: 'none' };
+
+  const progress = (force = false) => {
+    if (!o.onProgress) return;
+    const now = performance.now();
+    if (!force && now - lastProgress < 150) return;
+    lastProgress = now;
+    const el = (now - t0) / 1000;
+    const fps = el > 0 ? finished / el : 0;
+    o.onProgress({ path: o.name, frames: finished, totalFrames: Math.max(totalFrames, finished), fps, elapsedSeconds: el, etaSeconds: fps > 0 ? Math.max(0, totalFrames - finished) / fps : undefined });
+  };
+
+  // ---- output: video source now (the codec is known), encoder once the first frame gives its size
+  let videoSource: EncodedVideoPacketSource | undefined;
+  let audioSource: EncodedAudioPacketSource | undefined;
+  let audioIter: AsyncIterator<EncodedPacket> | undefined;
+  let audioNext: EncodedPacket | null | undefined;
+  let audioConfig: AudioDecoderConfig | undefined;
+  let audioSent = 0;
+  const target = new BufferTarget();
+
+  try {
+    if (mode === 'transcode') {
+      // Fail before decoding anything when the codec cannot be encoded at all.
+      await encoderConfig(opt.codec, Math.max(2, v.width & ~1), Math.max(2, v.height & ~1), 1e6, v.frameRate);
+      const format = opt.container === 'mp4' ? new Mp4OutputFormat({ fastStart: 'in-memory' }) : new WebMOutputFormat();
+      output = new Output({ format, target });
+      videoSource = new EncodedVideoPacketSource(VIDEO_CODECS[opt.codec].mediabunny);
+      // A constant frame rate is written as such (MP4 timescale, WebM DefaultDuration — without it
+      // WebM has no duration for the last frame); variable rates keep their own timestamps.
+      output.addVideoTrack(videoSource, v.constantFrameRate ? { frameRate: v.constantFrameRate } : undefined);
+      if (v.audio) {
+        const ac = await v.audio.getCodec();
+        const allowed = format.getSupportedAudioCodecs();
+        if (opt.audio === 'drop') audioResult.status = 'dropped', audioResult.codec = ac ?? undefined, audioResult.reason = 'audio: drop was chosen';
+        else if (!ac || !allowed.includes(ac)) {
+          audioResult.status = 'dropped';
+          audioResult.codec = ac ?? undefined;
+          audioResult.reason = `${codecLabel(ac)} audio cannot go in ${container.label} without re-encoding (${container.label} takes ${allowed.filter((c) => !c.startsWith('pcm') && c !== 'ulaw' && c !== 'alaw').map(codecLabel).join(', ')})`;
+          warnings.push(`audio dropped: ${audioResult.reason}`);
+        } else {
+          audioConfig = (await v.audio.getDecoderConfig()) ?? undefined;
+          audioSource = new EncodedAudioPacketSource(ac);
+          output.addAudioTrack(audioSource);
+          audioResult.status = 'copied';
+          audioResult.codec = ac;
+          audioIter = new EncodedPacketSink(v.audio).packets()[Symbol.asyncIterator]();
+        }
+      }
+      await output.start();
+    }
+
+    // Audio packets up to `untilSec` (output time), in range, shifted like the video.
+    const pumpAudio = async (untilSec: number) => {
+      if (!audioIter || !audioSource) return;
+      const off = (offsetUs ?? 0) / 1e6;
+      for (;;) {
+        if (audioNext === undefined) {
+          const r = await audioIter.next();
+          audioNext = r.done ? null : r.value;
+        }
+        if (!audioNext) return;
+        const p = audioNext;
+        if (p.timestamp - off > untilSec) return;
+        audioNext = undefined;
+        if (p.timestamp * 1e6 < startUs || p.timestamp * 1e6 >= endUs) continue;
+        const shifted = off ? p.clone({ timestamp: p.timestamp - off }) : p;
+        await audioSource.add(shifted, audioSent === 0 && audioConfig ? { decoderConfig: audioConfig } : undefined);
+        audioSent++;
+      }
+    };
+
+    const ensureEncoder = async (w: number, h: number) => {
+      const even = evenSize(w, h);
+      outW = even.width;
+      outH = even.height;
+      cropped = even.cropped;
+      if (cropped) warnings.push(`the recipe makes ${w}×${h} frames: encoded as ${outW}×${outH} (4:2:0 video needs even sides; the last ${w !== outW ? 'column' : ''}${w !== outW && h !== outH ? ' and ' : ''}${h !== outH ? 'row' : ''} dropped)`);
+      bitrate = opt.bitrate ?? targetBitrate(outW, outH, v.frameRate, opt.quality, opt.codec);
+      const cfg = await encoderConfig(opt.codec, outW, outH, bitrate, v.frameRate);
+      codecString = cfg.codec;
+      encoder = new VideoEncoder({
+        output: (chunk, meta) => {
+          const packet = EncodedPacket.fromEncodedChunk(chunk);
+          muxChain = muxChain.then(async () => {
+            await pumpAudio(packet.timestamp);
+            await videoSource!.add(packet, meta);
+          }).catch((e) => {
+            fail(new TesseraError('encode-failed', `cannot write the ${container.label} file: ${messageOf(e)}`));
+          });
+        },
+        error: (e) => fail(new TesseraError('encode-failed', `the ${VIDEO_CODECS[opt.codec].label} encoder failed: ${messageOf(e)}`)),
+      });
+      encoder.addEventListener('dequeue', () => pulse.notify());
+      encoder.configure(cfg);
+    };
+
+    // ---- the in-order stage: analysis, encode
+    const emit = async (item: Done, index: number) => {
+      const r = item.res;
+      if (analysis) {
+        const steps: Record<string, number> = {};
+        for (const s of r.steps) steps[s.op] = (steps[s.op] ?? 0) + s.ms;
+        analysis.push({ frameIndex: index, timestamp: item.timestamp / 1e6, duration: item.duration / 1e6, width: r.width, height: r.height, means: r.means, steps, detections: [] });
+      }
+      if (mode !== 'transcode') return;
+      if (!encoder) {
+        srcW = r.width;
+        srcH = r.height;
+        await ensureEncoder(r.width, r.height);
+      } else if (r.width !== srcW || r.height !== srcH) {
+        throw new TesseraError('encode-failed', `the recipe made frame ${index} ${r.width}×${r.height} but earlier frames ${srcW}×${srcH}: a video needs one size`);
+      }
+      const f0 = performance.now();
+      let data = new Uint8Array(r.rgba);
+      if (cropped) {
+        const c = new Uint8Array(outW * outH * 4);
+        for (let y = 0; y < outH; y++) c.set(data.subarray(y * r.width * 4, y * r.width * 4 + outW * 4), y * outW * 4);
+        data = c;
+      }
+      const frame = new VideoFrame(data, { format: 'RGBA', codedWidth: outW, codedHeight: outH, timestamp: item.timestamp, duration: item.duration || undefined });
+      counts.opened++;
+      const keyFrame = item.timestamp - lastKeyUs >= opt.keyframeInterval * 1e6;
+      if (keyFrame) lastKeyUs = item.timestamp;
+      try {
+        encoder!.encode(frame, { keyFrame });
+      } finally {
+        frame.close();
+        counts.closed++;
+      }
+      timings.frameMs += performance.now() - f0;
+      const w0 = performance.now();
+      while (!failure && encoder!.encodeQueueSize > 2) await pulse.wait();
+      // The muxer's own backpressure.
+      await muxChain;
+      timings.encodeWaitMs += performance.now() - w0;
+    };
+
+    let nextOut = 0;
+    let draining = false;
+    const drain = async () => {
+      if (draining) return;
+      draining = true;
+      try {
+        while (!failure && reorder.has(nextOut)) {
+          const item = reorder.get(nextOut)!;
+          reorder.delete(nextOut);
+          await emit(item, nextOut);
+          nextOut++;
+          finished++;
+          inFlight--;
+          progress();
+          pulse.notify();
+        }
+      } finally {
+        draining = false;
+      }
+    };
+
+    // ---- per frame: copy out of the decoder, close, process in a worker
+    const handle = async (index: number, frame: VideoFrame) => {
+      let sab: SharedArrayBuffer | undefined;
+      const timestamp = frame.timestamp - (offsetUs ?? 0);
+      const duration = frame.duration ?? 0;
+      let w = 0, h = 0;
+      // Decoded video is almost always opaque (I420, NV12): the worker then drops the alpha first,
+      // so gray recipes run on one plane. Formats with alpha (I420A, RGBA, BGRA) keep it.
+      const opaque = !/A$/.test(frame.format ?? '');
+      try {
+        const rect = frame.visibleRect;
+        w = rect?.width ?? frame.codedWidth;
+        h = rect?.height ?? frame.codedHeight;
+        const bytes = w * h * 4;
+        sab = o.buffers.acquire(bytes);
+        const c0 = performance.now();
+        await frame.copyTo(new Uint8Array(sab, 0, bytes), { format: 'RGBA' });
+        timings.copyMs += performance.now() - c0;
+      } catch (e) {
+        if (sab) o.buffers.release(sab);
+        throw new TesseraError('decode-failed', `cannot read the pixels of frame ${index} (${messageOf(e)})`);
+      } finally {
+        frame.close();
+        counts.closed++;
+      }
+      let res: FrameResult;
+      if (mode === 'decode') {
+        o.buffers.release(sab);
+        res = { width: w, height: h, rgba: new ArrayBuffer(0), steps: [], means: [], channels: 4 };
+      } else {
+        const desc = { width: w, height: h, channels: 4, stride: w * 4, byteOffset: 0, buffer: sab };
+        const r0 = performance.now();
+        try {
+          res = await o.pool.run((api) => api.processFrame(desc, o.steps, o.delayMs, opaque), {
+            priority: o.priority ?? Priority.background, cost: w * h * 4 * 3, signal, label: `${o.name} frame ${index}`,
+          });
+        } finally {
+          o.buffers.release(sab);
+        }
+        timings.workerMs += performance.now() - r0;
+        for (const s of res.steps) timings.stepsMs[s.op] = (timings.stepsMs[s.op] ?? 0) + s.ms;
+      }
+      reorder.set(index, { res, timestamp, duration });
+      await drain();
+    };
+
+    decoder = new VideoDecoder({
+      output: (frame) => {
+        counts.opened++;
+        const ts = frame.timestamp;
+        if (failure || ts < startUs || ts >= endUs) {
+          frame.close();
+          counts.closed++;
+          return;
+        }
+        offsetUs ??= opt.start > 0 ? ts : 0;
+        const index = accepted++;
+        inFlight++;
+        maxSeen = Math.max(maxSeen, inFlight);
+        const p = handle(index, frame).catch(fail).finally(() => {
+          tasks.delete(p);
+          pulse.notify();
+        });
+        tasks.add(p);
+      },
+      error: (e) => fail(new TesseraError('decode-failed', `corrupt video data near ${(lastFedTs).toFixed(3)} s: the ${codecLabel(v.codec)} decoder failed (${messageOf(e)})`)),
+    });
+    decoder.addEventListener('dequeue', () => pulse.notify());
+    decoder.configure(v.decoderConfig);
+
+    // ---- feed: from the key frame at or before `start`, up to the first key frame past `end`
+    const first = opt.start > 0 ? (await v.packets.getKeyPacket(opt.start)) ?? (await v.packets.getFirstPacket()) : await v.packets.getFirstPacket();
+    if (!first) throw new TesseraError('bad-input', 'the video track has no frames');
+    let sawKey = false;
+    try {
+      for await (const packet of v.packets.packets(first)) {
+        if (failure) break;
+        if (packet.timestamp * 1e6 >= endUs && packet.type === 'key') break;
+        if (!sawKey && packet.type !== 'key') continue;
+        sawKey = true;
+        const w0 = performance.now();
+        while (!failure && (decoder.decodeQueueSize >= 3 || inFlight >= maxInFlight)) await pulse.wait();
+        timings.feedWaitMs += performance.now() - w0;
+        if (failure) break;
+        lastFedTs = packet.timestamp;
+        decoder.decode(packet.toEncodedVideoChunk());
+      }
+    } catch (e) {
+      if (!failure) throw new TesseraError('bad-input', `corrupt video file: cannot read packets after ${lastFedTs.toFixed(3)} s (${messageOf(e)})`);
+    }
+    if (!failure) await decoder.flush().catch((e) => fail(failure ?? new TesseraError('decode-failed', `corrupt video data near ${lastFedTs.toFixed(3)} s (${messageOf(e)})`)));
+    while (!failure && tasks.size > 0) await pulse.wait();
+    if (failure) throw failure;
+    if (accepted === 0) throw new TesseraError('bad-input', `no frames between ${opt.start} s and ${opt.end ?? v.duration} s (the video lasts ${v.duration.toFixed(2)} s)`);
+
+    const f0 = performance.now();
+    let bytes: Uint8Array | undefined;
+    if (mode === 'transcode') {
+      await encoder!.flush();
+      await muxChain;
+      if (failure) throw failure;
+      await pumpAudio(Number.POSITIVE_INFINITY);
+      // (Sources are closed by finalize(): closing the video source first made mediabunny's WebM
+      // muxer drop the last frame's duration.)
+      await output!.finalize();
+      finalized = true;
+      bytes = new Uint8Array(target.buffer!);
+      audioResult.packets = audioSource ? audioSent : undefined;
+    }
+    timings.finishMs = performance.now() - f0;
+    timings.seconds = (performance.now() - t0) / 1000;
+    timings.fps = timings.seconds > 0 ? finished / timings.seconds : 0;
+    progress(true);
+    return {
+      bytes, extension: container.extension, mime: container.mime, container: opt.container,
+      inputCodec: v.codec, inputCodecString: v.codecString, codec: opt.codec, codecString,
+      frames: finished, inputWidth: v.width, inputHeight: v.height,
+      width: mode === 'transcode' ? outW : reorderSize(analysis, v.width, 'width'), height: mode === 'transcode' ? outH : reorderSize(analysis, v.height, 'height'),
+      cropped, inputDuration: v.duration, frameRate: v.frameRate, constantFrameRate: v.constantFrameRate, bitrate,
+      audio: mode === 'transcode' ? audioResult : { status: v.audio ? 'dropped' : 'none', reason: v.audio ? `${mode} mode writes no file` : undefined },
+      analysis: analysis && { source: o.name, frames: analysis },
+      videoFrames: { opened: counts.opened, closed: counts.closed, open: counts.opened - counts.closed },
+      maxInFlight: maxSeen, buffers: o.buffers.stats(), timings, warnings,
+    };
+  } catch (e) {
+    if (isAbort(e) || signal?.aborted) throw cancelled();
+    throw e;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    failure ??= cancelled(); // stops any stage still running
+    pulse.notify();
+    if (decoder && decoder.state !== 'closed') decoder.close();
+    if (encoder && encoder.state !== 'closed') encoder.close();
+    await Promise.allSettled([...tasks]);
+    if (output && !finalized && output.state !== 'canceled' && output.state !== 'finalized') await output.cancel().catch(() => {});
+    await audioIter?.return?.().catch(() => {});
+    v.input.dispose();
+  }
+}
+
+function reorderSize(a: FrameAnalysis[] | undefined, dflt: number, k: 'width' | 'height'): number {
+  return a?.[0]?.[k] ?? dflt;
+}

@@ -1,0 +1,181 @@
+// Test videos made IN THE PAGE with WebCodecs + mediabunny (window.tessera.loadMediabunny()).
+// Each frame carries its index as a bar code of big black/white blocks in the top band (robust to
+// compression and to inversion: two calibration blocks, white then black, come first), a moving
+// gradient below it (so frames really differ) and a pure red square bottom-right (so a recipe's
+// colour change is measurable). Optional Opus audio (AudioEncoder): a 440 Hz tone.
+//
+// Videos are kept in the page as Blobs in window.__videos[name]; helpers copy them to OPFS.
+
+export const BITS = 12;
+
+/** In-page: builds a video; returns a summary. Self-contained (serialised by Playwright). */
+async function makeVideoInPage({ name, container = 'mp4', codec = 'avc1.640028', width = 320, height = 240, frames = 30, fps = 30, audio = false, claimCodec, bitrate, noVideo = false }) {
+  const mb = await window.tessera.loadMediabunny();
+  const BITS = 12;
+  const cols = BITS + 2;
+  const band = Math.max(16, Math.floor(height / 5));
+  const rgba = new Uint8Array(width * height * 4);
+  const paint = (i) => {
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const o = (y * width + x) * 4;
+        let r, g, b;
+        if (y < band) {
+          const col = Math.min(cols - 1, Math.floor((x * cols) / width));
+          const bit = col === 0 ? 1 : col === 1 ? 0 : (i >> (BITS - 1 - (col - 2))) & 1;
+          r = g = b = bit ? 255 : 0;
+        } else if (x >= width * 0.75 && y >= height * 0.7) {
+          r = 255; g = 0; b = 0;
+        } else {
+          r = (x * 255 / width + i * 4) & 255;
+          g = (y * 255 / height) | 0;
+          b = ((x + y + i * 3) & 127) + 64;
+        }
+        rgba[o] = r; rgba[o + 1] = g; rgba[o + 2] = b; rgba[o + 3] = 255;
+      }
+    }
+  };
+  const videoPackets = [];
+  let videoMeta;
+  let encError;
+  const enc = new VideoEncoder({
+    output: (chunk, meta) => {
+      videoPackets.push(mb.EncodedPacket.fromEncodedChunk(chunk));
+      if (meta?.decoderConfig && !videoMeta) videoMeta = meta;
+    },
+    error: (e) => (encError = e),
+  });
+  const cfg = { codec, width, height, bitrate: bitrate ?? Math.max(300_000, width * height * fps * 0.15), framerate: fps, latencyMode: 'quality' };
+  if (codec.startsWith('avc1')) cfg.avc = { format: 'avc' };
+  enc.configure(cfg);
+  const us = 1e6 / fps;
+  for (let i = 0; i < frames; i++) {
+    if (encError) throw new Error(`fixture encoder (${codec} ${width}×${height}) failed: ${encError.message}`);
+    paint(i);
+    const f = new VideoFrame(rgba, { format: 'RGBA', codedWidth: width, codedHeight: height, timestamp: Math.round(i * us), duration: Math.round((i + 1) * us) - Math.round(i * us) });
+    enc.encode(f, { keyFrame: i % (fps * 2) === 0 });
+    f.close();
+    while (enc.encodeQueueSize > 4) await new Promise((r) => enc.addEventListener('dequeue', r, { once: true }));
+  }
+  await enc.flush();
+  enc.close();
+  if (encError) throw encError;
+
+  const audioPackets = [];
+  let audioMeta;
+  if (audio) {
+    const sampleRate = 48000;
+    const aenc = new AudioEncoder({
+      output: (chunk, meta) => {
+        audioPackets.push(mb.EncodedPacket.fromEncodedChunk(chunk));
+        if (meta?.decoderConfig && !audioMeta) audioMeta = meta;
+      },
+      error: (e) => (encError = e),
+    });
+    aenc.configure({ codec: 'opus', sampleRate, numberOfChannels: 1, bitrate: 64000 });
+    const total = Math.round((frames / fps) * sampleRate);
+    const n = 960;
+    for (let s = 0; s < total; s += n) {
+      const data = new Float32Array(n);
+      for (let k = 0; k < n; k++) data[k] = 0.2 * Math.sin((2 * Math.PI * 440 * (s + k)) / sampleRate);
+      const ad = new AudioData({ format: 'f32', sampleRate, numberOfFrames: n, numberOfChannels: 1, timestamp: Math.round((s * 1e6) / sampleRate), data });
+      aenc.encode(ad);
+      ad.close();
+    }
+    await aenc.flush();
+    aenc.close();
+    if (encError) throw encError;
+  }
+
+  const format = container === 'mp4' ? new mb.Mp4OutputFormat({ fastStart: 'in-memory' }) : new mb.WebMOutputFormat();
+  const target = new mb.BufferTarget();
+  const out = new mb.Output({ format, target });
+  const vcodec = claimCodec ?? (codec.startsWith('avc1') ? 'avc' : codec.startsWith('vp09') ? 'vp9' : codec === 'vp8' ? 'vp8' : 'av1');
+  const vsrc = new mb.EncodedVideoPacketSource(vcodec);
+  if (!noVideo) out.addVideoTrack(vsrc, { frameRate: fps });
+  let asrc;
+  if (audio) {
+    asrc = new mb.EncodedAudioPacketSource('opus');
+    out.addAudioTrack(asrc);
+  }
+  await out.start();
+  if (claimCodec === 'hevc') {
+    // An MP4 that claims HEVC (a minimal hvcC: Main profile, no parameter sets). The packets are
+    // H.264: nothing should ever try to decode them.
+    const hvcC = new Uint8Array(23);
+    hvcC[0] = 1; hvcC[1] = 1; hvcC[2] = 0x60; hvcC[6] = 0x90; hvcC[12] = 93; hvcC[13] = 0xf0; hvcC[15] = 0xfc; hvcC[16] = 0xfd; hvcC[17] = 0xf8; hvcC[18] = 0xf8; hvcC[21] = 0x0f; hvcC[22] = 0;
+    videoMeta = { decoderConfig: { codec: 'hvc1.1.6.L93.B0', codedWidth: width, codedHeight: height, description: hvcC } };
+  }
+  const all = [...videoPackets.map((p) => ['v', p]), ...audioPackets.map((p) => ['a', p])].sort((x, y) => x[1].timestamp - y[1].timestamp || (x[0] === 'v' ? -1 : 1));
+  let vFirst = true, aFirst = true;
+  for (const [kind, p] of all) {
+    if (kind === 'v') {
+      if (noVideo) continue;
+      await vsrc.add(p, vFirst ? videoMeta : undefined);
+      vFirst = false;
+    } else {
+      await asrc.add(p, aFirst ? audioMeta : undefined);
+      aFirst = false;
+    }
+  }
+  await out.finalize();
+  const blob = new Blob([target.buffer], { type: container === 'mp4' ? 'video/mp4' : 'video/webm' });
+  window.__videos ??= {};
+  window.__videos[name] = blob;
+  return { name, size: blob.size, frames: videoPackets.length, audioPackets: audioPackets.length };
+}
+
+/** Builds a video in the page (kept as window.__videos[name]). */
+export function makeVideo(page, opts) {
+  return page.evaluate(makeVideoInPage, opts);
+}
+
+/** Copies window.__videos[name] (or raw bytes given as base64) into OPFS at dir/path. */
+export function videoToOpfs(page, name, dir, path) {
+  return page.evaluate(async ({ name, dir, path }) => {
+    const root = await navigator.storage.getDirectory();
+    let d = await root.getDirectoryHandle(dir, { create: true });
+    const parts = path.split('/');
+    for (const p of parts.slice(0, -1)) d = await d.getDirectoryHandle(p, { create: true });
+    const w = await (await d.getFileHandle(parts.at(-1), { create: true })).createWritable();
+    await w.write(window.__videos[name]);
+    await w.close();
+  }, { name, dir, path });
+}
+
+/**
+ * In-page sampler source for probeVideo: reads the bar code (bit = closer to the white
+ * calibration block than to the black one: works on inverted frames too) and the mean colour of
+ * the red square. Returns { index, red: [r,g,b], inverted }.
+ */
+export const SAMPLER = `(rgba, w, h) => {
+  const BITS = ${BITS}, cols = BITS + 2, band = Math.max(16, Math.floor(h / 5));
+  const patch = (cx, cy, r) => {
+    let s = [0, 0, 0], n = 0;
+    for (let y = Math.max(0, cy - r); y <= Math.min(h - 1, cy + r); y++)
+      for (let x = Math.max(0, cx - r); x <= Math.min(w - 1, cx + r); x++) {
+        const o = (y * w + x) * 4; s[0] += rgba[o]; s[1] += rgba[o + 1]; s[2] += rgba[o + 2]; n++;
+      }
+    return s.map((v) => v / n);
+  };
+  const cy = Math.floor(band / 2), r = Math.max(1, Math.floor(Math.min(w / cols, band) / 5));
+  const luma = (p) => (p[0] + p[1] + p[2]) / 3;
+  const colX = (c) => Math.floor(((c + 0.5) * w) / cols);
+  const white = luma(patch(colX(0), cy, r)), black = luma(patch(colX(1), cy, r));
+  let index = 0;
+  for (let k = 0; k < BITS; k++) {
+    const v = luma(patch(colX(k + 2), cy, r));
+    index = (index << 1) | (Math.abs(v - white) < Math.abs(v - black) ? 1 : 0);
+  }
+  const red = patch(Math.floor(w * 0.875), Math.floor(h * 0.85), Math.max(1, Math.floor(Math.min(w, h) / 20)));
+  return { index, red: red.map(Math.round), inverted: white < black };
+}`;
+
+/** Decodes a video Blob held in the page (window.__videos[name] or a Blob from `expr`) frame by frame. */
+export function probe(page, name) {
+  return page.evaluate(async ({ name, sampler }) => {
+    const fn = (0, eval)(sampler);
+    const r = await window.tessera.probeVideo(window.__videos[name], fn);
+    return r;
+  }, { name, sampler: SAMPLER });
+}
