@@ -50,6 +50,15 @@ export interface ProcessRequest {
 import type { PreviewRequest, PreviewResult } from './preview';
 export type { PreviewRequest, PreviewResult };
 
+export interface FrameOptions {
+  /** The alpha is meaningless (video, camera): drop it first, so gray recipes work on one plane. */
+  opaque?: boolean;
+  /** Compute per-channel means of the result (analysis exports); off saves a pass per frame. */
+  measure?: boolean;
+  /** Slow the call down artificially (tests of dropping and backpressure). */
+  delayMs?: number;
+}
+
 /** One video/camera frame through a recipe: RGBA in (shared memory), RGBA out (transferred). */
 export interface FrameResult {
   width: number;
@@ -57,7 +66,7 @@ export interface FrameResult {
   /** Tightly packed RGBA, width × height × 4 bytes; transferred, not copied. */
   rgba: ArrayBuffer;
   steps: StepTiming[];
-  /** Mean of each colour channel of the result (the recipe's measurable output per frame). */
+  /** Mean of each colour channel of the result (with `measure`; else empty). */
   means: number[];
   /** Channels of the recipe's result before RGBA expansion (1 gray … 4 RGBA). */
   channels: number;
@@ -71,12 +80,8 @@ export interface EngineApi {
   runTile(src: FrameDesc, dst: FrameDesc, tile: Tile, steps: ResolvedStep[]): Promise<{ steps: StepTiming[] }>;
   /** `source` (from decodeInto) lets output.metadata 'keep' copy EXIF/ICC/XMP. */
   encodeFrame(src: FrameDesc, output: OutputOptions, source?: SourceInfo): Promise<{ bytes: Uint8Array; encodeMs: number }>;
-  /**
-   * Runs a recipe on one RGBA frame (video, camera). `opaque` says the alpha is meaningless (video
-   * frames): it is dropped first, so gray recipes work on one plane. `delayMs` slows the call
-   * artificially (tests of dropping and backpressure).
-   */
-  processFrame(src: FrameDesc, steps: ResolvedStep[], delayMs?: number, opaque?: boolean): Promise<FrameResult>;
+  /** Runs a recipe on one RGBA frame (video, camera); see FrameOptions. */
+  processFrame(src: FrameDesc, steps: ResolvedStep[], opts?: FrameOptions): Promise<FrameResult>;
   /** Live preview of the region on screen (see preview.ts); the decoded source is cached. */
   preview(req: PreviewRequest): Promise<PreviewResult>;
   /** Times each step on a whole frame (the per-operation bench); returns ms per step. */

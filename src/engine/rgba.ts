@@ -1,8 +1,20 @@
 /** Conversion of any 1–4 channel frame to tightly packed RGBA (for ImageData and VideoFrame). */
 import type { Frame } from '../core/frame';
 
+const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 export function toRgba(f: Frame, out = new Uint8ClampedArray(f.width * f.height * 4)): Uint8ClampedArray {
   const c = f.channels;
+  if (c === 1 && littleEndian) {
+    // Gray → opaque RGBA one 32-bit word per pixel: 0xFF_v_v_v.
+    const o32 = new Uint32Array(out.buffer, out.byteOffset, f.width * f.height);
+    for (let y = 0; y < f.height; y++) {
+      const row = y * f.stride;
+      const o = y * f.width;
+      for (let x = 0; x < f.width; x++) o32[o + x] = 0xff000000 | (f.data[row + x] * 0x010101);
+    }
+    return out;
+  }
   for (let y = 0; y < f.height; y++) {
     let i = y * f.stride;
     let o = y * f.width * 4;

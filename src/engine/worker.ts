@@ -85,14 +85,15 @@ const api: EngineApi = {
       const r = encodeFrame(await vips(), src, output, source);
       return Comlink.transfer(r, [r.bytes.buffer]);
     }),
-  processFrame: (src, steps, delayMs = 0, opaque = false) =>
+  processFrame: (src, steps, opts = {}) =>
     serial(async () => {
-      if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+      if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
       let input = fromDesc(src);
-      if (opaque && input.channels === 4) input = dropAlpha(input, scratchU8('frame-rgb', input.width * input.height * 3));
+      if (opts.opaque && input.channels === 4) input = dropAlpha(input, scratchU8('frame-rgb', input.width * input.height * 3));
       const { frame, timings } = await runSteps(input, steps);
       const rgba = toRgba(frame).buffer as ArrayBuffer;
-      return Comlink.transfer({ width: frame.width, height: frame.height, rgba, steps: timings, means: channelMeans(frame), channels: frame.channels }, [rgba]);
+      const means = opts.measure ? channelMeans(frame) : [];
+      return Comlink.transfer({ width: frame.width, height: frame.height, rgba, steps: timings, means, channels: frame.channels }, [rgba]);
     }),
   preview: (req) =>
     serial(async () => {

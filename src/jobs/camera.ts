@@ -191,7 +191,7 @@ export async function startCamera(opts: CameraOptions): Promise<CameraController
     const frameSteps = steps;
     try {
       // Camera frames are opaque: the worker drops alpha first (gray recipes then run on one plane).
-      const r = await opts.pool.run((api) => api.processFrame(desc, frameSteps, opts.delayMs, true), {
+      const r = await opts.pool.run((api) => api.processFrame(desc, frameSteps, { delayMs: opts.delayMs, opaque: true }), {
         priority: Priority.interactive, cost: desc.width * desc.height * 8, label: 'camera frame',
       });
       show(r, seq, capturedAt, timestamp);

@@ -422,7 +422,7 @@ export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
         const desc = { width: w, height: h, channels: 4, stride: w * 4, byteOffset: 0, buffer: sab };
         const r0 = performance.now();
         try {
-          res = await o.pool.run((api) => api.processFrame(desc, o.steps, o.delayMs, opaque), {
+          res = await o.pool.run((api) => api.processFrame(desc, o.steps, { delayMs: o.delayMs, opaque, measure: !!analysis }), {
             priority: o.priority ?? Priority.background, cost: w * h * 4 * 3, signal, label: `${o.name} frame ${index}`,
           });
         } finally {

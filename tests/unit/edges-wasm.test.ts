@@ -27,3 +27,23 @@ test('the SIMD Sobel and SHARPEN kernels are bit-identical to the TypeScript ker
     }
   }
 });
+
+test('the SIMD luma kernel is bit-identical to the TypeScript one, on packed and strided frames', async () => {
+  const { createFrame, view } = await import('../../src/core/frame');
+  const { grayscale, grayscaleJs } = await import('../../src/engine/kernels/grayscale');
+  const { wasmLumaAvailable } = await import('../../src/engine/kernels/luma-wasm');
+  expect(wasmLumaAvailable()).toBe(true);
+  for (const [w, h] of [[1, 1], [3, 1], [4, 1], [5, 3], [17, 9], [640, 7]]) {
+    const big = createFrame(w + 3, h + 2, 3);
+    let s = w * 131 + h;
+    for (let i = 0; i < big.data.length; i++) { s = (s * 1103515245 + 12345) & 0x7fffffff; big.data[i] = (s >> 16) & 255; }
+    // Include exact ties: 299·R + 587·G + 114·B ≡ 500 (mod 1000) at R=G=B=… e.g. (0,0,250) → 28,500.
+    big.data.set([0, 0, 250], 0);
+    for (const src of [createFrame(w, h, 3, big.data.slice(0, w * h * 3).buffer), view(big, 1, 1, w, h)]) {
+      const a = createFrame(w, h, 1, new ArrayBuffer(w * h)), b = createFrame(w, h, 1, new ArrayBuffer(w * h));
+      grayscaleJs(src, a);
+      grayscale(src, b);
+      expect(Buffer.from(b.data).equals(Buffer.from(a.data)), `${w}×${h} stride ${src.stride}`).toBe(true);
+    }
+  }
+});
