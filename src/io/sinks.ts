@@ -17,6 +17,8 @@ export interface WriteOptions {
 }
 
 export interface OutputSink {
+  /** Sinks that can take an output in positioned pieces (no whole copy in memory) offer this. */
+  openStream?(path: string, signal?: AbortSignal): Promise<OutputStream>;
   readonly kind: 'folder' | 'zip' | 'hash' | 'http' | 'memory';
   write(path: string, bytes: Uint8Array, signal?: AbortSignal, options?: WriteOptions): Promise<void>;
   /** Reads back a written output (for the before/after view), when the sink keeps it. */
@@ -35,9 +37,66 @@ async function subdir(root: FileSystemDirectoryHandle, dirs: string[], create: b
   return d;
 }
 
+/**
+ * An output written in pieces, at positions, as it is produced (a long video's container), so
+ * it never has to be held in memory. Nothing is visible at the path until `commit()`; `abort()`
+ * discards everything.
+ */
+export interface OutputStream {
+  writable: WritableStream<{ type: 'write'; position: number; data: Uint8Array }>;
+  /** Bytes written so far (the file's size once committed). */
+  readonly size: number;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
 export class FolderSink implements OutputSink {
   readonly kind = 'folder';
   constructor(readonly dir: FileSystemDirectoryHandle) {}
+
+  /** File System Access writes go to a swap file that replaces the target only on close(). */
+  async openStream(path: string, signal?: AbortSignal): Promise<OutputStream> {
+    if (signal?.aborted) throw cancelled();
+    const { dirs, name } = splitPath(path);
+    const dir = await subdir(this.dir, dirs, true);
+    const existed = await dir.getFileHandle(name).then(() => true, () => false);
+    const handle = await dir.getFileHandle(name, { create: true });
+    const w = await handle.createWritable({ keepExistingData: false });
+    let size = 0;
+    let done = false;
+    const discard = async () => {
+      if (done) return;
+      done = true;
+      await w.abort().catch(() => {});
+      if (!existed) await dir.removeEntry(name).catch(() => {});
+    };
+    return {
+      writable: new WritableStream({
+        async write(chunk) {
+          await w.write({ type: 'write', position: chunk.position, data: chunk.data as Uint8Array<ArrayBuffer> });
+          size = Math.max(size, chunk.position + chunk.data.length);
+        },
+        // The muxer closes its stream when it finalizes; the file is committed separately, by
+        // the job, once everything else about the output has succeeded.
+        close() {},
+        abort: discard,
+      }),
+      get size() {
+        return size;
+      },
+      async commit() {
+        if (done) throw new TesseraError('io-failed', `cannot write ${path}: the output was already discarded`);
+        done = true;
+        try {
+          await w.close();
+        } catch (e) {
+          if (!existed) await dir.removeEntry(name).catch(() => {});
+          throw new TesseraError('io-failed', `cannot write ${path}: ${messageOf(e)}`);
+        }
+      },
+      abort: discard,
+    };
+  }
 
   async write(path: string, bytes: Uint8Array, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) throw cancelled();

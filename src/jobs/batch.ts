@@ -189,27 +189,41 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
 
     const processVideo = async (f: InputFile, blob: Blob, out: string, result: FileResult): Promise<void> => {
       const { runVideo } = await import('./video');
-      const r = await runVideo({ file: blob, name: f.path, steps, options: video, pool, buffers, signal, onProgress: opts.onVideoProgress });
-      const bytes = r.bytes!;
-      for (const [op, ms] of Object.entries(r.timings.stepsMs)) breakdown.steps[op] = (breakdown.steps[op] ?? 0) + ms;
-      breakdown.decode += r.timings.copyMs;
-      const w0 = performance.now();
-      if (r.analysis) {
-        const json = new TextEncoder().encode(JSON.stringify(r.analysis));
-        await opts.output.write(analysisPath(out), json, signal);
+      // Sinks that take positioned writes get the container as it is produced: memory stays flat
+      // for long videos. Others (zip, HTTP) receive the finished file.
+      const stream = await opts.output.openStream?.(out, signal);
+      let bytesOut: number;
+      try {
+        const r = await runVideo({ file: blob, name: f.path, steps, options: video, pool, buffers, signal, onProgress: opts.onVideoProgress, stream });
+        for (const [op, ms] of Object.entries(r.timings.stepsMs)) breakdown.steps[op] = (breakdown.steps[op] ?? 0) + ms;
+        breakdown.decode += r.timings.copyMs;
+        const w0 = performance.now();
+        if (stream) {
+          await stream.commit();
+          bytesOut = stream.size;
+        } else {
+          await opts.output.write(out, r.bytes!, signal);
+          bytesOut = r.bytes!.length;
+        }
+        if (r.analysis) {
+          const json = new TextEncoder().encode(JSON.stringify(r.analysis));
+          await opts.output.write(analysisPath(out), json, signal);
+        }
+        lastWrite = performance.now();
+        breakdown.write += lastWrite - w0;
+        result.width = r.width;
+        result.height = r.height;
+        result.video = {
+          frames: r.frames, seconds: r.timings.seconds, fps: r.timings.fps, codec: r.codec, container: r.container,
+          inputCodec: r.inputCodec, audio: r.audio, analysisPath: r.analysis ? analysisPath(out) : undefined,
+          videoFramesOpen: r.videoFrames.open, warnings: r.warnings, streamed: !!stream,
+        };
+      } catch (e) {
+        await stream?.abort();
+        throw e;
       }
-      await opts.output.write(out, bytes, signal);
-      lastWrite = performance.now();
-      breakdown.write += lastWrite - w0;
-      result.width = r.width;
-      result.height = r.height;
       result.outputPath = out;
-      result.bytesOut = bytes.length;
-      result.video = {
-        frames: r.frames, seconds: r.timings.seconds, fps: r.timings.fps, codec: r.codec, container: r.container,
-        inputCodec: r.inputCodec, audio: r.audio, analysisPath: r.analysis ? analysisPath(out) : undefined,
-        videoFramesOpen: r.videoFrames.open, warnings: r.warnings,
-      };
+      result.bytesOut = bytesOut;
       result.status = 'ok';
     };
 

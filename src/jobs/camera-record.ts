@@ -99,7 +99,9 @@ export class CameraRecorder {
     const format = this.opts.container === 'webm' ? new WebMOutputFormat() : new Mp4OutputFormat({ fastStart: 'in-memory' });
     this.output = new Output({ format, target: this.target });
     this.source = new EncodedVideoPacketSource(this.codec);
-    this.output.addVideoTrack(this.source, { frameRate: fps });
+    // No declared frame rate: a camera is variable-rate, and a declared rate lets the muxer snap
+    // timestamps to its grid (two frames 1 ms apart then share one timestamp).
+    this.output.addVideoTrack(this.source);
     this.writes = this.output.start();
     this.encoder = new VideoEncoder({
       output: (chunk, meta) => {

@@ -32,6 +32,8 @@ export interface VideoFileSummary {
   analysisPath?: string;
   /** VideoFrames left open by the pipeline (always 0 unless something leaked). */
   videoFramesOpen: number;
+  /** Written into the sink as it was produced (a folder), rather than held in memory until done. */
+  streamed: boolean;
   warnings: string[];
 }
 

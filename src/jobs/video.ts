@@ -12,13 +12,15 @@
  * Every decoded VideoFrame is closed in a finally right after its pixels are copied; every frame
  * made for the encoder is closed right after encode(); both are counted in the result.
  *
- * The output is built in memory (BufferTarget) and written to the sink only when complete, so a
+ * The output streams into the sink when it can take positioned writes (a folder), else is built in
+ * memory (BufferTarget) and written to the sink only when complete; either way a
  * cancelled or failed video leaves no file behind.
  */
 import {
-  BufferTarget, EncodedAudioPacketSource, EncodedPacket, EncodedPacketSink, EncodedVideoPacketSource,
+  BufferTarget, StreamTarget, type StreamTargetChunk, EncodedAudioPacketSource, EncodedPacket, EncodedPacketSink, EncodedVideoPacketSource,
   Mp4OutputFormat, Output, WebMOutputFormat,
 } from 'mediabunny';
+import type { OutputStream } from '../io/sinks';
 import { TesseraError, cancelled, isAbort, messageOf } from '../core/errors';
 import type { BufferPool, BufferPoolStats } from '../core/buffer-pool';
 import type { ResolvedStep } from '../core/recipe';
@@ -61,6 +63,12 @@ export interface VideoJobOptions {
   /** Slows each frame's worker call (tests of backpressure and cancel). */
   delayMs?: number;
   priority?: PriorityLevel;
+  /**
+   * Where to write the container as it is produced (a sink's openStream): memory then stays flat
+   * however long the video; the caller commits or aborts it. Without it the output is returned
+   * as `bytes`.
+   */
+  stream?: OutputStream;
 }
 
 export interface FrameAnalysis {
@@ -249,13 +257,15 @@ export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
   let audioNext: EncodedPacket | null | undefined;
   let audioConfig: AudioDecoderConfig | undefined;
   let audioSent = 0;
-  const target = new BufferTarget();
+  // Streamed: the muxer writes pieces at positions as it goes (MP4 with its index at the end);
+  // in memory: the whole file is built and returned (MP4 with its index first).
+  const target = o.stream ? new StreamTarget(o.stream.writable as WritableStream<StreamTargetChunk>, { chunked: true, chunkSize: 4 << 20 }) : new BufferTarget();
 
   try {
     if (mode === 'transcode') {
       // Fail before decoding anything when the codec cannot be encoded at all.
       await encoderConfig(opt.codec, Math.max(2, v.width & ~1), Math.max(2, v.height & ~1), 1e6, v.frameRate);
-      const format = opt.container === 'mp4' ? new Mp4OutputFormat({ fastStart: 'in-memory' }) : new WebMOutputFormat();
+      const format = opt.container === 'mp4' ? new Mp4OutputFormat({ fastStart: o.stream ? false : 'in-memory' }) : new WebMOutputFormat();
       output = new Output({ format, target });
       videoSource = new EncodedVideoPacketSource(VIDEO_CODECS[opt.codec].mediabunny);
       // A constant frame rate is written as such (MP4 timescale, WebM DefaultDuration — without it
@@ -495,7 +505,7 @@ export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
       // muxer drop the last frame's duration.)
       await output!.finalize();
       finalized = true;
-      bytes = new Uint8Array(target.buffer!);
+      if (target instanceof BufferTarget) bytes = new Uint8Array(target.buffer!);
       audioResult.packets = audioSource ? audioSent : undefined;
     }
     timings.finishMs = performance.now() - f0;

@@ -243,6 +243,8 @@ describe('video files', () => {
     assert.equal(r.clip.outputPath, 'trip/day1/clip.mp4');
     assert.equal(r.clip.video.frames, 20);
     assert.equal(r.clip.video.audio.status, 'copied');
+    // A folder takes positioned writes: the MP4 was streamed into it, never held whole in memory.
+    assert.equal(r.clip.video.streamed, true);
     assert.deepEqual(r.json, { source: 'trip/day1/clip.webm', n: 20 });
     assert.equal(r.lastProgress.frames, 20);
     const files = (await listOpfs(app.page, 'bout')).map((f) => f.path);
