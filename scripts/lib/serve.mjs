@@ -35,6 +35,40 @@ export async function serve({ root, outputDir, isolate = true, port = 0 }) {
     try {
       const url = new URL(req.url, 'http://x');
       const path = decodeURIComponent(url.pathname);
+      // Streamed outputs (HttpSink.openStream): pieces written at positions into a .partial file
+      // named by the stream id, then renamed into place on commit or deleted on abort.
+      const streamId = url.searchParams.get('stream');
+      if (streamId !== null && path.startsWith('/__out/') && outputDir) {
+        if (!/^[A-Za-z0-9-]{8,64}$/.test(streamId)) throw new Error('bad stream id');
+        const rel = path.slice('/__out/'.length);
+        const target = inside(resolve(outputDir), rel);
+        const tmp = `${target}.${streamId}.partial`;
+        if (req.method === 'PUT') {
+          const position = Number(req.headers['x-write-position']);
+          if (!Number.isSafeInteger(position) || position < 0) throw new Error('bad X-Write-Position');
+          const chunks = [];
+          for await (const c of req) chunks.push(c);
+          const data = Buffer.concat(chunks);
+          await fs.mkdir(dirname(target), { recursive: true });
+          const fh = await fs.open(tmp, 'a+').then((h) => h.close()).then(() => fs.open(tmp, 'r+'));
+          try {
+            await fh.write(data, 0, data.length, position);
+          } finally {
+            await fh.close();
+          }
+          res.writeHead(204, headers).end();
+        } else if (req.method === 'POST') {
+          const modified = Number(req.headers['x-last-modified']);
+          if (req.headers['x-last-modified'] !== undefined && Number.isFinite(modified)) await fs.utimes(tmp, new Date(), new Date(modified));
+          await fs.rename(tmp, target);
+          written.push(rel);
+          res.writeHead(201, headers).end();
+        } else if (req.method === 'DELETE') {
+          await fs.rm(tmp, { force: true });
+          res.writeHead(204, headers).end();
+        } else res.writeHead(405, headers).end('method not allowed');
+        return;
+      }
       if (req.method === 'PUT' && path.startsWith('/__out/') && outputDir) {
         const rel = path.slice('/__out/'.length);
         const target = inside(resolve(outputDir), rel);

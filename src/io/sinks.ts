@@ -214,6 +214,43 @@ export class MemorySink implements OutputSink {
 export class HttpSink implements OutputSink {
   readonly kind = 'http';
   constructor(private readonly base: string) {}
+  /** Positioned pieces PUT to the receiver, which renames the finished file into place. */
+  async openStream(path: string, signal?: AbortSignal): Promise<OutputStream> {
+    if (signal?.aborted) throw cancelled();
+    splitPath(path);
+    const id = crypto.randomUUID();
+    const url = `${this.base}${path.split('/').map(encodeURIComponent).join('/')}?stream=${id}`;
+    const call = async (method: string, body?: Uint8Array, headers: Record<string, string> = {}) => {
+      const res = await fetch(url, { method, body: body as Uint8Array<ArrayBuffer> | undefined, headers });
+      if (!res.ok) throw new TesseraError('io-failed', `cannot write ${path}: server answered ${res.status} ${await res.text()}`);
+    };
+    let size = 0;
+    let done = false;
+    const discard = async () => {
+      if (done) return;
+      done = true;
+      await call('DELETE').catch(() => {});
+    };
+    return {
+      writable: new WritableStream({
+        async write(chunk) {
+          await call('PUT', chunk.data, { 'X-Write-Position': String(chunk.position) });
+          size = Math.max(size, chunk.position + chunk.data.length);
+        },
+        close() {},
+        abort: discard,
+      }),
+      get size() {
+        return size;
+      },
+      async commit() {
+        done = true;
+        await call('POST');
+      },
+      abort: discard,
+    };
+  }
+
   async write(path: string, bytes: Uint8Array, signal?: AbortSignal, options?: WriteOptions): Promise<void> {
     if (signal?.aborted) throw cancelled();
     splitPath(path);

@@ -2,12 +2,18 @@
 // transcoded through a recipe by the real worker pool, decoded again and read back frame by frame.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ALL_FORMATS, BufferSource, EncodedPacketSink, Input } from 'mediabunny';
 import { startApp, listOpfs } from './harness.mjs';
 import { makeVideo, probe, videoToOpfs } from './video-fixtures.mjs';
 
 let app;
+let outDir;
 before(async () => {
-  app = await startApp();
+  outDir = mkdtempSync(join(tmpdir(), 'tessera-video-out-'));
+  app = await startApp({ outputDir: outDir });
 });
 after(async () => app?.close());
 
@@ -257,5 +263,31 @@ describe('video files', () => {
 
   test('no page errors', () => {
     assert.deepEqual(app.errors, []);
+  });
+
+  test('through the headless receiver (HttpSink) the video streams to disk in pieces, then lands whole', async () => {
+    await makeVideo(app.page, { name: 'disk', container: 'webm', codec: 'vp09.00.10.08', width: 320, height: 240, frames: 45, fps: 30 });
+    await videoToOpfs(app.page, 'disk', 'hin', 'clips/disk.webm');
+    const r = await app.page.evaluate(async () => {
+      const t = window.tessera;
+      const root = await navigator.storage.getDirectory();
+      const s = await t.runBatch({
+        input: t.walkDirectory(await root.getDirectoryHandle('hin')), output: new t.HttpSink(`${location.origin}/__out/`),
+        recipe: { name: 'x', steps: [{ op: 'invert' }] }, workers: 2, video: { container: 'mp4', codec: 'h264' },
+      });
+      return { ok: s.ok, errors: s.errors, video: s.results[0].video, bytesOut: s.results[0].bytesOut };
+    });
+    assert.deepEqual([r.ok, r.errors], [1, []]);
+    assert.equal(r.video.streamed, true);
+    const files = readdirSync(join(outDir, 'clips'));
+    assert.deepEqual(files, ['disk.mp4'], 'no .partial file is left');
+    const bytes = readFileSync(join(outDir, 'clips', 'disk.mp4'));
+    assert.equal(bytes.length, r.bytesOut);
+    const input = new Input({ source: new BufferSource(bytes), formats: ALL_FORMATS });
+    const track = await input.getPrimaryVideoTrack();
+    let packets = 0;
+    for await (const _ of new EncodedPacketSink(track).packets()) packets++;
+    assert.equal(packets, 45);
+    assert.equal(await track.getCodec(), 'avc');
   });
 });
