@@ -15,7 +15,10 @@ for (const f of readdirSync(srcDir).filter((n) => n.endsWith('.ts'))) {
   const name = basename(f, '.ts');
   const out = join(outDir, name + '.wasm');
   const mod = join(outDir, name + '-wasm.ts');
-  const fresh = (p) => existsSync(p) && statSync(p).mtimeMs > statSync(src).mtimeMs;
+  // Shared sources (wasm/src/lib) count too: a change there rebuilds every module.
+  const libDir = join(srcDir, 'lib');
+  const newest = Math.max(statSync(src).mtimeMs, ...(existsSync(libDir) ? readdirSync(libDir).map((n) => statSync(join(libDir, n)).mtimeMs) : []));
+  const fresh = (p) => existsSync(p) && statSync(p).mtimeMs > newest;
   if (fresh(out) && fresh(mod) && !process.argv.includes('--force')) continue;
   const r = spawnSync(asc, [src, '-o', out, '-O3', '--runtime', 'stub', '--enable', 'simd', '--noAssert'], { stdio: 'inherit' });
   if (r.status !== 0) {

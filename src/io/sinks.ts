@@ -50,6 +50,45 @@ export interface OutputStream {
   abort(): Promise<void>;
 }
 
+/**
+ * An OutputStream over a destination's three operations. `discard` runs at most once, and never
+ * after a successful commit.
+ */
+function positionedStream(path: string, ops: {
+  write(position: number, data: Uint8Array): Promise<void>;
+  commit(): Promise<void>;
+  discard(): Promise<void>;
+}): OutputStream {
+  let size = 0;
+  let done = false;
+  const discard = async () => {
+    if (done) return;
+    done = true;
+    await ops.discard().catch(() => {});
+  };
+  return {
+    writable: new WritableStream({
+      async write(chunk) {
+        await ops.write(chunk.position, chunk.data);
+        size = Math.max(size, chunk.position + chunk.data.length);
+      },
+      // The muxer closes its stream when it finalizes; the file is committed separately, by the
+      // job, once everything else about the output has succeeded.
+      close() {},
+      abort: discard,
+    }),
+    get size() {
+      return size;
+    },
+    async commit() {
+      if (done) throw new TesseraError('io-failed', `cannot write ${path}: the output was already discarded`);
+      done = true;
+      await ops.commit();
+    },
+    abort: discard,
+  };
+}
+
 export class FolderSink implements OutputSink {
   readonly kind = 'folder';
   constructor(readonly dir: FileSystemDirectoryHandle) {}
@@ -62,31 +101,9 @@ export class FolderSink implements OutputSink {
     const existed = await dir.getFileHandle(name).then(() => true, () => false);
     const handle = await dir.getFileHandle(name, { create: true });
     const w = await handle.createWritable({ keepExistingData: false });
-    let size = 0;
-    let done = false;
-    const discard = async () => {
-      if (done) return;
-      done = true;
-      await w.abort().catch(() => {});
-      if (!existed) await dir.removeEntry(name).catch(() => {});
-    };
-    return {
-      writable: new WritableStream({
-        async write(chunk) {
-          await w.write({ type: 'write', position: chunk.position, data: chunk.data as Uint8Array<ArrayBuffer> });
-          size = Math.max(size, chunk.position + chunk.data.length);
-        },
-        // The muxer closes its stream when it finalizes; the file is committed separately, by
-        // the job, once everything else about the output has succeeded.
-        close() {},
-        abort: discard,
-      }),
-      get size() {
-        return size;
-      },
+    return positionedStream(path, {
+      write: (position, data) => w.write({ type: 'write', position, data: data as Uint8Array<ArrayBuffer> }),
       async commit() {
-        if (done) throw new TesseraError('io-failed', `cannot write ${path}: the output was already discarded`);
-        done = true;
         try {
           await w.close();
         } catch (e) {
@@ -94,8 +111,11 @@ export class FolderSink implements OutputSink {
           throw new TesseraError('io-failed', `cannot write ${path}: ${messageOf(e)}`);
         }
       },
-      abort: discard,
-    };
+      async discard() {
+        await w.abort().catch(() => {});
+        if (!existed) await dir.removeEntry(name).catch(() => {});
+      },
+    });
   }
 
   async write(path: string, bytes: Uint8Array, signal?: AbortSignal): Promise<void> {
@@ -224,31 +244,11 @@ export class HttpSink implements OutputSink {
       const res = await fetch(url, { method, body: body as Uint8Array<ArrayBuffer> | undefined, headers });
       if (!res.ok) throw new TesseraError('io-failed', `cannot write ${path}: server answered ${res.status} ${await res.text()}`);
     };
-    let size = 0;
-    let done = false;
-    const discard = async () => {
-      if (done) return;
-      done = true;
-      await call('DELETE').catch(() => {});
-    };
-    return {
-      writable: new WritableStream({
-        async write(chunk) {
-          await call('PUT', chunk.data, { 'X-Write-Position': String(chunk.position) });
-          size = Math.max(size, chunk.position + chunk.data.length);
-        },
-        close() {},
-        abort: discard,
-      }),
-      get size() {
-        return size;
-      },
-      async commit() {
-        done = true;
-        await call('POST');
-      },
-      abort: discard,
-    };
+    return positionedStream(path, {
+      write: (position, data) => call('PUT', data, { 'X-Write-Position': String(position) }),
+      commit: () => call('POST'),
+      discard: () => call('DELETE'),
+    });
   }
 
   async write(path: string, bytes: Uint8Array, signal?: AbortSignal, options?: WriteOptions): Promise<void> {

@@ -51,10 +51,10 @@ export class OutputOptionsPanel extends LitElement {
       <label>Codec <select id="video-codec" @change=${(e: Event) => this.setVideo({ codec: (e.target as HTMLSelectElement).value as VideoOptions['codec'] })}>
         ${CONTAINER_CODECS[v.container].map((c) => html`<option value=${c} ?selected=${c === v.codec}>${VIDEO_CODECS[c].label}</option>`)}</select></label>
       <label>Quality <input id="video-quality" type="number" min="1" max="100" .value=${String(v.quality)} @change=${(e: Event) => this.setVideo({ quality: Math.round(numOrUndef(e) ?? 60) })} />
-        or bitrate <input id="video-bitrate" type="number" min="10" step="100" placeholder="auto" .value=${v.bitrate ? String(v.bitrate / 1000) : ''}
-          @change=${(e: Event) => { const kb = numOrUndef(e); this.setVideo({ bitrate: kb === undefined ? undefined : Math.round(kb * 1000) }); }} /> kbit/s</label>
+        or bitrate <input id="video-bitrate" type="number" min="10" step="100" title="empty: from quality" .value=${v.bitrate ? String(v.bitrate / 1000) : ''}
+          @change=${(e: Event) => { const kb = numOrUndef(e); this.setVideo({ bitrate: kb === undefined ? undefined : Math.round(kb * 1000) }); }} /> kbit/s <span class="muted">(empty: from quality)</span></label>
       <label>From <input id="video-start" type="number" min="0" step="0.1" .value=${String(v.start)} @change=${(e: Event) => this.setVideo({ start: numOrUndef(e) ?? 0 })} /> s
-        to <input id="video-end" type="number" min="0" step="0.1" placeholder="end" .value=${v.end !== undefined ? String(v.end) : ''} @change=${(e: Event) => this.setVideo({ end: numOrUndef(e) })} /> s</label>
+        to <input id="video-end" type="number" min="0" step="0.1" title="empty: to the end" .value=${v.end !== undefined ? String(v.end) : ''} @change=${(e: Event) => this.setVideo({ end: numOrUndef(e) })} /> s <span class="muted">(empty: to the end)</span></label>
       <label><input id="video-audio" type="checkbox" .checked=${v.audio === 'copy'} @change=${(e: Event) => this.setVideo({ audio: (e.target as HTMLInputElement).checked ? 'copy' : 'drop' })} /> Copy the audio track (when the container takes its codec)</label>
       <label><input id="video-analysis" type="checkbox" .checked=${v.analysis} @change=${(e: Event) => this.setVideo({ analysis: (e.target as HTMLInputElement).checked })} /> Per-frame analysis (<code>name.analysis.json</code>)</label>
       <p class="muted" style="font-size:12px;margin:4px 0">Resize with a recipe step; odd sizes lose their last column/row (4:2:0 video needs even sides).</p>

@@ -5,23 +5,8 @@
 //   half-to-even equals rounding the exact root for every possible value (checked exhaustively);
 // - SHARPEN's ÷16 rounds half-to-even with a shift and a mask; u8 narrowing saturates to 0–255.
 
-export function heapBase(): usize {
-  return __heap_base;
-}
-
-export function reserve(bytes: usize): void {
-  const need = <i32>((__heap_base + bytes + 0xffff) >>> 16);
-  const have = memory.size();
-  if (need > have) memory.grow(need - have);
-}
-
-@inline function reflect101(i: i32, n: i32): i32 {
-  if (n == 1) return 0;
-  const period = 2 * n - 2;
-  let m = i % period;
-  if (m < 0) m += period;
-  return m < n ? m : period - m;
-}
+import { heapBase, reserve, reflect101 } from './lib/memory';
+export { heapBase, reserve };
 
 @inline function px(p: usize): i32 {
   return <i32>load<u8>(p);

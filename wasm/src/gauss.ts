@@ -3,24 +3,8 @@
 // multiplies and adds in the same order (wasm has no fused multiply-add here), and f64.nearest
 // rounds ties to even. Memory layout is chosen by the caller (src/engine/kernels/gaussian-wasm.ts).
 
-export function heapBase(): usize {
-  return __heap_base;
-}
-
-/** Grows memory so that `bytes` fit after the heap base. */
-export function reserve(bytes: usize): void {
-  const need = <i32>((__heap_base + bytes + 0xffff) >>> 16);
-  const have = memory.size();
-  if (need > have) memory.grow(need - have);
-}
-
-@inline function reflect101(i: i32, n: i32): i32 {
-  if (n == 1) return 0;
-  const period = 2 * n - 2;
-  let m = i % period;
-  if (m < 0) m += period;
-  return m < n ? m : period - m;
-}
+import { heapBase, reserve, reflect101 } from './lib/memory';
+export { heapBase, reserve };
 
 export function blur(
   k: usize, taps: i32, src: usize, dst: usize, w: i32, h: i32,

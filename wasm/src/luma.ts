@@ -4,15 +4,8 @@
 // is exactly k.5 (representable), so f32 nearest (ties to even) equals the integer rounding —
 // checked for every possible sum.
 
-export function heapBase(): usize {
-  return __heap_base;
-}
-
-export function reserve(bytes: usize): void {
-  const need = <i32>((__heap_base + bytes + 0xffff) >>> 16);
-  const have = memory.size();
-  if (need > have) memory.grow(need - have);
-}
+import { heapBase, reserve } from './lib/memory';
+export { heapBase, reserve };
 
 /** `src` holds n RGB pixels followed by at least 4 bytes of padding; writes n bytes to `dst`. */
 export function rgbToLuma(src: usize, dst: usize, n: i32): void {
