@@ -2,6 +2,7 @@
 import type { FrameDesc } from '../core/frame';
 import type { OutputOptions } from '../core/formats';
 import type { ResolvedStep } from '../core/recipe';
+import type { StepReport } from '../core/reports';
 import type { Tile } from '../core/tiles';
 import type { SourceInfo } from './ops/context';
 import type { StepTiming } from './run-steps';
@@ -28,7 +29,8 @@ export interface ImageTimings {
 }
 
 export type ProcessResult =
-  | { kind: 'done'; bytes: Uint8Array; width: number; height: number; channels: number; timings: ImageTimings }
+  /** `reports`: what steps reported besides pixels (ctx.report), e.g. detect-faces' boxes. */
+  | { kind: 'done'; bytes: Uint8Array; width: number; height: number; channels: number; timings: ImageTimings; reports?: StepReport[] }
   /** Too many pixels for one task: the caller decodes into shared memory and tiles it. */
   | { kind: 'needs-tiles'; width: number; height: number; channels: number; timings: ImageTimings };
 

@@ -48,12 +48,12 @@ export async function processImage(vips: Vips, req: ProcessRequest): Promise<Pro
   if (!('frame' in input)) return { kind: 'needs-tiles', ...input, timings };
   // This run's own SourceInfo: auto-orient records on it that the orientation is now 1.
   const source: SourceInfo = { ...input.source };
-  const { frame, timings: steps } = await runSteps(input.frame, plan.rest, source);
+  const { frame, timings: steps, reports } = await runSteps(input.frame, plan.rest, source);
   timings.steps = steps;
   t = performance.now();
   const out = encode(vips, frame, req.output, source);
   timings.encodeMs = performance.now() - t;
-  return { kind: 'done', bytes: out, width: frame.width, height: frame.height, channels: frame.channels, timings };
+  return { kind: 'done', bytes: out, width: frame.width, height: frame.height, channels: frame.channels, timings, ...(reports.length ? { reports } : {}) };
 }
 
 /** Also returns the file's metadata, for encodeFrame (tiled recipes never reorient). */

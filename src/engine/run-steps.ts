@@ -1,11 +1,12 @@
 /**
  * Runs resolved recipe steps on a frame. Same-size steps ping-pong between two reusable scratch
  * buffers; each engine's runtime (OpenCV.js, wasm-vips) is loaded the first time one of its
- * steps runs. Returns the final frame and the time spent in each step.
+ * steps runs. Returns the final frame, the time spent in each step, and the steps' reports.
  */
 import { getOperation, type EngineName } from '../core/catalogue';
 import { createFrame, type Frame } from '../core/frame';
 import type { ResolvedStep } from '../core/recipe';
+import type { StepReport } from '../core/reports';
 import type { OpContext, OpFunction, OpTable, SourceInfo } from './ops/context';
 import { KERNEL_OPS } from './ops/kernel';
 import { OPENCV_OPS } from './ops/opencv';
@@ -51,12 +52,17 @@ export async function runSteps(
   input: Frame,
   steps: readonly ResolvedStep[],
   source: SourceInfo = DEFAULT_SOURCE,
-): Promise<{ frame: Frame; timings: StepTiming[] }> {
+): Promise<{ frame: Frame; timings: StepTiming[]; reports: StepReport[] }> {
   let cur = input;
   const timings: StepTiming[] = [];
+  const reports: StepReport[] = [];
   let slot = 0;
+  let op = '';
   const ctx: OpContext = {
     source,
+    report(kind, data) {
+      reports.push({ op, kind, data });
+    },
     alloc(width, height, channels) {
       const bytes = width * height * channels;
       let b = buffers[slot];
@@ -66,10 +72,11 @@ export async function runSteps(
   };
   for (const step of steps) {
     const fn = await engineFunction(step.op);
+    op = step.op;
     const t0 = performance.now();
     cur = await fn(cur, step.params, ctx);
     timings.push({ op: step.op, ms: performance.now() - t0 });
     slot ^= 1;
   }
-  return { frame: cur, timings };
+  return { frame: cur, timings, reports };
 }

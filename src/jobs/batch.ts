@@ -9,6 +9,7 @@ import { BufferPool } from '../core/buffer-pool';
 import { isAbort, messageOf } from '../core/errors';
 import { outputPath, validateOutput, type OutputOptions } from '../core/formats';
 import { isTileable, resolveSteps, validateRecipe, type Recipe } from '../core/recipe';
+import { reportPath } from '../core/reports';
 import { isImageName, isVideoName } from '../core/sniff';
 import { analysisPath, validateVideoOptions, videoOutputPath, type VideoOptions } from '../core/video-options';
 import type { InputFile, InputSource } from '../io/sources';
@@ -165,6 +166,17 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
         // With metadata kept, the output also keeps the input's modified date where the sink can.
         const lastModified = output.metadata === 'keep' ? (blob as Partial<File>).lastModified : undefined;
         await opts.output.write(out, bytes, signal, lastModified !== undefined ? { lastModified } : undefined);
+        // Step reports (detect-faces → `<output without extension>.faces.json`): the last report of
+        // each kind, as JSON, beside the output.
+        if (res.kind === 'done' && res.reports?.length) {
+          const byKind = new Map(res.reports.map((r) => [r.kind, r.data] as const));
+          result.reports = [];
+          for (const [kind, data] of byKind) {
+            const path = reportPath(out, kind);
+            await opts.output.write(path, new TextEncoder().encode(JSON.stringify(data)), signal);
+            result.reports.push(path);
+          }
+        }
         lastWrite = performance.now();
         breakdown.write += lastWrite - w0;
         result.outputPath = out;

@@ -19,6 +19,8 @@ export interface FileResult {
   error?: string;
   /** Set for videos (see jobs/video.ts). */
   video?: VideoFileSummary;
+  /** Paths of the step reports written beside the output (e.g. "a.faces.json" for detect-faces). */
+  reports?: string[];
 }
 
 export interface VideoFileSummary {

@@ -13,6 +13,7 @@
  *   chain of operations equals the chain of their individual definitions.
  */
 import { CV_OPS } from './cv';
+import { FACE_OPS } from './faces';
 import { FILTER_OPS } from './filters';
 import { TONE_OPS } from './tone';
 import { TRANSFORM_OPS } from './transforms';
@@ -20,7 +21,7 @@ import type { OperationSpec } from './types';
 
 export * from './types';
 
-const OPERATIONS: readonly OperationSpec[] = [...TONE_OPS, ...FILTER_OPS, ...CV_OPS, ...TRANSFORM_OPS];
+const OPERATIONS: readonly OperationSpec[] = [...TONE_OPS, ...FILTER_OPS, ...CV_OPS, ...FACE_OPS, ...TRANSFORM_OPS];
 
 const BY_NAME = new Map<string, OperationSpec>();
 for (const op of OPERATIONS) {

@@ -22,6 +22,12 @@ export interface OpContext {
    */
   alloc(width: number, height: number, channels: number): Frame;
   source: SourceInfo;
+  /**
+   * Hands a result other than pixels to the caller (e.g. detect-faces: 'faces'); runSteps collects
+   * them, in order, with the step's op name. `data` must be plain JSON. Optional so a context made
+   * by hand (tests) may leave it out; runSteps always provides it.
+   */
+  report?(kind: string, data: unknown): void;
 }
 
 /** One engine function per catalogue entry: input frame + validated params → output frame. */

@@ -10,6 +10,7 @@ import type { Params } from '../../core/catalogue';
 import type { Frame } from '../../core/frame';
 import { cvMessage, loadOpenCV, type CV } from '../opencv';
 import type { OpContext, OpTable } from './context';
+import { FACE_OPS_TABLE } from './faces';
 
 type Mat = InstanceType<CV['Mat']>;
 type Deletable = { delete(): void };
@@ -149,4 +150,6 @@ export const OPENCV_OPS: OpTable = {
       const out = onLuma(cv, colourMat(cv, src, keep), keep, (a, b) => clahe.apply(a, b));
       return toFrame(out, src, ctx);
     }),
+
+  ...FACE_OPS_TABLE,
 };

@@ -1,0 +1,66 @@
+/**
+ * Face detection and redaction (engine 'opencv', src/engine/ops/faces.ts over
+ * src/engine/faces/). Both need the whole image: global. Models come from public/models/,
+ * provisioned by `npm install` (scripts/setup-models.mjs).
+ */
+import { same } from './helpers';
+import type { OperationSpec, ParamSpec } from './types';
+
+export const FACE_DETECTORS = ['blazeface', 'blazeface-short', 'haar', 'haar-alt2', 'lbp'] as const;
+
+const DETECT_PARAMS: Record<string, ParamSpec> = {
+  detector: {
+    type: 'enum',
+    label: 'Detector',
+    options: FACE_DETECTORS,
+    default: 'blazeface',
+    help: 'blazeface: neural, full range (faces up to ~5 m). blazeface-short: neural, close-up selfies. haar / haar-alt2 / lbp: classical cascades.',
+  },
+  minScore: { type: 'number', label: 'Minimum confidence', min: 0, max: 1, default: 0.5, step: 0.05 },
+  minSize: { type: 'integer', label: 'Minimum face size', min: 0, max: 4096, default: 20, unit: 'px', help: 'Faces whose larger side is smaller are ignored.' },
+};
+
+const DETECTION =
+  "BlazeFace (MediaPipe face_detection_full_range.tflite 192×192, or short_range 128×128) through cv.readNetFromTFLite: the image is scaled so its long side fits the input (INTER_AREA when shrinking), centred on a black square, scaled to [−1, 1] (blobFromImage 1/127.5, mean 127.5, RGB, NCHW); one forward pass gives 2304 (896) regressors and scores; boxes and 6 keypoints decode as value/size + anchor centre (full: 48×48 anchors at stride 4; short: 16×16×2 at stride 8 + 8×8×6 at stride 16), score = sigmoid; MediaPipe's weighted NMS (IoU > 0.3 merges, score-weighted mean); mapped back to image pixels, rounded and clipped. Cascades (haarcascade_frontalface_default / alt2, lbpcascade_frontalface_improved): gray (COLOR_RGB2GRAY), shrunk so the long side is ≤ 1024 px, equalizeHist, detectMultiScale2(scale 1.1, minNeighbors 1); score n/(n+5) for n merged windows, halved when haarcascade_eye finds no eye in the face's upper 60 %. Faces below minScore or with max(w, h) < minSize are dropped.";
+
+export const FACE_OPS: OperationSpec[] = [
+  {
+    name: 'detect-faces',
+    label: 'Detect faces',
+    description: 'Finds faces and reports their boxes, confidence and keypoints (a batch writes <output>.faces.json). The image passes through unchanged.',
+    category: 'cv',
+    params: DETECT_PARAMS,
+    engine: 'opencv',
+    locality: 'global',
+    halo: () => 0,
+    outChannels: same,
+    definition:
+      `${DETECTION} Output: the input frame unchanged; report 'faces' = {width, height, faces: [{box: [x, y, w, h], score, keypoints?: [[x, y]×6] (right eye, left eye, nose, mouth, right ear, left ear), eyes?, detector}]} in the pixels of the frame the step sees (the input image's, unless an earlier step changed the geometry).`,
+  },
+  {
+    name: 'redact-faces',
+    label: 'Redact faces',
+    description: 'Finds faces and hides them: blur, pixelate or solid fill, with a margin around each face.',
+    category: 'cv',
+    params: {
+      ...DETECT_PARAMS,
+      effect: { type: 'enum', label: 'Effect', options: ['blur', 'pixelate', 'fill'], default: 'blur' },
+      strength: {
+        type: 'number', label: 'Blur strength', min: 1, max: 100, default: 50, step: 1, unit: '%',
+        help: 'Gaussian σ = strength % × the face box\'s larger side / 4.', visibleWhen: { param: 'effect', in: ['blur'] },
+      },
+      blocks: {
+        type: 'integer', label: 'Blocks across', min: 2, max: 64, default: 6,
+        help: 'Pixelation cells across the face box\'s larger side.', visibleWhen: { param: 'effect', in: ['pixelate'] },
+      },
+      color: { type: 'color', label: 'Fill colour', default: '#000000', visibleWhen: { param: 'effect', in: ['fill'] } },
+      margin: { type: 'number', label: 'Margin', min: 0, max: 100, default: 20, step: 1, unit: '%', help: 'Added on every side, as % of the box\'s width (left/right) and height (top/bottom).' },
+    },
+    engine: 'opencv',
+    locality: 'global',
+    halo: () => 0,
+    outChannels: same,
+    definition:
+      `${DETECTION} Each face box grows by margin % of its width on the left and right and of its height at the top and bottom, clipped to the image. blur: cv.GaussianBlur of the colour channels with σ = strength/100 × max(w, h)/4 (kernel 2·ceil(3σ)+1), computed on the region padded by the kernel radius (so edges blend with real neighbours, BORDER_REPLICATE at the image edge), written back inside the box only. pixelate: the box is cut into square cells of side ceil(max(w, h)/blocks) from its top-left corner; each cell becomes the rounded mean of its pixels. fill: the colour. Alpha and everything outside the boxes are unchanged. The image's report 'faces' (as detect-faces) lists the faces found.`,
+  },
+];

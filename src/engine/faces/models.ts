@@ -1,0 +1,50 @@
+/**
+ * Model files (cascades, .tflite) in OpenCV.js's Emscripten file system, written once per thread.
+ * They are provisioned by `npm install` (scripts/setup-models.mjs) into public/models/, which Vite
+ * serves at `<base>models/` and copies into dist/; in Node (tests, tools) they are read from
+ * `$TESSERA_MODELS_DIR` or `<cwd>/public/models/`.
+ */
+import type { CV } from '../opencv';
+
+const written = new Map<string, Promise<void>>();
+
+const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined' && typeof importScripts === 'undefined';
+
+declare const importScripts: unknown;
+
+async function readModel(name: string): Promise<Uint8Array> {
+  const hint = 'face models are provisioned by `npm install` (scripts/setup-models.mjs)';
+  if (isNode) {
+    // Variable specifiers keep bundlers from pulling Node modules into the browser build.
+    const fsName = 'node:fs/promises';
+    const pathName = 'node:path';
+    const fs = (await import(/* @vite-ignore */ fsName)) as typeof import('node:fs/promises');
+    const path = (await import(/* @vite-ignore */ pathName)) as typeof import('node:path');
+    const dir = process.env.TESSERA_MODELS_DIR ?? path.join(process.cwd(), 'public', 'models');
+    const file = path.join(dir, name);
+    try {
+      return new Uint8Array(await fs.readFile(file));
+    } catch {
+      throw new Error(`face model ${file} is missing: run \`npm install\` (${hint})`);
+    }
+  }
+  const base = (import.meta as { env?: { BASE_URL?: string } }).env?.BASE_URL ?? '/';
+  const url = `${base}models/${name}`;
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`face model ${url}: HTTP ${res.status} (${hint})`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+/** Makes `/name` exist in OpenCV's file system (fetching or reading it the first time); returns its path. */
+export async function ensureModelFile(cv: CV, name: string): Promise<string> {
+  let p = written.get(name);
+  if (!p) {
+    p = readModel(name).then((bytes) => {
+      cv.FS_createDataFile('/', name, bytes, true, false, false);
+    });
+    written.set(name, p);
+    p.catch(() => written.delete(name));
+  }
+  await p;
+  return `/${name}`;
+}
