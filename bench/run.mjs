@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BLUR_EDGES, BLUR_EDGES_COLOUR, videoBench } from './video.mjs';
 import { CAMERA_BENCH_ARGS, cameraBench } from './camera.mjs';
+import { facesBench } from './faces.mjs';
 import { launch, openApp } from '../scripts/lib/browser.mjs';
 import { serve } from '../scripts/lib/serve.mjs';
 import * as inPage from './page.mjs';
@@ -29,7 +30,7 @@ const FORMATS = ['png', 'jpeg', 'webp', 'avif'];
 const SEED_OPS = ['grayscale', 'gaussian-blur', 'sobel', 'sharpen', 'brightness'];
 
 const USAGE = `usage: npm run bench -- [options]
-  --only seed|handoff|ops|video|camera  run one benchmark (default: all)
+  --only seed|handoff|ops|video|camera|faces  run one benchmark (default: all; faces runs in Node, first)
   --video-frames N        frames per generated clip in the video bench (default 60)
   --video-colour          video bench recipe on R, G, B instead of luminance
   --workers N             workers for the parallel run (default: navigator.hardwareConcurrency)
@@ -76,7 +77,7 @@ function parseOptions(argv) {
     return n;
   };
   const only = values.only;
-  if (only !== undefined && !['seed', 'handoff', 'ops', 'video', 'camera'].includes(only)) throw new UsageError(`--only must be seed, handoff, ops, video or camera, got "${only}"`);
+  if (only !== undefined && !['seed', 'handoff', 'ops', 'video', 'camera', 'faces'].includes(only)) throw new UsageError(`--only must be seed, handoff, ops, video, camera or faces, got "${only}"`);
   const format = values.format ?? 'png';
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join('|')}, got "${format}"`);
   const input = values.input ? resolve(values.input) : undefined;
@@ -87,6 +88,8 @@ function parseOptions(argv) {
     ops: only === undefined || only === 'ops',
     video: only === undefined || only === 'video',
     camera: only === undefined || only === 'camera',
+    faces: only === undefined || only === 'faces',
+    only,
     videoFrames: int('video-frames', 60, 10, 10_000),
     videoColour: !!values['video-colour'],
     workers: int('workers', undefined, 1, 16),
@@ -493,6 +496,16 @@ function gitInfo() {
 
 async function main() {
   const opts = parseOptions(process.argv.slice(2));
+  if (opts.faces) {
+    // Node only (OpenCV.js in Node, bench/faces.mjs): no build, browser or server; runs first,
+    // before the browser takes the cores.
+    const faces = await facesBench();
+    mkdirSync(RESULTS, { recursive: true });
+    const file = join(RESULTS, `faces-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    await fs.writeFile(file, JSON.stringify({ kind: 'faces', ...faces }, null, 2));
+    console.log(`\nResults: ${relative(process.cwd(), file) || file}`);
+    if (opts.only === 'faces') return;
+  }
   const started = new Date();
   const stamp = started.toISOString().replace(/[:]/g, '-').replace(/\.\d+Z$/, 'Z');
   const load = os.loadavg()[0];

@@ -59,6 +59,13 @@ export interface FrameOptions {
   measure?: boolean;
   /** Slow the call down artificially (tests of dropping and backpressure). */
   delayMs?: number;
+  /**
+   * Redact these boxes ([x, y, w, h] in the input's pixels) BEFORE the steps, with redact-faces'
+   * params (effect, strength, blocks, color, margin). Video uses it for tracked faces: detection
+   * runs in a first call, tracking in frame order on the main thread, redaction in a second call
+   * (src/jobs/video.ts). `channels: 1`: the RGBA input is an expanded gray frame — take one plane.
+   */
+  redact?: { boxes: [number, number, number, number][]; params: Record<string, unknown>; channels?: number };
 }
 
 /** One video/camera frame through a recipe: RGBA in (shared memory), RGBA out (transferred). */
@@ -72,6 +79,8 @@ export interface FrameResult {
   means: number[];
   /** Channels of the recipe's result before RGBA expansion (1 gray … 4 RGBA). */
   channels: number;
+  /** What steps reported besides pixels (ctx.report), e.g. detect-faces' 'faces'. */
+  reports?: StepReport[];
 }
 
 export interface EngineApi {

@@ -32,6 +32,9 @@ import type { FrameResult } from '../engine/api';
 import { codecLabel, openVideo } from '../io/media';
 import type { EnginePool } from '../pool/engine-pool';
 import { Priority, type PriorityLevel } from '../pool/pool';
+import { transfer } from 'comlink';
+import { FaceTracker, type Detection, type TrackerOptions } from '../engine/faces/track';
+import type { FacesReport } from '../engine/ops/faces';
 
 export type VideoMode = 'transcode' | 'process' | 'decode';
 
@@ -69,6 +72,8 @@ export interface VideoJobOptions {
    * as `bytes`.
    */
   stream?: OutputStream;
+  /** Face tracking (recipes with detect-faces / redact-faces); see src/engine/faces/track.ts. */
+  tracker?: Partial<TrackerOptions>;
 }
 
 export interface FrameAnalysis {
@@ -81,8 +86,20 @@ export interface FrameAnalysis {
   means: number[];
   /** Milliseconds per recipe step. */
   steps: Record<string, number>;
-  /** Reserved for face detection. */
-  detections: unknown[];
+  /**
+   * Faces (recipes with detect-faces or redact-faces), in the pixels of the frame the detection
+   * step saw: every detector box with its track's ID, then each coasting track's predicted box
+   * (`predicted: true`: the detector missed it here; it is still redacted). Empty otherwise.
+   */
+  detections: FrameDetection[];
+}
+
+export interface FrameDetection {
+  box: [number, number, number, number];
+  score: number;
+  keypoints?: [number, number][];
+  trackId: number;
+  predicted?: true;
 }
 
 export interface VideoAnalysis {
@@ -134,6 +151,8 @@ export interface VideoJobResult {
   bitrate?: number;
   audio: { status: 'copied' | 'dropped' | 'none'; codec?: string; packets?: number; reason?: string };
   analysis?: VideoAnalysis;
+  /** Recipes with face steps: frames where the detector found a face, and track IDs handed out. */
+  faces?: { framesWithDetections: number; framesRedacted: number; tracks: number };
   /** Every VideoFrame the pipeline opened (decoded + made for the encoder) and closed. */
   videoFrames: { opened: number; closed: number; open: number };
   /** Most frames between the decoder and the encoder at once. */
@@ -218,6 +237,17 @@ export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
   const totalFrames = Math.max(1, Math.round(opt.start > 0 || opt.end !== undefined ? (rangeEnd - opt.start) * v.frameRate : v.packetCount));
   const maxInFlight = Math.max(2, o.maxInFlight ?? o.pool.size * 2 + 2);
   const container = VIDEO_CONTAINERS[opt.container];
+
+  // Faces. Detection runs in the workers (in parallel, out of order); tracking runs in frame order
+  // (after the reorder buffer). With redact-faces the recipe is split there: the first worker call
+  // runs the steps before it plus detect-faces (same params), the in-order stage tracks, and a
+  // second worker call redacts the TRACKED boxes (so a face the detector missed for a few frames
+  // stays hidden) and runs the rest of the recipe.
+  const redactAt = o.steps.findIndex((s) => s.op === 'redact-faces');
+  const firstSteps: ResolvedStep[] = redactAt < 0 ? o.steps : [...o.steps.slice(0, redactAt), { op: 'detect-faces', params: o.steps[redactAt].params }];
+  const restSteps = redactAt < 0 ? [] : o.steps.slice(redactAt + 1);
+  const tracker = mode !== 'decode' && (redactAt >= 0 || o.steps.some((s) => s.op === 'detect-faces')) ? new FaceTracker(o.tracker) : undefined;
+  const faceStats = { framesWithDetections: 0, framesRedacted: 0 };
 
   let decoder: VideoDecoder | undefined;
   let encoder: VideoEncoder | undefined;
@@ -339,11 +369,32 @@ export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
 
     // ---- the in-order stage: analysis, encode
     const emit = async (item: Done, index: number) => {
-      const r = item.res;
+      let r = item.res;
+      let detections: FrameDetection[] = [];
+      if (tracker) {
+        const rep = r.reports?.filter((x) => x.kind === 'faces').pop()?.data as FacesReport | undefined;
+        const found: Detection[] = (rep?.faces ?? []).map((f) => ({ box: f.box, score: f.score, ...(f.keypoints ? { keypoints: f.keypoints } : {}) }));
+        if (found.length) faceStats.framesWithDetections++;
+        detections = tracker.update(found).map((t) => ({ box: t.box, score: t.score, ...(t.keypoints ? { keypoints: t.keypoints } : {}), trackId: t.trackId, ...(t.predicted ? { predicted: true as const } : {}) }));
+        if (redactAt >= 0) {
+          const first = r;
+          const boxes = detections.map((d) => d.box);
+          if (boxes.length) faceStats.framesRedacted++;
+          const desc = { width: first.width, height: first.height, channels: 4, stride: first.width * 4, byteOffset: 0, buffer: first.rgba };
+          const r0 = performance.now();
+          const second = await o.pool.run((api) => api.processFrame(transfer(desc, [first.rgba]), restSteps, {
+            opaque: first.channels !== 4 && first.channels !== 2, measure: !!analysis,
+            redact: { boxes, params: o.steps[redactAt].params, channels: first.channels === 1 ? 1 : undefined },
+          }), { priority: o.priority ?? Priority.background, cost: first.width * first.height * 4 * 2, signal, label: `${o.name} frame ${index} (redact)` });
+          timings.workerMs += performance.now() - r0;
+          for (const s of second.steps) timings.stepsMs[s.op] = (timings.stepsMs[s.op] ?? 0) + s.ms;
+          r = { ...second, steps: [...first.steps, ...second.steps], reports: [...(first.reports ?? []), ...(second.reports ?? [])] };
+        }
+      }
       if (analysis) {
         const steps: Record<string, number> = {};
         for (const s of r.steps) steps[s.op] = (steps[s.op] ?? 0) + s.ms;
-        analysis.push({ frameIndex: index, timestamp: item.timestamp / 1e6, duration: item.duration / 1e6, width: r.width, height: r.height, means: r.means, steps, detections: [] });
+        analysis.push({ frameIndex: index, timestamp: item.timestamp / 1e6, duration: item.duration / 1e6, width: r.width, height: r.height, means: r.means, steps, detections });
       }
       if (mode !== 'transcode') return;
       if (!encoder) {
@@ -432,7 +483,7 @@ export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
         const desc = { width: w, height: h, channels: 4, stride: w * 4, byteOffset: 0, buffer: sab };
         const r0 = performance.now();
         try {
-          res = await o.pool.run((api) => api.processFrame(desc, o.steps, { delayMs: o.delayMs, opaque, measure: !!analysis }), {
+          res = await o.pool.run((api) => api.processFrame(desc, firstSteps, { delayMs: o.delayMs, opaque, measure: !!analysis && redactAt < 0 }), {
             priority: o.priority ?? Priority.background, cost: w * h * 4 * 3, signal, label: `${o.name} frame ${index}`,
           });
         } finally {
@@ -520,6 +571,7 @@ export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
       cropped, inputDuration: v.duration, frameRate: v.frameRate, constantFrameRate: v.constantFrameRate, bitrate,
       audio: mode === 'transcode' ? audioResult : { status: v.audio ? 'dropped' : 'none', reason: v.audio ? `${mode} mode writes no file` : undefined },
       analysis: analysis && { source: o.name, frames: analysis },
+      faces: tracker && { ...faceStats, tracks: tracker.created },
       videoFrames: { opened: counts.opened, closed: counts.closed, open: counts.opened - counts.closed },
       maxInFlight: maxSeen, buffers: o.buffers.stats(), timings, warnings,
     };

@@ -179,3 +179,64 @@ export function probe(page, name) {
     return r;
   }, { name, sampler: SAMPLER });
 }
+
+/**
+ * A clip with a real face moving across it: the face crop `crop` ([x, y, w, h]) of an image file
+ * handed to the page through a file input (page.setInputFiles: bytes, not base64), drawn at
+ * `size` px wide on a plain background, moving left → right. Frames listed in `flipped` cover the
+ * face's middle with a flat block (an occluder): the detector misses it, the tracker must bridge it.
+ * Returns the face's drawn rectangle per frame. Kept as window.__videos[name].
+ */
+export async function makeFaceVideo(page, { name, image, crop, size = 130, width = 320, height = 240, frames = 30, fps = 30, flipped = [] }) {
+  await page.evaluate(() => {
+    document.getElementById('__face-input')?.remove();
+    const i = document.createElement('input');
+    i.type = 'file';
+    i.id = '__face-input';
+    i.style.display = 'none';
+    document.body.append(i);
+  });
+  await page.setInputFiles('#__face-input', image);
+  return page.evaluate(async ({ name, crop, size, width, height, frames, fps, flipped }) => {
+    const mb = await window.tessera.loadMediabunny();
+    const file = document.getElementById('__face-input').files[0];
+    const bmp = await createImageBitmap(file);
+    const dh = Math.round((size * crop[3]) / crop[2]);
+    const canvas = new OffscreenCanvas(width, height);
+    const g = canvas.getContext('2d', { willReadFrequently: true });
+    const packets = [];
+    let meta, err;
+    const enc = new VideoEncoder({ output: (c, m) => { packets.push(mb.EncodedPacket.fromEncodedChunk(c)); if (m?.decoderConfig && !meta) meta = m; }, error: (e) => (err = e) });
+    enc.configure({ codec: 'avc1.640028', width, height, bitrate: 2_000_000, framerate: fps, avc: { format: 'avc' } });
+    const us = 1e6 / fps;
+    const rects = [];
+    for (let i = 0; i < frames; i++) {
+      const x = Math.round(5 + ((width - size - 10) * i) / Math.max(1, frames - 1));
+      const y = Math.round((height - dh) / 2 + 15 * Math.sin(i / 5));
+      g.fillStyle = '#7a8a9a';
+      g.fillRect(0, 0, width, height);
+      if (flipped.includes(i)) {
+        g.drawImage(bmp, crop[0], crop[1], crop[2], crop[3], x, y, size, dh);
+        g.fillStyle = '#c8a080'; // an occluder (a hand) over the face's middle
+        g.fillRect(x + size * 0.1, y + dh * 0.2, size * 0.8, dh * 0.6);
+      } else g.drawImage(bmp, crop[0], crop[1], crop[2], crop[3], x, y, size, dh);
+      rects.push([x, y, size, dh]);
+      const f = new VideoFrame(canvas, { timestamp: Math.round(i * us), duration: Math.round((i + 1) * us) - Math.round(i * us) });
+      enc.encode(f, { keyFrame: i === 0 });
+      f.close();
+    }
+    await enc.flush();
+    enc.close();
+    if (err) throw err;
+    const target = new mb.BufferTarget();
+    const out = new mb.Output({ format: new mb.Mp4OutputFormat({ fastStart: 'in-memory' }), target });
+    const src = new mb.EncodedVideoPacketSource('avc');
+    out.addVideoTrack(src, { frameRate: fps });
+    await out.start();
+    for (let i = 0; i < packets.length; i++) await src.add(packets[i], i === 0 ? meta : undefined);
+    await out.finalize();
+    window.__videos ??= {};
+    window.__videos[name] = new Blob([target.buffer], { type: 'video/mp4' });
+    return { frames: packets.length, rects };
+  }, { name, crop, size, width, height, frames, fps, flipped });
+}

@@ -18,10 +18,14 @@ const DETECT_PARAMS: Record<string, ParamSpec> = {
   },
   minScore: { type: 'number', label: 'Minimum confidence', min: 0, max: 1, default: 0.5, step: 0.05 },
   minSize: { type: 'integer', label: 'Minimum face size', min: 0, max: 4096, default: 20, unit: 'px', help: 'Faces whose larger side is smaller are ignored.' },
+  tiles: {
+    type: 'boolean', label: 'Small faces (tiles)', default: true,
+    help: 'BlazeFace: on images much larger than the network input (long side > 1920 px full-range, 1280 short-range), also look on overlapping 4×-input tiles, so small faces in large photos are found. Slower on big images.',
+  },
 };
 
 const DETECTION =
-  "BlazeFace (MediaPipe face_detection_full_range.tflite 192×192, or short_range 128×128) through cv.readNetFromTFLite: the image is scaled so its long side fits the input (INTER_AREA when shrinking), centred on a black square, scaled to [−1, 1] (blobFromImage 1/127.5, mean 127.5, RGB, NCHW); one forward pass gives 2304 (896) regressors and scores; boxes and 6 keypoints decode as value/size + anchor centre (full: 48×48 anchors at stride 4; short: 16×16×2 at stride 8 + 8×8×6 at stride 16), score = sigmoid; MediaPipe's weighted NMS (IoU > 0.3 merges, score-weighted mean); mapped back to image pixels, rounded and clipped. Cascades (haarcascade_frontalface_default / alt2, lbpcascade_frontalface_improved): gray (COLOR_RGB2GRAY), shrunk so the long side is ≤ 1024 px, equalizeHist, detectMultiScale2(scale 1.1, minNeighbors 1); score n/(n+5) for n merged windows, halved when haarcascade_eye finds no eye in the face's upper 60 %. Faces below minScore or with max(w, h) < minSize are dropped.";
+  "BlazeFace (MediaPipe face_detection_full_range.tflite 192×192, or short_range 128×128) through cv.readNetFromTFLite: the image is scaled so its long side fits the input (INTER_AREA when shrinking), centred on a black square, scaled to [−1, 1] (blobFromImage 1/127.5, mean 127.5, RGB, NCHW); one forward pass gives 2304 (896) regressors and scores; boxes and 6 keypoints decode as value/size + anchor centre (full: 48×48 anchors at stride 4; short: 16×16×2 at stride 8 + 8×8×6 at stride 16), score = sigmoid; MediaPipe's weighted NMS (IoU > 0.3 merges, score-weighted mean); mapped back to image pixels. With tiles on and the long side > 2.5 × (4 × input) px, the same is also run on square tiles of 4 × input (768 / 512 px) overlapping by 25 %, evenly spread; tile detections within 1 % of an inner tile edge are dropped; all passes go through one weighted NMS; boxes are rounded and clipped. Cascades (haarcascade_frontalface_default / alt2, lbpcascade_frontalface_improved): gray (COLOR_RGB2GRAY), shrunk so the long side is ≤ 1024 px, equalizeHist, detectMultiScale2(scale 1.1, minNeighbors 1); score n/(n+5) for n merged windows, halved when haarcascade_eye finds no eye in the face's upper 60 %. Faces below minScore or with max(w, h) < minSize are dropped.";
 
 export const FACE_OPS: OperationSpec[] = [
   {
@@ -61,6 +65,6 @@ export const FACE_OPS: OperationSpec[] = [
     halo: () => 0,
     outChannels: same,
     definition:
-      `${DETECTION} Each face box grows by margin % of its width on the left and right and of its height at the top and bottom, clipped to the image. blur: cv.GaussianBlur of the colour channels with σ = strength/100 × max(w, h)/4 (kernel 2·ceil(3σ)+1), computed on the region padded by the kernel radius (so edges blend with real neighbours, BORDER_REPLICATE at the image edge), written back inside the box only. pixelate: the box is cut into square cells of side ceil(max(w, h)/blocks) from its top-left corner; each cell becomes the rounded mean of its pixels. fill: the colour. Alpha and everything outside the boxes are unchanged. The image's report 'faces' (as detect-faces) lists the faces found.`,
+      `${DETECTION} Each face box grows by margin % of its width on the left and right and of its height at the top and bottom, clipped to the image. blur: cv.GaussianBlur of the colour channels with σ = strength/100 × max(w, h)/4 (kernel 2·ceil(3σ)+1), computed on the region padded by the kernel radius (so edges blend with real neighbours, BORDER_REPLICATE at the image edge) — for speed that padded region is shrunk by k = σ/2 (INTER_AREA, k capped at a quarter of its sides), blurred with σ/k and enlarged back (INTER_LINEAR) — written back inside the box only. pixelate: the box is cut into square cells of side ceil(max(w, h)/blocks) from its top-left corner; each cell becomes the rounded mean of its pixels. fill: the colour. Alpha and everything outside the boxes are unchanged. The image's report 'faces' (as detect-faces) lists the faces found.`,
   },
 ];

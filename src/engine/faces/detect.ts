@@ -1,7 +1,14 @@
 /**
- * Face detectors over frames, in OpenCV.js (pure functions of frame + options; model files are
- * written into OpenCV's file system once per thread, see models.ts). Every Mat, net and
- * classifier made here is deleted in `finally`.
+ * Face detectors over frames, in OpenCV.js (functions of frame + options; model files are
+ * written into OpenCV's file system once per thread, see models.ts).
+ *
+ * Lifetime: the BlazeFace nets (cv.dnn) and the cascade classifiers are created on first use and
+ * then cached per thread (per OpenCV instance: one per worker, one in Node), one object per model
+ * file — creating them costs more than a detection. They live until `releaseFaceModels(cv)` (or
+ * the end of the worker); nothing else holds them, so the cache never grows beyond the five model
+ * files. Reusing one object across calls is safe because each detection uses it synchronously
+ * (no await between setInput and forward, or inside detectMultiScale). Every Mat made per call is
+ * deleted in `finally`.
  *
  * - BlazeFace (MediaPipe face_detection_full_range 192×192 / short_range 128×128) through
  *   cv.readNetFromTFLite: letterbox to a centred square, RGB → [−1, 1] NCHW blob, one forward pass
@@ -25,6 +32,42 @@ interface DnnNet extends Deletable {
 interface CvDnn {
   readNetFromTFLite(path: string): DnnNet;
   blobFromImage(img: Mat, scale: number, size: InstanceType<CV['Size']>, mean: InstanceType<CV['Scalar']>, swapRB: boolean, crop: boolean): Mat;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per-thread model cache
+
+const modelCache = new WeakMap<object, Map<string, Deletable>>();
+
+async function cachedModel<D extends Deletable>(cv: CV, file: string, create: (path: string) => D): Promise<D> {
+  let m = modelCache.get(cv);
+  if (!m) modelCache.set(cv, (m = new Map()));
+  const hit = m.get(file);
+  if (hit) return hit as D;
+  const path = await ensureModelFile(cv, file);
+  const again = m.get(file); // another call may have created it while the file was being read
+  if (again) return again as D;
+  let made: D;
+  try {
+    made = create(path);
+  } catch (e) {
+    throw new Error(`${file}: ${cvMessage(cv, e)}`);
+  }
+  m.set(file, made);
+  return made;
+}
+
+/** Deletes the cached nets and classifiers of this OpenCV instance (they are re-created on next use). */
+export function releaseFaceModels(cv: CV): void {
+  const m = modelCache.get(cv);
+  if (!m) return;
+  for (const d of m.values()) d.delete();
+  m.clear();
+}
+
+/** Number of cached models for this OpenCV instance (tests). */
+export function cachedFaceModels(cv: CV): number {
+  return modelCache.get(cv)?.size ?? 0;
 }
 
 async function scoped<T>(cv: CV, what: string, body: (keep: <D extends Deletable>(d: D) => D) => T | Promise<T>): Promise<T> {
@@ -124,43 +167,76 @@ export function weightedNms(dets: Raw[], thresh: number): Raw[] {
   return out;
 }
 
-async function detectBlaze(cv: CV, frame: Frame, opts: DetectOptions, name: 'blazeface' | 'blazeface-short'): Promise<Face[]> {
-  const model = BLAZE[name];
-  const path = await ensureModelFile(cv, model.file);
+/**
+ * Tiling for small faces in large photos: besides the whole image, BlazeFace also runs on square
+ * tiles of TILE_FACTOR × its input size (768 px for full-range, 512 for short-range, so a tile is
+ * shrunk 4× instead of L/192×) overlapping by TILE_OVERLAP, when the image's long side exceeds
+ * TILE_MIN_FACTOR × the tile (each pass is one ~100 ms forward in OpenCV.js, so 1920-px photos, whose faces the
+ * whole-image pass already sees, are not tiled). Detections cut by an inner tile edge are dropped (the overlap, or the
+ * whole-image pass, holds the whole face); all passes are merged with the weighted NMS.
+ */
+export const TILE_FACTOR = 4;
+export const TILE_OVERLAP = 0.25;
+export const TILE_MIN_FACTOR = 2.5;
+
+/** Tile rectangles [x, y, side, side] (clipped to the image) for a w×h image and tile side t. */
+export function blazeTiles(w: number, h: number, t: number): [number, number, number, number][] {
+  if (Math.max(w, h) <= t * TILE_MIN_FACTOR) return [];
+  const starts = (len: number): number[] => {
+    if (len <= t) return [0];
+    const n = Math.ceil((len - t) / (t * (1 - TILE_OVERLAP))) + 1;
+    return Array.from({ length: n }, (_, i) => Math.round((i * (len - t)) / (n - 1)));
+  };
+  const out: [number, number, number, number][] = [];
+  for (const y of starts(h)) for (const x of starts(w)) out.push([x, y, Math.min(t, w - x), Math.min(t, h - y)]);
+  return out;
+}
+
+/** One BlazeFace pass over `rect` of the RGB image: raw detections above minScore, in image pixels. */
+function blazePass(cv: CV, net: DnnNet, rgb: Mat, rect: readonly number[], model: BlazeModel, names: string[], minScore: number): Raw[] {
   const dnn = cv as unknown as CvDnn;
   const S = model.size;
-  const { width: w, height: h } = frame;
+  const [rx, ry, w, h] = rect;
   const scale = S / Math.max(w, h);
   const nw = Math.max(1, Math.min(S, Math.round(w * scale)));
   const nh = Math.max(1, Math.min(S, Math.round(h * scale)));
   const padX = Math.floor((S - nw) / 2);
   const padY = Math.floor((S - nh) / 2);
-  const { scores, regs } = await scoped(cv, `${name}: OpenCV failed`, (keep) => {
-    const rgb = keep(rgbMat(cv, frame));
+  const owned: Deletable[] = [];
+  const keep = <D extends Deletable>(d: D): D => (owned.push(d), d);
+  let scores: Float32Array, regs: Float32Array;
+  try {
+    const whole = rx === 0 && ry === 0 && w === rgb.cols && h === rgb.rows;
+    const part = whole ? rgb : keep(rgb.roi(new cv.Rect(rx, ry, w, h)));
     const small = keep(new cv.Mat());
-    cv.resize(rgb, small, new cv.Size(nw, nh), 0, 0, scale < 1 ? cv.INTER_AREA : cv.INTER_LINEAR);
+    cv.resize(part, small, new cv.Size(nw, nh), 0, 0, scale < 1 ? cv.INTER_AREA : cv.INTER_LINEAR);
     const square = keep(new cv.Mat());
     cv.copyMakeBorder(small, square, padY, S - nh - padY, padX, S - nw - padX, cv.BORDER_CONSTANT, new cv.Scalar(0, 0, 0, 0));
     const blob = keep(dnn.blobFromImage(square, 1 / 127.5, new cv.Size(S, S), new cv.Scalar(127.5, 127.5, 127.5, 0), false, false));
-    const net = keep(dnn.readNetFromTFLite(path));
     net.setInput(blob);
     const outs = keep(new cv.MatVector());
-    const names = name === 'blazeface' ? ['reshaped_classifier_face_4', 'reshaped_regressor_face_4'] : ['classificators', 'regressors'];
     net.forward2(outs, names);
     const a = keep(outs.get(0));
     const b = keep(outs.get(1));
-    return { scores: Float32Array.from(a.data32F), regs: Float32Array.from(b.data32F) };
-  });
+    scores = a.data32F.slice();
+    regs = b.data32F.slice();
+  } finally {
+    for (let i = owned.length - 1; i >= 0; i--) owned[i].delete();
+  }
   const anchors = blazeAnchors(model);
   const n = anchors.length / 2;
-  if (scores.length !== n || regs.length !== n * 16) throw new Error(`${name}: unexpected output sizes ${scores.length}, ${regs.length} for ${n} anchors`);
-  // Model coordinates (pixels of the S×S square) → input pixels.
-  const mx = (v: number) => (v * S - padX) / scale;
-  const my = (v: number) => (v * S - padY) / scale;
+  if (scores.length !== n || regs.length !== n * 16) throw new Error(`unexpected output sizes ${scores.length}, ${regs.length} for ${n} anchors`);
+  // Model coordinates (pixels of the S×S square) → image pixels.
+  const mx = (v: number) => rx + (v * S - padX) / scale;
+  const my = (v: number) => ry + (v * S - padY) / scale;
+  // Sigmoid is monotonic: compare logits (clamped as MediaPipe does) against the threshold's logit.
+  const minLogit = minScore <= 0 ? -Infinity : minScore >= 1 ? Infinity : Math.log(minScore / (1 - minScore));
   const raw: Raw[] = [];
   for (let i = 0; i < n; i++) {
-    const score = 1 / (1 + Math.exp(-Math.max(-100, Math.min(100, scores[i]))));
-    if (score < opts.minScore) continue;
+    const logit = Math.max(-100, Math.min(100, scores[i]));
+    if (logit < minLogit) continue;
+    const score = 1 / (1 + Math.exp(-logit));
+    if (score < minScore) continue;
     const r = i * 16;
     const ax = anchors[2 * i];
     const ay = anchors[2 * i + 1];
@@ -168,12 +244,34 @@ async function detectBlaze(cv: CV, frame: Frame, opts: DetectOptions, name: 'bla
     const cy = regs[r + 1] / S + ay;
     const bw = regs[r + 2] / S;
     const bh = regs[r + 3] / S;
-    const x0 = mx(cx - bw / 2);
-    const y0 = my(cy - bh / 2);
     const keypoints: [number, number][] = [];
     for (let k = 0; k < 6; k++) keypoints.push([mx(regs[r + 4 + 2 * k] / S + ax), my(regs[r + 5 + 2 * k] / S + ay)]);
-    raw.push({ box: [x0, y0, bw * S / scale, bh * S / scale], score, keypoints });
+    raw.push({ box: [mx(cx - bw / 2), my(cy - bh / 2), (bw * S) / scale, (bh * S) / scale], score, keypoints });
   }
+  return raw;
+}
+
+/** True when the box crosses (or touches, within 1 % of the tile) an edge of the tile that is not an image edge. */
+function cutByTile(b: Raw['box'], t: readonly number[], w: number, h: number): boolean {
+  const m = 0.01 * Math.max(t[2], t[3]);
+  return (t[0] > 0 && b[0] < t[0] + m) || (t[1] > 0 && b[1] < t[1] + m) ||
+    (t[0] + t[2] < w && b[0] + b[2] > t[0] + t[2] - m) || (t[1] + t[3] < h && b[1] + b[3] > t[1] + t[3] - m);
+}
+
+async function detectBlaze(cv: CV, frame: Frame, opts: DetectOptions, name: 'blazeface' | 'blazeface-short'): Promise<Face[]> {
+  const model = BLAZE[name];
+  const dnn = cv as unknown as CvDnn;
+  const net = await cachedModel(cv, model.file, (path) => dnn.readNetFromTFLite(path));
+  const names = name === 'blazeface' ? ['reshaped_classifier_face_4', 'reshaped_regressor_face_4'] : ['classificators', 'regressors'];
+  const { width: w, height: h } = frame;
+  const raw = await scoped(cv, `${name}: OpenCV failed`, (keep) => {
+    const rgb = keep(rgbMat(cv, frame));
+    const all = blazePass(cv, net, rgb, [0, 0, w, h], model, names, opts.minScore);
+    if (opts.tiles ?? true)
+      for (const t of blazeTiles(w, h, model.size * TILE_FACTOR))
+        for (const d of blazePass(cv, net, rgb, t, model, names, opts.minScore)) if (!cutByTile(d.box, t, w, h)) all.push(d);
+    return all;
+  });
   return weightedNms(raw, model.nmsIou)
     .map((d) => ({ ...clip(d.box, w, h, d), detector: name }))
     .filter((f) => f.box[2] > 0 && f.box[3] > 0 && Math.max(f.box[2], f.box[3]) >= opts.minSize);
@@ -213,9 +311,18 @@ export const CASCADE_MAX_SIDE = 1024;
  */
 export const cascadeScore = (n: number): number => n / (n + 5);
 
+function loadCascade(cv: CV, path: string): InstanceType<CV['CascadeClassifier']> {
+  const c = new cv.CascadeClassifier();
+  if (!c.load(path)) {
+    c.delete();
+    throw new Error(`could not load ${path}`);
+  }
+  return c;
+}
+
 async function detectCascade(cv: CV, frame: Frame, opts: DetectOptions, name: 'haar' | 'haar-alt2' | 'lbp'): Promise<Face[]> {
-  const facePath = await ensureModelFile(cv, CASCADES[name]);
-  const eyePath = await ensureModelFile(cv, EYE_CASCADE);
+  const faceC = await cachedModel(cv, CASCADES[name], (path) => loadCascade(cv, path));
+  const eyeC = await cachedModel(cv, EYE_CASCADE, (path) => loadCascade(cv, path));
   const { width: w, height: h } = frame;
   const s = Math.min(1, CASCADE_MAX_SIDE / Math.max(w, h));
   return scoped(cv, `${name}: OpenCV failed`, (keep) => {
@@ -228,10 +335,6 @@ async function detectCascade(cv: CV, frame: Frame, opts: DetectOptions, name: 'h
       cv.resize(gray, work, new cv.Size(Math.max(1, Math.round(w * s)), Math.max(1, Math.round(h * s))), 0, 0, cv.INTER_AREA);
     }
     cv.equalizeHist(work, work);
-    const faceC = keep(new cv.CascadeClassifier());
-    if (!faceC.load(facePath)) throw new Error(`could not load ${facePath}`);
-    const eyeC = keep(new cv.CascadeClassifier());
-    if (!eyeC.load(eyePath)) throw new Error(`could not load ${eyePath}`);
     const rects = keep(new cv.RectVector());
     const counts = keep(new cv.IntVector());
     const minSide = Math.max(20, Math.round(opts.minSize * s));

@@ -20,9 +20,14 @@ export interface DetectOptions {
   minScore: number;
   /** Faces whose larger side is below this many pixels are dropped (and cascades do not look for them). */
   minSize: number;
+  /**
+   * BlazeFace only: also detect on overlapping tiles when the image is much larger than the
+   * network input, so small faces in large photos are found (default true; see detect.ts).
+   */
+  tiles?: boolean;
 }
 
-export const DEFAULT_DETECT: DetectOptions = { detector: 'blazeface', minScore: 0.5, minSize: 20 };
+export const DEFAULT_DETECT: DetectOptions = { detector: 'blazeface', minScore: 0.5, minSize: 20, tiles: true };
 
 export function iou(a: readonly number[], b: readonly number[]): number {
   const x0 = Math.max(a[0], b[0]);

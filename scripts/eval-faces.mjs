@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+// Face detector evaluation on any folder with a truth.json ({"file.jpg": [[x, y, w, h], …]}):
+//
+//   npm run eval-faces -- <folder> [--detector blazeface,haar] [--iou 0.5] [--min-score 0.5] [--no-tiles]
+//   npm run eval-faces -- --write-sample-truth     writes .tmp/face-samples/truth.json (boxes of tests/unit/faces-samples.test.ts)
+//
+// Runs the engine's detectors (src/engine/faces/detect.ts, OpenCV.js in Node, loaded through
+// Vite's SSR module loader) at a low threshold (0.05) to rank detections, then per detector prints
+// precision and recall at --min-score and AP (all-point interpolated, VOC style) over the ranking,
+// matching one-to-one, greedy by score, at IoU ≥ --iou. stdout ends with the JSON summary.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Loads the engine's TypeScript modules in Node (Vite SSR); returns { mods, close }. */
+export async function loadEngine() {
+  const { createServer } = await import('vite');
+  const server = await createServer({ root: ROOT, configFile: false, logLevel: 'error', appType: 'custom', server: { middlewareMode: true, hmr: false, watch: null }, optimizeDeps: { noDiscovery: true, include: [] } });
+  const load = (p) => server.ssrLoadModule(p);
+  const [detect, types, opencv, vips, codec] = await Promise.all(['/src/engine/faces/detect.ts', '/src/engine/faces/types.ts', '/src/engine/opencv.ts', '/src/engine/vips.ts', '/src/engine/codec.ts'].map(load));
+  const { cv } = await opencv.loadOpenCV();
+  const { vips: v } = await vips.loadVips();
+  return { detect, types, cv, vips: v, codec, load, close: () => server.close() };
+}
+
+/** The hand-drawn boxes of tests/unit/faces-samples.test.ts as a truth.json object. */
+export function sampleTruth() {
+  const src = readFileSync(join(ROOT, 'tests/unit/faces-samples.test.ts'), 'utf8');
+  const truth = {};
+  for (const m of src.matchAll(/'(sample\d\.jpg)': \[(.*)\],?$/gm)) truth[m[1]] = [...m[2].matchAll(/box: \[([\d, ]+)\]/g)].map((b) => b[1].split(',').map(Number));
+  return truth;
+}
+
+function iou(a, b) {
+  const x0 = Math.max(a[0], b[0]), y0 = Math.max(a[1], b[1]);
+  const x1 = Math.min(a[0] + a[2], b[0] + b[2]), y1 = Math.min(a[1] + a[3], b[1] + b[3]);
+  const inter = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
+  const u = a[2] * a[3] + b[2] * b[3] - inter;
+  return u > 0 ? inter / u : 0;
+}
+
+/** Precision / recall at minScore and AP from per-image detections and truth boxes. */
+export function evaluate(perImage, truth, { iouThr = 0.5, minScore = 0.5 } = {}) {
+  const ranked = [];
+  let nTruth = 0;
+  for (const [file, boxes] of Object.entries(truth)) {
+    nTruth += boxes.length;
+    const used = new Set();
+    for (const d of [...(perImage[file] ?? [])].sort((a, b) => b.score - a.score)) {
+      let best = -1, bestIou = iouThr;
+      boxes.forEach((t, i) => { const v = iou(d.box, t); if (!used.has(i) && v >= bestIou) (best = i), (bestIou = v); });
+      if (best >= 0) used.add(best);
+      ranked.push({ score: d.score, tp: best >= 0 });
+    }
+  }
+  ranked.sort((a, b) => b.score - a.score);
+  let tp = 0, fp = 0;
+  const pr = [];
+  for (const r of ranked) { r.tp ? tp++ : fp++; pr.push([tp / Math.max(1, nTruth), tp / (tp + fp)]); }
+  let ap = 0, prevR = 0;
+  for (let i = 0; i < pr.length; i++) {
+    const pInterp = Math.max(...pr.slice(i).map((x) => x[1]));
+    ap += (pr[i][0] - prevR) * pInterp;
+    prevR = pr[i][0];
+  }
+  const at = ranked.filter((r) => r.score >= minScore);
+  const tpAt = at.filter((r) => r.tp).length;
+  return { truth: nTruth, detections: at.length, tp: tpAt, fp: at.length - tpAt, precision: at.length ? tpAt / at.length : 1, recall: nTruth ? tpAt / nTruth : 1, ap };
+}
+
+async function main() {
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: {
+    detector: { type: 'string' }, iou: { type: 'string' }, 'min-score': { type: 'string' }, 'no-tiles': { type: 'boolean' }, 'write-sample-truth': { type: 'boolean' }, help: { type: 'boolean' },
+  } });
+  if (values['write-sample-truth']) {
+    const file = join(ROOT, '.tmp/face-samples/truth.json');
+    writeFileSync(file, JSON.stringify(sampleTruth(), null, 1) + '\n');
+    console.error(`wrote ${file}`);
+    if (!positionals.length) return;
+  }
+  if (values.help || positionals.length !== 1) {
+    console.error('usage: npm run eval-faces -- <folder with truth.json> [--detector blazeface,blazeface-short,haar,haar-alt2,lbp] [--iou 0.5] [--min-score 0.5] [--no-tiles] [--write-sample-truth]');
+    process.exitCode = 2;
+    return;
+  }
+  const dir = resolve(positionals[0]);
+  const truthFile = join(dir, 'truth.json');
+  if (!existsSync(truthFile)) throw new Error(`${truthFile} is missing (for the sample photos: npm run eval-faces -- --write-sample-truth)`);
+  const truth = JSON.parse(readFileSync(truthFile, 'utf8'));
+  const iouThr = values.iou ? Number(values.iou) : 0.5;
+  const minScore = values['min-score'] ? Number(values['min-score']) : 0.5;
+  const eng = await loadEngine();
+  try {
+    const detectors = values.detector ? values.detector.split(',') : ['blazeface', 'blazeface-short', 'haar'];
+    for (const d of detectors) if (!eng.detect.DETECTORS.includes(d)) throw new Error(`unknown detector ${d} (one of ${eng.detect.DETECTORS.join(', ')})`);
+    const frames = {};
+    for (const file of Object.keys(truth)) frames[file] = eng.codec.decode(eng.vips, new Uint8Array(readFileSync(join(dir, file))));
+    const results = [];
+    for (const detector of detectors) {
+      const perImage = {};
+      let ms = 0;
+      for (const [file, frame] of Object.entries(frames)) {
+        const t0 = performance.now();
+        perImage[file] = await eng.detect.detectFaces(eng.cv, frame, { detector, minScore: 0.05, minSize: 20, tiles: !values['no-tiles'] });
+        ms += performance.now() - t0;
+      }
+      results.push({ detector, ...evaluate(perImage, truth, { iouThr, minScore }), msPerImage: ms / Object.keys(frames).length });
+    }
+    const f = (x) => x.toFixed(3);
+    console.log(`${Object.keys(truth).length} images, ${results[0]?.truth} faces; IoU ≥ ${iouThr}; precision and recall at score ≥ ${minScore}; AP over all detections ≥ 0.05`);
+    console.log('| detector | TP | FP | precision | recall | AP | ms/image |\n|---|---|---|---|---|---|---|');
+    for (const r of results) console.log(`| ${r.detector} | ${r.tp} | ${r.fp} | ${f(r.precision)} | ${f(r.recall)} | ${f(r.ap)} | ${r.msPerImage.toFixed(0)} |`);
+    console.log(JSON.stringify({ folder: dir, iou: iouThr, minScore, results }));
+  } finally {
+    await eng.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) main().catch((e) => { console.error(`eval-faces: ${e?.stack ?? e}`); process.exitCode = 1; });

@@ -1,0 +1,107 @@
+// Faces in video: per-frame detections in the analysis JSON, one track ID for one moving face,
+// and redaction of the TRACKED boxes (frames where the detector missed the face included).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { startApp } from './harness.mjs';
+import { makeFaceVideo } from './video-fixtures.mjs';
+
+const IMAGE = '.tmp/face-samples/sample1.jpg';
+// The middle face of sample1 (truth box [835, 432, 200, 215]) with some hair and neck around it.
+const CROP = [775, 360, 320, 360];
+const FLIPPED = [14, 15];
+
+let app;
+before(async () => {
+  if (!existsSync(IMAGE)) throw new Error(`${IMAGE} is missing: run \`npm install\``);
+  app = await startApp();
+});
+after(async () => app?.close());
+
+function run(page, { name, steps }) {
+  return page.evaluate(async ({ name, steps }) => {
+    const t = window.tessera;
+    const pool = t.createEnginePool(2);
+    try {
+      const r = await t.runVideo({
+        file: window.__videos[name], name, steps: t.resolveSteps({ name: 'test', steps }),
+        options: t.validateVideoOptions({ container: 'mp4', codec: 'h264', analysis: true }), pool, buffers: new t.BufferPool(),
+      });
+      window.__videos[`${name}-out`] = new Blob([r.bytes]);
+      return { ok: true, frames: r.frames, faces: r.faces, analysis: r.analysis };
+    } catch (e) {
+      return { ok: false, message: e.message };
+    } finally {
+      pool.dispose();
+    }
+  }, { name, steps });
+}
+
+/** Mean RGB of each output frame inside rects[i] (shrunk to its central half). */
+function meansIn(page, name, rects) {
+  return page.evaluate(async ({ name, rects }) => {
+    let i = 0;
+    const r = await window.tessera.probeVideo(window.__videos[name], (rgba, w) => {
+      const [x, y, rw, rh] = rects[i++];
+      const s = [0, 0, 0];
+      let n = 0;
+      for (let yy = Math.round(y + rh / 4); yy < y + (3 * rh) / 4; yy++)
+        for (let xx = Math.round(x + rw / 4); xx < x + (3 * rw) / 4; xx++) {
+          const o = (yy * w + xx) * 4;
+          s[0] += rgba[o]; s[1] += rgba[o + 1]; s[2] += rgba[o + 2]; n++;
+        }
+      return s.map((v) => Math.round(v / n));
+    });
+    return r.frames.map((f) => f.sample);
+  }, { name, rects });
+}
+
+describe('faces in video', () => {
+  let clip;
+  before(async () => {
+    clip = await makeFaceVideo(app.page, { name: 'face', image: IMAGE, crop: CROP, frames: 30, flipped: FLIPPED });
+    assert.equal(clip.frames, 30);
+  });
+
+  test('detect-faces: detections on most frames, one track ID across the clip', async () => {
+    const r = await run(app.page, { name: 'face', steps: [{ op: 'detect-faces' }] });
+    assert.ok(r.ok, r.message);
+    const frames = r.analysis.frames;
+    assert.equal(frames.length, 30);
+    const detected = frames.filter((f) => f.detections.some((d) => !d.predicted));
+    const ids = new Set(frames.flatMap((f) => f.detections.map((d) => d.trackId)));
+    const missed = frames.filter((f) => !f.detections.some((d) => !d.predicted)).map((f) => f.frameIndex);
+    console.log(`# detect-faces: ${detected.length}/30 frames with detections (missed: ${missed.join(', ') || 'none'}), tracks ${[...ids].join(', ')}`, JSON.stringify(r.faces));
+    assert.ok(detected.length >= 24, `detections on ${detected.length}/30 frames`);
+    assert.ok(missed.length > 0, 'the faint frames were missed by the detector (else the gap test tests nothing)');
+    assert.deepEqual([...ids], [1], 'one track ID');
+    assert.equal(r.faces.tracks, 1);
+    // Every frame has the face (detected or coasting), near where it was drawn.
+    for (const f of frames) {
+      assert.equal(f.detections.length, 1, `frame ${f.frameIndex}: one face`);
+      const [x, y, w, h] = f.detections[0].box;
+      const [rx, ry, rw, rh] = clip.rects[f.frameIndex];
+      const cx = x + w / 2, cy = y + h / 2;
+      assert.ok(cx > rx && cx < rx + rw && cy > ry && cy < ry + rh, `frame ${f.frameIndex}: box ${f.detections[0].box} inside drawn face ${clip.rects[f.frameIndex]}`);
+      assert.ok(typeof f.detections[0].score === 'number');
+    }
+    assert.ok(detected.every((f) => f.detections[0].keypoints?.length === 6), 'BlazeFace keypoints');
+  });
+
+  test('redact-faces (fill): the face is hidden in every frame, including frames the detector missed', async () => {
+    const r = await run(app.page, { name: 'face', steps: [{ op: 'redact-faces', params: { effect: 'fill', color: '#ff00ff', margin: 10 } }] });
+    assert.ok(r.ok, r.message);
+    const predictedOnly = r.analysis.frames.filter((f) => f.detections.length && f.detections.every((d) => d.predicted)).map((f) => f.frameIndex);
+    console.log(`# redact-faces: ${JSON.stringify(r.faces)}; frames redacted from the tracker alone: ${predictedOnly.join(', ') || 'none'}`);
+    assert.equal(r.faces.framesRedacted, 30);
+    assert.ok(predictedOnly.length > 0, 'some frames were redacted from the tracker alone');
+    // The face's centre (where the drawn face is) is magenta in every output frame.
+    const faceBoxes = r.analysis.frames.map((f) => f.detections[0].box);
+    const means = await meansIn(app.page, 'face-out', faceBoxes);
+    assert.equal(means.length, 30);
+    means.forEach((m, i) => assert.ok(m[0] > 200 && m[1] < 60 && m[2] > 200, `frame ${i}: face centre ${m} is magenta`));
+    // …and the background far from it is untouched (grey #7a8a9a).
+    const corner = await meansIn(app.page, 'face-out', clip.rects.map(([x]) => (x > 160 ? [0, 0, 60, 40] : [260, 200, 60, 40])));
+    corner.forEach((m, i) => assert.ok(Math.abs(m[0] - 0x7a) < 12 && Math.abs(m[2] - 0x9a) < 12, `frame ${i}: background ${m} unchanged`));
+  });
+});
