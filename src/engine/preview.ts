@@ -40,6 +40,8 @@ export interface PreviewResult {
   afterHeight: number;
   decodeMs: number;
   steps: StepTiming[];
+  /** Faces reported by the last face step, in "after" pixels (for the viewer's overlay). */
+  faces?: { box: number[]; score: number }[];
 }
 
 let cached: { key: string; frame: Frame; source: SourceInfo } | undefined;
@@ -102,11 +104,13 @@ export async function preview(vips: Vips, req: PreviewRequest): Promise<PreviewR
   const before = crop ? copyOut(input, crop) : input;
   const beforeRgba = toRgba(before).buffer as ArrayBuffer;
   // Each run gets its own SourceInfo: steps such as auto-orient update it.
-  const { frame, timings } = await runSteps(input, req.steps, { ...cached.source });
+  const { frame, timings, reports } = await runSteps(input, req.steps, { ...cached.source });
   const after = crop ? copyOut(frame, crop) : frame;
+  const facesReport = reports.filter((r) => r.kind === 'faces').at(-1)?.data as { faces: { box: number[]; score: number }[] } | undefined;
   return {
     width: before.width, height: before.height, region, scale, sourceWidth: W, sourceHeight: H,
     before: beforeRgba, after: toRgba(after).buffer as ArrayBuffer, afterWidth: after.width, afterHeight: after.height,
     decodeMs, steps: timings,
+    faces: facesReport?.faces.map((f) => ({ box: f.box, score: f.score })),
   };
 }

@@ -31,6 +31,10 @@ export class PreviewPanel extends LitElement {
     .stage .after { position: absolute; inset: 0; }
     .divider { position: absolute; top: 0; bottom: 0; width: 2px; background: #2457d6; pointer-events: none; }
     .side { display: flex; gap: 8px; }
+    .after-wrap { position: relative; line-height: 0; }
+    .faces { position: absolute; inset: 0; pointer-events: none; }
+    .face-box { position: absolute; border: 2px solid #ffd400; box-shadow: 0 0 0 1px #000; box-sizing: border-box; }
+    .face-box span { position: absolute; top: -16px; left: -2px; font: 11px/14px system-ui; background: #ffd400; color: #000; padding: 0 3px; white-space: nowrap; }
     .meta { font-size: 12px; color: #6b7385; margin-top: 6px; font-variant-numeric: tabular-nums; }
   `];
 
@@ -83,6 +87,13 @@ export class PreviewPanel extends LitElement {
     this.dispatchEvent(new CustomEvent('region-change', { detail: region, bubbles: true, composed: true }));
   }
 
+  /** Face boxes over the "after" image, in percentages so they follow zoom and layout. */
+  private faceBoxes(r: PreviewResult) {
+    if (!r.faces?.length) return nothing;
+    const pct = (v: number, of: number) => `${(100 * v) / of}%`;
+    return html`<div class="faces">${r.faces.map((f) => html`<div class="face-box" style="left:${pct(f.box[0], r.afterWidth)};top:${pct(f.box[1], r.afterHeight)};width:${pct(f.box[2], r.afterWidth)};height:${pct(f.box[3], r.afterHeight)}"><span>${f.score.toFixed(2)}</span></div>`)}</div>`;
+  }
+
   render() {
     const r = this.result;
     const zoomBtn = (z: number, label: string) => html`<button @click=${() => (this.zoom = z)} ?disabled=${this.zoom === z}>${label}</button>`;
@@ -98,12 +109,13 @@ export class PreviewPanel extends LitElement {
             ? html`<div class="stage" style="transform: scale(${this.zoom}); width:${r.width}px; height:${r.height}px; margin-right:${r.width * (this.zoom - 1)}px; margin-bottom:${r.height * (this.zoom - 1)}px">
                 <canvas class="before"></canvas>
                 <canvas class="after" style="clip-path: inset(0 0 0 ${this.split}%); width:${r.width}px; height:${r.height}px"></canvas>
+                ${this.faceBoxes(r)}
                 <div class="divider" style="left: calc(${this.split}% - 1px)"></div></div>`
-            : html`<div class="side" style="zoom:${this.zoom}"><canvas class="before"></canvas><canvas class="after"></canvas></div>`}
+            : html`<div class="side" style="zoom:${this.zoom}"><canvas class="before"></canvas><div class="after-wrap"><canvas class="after"></canvas>${this.faceBoxes(r)}</div></div>`}
         </div>
         <div class="meta" id="preview-meta">
           ${r.scale < 1 ? `whole image at ${Math.round(r.scale * 100)}% (a step needs the whole image)` : `region ${r.region.width}×${r.region.height} at (${r.region.x}, ${r.region.y}) of ${r.sourceWidth}×${r.sourceHeight}, 100%${this.pannable() ? ' — drag to pan' : ''}`}
-          · ${r.afterWidth}×${r.afterHeight} out · ${this.ms !== undefined ? `${this.ms.toFixed(0)} ms` : ''}${r.decodeMs ? ` (decode ${r.decodeMs.toFixed(0)} ms)` : ''}
+          · ${r.afterWidth}×${r.afterHeight} out${r.faces ? html` · <span id="preview-faces">${r.faces.length} face${r.faces.length === 1 ? '' : 's'}</span>` : ''} · ${this.ms !== undefined ? `${this.ms.toFixed(0)} ms` : ''}${r.decodeMs ? ` (decode ${r.decodeMs.toFixed(0)} ms)` : ''}
         </div>` : nothing}
       ${this.status ? html`<p class="muted" id="preview-status">${this.status}</p>` : nothing}
     </div>`;
