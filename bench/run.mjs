@@ -6,7 +6,7 @@
 //   handoff  a 3840×2160 RGBA frame to a worker and back: shared memory vs transfer vs
 //            structured clone vs base64-in-JSON.
 //
-// Results: bench/results/{seed,handoff}-<timestamp>.json and bench/results/latest.json.
+// Results: bench/results/<section>-<timestamp>.json (faces, seed, ops, video, camera, handoff) and bench/results/latest.json.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, promises as fs, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -556,43 +556,23 @@ async function main() {
     const latest = { startedAt: started.toISOString(), machine, options };
     const keepUrl = opts.keepOutputs && opts.seed ? server.url + '__out/' : undefined;
 
+    // Each section's figures go to <kind>-<stamp>.json and into latest.json.
+    const save = async (kind, data) => {
+      const file = join(RESULTS, `${kind}-${stamp}.json`);
+      await fs.writeFile(file, JSON.stringify({ kind, startedAt: started.toISOString(), machine, options, ...data }, null, 2));
+      files.push(file);
+      latest[kind] = data;
+    };
     if (opts.seed) {
       const seed = await seedBench(page, opts, workers, procs, keepUrl);
       if (opts.keepOutputs) seed.keptOutputs = await keepOutputs(page, opts, workers, opts.keepOutputs, keepUrl);
       await page.evaluate(inPage.removeOpfsDir, OPFS_DIR);
-      const file = join(RESULTS, `seed-${stamp}.json`);
-      await fs.writeFile(file, JSON.stringify({ kind: 'seed', startedAt: started.toISOString(), machine, options, ...seed }, null, 2));
-      files.push(file);
-      latest.seed = seed;
+      await save('seed', seed);
     }
-    if (opts.ops) {
-      const ops = await opsBench(page, opts, workers);
-      const file = join(RESULTS, `ops-${stamp}.json`);
-      await fs.writeFile(file, JSON.stringify({ kind: 'ops', startedAt: started.toISOString(), machine, options, ...ops }, null, 2));
-      files.push(file);
-      latest.ops = ops;
-    }
-    if (opts.video) {
-      const video = await videoBench(page, { frames: opts.videoFrames, workers, recipe: opts.videoColour ? BLUR_EDGES_COLOUR : BLUR_EDGES });
-      const file = join(RESULTS, `video-${stamp}.json`);
-      await fs.writeFile(file, JSON.stringify({ kind: 'video', startedAt: started.toISOString(), machine, options, ...video }, null, 2));
-      files.push(file);
-      latest.video = video;
-    }
-    if (opts.camera) {
-      const camera = await cameraBench(page, { workers });
-      const file = join(RESULTS, `camera-${stamp}.json`);
-      await fs.writeFile(file, JSON.stringify({ startedAt: started.toISOString(), machine, options, ...camera }, null, 2));
-      files.push(file);
-      latest.camera = camera;
-    }
-    if (opts.handoff) {
-      const handoff = await handoffBench(page, opts, procs);
-      const file = join(RESULTS, `handoff-${stamp}.json`);
-      await fs.writeFile(file, JSON.stringify({ kind: 'handoff', startedAt: started.toISOString(), machine, options, ...handoff }, null, 2));
-      files.push(file);
-      latest.handoff = handoff;
-    }
+    if (opts.ops) await save('ops', await opsBench(page, opts, workers));
+    if (opts.video) await save('video', await videoBench(page, { frames: opts.videoFrames, workers, recipe: opts.videoColour ? BLUR_EDGES_COLOUR : BLUR_EDGES }));
+    if (opts.camera) await save('camera', await cameraBench(page, { workers }));
+    if (opts.handoff) await save('handoff', await handoffBench(page, opts, procs));
     latest.files = files.map((f) => relative(ROOT, f));
     latest.totalSeconds = (Date.now() - started.getTime()) / 1000;
     const latestFile = join(RESULTS, 'latest.json');

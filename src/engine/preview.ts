@@ -99,7 +99,9 @@ export async function preview(vips: Vips, req: PreviewRequest): Promise<PreviewR
   } else {
     region = { x: 0, y: 0, width: W, height: H };
     scale = Math.min(1, Math.sqrt(req.maxPixels / (W * H)));
-    input = scale < 1 ? shrink(src, scale) : copyOut(src, region);
+    // Steps never write to their input (they allocate their results), so the cached frame itself
+    // can go in; no whole-image copy per edit.
+    input = scale < 1 ? shrink(src, scale) : src;
   }
   const before = crop ? copyOut(input, crop) : input;
   const beforeRgba = toRgba(before).buffer as ArrayBuffer;

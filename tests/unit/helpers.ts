@@ -1,5 +1,7 @@
 /** Shared test helpers: a seeded PRNG, image generators, and Frame <-> RefImage conversion. */
-import { createFrame, type Frame } from '../../src/core/frame';
+import type { Params } from '../../src/core/catalogue';
+import { createFrame, view, type Frame } from '../../src/core/frame';
+import type { OpContext } from '../../src/engine/ops/context';
 import type { RefImage } from './reference';
 
 /** mulberry32: tiny, seeded, reproducible. Returns floats in [0, 1). */
@@ -70,4 +72,32 @@ export function firstDiff(a: RefImage, b: RefImage): string | null {
   if (first < 0) return null;
   const px = Math.floor(first / a.channels);
   return `${count} bytes differ; first at x=${px % a.width} y=${Math.floor(px / a.width)} c=${first % a.channels}: ${a.data[first]} vs ${b.data[first]}`;
+}
+
+/**
+ * Runs a kernel op on an 11×9 view inside a 20×15 random frame, writing into an 11×9 view of a
+ * 21×16 frame filled with 7s, and counts bytes outside the destination view that changed.
+ * Shared by the strided-view tests of every kernel family.
+ */
+export async function runOnViews(
+  op: (src: Frame, params: Params, ctx: OpContext) => Frame | Promise<Frame>,
+  params: Params,
+  ch: number,
+  outCh: number,
+  rnd: () => number,
+): Promise<{ src: Frame; dst: Frame; out: Frame; outsideChanged: number }> {
+  const big = createFrame(20, 15, ch);
+  for (let i = 0; i < big.data.length; i++) big.data[i] = Math.floor(rnd() * 256);
+  const bigOut = createFrame(21, 16, outCh);
+  bigOut.data.fill(7);
+  const src = view(big, 3, 2, 11, 9);
+  const dst = view(bigOut, 5, 4, 11, 9);
+  // The op writes wherever its context allocates: here, into the strided view.
+  const out = await op(src, params, { source: { orientation: 1 }, alloc: () => dst });
+  let outsideChanged = 0;
+  for (let y = 0; y < 16; y++)
+    for (let x = 0; x < 21; x++)
+      if (!(x >= 5 && x < 16 && y >= 4 && y < 13))
+        for (let c = 0; c < outCh; c++) if (bigOut.data[(y * 21 + x) * outCh + c] !== 7) outsideChanged++;
+  return { src, dst, out, outsideChanged };
 }

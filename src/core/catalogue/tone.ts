@@ -1,10 +1,13 @@
 /** Tone and colour: point operations (each output pixel from the same input pixel). */
 import { noHalo, same } from './helpers';
-import type { OperationSpec } from './types';
+import type { OperationSpec, ParamSpec } from './types';
 
 /** Pillow's Image.blend(a, b, α) — what every ImageEnhance class ends in. */
 const PILLOW_BLEND =
   'blend(a, v, f) is Pillow’s Image.blend: (a + f32(f)·(v − a)) evaluated in float32, clamped to 0–255 and TRUNCATED (not rounded), exactly as Pillow.';
+
+/** The multiplier shared by brightness, contrast and saturation (1 = unchanged). */
+const FACTOR: ParamSpec = { type: 'number', label: 'Factor', min: 0, max: 10, default: 1, step: 0.05, unit: '×' };
 
 export const TONE_OPS: OperationSpec[] = [
   {
@@ -25,7 +28,7 @@ export const TONE_OPS: OperationSpec[] = [
     label: 'Brightness',
     description: 'Multiply every value by a factor (Pillow ImageEnhance.Brightness).',
     category: 'tone',
-    params: { factor: { type: 'number', label: 'Factor', min: 0, max: 10, default: 1, step: 0.05, unit: '×' } },
+    params: { factor: FACTOR },
     engine: 'kernel',
     locality: 'point',
     halo: noHalo,
@@ -37,7 +40,7 @@ export const TONE_OPS: OperationSpec[] = [
     label: 'Contrast',
     description: 'Pillow ImageEnhance.Contrast: push values away from (factor > 1) or towards (< 1) the image’s mean gray.',
     category: 'tone',
-    params: { factor: { type: 'number', label: 'Factor', min: 0, max: 10, default: 1, step: 0.05, unit: '×' } },
+    params: { factor: FACTOR },
     engine: 'kernel',
     // The mean gray is taken over the whole image, so a tile alone cannot know it: never tiled.
     locality: 'global',
@@ -53,7 +56,7 @@ export const TONE_OPS: OperationSpec[] = [
     label: 'Saturation',
     description: 'Pillow ImageEnhance.Color: 0 = grayscale, 1 = unchanged, > 1 = more colourful.',
     category: 'tone',
-    params: { factor: { type: 'number', label: 'Factor', min: 0, max: 10, default: 1, step: 0.05, unit: '×' } },
+    params: { factor: FACTOR },
     engine: 'kernel',
     locality: 'point',
     halo: noHalo,
