@@ -1,4 +1,5 @@
 /** The contract between the main thread and an engine worker (one Comlink API per worker). */
+import type { Face, RawFace } from '../core/faces';
 import type { FrameDesc } from '../core/frame';
 import type { OutputOptions } from '../core/formats';
 import type { ResolvedStep } from '../core/recipe';
@@ -32,7 +33,32 @@ export type ProcessResult =
   /** `reports`: what steps reported besides pixels (ctx.report), e.g. detect-faces' boxes. */
   | { kind: 'done'; bytes: Uint8Array; width: number; height: number; channels: number; timings: ImageTimings; reports?: StepReport[] }
   /** Too many pixels for one task: the caller decodes into shared memory and tiles it. */
-  | { kind: 'needs-tiles'; width: number; height: number; channels: number; timings: ImageTimings };
+  | { kind: 'needs-tiles'; width: number; height: number; channels: number; timings: ImageTimings }
+  /**
+   * (`splitFaces`) Stopped before a face step on a frame large enough to tile: the caller detects
+   * its passes on every worker (detectFacePasses), merges them, and resumes with finishImage.
+   */
+  | { kind: 'faces-split'; width: number; height: number; channels: number; timings: ImageTimings; split: FaceSplit };
+
+export type DoneResult = Extract<ProcessResult, { kind: 'done' }>;
+
+/** A recipe paused before a face step; `frame` is in shared memory (made by the worker). */
+export interface FaceSplit {
+  frame: FrameDesc;
+  /** The face step and everything after it. */
+  steps: ResolvedStep[];
+  /** Orientation, metadata and geometry so far. */
+  source: SourceInfo;
+  /** Reports of the steps already run. */
+  reports: StepReport[];
+}
+
+export interface FinishRequest {
+  split: FaceSplit;
+  /** The merged faces, in the split frame's pixels: the face step uses them instead of detecting. */
+  faces: Face[];
+  output: OutputOptions;
+}
 
 export interface ProcessRequest {
   file: Blob;
@@ -47,6 +73,11 @@ export interface ProcessRequest {
   output: OutputOptions;
   /** Images with more pixels than this are handed back for tiling. */
   maxPixels: number;
+  /**
+   * Stop before the first BlazeFace step when its frame is large enough for tiles, returning a
+   * 'faces-split' (the caller has other workers to share the passes with).
+   */
+  splitFaces?: boolean;
 }
 
 import type { PreviewRequest, PreviewResult } from './preview';
@@ -91,6 +122,10 @@ export interface EngineApi {
   runTile(src: FrameDesc, dst: FrameDesc, tile: Tile, steps: ResolvedStep[]): Promise<{ steps: StepTiming[] }>;
   /** `source` (from decodeInto) lets output.metadata 'keep' copy EXIF/ICC/XMP. */
   encodeFrame(src: FrameDesc, output: OutputOptions, source?: SourceInfo): Promise<{ bytes: Uint8Array; encodeMs: number }>;
+  /** Raw BlazeFace detections of the given passes (rectangles) over a shared frame, and the time taken. */
+  detectFacePasses(frame: FrameDesc, params: Record<string, number | boolean | string>, rects: number[][]): Promise<{ raw: RawFace[]; ms: number }>;
+  /** Resumes a 'faces-split' image with the merged faces and encodes it. */
+  finishImage(req: FinishRequest): Promise<DoneResult>;
   /** Runs a recipe on one RGBA frame (video, camera); see FrameOptions. */
   processFrame(src: FrameDesc, steps: ResolvedStep[], opts?: FrameOptions): Promise<FrameResult>;
   /** Live preview of the region on screen (see preview.ts); the decoded source is cached. */

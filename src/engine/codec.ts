@@ -7,6 +7,7 @@
  */
 import { TesseraError } from '../core/errors';
 import { createFrame, type Frame } from '../core/frame';
+import { compose, orientationMap, scaleMap, type Geometry } from '../core/geometry';
 import type { OutputOptions } from '../core/formats';
 import { sniff } from '../core/sniff';
 import type { SourceInfo } from './ops/context';
@@ -140,6 +141,28 @@ function thumbnail(vips: Vips, bytes: Uint8Array, size: number, rotate: boolean)
   }
 }
 
+/** The stored size and orientation of the file (header only). */
+function storedHeader(vips: Vips, bytes: Uint8Array): { width: number; height: number; orientation: number } {
+  const head = open(vips, bytes);
+  try {
+    return { width: head.width, height: head.height, orientation: orientationOf(head) };
+  } finally {
+    head.delete();
+  }
+}
+
+/**
+ * Where the decoded w×h frame lies in the file's stored pixels when decoding turned it upright
+ * and/or shrank it (thumbnail); undefined when it is the stored image itself.
+ */
+function decodedGeometry(stored: { width: number; height: number; orientation: number }, autoOrient: boolean, w: number, h: number): Geometry | undefined {
+  const o = autoOrient ? stored.orientation : 1;
+  const upright = o >= 5 ? { width: stored.height, height: stored.width } : stored;
+  if (o === 1 && w === stored.width && h === stored.height) return undefined;
+  const toInput = compose(orientationMap(o, stored.width, stored.height), scaleMap(w / upright.width, h / upright.height));
+  return { toInput, inputWidth: stored.width, inputHeight: stored.height };
+}
+
 /**
  * Opens the file once and decodes it — whole, auto-oriented, or as a thumbnail — with its
  * orientation and metadata; or returns only its header when it has more than `maxPixels` (the
@@ -152,6 +175,8 @@ export function decodeImage(vips: Vips, bytes: Uint8Array, opts: DecodeOptions =
       return { width: im.width, height: im.height, channels: normalisedChannels(im) };
     }
     const source = sourceInfo(im);
+    const stored = { width: im.width, height: im.height, orientation: source.orientation };
+    if (opts.thumbnail) Object.assign(stored, storedHeader(vips, bytes));
     if (opts.autoOrient && !opts.thumbnail && source.orientation !== 1) {
       // Quarter turns read the image out of order: reopen with random access.
       im.delete();
@@ -169,6 +194,8 @@ export function decodeImage(vips: Vips, bytes: Uint8Array, opts: DecodeOptions =
     if (opts.autoOrient) source.orientation = 1;
     const opened = im;
     im = undefined; // normalise deletes it, even when it fails
+    const geometry = decodedGeometry(stored, !!opts.autoOrient, opened.width, opened.height);
+    if (geometry) source.geometry = geometry;
     const norm = normalise(opened);
     try {
       const data = pixels(norm);

@@ -3,11 +3,15 @@
  * Node: read → check → decode → steps → encode, with timings.
  */
 import { getOperation } from '../core/catalogue';
-import { blit, createFrame, fromDesc, type FrameDesc } from '../core/frame';
+import type { Params } from '../core/catalogue';
+import { blazePasses, detectOptions, type RawFace } from '../core/faces';
+import { blit, createFrame, describe, fromDesc, type Frame, type FrameDesc } from '../core/frame';
 import type { OutputOptions } from '../core/formats';
 import type { ResolvedStep } from '../core/recipe';
 import { coreOffset, type Tile } from '../core/tiles';
-import type { ImageTimings, ProcessRequest, ProcessResult } from './api';
+import type { DoneResult, FinishRequest, ImageTimings, ProcessRequest, ProcessResult } from './api';
+import { blazeRaw } from './faces/detect';
+import { loadOpenCV } from './opencv';
 import { checkInput, decodeImage, decodeInto, encode, type DecodeOptions } from './codec';
 import type { SourceInfo } from './ops/context';
 import { runSteps, type StepTiming } from './run-steps';
@@ -36,6 +40,22 @@ export function planDecode(steps: readonly ResolvedStep[]): { decode: DecodeOpti
   return { decode, rest: steps.slice(i) };
 }
 
+/**
+ * With `req.splitFaces`: stop before the first BlazeFace step whose frame is large enough to be
+ * tiled (more than one pass), so the caller can spread the passes over every worker.
+ */
+function faceSplitPoint(req: ProcessRequest): ((step: ResolvedStep, i: number, frame: Frame) => boolean) | undefined {
+  if (!req.splitFaces) return undefined;
+  let seen = false;
+  return (step, _i, frame) => {
+    if (seen || !FACE_STEPS.has(step.op)) return false;
+    seen = true; // only the first face step is split; later ones run here as usual
+    return (blazePasses(frame.width, frame.height, detectOptions(step.params))?.length ?? 0) > 1;
+  };
+}
+
+const FACE_STEPS = new Set(['detect-faces', 'redact-faces']);
+
 export async function processImage(vips: Vips, req: ProcessRequest): Promise<ProcessResult> {
   const { bytes, ms: readMs } = req.bytes ? { bytes: new Uint8Array(req.bytes), ms: 0 } : await readBytes(req.file);
   checkInput(req.name, bytes);
@@ -48,12 +68,42 @@ export async function processImage(vips: Vips, req: ProcessRequest): Promise<Pro
   if (!('frame' in input)) return { kind: 'needs-tiles', ...input, timings };
   // This run's own SourceInfo: auto-orient records on it that the orientation is now 1.
   const source: SourceInfo = { ...input.source };
-  const { frame, timings: steps, reports } = await runSteps(input.frame, plan.rest, source);
+  const { frame, timings: steps, reports, pausedAt } = await runSteps(input.frame, plan.rest, source, { pauseBefore: faceSplitPoint(req) });
   timings.steps = steps;
+  if (pausedAt !== undefined) {
+    // The frame the face step would see, in shared memory that every worker can read.
+    const shared = createFrame(frame.width, frame.height, frame.channels, new SharedArrayBuffer(frame.width * frame.height * frame.channels));
+    blit(frame, 0, 0, frame.width, frame.height, shared, 0, 0);
+    return {
+      kind: 'faces-split', width: frame.width, height: frame.height, channels: frame.channels, timings,
+      split: { frame: describe(shared), steps: plan.rest.slice(pausedAt), source, reports },
+    };
+  }
   t = performance.now();
   const out = encode(vips, frame, req.output, source);
   timings.encodeMs = performance.now() - t;
   return { kind: 'done', bytes: out, width: frame.width, height: frame.height, channels: frame.channels, timings, ...(reports.length ? { reports } : {}) };
+}
+
+/** Raw BlazeFace detections of some passes over a shared frame (a share of a 'faces-split'). */
+export async function detectFacePasses(frame: FrameDesc, params: Params, rects: number[][]): Promise<{ raw: RawFace[]; ms: number }> {
+  const t = performance.now();
+  const { cv } = await loadOpenCV();
+  const raw = await blazeRaw(cv, fromDesc(frame), detectOptions(params), rects);
+  return { raw, ms: performance.now() - t };
+}
+
+/** Resumes a 'faces-split' image with the merged faces: the rest of the recipe, then encoding. */
+export async function finishImage(vips: Vips, req: FinishRequest): Promise<DoneResult> {
+  const timings: ImageTimings = { idleMs: 0, readMs: 0, decodeMs: 0, steps: [], encodeMs: 0 };
+  const source: SourceInfo = { ...req.split.source };
+  const { frame, timings: steps, reports } = await runSteps(fromDesc(req.split.frame), req.split.steps, source, { faces: req.faces });
+  timings.steps = steps;
+  const t = performance.now();
+  const out = encode(vips, frame, req.output, source);
+  timings.encodeMs = performance.now() - t;
+  const all = [...req.split.reports, ...reports];
+  return { kind: 'done', bytes: out, width: frame.width, height: frame.height, channels: frame.channels, timings, ...(all.length ? { reports: all } : {}) };
 }
 
 /** Also returns the file's metadata, for encodeFrame (tiled recipes never reorient). */

@@ -6,7 +6,9 @@
  * - Recipes with a global step (resize, rotate, Canny…): the whole image, scaled down to fit.
  * Pixels come back as RGBA (ready for ImageData), in transferred buffers.
  */
+import type { FacesReport } from '../core/faces';
 import { blit, createFrame, type Frame } from '../core/frame';
+import { invert, mapBox } from '../core/geometry';
 import { chainHalo, isTileable, type ResolvedStep } from '../core/recipe';
 import type { Rect } from '../core/tiles';
 import { checkInput, decodeSource } from './codec';
@@ -106,13 +108,16 @@ export async function preview(vips: Vips, req: PreviewRequest): Promise<PreviewR
   const before = crop ? copyOut(input, crop) : input;
   const beforeRgba = toRgba(before).buffer as ArrayBuffer;
   // Each run gets its own SourceInfo: steps such as auto-orient update it.
-  const { frame, timings, reports } = await runSteps(input, req.steps, { ...cached.source });
+  const source: SourceInfo = { ...cached.source };
+  const { frame, timings, reports } = await runSteps(input, req.steps, source);
   const after = crop ? copyOut(frame, crop) : frame;
-  const facesReport = reports.filter((r) => r.kind === 'faces').at(-1)?.data as { faces: { box: number[]; score: number }[] } | undefined;
+  const facesReport = reports.filter((r) => r.kind === 'faces').at(-1)?.data as FacesReport | undefined;
+  // Reports are in the input's pixels; the overlay sits on the result, after every step.
+  const toAfter = source.geometry && invert(source.geometry.toInput);
   return {
     width: before.width, height: before.height, region, scale, sourceWidth: W, sourceHeight: H,
     before: beforeRgba, after: toRgba(after).buffer as ArrayBuffer, afterWidth: after.width, afterHeight: after.height,
     decodeMs, steps: timings,
-    faces: facesReport?.faces.map((f) => ({ box: f.box, score: f.score })),
+    faces: facesReport?.faces.map((f) => ({ box: toAfter ? mapBox(toAfter, f.box, after.width, after.height) : f.box, score: f.score })),
   };
 }

@@ -5,6 +5,7 @@
  */
 import { getOperation, type EngineName } from '../core/catalogue';
 import { createFrame, type Frame } from '../core/frame';
+import type { Face } from '../core/faces';
 import type { ResolvedStep } from '../core/recipe';
 import type { StepReport } from '../core/reports';
 import type { OpContext, OpFunction, OpTable, SourceInfo } from './ops/context';
@@ -42,17 +43,35 @@ export async function engineFunction(op: string): Promise<OpFunction> {
 
 const buffers: ArrayBuffer[] = [new ArrayBuffer(0), new ArrayBuffer(0)];
 
-export const DEFAULT_SOURCE: SourceInfo = { orientation: 1 };
+export interface RunOptions {
+  /** Faces already found in the input (see OpContext.faces): the first face step uses them. */
+  faces?: Face[];
+  /**
+   * Called before each step with the frame it would get: returning true stops the chain there,
+   * and the result says where (`pausedAt`), so the caller can resume with the rest later.
+   */
+  pauseBefore?: (step: ResolvedStep, index: number, frame: Frame) => boolean;
+}
+
+export interface RunResult {
+  frame: Frame;
+  timings: StepTiming[];
+  reports: StepReport[];
+  /** Index of the first step not run (with `pauseBefore`). */
+  pausedAt?: number;
+}
 
 /**
  * The result may view this thread's scratch buffers: consume it (encode, copy into a shared
- * frame) before calling runSteps again.
+ * frame) before calling runSteps again. `source` is updated in place (orientation, geometry): by
+ * default each call gets a fresh one.
  */
 export async function runSteps(
   input: Frame,
   steps: readonly ResolvedStep[],
-  source: SourceInfo = DEFAULT_SOURCE,
-): Promise<{ frame: Frame; timings: StepTiming[]; reports: StepReport[] }> {
+  source: SourceInfo = { orientation: 1 },
+  opts: RunOptions = {},
+): Promise<RunResult> {
   let cur = input;
   const timings: StepTiming[] = [];
   const reports: StepReport[] = [];
@@ -63,6 +82,7 @@ export async function runSteps(
     report(kind, data) {
       reports.push({ op, kind, data });
     },
+    faces: opts.faces,
     alloc(width, height, channels) {
       const bytes = width * height * channels;
       let b = buffers[slot];
@@ -70,12 +90,20 @@ export async function runSteps(
       return createFrame(width, height, channels, b);
     },
   };
-  for (const step of steps) {
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i];
+    if (opts.pauseBefore?.(step, i, cur)) return { frame: cur, timings, reports, pausedAt: i };
     const fn = await engineFunction(step.op);
     op = step.op;
+    const before = source.geometry;
     const t0 = performance.now();
-    cur = await fn(cur, step.params, ctx);
+    const next = await fn(cur, step.params, ctx);
     timings.push({ op: step.op, ms: performance.now() - t0 });
+    // Positions reported in input pixels rely on every size change being recorded (ctx `moved`).
+    if ((next.width !== cur.width || next.height !== cur.height) && source.geometry === before) {
+      throw new Error(`${step.op} changed the frame from ${cur.width}×${cur.height} to ${next.width}×${next.height} without recording its geometry`);
+    }
+    cur = next;
     slot ^= 1;
   }
   return { frame: cur, timings, reports };

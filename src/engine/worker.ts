@@ -8,7 +8,7 @@ import heifUrl from 'wasm-vips/vips-heif.wasm?url';
 import vipsUrl from 'wasm-vips/vips.wasm?url';
 import type { FrameDesc } from '../core/frame';
 import type { EngineApi } from './api';
-import { decodeFileInto, encodeFrame, processImage, runTile } from './image-task';
+import { decodeFileInto, detectFacePasses, encodeFrame, finishImage, processImage, runTile } from './image-task';
 import { preview } from './preview';
 import { runSteps } from './run-steps';
 import { channelMeans, dropAlpha, toRgba } from './rgba';
@@ -94,6 +94,12 @@ const api: EngineApi = {
       const r = await processImage(await vips(), req);
       r.timings.idleMs = idleMs;
       return r.kind === 'done' ? Comlink.transfer(r, [r.bytes.buffer]) : r;
+    }),
+  detectFacePasses: (frame, params, rects) => serial(() => detectFacePasses(frame, params, rects)),
+  finishImage: (req) =>
+    serial(async () => {
+      const r = await finishImage(await vips(), req);
+      return Comlink.transfer(r, [r.bytes.buffer]);
     }),
   decodeInto: (file, name, dst) => serial(async () => decodeFileInto(await vips(), file, name, dst)),
   runTile: (src, dst, tile, steps) => serial(() => runTile(src, dst, tile, steps)),

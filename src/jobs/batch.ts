@@ -16,6 +16,7 @@ import type { InputFile, InputSource } from '../io/sources';
 import type { OutputSink } from '../io/sinks';
 import { createEnginePool, type EnginePool } from '../pool/engine-pool';
 import { Priority } from '../pool/pool';
+import { finishFaceSplit } from './face-split';
 import { processTiled } from './tiled';
 import type { BatchProgress, BatchSummary, Breakdown, FileResult } from './types';
 import type { VideoProgress } from './video';
@@ -45,6 +46,12 @@ export interface RunBatchOptions {
   video?: Partial<VideoOptions>;
   /** Per-video progress (frames, fps, ETA), throttled. */
   onVideoProgress?: (p: VideoProgress) => void;
+  /**
+   * Share the BlazeFace passes of a large photo (small-face tiles) among all workers instead of
+   * running them in the file's worker. Default: on with more than one worker. The faces are the
+   * same either way.
+   */
+  splitFaces?: boolean;
 }
 
 export const DEFAULT_MAX_PIXELS = 4 * 1024 * 1024;
@@ -82,6 +89,8 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
   // A recipe with a global step (resize, rotate, Canny…) runs on the whole image in one worker.
   const maxPixels = isTileable(steps) ? opts.maxPixels ?? DEFAULT_MAX_PIXELS : Number.POSITIVE_INFINITY;
   const tilePixels = opts.tilePixels ?? DEFAULT_TILE_PIXELS;
+  // Small-face passes of one large photo are shared out when there is more than one worker.
+  const splitFaces = opts.splitFaces ?? pool.size > 1;
   const signal = opts.signal;
   const breakdown = emptyBreakdown();
   const results: FileResult[] = [];
@@ -135,15 +144,17 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
         const r0 = performance.now();
         const data = await blob.arrayBuffer();
         breakdown.read += performance.now() - r0;
-        const res = await pool.run(
+        let res = await pool.run(
           async (api) => {
             // A retry after a crash finds `data` detached: the worker then reads the file itself.
             const bytes = data.byteLength ? data : undefined;
-            const req = { file: blob, bytes, name: f.path, steps, output, maxPixels };
+            const req = { file: blob, bytes, name: f.path, steps, output, maxPixels, splitFaces };
             return api.processImage(bytes ? transfer(req, [bytes]) : req);
           },
           { cost: Math.max(8 << 20, blob.size * 12), signal, priority: Priority.background, label: f.path },
         );
+        // A large photo paused before its face step: its detection passes go to every worker.
+        if (res.kind === 'faces-split') res = await finishFaceSplit(res, { pool, output, name: f.path, signal });
         const tm = res.timings;
         breakdown.read += tm.readMs;
         breakdown.decode += tm.decodeMs;

@@ -34,7 +34,7 @@ import type { EnginePool } from '../pool/engine-pool';
 import { Priority, type PriorityLevel } from '../pool/pool';
 import { transfer } from 'comlink';
 import { FaceTracker, type Detection, type TrackerOptions } from '../engine/faces/track';
-import type { FacesReport } from '../engine/ops/faces';
+import { reportBoxesInFrame, type FacesReport } from '../core/faces';
 
 export type VideoMode = 'transcode' | 'process' | 'decode';
 
@@ -87,8 +87,8 @@ export interface FrameAnalysis {
   /** Milliseconds per recipe step. */
   steps: Record<string, number>;
   /**
-   * Faces (recipes with detect-faces or redact-faces), in the pixels of the frame the detection
-   * step saw: every detector box with its track's ID, then each coasting track's predicted box
+   * Faces (recipes with detect-faces or redact-faces), in the input video's pixels (mapped back
+   * through any resize, crop or rotation before the face step): every detector box with its track's ID, then each coasting track's predicted box
    * (`predicted: true`: the detector missed it here; it is still redacted). Empty otherwise.
    */
   detections: FrameDetection[];
@@ -266,6 +266,8 @@ export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
   let bitrate: number | undefined;
   let lastKeyUs = Number.NEGATIVE_INFINITY;
   let muxChain: Promise<void> = Promise.resolve();
+  /** The in-order emission of finished frames (analysis, encoder). */
+  let emitted: Promise<void> = Promise.resolve();
   let lastProgress = 0;
   let lastFedTs = 0;
   const audioResult: VideoJobResult['audio'] = { status: 'none' };
@@ -367,30 +369,36 @@ export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
       encoder.configure(cfg);
     };
 
-    // ---- the in-order stage: analysis, encode
-    const emit = async (item: Done, index: number) => {
-      let r = item.res;
-      let detections: FrameDetection[] = [];
-      if (tracker) {
-        const rep = r.reports?.filter((x) => x.kind === 'faces').pop()?.data as FacesReport | undefined;
-        const found: Detection[] = (rep?.faces ?? []).map((f) => ({ box: f.box, score: f.score, ...(f.keypoints ? { keypoints: f.keypoints } : {}) }));
-        if (found.length) faceStats.framesWithDetections++;
-        detections = tracker.update(found).map((t) => ({ box: t.box, score: t.score, ...(t.keypoints ? { keypoints: t.keypoints } : {}), trackId: t.trackId, ...(t.predicted ? { predicted: true as const } : {}) }));
-        if (redactAt >= 0) {
-          const first = r;
-          const boxes = detections.map((d) => d.box);
-          if (boxes.length) faceStats.framesRedacted++;
-          const desc = { width: first.width, height: first.height, channels: 4, stride: first.width * 4, byteOffset: 0, buffer: first.rgba };
-          const r0 = performance.now();
-          const second = await o.pool.run((api) => api.processFrame(transfer(desc, [first.rgba]), restSteps, {
-            opaque: first.channels !== 4 && first.channels !== 2, measure: !!analysis,
-            redact: { boxes, params: o.steps[redactAt].params, channels: first.channels === 1 ? 1 : undefined },
-          }), { priority: o.priority ?? Priority.background, cost: first.width * first.height * 4 * 2, signal, label: `${o.name} frame ${index} (redact)` });
-          timings.workerMs += performance.now() - r0;
-          for (const s of second.steps) timings.stepsMs[s.op] = (timings.stepsMs[s.op] ?? 0) + s.ms;
-          r = { ...second, steps: [...first.steps, ...second.steps], reports: [...(first.reports ?? []), ...(second.reports ?? [])] };
-        }
-      }
+    // ---- the in-order stages. Tracking needs every earlier frame's faces, so it runs in frame
+    // order as frames leave the reorder buffer; it launches each frame's redaction call at once
+    // (those run in parallel on the workers); a second in-order stage takes the finished frames,
+    // in order, to the analysis and the encoder.
+    const track = (item: Done, index: number): { ready: Promise<FrameResult>; detections: FrameDetection[] } => {
+      const r = item.res;
+      if (!tracker) return { ready: Promise.resolve(r), detections: [] };
+      const rep = r.reports?.filter((x) => x.kind === 'faces').pop()?.data as FacesReport | undefined;
+      const found: Detection[] = (rep?.faces ?? []).map((f) => ({ box: f.box, score: f.score, ...(f.keypoints ? { keypoints: f.keypoints } : {}) }));
+      if (found.length) faceStats.framesWithDetections++;
+      const detections: FrameDetection[] = tracker.update(found).map((t) => ({ box: t.box, score: t.score, ...(t.keypoints ? { keypoints: t.keypoints } : {}), trackId: t.trackId, ...(t.predicted ? { predicted: true as const } : {}) }));
+      if (redactAt < 0) return { ready: Promise.resolve(r), detections };
+      const first = r;
+      // Tracks are in the input's pixels; redaction works on the frame the detector saw.
+      const boxes = rep ? reportBoxesInFrame(rep, detections.map((d) => d.box)) : detections.map((d) => d.box);
+      if (boxes.length) faceStats.framesRedacted++;
+      const desc = { width: first.width, height: first.height, channels: 4, stride: first.width * 4, byteOffset: 0, buffer: first.rgba };
+      const r0 = performance.now();
+      const ready = o.pool.run((api) => api.processFrame(transfer(desc, [first.rgba]), restSteps, {
+        opaque: first.channels !== 4 && first.channels !== 2, measure: !!analysis,
+        redact: { boxes, params: o.steps[redactAt].params, channels: first.channels === 1 ? 1 : undefined },
+      }), { priority: o.priority ?? Priority.background, cost: first.width * first.height * 4 * 2, signal, label: `${o.name} frame ${index} (redact)` }).then((second) => {
+        timings.workerMs += performance.now() - r0;
+        for (const s of second.steps) timings.stepsMs[s.op] = (timings.stepsMs[s.op] ?? 0) + s.ms;
+        return { ...second, steps: [...first.steps, ...second.steps], reports: [...(first.reports ?? []), ...(second.reports ?? [])] };
+      });
+      return { ready, detections };
+    };
+
+    const emit = async (r: FrameResult, item: Done, index: number, detections: FrameDetection[]) => {
       if (analysis) {
         const steps: Record<string, number> = {};
         for (const s of r.steps) steps[s.op] = (steps[s.op] ?? 0) + s.ms;
@@ -430,23 +438,23 @@ export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
     };
 
     let nextOut = 0;
-    let draining = false;
-    const drain = async () => {
-      if (draining) return;
-      draining = true;
-      try {
-        while (!failure && reorder.has(nextOut)) {
-          const item = reorder.get(nextOut)!;
-          reorder.delete(nextOut);
-          await emit(item, nextOut);
-          nextOut++;
-          finished++;
-          inFlight--;
-          progress();
-          pulse.notify();
-        }
-      } finally {
-        draining = false;
+    const drain = () => {
+      while (!failure && reorder.has(nextOut)) {
+        const item = reorder.get(nextOut)!;
+        reorder.delete(nextOut);
+        const index = nextOut++;
+        const { ready, detections } = track(item, index);
+        ready.catch(() => {}); // its failure is reported by the chain below
+        emitted = emitted
+          .then(async () => {
+            if (failure) return;
+            await emit(await ready, item, index, detections);
+            finished++;
+            inFlight--;
+            progress();
+            pulse.notify();
+          })
+          .catch(fail);
       }
     };
 
@@ -493,7 +501,7 @@ export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
         for (const s of res.steps) timings.stepsMs[s.op] = (timings.stepsMs[s.op] ?? 0) + s.ms;
       }
       reorder.set(index, { res, timestamp, duration });
-      await drain();
+      drain();
     };
 
     decoder = new VideoDecoder({
@@ -542,6 +550,7 @@ export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
     }
     if (!failure) await decoder.flush().catch((e) => fail(failure ?? new TesseraError('decode-failed', `corrupt video data near ${lastFedTs.toFixed(3)} s (${messageOf(e)})`)));
     while (!failure && tasks.size > 0) await pulse.wait();
+    await emitted;
     if (failure) throw failure;
     if (accepted === 0) throw new TesseraError('bad-input', `no frames between ${opt.start} s and ${opt.end ?? v.duration} s (the video lasts ${v.duration.toFixed(2)} s)`);
 
@@ -584,7 +593,7 @@ export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
     pulse.notify();
     if (decoder && decoder.state !== 'closed') decoder.close();
     if (encoder && encoder.state !== 'closed') encoder.close();
-    await Promise.allSettled([...tasks]);
+    await Promise.allSettled([...tasks, emitted]);
     if (output && !finalized && output.state !== 'canceled' && output.state !== 'finalized') await output.cancel().catch(() => {});
     await audioIter?.return?.().catch(() => {});
     v.input.dispose();

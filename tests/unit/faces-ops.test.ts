@@ -14,7 +14,9 @@ import type { EngineApi } from '../../src/engine/api';
 import { decode } from '../../src/engine/codec';
 import { detectFaces } from '../../src/engine/faces/detect';
 import { processImage } from '../../src/engine/image-task';
-import { redactRegion, type FacesReport } from '../../src/engine/ops/faces';
+import { redactRegion } from '../../src/engine/ops/faces';
+import { iou, reportBoxesInFrame, type FacesReport } from '../../src/core/faces';
+import { validateOutput } from '../../src/core/formats';
 import { loadOpenCV, type CV } from '../../src/engine/opencv';
 import { runSteps } from '../../src/engine/run-steps';
 import { loadVips, type Vips } from '../../src/engine/vips';
@@ -206,5 +208,70 @@ describe('runBatch writes <output without extension>.faces.json', () => {
     expect(JSON.parse(new TextDecoder().decode(sink.files.get('wall.faces.json')))).toEqual({ width: 320, height: 240, faces: [] });
     const r = summary.results.find((x) => x.path === 'party/sample3.jpg')!;
     expect(r.reports).toEqual(['party/sample3.faces.json']);
+  });
+});
+
+describe('face reports are in the input image\'s pixels whatever came before', () => {
+  const detect = async (steps: object[], source?: Parameters<typeof runSteps>[2]) => {
+    const { reports, frame } = await runSteps(photo, resolveSteps(validateRecipe({ name: 't', steps })), source);
+    return { rep: reports.find((r) => r.kind === 'faces')!.data as FacesReport, frame };
+  };
+
+  test.each([
+    ['resize 50 %', [{ op: 'resize', params: { mode: 'percent', percent: 50 } }]],
+    ['rotate 90, resize 80 %, rotate −90', [{ op: 'rotate', params: { angle: 90 } }, { op: 'resize', params: { mode: 'percent', percent: 80 } }, { op: 'rotate', params: { angle: -90 } }]],
+    ['crop box, flip', [{ op: 'crop', params: { mode: 'box', x: 450, y: 150, width: 1350, height: 700 } }, { op: 'flip' }]],
+    ['rotate 12, thumbnail', [{ op: 'rotate', params: { angle: 12 } }, { op: 'thumbnail', params: { size: 1200 } }]],
+  ] as [string, { op: string; params?: Record<string, unknown> }[]][])('%s', async (_name, pre) => {
+    const plain = (await detect([{ op: 'detect-faces' }])).rep;
+    const { rep } = await detect([...pre, { op: 'detect-faces' }, { op: 'resize', params: { mode: 'percent', percent: 30 } }]);
+    expect([rep.width, rep.height]).toEqual([photo.width, photo.height]);
+    expect(rep.frame, 'the frame the detector saw is described').toBeDefined();
+    expect(rep.faces.length).toBe(plain.faces.length);
+    for (const f of rep.faces) {
+      const best = Math.max(...plain.faces.map((p) => iou(p.box, f.box)));
+      // Detection on a resampled frame moves boxes by a few pixels; rotations enlarge them (bounding box of a turned box).
+      expect(best, `${JSON.stringify(f.box)} vs ${JSON.stringify(plain.faces.map((p) => p.box))}`).toBeGreaterThan(pre[0].op === 'rotate' && pre[0].params?.angle === 12 ? 0.6 : 0.8);
+      const p = plain.faces.find((q) => iou(q.box, f.box) === best)!;
+      // Keypoints also map back: eyes within a tenth of the face of the unmoved detection's.
+      for (let k = 0; k < 2; k++) expect(Math.hypot(f.keypoints![k][0] - p.keypoints![k][0], f.keypoints![k][1] - p.keypoints![k][1])).toBeLessThan(0.1 * p.box[2]);
+    }
+    // And `frame.fromInput` takes the input boxes to the detector's frame, inside it.
+    for (const b of reportBoxesInFrame(rep)) {
+      expect(b[0] + b[2]).toBeLessThanOrEqual(rep.frame!.width);
+      expect(b[1] + b[3]).toBeLessThanOrEqual(rep.frame!.height);
+      expect(b[2] * b[3]).toBeGreaterThan(0);
+    }
+  });
+
+  test('no geometry step: no frame description, boxes as detected', async () => {
+    const { rep } = await detect([{ op: 'grayscale' }, { op: 'detect-faces' }]);
+    expect(rep.frame).toBeUndefined();
+    expect([rep.width, rep.height]).toEqual([photo.width, photo.height]);
+  });
+
+  test('an EXIF-rotated photo auto-oriented while decoding: boxes in the stored pixels', async () => {
+    // sample3 stored turned 90° anticlockwise with orientation 6 (viewers turn it back clockwise).
+    const im = vips.Image.newFromBuffer(photoBytes);
+    const turned = im.rot('d270');
+    turned.setInt('orientation', 6);
+    const bytes = turned.jpegsaveBuffer({ Q: 95, keep: 1 });
+    im.delete();
+    turned.delete();
+    const res = await processImage(vips, {
+      file: new Blob([]), bytes: bytes.slice().buffer, name: 'turned.jpg', maxPixels: Infinity,
+      steps: resolveSteps(validateRecipe({ name: 't', steps: [{ op: 'auto-orient' }, { op: 'detect-faces' }] })),
+      output: validateOutput({ format: 'png' }),
+    });
+    if (res.kind !== 'done') throw new Error('expected done');
+    const rep = res.reports!.find((r) => r.kind === 'faces')!.data as FacesReport;
+    // Stored: photo.height wide, photo.width high; a stored (x, y) is upright (W − y, x)… so compare in stored pixels.
+    expect([rep.width, rep.height]).toEqual([photo.height, photo.width]);
+    const plain = (await detect([{ op: 'detect-faces' }])).rep;
+    const W = photo.width;
+    // Upright box [x, y, w, h] → stored (rot 270 of the upright image): [y, W − x − w, h, w].
+    const expected = plain.faces.map((f) => [f.box[1], W - f.box[0] - f.box[2], f.box[3], f.box[2]]);
+    expect(rep.faces).toHaveLength(expected.length);
+    for (const f of rep.faces) expect(Math.max(...expected.map((e) => iou(e, f.box)))).toBeGreaterThan(0.85);
   });
 });

@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import type { Frame } from '../../src/core/frame';
 import { decode } from '../../src/engine/codec';
 import { detectFaces } from '../../src/engine/faces/detect';
-import { iou, type DetectorName, type Face } from '../../src/engine/faces/types';
+import { iou, type DetectorName, type Face } from '../../src/core/faces';
 import { loadOpenCV, type CV } from '../../src/engine/opencv';
 import { loadVips, type Vips } from '../../src/engine/vips';
 

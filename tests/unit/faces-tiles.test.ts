@@ -8,8 +8,12 @@ import { join } from 'node:path';
 import { beforeAll, expect, test } from 'vitest';
 import { createFrame, type Frame } from '../../src/core/frame';
 import { decode } from '../../src/engine/codec';
-import { blazeTiles, cachedFaceModels, detectFaces, releaseFaceModels } from '../../src/engine/faces/detect';
-import { iou } from '../../src/engine/faces/types';
+import { cachedFaceModels, detectFaces, releaseFaceModels } from '../../src/engine/faces/detect';
+import { blazePasses, blazeTiles, detectOptions, iou, mergeBlaze, type FacesReport } from '../../src/core/faces';
+import { validateOutput } from '../../src/core/formats';
+import { resolveSteps, validateRecipe } from '../../src/core/recipe';
+import { detectFacePasses, finishImage, processImage } from '../../src/engine/image-task';
+import { shares } from '../../src/jobs/face-split';
 import { loadOpenCV, type CV } from '../../src/engine/opencv';
 import { loadVips, type Vips } from '../../src/engine/vips';
 
@@ -86,4 +90,56 @@ test('nets and classifiers are cached per OpenCV instance and released on demand
   releaseFaceModels(cv);
   expect(cachedFaceModels(cv)).toBe(0);
   expect(await detectFaces(cv, f, { detector: 'blazeface', minScore: 0.5, minSize: 20 })).toEqual([]);
+});
+
+test('the passes of one large photo shared out (as over workers) give the same faces, report and output bytes', async () => {
+  // Two small faces on the 4000-px canvas, one near a tile seam; a flip before the face step.
+  const a = smallFaceCanvas(1500, 1300);
+  const b = smallFaceCanvas(730, 700);
+  const frame = a.frame;
+  const row = frame.width * frame.channels;
+  for (let y = 0; y < 140; y++) frame.data.set(b.frame.data.subarray((700 + y) * row + 730 * 3, (700 + y) * row + (730 + 120) * 3), (700 + y) * row + 730 * 3);
+  const im = vips.Image.newFromMemory(frame.data, frame.width, frame.height, frame.channels, vips.BandFormat.uchar);
+  const bytes = im.jpegsaveBuffer({ Q: 95 });
+  im.delete();
+  const steps = resolveSteps(validateRecipe({ name: 't', steps: [{ op: 'flip' }, { op: 'detect-faces' }, { op: 'resize', params: { mode: 'percent', percent: 10 } }] }));
+  const output = validateOutput({ format: 'png' });
+  const req = { file: new Blob([]), name: 'big.jpg', steps, output, maxPixels: Infinity };
+
+  const whole = await processImage(vips, { ...req, bytes: bytes.slice().buffer });
+  const split = await processImage(vips, { ...req, bytes: bytes.slice().buffer, splitFaces: true });
+  if (whole.kind !== 'done' || split.kind !== 'faces-split') throw new Error(`expected done and faces-split, got ${whole.kind} and ${split.kind}`);
+  expect(split.split.steps.map((s) => s.op)).toEqual(['detect-faces', 'resize']);
+  expect(split.split.frame.buffer).toBeInstanceOf(SharedArrayBuffer);
+
+  const params = split.split.steps[0].params;
+  const passes = blazePasses(split.width, split.height, detectOptions(params))!;
+  expect(passes.length).toBeGreaterThan(20);
+  // Out of order, as workers finish: the merge must not depend on it.
+  const groups = shares(passes, 5);
+  const results = await Promise.all([...groups].reverse().map((g) => detectFacePasses(split.split.frame, params, g)));
+  const raw = results.reverse().flatMap((r) => r.raw);
+  const faces = mergeBlaze(raw, split.width, split.height, detectOptions(params));
+  const done = await finishImage(vips, { split: split.split, faces, output });
+
+  expect(done.reports).toEqual(whole.reports);
+  expect(Buffer.from(done.bytes).equals(Buffer.from(whole.bytes))).toBe(true);
+  const found = (whole.reports![0].data as FacesReport).faces;
+  console.log(`shared passes: ${passes.length} passes in ${groups.length} shares → ${found.length} faces ${JSON.stringify(found.map((f) => f.box))}; same as one worker`);
+  // In input pixels (the flip is mapped back), on the faces drawn: 60-px faces are near the
+  // detector's limit, so which of the two pass 0.5 depends on where the tile seams fall.
+  expect(found.length).toBeGreaterThan(0);
+  for (const f of found) expect(Math.max(iou(f.box, a.box), iou(f.box, b.box))).toBeGreaterThanOrEqual(0.4);
+});
+
+test('no split when it would not help: a small photo, or a cascade detector', async () => {
+  const output = validateOutput({ format: 'png' });
+  const bytes = readFileSync(join(SAMPLES, 'sample3.jpg'));
+  for (const detector of ['blazeface', 'haar']) {
+    const steps = resolveSteps(validateRecipe({ name: 't', steps: [{ op: 'detect-faces', params: { detector } }] }));
+    const r = await processImage(vips, { file: new Blob([]), bytes: new Uint8Array(bytes).buffer, name: 's.jpg', steps, output, maxPixels: Infinity, splitFaces: true });
+    expect(r.kind).toBe('done');
+  }
+  expect(shares([1, 2, 3, 4, 5, 6, 7], 3)).toEqual([[1, 2], [3, 4, 5], [6, 7]]);
+  expect(shares([1, 2], 8)).toEqual([[1], [2]]);
 });

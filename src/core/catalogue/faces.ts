@@ -39,7 +39,7 @@ export const FACE_OPS: OperationSpec[] = [
     halo: () => 0,
     outChannels: same,
     definition:
-      `${DETECTION} Output: the input frame unchanged; report 'faces' = {width, height, faces: [{box: [x, y, w, h], score, keypoints?: [[x, y]×6] (right eye, left eye, nose, mouth, right ear, left ear), eyes?, detector}]} in the pixels of the frame the step sees (the input image's, unless an earlier step changed the geometry).`,
+      `${DETECTION} Output: the input frame unchanged; report 'faces' = {width, height, faces: [{box: [x, y, w, h], score, keypoints?: [[x, y]×6] (right eye, left eye, nose, mouth, right ear, left ear), eyes?, detector}]} in the input image's pixels (the file's stored pixels): when earlier steps resized, cropped, rotated, flipped or oriented the image, boxes are mapped back (bounding box of the mapped corners, rounded), keypoints too (left/right swapped through a mirror), and frame = {width, height, fromInput: [a, b, c, d, e, f]} describes the frame the detector saw (x' = a·x + b·y + c, y' = d·x + e·y + f). In a batch with several workers, the BlazeFace passes of a large image are shared among them; the faces are the same.`,
   },
   {
     name: 'redact-faces',

@@ -16,10 +16,10 @@
  * - Cascades (Haar frontalface default / alt2, LBP frontalface improved) with
  *   cv.CascadeClassifier on an equalised gray image; eyes counted with haarcascade_eye.
  */
-import type { Frame } from '../../core/frame';
+import { view, type Frame } from '../../core/frame';
 import { cvMessage, type CV } from '../opencv';
 import { ensureModelFile } from './models';
-import { iou, type DetectOptions, type DetectorName, type Face } from './types';
+import { BLAZE_INPUT, blazePasses, cutByTile, mergeBlaze, type DetectOptions, type DetectorName, type Face, type RawFace } from '../../core/faces';
 
 type Mat = InstanceType<CV['Mat']>;
 type Deletable = { delete(): void };
@@ -105,15 +105,13 @@ interface BlazeModel {
   size: number;
   /** [stride, anchors per cell] of the merged SSD layers (MediaPipe's SsdAnchorsCalculator). */
   layers: [number, number][];
-  /** MediaPipe's min_suppression_threshold for the weighted NMS. */
-  nmsIou: number;
 }
 
 const BLAZE: Record<'blazeface' | 'blazeface-short', BlazeModel> = {
   // face_detection_full_range.pbtxt: 1 layer, stride 4 (48×48), 1 anchor per cell = 2304.
-  blazeface: { file: 'face_detection_full_range.tflite', size: 192, layers: [[4, 1]], nmsIou: 0.3 },
+  blazeface: { file: 'face_detection_full_range.tflite', size: BLAZE_INPUT.blazeface, layers: [[4, 1]] },
   // face_detection_short_range.pbtxt: strides 8, 16, 16, 16 → 16×16×2 + 8×8×6 = 896.
-  'blazeface-short': { file: 'face_detection_short_range.tflite', size: 128, layers: [[8, 2], [16, 6]], nmsIou: 0.3 },
+  'blazeface-short': { file: 'face_detection_short_range.tflite', size: BLAZE_INPUT['blazeface-short'], layers: [[8, 2], [16, 6]] },
 };
 
 const anchorCache = new Map<string, Float32Array>();
@@ -132,68 +130,11 @@ export function blazeAnchors(model: BlazeModel): Float32Array {
   return a;
 }
 
-interface Raw {
-  box: [number, number, number, number];
-  score: number;
-  keypoints: [number, number][];
-}
-
 /**
- * MediaPipe's weighted NMS: take the best remaining detection, gather every remaining one that
- * overlaps it by more than `thresh` IoU, and replace the group by its score-weighted mean box and
- * keypoints (keeping the best score).
+ * One BlazeFace pass over `part`, the RGB pixels of the rectangle `rect` of the image: raw
+ * detections above minScore, in image pixels.
  */
-export function weightedNms(dets: Raw[], thresh: number): Raw[] {
-  const rest = [...dets].sort((a, b) => b.score - a.score);
-  const out: Raw[] = [];
-  while (rest.length) {
-    const top = rest[0];
-    const group: Raw[] = [];
-    for (let i = rest.length - 1; i >= 0; i--) if (iou(top.box, rest[i].box) > thresh || i === 0) group.push(rest.splice(i, 1)[0]);
-    let wsum = 0;
-    const box = [0, 0, 0, 0];
-    const kps = top.keypoints.map(() => [0, 0]);
-    for (const g of group) {
-      wsum += g.score;
-      for (let j = 0; j < 4; j++) box[j] += g.box[j] * g.score;
-      g.keypoints.forEach((k, j) => ((kps[j][0] += k[0] * g.score), (kps[j][1] += k[1] * g.score)));
-    }
-    out.push({
-      box: box.map((v) => v / wsum) as Raw['box'],
-      score: top.score,
-      keypoints: kps.map(([x, y]) => [x / wsum, y / wsum]),
-    });
-  }
-  return out;
-}
-
-/**
- * Tiling for small faces in large photos: besides the whole image, BlazeFace also runs on square
- * tiles of TILE_FACTOR × its input size (768 px for full-range, 512 for short-range, so a tile is
- * shrunk 4× instead of L/192×) overlapping by TILE_OVERLAP, when the image's long side exceeds
- * TILE_MIN_FACTOR × the tile (each pass is one ~100 ms forward in OpenCV.js, so 1920-px photos, whose faces the
- * whole-image pass already sees, are not tiled). Detections cut by an inner tile edge are dropped (the overlap, or the
- * whole-image pass, holds the whole face); all passes are merged with the weighted NMS.
- */
-export const TILE_FACTOR = 4;
-export const TILE_OVERLAP = 0.25;
-export const TILE_MIN_FACTOR = 2.5;
-
-/** Tile rectangles [x, y, side, side] (clipped to the image) for a w×h image and tile side t. */
-export function blazeTiles(w: number, h: number, t: number): [number, number, number, number][] {
-  if (Math.max(w, h) <= t * TILE_MIN_FACTOR) return [];
-  const starts = (len: number): number[] => {
-    if (len <= t) return [0];
-    const n = Math.ceil((len - t) / (t * (1 - TILE_OVERLAP))) + 1;
-    return Array.from({ length: n }, (_, i) => Math.round((i * (len - t)) / (n - 1)));
-  };
-  const out: [number, number, number, number][] = [];
-  for (const y of starts(h)) for (const x of starts(w)) out.push([x, y, Math.min(t, w - x), Math.min(t, h - y)]);
-  return out;
-}
-
-/** One BlazeFace pass over `rect` of the RGB image: raw detections above minScore, in image pixels. */
-function blazePass(cv: CV, net: DnnNet, rgb: Mat, rect: readonly number[], model: BlazeModel, names: string[], minScore: number): Raw[] {
+function blazePass(cv: CV, net: DnnNet, part: Mat, rect: readonly number[], model: BlazeModel, names: string[], minScore: number): RawFace[] {
   const dnn = cv as unknown as CvDnn;
   const S = model.size;
   const [rx, ry, w, h] = rect;
@@ -206,8 +147,6 @@ function blazePass(cv: CV, net: DnnNet, rgb: Mat, rect: readonly number[], model
   const keep = <D extends Deletable>(d: D): D => (owned.push(d), d);
   let scores: Float32Array, regs: Float32Array;
   try {
-    const whole = rx === 0 && ry === 0 && w === rgb.cols && h === rgb.rows;
-    const part = whole ? rgb : keep(rgb.roi(new cv.Rect(rx, ry, w, h)));
     const small = keep(new cv.Mat());
     cv.resize(part, small, new cv.Size(nw, nh), 0, 0, scale < 1 ? cv.INTER_AREA : cv.INTER_LINEAR);
     const square = keep(new cv.Mat());
@@ -231,7 +170,7 @@ function blazePass(cv: CV, net: DnnNet, rgb: Mat, rect: readonly number[], model
   const my = (v: number) => ry + (v * S - padY) / scale;
   // Sigmoid is monotonic: compare logits (clamped as MediaPipe does) against the threshold's logit.
   const minLogit = minScore <= 0 ? -Infinity : minScore >= 1 ? Infinity : Math.log(minScore / (1 - minScore));
-  const raw: Raw[] = [];
+  const raw: RawFace[] = [];
   for (let i = 0; i < n; i++) {
     const logit = Math.max(-100, Math.min(100, scores[i]));
     if (logit < minLogit) continue;
@@ -251,40 +190,35 @@ function blazePass(cv: CV, net: DnnNet, rgb: Mat, rect: readonly number[], model
   return raw;
 }
 
-/** True when the box crosses (or touches, within 1 % of the tile) an edge of the tile that is not an image edge. */
-function cutByTile(b: Raw['box'], t: readonly number[], w: number, h: number): boolean {
-  const m = 0.01 * Math.max(t[2], t[3]);
-  return (t[0] > 0 && b[0] < t[0] + m) || (t[1] > 0 && b[1] < t[1] + m) ||
-    (t[0] + t[2] < w && b[0] + b[2] > t[0] + t[2] - m) || (t[1] + t[3] < h && b[1] + b[3] > t[1] + t[3] - m);
-}
-
-async function detectBlaze(cv: CV, frame: Frame, opts: DetectOptions, name: 'blazeface' | 'blazeface-short'): Promise<Face[]> {
+/**
+ * Raw BlazeFace detections of the given passes over the frame (rectangles from `blazePasses`, in
+ * that order; a rectangle smaller than the frame is a tile, whose detections cut by an inner tile
+ * edge are dropped). The jobs layer spreads the passes of one large image over every worker and
+ * merges them with `mergeBlaze`, exactly as detectFaces does in one worker.
+ */
+export async function blazeRaw(cv: CV, frame: Frame, opts: DetectOptions, rects: readonly (readonly number[])[]): Promise<RawFace[]> {
+  const name = opts.detector;
+  if (name !== 'blazeface' && name !== 'blazeface-short') throw new Error(`"${name}" is not a BlazeFace detector`);
   const model = BLAZE[name];
   const dnn = cv as unknown as CvDnn;
   const net = await cachedModel(cv, model.file, (path) => dnn.readNetFromTFLite(path));
   const names = name === 'blazeface' ? ['reshaped_classifier_face_4', 'reshaped_regressor_face_4'] : ['classificators', 'regressors'];
   const { width: w, height: h } = frame;
-  const raw = await scoped(cv, `${name}: OpenCV failed`, (keep) => {
-    const rgb = keep(rgbMat(cv, frame));
-    const all = blazePass(cv, net, rgb, [0, 0, w, h], model, names, opts.minScore);
-    if (opts.tiles ?? true)
-      for (const t of blazeTiles(w, h, model.size * TILE_FACTOR))
-        for (const d of blazePass(cv, net, rgb, t, model, names, opts.minScore)) if (!cutByTile(d.box, t, w, h)) all.push(d);
-    return all;
-  });
-  return weightedNms(raw, model.nmsIou)
-    .map((d) => ({ ...clip(d.box, w, h, d), detector: name }))
-    .filter((f) => f.box[2] > 0 && f.box[3] > 0 && Math.max(f.box[2], f.box[3]) >= opts.minSize);
+  const out: RawFace[] = [];
+  for (const r of rects) {
+    const [x, y, rw, rh] = r;
+    if (x < 0 || y < 0 || rw < 1 || rh < 1 || x + rw > w || y + rh > h) throw new Error(`pass [${r.join(', ')}] is outside the ${w}×${h} frame`);
+    const tile = rw < w || rh < h;
+    // Only the pass's own pixels are converted: a tile task does not copy the whole frame.
+    const found = await scoped(cv, `${name}: OpenCV failed`, (keep) => blazePass(cv, net, keep(rgbMat(cv, view(frame, x, y, rw, rh))), r, model, names, opts.minScore));
+    for (const d of found) if (!tile || !cutByTile(d.box, r, w, h)) out.push(d);
+  }
+  return out;
 }
 
-/** Rounds the box to whole pixels inside the image; keypoints to 0.1 px. */
-function clip(b: Raw['box'], w: number, h: number, d: Raw): Omit<Face, 'detector'> {
-  const x0 = Math.max(0, Math.round(b[0]));
-  const y0 = Math.max(0, Math.round(b[1]));
-  const x1 = Math.min(w, Math.round(b[0] + b[2]));
-  const y1 = Math.min(h, Math.round(b[1] + b[3]));
-  const r1 = (v: number) => Math.round(v * 10) / 10;
-  return { box: [x0, y0, x1 - x0, y1 - y0], score: Math.round(d.score * 1e4) / 1e4, keypoints: d.keypoints.map(([x, y]) => [r1(x), r1(y)]) };
+async function detectBlaze(cv: CV, frame: Frame, opts: DetectOptions): Promise<Face[]> {
+  const raw = await blazeRaw(cv, frame, opts, blazePasses(frame.width, frame.height, opts)!);
+  return mergeBlaze(raw, frame.width, frame.height, opts);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -373,7 +307,7 @@ export async function detectFaces(cv: CV, frame: Frame, opts: DetectOptions): Pr
   switch (opts.detector) {
     case 'blazeface':
     case 'blazeface-short':
-      return detectBlaze(cv, frame, opts, opts.detector);
+      return detectBlaze(cv, frame, opts);
     case 'haar':
     case 'haar-alt2':
     case 'lbp':

@@ -6,7 +6,7 @@
  * redacted; after `maxMisses` consecutive misses it is retired. Call `update` once per frame, in
  * frame order.
  */
-import { iou } from './types';
+import { iou } from '../../core/faces';
 
 export type Box = [number, number, number, number];
 

@@ -1,6 +1,8 @@
 /** What an engine function gets besides its input frame and params. */
 import type { Params } from '../../core/catalogue';
+import type { Face } from '../../core/faces';
 import type { Frame } from '../../core/frame';
+import { follow, type Affine, type Geometry } from '../../core/geometry';
 
 /**
  * Facts about the decoded file that some operations and the encoder need. One object per run:
@@ -13,6 +15,20 @@ export interface SourceInfo {
   exif?: Uint8Array;
   icc?: Uint8Array;
   xmp?: Uint8Array;
+  /**
+   * Where the current frame's pixels lie in the input image (the file's stored pixels): set by
+   * decoding (orientation, shrink-on-load) and by every step that moves pixels (see `moved`), so
+   * steps can report positions in input pixels. Absent: the frame is the input.
+   */
+  geometry?: Geometry;
+}
+
+/**
+ * Records that a step's output `out` maps into its input `src` by `outToIn` (core/geometry.ts).
+ * Every step that moves pixels calls it; runSteps refuses a size change that was not recorded.
+ */
+export function moved(ctx: OpContext, src: Frame, outToIn: Affine): void {
+  ctx.source.geometry = follow(ctx.source.geometry, src.width, src.height, outToIn);
 }
 
 export interface OpContext {
@@ -28,6 +44,12 @@ export interface OpContext {
    * by hand (tests) may leave it out; runSteps always provides it.
    */
   report?(kind: string, data: unknown): void;
+  /**
+   * Faces already found in this frame by the caller (the jobs layer detects the tiles of a large
+   * image on every worker, then resumes the recipe here): the next face step uses them instead of
+   * detecting, and clears this.
+   */
+  faces?: Face[];
 }
 
 /** One engine function per catalogue entry: input frame + validated params → output frame. */

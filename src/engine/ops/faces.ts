@@ -1,29 +1,25 @@
 /**
  * detect-faces and redact-faces (engine 'opencv'; definitions in src/core/catalogue/faces.ts).
- * Detection is src/engine/faces/detect.ts; both ops report { width, height, faces } as 'faces'.
+ * Detection is src/engine/faces/detect.ts; both ops report 'faces' (core/faces.ts FacesReport), in
+ * the input's pixels.
  */
 import type { Params } from '../../core/catalogue';
 import type { Frame } from '../../core/frame';
 import { detectFaces } from '../faces/detect';
-import type { DetectorName, Face } from '../faces/types';
+import { detectOptions, facesReport, type Face } from '../../core/faces';
 import { loadOpenCV, type CV } from '../opencv';
 import type { OpContext, OpTable } from './context';
 import { redactBoxes } from '../faces/redact-boxes';
 
 export { redactRegion } from '../faces/redact-boxes';
 
-export interface FacesReport {
-  width: number;
-  height: number;
-  faces: Face[];
-}
-
 async function findFaces(src: Frame, p: Params, ctx: OpContext): Promise<{ cv: CV; faces: Face[] }> {
   const { cv } = await loadOpenCV();
-  const faces = await detectFaces(cv, src, {
-    detector: p.detector as DetectorName, minScore: p.minScore as number, minSize: p.minSize as number, tiles: p.tiles === undefined ? true : !!p.tiles,
-  });
-  ctx.report?.('faces', { width: src.width, height: src.height, faces } satisfies FacesReport);
+  const given = ctx.faces;
+  ctx.faces = undefined;
+  const faces = given ?? (await detectFaces(cv, src, detectOptions(p)));
+  // Reported in the input's pixels; the step itself works in the frame's.
+  ctx.report?.('faces', facesReport(faces, src.width, src.height, ctx.source.geometry));
   return { cv, faces };
 }
 

@@ -7,9 +7,10 @@
 import type { Params } from '../../core/catalogue';
 import { TesseraError, formatInt } from '../../core/errors';
 import { blit, createFrame, type Frame } from '../../core/frame';
+import { compose, flipMap, offsetMap, orientationMap, rotationMap, scaleMap } from '../../core/geometry';
 import { backgroundFor, frameToImage, imageToFrame } from '../codec';
 import { loadVips, type Vips, type VipsImage } from '../vips';
-import type { OpContext, OpTable } from './context';
+import { moved, type OpContext, type OpTable } from './context';
 
 async function getVips(): Promise<Vips> {
   return (await loadVips()).vips;
@@ -74,8 +75,9 @@ export function resizeGeometry(w: number, h: number, p: Params): ResizeGeometry 
   return { width, height, crop: { x: Math.floor((width - cw) / 2), y: Math.floor((height - ch) / 2), width: cw, height: ch } };
 }
 
-async function resize(src: Frame, p: Params): Promise<Frame> {
+async function resize(src: Frame, p: Params, ctx: OpContext): Promise<Frame> {
   const g = resizeGeometry(src.width, src.height, p);
+  const scale = scaleMap(g.width / src.width, g.height / src.height);
   let scaled: Frame = src;
   if (g.width !== src.width || g.height !== src.height) {
     const kernel = p.kernel as string;
@@ -88,27 +90,32 @@ async function resize(src: Frame, p: Params): Promise<Frame> {
       throw new Error(`resize produced ${scaled.width}×${scaled.height}, expected ${g.width}×${g.height}`);
     }
   }
-  if (!g.crop || (g.crop.width === scaled.width && g.crop.height === scaled.height)) return scaled;
+  if (!g.crop || (g.crop.width === scaled.width && g.crop.height === scaled.height)) {
+    if (scaled !== src) moved(ctx, src, scale);
+    return scaled;
+  }
+  moved(ctx, src, compose(scale, offsetMap(g.crop.x, g.crop.y)));
   const out = createFrame(g.crop.width, g.crop.height, src.channels, new ArrayBuffer(g.crop.width * g.crop.height * src.channels));
   blit(scaled, g.crop.x, g.crop.y, g.crop.width, g.crop.height, out, 0, 0);
   return out;
 }
 
-function thumbnail(src: Frame, p: Params): Promise<Frame> {
+function thumbnail(src: Frame, p: Params, ctx: OpContext): Promise<Frame> {
   const size = p.size as number;
-  return resize(src, { mode: 'fit', width: size, height: size, percent: 100, kernel: 'lanczos3', enlarge: false });
+  return resize(src, { mode: 'fit', width: size, height: size, percent: 100, kernel: 'lanczos3', enlarge: false }, ctx);
 }
 
 // ---------------------------------------------------------------------------------------------
 // rotate / flip / auto-orient
 
-async function rotate(src: Frame, p: Params): Promise<Frame> {
+async function rotate(src: Frame, p: Params, ctx: OpContext): Promise<Frame> {
   const a = (((p.angle as number) % 360) + 360) % 360;
   const alpha = hasAlpha(src);
   // Alpha images get transparent new pixels; others the background colour (luma on gray).
   const fill = alpha ? new Array<number>(src.channels).fill(0) : backgroundFor(p.background as string, src.channels);
   if (a === 0) return src;
-  return withImage(src, (im, keep, vips) => {
+  let turned = { width: 0, height: 0 };
+  const out = await withImage(src, (im, keep, vips) => {
     let out: VipsImage;
     if (a % 90 === 0) {
       out = keep(im.rot(`d${a}` as 'd90'));
@@ -120,14 +127,20 @@ async function rotate(src: Frame, p: Params): Promise<Frame> {
         interpolate.delete();
       }
     }
+    turned = { width: out.width, height: out.height };
     if (!p.expand && (out.width !== src.width || out.height !== src.height)) {
       out = keep(out.gravity('centre', src.width, src.height, { extend: 'background', background: fill }));
     }
     return out;
   });
+  // vips_gravity 'centre' embeds the turned image at (size − turned size) / 2, truncated (C division).
+  const dx = Math.trunc((out.width - turned.width) / 2), dy = Math.trunc((out.height - turned.height) / 2);
+  moved(ctx, src, compose(rotationMap(a, src.width, src.height, turned.width, turned.height), offsetMap(-dx, -dy)));
+  return out;
 }
 
-function flip(src: Frame, p: Params): Promise<Frame> {
+function flip(src: Frame, p: Params, ctx: OpContext): Promise<Frame> {
+  moved(ctx, src, flipMap(p.direction as 'horizontal' | 'vertical' | 'both', src.width, src.height));
   return withImage(src, (im, keep) => {
     switch (p.direction) {
       case 'vertical': return keep(im.flip('vertical'));
@@ -145,6 +158,7 @@ async function autoOrient(src: Frame, _p: Params, ctx: OpContext): Promise<Frame
     return keep(im.autorot());
   });
   ctx.source.orientation = 1;
+  moved(ctx, src, orientationMap(o, src.width, src.height));
   return out;
 }
 
@@ -160,13 +174,23 @@ async function crop(src: Frame, p: Params, ctx: OpContext): Promise<Frame> {
         `crop box at x ${formatInt(x)}, y ${formatInt(y)} is outside the ${formatInt(w)}×${formatInt(h)} image (x must be below ${formatInt(w)} and y below ${formatInt(h)})`);
     }
     const cw = Math.min(p.width as number, w - x), ch = Math.min(p.height as number, h - y);
+    moved(ctx, src, offsetMap(x, y));
     const out = ctx.alloc(cw, ch, src.channels);
     blit(src, x, y, cw, ch, out, 0, 0);
     return out;
   }
   const cw = Math.min(p.width as number, w), ch = Math.min(p.height as number, h);
   if (cw === w && ch === h) return src;
-  return withImage(src, (im, keep) => keep(im.smartcrop(cw, ch, { interesting: p.mode === 'attention' ? 'attention' : 'centre' })));
+  let at = { x: 0, y: 0 };
+  const out = await withImage(src, (im, keep) => {
+    const c = keep(im.smartcrop(cw, ch, { interesting: p.mode === 'attention' ? 'attention' : 'centre' }));
+    // vips records where the window was cut as a negative offset of the result's origin.
+    at = { x: -c.xoffset, y: -c.yoffset };
+    return c;
+  });
+  if (!(at.x >= 0 && at.y >= 0 && at.x + cw <= w && at.y + ch <= h)) throw new Error(`crop: vips reported the window at ${at.x}, ${at.y}, outside the ${w}×${h} image`);
+  moved(ctx, src, offsetMap(at.x, at.y));
+  return out;
 }
 
 export const VIPS_OPS: OpTable = {

@@ -1,0 +1,108 @@
+// Faces in a batch, in the built app: a 4000×3000 group photo (sample1 pasted four times at 40 %,
+// so its faces are ~80 px) through `detect-faces`. With two workers the small-face passes of that
+// one photo are shared by both workers, and the `.faces.json` written beside the output is the
+// same as with one worker; the faces are where they were pasted; a resize before the face step
+// does not move the reported boxes (they are in the input's pixels).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { startApp } from './harness.mjs';
+
+const PHOTO = '.tmp/face-samples/sample1.jpg';
+// Hand-labelled in tests/unit/faces-samples.test.ts: sample1's three faces, in its pixels.
+const TRUTH = [[413, 370, 195, 200], [835, 432, 200, 215], [1460, 211, 230, 240]];
+const SCALE = 0.4;
+const SPOTS = [[150, 120], [2950, 260], [1500, 1300], [500, 2300]];
+const EXPECTED = SPOTS.flatMap(([x, y]) => TRUTH.map((b) => [x + b[0] * SCALE, y + b[1] * SCALE, b[2] * SCALE, b[3] * SCALE]));
+
+const iou = (a, b) => {
+  const x = Math.max(0, Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0]));
+  const y = Math.max(0, Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]));
+  return (x * y) / (a[2] * a[3] + b[2] * b[3] - x * y);
+};
+
+let app;
+before(async () => {
+  if (!existsSync(PHOTO)) throw new Error(`${PHOTO} is missing: run \`npm install\` (scripts/setup-models.mjs provisions the sample photos)`);
+  app = await startApp();
+  // The group photo is made in the page: the sample drawn four times on a gray 4000×3000 canvas.
+  await app.page.evaluate(() => {
+    const input = Object.assign(document.createElement('input'), { type: 'file', id: 'fixture-photo' });
+    document.body.append(input);
+  });
+  await app.page.setInputFiles('#fixture-photo', PHOTO);
+  await app.page.evaluate(async ({ scale, spots }) => {
+    const input = document.querySelector('#fixture-photo');
+    const bmp = await createImageBitmap(input.files[0]);
+    const c = new OffscreenCanvas(4000, 3000);
+    const g = c.getContext('2d');
+    g.fillStyle = '#8a8f94';
+    g.fillRect(0, 0, 4000, 3000);
+    g.imageSmoothingQuality = 'high';
+    for (const [x, y] of spots) g.drawImage(bmp, x, y, bmp.width * scale, bmp.height * scale);
+    window.groupPhoto = await c.convertToBlob({ type: 'image/jpeg', quality: 0.92 });
+  }, { scale: SCALE, spots: SPOTS });
+});
+after(async () => app?.close());
+
+/** Runs one batch of the group photo in the page; returns the faces report, per-worker tasks and time. */
+function batch(steps, workers) {
+  return app.page.evaluate(async ({ steps, workers }) => {
+    const t = window.tessera;
+    const pool = t.createEnginePool(workers);
+    try {
+      // Warm: every worker has OpenCV and the net loaded, so the timing below is the detection.
+      await t.runBatch({ input: [{ path: 'warm.jpg', file: async () => window.groupPhoto }], output: new t.MemorySink(), recipe: { name: 'w', steps: [{ op: 'detect-faces' }] }, pool, splitFaces: true });
+      const before = pool.metrics().workers.map((w) => w.tasks);
+      const sink = new t.MemorySink();
+      const t0 = performance.now();
+      const s = await t.runBatch({ input: [{ path: 'party/group.jpg', file: async () => window.groupPhoto }], output: sink, recipe: { name: 'faces', steps }, pool });
+      const ms = performance.now() - t0;
+      const tasks = pool.metrics().workers.map((w, i) => w.tasks - before[i]);
+      const json = sink.files.get('party/group.faces.json');
+      return { ok: s.ok, errors: s.errors, ms, tasks, report: json && JSON.parse(new TextDecoder().decode(json)), files: [...sink.files.keys()].sort() };
+    } finally {
+      pool.dispose();
+    }
+  }, { steps, workers });
+}
+
+describe('small faces of one large photo, shared by the workers', () => {
+  let one, two;
+  test('one worker: every pasted face found, no others', async () => {
+    one = await batch([{ op: 'detect-faces' }], 1);
+    assert.equal(one.ok, 1, JSON.stringify(one.errors));
+    assert.deepEqual(one.files, ['party/group.faces.json', 'party/group.png']);
+    assert.deepEqual([one.report.width, one.report.height], [4000, 3000]);
+    const boxes = one.report.faces.map((f) => f.box);
+    const found = EXPECTED.filter((e) => boxes.some((b) => iou(b, e) >= 0.4)).length;
+    const extra = boxes.filter((b) => !EXPECTED.some((e) => iou(b, e) >= 0.4));
+    console.log(`# 4000×3000, 12 faces of ~80 px: found ${found}/12, ${extra.length} false; 1 worker ${one.ms.toFixed(0)} ms (tasks ${one.tasks})`);
+    assert.equal(found, EXPECTED.length);
+    assert.deepEqual(extra, []);
+  });
+
+  test('two workers: both take passes of the one photo, and the report is identical', async () => {
+    two = await batch([{ op: 'detect-faces' }], 2);
+    assert.equal(two.ok, 1, JSON.stringify(two.errors));
+    console.log(`# 2 workers ${two.ms.toFixed(0)} ms (tasks per worker ${two.tasks}) vs 1 worker ${one.ms.toFixed(0)} ms`);
+    // The photo's own task, its shares of passes (8 with 2 workers), and the resume: both workers worked on it.
+    assert.equal(two.tasks.reduce((a, b) => a + b, 0), 1 + 8 + 1);
+    for (const n of two.tasks) assert.ok(n >= 2, `each worker ran passes of the photo: ${two.tasks}`);
+    assert.deepEqual(two.report, one.report);
+  });
+
+  test('a resize before the face step: boxes still in the input photo\'s pixels', async () => {
+    const r = await batch([{ op: 'resize', params: { mode: 'percent', percent: 75 } }, { op: 'detect-faces' }], 2);
+    assert.equal(r.ok, 1, JSON.stringify(r.errors));
+    assert.deepEqual([r.report.width, r.report.height], [4000, 3000]);
+    assert.deepEqual([r.report.frame.width, r.report.frame.height], [3000, 2250]);
+    const boxes = r.report.faces.map((f) => f.box);
+    const found = EXPECTED.filter((e) => boxes.some((b) => iou(b, e) >= 0.4)).length;
+    console.log(`# after resize 75 %: found ${found}/12 in input pixels`);
+    assert.ok(found >= 10, `faces found where they are in the input: ${found}/12`);
+    assert.ok(boxes.every((b) => EXPECTED.some((e) => iou(b, e) >= 0.4)), `no box elsewhere: ${JSON.stringify(boxes)}`);
+  });
+
+  test('no page errors', () => assert.deepEqual(app.errors, []));
+});
