@@ -6,7 +6,7 @@
 //   handoff  a 3840×2160 RGBA frame to a worker and back: shared memory vs transfer vs
 //            structured clone vs base64-in-JSON.
 //
-// Results: bench/results/<section>-<timestamp>.json (faces, seed, ops, video, camera, handoff) and bench/results/latest.json.
+// Results: bench/results/<section>-<timestamp>.json (faces, seed, ops, video, camera, handoff, faces-workers) and bench/results/latest.json.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, promises as fs, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { BLUR_EDGES, BLUR_EDGES_COLOUR, videoBench } from './video.mjs';
 import { CAMERA_BENCH_ARGS, cameraBench } from './camera.mjs';
 import { facesBench } from './faces.mjs';
+import { facesWorkersBench } from './faces-workers.mjs';
 import { launch, openApp } from '../scripts/lib/browser.mjs';
 import { serve } from '../scripts/lib/serve.mjs';
 import * as inPage from './page.mjs';
@@ -30,7 +31,9 @@ const FORMATS = ['png', 'jpeg', 'webp', 'avif'];
 const SEED_OPS = ['grayscale', 'gaussian-blur', 'sobel', 'sharpen', 'brightness'];
 
 const USAGE = `usage: npm run bench -- [options]
-  --only seed|handoff|ops|video|camera|faces  run one benchmark (default: all; faces runs in Node, first)
+  --only seed|handoff|ops|video|camera|faces  run one benchmark (default: all; faces: per-detector
+                          times in Node first, then 1 vs N workers on a 4000-px group photo and a
+                          redact-faces video in the app)
   --video-frames N        frames per generated clip in the video bench (default 60)
   --video-colour          video bench recipe on R, G, B instead of luminance
   --workers N             workers for the parallel run (default: navigator.hardwareConcurrency)
@@ -504,7 +507,6 @@ async function main() {
     const file = join(RESULTS, `faces-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
     await fs.writeFile(file, JSON.stringify({ kind: 'faces', ...faces }, null, 2));
     console.log(`\nResults: ${relative(process.cwd(), file) || file}`);
-    if (opts.only === 'faces') return;
   }
   const started = new Date();
   const stamp = started.toISOString().replace(/[:]/g, '-').replace(/\.\d+Z$/, 'Z');
@@ -573,6 +575,7 @@ async function main() {
     if (opts.video) await save('video', await videoBench(page, { frames: opts.videoFrames, workers, recipe: opts.videoColour ? BLUR_EDGES_COLOUR : BLUR_EDGES }));
     if (opts.camera) await save('camera', await cameraBench(page, { workers }));
     if (opts.handoff) await save('handoff', await handoffBench(page, opts, procs));
+    if (opts.faces) await save('faces-workers', await facesWorkersBench(page, { workers }));
     latest.files = files.map((f) => relative(ROOT, f));
     latest.totalSeconds = (Date.now() - started.getTime()) / 1000;
     const latestFile = join(RESULTS, 'latest.json');

@@ -20,10 +20,16 @@ export async function loadEngine() {
   const { createServer } = await import('vite');
   const server = await createServer({ root: ROOT, configFile: false, logLevel: 'error', appType: 'custom', server: { middlewareMode: true, hmr: false, watch: null }, optimizeDeps: { noDiscovery: true, include: [] } });
   const load = (p) => server.ssrLoadModule(p);
-  const [detect, types, opencv, vips, codec] = await Promise.all(['/src/engine/faces/detect.ts', '/src/engine/faces/types.ts', '/src/engine/opencv.ts', '/src/engine/vips.ts', '/src/engine/codec.ts'].map(load));
-  const { cv } = await opencv.loadOpenCV();
-  const { vips: v } = await vips.loadVips();
-  return { detect, types, cv, vips: v, codec, load, close: () => server.close() };
+  try {
+    const [detect, faces, opencv, vips, codec] = await Promise.all(['/src/engine/faces/detect.ts', '/src/core/faces.ts', '/src/engine/opencv.ts', '/src/engine/vips.ts', '/src/engine/codec.ts'].map(load));
+    const { cv } = await opencv.loadOpenCV();
+    const { vips: v } = await vips.loadVips();
+    return { detect, faces, cv, vips: v, codec, load, close: () => server.close() };
+  } catch (e) {
+    // An open Vite server would keep the process alive after the error.
+    await server.close();
+    throw e;
+  }
 }
 
 /** The hand-drawn boxes of tests/unit/faces-samples.test.ts as a truth.json object. */

@@ -7,41 +7,16 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { startApp } from './harness.mjs';
+import { iou, makeGroupPhoto } from './face-fixtures.mjs';
 
 const PHOTO = '.tmp/face-samples/sample1.jpg';
-// Hand-labelled in tests/unit/faces-samples.test.ts: sample1's three faces, in its pixels.
-const TRUTH = [[413, 370, 195, 200], [835, 432, 200, 215], [1460, 211, 230, 240]];
-const SCALE = 0.4;
-const SPOTS = [[150, 120], [2950, 260], [1500, 1300], [500, 2300]];
-const EXPECTED = SPOTS.flatMap(([x, y]) => TRUTH.map((b) => [x + b[0] * SCALE, y + b[1] * SCALE, b[2] * SCALE, b[3] * SCALE]));
-
-const iou = (a, b) => {
-  const x = Math.max(0, Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0]));
-  const y = Math.max(0, Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]));
-  return (x * y) / (a[2] * a[3] + b[2] * b[3] - x * y);
-};
 
 let app;
+let EXPECTED;
 before(async () => {
   if (!existsSync(PHOTO)) throw new Error(`${PHOTO} is missing: run \`npm install\` (scripts/setup-models.mjs provisions the sample photos)`);
   app = await startApp();
-  // The group photo is made in the page: the sample drawn four times on a gray 4000×3000 canvas.
-  await app.page.evaluate(() => {
-    const input = Object.assign(document.createElement('input'), { type: 'file', id: 'fixture-photo' });
-    document.body.append(input);
-  });
-  await app.page.setInputFiles('#fixture-photo', PHOTO);
-  await app.page.evaluate(async ({ scale, spots }) => {
-    const input = document.querySelector('#fixture-photo');
-    const bmp = await createImageBitmap(input.files[0]);
-    const c = new OffscreenCanvas(4000, 3000);
-    const g = c.getContext('2d');
-    g.fillStyle = '#8a8f94';
-    g.fillRect(0, 0, 4000, 3000);
-    g.imageSmoothingQuality = 'high';
-    for (const [x, y] of spots) g.drawImage(bmp, x, y, bmp.width * scale, bmp.height * scale);
-    window.groupPhoto = await c.convertToBlob({ type: 'image/jpeg', quality: 0.92 });
-  }, { scale: SCALE, spots: SPOTS });
+  EXPECTED = await makeGroupPhoto(app.page, { image: PHOTO });
 });
 after(async () => app?.close());
 
