@@ -35,7 +35,7 @@ export async function facesWorkersBench(page, { workers = 2, repeat = 3, photos 
           const t0 = performance.now();
           await t.runBatch({ input: [one('group.jpg')], output: sink, recipe, pool, splitFaces: c.splitFaces });
           best = Math.min(best, performance.now() - t0);
-          report = JSON.parse(new TextDecoder().decode(sink.files.get('group.faces.json')));
+          report = JSON.parse(new TextDecoder().decode(sink.files.get('group.jpg.faces.json')));
         }
         const t0 = performance.now();
         const s = await t.runBatch({ input: Array.from({ length: photos }, (_, i) => one(`g${i}.jpg`)), output: new t.MemorySink(), recipe, pool, splitFaces: c.splitFaces });

@@ -488,7 +488,7 @@ async function main() {
           listed,
           summary: {
             ok: s.ok, failed: s.failed, skipped: s.skipped, cancelled: s.cancelled, workers: s.workers,
-            seconds: s.seconds, imagesPerSecond: s.imagesPerSecond, startupSeconds: s.startupSeconds, errors: s.errors,
+            seconds: s.seconds, imagesPerSecond: s.imagesPerSecond, startupSeconds: s.startupSeconds, errors: s.errors, facesTable: s.facesTable,
           },
         };
       } catch (e) {
@@ -529,7 +529,9 @@ async function main() {
       errors: s.errors,
       skipped: s.skipped,
       cancelled: s.cancelled,
+      ...(s.facesTable ? { facesTable: join(folders.output, s.facesTable) } : {}),
     };
+    if (s.facesTable) log(`faces of every image: ${summary.facesTable} (and <image>.faces.json beside each output)`);
     await new Promise((r) => process.stdout.write(JSON.stringify(summary) + '\n', r));
     if (s.cancelled) return 130;
     return s.failed > 0 ? 1 : 0;

@@ -216,3 +216,30 @@ export function reportBoxesInFrame(r: FacesReport, boxes: readonly (readonly num
   const { width, height, fromInput } = r.frame;
   return boxes.map((b) => mapBox(fromInput, b, width, height, 'outward'));
 }
+
+// ---------------------------------------------------------------------------------------------
+// One table for a batch
+
+const KEYPOINT_NAMES = ['right_eye', 'left_eye', 'nose', 'mouth', 'right_ear', 'left_ear'];
+
+const csvField = (v: string | number): string => (typeof v === 'string' && /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : String(v));
+
+/**
+ * Every face of a batch as CSV, one row per face (a file with no face gets one row with the face
+ * columns empty, so every processed file is listed), sorted by path: file, image size, face index,
+ * box, score, detector, eyes (cascades), and the six keypoints (BlazeFace), in input pixels.
+ */
+export function facesCsv(rows: readonly { path: string; report: FacesReport }[]): string {
+  const header = ['file', 'width', 'height', 'face', 'x', 'y', 'w', 'h', 'score', 'detector', 'eyes', ...KEYPOINT_NAMES.flatMap((k) => [`${k}_x`, `${k}_y`])];
+  const lines = [header.join(',')];
+  const sorted = [...rows].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const { path, report } of sorted) {
+    const head: (number | string)[] = [path, report.width, report.height];
+    if (!report.faces.length) lines.push([...head, ...new Array(header.length - 3).fill('')].map(csvField).join(','));
+    report.faces.forEach((f, i) => {
+      const kps = KEYPOINT_NAMES.flatMap((_, k): (number | string)[] => (f.keypoints?.[k] ? [f.keypoints[k][0], f.keypoints[k][1]] : ['', '']));
+      lines.push([...head, i + 1, ...f.box, f.score, f.detector, f.eyes ?? '', ...kps].map(csvField).join(','));
+    });
+  }
+  return lines.join('\n') + '\n';
+}

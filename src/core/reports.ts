@@ -12,13 +12,11 @@ export interface StepReport {
 }
 
 /**
- * Where a report of `kind` is written for the output at `outputPath`: the output's path without its
- * extension + `.<kind>.json` ("trip/a.png" → "trip/a.faces.json"), like videos' `.analysis.json`.
- * Dropping the extension keeps one sidecar per output, whatever its format.
+ * Where a report of `kind` about the input at `inputPath` is written: the input's relative path +
+ * `.<kind>.json` ("trip/a.jpg" → "trip/a.jpg.faces.json"), beside the output ("trip/a.png").
+ * Named after the input because the report describes it (face boxes are in its pixels), and
+ * input paths are unique, so two inputs whose outputs would share a name never share a report.
  */
-export function reportPath(outputPath: string, kind: string): string {
-  const slash = outputPath.lastIndexOf('/');
-  const dot = outputPath.lastIndexOf('.');
-  const base = dot > slash + 1 ? outputPath.slice(0, dot) : outputPath;
-  return `${base}.${kind}.json`;
+export function reportPath(inputPath: string, kind: string): string {
+  return `${inputPath}.${kind}.json`;
 }

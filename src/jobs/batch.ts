@@ -9,6 +9,7 @@ import { BufferPool } from '../core/buffer-pool';
 import { isAbort, messageOf } from '../core/errors';
 import { outputPath, validateOutput, type OutputOptions } from '../core/formats';
 import { isTileable, resolveSteps, validateRecipe, type Recipe } from '../core/recipe';
+import { facesCsv, type FacesReport } from '../core/faces';
 import { reportPath } from '../core/reports';
 import { isImageName, isVideoName } from '../core/sniff';
 import { analysisPath, validateVideoOptions, videoOutputPath, type VideoOptions } from '../core/video-options';
@@ -52,7 +53,12 @@ export interface RunBatchOptions {
    * same either way.
    */
   splitFaces?: boolean;
+  /** With a face step: also write every face of the batch to `faces.csv` at the output's root (default true). */
+  facesTable?: boolean;
 }
+
+/** The batch-wide faces table, at the root of the output. */
+export const FACES_TABLE = 'faces.csv';
 
 export const DEFAULT_MAX_PIXELS = 4 * 1024 * 1024;
 export const DEFAULT_TILE_PIXELS = 1024 * 1024;
@@ -97,6 +103,7 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
   const names = new OutputNames();
   const running = new Set<string>();
   const errors: { file: string; message: string }[] = [];
+  const facesRows: { path: string; report: FacesReport }[] = [];
   let skipped = 0;
   let found = 0;
   let totalKnown = false;
@@ -177,13 +184,14 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
         // With metadata kept, the output also keeps the input's modified date where the sink can.
         const lastModified = output.metadata === 'keep' ? (blob as Partial<File>).lastModified : undefined;
         await opts.output.write(out, bytes, signal, lastModified !== undefined ? { lastModified } : undefined);
-        // Step reports (detect-faces → `<output without extension>.faces.json`): the last report of
+        // Step reports (detect-faces → `<input path>.faces.json`): the last report of
         // each kind, as JSON, beside the output.
         if (res.kind === 'done' && res.reports?.length) {
           const byKind = new Map(res.reports.map((r) => [r.kind, r.data] as const));
           result.reports = [];
+          if (byKind.has('faces')) facesRows.push({ path: f.path, report: byKind.get('faces') as FacesReport });
           for (const [kind, data] of byKind) {
-            const path = reportPath(out, kind);
+            const path = reportPath(f.path, kind);
             await opts.output.write(path, new TextEncoder().encode(JSON.stringify(data)), signal);
             result.reports.push(path);
           }
@@ -296,6 +304,12 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
     progress();
     await Promise.all(inFlight);
     if (listError) throw listError;
+    // All the batch's faces in one table beside the outputs (the per-file JSON has the same data).
+    let facesTable: string | undefined;
+    if (facesRows.length && !signal?.aborted && opts.facesTable !== false) {
+      facesTable = FACES_TABLE;
+      await opts.output.write(FACES_TABLE, new TextEncoder().encode(facesCsv(facesRows)), signal);
+    }
 
     const { done, failed } = counts();
     const seconds = Math.max(0, (lastWrite - start) / 1000);
@@ -310,6 +324,7 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
       startupSeconds,
       errors,
       results,
+      ...(facesTable ? { facesTable } : {}),
       breakdown,
       pool: pool.metrics(),
       buffers: buffers.stats(),

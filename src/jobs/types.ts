@@ -19,7 +19,7 @@ export interface FileResult {
   error?: string;
   /** Set for videos (see jobs/video.ts). */
   video?: VideoFileSummary;
-  /** Paths of the step reports written beside the output (e.g. "a.faces.json" for detect-faces). */
+  /** Paths of the step reports written beside the output (e.g. "a.jpg.faces.json" for detect-faces on a.jpg). */
   reports?: string[];
 }
 
@@ -77,6 +77,8 @@ export interface BatchSummary {
   startupSeconds: number;
   errors: { file: string; message: string }[];
   results: FileResult[];
+  /** Path of the batch's faces table (`faces.csv`), when a face step ran. */
+  facesTable?: string;
   breakdown: Breakdown;
   pool: PoolMetrics;
   buffers: BufferPoolStats;

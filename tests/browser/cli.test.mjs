@@ -216,6 +216,39 @@ test('--format jpeg --quality 80 writes .jpg files', async () => {
   }
 });
 
+test('a detect-faces recipe writes <input path>.faces.json beside each output, in input pixels', async () => {
+  const photo = join(ROOT, '.tmp/face-samples/sample3.jpg');
+  if (!existsSync(photo)) assert.fail(`${photo} is missing: run \`npm install\` (scripts/setup-models.mjs)`);
+  const dir = join(work, 'faces-in');
+  await fs.mkdir(join(dir, 'party'), { recursive: true });
+  await fs.copyFile(photo, join(dir, 'party', 'sample3.jpg'));
+  const recipe = join(work, 'faces-recipe.json');
+  // A resize first: the boxes must still come back in the photo's own pixels.
+  await fs.writeFile(recipe, JSON.stringify({ name: 'faces', steps: [{ op: 'resize', params: { mode: 'percent', percent: 50 } }, { op: 'detect-faces', params: { detector: 'blazeface', minScore: 0.5 } }] }));
+  const out = join(work, 'faces-out');
+  const r = await runBatch([dir, out, '--recipe', recipe, '--workers', '2', '--format', 'webp', '--no-build']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(await listFiles(out), ['faces.csv', 'party/sample3.jpg.faces.json', 'party/sample3.webp']);
+  assert.equal(lastJsonLine(r.stdout, r.stderr).facesTable, join(out, 'faces.csv'));
+  const csv = (await fs.readFile(join(out, 'faces.csv'), 'utf8')).trim().split('\n').map((l) => l.split(','));
+  assert.deepEqual(csv[0].slice(0, 10), ['file', 'width', 'height', 'face', 'x', 'y', 'w', 'h', 'score', 'detector']);
+  assert.equal(csv.length, 1 + 3);
+  const rep = JSON.parse(await fs.readFile(join(out, 'party/sample3.jpg.faces.json'), 'utf8'));
+  assert.deepEqual([rep.width, rep.height], [1920, 1350]);
+  assert.deepEqual([rep.frame.width, rep.frame.height], [960, 675]);
+  // Hand-drawn in tests/unit/faces-samples.test.ts (sample3), in the photo's pixels.
+  const truth = [[586, 346, 182, 240], [1079, 211, 227, 298], [1507, 278, 183, 288]];
+  const iou = (a, b) => {
+    const x = Math.max(0, Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0]));
+    const y = Math.max(0, Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]));
+    return (x * y) / (a[2] * a[3] + b[2] * b[3] - x * y);
+  };
+  assert.equal(rep.faces.length, 3);
+  for (const t of truth) assert.ok(rep.faces.some((f) => iou(f.box, t) >= 0.4), `a face at ${t}: ${JSON.stringify(rep.faces.map((f) => f.box))}`);
+  // The table holds the same boxes as the JSON.
+  assert.deepEqual(csv.slice(1).map((row) => row.slice(4, 8).map(Number)), rep.faces.map((f) => f.box));
+});
+
 test('an invalid recipe file is a usage error naming the bad value', async () => {
   const file = join(work, 'bad-recipe.json');
   await fs.writeFile(file, JSON.stringify({ name: 'x', steps: [{ op: 'blurr' }] }));

@@ -1,6 +1,6 @@
 // Faces in a batch, in the built app: a 4000×3000 group photo (sample1 pasted four times at 40 %,
 // so its faces are ~80 px) through `detect-faces`. With two workers the small-face passes of that
-// one photo are shared by both workers, and the `.faces.json` written beside the output is the
+// one photo are shared by both workers, and the `group.jpg.faces.json` written beside the output is the
 // same as with one worker; the faces are where they were pasted; a resize before the face step
 // does not move the reported boxes (they are in the input's pixels).
 import { after, before, describe, test } from 'node:test';
@@ -34,7 +34,7 @@ function batch(steps, workers) {
       const s = await t.runBatch({ input: [{ path: 'party/group.jpg', file: async () => window.groupPhoto }], output: sink, recipe: { name: 'faces', steps }, pool });
       const ms = performance.now() - t0;
       const tasks = pool.metrics().workers.map((w, i) => w.tasks - before[i]);
-      const json = sink.files.get('party/group.faces.json');
+      const json = sink.files.get('party/group.jpg.faces.json');
       return { ok: s.ok, errors: s.errors, ms, tasks, report: json && JSON.parse(new TextDecoder().decode(json)), files: [...sink.files.keys()].sort() };
     } finally {
       pool.dispose();
@@ -47,7 +47,7 @@ describe('small faces of one large photo, shared by the workers', () => {
   test('one worker: every pasted face found, no others', async () => {
     one = await batch([{ op: 'detect-faces' }], 1);
     assert.equal(one.ok, 1, JSON.stringify(one.errors));
-    assert.deepEqual(one.files, ['party/group.faces.json', 'party/group.png']);
+    assert.deepEqual(one.files, ['faces.csv', 'party/group.jpg.faces.json', 'party/group.png']);
     assert.deepEqual([one.report.width, one.report.height], [4000, 3000]);
     const boxes = one.report.faces.map((f) => f.box);
     const found = EXPECTED.filter((e) => boxes.some((b) => iou(b, e) >= 0.4)).length;

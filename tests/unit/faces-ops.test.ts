@@ -1,7 +1,7 @@
 /**
  * detect-faces / redact-faces as recipe steps: synthetic negatives give no faces, redaction changes
  * the pixels inside each (grown) face box and nothing well outside, reports flow from ctx.report
- * through runSteps, and runBatch writes `<output without extension>.faces.json`.
+ * through runSteps, and runBatch writes `<input path>.faces.json` beside the output.
  * Needs the models and sample photos from `npm install` (fails, never skips, without them).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -171,9 +171,9 @@ describe('redact-faces step', () => {
   });
 });
 
-describe('runBatch writes <output without extension>.faces.json', () => {
+describe('runBatch writes <input path>.faces.json', () => {
   test('reportPath', () => {
-    expect(reportPath('a/b.png', 'faces')).toBe('a/b.faces.json');
+    expect(reportPath('a/b.jpg', 'faces')).toBe('a/b.jpg.faces.json');
     expect(reportPath('a.b/c', 'faces')).toBe('a.b/c.faces.json');
   });
 
@@ -199,15 +199,24 @@ describe('runBatch writes <output without extension>.faces.json', () => {
     });
     pool.dispose();
     expect(summary.errors).toEqual([]);
-    expect([...sink.files.keys()].sort()).toEqual(['party/sample3.faces.json', 'party/sample3.jpg', 'wall.faces.json', 'wall.jpg']);
-    const json = JSON.parse(new TextDecoder().decode(sink.files.get('party/sample3.faces.json')));
+    expect([...sink.files.keys()].sort()).toEqual(['faces.csv', 'party/sample3.jpg', 'party/sample3.jpg.faces.json', 'wall.jpg', 'wall.png.faces.json']);
+    const json = JSON.parse(new TextDecoder().decode(sink.files.get('party/sample3.jpg.faces.json')));
     expect([json.width, json.height]).toEqual([1920, 1350]);
     expect(json.faces).toHaveLength(3);
     expect(json.faces[0].box).toHaveLength(4);
     expect(json.faces[0].keypoints).toHaveLength(6);
-    expect(JSON.parse(new TextDecoder().decode(sink.files.get('wall.faces.json')))).toEqual({ width: 320, height: 240, faces: [] });
+    expect(JSON.parse(new TextDecoder().decode(sink.files.get('wall.png.faces.json')))).toEqual({ width: 320, height: 240, faces: [] });
     const r = summary.results.find((x) => x.path === 'party/sample3.jpg')!;
-    expect(r.reports).toEqual(['party/sample3.faces.json']);
+    expect(r.reports).toEqual(['party/sample3.jpg.faces.json']);
+    // One table for the batch: a row per face, and the face-less file listed with empty face columns.
+    expect(summary.facesTable).toBe('faces.csv');
+    const rows = new TextDecoder().decode(sink.files.get('faces.csv')).trim().split('\n').map((l) => l.split(','));
+    expect(rows[0].length).toBe(11 + 12);
+    expect(rows.slice(1).map((x) => x.slice(0, 4))).toEqual([
+      ['party/sample3.jpg', '1920', '1350', '1'], ['party/sample3.jpg', '1920', '1350', '2'], ['party/sample3.jpg', '1920', '1350', '3'], ['wall.png', '320', '240', ''],
+    ]);
+    expect(rows.slice(1, 4).map((x) => x.slice(4, 8).map(Number))).toEqual(json.faces.map((f: { box: number[] }) => f.box));
+    expect(rows[1].slice(11).every((v) => v !== '' && Number.isFinite(Number(v)))).toBe(true);
   });
 });
 

@@ -31,7 +31,7 @@ export const FACE_OPS: OperationSpec[] = [
   {
     name: 'detect-faces',
     label: 'Detect faces',
-    description: 'Finds faces and reports their boxes, confidence and keypoints (a batch writes <output>.faces.json). The image passes through unchanged.',
+    description: 'Finds faces and reports their boxes, confidence and keypoints (a batch writes <input path>.faces.json beside the output, and faces.csv with every face of the batch). The image passes through unchanged.',
     category: 'cv',
     params: DETECT_PARAMS,
     engine: 'opencv',
