@@ -14,6 +14,7 @@ import type { EngineApi } from '../../src/engine/api';
 import { decode } from '../../src/engine/codec';
 import { detectFaces } from '../../src/engine/faces/detect';
 import { processImage } from '../../src/engine/image-task';
+import { preview } from '../../src/engine/preview';
 import { redactRegion } from '../../src/engine/ops/faces';
 import { iou, reportBoxesInFrame, type FacesReport } from '../../src/core/faces';
 import { validateOutput } from '../../src/core/formats';
@@ -282,5 +283,25 @@ describe('face reports are in the input image\'s pixels whatever came before', (
     const expected = plain.faces.map((f) => [f.box[1], W - f.box[0] - f.box[2], f.box[3], f.box[2]]);
     expect(rep.faces).toHaveLength(expected.length);
     for (const f of rep.faces) expect(Math.max(...expected.map((e) => iou(e, f.box)))).toBeGreaterThan(0.85);
+  });
+});
+
+describe('the live preview draws faces on the result, whatever the steps after them do', () => {
+  const previewFaces = async (steps: object[]) => {
+    const r = await preview(vips, {
+      file: new Blob([photoBytes as Uint8Array<ArrayBuffer>]), key: 'sample3', maxPixels: 1920 * 1350,
+      steps: resolveSteps(validateRecipe({ name: 't', steps })),
+    });
+    return { faces: r.faces!.map((f) => f.box), w: r.afterWidth, h: r.afterHeight };
+  };
+
+  test('detect, then resize 50 % and flip: boxes are where the faces are in the result', async () => {
+    const plain = await previewFaces([{ op: 'detect-faces' }]);
+    const moved = await previewFaces([{ op: 'detect-faces' }, { op: 'resize', params: { mode: 'percent', percent: 50 } }, { op: 'flip' }]);
+    expect([moved.w, moved.h]).toEqual([960, 675]);
+    // In the result, a face at [x, y, w, h] of the photo is at [960 − (x + w)/2, y/2, w/2, h/2].
+    const expected = plain.faces.map((b) => [960 - (b[0] + b[2]) / 2, b[1] / 2, b[2] / 2, b[3] / 2]);
+    expect(moved.faces).toHaveLength(expected.length);
+    for (const b of moved.faces) expect(Math.max(...expected.map((e) => iou(e, b)))).toBeGreaterThan(0.95);
   });
 });
