@@ -4,6 +4,7 @@
  */
 import { getOperation } from '../core/catalogue';
 import type { Params } from '../core/catalogue';
+import { FACE_OPS } from '../core/catalogue/faces';
 import { blazePasses, detectOptions, type RawFace } from '../core/faces';
 import { blit, createFrame, describe, fromDesc, type Frame, type FrameDesc } from '../core/frame';
 import type { OutputOptions } from '../core/formats';
@@ -40,6 +41,9 @@ export function planDecode(steps: readonly ResolvedStep[]): { decode: DecodeOpti
   return { decode, rest: steps.slice(i) };
 }
 
+/** The face steps (detect-faces, redact-faces), from the catalogue. */
+const FACE_STEPS = new Set(FACE_OPS.map((o) => o.name));
+
 /**
  * With `req.splitFaces`: stop before the first BlazeFace step whose frame is large enough to be
  * tiled (more than one pass), so the caller can spread the passes over every worker.
@@ -53,8 +57,6 @@ function faceSplitPoint(req: ProcessRequest): ((step: ResolvedStep, i: number, f
     return (blazePasses(frame.width, frame.height, detectOptions(step.params))?.length ?? 0) > 1;
   };
 }
-
-const FACE_STEPS = new Set(['detect-faces', 'redact-faces']);
 
 export async function processImage(vips: Vips, req: ProcessRequest): Promise<ProcessResult> {
   const { bytes, ms: readMs } = req.bytes ? { bytes: new Uint8Array(req.bytes), ms: 0 } : await readBytes(req.file);

@@ -9,11 +9,11 @@ import { defaultParams, getOperation, type Params } from '../../src/core/catalog
 import { createFrame, type Frame } from '../../src/core/frame';
 import { apply, compose, flipMap, IDENTITY, invert, mapBox, orientationMap, rotationMap, type Affine } from '../../src/core/geometry';
 import type { ResolvedStep } from '../../src/core/recipe';
-import { decodeSource, frameToImage } from '../../src/engine/codec';
+import { decodeSource } from '../../src/engine/codec';
 import type { SourceInfo } from '../../src/engine/ops/context';
 import { runSteps } from '../../src/engine/run-steps';
 import { loadVips, type Vips } from '../../src/engine/vips';
-import { mulberry32 } from './helpers';
+import { mulberry32, pngWithOrientation } from './helpers';
 
 let vips: Vips;
 beforeAll(async () => {
@@ -179,13 +179,7 @@ describe('the decoder records orientation and shrink-on-load', () => {
   function png(o: number): Uint8Array {
     const f = createFrame(301, 203, 1, new ArrayBuffer(301 * 203));
     for (let y = 60; y < 68; y++) for (let x = 200; x < 208; x++) f.data[y * 301 + x] = 250;
-    const im = frameToImage(vips, f);
-    try {
-      im.setInt('orientation', o);
-      return im.pngsaveBuffer({ keep: 1 });
-    } finally {
-      im.delete();
-    }
+    return pngWithOrientation(vips, f, o);
   }
 
   test.each([

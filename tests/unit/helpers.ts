@@ -1,7 +1,9 @@
 /** Shared test helpers: a seeded PRNG, image generators, and Frame <-> RefImage conversion. */
 import type { Params } from '../../src/core/catalogue';
 import { createFrame, view, type Frame } from '../../src/core/frame';
+import { frameToImage } from '../../src/engine/codec';
 import type { OpContext } from '../../src/engine/ops/context';
+import type { Vips } from '../../src/engine/vips';
 import type { RefImage } from './reference';
 
 /** mulberry32: tiny, seeded, reproducible. Returns floats in [0, 1). */
@@ -100,4 +102,15 @@ export async function runOnViews(
       if (!(x >= 5 && x < 16 && y >= 4 && y < 13))
         for (let c = 0; c < outCh; c++) if (bigOut.data[(y * 21 + x) * outCh + c] !== 7) outsideChanged++;
   return { src, dst, out, outsideChanged };
+}
+
+/** A lossless PNG of `f` whose EXIF says orientation `o`. */
+export function pngWithOrientation(vips: Vips, f: Frame, o: number): Uint8Array {
+  const im = frameToImage(vips, f);
+  try {
+    im.setInt('orientation', o);
+    return im.pngsaveBuffer({ keep: 1 });
+  } finally {
+    im.delete();
+  }
 }

@@ -14,7 +14,7 @@ import type { SourceInfo } from '../../src/engine/ops/context';
 import { resizeGeometry } from '../../src/engine/ops/vips';
 import { runSteps } from '../../src/engine/run-steps';
 import { loadVips, type Vips } from '../../src/engine/vips';
-import { mulberry32 } from './helpers';
+import { mulberry32, pngWithOrientation } from './helpers';
 
 let vips: Vips;
 beforeAll(async () => {
@@ -298,20 +298,9 @@ describe('auto-orient', () => {
     expect(same(frame, REF.rot90(f))).toBe(true);
   });
 
-  /** A lossless PNG of `f` whose EXIF says orientation `o`. */
-  function pngWithOrientation(f: Frame, o: number): Uint8Array {
-    const im = frameToImage(vips, f);
-    try {
-      im.setInt('orientation', o);
-      return im.pngsaveBuffer({ keep: 1 });
-    } finally {
-      im.delete();
-    }
-  }
-
   test.each([1, 2, 3, 4, 5, 6, 7, 8])('orientation %i leading the recipe is applied while decoding', async (o) => {
     const f = packedCopy(padded(7, 4, 3, 70 + o));
-    const png = pngWithOrientation(f, o);
+    const png = pngWithOrientation(vips, f, o);
     expect(decodeSource(vips, png).source.orientation).toBe(o);
     const direct = decodeSource(vips, png, { autoOrient: true });
     expect(direct.source.orientation).toBe(1);
@@ -335,7 +324,7 @@ describe('auto-orient', () => {
   test('without auto-orient, a kept orientation is passed on unchanged', async () => {
     const f = packedCopy(padded(7, 4, 3, 5));
     const res = await processImage(vips, {
-      file: new Blob([]), bytes: pngWithOrientation(f, 6).slice().buffer, name: 'o.png', steps: [step('flip')],
+      file: new Blob([]), bytes: pngWithOrientation(vips, f, 6).slice().buffer, name: 'o.png', steps: [step('flip')],
       output: validateOutput({ format: 'jpeg', metadata: 'keep' }), maxPixels: Infinity,
     });
     if (res.kind !== 'done') throw new Error('expected done');
