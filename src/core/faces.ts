@@ -207,16 +207,6 @@ export function facesReport(faces: readonly Face[], w: number, h: number, g: Geo
   };
 }
 
-/**
- * Boxes of a report in the pixels of the frame the detector saw (for redacting that frame):
- * mapped back outward, so rounding never uncovers a pixel.
- */
-export function reportBoxesInFrame(r: FacesReport, boxes: readonly (readonly number[])[] = r.faces.map((f) => f.box)): Rect4[] {
-  if (!r.frame) return boxes.map((b) => [b[0], b[1], b[2], b[3]]);
-  const { width, height, fromInput } = r.frame;
-  return boxes.map((b) => mapBox(fromInput, b, width, height, 'outward'));
-}
-
 // ---------------------------------------------------------------------------------------------
 // One table for a batch
 

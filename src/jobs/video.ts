@@ -34,7 +34,8 @@ import type { EnginePool } from '../pool/engine-pool';
 import { Priority, type PriorityLevel } from '../pool/pool';
 import { transfer } from 'comlink';
 import { FaceTracker, type Detection, type TrackerOptions } from '../engine/faces/track';
-import { reportBoxesInFrame, type FacesReport } from '../core/faces';
+import type { FacesReport } from '../core/faces';
+import { IDENTITY, invert, mapBox } from '../core/geometry';
 
 export type VideoMode = 'transcode' | 'process' | 'decode';
 
@@ -100,6 +101,8 @@ export interface FrameDetection {
   keypoints?: [number, number][];
   trackId: number;
   predicted?: true;
+  /** With `predicted`: the correlation of the appearance match that placed the box (absent: motion alone). */
+  matched?: number;
 }
 
 export interface VideoAnalysis {
@@ -247,6 +250,7 @@ export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
   const firstSteps: ResolvedStep[] = redactAt < 0 ? o.steps : [...o.steps.slice(0, redactAt), { op: 'detect-faces', params: o.steps[redactAt].params }];
   const restSteps = redactAt < 0 ? [] : o.steps.slice(redactAt + 1);
   const tracker = mode !== 'decode' && (redactAt >= 0 || o.steps.some((s) => s.op === 'detect-faces')) ? new FaceTracker(o.tracker) : undefined;
+  const seesDetectionFrame = redactAt >= 0 || o.steps.at(-1)?.op === 'detect-faces';
   const faceStats = { framesWithDetections: 0, framesRedacted: 0 };
 
   let decoder: VideoDecoder | undefined;
@@ -377,13 +381,25 @@ export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
       const r = item.res;
       if (!tracker) return { ready: Promise.resolve(r), detections: [] };
       const rep = r.reports?.filter((x) => x.kind === 'faces').pop()?.data as FacesReport | undefined;
-      const found: Detection[] = (rep?.faces ?? []).map((f) => ({ box: f.box, score: f.score, ...(f.keypoints ? { keypoints: f.keypoints } : {}) }));
+      // Tracking runs in the pixels of the frame the detector saw (its appearance model reads
+      // them); reports and the analysis are in the input's pixels.
+      const W = rep?.frame?.width ?? rep?.width ?? r.width, H = rep?.frame?.height ?? rep?.height ?? r.height;
+      const fromInput = rep?.frame?.fromInput;
+      const toInput = fromInput && invert(fromInput);
+      const found: Detection[] = (rep?.faces ?? []).map((f) => ({ box: fromInput ? mapBox(fromInput, f.box, W, H) : f.box, score: f.score, ...(f.keypoints ? { keypoints: f.keypoints } : {}) }));
       if (found.length) faceStats.framesWithDetections++;
-      const detections: FrameDetection[] = tracker.update(found).map((t) => ({ box: t.box, score: t.score, ...(t.keypoints ? { keypoints: t.keypoints } : {}), trackId: t.trackId, ...(t.predicted ? { predicted: true as const } : {}) }));
+      // The worker's result is that frame when the recipe stops at the face step (call 1 of a
+      // redaction, or detect-faces last): then missed faces are followed by appearance too.
+      const pixels = seesDetectionFrame && r.width === W && r.height === H ? { width: W, height: H, channels: 4, data: new Uint8Array(r.rgba) } : undefined;
+      const tracked = tracker.update(found, pixels);
+      const detections: FrameDetection[] = tracked.map((t) => ({
+        box: toInput ? mapBox(toInput, t.box, rep!.width, rep!.height) : t.box, score: t.score, ...(t.keypoints ? { keypoints: t.keypoints } : {}), trackId: t.trackId,
+        ...(t.predicted ? { predicted: true as const } : {}), ...(t.matched !== undefined ? { matched: t.matched } : {}),
+      }));
       if (redactAt < 0) return { ready: Promise.resolve(r), detections };
       const first = r;
-      // Tracks are in the input's pixels; redaction works on the frame the detector saw.
-      const boxes = rep ? reportBoxesInFrame(rep, detections.map((d) => d.box)) : detections.map((d) => d.box);
+      // Whole pixels covering each tracked box (rounded outward) in the frame the redaction sees.
+      const boxes = tracked.map((t) => mapBox(IDENTITY, t.box, W, H, 'outward'));
       if (boxes.length) faceStats.framesRedacted++;
       const desc = { width: first.width, height: first.height, channels: 4, stride: first.width * 4, byteOffset: 0, buffer: first.rgba };
       const r0 = performance.now();

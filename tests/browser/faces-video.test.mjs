@@ -92,7 +92,8 @@ describe('faces in video', () => {
     const r = await run(app.page, { name: 'face', steps: [{ op: 'redact-faces', params: { effect: 'fill', color: '#ff00ff', margin: 10 } }] });
     assert.ok(r.ok, r.message);
     const predictedOnly = r.analysis.frames.filter((f) => f.detections.length && f.detections.every((d) => d.predicted)).map((f) => f.frameIndex);
-    console.log(`# redact-faces: ${JSON.stringify(r.faces)}; frames redacted from the tracker alone: ${predictedOnly.join(', ') || 'none'}`);
+    const how = predictedOnly.map((i) => r.analysis.frames[i].detections.map((d) => (d.matched !== undefined ? `appearance (ncc ${d.matched})` : 'motion')).join('/'));
+    console.log(`# redact-faces: ${JSON.stringify(r.faces)}; frames redacted from the tracker alone: ${predictedOnly.join(', ') || 'none'} (placed by ${how.join(', ')})`);
     assert.equal(r.faces.framesRedacted, 30);
     assert.ok(predictedOnly.length > 0, 'some frames were redacted from the tracker alone');
     // The face's centre (where the drawn face is) is magenta in every output frame.
