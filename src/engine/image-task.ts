@@ -9,6 +9,7 @@ import { blazePasses, detectOptions, type RawFace } from '../core/faces';
 import { blit, createFrame, describe, fromDesc, type Frame, type FrameDesc } from '../core/frame';
 import type { OutputOptions } from '../core/formats';
 import type { ResolvedStep } from '../core/recipe';
+import type { StepReport } from '../core/reports';
 import { coreOffset, type Tile } from '../core/tiles';
 import type { DoneResult, FinishRequest, ImageTimings, ProcessRequest, ProcessResult } from './api';
 import { blazeRaw } from './faces/detect';
@@ -62,7 +63,7 @@ export async function processImage(vips: Vips, req: ProcessRequest): Promise<Pro
   const { bytes, ms: readMs } = req.bytes ? { bytes: new Uint8Array(req.bytes), ms: 0 } : await readBytes(req.file);
   checkInput(req.name, bytes);
   const timings: ImageTimings = { idleMs: 0, readMs, decodeMs: 0, steps: [], encodeMs: 0 };
-  let t = performance.now();
+  const t = performance.now();
   // Steps done while decoding are timed as decode.
   const plan = planDecode(req.steps);
   const input = decodeImage(vips, bytes, { ...plan.decode, maxPixels: req.maxPixels });
@@ -81,10 +82,15 @@ export async function processImage(vips: Vips, req: ProcessRequest): Promise<Pro
       split: { frame: describe(shared), steps: plan.rest.slice(pausedAt), source, reports },
     };
   }
-  t = performance.now();
-  const out = encode(vips, frame, req.output, source);
+  return encodeDone(vips, frame, req.output, source, timings, reports);
+}
+
+/** The end of every per-image task: encode (timed) and the 'done' result with the steps' reports. */
+function encodeDone(vips: Vips, frame: Frame, output: OutputOptions, source: SourceInfo, timings: ImageTimings, reports: StepReport[]): DoneResult {
+  const t = performance.now();
+  const bytes = encode(vips, frame, output, source);
   timings.encodeMs = performance.now() - t;
-  return { kind: 'done', bytes: out, width: frame.width, height: frame.height, channels: frame.channels, timings, ...(reports.length ? { reports } : {}) };
+  return { kind: 'done', bytes, width: frame.width, height: frame.height, channels: frame.channels, timings, ...(reports.length ? { reports } : {}) };
 }
 
 /** Raw BlazeFace detections of some passes over a shared frame (a share of a 'faces-split'). */
@@ -101,11 +107,7 @@ export async function finishImage(vips: Vips, req: FinishRequest): Promise<DoneR
   const source: SourceInfo = { ...req.split.source };
   const { frame, timings: steps, reports } = await runSteps(fromDesc(req.split.frame), req.split.steps, source, { faces: req.faces });
   timings.steps = steps;
-  const t = performance.now();
-  const out = encode(vips, frame, req.output, source);
-  timings.encodeMs = performance.now() - t;
-  const all = [...req.split.reports, ...reports];
-  return { kind: 'done', bytes: out, width: frame.width, height: frame.height, channels: frame.channels, timings, ...(all.length ? { reports: all } : {}) };
+  return encodeDone(vips, frame, req.output, source, timings, [...req.split.reports, ...reports]);
 }
 
 /** Also returns the file's metadata, for encodeFrame (tiled recipes never reorient). */

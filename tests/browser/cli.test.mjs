@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
+import { iou } from './face-fixtures.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BATCH = join(ROOT, 'scripts', 'batch.mjs');
@@ -238,11 +239,6 @@ test('a detect-faces recipe writes <input path>.faces.json beside each output, i
   assert.deepEqual([rep.frame.width, rep.frame.height], [960, 675]);
   // Hand-drawn in tests/unit/faces-samples.test.ts (sample3), in the photo's pixels.
   const truth = [[586, 346, 182, 240], [1079, 211, 227, 298], [1507, 278, 183, 288]];
-  const iou = (a, b) => {
-    const x = Math.max(0, Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0]));
-    const y = Math.max(0, Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]));
-    return (x * y) / (a[2] * a[3] + b[2] * b[3] - x * y);
-  };
   assert.equal(rep.faces.length, 3);
   for (const t of truth) assert.ok(rep.faces.some((f) => iou(f.box, t) >= 0.4), `a face at ${t}: ${JSON.stringify(rep.faces.map((f) => f.box))}`);
   // The table holds the same boxes as the JSON.

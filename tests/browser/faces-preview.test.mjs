@@ -5,10 +5,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { startApp } from './harness.mjs';
+import { iou, SAMPLE1_FACES } from './face-fixtures.mjs';
 
 const PHOTO = '.tmp/face-samples/sample1.jpg';
 // Hand-labelled in tests/unit/faces-samples.test.ts: three faces, in source pixels.
-const TRUTH = [[413, 370, 195, 200], [835, 432, 200, 215], [1460, 211, 230, 240]];
+const TRUTH = SAMPLE1_FACES;
 const S = 'tessera-studio recipe-editor';
 
 let app;
@@ -17,12 +18,6 @@ before(async () => {
   app = await startApp();
 });
 after(async () => app?.close());
-
-const iou = (a, b) => {
-  const x = Math.max(0, Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0]));
-  const y = Math.max(0, Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]));
-  return (x * y) / (a[2] * a[3] + b[2] * b[3] - x * y);
-};
 
 describe('faces in the studio', () => {
   test('detect-faces draws one box per face over the preview, where the faces are', async () => {

@@ -9,97 +9,74 @@ const PILLOW_BLEND =
 /** The multiplier shared by brightness, contrast and saturation (1 = unchanged). */
 const FACTOR: ParamSpec = { type: 'number', label: 'Factor', min: 0, max: 10, default: 1, step: 0.05, unit: '×' };
 
+/** What every tone op shares: Tessera's own kernels, one pixel at a time, channels kept. */
+const point = { category: 'tone', engine: 'kernel', locality: 'point', halo: noHalo, outChannels: same } as const;
+
 export const TONE_OPS: OperationSpec[] = [
   {
+    ...point,
     name: 'grayscale',
     label: 'Grayscale',
     description: 'Luma from RGB with the ITU-R 601-2 weights (the seed definition). Alpha is kept.',
-    category: 'tone',
     params: {},
-    engine: 'kernel',
-    locality: 'point',
-    halo: noHalo,
     outChannels: (c) => (c === 3 ? 1 : c === 4 ? 2 : c),
     definition:
       'L = (299·R + 587·G + 114·B) / 1000, computed in integers, rounded half-to-even. Gray input is unchanged. (Pillow\'s convert("L") documents these weights but computes the 16-bit fixed-point (19595·R + 38470·G + 7471·B + 32768) >> 16, which differs by ±1 on some pixels.)',
   },
   {
+    ...point,
     name: 'brightness',
     label: 'Brightness',
     description: 'Multiply every value by a factor (Pillow ImageEnhance.Brightness).',
-    category: 'tone',
     params: { factor: FACTOR },
-    engine: 'kernel',
-    locality: 'point',
-    halo: noHalo,
-    outChannels: same,
     definition: 'out = v · factor in float64, rounded half-to-even, clipped to 0–255.',
   },
   {
+    ...point,
     name: 'contrast',
     label: 'Contrast',
     description: 'Pillow ImageEnhance.Contrast: push values away from (factor > 1) or towards (< 1) the image’s mean gray.',
-    category: 'tone',
     params: { factor: FACTOR },
-    engine: 'kernel',
     // The mean gray is taken over the whole image, so a tile alone cannot know it: never tiled.
     locality: 'global',
-    halo: noHalo,
-    outChannels: same,
     definition:
       'm = int(mean(L) + 0.5) over the whole image, with L = (19595·R + 38470·G + 7471·B + 32768) >> 16 (Pillow’s convert("L")) for RGB(A) or the gray value, alpha ignored; each colour value v becomes blend(m, v, factor). ' +
       PILLOW_BLEND +
       ' Alpha passes through. Depends on the whole image (global), as in Pillow.',
   },
   {
+    ...point,
     name: 'saturation',
     label: 'Saturation',
     description: 'Pillow ImageEnhance.Color: 0 = grayscale, 1 = unchanged, > 1 = more colourful.',
-    category: 'tone',
     params: { factor: FACTOR },
-    engine: 'kernel',
-    locality: 'point',
-    halo: noHalo,
-    outChannels: same,
     definition:
       'Per pixel L = (19595·R + 38470·G + 7471·B + 32768) >> 16 (Pillow’s convert("L")); each of R, G, B becomes blend(L, v, factor). ' +
       PILLOW_BLEND +
       ' Gray input is unchanged; alpha passes through.',
   },
   {
+    ...point,
     name: 'gamma',
     label: 'Gamma',
     description: 'Gamma curve: values above 1 brighten the midtones, below 1 darken them.',
-    category: 'tone',
     params: { gamma: { type: 'number', label: 'Gamma', min: 0.1, max: 10, default: 1, step: 0.05 } },
-    engine: 'kernel',
-    locality: 'point',
-    halo: noHalo,
-    outChannels: same,
     definition: 'out = 255·(v/255)^(1/gamma) in float64, rounded half-to-even, clipped to 0–255 (a 256-entry table). Per colour plane, alpha passes through.',
   },
   {
+    ...point,
     name: 'invert',
     label: 'Invert',
     description: 'Negative image (Pillow ImageOps.invert), alpha kept.',
-    category: 'tone',
     params: {},
-    engine: 'kernel',
-    locality: 'point',
-    halo: noHalo,
-    outChannels: same,
     definition: 'out = 255 − v per colour plane; alpha passes through.',
   },
   {
+    ...point,
     name: 'threshold',
     label: 'Threshold',
     description: 'Black and white: each colour value becomes 255 at or above the level, else 0.',
-    category: 'tone',
     params: { level: { type: 'integer', label: 'Level', min: 0, max: 255, default: 128 } },
-    engine: 'kernel',
-    locality: 'point',
-    halo: noHalo,
-    outChannels: same,
     definition: 'out = v ≥ level ? 255 : 0, per colour plane (an RGB image stays RGB); alpha passes through.',
   },
 ];
