@@ -22,7 +22,8 @@ import { serve } from '../scripts/lib/serve.mjs';
 import * as inPage from './page.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const DIST = join(ROOT, 'dist');
+// TESSERA_DIST: another build folder (parallel work on one machine); default dist/.
+const DIST = process.env.TESSERA_DIST ? resolve(process.env.TESSERA_DIST) : join(ROOT, 'dist');
 const RESULTS = join(ROOT, 'bench', 'results');
 const OPFS_DIR = 'tessera-bench-input';
 const REFERENCE_TOOL = '/work/shared/tools/seed_reference.py';
@@ -132,7 +133,7 @@ function ensureBuilt(force) {
   }
   log(`app: building (${force ? '--build' : built ? 'dist/ is older than src/' : 'no dist/'}) …`);
   const t0 = Date.now();
-  const r = spawnSync('npx', ['vite', 'build'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync('npx', ['vite', 'build', '--outDir', DIST, '--emptyOutDir'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.status !== 0) {
     process.stderr.write(r.stdout + r.stderr);
     throw new Error(`vite build failed (exit ${r.status ?? r.signal})`);

@@ -22,7 +22,8 @@ import { serve } from './lib/serve.mjs';
 import { launch, openApp } from './lib/browser.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const DIST = join(ROOT, 'dist');
+// TESSERA_DIST: another build folder (parallel work on one machine); default dist/.
+const DIST = process.env.TESSERA_DIST ? resolve(process.env.TESSERA_DIST) : join(ROOT, 'dist');
 const INPUT_ID = 'tessera-batch-input';
 
 const USAGE = `usage: npm run batch -- <input-dir> <output-dir> [options]
@@ -274,7 +275,7 @@ let buildChild;
 function build() {
   return new Promise((res, rej) => {
     // vite's output goes to stderr: stdout is kept for the summary.
-    buildChild = spawn('npx', ['vite', 'build'], { cwd: ROOT, stdio: ['ignore', process.stderr, process.stderr] });
+    buildChild = spawn('npx', ['vite', 'build', '--outDir', DIST, '--emptyOutDir'], { cwd: ROOT, stdio: ['ignore', process.stderr, process.stderr] });
     buildChild.on('error', rej);
     buildChild.on('exit', (code, signal) => {
       buildChild = undefined;

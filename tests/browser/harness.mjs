@@ -9,8 +9,10 @@ import { launch, openApp } from '../../scripts/lib/browser.mjs';
  *   extraArgs: more Chromium flags (e.g. FAKE_CAMERA_ARGS for the camera tests).
  */
 export async function startApp({ isolate = true, outputDir, extraArgs = [] } = {}) {
-  if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run `npx vite build` first (npm test does)');
-  const server = await serve({ root: 'dist', isolate, outputDir });
+  // TESSERA_DIST: another build folder (parallel work on one machine); default dist/.
+  const dist = process.env.TESSERA_DIST || 'dist';
+  if (!existsSync(`${dist}/index.html`)) throw new Error(`${dist}/ is missing: run \`npx vite build\` first (npm test does)`);
+  const server = await serve({ root: dist, isolate, outputDir });
   const browser = await launch({ extraArgs });
   const errors = [];
   browser.page.on('pageerror', (e) => errors.push(e.message));
