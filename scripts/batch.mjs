@@ -34,8 +34,8 @@ Processes every image and video (mp4, m4v, mov, webm, mkv) under <input-dir> in 
 options:
   --recipe seed|FILE.json   recipe preset name or recipe file (default: seed)
   --workers N               engine workers (default: one per core)
-  --format png|jpeg|webp|avif   output format (default: png)
-  --quality Q               1-100 for jpeg, webp and avif (default: per format)
+  --format png|jpeg|webp|avif   output format (default: the recipe's own, else png)
+  --quality Q               1-100 for jpeg, webp and avif (default: the recipe's, else per format)
   --container mp4|webm      output container for videos (default: mp4)
   --video-codec h264|av1|vp9|vp8   video codec (default: h264 in mp4, vp9 in webm)
   --video-quality Q         1-100: bitrate from frame size and rate (default 60)
@@ -133,7 +133,8 @@ function parseCommandLine(argv) {
     recipeFile: undefined,
     preset: 'seed',
     workers: undefined,
-    format: 'png',
+    // Only flags given explicitly override the recipe's own `output` (its format, quality…).
+    format: undefined,
     quality: undefined,
     video: {},
   };
@@ -423,8 +424,20 @@ async function main() {
       }
       try {
         t.validateVideoOptions(video, '--video options');
-        const o = t.outputOptions(format, quality);
-        return { recipe: valid.name, steps: valid.steps.length, format: o.format, quality: o.quality, defaultWorkers: t.defaultWorkerCount() };
+        // The recipe's output, overridden field by field by the flags given (as runBatch does).
+        const flags = {};
+        if (format !== undefined) flags.format = format;
+        if (quality !== undefined) flags.quality = quality;
+        let o;
+        try {
+          o = t.validateOutput({ ...(valid.output ?? {}), ...flags }, '');
+        } catch (e) {
+          // Name the flag rather than a JSON path when a flag is at fault.
+          const m = /^\/?(format|quality)\b/.exec(e.message);
+          if (m && flags[m[1]] !== undefined) throw new Error(`--${m[1]}: ${e.message.replace(/^\/?\w+:\s*/, '')}`);
+          throw e;
+        }
+        return { recipe: valid.name, steps: valid.steps.length, format: o.format, quality: o.quality, flags, defaultWorkers: t.defaultWorkerCount() };
       } catch (e) {
         return { usage: e.message };
       }
@@ -458,7 +471,7 @@ async function main() {
 
     if (signalCode !== undefined) return signalCode;
     phase = 'running';
-    const outcome = await page.evaluate(async ({ id, recipe, preset, workers, format, quality, video, outBase }) => {
+    const outcome = await page.evaluate(async ({ id, recipe, preset, workers, flags, video, outBase }) => {
       const t = window.tessera;
       const source = t.filesSource(document.getElementById(id).files);
       const listed = source.length;
@@ -471,7 +484,7 @@ async function main() {
           output: new t.HttpSink(outBase),
           recipe: preset !== undefined ? t.PRESETS[preset] : recipe,
           workers,
-          format: { format, quality },
+          format: flags,
           video,
           signal: controller.signal,
           onProgress: (p) => {
@@ -490,6 +503,7 @@ async function main() {
           summary: {
             ok: s.ok, failed: s.failed, skipped: s.skipped, cancelled: s.cancelled, workers: s.workers,
             seconds: s.seconds, imagesPerSecond: s.imagesPerSecond, startupSeconds: s.startupSeconds, errors: s.errors, facesTable: s.facesTable,
+            breakdown: s.breakdown,
           },
         };
       } catch (e) {
@@ -498,7 +512,7 @@ async function main() {
         window.__tesseraBatchAbort = undefined;
       }
     }, {
-      id: INPUT_ID, recipe, preset: opts.preset, workers: opts.workers, format: check.format, quality: check.quality, video: opts.video,
+      id: INPUT_ID, recipe, preset: opts.preset, workers: opts.workers, flags: check.flags, video: opts.video,
       outBase: server.url + '__out/',
     }).catch((e) => ({ error: pageError ?? e.message.split('\n')[0] }));
     phase = 'done';
@@ -530,6 +544,8 @@ async function main() {
       errors: s.errors,
       skipped: s.skipped,
       cancelled: s.cancelled,
+      // Milliseconds summed over files per stage (read, decode, steps by op, encode, handoff, write).
+      breakdown: roundBreakdown(s.breakdown),
       ...(s.facesTable ? { facesTable: join(folders.output, s.facesTable) } : {}),
     };
     if (s.facesTable) log(`faces of every image: ${summary.facesTable} (and <image>.faces.json beside each output)`);
@@ -540,6 +556,12 @@ async function main() {
     endStatus();
     await cleanup();
   }
+}
+
+function roundBreakdown(b) {
+  if (!b) return undefined;
+  const r = (x) => Math.round(x * 10) / 10;
+  return { read: r(b.read), decode: r(b.decode), steps: Object.fromEntries(Object.entries(b.steps).map(([k, v]) => [k, r(v)])), encode: r(b.encode), handoff: r(b.handoff), write: r(b.write) };
 }
 
 function usageExit(message, showUsage = false) {

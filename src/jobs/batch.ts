@@ -134,7 +134,13 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
       });
     };
 
-    const processOne = async (f: InputFile, out: string): Promise<void> => {
+    /**
+     * `computed` is called once the file no longer needs a worker (its output is ready to write,
+     * or it failed): the dispatcher then starts the next file while this one's write is still
+     * under way. Writes can be slow to complete without costing much (a headless receiver, a
+     * disk under load), and a worker must never idle waiting on another file's write.
+     */
+    const processOne = async (f: InputFile, out: string, computed: () => void): Promise<void> => {
       const t = performance.now();
       const result: FileResult = { path: f.path, status: 'failed', ms: 0 };
       let reason = '';
@@ -180,6 +186,7 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
           bytes = tiled.bytes;
           result.tiles = tiled.tiles;
         }
+        computed();
         const w0 = performance.now();
         // With metadata kept, the output also keeps the input's modified date where the sink can.
         const lastModified = output.metadata === 'keep' ? (blob as Partial<File>).lastModified : undefined;
@@ -209,6 +216,7 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
           result.error = `${f.path}: ${reason}`;
         }
       } finally {
+        computed();
         result.ms = performance.now() - t;
         running.delete(f.path);
         results.push(result);
@@ -283,17 +291,40 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
       }
     })();
 
-    const window = pool.size * 3;
+    // Files being read or computed: enough that every worker has its next request queued
+    // (the pool pipelines two per worker) plus a few being read ahead (reads from disk wait several scheduler hops on a busy machine).
+    const computeWindow = pool.size * 2 + 4;
+    // Files in flight in all, writes included: bounds the finished outputs held in memory.
+    const window = pool.size * 8;
     const inFlight = new Set<Promise<void>>();
+    let computing = 0;
+    let freed: (() => void) | undefined;
     for (let next = 0; ; ) {
       if (signal?.aborted) break;
       if (next < listed.length) {
         const f = listed[next];
         listed[next++] = undefined as unknown as InputFile; // let handles go once dispatched
         const target = isVideoName(f.path) ? videoOutputPath(f.path, video.container) : outputPath(f.path, output.format);
-        const p = processOne(f, names.claim(f.path, target)).finally(() => inFlight.delete(p));
+        computing++;
+        let once = false;
+        const computed = () => {
+          if (once) return;
+          once = true;
+          computing--;
+          freed?.();
+        };
+        // Videos keep their worker slots busy frame by frame until they are written: they count
+        // as computing to the end.
+        const p = processOne(f, names.claim(f.path, target), isVideoName(f.path) ? () => {} : computed).finally(() => {
+          computed();
+          inFlight.delete(p);
+          freed?.();
+        });
         inFlight.add(p);
-        while (inFlight.size >= window) await Promise.race(inFlight);
+        while (computing >= computeWindow || inFlight.size >= window) {
+          await new Promise<void>((r) => (freed = r));
+          freed = undefined;
+        }
         continue;
       }
       if (totalKnown) break;
