@@ -3,10 +3,14 @@
 //
 //   seed     1 worker vs N on the seed pipeline (grayscale → blur σ2 → Sobel → sharpen → ×1.2),
 //            outputs compared by SHA-256, plus where the time goes per image.
+//   batch    Tessera at native speed (bench/native.mjs): the studio's benchmark, `npm run batch`
+//            with 1 and N workers, OpenCV-Python and Pillow process pools on the same 100 real
+//            photos (seed → PNG), and web export vs the vips CLI on 30 12-MP JPEGs; ratios,
+//            per-stage breakdown, NumPy reference check, start-up and first output, targets.
 //   handoff  a 3840×2160 RGBA frame to a worker and back: shared memory vs transfer vs
 //            structured clone vs base64-in-JSON.
 //
-// Results: bench/results/<section>-<timestamp>.json (faces, seed, ops, video, camera, handoff, faces-workers) and bench/results/latest.json.
+// Results: bench/results/<section>-<timestamp>.json (faces, seed, batch, ops, video, camera, handoff, faces-workers) and bench/results/latest.json.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, promises as fs, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -17,6 +21,7 @@ import { BLUR_EDGES, BLUR_EDGES_COLOUR, videoBench } from './video.mjs';
 import { CAMERA_BENCH_ARGS, cameraBench } from './camera.mjs';
 import { facesBench } from './faces.mjs';
 import { facesWorkersBench } from './faces-workers.mjs';
+import { batchBench } from './native.mjs';
 import { launch, openApp } from '../scripts/lib/browser.mjs';
 import { serve } from '../scripts/lib/serve.mjs';
 import * as inPage from './page.mjs';
@@ -26,15 +31,18 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = process.env.TESSERA_DIST ? resolve(process.env.TESSERA_DIST) : join(ROOT, 'dist');
 const RESULTS = join(ROOT, 'bench', 'results');
 const OPFS_DIR = 'tessera-bench-input';
-const REFERENCE_TOOL = '/work/shared/tools/seed_reference.py';
+// The independent NumPy checker lives beside the repository: ../shared/tools/ (relative to it).
+const REFERENCE_TOOL = resolve(ROOT, '..', 'shared', 'tools', 'seed_reference.py');
 const PYTHON = '/usr/bin/python3';
 const FORMATS = ['png', 'jpeg', 'webp', 'avif'];
 const SEED_OPS = ['grayscale', 'gaussian-blur', 'sobel', 'sharpen', 'brightness'];
 
 const USAGE = `usage: npm run bench -- [options]
-  --only seed|handoff|ops|video|camera|faces  run one benchmark (default: all; faces: per-detector
-                          times in Node first, then 1 vs N workers on a 4000-px group photo and a
-                          redact-faces video in the app)
+  --only seed|batch|handoff|ops|video|camera|faces  run one benchmark (default: all; faces:
+                          per-detector times in Node first, then 1 vs N workers on a 4000-px group
+                          photo and a redact-faces video in the app; batch: studio vs npm run batch
+                          vs OpenCV-Python / Pillow pools / vips CLI on real photos, --workers
+                          default 2 there, anchors skipped with an apt-get hint when missing)
   --video-frames N        frames per generated clip in the video bench (default 60)
   --video-colour          video bench recipe on R, G, B instead of luminance
   --workers N             workers for the parallel run (default: navigator.hardwareConcurrency)
@@ -44,8 +52,9 @@ const USAGE = `usage: npm run bench -- [options]
   --input DIR             use the image files in DIR (recursively) instead of generated ones
   --keep-outputs DIR      also run one N-worker batch writing real outputs to DIR/outputs
                           (generated inputs go to DIR/inputs) and check them with NumPy
-  --repeat N              repeat the 1-vs-N seed benchmark N times and keep the best of each
-                          (default 1; use 3 on a busy machine)
+  --repeat N              repeat the 1-vs-N seed benchmark (and every contender of the batch
+                          section) N times and keep the best of each (default 1; use 3 on a busy
+                          machine)
   --rounds N              handoff round trips per method (default 10)
   --build                 rebuild the app even if dist/ is up to date
   --timeout S             give up after S seconds (default 900)`;
@@ -81,13 +90,14 @@ function parseOptions(argv) {
     return n;
   };
   const only = values.only;
-  if (only !== undefined && !['seed', 'handoff', 'ops', 'video', 'camera', 'faces'].includes(only)) throw new UsageError(`--only must be seed, handoff, ops, video, camera or faces, got "${only}"`);
+  if (only !== undefined && !['seed', 'batch', 'handoff', 'ops', 'video', 'camera', 'faces'].includes(only)) throw new UsageError(`--only must be seed, batch, handoff, ops, video, camera or faces, got "${only}"`);
   const format = values.format ?? 'png';
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join('|')}, got "${format}"`);
   const input = values.input ? resolve(values.input) : undefined;
   if (input && !(existsSync(input) && statSync(input).isDirectory())) throw new UsageError(`--input ${input}: not a folder`);
   return {
     seed: only === undefined || only === 'seed',
+    batch: only === undefined || only === 'batch',
     handoff: only === undefined || only === 'handoff',
     ops: only === undefined || only === 'ops',
     video: only === undefined || only === 'video',
@@ -571,6 +581,11 @@ async function main() {
       if (opts.keepOutputs) seed.keptOutputs = await keepOutputs(page, opts, workers, opts.keepOutputs, keepUrl);
       await page.evaluate(inPage.removeOpfsDir, OPFS_DIR);
       await save('seed', seed);
+    }
+    if (opts.batch) {
+      await save('batch', await batchBench(page, { workers: opts.workers, repeat: opts.repeat, timeoutSeconds: opts.timeoutSeconds }, {
+        root: ROOT, python: PYTHON, referenceTool: REFERENCE_TOOL, log, table,
+      }));
     }
     if (opts.ops) await save('ops', await opsBench(page, opts, workers));
     if (opts.video) await save('video', await videoBench(page, { frames: opts.videoFrames, workers, recipe: opts.videoColour ? BLUR_EDGES_COLOUR : BLUR_EDGES }));
