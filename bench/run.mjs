@@ -57,7 +57,8 @@ const USAGE = `usage: npm run bench -- [options]
                           machine)
   --rounds N              handoff round trips per method (default 10)
   --build                 rebuild the app even if dist/ is up to date
-  --timeout S             give up after S seconds (default 900)`;
+  --timeout S             give up after S seconds (default 900, plus 600 per repetition with
+                          the batch section)`;
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -95,9 +96,11 @@ function parseOptions(argv) {
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join('|')}, got "${format}"`);
   const input = values.input ? resolve(values.input) : undefined;
   if (input && !(existsSync(input) && statSync(input).isDirectory())) throw new UsageError(`--input ${input}: not a folder`);
+  const repeat = int('repeat', 1, 1, 20);
+  const batch = only === undefined || only === 'batch';
   return {
     seed: only === undefined || only === 'seed',
-    batch: only === undefined || only === 'batch',
+    batch,
     handoff: only === undefined || only === 'handoff',
     ops: only === undefined || only === 'ops',
     video: only === undefined || only === 'video',
@@ -113,9 +116,10 @@ function parseOptions(argv) {
     input,
     keepOutputs: values['keep-outputs'] ? resolve(values['keep-outputs']) : undefined,
     rounds: int('rounds', 10, 1, 1000),
-    repeat: int('repeat', 1, 1, 20),
+    repeat,
     build: !!values.build,
-    timeoutSeconds: int('timeout', 900, 10, 86_400),
+    // The batch section launches its own browsers and Python pools: 10 more minutes per repetition.
+    timeoutSeconds: int('timeout', 900 + (batch ? 600 * repeat : 0), 10, 86_400),
   };
 }
 
@@ -379,7 +383,7 @@ async function seedBench(page, opts, workers, procs, keepUrl) {
   console.log(`  (read = main thread, ahead of the workers, overlapped; decode/ops/encode run in the workers; handoff = time a`);
   console.log(`   worker sat idle waiting for its next request (pipelining hides the rest); write = main-thread SHA-256 into`);
   console.log(`   the benchmark's hash sink. With N workers, stage times grow when cores are shared.)`);
-  console.log(`\nExternal anchors (quoted from the issue, other stacks — not measured here):`);
+  console.log(`\nExternal anchors (quoted from the issue, other stacks — not measured here; measured side by side on real photos: --only batch):`);
   console.log(`  100 real 512×512 JPEGs → PNG: OpenCV-Python 2-proc ≈74 img/s, Pillow pool ≈44, sharp ≈44,`);
   console.log(`  wasm-vips/OpenCV.js in 2 Node worker threads 27–36 img/s.`);
 
