@@ -7,8 +7,9 @@
 // Builds the app when dist/ is stale, serves it, and drives the same code path as the studio
 // (window.tessera.runBatch) in headless Chromium. Inputs reach the page as a folder chosen in a
 // <input webkitdirectory> (page.setInputFiles with the directory path: Chromium reads each file
-// from disk when a worker asks for it, nothing is copied or base64-encoded); outputs are PUT back
-// to the local server, which writes them atomically under <output-dir> with relative paths kept.
+// from disk when a worker asks for it, nothing is copied or base64-encoded); outputs go back over one
+// WebSocket to the local server (SocketSink), which writes them atomically under <output-dir>
+// with relative paths kept.
 //
 // stderr: progress lines and one line per failed file. stdout: the JSON summary, as the last line.
 // Exit codes: 0 all ok, 1 some files failed (or the batch could not run), 2 usage error,
@@ -471,17 +472,20 @@ async function main() {
 
     if (signalCode !== undefined) return signalCode;
     phase = 'running';
-    const outcome = await page.evaluate(async ({ id, recipe, preset, workers, flags, video, outBase }) => {
+    const outcome = await page.evaluate(async ({ id, recipe, preset, workers, flags, video, socketUrl }) => {
       const t = window.tessera;
       const source = t.filesSource(document.getElementById(id).files);
       const listed = source.length;
       const controller = new AbortController();
       window.__tesseraBatchAbort = () => controller.abort();
       let last = -Infinity;
+      let sink;
       try {
+        // One WebSocket carries every output to the receiver (a PUT per file cost ~30 ms of CPU).
+        sink = await t.SocketSink.open(socketUrl);
         const s = await t.runBatch({
           input: source,
-          output: new t.HttpSink(outBase),
+          output: sink,
           recipe: preset !== undefined ? t.PRESETS[preset] : recipe,
           workers,
           format: flags,
@@ -510,10 +514,11 @@ async function main() {
         return { error: e?.message ?? String(e) };
       } finally {
         window.__tesseraBatchAbort = undefined;
+        await sink?.close();
       }
     }, {
       id: INPUT_ID, recipe, preset: opts.preset, workers: opts.workers, flags: check.flags, video: opts.video,
-      outBase: server.url + '__out/',
+      socketUrl: server.socketUrl,
     }).catch((e) => ({ error: pageError ?? e.message.split('\n')[0] }));
     phase = 'done';
 

@@ -17,6 +17,7 @@ export { FORMATS, outputOptions, validateOutput, type OutputOptions } from './co
 export { BufferPool } from './core/buffer-pool';
 export { walkDirectory, filesSource, droppedSource, zipSource, type InputFile, type InputSource } from './io/sources';
 export { FolderSink, ZipSink, HashSink, MemorySink, HttpSink, checkSeparateFolders, sha256Hex, type OutputSink } from './io/sinks';
+export { SocketSink } from './io/socket-sink';
 export { createEnginePool, defaultWorkerCount } from './pool/engine-pool';
 export { startCamera, type CameraOptions, type CameraController, type CameraFrame, type CameraStats, type CameraStopResult, type RecordOptions } from './jobs/camera';
 export type { VideoFileSummary } from './jobs/types';

@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { createReadStream, promises as fs } from 'node:fs';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { WebSocketServer } from 'ws';
 
 const MIME = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
@@ -25,7 +26,7 @@ function inside(root, rel) {
 
 /**
  * @param {{ root: string, outputDir?: string, isolate?: boolean, port?: number }} opts
- * @returns {Promise<{ url: string, close(): Promise<void>, written: string[] }>}
+ * @returns {Promise<{ url: string, socketUrl?: string, close(): Promise<void>, written: string[] }>}
  */
 export async function serve({ root, outputDir, isolate = true, port = 0 }) {
   root = resolve(root);
@@ -104,11 +105,109 @@ export async function serve({ root, outputDir, isolate = true, port = 0 }) {
       res.writeHead(500, headers).end(String(e?.message ?? e));
     }
   });
+  const wss = outputDir ? attachSocketReceiver(server, resolve(outputDir), written) : undefined;
   await new Promise((r) => server.listen(port, '127.0.0.1', r));
   const { port: actual } = server.address();
   return {
     url: `http://127.0.0.1:${actual}/`,
     written,
-    close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); }),
+    /** The output socket's URL (SocketSink.open), when there is an output folder. */
+    socketUrl: wss ? `ws://127.0.0.1:${actual}/__out-ws` : undefined,
+    close: () => new Promise((r) => {
+      for (const c of wss?.clients ?? []) c.terminate();
+      wss?.close();
+      server.closeAllConnections?.();
+      server.close(() => r());
+    }),
   };
+}
+
+/**
+ * The receiver of SocketSink (src/io/socket-sink.ts) at ws://host/__out-ws: one binary message per
+ * output (or positioned piece of a streamed one), each acknowledged once its file has landed: a
+ * temporary `<target>.<8 hex>.partial` renamed into place, so nothing is half-written.
+ */
+function attachSocketReceiver(server, outputDir, written) {
+  const wss = new WebSocketServer({ server, path: '/__out-ws', maxPayload: 2 ** 31 - 1, perMessageDeflate: false });
+  const madeDirs = new Set();
+  const mkdirOnce = async (dir) => {
+    if (madeDirs.has(dir)) return;
+    await fs.mkdir(dir, { recursive: true });
+    madeDirs.add(dir);
+  };
+  wss.on('connection', (socket) => {
+    /** stream id -> { target, tmp, handle } */
+    const streams = new Map();
+    socket.on('message', async (data, isBinary) => {
+      let id;
+      try {
+        if (!isBinary) throw new Error('expected a binary message');
+        const buf = Buffer.isBuffer(data) ? data : Buffer.concat(data);
+        const headLen = buf.readUInt32LE(0);
+        const head = JSON.parse(buf.toString('utf8', 4, 4 + headLen));
+        id = head.id;
+        const payload = buf.subarray(4 + headLen);
+        const target = head.path !== undefined ? inside(outputDir, head.path) : undefined;
+        const dated = async (file) => {
+          if (Number.isFinite(head.lastModified)) await fs.utimes(file, new Date(), new Date(head.lastModified));
+        };
+        switch (head.op) {
+          case 'write': {
+            await mkdirOnce(dirname(target));
+            const tmp = `${target}.${randomBytes(4).toString('hex')}.partial`;
+            await fs.writeFile(tmp, payload);
+            await dated(tmp);
+            await fs.rename(tmp, target);
+            written.push(head.path);
+            break;
+          }
+          case 'open': {
+            await mkdirOnce(dirname(target));
+            const tmp = `${target}.${randomBytes(4).toString('hex')}.partial`;
+            streams.set(head.stream, { target, tmp, handle: await fs.open(tmp, 'w+'), path: head.path });
+            break;
+          }
+          case 'put': {
+            const st = streams.get(head.stream);
+            if (!st) throw new Error('unknown stream');
+            await st.handle.write(payload, 0, payload.length, head.position);
+            break;
+          }
+          case 'commit': {
+            const st = streams.get(head.stream);
+            if (!st) throw new Error('unknown stream');
+            streams.delete(head.stream);
+            await st.handle.close();
+            await dated(st.tmp);
+            await fs.rename(st.tmp, st.target);
+            written.push(st.path);
+            break;
+          }
+          case 'abort': {
+            const st = streams.get(head.stream);
+            streams.delete(head.stream);
+            if (st) {
+              await st.handle.close().catch(() => {});
+              await fs.rm(st.tmp, { force: true });
+            }
+            break;
+          }
+          default:
+            throw new Error(`unknown operation ${JSON.stringify(head.op)}`);
+        }
+        socket.send(JSON.stringify({ id, ok: true }));
+      } catch (e) {
+        socket.send(JSON.stringify({ id, ok: false, error: String(e?.message ?? e) }));
+      }
+    });
+    socket.on('close', async () => {
+      // A connection that ends mid-stream leaves nothing behind.
+      for (const st of streams.values()) {
+        await st.handle.close().catch(() => {});
+        await fs.rm(st.tmp, { force: true }).catch(() => {});
+      }
+      streams.clear();
+    });
+  });
+  return wss;
 }

@@ -19,13 +19,13 @@ export interface WriteOptions {
 export interface OutputSink {
   /** Sinks that can take an output in positioned pieces (no whole copy in memory) offer this. */
   openStream?(path: string, signal?: AbortSignal): Promise<OutputStream>;
-  readonly kind: 'folder' | 'zip' | 'hash' | 'http' | 'memory';
+  readonly kind: 'folder' | 'zip' | 'hash' | 'http' | 'socket' | 'memory';
   write(path: string, bytes: Uint8Array, signal?: AbortSignal, options?: WriteOptions): Promise<void>;
   /** Reads back a written output (for the before/after view), when the sink keeps it. */
   read?(path: string): Promise<Blob | undefined>;
 }
 
-function splitPath(path: string): { dirs: string[]; name: string } {
+export function splitPath(path: string): { dirs: string[]; name: string } {
   const parts = path.split('/').filter(Boolean);
   if (parts.some((p) => p === '..' || p === '.')) throw new TesseraError('io-failed', `${path}: unsafe output path`);
   return { dirs: parts.slice(0, -1), name: parts[parts.length - 1] };
@@ -54,7 +54,7 @@ export interface OutputStream {
  * An OutputStream over a destination's three operations. `discard` runs at most once, and never
  * after a successful commit.
  */
-function positionedStream(path: string, ops: {
+export function positionedStream(path: string, ops: {
   write(position: number, data: Uint8Array): Promise<void>;
   commit(): Promise<void>;
   discard(): Promise<void>;
