@@ -396,6 +396,18 @@ export async function batchBench(page, opts, ctx) {
 
   const R = Object.fromEntries(Object.entries(reps).map(([k, v]) => [k, v.length ? best(v) : undefined]));
 
+  // What `npm run` itself adds to the command's start (target 5 is about `npm run batch`).
+  let npmStart;
+  {
+    const help = async (cmd, args) => {
+      const r = await run(cmd, args, { cwd: ctx.root, timeoutMs: 60_000 });
+      return r.code === 0 ? r.wallSeconds : NaN;
+    };
+    const viaNode = Math.min(await help(process.execPath, ['scripts/batch.mjs', '--help']), await help(process.execPath, ['scripts/batch.mjs', '--help']));
+    const viaNpm = Math.min(await help('npm', ['run', '--silent', 'batch', '--', '--help']), await help('npm', ['run', '--silent', 'batch', '--', '--help']));
+    if (Number.isFinite(viaNode) && Number.isFinite(viaNpm)) npmStart = Math.max(0, viaNpm - viaNode);
+  }
+
   // ---- checks on the outputs (deterministic: the last repetition's files)
   log('batch: NumPy reference check of the seed outputs …');
   const reference = {
@@ -452,7 +464,7 @@ export async function batchBench(page, opts, ctx) {
   flushNotes();
   console.log('  (seconds / img/s: processing only — Tessera: after the engines started, as in its summary; Python: after the pool');
   console.log('   started. wall: spawn → exit, browser launch included. start-up: engines (Tessera) or pool (Python).');
-  console.log('   other CPU: cores busy with processes outside this bench meanwhile.)');
+  console.log('   other CPU: cores busy with processes outside this bench meanwhile, approximate.)');
   if (opts.repeat > 1) {
     console.log(`  img/s per repetition: ${Object.entries({ 'studio 1w': reps.studio1, [`studio ${workers}w`]: reps.studioN, 'command 1w': reps.cmd1, [`command ${workers}w`]: reps.cmdN, OpenCV: reps.opencv, Pillow: reps.pillow })
       .filter(([, v]) => v.length).map(([k, v]) => `${k} ${v.map((r) => (ok(r) ? f1(r.imagesPerSecond) : '×')).join('/')}`).join(', ')}`);
@@ -560,7 +572,8 @@ export async function batchBench(page, opts, ctx) {
   console.log('\nTargets (issue 9):\n');
   console.log(table(['#', 'target', 'measured', 'required', 'result'], targets.map((t) => [t.id, t.what, t.measured, t.target, t.result]), ['l', 'l', 'r', 'r', 'l']));
   const busy = Object.entries(R).filter(([, r]) => r?.cpu?.otherCores > 0.25);
-  if (busy.length) console.log(`  note: other processes kept cores busy during ${busy.map(([k, r]) => `${k} (${f2(r.cpu.otherCores)})`).join(', ')}; timings are pessimistic (try --repeat 3)`);
+  if (npmStart !== undefined) console.log(`  (the command is spawned as node scripts/batch.mjs; \`npm run batch\` adds npm's own start, ≈${f2(npmStart)} s here: \`npm run batch -- --help\` vs \`node scripts/batch.mjs --help\`)`);
+  if (busy.length) console.log(`  note: other processes kept cores busy during ${busy.map(([k, r]) => `${k} (${f2(r.cpu.otherCores)})`).join(', ')}; timings are pessimistic${opts.repeat < 3 ? ' (try --repeat 3)' : ''}`);
 
   const slim = (r) => (r ? { ...r, detail: undefined } : r);
   return {
@@ -574,6 +587,7 @@ export async function batchBench(page, opts, ctx) {
     outputBytes: { command: R.cmdN?.bytesOut, opencv: R.opencv?.bytesOut, pillow: R.pillow?.bytesOut, zlib },
     referenceCheck: reference,
     commandIdentical,
+    npmRunStartSeconds: npmStart,
     breakdownMsPerImage: breakdown,
     targets: targets.map(({ id, what, value, target, result }) => ({ id, what, value, target, result })),
     repetitions: opts.repeat > 1 ? Object.fromEntries(Object.entries(reps).map(([k, v]) => [k, v.map((r) => (r?.error ? { error: r.error } : { seconds: r.seconds, imagesPerSecond: r.imagesPerSecond, wallSeconds: r.wallSeconds, otherCores: r.cpu?.otherCores }))])) : undefined,

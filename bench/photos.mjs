@@ -3,26 +3,31 @@
 // @vladmandic/face-api ships (1920 px wide, provisioned into .tmp/face-samples/ by `npm install`):
 //
 //   small/   100 JPEGs of 512×512: crops of the samples on a grid (real texture, real noise,
-//            real JPEG statistics), re-encoded at Q90 4:2:0 as a camera or phone would.
+//            real JPEG statistics), re-encoded at Q90 with 4:2:0 chroma, as phones and most cameras write them.
 //   large/   30 JPEGs of 4000×3000 (12 MP): 2×2 mosaics of the samples, each scaled ×1.04 so the
 //            detail stays at camera density, Q90 4:2:0.
 //
 // Deterministic (the same files every time). wasm-vips in Node does the work.
 //
 //   node bench/photos.mjs [DIR]     (default .tmp/photos) → prints the two folders
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SAMPLES = join(ROOT, '.tmp', 'face-samples');
+/** Bumped when the sets change, so older copies are remade. */
+const VERSION = 2;
 
 /** Makes (or reuses) the photo sets under `dir`; returns { small, large } folder paths. */
 export async function makePhotoSets(dir = join(ROOT, '.tmp', 'photos'), { small = 100, large = 30 } = {}) {
   const smallDir = join(dir, 'small');
   const largeDir = join(dir, 'large');
   const count = (d) => (existsSync(d) ? readdirSync(d).filter((n) => n.endsWith('.jpg')).length : 0);
-  if (count(smallDir) === small && count(largeDir) === large) return { small: smallDir, large: largeDir };
+  const stamp = join(dir, `.version-${VERSION}`);
+  if (existsSync(stamp) && count(smallDir) === small && count(largeDir) === large) return { small: smallDir, large: largeDir };
+  rmSync(smallDir, { recursive: true, force: true });
+  rmSync(largeDir, { recursive: true, force: true });
   const names = existsSync(SAMPLES) ? readdirSync(SAMPLES).filter((n) => /^sample\d\.jpg$/.test(n)).sort() : [];
   if (names.length < 4) throw new Error(`sample photos missing in ${SAMPLES}: run npm install (scripts/setup-models.mjs provisions them)`);
   const { default: Vips } = await import('wasm-vips');
@@ -43,7 +48,7 @@ export async function makePhotoSets(dir = join(ROOT, '.tmp', 'photos'), { small 
       const c = crops[i % crops.length];
       const crop = photos[c.p].extractArea(c.x, c.y, 512, 512);
       try {
-        writeFileSync(join(smallDir, `photo_${String(i).padStart(3, '0')}.jpg`), crop.jpegsaveBuffer({ Q: 90, keep: 0 }));
+        writeFileSync(join(smallDir, `photo_${String(i).padStart(3, '0')}.jpg`), crop.jpegsaveBuffer({ Q: 90, subsample_mode: 'on', keep: 0 }));
       } finally {
         crop.delete();
       }
@@ -65,7 +70,7 @@ export async function makePhotoSets(dir = join(ROOT, '.tmp', 'photos'), { small 
         }
         const mosaic = vips.Image.arrayjoin(cells, { across: 2 });
         made.push(mosaic);
-        writeFileSync(join(largeDir, `mosaic_${String(i).padStart(2, '0')}.jpg`), mosaic.jpegsaveBuffer({ Q: 90, keep: 0 }));
+        writeFileSync(join(largeDir, `mosaic_${String(i).padStart(2, '0')}.jpg`), mosaic.jpegsaveBuffer({ Q: 90, subsample_mode: 'on', keep: 0 }));
       } finally {
         for (const m of made.reverse()) m.delete();
       }
@@ -74,6 +79,7 @@ export async function makePhotoSets(dir = join(ROOT, '.tmp', 'photos'), { small 
     for (const p of photos) p.delete();
     vips.shutdown?.();
   }
+  writeFileSync(stamp, '');
   return { small: smallDir, large: largeDir };
 }
 
