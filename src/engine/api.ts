@@ -25,6 +25,8 @@ export interface ImageTimings {
   idleMs: number;
   readMs: number;
   decodeMs: number;
+  /** Which decoder produced the pixels: the browser's (exact JPEG path) or wasm-vips. */
+  decoder?: 'browser' | 'vips';
   steps: StepTiming[];
   encodeMs: number;
 }
@@ -78,6 +80,11 @@ export interface ProcessRequest {
    * 'faces-split' (the caller has other workers to share the passes with).
    */
   splitFaces?: boolean;
+  /**
+   * Decode JPEGs through the browser's native decoder where that gives libjpeg's exact pixels
+   * (engine/browser-jpeg.ts). Default true; false forces wasm-vips (tests and benchmarks).
+   */
+  nativeDecode?: boolean;
 }
 
 import type { PreviewRequest, PreviewResult } from './preview';

@@ -14,7 +14,8 @@ import { coreOffset, type Tile } from '../core/tiles';
 import type { DoneResult, FinishRequest, ImageTimings, ProcessRequest, ProcessResult } from './api';
 import { blazeRaw } from './faces/detect';
 import { loadOpenCV } from './opencv';
-import { checkInput, decodeImage, decodeInto, encode, type DecodeOptions } from './codec';
+import { checkInput, decodeImage, decodeInto, encodeOutput, type DecodeOptions } from './codec';
+import { decodeJpegFast } from './browser-jpeg';
 import type { SourceInfo } from './ops/context';
 import { runSteps, type StepTiming } from './run-steps';
 import type { Vips } from './vips';
@@ -66,7 +67,11 @@ export async function processImage(vips: Vips, req: ProcessRequest): Promise<Pro
   const t = performance.now();
   // Steps done while decoding are timed as decode.
   const plan = planDecode(req.steps);
-  const input = decodeImage(vips, bytes, { ...plan.decode, maxPixels: req.maxPixels });
+  const decodeOpts = { ...plan.decode, maxPixels: req.maxPixels };
+  // JPEGs through the browser's native decoder where that gives libjpeg's exact bytes.
+  const fast = req.nativeDecode === false ? undefined : await decodeJpegFast(vips, bytes, decodeOpts);
+  timings.decoder = fast ? 'browser' : 'vips';
+  const input = fast ?? decodeImage(vips, bytes, decodeOpts);
   timings.decodeMs = performance.now() - t;
   if (!('frame' in input)) return { kind: 'needs-tiles', ...input, timings };
   // This run's own SourceInfo: auto-orient records on it that the orientation is now 1.
@@ -86,9 +91,9 @@ export async function processImage(vips: Vips, req: ProcessRequest): Promise<Pro
 }
 
 /** The end of every per-image task: encode (timed) and the 'done' result with the steps' reports. */
-function encodeDone(vips: Vips, frame: Frame, output: OutputOptions, source: SourceInfo, timings: ImageTimings, reports: StepReport[]): DoneResult {
+async function encodeDone(vips: Vips, frame: Frame, output: OutputOptions, source: SourceInfo, timings: ImageTimings, reports: StepReport[]): Promise<DoneResult> {
   const t = performance.now();
-  const bytes = encode(vips, frame, output, source);
+  const bytes = await encodeOutput(vips, frame, output, source);
   timings.encodeMs = performance.now() - t;
   return { kind: 'done', bytes, width: frame.width, height: frame.height, channels: frame.channels, timings, ...(reports.length ? { reports } : {}) };
 }
@@ -134,8 +139,8 @@ export async function runTile(src: FrameDesc, dst: FrameDesc, tile: Tile, steps:
 }
 
 /** `source` (from decodeFileInto) carries the input's metadata for output.metadata 'keep'. */
-export function encodeFrame(vips: Vips, src: FrameDesc, output: OutputOptions, source?: SourceInfo): { bytes: Uint8Array; encodeMs: number } {
+export async function encodeFrame(vips: Vips, src: FrameDesc, output: OutputOptions, source?: SourceInfo): Promise<{ bytes: Uint8Array; encodeMs: number }> {
   const t = performance.now();
-  const bytes = encode(vips, fromDesc(src), output, source);
+  const bytes = await encodeOutput(vips, fromDesc(src), output, source);
   return { bytes, encodeMs: performance.now() - t };
 }

@@ -105,7 +105,7 @@ const api: EngineApi = {
   runTile: (src, dst, tile, steps) => serial(() => runTile(src, dst, tile, steps)),
   encodeFrame: (src, output, source) =>
     serial(async () => {
-      const r = encodeFrame(await vips(), src, output, source);
+      const r = await encodeFrame(await vips(), src, output, source);
       return Comlink.transfer(r, [r.bytes.buffer]);
     }),
   processFrame: (src, steps, opts = {}) =>

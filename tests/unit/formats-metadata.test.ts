@@ -177,9 +177,9 @@ describe('metadata and processing', () => {
     const dst = createFrame(40, 30, 3);
     const { source } = await decodeFileInto(vips, new Blob([input.slice()]), 'in.jpg', describeFrame(dst));
     expect(source.orientation).toBe(6);
-    const kept = found(encodeFrame(vips, describeFrame(dst), validateOutput({ format: 'jpeg' }), source).bytes);
+    const kept = found((await encodeFrame(vips, describeFrame(dst), validateOutput({ format: 'jpeg' }), source)).bytes);
     expect(kept).toMatchObject({ exif: true, icc: true, xmp: true, orientation: 6, artist: 'Tessera test' });
-    const stripped = found(encodeFrame(vips, describeFrame(dst), validateOutput({ format: 'jpeg', metadata: 'strip' }), source).bytes);
+    const stripped = found((await encodeFrame(vips, describeFrame(dst), validateOutput({ format: 'jpeg', metadata: 'strip' }), source)).bytes);
     expect(stripped).toMatchObject({ exif: false, icc: false, xmp: false });
   });
 });

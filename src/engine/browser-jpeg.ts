@@ -1,0 +1,131 @@
+/**
+ * JPEG decoding by the browser's own (native, SIMD) libjpeg-turbo, with libjpeg's exact pixels.
+ *
+ * wasm-vips decodes JPEG at ~39 ns/pixel here; the browser's decoder runs natively. Its RGBA
+ * output is not libjpeg's (ImageDecoder converts YUV with libyuv), but it hands over the
+ * decoder's YCbCr planes as they leave the IDCT, and kernels/ycc.ts turns those into exactly the
+ * RGB libjpeg-turbo (Pillow, OpenCV, wasm-vips) produces. vips still reads the header and the
+ * metadata (cheap: no pixels), decides eligibility and remains the decoder for everything else:
+ * CMYK, 4:4:0, tiny chroma, EXIF rotation, shrink-on-load, images to tile, and any browser
+ * without ImageDecoder. Before first use each worker decodes small JPEGs both ways and keeps the
+ * fast path only if every byte agrees, so a browser whose decoder differs falls back by itself.
+ */
+import { createFrame, type Frame } from '../core/frame';
+import type { DecodeOptions, Decoded } from './codec';
+import { sourceInfo } from './codec';
+import { fancyUpsamples, yccToRgb, type PlaneLayout, type Subsampling } from './kernels/ycc';
+import type { Vips, VipsImage } from './vips';
+
+const SUBSAMPLING: Record<string, Subsampling> = { I420: { h: 2, v: 2 }, I422: { h: 2, v: 1 }, I444: { h: 1, v: 1 } };
+/** 4-byte formats Chromium uses when it decodes to RGB (gray JPEGs). */
+const PACKED = new Set(['BGRX', 'RGBX', 'BGRA', 'RGBA']);
+
+/** The decoder's planes → a 1- or 3-channel frame, or undefined when this path cannot be exact. */
+async function decodePlanes(bytes: Uint8Array, width: number, height: number, channels: 1 | 3): Promise<Frame | undefined> {
+  const decoder = new ImageDecoder({ data: bytes, type: 'image/jpeg', colorSpaceConversion: 'none', preferAnimation: false });
+  let image: VideoFrame | undefined;
+  try {
+    image = (await decoder.decode()).image;
+    const format = image.format ?? '';
+    const sub = SUBSAMPLING[format];
+    const rect = image.visibleRect;
+    if (!rect || rect.width !== width || rect.height !== height) return undefined;
+    if (channels === 1 && PACKED.has(format)) {
+      // Chromium decodes a gray JPEG to RGB (libjpeg replicates Y into R, G and B): take G.
+      const buf = new Uint8Array(image.allocationSize());
+      const [plane] = await image.copyTo(buf);
+      const out = createFrame(width, height, 1);
+      for (let y = 0, o = 0; y < height; y++) for (let x = 0, i = plane.offset + y * plane.stride + 1; x < width; x++, i += 4) out.data[o++] = buf[i];
+      return out;
+    }
+    if (!sub) return undefined;
+    const buf = new Uint8Array(image.allocationSize());
+    const layout: PlaneLayout[] = await image.copyTo(buf);
+    if (channels === 1) {
+      // A gray JPEG's only component is Y: libjpeg's gray output is that plane.
+      const out = createFrame(width, height, 1);
+      for (let y = 0; y < height; y++) out.data.set(buf.subarray(layout[0].offset + y * layout[0].stride, layout[0].offset + y * layout[0].stride + width), y * width);
+      return out;
+    }
+    if (!fancyUpsamples(width, sub)) return undefined;
+    const out = createFrame(width, height, 3);
+    yccToRgb(buf, layout, width, height, sub, out);
+    return out;
+  } catch {
+    return undefined; // vips decodes it (and words any error)
+  } finally {
+    image?.close();
+    decoder.close();
+  }
+}
+
+let verdict: Promise<boolean> | undefined;
+
+/** Small JPEGs (4:2:0, 4:4:4, gray; odd sizes) decoded both ways must agree byte for byte. */
+async function selfCheck(vips: Vips): Promise<boolean> {
+  const w = 45, h = 29;
+  const rgb = new Uint8Array(w * h * 3);
+  for (let i = 0, s = 12345; i < rgb.length; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    rgb[i] = ((i * 7) % 256 + (s >>> 24)) >>> 1;
+  }
+  const made: VipsImage[] = [];
+  try {
+    const raw = vips.Image.newFromMemory(rgb, w, h, 3, vips.BandFormat.uchar);
+    made.push(raw);
+    const colour = raw.copy({ interpretation: 'srgb' });
+    const gray = raw.extractBand(1).copy({ interpretation: 'b-w' });
+    made.push(colour, gray);
+    const cases: [VipsImage, 1 | 3, object][] = [
+      [colour, 3, { Q: 70, subsample_mode: 'on' }], [colour, 3, { Q: 90, subsample_mode: 'off' }], [gray, 1, { Q: 80 }],
+    ];
+    for (const [im, channels, opts] of cases) {
+      const jpeg = im.jpegsaveBuffer(opts);
+      const ref = vips.Image.newFromBuffer(jpeg);
+      made.push(ref);
+      const want = ref.writeToMemory() as Uint8Array;
+      const got = await decodePlanes(jpeg, w, h, channels);
+      if (!got || got.data.length !== want.length) return false;
+      for (let i = 0; i < want.length; i++) if (got.data[i] !== want[i]) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  } finally {
+    for (const im of made.reverse()) im.delete();
+  }
+}
+
+/** Whether this worker decodes JPEGs through the browser (after the self-check). */
+export function browserJpegAvailable(vips: Vips): Promise<boolean> {
+  if (typeof ImageDecoder === 'undefined') return Promise.resolve(false);
+  verdict ??= selfCheck(vips);
+  return verdict;
+}
+
+/**
+ * Decodes a JPEG (already checked by checkInput) through the browser when it is eligible; returns
+ * undefined to let codec.decodeImage do it. Same result as decodeImage: pixels, SourceInfo.
+ */
+export async function decodeJpegFast(vips: Vips, bytes: Uint8Array, opts: DecodeOptions): Promise<Decoded | undefined> {
+  if (bytes.length < 3 || bytes[0] !== 0xff || bytes[1] !== 0xd8 || bytes[2] !== 0xff) return undefined;
+  if (opts.thumbnail !== undefined || !(await browserJpegAvailable(vips))) return undefined;
+  let im: VipsImage | undefined;
+  try {
+    // The header only: vips reads markers and metadata, no pixels.
+    im = vips.Image.newFromBuffer(bytes, '', { access: 'sequential', fail_on: 'error' });
+    const { width, height, bands } = im;
+    const channels = bands === 3 && im.interpretation === 'srgb' ? 3 : bands === 1 && im.interpretation === 'b-w' ? 1 : 0;
+    if (!channels || im.format !== 'uchar' || width * height > (opts.maxPixels ?? Infinity)) return undefined;
+    const source = sourceInfo(im);
+    // An EXIF rotation to apply while decoding stays with vips (autorot).
+    if (opts.autoOrient && source.orientation !== 1) return undefined;
+    if (opts.autoOrient) source.orientation = 1;
+    const frame = await decodePlanes(bytes, width, height, channels);
+    return frame && { frame, source };
+  } catch {
+    return undefined;
+  } finally {
+    im?.delete();
+  }
+}
