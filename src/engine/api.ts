@@ -104,14 +104,48 @@ export interface FrameOptions {
    * (src/jobs/video.ts). `channels: 1`: the RGBA input is an expanded gray frame — take one plane.
    */
   redact?: { boxes: [number, number, number, number][]; params: Record<string, unknown>; channels?: number };
+  /**
+   * The source is a decoder's own 8-bit 4:2:0 frame, not RGBA: `src` describes its Y plane
+   * (channels 1) inside a buffer that `VideoFrame.copyTo` filled with `layout` (Y, U, V for I420;
+   * Y, UV for NV12). The worker converts it (src/engine/frame-task.ts, yuv.ts).
+   */
+  yuv?: YuvInput;
+  /**
+   * 'i420': return an even-sized gray or RGB result as I420 (`FrameResult.i420`) in the source's
+   * matrix and range, for `new VideoFrame(buffer, { format: 'I420', transfer })`. Default 'rgba'.
+   */
+  output?: 'rgba' | 'i420';
 }
 
-/** One video/camera frame through a recipe: RGBA in (shared memory), RGBA out (transferred). */
+export interface YuvInput {
+  format: 'I420' | 'NV12';
+  layout: { offset: number; stride: number }[];
+  /** VideoColorSpace.matrix ('bt709', 'smpte170m', 'bt470bg', 'bt2020-ncl'); unknown → BT.601. */
+  matrix: string | null;
+  fullRange: boolean;
+}
+
+/**
+ * One video/camera frame through a recipe: RGBA or the decoder's YUV planes in (shared memory),
+ * RGBA or I420 out (transferred).
+ */
 export interface FrameResult {
   width: number;
   height: number;
-  /** Tightly packed RGBA, width × height × 4 bytes; transferred, not copied. */
+  /** Tightly packed RGBA, width × height × 4 bytes; transferred, not copied. Empty when `i420` is set. */
   rgba: ArrayBuffer;
+  /** With `output: 'i420'` (even sizes, 1 or 3 channels): tightly packed I420, Y then U then V. */
+  i420?: ArrayBuffer;
+  /** Worker ms converting the input (alpha dropped, or YUV → luma / RGB) and the result (→ RGBA / I420). */
+  inMs?: number;
+  outMs?: number;
+  /** Ms the worker sat idle before this call (nothing queued): the pipeline did not keep it busy. */
+  idleMs?: number;
+  /**
+   * How the frame went: RGBA in (interleaved, or split into three planes for a plane-wise
+   * recipe); YUV → luma (recipes starting with grayscale); YUV → three planes; YUV → RGB.
+   */
+  path?: 'rgba' | 'rgba-planes' | 'yuv-gray' | 'yuv-planes' | 'yuv-rgb';
   steps: StepTiming[];
   /** Mean of each colour channel of the result (with `measure`; else empty). */
   means: number[];

@@ -56,3 +56,40 @@ export function dropAlpha(f: Frame, out: Uint8Array): Frame {
   }
   return { width: f.width, height: f.height, channels: 3, stride: f.width * 3, data: out.subarray(0, n * 3) };
 }
+
+/** Opaque RGBA → three planes R, G, B (alpha dropped), one 32-bit read per pixel. */
+export function splitRgba(f: Frame, r: Uint8Array, g: Uint8Array, b: Uint8Array): void {
+  const { width: w, height: h } = f;
+  if (littleEndian && f.data.byteOffset % 4 === 0 && f.stride % 4 === 0) {
+    const s32 = new Uint32Array(f.data.buffer, f.data.byteOffset, (f.stride * (h - 1)) / 4 + w);
+    for (let y = 0; y < h; y++) {
+      const row = (y * f.stride) / 4, o = y * w;
+      for (let x = 0; x < w; x++) {
+        const p = s32[row + x];
+        r[o + x] = p;
+        g[o + x] = p >> 8;
+        b[o + x] = p >> 16;
+      }
+    }
+    return;
+  }
+  for (let y = 0; y < h; y++) {
+    for (let x = 0, i = y * f.stride, o = y * w; x < w; x++, i += 4) {
+      r[o + x] = f.data[i];
+      g[o + x] = f.data[i + 1];
+      b[o + x] = f.data[i + 2];
+    }
+  }
+}
+
+/** Three planes → opaque RGBA words (`out` viewing n × 4 bytes). */
+export function mergePlanes(r: Uint8Array, g: Uint8Array, b: Uint8Array, n: number, out: Uint32Array): void {
+  if (littleEndian) {
+    for (let i = 0; i < n; i++) out[i] = 0xff000000 | (b[i] << 16) | (g[i] << 8) | r[i];
+    return;
+  }
+  const o8 = new Uint8Array(out.buffer, out.byteOffset, n * 4);
+  for (let i = 0, o = 0; i < n; i++, o += 4) {
+    o8[o] = r[i]; o8[o + 1] = g[i]; o8[o + 2] = b[i]; o8[o + 3] = 255;
+  }
+}

@@ -10,28 +10,10 @@ import type { FrameDesc } from '../core/frame';
 import type { EngineApi } from './api';
 import { decodeFileInto, detectFacePasses, encodeFrame, finishImage, processImage, runTile } from './image-task';
 import { preview } from './preview';
+import { processFrameTask } from './frame-task';
 import { runSteps } from './run-steps';
-import { channelMeans, dropAlpha, toRgba } from './rgba';
-import { scratchU8 } from './kernels/scratch';
 import { fromDesc } from '../core/frame';
 import { loadVips, setVipsDefaults } from './vips';
-import { loadOpenCV } from './opencv';
-import { redactBoxes } from './faces/redact-boxes';
-import type { Params } from '../core/catalogue';
-import type { Frame } from '../core/frame';
-import type { StepTiming } from './run-steps';
-
-/** The first channel of an interleaved frame as a gray frame (video: an RGBA-expanded gray frame). */
-function firstPlane(f: Frame, dst: Uint8Array): Frame {
-  for (let y = 0, o = 0; y < f.height; y++) for (let x = 0, i = y * f.stride; x < f.width; x++, i += f.channels) dst[o++] = f.data[i];
-  return { width: f.width, height: f.height, channels: 1, stride: f.width, data: dst.subarray(0, f.width * f.height) };
-}
-
-function copyFrame(f: Frame, dst: Uint8Array): Frame {
-  const n = f.stride * (f.height - 1) + f.width * f.channels;
-  dst.set(f.data.subarray(0, n));
-  return { ...f, data: dst.subarray(0, n) };
-}
 
 let started = false;
 
@@ -108,26 +90,7 @@ const api: EngineApi = {
       const r = await encodeFrame(await vips(), src, output, source);
       return Comlink.transfer(r, [r.bytes.buffer]);
     }),
-  processFrame: (src, steps, opts = {}) =>
-    serial(async () => {
-      if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
-      let input = fromDesc(src);
-      if (opts.redact?.channels === 1 && input.channels === 4) input = firstPlane(input, scratchU8('frame-gray', input.width * input.height));
-      else if (opts.opaque && input.channels === 4) input = dropAlpha(input, scratchU8('frame-rgb', input.width * input.height * 3));
-      const pre: StepTiming[] = [];
-      if (opts.redact) {
-        const t0 = performance.now();
-        // In place: copy first unless dropAlpha/firstPlane already made a private copy.
-        if (input.data.buffer === fromDesc(src).data.buffer) input = copyFrame(input, scratchU8('frame-copy', input.stride * input.height));
-        const cv = opts.redact.params.effect === 'blur' || opts.redact.params.effect === undefined ? (await loadOpenCV()).cv : undefined;
-        redactBoxes(input, opts.redact.boxes, opts.redact.params as Params, cv);
-        pre.push({ op: 'redact-faces', ms: performance.now() - t0 });
-      }
-      const { frame, timings, reports } = await runSteps(input, steps);
-      const rgba = toRgba(frame).buffer as ArrayBuffer;
-      const means = opts.measure ? channelMeans(frame) : [];
-      return Comlink.transfer({ width: frame.width, height: frame.height, rgba, steps: [...pre, ...timings], means, channels: frame.channels, reports }, [rgba]);
-    }),
+  processFrame: (src, steps, opts = {}) => serial((idleMs) => processFrameTask(src, steps, opts, idleMs)),
   preview: (req) =>
     serial(async () => {
       const r = await preview(await vips(), req);

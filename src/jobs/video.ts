@@ -3,6 +3,13 @@
  * SharedArrayBuffers → the worker pool (processFrame, several frames at once) → a reorder buffer →
  * VideoEncoder → mux (mediabunny, MP4 or WebM), with the audio track copied packet for packet.
  *
+ * Pixels cross the main thread once each way, converted only in the workers: 4:2:0 frames (I420,
+ * NV12: what decoders give) are copied in their own layout (a plain copy, 1.5 bytes per pixel);
+ * the worker takes luma straight from them for gray recipes, or R, G, B otherwise; even-sized
+ * gray or RGB results come back as I420 in the stream's matrix and range and become the encoder's
+ * VideoFrame without another copy (`transfer`). Face recipes and other decoder formats go through
+ * RGBA (copyTo converts), as do results the encoder cannot take as I420.
+ *
  * Backpressure end to end, so memory stays flat however long the video is:
  * - the demuxer feeds the decoder only while its decodeQueueSize is small AND fewer than
  *   `maxInFlight` frames are between the decoder's output and the encoder's input (copying,
@@ -28,7 +35,7 @@ import {
   VIDEO_CODECS, VIDEO_CONTAINERS, encoderCodecString, evenSize, targetBitrate,
   type VideoCodecChoice, type VideoOptions,
 } from '../core/video-options';
-import type { FrameResult } from '../engine/api';
+import type { FrameOptions, FrameResult, YuvInput } from '../engine/api';
 import { codecLabel, openVideo } from '../io/media';
 import type { EnginePool } from '../pool/engine-pool';
 import { Priority, type PriorityLevel } from '../pool/pool';
@@ -75,6 +82,13 @@ export interface VideoJobOptions {
   stream?: OutputStream;
   /** Face tracking (recipes with detect-faces / redact-faces); see src/engine/faces/track.ts. */
   tracker?: Partial<TrackerOptions>;
+  /**
+   * How decoded pixels reach the workers. 'auto' (default): the decoder's own planes for recipes
+   * that start with grayscale (luma read straight from Y; results back as I420), RGBA otherwise
+   * (Chromium's copyTo converts natively, faster than converting in JavaScript; plane-wise
+   * recipes then run on R, G, B apart). 'yuv' / 'rgba' force one route (comparisons, tests).
+   */
+  pixels?: 'auto' | 'rgba' | 'yuv';
 }
 
 export interface FrameAnalysis {
@@ -127,6 +141,20 @@ export interface VideoTimings {
   feedWaitMs: number;
   /** Time spent flushing the encoder and finalising the file. */
   finishMs: number;
+  /** Main thread: waiting for the demuxer's next packet. */
+  demuxMs: number;
+  /** Workers, summed: converting the input (alpha dropped; YUV → RGB) and the result (→ RGBA / I420). */
+  convertInMs: number;
+  convertOutMs: number;
+  /** Workers, summed: idle before a frame arrived with nothing queued (the pipeline ran dry). */
+  workerIdleMs: number;
+  /** Main thread: handing encoded packets (and the audio due by then) to the muxer. */
+  muxMs: number;
+  /** How frames went through the workers (see FrameResult.path); 'rgba' for the RGBA route. */
+  path?: string;
+  /** The decoder's pixel format and the encoder's input format. */
+  decodedFormat?: string;
+  encodedFormat?: string;
 }
 
 export interface VideoJobResult {
@@ -194,6 +222,14 @@ async function encoderConfig(codec: VideoCodecChoice, width: number, height: num
     `this browser cannot encode ${VIDEO_CODECS[codec].label} at ${width}×${height}${codec === 'h264' ? ' (H.264 needs a level for this size the encoder refuses)' : ''}; it encodes ${can.join(', ') || 'no video codec'}`);
 }
 
+/**
+ * VideoFrameBufferInit with `transfer` (WebCodecs; not yet in TypeScript's DOM types): the frame
+ * takes the buffer over instead of copying it (the buffer is detached).
+ */
+function withTransfer(init: VideoFrameBufferInit, buffer: ArrayBuffer): VideoFrameBufferInit {
+  return { ...init, transfer: [buffer] } as VideoFrameBufferInit;
+}
+
 /** Wakes waiters whenever anything in the pipeline moves. */
 class Pulse {
   private waiters: (() => void)[] = [];
@@ -223,7 +259,10 @@ export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
   // Started workers know where wasm-vips' side modules are (a recipe step may need vips).
   if (mode !== 'decode') await o.pool.broadcast((api) => api.start()).catch((e) => { v.input.dispose(); throw e; });
   const warnings: string[] = [];
-  const timings: VideoTimings = { seconds: 0, fps: 0, copyMs: 0, workerMs: 0, stepsMs: {}, frameMs: 0, encodeWaitMs: 0, feedWaitMs: 0, finishMs: 0 };
+  const timings: VideoTimings = {
+    seconds: 0, fps: 0, copyMs: 0, workerMs: 0, stepsMs: {}, frameMs: 0, encodeWaitMs: 0, feedWaitMs: 0, finishMs: 0,
+    demuxMs: 0, convertInMs: 0, convertOutMs: 0, workerIdleMs: 0, muxMs: 0,
+  };
   const counts = { opened: 0, closed: 0 };
   const pulse = new Pulse();
   let failure: unknown;
@@ -252,6 +291,7 @@ export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
   const tracker = mode !== 'decode' && (redactAt >= 0 || o.steps.some((s) => s.op === 'detect-faces')) ? new FaceTracker(o.tracker) : undefined;
   const seesDetectionFrame = redactAt >= 0 || o.steps.at(-1)?.op === 'detect-faces';
   const faceStats = { framesWithDetections: 0, framesRedacted: 0 };
+  const grayFirst = firstSteps[0]?.op === 'grayscale';
 
   let decoder: VideoDecoder | undefined;
   let encoder: VideoEncoder | undefined;
@@ -274,6 +314,8 @@ export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
   let emitted: Promise<void> = Promise.resolve();
   let lastProgress = 0;
   let lastFedTs = 0;
+  /** The decoded frames' colour space: I420 results are in it, and say so to the encoder. */
+  let streamColor: VideoColorSpaceInit | undefined;
   const audioResult: VideoJobResult['audio'] = { status: 'none' };
 
   const progress = (force = false) => {
@@ -361,8 +403,10 @@ export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
         output: (chunk, meta) => {
           const packet = EncodedPacket.fromEncodedChunk(chunk);
           muxChain = muxChain.then(async () => {
+            const m0 = performance.now();
             await pumpAudio(packet.timestamp);
             await videoSource!.add(packet, meta);
+            timings.muxMs += performance.now() - m0;
           }).catch((e) => {
             fail(new TesseraError('encode-failed', `cannot write the ${container.label} file: ${messageOf(e)}`));
           });
@@ -429,13 +473,23 @@ export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
         throw new TesseraError('encode-failed', `the recipe made frame ${index} ${r.width}×${r.height} but earlier frames ${srcW}×${srcH}: a video needs one size`);
       }
       const f0 = performance.now();
-      let data = new Uint8Array(r.rgba);
-      if (cropped) {
-        const c = new Uint8Array(outW * outH * 4);
-        for (let y = 0; y < outH; y++) c.set(data.subarray(y * r.width * 4, y * r.width * 4 + outW * 4), y * outW * 4);
-        data = c;
+      let frame: VideoFrame;
+      const at = { timestamp: item.timestamp, duration: item.duration || undefined };
+      if (r.i420) {
+        // Even-sized by construction (the worker falls back to RGBA otherwise): no crop. The
+        // buffer is handed over, not copied.
+        timings.encodedFormat ??= 'I420';
+        frame = new VideoFrame(r.i420, withTransfer({ format: 'I420', codedWidth: r.width, codedHeight: r.height, ...at, ...(streamColor ? { colorSpace: streamColor } : {}) }, r.i420));
+      } else {
+        timings.encodedFormat ??= 'RGBA';
+        let data = new Uint8Array(r.rgba);
+        if (cropped) {
+          const c = new Uint8Array(outW * outH * 4);
+          for (let y = 0; y < outH; y++) c.set(data.subarray(y * r.width * 4, y * r.width * 4 + outW * 4), y * outW * 4);
+          data = c;
+        }
+        frame = new VideoFrame(data, withTransfer({ format: 'RGBA', codedWidth: outW, codedHeight: outH, ...at }, data.buffer as ArrayBuffer));
       }
-      const frame = new VideoFrame(data, { format: 'RGBA', codedWidth: outW, codedHeight: outH, timestamp: item.timestamp, duration: item.duration || undefined });
       counts.opened++;
       const keyFrame = item.timestamp - lastKeyUs >= opt.keyframeInterval * 1e6;
       if (keyFrame) lastKeyUs = item.timestamp;
@@ -483,15 +537,32 @@ export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
       // Decoded video is almost always opaque (I420, NV12): the worker then drops the alpha first,
       // so gray recipes run on one plane. Formats with alpha (I420A, RGBA, BGRA) keep it.
       const opaque = !/A$/.test(frame.format ?? '');
+      // The decoder's own planes when the worker can read them (8-bit 4:2:0; not for face
+      // recipes, whose tracker reads the RGBA of the detection frame).
+      const planar = mode !== 'decode' && !tracker && (frame.format === 'I420' || frame.format === 'NV12') &&
+        (o.pixels === 'yuv' || (o.pixels !== 'rgba' && grayFirst));
+      let yuv: YuvInput | undefined;
+      timings.decodedFormat ??= frame.format ?? 'unknown';
       try {
         const rect = frame.visibleRect;
         w = rect?.width ?? frame.codedWidth;
         h = rect?.height ?? frame.codedHeight;
-        const bytes = w * h * 4;
-        sab = o.buffers.acquire(bytes);
-        const c0 = performance.now();
-        await frame.copyTo(new Uint8Array(sab, 0, bytes), { format: 'RGBA' });
-        timings.copyMs += performance.now() - c0;
+        if (planar) {
+          const bytes = frame.allocationSize();
+          sab = o.buffers.acquire(bytes);
+          const c0 = performance.now();
+          const layout = await frame.copyTo(new Uint8Array(sab, 0, bytes));
+          timings.copyMs += performance.now() - c0;
+          const cs = frame.colorSpace;
+          streamColor ??= cs.toJSON();
+          yuv = { format: frame.format as 'I420' | 'NV12', layout: layout.map((l) => ({ offset: l.offset, stride: l.stride })), matrix: cs.matrix ?? null, fullRange: cs.fullRange ?? false };
+        } else {
+          const bytes = w * h * 4;
+          sab = o.buffers.acquire(bytes);
+          const c0 = performance.now();
+          await frame.copyTo(new Uint8Array(sab, 0, bytes), { format: 'RGBA' });
+          timings.copyMs += performance.now() - c0;
+        }
       } catch (e) {
         if (sab) o.buffers.release(sab);
         throw new TesseraError('decode-failed', `cannot read the pixels of frame ${index} (${messageOf(e)})`);
@@ -504,10 +575,13 @@ export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
         o.buffers.release(sab);
         res = { width: w, height: h, rgba: new ArrayBuffer(0), steps: [], means: [], channels: 4 };
       } else {
-        const desc = { width: w, height: h, channels: 4, stride: w * 4, byteOffset: 0, buffer: sab };
+        const desc = yuv
+          ? { width: w, height: h, channels: 1, stride: yuv.layout[0].stride, byteOffset: yuv.layout[0].offset, buffer: sab }
+          : { width: w, height: h, channels: 4, stride: w * 4, byteOffset: 0, buffer: sab };
         const r0 = performance.now();
         try {
-          res = await o.pool.run((api) => api.processFrame(desc, firstSteps, { delayMs: o.delayMs, opaque, measure: !!analysis && redactAt < 0 }), {
+          const fo: FrameOptions = { delayMs: o.delayMs, opaque, measure: !!analysis && redactAt < 0, ...(yuv ? { yuv, output: 'i420' as const } : {}) };
+          res = await o.pool.run((api) => api.processFrame(desc, firstSteps, fo), {
             priority: o.priority ?? Priority.background, cost: w * h * 4 * 3, signal, label: `${o.name} frame ${index}`,
           });
         } finally {
@@ -515,6 +589,10 @@ export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
         }
         timings.workerMs += performance.now() - r0;
         for (const s of res.steps) timings.stepsMs[s.op] = (timings.stepsMs[s.op] ?? 0) + s.ms;
+        timings.convertInMs += res.inMs ?? 0;
+        timings.convertOutMs += res.outMs ?? 0;
+        timings.workerIdleMs += res.idleMs ?? 0;
+        timings.path ??= res.path;
       }
       reorder.set(index, { res, timestamp, duration });
       drain();
@@ -549,7 +627,9 @@ export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
     if (!first) throw new TesseraError('bad-input', 'the video track has no frames');
     let sawKey = false;
     try {
+      let d0 = performance.now();
       for await (const packet of v.packets.packets(first)) {
+        timings.demuxMs += performance.now() - d0;
         if (failure) break;
         if (packet.timestamp * 1e6 >= endUs && packet.type === 'key') break;
         if (!sawKey && packet.type !== 'key') continue;
@@ -560,6 +640,7 @@ export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
         if (failure) break;
         lastFedTs = packet.timestamp;
         decoder.decode(packet.toEncodedVideoChunk());
+        d0 = performance.now();
       }
     } catch (e) {
       if (!failure) throw new TesseraError('bad-input', `corrupt video file: cannot read packets after ${lastFedTs.toFixed(3)} s (${messageOf(e)})`);

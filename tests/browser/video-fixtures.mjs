@@ -240,3 +240,126 @@ export async function makeFaceVideo(page, { name, image, crop, size = 130, width
     return { frames: packets.length, rects };
   }, { name, crop, size, width, height, frames, fps, flipped });
 }
+
+/**
+ * A real-content clip for benches and tests: a slow pan (left → right, a little vertical drift)
+ * across a photo upscaled so the window covers `zoom` of its width, drawn per frame on an
+ * OffscreenCanvas and encoded with WebCodecs (H.264 High by default). With `audio`, a stereo track
+ * (AAC when the browser's AudioEncoder has it, else Opus) of two slowly beating tones, so "audio
+ * kept" can be checked. `image`: a file path (handed to the page through a file input). Kept as
+ * window.__videos[name]; returns { frames, audioPackets, audioCodec, size, colorSpace }.
+ */
+export async function makePanVideo(page, { name, image, width = 1920, height = 1080, frames = 300, fps = 30, codec, bitrate, audio = true, zoom = 0.7, keyEvery = 2 }) {
+  await page.evaluate(() => {
+    document.getElementById('__pan-input')?.remove();
+    const i = document.createElement('input');
+    i.type = 'file';
+    i.id = '__pan-input';
+    i.style.display = 'none';
+    document.body.append(i);
+  });
+  await page.setInputFiles('#__pan-input', image);
+  return page.evaluate(async ({ name, width, height, frames, fps, codec, bitrate, audio, zoom, keyEvery }) => {
+    const mb = await window.tessera.loadMediabunny();
+    const bmp = await createImageBitmap(document.getElementById('__pan-input').files[0]);
+    const mbs = Math.ceil(width / 16) * Math.ceil(height / 16);
+    codec ??= mbs <= 8192 ? 'avc1.640028' : mbs <= 36864 ? 'avc1.640033' : 'avc1.64003e';
+    // Source window: `zoom` of the photo's width at the clip's aspect ratio (clamped to the photo).
+    let cw = bmp.width * zoom, ch = (cw * height) / width;
+    if (ch > bmp.height * 0.95) { ch = bmp.height * 0.95; cw = (ch * width) / height; }
+    const canvas = new OffscreenCanvas(width, height);
+    const g = canvas.getContext('2d');
+    g.imageSmoothingQuality = 'high';
+    const packets = [];
+    let meta, err, colorSpace;
+    const enc = new VideoEncoder({
+      output: (c, m) => { packets.push(mb.EncodedPacket.fromEncodedChunk(c)); if (m?.decoderConfig && !meta) { meta = m; colorSpace = m.decoderConfig.colorSpace; } },
+      error: (e) => (err = e),
+    });
+    const cfg = { codec, width, height, bitrate: bitrate ?? Math.round(width * height * fps * 0.12), framerate: fps, latencyMode: 'quality' };
+    if (codec.startsWith('avc1')) cfg.avc = { format: 'avc' };
+    enc.configure(cfg);
+    const us = 1e6 / fps;
+    for (let i = 0; i < frames; i++) {
+      if (err) throw new Error(`pan encoder (${codec} ${width}×${height}) failed: ${err.message}`);
+      const t = frames > 1 ? i / (frames - 1) : 0;
+      const sx = (bmp.width - cw) * t;
+      const sy = ((bmp.height - ch) / 2) * (1 + 0.6 * Math.sin(2 * Math.PI * t));
+      g.drawImage(bmp, sx, sy, cw, ch, 0, 0, width, height);
+      const f = new VideoFrame(canvas, { timestamp: Math.round(i * us), duration: Math.round((i + 1) * us) - Math.round(i * us) });
+      enc.encode(f, { keyFrame: i % Math.max(1, Math.round(fps * keyEvery)) === 0 });
+      f.close();
+      while (enc.encodeQueueSize > 2) await new Promise((r) => enc.addEventListener('dequeue', r, { once: true }));
+    }
+    await enc.flush();
+    enc.close();
+    if (err) throw err;
+
+    const audioPackets = [];
+    let audioMeta, audioCodec;
+    if (audio) {
+      const sampleRate = 48000, channels = 2;
+      const aac = { codec: 'mp4a.40.2', sampleRate, numberOfChannels: channels, bitrate: 128000 };
+      const opus = { codec: 'opus', sampleRate, numberOfChannels: channels, bitrate: 96000 };
+      const acfg = (await AudioEncoder.isConfigSupported(aac).then((r) => r.supported, () => false)) ? aac : opus;
+      audioCodec = acfg.codec === 'opus' ? 'opus' : 'aac';
+      const aenc = new AudioEncoder({
+        output: (chunk, m) => { audioPackets.push(mb.EncodedPacket.fromEncodedChunk(chunk)); if (m?.decoderConfig && !audioMeta) audioMeta = m; },
+        error: (e) => (err = e),
+      });
+      aenc.configure(acfg);
+      const total = Math.round((frames / fps) * sampleRate);
+      const n = 960;
+      for (let s = 0; s < total; s += n) {
+        const data = new Float32Array(n * channels); // planar: left then right
+        for (let k = 0; k < n; k++) {
+          const tt = (s + k) / sampleRate;
+          data[k] = 0.15 * Math.sin(2 * Math.PI * 440 * tt);
+          data[n + k] = 0.15 * Math.sin(2 * Math.PI * 443 * tt);
+        }
+        const ad = new AudioData({ format: 'f32-planar', sampleRate, numberOfFrames: n, numberOfChannels: channels, timestamp: Math.round((s * 1e6) / sampleRate), data });
+        aenc.encode(ad);
+        ad.close();
+      }
+      await aenc.flush();
+      aenc.close();
+      if (err) throw err;
+    }
+    const target = new mb.BufferTarget();
+    const out = new mb.Output({ format: new mb.Mp4OutputFormat({ fastStart: 'in-memory' }), target });
+    const vsrc = new mb.EncodedVideoPacketSource('avc');
+    out.addVideoTrack(vsrc, { frameRate: fps });
+    let asrc;
+    if (audio) { asrc = new mb.EncodedAudioPacketSource(audioCodec); out.addAudioTrack(asrc); }
+    await out.start();
+    const all = [...packets.map((p) => ['v', p]), ...audioPackets.map((p) => ['a', p])].sort((x, y) => x[1].timestamp - y[1].timestamp || (x[0] === 'v' ? -1 : 1));
+    let vFirst = true, aFirst = true;
+    for (const [kind, p] of all) {
+      if (kind === 'v') { await vsrc.add(p, vFirst ? meta : undefined); vFirst = false; }
+      else { await asrc.add(p, aFirst ? audioMeta : undefined); aFirst = false; }
+    }
+    await out.finalize();
+    window.__videos ??= {};
+    window.__videos[name] = new Blob([target.buffer], { type: 'video/mp4' });
+    return { name, frames: packets.length, audioPackets: audioPackets.length, audioCodec, size: target.buffer.byteLength, colorSpace };
+  }, { name, width, height, frames, fps, codec, bitrate, audio, zoom, keyEvery });
+}
+
+/** Hands a file on disk to the page as window.__videos[name] (through a file input: no base64). */
+export async function loadVideoFile(page, name, path) {
+  await page.evaluate(() => {
+    document.getElementById('__video-file')?.remove();
+    const i = document.createElement('input');
+    i.type = 'file';
+    i.id = '__video-file';
+    i.style.display = 'none';
+    document.body.append(i);
+  });
+  await page.setInputFiles('#__video-file', path);
+  return page.evaluate((name) => {
+    window.__videos ??= {};
+    const f = document.getElementById('__video-file').files[0];
+    window.__videos[name] = f;
+    return f.size;
+  }, name);
+}

@@ -132,22 +132,36 @@ export function refGaussianWeights(sigma: number): number[] {
   return w.map((v) => v / sum);
 }
 
+/** The definition's float32 weights k_0 … k_r: the float64 weights for x = −r … 0, each rounded to f32. */
+export function refGaussianWeightsF32(sigma: number): number[] {
+  const w = refGaussianWeights(sigma);
+  return w.slice(0, (w.length + 1) / 2).map(Math.fround);
+}
+
+/**
+ * One symmetric float32 sum of the definition, for a sample function v(d), d = −r … r:
+ * k_0·(v(−r) + v(r)) + k_1·(v(−r+1) + v(r−1)) + … + k_{r−1}·(v(−1) + v(1)) + k_r·v(0),
+ * left to right, every sum and product rounded to float32 (Math.fround).
+ */
+function symmetricSumF32(k: number[], v: (d: number) => number): number {
+  const f = Math.fround;
+  const r = k.length - 1;
+  let acc = 0;
+  for (let j = 0; j < r; j++) {
+    const term = f(k[j] * f(v(j - r) + v(r - j)));
+    acc = j === 0 ? term : f(acc + term);
+  }
+  const centre = f(k[r] * v(0));
+  return r === 0 ? centre : f(acc + centre);
+}
+
 export function refGaussianBlur(img: RefImage, sigma: number): RefImage {
-  const k = refGaussianWeights(sigma);
-  const r = (k.length - 1) / 2;
+  const k = refGaussianWeightsF32(sigma);
   return perColourPlane(img, (p) => {
     const w = p[0].length;
     const h = p.length;
-    const horizontal = build(w, h, (x, y) => {
-      let acc = 0;
-      for (let t = 0; t < k.length; t++) acc += k[t] * at(p, x + t - r, y);
-      return acc;
-    });
-    return build(w, h, (x, y) => {
-      let acc = 0;
-      for (let t = 0; t < k.length; t++) acc += k[t] * at(horizontal, x, y + t - r);
-      return clip255(roundHalfEvenFloat(acc));
-    });
+    const horizontal = build(w, h, (x, y) => symmetricSumF32(k, (d) => at(p, x + d, y)));
+    return build(w, h, (x, y) => clip255(roundHalfEvenFloat(symmetricSumF32(k, (d) => at(horizontal, x, y + d)))));
   });
 }
 

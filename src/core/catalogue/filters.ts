@@ -135,6 +135,6 @@ export const FILTER_OPS: OperationSpec[] = [
     halo: (p) => gaussRadius(p.sigma as number),
     outChannels: same,
     definition:
-      'b = the gaussian-blur op at σ (radius ceil(3σ), reflect-101, rounded half-to-even to bytes); d = v − b; out = v + amount·d in float64, rounded half-to-even and clipped to 0–255, where |d| ≥ threshold; elsewhere out = v. Per colour plane, alpha passes through. Radius ceil(3σ).',
+      'b = the gaussian-blur op at σ (its float32 definition: radius ceil(3σ), reflect-101, rounded half-to-even to bytes); d = v − b; out = v + amount·d in float64, rounded half-to-even and clipped to 0–255, where |d| ≥ threshold; elsewhere out = v. Per colour plane, alpha passes through. Radius ceil(3σ).',
   },
 ];

@@ -1,0 +1,235 @@
+// Video frames through the workers without RGBA round trips (src/engine/frame-task.ts, yuv.ts):
+// gray recipes read luma straight from the decoder's planes and return I420; plane-wise colour
+// recipes run on R, G, B apart. Each route is checked against the RGBA one, pixel by pixel, on a
+// real photo (a pan over a face-api sample photo, made in the page), then end to end.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { startApp } from './harness.mjs';
+import { makePanVideo, makeVideo, probe } from './video-fixtures.mjs';
+
+const IMAGE = '.tmp/face-samples/sample1.jpg';
+let app;
+before(async () => {
+  if (!existsSync(IMAGE)) throw new Error(`${IMAGE} is missing: npm install provisions the sample photos`);
+  app = await startApp();
+  await makePanVideo(app.page, { name: 'pan', image: IMAGE, width: 320, height: 240, frames: 45, fps: 30, audio: true });
+});
+after(async () => app?.close());
+
+/**
+ * In the page: decodes frame `index` of window.__videos[name] (or uses a VideoFrame built by
+ * `make`), runs `steps` on it through a worker both ways (RGBA copy; the decoder's own planes) and
+ * returns both results as RGBA plus the planes' luma, for comparison in Node.
+ */
+function bothRoutes(page, { name, index = 0, steps, make, yuvOutput = 'i420' }) {
+  return page.evaluate(async ({ name, index, steps, make, yuvOutput }) => {
+    const t = window.tessera;
+    const pool = (window.__yuvPool ??= t.createEnginePool(1));
+    await pool.broadcast((api) => api.start());
+    let frame;
+    if (make) frame = (0, eval)(make)();
+    else {
+      const mb = await t.loadMediabunny();
+      const input = new mb.Input({ source: new mb.BlobSource(window.__videos[name]), formats: mb.ALL_FORMATS });
+      const track = await input.getPrimaryVideoTrack();
+      const frames = [];
+      const dec = new VideoDecoder({ output: (f) => { if (frames.length === index) frames.push(f); else { frames.push(null); f.close(); } }, error: () => {} });
+      dec.configure(await track.getDecoderConfig());
+      let n = 0;
+      for await (const p of new mb.EncodedPacketSink(track).packets()) { dec.decode(p.toEncodedVideoChunk()); if (++n > index + 8) break; }
+      await dec.flush();
+      dec.close();
+      input.dispose();
+      frame = frames[index];
+    }
+    try {
+      const w = frame.visibleRect.width, h = frame.visibleRect.height;
+      const rgbaSab = new SharedArrayBuffer(w * h * 4);
+      await frame.copyTo(new Uint8Array(rgbaSab), { format: 'RGBA' });
+      const yuvSab = new SharedArrayBuffer(frame.allocationSize());
+      const layout = await frame.copyTo(new Uint8Array(yuvSab));
+      const cs = frame.colorSpace;
+      const yuv = { format: frame.format, layout: layout.map((l) => ({ offset: l.offset, stride: l.stride })), matrix: cs.matrix, fullRange: !!cs.fullRange };
+      const steps2 = t.resolveSteps({ name: 't', steps });
+      const viaRgba = await pool.run((api) => api.processFrame({ width: w, height: h, channels: 4, stride: w * 4, byteOffset: 0, buffer: rgbaSab }, steps2, { opaque: true }));
+      const interleaved = await pool.run((api) => api.processFrame({ width: w, height: h, channels: 4, stride: w * 4, byteOffset: 0, buffer: rgbaSab }, steps2, { opaque: false }));
+      const viaYuv = await pool.run((api) => api.processFrame({ width: w, height: h, channels: 1, stride: layout[0].stride, byteOffset: layout[0].offset, buffer: yuvSab }, steps2, { opaque: true, yuv, output: yuvOutput }));
+      // The I420 result as the encoder will see it, read back as RGBA by Chromium.
+      let yuvRgba = new Uint8Array(viaYuv.rgba), yuvY;
+      if (viaYuv.i420) {
+        yuvY = Array.from(new Uint8Array(viaYuv.i420, 0, w * h));
+        const vf = new VideoFrame(viaYuv.i420, { format: 'I420', codedWidth: w, codedHeight: h, timestamp: 0, colorSpace: cs.toJSON() });
+        yuvRgba = new Uint8Array(w * h * 4);
+        await vf.copyTo(yuvRgba, { format: 'RGBA' });
+        vf.close();
+      }
+      const srcY = Array.from(new Uint8Array(yuvSab, layout[0].offset, w * h)); // tight: stride = w here
+      return {
+        w, h, format: frame.format, colorSpace: cs.toJSON(), paths: [viaRgba.path, interleaved.path, viaYuv.path], channels: [viaRgba.channels, viaYuv.channels],
+        source: Array.from(new Uint8Array(rgbaSab)), srcY, rgba: Array.from(new Uint8Array(viaRgba.rgba)), interleaved: Array.from(new Uint8Array(interleaved.rgba)),
+        yuvRgba: Array.from(yuvRgba), yuvY, i420: !!viaYuv.i420,
+      };
+    } finally {
+      frame.close();
+    }
+  }, { name, index, steps, make: make?.toString(), yuvOutput });
+}
+
+/** Statistics of |a − b| over channel `c` of RGBA arrays (or over plain arrays with c = -1). */
+function diff(a, b, c = 0, step = 4) {
+  const d = [];
+  if (c < 0) for (let i = 0; i < a.length; i++) d.push(Math.abs(a[i] - b[i]));
+  else for (let i = c; i < a.length; i += step) d.push(Math.abs(a[i] - b[i]));
+  d.sort((x, y) => x - y);
+  const mean = d.reduce((s, x) => s + x, 0) / d.length;
+  return { mean, p99: d[Math.floor(d.length * 0.99)], max: d.at(-1) };
+}
+
+describe('video frames without RGBA round trips', () => {
+  test('gray recipes: luma straight from the Y plane is the stream’s BT.709 luma of the RGBA route (±1), I420 out', async () => {
+    const r = await bothRoutes(app.page, { name: 'pan', index: 10, steps: [{ op: 'grayscale' }] });
+    assert.equal(r.format, 'I420');
+    assert.equal(r.colorSpace.matrix, 'bt709');
+    assert.deepEqual(r.paths, ['rgba', 'rgba', 'yuv-gray']);
+    assert.equal(r.i420, true);
+    // Full range: the gray result is the Y plane itself.
+    if (r.colorSpace.fullRange) assert.deepEqual(r.yuvY, r.srcY);
+    // What Chromium's RGBA says the luma is, with the stream's (BT.709) weights.
+    const l709 = [];
+    for (let i = 0; i < r.source.length; i += 4) l709.push(0.2126 * r.source[i] + 0.7152 * r.source[i + 1] + 0.0722 * r.source[i + 2]);
+    const yAsFull = r.colorSpace.fullRange ? r.yuvY : r.yuvY.map((v) => ((v - 16) * 255) / 219);
+    const d = diff(yAsFull, l709, -1);
+    assert.ok(d.mean < 0.6 && d.p99 <= 1.5, `Y vs BT.709 luma of RGBA: ${JSON.stringify(d)}`);
+    // Against the catalogue's (BT.601-weight) grayscale of the RGBA route: close on a photo.
+    const d601 = diff(r.yuvRgba, r.rgba, 0);
+    assert.ok(d601.mean < 3 && d601.p99 <= 12, `gray via planes vs gray via RGBA: ${JSON.stringify(d601)}`);
+    // Gray out: R = G = B when Chromium reads the I420 back.
+    for (let i = 0; i < r.yuvRgba.length; i += 4 * 97) assert.ok(Math.abs(r.yuvRgba[i] - r.yuvRgba[i + 1]) <= 1 && Math.abs(r.yuvRgba[i + 1] - r.yuvRgba[i + 2]) <= 1);
+  });
+
+  test('luminance edges through the planes stay close to the RGBA route (BT.709 vs BT.601 luma weights)', async () => {
+    const r = await bothRoutes(app.page, { name: 'pan', index: 20, steps: [{ op: 'grayscale' }, { op: 'gaussian-blur', params: { sigma: 1.5 } }, { op: 'sobel' }] });
+    assert.equal(r.paths[2], 'yuv-gray');
+    const d = diff(r.yuvRgba, r.rgba, 0);
+    // Sobel amplifies the luma weights' difference on saturated edges (measured: mean 1.1, p99 9).
+    assert.ok(d.mean < 1.5 && d.p99 <= 12, `edges via planes vs via RGBA: ${JSON.stringify(d)}`);
+  });
+
+  test('limited-range frames: Y 16–235 expanded to 0–255 for the recipe, and mapped back on the way out', async () => {
+    const make = () => {
+      const w = 64, h = 16, y = new Uint8Array(w * h * 1.5);
+      for (let i = 0; i < w * h; i++) y[i] = 16 + (i % w) * 219 / (w - 1) | 0; // 16 … 235 across
+      y.fill(128, w * h);
+      return new VideoFrame(y, { format: 'I420', codedWidth: w, codedHeight: h, timestamp: 0, colorSpace: { matrix: 'smpte170m', primaries: 'smpte170m', transfer: 'smpte170m', fullRange: false } });
+    };
+    const inv = await bothRoutes(app.page, { make, steps: [{ op: 'grayscale' }, { op: 'invert' }], yuvOutput: 'rgba' });
+    assert.equal(inv.paths[2], 'yuv-gray');
+    const expand = (v) => Math.max(0, Math.min(255, Math.round(((v - 16) * 255) / 219)));
+    // RGBA out (no I420): the recipe saw full-range values.
+    for (let x = 0; x < inv.w; x++) assert.equal(inv.yuvRgba[x * 4], 255 - expand(inv.srcY[x]), `x=${x}`);
+    // Chromium's own expansion of the same frame agrees within 1.
+    const d = diff(inv.yuvRgba, inv.rgba, 0);
+    assert.ok(d.max <= 1, `limited-range gray vs Chromium's RGBA: ${JSON.stringify(d)}`);
+    const i420 = await bothRoutes(app.page, { make, steps: [{ op: 'grayscale' }] });
+    // Back in the stream's range: the identity recipe returns the Y plane (±1 for the two roundings).
+    const back = diff(i420.yuvY, i420.srcY, -1);
+    assert.ok(back.max <= 1, `limited range round trip: ${JSON.stringify(back)}`);
+  });
+
+  test('plane-wise colour recipes: R, G, B run apart give the same bytes as the interleaved run', async () => {
+    const r = await bothRoutes(app.page, { name: 'pan', index: 5, steps: [{ op: 'gaussian-blur', params: { sigma: 2 } }, { op: 'sobel' }] });
+    assert.deepEqual(r.paths.slice(0, 2), ['rgba-planes', 'rgba']);
+    for (let c = 0; c < 3; c++) assert.equal(diff(r.rgba, r.interleaved, c).max, 0, `channel ${c}`);
+    // The YUV route (forced by callers with pixels: 'yuv') converts in JavaScript: close to Chromium's.
+    assert.equal(r.paths[2], 'yuv-planes');
+    for (let c = 0; c < 3; c++) {
+      const d = diff(r.yuvRgba, r.rgba, c);
+      assert.ok(d.mean < 2 && d.p99 <= 10, `channel ${c}: YUV route vs RGBA route ${JSON.stringify(d)}`);
+    }
+  });
+
+  test('colour through the YUV route and back to I420 keeps the picture (identity recipe)', async () => {
+    const r = await bothRoutes(app.page, { name: 'pan', index: 30, steps: [{ op: 'brightness', params: { factor: 1 } }] });
+    assert.equal(r.paths[2], 'yuv-planes');
+    for (let c = 0; c < 3; c++) {
+      const d = diff(r.yuvRgba, r.source, c);
+      assert.ok(d.mean < 1.5 && d.p99 <= 5, `channel ${c}: I420 → RGB → I420 ${JSON.stringify(d)}`);
+    }
+  });
+});
+
+/** runVideo in the page; the output stays as window.__videos[out]. */
+function transcode(page, { name, out, steps, pixels, options = {} }) {
+  return page.evaluate(async ({ name, out, steps, pixels, options }) => {
+    const t = window.tessera;
+    const pool = t.createEnginePool(2);
+    const buffers = new t.BufferPool();
+    try {
+      const r = await t.runVideo({ file: window.__videos[name], name, steps: t.resolveSteps({ name: 't', steps }), options: t.validateVideoOptions(options), pool, buffers, pixels });
+      window.__videos[out] = new Blob([r.bytes]);
+      const { bytes, ...rest } = r;
+      return { ...rest, outstanding: buffers.stats().outstanding };
+    } finally {
+      pool.dispose();
+    }
+  }, { name, out, steps, pixels, options });
+}
+
+/** Per-frame mean |a − b| of the red channel (gray: all channels equal) of two decoded videos. */
+function compareVideos(page, a, b) {
+  return page.evaluate(async ({ a, b }) => {
+    const t = window.tessera;
+    const keep = (rgba) => { const r = new Uint8Array(rgba.length / 4); for (let i = 0; i < r.length; i++) r[i] = rgba[i * 4]; return r; };
+    const A = await t.probeVideo(window.__videos[a], keep), B = await t.probeVideo(window.__videos[b], keep);
+    return A.frames.map((f, i) => { let s = 0; const x = f.sample, y = B.frames[i].sample; for (let j = 0; j < x.length; j++) s += Math.abs(x[j] - y[j]); return s / x.length; });
+  }, { a, b });
+}
+
+describe('video files through the plane routes', () => {
+  test('luminance edges on a real-photo pan: I420 to the encoder, frames, timestamps and audio kept, pixels close to the RGBA route', async () => {
+    const steps = [{ op: 'grayscale' }, { op: 'gaussian-blur', params: { sigma: 1.5 } }, { op: 'sobel' }];
+    const src = await probe(app.page, 'pan');
+    const r = await transcode(app.page, { name: 'pan', out: 'pan-gray', steps });
+    assert.equal(r.timings.path, 'yuv-gray');
+    assert.equal(r.timings.decodedFormat, 'I420');
+    assert.equal(r.timings.encodedFormat, 'I420');
+    assert.equal(r.frames, 45);
+    assert.deepEqual(r.videoFrames, { opened: 90, closed: 90, open: 0 });
+    assert.equal(r.outstanding, 0);
+    assert.equal(r.audio.status, 'copied');
+    const out = await probe(app.page, 'pan-gray');
+    assert.equal(out.frames.length, src.frames.length);
+    out.frames.forEach((f, i) => {
+      assert.ok(Math.abs(f.timestamp - src.frames[i].timestamp) < 1e-3, `frame ${i} timestamp`);
+      assert.ok(Math.abs(f.duration - src.frames[i].duration) < 1e-3, `frame ${i} duration`);
+    });
+    assert.equal(out.audio.codec, src.audio.codec);
+    assert.equal(out.audio.packets, src.audio.packets);
+    assert.deepEqual(out.audio.timestamps.map((x) => x.toFixed(4)), src.audio.timestamps.map((x) => x.toFixed(4)));
+    // The same recipe through RGBA (copyTo RGBA, BT.601 grayscale, RGBA to the encoder).
+    const old = await transcode(app.page, { name: 'pan', out: 'pan-gray-rgba', steps, pixels: 'rgba' });
+    assert.equal(old.timings.path, 'rgba');
+    assert.equal(old.timings.encodedFormat, 'RGBA');
+    const d = await compareVideos(app.page, 'pan-gray', 'pan-gray-rgba');
+    assert.equal(d.length, 45);
+    for (const [i, m] of d.entries()) assert.ok(m < 3, `frame ${i}: mean |Δ| ${m.toFixed(2)} between the two routes`);
+  });
+
+  test('frames stay in order through the gray and the plane-wise colour routes (bar-code fixture)', async () => {
+    await makeVideo(app.page, { name: 'bars', container: 'mp4', codec: 'avc1.640028', width: 320, height: 240, frames: 40, fps: 30, audio: true });
+    for (const [steps, path] of [[[{ op: 'grayscale' }, { op: 'gamma', params: { gamma: 1 } }], 'yuv-gray'], [[{ op: 'invert' }], 'rgba-planes']]) {
+      const r = await transcode(app.page, { name: 'bars', out: 'bars-out', steps, options: { container: 'mp4', codec: 'h264' } });
+      assert.equal(r.timings.path, path);
+      assert.equal(r.audio.status, 'copied');
+      const out = await probe(app.page, 'bars-out');
+      assert.equal(out.frames.length, 40);
+      out.frames.forEach((f, i) => assert.equal(f.sample.index, i, `${path}: frame ${i} read back as ${f.sample.index}`));
+      if (path === 'rgba-planes') for (const f of out.frames) assert.ok(f.sample.inverted);
+    }
+  });
+
+  test('no page errors', () => {
+    assert.deepEqual(app.errors, []);
+  });
+});
