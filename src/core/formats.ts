@@ -10,7 +10,11 @@ export interface OutputOptions {
   format: OutputFormat;
   /** 1–100: JPEG, WebP, AVIF (and TIFF with JPEG compression). */
   quality: number;
-  /** zlib level 0–9 for PNG (and TIFF deflate). 6 is libpng's and Pillow's default. */
+  /**
+   * PNG: 1 (the default) is Tessera's fast encoder (per-row None/Sub/Up filters, run-length
+   * deflate: smaller than zlib 6 on photographs, several times faster); 0 and 2–9 are zlib levels
+   * (0 stored, 6 libpng's and Pillow's default, 9 smallest). TIFF: the deflate level (default 6).
+   */
   compression: number;
   /** Progressive JPEG, interlaced PNG/GIF. */
   progressive: boolean;
@@ -34,17 +38,16 @@ export interface OutputOptions {
  * AVIF at effort 4 took 2.7 s per 0.75 MP (effort 2: 0.46 s), palette quantisation 1.3–2.6 s at
  * libimagequant's default; WebP's 6 maps to libwebp's own default method 4.
  */
-export const FORMATS: Readonly<Record<OutputFormat, { label: string; extension: string; mime: string; lossy: boolean; alpha: boolean; defaultQuality: number; defaultEffort: number }>> = {
-  png: { label: 'PNG', extension: '.png', mime: 'image/png', lossy: false, alpha: true, defaultQuality: 100, defaultEffort: 2 },
-  jpeg: { label: 'JPEG', extension: '.jpg', mime: 'image/jpeg', lossy: true, alpha: false, defaultQuality: 85, defaultEffort: 4 },
-  webp: { label: 'WebP', extension: '.webp', mime: 'image/webp', lossy: true, alpha: true, defaultQuality: 80, defaultEffort: 6 },
-  avif: { label: 'AVIF', extension: '.avif', mime: 'image/avif', lossy: true, alpha: true, defaultQuality: 60, defaultEffort: 2 },
-  tiff: { label: 'TIFF', extension: '.tif', mime: 'image/tiff', lossy: false, alpha: true, defaultQuality: 90, defaultEffort: 4 },
-  gif: { label: 'GIF', extension: '.gif', mime: 'image/gif', lossy: true, alpha: true, defaultQuality: 100, defaultEffort: 2 },
+export const FORMATS: Readonly<Record<OutputFormat, { label: string; extension: string; mime: string; lossy: boolean; alpha: boolean; defaultQuality: number; defaultEffort: number; defaultCompression: number }>> = {
+  png: { label: 'PNG', extension: '.png', mime: 'image/png', lossy: false, alpha: true, defaultQuality: 100, defaultEffort: 2, defaultCompression: 1 },
+  jpeg: { label: 'JPEG', extension: '.jpg', mime: 'image/jpeg', lossy: true, alpha: false, defaultQuality: 85, defaultEffort: 4, defaultCompression: 6 },
+  webp: { label: 'WebP', extension: '.webp', mime: 'image/webp', lossy: true, alpha: true, defaultQuality: 80, defaultEffort: 6, defaultCompression: 6 },
+  avif: { label: 'AVIF', extension: '.avif', mime: 'image/avif', lossy: true, alpha: true, defaultQuality: 60, defaultEffort: 2, defaultCompression: 6 },
+  tiff: { label: 'TIFF', extension: '.tif', mime: 'image/tiff', lossy: false, alpha: true, defaultQuality: 90, defaultEffort: 4, defaultCompression: 6 },
+  gif: { label: 'GIF', extension: '.gif', mime: 'image/gif', lossy: true, alpha: true, defaultQuality: 100, defaultEffort: 2, defaultCompression: 6 },
 };
 
-export const DEFAULT_OUTPUT: Omit<OutputOptions, 'format' | 'quality'> = {
-  compression: 6,
+export const DEFAULT_OUTPUT: Omit<OutputOptions, 'format' | 'quality' | 'compression'> = {
   progressive: false,
   subsampling: 'auto',
   palette: false,
@@ -93,7 +96,7 @@ export function validateOutput(raw: unknown, path = '/output'): OutputOptions {
   return {
     format: f,
     quality: int('quality', 1, 100, FORMATS[f].defaultQuality),
-    compression: int('compression', 0, 9, DEFAULT_OUTPUT.compression),
+    compression: int('compression', 0, 9, FORMATS[f].defaultCompression),
     progressive: bool('progressive', DEFAULT_OUTPUT.progressive),
     subsampling: oneOf('subsampling', ['auto', '4:2:0', '4:4:4'] as const, DEFAULT_OUTPUT.subsampling),
     palette: bool('palette', DEFAULT_OUTPUT.palette),
@@ -106,8 +109,9 @@ export function validateOutput(raw: unknown, path = '/output'): OutputOptions {
 }
 
 /** Shorthand used by the command line and tests: format, quality, PNG compression. */
-export function outputOptions(format: string = 'png', quality?: number, compression = 6): OutputOptions {
-  const raw: Record<string, unknown> = { format, compression };
+export function outputOptions(format: string = 'png', quality?: number, compression?: number): OutputOptions {
+  const raw: Record<string, unknown> = { format };
+  if (compression !== undefined) raw.compression = compression;
   if (quality !== undefined) raw.quality = quality;
   return validateOutput(raw, '/output');
 }

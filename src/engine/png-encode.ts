@@ -1,16 +1,24 @@
 /**
- * PNG encoding with the browser's native zlib (CompressionStream 'deflate') instead of
- * wasm-vips' zlib compiled to WebAssembly: the same filter choice as vips (none), the same
- * deflate level (6, zlib's default, which CompressionStream uses), about twice as fast here.
- * Pixels and metadata are what vips would write: when metadata is kept, vips itself writes the
- * PNG of a same-sized black image (cheap: stored blocks) and its metadata chunks — eXIf with the
- * dimensions it rewrites, iCCP, iTXt XMP, pHYs — are spliced in front of our image data.
- * Options this path does not cover (palette, interlace, levels other than 6) go to vips.
+ * Tessera's fast PNG encoder (compression 1, the default): rows filtered None/Sub/Up per row by
+ * libpng's heuristic and deflated with runs only (zlib's Z_RLE strategy), in WebAssembly
+ * (wasm/src/png.ts). On photographs and edge maps it writes files smaller than zlib level 6 on
+ * unfiltered rows (vips' choice) in a fraction of the time; on flat graphics with repeated
+ * patterns LZ77 wins, and levels 2–9 give zlib through vips. Metadata is what vips would write:
+ * when metadata is kept, vips writes the PNG of a same-sized black image (cheap: stored blocks)
+ * and its metadata chunks — eXIf with the dimensions it rewrites, iCCP, iTXt XMP, pHYs — are
+ * spliced in front of our image data. Palette and interlaced PNGs go to vips.
  */
 import type { Frame } from '../core/frame';
 import type { OutputOptions } from '../core/formats';
 import type { SourceInfo } from './ops/context';
+import { pngImageData, wasmPngAvailable } from './kernels/png-wasm';
 import type { Vips, VipsImage } from './vips';
+
+/**
+ * PNG `compression` 1 (the default) selects this encoder: zlib's "best speed" end of the scale.
+ * Levels 2–9 (and 0, stored) are zlib's own, through vips.
+ */
+export const FAST_PNG_COMPRESSION = 1;
 
 const CRC_TABLE = (() => {
   const t = new Int32Array(256);
@@ -28,28 +36,12 @@ function crc32(data: Uint8Array, start: number, end: number): number {
   return (c ^ -1) >>> 0;
 }
 
-/** The zlib stream of `data` from the browser's native zlib (level 6). */
-async function deflate(data: Uint8Array): Promise<Uint8Array[]> {
-  const cs = new CompressionStream('deflate');
-  const writer = cs.writable.getWriter();
-  void writer.write(data as Uint8Array<ArrayBuffer>);
-  void writer.close();
-  const parts: Uint8Array[] = [];
-  const reader = cs.readable.getReader();
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    parts.push(value);
-  }
-  return parts;
-}
-
 const COLOUR_TYPE = { 1: 0, 2: 4, 3: 2, 4: 6 } as const;
 
 /** Whether encodePng can write these options (else vips does). */
 export function fastPngSupports(opts: OutputOptions, channels: number): boolean {
   return (
-    typeof CompressionStream !== 'undefined' && opts.format === 'png' && opts.compression === 6 && !opts.palette && !opts.progressive &&
+    wasmPngAvailable() && opts.format === 'png' && opts.compression === FAST_PNG_COMPRESSION && !opts.palette && !opts.progressive &&
     // Flattening alpha is vips' job.
     !((channels === 2 || channels === 4) && opts.alpha === 'flatten')
   );
@@ -89,16 +81,13 @@ function metadataChunks(vips: Vips, frame: Frame, attach: (im: VipsImage) => num
  * Encodes an 8-bit frame (1–4 channels, any stride) as PNG. `attach` is codec.ts' metadata
  * attachment (EXIF, ICC, XMP as the options say); it is only called when there is metadata.
  */
-export async function encodePng(vips: Vips, frame: Frame, opts: OutputOptions, source: SourceInfo | undefined, attach: (im: VipsImage) => number): Promise<Uint8Array> {
+export function encodePng(vips: Vips, frame: Frame, opts: OutputOptions, source: SourceInfo | undefined, attach: (im: VipsImage) => number): Uint8Array {
   const { width: w, height: h, channels: c } = frame;
   const row = w * c;
-  // Filter type 0 (none) before every row: the choice vips makes.
-  const raw = new Uint8Array((row + 1) * h);
-  for (let y = 0; y < h; y++) raw.set(frame.data.subarray(y * frame.stride, y * frame.stride + row), y * (row + 1) + 1);
   const hasMeta = opts.metadata === 'keep' && !!source && (!!source.exif || !!source.icc || !!source.xmp || source.orientation !== 1);
   const meta = hasMeta ? metadataChunks(vips, frame, attach) : [];
-  const z = await deflate(raw);
-  const zLen = z.reduce((n, p) => n + p.length, 0);
+  const z = pngImageData((y) => frame.data.subarray(y * frame.stride, y * frame.stride + row), row, h, c);
+  const zLen = z.length;
   const metaLen = meta.reduce((n, p) => n + p.length, 0);
   const out = new Uint8Array(8 + 25 + metaLen + 12 + zLen + 12);
   const view = new DataView(out.buffer);
@@ -117,19 +106,14 @@ export async function encodePng(vips: Vips, frame: Frame, opts: OutputOptions, s
     out[at + 8] = 8;
     out[at + 9] = COLOUR_TYPE[c as 1 | 2 | 3 | 4];
     out[at + 10] = 0; // deflate
-    out[at + 11] = 0; // adaptive filtering (here: every row type 0)
+    out[at + 11] = 0; // adaptive filtering (None, Sub or Up per row)
     out[at + 12] = 0; // not interlaced
   });
   for (const m of meta) {
     out.set(m, p);
     p += m.length;
   }
-  chunk('IDAT', zLen, (at) => {
-    for (const part of z) {
-      out.set(part, at);
-      at += part.length;
-    }
-  });
+  chunk('IDAT', zLen, (at) => out.set(z, at));
   chunk('IEND', 0, () => {});
   return out;
 }

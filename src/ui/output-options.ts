@@ -85,7 +85,7 @@ export class OutputOptionsPanel extends LitElement {
         ${Object.entries(FORMATS).map(([k, d]) => html`<option value=${k} ?selected=${k === f}>${d.label}</option>`)}
       </select></label>
       ${f === 'jpeg' || f === 'webp' || f === 'avif' ? this.num('quality', 'Quality', 1, 100) : nothing}
-      ${f === 'png' ? this.num('compression', 'Compression (zlib)', 0, 9) : nothing}
+      ${f === 'png' ? this.num('compression', 'Compression (1 fast · 2–9 zlib level)', 0, 9) : nothing}
       ${f === 'jpeg' ? this.bool('progressive', 'Progressive') : f === 'png' || f === 'gif' ? this.bool('progressive', 'Interlaced') : nothing}
       ${f === 'jpeg' || f === 'avif' ? html`<label>Chroma <select id="out-subsampling" @change=${(e: Event) => this.set('subsampling', (e.target as HTMLSelectElement).value as OutputOptions['subsampling'])}>
         ${(['auto', '4:2:0', '4:4:4'] as const).map((o) => html`<option ?selected=${o === v.subsampling}>${o}</option>`)}</select></label>` : nothing}

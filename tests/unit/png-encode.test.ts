@@ -40,9 +40,27 @@ describe('PNG through the native zlib (png-encode.ts)', () => {
     for (let y = 0; y < 21; y++) expect(Buffer.from(back.data.subarray(y * 37 * ch, (y + 1) * 37 * ch))).toEqual(Buffer.from(f.data.subarray(y * f.stride, y * f.stride + 37 * ch)));
     const types = chunks(png).map((c) => c.type);
     expect(types).toEqual(['IHDR', 'IDAT', 'IEND']);
-    // Filter "none" on every row, as vips writes it.
+    // Each row starts with its filter: None, Sub or Up.
     const raw = inflateSync(chunks(png)[1].data);
-    for (let y = 0; y < 21; y++) expect(raw[y * (37 * ch + 1)]).toBe(0);
+    expect(raw.length).toBe(21 * (37 * ch + 1));
+    for (let y = 0; y < 21; y++) expect([0, 1, 2]).toContain(raw[y * (37 * ch + 1)]);
+  });
+
+  test.each([
+    ['noise (stored blocks win)', 600, 500, 3, (i: number) => (Math.imul(i, 2654435761) >>> 13) & 255],
+    ['constant (long runs)', 1200, 700, 1, () => 77],
+    ['stripes (many blocks, every filter)', 2000, 300, 4, (i: number) => ((i >> 3) % 7) * 30 + (i % 4)],
+    ['one pixel', 1, 1, 1, () => 5],
+    ['one row', 999, 1, 2, (i: number) => i & 255],
+  ] as const)('round trip: %s', async (_name, w, h, ch, px) => {
+    const f: Frame = { width: w, height: h, channels: ch, stride: w * ch, data: new Uint8Array(w * h * ch) };
+    for (let i = 0; i < f.data.length; i++) f.data[i] = px(i);
+    const png = await encodeOutput(vips, f, outputOptions('png'));
+    const back = decode(vips, png);
+    expect([back.width, back.height, back.channels]).toEqual([w, h, ch]);
+    expect(Buffer.from(back.data).equals(Buffer.from(f.data))).toBe(true);
+    // zlib itself agrees (Adler-32, block structure), not only vips' decoder.
+    expect(inflateSync(chunks(png)[1].data).length).toBe(h * (w * ch + 1));
   });
 
   test('kept metadata is what vips writes: eXIf (dimensions rewritten) before the image data', async () => {
@@ -73,6 +91,9 @@ describe('PNG through the native zlib (png-encode.ts)', () => {
   test('options it does not cover go to vips', () => {
     expect(fastPngSupports(outputOptions('png'), 3)).toBe(true);
     expect(fastPngSupports(validateOutput({ format: 'png', compression: 9 }), 3)).toBe(false);
+    expect(fastPngSupports(validateOutput({ format: 'png', compression: 6 }), 3)).toBe(false);
+    expect(outputOptions('png').compression).toBe(1);
+    expect(outputOptions('tiff').compression).toBe(6);
     expect(fastPngSupports(validateOutput({ format: 'png', palette: true }), 3)).toBe(false);
     expect(fastPngSupports(validateOutput({ format: 'png', progressive: true }), 3)).toBe(false);
     expect(fastPngSupports(validateOutput({ format: 'png', alpha: 'flatten' }), 4)).toBe(false);
