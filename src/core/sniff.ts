@@ -34,7 +34,8 @@ export function isImageName(name: string): boolean {
 
 const ascii = (b: Uint8Array, at: number, n: number) => String.fromCharCode(...b.subarray(at, at + n));
 
-function kindFromMagic(head: Uint8Array): InputKind | undefined {
+/** The image format the bytes say they are (first ≥ 12 bytes), whatever the name. */
+export function kindFromMagic(head: Uint8Array): InputKind | undefined {
   if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'jpeg';
   if (head.length >= 8 && ascii(head, 1, 3) === 'PNG' && head[0] === 0x89) return 'png';
   if (head.length >= 12 && ascii(head, 0, 4) === 'RIFF' && ascii(head, 8, 4) === 'WEBP') return 'webp';

@@ -156,7 +156,8 @@ export interface FrameResult {
 }
 
 export interface EngineApi {
-  start(): Promise<EngineInfo>;
+  /** Starts wasm-vips; `heif` also starts the instance with the HEIF side module (AVIF output). */
+  start(opts?: { heif?: boolean }): Promise<EngineInfo>;
   processImage(req: ProcessRequest): Promise<ProcessResult>;
   /** Also returns the file's orientation and metadata blobs: pass them to encodeFrame. */
   decodeInto(file: Blob, name: string, dst: FrameDesc): Promise<{ readMs: number; decodeMs: number; source?: SourceInfo }>;

@@ -18,7 +18,8 @@ export interface VipsLoadOptions {
   timeoutMs?: number;
 }
 
-let loading: Promise<{ vips: Vips; ms: number }> | undefined;
+/** One instance per set of side modules (a worker may run one with and one without HEIF). */
+const instances = new Map<string, Promise<{ vips: Vips; ms: number }>>();
 let defaults: VipsLoadOptions = {};
 
 /**
@@ -30,7 +31,10 @@ export function setVipsDefaults(opts: VipsLoadOptions): void {
 }
 
 export function loadVips(opts: VipsLoadOptions = defaults): Promise<{ vips: Vips; ms: number }> {
-  loading ??= (async () => {
+  const key = (opts.dynamicLibraries ?? ['(default)']).join(',');
+  const cached = instances.get(key);
+  if (cached) return cached;
+  const loading = (async () => {
     const t0 = performance.now();
     const { default: Factory } = await import('wasm-vips');
     const config: Record<string, unknown> = {
@@ -55,7 +59,8 @@ export function loadVips(opts: VipsLoadOptions = defaults): Promise<{ vips: Vips
     vips.Cache.max(0);
     return { vips, ms: performance.now() - t0 };
   })();
-  loading.catch(() => { loading = undefined; });
+  instances.set(key, loading);
+  loading.catch(() => instances.delete(key));
   return loading;
 }
 

@@ -14,6 +14,8 @@ import { processFrameTask } from './frame-task';
 import { runSteps } from './run-steps';
 import { fromDesc } from '../core/frame';
 import { loadVips, setVipsDefaults } from './vips';
+import { kindFromMagic, kindFromName } from '../core/sniff';
+import type { OutputOptions } from '../core/formats';
 
 let started = false;
 
@@ -37,19 +39,30 @@ function serial<T>(fn: (idleMs: number) => Promise<T>): Promise<T> {
   return run;
 }
 
-// Bundlers hash asset names, so both wasm files are mapped explicitly; the HEIF side module
-// brings AVIF. (JXL and SVG side modules are not loaded: faster start, not needed.)
+// Bundlers hash asset names, so both wasm files are mapped explicitly. Workers start without the
+// HEIF side module (it cost ~0.3 s of every worker's start-up); a second wasm-vips instance with
+// it starts the first time a worker meets an AVIF/HEIF input or writes AVIF. (JXL and SVG side
+// modules are not loaded.)
 const WASM_URLS: Record<string, string> = { 'vips.wasm': vipsUrl, 'vips-heif.wasm': heifUrl };
-const VIPS_OPTIONS = {
-  dynamicLibraries: ['vips-heif.wasm'],
-  locateFile: (file: string, dir: string) => WASM_URLS[file] ?? dir + file,
-};
+const locateFile = (file: string, dir: string) => WASM_URLS[file] ?? dir + file;
+const VIPS_OPTIONS = { dynamicLibraries: [], locateFile };
+const HEIF_OPTIONS = { dynamicLibraries: ['vips-heif.wasm'], locateFile };
 
 setVipsDefaults(VIPS_OPTIONS);
 
-async function vips() {
-  return (await loadVips()).vips;
+const HEIF_KINDS = new Set(['avif', 'heic']);
+
+/**
+ * The wasm-vips instance for a request: with HEIF when the output is AVIF or the input (by its
+ * first bytes, else its name) is AVIF/HEIF.
+ */
+async function vips(need: { output?: OutputOptions; head?: Uint8Array; name?: string } = {}) {
+  const kind = need.head && need.head.length >= 12 ? kindFromMagic(need.head) : need.name ? kindFromName(need.name) : undefined;
+  const heif = need.output?.format === 'avif' || (kind !== undefined && HEIF_KINDS.has(kind));
+  return (await loadVips(heif ? HEIF_OPTIONS : VIPS_OPTIONS)).vips;
 }
+
+const headOf = async (file: Blob) => new Uint8Array(await file.slice(0, 16).arrayBuffer());
 
 function base64ToBytes(b64: string): Uint8Array {
   const bin = atob(b64);
@@ -65,35 +78,38 @@ function bytesToBase64(bytes: Uint8Array): string {
 }
 
 const api: EngineApi = {
-  async start() {
+  async start(opts = {}) {
     const first = !started;
     const { vips: v, ms } = await loadVips();
+    // A batch writing AVIF starts the HEIF instance now rather than on its first file.
+    if (opts.heif) await loadVips(HEIF_OPTIONS);
     started = true;
     return { startMs: first ? ms : 0, vipsVersion: v.version(0) + '.' + v.version(1) + '.' + v.version(2), crossOriginIsolated: self.crossOriginIsolated };
   },
   processImage: (req) =>
     serial(async (idleMs) => {
-      const r = await processImage(await vips(), req);
+      const head = req.bytes ? new Uint8Array(req.bytes, 0, Math.min(16, req.bytes.byteLength)) : await headOf(req.file);
+      const r = await processImage(await vips({ output: req.output, head }), req);
       r.timings.idleMs = idleMs;
       return r.kind === 'done' ? Comlink.transfer(r, [r.bytes.buffer]) : r;
     }),
   detectFacePasses: (frame, params, rects) => serial(() => detectFacePasses(frame, params, rects)),
   finishImage: (req) =>
     serial(async () => {
-      const r = await finishImage(await vips(), req);
+      const r = await finishImage(await vips({ output: req.output }), req);
       return Comlink.transfer(r, [r.bytes.buffer]);
     }),
-  decodeInto: (file, name, dst) => serial(async () => decodeFileInto(await vips(), file, name, dst)),
+  decodeInto: (file, name, dst) => serial(async () => decodeFileInto(await vips({ head: await headOf(file), name }), file, name, dst)),
   runTile: (src, dst, tile, steps) => serial(() => runTile(src, dst, tile, steps)),
   encodeFrame: (src, output, source) =>
     serial(async () => {
-      const r = await encodeFrame(await vips(), src, output, source);
+      const r = await encodeFrame(await vips({ output }), src, output, source);
       return Comlink.transfer(r, [r.bytes.buffer]);
     }),
   processFrame: (src, steps, opts = {}) => serial((idleMs) => processFrameTask(src, steps, opts, idleMs)),
   preview: (req) =>
     serial(async () => {
-      const r = await preview(await vips(), req);
+      const r = await preview(await vips({ head: await headOf(req.file) }), req);
       return Comlink.transfer(r, [r.before, r.after]);
     }),
   timeSteps: (src, steps, repeat) =>

@@ -110,7 +110,7 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
 
   try {
     const t0 = performance.now();
-    await pool.broadcast((api) => api.start());
+    await pool.broadcast((api) => api.start({ heif: output.format === 'avif' }));
     const startupSeconds = (performance.now() - t0) / 1000;
 
     const start = performance.now();
