@@ -14,6 +14,7 @@ import { createFrame, type Frame } from '../core/frame';
 import type { DecodeOptions, Decoded } from './codec';
 import { sourceInfo } from './codec';
 import { fancyUpsamples, yccToRgb, type PlaneLayout, type Subsampling } from './kernels/ycc';
+import { wasmYccAvailable, yccToRgbWasm } from './kernels/ycc-wasm';
 import type { Vips, VipsImage } from './vips';
 
 const SUBSAMPLING: Record<string, Subsampling> = { I420: { h: 2, v: 2 }, I422: { h: 2, v: 1 }, I444: { h: 1, v: 1 } };
@@ -39,6 +40,10 @@ async function decodePlanes(bytes: Uint8Array, width: number, height: number, ch
       return out;
     }
     if (!sub) return undefined;
+    if (channels === 3 && fancyUpsamples(width, sub) && wasmYccAvailable()) {
+      const frame = image;
+      return await yccToRgbWasm(frame.allocationSize(), width, height, sub, (dst) => frame.copyTo(dst));
+    }
     const buf = new Uint8Array(image.allocationSize());
     const layout: PlaneLayout[] = await image.copyTo(buf);
     if (channels === 1) {
