@@ -11,6 +11,7 @@ import { compose, orientationMap, scaleMap, type Geometry } from '../core/geomet
 import type { OutputOptions } from '../core/formats';
 import { sniff } from '../core/sniff';
 import type { SourceInfo } from './ops/context';
+import { browserWebpSupports, encodeWebpInBrowser } from './browser-webp';
 import { encodePng, fastPngSupports } from './png-encode';
 import { vipsMessage, type Vips, type VipsImage } from './vips';
 
@@ -390,9 +391,17 @@ export function encode(vips: Vips, frame: Frame, opts: OutputOptions, source?: S
 
 /**
  * The output file's bytes: PNG at compression 1 through Tessera's fast encoder (png-encode.ts:
- * same pixels and metadata as vips, several times faster), everything else through `encode`.
+ * same pixels and metadata as vips, several times faster), default lossy WebP of opaque images
+ * through the browser's libwebp (browser-webp.ts), everything else through `encode`.
  */
 export async function encodeOutput(vips: Vips, frame: Frame, opts: OutputOptions, source?: SourceInfo): Promise<Uint8Array> {
+  if (browserWebpSupports(opts, frame, source)) {
+    try {
+      return await encodeWebpInBrowser(frame, opts.quality);
+    } catch {
+      // vips below writes the same kind of file, and words any error.
+    }
+  }
   if (!fastPngSupports(opts, frame.channels)) return encode(vips, frame, opts, source);
   try {
     return encodePng(vips, frame, opts, source, (im) => attachMetadata(im, opts, source));

@@ -110,4 +110,45 @@ describe('native codecs in the worker', () => {
       b.delete();
     }
   });
+
+  test('default lossy WebP of opaque pixels goes through the browser’s libwebp: same settings as vips', async () => {
+    const v = await vips();
+    const raw = v.Image.newFromMemory(scene(640, 427, 3, 4), 640, 427, 3, v.BandFormat.uchar);
+    const im = raw.copy({ interpretation: 'srgb' });
+    im.setString('exif-ifd0-Artist', 'WebP test');
+    const jpeg = Array.from(im.jpegsaveBuffer({ Q: 92 }));
+    im.delete();
+    raw.delete();
+    const r = await app.page.evaluate(async (jpeg) => {
+      const t = window.tessera;
+      const pool = t.createEnginePool(1);
+      try {
+        const file = new Blob([new Uint8Array(jpeg)], { type: 'image/jpeg' });
+        const run = (o) => pool.run((api) => api.processImage({ file, name: 'a.jpg', steps: [], output: t.validateOutput({ format: 'webp', quality: 82, ...o }), maxPixels: 1e9 }))
+          .then((x) => Array.from(x.bytes));
+        // strip → the browser's encoder; effort 5 (method 3) and kept EXIF → vips.
+        return { browser: await run({ metadata: 'strip' }), vips: await run({ metadata: 'strip', effort: 5 }), kept: await run({}) };
+      } finally {
+        pool.dispose();
+      }
+    }, jpeg);
+    const open = (bytes) => v.Image.newFromBuffer(new Uint8Array(bytes));
+    const a = open(r.browser), b = open(r.vips), k = open(r.kept);
+    try {
+      assert.equal(String.fromCharCode(...r.browser.slice(8, 12)), 'WEBP');
+      assert.deepEqual([a.width, a.height, a.bands], [640, 427, 3]);
+      assert.equal(a.getTypeof('exif-data'), 0, 'stripped');
+      assert.match(k.getString('exif-ifd0-Artist'), /^WebP test/, 'kept EXIF: written by vips');
+      // Both are Q82 lossy encodes of the same pixels: close to each other.
+      const pa = a.writeToMemory(), pb = b.writeToMemory();
+      let sum = 0;
+      for (let i = 0; i < pa.length; i++) sum += Math.abs(pa[i] - pb[i]);
+      assert.ok(sum / pa.length < 3, `mean difference ${sum / pa.length}`);
+      assert.ok(r.browser.length < r.vips.length * 1.15 && r.browser.length > r.vips.length * 0.85, `${r.browser.length} vs ${r.vips.length} bytes`);
+    } finally {
+      a.delete();
+      b.delete();
+      k.delete();
+    }
+  });
 });
