@@ -123,8 +123,9 @@ describe('formats', () => {
   });
 
   test('outputOptions defaults per format', () => {
-    expect(outputOptions()).toMatchObject({ format: 'png', quality: 100, compression: 6, metadata: 'keep', alpha: 'keep', background: '#ffffff' });
+    expect(outputOptions()).toMatchObject({ format: 'png', quality: 100, compression: 1, metadata: 'keep', alpha: 'keep', background: '#ffffff' });
     expect(outputOptions('jpeg')).toMatchObject({ format: 'jpeg', quality: 85, compression: 6 });
+    expect(outputOptions('tiff')).toMatchObject({ format: 'tiff', compression: 6 });
     expect(outputOptions('webp', 1, 0)).toMatchObject({ format: 'webp', quality: 1, compression: 0 });
     expect(outputOptions('avif', 100, 9)).toMatchObject({ format: 'avif', quality: 100, compression: 9 });
     expect(outputOptions('gif')).toMatchObject({ format: 'gif' });
