@@ -217,6 +217,24 @@ test('--format jpeg --quality 80 writes .jpg files', async () => {
   }
 });
 
+test("--recipe web-export writes the recipe's own WebP; an explicit --format still wins", async () => {
+  const out = join(work, 'out-web');
+  const r = await runBatch([input, out, '--recipe', 'web-export', '--workers', '2', '--no-build']);
+  assert.equal(r.code, 1, r.stderr); // the two bad inputs
+  const s = lastJsonLine(r.stdout, r.stderr);
+  assert.equal(s.ok, Object.keys(good).length);
+  const files = await listFiles(out);
+  assert.deepEqual(files, Object.keys(good).map((f) => f.replace(/\.[^.]+$/, '.webp')).sort());
+  for (const f of files) {
+    const b = await fs.readFile(join(out, f));
+    assert.equal(b.toString('latin1', 8, 12), 'WEBP', f);
+  }
+  const out2 = join(work, 'out-web-png');
+  const r2 = await runBatch([input, out2, '--recipe', 'web-export', '--format', 'png', '--workers', '1', '--no-build']);
+  assert.equal(r2.code, 1, r2.stderr);
+  assert.ok((await listFiles(out2)).every((f) => f.endsWith('.png')));
+});
+
 test('a detect-faces recipe writes <input path>.faces.json beside each output, in input pixels', async () => {
   const photo = join(ROOT, '.tmp/face-samples/sample3.jpg');
   if (!existsSync(photo)) assert.fail(`${photo} is missing: run \`npm install\` (scripts/setup-models.mjs)`);
