@@ -1,5 +1,5 @@
 // The seed pipeline written straight from its definition (no code shared with src/), used to
-// check the bytes the app writes. 601 luma → Gaussian σ2 (r = 6) → Sobel magnitude → Pillow
+// check the bytes the app writes. 601 luma → Gaussian σ2 (r = 6, float32) → Sobel magnitude → Pillow
 // SHARPEN → ×1.2; reflect-101 borders; each step rounded half-to-even and clipped.
 const reflect = (i, n) => {
   if (n === 1) return 0;
@@ -20,22 +20,26 @@ export function seedReference(rgb, w, h, channels) {
     g[i] = channels >= 3 ? u8((299 * r + 587 * gg + 114 * b) / 1000) : r;
   }
   const at = (a, x, y) => a[reflect(y, h) * w + reflect(x, w)];
+  // Gaussian per its catalogue definition: float64 weights normalised, rounded to float32; each
+  // pass sums k_j·(p[x−r+j] + p[x+r−j]) for j = 0…r−1 then k_r·p[x], every sum and product
+  // rounded to float32; horizontal, then vertical on the unrounded horizontal result.
+  const f = Math.fround;
   const k = [];
   for (let x = -6; x <= 6; x++) k.push(Math.exp(-(x * x) / 8));
   const ks = k.reduce((a, b) => a + b, 0);
-  const kn = k.map((v) => v / ks);
-  const tmp = new Float64Array(w * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    let s = 0;
-    for (let t = 0; t < 13; t++) s += kn[t] * at(g, x + t - 6, y);
-    tmp[y * w + x] = s;
-  }
-  const blur = new Float64Array(w * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    let s = 0;
-    for (let t = 0; t < 13; t++) s += kn[t] * at(tmp, x, y + t - 6);
-    blur[y * w + x] = u8(s);
-  }
+  const kn = k.map((v) => f(v / ks));
+  const pass = (src, get) => {
+    const out = new Float64Array(w * h);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+      let s = 0;
+      for (let j = 0; j < 6; j++) s = f(s + f(kn[j] * f(get(src, x, y, j - 6) + get(src, x, y, 6 - j))));
+      out[y * w + x] = f(s + f(kn[6] * get(src, x, y, 0)));
+    }
+    return out;
+  };
+  const tmp = pass(g, (a, x, y, d) => at(a, x + d, y));
+  const blurred = pass(tmp, (a, x, y, d) => at(a, x, y + d));
+  const blur = blurred.map(u8);
   const sob = new Float64Array(w * h);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
     const p = (dx, dy) => at(blur, x + dx, y + dy);
