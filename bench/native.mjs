@@ -252,7 +252,9 @@ async function runCommand(ctx, { input, output, recipe, workers, images }) {
   return {
     ...res,
     workers: summary.workers, images: summary.ok, failed: summary.failed, expected: images,
-    seconds: summary.seconds, imagesPerSecond: summary.imagesPerSecond, startupSeconds: summary.startupSeconds,
+    seconds: summary.seconds, imagesPerSecond: summary.imagesPerSecond,
+    // The engines' own start (they start while the command lists the folder); older summaries: the wait.
+    startupSeconds: summary.engineStartSeconds ?? summary.startupSeconds, waitedForEnginesSeconds: summary.startupSeconds,
     wallImagesPerSecond: summary.ok / r.wallSeconds,
     bytesOut: folderBytes(output), files: formats(output),
     breakdown: summary.breakdown ? { ...summary.breakdown, images: n } : undefined,
@@ -567,7 +569,7 @@ export async function batchBench(page, opts, ctx) {
       result: bytesRatio === undefined ? 'n/a' : levelSix ? 'n/a (zlib 6)' : verdict(bytesRatio, bytesRatio <= TARGETS.pngBytesOverOpenCV) },
     { id: '3', what: `web export: npm run batch ÷ vips CLI, ${workers} at a time`, measured: x2(webRatio), target: `≥ ${TARGETS.webOverVips.toFixed(1)}×`, value: webRatio, result: ok(R.vips) ? verdict(webRatio, webRatio >= TARGETS.webOverVips) : 'n/a (no vips)' },
     { id: '5a', what: 'first output after launch (npm run batch, seed)', measured: firstOutput === undefined ? '—' : `${f2(firstOutput)} s`, target: `≤ ${TARGETS.firstOutputSeconds} s`, value: firstOutput, result: verdict(firstOutput, firstOutput <= TARGETS.firstOutputSeconds) },
-    { id: '5b', what: 'engine start (startupSeconds; workers start in parallel)', measured: startup === undefined ? '—' : `${startups.map(f2).join(' / ')} s (1w / ${workers}w)`, target: `≤ ${TARGETS.startupSecondsPerWorker} s`, value: startup, result: verdict(startup, startup <= TARGETS.startupSecondsPerWorker) },
+    { id: '5b', what: 'engine start (engineStartSeconds; workers start in parallel)', measured: startup === undefined ? '—' : `${startups.map(f2).join(' / ')} s (1w / ${workers}w)`, target: `≤ ${TARGETS.startupSecondsPerWorker} s`, value: startup, result: verdict(startup, startup <= TARGETS.startupSecondsPerWorker) },
   ];
   console.log('\nTargets (issue 9):\n');
   console.log(table(['#', 'target', 'measured', 'required', 'result'], targets.map((t) => [t.id, t.what, t.measured, t.target, t.result]), ['l', 'l', 'r', 'r', 'l']));
