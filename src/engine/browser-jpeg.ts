@@ -64,6 +64,12 @@ async function decodePlanes(bytes: Uint8Array, width: number, height: number, ch
   }
 }
 
+/**
+ * Above this the planes and the RGB result (4.5 bytes a pixel) would grow the conversion module's
+ * memory, which WebAssembly never gives back, past ~180 MB per worker: vips decodes those.
+ */
+const MAX_PIXELS = 40e6;
+
 let verdict: Promise<boolean> | undefined;
 
 /** Small JPEGs (4:2:0, 4:4:4, gray; odd sizes) decoded both ways must agree byte for byte. */
@@ -121,7 +127,7 @@ export async function decodeJpegFast(vips: Vips, bytes: Uint8Array, opts: Decode
     im = vips.Image.newFromBuffer(bytes, '', { access: 'sequential', fail_on: 'error' });
     const { width, height, bands } = im;
     const channels = bands === 3 && im.interpretation === 'srgb' ? 3 : bands === 1 && im.interpretation === 'b-w' ? 1 : 0;
-    if (!channels || im.format !== 'uchar' || width * height > (opts.maxPixels ?? Infinity)) return undefined;
+    if (!channels || im.format !== 'uchar' || width * height > Math.min(opts.maxPixels ?? Infinity, MAX_PIXELS)) return undefined;
     const source = sourceInfo(im);
     // An EXIF rotation to apply while decoding stays with vips (autorot).
     if (opts.autoOrient && source.orientation !== 1) return undefined;
