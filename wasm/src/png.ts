@@ -9,6 +9,8 @@
 // code-length code) the way miniz does it. Scratch tables live at the start of this module's
 // heap; callers lay their buffers out after heapBase().
 
+import { heapBaseAfter, reserveAfter } from './lib/memory';
+
 // ---- scratch layout (bytes from __heap_base)
 const LIT_FREQ: usize = 0; //    288 × u32
 const DIST_FREQ: usize = 1152; // 32 × u32
@@ -31,14 +33,11 @@ const TOKENS: usize = 6416; //   65536 × u16
 const SCRATCH: usize = TOKENS + 131072;
 
 export function heapBase(): usize {
-  return (__heap_base + SCRATCH + 15) & ~15;
+  return heapBaseAfter(SCRATCH);
 }
 
-/** Grows memory so that `bytes` fit after heapBase(). */
 export function reserve(bytes: usize): void {
-  const need = <i32>((heapBase() + bytes + 0xffff) >>> 16);
-  const have = memory.size();
-  if (need > have) memory.grow(need - have);
+  reserveAfter(SCRATCH, bytes);
 }
 
 const LEN_BASE: StaticArray<u16> = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];

@@ -6,19 +6,19 @@
 // saturating narrows). The tables of jdcolor.c are these expressions, so lanes compute them.
 // Scratch rows for the upsampled chroma live at the start of this module's heap.
 
+import { heapBaseAfter, reserveAfter } from './lib/memory';
+
 const MAX_W: usize = 65536 + 64;
 const CB_ROW: usize = 0;
 const CR_ROW: usize = MAX_W;
 const SCRATCH: usize = 2 * MAX_W;
 
 export function heapBase(): usize {
-  return (__heap_base + SCRATCH + 15) & ~15;
+  return heapBaseAfter(SCRATCH);
 }
 
 export function reserve(bytes: usize): void {
-  const need = <i32>((heapBase() + bytes + 0xffff) >>> 16);
-  const have = memory.size();
-  if (need > have) memory.grow(need - have);
+  reserveAfter(SCRATCH, bytes);
 }
 
 /** Full-width chroma for output row y into `out` (see kernels/ycc.ts upsampleRow). */
