@@ -7,10 +7,9 @@
 // Standalone: `node bench/video.mjs [frames]` (needs a built dist/) runs that synthetic bench;
 // `node bench/video.mjs --pan [--only 1080p-luma,1080p-colour,4k-luma,1080p-noop,1080p-gray]
 // [--frames N] [--batch]` runs the real-content bench (panBench below). TESSERA_DIST picks the build.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { tmpdir } from 'node:os';
 import { loadVideoFile, makePanVideo, makeVideo } from '../tests/browser/video-fixtures.mjs';
 
 // Edges are found on luminance (as the Edges preset does): gray first, then blur and Sobel. A
@@ -192,7 +191,7 @@ function codecCeilings(page, name) {
         d2.close();
         await Promise.all(checks);
         const bytes = chunks.reduce((a, c) => a + c.byteLength, 0);
-        return { frames, ms, demuxMs, psnrY: n ? psnr / n : undefined, mbits: (bytes * 8) / (frames / 30) / 1e6 };
+        return { frames, chunks: chunks.length, keyChunks: chunks.filter((c) => c.type === 'key').length, ms, demuxMs, psnrY: n ? psnr / n : undefined, mbits: (bytes * 8) / (frames / 30) / 1e6 };
       };
       const decode = await run(false);
       const passthrough = await run(true);
@@ -214,17 +213,19 @@ function runInApp(page, { name, recipe, workers, mode = 'transcode', pixels }) {
       file: window.__videos[name], name, steps: t.resolveSteps(recipe), mode,
       options: t.validateVideoOptions({ container: 'mp4', codec: 'h264' }), pool, buffers, pixels,
     });
+    if (r.bytes) window.__videos[`${name}-out`] = new Blob([r.bytes], { type: 'video/mp4' });
     return { frames: r.frames, timings: r.timings, maxInFlight: r.maxInFlight, open: r.videoFrames.open, workers: pool.size, bytes: r.bytes?.length, audio: r.audio, width: r.width, height: r.height };
   }, { name, recipe, workers, mode, pixels });
 }
 
 /** The command path: `node scripts/batch.mjs <dir with the clip> <out> --workers N --no-build --recipe <file>`. */
 function runBatchCommand(clipPath, recipe, workers, frames) {
-  const tmp = mkdtempSync(join(tmpdir(), 'tessera-vbench-'));
+  // Beside the clip, so a hard link works (the batch's folder walk does not follow symlinks).
+  const tmp = mkdtempSync(join(resolve(PAN_DIR), 'batch-'));
   try {
     const inDir = join(tmp, 'in');
     mkdirSync(inDir);
-    spawnSync('ln', ['-s', clipPath, join(inDir, 'clip.mp4')]);
+    try { linkSync(clipPath, join(inDir, 'clip.mp4')); } catch { copyFileSync(clipPath, join(inDir, 'clip.mp4')); }
     const recipeFile = join(tmp, 'recipe.json');
     writeFileSync(recipeFile, JSON.stringify(recipe));
     const t0 = Date.now();
@@ -234,7 +235,7 @@ function runBatchCommand(clipPath, recipe, workers, frames) {
     let summary;
     try { summary = JSON.parse(last); } catch { return { error: `exit ${r.status}: ${r.stderr.slice(-400)}`, wall }; }
     // The summary's seconds run from the batch's start (workers starting included) to its end.
-    return { wall, seconds: summary.seconds, fps: summary.ok === 1 ? frames / summary.seconds : undefined, ok: summary.ok, failed: summary.failed, errors: summary.errors?.length ? summary.errors : undefined };
+    return { wall, seconds: summary.seconds, fps: summary.ok === 1 ? frames / summary.seconds : undefined, ok: summary.ok, failed: summary.failed, errors: summary.errors?.length ? summary.errors : undefined, breakdown: summary.breakdown };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -263,29 +264,35 @@ export async function panBench(page, { cases = ['1080p-luma', '1080p-colour', '4
         demux: per(tm.demuxMs), copy: per(tm.copyMs), convertIn: per(tm.convertInMs),
         steps: Object.fromEntries(Object.entries(tm.stepsMs).map(([k, v]) => [k, per(v)])),
         convertOut: per(tm.convertOutMs), workerCall: per(tm.workerMs), frameBuild: per(tm.frameMs),
-        encodeWait: per(tm.encodeWaitMs), mux: per(tm.muxMs), feedWait: per(tm.feedWaitMs),
+        encodeWait: per(tm.encodeWaitMs), mux: per(tm.muxMs), feedWait: per(tm.feedWaitMs), workerIdle: per(tm.workerIdleMs),
       },
       finishMs: tm.finishMs, maxInFlight: r.maxInFlight, openFrames: r.open, bytes: r.bytes, audio: r.audio?.status,
       ceilings: ceilings[clip.file],
     };
+    // The encoder's own speed on what the recipe made (edge maps cost it more than photos).
+    if (withCeilings) row.outputCeilings = await codecCeilings(page, `${clip.name}-out`);
     if (batch) row.batch = runBatchCommand(clip.path, { name: c.recipe.name, steps: c.recipe.steps }, workers, r.frames);
     rows.push(row);
     log(`${id}: ${tm.fps.toFixed(1)} fps (${r.frames} frames, ${tm.path ?? 'rgba'} path)${row.batch ? `; batch command ${row.batch.fps?.toFixed?.(1) ?? row.batch.error} fps` : ''}`);
   }
   await page.evaluate(() => { window.__panPool?.dispose(); window.__panPool = undefined; window.__panBuffers = undefined; });
   const f = (x, d = 1) => (x === undefined || x === null || Number.isNaN(x) ? '–' : x.toFixed(d));
-  log(`\nvideo (pan over ${PAN_IMAGE}, H.264 High in/out + Opus copied, ${workers} workers): ms per frame; main thread: demux, copyTo, frame build, mux; workers: convert in, steps, convert out`);
-  log('| case | path | frames | fps | demux | copyTo | convert in | steps | convert out | worker call | frame build | wait encoder | mux | wait downstream | batch cmd fps |');
-  log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  log(`\nvideo (pan over ${PAN_IMAGE}, H.264 High in/out + Opus copied, ${workers} workers${pixels ? `, pixels: ${pixels}` : ''}): ms per frame; main thread: demux, copyTo, frame build, mux, waits; workers (summed over both): convert in, steps, convert out, idle; worker call = wall time of one frame's call (queue + run + messaging)`);
+  log('| case | path | frames | fps | demux | copyTo | convert in | steps | convert out | worker call | workers idle | frame build | wait encoder | mux | wait downstream | batch cmd fps |');
+  log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     const p = r.perFrame;
     const steps = Object.entries(p.steps).map(([k, v]) => `${k} ${f(v)}`).join(', ');
-    log(`| ${r.case} | ${r.path ?? 'rgba'} | ${r.frames} | **${f(r.fps)}** | ${f(p.demux, 2)} | ${f(p.copy)} | ${f(p.convertIn)} | ${steps} | ${f(p.convertOut)} | ${f(p.workerCall)} | ${f(p.frameBuild)} | ${f(p.encodeWait)} | ${f(p.mux, 2)} | ${f(p.feedWait)} | ${r.batch ? f(r.batch.fps) : ''} |`);
+    log(`| ${r.case} | ${r.path ?? 'rgba'} | ${r.frames} | **${f(r.fps)}** | ${f(p.demux, 2)} | ${f(p.copy)} | ${f(p.convertIn)} | ${steps} | ${f(p.convertOut)} | ${f(p.workerCall)} | ${f(p.workerIdle)} | ${f(p.frameBuild)} | ${f(p.encodeWait)} | ${f(p.mux, 2)} | ${f(p.feedWait)} | ${r.batch ? f(r.batch.fps) : ''} |`);
   }
   log('\ncodec ceilings (no Tessera code): ms per frame (fps)');
   for (const [file, c] of Object.entries(ceilings)) {
     if (!c) continue;
-    log(`- ${file}: demux + decode ${f(c.decode.ms / c.decode.frames, 2)} ms (${f((1000 * c.decode.frames) / c.decode.ms)} fps; demux ${f(c.decode.demuxMs / c.decode.frames, 2)} ms); decode → encode ${f(c.passthrough.ms / c.passthrough.frames, 2)} ms (${f((1000 * c.passthrough.frames) / c.passthrough.ms)} fps; Y PSNR ${f(c.passthrough.psnrY, 2)} dB at ${f(c.passthrough.mbits, 1)} Mbit/s; latencyMode realtime ${f(c.realtime.ms / c.realtime.frames, 2)} ms, ${f((1000 * c.realtime.frames) / c.realtime.ms)} fps, ${f(c.realtime.psnrY, 2)} dB at ${f(c.realtime.mbits, 1)} Mbit/s)`);
+    log(`- ${file}: demux + decode ${f(c.decode.ms / c.decode.frames, 2)} ms (${f((1000 * c.decode.frames) / c.decode.ms)} fps; demux ${f(c.decode.demuxMs / c.decode.frames, 2)} ms); decode → encode ${f(c.passthrough.ms / c.passthrough.frames, 2)} ms (${f((1000 * c.passthrough.frames) / c.passthrough.ms)} fps; Y PSNR ${f(c.passthrough.psnrY, 2)} dB at ${f(c.passthrough.mbits, 1)} Mbit/s; latencyMode realtime ${f(c.realtime.ms / c.realtime.frames, 2)} ms, ${f((1000 * c.realtime.frames) / c.realtime.ms)} fps, ${f(c.realtime.psnrY, 2)} dB at ${f(c.realtime.mbits, 1)} Mbit/s; encoded ${c.passthrough.chunks} / ${c.realtime.chunks} of ${c.passthrough.frames} frames)`);
+  }
+  for (const r of rows) {
+    const c = r.outputCeilings;
+    if (c) log(`- ${r.case} output (the recipe's frames): decode → encode ${f(c.passthrough.ms / c.passthrough.frames, 2)} ms (${f((1000 * c.passthrough.frames) / c.passthrough.ms)} fps; realtime ${f((1000 * c.realtime.frames) / c.realtime.ms)} fps)`);
   }
   return { rows, ceilings };
 }

@@ -146,7 +146,7 @@ export interface VideoTimings {
   /** Workers, summed: converting the input (alpha dropped; YUV → RGB) and the result (→ RGBA / I420). */
   convertInMs: number;
   convertOutMs: number;
-  /** Workers, summed: idle before a frame arrived with nothing queued (the pipeline ran dry). */
+  /** Workers, summed: idle before a frame arrived with nothing queued (the pipeline ran dry; first frames not counted). */
   workerIdleMs: number;
   /** Main thread: handing encoded packets (and the audio due by then) to the muxer. */
   muxMs: number;
@@ -591,7 +591,8 @@ export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
         for (const s of res.steps) timings.stepsMs[s.op] = (timings.stepsMs[s.op] ?? 0) + s.ms;
         timings.convertInMs += res.inMs ?? 0;
         timings.convertOutMs += res.outMs ?? 0;
-        timings.workerIdleMs += res.idleMs ?? 0;
+        // (The first frames' idle time is the gap since the workers' previous job.)
+        if (index >= o.pool.size * 2) timings.workerIdleMs += res.idleMs ?? 0;
         timings.path ??= res.path;
       }
       reorder.set(index, { res, timestamp, duration });
