@@ -22,11 +22,37 @@ const SUBSAMPLING: Record<string, Subsampling> = { I420: { h: 2, v: 2 }, I422: {
 const PACKED = new Set(['BGRX', 'RGBX', 'BGRA', 'RGBA']);
 
 /** The decoder's planes → a 1- or 3-channel frame, or undefined when this path cannot be exact. */
-async function decodePlanes(bytes: Uint8Array, width: number, height: number, channels: 1 | 3): Promise<Frame | undefined> {
+/** A decode already under way on the browser's decoder thread (startJpegDecode). */
+export interface PendingDecode {
+  decoder: ImageDecoder;
+  result: Promise<ImageDecodeResult>;
+  /** Set once decodePlanes owns it (and closes it). */
+  taken: boolean;
+}
+
+function begin(bytes: Uint8Array): PendingDecode {
   const decoder = new ImageDecoder({ data: bytes, type: 'image/jpeg', colorSpaceConversion: 'none', preferAnimation: false });
+  const result = decoder.decode();
+  result.catch(() => {}); // awaited (or dropped) by whoever takes it
+  return { decoder, result, taken: false };
+}
+
+/** Closes a started decode that nothing took (the image went another way, or failed first). */
+export async function releaseJpegDecode(p: PendingDecode | undefined): Promise<void> {
+  if (!p || p.taken) return;
+  p.taken = true;
+  const r = await p.result.catch(() => undefined);
+  r?.image.close();
+  p.decoder.close();
+}
+
+async function decodePlanes(bytes: Uint8Array, width: number, height: number, channels: 1 | 3, early?: PendingDecode): Promise<Frame | undefined> {
+  const pending = early && !early.taken ? early : begin(bytes);
+  pending.taken = true;
+  const { decoder, result } = pending;
   let image: VideoFrame | undefined;
   try {
-    image = (await decoder.decode()).image;
+    image = (await result).image;
     const format = image.format ?? '';
     const sub = SUBSAMPLING[format];
     const rect = image.visibleRect;
@@ -107,18 +133,56 @@ async function selfCheck(vips: Vips): Promise<boolean> {
   }
 }
 
+let passed = false;
+
+/** Width and height from a JPEG's frame header (SOFn), without decoding; undefined if not found. */
+export function jpegSize(b: Uint8Array): { width: number; height: number } | undefined {
+  for (let p = 2; p + 9 < b.length; ) {
+    if (b[p] !== 0xff) return undefined;
+    const m = b[p + 1];
+    if (m === 0xff) {
+      p++;
+      continue;
+    }
+    const len = (b[p + 2] << 8) | b[p + 3];
+    // SOF0–SOF15 except DHT (C4), JPG (C8) and DAC (CC).
+    if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) return { height: (b[p + 5] << 8) | b[p + 6], width: (b[p + 7] << 8) | b[p + 8] };
+    if (m === 0xda || len < 2) return undefined;
+    p += 2 + len;
+  }
+  return undefined;
+}
+
 /** Whether this worker decodes JPEGs through the browser (after the self-check). */
 export function browserJpegAvailable(vips: Vips): Promise<boolean> {
   if (typeof ImageDecoder === 'undefined') return Promise.resolve(false);
-  verdict ??= selfCheck(vips);
+  verdict ??= selfCheck(vips).then((ok) => (passed = ok));
   return verdict;
+}
+
+/**
+ * Starts a JPEG's decode on the browser's decoder thread at once (once the self-check has passed),
+ * so it runs while the worker finishes the image before. decodeJpegFast takes it; the caller
+ * releases it afterwards in any case (releaseJpegDecode: a no-op once taken).
+ */
+export function startJpegDecode(bytes: Uint8Array, maxPixels: number): PendingDecode | undefined {
+  if (!passed || bytes.length < 3 || bytes[0] !== 0xff || bytes[1] !== 0xd8 || bytes[2] !== 0xff) return undefined;
+  // Not for images that will be tiled (or are too large for this path): a wasted decode of those
+  // would cost real memory.
+  const size = jpegSize(bytes);
+  if (!size || size.width * size.height > Math.min(maxPixels, MAX_PIXELS)) return undefined;
+  try {
+    return begin(bytes);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
  * Decodes a JPEG (already checked by checkInput) through the browser when it is eligible; returns
  * undefined to let codec.decodeImage do it. Same result as decodeImage: pixels, SourceInfo.
  */
-export async function decodeJpegFast(vips: Vips, bytes: Uint8Array, opts: DecodeOptions): Promise<Decoded | undefined> {
+export async function decodeJpegFast(vips: Vips, bytes: Uint8Array, opts: DecodeOptions, early?: PendingDecode): Promise<Decoded | undefined> {
   if (bytes.length < 3 || bytes[0] !== 0xff || bytes[1] !== 0xd8 || bytes[2] !== 0xff) return undefined;
   if (opts.thumbnail !== undefined || !(await browserJpegAvailable(vips))) return undefined;
   let im: VipsImage | undefined;
@@ -132,7 +196,7 @@ export async function decodeJpegFast(vips: Vips, bytes: Uint8Array, opts: Decode
     // An EXIF rotation to apply while decoding stays with vips (autorot).
     if (opts.autoOrient && source.orientation !== 1) return undefined;
     if (opts.autoOrient) source.orientation = 1;
-    const frame = await decodePlanes(bytes, width, height, channels);
+    const frame = await decodePlanes(bytes, width, height, channels, early);
     return frame && { frame, source };
   } catch {
     return undefined;

@@ -15,7 +15,7 @@ import type { DoneResult, FinishRequest, ImageTimings, ProcessRequest, ProcessRe
 import { blazeRaw } from './faces/detect';
 import { loadOpenCV } from './opencv';
 import { checkInput, decodeImage, decodeInto, encodeOutput, type DecodeOptions } from './codec';
-import { decodeJpegFast } from './browser-jpeg';
+import { decodeJpegFast, type PendingDecode } from './browser-jpeg';
 import type { SourceInfo } from './ops/context';
 import { runSteps, type StepTiming } from './run-steps';
 import type { Vips } from './vips';
@@ -60,7 +60,8 @@ function faceSplitPoint(req: ProcessRequest): ((step: ResolvedStep, i: number, f
   };
 }
 
-export async function processImage(vips: Vips, req: ProcessRequest): Promise<ProcessResult> {
+/** `early`: the JPEG's browser decode, already started when the request arrived (worker.ts). */
+export async function processImage(vips: Vips, req: ProcessRequest, early?: PendingDecode): Promise<ProcessResult> {
   const { bytes, ms: readMs } = req.bytes ? { bytes: new Uint8Array(req.bytes), ms: 0 } : await readBytes(req.file);
   checkInput(req.name, bytes);
   const timings: ImageTimings = { idleMs: 0, readMs, decodeMs: 0, steps: [], encodeMs: 0 };
@@ -69,7 +70,7 @@ export async function processImage(vips: Vips, req: ProcessRequest): Promise<Pro
   const plan = planDecode(req.steps);
   const decodeOpts = { ...plan.decode, maxPixels: req.maxPixels };
   // JPEGs through the browser's native decoder where that gives libjpeg's exact bytes.
-  const fast = req.nativeDecode === false ? undefined : await decodeJpegFast(vips, bytes, decodeOpts);
+  const fast = req.nativeDecode === false ? undefined : await decodeJpegFast(vips, bytes, decodeOpts, early);
   timings.decoder = fast ? 'browser' : 'vips';
   const input = fast ?? decodeImage(vips, bytes, decodeOpts);
   timings.decodeMs = performance.now() - t;

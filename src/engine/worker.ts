@@ -8,8 +8,9 @@ import heifUrl from 'wasm-vips/vips-heif.wasm?url';
 import vipsUrl from 'wasm-vips/vips.wasm?url';
 import type { FrameDesc } from '../core/frame';
 import type { EngineApi } from './api';
-import { decodeFileInto, detectFacePasses, encodeFrame, finishImage, processImage, runTile } from './image-task';
+import { decodeFileInto, detectFacePasses, encodeFrame, finishImage, planDecode, processImage, runTile } from './image-task';
 import { preview } from './preview';
+import { releaseJpegDecode, startJpegDecode } from './browser-jpeg';
 import { processFrameTask } from './frame-task';
 import { runSteps } from './run-steps';
 import { fromDesc } from '../core/frame';
@@ -86,13 +87,23 @@ const api: EngineApi = {
     started = true;
     return { startMs: first ? ms : 0, vipsVersion: v.version(0) + '.' + v.version(1) + '.' + v.version(2), crossOriginIsolated: self.crossOriginIsolated };
   },
-  processImage: (req) =>
-    serial(async (idleMs) => {
-      const head = req.bytes ? new Uint8Array(req.bytes, 0, Math.min(16, req.bytes.byteLength)) : await headOf(req.file);
-      const r = await processImage(await vips({ output: req.output, head }), req);
-      r.timings.idleMs = idleMs;
-      return r.kind === 'done' ? Comlink.transfer(r, [r.bytes.buffer]) : r;
-    }),
+  processImage: (req) => {
+    // The browser decodes JPEGs on its own thread: start now, while this worker finishes the image
+    // before (calls below run one at a time).
+    const early = req.bytes && req.nativeDecode !== false && planDecode(req.steps).decode.thumbnail === undefined
+      ? startJpegDecode(new Uint8Array(req.bytes), req.maxPixels)
+      : undefined;
+    return serial(async (idleMs) => {
+      try {
+        const head = req.bytes ? new Uint8Array(req.bytes, 0, Math.min(16, req.bytes.byteLength)) : await headOf(req.file);
+        const r = await processImage(await vips({ output: req.output, head }), req, early);
+        r.timings.idleMs = idleMs;
+        return r.kind === 'done' ? Comlink.transfer(r, [r.bytes.buffer]) : r;
+      } finally {
+        void releaseJpegDecode(early);
+      }
+    });
+  },
   detectFacePasses: (frame, params, rects) => serial(() => detectFacePasses(frame, params, rects)),
   finishImage: (req) =>
     serial(async () => {

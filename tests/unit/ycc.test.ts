@@ -54,3 +54,20 @@ describe('YCbCr → RGB', () => {
     expect(Array.from(out.data)).toEqual([128, 128, 128, 178, 0, 225, 76, 255, 28, 254, 0, 0]);
   });
 });
+
+describe('jpegSize (frame header, no decode)', () => {
+  test('baseline and progressive JPEGs; garbage gives undefined', async () => {
+    const { loadVips } = await import('../../src/engine/vips');
+    const { jpegSize } = await import('../../src/engine/browser-jpeg');
+    const { vips } = await loadVips();
+    const raw = vips.Image.newFromMemory(new Uint8Array(77 * 33 * 3).fill(120), 77, 33, 3, vips.BandFormat.uchar);
+    try {
+      expect(jpegSize(raw.jpegsaveBuffer({ Q: 80 }))).toEqual({ width: 77, height: 33 });
+      expect(jpegSize(raw.jpegsaveBuffer({ Q: 80, interlace: true }))).toEqual({ width: 77, height: 33 });
+    } finally {
+      raw.delete();
+    }
+    expect(jpegSize(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 2, 1, 2, 3, 4, 5, 6]))).toBeUndefined();
+    expect(jpegSize(new Uint8Array(40))).toBeUndefined();
+  });
+});
