@@ -426,7 +426,11 @@ export function encodeIdat(src: usize, row: i32, h: i32, bpp: i32, filt: usize, 
     const cur = src + <usize>y * <usize>row;
     const prev = cur - <usize>row;
     let sNone: u32 = 0, sSub: u32 = 0, sUp: u32 = 0;
-    for (let x = 0; x < row; x++) {
+    // |signed byte| is i8x16.abs read as unsigned (abs(−128) wraps to 128, as it should); the
+    // first 16 bytes (where Sub's left neighbour may not exist) and the tail are done one by one.
+    const head = row < 16 ? row : 16;
+    let x = 0;
+    for (; x < head; x++) {
       const v = <u32>load<u8>(cur + <usize>x);
       sNone += sabs(v);
       const left = x >= bpp ? <u32>load<u8>(cur + <usize>(x - bpp)) : 0;
@@ -434,6 +438,25 @@ export function encodeIdat(src: usize, row: i32, h: i32, bpp: i32, filt: usize, 
       const up = y > 0 ? <u32>load<u8>(prev + <usize>x) : 0;
       sUp += sabs((v - up) & 255);
     }
+    let aN = i32x4.splat(0), aS = i32x4.splat(0), aU = i32x4.splat(0);
+    for (; x + 16 <= row; x += 16) {
+      const v = v128.load(cur + <usize>x);
+      const l = v128.load(cur + <usize>(x - bpp));
+      aN = i32x4.add(aN, i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(i8x16.abs(v))));
+      aS = i32x4.add(aS, i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(i8x16.abs(i8x16.sub(v, l)))));
+      if (y > 0) aU = i32x4.add(aU, i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(i8x16.abs(i8x16.sub(v, v128.load(prev + <usize>x))))));
+    }
+    sNone += i32x4.extract_lane(aN, 0) + i32x4.extract_lane(aN, 1) + i32x4.extract_lane(aN, 2) + i32x4.extract_lane(aN, 3);
+    sSub += i32x4.extract_lane(aS, 0) + i32x4.extract_lane(aS, 1) + i32x4.extract_lane(aS, 2) + i32x4.extract_lane(aS, 3);
+    if (y > 0) sUp += i32x4.extract_lane(aU, 0) + i32x4.extract_lane(aU, 1) + i32x4.extract_lane(aU, 2) + i32x4.extract_lane(aU, 3);
+    for (; x < row; x++) {
+      const v = <u32>load<u8>(cur + <usize>x);
+      sNone += sabs(v);
+      sSub += sabs((v - <u32>load<u8>(cur + <usize>(x - bpp))) & 255);
+      const up = y > 0 ? <u32>load<u8>(prev + <usize>x) : 0;
+      sUp += sabs((v - up) & 255);
+    }
+    if (y == 0) sUp = sNone;
     const o = filt + <usize>y * rb;
     let kind: u8 = 0;
     if (sSub < sNone && sSub <= sUp) kind = 1;
@@ -441,12 +464,14 @@ export function encodeIdat(src: usize, row: i32, h: i32, bpp: i32, filt: usize, 
     store<u8>(o, kind);
     if (kind == 0) memory.copy(o + 1, cur, <usize>row);
     else if (kind == 1) {
-      for (let x = 0; x < row; x++) {
-        const left = x >= bpp ? <u32>load<u8>(cur + <usize>(x - bpp)) : 0;
-        store<u8>(o + 1 + <usize>x, <u8>(<u32>load<u8>(cur + <usize>x) - left));
-      }
+      let x = 0;
+      for (; x < bpp && x < row; x++) store<u8>(o + 1 + <usize>x, load<u8>(cur + <usize>x));
+      for (; x + 16 <= row; x += 16) v128.store(o + 1 + <usize>x, i8x16.sub(v128.load(cur + <usize>x), v128.load(cur + <usize>(x - bpp))));
+      for (; x < row; x++) store<u8>(o + 1 + <usize>x, <u8>(<u32>load<u8>(cur + <usize>x) - <u32>load<u8>(cur + <usize>(x - bpp))));
     } else {
-      for (let x = 0; x < row; x++) store<u8>(o + 1 + <usize>x, <u8>(<u32>load<u8>(cur + <usize>x) - <u32>load<u8>(prev + <usize>x)));
+      let x = 0;
+      for (; x + 16 <= row; x += 16) v128.store(o + 1 + <usize>x, i8x16.sub(v128.load(cur + <usize>x), v128.load(prev + <usize>x)));
+      for (; x < row; x++) store<u8>(o + 1 + <usize>x, <u8>(<u32>load<u8>(cur + <usize>x) - <u32>load<u8>(prev + <usize>x)));
     }
   }
   return zlibRle(filt, rb * <usize>h, dst);
