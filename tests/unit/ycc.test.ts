@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { createFrame } from '../../src/core/frame';
-import { yccToRgb, type PlaneLayout, type Subsampling } from '../../src/engine/kernels/ycc';
+import { fancyUpsamples, yccToRgb, type PlaneLayout, type Subsampling } from '../../src/engine/kernels/ycc';
 import { wasmYccAvailable, yccToRgbWasm } from '../../src/engine/kernels/ycc-wasm';
 import { mulberry32 } from './helpers';
 
@@ -27,9 +27,15 @@ const SUBS: [string, Subsampling][] = [['4:2:0', { h: 2, v: 2 }], ['4:2:2', { h:
 describe('YCbCr → RGB', () => {
   test('WebAssembly SIMD is available in Node', () => expect(wasmYccAvailable()).toBe(true));
 
+  test('chroma 2 samples wide or less is not fancy-upsampled by libjpeg (callers use vips)', () => {
+    expect(fancyUpsamples(4, { h: 2, v: 2 })).toBe(false);
+    expect(fancyUpsamples(5, { h: 2, v: 1 })).toBe(true);
+    expect(fancyUpsamples(1, { h: 1, v: 1 })).toBe(true);
+  });
+
   for (const [label, sub] of SUBS) {
-    test.each([[5, 3], [16, 1], [17, 9], [33, 31], [517, 389], [1, 7]])(`${label} %i×%i: wasm ≡ TypeScript`, async (w, h) => {
-      if (sub.h === 2 && Math.ceil(w / 2) <= 2) return; // libjpeg does not fancy-upsample these (callers use vips)
+    const sizes = [[5, 3], [16, 1], [17, 9], [33, 31], [517, 389], [1, 7]].filter(([w]) => fancyUpsamples(w, sub));
+    test.each(sizes)(`${label} %i×%i: wasm ≡ TypeScript`, async (w, h) => {
       for (const extreme of [false, true]) {
         const { buf, layout, size } = planes(w, h, sub, w * 31 + h, extreme);
         const ref = createFrame(w, h, 3);
