@@ -6,7 +6,7 @@
 //
 // Builds the app when dist/ is stale, serves it, and drives the same code path as the studio
 // (window.tessera.runBatch) in headless Chromium. Inputs reach the page as a folder chosen in a
-// <input webkitdirectory> (page.setInputFiles with the directory path: Chromium reads each file
+// <input webkitdirectory> (DOM.setFileInputFiles with the directory path: Chromium reads each file
 // from disk when a worker asks for it, nothing is copied or base64-encoded); outputs go back over one
 // WebSocket to the local server (SocketSink), which writes them atomically under <output-dir>
 // with relative paths kept.
@@ -20,7 +20,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { serve } from './lib/serve.mjs';
-import { launch, openApp } from './lib/browser.mjs';
+import { evaluate, launchChromium, openPage, setInputFiles } from './lib/cdp.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // TESSERA_DIST: another build folder (parallel work on one machine); default dist/.
@@ -351,7 +351,7 @@ async function main() {
   }
 
   // ---- resources to release on every path out (cleanup runs once, whoever asks first)
-  let serverP, browserP, cleaning, forceTimer;
+  let serverP, browserP, pageP, cleaning, forceTimer;
   let phase = 'setup';
   const cleanup = () => (cleaning ??= (async () => {
     clearTimeout(forceTimer);
@@ -366,7 +366,7 @@ async function main() {
     signalCode ??= signal === 'SIGINT' ? 130 : 143;
     if (first && phase === 'running') {
       log('interrupted: cancelling the batch… (again to quit at once)');
-      browserP.then((b) => b.page.evaluate(() => window.__tesseraBatchAbort?.())).catch(() => {});
+      pageP.then((page) => evaluate(page, () => window.__tesseraBatchAbort?.())).catch(() => {});
       // Should the page not answer, leave anyway.
       forceTimer = setTimeout(() => cleanup().finally(() => process.exit(signalCode)), 10_000);
       return;
@@ -379,11 +379,15 @@ async function main() {
   try {
     serverP = serve({ root: DIST, outputDir: folders.output });
     const server = await serverP;
-    browserP = launch({ handleSignals: false });
-    const { page } = await browserP;
+    // Chromium through a small CDP driver of our own, not Playwright: Playwright enables the Network
+    // domain, and Chromium then copies every output (a WebSocket frame) to it (scripts/lib/cdp.mjs).
+    browserP = launchChromium();
+    pageP = browserP.then((b) => b.newPage());
+    const page = await pageP;
     let pageError;
-    page.on('pageerror', (e) => log(`page error: ${e.message}`));
-    page.on('crash', () => (pageError = 'the browser tab crashed (out of memory?)'));
+    page.on('Runtime.exceptionThrown', ({ exceptionDetails: d }) => log(`page error: ${d.exception?.description?.split('\n')[0] ?? d.text}`));
+    page.on('Inspector.targetCrashed', () => (pageError = 'the browser tab crashed (out of memory?)'));
+    await page.send('Inspector.enable');
 
     // ---- progress from the page
     let lastPrint = 0, latest;
@@ -400,23 +404,28 @@ async function main() {
       const eta = p.etaSeconds ?? (rate > 0 ? (total - processed) / rate : undefined);
       status(progressLine({ processed, total, failed: p.failed, imagesPerSecond: p.imagesPerSecond, eta }));
     };
-    await page.exposeFunction('__tesseraBatchProgress', (p) => {
-      latest = p;
-      print();
+    // Page → command messages (JSON strings through CDP bindings).
+    page.on('Runtime.bindingCalled', ({ name, payload }) => {
+      const msg = JSON.parse(payload);
+      if (name === '__tesseraBatchProgress') {
+        latest = msg;
+        print();
+      } else if (name === '__tesseraBatchFailed') log(`failed: ${msg.error ?? msg.path}`);
     });
-    await page.exposeFunction('__tesseraBatchFailed', (r) => log(`failed: ${r.error ?? r.path}`));
+    await page.send('Runtime.addBinding', { name: '__tesseraBatchProgress' });
+    await page.send('Runtime.addBinding', { name: '__tesseraBatchFailed' });
 
-    await openApp(page, server.url);
+    await openPage(page, server.url, () => !!(window.tessera && customElements.get('tessera-studio')));
     // The engines start while the recipe is checked and the folder is listed.
-    await page.evaluate((workers) => {
+    await evaluate(page, (workers) => {
       const t = window.tessera;
       window.__tesseraPool = t.createEnginePool(workers ?? t.defaultWorkerCount());
       window.__tesseraEngines = window.__tesseraPool.broadcast((api) => api.start()).then((infos) => infos.map((i) => i.startMs / 1000));
       window.__tesseraEngines.catch(() => {});
-    }, opts.workers);
+    }, opts.workers ?? null);
 
     // ---- validate the recipe and the format with the app's own rules, before any worker starts
-    const check = await page.evaluate(({ preset, recipe, file, format, quality, video }) => {
+    const check = await evaluate(page, ({ preset, recipe, file, format, quality, video }) => {
       const t = window.tessera;
       let r = recipe;
       if (preset !== undefined) {
@@ -463,7 +472,7 @@ async function main() {
     }
 
     // ---- hand the folder to the page: Chromium enumerates it, files are read lazily from disk
-    await page.evaluate((id) => {
+    await evaluate(page, (id) => {
       const el = document.createElement('input');
       el.type = 'file';
       el.id = id;
@@ -472,14 +481,14 @@ async function main() {
       el.hidden = true;
       document.body.append(el);
     }, INPUT_ID);
-    await page.setInputFiles(`#${INPUT_ID}`, folders.input);
+    await setInputFiles(page, `#${INPUT_ID}`, [folders.input]);
 
     const lossy = check.format !== 'png' ? ` Q${check.quality}` : '';
     log(`${folders.input} → ${folders.output}: recipe “${check.recipe}” (${check.steps} step${check.steps === 1 ? '' : 's'}), ${check.format.toUpperCase()}${lossy}, ${opts.workers ?? check.defaultWorkers} workers`);
 
     if (signalCode !== undefined) return signalCode;
     phase = 'running';
-    const outcome = await page.evaluate(async ({ id, recipe, preset, workers, flags, video, socketUrl }) => {
+    const outcome = await evaluate(page, async ({ id, recipe, preset, workers, flags, video, socketUrl }) => {
       const t = window.tessera;
       const source = t.filesSource(document.getElementById(id).files);
       const listed = source.length;
@@ -505,10 +514,10 @@ async function main() {
             const now = performance.now();
             if (now - last < 100) return;
             last = now;
-            window.__tesseraBatchProgress({ ...p, running: p.running.length, listed });
+            window.__tesseraBatchProgress(JSON.stringify({ ...p, running: p.running.length, listed }));
           },
           onResult: (r) => {
-            if (r.status === 'failed') window.__tesseraBatchFailed({ path: r.path, error: r.error });
+            if (r.status === 'failed') window.__tesseraBatchFailed(JSON.stringify({ path: r.path, error: r.error }));
           },
         });
         return {

@@ -1,19 +1,12 @@
 // Launches headless Chromium: Debian's /usr/bin/chromium (or $CHROMIUM_PATH) when present,
 // otherwise Playwright's own browser where one was installed.
 import { chromium } from 'playwright-core';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
-];
-
-export function chromiumPath() {
-  for (const p of [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser']) if (p && existsSync(p)) return p;
-  return undefined;
-}
+export { CHROMIUM_ARGS, chromiumPath } from './chromium.mjs';
+import { CHROMIUM_ARGS, chromiumPath } from './chromium.mjs';
 
 /**
  * @param {{ extraArgs?: string[], acceptDownloads?: boolean, handleSignals?: boolean }} [opts]

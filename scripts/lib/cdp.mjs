@@ -1,0 +1,144 @@
+// A small Chrome DevTools Protocol driver for the headless batch command: it launches Debian's
+// Chromium (or $CHROMIUM_PATH) with a DevTools pipe and speaks only the few domains the command
+// needs (Target, Page, Runtime, DOM). Playwright, which the tests and benches use, enables the
+// Network domain on every page, and Chromium then mirrors every WebSocket frame's payload to it:
+// with the outputs travelling over a WebSocket that cost ~4 ms of Node CPU per output plus the
+// browser's serialisation (bench: 100 outputs of 130 KB → 13 MB of payload text). Nothing here
+// enables Network, so the outputs cross no debugger.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CHROMIUM_ARGS, chromiumPath } from './chromium.mjs';
+
+/**
+ * @typedef {{ send(method: string, params?: object): Promise<any>, on(event: string, cb: (params: any) => void): void }} Session
+ */
+
+/** Chromium with a DevTools pipe (fds 3 and 4: commands in, replies and events out, NUL-separated). */
+export async function launchChromium({ extraArgs = [] } = {}) {
+  const executable = chromiumPath();
+  if (!executable) throw new Error("No Chromium found: install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH.");
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-chromium-'));
+  const child = spawn(executable, ['--headless', ...CHROMIUM_ARGS, `--user-data-dir=${dir}`, '--remote-debugging-pipe', ...extraArgs, 'about:blank'], {
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => { if (stderr.length < 4000) stderr += d; });
+  const toBrowser = child.stdio[3];
+  const fromBrowser = child.stdio[4];
+  let nextId = 1;
+  const pending = new Map();
+  const listeners = new Map(); // `${sessionId}|${method}` -> callbacks
+  let buffered = '';
+  let closed = false;
+  const exited = new Promise((res) => child.once('exit', (code, signal) => {
+    closed = true;
+    for (const p of pending.values()) p.reject(new Error(`Chromium exited (${signal ?? code})${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`));
+    pending.clear();
+    res();
+  }));
+  child.once('error', () => {});
+  fromBrowser.on('data', (chunk) => {
+    buffered += chunk.toString('utf8');
+    for (let end = buffered.indexOf('\0'); end >= 0; end = buffered.indexOf('\0')) {
+      const msg = JSON.parse(buffered.slice(0, end));
+      buffered = buffered.slice(end + 1);
+      if (msg.id !== undefined) {
+        const p = pending.get(msg.id);
+        pending.delete(msg.id);
+        if (msg.error) p?.reject(new Error(`${p.method}: ${msg.error.message}`));
+        else p?.resolve(msg.result);
+      } else {
+        for (const cb of listeners.get(`${msg.sessionId ?? ''}|${msg.method}`) ?? []) cb(msg.params);
+      }
+    }
+  });
+  const send = (method, params = {}, sessionId) => {
+    if (closed) return Promise.reject(new Error('Chromium is not running'));
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject, method });
+      toBrowser.write(JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) }) + '\0');
+    });
+  };
+  const on = (sessionId, method, cb) => {
+    const key = `${sessionId ?? ''}|${method}`;
+    if (!listeners.has(key)) listeners.set(key, []);
+    listeners.get(key).push(cb);
+  };
+  const browser = { send: (m, p) => send(m, p), on: (m, cb) => on(undefined, m, cb) };
+  try {
+    await Promise.race([browser.send('Browser.getVersion'), exited.then(() => { throw new Error(`Chromium did not start${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`); })]);
+  } catch (e) {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+  return {
+    browser,
+    /** A new page (tab), attached with its own session. */
+    async newPage() {
+      const { targetId } = await browser.send('Target.createTarget', { url: 'about:blank' });
+      const { sessionId } = await browser.send('Target.attachToTarget', { targetId, flatten: true });
+      /** @type {Session} */
+      const session = { send: (m, p) => send(m, p, sessionId), on: (m, cb) => on(sessionId, m, cb) };
+      return session;
+    },
+    async close() {
+      if (!closed) {
+        // Browser.close answers before the process has exited (and removed its temporary files):
+        // wait for the exit, and only then force it.
+        send('Browser.close').catch(() => {});
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000).unref())]);
+        if (!closed) child.kill('SIGKILL');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Evaluates an async function's source with JSON arguments in the page; returns its JSON result. */
+export async function evaluate(session, fn, arg) {
+  const r = await session.send('Runtime.evaluate', {
+    expression: `(${fn.toString()})(${JSON.stringify(arg ?? null)})`,
+    awaitPromise: true,
+    returnByValue: true,
+  });
+  if (r.exceptionDetails) {
+    const d = r.exceptionDetails;
+    throw new Error(d.exception?.description?.split('\n')[0] ?? d.text ?? 'evaluation failed');
+  }
+  return r.result.value;
+}
+
+/** Navigates and waits until `ready` (a page function returning true) holds. */
+export async function openPage(session, url, ready) {
+  await session.send('Page.enable');
+  await session.send('Runtime.enable');
+  const loaded = new Promise((res) => session.on('Page.loadEventFired', res));
+  await session.send('Page.navigate', { url });
+  await loaded;
+  for (let i = 0; i < 600; i++) {
+    if (await evaluate(session, ready)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`the app at ${url} did not become ready`);
+}
+
+/**
+ * Sets the files of the <input> matching `selector` to a folder (webkitdirectory) or files, and
+ * waits for its 'input' event: Chromium lists a folder asynchronously.
+ */
+export async function setInputFiles(session, selector, paths) {
+  await evaluate(session, (sel) => {
+    const el = document.querySelector(sel);
+    window.__tesseraInputDone = new Promise((res) => el.addEventListener('input', () => res(), { once: true }));
+  }, selector);
+  const { root } = await session.send('DOM.getDocument', { depth: 0 });
+  const { nodeId } = await session.send('DOM.querySelector', { nodeId: root.nodeId, selector });
+  if (!nodeId) throw new Error(`no element ${selector}`);
+  await session.send('DOM.setFileInputFiles', { nodeId, files: paths });
+  await evaluate(session, () => window.__tesseraInputDone);
+}

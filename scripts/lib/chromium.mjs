@@ -1,0 +1,14 @@
+// Where Chromium is and how it is started here (shared by the Playwright launcher and the
+// batch command's own CDP driver, which must not load Playwright).
+import { existsSync } from 'node:fs';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+];
+
+export function chromiumPath() {
+  for (const p of [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser']) if (p && existsSync(p)) return p;
+  return undefined;
+}
+
