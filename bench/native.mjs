@@ -545,7 +545,7 @@ export async function batchBench(page, opts, ctx) {
         ['wall per image', ...bds.map(([, r]) => f2((1000 * r.seconds) / Math.max(1, r.images)))],
       ],
     ));
-    console.log('  (studio: reads OPFS, writes = SHA-256 into its hash sink; command: reads files from disk, writes = HTTP PUT to the local server)');
+    console.log('  (studio: reads OPFS, writes = SHA-256 into its hash sink; command: reads files from disk, writes = one WebSocket message each to the local receiver)');
   }
   if (noBd.length) console.log(`  ${noBd.join(', ')}: no "breakdown" in the command's summary JSON; per-stage times not available`);
 
