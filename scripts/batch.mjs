@@ -387,7 +387,6 @@ async function main() {
     let pageError;
     page.on('Runtime.exceptionThrown', ({ exceptionDetails: d }) => log(`page error: ${d.exception?.description?.split('\n')[0] ?? d.text}`));
     page.on('Inspector.targetCrashed', () => (pageError = 'the browser tab crashed (out of memory?)'));
-    await page.send('Inspector.enable');
 
     // ---- progress from the page
     let lastPrint = 0, latest;

@@ -6,6 +6,7 @@
 // browser's serialisation (bench: 100 outputs of 130 KB → 13 MB of payload text). Nothing here
 // enables Network, so the outputs cross no debugger.
 import { spawn } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,8 +21,12 @@ export async function launchChromium({ extraArgs = [] } = {}) {
   const executable = chromiumPath();
   if (!executable) throw new Error("No Chromium found: install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH.");
   const dir = mkdtempSync(join(tmpdir(), 'tessera-chromium-'));
+  // Its own process group (like Playwright's launcher), so a Ctrl-C in the terminal reaches only the
+  // command, which then cancels the batch and closes Chromium itself. Chromium also exits when the
+  // pipe closes, should the command die.
   const child = spawn(executable, ['--headless', ...CHROMIUM_ARGS, `--user-data-dir=${dir}`, '--remote-debugging-pipe', ...extraArgs, 'about:blank'], {
     stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
+    detached: true,
   });
   let stderr = '';
   child.stderr.on('data', (d) => { if (stderr.length < 4000) stderr += d; });
@@ -31,16 +36,29 @@ export async function launchChromium({ extraArgs = [] } = {}) {
   const pending = new Map();
   const listeners = new Map(); // `${sessionId}|${method}` -> callbacks
   let buffered = '';
+  const utf8 = new StringDecoder('utf8'); // a character may be split across chunks
   let closed = false;
-  const exited = new Promise((res) => child.once('exit', (code, signal) => {
-    closed = true;
-    for (const p of pending.values()) p.reject(new Error(`Chromium exited (${signal ?? code})${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`));
-    pending.clear();
-    res();
-  }));
-  child.once('error', () => {});
+  const failAll = (message, sessionId) => {
+    for (const [id, p] of pending) {
+      if (sessionId !== undefined && p.sessionId !== sessionId) continue;
+      pending.delete(id);
+      p.reject(new Error(message));
+    }
+  };
+  const exited = new Promise((res) => {
+    const done = (why) => {
+      if (closed) return;
+      closed = true;
+      failAll(`Chromium ${why}${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`);
+      res();
+    };
+    child.once('exit', (code, signal) => done(`exited (${signal ?? code})`));
+    child.once('error', (e) => done(`could not run (${e.message})`));
+  });
+  toBrowser.on('error', () => failAll('the connection to Chromium broke'));
+  fromBrowser.on('error', () => failAll('the connection to Chromium broke'));
   fromBrowser.on('data', (chunk) => {
-    buffered += chunk.toString('utf8');
+    buffered += utf8.write(chunk);
     for (let end = buffered.indexOf('\0'); end >= 0; end = buffered.indexOf('\0')) {
       const msg = JSON.parse(buffered.slice(0, end));
       buffered = buffered.slice(end + 1);
@@ -58,7 +76,7 @@ export async function launchChromium({ extraArgs = [] } = {}) {
     if (closed) return Promise.reject(new Error('Chromium is not running'));
     const id = nextId++;
     return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject, method });
+      pending.set(id, { resolve, reject, method, sessionId });
       toBrowser.write(JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) }) + '\0');
     });
   };
@@ -68,6 +86,8 @@ export async function launchChromium({ extraArgs = [] } = {}) {
     listeners.get(key).push(cb);
   };
   const browser = { send: (m, p) => send(m, p), on: (m, cb) => on(undefined, m, cb) };
+  // A crashed or detached tab never answers its pending calls: fail them instead of waiting forever.
+  browser.on('Target.detachedFromTarget', ({ sessionId }) => failAll('the browser tab went away (it crashed or closed)', sessionId));
   try {
     await Promise.race([browser.send('Browser.getVersion'), exited.then(() => { throw new Error(`Chromium did not start${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`); })]);
   } catch (e) {
@@ -83,6 +103,8 @@ export async function launchChromium({ extraArgs = [] } = {}) {
       const { sessionId } = await browser.send('Target.attachToTarget', { targetId, flatten: true });
       /** @type {Session} */
       const session = { send: (m, p) => send(m, p, sessionId), on: (m, cb) => on(sessionId, m, cb) };
+      on(sessionId, 'Inspector.targetCrashed', () => failAll('the browser tab crashed (out of memory?)', sessionId));
+      await session.send('Inspector.enable');
       return session;
     },
     async close() {
@@ -134,7 +156,10 @@ export async function openPage(session, url, ready) {
 export async function setInputFiles(session, selector, paths) {
   await evaluate(session, (sel) => {
     const el = document.querySelector(sel);
-    window.__tesseraInputDone = new Promise((res) => el.addEventListener('input', () => res(), { once: true }));
+    // An unchanged selection (an empty folder) fires 'cancel' instead of 'input'.
+    window.__tesseraInputDone = new Promise((res) => {
+      for (const type of ['input', 'change', 'cancel']) el.addEventListener(type, () => res(), { once: true });
+    });
   }, selector);
   const { root } = await session.send('DOM.getDocument', { depth: 0 });
   const { nodeId } = await session.send('DOM.querySelector', { nodeId: root.nodeId, selector });

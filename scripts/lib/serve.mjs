@@ -128,7 +128,12 @@ export async function serve({ root, outputDir, isolate = true, port = 0 }) {
  * temporary `<target>.<8 hex>.partial` renamed into place, so nothing is half-written.
  */
 function attachSocketReceiver(server, outputDir, written) {
-  const wss = new WebSocketServer({ server, path: '/__out-ws', maxPayload: 2 ** 31 - 1, perMessageDeflate: false });
+  const wss = new WebSocketServer({
+    server, path: '/__out-ws', maxPayload: 2 ** 31 - 1, perMessageDeflate: false,
+    // Only the app this server serves may write: another site open in a browser could otherwise
+    // connect to 127.0.0.1 and write into the output folder.
+    verifyClient: ({ origin, req }) => origin === `http://${req.headers.host}`,
+  });
   const madeDirs = new Set();
   const mkdirOnce = async (dir) => {
     if (madeDirs.has(dir)) return;
@@ -138,6 +143,7 @@ function attachSocketReceiver(server, outputDir, written) {
   wss.on('connection', (socket) => {
     /** stream id -> { target, tmp, handle } */
     const streams = new Map();
+    let gone = false;
     socket.on('message', async (data, isBinary) => {
       let id;
       try {
@@ -155,16 +161,28 @@ function attachSocketReceiver(server, outputDir, written) {
           case 'write': {
             await mkdirOnce(dirname(target));
             const tmp = `${target}.${randomBytes(4).toString('hex')}.partial`;
-            await fs.writeFile(tmp, payload);
-            await dated(tmp);
-            await fs.rename(tmp, target);
+            try {
+              await fs.writeFile(tmp, payload);
+              await dated(tmp);
+              await fs.rename(tmp, target);
+            } catch (e) {
+              await fs.rm(tmp, { force: true }).catch(() => {});
+              throw e;
+            }
             written.push(head.path);
             break;
           }
           case 'open': {
             await mkdirOnce(dirname(target));
             const tmp = `${target}.${randomBytes(4).toString('hex')}.partial`;
-            streams.set(head.stream, { target, tmp, handle: await fs.open(tmp, 'w+'), path: head.path });
+            const handle = await fs.open(tmp, 'w+');
+            if (gone) {
+              // The connection closed while this was opening: nothing will commit it.
+              await handle.close().catch(() => {});
+              await fs.rm(tmp, { force: true }).catch(() => {});
+              return;
+            }
+            streams.set(head.stream, { target, tmp, handle, path: head.path });
             break;
           }
           case 'put': {
@@ -201,6 +219,7 @@ function attachSocketReceiver(server, outputDir, written) {
       }
     });
     socket.on('close', async () => {
+      gone = true;
       // A connection that ends mid-stream leaves nothing behind.
       for (const st of streams.values()) {
         await st.handle.close().catch(() => {});

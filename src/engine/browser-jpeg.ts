@@ -41,8 +41,8 @@ function begin(bytes: Uint8Array): PendingDecode {
 export async function releaseJpegDecode(p: PendingDecode | undefined): Promise<void> {
   if (!p || p.taken) return;
   p.taken = true;
-  const r = await p.result.catch(() => undefined);
-  r?.image.close();
+  // Closing the decoder abandons a decode still running; a finished one's frame is closed too.
+  void p.result.then((r) => r.image.close(), () => {});
   p.decoder.close();
 }
 

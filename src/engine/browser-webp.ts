@@ -3,8 +3,9 @@
  * compiled to WebAssembly: ~1.6× faster here on a 3 MP photo, and the same encoder settings as
  * vips' default (method 4 at the same quality: 246,074 vs 246,002 bytes on the bench photo).
  * Only where that is the same encode: opaque pixels (a canvas premultiplies alpha), nothing to
- * keep in metadata (the canvas writes none), lossy, and effort 6 — the default, libwebp's method
- * 4, which is what the canvas uses. Everything else goes to vips.
+ * keep in metadata (the canvas writes none), lossy below quality 100 (where the canvas turns
+ * lossless), and effort 6 — the default, libwebp's method 4, which is what the canvas uses.
+ * Everything else goes to vips.
  */
 import type { Frame } from '../core/frame';
 import type { OutputOptions } from '../core/formats';
@@ -14,7 +15,8 @@ import type { SourceInfo } from './ops/context';
 const CANVAS_EFFORT = 6;
 
 export function browserWebpSupports(opts: OutputOptions, frame: Frame, source: SourceInfo | undefined): boolean {
-  if (typeof OffscreenCanvas === 'undefined' || opts.format !== 'webp' || opts.lossless || opts.effort !== CANVAS_EFFORT) return false;
+  // Quality 100 would make Chromium's canvas encoder switch to lossless.
+  if (typeof OffscreenCanvas === 'undefined' || opts.format !== 'webp' || opts.lossless || opts.effort !== CANVAS_EFFORT || opts.quality >= 100) return false;
   const opaque = frame.channels === 1 || frame.channels === 3 || opts.alpha === 'flatten';
   const metadata = opts.metadata === 'keep' && !!source && (!!source.exif || !!source.icc || !!source.xmp || source.orientation !== 1);
   return opaque && !metadata && (frame.channels === 1 || frame.channels === 3);

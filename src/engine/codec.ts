@@ -402,7 +402,7 @@ export async function encodeOutput(vips: Vips, frame: Frame, opts: OutputOptions
       // vips below writes the same kind of file, and words any error.
     }
   }
-  if (!fastPngSupports(opts, frame.channels)) return encode(vips, frame, opts, source);
+  if (!fastPngSupports(opts, frame.channels, frame.width * frame.height * frame.channels)) return encode(vips, frame, opts, source);
   try {
     return encodePng(vips, frame, opts, source, (im) => attachMetadata(im, opts, source));
   } catch (e) {

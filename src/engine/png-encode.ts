@@ -39,9 +39,16 @@ function crc32(data: Uint8Array, start: number, end: number): number {
 const COLOUR_TYPE = { 1: 0, 2: 4, 3: 2, 4: 6 } as const;
 
 /** Whether encodePng can write these options (else vips does). */
-export function fastPngSupports(opts: OutputOptions, channels: number): boolean {
+/**
+ * Above this many bytes of pixels the encoder's buffers (pixels, filtered rows, output: ~3× the
+ * frame) would grow its module's memory, which WebAssembly never gives back, past ~400 MB per
+ * worker: vips writes those (giant tiled outputs).
+ */
+const MAX_FRAME_BYTES = 128 << 20;
+
+export function fastPngSupports(opts: OutputOptions, channels: number, frameBytes = 0): boolean {
   return (
-    wasmPngAvailable() && opts.format === 'png' && opts.compression === FAST_PNG_COMPRESSION && !opts.palette && !opts.progressive &&
+    wasmPngAvailable() && frameBytes <= MAX_FRAME_BYTES && opts.format === 'png' && opts.compression === FAST_PNG_COMPRESSION && !opts.palette && !opts.progressive &&
     // Flattening alpha is vips' job.
     !((channels === 2 || channels === 4) && opts.alpha === 'flatten')
   );

@@ -217,6 +217,15 @@ test('--format jpeg --quality 80 writes .jpg files', async () => {
   }
 });
 
+test('an empty folder ends at once with "no images or videos found" and exit 0', async () => {
+  const dir = join(work, 'empty-in');
+  await fs.mkdir(dir);
+  const r = await runBatch([dir, join(work, 'empty-out'), '--workers', '1', '--no-build']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /no images or videos found/);
+  assert.equal(lastJsonLine(r.stdout, r.stderr).ok, 0);
+});
+
 test("--recipe web-export writes the recipe's own WebP; an explicit --format still wins", async () => {
   const out = join(work, 'out-web');
   const r = await runBatch([input, out, '--recipe', 'web-export', '--workers', '2', '--no-build']);

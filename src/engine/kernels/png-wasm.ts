@@ -24,8 +24,9 @@ export function pngImageData(rowAt: (y: number) => Uint8Array, row: number, h: n
   if (!m) throw new Error('WebAssembly SIMD is not available');
   const n = row * h;
   const filtBytes = (row + 1) * h;
-  // Worst case: stored blocks (5 bytes per 65,535) plus the zlib header and Adler-32.
-  const dstBytes = filtBytes + 5 * (Math.ceil(filtBytes / 65535) + 1) + 64;
+  // Worst case: every block stored (5 bytes per 65,535-byte piece, and a dynamic block is kept only
+  // when no larger than that estimate + 5), the zlib header and Adler-32; generous slack.
+  const dstBytes = filtBytes + 16 * (Math.ceil(filtBytes / 65535) + 2) + 1024;
   const align = (x: number) => (x + 15) & ~15;
   const srcOff = 0, filtOff = align(n), dstOff = align(filtOff + filtBytes);
   m.reserve(dstOff + dstBytes);
@@ -33,5 +34,6 @@ export function pngImageData(rowAt: (y: number) => Uint8Array, row: number, h: n
   const mem = new Uint8Array(m.memory.buffer);
   for (let y = 0; y < h; y++) mem.set(rowAt(y).subarray(0, row), base + srcOff + y * row);
   const len = m.encodeIdat(base + srcOff, row, h, bpp, base + filtOff, base + dstOff);
+  if (len > dstBytes) throw new Error(`PNG encoder overran its buffer (${len} > ${dstBytes} bytes)`);
   return new Uint8Array(m.memory.buffer, base + dstOff, len).slice();
 }
