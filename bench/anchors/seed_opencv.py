@@ -14,16 +14,14 @@ Prints one JSON line: {"anchor", "images", "failed", "processes", "seconds", "im
 every process has run a first task before the clock starts); start-up is "startupSeconds".
 Debian: apt-get install -y python3-opencv python3-numpy
 """
-import json
 import os
 import sys
 import time
-from multiprocessing import Pool
+from pool_run import run_pool
 
 import cv2
 import numpy as np
 
-EXTS = ('.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.bmp')
 SHARPEN = np.array([[-2, -2, -2], [-2, 32, -2], [-2, -2, -2]], np.float32) / 16
 BORDER = cv2.BORDER_REFLECT_101
 OUT_DIR = None
@@ -69,27 +67,11 @@ def main(argv):
         sys.exit(__doc__)
     inp, out = args[0], args[1]
     n = int(args[2]) if len(args) > 2 else 2
-    os.makedirs(out, exist_ok=True)
-    paths = sorted(os.path.join(inp, f) for f in os.listdir(inp) if f.lower().endswith(EXTS))
-    t0 = time.perf_counter()
-    with Pool(n, initializer=init, initargs=(out, threads)) as pool:
-        pool.map(warm, range(n), chunksize=1)
-        t1 = time.perf_counter()
-        results = list(pool.imap_unordered(seed, paths, chunksize=1))
-        t2 = time.perf_counter()
-    failed = [{'path': p, 'error': e} for p, ok, e in results if not ok]
-    names = [os.path.splitext(os.path.basename(p))[0] + '.png' for p, ok, _ in results if ok]
-    bytes_out = sum(os.path.getsize(os.path.join(out, f)) for f in names)
-    seconds = t2 - t1
-    print(json.dumps({
+    return run_pool(inp, out, n, init, (out, threads), warm, seed, {
         'anchor': 'opencv', 'version': cv2.__version__, 'numpy': np.__version__,
-        'images': len(names), 'failed': len(failed), 'errors': failed[:5], 'processes': n,
         'cvThreads': threads if threads is not None else cv2.getNumThreads(),
-        'seconds': round(seconds, 4), 'imagesPerSecond': round(len(names) / seconds, 2) if seconds > 0 else 0,
-        'startupSeconds': round(t1 - t0, 4), 'bytesOut': bytes_out,
         'png': 'cv2.imwrite defaults (zlib level 1, RLE strategy)',
-    }))
-    return 1 if failed else 0
+    })
 
 
 if __name__ == '__main__':

@@ -14,17 +14,15 @@ replaces GaussianBlur(2) with the definition's 13-tap sigma-2 kernel, reflect-10
 Prints one JSON line like seed_opencv.py. "seconds" covers the processing only; the pool's
 start-up is "startupSeconds". Debian: apt-get install -y python3-pil python3-numpy
 """
-import json
 import os
 import sys
 import time
-from multiprocessing import Pool
+from pool_run import run_pool
 
 import numpy as np
 import PIL
 from PIL import Image, ImageEnhance, ImageFilter
 
-EXTS = ('.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.bmp')
 OUT_DIR = None
 EXACT = False
 _x = np.arange(-6, 7)
@@ -89,27 +87,11 @@ def main(argv):
         sys.exit(__doc__)
     inp, out = argv[0], argv[1]
     n = int(argv[2]) if len(argv) > 2 else 2
-    os.makedirs(out, exist_ok=True)
-    paths = sorted(os.path.join(inp, f) for f in os.listdir(inp) if f.lower().endswith(EXTS))
-    t0 = time.perf_counter()
-    with Pool(n, initializer=init, initargs=(out, exact)) as pool:
-        pool.map(warm, range(n), chunksize=1)
-        t1 = time.perf_counter()
-        results = list(pool.imap_unordered(seed, paths, chunksize=1))
-        t2 = time.perf_counter()
-    failed = [{'path': p, 'error': e} for p, ok, e in results if not ok]
-    names = [os.path.splitext(os.path.basename(p))[0] + '.png' for p, ok, _ in results if ok]
-    bytes_out = sum(os.path.getsize(os.path.join(out, f)) for f in names)
-    seconds = t2 - t1
-    print(json.dumps({
+    return run_pool(inp, out, n, init, (out, exact), warm, seed, {
         'anchor': 'pillow', 'version': PIL.__version__, 'numpy': np.__version__,
-        'images': len(names), 'failed': len(failed), 'errors': failed[:5], 'processes': n,
-        'seconds': round(seconds, 4), 'imagesPerSecond': round(len(names) / seconds, 2) if seconds > 0 else 0,
-        'startupSeconds': round(t1 - t0, 4), 'bytesOut': bytes_out,
         'png': 'Image.save defaults (zlib level 6)',
         'blur': '13-tap sigma-2 kernel in NumPy' if exact else 'ImageFilter.GaussianBlur(2) (box approximation, not the 13-tap kernel)',
-    }))
-    return 1 if failed else 0
+    })
 
 
 if __name__ == '__main__':
