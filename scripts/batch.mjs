@@ -384,9 +384,7 @@ async function main() {
     browserP = launchChromium();
     pageP = browserP.then((b) => b.newPage());
     const page = await pageP;
-    let pageError;
     page.on('Runtime.exceptionThrown', ({ exceptionDetails: d }) => log(`page error: ${d.exception?.description?.split('\n')[0] ?? d.text}`));
-    page.on('Inspector.targetCrashed', () => (pageError = 'the browser tab crashed (out of memory?)'));
 
     // ---- progress from the page
     let lastPrint = 0, latest;
@@ -537,7 +535,8 @@ async function main() {
     }, {
       id: INPUT_ID, recipe, preset: opts.preset, workers: opts.workers, flags: check.flags, video: opts.video,
       socketUrl: server.socketUrl,
-    }).catch((e) => ({ error: pageError ?? e.message.split('\n')[0] }));
+    // A crashed tab fails the call with that reason (scripts/lib/cdp.mjs).
+    }).catch((e) => ({ error: e.message.split('\n')[0] }));
     phase = 'done';
 
     if (outcome.error) {

@@ -59,8 +59,7 @@ export async function serve({ root, outputDir, isolate = true, port = 0 }) {
           }
           res.writeHead(204, headers).end();
         } else if (req.method === 'POST') {
-          const modified = Number(req.headers['x-last-modified']);
-          if (req.headers['x-last-modified'] !== undefined && Number.isFinite(modified)) await fs.utimes(tmp, new Date(), new Date(modified));
+          await dateFile(tmp, Number(req.headers['x-last-modified']));
           await fs.rename(tmp, target);
           written.push(rel);
           res.writeHead(201, headers).end();
@@ -73,17 +72,10 @@ export async function serve({ root, outputDir, isolate = true, port = 0 }) {
       if (req.method === 'PUT' && path.startsWith('/__out/') && outputDir) {
         const rel = path.slice('/__out/'.length);
         const target = inside(resolve(outputDir), rel);
-        await fs.mkdir(dirname(target), { recursive: true });
-        const tmp = `${target}.${randomBytes(4).toString('hex')}.partial`;
         const chunks = [];
         for await (const c of req) chunks.push(c);
-        await fs.writeFile(tmp, Buffer.concat(chunks));
         // The input's modified date, when the client sends it (HttpSink, metadata 'keep').
-        const modified = Number(req.headers['x-last-modified']);
-        if (req.headers['x-last-modified'] !== undefined && Number.isFinite(modified)) {
-          await fs.utimes(tmp, new Date(), new Date(modified));
-        }
-        await fs.rename(tmp, target);
+        await landFile(target, Buffer.concat(chunks), Number(req.headers['x-last-modified']));
         written.push(rel);
         res.writeHead(201, headers).end();
         return;
@@ -127,6 +119,25 @@ export async function serve({ root, outputDir, isolate = true, port = 0 }) {
  * output (or positioned piece of a streamed one), each acknowledged once its file has landed: a
  * temporary `<target>.<8 hex>.partial` renamed into place, so nothing is half-written.
  */
+/** Sets a file's modified date (ms since 1970) when one was sent. */
+async function dateFile(file, modified) {
+  if (Number.isFinite(modified)) await fs.utimes(file, new Date(), new Date(modified));
+}
+
+/** Writes `data` beside `target` as a temporary file and renames it into place: whole or not at all. */
+async function landFile(target, data, modified) {
+  await fs.mkdir(dirname(target), { recursive: true });
+  const tmp = `${target}.${randomBytes(4).toString('hex')}.partial`;
+  try {
+    await fs.writeFile(tmp, data);
+    await dateFile(tmp, modified);
+    await fs.rename(tmp, target);
+  } catch (e) {
+    await fs.rm(tmp, { force: true }).catch(() => {});
+    throw e;
+  }
+}
+
 function attachSocketReceiver(server, outputDir, written) {
   const wss = new WebSocketServer({
     server, path: '/__out-ws', maxPayload: 2 ** 31 - 1, perMessageDeflate: false,
@@ -134,12 +145,6 @@ function attachSocketReceiver(server, outputDir, written) {
     // connect to 127.0.0.1 and write into the output folder.
     verifyClient: ({ origin, req }) => origin === `http://${req.headers.host}`,
   });
-  const madeDirs = new Set();
-  const mkdirOnce = async (dir) => {
-    if (madeDirs.has(dir)) return;
-    await fs.mkdir(dir, { recursive: true });
-    madeDirs.add(dir);
-  };
   wss.on('connection', (socket) => {
     /** stream id -> { target, tmp, handle } */
     const streams = new Map();
@@ -154,26 +159,14 @@ function attachSocketReceiver(server, outputDir, written) {
         id = head.id;
         const payload = buf.subarray(4 + headLen);
         const target = head.path !== undefined ? inside(outputDir, head.path) : undefined;
-        const dated = async (file) => {
-          if (Number.isFinite(head.lastModified)) await fs.utimes(file, new Date(), new Date(head.lastModified));
-        };
         switch (head.op) {
           case 'write': {
-            await mkdirOnce(dirname(target));
-            const tmp = `${target}.${randomBytes(4).toString('hex')}.partial`;
-            try {
-              await fs.writeFile(tmp, payload);
-              await dated(tmp);
-              await fs.rename(tmp, target);
-            } catch (e) {
-              await fs.rm(tmp, { force: true }).catch(() => {});
-              throw e;
-            }
+            await landFile(target, payload, head.lastModified);
             written.push(head.path);
             break;
           }
           case 'open': {
-            await mkdirOnce(dirname(target));
+            await fs.mkdir(dirname(target), { recursive: true });
             const tmp = `${target}.${randomBytes(4).toString('hex')}.partial`;
             const handle = await fs.open(tmp, 'w+');
             if (gone) {
@@ -196,7 +189,7 @@ function attachSocketReceiver(server, outputDir, written) {
             if (!st) throw new Error('unknown stream');
             streams.delete(head.stream);
             await st.handle.close();
-            await dated(st.tmp);
+            await dateFile(st.tmp, head.lastModified);
             await fs.rename(st.tmp, st.target);
             written.push(st.path);
             break;

@@ -21,7 +21,6 @@ const SUBSAMPLING: Record<string, Subsampling> = { I420: { h: 2, v: 2 }, I422: {
 /** 4-byte formats Chromium uses when it decodes to RGB (gray JPEGs). */
 const PACKED = new Set(['BGRX', 'RGBX', 'BGRA', 'RGBA']);
 
-/** The decoder's planes → a 1- or 3-channel frame, or undefined when this path cannot be exact. */
 /** A decode already under way on the browser's decoder thread (startJpegDecode). */
 export interface PendingDecode {
   decoder: ImageDecoder;
@@ -46,6 +45,7 @@ export async function releaseJpegDecode(p: PendingDecode | undefined): Promise<v
   p.decoder.close();
 }
 
+/** The decoder's planes → a 1- or 3-channel frame, or undefined when this path cannot be exact. */
 async function decodePlanes(bytes: Uint8Array, width: number, height: number, channels: 1 | 3, early?: PendingDecode): Promise<Frame | undefined> {
   const pending = early && !early.taken ? early : begin(bytes);
   pending.taken = true;
@@ -65,22 +65,16 @@ async function decodePlanes(bytes: Uint8Array, width: number, height: number, ch
       for (let y = 0, o = 0; y < height; y++) for (let x = 0, i = plane.offset + y * plane.stride + 1; x < width; x++, i += 4) out.data[o++] = buf[i];
       return out;
     }
-    if (!sub) return undefined;
-    if (channels === 3 && fancyUpsamples(width, sub) && wasmYccAvailable()) {
-      const frame = image;
-      return await yccToRgbWasm(frame.allocationSize(), width, height, sub, (dst) => frame.copyTo(dst));
-    }
+    if (!sub || (channels === 3 && !fancyUpsamples(width, sub))) return undefined;
+    const frame = image;
+    // The planes go straight into the SIMD module's memory where it runs.
+    if (channels === 3 && wasmYccAvailable()) return await yccToRgbWasm(frame.allocationSize(), width, height, sub, (dst) => frame.copyTo(dst));
     const buf = new Uint8Array(image.allocationSize());
     const layout: PlaneLayout[] = await image.copyTo(buf);
-    if (channels === 1) {
-      // A gray JPEG's only component is Y: libjpeg's gray output is that plane.
-      const out = createFrame(width, height, 1);
-      for (let y = 0; y < height; y++) out.data.set(buf.subarray(layout[0].offset + y * layout[0].stride, layout[0].offset + y * layout[0].stride + width), y * width);
-      return out;
-    }
-    if (!fancyUpsamples(width, sub)) return undefined;
-    const out = createFrame(width, height, 3);
-    yccToRgb(buf, layout, width, height, sub, out);
+    const out = createFrame(width, height, channels);
+    if (channels === 3) yccToRgb(buf, layout, width, height, sub, out);
+    // A gray JPEG's only component is Y: libjpeg's gray output is that plane.
+    else for (let y = 0; y < height; y++) out.data.set(buf.subarray(layout[0].offset + y * layout[0].stride, layout[0].offset + y * layout[0].stride + width), y * width);
     return out;
   } catch {
     return undefined; // vips decodes it (and words any error)

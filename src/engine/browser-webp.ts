@@ -9,7 +9,7 @@
  */
 import type { Frame } from '../core/frame';
 import type { OutputOptions } from '../core/formats';
-import type { SourceInfo } from './ops/context';
+import { keepsMetadata, type SourceInfo } from './ops/context';
 
 /** Tessera's default WebP effort (0–9), which maps to libwebp's method 4. */
 const CANVAS_EFFORT = 6;
@@ -17,9 +17,8 @@ const CANVAS_EFFORT = 6;
 export function browserWebpSupports(opts: OutputOptions, frame: Frame, source: SourceInfo | undefined): boolean {
   // Quality 100 would make Chromium's canvas encoder switch to lossless.
   if (typeof OffscreenCanvas === 'undefined' || opts.format !== 'webp' || opts.lossless || opts.effort !== CANVAS_EFFORT || opts.quality >= 100) return false;
-  const opaque = frame.channels === 1 || frame.channels === 3 || opts.alpha === 'flatten';
-  const metadata = opts.metadata === 'keep' && !!source && (!!source.exif || !!source.icc || !!source.xmp || source.orientation !== 1);
-  return opaque && !metadata && (frame.channels === 1 || frame.channels === 3);
+  // Frames with alpha (to keep or to flatten) are vips' job.
+  return (frame.channels === 1 || frame.channels === 3) && !keepsMetadata(opts.metadata, source);
 }
 
 /** Encodes an opaque 1- or 3-channel frame (browserWebpSupports) as lossy WebP. */

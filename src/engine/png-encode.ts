@@ -10,7 +10,7 @@
  */
 import type { Frame } from '../core/frame';
 import type { OutputOptions } from '../core/formats';
-import type { SourceInfo } from './ops/context';
+import { keepsMetadata, type SourceInfo } from './ops/context';
 import { pngImageData, wasmPngAvailable } from './kernels/png-wasm';
 import type { Vips, VipsImage } from './vips';
 
@@ -38,7 +38,6 @@ function crc32(data: Uint8Array, start: number, end: number): number {
 
 const COLOUR_TYPE = { 1: 0, 2: 4, 3: 2, 4: 6 } as const;
 
-/** Whether encodePng can write these options (else vips does). */
 /**
  * Above this many bytes of pixels the encoder's buffers (pixels, filtered rows, output: ~3× the
  * frame) would grow its module's memory, which WebAssembly never gives back, past ~400 MB per
@@ -46,6 +45,7 @@ const COLOUR_TYPE = { 1: 0, 2: 4, 3: 2, 4: 6 } as const;
  */
 const MAX_FRAME_BYTES = 128 << 20;
 
+/** Whether encodePng can write these options (else vips does). */
 export function fastPngSupports(opts: OutputOptions, channels: number, frameBytes = 0): boolean {
   return (
     wasmPngAvailable() && frameBytes <= MAX_FRAME_BYTES && opts.format === 'png' && opts.compression === FAST_PNG_COMPRESSION && !opts.palette && !opts.progressive &&
@@ -91,8 +91,7 @@ function metadataChunks(vips: Vips, frame: Frame, attach: (im: VipsImage) => num
 export function encodePng(vips: Vips, frame: Frame, opts: OutputOptions, source: SourceInfo | undefined, attach: (im: VipsImage) => number): Uint8Array {
   const { width: w, height: h, channels: c } = frame;
   const row = w * c;
-  const hasMeta = opts.metadata === 'keep' && !!source && (!!source.exif || !!source.icc || !!source.xmp || source.orientation !== 1);
-  const meta = hasMeta ? metadataChunks(vips, frame, attach) : [];
+  const meta = keepsMetadata(opts.metadata, source) ? metadataChunks(vips, frame, attach) : [];
   const z = pngImageData((y) => frame.data.subarray(y * frame.stride, y * frame.stride + row), row, h, c);
   const zLen = z.length;
   const metaLen = meta.reduce((n, p) => n + p.length, 0);

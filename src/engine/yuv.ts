@@ -12,11 +12,9 @@
  * - Chroma is upsampled by replication (nearest), downsampled by averaging each 2×2 block.
  */
 import type { Frame } from '../core/frame';
+import type { PlaneLayout } from './kernels/ycc';
 
-export interface PlaneLayout {
-  offset: number;
-  stride: number;
-}
+export type { PlaneLayout };
 
 export interface YuvPlanes {
   bytes: Uint8Array;

@@ -313,10 +313,9 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
           computing--;
           freed?.();
         };
-        // Videos keep their worker slots busy frame by frame until they are written: they count
-        // as computing to the end.
-        const p = processOne(f, names.claim(f.path, target), isVideoName(f.path) ? () => {} : computed).finally(() => {
-          computed();
+        // (Videos count as computing until they are written: processOne calls `computed` for them
+        // only in its `finally`.)
+        const p = processOne(f, names.claim(f.path, target), computed).finally(() => {
           inFlight.delete(p);
           freed?.();
         });

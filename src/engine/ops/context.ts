@@ -23,6 +23,11 @@ export interface SourceInfo {
   geometry?: Geometry;
 }
 
+/** Whether an output with `metadata` 'keep' has anything of the source's to carry. */
+export function keepsMetadata(metadata: 'keep' | 'strip', source: SourceInfo | undefined): boolean {
+  return metadata === 'keep' && !!source && (!!source.exif || !!source.icc || !!source.xmp || source.orientation !== 1);
+}
+
 /**
  * Records that a step's output `out` maps into its input `src` by `outToIn` (core/geometry.ts).
  * Every step that moves pixels calls it; runSteps refuses a size change that was not recorded.
