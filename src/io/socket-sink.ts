@@ -25,9 +25,9 @@ interface Header {
 export class SocketSink implements OutputSink {
   readonly kind = 'socket';
   private nextId = 1;
-  private pending = new Map<number, { resolve(): void; reject(e: Error): void; path: string }>();
+  /** Calls awaiting their acknowledgement (`done` settles when it, or the connection's end, comes). */
+  private pending = new Map<number, { resolve(): void; reject(e: Error): void; path: string; done: Promise<void> }>();
   private closedError: Error | undefined;
-  private inflight = new Set<Promise<void>>();
   private readonly encoder = new TextEncoder();
 
   private constructor(private readonly socket: WebSocket) {
@@ -72,12 +72,10 @@ export class SocketSink implements OutputSink {
     new DataView(msg.buffer).setUint32(0, head.length, true);
     msg.set(head, 4);
     if (payload) msg.set(payload, 4 + head.length);
-    const done = new Promise<void>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, path: header.path ?? header.stream ?? '' });
-      this.socket.send(msg);
-    });
-    this.inflight.add(done);
-    void done.catch(() => {}).finally(() => this.inflight.delete(done));
+    let settle!: { resolve(): void; reject(e: Error): void };
+    const done = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+    this.pending.set(id, { ...settle, path: header.path ?? header.stream ?? '', done });
+    this.socket.send(msg);
     return done;
   }
 
@@ -105,7 +103,7 @@ export class SocketSink implements OutputSink {
 
   /** Closes the connection once every write has been acknowledged. */
   async close(): Promise<void> {
-    await Promise.allSettled([...this.inflight]);
+    await Promise.allSettled([...this.pending.values()].map((p) => p.done));
     this.socket.close();
   }
 }
