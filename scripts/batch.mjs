@@ -599,7 +599,8 @@ main().then(
   (code) => process.exit(signalCode ?? code),
   (e) => {
     endStatus();
-    if (signalCode === undefined) process.stderr.write(`tessera batch: error: ${e?.stack ?? e}\n`);
+    // Words for the person; the stack only when asked for (TESSERA_DEBUG=1).
+    if (signalCode === undefined) process.stderr.write(`tessera batch: error: ${(process.env.TESSERA_DEBUG && e?.stack) || (e?.message ?? e)}\n`);
     process.exit(signalCode ?? 1);
   },
 );

@@ -25,10 +25,11 @@ export async function launch({ extraArgs = [], acceptDownloads = true, handleSig
     });
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
+    const why = String(e?.message ?? e).split('\n')[0];
     if (!executablePath) {
-      throw new Error(`No Chromium found: install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH. (${e.message.split('\n')[0]})`);
+      throw new Error(`No Chromium found: install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH. (${why})`);
     }
-    throw e;
+    throw new Error(`Chromium at ${executablePath} could not start: ${why}. Reinstall it (apt-get install -y chromium) or point CHROMIUM_PATH at a working one.`);
   }
   const page = context.pages()[0] ?? (await context.newPage());
   return {

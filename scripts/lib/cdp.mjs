@@ -53,7 +53,7 @@ export async function launchChromium({ extraArgs = [] } = {}) {
       res();
     };
     child.once('exit', (code, signal) => done(`exited (${signal ?? code})`));
-    child.once('error', (e) => done(`could not run (${e.message})`));
+    child.once('error', (e) => done(`at ${executable} could not run (${e.message}): reinstall it (apt-get install -y chromium) or point CHROMIUM_PATH at a working one`));
   });
   toBrowser.on('error', () => failAll('the connection to Chromium broke'));
   fromBrowser.on('error', () => failAll('the connection to Chromium broke'));

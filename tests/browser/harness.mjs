@@ -13,10 +13,19 @@ export async function startApp({ isolate = true, outputDir, extraArgs = [] } = {
   const dist = process.env.TESSERA_DIST || 'dist';
   if (!existsSync(`${dist}/index.html`)) throw new Error(`${dist}/ is missing: run \`npx vite build\` first (npm test does)`);
   const server = await serve({ root: dist, isolate, outputDir });
-  const browser = await launch({ extraArgs });
+  // A browser that cannot start (or an app that never opens) must not leave the server holding
+  // the test process open: node --test would then wait forever instead of failing.
+  let browser;
   const errors = [];
-  browser.page.on('pageerror', (e) => errors.push(e.message));
-  await openApp(browser.page, server.url);
+  try {
+    browser = await launch({ extraArgs });
+    browser.page.on('pageerror', (e) => errors.push(e.message));
+    await openApp(browser.page, server.url);
+  } catch (e) {
+    await browser?.close();
+    await server.close();
+    throw e;
+  }
   return {
     page: browser.page,
     url: server.url,
