@@ -42,6 +42,10 @@ export function cancelled(): TesseraError {
 export function messageOf(e: unknown): string {
   if (e instanceof Error) return e.message;
   if (typeof e === 'string') return e;
+  // A C++ exception from wasm (a WebAssembly.Exception): Emscripten puts [type, what()] here.
+  const m = typeof e === 'object' && e !== null ? (e as { message?: unknown }).message : undefined;
+  if (typeof m === 'string') return m;
+  if (Array.isArray(m) && typeof m[1] === 'string') return m[1].trim();
   try {
     return JSON.stringify(e);
   } catch {

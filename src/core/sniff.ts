@@ -78,12 +78,35 @@ export function sniff(name: string, size: number, head: Uint8Array, tail: Uint8A
     for (let i = tail.length - 2; i >= 0; i--) if (tail[i] === 0xff && tail[i + 1] === 0xd9) { end = i; break; }
     if (end < 0) return { kind, problem: `not a complete JPEG file (truncated at byte ${formatInt(size)}: no end-of-image marker)` };
   }
+  const unsupported = unsupportedProblem(kind, head);
+  if (unsupported) return { kind, problem: unsupported };
   if (kind === 'png') {
     // The IEND chunk is the last 12 bytes: length 0, "IEND", CRC AE 42 60 82.
     if (size < 20 || ascii(tail, tail.length - 8, 4) !== 'IEND')
       return { kind, problem: `not a complete PNG file (truncated at byte ${formatInt(size)}: no IEND chunk)` };
   }
   return { kind };
+}
+
+/** HEIF brands whose pictures are HEVC-coded (AVIF is HEIF with AV1 and decodes fine). */
+const HEVC_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'hevm', 'hevs']);
+
+/**
+ * Formats Tessera recognises but cannot decode yet, said before any decoder runs (libvips would
+ * only say "not in a known format" or fail deep inside its HEIF loader): what it is, why, what to do.
+ */
+function unsupportedProblem(kind: InputKind, head: Uint8Array): string | undefined {
+  if (kind === 'bmp') return 'BMP images cannot be read yet (the WebAssembly build of libvips has no BMP loader): save it as PNG or TIFF first';
+  if (kind === 'jxl') return 'JPEG XL images cannot be read yet (the JPEG XL decoder is not loaded): save it as PNG or JPEG first';
+  if (kind === 'heic') {
+    const brands: string[] = [];
+    const box = head.length >= 4 ? Math.min(head.length, ((head[0]! << 24) | (head[1]! << 16) | (head[2]! << 8) | head[3]!) >>> 0) : 0;
+    for (let o = 8; o + 4 <= box; o += 4) if (o !== 12) brands.push(ascii(head, o, 4)); // major brand, then compatible brands (12 is the version)
+    if (brands.includes('avif') || brands.includes('avis')) return undefined;
+    if (brands.some((b) => HEVC_BRANDS.has(b)))
+      return 'HEIC photos cannot be decoded here (they are HEVC-coded, and the browser build of libvips has no HEVC decoder): export them as JPEG (on an iPhone: Settings → Camera → Formats → Most Compatible)';
+  }
+  return undefined;
 }
 
 export function kindLabel(kind: InputKind): string {

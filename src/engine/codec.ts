@@ -13,7 +13,7 @@ import { sniff } from '../core/sniff';
 import type { SourceInfo } from './ops/context';
 import { browserWebpSupports, encodeWebpInBrowser } from './browser-webp';
 import { encodePng, fastPngSupports } from './png-encode';
-import { vipsMessage, type Vips, type VipsImage } from './vips';
+import { vipsError, withFreshErrors, type Vips, type VipsImage } from './vips';
 
 export interface ImageHeader {
   width: number;
@@ -35,7 +35,7 @@ function open(vips: Vips, bytes: Uint8Array): VipsImage {
     // fail_on 'error' turns corrupt-data warnings into errors instead of grey filler.
     return vips.Image.newFromBuffer(bytes, '', { access: 'sequential', fail_on: 'error' });
   } catch (e) {
-    throw new TesseraError('decode-failed', `cannot decode: ${vipsMessage(e)}`);
+    throw vipsError('decode-failed', 'cannot decode', e);
   }
 }
 
@@ -72,7 +72,7 @@ function normalise(im: VipsImage): VipsImage {
     const copy = out.copy({ interpretation: colour === 3 ? 'srgb' : 'b-w' });
     return copy;
   } catch (e) {
-    throw new TesseraError('decode-failed', `cannot convert to 8-bit: ${vipsMessage(e)}`);
+    throw vipsError('decode-failed', 'cannot convert to 8-bit', e);
   } finally {
     for (const s of steps) s.delete();
     im.delete();
@@ -80,6 +80,10 @@ function normalise(im: VipsImage): VipsImage {
 }
 
 export function readHeader(vips: Vips, bytes: Uint8Array): ImageHeader {
+  return withFreshErrors(vips, () => readHeaderOnce(vips, bytes));
+}
+
+function readHeaderOnce(vips: Vips, bytes: Uint8Array): ImageHeader {
   const im = open(vips, bytes);
   try {
     return { width: im.width, height: im.height, channels: normalisedChannels(im) };
@@ -92,7 +96,7 @@ function pixels(im: VipsImage): Uint8Array {
   try {
     return im.writeToMemory() as Uint8Array;
   } catch (e) {
-    throw new TesseraError('decode-failed', `cannot decode: ${vipsMessage(e)}`);
+    throw vipsError('decode-failed', 'cannot decode', e);
   }
 }
 
@@ -139,7 +143,7 @@ function thumbnail(vips: Vips, bytes: Uint8Array, size: number, rotate: boolean)
   try {
     return vips.Image.thumbnailBuffer(bytes, size, { height: size, size: 'down', no_rotate: !rotate, fail_on: 'error' });
   } catch (e) {
-    throw new TesseraError('decode-failed', `cannot decode: ${vipsMessage(e)}`);
+    throw vipsError('decode-failed', 'cannot decode', e);
   }
 }
 
@@ -171,6 +175,10 @@ function decodedGeometry(stored: { width: number; height: number; orientation: n
  * caller then tiles it), so the common case does not parse the header twice.
  */
 export function decodeImage(vips: Vips, bytes: Uint8Array, opts: DecodeOptions = {}): Decoded | ImageHeader {
+  return withFreshErrors(vips, () => decodeImageOnce(vips, bytes, opts));
+}
+
+function decodeImageOnce(vips: Vips, bytes: Uint8Array, opts: DecodeOptions): Decoded | ImageHeader {
   let im: VipsImage | undefined = opts.thumbnail ? thumbnail(vips, bytes, opts.thumbnail, !!opts.autoOrient) : open(vips, bytes);
   try {
     if (!opts.thumbnail && im.width * im.height > (opts.maxPixels ?? Infinity)) {
@@ -188,7 +196,7 @@ export function decodeImage(vips: Vips, bytes: Uint8Array, opts: DecodeOptions =
         whole = vips.Image.newFromBuffer(bytes, '', { fail_on: 'error' });
         im = whole.autorot();
       } catch (e) {
-        throw new TesseraError('decode-failed', `cannot decode: ${vipsMessage(e)}`);
+        throw vipsError('decode-failed', 'cannot decode', e);
       } finally {
         whole?.delete();
       }
@@ -225,6 +233,10 @@ export function decodeSource(vips: Vips, bytes: Uint8Array, opts: Omit<DecodeOpt
  * band at a time rather than a second copy of a giant image. Returns the file's metadata.
  */
 export function decodeInto(vips: Vips, bytes: Uint8Array, dst: Frame, bandRows = 256): SourceInfo {
+  return withFreshErrors(vips, () => decodeIntoOnce(vips, bytes, dst, bandRows));
+}
+
+function decodeIntoOnce(vips: Vips, bytes: Uint8Array, dst: Frame, bandRows: number): SourceInfo {
   const opened = open(vips, bytes);
   let source: SourceInfo;
   try {
@@ -340,6 +352,10 @@ const SUBSAMPLE = { auto: 'auto', '4:2:0': 'on', '4:4:4': 'off' } as const;
  *   stores ICC, XMP and the orientation tag but not the EXIF block. 'strip': nothing.
  */
 export function encode(vips: Vips, frame: Frame, opts: OutputOptions, source?: SourceInfo): Uint8Array {
+  return withFreshErrors(vips, () => encodeOnce(vips, frame, opts, source));
+}
+
+function encodeOnce(vips: Vips, frame: Frame, opts: OutputOptions, source?: SourceInfo): Uint8Array {
   const made: VipsImage[] = [];
   const keep = <T extends VipsImage>(im: T): T => { made.push(im); return im; };
   try {
@@ -383,7 +399,7 @@ export function encode(vips: Vips, frame: Frame, opts: OutputOptions, source?: S
     }
   } catch (e) {
     if (e instanceof TesseraError) throw e;
-    throw new TesseraError('encode-failed', `cannot encode ${opts.format.toUpperCase()}: ${vipsMessage(e)}`);
+    throw vipsError('encode-failed', `cannot encode ${opts.format.toUpperCase()}`, e);
   } finally {
     for (const im of made.reverse()) im.delete();
   }
@@ -403,9 +419,11 @@ export async function encodeOutput(vips: Vips, frame: Frame, opts: OutputOptions
     }
   }
   if (!fastPngSupports(opts, frame.channels, frame.width * frame.height * frame.channels)) return encode(vips, frame, opts, source);
-  try {
-    return encodePng(vips, frame, opts, source, (im) => attachMetadata(im, opts, source));
-  } catch (e) {
-    throw new TesseraError('encode-failed', `cannot encode PNG: ${vipsMessage(e)}`);
-  }
+  return withFreshErrors(vips, () => {
+    try {
+      return encodePng(vips, frame, opts, source, (im) => attachMetadata(im, opts, source));
+    } catch (e) {
+      throw vipsError('encode-failed', 'cannot encode PNG', e);
+    }
+  });
 }

@@ -13,7 +13,7 @@ import { KERNEL_OPS } from './ops/kernel';
 import { OPENCV_OPS } from './ops/opencv';
 import { VIPS_OPS } from './ops/vips';
 import { loadOpenCV } from './opencv';
-import { loadVips } from './vips';
+import { loadVips, vipsMessage } from './vips';
 
 export interface StepTiming {
   op: string;
@@ -97,7 +97,15 @@ export async function runSteps(
     op = step.op;
     const before = source.geometry;
     const t0 = performance.now();
-    const next = await fn(cur, step.params, ctx);
+    let next: Frame;
+    try {
+      next = await fn(cur, step.params, ctx);
+    } catch (e) {
+      // wasm-vips throws opaque WebAssembly exceptions (and cannot be sent between threads as
+      // they are): word them here, naming the step.
+      if (e instanceof Error) throw e;
+      throw new Error(`${step.op} failed: ${vipsMessage(e)}`);
+    }
     timings.push({ op: step.op, ms: performance.now() - t0 });
     // Positions reported in input pixels rely on every size change being recorded (ctx `moved`).
     if ((next.width !== cur.width || next.height !== cur.height) && source.geometry === before) {

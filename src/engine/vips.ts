@@ -4,6 +4,7 @@
  * thread: vips' pthreads deadlock there.
  */
 import type VipsFactory from 'wasm-vips';
+import { TesseraError, type ErrorCode } from '../core/errors';
 
 export type Vips = Awaited<ReturnType<typeof VipsFactory>>;
 export type VipsImage = InstanceType<Vips['Image']>;
@@ -64,9 +65,66 @@ export function loadVips(opts: VipsLoadOptions = defaults): Promise<{ vips: Vips
   return loading;
 }
 
-/** vips errors arrive as "VipsForeignLoad: buffer is not in a known format\n…": keep the gist. */
+/** The raw text of anything wasm-vips (or a worker around it) threw. */
+function rawText(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  // wasm-vips throws libvips errors as C++ exceptions: opaque `WebAssembly.Exception`s (String()
+  // gives "[object WebAssembly.Exception]") on which Emscripten sets `message` to [C++ type, what()].
+  const m = typeof e === 'object' && e !== null ? (e as { message?: unknown }).message : undefined;
+  if (Array.isArray(m) && typeof m[1] === 'string') return m[1];
+  return typeof e === 'string' ? e : String(e);
+}
+
+/** libvips' generic wrapper lines, which say only which call failed. */
+const WRAPPER_LINE = /^unable to (call|load from|write to|save)\b/i;
+
+/** "unable to call VipsForeignLoadPngBuffer", when libvips said nothing more, in words. */
+function wrapperInWords(line: string): string {
+  const io = /Vips(?:Foreign)?(Load|Save)([A-Z][a-z0-9]+)/.exec(line);
+  if (!io) return line;
+  const format = io[2]!.toUpperCase();
+  return io[1] === 'Load' ? `the ${format} data is damaged (libvips' ${format} loader stopped without a reason)` : `libvips' ${format} writer failed without a reason`;
+}
+
+/**
+ * libvips errors arrive as several lines, most generic first ("unable to call
+ * VipsForeignLoadJpegBuffer\nVipsJpeg: premature end of JPEG image\n…", repeated once per
+ * attempt): keep the specific lines, each once, without the "Vips…:" class prefixes.
+ */
 export function vipsMessage(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
-  const line = text.split('\n').map((l) => l.trim()).filter(Boolean)[0] ?? 'unknown error';
-  return line.replace(/^vips[a-z_]*:\s*/i, '').replace(/^Vips[A-Za-z]+:\s*/, '');
+  const lines = rawText(e).split('\n').map((l) => l.trim()).filter(Boolean);
+  const specific = lines.filter((l) => !WRAPPER_LINE.test(l));
+  if (!specific.length) return lines.map(wrapperInWords).join('; ') || 'unknown error';
+  const picked = [...new Set(specific.map((l) => l.replace(/^vips[a-z_]*:\s*/i, '').replace(/^Vips[A-Za-z]+:\s*/, '')))];
+  return picked.slice(0, 3).join('; ');
+}
+
+const fromVips = new WeakSet<Error>();
+
+/** A TesseraError worded from what vips threw ("cannot decode: premature end of JPEG image"). */
+export function vipsError(code: ErrorCode, what: string, e: unknown): TesseraError {
+  const err = new TesseraError(code, `${what}: ${vipsMessage(e)}`);
+  fromVips.add(err);
+  return err;
+}
+
+/**
+ * Runs a vips call; if it fails, runs it once more on an empty error buffer and reports that
+ * failure. libvips' error buffer also collects the warnings of calls that succeeded (a slightly
+ * damaged JPEG decodes, with "Corrupt JPEG data" lines left behind), and wasm-vips exposes no
+ * vips_error_clear: a later, unrelated failure would quote them. Throwing on purpose empties the
+ * buffer, and costs only on the failure path.
+ */
+export function withFreshErrors<T>(vips: Vips, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (!(e instanceof Error) || !fromVips.has(e)) throw e;
+    try {
+      vips.Image.black(0, 0).delete();
+    } catch {
+      // the purpose: a throw empties the buffer
+    }
+    return run();
+  }
 }

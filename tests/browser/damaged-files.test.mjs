@@ -1,0 +1,134 @@
+// Damaged and unsupported files through `npm run batch`: every failure is reported in words (what
+// libvips said, or which format is not supported and what to do), never "[object
+// WebAssembly.Exception]" or another object dump; the good file still comes out.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const DIST = process.env.TESSERA_DIST || 'dist';
+
+/** mulberry32: the same damage on every run. */
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Random bytes over the middle third: head and tail stay intact, so only a decoder can tell. */
+function scrambleMiddle(bytes, seed) {
+  const rnd = prng(seed);
+  const out = Buffer.from(bytes);
+  for (let i = Math.floor(out.length / 3); i < Math.floor((2 * out.length) / 3); i++) out[i] = Math.floor(rnd() * 256);
+  return out;
+}
+
+/** Zeros over bytes 12–40: the magic survives, the header does not. */
+function zeroHeader(bytes) {
+  const out = Buffer.from(bytes);
+  out.fill(0, 12, 40);
+  return out;
+}
+
+/** A valid 4×2 24-bit BMP (a format Tessera recognises but cannot read yet). */
+function bmp() {
+  const w = 4, h = 2, row = w * 3, size = 54 + row * h;
+  const b = Buffer.alloc(size);
+  b.write('BM', 0, 'latin1');
+  b.writeUInt32LE(size, 2);
+  b.writeUInt32LE(54, 10);
+  b.writeUInt32LE(40, 14);
+  b.writeInt32LE(w, 18);
+  b.writeInt32LE(h, 22);
+  b.writeUInt16LE(1, 26);
+  b.writeUInt16LE(24, 28);
+  b.writeUInt32LE(row * h, 34);
+  for (let i = 54; i < size; i++) b[i] = (i * 37) & 255;
+  return b;
+}
+
+/** The start of an HEVC-coded HEIF (an iPhone photo): its ftyp box, then a meta box. */
+function heic() {
+  const ftyp = Buffer.concat([Buffer.from([0, 0, 0, 0x1c]), Buffer.from('ftypheic\0\0\0\0mif1heicmiaf', 'latin1')]);
+  return Buffer.concat([ftyp, Buffer.alloc(200, 1)]);
+}
+
+let work, input, output;
+const files = {};
+
+before(async () => {
+  const { default: Vips } = await import('wasm-vips');
+  const vips = await Vips({ dynamicLibraries: [] });
+  const w = 300, h = 200;
+  const rgb = new Uint8Array(w * h * 3);
+  const rnd = prng(7);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++)
+      for (let c = 0; c < 3; c++) rgb[(y * w + x) * 3 + c] = Math.min(255, Math.floor(((x + y * (c + 1)) % 256) * 0.8 + rnd() * 40));
+  const im = vips.Image.newFromMemory(rgb, w, h, 3, 'uchar');
+  const encoded = {
+    jpg: Buffer.from(im.jpegsaveBuffer({ Q: 90 })),
+    png: Buffer.from(im.pngsaveBuffer()),
+    webp: Buffer.from(im.webpsaveBuffer({ Q: 80 })),
+    gif: Buffer.from(im.gifsaveBuffer()),
+    tif: Buffer.from(im.tiffsaveBuffer()),
+  };
+  im.delete();
+  let seed = 1;
+  for (const [ext, bytes] of Object.entries(encoded)) {
+    files[`scrambled.${ext}`] = scrambleMiddle(bytes, seed++);
+    files[`header.${ext}`] = zeroHeader(bytes);
+  }
+  files['tables.jpg'] = Buffer.from(encoded.jpg).fill(0, 20, 200); // quantisation and frame headers gone
+  files['offset.tif'] = Buffer.from(encoded.tif).fill(0xff, 4, 8); // the first IFD points past the end
+  files['good.jpg'] = encoded.jpg;
+  files['scan.bmp'] = bmp();
+  files['IMG_0001.HEIC'] = heic();
+  work = await fs.mkdtemp(join(tmpdir(), 'tessera-damaged-'));
+  input = join(work, 'in');
+  output = join(work, 'out');
+  await fs.mkdir(input);
+  for (const [name, bytes] of Object.entries(files)) await fs.writeFile(join(input, name), bytes);
+});
+
+after(async () => {
+  if (work) await fs.rm(work, { recursive: true, force: true });
+});
+
+function batch(args) {
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'batch.mjs'), ...args, '--no-build'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: { ...process.env, TESSERA_DIST: DIST } });
+  assert.notEqual(r.status, null, `the command did not finish: ${r.stderr}`);
+  const summary = JSON.parse(r.stdout.trim().split('\n').at(-1));
+  return { status: r.status, summary, stderr: r.stderr };
+}
+
+test('every damaged or unsupported file is reported in words; the good one is written', async () => {
+  // One worker: files in name order, so a damaged file follows others whose warnings libvips kept.
+  const { summary } = batch([input, output, '--workers', '1']);
+  const errors = Object.fromEntries(summary.errors.map((e) => [e.file, e.message]));
+  assert.ok((await fs.stat(join(output, 'good.png'))).size > 0, 'good.jpg was written');
+  assert.equal(summary.ok + summary.failed, Object.keys(files).length);
+  assert.ok(summary.failed >= 8, `most damaged files fail (${summary.failed} did): ${JSON.stringify(errors, null, 1)}`);
+  for (const [file, message] of Object.entries(errors)) {
+    assert.doesNotMatch(message, /\[object|WebAssembly\.|Exception\b|\{\}|undefined|without saying why/, `${file}: ${message}`);
+    assert.match(message, /^(cannot decode: [a-z]|BMP images|HEIC photos)/i, `${file}: ${message}`);
+    assert.ok(message.length > 20, `${file}: a message a person can act on, got ${JSON.stringify(message)}`);
+  }
+  assert.match(errors['scan.bmp'], /BMP images cannot be read yet .*save it as PNG/);
+  assert.match(errors['IMG_0001.HEIC'], /HEIC photos cannot be decoded here \(they are HEVC-coded/);
+  assert.match(errors['tables.jpg'], /JPEG|Quantization|marker|table/i);
+  assert.ok(errors['offset.tif'] && errors['scrambled.png'] && errors['header.png'], 'these damages are fatal');
+  // libvips' error buffer keeps the warnings of calls that succeeded: no message may quote
+  // another file's format.
+  for (const ext of ['png', 'gif', 'webp', 'tif']) {
+    for (const name of [`scrambled.${ext}`, `header.${ext}`]) if (errors[name]) assert.doesNotMatch(errors[name], /JPEG/, `${name}: ${errors[name]}`);
+  }
+});
