@@ -1,0 +1,45 @@
+// Lint: typescript-eslint's type-checked recommended rules over all code, floating promises as
+// errors, and the layer rule (docs/ARCHITECTURE.md "Layers") as import restrictions.
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+/**
+ * The layer rule as no-restricted-imports: for a file `depth` folders below src/<layer>/, a
+ * relative import reaches src/ with exactly depth + 1 "../"; what it names next is the layer.
+ */
+function layer(name, forbidden, packages, why) {
+  return [0, 1, 2, 3].map((depth) => ({
+    files: [`src/${name}/${'*/'.repeat(depth)}*.ts`],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { regex: `^(?:\\.\\./){${depth + 1}}(?:${forbidden.join('|')})(?:[/.]|$)`, message: why },
+          ...(packages.length ? [{ group: packages, message: why }] : []),
+        ],
+      }],
+    },
+  }));
+}
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'dist-*/**', 'node_modules/**', 'wasm/build/**', 'bench/results/**', 'test-results/**', '.tmp/**', 'public/**', 'wasm/src/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      globals: { ...globals.browser, ...globals.node },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
+  },
+  // The layers: ui → jobs → pool/io → engine → core. Core has no DOM and no wasm.
+  ...layer('core', ['engine', 'pool', 'io', 'jobs', 'ui', 'api', 'main'], ['wasm-vips', '@techstark/opencv-js', 'lit', 'lit/*', 'comlink', 'mediabunny', 'fflate'], 'core imports nothing of ours outside core, and no wasm, DOM or UI library'),
+  ...layer('engine', ['pool', 'io', 'jobs', 'ui', 'api', 'main'], ['lit', 'lit/*'], 'engine imports only core'),
+  ...layer('pool', ['io', 'jobs', 'ui', 'api', 'main'], ['lit', 'lit/*'], 'pool imports only engine and core'),
+  ...layer('io', ['pool', 'jobs', 'ui', 'api', 'main'], ['lit', 'lit/*'], 'io imports only engine and core'),
+  ...layer('jobs', ['ui', 'main'], ['lit', 'lit/*'], 'jobs do not import the UI'),
+);
