@@ -80,6 +80,7 @@ const WRAPPER_LINE = /^unable to (call|load from|write to|save)\b/i;
 
 /** "unable to call VipsForeignLoadPngBuffer", when libvips said nothing more, in words. */
 function wrapperInWords(line: string): string {
+  if (/^unable to write to memory/.test(line)) return 'the image data is damaged (decoding stopped part-way)';
   const io = /Vips(?:Foreign)?(Load|Save)([A-Z][a-z0-9]+)/.exec(line);
   if (!io) return line;
   const format = io[2]!.toUpperCase();
@@ -95,7 +96,8 @@ export function vipsMessage(e: unknown): string {
   const lines = rawText(e).split('\n').map((l) => l.trim()).filter(Boolean);
   const specific = lines.filter((l) => !WRAPPER_LINE.test(l));
   if (!specific.length) return lines.map(wrapperInWords).join('; ') || 'unknown error';
-  const picked = [...new Set(specific.map((l) => l.replace(/^vips[a-z_]*:\s*/i, '').replace(/^Vips[A-Za-z]+:\s*/, '')))];
+  // Prefixes name libvips' classes and functions (VipsJpeg:, tiff2vips:, gifload_buffer:), not the problem.
+  const picked = [...new Set(specific.map((l) => l.replace(/^vips[a-z_]*:\s*/i, '').replace(/^Vips[A-Za-z]+:\s*/, '').replace(/^[a-z]+(?:2vips|_[a-z_]+):\s*/, '')))];
   return picked.slice(0, 3).join('; ');
 }
 

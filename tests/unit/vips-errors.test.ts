@@ -47,6 +47,11 @@ describe('vipsMessage', () => {
     const e = { message: ['vips::Error', 'unable to call VipsForeignLoadJpegBuffer\nVipsJpeg: premature end of JPEG image\nVipsJpeg: JPEG datastream contains no image\nVipsJpeg: premature end of JPEG image\n'] };
     expect(vipsMessage(e)).toBe('premature end of JPEG image; JPEG datastream contains no image');
     expect(vipsMessage(new Error('VipsForeignLoad: buffer is not in a known format'))).toBe('buffer is not in a known format');
+    expect(vipsMessage(new Error('unable to call VipsForeignLoadTiffBuffer\ntiff2vips: Read error at scanline 9; got 0 bytes, expected 1200'))).toBe(
+      'Read error at scanline 9; got 0 bytes, expected 1200',
+    );
+    expect(vipsMessage(new Error('gifload_buffer: Invalid frame data'))).toBe('Invalid frame data');
+    expect(vipsMessage(new Error('unable to write to memory\n'))).toBe('the image data is damaged (decoding stopped part-way)');
   });
 
   test('a wrapper line alone is put in words', () => {
