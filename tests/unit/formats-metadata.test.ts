@@ -4,13 +4,13 @@
  * and none is written with 'strip'. Inputs are made with vips in Node.
  */
 import { beforeAll, describe, expect, test } from 'vitest';
-import { defaultParams, getOperation } from '../../src/core/catalogue';
 import { createFrame, describe as describeFrame, type Frame } from '../../src/core/frame';
 import { validateOutput, type OutputFormat } from '../../src/core/formats';
 import type { ResolvedStep } from '../../src/core/recipe';
 import { decodeSource, frameToImage } from '../../src/engine/codec';
 import { decodeFileInto, encodeFrame, processImage } from '../../src/engine/image-task';
 import { loadVips, type Vips } from '../../src/engine/vips';
+import { step } from './helpers';
 
 let vips: Vips;
 let srgbIcc: Uint8Array;
@@ -80,7 +80,6 @@ function found(bytes: Uint8Array): Found {
   }
 }
 
-const step = (op: string): ResolvedStep => ({ op, params: defaultParams(getOperation(op)!) });
 
 async function run(input: Uint8Array, format: OutputFormat, metadata: 'keep' | 'strip', steps: ResolvedStep[] = []): Promise<Uint8Array> {
   const res = await processImage(vips, {

@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest';
 import { blit, createFrame, describe as describeFrame, frameBytes, fromDesc, packed, view, type Frame } from '../../src/core/frame';
+import { px } from './helpers';
 
 /** Fills a frame with value = (x + 10·y)·channels + c + 1 (mod 256), honouring stride. */
 function fillPattern(f: Frame): void {
@@ -8,8 +9,6 @@ function fillPattern(f: Frame): void {
       for (let c = 0; c < f.channels; c++) f.data[y * f.stride + x * f.channels + c] = ((x + 10 * y) * f.channels + c + 1) & 255;
 }
 
-const px = (f: Frame, x: number, y: number): number[] =>
-  Array.from(f.data.subarray(y * f.stride + x * f.channels, y * f.stride + (x + 1) * f.channels));
 
 test('createFrame: tight stride on a fresh SharedArrayBuffer', () => {
   const f = createFrame(5, 3, 4);

@@ -3,14 +3,8 @@
  * end), kept to measure how far the float32 definition is from it. Not used by the engine.
  */
 import { gaussianKernel } from '../../src/engine/kernels/gaussian-blur';
+import { reflect101 } from './reference';
 
-function reflect101(i: number, n: number): number {
-  if (n === 1) return 0;
-  const period = 2 * n - 2;
-  let m = i % period;
-  if (m < 0) m += period;
-  return m < n ? m : period - m;
-}
 
 export function gaussianBlurPlaneF64(src: Uint8Array, dst: Uint8Array, w: number, h: number, sigma: number): void {
   const k = gaussianKernel(sigma);

@@ -5,7 +5,6 @@
  * marker for the resampling ones, and through the decoder (orientation, shrink-on-load).
  */
 import { beforeAll, describe, expect, test } from 'vitest';
-import { defaultParams, getOperation, type Params } from '../../src/core/catalogue';
 import { createFrame, type Frame } from '../../src/core/frame';
 import { apply, compose, flipMap, IDENTITY, invert, mapBox, orientationMap, rotationMap, type Affine } from '../../src/core/geometry';
 import type { ResolvedStep } from '../../src/core/recipe';
@@ -13,14 +12,13 @@ import { decodeSource } from '../../src/engine/codec';
 import type { SourceInfo } from '../../src/engine/ops/context';
 import { runSteps } from '../../src/engine/run-steps';
 import { loadVips, type Vips } from '../../src/engine/vips';
-import { mulberry32, pngWithOrientation } from './helpers';
+import { mulberry32, pngWithOrientation, px, step } from './helpers';
 
 let vips: Vips;
 beforeAll(async () => {
   ({ vips } = await loadVips());
 });
 
-const step = (op: string, params: Params = {}): ResolvedStep => ({ op, params: { ...defaultParams(getOperation(op)!), ...params } });
 
 function random(w: number, h: number, ch: number, seed: number): Frame {
   const rnd = mulberry32(seed);
@@ -29,7 +27,6 @@ function random(w: number, h: number, ch: number, seed: number): Frame {
   return f;
 }
 
-const px = (f: Frame, x: number, y: number) => Array.from(f.data.subarray(y * f.stride + x * f.channels, y * f.stride + (x + 1) * f.channels));
 
 async function chain(src: Frame, steps: ResolvedStep[], source: SourceInfo = { orientation: 1 }): Promise<{ out: Frame; toInput: Affine; source: SourceInfo }> {
   const { frame } = await runSteps(src, steps, source);

@@ -1,8 +1,13 @@
-/** Shared test helpers: a seeded PRNG, image generators, and Frame <-> RefImage conversion. */
-import type { Params } from '../../src/core/catalogue';
+/**
+ * The unit tests' shared kit: a seeded PRNG, image generators, Frame <-> RefImage conversion,
+ * recipe steps with their defaults, running steps on an image, and reading pixels.
+ */
+import { defaultParams, getOperation, type Params } from '../../src/core/catalogue';
 import { createFrame, view, type Frame } from '../../src/core/frame';
 import { frameToImage } from '../../src/engine/codec';
 import type { OpContext } from '../../src/engine/ops/context';
+import type { ResolvedStep } from '../../src/core/recipe';
+import { runSteps } from '../../src/engine/run-steps';
 import type { Vips } from '../../src/engine/vips';
 import type { RefImage } from './reference';
 
@@ -113,4 +118,23 @@ export function pngWithOrientation(vips: Vips, f: Frame, o: number): Uint8Array 
   } finally {
     im.delete();
   }
+}
+
+/** A step as a validated recipe holds it: the operation's defaults, then `params`. */
+export function step(op: string, params: Params = {}): ResolvedStep {
+  const spec = getOperation(op);
+  if (!spec) throw new Error(`no operation "${op}" in the catalogue`);
+  return { op, params: { ...defaultParams(spec), ...params } };
+}
+
+/** Runs steps (or one op with its defaults and `params`) over an image, as the engine would. */
+export async function runOnImage(img: RefImage, steps: readonly ResolvedStep[] | string, params: Params = {}): Promise<RefImage> {
+  const { frame } = await runSteps(toFrame(img), typeof steps === 'string' ? [step(steps, params)] : steps);
+  return fromFrame(frame);
+}
+
+/** The channel values of one pixel (honours stride). */
+export function px(f: Frame, x: number, y: number): number[] {
+  const i = y * f.stride + x * f.channels;
+  return Array.from(f.data.subarray(i, i + f.channels));
 }

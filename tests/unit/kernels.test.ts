@@ -8,7 +8,7 @@ import { SEED_RECIPE } from '../../src/core/presets';
 import { resolveSteps, type ResolvedStep } from '../../src/core/recipe';
 import { KERNEL_OPS } from '../../src/engine/ops/kernel';
 import { runSteps } from '../../src/engine/run-steps';
-import { firstDiff, fromFrame, mulberry32, photoLikeImage, randomImage, runOnViews, toFrame } from './helpers';
+import { firstDiff, fromFrame, mulberry32, photoLikeImage, randomImage, runOnImage, runOnViews, toFrame } from './helpers';
 import {
   planeOf,
   refChain,
@@ -46,10 +46,7 @@ const SINGLE_STEPS: ResolvedStep[] = [
 
 const label = (s: ResolvedStep) => `${s.op}${Object.keys(s.params).length ? ' ' + JSON.stringify(s.params) : ''}`;
 
-async function engine(img: RefImage, steps: readonly ResolvedStep[]): Promise<RefImage> {
-  const { frame } = await runSteps(toFrame(img), steps);
-  return fromFrame(frame);
-}
+const engine = (img: RefImage, steps: readonly ResolvedStep[]) => runOnImage(img, steps);
 
 let seed = 1;
 

@@ -4,10 +4,8 @@
  * Pillow's order with Math.fround — no integer shortcut — and reflect-101 borders.
  */
 import { describe, expect, test } from 'vitest';
-import { defaultParams, getOperation } from '../../src/core/catalogue';
 import { KERNEL_OPS } from '../../src/engine/ops/kernel';
-import { runSteps } from '../../src/engine/run-steps';
-import { firstDiff, fromFrame, mulberry32, photoLikeImage, randomImage, runOnViews, toFrame } from './helpers';
+import { firstDiff, fromFrame, mulberry32, photoLikeImage, randomImage, runOnImage, runOnViews } from './helpers';
 import { clip255, reflect101, refGaussianBlur, refSharpen, roundHalfEvenFloat, type RefImage } from './reference';
 
 /** PIL/ImageFilter.py filterargs, copied literally: (size, scale, offset, kernel). */
@@ -62,10 +60,7 @@ function refBlend(input: RefImage, filtered: RefImage, t: number): RefImage {
 }
 
 /** Runs one op with its defaults filled in (as a validated recipe would). */
-async function engine(img: RefImage, op: string, params: Record<string, number> = {}): Promise<RefImage> {
-  const { frame } = await runSteps(toFrame(img), [{ op, params: { ...defaultParams(getOperation(op)!), ...params } }]);
-  return fromFrame(frame);
-}
+const engine = (img: RefImage, op: string, params: Record<string, number> = {}) => runOnImage(img, op, params);
 
 const SIZES: ReadonlyArray<[number, number]> = [[1, 1], [1, 7], [7, 1], [2, 2], [3, 2], [4, 5], [13, 5], [64, 48], [101, 67]];
 

@@ -3,17 +3,13 @@
  * their catalogue definitions (Pillow's ImageEnhance blend truncates; see tone.ts).
  */
 import { describe, expect, test } from 'vitest';
-import { defaultParams, getOperation } from '../../src/core/catalogue';
+import { getOperation } from '../../src/core/catalogue';
 import { KERNEL_OPS } from '../../src/engine/ops/kernel';
-import { runSteps } from '../../src/engine/run-steps';
-import { firstDiff, fromFrame, mulberry32, photoLikeImage, randomImage, runOnViews, toFrame } from './helpers';
+import { firstDiff, fromFrame, mulberry32, photoLikeImage, randomImage, runOnImage, runOnViews } from './helpers';
 import type { RefImage } from './reference';
 
 /** Runs one op with its defaults filled in (as a validated recipe would). */
-async function engine(img: RefImage, op: string, params: Record<string, number> = {}): Promise<RefImage> {
-  const { frame } = await runSteps(toFrame(img), [{ op, params: { ...defaultParams(getOperation(op)!), ...params } }]);
-  return fromFrame(frame);
-}
+const engine = (img: RefImage, op: string, params: Record<string, number> = {}) => runOnImage(img, op, params);
 
 const gray = (values: number[]): RefImage => ({ width: values.length, height: 1, channels: 1, data: Uint8Array.from(values) });
 const RAMP = gray(Array.from({ length: 256 }, (_, v) => v));

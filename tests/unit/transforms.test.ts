@@ -14,7 +14,7 @@ import type { SourceInfo } from '../../src/engine/ops/context';
 import { resizeGeometry } from '../../src/engine/ops/vips';
 import { runSteps } from '../../src/engine/run-steps';
 import { loadVips, type Vips } from '../../src/engine/vips';
-import { mulberry32, pngWithOrientation } from './helpers';
+import { mulberry32, pngWithOrientation, px, step } from './helpers';
 
 let vips: Vips;
 beforeAll(async () => {
@@ -27,11 +27,6 @@ function padded(w: number, h: number, ch: number, seed: number): Frame {
   const big = createFrame(w + 3, h + 2, ch, new ArrayBuffer((w + 3) * (h + 2) * ch));
   for (let i = 0; i < big.data.length; i++) big.data[i] = Math.floor(rnd() * 256);
   return view(big, 2, 1, w, h);
-}
-
-function px(f: Frame, x: number, y: number): number[] {
-  const i = y * f.stride + x * f.channels;
-  return Array.from(f.data.subarray(i, i + f.channels));
 }
 
 /** A packed copy built from out(x, y) = in(map(x, y)). */
@@ -92,7 +87,6 @@ function uniform(w: number, h: number, value: number[]): Frame {
   return f;
 }
 
-const step = (op: string, params: Params = {}): ResolvedStep => ({ op, params: { ...defaultParams(getOperation(op)!), ...params } });
 
 describe('catalogue entries', () => {
   test('all six are global vips transforms; auto-orient and thumbnail run at decode', () => {
