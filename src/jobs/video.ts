@@ -40,7 +40,7 @@ import { codecLabel, openVideo } from '../io/media';
 import type { EnginePool } from '../pool/engine-pool';
 import { Priority, type PriorityLevel } from '../pool/pool';
 import { transfer } from 'comlink';
-import { FaceTracker, type Detection, type TrackerOptions } from '../engine/faces/track';
+import { FaceTracker, type Detection, type TrackerOptions } from '../core/faces-track';
 import type { FacesReport } from '../core/faces';
 import { IDENTITY, invert, mapBox } from '../core/geometry';
 
@@ -80,7 +80,7 @@ export interface VideoJobOptions {
    * as `bytes`.
    */
   stream?: OutputStream;
-  /** Face tracking (recipes with detect-faces / redact-faces); see src/engine/faces/track.ts. */
+  /** Face tracking (recipes with detect-faces / redact-faces); see src/core/faces-track.ts. */
   tracker?: Partial<TrackerOptions>;
   /**
    * How decoded pixels reach the workers. 'auto' (default): the decoder's own planes for recipes

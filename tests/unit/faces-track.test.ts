@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { FaceTracker, type Box, type TrackPixels } from '../../src/engine/faces/track';
+import { FaceTracker, type Box, type TrackPixels } from '../../src/core/faces-track';
 import { iou } from '../../src/core/faces';
 import { mulberry32 } from './helpers';
 

@@ -16,7 +16,7 @@
  * on several workers and tracking runs in frame order on the main thread, where a few hundred
  * thousand multiply-adds per missed face cost well under a millisecond.)
  */
-import { iou } from '../../core/faces';
+import { iou } from './faces';
 
 export type Box = [number, number, number, number];
 
