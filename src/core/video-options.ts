@@ -139,24 +139,42 @@ export function analysisPath(outputPath: string): string {
   return `${base}.analysis.json`;
 }
 
-/**
- * WebCodecs codec strings for an encode, by frame size: the profile is fixed (H.264 High, VP9
- * profile 0, AV1 Main, 8-bit), the level grows with the frame so large frames are not refused.
- */
+// ---- WebCodecs codec strings: the one table. The encoder (sized strings, probes, the fallback),
+// the decoder probes (io/media.ts) and the camera recorder (jobs/camera-record.ts) all read it.
+
+/** mediabunny's names of the video codecs the app meets (HEVC: decoder probe only). */
+export type VideoCodecName = 'avc' | 'hevc' | 'vp9' | 'vp8' | 'av1';
+
+export interface CodecStrings {
+  /** Level-free string (small sizes): capability probes, and the encoder's fallback when a sized string is refused. */
+  base: string;
+  /**
+   * Encoder strings by frame size, smallest level first: [most H.264 macroblocks (`avc`) or
+   * pixels (others), string]; the last bound is Infinity. Absent: `base` at every size.
+   */
+  sized?: readonly (readonly [number, string])[];
+  /** The camera recorder's strings, tried best first (levels high enough for 1080p30). */
+  record?: readonly string[];
+}
+
+/** Profiles are fixed (H.264 High, VP9 profile 0, AV1 Main, 8-bit); levels grow with the frame. */
+export const CODEC_STRINGS: Readonly<Record<VideoCodecName, CodecStrings>> = {
+  // Level 4.0 (8192 MBs: 1080p), 5.1 (36864: 4K), 6.2 (139264: 8K).
+  avc: { base: 'avc1.640028', sized: [[8192, 'avc1.640028'], [36864, 'avc1.640033'], [Infinity, 'avc1.64003e']], record: ['avc1.640028', 'avc1.4d0028', 'avc1.42001f'] },
+  vp9: { base: 'vp09.00.10.08', sized: [[1920 * 1088, 'vp09.00.40.08'], [4096 * 2176, 'vp09.00.51.08'], [Infinity, 'vp09.00.61.08']], record: ['vp09.00.10.08', 'vp09.00.40.08'] },
+  vp8: { base: 'vp8', record: ['vp8'] },
+  av1: {
+    base: 'av01.0.04M.08',
+    sized: [[1280 * 720, 'av01.0.05M.08'], [2048 * 1152, 'av01.0.08M.08'], [4096 * 2304, 'av01.0.12M.08'], [Infinity, 'av01.0.16M.08']],
+    record: ['av01.0.08M.08', 'av01.0.04M.08'],
+  },
+  hevc: { base: 'hvc1.1.6.L93.B0' },
+};
+
+/** WebCodecs codec string for an encode of `width`×`height` frames (see CODEC_STRINGS). */
 export function encoderCodecString(codec: VideoCodecChoice, width: number, height: number): string {
-  const px = width * height;
-  switch (codec) {
-    case 'h264': {
-      const mbs = Math.ceil(width / 16) * Math.ceil(height / 16);
-      // Level 4.0 (8192 MBs: 1080p), 5.1 (36864: 4K), 6.2 (139264: 8K).
-      const level = mbs <= 8192 ? '28' : mbs <= 36864 ? '33' : '3e';
-      return `avc1.6400${level}`;
-    }
-    case 'vp9':
-      return px <= 1920 * 1088 ? 'vp09.00.40.08' : px <= 4096 * 2176 ? 'vp09.00.51.08' : 'vp09.00.61.08';
-    case 'vp8':
-      return 'vp8';
-    case 'av1':
-      return px <= 1280 * 720 ? 'av01.0.05M.08' : px <= 2048 * 1152 ? 'av01.0.08M.08' : px <= 4096 * 2304 ? 'av01.0.12M.08' : 'av01.0.16M.08';
-  }
+  const name = VIDEO_CODECS[codec].mediabunny;
+  const t = CODEC_STRINGS[name];
+  const size = name === 'avc' ? Math.ceil(width / 16) * Math.ceil(height / 16) : width * height;
+  return t.sized?.find(([most]) => size <= most)?.[1] ?? t.base;
 }

@@ -10,6 +10,7 @@ import {
 } from 'mediabunny';
 import { TesseraError, messageOf } from '../core/errors';
 import { sniffVideo } from '../core/sniff';
+import { CODEC_STRINGS, type VideoCodecName } from '../core/video-options';
 
 const CODEC_LABEL: Record<string, string> = {
   avc: 'H.264', hevc: 'HEVC (H.265)', vp8: 'VP8', vp9: 'VP9', av1: 'AV1',
@@ -22,18 +23,17 @@ export function codecLabel(codec: string | null | undefined): string {
 }
 
 /** Probe strings for the decoders this browser has (software ones here: no HEVC). */
-const DECODE_PROBES: [string, string][] = [
-  ['H.264', 'avc1.640028'], ['VP8', 'vp8'], ['VP9', 'vp09.00.10.08'], ['AV1', 'av01.0.04M.08'], ['HEVC (H.265)', 'hvc1.1.6.L93.B0'],
-];
+const DECODE_PROBES: VideoCodecName[] = ['avc', 'vp8', 'vp9', 'av1', 'hevc'];
 let decodable: Promise<string[]> | undefined;
 
 /** Labels of the video codecs VideoDecoder accepts in this browser. */
 export function supportedDecoders(): Promise<string[]> {
   decodable ??= (async () => {
     const out: string[] = [];
-    for (const [label, codec] of DECODE_PROBES) {
+    for (const name of DECODE_PROBES) {
+      const codec = CODEC_STRINGS[name].base;
       const ok = await VideoDecoder.isConfigSupported({ codec, codedWidth: 640, codedHeight: 360 }).then((r) => !!r.supported, () => false);
-      if (ok) out.push(label);
+      if (ok) out.push(codecLabel(name));
     }
     return out;
   })();

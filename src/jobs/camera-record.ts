@@ -6,6 +6,7 @@
 // mediabunny is loaded when a recording starts, keeping it out of the main bundle.
 import type { BufferTarget, EncodedVideoPacketSource, Output } from 'mediabunny';
 import { TesseraError, messageOf } from '../core/errors';
+import { CODEC_STRINGS } from '../core/video-options';
 
 export type RecordContainer = 'webm' | 'mp4';
 export type RecordCodec = 'vp8' | 'vp9' | 'avc' | 'av1';
@@ -21,14 +22,6 @@ export interface RecordOptions {
 }
 
 const CONTAINER_CODECS: Record<RecordContainer, RecordCodec[]> = { webm: ['vp8', 'vp9', 'av1'], mp4: ['avc', 'av1', 'vp9'] };
-
-/** WebCodecs strings tried for each codec, best first (levels high enough for 1080p30). */
-const CODEC_STRINGS: Record<RecordCodec, string[]> = {
-  vp8: ['vp8'],
-  vp9: ['vp09.00.10.08', 'vp09.00.40.08'],
-  avc: ['avc1.640028', 'avc1.4d0028', 'avc1.42001f'],
-  av1: ['av01.0.08M.08', 'av01.0.04M.08'],
-};
 
 export interface FrameCounter {
   opened: number;
@@ -78,7 +71,8 @@ export class CameraRecorder {
   private async open(width: number, height: number, fps: number): Promise<void> {
     if (typeof VideoEncoder === 'undefined') throw new TesseraError('encode-failed', 'this browser has no WebCodecs VideoEncoder: recording is unavailable');
     let config: VideoEncoderConfig | undefined;
-    for (const codec of CODEC_STRINGS[this.codec]) {
+    // WebCodecs strings tried best first (levels high enough for 1080p30).
+    for (const codec of CODEC_STRINGS[this.codec].record ?? [CODEC_STRINGS[this.codec].base]) {
       const c: VideoEncoderConfig = {
         codec, width, height, framerate: fps, latencyMode: 'realtime',
         bitrate: this.opts.bitrate ?? Math.max(500_000, Math.round(width * height * 30 * 0.1)),

@@ -32,7 +32,7 @@ import { TesseraError, cancelled, isAbort, messageOf } from '../core/errors';
 import type { BufferPool, BufferPoolStats } from '../core/buffer-pool';
 import type { ResolvedStep } from '../core/recipe';
 import {
-  VIDEO_CODECS, VIDEO_CONTAINERS, encoderCodecString, evenSize, targetBitrate,
+  CODEC_STRINGS, VIDEO_CODECS, VIDEO_CONTAINERS, encoderCodecString, evenSize, targetBitrate,
   type VideoCodecChoice, type VideoOptions,
 } from '../core/video-options';
 import type { FrameOptions, FrameResult, YuvInput } from '../engine/api';
@@ -193,26 +193,23 @@ export interface VideoJobResult {
   warnings: string[];
 }
 
-const ENCODE_PROBES: [VideoCodecChoice, string][] = [['h264', 'avc1.640028'], ['vp9', 'vp09.00.10.08'], ['vp8', 'vp8'], ['av1', 'av01.0.04M.08']];
-
 async function supportedEncoders(): Promise<string[]> {
   const out: string[] = [];
-  for (const [c, s] of ENCODE_PROBES) {
+  for (const c of Object.keys(VIDEO_CODECS) as VideoCodecChoice[]) {
+    const s = CODEC_STRINGS[VIDEO_CODECS[c].mediabunny].base;
     const ok = await VideoEncoder.isConfigSupported({ codec: s, width: 640, height: 360, bitrate: 1e6 }).then((r) => !!r.supported, () => false);
     if (ok) out.push(VIDEO_CODECS[c].label);
   }
   return out;
 }
 
-/** A level-free fallback when the size-specific string is refused. */
-const BASE_CODEC: Record<VideoCodecChoice, string> = { h264: 'avc1.640028', vp9: 'vp09.00.10.08', vp8: 'vp8', av1: 'av01.0.04M.08' };
-
 async function encoderConfig(codec: VideoCodecChoice, width: number, height: number, bitrate: number, framerate: number): Promise<VideoEncoderConfig> {
   const base: Omit<VideoEncoderConfig, 'codec'> = {
     width, height, bitrate, framerate: framerate > 0 ? framerate : 30, latencyMode: 'quality', bitrateMode: 'variable',
     ...(codec === 'h264' ? { avc: { format: 'avc' as const } } : {}),
   };
-  for (const s of [encoderCodecString(codec, width, height), BASE_CODEC[codec]]) {
+  // The size's own level, then the level-free string.
+  for (const s of [encoderCodecString(codec, width, height), CODEC_STRINGS[VIDEO_CODECS[codec].mediabunny].base]) {
     const cfg = { ...base, codec: s } as VideoEncoderConfig;
     const r = await VideoEncoder.isConfigSupported(cfg).catch(() => ({ supported: false }));
     if (r.supported) return cfg;
