@@ -1,0 +1,58 @@
+/**
+ * One file of a batch, start to finish: read, processed (an image whole / shared out / tiled, or
+ * a video), written, and its result recorded — ok, failed with a reason, or cancelled. One file's
+ * failure never stops the others.
+ */
+import { isAbort, messageOf } from '../../core/errors';
+import { isVideoName } from '../../core/sniff';
+import type { InputFile } from '../../io/sources';
+import type { FileResult } from '../types';
+import { finishImage, processWhole } from './image-file';
+import type { BatchSettings } from './settings';
+import type { BatchTally } from './summary';
+import { processVideoFile } from './video-file';
+import { writeImage, writeReports } from './write';
+
+/** `computed`: see StartFile (dispatch.ts). Never rejects. */
+export async function processFile(f: InputFile, out: string, computed: () => void, s: BatchSettings, tally: BatchTally): Promise<void> {
+  const t = performance.now();
+  const result: FileResult = { path: f.path, status: 'failed', ms: 0 };
+  let reason = '';
+  tally.started(f.path);
+  try {
+    const blob = await f.file();
+    result.bytesIn = blob.size;
+    if (isVideoName(f.path)) {
+      // (A video counts as computing until it is written: `computed` only in the finally.)
+      const v = await processVideoFile(f.path, blob, out, s, tally);
+      Object.assign(result, { width: v.width, height: v.height, video: v.video, outputPath: out, bytesOut: v.bytesOut, status: 'ok' });
+      return;
+    }
+    const res = await processWhole(f.path, blob, s, tally.breakdown);
+    result.width = res.width;
+    result.height = res.height;
+    const { bytes, tiles, reports } = await finishImage(res, f.path, blob, s, tally.breakdown);
+    if (tiles !== undefined) result.tiles = tiles;
+    computed();
+    const w0 = performance.now();
+    // With metadata kept, the output also keeps the input's modified date where the sink can.
+    const lastModified = s.output.metadata === 'keep' ? (blob as Partial<File>).lastModified : undefined;
+    await writeImage(s.sink, out, bytes, { signal: s.signal, lastModified });
+    if (reports?.length) await writeReports(s.sink, f.path, reports, (result.reports = []), { signal: s.signal, onFaces: (report) => tally.facesRows.push({ path: f.path, report }) });
+    tally.wrote(w0);
+    result.outputPath = out;
+    result.bytesOut = bytes.length;
+    result.status = 'ok';
+  } catch (e) {
+    if (isAbort(e) || s.signal?.aborted) {
+      result.status = 'cancelled';
+    } else {
+      reason = messageOf(e);
+      result.error = `${f.path}: ${reason}`;
+    }
+  } finally {
+    computed();
+    result.ms = performance.now() - t;
+    tally.finished(result, reason);
+  }
+}

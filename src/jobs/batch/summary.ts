@@ -1,0 +1,124 @@
+/**
+ * The batch's tally: each file's result as it finishes, the running files, the failures, the
+ * faces found, the time breakdown, and from them the progress reports and the final summary.
+ */
+import type { BufferPoolStats } from '../../core/buffer-pool';
+import type { FacesReport } from '../../core/faces';
+import type { PoolMetrics } from '../../pool/pool';
+import type { BatchProgress, BatchSummary, Breakdown, FileResult } from '../types';
+
+export function emptyBreakdown(): Breakdown {
+  return { read: 0, decode: 0, steps: {}, encode: 0, handoff: 0, write: 0 };
+}
+
+/** Files done and failed (cancelled ones are neither). */
+export function countResults(results: readonly FileResult[]): { done: number; failed: number } {
+  let done = 0, failed = 0;
+  for (const r of results) r.status === 'ok' ? done++ : r.status === 'failed' && failed++;
+  return { done, failed };
+}
+
+/** What the listing knows so far (InputListing). */
+export interface ListingCounts {
+  found: number;
+  skipped: number;
+  complete: boolean;
+}
+
+export function batchProgress(results: readonly FileResult[], listing: ListingCounts, running: Iterable<string>, elapsedSeconds: number): BatchProgress {
+  const { done, failed } = countResults(results);
+  const rate = elapsedSeconds > 0 ? (done + failed) / elapsedSeconds : 0;
+  const remaining = listing.found - done - failed;
+  return {
+    done, failed, skipped: listing.skipped, total: listing.found, totalKnown: listing.complete, elapsedSeconds,
+    imagesPerSecond: elapsedSeconds > 0 ? done / elapsedSeconds : 0,
+    etaSeconds: listing.complete && rate > 0 ? remaining / rate : undefined,
+    running: [...running],
+  };
+}
+
+export interface SummaryParts {
+  results: FileResult[];
+  errors: { file: string; message: string }[];
+  skipped: number;
+  cancelled: boolean;
+  workers: number;
+  /** From the first file read to the last file written. */
+  seconds: number;
+  startupSeconds: number;
+  facesTable?: string;
+  breakdown: Breakdown;
+  pool: PoolMetrics;
+  buffers: BufferPoolStats;
+}
+
+export function batchSummary(p: SummaryParts): BatchSummary {
+  const { done, failed } = countResults(p.results);
+  const seconds = Math.max(0, p.seconds);
+  return {
+    ok: done,
+    failed,
+    skipped: p.skipped,
+    cancelled: p.cancelled,
+    workers: p.workers,
+    seconds,
+    imagesPerSecond: seconds > 0 ? done / seconds : 0,
+    startupSeconds: p.startupSeconds,
+    errors: p.errors,
+    results: p.results,
+    ...(p.facesTable ? { facesTable: p.facesTable } : {}),
+    breakdown: p.breakdown,
+    pool: p.pool,
+    buffers: p.buffers,
+  };
+}
+
+export class BatchTally {
+  readonly breakdown = emptyBreakdown();
+  readonly results: FileResult[] = [];
+  readonly errors: { file: string; message: string }[] = [];
+  /** Every file's faces report (recipes with a face step), for the batch's table. */
+  readonly facesRows: { path: string; report: FacesReport }[] = [];
+  private readonly running = new Set<string>();
+  /** When processing began (after the engines started) and when the last output was written. */
+  private readonly start = performance.now();
+  private lastWrite = this.start;
+
+  constructor(
+    private readonly listing: ListingCounts,
+    private readonly onProgress?: (p: BatchProgress) => void,
+    private readonly onResult?: (r: FileResult) => void,
+  ) {}
+
+  started(path: string): void {
+    this.running.add(path);
+    this.progress();
+  }
+
+  /** `reason`: the failure's message, for the summary's errors. */
+  finished(result: FileResult, reason: string): void {
+    this.running.delete(result.path);
+    this.results.push(result);
+    if (reason) this.errors.push({ file: result.path, message: reason });
+    this.onResult?.(result);
+    this.progress();
+  }
+
+  /** A write that began at `w0` (performance.now()) has just ended. */
+  wrote(w0: number): void {
+    this.lastWrite = performance.now();
+    this.breakdown.write += this.lastWrite - w0;
+  }
+
+  progress(): void {
+    if (!this.onProgress) return;
+    this.onProgress(batchProgress(this.results, this.listing, this.running, (performance.now() - this.start) / 1000));
+  }
+
+  summary(p: Omit<SummaryParts, 'results' | 'errors' | 'skipped' | 'seconds' | 'breakdown'>): BatchSummary {
+    return batchSummary({
+      ...p, results: this.results, errors: this.errors, skipped: this.listing.skipped,
+      seconds: (this.lastWrite - this.start) / 1000, breakdown: this.breakdown,
+    });
+  }
+}
