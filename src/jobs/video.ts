@@ -35,19 +35,20 @@
 import { TesseraError, cancelled, isAbort } from '../core/errors';
 import { VIDEO_CONTAINERS } from '../core/video-options';
 import type { FrameResult } from '../engine/api';
-import { openVideo } from '../io/media';
+import { openVideo, type OpenedVideo } from '../io/media';
 import { AudioPass } from './video/audio';
 import { Demux } from './video/demux';
 import { FrameDispatch, copiesPlanes } from './video/dispatch';
 import { EncodeMux } from './video/encode-mux';
 import { Flow } from './video/flow';
 import { progressReporter } from './video/progress';
-import { frameRange } from './video/range';
+import { frameRange, type FrameRange } from './video/range';
 import { ReorderWindow } from './video/reorder-window';
-import { FrameTracking, faceRecipe, type TrackedFrame } from './video/tracking';
+import { FrameTracking, faceRecipe, type FaceRecipe, type TrackedFrame } from './video/tracking';
 import {
   addStepTimes, emptyTimings,
   type FrameAnalysis, type FrameCount, type FrameDetection, type ProcessedFrame, type VideoJobOptions, type VideoJobResult,
+  type VideoMode, type VideoTimings,
 } from './video/types';
 
 export type {
@@ -57,34 +58,81 @@ export type {
 export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
   const t0 = performance.now();
   const mode = o.mode ?? 'transcode';
-  const opt = o.options;
-  const signal = o.signal;
-  if (signal?.aborted) throw cancelled();
+  if (o.signal?.aborted) throw cancelled();
   const v = await openVideo(o.file, o.name);
   // Started workers know where wasm-vips' side modules are (a recipe step may need vips).
   if (mode !== 'decode') await o.pool.broadcast((api) => api.start()).catch((e) => { v.input.dispose(); throw e; });
   const flow = new Flow();
   const onAbort = () => flow.fail(cancelled());
-  signal?.addEventListener('abort', onAbort);
-  const timings = emptyTimings();
-  const frames: FrameCount = { opened: 0, closed: 0 };
-  const range = frameRange(opt, v);
-  const container = VIDEO_CONTAINERS[opt.container];
-  const faces = faceRecipe(o.steps, mode);
-  const analysis: FrameAnalysis[] | undefined = opt.analysis ? [] : undefined;
-  const progress = progressReporter(o.name, range.totalFrames, t0, o.onProgress);
+  o.signal?.addEventListener('abort', onAbort);
+  const range = frameRange(o.options, v);
+  const job: Job = {
+    o, v, mode, t0, flow, range, timings: emptyTimings(), frames: { opened: 0, closed: 0 }, faces: faceRecipe(o.steps, mode),
+    analysis: o.options.analysis ? [] : undefined, progress: progressReporter(o.name, range.totalFrames, t0, o.onProgress),
+  };
+  const s = stages(job);
+  try {
+    if (s.out) {
+      const { output, format } = await s.out.open();
+      await s.audio.attach(output, format);
+      await output.start();
+    }
+    await s.demux.run();
+    await s.dispatch.drained();
+    await s.reorder.settled();
+    if (flow.failure) throw flow.failure;
+    if (s.demux.accepted === 0) throw new TesseraError('bad-input', `no frames between ${o.options.start} s and ${o.options.end ?? v.duration} s (the video lasts ${v.duration.toFixed(2)} s)`);
+    const f0 = performance.now();
+    const bytes = s.out ? await s.out.finish() : undefined;
+    job.timings.finishMs = performance.now() - f0;
+    return result(job, s, bytes);
+  } catch (e) {
+    if (isAbort(e) || o.signal?.aborted) throw cancelled();
+    throw e;
+  } finally {
+    o.signal?.removeEventListener('abort', onAbort);
+    flow.fail(cancelled()); // stops any stage still running (no-op after a failure)
+    s.demux.close();
+    s.out?.closeEncoder();
+    await Promise.allSettled([s.dispatch.settle(), s.reorder.settled()]);
+    await s.out?.discard();
+    await s.audio.close();
+    v.input.dispose();
+  }
+}
 
-  // The stages, upstream to downstream in the order frames meet them (each one's output is the
-  // next one's input; `flow` carries the first failure and the wake-ups between them).
+/** What every stage of one run reads or adds to. */
+interface Job {
+  o: VideoJobOptions;
+  v: OpenedVideo;
+  mode: VideoMode;
+  t0: number;
+  /** The first failure, and the wake-ups between the stages. */
+  flow: Flow;
+  range: FrameRange;
+  timings: VideoTimings;
+  frames: FrameCount;
+  faces: FaceRecipe;
+  analysis?: FrameAnalysis[];
+  progress: (finished: number, force?: boolean) => void;
+}
+
+/**
+ * The stages, upstream to downstream in the order frames meet them: each one's output is the
+ * next one's input (demux → dispatch → reorder → tracking → encode-mux, with the audio
+ * interleaved by the muxer).
+ */
+function stages(j: Job) {
+  const { o, v, mode, flow, timings, frames, faces, analysis } = j;
   const dispatch = new FrameDispatch({
-    pool: o.pool, buffers: o.buffers, name: o.name, priority: o.priority, signal, delayMs: o.delayMs, mode,
+    pool: o.pool, buffers: o.buffers, name: o.name, priority: o.priority, signal: o.signal, delayMs: o.delayMs, mode,
     steps: faces.firstSteps, redact: faces.redact, analysis: !!analysis, flow, timings, frames,
     planes: (format) => copiesPlanes(format, { mode, tracks: faces.tracks, pixels: o.pixels, grayFirst: faces.firstSteps[0]?.op === 'grayscale' }),
   });
   const tracking = faces.tracks ? new FrameTracking(faces, o.tracker, (first, boxes, index) => dispatch.redact(first, boxes, index)) : undefined;
-  const audio = new AudioPass(v.audio, range, opt.audio, container.label);
+  const audio = new AudioPass(v.audio, j.range, o.options.audio, VIDEO_CONTAINERS[o.options.container].label);
   const out = mode === 'transcode'
-    ? new EncodeMux({ video: v, options: opt, stream: o.stream, flow, timings, frames, audioUntil: (sec) => audio.pump(sec, demux.offsetUs) })
+    ? new EncodeMux({ video: v, options: o.options, stream: o.stream, flow, timings, frames, audioUntil: (sec) => audio.pump(sec, demux.offsetUs) })
     : undefined;
   const reorder = new ReorderWindow<ProcessedFrame, TrackedFrame>({
     capacity: Math.max(2, o.maxInFlight ?? o.pool.size * 2 + 2),
@@ -94,59 +142,37 @@ export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
       analysis?.push(frameAnalysis(res, item, index, detections));
       await out?.encode(res, item, index);
     },
-    onEmitted: (n) => progress(n),
+    onEmitted: (n) => j.progress(n),
   });
   const demux = new Demux({
-    video: v, range, start: opt.start, flow, timings, frames, full: () => reorder.full,
+    video: v, range: j.range, start: o.options.start, flow, timings, frames, full: () => reorder.full,
     onFrame: (frame, index, timestampUs) => {
       reorder.enter();
       dispatch.add(index, frame, timestampUs, (item) => reorder.complete(index, item));
     },
   });
+  return { demux, dispatch, reorder, tracking, out, audio };
+}
 
-  try {
-    if (out) {
-      const { output, format } = await out.open();
-      await audio.attach(output, format);
-      await output.start();
-    }
-    await demux.run();
-    await dispatch.drained();
-    await reorder.settled();
-    if (flow.failure) throw flow.failure;
-    if (demux.accepted === 0) throw new TesseraError('bad-input', `no frames between ${opt.start} s and ${opt.end ?? v.duration} s (the video lasts ${v.duration.toFixed(2)} s)`);
-
-    const f0 = performance.now();
-    const bytes = out ? await out.finish() : undefined;
-    timings.finishMs = performance.now() - f0;
-    timings.seconds = (performance.now() - t0) / 1000;
-    timings.fps = timings.seconds > 0 ? reorder.emitted / timings.seconds : 0;
-    progress(reorder.emitted, true);
-    return {
-      bytes, extension: container.extension, mime: container.mime, container: opt.container,
-      inputCodec: v.codec, inputCodecString: v.codecString, codec: opt.codec, codecString: out?.codecString,
-      frames: reorder.emitted, inputWidth: v.width, inputHeight: v.height,
-      width: out ? out.width : analysis?.[0]?.width ?? v.width, height: out ? out.height : analysis?.[0]?.height ?? v.height,
-      cropped: out?.cropped ?? false, inputDuration: v.duration, frameRate: v.frameRate, constantFrameRate: v.constantFrameRate, bitrate: out?.bitrate,
-      audio: out ? audio.finish() : { status: v.audio ? 'dropped' : 'none', reason: v.audio ? `${mode} mode writes no file` : undefined },
-      analysis: analysis && { source: o.name, frames: analysis },
-      faces: tracking && { framesWithDetections: tracking.framesWithDetections, framesRedacted: tracking.framesRedacted, tracks: tracking.tracks },
-      videoFrames: { opened: frames.opened, closed: frames.closed, open: frames.opened - frames.closed },
-      maxInFlight: reorder.maxSeen, buffers: o.buffers.stats(), timings, warnings: [...audio.warnings, ...(out?.warnings ?? [])],
-    };
-  } catch (e) {
-    if (isAbort(e) || signal?.aborted) throw cancelled();
-    throw e;
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-    flow.fail(cancelled()); // stops any stage still running (no-op after a failure)
-    demux.close();
-    out?.closeEncoder();
-    await Promise.allSettled([dispatch.settle(), reorder.settled()]);
-    await out?.discard();
-    await audio.close();
-    v.input.dispose();
-  }
+function result(j: Job, s: ReturnType<typeof stages>, bytes: Uint8Array | undefined): VideoJobResult {
+  const { o, v, mode, timings, frames, analysis } = j;
+  const { out, reorder, tracking, audio } = s;
+  const container = VIDEO_CONTAINERS[o.options.container];
+  timings.seconds = (performance.now() - j.t0) / 1000;
+  timings.fps = timings.seconds > 0 ? reorder.emitted / timings.seconds : 0;
+  j.progress(reorder.emitted, true);
+  return {
+    bytes, extension: container.extension, mime: container.mime, container: o.options.container,
+    inputCodec: v.codec, inputCodecString: v.codecString, codec: o.options.codec, codecString: out?.codecString,
+    frames: reorder.emitted, inputWidth: v.width, inputHeight: v.height,
+    width: out ? out.width : analysis?.[0]?.width ?? v.width, height: out ? out.height : analysis?.[0]?.height ?? v.height,
+    cropped: out?.cropped ?? false, inputDuration: v.duration, frameRate: v.frameRate, constantFrameRate: v.constantFrameRate, bitrate: out?.bitrate,
+    audio: out ? audio.finish() : { status: v.audio ? 'dropped' : 'none', reason: v.audio ? `${mode} mode writes no file` : undefined },
+    analysis: analysis && { source: o.name, frames: analysis },
+    faces: tracking && { framesWithDetections: tracking.framesWithDetections, framesRedacted: tracking.framesRedacted, tracks: tracking.tracks },
+    videoFrames: { opened: frames.opened, closed: frames.closed, open: frames.opened - frames.closed },
+    maxInFlight: reorder.maxSeen, buffers: o.buffers.stats(), timings, warnings: [...audio.warnings, ...(out?.warnings ?? [])],
+  };
 }
 
 /** One frame's line in the analysis export. */
