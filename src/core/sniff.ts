@@ -27,9 +27,12 @@ export function kindFromName(name: string): InputKind | undefined {
   return dot < 0 ? undefined : EXT_KIND[name.slice(dot + 1).toLowerCase()];
 }
 
-/** True for names the batch should pick up from a folder. */
+/**
+ * True for names the batch should pick up from a folder. Hidden files are not images, in
+ * subfolders too (macOS leaves "._IMG_0001.jpg" AppleDouble files beside copied photos).
+ */
 export function isImageName(name: string): boolean {
-  return kindFromName(name) !== undefined && !name.startsWith('.');
+  return kindFromName(name) !== undefined && !name.slice(name.lastIndexOf('/') + 1).startsWith('.');
 }
 
 const ascii = (b: Uint8Array, at: number, n: number) => String.fromCharCode(...b.subarray(at, at + n));

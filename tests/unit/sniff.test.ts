@@ -100,9 +100,9 @@ describe('sniff', () => {
 
 describe('names', () => {
   test('isImageName', () => {
-    for (const n of ['a.jpg', 'IMG_0001.JPG', 'x.jpeg', 'scan.TIFF', 'p.png', 'c.heif', 'd.jxl', 'e.webp', 'f.avif'])
+    for (const n of ['a.jpg', 'IMG_0001.JPG', 'x.jpeg', 'scan.TIFF', 'p.png', 'c.heif', 'd.jxl', 'e.webp', 'f.avif', 'trip/day.1/a.jpg'])
       expect(isImageName(n), n).toBe(true);
-    for (const n of ['notes.txt', 'README', '.hidden.jpg', 'archive.jpg.zip', 'jpg', 'photo.', 'a.svg'])
+    for (const n of ['notes.txt', 'README', '.hidden.jpg', 'archive.jpg.zip', 'jpg', 'photo.', 'a.svg', 'trip/._IMG_0001.jpg', 'a/b/.thumb.png'])
       expect(isImageName(n), n).toBe(false);
   });
 
