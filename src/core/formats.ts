@@ -3,62 +3,109 @@
  * its own `output` (presets like "Web export" do); the batch's choice overrides field by field.
  */
 import { TesseraError } from './errors';
+import { checkFields, defineOptions, readOptions, type OptionValues } from './options';
 
-export type OutputFormat = 'png' | 'jpeg' | 'webp' | 'avif' | 'tiff' | 'gif';
-
-export interface OutputOptions {
-  format: OutputFormat;
-  /** 1–100: JPEG, WebP, AVIF (and TIFF with JPEG compression). */
-  quality: number;
-  /**
-   * PNG: 1 (the default) is Tessera's fast encoder (per-row None/Sub/Up filters, run-length
-   * deflate: smaller than zlib 6 on photographs, several times faster); 0 and 2–9 are zlib levels
-   * (0 stored, 6 libpng's and Pillow's default, 9 smallest). TIFF: the deflate level (default 6).
-   */
-  compression: number;
-  /** Progressive JPEG, interlaced PNG/GIF. */
-  progressive: boolean;
-  /** Chroma subsampling for JPEG and AVIF; 'auto' lets the encoder choose by quality. */
-  subsampling: 'auto' | '4:2:0' | '4:4:4';
-  /** PNG: quantise to an 8-bit palette (smaller files, lossy). GIF is always palettised. */
-  palette: boolean;
-  /** WebP and AVIF lossless mode. */
-  lossless: boolean;
-  /** Encoder effort 0 (fastest) – 9 (smallest); scaled to each encoder's own range; default per format. */
-  effort: number;
-  /** Keep EXIF, ICC profile and XMP from the input, or strip them. */
-  metadata: 'keep' | 'strip';
-  /** Keep an alpha channel, or composite onto `background` (always flattened for JPEG). */
-  alpha: 'keep' | 'flatten';
-  background: string;
+export interface FormatInfo {
+  label: string;
+  extension: string;
+  mime: string;
+  lossy: boolean;
+  /** Whether the format can store an alpha channel (JPEG cannot: always flattened). */
+  alpha: boolean;
 }
 
 /**
- * defaultEffort is per format because the encoders' costs differ by orders of magnitude in wasm:
- * AVIF at effort 4 took 2.7 s per 0.75 MP (effort 2: 0.46 s), palette quantisation 1.3–2.6 s at
- * libimagequant's default; WebP's 6 maps to libwebp's own default method 4.
+ * The output formats. A new one needs an entry here, its place in the options' `appliesTo`
+ * below, and its case in engine/codec.ts encode() (a compile error until added).
  */
-export const FORMATS: Readonly<Record<OutputFormat, { label: string; extension: string; mime: string; lossy: boolean; alpha: boolean; defaultQuality: number; defaultEffort: number; defaultCompression: number }>> = {
-  png: { label: 'PNG', extension: '.png', mime: 'image/png', lossy: false, alpha: true, defaultQuality: 100, defaultEffort: 2, defaultCompression: 1 },
-  jpeg: { label: 'JPEG', extension: '.jpg', mime: 'image/jpeg', lossy: true, alpha: false, defaultQuality: 85, defaultEffort: 4, defaultCompression: 6 },
-  webp: { label: 'WebP', extension: '.webp', mime: 'image/webp', lossy: true, alpha: true, defaultQuality: 80, defaultEffort: 6, defaultCompression: 6 },
-  avif: { label: 'AVIF', extension: '.avif', mime: 'image/avif', lossy: true, alpha: true, defaultQuality: 60, defaultEffort: 2, defaultCompression: 6 },
-  tiff: { label: 'TIFF', extension: '.tif', mime: 'image/tiff', lossy: false, alpha: true, defaultQuality: 90, defaultEffort: 4, defaultCompression: 6 },
-  gif: { label: 'GIF', extension: '.gif', mime: 'image/gif', lossy: true, alpha: true, defaultQuality: 100, defaultEffort: 2, defaultCompression: 6 },
-};
+const FORMAT_TABLE = {
+  png: { label: 'PNG', extension: '.png', mime: 'image/png', lossy: false, alpha: true },
+  jpeg: { label: 'JPEG', extension: '.jpg', mime: 'image/jpeg', lossy: true, alpha: false },
+  webp: { label: 'WebP', extension: '.webp', mime: 'image/webp', lossy: true, alpha: true },
+  avif: { label: 'AVIF', extension: '.avif', mime: 'image/avif', lossy: true, alpha: true },
+  tiff: { label: 'TIFF', extension: '.tif', mime: 'image/tiff', lossy: false, alpha: true },
+  gif: { label: 'GIF', extension: '.gif', mime: 'image/gif', lossy: true, alpha: true },
+} satisfies Record<string, FormatInfo>;
 
-export const DEFAULT_OUTPUT: Omit<OutputOptions, 'format' | 'quality' | 'compression'> = {
-  progressive: false,
-  subsampling: 'auto',
-  palette: false,
-  lossless: false,
-  effort: 4,
-  metadata: 'keep',
-  alpha: 'keep',
-  background: '#ffffff',
-};
+export type OutputFormat = keyof typeof FORMAT_TABLE;
 
-const KEYS = ['format', 'quality', 'compression', 'progressive', 'subsampling', 'palette', 'lossless', 'effort', 'metadata', 'alpha', 'background'] as const;
+export const FORMATS: Readonly<Record<OutputFormat, FormatInfo>> = FORMAT_TABLE;
+
+const FORMAT_NAMES = Object.keys(FORMAT_TABLE) as OutputFormat[];
+
+const PALETTE = { param: 'palette', in: ['true'] } as const;
+const FLATTENED = { param: 'alpha', in: ['flatten'] } as const;
+
+/**
+ * Every output option, once: its type and range, default (per format where they differ), the
+ * formats it applies to, label and help. Encoding honours every field (engine/codec.ts), the
+ * validator checks against these, the panel and `npm run batch` flags/--help are built from them.
+ */
+export const OUTPUT_OPTIONS = defineOptions<OutputFormat>()({
+  format: {
+    type: 'enum', label: 'Format', options: FORMAT_NAMES, default: 'png', noun: 'output format',
+    optionLabels: Object.fromEntries(FORMAT_NAMES.map((f) => [f, FORMATS[f].label])), aliases: { jpg: 'jpeg', tif: 'tiff' },
+    help: 'Image output format (and file extension).',
+  },
+  quality: {
+    type: 'integer', label: 'Quality', min: 1, max: 100, default: 85, formatDefaults: { png: 100, webp: 80, avif: 60, tiff: 90, gif: 100 },
+    appliesTo: { jpeg: true, webp: true, avif: true, png: PALETTE },
+    help: 'Lossy quality 1–100 (PNG: of the palette quantisation).',
+  },
+  compression: {
+    type: 'integer', label: 'Compression', min: 0, max: 9, default: 6, formatDefaults: { png: 1 },
+    appliesTo: { png: true, tiff: true },
+    help: "PNG: 1 is Tessera's fast encoder (run-length deflate, several times faster than zlib 6 and smaller on photographs), 0 and 2–9 zlib levels (0 stored, 9 smallest). TIFF: 0 uncompressed, 1–9 the deflate level.",
+  },
+  progressive: {
+    type: 'boolean', label: 'Progressive / interlaced', default: false,
+    appliesTo: { jpeg: true, png: true, gif: true },
+    help: 'Progressive JPEG, interlaced PNG or GIF.',
+  },
+  subsampling: {
+    type: 'enum', label: 'Chroma subsampling', options: ['auto', '4:2:0', '4:4:4'], default: 'auto',
+    appliesTo: { jpeg: true, avif: { param: 'lossless', in: ['false'] } },
+    help: "auto lets the encoder choose by quality.",
+  },
+  palette: {
+    type: 'boolean', label: '8-bit palette', default: false,
+    appliesTo: { png: true },
+    help: 'Quantise to an 8-bit palette: smaller files, lossy. (GIF is always palettised.)',
+  },
+  lossless: {
+    type: 'boolean', label: 'Lossless', default: false,
+    appliesTo: { webp: true, avif: true },
+    help: 'Lossless WebP or AVIF.',
+  },
+  /**
+   * Defaults differ by format because the encoders' costs differ by orders of magnitude in wasm:
+   * AVIF at effort 4 took 2.7 s per 0.75 MP (effort 2: 0.46 s), palette quantisation 1.3–2.6 s at
+   * libimagequant's default; WebP's 6 maps to libwebp's own default method 4.
+   */
+  effort: {
+    type: 'integer', label: 'Effort', min: 0, max: 9, default: 4, formatDefaults: { png: 2, webp: 6, avif: 2, gif: 2 },
+    appliesTo: { webp: true, avif: true, gif: true, png: PALETTE },
+    help: "Encoder effort 0 (fastest) – 9 (smallest), scaled to each encoder's own range (PNG: of the palette quantisation).",
+  },
+  metadata: {
+    type: 'enum', label: 'Metadata', options: ['keep', 'strip'], default: 'keep',
+    appliesTo: { png: true, jpeg: true, webp: true, avif: true, tiff: true },
+    help: "keep: the input's EXIF, ICC profile and XMP (TIFF: ICC, XMP and the orientation); strip: none. GIF stores none.",
+  },
+  alpha: {
+    type: 'enum', label: 'Alpha', options: ['keep', 'flatten'], default: 'keep',
+    appliesTo: { png: true, webp: true, avif: true, tiff: true, gif: true },
+    help: 'Keep an alpha channel (GIF: as 1-bit transparency) or flatten it onto the background. JPEG always flattens.',
+  },
+  background: {
+    type: 'color', label: 'Background', default: '#ffffff',
+    appliesTo: { jpeg: true, png: FLATTENED, webp: FLATTENED, avif: FLATTENED, tiff: FLATTENED, gif: FLATTENED },
+    help: 'The colour transparent pixels are flattened onto.',
+  },
+});
+
+/** Validated output options: every field present, typed from OUTPUT_OPTIONS. */
+export type OutputOptions = OptionValues<typeof OUTPUT_OPTIONS>;
 
 function bad(path: string, message: string): never {
   throw new TesseraError('invalid-recipe', `${path}: ${message}`, path);
@@ -66,46 +113,27 @@ function bad(path: string, message: string): never {
 
 /**
  * Validates output options (from a recipe's "output", the UI or the command line); unknown
- * fields and bad values are rejected with their path. Missing fields take defaults.
+ * fields and bad values are rejected with their path. Missing fields take defaults, per format
+ * where they differ.
  */
 export function validateOutput(raw: unknown, path = '/output'): OutputOptions {
   if (raw === undefined) raw = {};
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) bad(path, 'must be an object like {"format": "webp", "quality": 82}');
   const r = raw as Record<string, unknown>;
-  for (const k of Object.keys(r)) if (!(KEYS as readonly string[]).includes(k)) bad(`${path}/${k}`, `unknown field "${k}" (output has: ${KEYS.join(', ')})`);
-  const format = r.format ?? 'png';
-  if (typeof format !== 'string' || !Object.hasOwn(FORMATS, format)) bad(`${path}/format`, `unknown output format ${JSON.stringify(format)} (choose ${Object.keys(FORMATS).join(', ')})`);
-  const f = format as OutputFormat;
-  const int = (k: string, min: number, max: number, dflt: number): number => {
-    const v = r[k] ?? dflt;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) bad(`${path}/${k}`, `must be a whole number ${min}–${max}, got ${JSON.stringify(v)}`);
-    return v;
-  };
-  const bool = (k: string, dflt: boolean): boolean => {
-    const v = r[k] ?? dflt;
-    if (typeof v !== 'boolean') bad(`${path}/${k}`, `must be true or false, got ${JSON.stringify(v)}`);
-    return v;
-  };
-  const oneOf = <T extends string>(k: string, options: readonly T[], dflt: T): T => {
-    const v = r[k] ?? dflt;
-    if (typeof v !== 'string' || !options.includes(v as T)) bad(`${path}/${k}`, `must be one of ${options.map((o) => `"${o}"`).join(', ')}, got ${JSON.stringify(v)}`);
-    return v as T;
-  };
-  const background = r.background ?? DEFAULT_OUTPUT.background;
-  if (typeof background !== 'string' || !/^#[0-9a-fA-F]{6}$/.test(background)) bad(`${path}/background`, `must be a colour like "#ffffff", got ${JSON.stringify(background)}`);
-  return {
-    format: f,
-    quality: int('quality', 1, 100, FORMATS[f].defaultQuality),
-    compression: int('compression', 0, 9, FORMATS[f].defaultCompression),
-    progressive: bool('progressive', DEFAULT_OUTPUT.progressive),
-    subsampling: oneOf('subsampling', ['auto', '4:2:0', '4:4:4'] as const, DEFAULT_OUTPUT.subsampling),
-    palette: bool('palette', DEFAULT_OUTPUT.palette),
-    lossless: bool('lossless', DEFAULT_OUTPUT.lossless),
-    effort: int('effort', 0, 9, FORMATS[f].defaultEffort),
-    metadata: oneOf('metadata', ['keep', 'strip'] as const, DEFAULT_OUTPUT.metadata),
-    alpha: oneOf('alpha', ['keep', 'flatten'] as const, DEFAULT_OUTPUT.alpha),
-    background: background.toLowerCase(),
-  };
+  checkFields(OUTPUT_OPTIONS, r, path, 'output has');
+  // The format first: the other defaults depend on it.
+  const { format } = readOptions({ format: OUTPUT_OPTIONS.format }, r, path);
+  return readOptions(OUTPUT_OPTIONS, r, path, format);
+}
+
+/**
+ * The options for another format: fields whose defaults differ by format (quality, effort,
+ * compression) take the new format's, the rest are kept (the panel's format menu).
+ */
+export function withFormat(o: OutputOptions, format: OutputFormat): OutputOptions {
+  const next: Record<string, unknown> = { ...o, format };
+  for (const [k, spec] of Object.entries(OUTPUT_OPTIONS)) if ('formatDefaults' in spec) delete next[k];
+  return validateOutput(next);
 }
 
 /** Shorthand used by the command line and tests: format, quality, PNG compression. */

@@ -4,28 +4,10 @@
  * Node. Which codecs the browser can actually encode is checked at run time by the job.
  */
 import { TesseraError } from './errors';
+import { checkFields, defineOptions, readOptions, type OptionValues } from './options';
 
 export type VideoContainer = 'mp4' | 'webm';
 export type VideoCodecChoice = 'h264' | 'vp9' | 'vp8' | 'av1';
-
-export interface VideoOptions {
-  container: VideoContainer;
-  codec: VideoCodecChoice;
-  /** Target bits per second; when absent the bitrate follows `quality`. */
-  bitrate?: number;
-  /** 1–100: picks a bitrate from the frame size and rate (see targetBitrate). */
-  quality: number;
-  /** First second to keep (inclusive). */
-  start: number;
-  /** Last second (exclusive); absent: to the end. */
-  end?: number;
-  /** Write `<name>.analysis.json` (per-frame means, step times) next to the output. */
-  analysis: boolean;
-  /** Seconds between forced key frames. */
-  keyframeInterval: number;
-  /** Copy the audio track without re-encoding (when the container allows its codec), or drop it. */
-  audio: 'copy' | 'drop';
-}
 
 /** Which codecs each container takes here (MP4: H.264 High or AV1; WebM: VP9, VP8 or AV1). */
 export const CONTAINER_CODECS: Readonly<Record<VideoContainer, readonly VideoCodecChoice[]>> = {
@@ -47,7 +29,64 @@ export const VIDEO_CODECS: Readonly<Record<VideoCodecChoice, { label: string; me
 
 export const DEFAULT_VIDEO_QUALITY = 60;
 
-const KEYS = ['container', 'codec', 'bitrate', 'quality', 'start', 'end', 'analysis', 'keyframeInterval', 'audio'] as const;
+const CONTAINER_NAMES = Object.keys(VIDEO_CONTAINERS) as VideoContainer[];
+const CODEC_NAMES = Object.keys(VIDEO_CODECS) as VideoCodecChoice[];
+const labels = <K extends string>(t: Readonly<Record<K, { label: string }>>) => Object.fromEntries(Object.entries<{ label: string }>(t).map(([k, d]) => [k, d.label]));
+
+/**
+ * Every video option, once (as OUTPUT_OPTIONS in formats.ts): the validator below, the panel's
+ * video section and the `npm run batch` flags/--help are built from it. All apply to both containers.
+ */
+export const VIDEO_OPTIONS = defineOptions<VideoContainer>()({
+  container: {
+    type: 'enum', label: 'Container', options: CONTAINER_NAMES, default: 'mp4', noun: 'container', optionLabels: labels(VIDEO_CONTAINERS),
+    help: 'Video output container (default mp4, or webm for a vp8/vp9 codec).',
+  },
+  codec: {
+    type: 'enum', label: 'Codec', options: CODEC_NAMES, default: 'h264', noun: 'video codec', optionLabels: labels(VIDEO_CODECS),
+    optionsBy: { param: 'container', options: CONTAINER_CODECS }, aliases: { avc: 'h264', 'h.264': 'h264' }, flag: 'video-codec',
+    help: "Video codec (default: the container's first: h264 in mp4, vp9 in webm).",
+  },
+  /** Target bits per second; when absent the bitrate follows `quality`. */
+  bitrate: {
+    type: 'integer', label: 'Bitrate', min: 10_000, max: 500_000_000, optional: true, unset: 'from quality', unit: 'bit/s',
+    display: { scale: 1000, unit: 'kbit/s' }, flag: 'video-bitrate',
+    help: 'Target bitrate in bits/s (overrides the quality).',
+  },
+  /** 1–100: picks a bitrate from the frame size and rate (see targetBitrate). */
+  quality: {
+    type: 'integer', label: 'Quality', min: 1, max: 100, default: DEFAULT_VIDEO_QUALITY, flag: 'video-quality',
+    help: 'Video quality 1–100: a bitrate from the frame size and rate.',
+  },
+  /** First second to keep (inclusive). */
+  start: {
+    type: 'number', label: 'From', min: 0, max: 1e7, default: 0, step: 0.1, unit: 's', flag: 'video-start',
+    help: 'First second to keep.',
+  },
+  /** Last second (exclusive); absent: to the end. */
+  end: {
+    type: 'number', label: 'To', min: 0, max: 1e7, optional: true, unset: 'to the end', step: 0.1, unit: 's', flag: 'video-end',
+    help: 'Second to stop at (exclusive).',
+  },
+  /** Write `<name>.analysis.json` (per-frame means, step times) next to the output. */
+  analysis: {
+    type: 'boolean', label: 'Per-frame analysis', default: false,
+    help: 'Also write <name>.analysis.json (per-frame means, step times) beside each video.',
+  },
+  /** Seconds between forced key frames. */
+  keyframeInterval: {
+    type: 'number', label: 'Key frame interval', min: 0.1, max: 60, default: 2, step: 0.1, unit: 's',
+    help: 'Seconds between forced key frames.',
+  },
+  /** Copy the audio track without re-encoding (when the container allows its codec), or drop it. */
+  audio: {
+    type: 'enum', label: 'Audio', options: ['copy', 'drop'], default: 'copy',
+    help: 'Copy the audio track without re-encoding (when the container takes its codec), or drop it.',
+  },
+});
+
+/** Validated video options, typed from VIDEO_OPTIONS (bitrate and end may be absent). */
+export type VideoOptions = OptionValues<typeof VIDEO_OPTIONS>;
 
 function bad(path: string, message: string): never {
   throw new TesseraError('invalid-recipe', `${path}: ${message}`, path);
@@ -61,43 +100,15 @@ export function validateVideoOptions(raw: unknown, path = '/video'): VideoOption
   if (raw === undefined || raw === null) raw = {};
   if (typeof raw !== 'object' || Array.isArray(raw)) bad(path, 'must be an object like {"container": "webm", "codec": "vp9"}');
   const r = raw as Record<string, unknown>;
-  for (const k of Object.keys(r)) {
-    if (r[k] === undefined) continue;
-    if (!(KEYS as readonly string[]).includes(k)) bad(`${path}/${k}`, `unknown field "${k}" (video options are: ${KEYS.join(', ')})`);
-  }
-  let container = r.container as VideoContainer | undefined;
-  const codec0 = r.codec;
-  if (codec0 !== undefined && (typeof codec0 !== 'string' || !Object.hasOwn(VIDEO_CODECS, codec0)))
-    bad(`${path}/codec`, `unknown video codec ${JSON.stringify(codec0)} (choose ${Object.keys(VIDEO_CODECS).join(', ')})`);
-  if (container !== undefined && (typeof container !== 'string' || !Object.hasOwn(VIDEO_CONTAINERS, container)))
-    bad(`${path}/container`, `unknown container ${JSON.stringify(container)} (choose mp4 or webm)`);
-  // A codec alone picks its natural container: VP8/VP9 → WebM, H.264/AV1 → MP4.
-  container ??= codec0 === 'vp8' || codec0 === 'vp9' ? 'webm' : 'mp4';
-  const codec = (codec0 as VideoCodecChoice | undefined) ?? CONTAINER_CODECS[container][0];
+  checkFields(VIDEO_OPTIONS, r, path, 'video options are');
+  const given = readOptions(VIDEO_OPTIONS, r, path);
+  // A codec alone picks its natural container: VP8/VP9 → WebM, H.264/AV1 → MP4; a container alone its first codec.
+  const container = r.container === undefined ? (given.codec === 'vp8' || given.codec === 'vp9' ? 'webm' : 'mp4') : given.container;
+  const codec = r.codec === undefined ? CONTAINER_CODECS[container][0] : given.codec;
   if (!CONTAINER_CODECS[container].includes(codec))
     bad(`${path}/codec`, `${VIDEO_CODECS[codec].label} cannot go in ${VIDEO_CONTAINERS[container].label} here (${VIDEO_CONTAINERS[container].label} takes ${CONTAINER_CODECS[container].map((c) => VIDEO_CODECS[c].label).join(', ')})`);
-
-  const num = (k: string, min: number, max: number, integer: boolean): number | undefined => {
-    const v = r[k];
-    if (v === undefined) return undefined;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v)))
-      bad(`${path}/${k}`, `must be ${integer ? 'a whole number' : 'a number'} ${min}–${max}, got ${JSON.stringify(v)}`);
-    return v;
-  };
-  const bitrate = num('bitrate', 10_000, 500_000_000, true);
-  const quality = num('quality', 1, 100, true) ?? DEFAULT_VIDEO_QUALITY;
-  const start = num('start', 0, 1e7, false) ?? 0;
-  const end = num('end', 0, 1e7, false);
-  if (end !== undefined && end <= start) bad(`${path}/end`, `must be after start (${start} s), got ${end} s`);
-  const keyframeInterval = num('keyframeInterval', 0.1, 60, false) ?? 2;
-  const analysis = r.analysis ?? false;
-  if (typeof analysis !== 'boolean') bad(`${path}/analysis`, `must be true or false, got ${JSON.stringify(analysis)}`);
-  const audio = r.audio ?? 'copy';
-  if (audio !== 'copy' && audio !== 'drop') bad(`${path}/audio`, `must be "copy" or "drop", got ${JSON.stringify(audio)}`);
-  const out: VideoOptions = { container, codec, quality, start, analysis, keyframeInterval, audio };
-  if (bitrate !== undefined) out.bitrate = bitrate;
-  if (end !== undefined) out.end = end;
-  return out;
+  if (given.end !== undefined && given.end <= given.start) bad(`${path}/end`, `must be after start (${given.start} s), got ${given.end} s`);
+  return { ...given, container, codec };
 }
 
 /**

@@ -1,12 +1,15 @@
 /** Types of the operation catalogue (see index.ts for the table and its conventions). */
 
-/** Shown in the editor only while another parameter has one of the given values. */
+/**
+ * Shown in the editor only while another parameter has one of the given values (as strings:
+ * a boolean parameter's are "true" and "false").
+ */
 export interface ParamCondition {
   param: string;
   in: readonly string[];
 }
 
-interface ParamBase {
+export interface ParamBase {
   label: string;
   help?: string;
   visibleWhen?: ParamCondition;
@@ -24,6 +27,20 @@ export type ParamSpec = ParamBase &
 
 export type ParamValue = number | boolean | string;
 export type Params = Record<string, ParamValue>;
+
+/** The value a spec describes: number/integer → number, boolean → boolean, enum → its options' union, color → string. */
+export type ParamValueOf<S> = S extends { type: 'number' | 'integer' }
+  ? number
+  : S extends { type: 'boolean' }
+    ? boolean
+    : S extends { type: 'enum'; options: readonly (infer O)[] }
+      ? O
+      : S extends { type: 'color' }
+        ? string
+        : never;
+
+/** Validated params of a spec table: every parameter present, typed from its spec. */
+export type ParamsOf<P> = { -readonly [K in keyof P]: ParamValueOf<P[K]> };
 
 /** Which runtime computes the op: Tessera's own exact kernels, wasm-vips, or OpenCV.js. */
 export type EngineName = 'kernel' | 'vips' | 'opencv';
