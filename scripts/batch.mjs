@@ -2,7 +2,7 @@
 // The headless batch command:
 //
 //   npm run batch -- <input-dir> <output-dir> [--recipe seed|file.json] [--workers N]
-//                    [--format png|jpeg|webp|avif] [--quality Q] [--no-build]
+//                    [--format png|jpeg|webp|avif|tiff|gif] [--quality Q] [… every output and video option] [--no-build]
 //
 // Builds the app when dist/ is stale, serves it, and drives the same code path as the studio
 // (window.tessera.runBatch) in headless Chromium. Inputs reach the page as a folder chosen in a
@@ -21,11 +21,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { serve } from './lib/serve.mjs';
 import { evaluate, launchChromium, openPage, setInputFiles } from './lib/cdp.mjs';
+import { loadOptionFlags } from './lib/option-flags.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // TESSERA_DIST: another build folder (parallel work on one machine); default dist/.
 const DIST = process.env.TESSERA_DIST ? resolve(process.env.TESSERA_DIST) : join(ROOT, 'dist');
 const INPUT_ID = 'tessera-batch-input';
+// The output and video option flags and their help, generated from the app's option specs.
+const optionFlags = await loadOptionFlags();
 
 const USAGE = `usage: npm run batch -- <input-dir> <output-dir> [options]
 
@@ -35,15 +38,10 @@ Processes every image and video (mp4, m4v, mov, webm, mkv) under <input-dir> in 
 options:
   --recipe seed|FILE.json   recipe preset name or recipe file (default: seed)
   --workers N               engine workers (default: one per core)
-  --format png|jpeg|webp|avif   output format (default: the recipe's own, else png)
-  --quality Q               1-100 for jpeg, webp and avif (default: the recipe's, else per format)
-  --container mp4|webm      output container for videos (default: mp4)
-  --video-codec h264|av1|vp9|vp8   video codec (default: h264 in mp4, vp9 in webm)
-  --video-quality Q         1-100: bitrate from frame size and rate (default 60)
-  --video-bitrate BPS       video bitrate in bits/s (overrides --video-quality)
-  --analysis                also write <name>.analysis.json per video
   --no-build                use dist/ as it is (default: build when dist/ is older than src/)
   -h, --help                show this help
+
+${optionFlags.optionsHelp()}
 
 Progress goes to stderr; the last stdout line is a JSON summary.
 Exit codes: 0 all ok, 1 some files failed, 2 usage error, 130 interrupted.`;
@@ -107,13 +105,7 @@ function parseCommandLine(argv) {
       options: {
         recipe: { type: 'string' },
         workers: { type: 'string' },
-        format: { type: 'string' },
-        quality: { type: 'string' },
-        container: { type: 'string' },
-        'video-codec': { type: 'string' },
-        'video-quality': { type: 'string' },
-        'video-bitrate': { type: 'string' },
-        analysis: { type: 'boolean' },
+        ...optionFlags.parseArgsOptions(),
         'no-build': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -135,8 +127,7 @@ function parseCommandLine(argv) {
     preset: 'seed',
     workers: undefined,
     // Only flags given explicitly override the recipe's own `output` (its format, quality…).
-    format: undefined,
-    quality: undefined,
+    output: {},
     video: {},
   };
   if (v.recipe !== undefined) {
@@ -152,19 +143,13 @@ function parseCommandLine(argv) {
     if (!/^\d+$/.test(v.workers) || n < 1 || n > 64) throw new UsageError(`--workers must be a whole number 1–64, got "${v.workers}"`);
     opts.workers = n;
   }
-  if (v.format !== undefined) opts.format = v.format.toLowerCase() === 'jpg' ? 'jpeg' : v.format.toLowerCase();
-  if (v.quality !== undefined) {
-    if (!/^\d+$/.test(v.quality)) throw new UsageError(`--quality must be a whole number 1–100, got "${v.quality}"`);
-    opts.quality = Number(v.quality);
+  try {
+    // Each value checked against its option's spec (and the video ones together), errors naming the flag.
+    ({ output: opts.output, video: opts.video } = optionFlags.readFlags(v));
+  } catch (e) {
+    // The message says what is wrong with which flag: no need for the whole usage after it.
+    throw Object.assign(new UsageError(e.message), { showUsage: false });
   }
-  if (v.container !== undefined) opts.video.container = v.container.toLowerCase();
-  if (v['video-codec'] !== undefined) opts.video.codec = v['video-codec'].toLowerCase().replace(/^(avc|h\.?264)$/, 'h264');
-  for (const [flag, key] of [['video-quality', 'quality'], ['video-bitrate', 'bitrate']]) {
-    if (v[flag] === undefined) continue;
-    if (!/^\d+$/.test(v[flag])) throw new UsageError(`--${flag} must be a whole number, got "${v[flag]}"`);
-    opts.video[key] = Number(v[flag]);
-  }
-  if (v.analysis) opts.video.analysis = true;
   return opts;
 }
 
@@ -323,7 +308,7 @@ async function main() {
   try {
     opts = parseCommandLine(process.argv.slice(2));
   } catch (e) {
-    if (e instanceof UsageError) return usageExit(e.message, true);
+    if (e instanceof UsageError) return usageExit(e.message, e.showUsage !== false);
     throw e;
   }
   if (opts.help) {
@@ -422,7 +407,7 @@ async function main() {
     }, opts.workers ?? null);
 
     // ---- validate the recipe and the format with the app's own rules, before any worker starts
-    const check = await evaluate(page, ({ preset, recipe, file, format, quality, video }) => {
+    const check = await evaluate(page, ({ preset, recipe, file, flags }) => {
       const t = window.tessera;
       let r = recipe;
       if (preset !== undefined) {
@@ -437,25 +422,14 @@ async function main() {
         return { usage: `invalid recipe${file ? ` in ${file}` : ''}: ${e.message}` };
       }
       try {
-        t.validateVideoOptions(video, '--video options');
-        // The recipe's output, overridden field by field by the flags given (as runBatch does).
-        const flags = {};
-        if (format !== undefined) flags.format = format;
-        if (quality !== undefined) flags.quality = quality;
-        let o;
-        try {
-          o = t.validateOutput({ ...(valid.output ?? {}), ...flags }, '');
-        } catch (e) {
-          // Name the flag rather than a JSON path when a flag is at fault.
-          const m = /^\/?(format|quality)\b/.exec(e.message);
-          if (m && flags[m[1]] !== undefined) throw new Error(`--${m[1]}: ${e.message.replace(/^\/?\w+:\s*/, '')}`);
-          throw e;
-        }
+        // The recipe's output, overridden field by field by the flags given (as runBatch does);
+        // the flags themselves were checked by readFlags.
+        const o = t.validateOutput({ ...(valid.output ?? {}), ...flags }, '');
         return { recipe: valid.name, steps: valid.steps.length, format: o.format, quality: o.quality, flags, defaultWorkers: t.defaultWorkerCount() };
       } catch (e) {
         return { usage: e.message };
       }
-    }, { preset: opts.preset, recipe, file: opts.recipeFile, format: opts.format, quality: opts.quality, video: opts.video });
+    }, { preset: opts.preset, recipe, file: opts.recipeFile, flags: opts.output });
     if (check.usage) {
       await cleanup();
       return usageExit(check.usage);

@@ -13,7 +13,8 @@ export { SEED_RECIPE, PRESETS } from './core/presets';
 export { parseRecipe, validateRecipe, serializeRecipe, recipeHash, resolveSteps, type Recipe } from './core/recipe';
 export { operations, getOperation, defaultParams } from './core/catalogue';
 export { validateParams } from './core/recipe';
-export { FORMATS, outputOptions, validateOutput, type OutputOptions } from './core/formats';
+export { FORMATS, OUTPUT_OPTIONS, outputOptions, validateOutput, withFormat, type OutputOptions, type OutputFormat } from './core/formats';
+export { optionApplies, optionChoices, type OptionSpec, type OptionSchema } from './core/options';
 export { BufferPool } from './core/buffer-pool';
 export { walkDirectory, filesSource, droppedSource, zipSource, type InputFile, type InputSource } from './io/sources';
 export { FolderSink, ZipSink, HashSink, MemorySink, HttpSink, checkSeparateFolders, sha256Hex, type OutputSink } from './io/sinks';
@@ -23,7 +24,7 @@ export { startCamera, type CameraOptions, type CameraController, type CameraFram
 export type { VideoFileSummary } from './jobs/types';
 export {
   validateVideoOptions, targetBitrate, evenSize, videoOutputPath, analysisPath, encoderCodecString,
-  CONTAINER_CODECS, VIDEO_CONTAINERS, VIDEO_CODECS, type VideoOptions, type VideoContainer, type VideoCodecChoice,
+  CONTAINER_CODECS, VIDEO_CONTAINERS, VIDEO_CODECS, VIDEO_OPTIONS, type VideoOptions, type VideoContainer, type VideoCodecChoice,
 } from './core/video-options';
 export { isVideoName, isMediaName, sniffVideo } from './core/sniff';
 export type { VideoJobOptions, VideoJobResult, VideoProgress, VideoAnalysis, FrameAnalysis, VideoMode } from './jobs/video';

@@ -40,12 +40,12 @@ const labels = <K extends string>(t: Readonly<Record<K, { label: string }>>) => 
 export const VIDEO_OPTIONS = defineOptions<VideoContainer>()({
   container: {
     type: 'enum', label: 'Container', options: CONTAINER_NAMES, default: 'mp4', noun: 'container', optionLabels: labels(VIDEO_CONTAINERS),
-    help: 'Video output container (default mp4, or webm for a vp8/vp9 codec).',
+    help: 'Video output container (a vp8 or vp9 codec alone picks webm).',
   },
   codec: {
     type: 'enum', label: 'Codec', options: CODEC_NAMES, default: 'h264', noun: 'video codec', optionLabels: labels(VIDEO_CODECS),
     optionsBy: { param: 'container', options: CONTAINER_CODECS }, aliases: { avc: 'h264', 'h.264': 'h264' }, flag: 'video-codec',
-    help: "Video codec (default: the container's first: h264 in mp4, vp9 in webm).",
+    help: `Video codec, one the container takes (${CONTAINER_NAMES.map((c) => `${c}: ${CONTAINER_CODECS[c].join(', ')}`).join('; ')}).`,
   },
   /** Target bits per second; when absent the bitrate follows `quality`. */
   bitrate: {
