@@ -341,7 +341,7 @@ function attachMetadata(im: VipsImage, opts: OutputOptions, source: SourceInfo |
 const SUBSAMPLE = { auto: 'auto', '4:2:0': 'on', '4:4:4': 'off' } as const;
 
 /**
- * Encodes a frame with every output option honoured (see formats.ts; mapping notes):
+ * Encodes a frame with every output option honoured (see OUTPUT_OPTIONS in formats.ts; mapping notes):
  * - effort 0–9: WebP round(effort·6/9) (its 0–6), AVIF 0–9 as is, PNG palette and GIF
  *   quantisation effort + 1 (libimagequant's 1–10). JPEG and deflate have no effort knob.
  * - quality: JPEG/WebP/AVIF Q; PNG palette quantisation quality. TIFF is deflate (lossless;
@@ -394,8 +394,11 @@ function encodeOnce(vips: Vips, frame: Frame, opts: OutputOptions, source?: Sour
         );
       case 'gif':
         return im.gifsaveBuffer({ effort: effort + 1, interlace: opts.progressive, keep: k });
-      default:
-        throw new TesseraError('encode-failed', `unknown output format "${String(opts.format)}"`);
+      default: {
+        // Every OutputFormat has its case: a new format does not compile until it has one.
+        const unhandled: never = opts.format;
+        throw new TesseraError('encode-failed', `unknown output format "${String(unhandled)}"`);
+      }
     }
   } catch (e) {
     if (e instanceof TesseraError) throw e;
