@@ -4,7 +4,7 @@
  * raw detections into rounded, clipped faces. Pure (no OpenCV), so the engine (one worker) and the
  * jobs layer (tiles of one image spread over every worker) compute exactly the same faces.
  */
-import type { Params } from './catalogue';
+import type { OpParams } from './catalogue';
 import type { FACE_DETECTORS } from './catalogue/faces';
 import { mapBox, mapPoint, type Geometry, invert, isIdentity, type Affine } from './geometry';
 
@@ -37,9 +37,12 @@ export interface DetectOptions {
 
 export const DEFAULT_DETECT: DetectOptions = { detector: 'blazeface', minScore: 0.5, minSize: 20, tiles: true };
 
+/** The params every face step has (detect-faces, redact-faces), typed from their specs. */
+export type FaceParams = OpParams<'detect-faces' | 'redact-faces'>;
+
 /** The detector options of a face step's (validated) params. */
-export function detectOptions(p: Params): DetectOptions {
-  return { detector: p.detector as DetectorName, minScore: p.minScore as number, minSize: p.minSize as number, tiles: p.tiles === undefined ? true : !!p.tiles };
+export function detectOptions(p: FaceParams): DetectOptions {
+  return { detector: p.detector, minScore: p.minScore, minSize: p.minSize, tiles: p.tiles };
 }
 
 /** What a face step reports ('faces'); see the detect-faces definition in the catalogue. */

@@ -3,7 +3,7 @@
  * ops and out-of-range values are rejected) and every message carries the path of the bad value,
  * so a hand-edited file can be fixed without guessing.
  */
-import { defaultParams, getOperation, operations, type OperationSpec, type Params } from './catalogue';
+import { defaultParams, getOperation, operations, type OperationSpec, type ParamSpec, type Params, type ParamsOf } from './catalogue';
 import { TesseraError } from './errors';
 import { canonicalJson, fnv1a64 } from './hash';
 import { validateOutput, type OutputOptions } from './formats';
@@ -59,10 +59,11 @@ function suggest(name: string): string {
   return `${hint} Known operations: ${names.join(', ')}.`;
 }
 
-export function validateParams(op: OperationSpec, raw: unknown, path: string): Params {
+/** Checks params against an op's specs (every one present after defaults), typed from them. */
+export function validateParams<P extends Record<string, ParamSpec>>(op: OperationSpec<P, string>, raw: unknown, path: string): ParamsOf<P> {
   if (raw === undefined) return defaultParams(op);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail(path, `params must be an object, got ${typeName(raw)}`, 'bad-param');
-  const out = defaultParams(op);
+  const out: Params = defaultParams(op);
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
     // Own properties only: "constructor", "toString" or "__proto__" must not find Object.prototype.
     const spec = Object.hasOwn(op.params, key) ? op.params[key] : undefined;
@@ -97,7 +98,8 @@ export function validateParams(op: OperationSpec, raw: unknown, path: string): P
         break;
     }
   }
-  return out;
+  // Every key of the specs holds a value of its spec's type: what ParamsOf<P> says.
+  return out as ParamsOf<P>;
 }
 
 /** Checks a value parsed from JSON and returns it as a Recipe (params filled with defaults). */

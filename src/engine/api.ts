@@ -1,5 +1,5 @@
 /** The contract between the main thread and an engine worker (one Comlink API per worker). */
-import type { Face, RawFace } from '../core/faces';
+import type { Face, FaceParams, RawFace } from '../core/faces';
 import type { FrameDesc } from '../core/frame';
 import type { OutputOptions } from '../core/formats';
 import type { ResolvedStep } from '../core/recipe';
@@ -165,7 +165,7 @@ export interface EngineApi {
   /** `source` (from decodeInto) lets output.metadata 'keep' copy EXIF/ICC/XMP. */
   encodeFrame(src: FrameDesc, output: OutputOptions, source?: SourceInfo): Promise<{ bytes: Uint8Array; encodeMs: number }>;
   /** Raw BlazeFace detections of the given passes (rectangles) over a shared frame, and the time taken. */
-  detectFacePasses(frame: FrameDesc, params: Record<string, number | boolean | string>, rects: number[][]): Promise<{ raw: RawFace[]; ms: number }>;
+  detectFacePasses(frame: FrameDesc, params: FaceParams, rects: number[][]): Promise<{ raw: RawFace[]; ms: number }>;
   /** Resumes a 'faces-split' image with the merged faces and encodes it. */
   finishImage(req: FinishRequest): Promise<DoneResult>;
   /** Runs a recipe on one RGBA frame (video, camera); see FrameOptions. */

@@ -19,8 +19,8 @@
  */
 import * as Comlink from 'comlink';
 import { fromDesc, type Frame, type FrameDesc } from '../core/frame';
-import type { Params } from '../core/catalogue';
-import type { ResolvedStep } from '../core/recipe';
+import { getOperation } from '../core/catalogue';
+import { validateParams, type ResolvedStep } from '../core/recipe';
 import type { FrameOptions, FrameResult } from './api';
 import { runSteps, type StepTiming } from './run-steps';
 import { scratchU8 } from './kernels/scratch';
@@ -72,8 +72,10 @@ export async function processFrameTask(src: FrameDesc, steps: ResolvedStep[], op
     const t0 = performance.now();
     // In place: copy first unless dropAlpha/firstPlane already made a private copy.
     if (input.data.buffer === fromDesc(src).data.buffer) input = copyFrame(input, scratchU8('frame-copy', input.stride * input.height));
-    const cv = opts.redact.params.effect === 'blur' || opts.redact.params.effect === undefined ? (await loadOpenCV()).cv : undefined;
-    redactBoxes(input, opts.redact.boxes, opts.redact.params as Params, cv);
+    // The redact-faces step's params, checked (and typed) against its specs as they cross from the job.
+    const params = validateParams(getOperation('redact-faces'), opts.redact.params, '/redact/params');
+    const cv = params.effect === 'blur' ? (await loadOpenCV()).cv : undefined;
+    redactBoxes(input, opts.redact.boxes, params, cv);
     pre.push({ op: 'redact-faces', ms: performance.now() - t0 });
   }
   const { frame, timings, reports } = await runSteps(input, steps);

@@ -2,10 +2,9 @@
  * The per-image work of an engine worker, free of Comlink so it can be exercised directly in
  * Node: read → check → decode → steps → encode, with timings.
  */
-import { getOperation } from '../core/catalogue';
-import type { Params } from '../core/catalogue';
+import { getOperation, stepParams } from '../core/catalogue';
 import { FACE_OPS } from '../core/catalogue/faces';
-import { blazePasses, detectOptions, type RawFace } from '../core/faces';
+import { blazePasses, detectOptions, type FaceParams, type RawFace } from '../core/faces';
 import { blit, createFrame, describe, fromDesc, type Frame, type FrameDesc } from '../core/frame';
 import type { OutputOptions } from '../core/formats';
 import type { ResolvedStep } from '../core/recipe';
@@ -37,14 +36,15 @@ export function planDecode(steps: readonly ResolvedStep[]): { decode: DecodeOpti
   for (; i < steps.length && getOperation(steps[i].op)?.stage === 'decode'; i++) {
     const s = steps[i];
     if (s.op === 'auto-orient' && !decode.autoOrient) decode.autoOrient = true;
-    else if (s.op === 'thumbnail' && decode.thumbnail === undefined) decode.thumbnail = s.params.size as number;
+    else if (s.op === 'thumbnail' && decode.thumbnail === undefined) decode.thumbnail = stepParams(s, 'thumbnail').size;
     else break;
   }
   return { decode, rest: steps.slice(i) };
 }
 
 /** The face steps (detect-faces, redact-faces), from the catalogue. */
-const FACE_STEPS = new Set(FACE_OPS.map((o) => o.name));
+const FACE_STEP_NAMES = FACE_OPS.map((o) => o.name);
+const FACE_STEPS = new Set<string>(FACE_STEP_NAMES);
 
 /**
  * With `req.splitFaces`: stop before the first BlazeFace step whose frame is large enough to be
@@ -56,7 +56,7 @@ function faceSplitPoint(req: ProcessRequest): ((step: ResolvedStep, i: number, f
   return (step, _i, frame) => {
     if (seen || !FACE_STEPS.has(step.op)) return false;
     seen = true; // only the first face step is split; later ones run here as usual
-    return (blazePasses(frame.width, frame.height, detectOptions(step.params))?.length ?? 0) > 1;
+    return (blazePasses(frame.width, frame.height, detectOptions(stepParams(step, ...FACE_STEP_NAMES)))?.length ?? 0) > 1;
   };
 }
 
@@ -100,7 +100,7 @@ async function encodeDone(vips: Vips, frame: Frame, output: OutputOptions, sourc
 }
 
 /** Raw BlazeFace detections of some passes over a shared frame (a share of a 'faces-split'). */
-export async function detectFacePasses(frame: FrameDesc, params: Params, rects: number[][]): Promise<{ raw: RawFace[]; ms: number }> {
+export async function detectFacePasses(frame: FrameDesc, params: FaceParams, rects: number[][]): Promise<{ raw: RawFace[]; ms: number }> {
   const t = performance.now();
   const { cv } = await loadOpenCV();
   const raw = await blazeRaw(cv, fromDesc(frame), detectOptions(params), rects);

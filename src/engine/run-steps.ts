@@ -8,7 +8,7 @@ import { createFrame, type Frame } from '../core/frame';
 import type { Face } from '../core/faces';
 import type { ResolvedStep } from '../core/recipe';
 import type { StepReport } from '../core/reports';
-import type { OpContext, OpFunction, OpTable, SourceInfo } from './ops/context';
+import type { EngineTable, OpContext, OpFunction, OpTable, SourceInfo } from './ops/context';
 import { KERNEL_OPS } from './ops/kernel';
 import { OPENCV_OPS } from './ops/opencv';
 import { VIPS_OPS } from './ops/vips';
@@ -20,10 +20,17 @@ export interface StepTiming {
   ms: number;
 }
 
+/**
+ * An engine's table for dispatch by op name. Each function's params are typed from its op's specs
+ * (EngineTable); here they are erased to Params. Sound because a function is only ever called
+ * with a step of its own op, whose params resolveSteps/validateParams checked against those specs.
+ */
+const byName = <E extends EngineName>(table: EngineTable<E>): OpTable => table as unknown as OpTable;
+
 export const ENGINE_OPS: Readonly<Record<EngineName, OpTable>> = {
-  kernel: KERNEL_OPS,
-  vips: VIPS_OPS,
-  opencv: OPENCV_OPS,
+  kernel: byName(KERNEL_OPS),
+  vips: byName(VIPS_OPS),
+  opencv: byName(OPENCV_OPS),
 };
 
 const RUNTIMES: Record<EngineName, (() => Promise<unknown>) | undefined> = {

@@ -4,6 +4,7 @@
  * raw detections merged here with the same weighted NMS the single-worker path uses (same passes,
  * same order ⇒ the same faces), and one worker resumes the recipe with the merged faces.
  */
+import { stepParams } from '../core/catalogue';
 import { blazePasses, detectOptions, mergeBlaze, type RawFace } from '../core/faces';
 import type { DoneResult, ProcessResult } from '../engine/api';
 import type { EnginePool } from '../pool/engine-pool';
@@ -36,7 +37,8 @@ export function shares<T>(items: readonly T[], k: number): T[][] {
 export async function finishFaceSplit(res: Split, o: FaceSplitOptions): Promise<DoneResult> {
   const { split } = res;
   const step = split.steps[0];
-  const opts = detectOptions(step.params);
+  const params = stepParams(step, 'detect-faces', 'redact-faces');
+  const opts = detectOptions(params);
   const { width: w, height: h, channels: c } = split.frame;
   const passes = blazePasses(w, h, opts);
   if (!passes) throw new Error(`${step.op} with ${opts.detector} cannot be split`);
@@ -44,7 +46,7 @@ export async function finishFaceSplit(res: Split, o: FaceSplitOptions): Promise<
   const groups = shares(passes, o.pool.size * SHARES_PER_WORKER);
   const found = await Promise.all(
     groups.map((rects, i) =>
-      o.pool.run((api) => api.detectFacePasses(split.frame, step.params, rects), {
+      o.pool.run((api) => api.detectFacePasses(split.frame, params, rects), {
         // Each pass converts its own rectangle to RGB; the whole-image pass the whole frame.
         cost: Math.max(...rects.map((r) => r[2] * r[3])) * 3 + (8 << 20),
         signal: o.signal, priority, label: `${o.name} (faces ${i + 1}/${groups.length})`,

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, test } from 'vitest';
 import { createFrame, type Frame } from '../../src/core/frame';
+import { stepParams } from '../../src/core/catalogue';
 import { decode } from '../../src/engine/codec';
 import { cachedFaceModels, detectFaces, releaseFaceModels } from '../../src/engine/faces/detect';
 import { blazePasses, blazeTiles, detectOptions, iou, mergeBlaze, type FacesReport } from '../../src/core/faces';
@@ -112,7 +113,7 @@ test('the passes of one large photo shared out (as over workers) give the same f
   expect(split.split.steps.map((s) => s.op)).toEqual(['detect-faces', 'resize']);
   expect(split.split.frame.buffer).toBeInstanceOf(SharedArrayBuffer);
 
-  const params = split.split.steps[0].params;
+  const params = stepParams(split.split.steps[0], 'detect-faces', 'redact-faces');
   const passes = blazePasses(split.width, split.height, detectOptions(params))!;
   expect(passes.length).toBeGreaterThan(20);
   // Out of order, as workers finish: the merge must not depend on it.

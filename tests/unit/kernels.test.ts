@@ -6,8 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { getOperation } from '../../src/core/catalogue';
 import { SEED_RECIPE } from '../../src/core/presets';
 import { resolveSteps, type ResolvedStep } from '../../src/core/recipe';
-import { KERNEL_OPS } from '../../src/engine/ops/kernel';
-import { runSteps } from '../../src/engine/run-steps';
+import { ENGINE_OPS, runSteps } from '../../src/engine/run-steps';
 import { firstDiff, fromFrame, mulberry32, photoLikeImage, randomImage, runOnImage, runOnViews, toFrame } from './helpers';
 import {
   planeOf,
@@ -238,7 +237,7 @@ describe('kernels on strided views', () => {
     for (const step of SINGLE_STEPS) {
       for (const ch of CHANNELS) {
         const outCh = getOperation(step.op)!.outChannels(ch);
-        const { src, dst, out, outsideChanged } = await runOnViews(KERNEL_OPS[step.op], step.params, ch, outCh, rnd);
+        const { src, dst, out, outsideChanged } = await runOnViews(ENGINE_OPS.kernel[step.op], step.params, ch, outCh, rnd);
         expect(out).toBe(dst);
         const want = refStep(fromFrame(src), step);
         expect(firstDiff(fromFrame(dst), want), `${label(step)} ch=${ch}`).toBeNull();

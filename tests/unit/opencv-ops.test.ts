@@ -13,7 +13,7 @@ import { blit, createFrame, view, type Frame } from '../../src/core/frame';
 import { validateRecipe, resolveSteps } from '../../src/core/recipe';
 import { TesseraError } from '../../src/core/errors';
 import { decode } from '../../src/engine/codec';
-import { runSteps } from '../../src/engine/run-steps';
+import { ENGINE_OPS, runSteps } from '../../src/engine/run-steps';
 import { loadVips, type Vips } from '../../src/engine/vips';
 import { fromFrame } from './helpers';
 
@@ -232,7 +232,7 @@ describe('OpenCV op details', () => {
       ['clahe', { clipLimit: 2, tiles: 8 }],
     ];
     const once = async () => {
-      for (const [op, p] of steps) await OPENCV_OPS[op](big, p, ctx);
+      for (const [op, p] of steps) await ENGINE_OPS.opencv[op](big, p, ctx);
       await expect(Promise.resolve().then(() => OPENCV_OPS.median(big, { radius: -1 }, ctx))).rejects.toThrow();
     };
     await once();

@@ -4,7 +4,7 @@
  * Pillow's order with Math.fround — no integer shortcut — and reflect-101 borders.
  */
 import { describe, expect, test } from 'vitest';
-import { KERNEL_OPS } from '../../src/engine/ops/kernel';
+import { ENGINE_OPS } from '../../src/engine/run-steps';
 import { firstDiff, fromFrame, mulberry32, photoLikeImage, randomImage, runOnImage, runOnViews } from './helpers';
 import { clip255, reflect101, refGaussianBlur, refSharpen, roundHalfEvenFloat, type RefImage } from './reference';
 
@@ -221,7 +221,7 @@ describe('new filter ops on strided views', () => {
     ];
     for (const [op, params] of steps)
       for (const ch of [1, 3, 4]) {
-        const { src, dst, outsideChanged } = await runOnViews(KERNEL_OPS[op], params, ch, ch, rnd);
+        const { src, dst, outsideChanged } = await runOnViews(ENGINE_OPS.kernel[op], params, ch, ch, rnd);
         expect(firstDiff(fromFrame(dst), await engine(fromFrame(src), op, params)), `${op} ch=${ch}`).toBeNull();
         expect(outsideChanged).toBe(0);
       }

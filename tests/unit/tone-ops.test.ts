@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { getOperation } from '../../src/core/catalogue';
-import { KERNEL_OPS } from '../../src/engine/ops/kernel';
+import { ENGINE_OPS } from '../../src/engine/run-steps';
 import { firstDiff, fromFrame, mulberry32, photoLikeImage, randomImage, runOnImage, runOnViews } from './helpers';
 import type { RefImage } from './reference';
 
@@ -122,7 +122,7 @@ describe('tone ops on strided views', () => {
     ];
     for (const [op, params] of steps)
       for (const ch of [1, 2, 3, 4]) {
-        const { src, dst, outsideChanged } = await runOnViews(KERNEL_OPS[op], params, ch, ch, rnd);
+        const { src, dst, outsideChanged } = await runOnViews(ENGINE_OPS.kernel[op], params, ch, ch, rnd);
         expect(firstDiff(fromFrame(dst), await engine(fromFrame(src), op, params)), `${op} ch=${ch}`).toBeNull();
         expect(outsideChanged).toBe(0);
       }

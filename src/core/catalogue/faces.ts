@@ -4,11 +4,11 @@
  * provisioned by `npm install` (scripts/setup-models.mjs).
  */
 import { same } from './helpers';
-import type { OperationSpec, ParamSpec } from './types';
+import { defineOp, type ParamSpec } from './types';
 
 export const FACE_DETECTORS = ['blazeface', 'blazeface-short', 'haar', 'haar-alt2', 'lbp'] as const;
 
-const DETECT_PARAMS: Record<string, ParamSpec> = {
+const DETECT_PARAMS = {
   detector: {
     type: 'enum',
     label: 'Detector',
@@ -22,13 +22,13 @@ const DETECT_PARAMS: Record<string, ParamSpec> = {
     type: 'boolean', label: 'Small faces (tiles)', default: true,
     help: 'BlazeFace: on images much larger than the network input (long side > 1920 px full-range, 1280 short-range), also look on overlapping 4×-input tiles, so small faces in large photos are found. Slower on big images.',
   },
-};
+} as const satisfies Record<string, ParamSpec>;
 
 const DETECTION =
   "BlazeFace (MediaPipe face_detection_full_range.tflite 192×192, or short_range 128×128) through cv.readNetFromTFLite: the image is scaled so its long side fits the input (INTER_AREA when shrinking), centred on a black square, scaled to [−1, 1] (blobFromImage 1/127.5, mean 127.5, RGB, NCHW); one forward pass gives 2304 (896) regressors and scores; boxes and 6 keypoints decode as value/size + anchor centre (full: 48×48 anchors at stride 4; short: 16×16×2 at stride 8 + 8×8×6 at stride 16), score = sigmoid; MediaPipe's weighted NMS (IoU > 0.3 merges, score-weighted mean); mapped back to image pixels. With tiles on and the long side > 2.5 × (4 × input) px, the same is also run on square tiles of 4 × input (768 / 512 px) overlapping by 25 %, evenly spread; tile detections within 1 % of an inner tile edge are dropped; all passes go through one weighted NMS; boxes are rounded and clipped. Cascades (haarcascade_frontalface_default / alt2, lbpcascade_frontalface_improved): gray (COLOR_RGB2GRAY), shrunk so the long side is ≤ 1024 px, equalizeHist, detectMultiScale2(scale 1.1, minNeighbors 1); score n/(n+5) for n merged windows, halved when haarcascade_eye finds no eye in the face's upper 60 %. Faces below minScore or with max(w, h) < minSize are dropped.";
 
-export const FACE_OPS: OperationSpec[] = [
-  {
+export const FACE_OPS = [
+  defineOp({
     name: 'detect-faces',
     label: 'Detect faces',
     description: 'Finds faces and reports their boxes, confidence and keypoints (a batch writes <input path>.faces.json beside the output, and faces.csv with every face of the batch). The image passes through unchanged.',
@@ -40,8 +40,8 @@ export const FACE_OPS: OperationSpec[] = [
     outChannels: same,
     definition:
       `${DETECTION} Output: the input frame unchanged; report 'faces' = {width, height, faces: [{box: [x, y, w, h], score, keypoints?: [[x, y]×6] (right eye, left eye, nose, mouth, right ear, left ear), eyes?, detector}]} in the input image's pixels (the file's stored pixels): when earlier steps resized, cropped, rotated, flipped or oriented the image, boxes are mapped back (bounding box of the mapped corners, rounded), keypoints too (left/right swapped through a mirror), and frame = {width, height, fromInput: [a, b, c, d, e, f]} describes the frame the detector saw (x' = a·x + b·y + c, y' = d·x + e·y + f). In a batch with several workers, the BlazeFace passes of a large image are shared among them; the faces are the same.`,
-  },
-  {
+  }),
+  defineOp({
     name: 'redact-faces',
     label: 'Redact faces',
     description: 'Finds faces and hides them: blur, pixelate or solid fill, with a margin around each face.',
@@ -66,5 +66,5 @@ export const FACE_OPS: OperationSpec[] = [
     outChannels: same,
     definition:
       `${DETECTION} Each face box grows by margin % of its width on the left and right and of its height at the top and bottom, clipped to the image. blur: cv.GaussianBlur of the colour channels with σ = strength/100 × max(w, h)/4 (kernel 2·ceil(3σ)+1), computed on the region padded by the kernel radius (so edges blend with real neighbours, BORDER_REPLICATE at the image edge) — for speed that padded region is shrunk by k = σ/2 (INTER_AREA, k capped at a quarter of its sides), blurred with σ/k and enlarged back (INTER_LINEAR) — written back inside the box only. pixelate: the box is cut into square cells of side ceil(max(w, h)/blocks) from its top-left corner; each cell becomes the rounded mean of its pixels. fill: the colour. Alpha and everything outside the boxes are unchanged. The image's report 'faces' (as detect-faces) lists the faces found.`,
-  },
+  }),
 ];

@@ -1,8 +1,8 @@
 /** Pillow's filter set (ImageFilter), with Pillow's kernels, scale and offset; plus unsharp mask. */
 import { gaussRadius, same } from './helpers';
-import type { OperationSpec, ParamSpec } from './types';
+import { defineOp, type ParamSpec } from './types';
 
-const intensity: ParamSpec = {
+const intensity = {
   type: 'number',
   label: 'Intensity',
   help: '0 = input unchanged, 1 = the full filter.',
@@ -10,7 +10,7 @@ const intensity: ParamSpec = {
   max: 1,
   default: 1,
   step: 0.05,
-};
+} as const satisfies ParamSpec;
 
 const INTENSITY =
   ' Intensity t: out = round-half-even(v + (f − v)·t) in float64, with f the filter result above (already rounded and clipped), so t = 1 is the plain filter and t = 0 the input.';
@@ -26,16 +26,16 @@ const PILLOW_ROUNDING =
 const BORDER =
   ' Borders: reflect-101 (Pillow instead copies the outer %R-pixel frame unfiltered, so results differ there only).';
 
-function pillowEntry(
-  name: string,
+function pillowEntry<const N extends string>(
+  name: N,
   label: string,
   description: string,
   kernel: string,
   scale: number,
   offset: number,
   radius: number,
-): OperationSpec {
-  return {
+) {
+  return defineOp({
     name,
     label,
     description,
@@ -51,10 +51,10 @@ function pillowEntry(
       PILLOW_ROUNDING +
       BORDER.replace('%R', String(radius)) +
       INTENSITY,
-  };
+  });
 }
 
-export const FILTER_OPS: OperationSpec[] = [
+export const FILTER_OPS = [
   pillowEntry(
     'blur',
     'Blur',
@@ -64,7 +64,7 @@ export const FILTER_OPS: OperationSpec[] = [
     0,
     2,
   ),
-  {
+  defineOp({
     name: 'sharpen',
     label: 'Sharpen',
     description: "Pillow's SHARPEN filter.",
@@ -78,7 +78,7 @@ export const FILTER_OPS: OperationSpec[] = [
       'Kernel (−2 −2 −2 / −2 32 −2 / −2 −2 −2) / 16, computed in integers, rounded half-to-even, clipped to 0–255. Radius 1, reflect-101 borders. ' +
       '(Pillow rounds the exact .5 ties up instead, so on those pixels the result is 1 below Pillow’s; kept half-to-even because the seed pipeline is defined that way.)' +
       INTENSITY,
-  },
+  }),
   pillowEntry(
     'edge-enhance',
     'Edge enhance',
@@ -120,7 +120,7 @@ export const FILTER_OPS: OperationSpec[] = [
   pillowEntry('contour', 'Contour', "Pillow's CONTOUR: dark lines on white.", '(−1 −1 −1 / −1 8 −1 / −1 −1 −1)', 1, 255, 1),
   pillowEntry('detail', 'Detail', "Pillow's DETAIL.", '(0 −1 0 / −1 10 −1 / 0 −1 0)', 6, 0, 1),
   pillowEntry('find-edges', 'Find edges', "Pillow's FIND_EDGES: Laplacian-style edge magnitude.", '(−1 −1 −1 / −1 8 −1 / −1 −1 −1)', 1, 0, 1),
-  {
+  defineOp({
     name: 'unsharp-mask',
     label: 'Unsharp mask',
     description: 'Sharpen by adding back the difference from a Gaussian blur.',
@@ -132,9 +132,9 @@ export const FILTER_OPS: OperationSpec[] = [
     },
     engine: 'kernel',
     locality: 'local',
-    halo: (p) => gaussRadius(p.sigma as number),
+    halo: (p) => gaussRadius(p.sigma),
     outChannels: same,
     definition:
       'b = the gaussian-blur op at σ (its float32 definition: radius ceil(3σ), reflect-101, rounded half-to-even to bytes); d = v − b; out = v + amount·d in float64, rounded half-to-even and clipped to 0–255, where |d| ≥ threshold; elsewhere out = v. Per colour plane, alpha passes through. Radius ceil(3σ).',
-  },
+  }),
 ];

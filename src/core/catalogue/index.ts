@@ -17,9 +17,20 @@ import { FACE_OPS } from './faces';
 import { FILTER_OPS } from './filters';
 import { TONE_OPS } from './tone';
 import { TRANSFORM_OPS } from './transforms';
-import type { OperationSpec } from './types';
+import type { EngineName, OperationSpec, Params, ParamsOf } from './types';
 
 export * from './types';
+
+/** Every entry with its literal name, engine and param specs. */
+type Entry = (typeof TONE_OPS)[number] | (typeof FILTER_OPS)[number] | (typeof CV_OPS)[number] | (typeof FACE_OPS)[number] | (typeof TRANSFORM_OPS)[number];
+
+export type OpName = Entry['name'];
+/** The catalogue entry of an op, with its param specs' literal types. */
+export type OpSpec<N extends OpName> = Extract<Entry, { name: N }>;
+/** An op's validated params, typed from its specs (for a union of ops: the params they share). */
+export type OpParams<N extends OpName> = ParamsOf<OpSpec<N>['params']>;
+/** The ops an engine computes. */
+export type EngineOpName<E extends EngineName> = Extract<Entry, { engine: E }>['name'];
 
 const OPERATIONS: readonly OperationSpec[] = [...TONE_OPS, ...FILTER_OPS, ...CV_OPS, ...FACE_OPS, ...TRANSFORM_OPS];
 
@@ -33,6 +44,18 @@ export function operations(): readonly OperationSpec[] {
   return OPERATIONS;
 }
 
+export function getOperation<N extends OpName>(name: N): OpSpec<N>;
+export function getOperation(name: string): OperationSpec | undefined;
 export function getOperation(name: string): OperationSpec | undefined {
   return BY_NAME.get(name);
+}
+
+/**
+ * A resolved step's params typed from its op's spec. The op is checked here; the values were
+ * validated against that spec when the step was resolved (validateParams / resolveSteps), which
+ * is what the type promises. With several ops: the params they share (detect/redact-faces).
+ */
+export function stepParams<N extends OpName>(step: { op: string; params: Params }, ...ops: N[]): OpParams<N> {
+  if (!(ops as string[]).includes(step.op)) throw new Error(`expected a ${ops.join(' or ')} step, got "${step.op}"`);
+  return step.params as OpParams<N>;
 }

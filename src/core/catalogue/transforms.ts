@@ -10,12 +10,12 @@
  * - A gray colour parameter on a gray image is the luma (299·R + 587·G + 114·B) / 1000, rounded.
  */
 import { noHalo, same } from './helpers';
-import type { OperationSpec } from './types';
+import { defineOp } from './types';
 
 const global = { engine: 'vips', locality: 'global', halo: noHalo, outChannels: same, category: 'transform' } as const;
 
-export const TRANSFORM_OPS: OperationSpec[] = [
-  {
+export const TRANSFORM_OPS = [
+  defineOp({
     ...global,
     name: 'resize',
     label: 'Resize',
@@ -34,8 +34,8 @@ export const TRANSFORM_OPS: OperationSpec[] = [
       'Unless enlarge is on, s = min(s, 1) for fit/fill/width/height. Output size (max(1, round(w·s)), max(1, round(h·s))); fill then crops the centre (offset floor((size − box)/2)) to min(W, ·) × min(H, ·), so a smaller image is cropped to the box but not enlarged. ' +
       'Pixels by vips_resize(hscale = outW/w, vscale = outH/h, kernel) — exact output size; downsizing by more than 2× first box-shrinks (vips "gap" 2), then applies the kernel. ' +
       'Alpha images are resized premultiplied (except "nearest"), then unpremultiplied and rounded.',
-  },
-  {
+  }),
+  defineOp({
     ...global,
     name: 'rotate',
     label: 'Rotate',
@@ -49,8 +49,8 @@ export const TRANSFORM_OPS: OperationSpec[] = [
       'Angle a = angle mod 360, clockwise (y axis pointing down). Multiples of 90° use vips_rot (pixels moved, bit-exact). Other angles use vips_rotate with a bicubic interpolator ' +
       'about the image centre; the output is the bounding box of the rotated image. New pixels: the background colour (luma on gray) — or fully transparent (0 in every channel) when the image has alpha; alpha images are interpolated premultiplied, then unpremultiplied and rounded. ' +
       'With expand off, the result is cut or padded (same fill) to the input size, centred (vips_gravity centre).',
-  },
-  {
+  }),
+  defineOp({
     ...global,
     name: 'crop',
     label: 'Crop',
@@ -66,16 +66,16 @@ export const TRANSFORM_OPS: OperationSpec[] = [
     definition:
       'box: the pixels x…min(x + width, w) − 1 by y…min(y + height, h) − 1, copied exactly (a box partly outside is clamped to the image; one wholly outside is an error). ' +
       'centre / attention: a min(width, w) × min(height, h) window chosen by vips_smartcrop with interesting = centre (offset floor((w − cw)/2), floor((h − ch)/2)) or attention; pixels copied exactly.',
-  },
-  {
+  }),
+  defineOp({
     ...global,
     name: 'flip',
     label: 'Flip',
     description: 'Mirror left–right, top–bottom, or both.',
     params: { direction: { type: 'enum', label: 'Direction', options: ['horizontal', 'vertical', 'both'], default: 'horizontal' } },
     definition: 'horizontal: out(x, y) = in(w − 1 − x, y); vertical: out(x, y) = in(x, h − 1 − y); both: out(x, y) = in(w − 1 − x, h − 1 − y) (= a 180° turn). Exact (vips_flip).',
-  },
-  {
+  }),
+  defineOp({
     ...global,
     name: 'auto-orient',
     label: 'Auto-orient',
@@ -86,8 +86,8 @@ export const TRANSFORM_OPS: OperationSpec[] = [
       'EXIF orientation o of the source (1 when absent): 1 none; 2 mirror left–right; 3 turn 180°; 4 mirror top–bottom; 5 transpose (out(x, y) = in(y, x)); 6 turn 90° clockwise; ' +
       '7 transverse (out(x, y) = in(w − 1 − y, h − 1 − x)); 8 turn 90° anticlockwise — vips_autorot, bit-exact. Leading the recipe, the decoder does it while loading. ' +
       'Afterwards the orientation is 1, so a second auto-orient does nothing and kept EXIF says 1.',
-  },
-  {
+  }),
+  defineOp({
     ...global,
     name: 'thumbnail',
     label: 'Thumbnail',
@@ -98,5 +98,5 @@ export const TRANSFORM_OPS: OperationSpec[] = [
       'Same size as resize {mode: fit, width: size, height: size, kernel: lanczos3, enlarge: false}. Leading the recipe (possibly after auto-orient), the decoder makes it with vips_thumbnail_buffer, ' +
       'which lets JPEG decode at 1/2, 1/4 or 1/8 scale and WebP/PNG/… shrink while loading, then finishes with a lanczos3 reduce — pixels close to (not bit-equal with) the plain resize. ' +
       'It does not rotate by EXIF orientation unless auto-orient is also leading. Elsewhere it is exactly that resize.',
-  },
+  }),
 ];

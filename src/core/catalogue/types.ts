@@ -56,8 +56,13 @@ export type Locality = 'point' | 'local' | 'global';
 /** Groups for the editor's "add step" menu. */
 export type Category = 'tone' | 'filter' | 'cv' | 'transform';
 
-export interface OperationSpec {
-  name: string;
+/**
+ * One catalogue entry. `P` (the params' specs), `N` (the name) and `E` (the engine) keep their
+ * literal types in entries made with defineOp, so the params an engine function or `halo`
+ * receives are typed from the specs (ParamsOf<P>); the defaults describe any entry.
+ */
+export interface OperationSpec<P extends Record<string, ParamSpec> = Record<string, ParamSpec>, N extends string = string, E extends EngineName = EngineName> {
+  name: N;
   label: string;
   description: string;
   category: Category;
@@ -66,19 +71,24 @@ export interface OperationSpec {
    * decoding; thumbnail with shrink-on-load). Elsewhere it runs as an ordinary frame operation.
    */
   stage?: 'decode';
-  params: Record<string, ParamSpec>;
-  engine: EngineName;
+  params: P;
+  engine: E;
   locality: Locality;
   /** Kernel radius in pixels for the given (validated, defaulted) params. */
-  halo(params: Params): number;
+  halo(params: ParamsOf<P>): number;
   /** Channels out for channels in (1 gray, 2 gray+alpha, 3 RGB, 4 RGBA). Size changes are the op's own business (global ops only). */
   outChannels(inChannels: number): number;
   /** Exact definition, including kernel radius and rounding, for people checking results. */
   definition: string;
 }
 
-export function defaultParams(op: OperationSpec): Params {
+/** A catalogue entry with its name, engine and param specs kept literal (see OperationSpec). */
+export function defineOp<const P extends Record<string, ParamSpec>, const N extends string, const E extends EngineName>(op: OperationSpec<P, N, E>): OperationSpec<P, N, E> {
+  return op;
+}
+
+export function defaultParams<P extends Record<string, ParamSpec>>(op: OperationSpec<P, string>): ParamsOf<P> {
   const out: Params = {};
   for (const [k, spec] of Object.entries(op.params)) out[k] = spec.default;
-  return out;
+  return out as ParamsOf<P>;
 }

@@ -4,7 +4,7 @@
  * a frame). Definition in src/core/catalogue/faces.ts: margin, blur σ = strength % × max(w, h) / 4
  * (on a shrunk copy), pixelate cells of ceil(max(w, h) / blocks), or a fill colour. In place.
  */
-import type { Params } from '../../core/catalogue';
+import type { OpParams } from '../../core/catalogue';
 import type { Frame } from '../../core/frame';
 import { cvMessage, type CV } from '../opencv';
 
@@ -92,15 +92,15 @@ function hexRgb(hex: string): number[] {
 
 
 /** Redacts each box of `boxes` in `f` (in place) with redact-faces' params. `cv` only for blur. */
-export function redactBoxes(f: Frame, boxes: readonly (readonly number[])[], p: Params, cv?: CV): void {
+export function redactBoxes(f: Frame, boxes: readonly (readonly number[])[], p: OpParams<'redact-faces'>, cv?: CV): void {
   for (const box of boxes) {
-    const r = redactRegion(box, (p.margin as number) ?? 20, f.width, f.height);
+    const r = redactRegion(box, p.margin, f.width, f.height);
     if (r[2] <= r[0] || r[3] <= r[1]) continue;
-    if (p.effect === 'fill') fill(f, r, hexRgb((p.color as string) ?? '#000000'));
-    else if (p.effect === 'pixelate') pixelate(f, r, (p.blocks as number) ?? 6);
+    if (p.effect === 'fill') fill(f, r, hexRgb(p.color));
+    else if (p.effect === 'pixelate') pixelate(f, r, p.blocks);
     else {
       if (!cv) throw new Error('redactBoxes: blur needs OpenCV');
-      blur(cv, f, r, Math.max(0.5, ((((p.strength as number) ?? 50) / 100) * Math.max(box[2], box[3])) / 4));
+      blur(cv, f, r, Math.max(0.5, ((p.strength / 100) * Math.max(box[2], box[3])) / 4));
     }
   }
 }

@@ -1,5 +1,5 @@
 /** What an engine function gets besides its input frame and params. */
-import type { Params } from '../../core/catalogue';
+import type { EngineName, EngineOpName, OpParams, Params } from '../../core/catalogue';
 import type { Face } from '../../core/faces';
 import type { Frame } from '../../core/frame';
 import { follow, type Affine, type Geometry } from '../../core/geometry';
@@ -58,6 +58,13 @@ export interface OpContext {
 }
 
 /** One engine function per catalogue entry: input frame + validated params → output frame. */
-export type OpFunction = (src: Frame, params: Params, ctx: OpContext) => Frame | Promise<Frame>;
+export type OpFunction<P = Params> = (src: Frame, params: P, ctx: OpContext) => Frame | Promise<Frame>;
 
+/** Engine functions by op name, params erased (for dispatch by name: run-steps.ts ENGINE_OPS). */
 export type OpTable = Readonly<Record<string, OpFunction>>;
+
+/**
+ * An engine's functions: one for every op of the catalogue with that engine (a missing one is a
+ * compile error), each receiving its op's validated params typed from the op's specs.
+ */
+export type EngineTable<E extends EngineName> = { readonly [N in EngineOpName<E>]: OpFunction<OpParams<N>> };

@@ -3,17 +3,17 @@
  * Detection is src/engine/faces/detect.ts; both ops report 'faces' (core/faces.ts FacesReport), in
  * the input's pixels.
  */
-import type { Params } from '../../core/catalogue';
+import type { OpParams } from '../../core/catalogue';
 import type { Frame } from '../../core/frame';
 import { detectFaces } from '../faces/detect';
 import { detectOptions, facesReport, type Face } from '../../core/faces';
 import { loadOpenCV, type CV } from '../opencv';
-import type { OpContext, OpTable } from './context';
+import type { EngineTable, OpContext } from './context';
 import { redactBoxes } from '../faces/redact-boxes';
 
 export { redactRegion } from '../faces/redact-boxes';
 
-async function findFaces(src: Frame, p: Params, ctx: OpContext): Promise<{ cv: CV; faces: Face[] }> {
+async function findFaces(src: Frame, p: OpParams<'detect-faces' | 'redact-faces'>, ctx: OpContext): Promise<{ cv: CV; faces: Face[] }> {
   const { cv } = await loadOpenCV();
   const given = ctx.faces;
   ctx.faces = undefined;
@@ -32,7 +32,7 @@ function copyOf(src: Frame, ctx: OpContext): Frame {
   return out;
 }
 
-export const FACE_OPS_TABLE: OpTable = {
+export const FACE_OPS_TABLE: Pick<EngineTable<'opencv'>, 'detect-faces' | 'redact-faces'> = {
   'detect-faces': async (src, p, ctx) => {
     await findFaces(src, p, ctx);
     return src;

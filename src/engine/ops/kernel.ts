@@ -1,7 +1,6 @@
 /**
  * The 'kernel' engine: Tessera's own exact TypeScript kernels (see the catalogue's conventions).
  */
-import type { Params } from '../../core/catalogue';
 import type { Frame } from '../../core/frame';
 import { brightnessPlane } from '../kernels/brightness';
 import { gaussianBlurPlane } from '../kernels/gaussian-blur';
@@ -12,7 +11,7 @@ import { sharpenPlane } from '../kernels/sharpen';
 import { sobelPlane } from '../kernels/sobel';
 import { contrastLut, gammaLut, invertLut, lutPlane, pillowMeanGray, pillowSaturation, thresholdLut } from '../kernels/tone';
 import { unsharpPlane } from '../kernels/unsharp';
-import type { OpContext, OpFunction, OpTable } from './context';
+import type { EngineTable, OpContext, OpFunction } from './context';
 
 /** Same-size, same-channels op applying `kernel` to each colour plane (alpha passes through). */
 export function perPlane(src: Frame, ctx: OpContext, kernel: PlaneKernel): Frame {
@@ -22,10 +21,10 @@ export function perPlane(src: Frame, ctx: OpContext, kernel: PlaneKernel): Frame
 }
 
 /** The filters' `intensity` (1 when a caller passes unresolved params). */
-const intensity = (p: Params): number => (typeof p.intensity === 'number' ? p.intensity : 1);
+const intensity = (p: { intensity?: number }): number => (typeof p.intensity === 'number' ? p.intensity : 1);
 
 /** A Pillow ImageFilter kernel, then the intensity blend with the input. */
-function pillowFilter(name: PillowFilterName): OpFunction {
+function pillowFilter(name: PillowFilterName): OpFunction<{ intensity: number }> {
   const spec = PILLOW_KERNELS[name];
   return (src, p, ctx) => {
     const t = intensity(p);
@@ -41,13 +40,13 @@ function lutOp(src: Frame, ctx: OpContext, lut: Uint8Array): Frame {
   return perPlane(src, ctx, (a, b, w, h) => lutPlane(a, b, w * h, lut));
 }
 
-export const KERNEL_OPS: OpTable = {
+export const KERNEL_OPS: EngineTable<'kernel'> = {
   grayscale: (src, _p, ctx) => {
     const dst = ctx.alloc(src.width, src.height, src.channels === 3 ? 1 : src.channels === 4 ? 2 : src.channels);
     grayscale(src, dst);
     return dst;
   },
-  'gaussian-blur': (src, p, ctx) => perPlane(src, ctx, (a, b, w, h) => gaussianBlurPlane(a, b, w, h, p.sigma as number)),
+  'gaussian-blur': (src, p, ctx) => perPlane(src, ctx, (a, b, w, h) => gaussianBlurPlane(a, b, w, h, p.sigma)),
   sobel: (src, _p, ctx) => perPlane(src, ctx, sobelPlane),
   sharpen: (src, p, ctx) => {
     const t = intensity(p);
@@ -66,15 +65,15 @@ export const KERNEL_OPS: OpTable = {
   detail: pillowFilter('detail'),
   'find-edges': pillowFilter('find-edges'),
   'unsharp-mask': (src, p, ctx) =>
-    perPlane(src, ctx, (a, b, w, h) => unsharpPlane(a, b, w, h, p.sigma as number, p.amount as number, p.threshold as number)),
-  brightness: (src, p, ctx) => perPlane(src, ctx, (a, b, w, h) => brightnessPlane(a, b, w, h, p.factor as number)),
-  contrast: (src, p, ctx) => lutOp(src, ctx, contrastLut(pillowMeanGray(src), p.factor as number)),
+    perPlane(src, ctx, (a, b, w, h) => unsharpPlane(a, b, w, h, p.sigma, p.amount, p.threshold)),
+  brightness: (src, p, ctx) => perPlane(src, ctx, (a, b, w, h) => brightnessPlane(a, b, w, h, p.factor)),
+  contrast: (src, p, ctx) => lutOp(src, ctx, contrastLut(pillowMeanGray(src), p.factor)),
   saturation: (src, p, ctx) => {
     const dst = ctx.alloc(src.width, src.height, src.channels);
-    pillowSaturation(src, dst, p.factor as number);
+    pillowSaturation(src, dst, p.factor);
     return dst;
   },
-  gamma: (src, p, ctx) => lutOp(src, ctx, gammaLut(p.gamma as number)),
+  gamma: (src, p, ctx) => lutOp(src, ctx, gammaLut(p.gamma)),
   invert: (src, _p, ctx) => lutOp(src, ctx, invertLut()),
-  threshold: (src, p, ctx) => lutOp(src, ctx, thresholdLut(p.level as number)),
+  threshold: (src, p, ctx) => lutOp(src, ctx, thresholdLut(p.level)),
 };

@@ -6,10 +6,9 @@
  * the result into a `ctx.alloc` frame, putting the input's alpha channel back unchanged.
  * Frames are RGB; only RGB conversion codes are used (never BGR).
  */
-import type { Params } from '../../core/catalogue';
 import type { Frame } from '../../core/frame';
 import { cvMessage, loadOpenCV, type CV } from '../opencv';
-import type { OpContext, OpTable } from './context';
+import type { EngineTable, OpContext } from './context';
 import { FACE_OPS_TABLE } from './faces';
 
 type Mat = InstanceType<CV['Mat']>;
@@ -103,14 +102,12 @@ function onLuma(cv: CV, m: Mat, keep: Keep, apply: (src: Mat, dst: Mat) => void)
   return out;
 }
 
-const num = (p: Params, k: string): number => p[k] as number;
-
-export const OPENCV_OPS: OpTable = {
+export const OPENCV_OPS: EngineTable<'opencv'> = {
   median: (src, p, ctx) =>
     withCv('median', (cv, keep) => {
       const m = colourMat(cv, src, keep);
       const dst = keep(new cv.Mat());
-      cv.medianBlur(m, dst, 2 * num(p, 'radius') + 1);
+      cv.medianBlur(m, dst, 2 * p.radius + 1);
       return toFrame(dst, src, ctx);
     }),
 
@@ -118,7 +115,7 @@ export const OPENCV_OPS: OpTable = {
     withCv('bilateral', (cv, keep) => {
       const m = colourMat(cv, src, keep);
       const dst = keep(new cv.Mat()); // bilateralFilter cannot work in place
-      cv.bilateralFilter(m, dst, num(p, 'diameter'), num(p, 'sigmaColor'), num(p, 'sigmaSpace'), cv.BORDER_DEFAULT);
+      cv.bilateralFilter(m, dst, p.diameter, p.sigmaColor, p.sigmaSpace, cv.BORDER_DEFAULT);
       return toFrame(dst, src, ctx);
     }),
 
@@ -130,8 +127,8 @@ export const OPENCV_OPS: OpTable = {
         gray = keep(new cv.Mat());
         cv.cvtColor(m, gray, cv.COLOR_RGB2GRAY);
       }
-      const lo = Math.min(num(p, 'low'), num(p, 'high'));
-      const hi = Math.max(num(p, 'low'), num(p, 'high'));
+      const lo = Math.min(p.low, p.high);
+      const hi = Math.max(p.low, p.high);
       const edges = keep(new cv.Mat());
       cv.Canny(gray, edges, lo, hi, 3, false);
       return toFrame(edges, src, ctx);
@@ -145,8 +142,8 @@ export const OPENCV_OPS: OpTable = {
 
   clahe: (src, p, ctx) =>
     withCv('clahe', (cv, keep) => {
-      const tiles = num(p, 'tiles');
-      const clahe = keep(new cv.CLAHE(num(p, 'clipLimit'), new cv.Size(tiles, tiles)));
+      const tiles = p.tiles;
+      const clahe = keep(new cv.CLAHE(p.clipLimit, new cv.Size(tiles, tiles)));
       const out = onLuma(cv, colourMat(cv, src, keep), keep, (a, b) => clahe.apply(a, b));
       return toFrame(out, src, ctx);
     }),

@@ -4,13 +4,13 @@
  * fresh frame; every vips image (and interpolator) is deleted in `finally`. Definitions of the
  * numbers are in core/catalogue/transforms.ts.
  */
-import type { Params } from '../../core/catalogue';
+import type { OpParams } from '../../core/catalogue';
 import { TesseraError, formatInt } from '../../core/errors';
 import { blit, createFrame, type Frame } from '../../core/frame';
 import { compose, flipMap, offsetMap, orientationMap, rotationMap, scaleMap } from '../../core/geometry';
 import { backgroundFor, frameToImage, imageToFrame } from '../codec';
 import { loadVips, type Vips, type VipsImage } from '../vips';
-import { moved, type OpContext, type OpTable } from './context';
+import { moved, type EngineTable, type OpContext } from './context';
 
 async function getVips(): Promise<Vips> {
   return (await loadVips()).vips;
@@ -57,15 +57,15 @@ export interface ResizeGeometry {
 }
 
 /** Output geometry of 'resize' for a w×h input (see the catalogue definition). */
-export function resizeGeometry(w: number, h: number, p: Params): ResizeGeometry {
-  const W = p.width as number, H = p.height as number;
+export function resizeGeometry(w: number, h: number, p: OpParams<'resize'>): ResizeGeometry {
+  const W = p.width, H = p.height;
   let s: number;
   switch (p.mode) {
     case 'fit': s = Math.min(W / w, H / h); break;
     case 'fill': s = Math.max(W / w, H / h); break;
     case 'width': s = W / w; break;
     case 'height': s = H / h; break;
-    default: s = (p.percent as number) / 100;
+    default: s = p.percent / 100;
   }
   if (p.mode !== 'percent' && !p.enlarge) s = Math.min(s, 1);
   const width = Math.max(1, Math.round(w * s));
@@ -75,12 +75,12 @@ export function resizeGeometry(w: number, h: number, p: Params): ResizeGeometry 
   return { width, height, crop: { x: Math.floor((width - cw) / 2), y: Math.floor((height - ch) / 2), width: cw, height: ch } };
 }
 
-async function resize(src: Frame, p: Params, ctx: OpContext): Promise<Frame> {
+async function resize(src: Frame, p: OpParams<'resize'>, ctx: OpContext): Promise<Frame> {
   const g = resizeGeometry(src.width, src.height, p);
   const scale = scaleMap(g.width / src.width, g.height / src.height);
   let scaled: Frame = src;
   if (g.width !== src.width || g.height !== src.height) {
-    const kernel = p.kernel as string;
+    const kernel = p.kernel;
     scaled = await withImage(src, (im, keep) =>
       resampling(im, keep, hasAlpha(src) && kernel !== 'nearest', (x) =>
         x.resize(g.width / src.width, { vscale: g.height / src.height, kernel }),
@@ -100,19 +100,19 @@ async function resize(src: Frame, p: Params, ctx: OpContext): Promise<Frame> {
   return out;
 }
 
-function thumbnail(src: Frame, p: Params, ctx: OpContext): Promise<Frame> {
-  const size = p.size as number;
+function thumbnail(src: Frame, p: OpParams<'thumbnail'>, ctx: OpContext): Promise<Frame> {
+  const size = p.size;
   return resize(src, { mode: 'fit', width: size, height: size, percent: 100, kernel: 'lanczos3', enlarge: false }, ctx);
 }
 
 // ---------------------------------------------------------------------------------------------
 // rotate / flip / auto-orient
 
-async function rotate(src: Frame, p: Params, ctx: OpContext): Promise<Frame> {
-  const a = (((p.angle as number) % 360) + 360) % 360;
+async function rotate(src: Frame, p: OpParams<'rotate'>, ctx: OpContext): Promise<Frame> {
+  const a = ((p.angle % 360) + 360) % 360;
   const alpha = hasAlpha(src);
   // Alpha images get transparent new pixels; others the background colour (luma on gray).
-  const fill = alpha ? new Array<number>(src.channels).fill(0) : backgroundFor(p.background as string, src.channels);
+  const fill = alpha ? new Array<number>(src.channels).fill(0) : backgroundFor(p.background, src.channels);
   if (a === 0) return src;
   let turned = { width: 0, height: 0 };
   const out = await withImage(src, (im, keep, vips) => {
@@ -139,8 +139,8 @@ async function rotate(src: Frame, p: Params, ctx: OpContext): Promise<Frame> {
   return out;
 }
 
-function flip(src: Frame, p: Params, ctx: OpContext): Promise<Frame> {
-  moved(ctx, src, flipMap(p.direction as 'horizontal' | 'vertical' | 'both', src.width, src.height));
+function flip(src: Frame, p: OpParams<'flip'>, ctx: OpContext): Promise<Frame> {
+  moved(ctx, src, flipMap(p.direction, src.width, src.height));
   return withImage(src, (im, keep) => {
     switch (p.direction) {
       case 'vertical': return keep(im.flip('vertical'));
@@ -150,7 +150,7 @@ function flip(src: Frame, p: Params, ctx: OpContext): Promise<Frame> {
   });
 }
 
-async function autoOrient(src: Frame, _p: Params, ctx: OpContext): Promise<Frame> {
+async function autoOrient(src: Frame, _p: OpParams<'auto-orient'>, ctx: OpContext): Promise<Frame> {
   const o = ctx.source.orientation;
   if (o === 1) return src;
   const out = await withImage(src, (im, keep) => {
@@ -165,21 +165,21 @@ async function autoOrient(src: Frame, _p: Params, ctx: OpContext): Promise<Frame
 // ---------------------------------------------------------------------------------------------
 // crop
 
-async function crop(src: Frame, p: Params, ctx: OpContext): Promise<Frame> {
+async function crop(src: Frame, p: OpParams<'crop'>, ctx: OpContext): Promise<Frame> {
   const w = src.width, h = src.height;
   if (p.mode === 'box') {
-    const x = p.x as number, y = p.y as number;
+    const x = p.x, y = p.y;
     if (x >= w || y >= h) {
       throw new TesseraError('bad-param',
         `crop box at x ${formatInt(x)}, y ${formatInt(y)} is outside the ${formatInt(w)}×${formatInt(h)} image (x must be below ${formatInt(w)} and y below ${formatInt(h)})`);
     }
-    const cw = Math.min(p.width as number, w - x), ch = Math.min(p.height as number, h - y);
+    const cw = Math.min(p.width, w - x), ch = Math.min(p.height, h - y);
     moved(ctx, src, offsetMap(x, y));
     const out = ctx.alloc(cw, ch, src.channels);
     blit(src, x, y, cw, ch, out, 0, 0);
     return out;
   }
-  const cw = Math.min(p.width as number, w), ch = Math.min(p.height as number, h);
+  const cw = Math.min(p.width, w), ch = Math.min(p.height, h);
   if (cw === w && ch === h) return src;
   let at = { x: 0, y: 0 };
   const out = await withImage(src, (im, keep) => {
@@ -193,7 +193,7 @@ async function crop(src: Frame, p: Params, ctx: OpContext): Promise<Frame> {
   return out;
 }
 
-export const VIPS_OPS: OpTable = {
+export const VIPS_OPS: EngineTable<'vips'> = {
   resize,
   rotate,
   crop,
