@@ -127,7 +127,7 @@ function parseCommandLine(argv) {
     preset: 'seed',
     workers: undefined,
     // Only flags given explicitly override the recipe's own `output` (its format, quality…).
-    output: {},
+    outputOptions: {},
     video: {},
   };
   if (v.recipe !== undefined) {
@@ -145,7 +145,7 @@ function parseCommandLine(argv) {
   }
   try {
     // Each value checked against its option's spec (and the video ones together), errors naming the flag.
-    ({ output: opts.output, video: opts.video } = optionFlags.readFlags(v));
+    ({ output: opts.outputOptions, video: opts.video } = optionFlags.readFlags(v));
   } catch (e) {
     // The message says what is wrong with which flag: no need for the whole usage after it.
     throw Object.assign(new UsageError(e.message), { showUsage: false });
@@ -429,7 +429,7 @@ async function main() {
       } catch (e) {
         return { usage: e.message };
       }
-    }, { preset: opts.preset, recipe, file: opts.recipeFile, flags: opts.output });
+    }, { preset: opts.preset, recipe, file: opts.recipeFile, flags: opts.outputOptions });
     if (check.usage) {
       await cleanup();
       return usageExit(check.usage);

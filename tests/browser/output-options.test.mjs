@@ -1,0 +1,187 @@
+// Output and video options as generated from their specs (OUTPUT_OPTIONS, VIDEO_OPTIONS): the
+// studio's <output-options> panel has a control for each option exactly where it applies (TIFF
+// compression included), and the batch command's --help and flags come from the same specs.
+// Needs dist/ (npx vite build).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startApp } from './harness.mjs';
+import { makeFolder, vips } from './fixtures.mjs';
+import { loadOptionFlags } from '../../scripts/lib/option-flags.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const BATCH = join(ROOT, 'scripts', 'batch.mjs');
+const PANEL = 'tessera-studio output-options';
+
+function runBatch(args) {
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, [BATCH, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+    child.on('error', rej);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      res({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The ids of the panel's controls (output ones, or video ones), in page order. */
+function controlIds(page, prefix) {
+  return page.locator(`${PANEL} [id^="${prefix}"]`).evaluateAll((els) => els.map((e) => e.id).filter((id) => id !== 'video-options' && id !== 'video-error'));
+}
+
+/** The controls the specs say apply, with the panel's current values. */
+function expectedIds(page, group) {
+  return page.evaluate((group) => {
+    const t = window.tessera;
+    const panel = document.querySelector('tessera-studio').shadowRoot.querySelector('output-options');
+    const kebab = (k) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    const [schema, values, format, prefix] = group === 'video'
+      ? [t.VIDEO_OPTIONS, panel.video, panel.video.container, 'video-']
+      : [t.OUTPUT_OPTIONS, panel.value, panel.value.format, 'out-'];
+    return Object.entries(schema).filter(([k, s]) => k !== 'format' && t.optionApplies(s, format, values)).map(([k]) => prefix + kebab(k));
+  }, group);
+}
+
+const studioOutput = (page) => page.evaluate(() => document.querySelector('tessera-studio').output);
+
+describe('<output-options> panel', () => {
+  let app;
+  before(async () => {
+    app = await startApp();
+  });
+  after(async () => app?.close());
+
+  test('each format shows exactly the controls of the options that apply to it', async () => {
+    const { page } = app;
+    const formats = await page.evaluate(() => Object.keys(window.tessera.FORMATS));
+    assert.deepEqual(formats, ['png', 'jpeg', 'webp', 'avif', 'tiff', 'gif']);
+    const seen = new Set();
+    for (const format of formats) {
+      await page.selectOption(`${PANEL} #format`, format);
+      const ids = await controlIds(page, 'out-');
+      assert.deepEqual(ids, await expectedIds(page, 'output'), format);
+      assert.ok(ids.length > 0, format);
+      ids.forEach((id) => seen.add(id));
+      assert.equal((await studioOutput(page)).format, format);
+    }
+    // Across the formats (and with PNG's palette and flattened alpha below) every option has a control.
+    await page.selectOption(`${PANEL} #format`, 'png');
+    await page.check(`${PANEL} #out-palette`);
+    await page.selectOption(`${PANEL} #out-alpha`, 'flatten');
+    (await controlIds(page, 'out-')).forEach((id) => seen.add(id));
+    const all = await page.evaluate(() => Object.keys(window.tessera.OUTPUT_OPTIONS).filter((k) => k !== 'format'));
+    assert.deepEqual([...seen].sort(), all.map((k) => `out-${k}`).sort());
+    assert.deepEqual(app.errors, []);
+  });
+
+  test('TIFF compression is shown and reaches the studio; PNG quality and effort appear with the palette', async () => {
+    const { page } = app;
+    await page.selectOption(`${PANEL} #format`, 'tiff');
+    assert.equal(await page.inputValue(`${PANEL} #out-compression`), '6');
+    await page.fill(`${PANEL} #out-compression`, '0');
+    await page.dispatchEvent(`${PANEL} #out-compression`, 'change');
+    assert.equal((await studioOutput(page)).compression, 0);
+    // A bad value is explained and not applied.
+    await page.fill(`${PANEL} #out-compression`, '12');
+    await page.dispatchEvent(`${PANEL} #out-compression`, 'change');
+    assert.match(await page.textContent(`${PANEL} #output-error`), /compression: must be a whole number 0–9, got 12/);
+    assert.equal((await studioOutput(page)).compression, 0);
+    // Back to PNG: its own default compression (1), and no quality until the palette is on.
+    await page.selectOption(`${PANEL} #format`, 'png');
+    assert.equal((await studioOutput(page)).compression, 1);
+    await page.uncheck(`${PANEL} #out-palette`);
+    assert.equal(await page.locator(`${PANEL} #out-quality`).count(), 0);
+    await page.check(`${PANEL} #out-palette`);
+    assert.equal(await page.inputValue(`${PANEL} #out-quality`), '100');
+    assert.equal(await page.locator(`${PANEL} #out-effort`).count(), 1);
+  });
+
+  test('video: a control for every video option; the codec menu follows the container', async () => {
+    const { page } = app;
+    await page.click(`${PANEL} #video-options summary`);
+    const ids = await controlIds(page, 'video-');
+    assert.deepEqual(ids, await expectedIds(page, 'video'));
+    const all = await page.evaluate(() => Object.keys(window.tessera.VIDEO_OPTIONS));
+    assert.equal(ids.length, all.length);
+    const codecs = () => page.locator(`${PANEL} #video-codec option`).evaluateAll((els) => els.map((e) => e.value));
+    assert.deepEqual(await codecs(), ['h264', 'av1']);
+    await page.selectOption(`${PANEL} #video-container`, 'webm');
+    assert.deepEqual(await codecs(), ['vp9', 'vp8', 'av1']);
+    assert.equal(await page.inputValue(`${PANEL} #video-codec`), 'vp9');
+    // Bitrate in kbit/s; emptied, the quality decides again.
+    await page.fill(`${PANEL} #video-bitrate`, '2500');
+    await page.dispatchEvent(`${PANEL} #video-bitrate`, 'change');
+    const video = () => page.evaluate(() => document.querySelector('tessera-studio').video);
+    assert.equal((await video()).bitrate, 2_500_000);
+    await page.fill(`${PANEL} #video-bitrate`, '');
+    await page.dispatchEvent(`${PANEL} #video-bitrate`, 'change');
+    assert.equal((await video()).bitrate, undefined);
+    assert.deepEqual(app.errors, []);
+  });
+});
+
+describe('batch command flags from the specs', () => {
+  let work;
+  before(async () => {
+    work = await fs.mkdtemp(join(tmpdir(), 'tessera-flags-'));
+  });
+  after(async () => {
+    if (work) await fs.rm(work, { recursive: true, force: true });
+  });
+
+  test('--help lists all six formats and every output and video option', async () => {
+    const r = await runBatch(['--help']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /--format png\|jpeg\|webp\|avif\|tiff\|gif/);
+    const { OPTION_FLAGS, flagUsage } = await loadOptionFlags();
+    assert.ok(OPTION_FLAGS.length >= 20);
+    for (const f of OPTION_FLAGS) assert.ok(r.stdout.includes(flagUsage(f)), `${flagUsage(f)} in --help`);
+  });
+
+  test('a bad flag value is a usage error naming the flag, before any browser starts', async () => {
+    const out = join(work, 'never');
+    for (const [args, want] of [
+      [['--compression', '12'], /^tessera batch: --compression: must be a whole number 0–9, got 12$/m],
+      [['--metadata', 'all'], /--metadata: must be "keep" or "strip", got "all"/],
+      [['--container', 'mp4', '--video-codec', 'vp9'], /--video-codec: VP9 cannot go in MP4 here/],
+    ]) {
+      const r = await runBatch([work, out, '--no-build', ...args]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, want);
+      assert.doesNotMatch(r.stderr, /usage:/);
+    }
+    assert.ok(!existsSync(out));
+  });
+
+  test('--format tiff --compression 0 --alpha flatten --metadata strip writes flattened, uncompressed TIFFs', async () => {
+    if (!existsSync(join(ROOT, process.env.TESSERA_DIST || 'dist', 'index.html'))) throw new Error('dist/ is missing: run `npx vite build` first');
+    const { dir } = await makeFolder([{ path: 'a.png', w: 40, h: 30, channels: 4, format: 'png' }], 3);
+    const out = join(work, 'tiff');
+    // No steps: the seed recipe would make the image gray.
+    const recipe = join(work, 'none.json');
+    await fs.writeFile(recipe, JSON.stringify({ name: 'none', steps: [] }));
+    const r = await runBatch([dir, out, '--recipe', recipe, '--workers', '1', '--no-build', '--format', 'TIF', '--compression', '0', '--alpha', 'flatten', '--background', '000000', '--metadata', 'strip']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /TIFF/);
+    const bytes = await fs.readFile(join(out, 'a.tif'));
+    // Uncompressed: at least the 40×30 RGB pixels themselves.
+    assert.ok(bytes.length >= 40 * 30 * 3, `${bytes.length} bytes`);
+    const v = await vips();
+    const im = v.Image.newFromBuffer(bytes);
+    try {
+      assert.deepEqual([im.width, im.height, im.bands, im.hasAlpha()], [40, 30, 3, false]);
+      assert.equal(im.getTypeof('xmp-data'), 0);
+    } finally {
+      im.delete();
+    }
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+});
