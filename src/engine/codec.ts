@@ -8,7 +8,7 @@
 import { TesseraError } from '../core/errors';
 import { createFrame, type Frame } from '../core/frame';
 import { compose, orientationMap, scaleMap, type Geometry } from '../core/geometry';
-import type { OutputOptions } from '../core/formats';
+import { FORMATS, type OutputOptions } from '../core/formats';
 import { sniff } from '../core/sniff';
 import type { SourceInfo } from './ops/context';
 import { browserWebpSupports, encodeWebpInBrowser } from './browser-webp';
@@ -361,7 +361,7 @@ function encodeOnce(vips: Vips, frame: Frame, opts: OutputOptions, source?: Sour
   try {
     let im: VipsImage = keep(frameToImage(vips, frame));
     const alpha = frame.channels === 2 || frame.channels === 4;
-    if (alpha && (opts.alpha === 'flatten' || opts.format === 'jpeg')) {
+    if (alpha && (opts.alpha === 'flatten' || !FORMATS[opts.format].alpha)) {
       im = keep(im.flatten({ background: backgroundFor(opts.background, frame.channels - 1) }));
       if (im.format !== 'uchar') im = keep(im.cast('uchar'));
       im = keep(im.copy({ interpretation: frame.channels >= 3 ? 'srgb' : 'b-w' }));
