@@ -1,18 +1,34 @@
 // The output and video option flags of the batch command, from the app's own option specs
 // (src/core/option-flags.ts, generated from OUTPUT_OPTIONS and VIDEO_OPTIONS), so `--help` and
 // flag parsing need no browser and cannot drift from what the app validates. The TypeScript
-// module (pure core code) is loaded through Vite's SSR module loader, as scripts/eval-faces.mjs
-// loads the engine: Node 20 cannot import .ts itself, and a generated copy could go stale.
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// module (pure core code) is built beside the app (dist/cli/option-flags.mjs, vite.config.ts) and
+// imported from there while it is newer than every file of src/core; otherwise (no build yet, or
+// core edited since) it is loaded through Vite's SSR module loader, as scripts/eval-faces.mjs loads
+// the engine: Node 20 cannot import .ts itself.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const DIST = process.env.TESSERA_DIST ? resolve(process.env.TESSERA_DIST) : join(ROOT, 'dist');
+
+/** Newest modification time under a folder. */
+function newest(dir) {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
 
 /**
  * @returns {Promise<typeof import('../../src/core/option-flags.ts')>} OPTION_FLAGS,
  *   parseArgsOptions(), readFlags(values), optionsHelp()
  */
 export async function loadOptionFlags() {
+  const built = join(DIST, 'cli', 'option-flags.mjs');
+  if (existsSync(built) && statSync(built).mtimeMs >= newest(join(ROOT, 'src', 'core'))) return import(pathToFileURL(built).href);
   const { createServer } = await import('vite');
   const server = await createServer({
     root: ROOT, configFile: false, logLevel: 'error', appType: 'custom',
