@@ -11,6 +11,7 @@
  * fast path only if every byte agrees, so a browser whose decoder differs falls back by itself.
  */
 import { createFrame, type Frame } from '../core/frame';
+import { Scope } from '../core/scope';
 import type { DecodeOptions, Decoded } from './codec';
 import { sourceInfo } from './codec';
 import { fancyUpsamples, yccToRgb, type PlaneLayout, type Subsampling } from './kernels/ycc';
@@ -49,10 +50,11 @@ export async function releaseJpegDecode(p: PendingDecode | undefined): Promise<v
 async function decodePlanes(bytes: Uint8Array, width: number, height: number, channels: 1 | 3, early?: PendingDecode): Promise<Frame | undefined> {
   const pending = early && !early.taken ? early : begin(bytes);
   pending.taken = true;
-  const { decoder, result } = pending;
-  let image: VideoFrame | undefined;
+  using scope = new Scope();
+  const { result } = pending;
+  scope.track(pending.decoder);
   try {
-    image = (await result).image;
+    const image = scope.track((await result).image);
     const format = image.format ?? '';
     const sub = SUBSAMPLING[format];
     const rect = image.visibleRect;
@@ -78,9 +80,6 @@ async function decodePlanes(bytes: Uint8Array, width: number, height: number, ch
     return out;
   } catch {
     return undefined; // vips decodes it (and words any error)
-  } finally {
-    image?.close();
-    decoder.close();
   }
 }
 
@@ -100,20 +99,17 @@ async function selfCheck(vips: Vips): Promise<boolean> {
     s = (s * 1103515245 + 12345) >>> 0;
     rgb[i] = ((i * 7) % 256 + (s >>> 24)) >>> 1;
   }
-  const made: VipsImage[] = [];
+  using scope = new Scope();
   try {
-    const raw = vips.Image.newFromMemory(rgb, w, h, 3, vips.BandFormat.uchar);
-    made.push(raw);
-    const colour = raw.copy({ interpretation: 'srgb' });
-    const gray = raw.extractBand(1).copy({ interpretation: 'b-w' });
-    made.push(colour, gray);
+    const raw = scope.track(vips.Image.newFromMemory(rgb, w, h, 3, vips.BandFormat.uchar));
+    const colour = scope.track(raw.copy({ interpretation: 'srgb' }));
+    const gray = scope.track(scope.track(raw.extractBand(1)).copy({ interpretation: 'b-w' }));
     const cases: [VipsImage, 1 | 3, object][] = [
       [colour, 3, { Q: 70, subsample_mode: 'on' }], [colour, 3, { Q: 90, subsample_mode: 'off' }], [gray, 1, { Q: 80 }],
     ];
     for (const [im, channels, opts] of cases) {
       const jpeg = im.jpegsaveBuffer(opts);
-      const ref = vips.Image.newFromBuffer(jpeg);
-      made.push(ref);
+      const ref = scope.track(vips.Image.newFromBuffer(jpeg));
       const want = ref.writeToMemory() as Uint8Array;
       const got = await decodePlanes(jpeg, w, h, channels);
       if (!got || got.data.length !== want.length) return false;
@@ -122,8 +118,6 @@ async function selfCheck(vips: Vips): Promise<boolean> {
     return true;
   } catch {
     return false;
-  } finally {
-    for (const im of made.reverse()) im.delete();
   }
 }
 
@@ -179,10 +173,10 @@ export function startJpegDecode(bytes: Uint8Array, maxPixels: number): PendingDe
 export async function decodeJpegFast(vips: Vips, bytes: Uint8Array, opts: DecodeOptions, early?: PendingDecode): Promise<Decoded | undefined> {
   if (bytes.length < 3 || bytes[0] !== 0xff || bytes[1] !== 0xd8 || bytes[2] !== 0xff) return undefined;
   if (opts.thumbnail !== undefined || !(await browserJpegAvailable(vips))) return undefined;
-  let im: VipsImage | undefined;
+  using scope = new Scope();
   try {
     // The header only: vips reads markers and metadata, no pixels.
-    im = vips.Image.newFromBuffer(bytes, '', { access: 'sequential', fail_on: 'error' });
+    const im = scope.track(vips.Image.newFromBuffer(bytes, '', { access: 'sequential', fail_on: 'error' }));
     const { width, height, bands } = im;
     const channels = bands === 3 && im.interpretation === 'srgb' ? 3 : bands === 1 && im.interpretation === 'b-w' ? 1 : 0;
     if (!channels || im.format !== 'uchar' || width * height > Math.min(opts.maxPixels ?? Infinity, MAX_PIXELS)) return undefined;
@@ -194,7 +188,5 @@ export async function decodeJpegFast(vips: Vips, bytes: Uint8Array, opts: Decode
     return frame && { frame, source };
   } catch {
     return undefined;
-  } finally {
-    im?.delete();
   }
 }

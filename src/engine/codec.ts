@@ -3,10 +3,12 @@
  * without alpha (16-bit, CMYK and palette images included), which is what every kernel expects.
  * Decoding also returns the file's SourceInfo (EXIF orientation, EXIF/ICC/XMP blobs) and can
  * auto-orient or shrink-on-load on the way; encoding honours every OutputOptions field and
- * copies the metadata back with metadata 'keep'. Every vips.Image is deleted in `finally`.
+ * copies the metadata back with metadata 'keep'. Every vips.Image is tracked in a Scope
+ * (core/scope.ts) and deleted when the function that made it ends, whatever happens.
  */
 import { TesseraError } from '../core/errors';
 import { createFrame, type Frame } from '../core/frame';
+import { Scope } from '../core/scope';
 import { compose, orientationMap, scaleMap, type Geometry } from '../core/geometry';
 import { FORMATS, type OutputOptions } from '../core/formats';
 import { sniff } from '../core/sniff';
@@ -46,7 +48,10 @@ function normalisedChannels(im: VipsImage): number {
   return (colour >= 3 ? 3 : 1) + alpha;
 }
 
-/** Converts in place of `im` (deleting it) to 8-bit sRGB/B-W, keeping alpha; returns the new image. */
+/**
+ * `im` as 8-bit sRGB/B-W, keeping alpha: `im` itself when it already is, else a new image. The
+ * caller frees both (tracking `im` and the result in one Scope frees `im` once).
+ */
 function normalise(im: VipsImage): VipsImage {
   const want = normalisedChannels(im);
   const colour = want >= 3 ? 3 : 1;
@@ -54,28 +59,22 @@ function normalise(im: VipsImage): VipsImage {
     (colour === 3 ? im.interpretation === 'srgb' : im.interpretation === 'b-w');
   if (ok) return im;
   let out: VipsImage = im;
-  const steps: VipsImage[] = [];
+  using scope = new Scope();
   try {
     const isCmykOrLab = !['srgb', 'b-w', 'rgb16', 'grey16', 'multiband'].includes(out.interpretation);
     if (out.interpretation === 'rgb16' || out.interpretation === 'grey16' || isCmykOrLab) {
-      out = out.colourspace(colour === 3 ? 'srgb' : 'b-w');
-      steps.push(out);
+      out = scope.track(out.colourspace(colour === 3 ? 'srgb' : 'b-w'));
     }
     if (out.format !== 'uchar') {
-      out = out.cast('uchar');
-      steps.push(out);
+      out = scope.track(out.cast('uchar'));
     }
     if (out.bands > want) {
-      out = out.extractBand(0, { n: want });
-      steps.push(out);
+      out = scope.track(out.extractBand(0, { n: want }));
     }
     const copy = out.copy({ interpretation: colour === 3 ? 'srgb' : 'b-w' });
     return copy;
   } catch (e) {
     throw vipsError('decode-failed', 'cannot convert to 8-bit', e);
-  } finally {
-    for (const s of steps) s.delete();
-    im.delete();
   }
 }
 
@@ -84,12 +83,9 @@ export function readHeader(vips: Vips, bytes: Uint8Array): ImageHeader {
 }
 
 function readHeaderOnce(vips: Vips, bytes: Uint8Array): ImageHeader {
-  const im = open(vips, bytes);
-  try {
-    return { width: im.width, height: im.height, channels: normalisedChannels(im) };
-  } finally {
-    im.delete();
-  }
+  using scope = new Scope();
+  const im = scope.track(open(vips, bytes));
+  return { width: im.width, height: im.height, channels: normalisedChannels(im) };
 }
 
 function pixels(im: VipsImage): Uint8Array {
@@ -149,12 +145,9 @@ function thumbnail(vips: Vips, bytes: Uint8Array, size: number, rotate: boolean)
 
 /** The stored size and orientation of the file (header only). */
 function storedHeader(vips: Vips, bytes: Uint8Array): { width: number; height: number; orientation: number } {
-  const head = open(vips, bytes);
-  try {
-    return { width: head.width, height: head.height, orientation: orientationOf(head) };
-  } finally {
-    head.delete();
-  }
+  using scope = new Scope();
+  const head = scope.track(open(vips, bytes));
+  return { width: head.width, height: head.height, orientation: orientationOf(head) };
 }
 
 /**
@@ -179,43 +172,30 @@ export function decodeImage(vips: Vips, bytes: Uint8Array, opts: DecodeOptions =
 }
 
 function decodeImageOnce(vips: Vips, bytes: Uint8Array, opts: DecodeOptions): Decoded | ImageHeader {
-  let im: VipsImage | undefined = opts.thumbnail ? thumbnail(vips, bytes, opts.thumbnail, !!opts.autoOrient) : open(vips, bytes);
-  try {
-    if (!opts.thumbnail && im.width * im.height > (opts.maxPixels ?? Infinity)) {
-      return { width: im.width, height: im.height, channels: normalisedChannels(im) };
-    }
-    const source = sourceInfo(im);
-    const stored = { width: im.width, height: im.height, orientation: source.orientation };
-    if (opts.thumbnail) Object.assign(stored, storedHeader(vips, bytes));
-    if (opts.autoOrient && !opts.thumbnail && source.orientation !== 1) {
-      // Quarter turns read the image out of order: reopen with random access.
-      im.delete();
-      im = undefined;
-      let whole: VipsImage | undefined;
-      try {
-        whole = vips.Image.newFromBuffer(bytes, '', { fail_on: 'error' });
-        im = whole.autorot();
-      } catch (e) {
-        throw vipsError('decode-failed', 'cannot decode', e);
-      } finally {
-        whole?.delete();
-      }
-    }
-    if (opts.autoOrient) source.orientation = 1;
-    const opened = im;
-    im = undefined; // normalise deletes it, even when it fails
-    const geometry = decodedGeometry(stored, !!opts.autoOrient, opened.width, opened.height);
-    if (geometry) source.geometry = geometry;
-    const norm = normalise(opened);
-    try {
-      const data = pixels(norm);
-      return { frame: createFrame(norm.width, norm.height, norm.bands, data.buffer as ArrayBuffer, data.byteOffset), source };
-    } finally {
-      norm.delete();
-    }
-  } finally {
-    im?.delete();
+  using scope = new Scope();
+  let im = scope.track(opts.thumbnail ? thumbnail(vips, bytes, opts.thumbnail, !!opts.autoOrient) : open(vips, bytes));
+  if (!opts.thumbnail && im.width * im.height > (opts.maxPixels ?? Infinity)) {
+    return { width: im.width, height: im.height, channels: normalisedChannels(im) };
   }
+  const source = sourceInfo(im);
+  const stored = { width: im.width, height: im.height, orientation: source.orientation };
+  if (opts.thumbnail) Object.assign(stored, storedHeader(vips, bytes));
+  if (opts.autoOrient && !opts.thumbnail && source.orientation !== 1) {
+    // Quarter turns read the image out of order: reopen with random access (the sequential
+    // image goes first).
+    scope.free(im);
+    try {
+      im = scope.track(scope.track(vips.Image.newFromBuffer(bytes, '', { fail_on: 'error' })).autorot());
+    } catch (e) {
+      throw vipsError('decode-failed', 'cannot decode', e);
+    }
+  }
+  if (opts.autoOrient) source.orientation = 1;
+  const geometry = decodedGeometry(stored, !!opts.autoOrient, im.width, im.height);
+  if (geometry) source.geometry = geometry;
+  const norm = scope.track(normalise(im));
+  const data = pixels(norm);
+  return { frame: createFrame(norm.width, norm.height, norm.bands, data.buffer as ArrayBuffer, data.byteOffset), source };
 }
 
 /** Whole-image decode into a frame over a fresh (thread-local) buffer. */
@@ -237,34 +217,22 @@ export function decodeInto(vips: Vips, bytes: Uint8Array, dst: Frame, bandRows =
 }
 
 function decodeIntoOnce(vips: Vips, bytes: Uint8Array, dst: Frame, bandRows: number): SourceInfo {
-  const opened = open(vips, bytes);
-  let source: SourceInfo;
-  try {
-    source = sourceInfo(opened);
-  } catch (e) {
-    opened.delete();
-    throw e;
+  using scope = new Scope();
+  const opened = scope.track(open(vips, bytes));
+  const source = sourceInfo(opened);
+  const im = scope.track(normalise(opened));
+  if (im.width !== dst.width || im.height !== dst.height || im.bands !== dst.channels) {
+    throw new TesseraError('decode-failed', `decoded ${im.width}×${im.height}×${im.bands}, expected ${dst.width}×${dst.height}×${dst.channels}`);
   }
-  const im = normalise(opened);
-  try {
-    if (im.width !== dst.width || im.height !== dst.height || im.bands !== dst.channels) {
-      throw new TesseraError('decode-failed', `decoded ${im.width}×${im.height}×${im.bands}, expected ${dst.width}×${dst.height}×${dst.channels}`);
-    }
-    const rowBytes = dst.width * dst.channels;
-    for (let y = 0; y < dst.height; y += bandRows) {
-      const h = Math.min(bandRows, dst.height - y);
-      const band = im.extractArea(0, y, dst.width, h);
-      try {
-        const data = pixels(band);
-        for (let r = 0; r < h; r++) dst.data.set(data.subarray(r * rowBytes, (r + 1) * rowBytes), (y + r) * dst.stride);
-      } finally {
-        band.delete();
-      }
-    }
-    return source;
-  } finally {
-    im.delete();
+  const rowBytes = dst.width * dst.channels;
+  for (let y = 0; y < dst.height; y += bandRows) {
+    const h = Math.min(bandRows, dst.height - y);
+    // One band at a time in the wasm heap: each is freed before the next is read.
+    using bandScope = new Scope();
+    const data = pixels(bandScope.track(im.extractArea(0, y, dst.width, h)));
+    for (let r = 0; r < h; r++) dst.data.set(data.subarray(r * rowBytes, (r + 1) * rowBytes), (y + r) * dst.stride);
   }
+  return source;
 }
 
 /** The frame's pixels without row padding (the frame's own memory when it has none). */
@@ -278,12 +246,9 @@ export function packedBytes(f: Frame): Uint8Array {
 
 /** A vips image (copied into the wasm heap) of the frame: sRGB or B-W, 8-bit, any stride. Delete it. */
 export function frameToImage(vips: Vips, frame: Frame): VipsImage {
-  const raw = vips.Image.newFromMemory(packedBytes(frame), frame.width, frame.height, frame.channels, vips.BandFormat.uchar);
-  try {
-    return raw.copy({ interpretation: frame.channels >= 3 ? 'srgb' : 'b-w' });
-  } finally {
-    raw.delete();
-  }
+  using scope = new Scope();
+  const raw = scope.track(vips.Image.newFromMemory(packedBytes(frame), frame.width, frame.height, frame.channels, vips.BandFormat.uchar));
+  return raw.copy({ interpretation: frame.channels >= 3 ? 'srgb' : 'b-w' });
 }
 
 /** An 8-bit image's pixels as a frame over a fresh JS buffer (the image is not deleted). */
@@ -356,8 +321,8 @@ export function encode(vips: Vips, frame: Frame, opts: OutputOptions, source?: S
 }
 
 function encodeOnce(vips: Vips, frame: Frame, opts: OutputOptions, source?: SourceInfo): Uint8Array {
-  const made: VipsImage[] = [];
-  const keep = <T extends VipsImage>(im: T): T => { made.push(im); return im; };
+  using scope = new Scope();
+  const keep = scope.track;
   try {
     let im: VipsImage = keep(frameToImage(vips, frame));
     const alpha = frame.channels === 2 || frame.channels === 4;
@@ -403,8 +368,6 @@ function encodeOnce(vips: Vips, frame: Frame, opts: OutputOptions, source?: Sour
   } catch (e) {
     if (e instanceof TesseraError) throw e;
     throw vipsError('encode-failed', `cannot encode ${opts.format.toUpperCase()}`, e);
-  } finally {
-    for (const im of made.reverse()) im.delete();
   }
 }
 

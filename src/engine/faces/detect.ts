@@ -8,7 +8,7 @@
  * the end of the worker); nothing else holds them, so the cache never grows beyond the five model
  * files. Reusing one object across calls is safe because each detection uses it synchronously
  * (no await between setInput and forward, or inside detectMultiScale). Every Mat made per call is
- * deleted in `finally`.
+ * tracked in a Scope (core/scope.ts) and deleted when the call ends.
  *
  * - BlazeFace (MediaPipe face_detection_full_range 192×192 / short_range 128×128) through
  *   cv.readNetFromTFLite: letterbox to a centred square, RGB → [−1, 1] NCHW blob, one forward pass
@@ -17,6 +17,7 @@
  *   cv.CascadeClassifier on an equalised gray image; eyes counted with haarcascade_eye.
  */
 import { view, type Frame } from '../../core/frame';
+import { Scope } from '../../core/scope';
 import { cvMessage, type CV } from '../opencv';
 import { ensureModelFile } from './models';
 import { BLAZE_INPUT, blazePasses, cutByTile, mergeBlaze, type DetectOptions, type DetectorName, type Face, type RawFace } from '../../core/faces';
@@ -70,17 +71,13 @@ export function cachedFaceModels(cv: CV): number {
   return modelCache.get(cv)?.size ?? 0;
 }
 
-async function scoped<T>(cv: CV, what: string, body: (keep: <D extends Deletable>(d: D) => D) => T | Promise<T>): Promise<T> {
-  const owned: Deletable[] = [];
+/** Runs `body` with a Scope whose Mats are deleted after it; OpenCV errors are worded with `what`. */
+async function scoped<T>(cv: CV, what: string, body: (keep: Scope['track']) => T | Promise<T>): Promise<T> {
+  using scope = new Scope();
   try {
-    return await body((d) => {
-      owned.push(d);
-      return d;
-    });
+    return await body(scope.track);
   } catch (e) {
     throw new Error(`${what}: ${cvMessage(cv, e)}`);
-  } finally {
-    for (let i = owned.length - 1; i >= 0; i--) owned[i].delete();
   }
 }
 
@@ -143,10 +140,11 @@ function blazePass(cv: CV, net: DnnNet, part: Mat, rect: readonly number[], mode
   const nh = Math.max(1, Math.min(S, Math.round(h * scale)));
   const padX = Math.floor((S - nw) / 2);
   const padY = Math.floor((S - nh) / 2);
-  const owned: Deletable[] = [];
-  const keep = <D extends Deletable>(d: D): D => (owned.push(d), d);
   let scores: Float32Array, regs: Float32Array;
-  try {
+  {
+    // This pass's Mats go as soon as the outputs are copied out.
+    using scope = new Scope();
+    const keep = scope.track;
     const small = keep(new cv.Mat());
     cv.resize(part, small, new cv.Size(nw, nh), 0, 0, scale < 1 ? cv.INTER_AREA : cv.INTER_LINEAR);
     const square = keep(new cv.Mat());
@@ -159,8 +157,6 @@ function blazePass(cv: CV, net: DnnNet, part: Mat, rect: readonly number[], mode
     const b = keep(outs.get(1));
     scores = a.data32F.slice();
     regs = b.data32F.slice();
-  } finally {
-    for (let i = owned.length - 1; i >= 0; i--) owned[i].delete();
   }
   const anchors = blazeAnchors(model);
   const n = anchors.length / 2;

@@ -6,6 +6,7 @@
  */
 import type { OpParams } from '../../core/catalogue';
 import type { Frame } from '../../core/frame';
+import { Scope } from '../../core/scope';
 import { cvMessage, type CV } from '../opencv';
 
 /** The face box grown by margin % of its width/height on each side, clipped, as integer [x0, y0, x1, y1). */
@@ -59,8 +60,8 @@ function blur(cv: CV, f: Frame, r: number[], sigma: number): void {
   const pw = px1 - px0, ph = py1 - py0;
   const cc = colourChannels(f);
   const k = Math.max(1, Math.min(sigma / BLUR_SMALL_SIGMA, pw / 4, ph / 4));
-  const owned: { delete(): void }[] = [];
-  const keep = <D extends { delete(): void }>(d: D): D => (owned.push(d), d);
+  using scope = new Scope();
+  const keep = scope.track;
   try {
     const m = keep(new cv.Mat(ph, pw, cc === 1 ? cv.CV_8UC1 : cv.CV_8UC3));
     const d = m.data;
@@ -81,8 +82,6 @@ function blur(cv: CV, f: Frame, r: number[], sigma: number): void {
       for (let x = r[0], i = y * f.stride + x * f.channels, o = ((y - py0) * pw + (x - px0)) * cc; x < r[2]; x++, i += f.channels) for (let c = 0; c < cc; c++) f.data[i + c] = b[o++];
   } catch (e) {
     throw new Error(`redact-faces: OpenCV failed: ${cvMessage(cv, e)}`);
-  } finally {
-    for (let i = owned.length - 1; i >= 0; i--) owned[i].delete();
   }
 }
 

@@ -1,5 +1,6 @@
 /**
- * The 'opencv' engine: OpenCV.js, loaded on first use. Every Mat is deleted in `finally`.
+ * The 'opencv' engine: OpenCV.js, loaded on first use. Every Mat is tracked in the op's Scope
+ * (core/scope.ts) and deleted when the op ends, whatever happens.
  *
  * Each op copies the frame's colour channels into one Mat in the wasm heap (one copy; rows are
  * copied one by one when the frame's stride is not width × channels), runs OpenCV, and copies
@@ -7,13 +8,13 @@
  * Frames are RGB; only RGB conversion codes are used (never BGR).
  */
 import type { Frame } from '../../core/frame';
+import { Scope } from '../../core/scope';
 import { cvMessage, loadOpenCV, type CV } from '../opencv';
 import type { EngineTable, OpContext } from './context';
 import { FACE_OPS_TABLE } from './faces';
 
 type Mat = InstanceType<CV['Mat']>;
-type Deletable = { delete(): void };
-type Keep = <T extends Deletable>(obj: T) => T;
+type Keep = Scope['track'];
 
 /**
  * Runs `body` with OpenCV; everything passed to `keep` is deleted afterwards, whatever happens.
@@ -21,17 +22,11 @@ type Keep = <T extends Deletable>(obj: T) => T;
  */
 async function withCv(op: string, body: (cv: CV, keep: Keep) => Frame): Promise<Frame> {
   const { cv } = await loadOpenCV();
-  const owned: Deletable[] = [];
-  const keep: Keep = (obj) => {
-    owned.push(obj);
-    return obj;
-  };
+  using scope = new Scope();
   try {
-    return body(cv, keep);
+    return body(cv, scope.track);
   } catch (e) {
     throw new Error(`${op}: OpenCV failed: ${cvMessage(cv, e)}`);
-  } finally {
-    for (let i = owned.length - 1; i >= 0; i--) owned[i].delete();
   }
 }
 

@@ -1,10 +1,11 @@
 /**
  * The 'vips' engine: geometry through wasm-vips (loaded once per thread, cache off). Each op
  * copies the frame into a vips image (any stride), runs vips, and copies the result out into a
- * fresh frame; every vips image (and interpolator) is deleted in `finally`. Definitions of the
- * numbers are in core/catalogue/transforms.ts.
+ * fresh frame; every vips image (and interpolator) is tracked in the op's Scope and deleted when
+ * it ends. Definitions of the numbers are in core/catalogue/transforms.ts.
  */
 import type { OpParams } from '../../core/catalogue';
+import { Scope, type Freeable } from '../../core/scope';
 import { TesseraError, formatInt } from '../../core/errors';
 import { blit, createFrame, type Frame } from '../../core/frame';
 import { compose, flipMap, offsetMap, orientationMap, rotationMap, scaleMap } from '../../core/geometry';
@@ -16,20 +17,16 @@ async function getVips(): Promise<Vips> {
   return (await loadVips()).vips;
 }
 
-type Keep = <I extends VipsImage>(im: I) => I;
+type Keep = <I extends Freeable>(im: I) => I;
 
 /** Runs `fn` on the frame as a vips image; everything registered with `keep` is deleted after. */
 async function withImage(src: Frame, fn: (im: VipsImage, keep: Keep, vips: Vips) => VipsImage): Promise<Frame> {
   const vips = await getVips();
-  const made: VipsImage[] = [];
-  const keep: Keep = (im) => { made.push(im); return im; };
-  try {
-    let out = fn(keep(frameToImage(vips, src)), keep, vips);
-    if (out.format !== 'uchar') out = keep(keep(out.rint()).cast('uchar'));
-    return imageToFrame(out);
-  } finally {
-    for (const im of made.reverse()) im.delete();
-  }
+  using scope = new Scope();
+  const keep: Keep = scope.track;
+  let out = fn(keep(frameToImage(vips, src)), keep, vips);
+  if (out.format !== 'uchar') out = keep(keep(out.rint()).cast('uchar'));
+  return imageToFrame(out);
 }
 
 const hasAlpha = (f: Frame): boolean => f.channels === 2 || f.channels === 4;
@@ -120,12 +117,8 @@ async function rotate(src: Frame, p: OpParams<'rotate'>, ctx: OpContext): Promis
     if (a % 90 === 0) {
       out = keep(im.rot(`d${a}` as 'd90'));
     } else {
-      const interpolate = vips.Interpolate.newFromName('bicubic');
-      try {
-        out = resampling(im, keep, alpha, (x) => x.rotate(a, { interpolate, background: fill }));
-      } finally {
-        interpolate.delete();
-      }
+      const interpolate = keep(vips.Interpolate.newFromName('bicubic'));
+      out = resampling(im, keep, alpha, (x) => x.rotate(a, { interpolate, background: fill }));
     }
     turned = { width: out.width, height: out.height };
     if (!p.expand && (out.width !== src.width || out.height !== src.height)) {
