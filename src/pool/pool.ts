@@ -11,6 +11,8 @@
  *   round trip between images.
  * - Crashes: a worker that dies (uncaught error, wasm trap such as out-of-bounds memory) is
  *   terminated and replaced; its task is retried once on a fresh worker, then fails clearly.
+ * - Shutdown: dispose() terminates the workers and rejects every unsettled task, queued or
+ *   running, with a 'cancelled' error at once (nothing is left waiting on a dead worker).
  */
 import { TesseraError, cancelled, messageOf } from '../core/errors';
 import { PriorityQueue } from './priority-queue';
@@ -119,6 +121,7 @@ export class WorkerPool<A> {
   /** Grows at once; shrinks as busy workers finish their current task. */
   resize(size: number): void {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`pool size must be a positive integer, got ${size}`);
+    if (this.disposed) return; // no workers are started for a pool that was shut down
     const live = this.slots.filter((s) => !s.retired);
     for (let i = live.length; i < size; i++) this.spawn();
     for (const s of live.slice(size)) {
@@ -176,10 +179,24 @@ export class WorkerPool<A> {
     };
   }
 
+  /**
+   * Shuts the pool down: every worker is terminated, and every task not yet settled — queued, or
+   * running on a worker (whose call can no longer answer) — rejects at once with a 'cancelled'
+   * TesseraError, "the worker pool was shut down"; so do later run() calls. A result that still
+   * arrives is discarded. Calling it again does nothing.
+   */
   dispose(): void {
+    if (this.disposed) return;
     this.disposed = true;
-    for (let t = this.queue.pop(); t; t = this.queue.pop()) this.settle(t, false, new TesseraError('cancelled', 'the worker pool was shut down'));
-    for (const s of this.slots) this.drop(s);
+    const shutDown = () => new TesseraError('cancelled', 'the worker pool was shut down');
+    for (let t = this.queue.pop(); t; t = this.queue.pop()) this.settle(t, false, shutDown());
+    for (const s of [...this.slots]) {
+      const running = [...s.tasks];
+      // finish() forgets each task (execute() then ignores its outcome) and keeps the counts right.
+      for (const t of running) this.finish(s, t);
+      if (this.slots.includes(s)) this.drop(s);
+      for (const t of running) this.settle(t, false, shutDown());
+    }
     this.slots = [];
   }
 

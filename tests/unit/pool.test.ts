@@ -8,6 +8,8 @@ interface FakeApi {
   run<T>(ms: number, value: T): Promise<T>;
   trap(): Promise<never>;
   fail(msg: string): Promise<never>;
+  /** Never answers (a call on a worker that was terminated). */
+  hang(): Promise<never>;
 }
 
 function fakeFactory() {
@@ -26,6 +28,7 @@ function fakeFactory() {
       fail: async (msg) => {
         throw new Error(msg);
       },
+      hang: () => new Promise<never>(() => {}),
     };
     return { api, terminate: () => void (rec.terminated = true), onCrash: (cb) => void (rec.crash = cb) };
   };
@@ -192,6 +195,40 @@ describe('WorkerPool', () => {
     expect(() => pool.resize(0)).toThrow(RangeError);
     pool.dispose();
     await expect(pool.run((api) => api.run(1, 1))).rejects.toMatchObject({ code: 'cancelled' });
+  });
+
+  test('dispose rejects running and queued tasks at once, terminates every worker, and refuses new tasks', async () => {
+    const { factory, made } = fakeFactory();
+    const pool = new WorkerPool(factory, 2, 1000, 1);
+    const running = [pool.run((api) => api.hang(), { cost: 100 }), pool.run((api) => api.hang(), { cost: 100 })];
+    const queued = pool.run((api) => api.hang());
+    const ac = new AbortController();
+    const abandoned = pool.run((api) => api.hang(), { signal: ac.signal }).catch((e: unknown) => e); // queued, then aborted
+    ac.abort();
+    await tick(1);
+    expect(pool.metrics()).toMatchObject({ running: 2, queued: 1, bytesInFlight: 200 });
+    const outcomes = Promise.allSettled([...running, queued]);
+    pool.dispose();
+    const shutDown = { name: 'TesseraError', code: 'cancelled', message: 'the worker pool was shut down' };
+    for (const o of await outcomes) expect(o).toMatchObject({ status: 'rejected', reason: shutDown });
+    expect(await abandoned).toMatchObject({ code: 'cancelled', message: 'cancelled' });
+    expect(made.map((w) => w.terminated)).toEqual([true, true]);
+    expect(pool.metrics()).toMatchObject({ size: 0, running: 0, queued: 0, bytesInFlight: 0, tasksDone: 0, tasksFailed: 0 });
+    await expect(pool.run((api) => api.run(1, 1))).rejects.toMatchObject(shutDown);
+    pool.resize(2); // starts nothing
+    pool.dispose(); // again: nothing happens
+    expect(made.length).toBe(2);
+  });
+
+  test('a result that arrives after dispose is discarded', async () => {
+    const { factory } = fakeFactory();
+    const pool = new WorkerPool(factory, 1);
+    const late = pool.run((api) => api.run(20, 'late'));
+    await tick(1);
+    pool.dispose();
+    await expect(late).rejects.toMatchObject({ code: 'cancelled' });
+    await tick(40);
+    expect(pool.metrics()).toMatchObject({ tasksDone: 0, running: 0 });
   });
 
   test('isFatal tells wasm traps from ordinary failures', () => {
