@@ -1,10 +1,16 @@
-/** The contract between the main thread and an engine worker (one Comlink API per worker). */
+/**
+ * The contract between the main thread and an engine worker. Each worker exposes two APIs over one
+ * Comlink endpoint (see EngineWorker): the production EngineApi, which jobs call through
+ * `pool.run`, and the bench/test BenchApi (bench-api.ts), reached only through `pool.bench()`.
+ */
+import type { ProxyMarked } from 'comlink';
 import type { Face, FaceParams, RawFace } from '../core/faces';
 import type { FrameDesc } from '../core/frame';
 import type { OutputOptions } from '../core/formats';
 import type { ResolvedStep } from '../core/recipe';
 import type { StepReport } from '../core/reports';
 import type { Tile } from '../core/tiles';
+import type { BenchApi } from './bench-api';
 import type { SourceInfo } from './ops/context';
 import type { StepTiming } from './run-steps';
 
@@ -95,8 +101,6 @@ export interface FrameOptions {
   opaque?: boolean;
   /** Compute per-channel means of the result (analysis exports); off saves a pass per frame. */
   measure?: boolean;
-  /** Slow the call down artificially (tests of dropping and backpressure). */
-  delayMs?: number;
   /**
    * Redact these boxes ([x, y, w, h] in the input's pixels) BEFORE the steps, with redact-faces'
    * params (effect, strength, blocks, color, margin). Video uses it for tracked faces: detection
@@ -172,11 +176,14 @@ export interface EngineApi {
   processFrame(src: FrameDesc, steps: ResolvedStep[], opts?: FrameOptions): Promise<FrameResult>;
   /** Live preview of the region on screen (see preview.ts); the decoded source is cached. */
   preview(req: PreviewRequest): Promise<PreviewResult>;
-  /** Times each step on a whole frame (the per-operation bench); returns ms per step. */
-  timeSteps(src: FrameDesc, steps: ResolvedStep[], repeat: number): Promise<{ steps: StepTiming[] }>;
-  /** Handoff benchmark endpoints: each touches the pixels so nothing is optimised away. */
-  echoShared(src: FrameDesc): Promise<number>;
-  echoTransfer(buf: ArrayBuffer): Promise<ArrayBuffer>;
-  echoClone(data: Uint8Array): Promise<Uint8Array>;
-  echoBase64(json: string): Promise<string>;
+}
+
+/**
+ * What an engine worker exposes on its Comlink endpoint: the two APIs side by side, each marked
+ * as a proxy so `wrap<EngineWorker>(worker).engine` is a remote of EngineApi alone (its calls
+ * reach `engine.*` in the worker, never `bench.*`).
+ */
+export interface EngineWorker {
+  engine: EngineApi & ProxyMarked;
+  bench: BenchApi & ProxyMarked;
 }

@@ -1,6 +1,6 @@
 /**
  * One video or camera frame through a recipe, inside an engine worker (worker.ts delegates its
- * processFrame here).
+ * processFrame here and transfers the result's buffers). Free of Comlink, like image-task.ts.
  *
  * Two kinds of input:
  * - RGBA in shared memory (camera, face recipes, decoders that give RGB): alpha dropped for opaque
@@ -17,7 +17,6 @@
  * and matrix (gray: U = V = 128), ready for `new VideoFrame(buffer, { format: 'I420', transfer })`:
  * the encoder then converts nothing, and 1.5 bytes per pixel cross the thread boundary, not 4.
  */
-import * as Comlink from 'comlink';
 import { fromDesc, type Frame, type FrameDesc } from '../core/frame';
 import { getOperation } from '../core/catalogue';
 import { validateParams, type ResolvedStep } from '../core/recipe';
@@ -54,12 +53,12 @@ export function planeWise(steps: readonly ResolvedStep[]): boolean {
   return steps.every((s) => PLANE_WISE_OPS.has(s.op));
 }
 
-function done(r: FrameResult): FrameResult {
-  return Comlink.transfer(r, [r.rgba, ...(r.i420 ? [r.i420] : [])]);
+/** The buffers of a result that go back transferred, not copied. */
+export function frameTransferables(r: FrameResult): ArrayBuffer[] {
+  return [r.rgba, ...(r.i420 ? [r.i420] : [])];
 }
 
 export async function processFrameTask(src: FrameDesc, steps: ResolvedStep[], opts: FrameOptions = {}, idleMs = 0): Promise<FrameResult> {
-  if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
   if (opts.yuv) return yuvFrame(src, steps, opts, idleMs);
   let input = fromDesc(src);
   const t0 = performance.now();
@@ -83,7 +82,7 @@ export async function processFrameTask(src: FrameDesc, steps: ResolvedStep[], op
   const o0 = performance.now();
   const rgba = toRgba(frame).buffer as ArrayBuffer;
   const outMs = performance.now() - o0;
-  return done({ width: frame.width, height: frame.height, rgba, steps: [...pre, ...timings], means, channels: frame.channels, reports, inMs, outMs, idleMs, path: 'rgba' });
+  return { width: frame.width, height: frame.height, rgba, steps: [...pre, ...timings], means, channels: frame.channels, reports, inMs, outMs, idleMs, path: 'rgba' };
 }
 
 const EMPTY = () => new ArrayBuffer(0);
@@ -129,7 +128,7 @@ function planesResult(run: PlanesRun, opts: FrameOptions, k: YuvCoefficients | u
     rgba = new ArrayBuffer(n * 4);
     mergePlanes(planes[0], planes[1], planes[2], n, new Uint32Array(rgba));
   }
-  return done({ width: w, height: h, rgba, i420, steps: run.timings, means, channels: 3, inMs, outMs: performance.now() - o0, idleMs, path });
+  return { width: w, height: h, rgba, i420, steps: run.timings, means, channels: 3, inMs, outMs: performance.now() - o0, idleMs, path };
 }
 
 /** Opaque RGBA (a video frame) with a plane-wise recipe: split once, run R, G, B apart, merge once. */
@@ -196,5 +195,5 @@ function finish(
     rgbToI420({ r: frame.data, g: frame.data, b: frame.data, offsets: [0, 1, 2], step: 3, stride: frame.stride }, frame.width, frame.height, k, new Uint8Array(i420));
     rgba = EMPTY();
   } else rgba = toRgba(frame).buffer as ArrayBuffer;
-  return done({ width: frame.width, height: frame.height, rgba, i420, steps, means, channels: frame.channels, reports, inMs, outMs: performance.now() - o0, idleMs, path });
+  return { width: frame.width, height: frame.height, rgba, i420, steps, means, channels: frame.channels, reports, inMs, outMs: performance.now() - o0, idleMs, path };
 }

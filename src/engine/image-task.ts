@@ -14,7 +14,7 @@ import type { DoneResult, FinishRequest, ImageTimings, ProcessRequest, ProcessRe
 import { blazeRaw } from './faces/detect';
 import { loadOpenCV } from './opencv';
 import { checkInput, decodeImage, decodeInto, encodeOutput, type DecodeOptions } from './codec';
-import { decodeJpegFast, type PendingDecode } from './browser-jpeg';
+import { decodeJpegFast, startJpegDecode, type PendingDecode } from './browser-jpeg';
 import type { SourceInfo } from './ops/context';
 import { runSteps, type StepTiming } from './run-steps';
 import type { Vips } from './vips';
@@ -60,7 +60,18 @@ function faceSplitPoint(req: ProcessRequest): ((step: ResolvedStep, i: number, f
   };
 }
 
-/** `early`: the JPEG's browser decode, already started when the request arrived (worker.ts). */
+/**
+ * Starts the JPEG's decode on the browser's own thread as soon as the request arrives, while this
+ * worker still finishes the image before (calls run one at a time); processImage takes it, and
+ * the caller releases it afterwards in any case (releaseJpegDecode). Undefined when not eligible.
+ */
+export function startEarlyDecode(req: ProcessRequest): PendingDecode | undefined {
+  return req.bytes && req.nativeDecode !== false && planDecode(req.steps).decode.thumbnail === undefined
+    ? startJpegDecode(new Uint8Array(req.bytes), req.maxPixels)
+    : undefined;
+}
+
+/** `early`: the JPEG's browser decode, already started when the request arrived (startEarlyDecode). */
 export async function processImage(vips: Vips, req: ProcessRequest, early?: PendingDecode): Promise<ProcessResult> {
   const { bytes, ms: readMs } = req.bytes ? { bytes: new Uint8Array(req.bytes), ms: 0 } : await readBytes(req.file);
   checkInput(req.name, bytes);

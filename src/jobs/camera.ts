@@ -58,8 +58,6 @@ export interface CameraOptions {
   windowMs?: number;
   record?: RecordOptions;
   signal?: AbortSignal;
-  /** Slows every frame in the worker by this much (tests). */
-  delayMs?: number;
   /** 'auto' (default) uses MediaStreamTrackProcessor when present; 'video' forces the fallback. */
   source?: 'auto' | 'processor' | 'video';
 }
@@ -191,7 +189,7 @@ export async function startCamera(opts: CameraOptions): Promise<CameraController
     const frameSteps = steps;
     try {
       // Camera frames are opaque: the worker drops alpha first (gray recipes then run on one plane).
-      const r = await opts.pool.run((api) => api.processFrame(desc, frameSteps, { delayMs: opts.delayMs, opaque: true }), {
+      const r = await opts.pool.run((api) => api.processFrame(desc, frameSteps, { opaque: true }), {
         priority: Priority.interactive, cost: desc.width * desc.height * 8, label: 'camera frame',
       });
       show(r, seq, capturedAt, timestamp);

@@ -50,16 +50,16 @@ export async function measureHandoff(width = 3840, height = 2160, rounds = 10, b
       return { median, samples };
     };
     const desc = describe(frame);
-    const shared = await time(() => pool.run((api) => api.echoShared(desc)));
+    const shared = await time(() => pool.bench().run((b) => b.echoShared(desc)));
     let owned: ArrayBuffer = new ArrayBuffer(bytes);
     const transferMs = await time(async () => {
-      owned = await pool.run((api) => api.echoTransfer(transfer(owned, [owned])));
+      owned = await pool.bench().run((b) => b.echoTransfer(transfer(owned, [owned])));
     });
     const plain = new Uint8Array(bytes);
-    const clone = await time(() => pool.run((api) => api.echoClone(plain)));
+    const clone = await time(() => pool.bench().run((b) => b.echoClone(plain)));
     const b64 = await time(async () => {
       const json = JSON.stringify({ width, height, pixels: toBase64(plain) });
-      const back = JSON.parse(await pool.run((api) => api.echoBase64(json))) as { pixels: string };
+      const back = JSON.parse(await pool.bench().run((b) => b.echoBase64(json))) as { pixels: string };
       fromBase64(back.pixels);
     }, Math.max(1, Math.min(rounds, base64Rounds)));
     const b64Len = Math.ceil(bytes / 3) * 4;

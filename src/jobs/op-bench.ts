@@ -44,9 +44,9 @@ export async function measureOps(opts: { width?: number; height?: number; worker
       opts.onOp?.(spec.name);
       const step = { op: spec.name, params: defaultParams(spec) };
       // First call also loads the op's engine (OpenCV.js) in that worker: not timed.
-      await one.run((api) => api.timeSteps(srcDesc, [step], 1));
+      await one.bench().run((b) => b.timeSteps(srcDesc, [step], 1));
       let best = Infinity;
-      for (let r = 0; r < repeat; r++) best = Math.min(best, (await one.run((api) => api.timeSteps(srcDesc, [step], 1))).steps[0].ms);
+      for (let r = 0; r < repeat; r++) best = Math.min(best, (await one.bench().run((b) => b.timeSteps(srcDesc, [step], 1))).steps[0].ms);
       const row: OpBenchRow = { op: spec.name, engine: spec.engine, locality: spec.locality, oneWorkerMs: best };
       if (spec.locality !== 'global') {
         const halo = spec.halo(step.params);

@@ -125,7 +125,7 @@ interface Job {
 function stages(j: Job) {
   const { o, v, mode, flow, timings, frames, faces, analysis } = j;
   const dispatch = new FrameDispatch({
-    pool: o.pool, buffers: o.buffers, name: o.name, priority: o.priority, signal: o.signal, delayMs: o.delayMs, mode,
+    pool: o.pool, buffers: o.buffers, name: o.name, priority: o.priority, signal: o.signal, mode,
     steps: faces.firstSteps, redact: faces.redact, analysis: !!analysis, flow, timings, frames,
     planes: (format) => copiesPlanes(format, { mode, tracks: faces.tracks, pixels: o.pixels, grayFirst: faces.firstSteps[0]?.op === 'grayscale' }),
   });

@@ -1,18 +1,26 @@
-/** The browser's engine pool: module workers running src/engine/worker.ts behind Comlink. */
+/**
+ * The browser's engine pool: module workers running src/engine/worker.ts behind Comlink. Each
+ * worker's endpoint carries two APIs (EngineWorker): `pool.run` reaches the production EngineApi,
+ * `pool.bench()` the bench/test BenchApi.
+ */
 import * as Comlink from 'comlink';
-import type { EngineApi } from '../engine/api';
+import type { EngineApi, EngineWorker } from '../engine/api';
+import type { BenchApi } from '../engine/bench-api';
 import { WorkerPool, type WorkerFactory } from './pool';
 
 export type EngineRemote = Comlink.Remote<EngineApi>;
-export type EnginePool = WorkerPool<EngineRemote>;
+export type BenchRemote = Comlink.Remote<BenchApi>;
+export type EnginePool = WorkerPool<EngineRemote, BenchRemote>;
 
-export const engineWorkerFactory: WorkerFactory<EngineRemote> = (index) => {
+export const engineWorkerFactory: WorkerFactory<EngineRemote, BenchRemote> = (index) => {
   const worker = new Worker(new URL('../engine/worker.ts', import.meta.url), { type: 'module', name: `tessera-engine-${index}` });
-  const api = Comlink.wrap<EngineApi>(worker);
+  const root = Comlink.wrap<EngineWorker>(worker);
   return {
-    api,
+    // Sub-proxies: their calls go to `engine.*` / `bench.*` in the worker, nothing else.
+    api: root.engine,
+    bench: root.bench,
     terminate() {
-      api[Comlink.releaseProxy]();
+      root[Comlink.releaseProxy]();
       worker.terminate();
     },
     onCrash(cb) {

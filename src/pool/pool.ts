@@ -20,14 +20,19 @@ import { PriorityQueue } from './priority-queue';
 export const Priority = { interactive: 0, user: 1, background: 2 } as const;
 export type PriorityLevel = (typeof Priority)[keyof typeof Priority];
 
-export interface WorkerHandle<A> {
+/**
+ * One worker: `api` is what jobs call (pool.run); `bench`, when the worker has one, is its
+ * bench/test API (benchmark probes, test knobs), reached only through pool.bench().
+ */
+export interface WorkerHandle<A, B = never> {
   api: A;
+  bench?: B;
   terminate(): void;
   /** Registers the callback for the worker dying outside a call (uncaught error). */
   onCrash(cb: (error: Error) => void): void;
 }
 
-export type WorkerFactory<A> = (index: number) => WorkerHandle<A>;
+export type WorkerFactory<A, B = never> = (index: number) => WorkerHandle<A, B>;
 
 export interface TaskOptions {
   priority?: PriorityLevel;
@@ -60,18 +65,24 @@ export interface PoolMetrics {
   workers: WorkerMetrics[];
 }
 
-interface Slot<A> {
+/** pool.bench(): the workers' bench/test API, scheduled exactly like pool.run / pool.broadcast. */
+export interface BenchRunner<B> {
+  run<T>(fn: (bench: B, workerIndex: number) => Promise<T>, opts?: TaskOptions): Promise<T>;
+  broadcast<T>(fn: (bench: B, workerIndex: number) => Promise<T>): Promise<T[]>;
+}
+
+interface Slot<A, B> {
   index: number;
-  handle: WorkerHandle<A>;
-  tasks: Set<Task<A, unknown>>;
+  handle: WorkerHandle<A, B>;
+  tasks: Set<Task<A, B, unknown>>;
   /** When the worker last went from idle to busy (busy time counts wall time, not per task). */
   busySince: number;
   metrics: WorkerMetrics;
   retired: boolean;
 }
 
-interface Task<A, T> {
-  fn: (api: A, workerIndex: number) => Promise<T>;
+interface Task<A, B, T> {
+  fn: (worker: WorkerHandle<A, B>, workerIndex: number) => Promise<T>;
   priority: number;
   cost: number;
   retriesLeft: number;
@@ -94,9 +105,9 @@ export function isFatal(e: unknown): boolean {
   );
 }
 
-export class WorkerPool<A> {
-  private slots: Slot<A>[] = [];
-  private queue = new PriorityQueue<Task<A, unknown>>();
+export class WorkerPool<A, B = never> {
+  private slots: Slot<A, B>[] = [];
+  private queue = new PriorityQueue<Task<A, B, unknown>>();
   private bytesInFlight = 0;
   private nextIndex = 0;
   private done = 0;
@@ -106,7 +117,7 @@ export class WorkerPool<A> {
   private disposed = false;
 
   constructor(
-    private readonly factory: WorkerFactory<A>,
+    private readonly factory: WorkerFactory<A, B>,
     size: number,
     public memoryBudget = 1024 * 1024 * 1024,
     private readonly depth = 2,
@@ -133,14 +144,38 @@ export class WorkerPool<A> {
 
   /** Runs `fn` once on every live worker (e.g. to start engines before timing a batch). */
   async broadcast<T>(fn: (api: A, workerIndex: number) => Promise<T>): Promise<T[]> {
-    return Promise.all(this.slots.filter((s) => !s.retired).map((s) => fn(s.handle.api, s.index)));
+    return this.everyWorker((w, i) => fn(w.api, i));
   }
 
   run<T>(fn: (api: A, workerIndex: number) => Promise<T>, opts: TaskOptions = {}): Promise<T> {
+    return this.schedule((w, i) => fn(w.api, i), opts);
+  }
+
+  /**
+   * The workers' bench/test API (benchmark probes, test knobs such as a frame delay), kept apart
+   * from `run` so production code never reaches it by accident. Same queue, priorities, budget
+   * and crash handling as `run`; a worker without one fails the task.
+   */
+  bench(): BenchRunner<B> {
+    const of = (w: WorkerHandle<A, B>): B => {
+      if (w.bench === undefined) throw new Error("this pool's workers have no bench API");
+      return w.bench;
+    };
+    return {
+      run: (fn, opts = {}) => this.schedule((w, i) => fn(of(w), i), opts),
+      broadcast: (fn) => this.everyWorker((w, i) => fn(of(w), i)),
+    };
+  }
+
+  private async everyWorker<T>(fn: (worker: WorkerHandle<A, B>, workerIndex: number) => Promise<T>): Promise<T[]> {
+    return Promise.all(this.slots.filter((s) => !s.retired).map((s) => fn(s.handle, s.index)));
+  }
+
+  private schedule<T>(fn: (worker: WorkerHandle<A, B>, workerIndex: number) => Promise<T>, opts: TaskOptions): Promise<T> {
     if (this.disposed) return Promise.reject(new TesseraError('cancelled', 'the worker pool was shut down'));
     if (opts.signal?.aborted) return Promise.reject(cancelled());
     return new Promise<T>((resolve, reject) => {
-      const task: Task<A, T> = {
+      const task: Task<A, B, T> = {
         fn,
         priority: opts.priority ?? Priority.background,
         cost: Math.max(0, opts.cost ?? 0),
@@ -154,12 +189,12 @@ export class WorkerPool<A> {
       };
       if (opts.signal) {
         task.onAbort = () => {
-          this.queue.remove((t) => t === (task as Task<A, unknown>));
+          this.queue.remove((t) => t === (task as Task<A, B, unknown>));
           this.settle(task, false, cancelled());
         };
         opts.signal.addEventListener('abort', task.onAbort, { once: true });
       }
-      this.queue.push(task as Task<A, unknown>, task.priority);
+      this.queue.push(task as Task<A, B, unknown>, task.priority);
       this.pump();
     });
   }
@@ -200,15 +235,15 @@ export class WorkerPool<A> {
     this.slots = [];
   }
 
-  private spawn(index = this.nextIndex++): Slot<A> {
+  private spawn(index = this.nextIndex++): Slot<A, B> {
     const handle = this.factory(index);
-    const slot: Slot<A> = { index, handle, tasks: new Set(), busySince: 0, metrics: { index, tasks: 0, busyMs: 0, crashes: 0, busy: false }, retired: false };
+    const slot: Slot<A, B> = { index, handle, tasks: new Set(), busySince: 0, metrics: { index, tasks: 0, busyMs: 0, crashes: 0, busy: false }, retired: false };
     handle.onCrash((e) => this.crashed(slot, e));
     this.slots.push(slot);
     return slot;
   }
 
-  private drop(s: Slot<A>): void {
+  private drop(s: Slot<A, B>): void {
     s.retired = true;
     this.slots = this.slots.filter((x) => x !== s);
     try {
@@ -223,7 +258,7 @@ export class WorkerPool<A> {
       const task = this.queue.peek();
       if (!task) return;
       // The least loaded worker: an idle one before one with a task to pipeline behind.
-      let slot: Slot<A> | undefined;
+      let slot: Slot<A, B> | undefined;
       for (const s of this.slots) if (!s.retired && s.tasks.size < this.depth && (!slot || s.tasks.size < slot.tasks.size)) slot = s;
       if (!slot) return;
       const fits = this.bytesInFlight + task.cost <= this.memoryBudget || this.bytesInFlight === 0;
@@ -233,7 +268,7 @@ export class WorkerPool<A> {
     }
   }
 
-  private async execute(slot: Slot<A>, task: Task<A, unknown>): Promise<void> {
+  private async execute(slot: Slot<A, B>, task: Task<A, B, unknown>): Promise<void> {
     if (!slot.tasks.size) slot.busySince = performance.now();
     slot.tasks.add(task);
     task.attempts++;
@@ -242,7 +277,7 @@ export class WorkerPool<A> {
     let value: unknown;
     let error: unknown;
     try {
-      value = await task.fn(slot.handle.api, slot.index);
+      value = await task.fn(slot.handle, slot.index);
       ok = true;
     } catch (e) {
       error = e;
@@ -258,7 +293,7 @@ export class WorkerPool<A> {
     this.pump();
   }
 
-  private finish(slot: Slot<A>, task: Task<A, unknown>): void {
+  private finish(slot: Slot<A, B>, task: Task<A, B, unknown>): void {
     slot.tasks.delete(task);
     slot.metrics.tasks++;
     if (!slot.tasks.size) slot.metrics.busyMs += performance.now() - slot.busySince;
@@ -266,7 +301,7 @@ export class WorkerPool<A> {
     if (slot.retired && !slot.tasks.size && this.slots.includes(slot)) this.drop(slot);
   }
 
-  private crashed(slot: Slot<A>, e: Error): void {
+  private crashed(slot: Slot<A, B>, e: Error): void {
     if (!this.slots.includes(slot)) return;
     // Workers run their calls one at a time, in order: the first task was the one running.
     // Tasks queued behind it are innocent and go back to the queue without using a retry.
@@ -281,7 +316,7 @@ export class WorkerPool<A> {
     this.pump();
   }
 
-  private replace(slot: Slot<A>, _e: unknown): void {
+  private replace(slot: Slot<A, B>, _e: unknown): void {
     slot.metrics.crashes++;
     const wasRetired = slot.retired;
     if (this.slots.includes(slot)) this.drop(slot);
@@ -292,7 +327,7 @@ export class WorkerPool<A> {
     }
   }
 
-  private retryOrFail(task: Task<A, unknown>, e: unknown): void {
+  private retryOrFail(task: Task<A, B, unknown>, e: unknown): void {
     if (task.settled) return;
     if (task.retriesLeft > 0 && !task.signal?.aborted) {
       task.retriesLeft--;
@@ -304,7 +339,7 @@ export class WorkerPool<A> {
     }
   }
 
-  private settle(task: Task<A, unknown>, ok: boolean, v: unknown): void {
+  private settle(task: Task<A, B, unknown>, ok: boolean, v: unknown): void {
     if (task.settled) return;
     task.settled = true;
     if (task.onAbort) task.signal?.removeEventListener('abort', task.onAbort);

@@ -21,7 +21,7 @@ const RESOLUTIONS: Record<string, { width: number; height: number } | undefined>
 export class CameraPanel extends LitElement {
   static properties = {
     pool: { attribute: false }, recipe: { attribute: false },
-    maxInFlight: { attribute: false }, delayMs: { attribute: false }, constraints: { attribute: false },
+    maxInFlight: { attribute: false }, constraints: { attribute: false },
     running: { state: true }, busy: { state: true }, stats: { state: true }, error: { state: true },
     record: { state: true }, container: { state: true }, resolution: { state: true },
     recordingUrl: { state: true }, recordingSize: { state: true },
@@ -30,8 +30,6 @@ export class CameraPanel extends LitElement {
   declare recipe?: Recipe;
   /** Frames in flight before new ones are dropped (default 2). */
   declare maxInFlight: number;
-  /** Artificial per-frame delay in the workers (tests). */
-  declare delayMs: number;
   /** Extra getUserMedia constraints (merged over the resolution picked in the panel). */
   declare constraints?: MediaTrackConstraints;
   declare running: boolean;
@@ -58,7 +56,6 @@ export class CameraPanel extends LitElement {
   constructor() {
     super();
     this.maxInFlight = 2;
-    this.delayMs = 0;
     this.running = false;
     this.busy = false;
     this.record = false;
@@ -108,7 +105,6 @@ export class CameraPanel extends LitElement {
         pool: this.pool,
         recipe: this.recipe,
         maxInFlight: this.maxInFlight,
-        delayMs: this.delayMs,
         constraints,
         record: this.record ? { container: this.container } : undefined,
         onFrame: this.draw,

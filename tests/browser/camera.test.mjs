@@ -26,9 +26,10 @@ after(async () => app?.close());
 
 /** Replaces any <camera-panel> with a fresh one on the shared pool. */
 function mount(page, { recipe, delayMs = 0, resolution = '640x480' }) {
-  return page.evaluate(({ recipe, delayMs, resolution }) => {
+  return page.evaluate(async ({ recipe, delayMs, resolution }) => {
     document.querySelector('camera-panel')?.remove();
-    const el = Object.assign(document.createElement('camera-panel'), { pool: window.__camPool, recipe, delayMs, resolution });
+    await window.__camPool.bench().broadcast((b) => b.setFrameDelay(delayMs));
+    const el = Object.assign(document.createElement('camera-panel'), { pool: window.__camPool, recipe, resolution });
     document.body.append(el);
     return el.updateComplete;
   }, { recipe, delayMs, resolution });
@@ -205,6 +206,7 @@ describe('live camera', () => {
   test('the <video> fallback (no MediaStreamTrackProcessor) works the same way', async () => {
     const r = await app.page.evaluate(async () => {
       let frames = 0;
+      await window.__camPool.bench().broadcast((b) => b.setFrameDelay(0));
       const c = await window.tessera.startCamera({
         pool: window.__camPool, recipe: { name: 'i', steps: [{ op: 'invert' }] }, source: 'video',
         constraints: { width: 320, height: 240 }, onFrame: () => frames++,

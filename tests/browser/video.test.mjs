@@ -22,13 +22,14 @@ function transcode(page, { name, out, steps, options = {}, workers = 2, abortAft
   return page.evaluate(async ({ name, out, steps, options, workers, abortAfterFrames, delayMs, maxInFlight, reuse }) => {
     const t = window.tessera;
     const pool = reuse ? (window.__pool ??= t.createEnginePool(workers)) : t.createEnginePool(workers);
+    if (delayMs) await pool.bench().broadcast((b) => b.setFrameDelay(delayMs));
     const buffers = reuse ? (window.__buffers ??= new t.BufferPool()) : new t.BufferPool();
     const controller = new AbortController();
     const t0 = performance.now();
     try {
       const r = await t.runVideo({
         file: window.__videos[name], name: `${name}.in`, steps: t.resolveSteps({ name: 'test', steps }),
-        options: t.validateVideoOptions(options), pool, buffers, signal: controller.signal, delayMs, maxInFlight,
+        options: t.validateVideoOptions(options), pool, buffers, signal: controller.signal, maxInFlight,
         onProgress: (p) => { if (abortAfterFrames !== undefined && p.frames >= abortAfterFrames) controller.abort(); },
       });
       if (r.bytes) window.__videos[out] = new Blob([r.bytes]);

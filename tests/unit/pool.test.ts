@@ -231,6 +231,35 @@ describe('WorkerPool', () => {
     expect(pool.metrics()).toMatchObject({ tasksDone: 0, running: 0 });
   });
 
+  test('bench() reaches the bench API on the same workers and queue as run(); workers without one fail the task', async () => {
+    let id = 0;
+    const order: string[] = [];
+    const factory = (): WorkerHandle<{ id: number }, { probe(tag: string): Promise<string> }> => {
+      const me = id++;
+      return {
+        api: { id: me },
+        bench: { probe: async (tag) => { order.push(tag); await tick(5); return `${tag}@${me}`; } },
+        terminate: () => {},
+        onCrash: () => {},
+      };
+    };
+    const pool = new WorkerPool(factory, 1, undefined, 1);
+    const first = pool.bench().run((b) => b.probe('first'));
+    const bg = pool.bench().run((b) => b.probe('background'));
+    const urgent = pool.bench().run((b) => b.probe('urgent'), { priority: Priority.interactive });
+    expect(await Promise.all([first, bg, urgent])).toEqual(['first@0', 'background@0', 'urgent@0']);
+    expect(order).toEqual(['first', 'urgent', 'background']); // one queue, priorities kept
+    expect(await pool.bench().broadcast((b, i) => b.probe(`all ${i}`))).toEqual(['all 0@0']);
+    expect(pool.metrics().tasksDone).toBe(3);
+    pool.dispose();
+    await expect(pool.bench().run((b) => b.probe('late'))).rejects.toMatchObject({ code: 'cancelled' });
+
+    const { factory: plain } = fakeFactory();
+    const noBench = new WorkerPool(plain, 1);
+    await expect(noBench.bench().run(async () => 1)).rejects.toThrow(/no bench API/);
+    noBench.dispose();
+  });
+
   test('isFatal tells wasm traps from ordinary failures', () => {
     expect(isFatal(Object.assign(new Error('unreachable'), { name: 'RuntimeError' }))).toBe(true);
     expect(isFatal(new Error('Aborted(OOM)'))).toBe(true);

@@ -44,8 +44,6 @@ export interface DispatchOptions {
   name: string;
   priority?: PriorityLevel;
   signal?: AbortSignal;
-  /** Slows each frame's worker call (tests). */
-  delayMs?: number;
   mode: VideoMode;
   /** The first call's steps (FaceRecipe.firstSteps). */
   steps: ResolvedStep[];
@@ -122,7 +120,7 @@ export class FrameDispatch {
     const r0 = performance.now();
     let res: FrameResult;
     try {
-      const fo: FrameOptions = { delayMs: this.o.delayMs, opaque: c.opaque, measure: this.o.analysis && !this.o.redact, ...(yuv ? { yuv, output: 'i420' as const } : {}) };
+      const fo: FrameOptions = { opaque: c.opaque, measure: this.o.analysis && !this.o.redact, ...(yuv ? { yuv, output: 'i420' as const } : {}) };
       res = await this.o.pool.run((api) => api.processFrame(desc, this.o.steps, fo), {
         priority: this.o.priority ?? Priority.background, cost: w * h * 4 * 3, signal: this.o.signal, label: `${this.o.name} frame ${index}`,
       });

@@ -35,8 +35,6 @@ export interface VideoJobOptions {
   mode?: VideoMode;
   /** Frames between the decoder's output and the encoder's input. Default 2 × workers + 2. */
   maxInFlight?: number;
-  /** Slows each frame's worker call (tests of backpressure and cancel). */
-  delayMs?: number;
   priority?: PriorityLevel;
   /**
    * Where to write the container as it is produced (a sink's openStream): memory then stays flat
