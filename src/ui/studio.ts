@@ -117,11 +117,26 @@ export class TesseraStudio extends LitElement {
     super.connectedCallback();
     this.loadFromHash();
     window.addEventListener('hashchange', this.loadFromHash);
+    // Back on the page after a removal: the preview (and an open camera panel) come back on a
+    // fresh pool. (A render while off the page starts no workers.)
+    if (this.previewFile) this.schedulePreview(0);
+    this.requestUpdate();
   }
 
+  /**
+   * Removed from the page: cancel what runs (batch, benchmark, preview), clear the preview timer
+   * and shut the workers down; nothing is started again until the studio is back on a page.
+   */
   disconnectedCallback() {
     super.disconnectedCallback();
     window.removeEventListener('hashchange', this.loadFromHash);
+    clearTimeout(this.previewTimer);
+    this.previewTimer = undefined;
+    this.previewer?.cancel();
+    this.previewer = undefined;
+    this.controller?.abort();
+    this.pool?.dispose();
+    this.pool = undefined;
   }
 
   private loadFromHash = () => {
@@ -163,16 +178,18 @@ export class TesseraStudio extends LitElement {
   /** Debounced: typing in a field or dragging a slider previews once it pauses. */
   private schedulePreview(delay = 150): void {
     clearTimeout(this.previewTimer);
+    if (!this.isConnected) return;
     this.previewTimer = setTimeout(() => void this.runPreview(), delay);
   }
 
   private async runPreview(): Promise<void> {
     const f = this.previewFile;
-    if (!f || !this.isolated || !this.recipeValid) return;
-    this.previewer ??= new api.Previewer(this.getPool());
+    if (!f || !this.isolated || !this.recipeValid || !this.isConnected) return;
+    const previewer = (this.previewer ??= new api.Previewer(this.getPool()));
     this.previewStatus = 'Updating preview…';
     const file = await f.file();
-    const out = await this.previewer.request({
+    if (previewer !== this.previewer) return; // the studio was removed meanwhile
+    const out = await previewer.request({
       file, key: `${f.path}|${file.size}|${(file as File).lastModified ?? 0}`, recipe: this.recipe, region: this.previewRegion,
     });
     if (out.kind === 'superseded') return;
@@ -482,7 +499,7 @@ export class TesseraStudio extends LitElement {
         ${this.compare ? html`<compare-view .beforeImage=${this.compare.before} .afterImage=${this.compare.after} label=${this.compare.label}></compare-view>` : ''}
         <details class="panel" id="camera-section" @toggle=${(e: Event) => (this.cameraOpen = (e.target as HTMLDetailsElement).open)}>
           <summary><b>Live camera</b> <span class="muted">— the recipe on your camera, dropping frames rather than falling behind</span></summary>
-          ${this.cameraOpen ? html`<camera-panel .pool=${this.getPool()} .recipe=${this.recipe}></camera-panel>` : ''}
+          ${this.cameraOpen && this.isConnected ? html`<camera-panel .pool=${this.getPool()} .recipe=${this.recipe}></camera-panel>` : ''}
         </details>
         <results-table .results=${this.results} selected=${this.compare?.path ?? ''} @select=${this.select}></results-table>
       </div>`;
