@@ -4,7 +4,7 @@
  * `then` that returns itself, so awaiting it recurses forever. We import a small entry module
  * instead (whose namespace has no `then`), take the module from it, wait for the runtime, and
  * delete `then` before resolving. It is 10.9 MB, single-threaded, with no
- * finalizers: every Mat must be deleted in `finally`.
+ * finalizers: every Mat must be deleted (tracked in a Scope, core/scope.ts).
  */
 export type CV = typeof import('@techstark/opencv-js');
 
