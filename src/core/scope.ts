@@ -5,12 +5,15 @@
  * the block ends, however it ends:
  *
  * ```ts
- * using scope = new Scope();
- * const im = scope.track(vips.Image.newFromBuffer(bytes));
+ * return withScope((scope) => {
+ *   const im = scope.track(vips.Image.newFromBuffer(bytes));
+ *   return im.width;
+ * });
  * ```
  *
- * `using` is lowered by Vite/Vitest (Oxc) for the ES2022 target and native in Chromium; without
- * it, call `dispose()` in a `finally`.
+ * Not `using` declarations: Vitest and the production build lower them for ES2022, but Vite's SSR
+ * loader (scripts/eval-faces.mjs, the faces bench) hands them to Node 20/22 as they are, and
+ * neither parses them.
  */
 
 /** Anything with a manual lifetime. */
@@ -60,8 +63,44 @@ export class Scope {
     }
     if (failed) throw error;
   }
+}
 
-  [Symbol.dispose](): void {
-    this.dispose();
+const isThenable = (v: unknown): v is PromiseLike<unknown> =>
+  (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as { then?: unknown }).then === 'function';
+
+/**
+ * Runs `body` with a fresh Scope and frees everything it tracked when `body` ends — returns or
+ * throws; for an async body, when its promise settles (not at its first await). If `body` failed,
+ * its error is the one thrown, not a failure to free.
+ */
+export function withScope<T>(body: (scope: Scope) => T): T {
+  const scope = new Scope();
+  const quietly = () => {
+    try {
+      scope.dispose();
+    } catch {
+      // the body's own error says more
+    }
+  };
+  let result: T;
+  try {
+    result = body(scope);
+  } catch (e) {
+    quietly();
+    throw e;
   }
+  if (!isThenable(result)) {
+    scope.dispose();
+    return result;
+  }
+  return result.then(
+    (v) => {
+      scope.dispose();
+      return v;
+    },
+    (e: unknown) => {
+      quietly();
+      throw e;
+    },
+  ) as T;
 }

@@ -11,7 +11,7 @@
  * fast path only if every byte agrees, so a browser whose decoder differs falls back by itself.
  */
 import { createFrame, type Frame } from '../core/frame';
-import { Scope } from '../core/scope';
+import { withScope } from '../core/scope';
 import type { DecodeOptions, Decoded } from './codec';
 import { sourceInfo } from './codec';
 import { fancyUpsamples, yccToRgb, type PlaneLayout, type Subsampling } from './kernels/ycc';
@@ -50,37 +50,37 @@ export async function releaseJpegDecode(p: PendingDecode | undefined): Promise<v
 async function decodePlanes(bytes: Uint8Array, width: number, height: number, channels: 1 | 3, early?: PendingDecode): Promise<Frame | undefined> {
   const pending = early && !early.taken ? early : begin(bytes);
   pending.taken = true;
-  using scope = new Scope();
-  const { result } = pending;
-  scope.track(pending.decoder);
-  try {
-    const image = scope.track((await result).image);
-    const format = image.format ?? '';
-    const sub = SUBSAMPLING[format];
-    const rect = image.visibleRect;
-    if (!rect || rect.width !== width || rect.height !== height) return undefined;
-    if (channels === 1 && PACKED.has(format)) {
-      // Chromium decodes a gray JPEG to RGB (libjpeg replicates Y into R, G and B): take G.
+  return withScope(async (scope) => {
+    scope.track(pending.decoder);
+    try {
+      const image = scope.track((await pending.result).image);
+      const format = image.format ?? '';
+      const sub = SUBSAMPLING[format];
+      const rect = image.visibleRect;
+      if (!rect || rect.width !== width || rect.height !== height) return undefined;
+      if (channels === 1 && PACKED.has(format)) {
+        // Chromium decodes a gray JPEG to RGB (libjpeg replicates Y into R, G and B): take G.
+        const buf = new Uint8Array(image.allocationSize());
+        const [plane] = await image.copyTo(buf);
+        const out = createFrame(width, height, 1);
+        for (let y = 0, o = 0; y < height; y++) for (let x = 0, i = plane.offset + y * plane.stride + 1; x < width; x++, i += 4) out.data[o++] = buf[i];
+        return out;
+      }
+      if (!sub || (channels === 3 && !fancyUpsamples(width, sub))) return undefined;
+      const frame = image;
+      // The planes go straight into the SIMD module's memory where it runs.
+      if (channels === 3 && wasmYccAvailable()) return await yccToRgbWasm(frame.allocationSize(), width, height, sub, (dst) => frame.copyTo(dst));
       const buf = new Uint8Array(image.allocationSize());
-      const [plane] = await image.copyTo(buf);
-      const out = createFrame(width, height, 1);
-      for (let y = 0, o = 0; y < height; y++) for (let x = 0, i = plane.offset + y * plane.stride + 1; x < width; x++, i += 4) out.data[o++] = buf[i];
+      const layout: PlaneLayout[] = await image.copyTo(buf);
+      const out = createFrame(width, height, channels);
+      if (channels === 3) yccToRgb(buf, layout, width, height, sub, out);
+      // A gray JPEG's only component is Y: libjpeg's gray output is that plane.
+      else for (let y = 0; y < height; y++) out.data.set(buf.subarray(layout[0].offset + y * layout[0].stride, layout[0].offset + y * layout[0].stride + width), y * width);
       return out;
+    } catch {
+      return undefined; // vips decodes it (and words any error)
     }
-    if (!sub || (channels === 3 && !fancyUpsamples(width, sub))) return undefined;
-    const frame = image;
-    // The planes go straight into the SIMD module's memory where it runs.
-    if (channels === 3 && wasmYccAvailable()) return await yccToRgbWasm(frame.allocationSize(), width, height, sub, (dst) => frame.copyTo(dst));
-    const buf = new Uint8Array(image.allocationSize());
-    const layout: PlaneLayout[] = await image.copyTo(buf);
-    const out = createFrame(width, height, channels);
-    if (channels === 3) yccToRgb(buf, layout, width, height, sub, out);
-    // A gray JPEG's only component is Y: libjpeg's gray output is that plane.
-    else for (let y = 0; y < height; y++) out.data.set(buf.subarray(layout[0].offset + y * layout[0].stride, layout[0].offset + y * layout[0].stride + width), y * width);
-    return out;
-  } catch {
-    return undefined; // vips decodes it (and words any error)
-  }
+  });
 }
 
 /**
@@ -99,26 +99,27 @@ async function selfCheck(vips: Vips): Promise<boolean> {
     s = (s * 1103515245 + 12345) >>> 0;
     rgb[i] = ((i * 7) % 256 + (s >>> 24)) >>> 1;
   }
-  using scope = new Scope();
-  try {
-    const raw = scope.track(vips.Image.newFromMemory(rgb, w, h, 3, vips.BandFormat.uchar));
-    const colour = scope.track(raw.copy({ interpretation: 'srgb' }));
-    const gray = scope.track(scope.track(raw.extractBand(1)).copy({ interpretation: 'b-w' }));
-    const cases: [VipsImage, 1 | 3, object][] = [
-      [colour, 3, { Q: 70, subsample_mode: 'on' }], [colour, 3, { Q: 90, subsample_mode: 'off' }], [gray, 1, { Q: 80 }],
-    ];
-    for (const [im, channels, opts] of cases) {
-      const jpeg = im.jpegsaveBuffer(opts);
-      const ref = scope.track(vips.Image.newFromBuffer(jpeg));
-      const want = ref.writeToMemory() as Uint8Array;
-      const got = await decodePlanes(jpeg, w, h, channels);
-      if (!got || got.data.length !== want.length) return false;
-      for (let i = 0; i < want.length; i++) if (got.data[i] !== want[i]) return false;
+  return withScope(async (scope) => {
+    try {
+      const raw = scope.track(vips.Image.newFromMemory(rgb, w, h, 3, vips.BandFormat.uchar));
+      const colour = scope.track(raw.copy({ interpretation: 'srgb' }));
+      const gray = scope.track(scope.track(raw.extractBand(1)).copy({ interpretation: 'b-w' }));
+      const cases: [VipsImage, 1 | 3, object][] = [
+        [colour, 3, { Q: 70, subsample_mode: 'on' }], [colour, 3, { Q: 90, subsample_mode: 'off' }], [gray, 1, { Q: 80 }],
+      ];
+      for (const [im, channels, opts] of cases) {
+        const jpeg = im.jpegsaveBuffer(opts);
+        const ref = scope.track(vips.Image.newFromBuffer(jpeg));
+        const want = ref.writeToMemory() as Uint8Array;
+        const got = await decodePlanes(jpeg, w, h, channels);
+        if (!got || got.data.length !== want.length) return false;
+        for (let i = 0; i < want.length; i++) if (got.data[i] !== want[i]) return false;
+      }
+      return true;
+    } catch {
+      return false;
     }
-    return true;
-  } catch {
-    return false;
-  }
+  });
 }
 
 let passed = false;
@@ -173,20 +174,21 @@ export function startJpegDecode(bytes: Uint8Array, maxPixels: number): PendingDe
 export async function decodeJpegFast(vips: Vips, bytes: Uint8Array, opts: DecodeOptions, early?: PendingDecode): Promise<Decoded | undefined> {
   if (bytes.length < 3 || bytes[0] !== 0xff || bytes[1] !== 0xd8 || bytes[2] !== 0xff) return undefined;
   if (opts.thumbnail !== undefined || !(await browserJpegAvailable(vips))) return undefined;
-  using scope = new Scope();
-  try {
-    // The header only: vips reads markers and metadata, no pixels.
-    const im = scope.track(vips.Image.newFromBuffer(bytes, '', { access: 'sequential', fail_on: 'error' }));
-    const { width, height, bands } = im;
-    const channels = bands === 3 && im.interpretation === 'srgb' ? 3 : bands === 1 && im.interpretation === 'b-w' ? 1 : 0;
-    if (!channels || im.format !== 'uchar' || width * height > Math.min(opts.maxPixels ?? Infinity, MAX_PIXELS)) return undefined;
-    const source = sourceInfo(im);
-    // An EXIF rotation to apply while decoding stays with vips (autorot).
-    if (opts.autoOrient && source.orientation !== 1) return undefined;
-    if (opts.autoOrient) source.orientation = 1;
-    const frame = await decodePlanes(bytes, width, height, channels, early);
-    return frame && { frame, source };
-  } catch {
-    return undefined;
-  }
+  return withScope(async (scope) => {
+    try {
+      // The header only: vips reads markers and metadata, no pixels.
+      const im = scope.track(vips.Image.newFromBuffer(bytes, '', { access: 'sequential', fail_on: 'error' }));
+      const { width, height, bands } = im;
+      const channels = bands === 3 && im.interpretation === 'srgb' ? 3 : bands === 1 && im.interpretation === 'b-w' ? 1 : 0;
+      if (!channels || im.format !== 'uchar' || width * height > Math.min(opts.maxPixels ?? Infinity, MAX_PIXELS)) return undefined;
+      const source = sourceInfo(im);
+      // An EXIF rotation to apply while decoding stays with vips (autorot).
+      if (opts.autoOrient && source.orientation !== 1) return undefined;
+      if (opts.autoOrient) source.orientation = 1;
+      const frame = await decodePlanes(bytes, width, height, channels, early);
+      return frame && { frame, source };
+    } catch {
+      return undefined;
+    }
+  });
 }

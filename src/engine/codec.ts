@@ -8,7 +8,7 @@
  */
 import { TesseraError } from '../core/errors';
 import { createFrame, type Frame } from '../core/frame';
-import { Scope } from '../core/scope';
+import { withScope, type Scope } from '../core/scope';
 import { compose, orientationMap, scaleMap, type Geometry } from '../core/geometry';
 import { FORMATS, type OutputOptions } from '../core/formats';
 import { sniff } from '../core/sniff';
@@ -58,24 +58,25 @@ function normalise(im: VipsImage): VipsImage {
   const ok = im.format === 'uchar' && im.bands === want &&
     (colour === 3 ? im.interpretation === 'srgb' : im.interpretation === 'b-w');
   if (ok) return im;
-  let out: VipsImage = im;
-  using scope = new Scope();
-  try {
-    const isCmykOrLab = !['srgb', 'b-w', 'rgb16', 'grey16', 'multiband'].includes(out.interpretation);
-    if (out.interpretation === 'rgb16' || out.interpretation === 'grey16' || isCmykOrLab) {
-      out = scope.track(out.colourspace(colour === 3 ? 'srgb' : 'b-w'));
+  return withScope((scope) => {
+    let out: VipsImage = im;
+    try {
+      const isCmykOrLab = !['srgb', 'b-w', 'rgb16', 'grey16', 'multiband'].includes(out.interpretation);
+      if (out.interpretation === 'rgb16' || out.interpretation === 'grey16' || isCmykOrLab) {
+        out = scope.track(out.colourspace(colour === 3 ? 'srgb' : 'b-w'));
+      }
+      if (out.format !== 'uchar') {
+        out = scope.track(out.cast('uchar'));
+      }
+      if (out.bands > want) {
+        out = scope.track(out.extractBand(0, { n: want }));
+      }
+      const copy = out.copy({ interpretation: colour === 3 ? 'srgb' : 'b-w' });
+      return copy;
+    } catch (e) {
+      throw vipsError('decode-failed', 'cannot convert to 8-bit', e);
     }
-    if (out.format !== 'uchar') {
-      out = scope.track(out.cast('uchar'));
-    }
-    if (out.bands > want) {
-      out = scope.track(out.extractBand(0, { n: want }));
-    }
-    const copy = out.copy({ interpretation: colour === 3 ? 'srgb' : 'b-w' });
-    return copy;
-  } catch (e) {
-    throw vipsError('decode-failed', 'cannot convert to 8-bit', e);
-  }
+  });
 }
 
 export function readHeader(vips: Vips, bytes: Uint8Array): ImageHeader {
@@ -83,9 +84,10 @@ export function readHeader(vips: Vips, bytes: Uint8Array): ImageHeader {
 }
 
 function readHeaderOnce(vips: Vips, bytes: Uint8Array): ImageHeader {
-  using scope = new Scope();
-  const im = scope.track(open(vips, bytes));
-  return { width: im.width, height: im.height, channels: normalisedChannels(im) };
+  return withScope((scope) => {
+    const im = scope.track(open(vips, bytes));
+    return { width: im.width, height: im.height, channels: normalisedChannels(im) };
+  });
 }
 
 function pixels(im: VipsImage): Uint8Array {
@@ -145,9 +147,10 @@ function thumbnail(vips: Vips, bytes: Uint8Array, size: number, rotate: boolean)
 
 /** The stored size and orientation of the file (header only). */
 function storedHeader(vips: Vips, bytes: Uint8Array): { width: number; height: number; orientation: number } {
-  using scope = new Scope();
-  const head = scope.track(open(vips, bytes));
-  return { width: head.width, height: head.height, orientation: orientationOf(head) };
+  return withScope((scope) => {
+    const head = scope.track(open(vips, bytes));
+    return { width: head.width, height: head.height, orientation: orientationOf(head) };
+  });
 }
 
 /**
@@ -168,11 +171,11 @@ function decodedGeometry(stored: { width: number; height: number; orientation: n
  * caller then tiles it), so the common case does not parse the header twice.
  */
 export function decodeImage(vips: Vips, bytes: Uint8Array, opts: DecodeOptions = {}): Decoded | ImageHeader {
-  return withFreshErrors(vips, () => decodeImageOnce(vips, bytes, opts));
+  return withFreshErrors(vips, () => withScope((scope) => decodeImageOnce(scope, vips, bytes, opts)));
 }
 
-function decodeImageOnce(vips: Vips, bytes: Uint8Array, opts: DecodeOptions): Decoded | ImageHeader {
-  using scope = new Scope();
+/** One attempt; every image it makes is tracked in `scope`. */
+function decodeImageOnce(scope: Scope, vips: Vips, bytes: Uint8Array, opts: DecodeOptions): Decoded | ImageHeader {
   let im = scope.track(opts.thumbnail ? thumbnail(vips, bytes, opts.thumbnail, !!opts.autoOrient) : open(vips, bytes));
   if (!opts.thumbnail && im.width * im.height > (opts.maxPixels ?? Infinity)) {
     return { width: im.width, height: im.height, channels: normalisedChannels(im) };
@@ -213,11 +216,11 @@ export function decodeSource(vips: Vips, bytes: Uint8Array, opts: Omit<DecodeOpt
  * band at a time rather than a second copy of a giant image. Returns the file's metadata.
  */
 export function decodeInto(vips: Vips, bytes: Uint8Array, dst: Frame, bandRows = 256): SourceInfo {
-  return withFreshErrors(vips, () => decodeIntoOnce(vips, bytes, dst, bandRows));
+  return withFreshErrors(vips, () => withScope((scope) => decodeIntoOnce(scope, vips, bytes, dst, bandRows)));
 }
 
-function decodeIntoOnce(vips: Vips, bytes: Uint8Array, dst: Frame, bandRows: number): SourceInfo {
-  using scope = new Scope();
+/** One attempt; every image it makes is tracked in `scope` (each band in its own, freed at once). */
+function decodeIntoOnce(scope: Scope, vips: Vips, bytes: Uint8Array, dst: Frame, bandRows: number): SourceInfo {
   const opened = scope.track(open(vips, bytes));
   const source = sourceInfo(opened);
   const im = scope.track(normalise(opened));
@@ -228,9 +231,10 @@ function decodeIntoOnce(vips: Vips, bytes: Uint8Array, dst: Frame, bandRows: num
   for (let y = 0; y < dst.height; y += bandRows) {
     const h = Math.min(bandRows, dst.height - y);
     // One band at a time in the wasm heap: each is freed before the next is read.
-    using bandScope = new Scope();
-    const data = pixels(bandScope.track(im.extractArea(0, y, dst.width, h)));
-    for (let r = 0; r < h; r++) dst.data.set(data.subarray(r * rowBytes, (r + 1) * rowBytes), (y + r) * dst.stride);
+    withScope((band) => {
+      const data = pixels(band.track(im.extractArea(0, y, dst.width, h)));
+      for (let r = 0; r < h; r++) dst.data.set(data.subarray(r * rowBytes, (r + 1) * rowBytes), (y + r) * dst.stride);
+    });
   }
   return source;
 }
@@ -246,9 +250,10 @@ export function packedBytes(f: Frame): Uint8Array {
 
 /** A vips image (copied into the wasm heap) of the frame: sRGB or B-W, 8-bit, any stride. Delete it. */
 export function frameToImage(vips: Vips, frame: Frame): VipsImage {
-  using scope = new Scope();
-  const raw = scope.track(vips.Image.newFromMemory(packedBytes(frame), frame.width, frame.height, frame.channels, vips.BandFormat.uchar));
-  return raw.copy({ interpretation: frame.channels >= 3 ? 'srgb' : 'b-w' });
+  return withScope((scope) => {
+    const raw = scope.track(vips.Image.newFromMemory(packedBytes(frame), frame.width, frame.height, frame.channels, vips.BandFormat.uchar));
+    return raw.copy({ interpretation: frame.channels >= 3 ? 'srgb' : 'b-w' });
+  });
 }
 
 /** An 8-bit image's pixels as a frame over a fresh JS buffer (the image is not deleted). */
@@ -317,11 +322,11 @@ const SUBSAMPLE = { auto: 'auto', '4:2:0': 'on', '4:4:4': 'off' } as const;
  *   stores ICC, XMP and the orientation tag but not the EXIF block. 'strip': nothing.
  */
 export function encode(vips: Vips, frame: Frame, opts: OutputOptions, source?: SourceInfo): Uint8Array {
-  return withFreshErrors(vips, () => encodeOnce(vips, frame, opts, source));
+  return withFreshErrors(vips, () => withScope((scope) => encodeOnce(scope, vips, frame, opts, source)));
 }
 
-function encodeOnce(vips: Vips, frame: Frame, opts: OutputOptions, source?: SourceInfo): Uint8Array {
-  using scope = new Scope();
+/** One attempt; every image it makes is tracked in `scope`. */
+function encodeOnce(scope: Scope, vips: Vips, frame: Frame, opts: OutputOptions, source?: SourceInfo): Uint8Array {
   const keep = scope.track;
   try {
     let im: VipsImage = keep(frameToImage(vips, frame));

@@ -9,7 +9,7 @@
  * spliced in front of our image data. Palette and interlaced PNGs go to vips.
  */
 import type { Frame } from '../core/frame';
-import { Scope } from '../core/scope';
+import { withScope } from '../core/scope';
 import type { OutputOptions } from '../core/formats';
 import { keepsMetadata, type SourceInfo } from './ops/context';
 import { pngImageData, wasmPngAvailable } from './kernels/png-wasm';
@@ -60,22 +60,23 @@ export function fastPngSupports(opts: OutputOptions, channels: number, frameByte
  * PNG it writes for a black image of the same size; `attach` puts the metadata on an image.
  */
 function metadataChunks(vips: Vips, frame: Frame, attach: (im: VipsImage) => number): Uint8Array[] {
-  using scope = new Scope();
-  const black = scope.track(vips.Image.black(frame.width, frame.height, { bands: frame.channels }));
-  const u8 = scope.track(black.cast('uchar'));
-  const im = scope.track(u8.copy({ interpretation: frame.channels >= 3 ? 'srgb' : 'b-w' }));
-  const keep = attach(im);
-  const png = im.pngsaveBuffer({ compression: 0, keep });
-  const out: Uint8Array[] = [];
-  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
-  for (let p = 8; p + 12 <= png.length; ) {
-    const len = view.getUint32(p);
-    const type = String.fromCharCode(png[p + 4], png[p + 5], png[p + 6], png[p + 7]);
-    if (type === 'IDAT' || type === 'IEND') break;
-    if (type !== 'IHDR') out.push(png.slice(p, p + 12 + len));
-    p += 12 + len;
-  }
-  return out;
+  return withScope((scope) => {
+    const black = scope.track(vips.Image.black(frame.width, frame.height, { bands: frame.channels }));
+    const u8 = scope.track(black.cast('uchar'));
+    const im = scope.track(u8.copy({ interpretation: frame.channels >= 3 ? 'srgb' : 'b-w' }));
+    const keep = attach(im);
+    const png = im.pngsaveBuffer({ compression: 0, keep });
+    const out: Uint8Array[] = [];
+    const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+    for (let p = 8; p + 12 <= png.length; ) {
+      const len = view.getUint32(p);
+      const type = String.fromCharCode(png[p + 4], png[p + 5], png[p + 6], png[p + 7]);
+      if (type === 'IDAT' || type === 'IEND') break;
+      if (type !== 'IHDR') out.push(png.slice(p, p + 12 + len));
+      p += 12 + len;
+    }
+    return out;
+  });
 }
 
 /**

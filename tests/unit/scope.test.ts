@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { Scope } from '../../src/core/scope';
+import { Scope, withScope } from '../../src/core/scope';
 
 /** A wasm-like object (delete) and a media-like one (close) that record when they are freed. */
 function objects(log: string[]) {
@@ -9,47 +9,54 @@ function objects(log: string[]) {
 }
 
 describe('Scope', () => {
-  test('`using` frees everything tracked, newest first, when the block ends', () => {
+  test('withScope frees everything tracked, newest first, when the body returns', () => {
     const log: string[] = [];
     const { wasm, media } = objects(log);
-    {
-      using scope = new Scope();
-      const a = scope.track(wasm('a'));
+    const v = withScope((scope) => {
+      scope.track(wasm('a'));
       scope.track(media('b'));
       const keep = scope.track; // a plain function, usable unbound
-      expect(keep(wasm('c'))).toBeDefined();
-      expect(a).toBeDefined();
+      keep(wasm('c'));
       log.push('body');
-    }
+      return 42;
+    });
+    expect(v).toBe(42);
     expect(log).toEqual(['body', 'delete c', 'close b', 'delete a']);
   });
 
   test('frees on a throw too, and the body error is the one that propagates', () => {
     const log: string[] = [];
     const { wasm } = objects(log);
-    const run = () => {
-      using scope = new Scope();
-      scope.track(wasm('a'));
-      throw new Error('boom');
-    };
-    expect(run).toThrow('boom');
+    expect(() =>
+      withScope((scope) => {
+        scope.track(wasm('a'));
+        scope.track({ delete: () => { throw new Error('free failed'); } });
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
     expect(log).toEqual(['delete a']);
   });
 
-  test('frees after an async body settles, not at its first await', async () => {
+  test('an async body is freed when its promise settles, not at its first await', async () => {
     const log: string[] = [];
     const { wasm } = objects(log);
-    const run = async () => {
-      using scope = new Scope();
+    const p = withScope(async (scope) => {
       scope.track(wasm('a'));
       await new Promise((r) => setTimeout(r, 5));
       log.push('after await');
       return 7;
-    };
-    const p = run();
+    });
     expect(log).toEqual([]);
     await expect(p).resolves.toBe(7);
     expect(log).toEqual(['after await', 'delete a']);
+
+    const failing = withScope(async (scope) => {
+      scope.track(wasm('b'));
+      await new Promise((r) => setTimeout(r, 5));
+      throw new Error('late boom');
+    });
+    await expect(failing).rejects.toThrow('late boom');
+    expect(log).toEqual(['after await', 'delete a', 'delete b']);
   });
 
   test('an object tracked twice is freed once; free() frees one early and only once', () => {
@@ -79,17 +86,7 @@ describe('Scope', () => {
     scope.track({ close: () => { throw new Error('second'); } });
     expect(() => scope.dispose()).toThrow('second'); // newest first: 'second' fails first
     expect(log).toEqual(['delete c', 'delete a']);
-  });
-
-  test('dispose() in a finally works without `using`', () => {
-    const log: string[] = [];
-    const { media } = objects(log);
-    const scope = new Scope();
-    try {
-      scope.track(media('frame'));
-    } finally {
-      scope.dispose();
-    }
-    expect(log).toEqual(['close frame']);
+    // Through withScope after a successful body, the failure to free is reported.
+    expect(() => withScope((s) => void s.track({ delete: () => { throw new Error('double free'); } }))).toThrow('double free');
   });
 });

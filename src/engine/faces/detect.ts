@@ -17,7 +17,7 @@
  *   cv.CascadeClassifier on an equalised gray image; eyes counted with haarcascade_eye.
  */
 import { view, type Frame } from '../../core/frame';
-import { Scope } from '../../core/scope';
+import { withScope, type Scope } from '../../core/scope';
 import { cvMessage, type CV } from '../opencv';
 import { ensureModelFile } from './models';
 import { BLAZE_INPUT, blazePasses, cutByTile, mergeBlaze, type DetectOptions, type DetectorName, type Face, type RawFace } from '../../core/faces';
@@ -73,9 +73,8 @@ export function cachedFaceModels(cv: CV): number {
 
 /** Runs `body` with a Scope whose Mats are deleted after it; OpenCV errors are worded with `what`. */
 async function scoped<T>(cv: CV, what: string, body: (keep: Scope['track']) => T | Promise<T>): Promise<T> {
-  using scope = new Scope();
   try {
-    return await body(scope.track);
+    return await withScope((scope) => body(scope.track));
   } catch (e) {
     throw new Error(`${what}: ${cvMessage(cv, e)}`);
   }
@@ -140,11 +139,8 @@ function blazePass(cv: CV, net: DnnNet, part: Mat, rect: readonly number[], mode
   const nh = Math.max(1, Math.min(S, Math.round(h * scale)));
   const padX = Math.floor((S - nw) / 2);
   const padY = Math.floor((S - nh) / 2);
-  let scores: Float32Array, regs: Float32Array;
-  {
-    // This pass's Mats go as soon as the outputs are copied out.
-    using scope = new Scope();
-    const keep = scope.track;
+  // This pass's Mats go as soon as the outputs are copied out.
+  const { scores, regs } = withScope(({ track: keep }) => {
     const small = keep(new cv.Mat());
     cv.resize(part, small, new cv.Size(nw, nh), 0, 0, scale < 1 ? cv.INTER_AREA : cv.INTER_LINEAR);
     const square = keep(new cv.Mat());
@@ -155,9 +151,8 @@ function blazePass(cv: CV, net: DnnNet, part: Mat, rect: readonly number[], mode
     net.forward2(outs, names);
     const a = keep(outs.get(0));
     const b = keep(outs.get(1));
-    scores = a.data32F.slice();
-    regs = b.data32F.slice();
-  }
+    return { scores: a.data32F.slice(), regs: b.data32F.slice() };
+  });
   const anchors = blazeAnchors(model);
   const n = anchors.length / 2;
   if (scores.length !== n || regs.length !== n * 16) throw new Error(`unexpected output sizes ${scores.length}, ${regs.length} for ${n} anchors`);

@@ -6,7 +6,7 @@
  */
 import type { OpParams } from '../../core/catalogue';
 import type { Frame } from '../../core/frame';
-import { Scope } from '../../core/scope';
+import { withScope } from '../../core/scope';
 import { cvMessage, type CV } from '../opencv';
 
 /** The face box grown by margin % of its width/height on each side, clipped, as integer [x0, y0, x1, y1). */
@@ -60,26 +60,26 @@ function blur(cv: CV, f: Frame, r: number[], sigma: number): void {
   const pw = px1 - px0, ph = py1 - py0;
   const cc = colourChannels(f);
   const k = Math.max(1, Math.min(sigma / BLUR_SMALL_SIGMA, pw / 4, ph / 4));
-  using scope = new Scope();
-  const keep = scope.track;
   try {
-    const m = keep(new cv.Mat(ph, pw, cc === 1 ? cv.CV_8UC1 : cv.CV_8UC3));
-    const d = m.data;
-    for (let y = 0, o = 0; y < ph; y++) for (let x = 0, i = (py0 + y) * f.stride + px0 * f.channels; x < pw; x++, i += f.channels) for (let c = 0; c < cc; c++) d[o++] = f.data[i + c];
-    const out = keep(new cv.Mat());
-    if (k <= 1) cv.GaussianBlur(m, out, new cv.Size(2 * rad + 1, 2 * rad + 1), sigma, sigma, cv.BORDER_REPLICATE);
-    else {
-      const small = keep(new cv.Mat());
-      cv.resize(m, small, new cv.Size(Math.max(1, Math.round(pw / k)), Math.max(1, Math.round(ph / k))), 0, 0, cv.INTER_AREA);
-      const s = sigma / k;
-      const sr = Math.ceil(3 * s);
-      const sb = keep(new cv.Mat());
-      cv.GaussianBlur(small, sb, new cv.Size(2 * sr + 1, 2 * sr + 1), s, s, cv.BORDER_REPLICATE);
-      cv.resize(sb, out, new cv.Size(pw, ph), 0, 0, cv.INTER_LINEAR);
-    }
-    const b = out.data;
-    for (let y = r[1]; y < r[3]; y++)
-      for (let x = r[0], i = y * f.stride + x * f.channels, o = ((y - py0) * pw + (x - px0)) * cc; x < r[2]; x++, i += f.channels) for (let c = 0; c < cc; c++) f.data[i + c] = b[o++];
+    withScope(({ track: keep }) => {
+      const m = keep(new cv.Mat(ph, pw, cc === 1 ? cv.CV_8UC1 : cv.CV_8UC3));
+      const d = m.data;
+      for (let y = 0, o = 0; y < ph; y++) for (let x = 0, i = (py0 + y) * f.stride + px0 * f.channels; x < pw; x++, i += f.channels) for (let c = 0; c < cc; c++) d[o++] = f.data[i + c];
+      const out = keep(new cv.Mat());
+      if (k <= 1) cv.GaussianBlur(m, out, new cv.Size(2 * rad + 1, 2 * rad + 1), sigma, sigma, cv.BORDER_REPLICATE);
+      else {
+        const small = keep(new cv.Mat());
+        cv.resize(m, small, new cv.Size(Math.max(1, Math.round(pw / k)), Math.max(1, Math.round(ph / k))), 0, 0, cv.INTER_AREA);
+        const s = sigma / k;
+        const sr = Math.ceil(3 * s);
+        const sb = keep(new cv.Mat());
+        cv.GaussianBlur(small, sb, new cv.Size(2 * sr + 1, 2 * sr + 1), s, s, cv.BORDER_REPLICATE);
+        cv.resize(sb, out, new cv.Size(pw, ph), 0, 0, cv.INTER_LINEAR);
+      }
+      const b = out.data;
+      for (let y = r[1]; y < r[3]; y++)
+        for (let x = r[0], i = y * f.stride + x * f.channels, o = ((y - py0) * pw + (x - px0)) * cc; x < r[2]; x++, i += f.channels) for (let c = 0; c < cc; c++) f.data[i + c] = b[o++];
+    });
   } catch (e) {
     throw new Error(`redact-faces: OpenCV failed: ${cvMessage(cv, e)}`);
   }

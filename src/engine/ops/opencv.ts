@@ -8,7 +8,7 @@
  * Frames are RGB; only RGB conversion codes are used (never BGR).
  */
 import type { Frame } from '../../core/frame';
-import { Scope } from '../../core/scope';
+import { withScope, type Scope } from '../../core/scope';
 import { cvMessage, loadOpenCV, type CV } from '../opencv';
 import type { EngineTable, OpContext } from './context';
 import { FACE_OPS_TABLE } from './faces';
@@ -22,9 +22,8 @@ type Keep = Scope['track'];
  */
 async function withCv(op: string, body: (cv: CV, keep: Keep) => Frame): Promise<Frame> {
   const { cv } = await loadOpenCV();
-  using scope = new Scope();
   try {
-    return body(cv, scope.track);
+    return withScope((scope) => body(cv, scope.track));
   } catch (e) {
     throw new Error(`${op}: OpenCV failed: ${cvMessage(cv, e)}`);
   }

@@ -5,7 +5,7 @@
  * it ends. Definitions of the numbers are in core/catalogue/transforms.ts.
  */
 import type { OpParams } from '../../core/catalogue';
-import { Scope, type Freeable } from '../../core/scope';
+import { withScope, type Freeable } from '../../core/scope';
 import { TesseraError, formatInt } from '../../core/errors';
 import { blit, createFrame, type Frame } from '../../core/frame';
 import { compose, flipMap, offsetMap, orientationMap, rotationMap, scaleMap } from '../../core/geometry';
@@ -22,11 +22,11 @@ type Keep = <I extends Freeable>(im: I) => I;
 /** Runs `fn` on the frame as a vips image; everything registered with `keep` is deleted after. */
 async function withImage(src: Frame, fn: (im: VipsImage, keep: Keep, vips: Vips) => VipsImage): Promise<Frame> {
   const vips = await getVips();
-  using scope = new Scope();
-  const keep: Keep = scope.track;
-  let out = fn(keep(frameToImage(vips, src)), keep, vips);
-  if (out.format !== 'uchar') out = keep(keep(out.rint()).cast('uchar'));
-  return imageToFrame(out);
+  return withScope(({ track: keep }) => {
+    let out = fn(keep(frameToImage(vips, src)), keep, vips);
+    if (out.format !== 'uchar') out = keep(keep(out.rint()).cast('uchar'));
+    return imageToFrame(out);
+  });
 }
 
 const hasAlpha = (f: Frame): boolean => f.channels === 2 || f.channels === 4;
