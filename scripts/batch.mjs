@@ -14,18 +14,17 @@
 // stderr: progress lines and one line per failed file. stdout: the JSON summary, as the last line.
 // Exit codes: 0 all ok, 1 some files failed (or the batch could not run), 2 usage error,
 // 130 interrupted (Ctrl-C).
-import { spawn } from 'node:child_process';
 import { promises as fs, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { serve } from './lib/serve.mjs';
 import { evaluate, launchChromium, openPage, setInputFiles } from './lib/cdp.mjs';
 import { loadOptionFlags } from './lib/option-flags.mjs';
+import { buildApp, distDir, staleness } from './lib/dist.mjs';
+import { codeOf, messageOf } from './lib/errors.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // TESSERA_DIST: another build folder (parallel work on one machine); default dist/.
-const DIST = process.env.TESSERA_DIST ? resolve(process.env.TESSERA_DIST) : join(ROOT, 'dist');
+const DIST = distDir();
 const INPUT_ID = 'tessera-batch-input';
 // The output and video option flags and their help, generated from the app's option specs.
 const optionFlags = await loadOptionFlags();
@@ -53,14 +52,14 @@ class UsageError extends Error {}
 const tty = !!process.stderr.isTTY;
 let statusShown = false;
 
-/** A line that stays (messages, failures). */
+/** A line that stays (messages, failures). @param {string} line */
 function log(line) {
   if (statusShown) process.stderr.write('\r\x1b[K');
   statusShown = false;
   process.stderr.write(line + '\n');
 }
 
-/** A progress line: rewritten in place on a terminal, one line each otherwise. */
+/** A progress line: rewritten in place on a terminal, one line each otherwise. @param {string} line */
 function status(line) {
   if (tty) {
     process.stderr.write('\r\x1b[K' + line);
@@ -73,6 +72,7 @@ function endStatus() {
   statusShown = false;
 }
 
+/** @param {number} s seconds */
 function duration(s) {
   if (!Number.isFinite(s)) return '?';
   if (s < 60) return `${s.toFixed(1)} s`;
@@ -81,10 +81,11 @@ function duration(s) {
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
+/** @param {{ processed: number, total: number, failed: number, imagesPerSecond: number, eta?: number, finished?: boolean, seconds?: number }} p */
 function progressLine({ processed, total, failed, imagesPerSecond, eta, finished, seconds }) {
   const width = String(total).length;
   const head = `[${String(processed).padStart(width)}/${total}] ${failed} failed · ${imagesPerSecond.toFixed(1)} img/s`;
-  if (finished) return `${head} · done in ${duration(seconds)}`;
+  if (finished) return `${head} · done in ${duration(seconds ?? NaN)}`;
   return eta === undefined ? head : `${head} · ETA ${duration(eta)}`;
 }
 
@@ -95,6 +96,16 @@ function baseDir() {
   return process.env.npm_lifecycle_event === 'batch' && process.env.INIT_CWD ? process.env.INIT_CWD : process.cwd();
 }
 
+/**
+ * The command line, checked.
+ * @typedef {{
+ *   input: string, output: string, build: boolean, recipeFile: string | undefined, preset: string | undefined,
+ *   workers: number | undefined, format: string | undefined, quality: number | undefined,
+ *   video: { container?: string, codec?: string, quality?: number, bitrate?: number, analysis?: boolean },
+ * }} Options
+ */
+
+/** @param {string[]} argv @returns {Options | { help: true }} */
 function parseCommandLine(argv) {
   let parsed;
   try {
@@ -111,7 +122,7 @@ function parseCommandLine(argv) {
       },
     });
   } catch (e) {
-    throw new UsageError(e.message);
+    throw new UsageError(messageOf(e));
   }
   const { values: v, positionals } = parsed;
   if (v.help) return { help: true };
@@ -119,6 +130,7 @@ function parseCommandLine(argv) {
     throw new UsageError(positionals.length < 2 ? 'expected an input folder and an output folder' : `unexpected argument "${positionals[2]}"`);
   }
   const base = baseDir();
+  /** @type {Options} */
   const opts = {
     input: resolve(base, positionals[0]),
     output: resolve(base, positionals[1]),
@@ -153,15 +165,16 @@ function parseCommandLine(argv) {
   return opts;
 }
 
-/** realpath of a path that may not exist yet: resolve the nearest existing ancestor. */
+/** realpath of a path that may not exist yet: resolve the nearest existing ancestor. @param {string} p */
 async function realpathLoose(p) {
+  /** @type {string[]} */
   const rest = [];
   let cur = p;
   for (;;) {
     try {
       return join(await fs.realpath(cur), ...rest.reverse());
     } catch (e) {
-      if (e.code !== 'ENOENT' && e.code !== 'ENOTDIR') throw e;
+      if (codeOf(e) !== 'ENOENT' && codeOf(e) !== 'ENOTDIR') throw e;
       const parent = dirname(cur);
       if (parent === cur) return p;
       rest.push(basename(cur));
@@ -170,13 +183,17 @@ async function realpathLoose(p) {
   }
 }
 
-/** True when `child` is `parent` or inside it. */
+/** True when `child` is `parent` or inside it. @param {string} parent @param {string} child */
 function within(parent, child) {
   const rel = relative(parent, child);
   return rel === '' || (rel !== '..' && !rel.startsWith('..' + sep) && !isAbsolute(rel));
 }
 
-/** Visible files under dir as forward-slash relative paths (hidden files and folders skipped). */
+/**
+ * Visible files under dir as forward-slash relative paths (hidden files and folders skipped).
+ * @param {string} dir
+ * @returns {AsyncGenerator<string>}
+ */
 async function* walk(dir, prefix = '') {
   const entries = await fs.readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -190,6 +207,7 @@ async function* walk(dir, prefix = '') {
   }
 }
 
+/** @param {Options} opts */
 async function checkFolders(opts) {
   const inStat = await fs.stat(opts.input).catch(() => null);
   if (!inStat) throw new UsageError(`input folder not found: ${opts.input}`);
@@ -197,7 +215,7 @@ async function checkFolders(opts) {
   try {
     await fs.readdir(opts.input);
   } catch (e) {
-    throw new UsageError(`cannot read the input folder ${opts.input}: ${e.code ?? e.message}`);
+    throw new UsageError(`cannot read the input folder ${opts.input}: ${codeOf(e) ?? messageOf(e)}`);
   }
   const input = await fs.realpath(opts.input);
   const output = await realpathLoose(opts.output);
@@ -221,59 +239,29 @@ async function checkFolders(opts) {
   return { input, output };
 }
 
+/** @param {string} file @returns {Promise<unknown>} */
 async function readRecipeFile(file) {
   let text;
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (e) {
-    throw new UsageError(`cannot read recipe file ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.code ?? e.message}`);
+    throw new UsageError(`cannot read recipe file ${file}: ${codeOf(e) === 'ENOENT' ? 'no such file' : codeOf(e) ?? messageOf(e)}`);
   }
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`recipe file ${file} is not valid JSON: ${e.message}`);
+    throw new UsageError(`recipe file ${file} is not valid JSON: ${messageOf(e)}`);
   }
 }
 
 // ---------------------------------------------------------------- build
 
-async function newestMtime(path) {
-  const st = await fs.stat(path).catch(() => null);
-  if (!st) return 0;
-  if (!st.isDirectory()) return st.mtimeMs;
-  let newest = st.mtimeMs;
-  for (const e of await fs.readdir(path)) newest = Math.max(newest, await newestMtime(join(path, e)));
-  return newest;
-}
-
-async function needsBuild() {
-  const built = statSync(join(DIST, 'index.html'), { throwIfNoEntry: false });
-  if (!built) return 'dist/ is missing';
-  const sources = Math.max(
-    await newestMtime(join(ROOT, 'src')),
-    await newestMtime(join(ROOT, 'index.html')),
-    await newestMtime(join(ROOT, 'vite.config.ts')),
-  );
-  return sources > built.mtimeMs ? 'dist/ is older than the sources' : '';
-}
-
+/** The build's running step (scripts/lib/dist.mjs), killed on Ctrl-C. @type {import('node:child_process').ChildProcess | undefined} */
 let buildChild;
-
-function build() {
-  return new Promise((res, rej) => {
-    // vite's output goes to stderr: stdout is kept for the summary.
-    buildChild = spawn('npx', ['vite', 'build', '--outDir', DIST, '--emptyOutDir'], { cwd: ROOT, stdio: ['ignore', process.stderr, process.stderr] });
-    buildChild.on('error', rej);
-    buildChild.on('exit', (code, signal) => {
-      buildChild = undefined;
-      if (code === 0) res();
-      else rej(new Error(`vite build failed (${signal ?? `exit code ${code}`})`));
-    });
-  });
-}
 
 // ---------------------------------------------------------------- the run
 
+/** @param {string} dir */
 async function removePartials(dir) {
   // Temporary files of PUTs cut short when the server closed (serve.mjs names them <target>.<8 hex>.partial).
   let entries;
@@ -289,12 +277,14 @@ async function removePartials(dir) {
   }
 }
 
+/** @param {Promise<unknown> | undefined} promise @param {number} ms */
 function withTimeout(promise, ms) {
   return Promise.race([promise, new Promise((r) => setTimeout(r, ms).unref())]);
 }
 
-/** Set by the first SIGINT / SIGTERM: the process then exits with 130 / 143 whatever happens. */
+/** Set by the first SIGINT / SIGTERM: the process then exits with 130 / 143 whatever happens. @type {number | undefined} */
 let signalCode;
+/** @type {(signal: NodeJS.Signals) => void} */
 let signalHandler = (signal) => {
   signalCode ??= signal === 'SIGINT' ? 130 : 143;
   buildChild?.kill('SIGTERM');
@@ -311,7 +301,7 @@ async function main() {
     if (e instanceof UsageError) return usageExit(e.message, e.showUsage !== false);
     throw e;
   }
-  if (opts.help) {
+  if ('help' in opts) {
     process.stdout.write(USAGE + '\n');
     return 0;
   }
@@ -326,17 +316,27 @@ async function main() {
   }
 
   if (opts.build) {
-    const why = await needsBuild();
+    const why = staleness(DIST);
     if (why) {
       log(`building the app (${why})…`);
-      await build();
+      // Its output goes to stderr: stdout is kept for the summary.
+      await buildApp({ dist: DIST, onChild: (c) => (buildChild = c) });
     }
   } else if (!statSync(join(DIST, 'index.html'), { throwIfNoEntry: false })) {
     return usageExit('dist/index.html is missing: build the app (npx vite build) or drop --no-build');
   }
 
   // ---- resources to release on every path out (cleanup runs once, whoever asks first)
-  let serverP, browserP, pageP, cleaning, forceTimer;
+  /** @type {ReturnType<typeof serve> | undefined} */
+  let serverP;
+  /** @type {ReturnType<typeof launchChromium> | undefined} */
+  let browserP;
+  /** @type {Promise<import('./lib/cdp.mjs').Session> | undefined} */
+  let pageP;
+  /** @type {Promise<void> | undefined} */
+  let cleaning;
+  /** @type {NodeJS.Timeout | undefined} */
+  let forceTimer;
   let phase = 'setup';
   const cleanup = () => (cleaning ??= (async () => {
     clearTimeout(forceTimer);
@@ -351,7 +351,7 @@ async function main() {
     signalCode ??= signal === 'SIGINT' ? 130 : 143;
     if (first && phase === 'running') {
       log('interrupted: cancelling the batch… (again to quit at once)');
-      pageP.then((page) => evaluate(page, () => window.__tesseraBatchAbort?.())).catch(() => {});
+      pageP?.then((page) => evaluate(page, () => window.__tesseraBatchAbort?.())).catch(() => {});
       // Should the page not answer, leave anyway.
       forceTimer = setTimeout(() => cleanup().finally(() => process.exit(signalCode)), 10_000);
       return;
@@ -372,7 +372,9 @@ async function main() {
     page.on('Runtime.exceptionThrown', ({ exceptionDetails: d }) => log(`page error: ${d.exception?.description?.split('\n')[0] ?? d.text}`));
 
     // ---- progress from the page
-    let lastPrint = 0, latest;
+    let lastPrint = 0;
+    /** @type {(Omit<import('../src/api').BatchProgress, 'running'> & { running: number, listed: number }) | undefined} */
+    let latest;
     const print = () => {
       if (!latest) return;
       const now = performance.now();
@@ -409,6 +411,8 @@ async function main() {
     // ---- validate the recipe and the format with the app's own rules, before any worker starts
     const check = await evaluate(page, ({ preset, recipe, file, flags }) => {
       const t = window.tessera;
+      /** @param {unknown} e */
+      const messageOf = (e) => (e instanceof Error ? e.message : String(e));
       let r = recipe;
       if (preset !== undefined) {
         if (!Object.hasOwn(t.PRESETS, preset))
@@ -419,7 +423,7 @@ async function main() {
       try {
         valid = t.validateRecipe(r);
       } catch (e) {
-        return { usage: `invalid recipe${file ? ` in ${file}` : ''}: ${e.message}` };
+        return { usage: `invalid recipe${file ? ` in ${file}` : ''}: ${messageOf(e)}` };
       }
       try {
         // The recipe's output, overridden field by field by the flags given (as runBatch does);
@@ -427,10 +431,10 @@ async function main() {
         const o = t.validateOutput({ ...(valid.output ?? {}), ...flags }, '');
         return { recipe: valid.name, steps: valid.steps.length, format: o.format, quality: o.quality, flags, defaultWorkers: t.defaultWorkerCount() };
       } catch (e) {
-        return { usage: e.message };
+        return { usage: messageOf(e) };
       }
     }, { preset: opts.preset, recipe, file: opts.recipeFile, flags: opts.outputOptions });
-    if (check.usage) {
+    if (check.usage !== undefined) {
       await cleanup();
       return usageExit(check.usage);
     }
@@ -439,7 +443,7 @@ async function main() {
       await fs.mkdir(folders.output, { recursive: true });
     } catch (e) {
       await cleanup();
-      return usageExit(`cannot create the output folder ${opts.output}: ${e.code ?? e.message}`);
+      return usageExit(`cannot create the output folder ${opts.output}: ${codeOf(e) ?? messageOf(e)}`);
     }
 
     // ---- hand the folder to the page: Chromium enumerates it, files are read lazily from disk
@@ -459,17 +463,22 @@ async function main() {
 
     if (signalCode !== undefined) return signalCode;
     phase = 'running';
-    const outcome = await evaluate(page, async ({ id, recipe, preset, workers, flags, video, socketUrl }) => {
+    const outcome = await evaluate(page, async ({ id, recipe, preset, flags, video, socketUrl }) => {
       const t = window.tessera;
-      const source = t.filesSource(document.getElementById(id).files);
+      // The folder input made above; its files are listed by now (setInputFiles waited).
+      const input = /** @type {HTMLInputElement} */ (document.getElementById(id));
+      const source = t.filesSource(input.files ?? []);
       const listed = source.length;
+      const pool = window.__tesseraPool;
+      const engines = window.__tesseraEngines;
+      if (!pool || !engines) return { error: 'the engines were not started' };
+      if (!socketUrl) return { error: 'the server has no output socket' };
       const controller = new AbortController();
       window.__tesseraBatchAbort = () => controller.abort();
       let last = -Infinity;
       let sink;
-      const pool = window.__tesseraPool;
       try {
-        const engineStart = await window.__tesseraEngines;
+        const engineStart = await engines;
         // One WebSocket carries every output to the receiver (a PUT per file cost ~30 ms of CPU).
         sink = await t.SocketSink.open(socketUrl);
         const s = await t.runBatch({
@@ -477,18 +486,19 @@ async function main() {
           output: sink,
           recipe: preset !== undefined ? t.PRESETS[preset] : recipe,
           pool,
-          format: flags,
-          video,
+          // Both checked above (validateOutput, validateVideoOptions), and again by runBatch.
+          format: /** @type {Partial<import('../src/api').OutputOptions>} */ (flags),
+          video: /** @type {Partial<import('../src/api').VideoOptions>} */ (video),
           signal: controller.signal,
           onProgress: (p) => {
             // Throttled here too, so a big folder does not flood the devtools protocol.
             const now = performance.now();
             if (now - last < 100) return;
             last = now;
-            window.__tesseraBatchProgress(JSON.stringify({ ...p, running: p.running.length, listed }));
+            window.__tesseraBatchProgress?.(JSON.stringify({ ...p, running: p.running.length, listed }));
           },
           onResult: (r) => {
-            if (r.status === 'failed') window.__tesseraBatchFailed(JSON.stringify({ path: r.path, error: r.error }));
+            if (r.status === 'failed') window.__tesseraBatchFailed?.(JSON.stringify({ path: r.path, error: r.error }));
           },
         });
         return {
@@ -500,20 +510,20 @@ async function main() {
           },
         };
       } catch (e) {
-        return { error: e?.message ?? String(e) };
+        return { error: e instanceof Error ? e.message : String(e) };
       } finally {
         window.__tesseraBatchAbort = undefined;
         await sink?.close();
         pool.dispose();
       }
     }, {
-      id: INPUT_ID, recipe, preset: opts.preset, workers: opts.workers, flags: check.flags, video: opts.video,
+      id: INPUT_ID, recipe, preset: opts.preset, flags: check.flags, video: opts.video,
       socketUrl: server.socketUrl,
     // A crashed tab fails the call with that reason (scripts/lib/cdp.mjs).
-    }).catch((e) => ({ error: e.message.split('\n')[0] }));
+    }).catch((e) => ({ error: messageOf(e).split('\n')[0] }));
     phase = 'done';
 
-    if (outcome.error) {
+    if (outcome.error !== undefined) {
       endStatus();
       if (signalCode === undefined) log(`error: the batch could not run: ${outcome.error}`);
       await cleanup();
@@ -529,6 +539,7 @@ async function main() {
     if (s.cancelled) log(`cancelled: ${processed} of ${outcome.listed - s.skipped} images processed`);
 
     await cleanup();
+    /** @param {number} x @param {number} d decimals */
     const round = (x, d) => Math.round(x * 10 ** d) / 10 ** d;
     const summary = {
       ok: s.ok,
@@ -556,12 +567,15 @@ async function main() {
   }
 }
 
+/** @param {import('../src/api').Breakdown | undefined} b */
 function roundBreakdown(b) {
   if (!b) return undefined;
+  /** @param {number} x */
   const r = (x) => Math.round(x * 10) / 10;
   return { read: r(b.read), decode: r(b.decode), steps: Object.fromEntries(Object.entries(b.steps).map(([k, v]) => [k, r(v)])), encode: r(b.encode), handoff: r(b.handoff), write: r(b.write) };
 }
 
+/** @param {string} message */
 function usageExit(message, showUsage = false) {
   endStatus();
   process.stderr.write(`tessera batch: ${message}\n`);

@@ -18,6 +18,7 @@ for (const f of readdirSync(srcDir).filter((n) => n.endsWith('.ts'))) {
   // Shared sources (wasm/src/lib) count too: a change there rebuilds every module.
   const libDir = join(srcDir, 'lib');
   const newest = Math.max(statSync(src).mtimeMs, ...(existsSync(libDir) ? readdirSync(libDir).map((n) => statSync(join(libDir, n)).mtimeMs) : []));
+  /** @param {string} p */
   const fresh = (p) => existsSync(p) && statSync(p).mtimeMs > newest;
   if (fresh(out) && fresh(mod) && !process.argv.includes('--force')) continue;
   const r = spawnSync(asc, [src, '-o', out, '-O3', '--runtime', 'stub', '--enable', 'simd', '--noAssert'], { stdio: 'inherit' });

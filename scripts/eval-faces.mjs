@@ -15,13 +15,17 @@ import { parseArgs } from 'node:util';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Loads the engine's TypeScript modules in Node (Vite SSR); returns { mods, close }. */
+/** Loads the engine's TypeScript modules in Node (Vite SSR); returns them, OpenCV, libvips and close(). */
 export async function loadEngine() {
   const { createServer } = await import('vite');
   const server = await createServer({ root: ROOT, configFile: false, logLevel: 'error', appType: 'custom', server: { middlewareMode: true, hmr: false, watch: null }, optimizeDeps: { noDiscovery: true, include: [] } });
+  /** A module of src/ by its path from the root ('/src/…'): Vite types it as a plain record. @param {string} p */
   const load = (p) => server.ssrLoadModule(p);
   try {
-    const [detect, faces, opencv, vips, codec] = await Promise.all(['/src/engine/faces/detect.ts', '/src/core/faces.ts', '/src/engine/opencv.ts', '/src/engine/vips.ts', '/src/engine/codec.ts'].map(load));
+    const [detect, faces, opencv, vips, codec] = /** @type {[
+      typeof import('../src/engine/faces/detect'), typeof import('../src/core/faces'), typeof import('../src/engine/opencv'),
+      typeof import('../src/engine/vips'), typeof import('../src/engine/codec'),
+    ]} */ (await Promise.all(['/src/engine/faces/detect.ts', '/src/core/faces.ts', '/src/engine/opencv.ts', '/src/engine/vips.ts', '/src/engine/codec.ts'].map(load)));
     const { cv } = await opencv.loadOpenCV();
     const { vips: v } = await vips.loadVips();
     return { detect, faces, cv, vips: v, codec, load, close: () => server.close() };
@@ -32,14 +36,21 @@ export async function loadEngine() {
   }
 }
 
+/**
+ * Face boxes per image file, [x, y, w, h] in its pixels (a truth.json).
+ * @typedef {Record<string, number[][]>} Truth
+ */
+
 /** The hand-drawn boxes of tests/unit/faces-samples.test.ts as a truth.json object. */
 export function sampleTruth() {
   const src = readFileSync(join(ROOT, 'tests/unit/faces-samples.test.ts'), 'utf8');
+  /** @type {Truth} */
   const truth = {};
   for (const m of src.matchAll(/'(sample\d\.jpg)': \[(.*)\],?$/gm)) truth[m[1]] = [...m[2].matchAll(/box: \[([\d, ]+)\]/g)].map((b) => b[1].split(',').map(Number));
   return truth;
 }
 
+/** @param {number[]} a @param {number[]} b boxes [x, y, w, h] */
 function iou(a, b) {
   const x0 = Math.max(a[0], b[0]), y0 = Math.max(a[1], b[1]);
   const x1 = Math.min(a[0] + a[2], b[0] + b[2]), y1 = Math.min(a[1] + a[3], b[1] + b[3]);
@@ -48,8 +59,14 @@ function iou(a, b) {
   return u > 0 ? inter / u : 0;
 }
 
-/** Precision / recall at minScore and AP from per-image detections and truth boxes. */
+/**
+ * Precision / recall at minScore and AP from per-image detections and truth boxes.
+ * @param {Record<string, { box: number[], score: number }[]>} perImage detections per image file
+ * @param {Truth} truth
+ * @param {{ iouThr?: number, minScore?: number }} [opts]
+ */
 export function evaluate(perImage, truth, { iouThr = 0.5, minScore = 0.5 } = {}) {
+  /** @type {{ score: number, tp: boolean }[]} */
   const ranked = [];
   let nTruth = 0;
   for (const [file, boxes] of Object.entries(truth)) {
@@ -64,6 +81,7 @@ export function evaluate(perImage, truth, { iouThr = 0.5, minScore = 0.5 } = {})
   }
   ranked.sort((a, b) => b.score - a.score);
   let tp = 0, fp = 0;
+  /** @type {[number, number][]} (recall, precision) after each ranked detection */
   const pr = [];
   for (const r of ranked) { r.tp ? tp++ : fp++; pr.push([tp / Math.max(1, nTruth), tp / (tp + fp)]); }
   let ap = 0, prevR = 0;
@@ -101,11 +119,15 @@ async function main() {
   const eng = await loadEngine();
   try {
     const detectors = values.detector ? values.detector.split(',') : ['blazeface', 'blazeface-short', 'haar'];
-    for (const d of detectors) if (!eng.detect.DETECTORS.includes(d)) throw new Error(`unknown detector ${d} (one of ${eng.detect.DETECTORS.join(', ')})`);
+    /** @type {(d: string) => d is import('../src/core/faces').DetectorName} */
+    const known = (d) => /** @type {readonly string[]} */ (eng.detect.DETECTORS).includes(d);
+    for (const d of detectors) if (!known(d)) throw new Error(`unknown detector ${d} (one of ${eng.detect.DETECTORS.join(', ')})`);
+    /** @type {Record<string, import('../src/core/frame').Frame>} */
     const frames = {};
     for (const file of Object.keys(truth)) frames[file] = eng.codec.decode(eng.vips, new Uint8Array(readFileSync(join(dir, file))));
     const results = [];
-    for (const detector of detectors) {
+    for (const detector of detectors.filter(known)) {
+      /** @type {Record<string, import('../src/core/faces').Face[]>} */
       const perImage = {};
       let ms = 0;
       for (const [file, frame] of Object.entries(frames)) {
@@ -115,6 +137,7 @@ async function main() {
       }
       results.push({ detector, ...evaluate(perImage, truth, { iouThr, minScore }), msPerImage: ms / Object.keys(frames).length });
     }
+    /** @param {number} x */
     const f = (x) => x.toFixed(3);
     console.log(`${Object.keys(truth).length} images, ${results[0]?.truth} faces; IoU ≥ ${iouThr}; precision and recall at score ≥ ${minScore}; AP over all detections ≥ 0.05`);
     console.log('| detector | TP | FP | precision | recall | AP | ms/image |\n|---|---|---|---|---|---|---|');

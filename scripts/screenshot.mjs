@@ -2,6 +2,7 @@
 // usage: node scripts/screenshot.mjs [out.png]   (after `npx vite build`)
 import { serve } from './lib/serve.mjs';
 import { launch, openApp } from './lib/browser.mjs';
+import { distDir } from './lib/dist.mjs';
 import { makeFolder } from '../tests/browser/fixtures.mjs';
 
 const out = process.argv[2] ?? 'docs/screenshot.png';
@@ -9,7 +10,7 @@ const fixture = await makeFolder([
   ...Array.from({ length: 6 }, (_, i) => ({ path: `holiday/IMG_${1040 + i}.jpg`, w: 480, h: 320, channels: 3, format: 'jpeg' })),
   { path: 'holiday/IMG_1046.jpg', w: 100, h: 100, channels: 3, format: 'truncated' },
 ], 3);
-const server = await serve({ root: 'dist' });
+const server = await serve({ root: distDir() });
 const b = await launch();
 try {
   await b.page.setViewportSize({ width: 1240, height: 1300 });
@@ -17,7 +18,9 @@ try {
   await b.page.setInputFiles('tessera-studio #folder-input', fixture.dir);
   await b.page.evaluate(async () => {
     const root = await navigator.storage.getDirectory();
-    document.querySelector('tessera-studio').useOutputFolder(await root.getDirectoryHandle('screenshot-out', { create: true }));
+    const studio = document.querySelector('tessera-studio');
+    if (!studio) throw new Error('no <tessera-studio> on the page');
+    studio.useOutputFolder(await root.getDirectoryHandle('screenshot-out', { create: true }));
   });
   await b.page.click('tessera-studio #start');
   await b.page.waitForSelector('tessera-studio #summary', { timeout: 60_000 });

@@ -27,6 +27,7 @@ const CASCADES = {
 };
 const TFLITE = ['face_detection_full_range.tflite', 'face_detection_short_range.tflite'];
 
+/** @param {string} msg @returns {never} */
 function fail(msg) {
   console.error(`setup-models: ${msg}`);
   process.exit(1);

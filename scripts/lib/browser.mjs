@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export { CHROMIUM_ARGS, chromiumPath } from './chromium.mjs';
+export { CHROMIUM_ARGS, FAKE_CAMERA_ARGS, chromiumPath } from './chromium.mjs';
 import { CHROMIUM_ARGS, chromiumPath } from './chromium.mjs';
 
 /**
@@ -25,7 +25,7 @@ export async function launch({ extraArgs = [], acceptDownloads = true, handleSig
     });
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
-    const why = String(e?.message ?? e).split('\n')[0];
+    const why = String(e instanceof Error ? e.message : e).split('\n')[0];
     if (!executablePath) {
       throw new Error(`No Chromium found: install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH. (${why})`);
     }
@@ -42,7 +42,11 @@ export async function launch({ extraArgs = [], acceptDownloads = true, handleSig
   };
 }
 
-/** Opens the app and waits for the studio and the API to be ready. */
+/**
+ * Opens the app and waits for the studio and the API to be ready.
+ * @param {import('playwright-core').Page} page
+ * @param {string} url
+ */
 export async function openApp(page, url) {
   await page.goto(url);
   await page.waitForFunction(() => window.tessera && customElements.get('tessera-studio'));

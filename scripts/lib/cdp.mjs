@@ -13,10 +13,24 @@ import { join } from 'node:path';
 import { CHROMIUM_ARGS, chromiumPath } from './chromium.mjs';
 
 /**
- * @typedef {{ send(method: string, params?: object): Promise<any>, on(event: string, cb: (params: any) => void): void }} Session
+ * The protocol's commands and events, as Playwright's bundled types describe them.
+ * @typedef {import('playwright-core/types/protocol').Protocol.CommandParameters} Commands
+ * @typedef {import('playwright-core/types/protocol').Protocol.CommandReturnValues} Results
+ * @typedef {import('playwright-core/types/protocol').Protocol.Events} Events
  */
 
-/** Chromium with a DevTools pipe (fds 3 and 4: commands in, replies and events out, NUL-separated). */
+/**
+ * A connection to the browser or to one of its tabs.
+ * @typedef {{
+ *   send<M extends keyof Commands>(method: M, params?: Commands[M]): Promise<Results[M]>,
+ *   on<E extends keyof Events>(event: E, cb: (params: Events[E]) => void): void,
+ * }} Session
+ */
+
+/**
+ * Chromium with a DevTools pipe (fds 3 and 4: commands in, replies and events out, NUL-separated).
+ * @param {{ extraArgs?: string[] }} [opts]
+ */
 export async function launchChromium({ extraArgs = [] } = {}) {
   const executable = chromiumPath();
   if (!executable) throw new Error("No Chromium found: install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH.");
@@ -28,16 +42,21 @@ export async function launchChromium({ extraArgs = [] } = {}) {
     stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
     detached: true,
   });
+  // stderr and fds 3 and 4 are pipes (stdio above); Node's types cannot tell from the array.
+  const errors = /** @type {import('node:stream').Readable} */ (child.stderr);
   let stderr = '';
-  child.stderr.on('data', (d) => { if (stderr.length < 4000) stderr += d; });
-  const toBrowser = child.stdio[3];
-  const fromBrowser = child.stdio[4];
+  errors.on('data', (d) => { if (stderr.length < 4000) stderr += d; });
+  const toBrowser = /** @type {import('node:stream').Writable} */ (child.stdio[3]);
+  const fromBrowser = /** @type {import('node:stream').Readable} */ (child.stdio[4]);
   let nextId = 1;
+  /** @type {Map<number, { resolve(result: unknown): void, reject(e: Error): void, method: string, sessionId: string | undefined }>} */
   const pending = new Map();
-  const listeners = new Map(); // `${sessionId}|${method}` -> callbacks
+  /** @type {Map<string, ((params: unknown) => void)[]>} `${sessionId}|${method}` -> callbacks */
+  const listeners = new Map();
   let buffered = '';
   const utf8 = new StringDecoder('utf8'); // a character may be split across chunks
   let closed = false;
+  /** @param {string} message @param {string} [sessionId] only that tab's calls */
   const failAll = (message, sessionId) => {
     for (const [id, p] of pending) {
       if (sessionId !== undefined && p.sessionId !== sessionId) continue;
@@ -45,7 +64,9 @@ export async function launchChromium({ extraArgs = [] } = {}) {
       p.reject(new Error(message));
     }
   };
+  /** @type {Promise<void>} */
   const exited = new Promise((res) => {
+    /** @param {string} why */
     const done = (why) => {
       if (closed) return;
       closed = true;
@@ -72,6 +93,10 @@ export async function launchChromium({ extraArgs = [] } = {}) {
       }
     }
   });
+  /**
+   * @param {string} method @param {object} [params] @param {string} [sessionId] a tab's, else the browser's
+   * @returns {Promise<unknown>} the command's result, as the protocol defines it
+   */
   const send = (method, params = {}, sessionId) => {
     if (closed) return Promise.reject(new Error('Chromium is not running'));
     const id = nextId++;
@@ -80,12 +105,26 @@ export async function launchChromium({ extraArgs = [] } = {}) {
       toBrowser.write(JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) }) + '\0');
     });
   };
+  /** @param {string | undefined} sessionId @param {string} method @param {(params: unknown) => void} cb */
   const on = (sessionId, method, cb) => {
     const key = `${sessionId ?? ''}|${method}`;
-    if (!listeners.has(key)) listeners.set(key, []);
-    listeners.get(key).push(cb);
+    const list = listeners.get(key) ?? [];
+    list.push(cb);
+    listeners.set(key, list);
   };
-  const browser = { send: (m, p) => send(m, p), on: (m, cb) => on(undefined, m, cb) };
+  /**
+   * A Session over `send` and `on`. Results and event parameters are taken to be what the protocol
+   * says they are: Chromium's JSON, not checked here.
+   * @param {string} [sessionId]
+   * @returns {Session}
+   */
+  const session = (sessionId) => ({
+    /** @template {keyof Commands} M @param {M} m @param {Commands[M]} [p] */
+    send: (m, p) => /** @type {Promise<Results[M]>} */ (send(m, p, sessionId)),
+    /** @template {keyof Events} E @param {E} m @param {(params: Events[E]) => void} cb */
+    on: (m, cb) => on(sessionId, m, /** @type {(params: unknown) => void} */ (cb)),
+  });
+  const browser = session();
   // A crashed or detached tab never answers its pending calls: fail them instead of waiting forever.
   browser.on('Target.detachedFromTarget', ({ sessionId }) => failAll('the browser tab went away (it crashed or closed)', sessionId));
   try {
@@ -101,11 +140,10 @@ export async function launchChromium({ extraArgs = [] } = {}) {
     async newPage() {
       const { targetId } = await browser.send('Target.createTarget', { url: 'about:blank' });
       const { sessionId } = await browser.send('Target.attachToTarget', { targetId, flatten: true });
-      /** @type {Session} */
-      const session = { send: (m, p) => send(m, p, sessionId), on: (m, cb) => on(sessionId, m, cb) };
-      on(sessionId, 'Inspector.targetCrashed', () => failAll('the browser tab crashed (out of memory?)', sessionId));
-      await session.send('Inspector.enable');
-      return session;
+      const page = session(sessionId);
+      page.on('Inspector.targetCrashed', () => failAll('the browser tab crashed (out of memory?)', sessionId));
+      await page.send('Inspector.enable');
+      return page;
     },
     async close() {
       if (!closed) {
@@ -121,7 +159,15 @@ export async function launchChromium({ extraArgs = [] } = {}) {
   };
 }
 
-/** Evaluates an async function's source with JSON arguments in the page; returns its JSON result. */
+/**
+ * Evaluates an async function's source with JSON arguments in the page; returns its JSON result.
+ * The function runs in the page: it sees none of this module's scope.
+ * @template A, R
+ * @param {Session} session
+ * @param {(arg: A) => R} fn
+ * @param {A} [arg]
+ * @returns {Promise<Awaited<R>>}
+ */
 export async function evaluate(session, fn, arg) {
   const r = await session.send('Runtime.evaluate', {
     expression: `(${fn.toString()})(${JSON.stringify(arg ?? null)})`,
@@ -135,7 +181,12 @@ export async function evaluate(session, fn, arg) {
   return r.result.value;
 }
 
-/** Navigates and waits until `ready` (a page function returning true) holds. */
+/**
+ * Navigates and waits until `ready` (a page function returning true) holds.
+ * @param {Session} session
+ * @param {string} url
+ * @param {() => boolean} ready
+ */
 export async function openPage(session, url, ready) {
   await session.send('Page.enable');
   await session.send('Runtime.enable');
@@ -152,10 +203,14 @@ export async function openPage(session, url, ready) {
 /**
  * Sets the files of the <input> matching `selector` to a folder (webkitdirectory) or files, and
  * waits for its 'input' event: Chromium lists a folder asynchronously.
+ * @param {Session} session
+ * @param {string} selector
+ * @param {string[]} paths
  */
 export async function setInputFiles(session, selector, paths) {
   await evaluate(session, (sel) => {
     const el = document.querySelector(sel);
+    if (!el) throw new Error(`no element ${sel}`);
     // An unchanged selection (an empty folder) fires 'cancel' instead of 'input'.
     window.__tesseraInputDone = new Promise((res) => {
       for (const type of ['input', 'change', 'cancel']) el.addEventListener(type, () => res(), { once: true });

@@ -6,6 +6,7 @@ import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 
+/** @type {Record<string, string>} */
 const MIME = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
   '.wasm': 'application/wasm', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png',
@@ -18,6 +19,7 @@ export const ISOLATION_HEADERS = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
+/** `rel` under `root`, refusing a path that leaves it. @param {string} root @param {string} rel */
 function inside(root, rel) {
   const p = normalize(join(root, rel));
   if (p !== root && !p.startsWith(root + sep)) throw new Error('path escapes root');
@@ -30,11 +32,13 @@ function inside(root, rel) {
  */
 export async function serve({ root, outputDir, isolate = true, port = 0 }) {
   root = resolve(root);
+  /** @type {string[]} */
   const written = [];
   const server = createServer(async (req, res) => {
+    /** @type {Record<string, string>} */
     const headers = isolate ? { ...ISOLATION_HEADERS } : {};
     try {
-      const url = new URL(req.url, 'http://x');
+      const url = new URL(req.url ?? '/', 'http://x');
       const path = decodeURIComponent(url.pathname);
       // Streamed outputs (HttpSink.openStream): pieces written at positions into a .partial file
       // named by the stream id, then renamed into place on commit or deleted on abort.
@@ -94,12 +98,13 @@ export async function serve({ root, outputDir, isolate = true, port = 0 }) {
       if (req.method === 'HEAD') res.end();
       else createReadStream(file).pipe(res);
     } catch (e) {
-      res.writeHead(500, headers).end(String(e?.message ?? e));
+      res.writeHead(500, headers).end(e instanceof Error ? e.message : String(e));
     }
   });
   const wss = outputDir ? attachSocketReceiver(server, resolve(outputDir), written) : undefined;
-  await new Promise((r) => server.listen(port, '127.0.0.1', r));
-  const { port: actual } = server.address();
+  await new Promise((r) => server.listen(port, '127.0.0.1', () => r(undefined)));
+  // Listening on a TCP port: address() is an AddressInfo (a string only for a pipe or socket file).
+  const { port: actual } = /** @type {import('node:net').AddressInfo} */ (server.address());
   return {
     url: `http://127.0.0.1:${actual}/`,
     written,
@@ -114,17 +119,15 @@ export async function serve({ root, outputDir, isolate = true, port = 0 }) {
   };
 }
 
-/**
- * The receiver of SocketSink (src/io/socket-sink.ts) at ws://host/__out-ws: one binary message per
- * output (or positioned piece of a streamed one), each acknowledged once its file has landed: a
- * temporary `<target>.<8 hex>.partial` renamed into place, so nothing is half-written.
- */
-/** Sets a file's modified date (ms since 1970) when one was sent. */
+/** Sets a file's modified date (ms since 1970) when one was sent. @param {string} file @param {number | undefined} modified */
 async function dateFile(file, modified) {
-  if (Number.isFinite(modified)) await fs.utimes(file, new Date(), new Date(modified));
+  if (modified !== undefined && Number.isFinite(modified)) await fs.utimes(file, new Date(), new Date(modified));
 }
 
-/** Writes `data` beside `target` as a temporary file and renames it into place: whole or not at all. */
+/**
+ * Writes `data` beside `target` as a temporary file and renames it into place: whole or not at all.
+ * @param {string} target @param {Uint8Array} data @param {number | undefined} modified
+ */
 async function landFile(target, data, modified) {
   await fs.mkdir(dirname(target), { recursive: true });
   const tmp = `${target}.${randomBytes(4).toString('hex')}.partial`;
@@ -138,6 +141,14 @@ async function landFile(target, data, modified) {
   }
 }
 
+/**
+ * The receiver of SocketSink (src/io/socket-sink.ts) at ws://host/__out-ws: one binary message per
+ * output (or positioned piece of a streamed one), each acknowledged once its file has landed: a
+ * temporary `<target>.<8 hex>.partial` renamed into place, so nothing is half-written.
+ * @param {import('node:http').Server} server
+ * @param {string} outputDir
+ * @param {string[]} written paths of the files landed, pushed as they land
+ */
 function attachSocketReceiver(server, outputDir, written) {
   const wss = new WebSocketServer({
     server, path: '/__out-ws', maxPayload: 2 ** 31 - 1, perMessageDeflate: false,
@@ -146,19 +157,22 @@ function attachSocketReceiver(server, outputDir, written) {
     verifyClient: ({ origin, req }) => origin === `http://${req.headers.host}`,
   });
   wss.on('connection', (socket) => {
-    /** stream id -> { target, tmp, handle } */
+    /** @type {Map<string | undefined, { target: string, tmp: string, handle: import('node:fs/promises').FileHandle, path: string }>} stream id -> its temporary file */
     const streams = new Map();
     let gone = false;
     socket.on('message', async (data, isBinary) => {
       let id;
       try {
         if (!isBinary) throw new Error('expected a binary message');
-        const buf = Buffer.isBuffer(data) ? data : Buffer.concat(data);
+        const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
         const headLen = buf.readUInt32LE(0);
+        /** @type {{ id: number, op: string, path?: string, stream?: string, position?: number, lastModified?: number }} */
         const head = JSON.parse(buf.toString('utf8', 4, 4 + headLen));
         id = head.id;
         const payload = buf.subarray(4 + headLen);
-        const target = head.path !== undefined ? inside(outputDir, head.path) : undefined;
+        // Every message names its output (SocketSink's header).
+        if (typeof head.path !== 'string') throw new Error('the message names no path');
+        const target = inside(outputDir, head.path);
         switch (head.op) {
           case 'write': {
             await landFile(target, payload, head.lastModified);
@@ -208,7 +222,7 @@ function attachSocketReceiver(server, outputDir, written) {
         }
         socket.send(JSON.stringify({ id, ok: true }));
       } catch (e) {
-        socket.send(JSON.stringify({ id, ok: false, error: String(e?.message ?? e) }));
+        socket.send(JSON.stringify({ id, ok: false, error: e instanceof Error ? e.message : String(e) }));
       }
     });
     socket.on('close', async () => {
