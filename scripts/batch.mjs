@@ -541,6 +541,7 @@ async function main() {
     await cleanup();
     /** @param {number} x @param {number} d decimals */
     const round = (x, d) => Math.round(x * 10 ** d) / 10 ** d;
+    /** @type {Summary} */
     const summary = {
       ok: s.ok,
       failed: s.failed,
@@ -566,6 +567,15 @@ async function main() {
     await cleanup();
   }
 }
+
+/**
+ * The JSON summary: the last line on stdout.
+ * @typedef {{
+ *   ok: number, failed: number, workers: number, seconds: number, imagesPerSecond: number, startupSeconds: number,
+ *   engineStartSeconds: number, errors: { file: string, message: string }[], skipped: number, cancelled: boolean,
+ *   breakdown?: ReturnType<typeof roundBreakdown>, facesTable?: string,
+ * }} Summary
+ */
 
 /** @param {import('../src/api').Breakdown | undefined} b */
 function roundBreakdown(b) {

@@ -31,6 +31,6 @@ export type { VideoJobOptions, VideoJobResult, VideoProgress, VideoAnalysis, Fra
 /** The video job (loaded on first use: mediabunny stays out of the main bundle until then). */
 export const runVideo = async (o: import('./jobs/video').VideoJobOptions) => (await import('./jobs/video')).runVideo(o);
 /** Decodes a whole video and samples each frame (tests, tools). */
-export const probeVideo = async (...a: Parameters<typeof import('./io/media').probeVideo>) => (await import('./io/media')).probeVideo(...a);
+export const probeVideo = async <S = undefined>(file: Blob, sample?: (rgba: Uint8Array, width: number, height: number) => S) => (await import('./io/media')).probeVideo(file, sample);
 /** mediabunny itself, loaded on demand (tests generate fixture videos in the page with it). */
 export const loadMediabunny = () => import('mediabunny');

@@ -121,16 +121,16 @@ export async function openVideo(file: Blob, name: string): Promise<OpenedVideo> 
 }
 
 /** Frames, timestamps and pixels of a video, for tests and tools (decodes everything). */
-export interface ProbedFrame {
+export interface ProbedFrame<S = unknown> {
   timestamp: number;
   duration: number;
   width: number;
   height: number;
   /** Whatever `sample` returned for this frame's RGBA pixels. */
-  sample: unknown;
+  sample: S;
 }
 
-export interface ProbeResult {
+export interface ProbeResult<S = unknown> {
   container: string;
   videoCodec: string;
   codecString: string;
@@ -138,7 +138,7 @@ export interface ProbeResult {
   height: number;
   duration: number;
   frameRate: number;
-  frames: ProbedFrame[];
+  frames: ProbedFrame<S>[];
   audio?: { codec: string; packets: number; timestamps: number[] };
 }
 
@@ -146,19 +146,20 @@ export interface ProbeResult {
  * Decodes every frame of `file` and hands each frame's RGBA pixels to `sample` (which should
  * keep a few numbers, not the pixels). Used by the tests to read a frame index back.
  */
-export async function probeVideo(file: Blob, sample: (rgba: Uint8Array, width: number, height: number) => unknown = () => undefined): Promise<ProbeResult> {
+export async function probeVideo<S = undefined>(file: Blob, sample?: (rgba: Uint8Array, width: number, height: number) => S): Promise<ProbeResult<S>> {
   const v = await openVideo(file, 'probe.mp4');
   try {
-    const frames: ProbedFrame[] = [];
+    const frames: ProbedFrame<S>[] = [];
     const pending: Promise<void>[] = [];
     let error: unknown;
     const decoder = new VideoDecoder({
       output: (frame) => {
         const w = frame.visibleRect?.width ?? frame.codedWidth, h = frame.visibleRect?.height ?? frame.codedHeight;
         const buf = new Uint8Array(w * h * 4);
-        const entry: ProbedFrame = { timestamp: frame.timestamp / 1e6, duration: (frame.duration ?? 0) / 1e6, width: w, height: h, sample: undefined };
+        // Without a sampler, S is undefined and so is every sample.
+        const entry = { timestamp: frame.timestamp / 1e6, duration: (frame.duration ?? 0) / 1e6, width: w, height: h, sample: undefined as S };
         frames.push(entry);
-        pending.push(frame.copyTo(buf, { format: 'RGBA' }).then(() => { entry.sample = sample(buf, w, h); }).finally(() => frame.close()));
+        pending.push(frame.copyTo(buf, { format: 'RGBA' }).then(() => { if (sample) entry.sample = sample(buf, w, h); }).finally(() => frame.close()));
       },
       error: (e) => (error = e),
     });

@@ -10,15 +10,17 @@ import { seedReference } from './seed-reference.mjs';
 
 // 24 good images in nested folders: odd sizes, RGB and RGBA PNG, JPEG, one above the tile
 // budget; plus a truncated JPEG, an empty PNG and a text file that is not an image.
+/** @type {import('./fixtures.mjs').ImageSpec[]} */
 const GOOD = [
-  ...Array.from({ length: 8 }, (_, i) => ({ path: `holiday/day1/p${i}.jpg`, w: 97 + i * 13, h: 61 + i * 7, channels: 3, format: 'jpeg' })),
-  ...Array.from({ length: 6 }, (_, i) => ({ path: `holiday/day2/rgb${i}.png`, w: 33 + i * 29, h: 150 - i * 11, channels: 3, format: 'png' })),
-  ...Array.from({ length: 6 }, (_, i) => ({ path: `logos/rgba${i}.png`, w: 40 + i * 17, h: 23 + i * 5, channels: 4, format: 'png' })),
+  ...Array.from({ length: 8 }, (_, i) => ({ path: `holiday/day1/p${i}.jpg`, w: 97 + i * 13, h: 61 + i * 7, channels: 3, format: /** @type {const} */ ('jpeg') })),
+  ...Array.from({ length: 6 }, (_, i) => ({ path: `holiday/day2/rgb${i}.png`, w: 33 + i * 29, h: 150 - i * 11, channels: 3, format: /** @type {const} */ ('png') })),
+  ...Array.from({ length: 6 }, (_, i) => ({ path: `logos/rgba${i}.png`, w: 40 + i * 17, h: 23 + i * 5, channels: 4, format: /** @type {const} */ ('png') })),
   { path: 'top.jpg', w: 1, h: 1, channels: 3, format: 'jpeg' },
   { path: 'thin.png', w: 3, h: 200, channels: 3, format: 'png' },
   { path: 'gray.png', w: 64, h: 48, channels: 1, format: 'png' },
   { path: 'scans/big.png', w: 1400, h: 1000, channels: 3, format: 'png' },
 ];
+/** @type {import('./fixtures.mjs').Spec[]} */
 const BAD = [
   { path: 'holiday/day1/broken.jpg', w: 120, h: 90, channels: 3, format: 'truncated' },
   { path: 'logos/empty.png', format: 'empty' },
@@ -26,7 +28,12 @@ const BAD = [
 const MAX_PIXELS = 1_000_000; // big.png (1.4 MP) is tiled
 const TILE_PIXELS = 200_000;
 
-let app, fixture, outDir;
+/** @type {import('./harness.mjs').App} */
+let app;
+/** @type {Awaited<ReturnType<typeof makeFolder<import('./fixtures.mjs').Spec>>>} */
+let fixture;
+/** @type {string} */
+let outDir;
 before(async () => {
   fixture = await makeFolder([...GOOD, ...BAD]);
   // A file that is not an image: skipped, not failed.
@@ -71,13 +78,14 @@ describe('batch in the browser', () => {
     assert.equal(summary.workers, 2);
     const msg = Object.fromEntries(summary.errors.map((e) => [e.file, e.message]));
     const broken = fixture.files.find((f) => f.path.endsWith('broken.jpg'));
+    assert.ok(broken);
     assert.match(msg['holiday/day1/broken.jpg'], new RegExp(`^not a complete JPEG file \\(truncated at byte ${broken.size.toLocaleString('en-US')}`));
     assert.equal(msg['logos/empty.png'], 'empty file (0 bytes)');
     // The results table shows the same reason after the file name.
     const row = summary.results.find((r) => r.path === 'logos/empty.png');
-    assert.equal(row.error, 'logos/empty.png: empty file (0 bytes)');
+    assert.equal(row?.error, 'logos/empty.png: empty file (0 bytes)');
     const big = summary.results.find((r) => r.path === 'scans/big.png');
-    assert.ok(big.tiles > 4, `big.png should be tiled, got ${big.tiles}`);
+    assert.ok(big?.tiles && big.tiles > 4, `big.png should be tiled, got ${big?.tiles}`);
     assert.ok(summary.buffers.misses >= 2);
   });
 
@@ -87,12 +95,13 @@ describe('batch in the browser', () => {
     assert.deepEqual(listed.map((f) => f.path), expected);
     const decoded = await app.page.evaluate(async (paths) => {
       const root = await navigator.storage.getDirectory();
+      /** @type {Record<string, { w: number, h: number, colorType: number, sig: string }>} */
       const out = {};
       for (const p of paths) {
         let d = await root.getDirectoryHandle('out');
         const parts = p.split('/');
         for (const part of parts.slice(0, -1)) d = await d.getDirectoryHandle(part);
-        const file = await (await d.getFileHandle(parts.at(-1))).getFile();
+        const file = await (await d.getFileHandle(parts[parts.length - 1])).getFile();
         const head = new Uint8Array(await file.slice(0, 26).arrayBuffer());
         const bmp = await createImageBitmap(file);
         out[p] = { w: bmp.width, h: bmp.height, colorType: head[25], sig: String.fromCharCode(...head.slice(1, 4)) };
@@ -120,6 +129,7 @@ describe('batch in the browser', () => {
       const root = await navigator.storage.getDirectory();
       const dir = await root.getDirectoryHandle('in');
       const bench = await t.runBenchmark({ input: () => t.walkDirectory(dir), recipe: t.SEED_RECIPE, workers: 2, maxPixels, tilePixels });
+      /** @param {number} mp maxPixels */
       const hashBig = async (mp) => {
         const sink = new t.HashSink();
         const big = (await (await dir.getDirectoryHandle('scans')).getFileHandle('big.png'));
@@ -131,7 +141,7 @@ describe('batch in the browser', () => {
     assert.equal(r.compared, GOOD.length);
     assert.equal(r.identical, true);
     assert.deepEqual(r.runs, [1, 2]);
-    assert.ok(r.tiled.tiles > 1);
+    assert.ok(r.tiled.tiles !== undefined && r.tiled.tiles > 1);
     assert.equal(r.whole.tiles, undefined);
     assert.equal(r.tiled.hash, r.whole.hash);
   });
@@ -146,7 +156,7 @@ describe('batch in the browser', () => {
         let d = await root.getDirectoryHandle('in');
         const parts = p.split('/');
         for (const part of parts.slice(0, -1)) d = await d.getDirectoryHandle(part);
-        const h = await d.getFileHandle(parts.at(-1));
+        const h = await d.getFileHandle(parts[parts.length - 1]);
         inputs.push({ path: p, file: () => h.getFile() });
       }
       const s = await t.runBatch({ input: inputs, output: new t.HttpSink(location.origin + '/__out/'), recipe: t.SEED_RECIPE, workers: 2, maxPixels, tilePixels });
@@ -167,7 +177,7 @@ describe('batch in the browser', () => {
       for (let i = 0; i < g.w * g.h; i++) if (outPx[i * bands] !== expected[i]) diffs++;
       assert.equal(diffs, 0, `${g.path}: ${diffs} pixels differ from the definition`);
     }
-    const files = readdirSync(outDir, { recursive: true }).filter((f) => statSync(join(outDir, f)).isFile());
+    const files = readdirSync(outDir, { recursive: true, encoding: 'utf8' }).filter((f) => statSync(join(outDir, f)).isFile());
     assert.ok(files.every((f) => !f.endsWith('.partial')), 'no partial files');
     assert.equal(relative(outDir, join(outDir, 'scans/big.png')), 'scans/big.png');
   });
@@ -192,12 +202,14 @@ describe('batch in the browser', () => {
       });
       const stoppedAfterMs = performance.now() - abortedAt;
       await new Promise((res) => setTimeout(res, 1500)); // late writes would show up here
+      /** @type {string[]} */
       const files = [];
-      const walk = async (d, prefix) => { for await (const e of d.values()) e.kind === 'file' ? files.push(prefix + e.name) : await walk(e, prefix + e.name + '/'); };
+      /** @param {FileSystemDirectoryHandle} d @param {string} prefix @returns {Promise<void>} */
+      const walk = async (d, prefix) => { for await (const e of d.values()) e.kind === 'file' ? files.push(prefix + e.name) : await walk(/** @type {FileSystemDirectoryHandle} */ (e), prefix + e.name + '/'); };
       await walk(out, '');
       let decodable = 0;
       const cDir = await out.getDirectoryHandle('c').catch(() => null);
-      if (cDir) for await (const e of cDir.values()) { const b = await createImageBitmap(await e.getFile()); decodable += b.width === 188 && b.height === 110 ? 1 : 0; b.close(); }
+      if (cDir) for await (const e of cDir.values()) { const b = await createImageBitmap(await /** @type {FileSystemFileHandle} */ (e).getFile()); decodable += b.width === 188 && b.height === 110 ? 1 : 0; b.close(); }
       return { cancelled: s.cancelled, ok: s.ok, failed: s.failed, statuses: s.results.filter((x) => x.status === 'cancelled').length, files, decodable, stoppedAfterMs };
     });
     assert.equal(r.cancelled, true);

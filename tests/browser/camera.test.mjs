@@ -9,22 +9,30 @@ import { FAKE_CAMERA_ARGS, startApp } from './harness.mjs';
 const FPS = 30; // FAKE_CAMERA_ARGS asks for fps=30
 const K = 2; // maxInFlight (the controller's default)
 const DELAY = 150;
+/** @type {import('./harness.mjs').App} */
 let app;
 
 before(async () => {
   app = await startApp({ extraArgs: FAKE_CAMERA_ARGS });
   // One pool for every test, engines started and the recipe's code paths warm.
   await app.page.evaluate(async (K) => {
-    window.__camPool = window.tessera.createEnginePool(K);
+    const pool = (window.__camPool = window.tessera.createEnginePool(K));
     const px = new SharedArrayBuffer(64 * 48 * 4);
     const desc = { width: 64, height: 48, channels: 4, stride: 256, byteOffset: 0, buffer: px };
     const steps = window.tessera.resolveSteps({ name: 'w', steps: [{ op: 'invert' }] });
-    await window.__camPool.broadcast((api) => api.processFrame(desc, steps));
+    await pool.broadcast((api) => api.processFrame(desc, steps));
   }, K);
 });
 after(async () => app?.close());
 
-/** Replaces any <camera-panel> with a fresh one on the shared pool. */
+/** @typedef {import('playwright-core').Page} Page */
+/** @typedef {import('../../src/core/recipe').Recipe} Recipe */
+
+/**
+ * Replaces any <camera-panel> with a fresh one on the shared pool.
+ * @param {Page} page
+ * @param {{ recipe: Recipe, delayMs?: number, resolution?: string }} opts
+ */
 function mount(page, { recipe, delayMs = 0, resolution = '640x480' }) {
   return page.evaluate(async ({ recipe, delayMs, resolution }) => {
     document.querySelector('camera-panel')?.remove();
@@ -36,19 +44,33 @@ function mount(page, { recipe, delayMs = 0, resolution = '640x480' }) {
 }
 
 const P = 'camera-panel';
-const num = async (page, id) => Number.parseFloat(await page.locator(`${P} #${id}`).textContent());
+/** The number shown in the panel's element `id`. @param {Page} page @param {string} id */
+const num = async (page, id) => Number.parseFloat(await page.locator(`${P} #${id}`).textContent() ?? '');
+/** Waits until the panel shows at least `min` in element `id`. @param {Page} page @param {string} id @param {number} min */
 const waitStat = (page, id, min, timeout = 30_000) =>
-  page.waitForFunction(({ id, min }) => Number.parseFloat(document.querySelector('camera-panel')?.shadowRoot?.getElementById(id)?.textContent) >= min, { id, min }, { timeout });
-/** The controller's own stats, after a warm-up and `ms` of steady running. */
+  page.waitForFunction(({ id, min }) => Number.parseFloat(document.querySelector('camera-panel')?.shadowRoot?.getElementById(id)?.textContent ?? '') >= min, { id, min }, { timeout });
+/** The controller's own stats, after a warm-up and `ms` of steady running. @param {Page} page @param {number} ms */
 async function steadyStats(page, ms) {
   await waitStat(page, 'camera-processed', 5);
-  await page.evaluate(() => document.querySelector('camera-panel').controller.resetStats());
+  await page.evaluate(() => {
+    const c = document.querySelector('camera-panel')?.controller;
+    if (!c) throw new Error('the camera is not running');
+    c.resetStats();
+  });
   await page.waitForTimeout(ms);
-  return page.evaluate(() => document.querySelector('camera-panel').controller.stats());
+  return page.evaluate(() => {
+    const c = document.querySelector('camera-panel')?.controller;
+    if (!c) throw new Error('the camera is not running');
+    return c.stats();
+  });
 }
 
-/** The most frequent RGB colour of RGBA pixels and its share (the fake camera's flat background). */
+/**
+ * The most frequent RGB colour of RGBA pixels and its share (the fake camera's flat background).
+ * @param {ArrayLike<number>} d
+ */
 function modeColour(d) {
+  /** @type {Map<number, number>} */
   const counts = new Map();
   for (let i = 0; i < d.length; i += 4) {
     const key = (d[i] << 16) | (d[i + 1] << 8) | d[i + 2];
@@ -58,25 +80,30 @@ function modeColour(d) {
   return { rgb: [(key >> 16) & 255, (key >> 8) & 255, key & 255], share: n / (d.length / 4) };
 }
 
-/** The preview canvas: size and dominant colour. */
+/** The preview canvas: size and dominant colour. @param {Page} page */
 const previewMode = (page) => page.evaluate((modeSrc) => {
-  const modeColour = new Function(`return ${modeSrc}`)();
-  const c = document.querySelector('camera-panel').shadowRoot.getElementById('camera-preview');
-  return { width: c.width, height: c.height, ...modeColour(c.getContext('2d').getImageData(0, 0, c.width, c.height).data) };
+  /** @type {typeof modeColour} */
+  const modeColourInPage = new Function(`return ${modeSrc}`)();
+  const c = /** @type {HTMLCanvasElement | null | undefined} */ (document.querySelector('camera-panel')?.shadowRoot?.getElementById('camera-preview'));
+  const g = c?.getContext('2d');
+  if (!c || !g) throw new Error('no camera preview');
+  return { width: c.width, height: c.height, ...modeColourInPage(g.getImageData(0, 0, c.width, c.height).data) };
 }, modeColour.toString());
 
-/** A raw frame from the same fake camera: its dominant colour. */
+/** A raw frame from the same fake camera: its dominant colour. @param {Page} page */
 const rawMode = (page) => page.evaluate(async (modeSrc) => {
-  const modeColour = new Function(`return ${modeSrc}`)();
+  /** @type {typeof modeColour} */
+  const modeColourInPage = new Function(`return ${modeSrc}`)();
   const s = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
   const reader = new MediaStreamTrackProcessor({ track: s.getVideoTracks()[0] }).readable.getReader();
   const { value } = await reader.read();
+  if (!value) throw new Error('the camera gave no frame');
   const buf = new Uint8Array(value.displayWidth * value.displayHeight * 4);
   await value.copyTo(buf, { format: 'RGBA', colorSpace: 'srgb' });
   value.close();
   await reader.cancel();
   s.getTracks().forEach((t) => t.stop());
-  return modeColour(buf);
+  return modeColourInPage(buf);
 }, modeColour.toString());
 
 const INVERT = { name: 'invert', steps: [{ op: 'invert' }] };
@@ -100,9 +127,9 @@ describe('live camera', () => {
     await page.waitForTimeout(600);
     assert.ok((await num(page, 'camera-captured')) > first, 'captured keeps counting');
     assert.ok((await num(page, 'camera-fps')) > 0);
-    assert.match(await page.locator(`${P} #camera-latency-p95`).textContent(), /^\d+ ms$/);
+    assert.match(await page.locator(`${P} #camera-latency-p95`).textContent() ?? '', /^\d+ ms$/);
     await page.click(`${P} #camera-stop`);
-    await page.waitForFunction(() => !document.querySelector('camera-panel').running);
+    await page.waitForFunction(() => !document.querySelector('camera-panel')?.running);
     assert.deepEqual(app.errors, []);
   });
 
@@ -119,7 +146,7 @@ describe('live camera', () => {
     await page.click(`${P} #camera-start`);
     const slow = await steadyStats(page, 3000);
     await page.click(`${P} #camera-stop`);
-    await page.waitForFunction(() => !document.querySelector('camera-panel').running);
+    await page.waitForFunction(() => !document.querySelector('camera-panel')?.running);
 
     // Every accepted frame costs (copy + message + recipe + show), measured without delay as the
     // fast run's p95 latency; with the delay it costs DELAY more. At most K frames are ever in
@@ -144,25 +171,26 @@ describe('live camera', () => {
     console.log(`# delay ${DELAY} ms: drop ${(slow.dropRate * 100).toFixed(1)}%, p50 ${slow.latencyP50.toFixed(0)} ms, p95 ${slow.latencyP95.toFixed(0)} ms (bound ${bound.toFixed(0)}), ${slow.fps.toFixed(1)} fps`);
   });
 
-  for (const [container, codec] of [['webm', 'vp8'], ['mp4', 'avc']]) {
+  for (const [container, codec] of /** @type {const} */ ([['webm', 'vp8'], ['mp4', 'avc']])) {
     test(`recording the processed stream gives a ${container} that mediabunny reads back`, async () => {
       const { page } = app;
       await mount(page, { recipe: INVERT });
       await page.check(`${P} #camera-record`);
       await page.selectOption(`${P} #camera-container`, container);
       await page.click(`${P} #camera-start`);
-      await page.waitForFunction(() => (document.querySelector('camera-panel').controller?.stats().recording?.encoded ?? 0) >= 30, null, { timeout: 30_000 })
+      await page.waitForFunction(() => (document.querySelector('camera-panel')?.controller?.stats().recording?.encoded ?? 0) >= 30, null, { timeout: 30_000 })
         .catch(async (e) => {
-          const s = await page.evaluate(() => ({ stats: document.querySelector('camera-panel').controller?.stats(), error: document.querySelector('camera-panel').error }));
+          const s = await page.evaluate(() => ({ stats: document.querySelector('camera-panel')?.controller?.stats(), error: document.querySelector('camera-panel')?.error }));
           throw new Error(`${e.message}\n${JSON.stringify(s)}`);
         });
       await page.click(`${P} #camera-stop`);
       await page.waitForSelector(`${P} #camera-recording`, { timeout: 30_000 });
       const { bytes, encoded, download } = await page.evaluate(async () => {
         const el = document.querySelector('camera-panel');
-        const a = el.shadowRoot.getElementById('camera-recording');
+        const a = /** @type {HTMLAnchorElement | null | undefined} */ (el?.shadowRoot?.getElementById('camera-recording'));
+        if (!el || !a) throw new Error('no recording link');
         const buf = new Uint8Array(await (await fetch(a.href)).arrayBuffer());
-        return { bytes: Array.from(buf), encoded: el.stats.recording.encoded, download: a.download };
+        return { bytes: Array.from(buf), encoded: el.stats?.recording?.encoded, download: a.download };
       });
       assert.equal(download, `tessera-camera.${container}`);
       const input = new Input({ source: new BufferSource(new Uint8Array(bytes)), formats: ALL_FORMATS });
@@ -171,10 +199,11 @@ describe('live camera', () => {
       assert.ok(track, 'has a video track');
       assert.equal(track.codec, codec);
       assert.deepEqual([track.codedWidth, track.codedHeight], [640, 480]);
+      /** @type {number[]} */
       const times = [];
       for await (const p of new EncodedPacketSink(track).packets()) times.push(p.timestamp);
       const packets = times.length;
-      const last = times.at(-1);
+      const last = times[times.length - 1];
       assert.ok(times.every((t, i) => !i || t > times[i - 1]), `timestamps increase: ${times.join(' ')}`);
       assert.equal(packets, encoded);
       assert.ok(packets >= 30, `${packets} packets`);
@@ -189,9 +218,10 @@ describe('live camera', () => {
     await waitStat(page, 'camera-dropped', 3);
     await waitStat(page, 'camera-processed', 5);
     await page.click(`${P} #camera-stop`);
-    await page.waitForFunction(() => !document.querySelector('camera-panel').running);
+    await page.waitForFunction(() => !document.querySelector('camera-panel')?.running);
     const r = await page.evaluate(() => {
-      const c = document.querySelector('camera-panel').controller;
+      const c = document.querySelector('camera-panel')?.controller;
+      if (!c) throw new Error('the camera never ran');
       return { tracks: c.stream.getTracks().map((t) => t.readyState), stats: c.stats() };
     });
     assert.deepEqual(r.tracks, ['ended']);
@@ -205,10 +235,12 @@ describe('live camera', () => {
 
   test('the <video> fallback (no MediaStreamTrackProcessor) works the same way', async () => {
     const r = await app.page.evaluate(async () => {
+      const pool = window.__camPool;
+      if (!pool) throw new Error('no camera pool');
       let frames = 0;
       await window.__camPool.bench().broadcast((b) => b.setFrameDelay(0));
       const c = await window.tessera.startCamera({
-        pool: window.__camPool, recipe: { name: 'i', steps: [{ op: 'invert' }] }, source: 'video',
+        pool, recipe: { name: 'i', steps: [{ op: 'invert' }] }, source: 'video',
         constraints: { width: 320, height: 240 }, onFrame: () => frames++,
       });
       await new Promise((res) => setTimeout(res, 1500));

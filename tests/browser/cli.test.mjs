@@ -1,17 +1,16 @@
 // The headless batch command (scripts/batch.mjs), run as a child process on a folder on disk.
-// Needs dist/ (the test:browser script builds it first; built here when missing).
+// Needs a current dist/ (or $TESSERA_DIST; the test:browser script builds it first).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, relative, sep } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { iou } from './face-fixtures.mjs';
+import { ROOT, requireBuilt, samplePhoto } from './harness.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BATCH = join(ROOT, 'scripts', 'batch.mjs');
 
 // ---------------------------------------------------------------- a tiny PNG encoder
@@ -22,12 +21,14 @@ const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   return c >>> 0;
 });
 
+/** @param {Uint8Array} buf */
 function crc32(buf) {
   let c = 0xffffffff;
   for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
 
+/** @param {string} type @param {Buffer} data */
 function chunk(type, data) {
   const out = Buffer.alloc(12 + data.length);
   out.writeUInt32BE(data.length, 0);
@@ -37,7 +38,7 @@ function chunk(type, data) {
   return out;
 }
 
-/** 8-bit RGB (channels 3) or RGBA (channels 4) PNG of a gradient with some structure. */
+/** 8-bit RGB (channels 3) or RGBA (channels 4) PNG of a gradient with some structure. @param {number} width @param {number} height @param {3 | 4} channels */
 function encodePng(width, height, channels) {
   const stride = width * channels;
   const raw = Buffer.alloc((stride + 1) * height);
@@ -64,7 +65,7 @@ function encodePng(width, height, channels) {
   ]);
 }
 
-/** Width and height from a PNG's IHDR, after checking the signature. */
+/** Width and height from a PNG's IHDR, after checking the signature. @param {Buffer} buf */
 function pngSize(buf) {
   assert.ok(buf.length > 33, 'PNG too short');
   assert.deepEqual([...buf.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
@@ -73,7 +74,7 @@ function pngSize(buf) {
   return { width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) };
 }
 
-/** Width and height from a baseline or progressive JPEG's SOF marker. */
+/** Width and height from a baseline or progressive JPEG's SOF marker. @param {Buffer} buf */
 function jpegSize(buf) {
   assert.ok(buf[0] === 0xff && buf[1] === 0xd8, 'JPEG SOI');
   assert.ok(buf[buf.length - 2] === 0xff && buf[buf.length - 1] === 0xd9, 'JPEG EOI');
@@ -88,12 +89,13 @@ function jpegSize(buf) {
   assert.fail('no SOF marker');
 }
 
+/** @param {number} width @param {number} height */
 async function encodeJpeg(width, height) {
   const { default: Vips } = await import('wasm-vips');
   const vips = await Vips({ dynamicLibraries: [] });
   const rgb = new Uint8Array(width * height * 3);
   for (let i = 0; i < rgb.length; i++) rgb[i] = (i * 7 + (i / (width * 3)) * 3) & 255;
-  const img = vips.Image.newFromMemory(rgb, width, height, 3, 'uchar');
+  const img = vips.Image.newFromMemory(rgb, width, height, 3, vips.BandFormat.uchar);
   const bytes = Buffer.from(img.jpegsaveBuffer({ Q: 90 }));
   img.delete();
   return bytes;
@@ -101,7 +103,9 @@ async function encodeJpeg(width, height) {
 
 // ---------------------------------------------------------------- fixtures
 
+/** Files under dir (recursive) as sorted forward-slash relative paths. @param {string} dir */
 async function listFiles(dir) {
+  /** @type {string[]} */
   const out = [];
   for (const e of await fs.readdir(dir, { withFileTypes: true, recursive: true })) {
     if (e.isFile()) out.push(relative(dir, join(e.parentPath ?? e.path, e.name)).split(sep).join('/'));
@@ -109,12 +113,21 @@ async function listFiles(dir) {
   return out.sort();
 }
 
+/** @param {string} dir @returns {Promise<Record<string, string>>} relative path → SHA-256 */
 async function hashTree(dir) {
+  /** @type {Record<string, string>} */
   const h = {};
   for (const f of await listFiles(dir)) h[f] = createHash('sha256').update(await fs.readFile(join(dir, f))).digest('hex');
   return h;
 }
 
+/**
+ * Runs the command; resolves with its exit and output.
+ * @param {string[]} args
+ * @param {{ timeout?: number, env?: Record<string, string>, onStderr?: (stderr: string, child: import('node:child_process').ChildProcess) => void }} [opts]
+ *   onStderr: called with all of stderr so far on each chunk
+ * @returns {Promise<{ code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string }>}
+ */
 function runBatch(args, { timeout = 60_000, env, onStderr } = {}) {
   return new Promise((res, rej) => {
     const child = spawn(process.execPath, [BATCH, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
@@ -133,6 +146,11 @@ function runBatch(args, { timeout = 60_000, env, onStderr } = {}) {
   });
 }
 
+/**
+ * The command's summary: its last stdout line, parsed.
+ * @param {string} stdout @param {string} stderr
+ * @returns {import('../../scripts/batch.mjs').Summary}
+ */
 function lastJsonLine(stdout, stderr) {
   const lines = stdout.trim().split('\n');
   try {
@@ -142,17 +160,18 @@ function lastJsonLine(stdout, stderr) {
   }
 }
 
-let work, input;
-/** Good inputs: relative path -> size. */
+/** @type {string} */
+let work;
+/** @type {string} */
+let input;
+/** Good inputs: relative path -> size. @type {Record<string, { width: number, height: number }>} */
 const good = {};
 
 before(async () => {
-  if (!existsSync(join(ROOT, 'dist', 'index.html'))) {
-    const r = spawnSync('npx', ['vite', 'build'], { cwd: ROOT, stdio: 'inherit' });
-    assert.equal(r.status, 0, 'vite build failed');
-  }
+  requireBuilt();
   work = await fs.mkdtemp(join(tmpdir(), 'tessera-cli-'));
   input = join(work, 'in');
+  /** @param {string} rel @param {Uint8Array} bytes @param {{ width: number, height: number }} [size] a good input's */
   const put = async (rel, bytes, size) => {
     await fs.mkdir(dirname(join(input, rel)), { recursive: true });
     await fs.writeFile(join(input, rel), bytes);
@@ -183,7 +202,7 @@ test('processes a nested folder: outputs mirror the inputs, bad files reported, 
   assert.equal(s.ok, Object.keys(good).length, JSON.stringify(s));
   assert.equal(s.failed, 2);
   assert.equal(s.workers, 2);
-  for (const k of ['seconds', 'imagesPerSecond', 'startupSeconds']) assert.equal(typeof s[k], 'number', k);
+  for (const k of /** @type {const} */ (['seconds', 'imagesPerSecond', 'startupSeconds'])) assert.equal(typeof s[k], 'number', k);
   assert.ok(s.seconds > 0 && s.imagesPerSecond > 0 && s.startupSeconds > 0, JSON.stringify(s));
   const errors = Object.fromEntries(s.errors.map((e) => [e.file, e.message]));
   assert.deepEqual(Object.keys(errors).sort(), ['empty.png', 'holiday/broken/cut.jpg']);
@@ -245,8 +264,7 @@ test("--recipe web-export writes the recipe's own WebP; an explicit --format sti
 });
 
 test('a detect-faces recipe writes <input path>.faces.json beside each output, in input pixels', async () => {
-  const photo = join(ROOT, '.tmp/face-samples/sample3.jpg');
-  if (!existsSync(photo)) assert.fail(`${photo} is missing: run \`npm install\` (scripts/setup-models.mjs)`);
+  const photo = samplePhoto('sample3.jpg');
   const dir = join(work, 'faces-in');
   await fs.mkdir(join(dir, 'party'), { recursive: true });
   await fs.copyFile(photo, join(dir, 'party', 'sample3.jpg'));
@@ -261,9 +279,10 @@ test('a detect-faces recipe writes <input path>.faces.json beside each output, i
   const csv = (await fs.readFile(join(out, 'faces.csv'), 'utf8')).trim().split('\n').map((l) => l.split(','));
   assert.deepEqual(csv[0].slice(0, 10), ['file', 'width', 'height', 'face', 'x', 'y', 'w', 'h', 'score', 'detector']);
   assert.equal(csv.length, 1 + 3);
+  /** @type {import('../../src/core/faces').FacesReport} */
   const rep = JSON.parse(await fs.readFile(join(out, 'party/sample3.jpg.faces.json'), 'utf8'));
   assert.deepEqual([rep.width, rep.height], [1920, 1350]);
-  assert.deepEqual([rep.frame.width, rep.frame.height], [960, 675]);
+  assert.deepEqual([rep.frame?.width, rep.frame?.height], [960, 675]);
   // Hand-drawn in tests/unit/faces-samples.test.ts (sample3), in the photo's pixels.
   const truth = [[586, 346, 182, 240], [1079, 211, 227, 298], [1507, 278, 183, 288]];
   assert.equal(rep.faces.length, 3);

@@ -6,25 +6,35 @@ import { readFileSync } from 'node:fs';
 import { startApp } from './harness.mjs';
 import { makeFolder } from './fixtures.mjs';
 
-let app, fixture;
+/** @type {import('./harness.mjs').App} */
+let app;
+/** @type {Awaited<ReturnType<typeof makeFolder<import('./fixtures.mjs').ImageSpec>>>} */
+let fixture;
 const S = 'tessera-studio recipe-editor';
 
-/** A short fingerprint of the preview's "after" canvas. */
+/** A short fingerprint of the preview's "after" canvas. @param {import('playwright-core').Page} page */
 const afterPrint = (page) => page.evaluate(() => {
+  /** @type {HTMLCanvasElement | null | undefined} */
   const c = document.querySelector('tessera-studio')?.shadowRoot?.querySelector('preview-panel')?.shadowRoot?.querySelector('canvas.after');
   if (!c || !c.width) return '';
-  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  const g = c.getContext('2d');
+  if (!g) throw new Error('no 2D context');
+  const d = g.getImageData(0, 0, c.width, c.height).data;
   let h = 2166136261;
   for (let i = 0; i < d.length; i += 7) h = Math.imul(h ^ d[i], 16777619);
   return `${c.width}x${c.height}:${h >>> 0}`;
 });
 
+/** Waits until the preview differs from `previous` (a fingerprint); returns the new one. @param {import('playwright-core').Page} page @param {string} previous */
 async function waitForNewPreview(page, previous) {
   await page.waitForFunction(
     (prev) => {
+      /** @type {HTMLCanvasElement | null | undefined} */
       const c = document.querySelector('tessera-studio')?.shadowRoot?.querySelector('preview-panel')?.shadowRoot?.querySelector('canvas.after');
       if (!c || !c.width) return false;
-      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      const g = c.getContext('2d');
+      if (!g) throw new Error('no 2D context');
+      const d = g.getImageData(0, 0, c.width, c.height).data;
       let h = 2166136261;
       for (let i = 0; i < d.length; i += 7) h = Math.imul(h ^ d[i], 16777619);
       return `${c.width}x${c.height}:${h >>> 0}` !== prev;
@@ -45,6 +55,7 @@ before(async () => {
 after(async () => app?.close());
 
 describe('recipe editor', () => {
+  /** The recipe as the editor saved it (its JSON file). @type {import('../../src/core/recipe').Recipe} */
   let saved;
   test('build a recipe step by step; the preview follows every change', async () => {
     const { page } = app;
@@ -76,12 +87,12 @@ describe('recipe editor', () => {
     // Reorder: move sobel above the blur.
     await page.click(`${S} li.step[data-op="sobel"] button.up`);
     print = await waitForNewPreview(page, print);
-    assert.deepEqual(await page.locator(`${S} li.step`).evaluateAll((els) => els.map((e) => e.dataset.op)), ['grayscale', 'sobel', 'gaussian-blur']);
+    assert.deepEqual(await page.locator(`${S} li.step`).evaluateAll((/** @type {HTMLElement[]} */ els) => els.map((e) => e.dataset.op)), ['grayscale', 'sobel', 'gaussian-blur']);
 
     // An out-of-range value is explained inline and blocks Start.
     await page.fill(`${S} li.step[data-op="gaussian-blur"] input[type=number][data-param="sigma"]`, '99');
     await page.press(`${S} li.step[data-op="gaussian-blur"] input[type=number][data-param="sigma"]`, 'Enter');
-    assert.match(await page.textContent(`${S} li.step[data-op="gaussian-blur"] .step-error`), /\/steps\/2\/params\/sigma: 99 is out of range for sigma \(0\.1–20\)/);
+    assert.match(await page.textContent(`${S} li.step[data-op="gaussian-blur"] .step-error`) ?? '', /\/steps\/2\/params\/sigma: 99 is out of range for sigma \(0\.1–20\)/);
     assert.equal(await page.isDisabled('tessera-studio #start'), true);
     await page.fill(`${S} li.step[data-op="gaussian-blur"] input[type=number][data-param="sigma"]`, '1.5');
     await page.press(`${S} li.step[data-op="gaussian-blur"] input[type=number][data-param="sigma"]`, 'Enter');
@@ -96,8 +107,8 @@ describe('recipe editor', () => {
     saved = JSON.parse(readFileSync(await download.path(), 'utf8'));
     assert.equal(saved.name, 'My edges');
     assert.deepEqual(saved.steps.map((s) => s.op), ['grayscale', 'sobel', 'gaussian-blur']);
-    assert.equal(saved.steps[2].params.sigma, 1.5);
-    assert.equal(saved.output.format, 'png');
+    assert.equal(saved.steps[2].params?.sigma, 1.5);
+    assert.equal(saved.output?.format, 'png');
   });
 
   test('reload, load the saved file, run it as a batch: outputs equal the API run of the same JSON', async () => {
@@ -106,24 +117,27 @@ describe('recipe editor', () => {
     await page.waitForFunction(() => window.tessera);
     assert.equal(await page.inputValue(`${S} #recipe-name`), 'Seed pipeline');
     await page.setInputFiles(`${S} #recipe-input`, { name: 'my-edges.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(saved)) });
-    await page.waitForFunction(() => document.querySelector('tessera-studio').recipe.name === 'My edges');
+    await page.waitForFunction(() => document.querySelector('tessera-studio')?.recipe.name === 'My edges');
     assert.equal(await page.locator(`${S} li.step`).count(), 3);
 
     await page.setInputFiles('tessera-studio #folder-input', fixture.dir);
     await page.evaluate(async () => {
+      const studio = document.querySelector('tessera-studio');
+      if (!studio) throw new Error('no <tessera-studio> on the page');
       const root = await navigator.storage.getDirectory();
       await root.removeEntry('editor-out', { recursive: true }).catch(() => {});
-      document.querySelector('tessera-studio').useOutputFolder(await root.getDirectoryHandle('editor-out', { create: true }));
+      studio.useOutputFolder(await root.getDirectoryHandle('editor-out', { create: true }));
     });
     await page.click('tessera-studio #start');
     await page.waitForSelector('tessera-studio #summary', { timeout: 60_000 });
-    assert.match(await page.textContent('tessera-studio #summary'), /^2 written, 0 failed/);
+    assert.match(await page.textContent('tessera-studio #summary') ?? '', /^2 written, 0 failed/);
     const written = await page.evaluate(async () => {
       const t = window.tessera;
       const root = await navigator.storage.getDirectory();
       const out = await (await root.getDirectoryHandle('editor-out')).getDirectoryHandle('album');
+      /** @type {Record<string, string>} */
       const hashes = {};
-      for await (const e of out.values()) hashes[e.name] = await t.sha256Hex(new Uint8Array(await (await e.getFile()).arrayBuffer()));
+      for await (const e of out.values()) hashes[e.name] = await t.sha256Hex(new Uint8Array(await (await /** @type {FileSystemFileHandle} */ (e).getFile()).arrayBuffer()));
       return hashes;
     });
     assert.deepEqual(Object.keys(written).sort(), ['one.png', 'two.png']);
@@ -131,6 +145,7 @@ describe('recipe editor', () => {
     const apiRun = await page.evaluate(async (recipe) => {
       const t = window.tessera;
       const studio = document.querySelector('tessera-studio');
+      if (!studio?.input) throw new Error('the studio has no input');
       const list = [];
       for await (const f of studio.input.open()) list.push(f);
       const sink = new t.HashSink();
@@ -148,7 +163,7 @@ describe('recipe editor', () => {
     await page.goto('about:blank');
     await page.goto(url);
     await page.waitForFunction(() => document.querySelector('tessera-studio')?.recipe?.name === 'My edges');
-    assert.deepEqual(await page.locator(`${S} li.step`).evaluateAll((els) => els.map((e) => e.dataset.op)), ['grayscale', 'sobel', 'gaussian-blur']);
+    assert.deepEqual(await page.locator(`${S} li.step`).evaluateAll((/** @type {HTMLElement[]} */ els) => els.map((e) => e.dataset.op)), ['grayscale', 'sobel', 'gaussian-blur']);
   });
 
   test('no page errors', () => assert.deepEqual(app.errors, []));

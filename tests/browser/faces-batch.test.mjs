@@ -5,37 +5,44 @@
 // does not move the reported boxes (they are in the input's pixels).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { startApp } from './harness.mjs';
+import { samplePhoto, startApp } from './harness.mjs';
 import { iou, makeGroupPhoto } from './face-fixtures.mjs';
 
-const PHOTO = '.tmp/face-samples/sample1.jpg';
-
+/** @type {import('./harness.mjs').App} */
 let app;
+/** @type {import('./face-fixtures.mjs').Box[]} */
 let EXPECTED;
 before(async () => {
-  if (!existsSync(PHOTO)) throw new Error(`${PHOTO} is missing: run \`npm install\` (scripts/setup-models.mjs provisions the sample photos)`);
+  const photo = samplePhoto('sample1.jpg');
   app = await startApp();
-  EXPECTED = await makeGroupPhoto(app.page, { image: PHOTO });
+  EXPECTED = await makeGroupPhoto(app.page, { image: photo });
 });
 after(async () => app?.close());
 
-/** Runs one batch of the group photo in the page; returns the faces report, per-worker tasks and time. */
+/**
+ * Runs one batch of the group photo in the page; returns the faces report, per-worker tasks and time.
+ * @param {import('../../src/core/recipe').RecipeStep[]} steps
+ * @param {number} workers
+ */
 function batch(steps, workers) {
   return app.page.evaluate(async ({ steps, workers }) => {
     const t = window.tessera;
+    const photo = window.groupPhoto;
+    if (!photo) throw new Error('no group photo in the page');
     const pool = t.createEnginePool(workers);
     try {
       // Warm: every worker has OpenCV and the net loaded, so the timing below is the detection.
-      await t.runBatch({ input: [{ path: 'warm.jpg', file: async () => window.groupPhoto }], output: new t.MemorySink(), recipe: { name: 'w', steps: [{ op: 'detect-faces' }] }, pool, splitFaces: true });
+      await t.runBatch({ input: [{ path: 'warm.jpg', file: async () => photo }], output: new t.MemorySink(), recipe: { name: 'w', steps: [{ op: 'detect-faces' }] }, pool, splitFaces: true });
       const before = pool.metrics().workers.map((w) => w.tasks);
       const sink = new t.MemorySink();
       const t0 = performance.now();
-      const s = await t.runBatch({ input: [{ path: 'party/group.jpg', file: async () => window.groupPhoto }], output: sink, recipe: { name: 'faces', steps }, pool });
+      const s = await t.runBatch({ input: [{ path: 'party/group.jpg', file: async () => photo }], output: sink, recipe: { name: 'faces', steps }, pool });
       const ms = performance.now() - t0;
       const tasks = pool.metrics().workers.map((w, i) => w.tasks - before[i]);
       const json = sink.files.get('party/group.jpg.faces.json');
-      return { ok: s.ok, errors: s.errors, ms, tasks, report: json && JSON.parse(new TextDecoder().decode(json)), files: [...sink.files.keys()].sort() };
+      /** @type {import('../../src/core/faces').FacesReport | undefined} */
+      const report = json && JSON.parse(new TextDecoder().decode(json));
+      return { ok: s.ok, errors: s.errors, ms, tasks, report, files: [...sink.files.keys()].sort() };
     } finally {
       pool.dispose();
     }
@@ -43,11 +50,13 @@ function batch(steps, workers) {
 }
 
 describe('small faces of one large photo, shared by the workers', () => {
+  /** @type {Awaited<ReturnType<typeof batch>>} */
   let one, two;
   test('one worker: every pasted face found, no others', async () => {
     one = await batch([{ op: 'detect-faces' }], 1);
     assert.equal(one.ok, 1, JSON.stringify(one.errors));
     assert.deepEqual(one.files, ['faces.csv', 'party/group.jpg.faces.json', 'party/group.png']);
+    assert.ok(one.report);
     assert.deepEqual([one.report.width, one.report.height], [4000, 3000]);
     const boxes = one.report.faces.map((f) => f.box);
     const found = EXPECTED.filter((e) => boxes.some((b) => iou(b, e) >= 0.4)).length;
@@ -70,8 +79,9 @@ describe('small faces of one large photo, shared by the workers', () => {
   test('a resize before the face step: boxes still in the input photo\'s pixels', async () => {
     const r = await batch([{ op: 'resize', params: { mode: 'percent', percent: 75 } }, { op: 'detect-faces' }], 2);
     assert.equal(r.ok, 1, JSON.stringify(r.errors));
+    assert.ok(r.report);
     assert.deepEqual([r.report.width, r.report.height], [4000, 3000]);
-    assert.deepEqual([r.report.frame.width, r.report.frame.height], [3000, 2250]);
+    assert.deepEqual([r.report.frame?.width, r.report.frame?.height], [3000, 2250]);
     const boxes = r.report.faces.map((f) => f.box);
     const found = EXPECTED.filter((e) => boxes.some((b) => iou(b, e) >= 0.4)).length;
     console.log(`# after resize 75 %: found ${found}/12 in input pixels`);

@@ -3,18 +3,19 @@
 // `npm install`), and redact-faces hides them.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { startApp } from './harness.mjs';
+import { samplePhoto, startApp } from './harness.mjs';
 import { iou, SAMPLE1_FACES } from './face-fixtures.mjs';
 
-const PHOTO = '.tmp/face-samples/sample1.jpg';
 // Hand-labelled in tests/unit/faces-samples.test.ts: three faces, in source pixels.
 const TRUTH = SAMPLE1_FACES;
 const S = 'tessera-studio recipe-editor';
 
+/** @type {string} */
+let PHOTO;
+/** @type {import('./harness.mjs').App} */
 let app;
 before(async () => {
-  if (!existsSync(PHOTO)) throw new Error(`${PHOTO} is missing: run \`npm install\` (scripts/setup-models.mjs provisions the sample photos)`);
+  PHOTO = samplePhoto('sample1.jpg');
   app = await startApp();
 });
 after(async () => app?.close());
@@ -30,9 +31,11 @@ describe('faces in the studio', () => {
     assert.equal(await page.textContent('tessera-studio preview-panel #preview-faces'), '3 faces');
     // Boxes are drawn in percentages of the image: map them back to source pixels and compare.
     const boxes = await page.evaluate(() => {
-      const panel = document.querySelector('tessera-studio').shadowRoot.querySelector('preview-panel');
-      const r = panel.result;
-      return [...panel.shadowRoot.querySelectorAll('.face-box')].map((el) => {
+      const panel = document.querySelector('tessera-studio')?.shadowRoot?.querySelector('preview-panel');
+      const r = panel?.result;
+      if (!panel?.shadowRoot || !r) throw new Error('no preview result');
+      return [.../** @type {NodeListOf<HTMLElement>} */ (panel.shadowRoot.querySelectorAll('.face-box'))].map((el) => {
+        /** @param {string} v a CSS percentage */
         const p = (v) => parseFloat(v) / 100;
         return [p(el.style.left) * r.sourceWidth, p(el.style.top) * r.sourceHeight, p(el.style.width) * r.sourceWidth, p(el.style.height) * r.sourceHeight];
       });
@@ -45,15 +48,15 @@ describe('faces in the studio', () => {
     const { page } = app;
     await page.selectOption(`${S} #add-step`, 'redact-faces');
     await page.waitForFunction(() => {
-      const panel = document.querySelector('tessera-studio').shadowRoot.querySelector('preview-panel');
-      return panel.result?.steps.some((s) => s.op === 'redact-faces');
+      const panel = document.querySelector('tessera-studio')?.shadowRoot?.querySelector('preview-panel');
+      return panel?.result?.steps.some((s) => s.op === 'redact-faces');
     }, null, { timeout: 60_000 });
     const changed = await page.evaluate(() => {
-      const panel = document.querySelector('tessera-studio').shadowRoot.querySelector('preview-panel');
-      const r = panel.result;
+      const r = document.querySelector('tessera-studio')?.shadowRoot?.querySelector('preview-panel')?.result;
+      if (!r) throw new Error('no preview result');
       const a = new Uint8ClampedArray(r.before), b = new Uint8ClampedArray(r.after);
       // Centre of each reported face, in preview pixels.
-      return r.faces.map((f) => {
+      return (r.faces ?? []).map((f) => {
         const x = Math.round(f.box[0] + f.box[2] / 2), y = Math.round(f.box[1] + f.box[3] / 2);
         let diff = 0;
         for (let dy = -5; dy <= 5; dy++) for (let dx = -5; dx <= 5; dx++) {

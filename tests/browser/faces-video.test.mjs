@@ -2,46 +2,60 @@
 // and redaction of the TRACKED boxes (frames where the detector missed the face included).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { startApp } from './harness.mjs';
+import { samplePhoto, startApp } from './harness.mjs';
 import { makeFaceVideo } from './video-fixtures.mjs';
 
-const IMAGE = '.tmp/face-samples/sample1.jpg';
 // The middle face of sample1 (truth box [835, 432, 200, 215]) with some hair and neck around it.
 const CROP = [775, 360, 320, 360];
 const FLIPPED = [14, 15];
 
+/** @type {string} */
+let IMAGE;
+/** @type {import('./harness.mjs').App} */
 let app;
 before(async () => {
-  if (!existsSync(IMAGE)) throw new Error(`${IMAGE} is missing: run \`npm install\``);
+  IMAGE = samplePhoto('sample1.jpg');
   app = await startApp();
 });
 after(async () => app?.close());
 
+/**
+ * runVideo (H.264 MP4 out, with the analysis) on window.__videos[name]; the output is kept as `${name}-out`.
+ * @param {import('playwright-core').Page} page
+ * @param {{ name: string, steps: import('../../src/core/recipe').RecipeStep[] }} opts
+ */
 function run(page, { name, steps }) {
   return page.evaluate(async ({ name, steps }) => {
     const t = window.tessera;
+    const videos = (window.__videos ??= {});
     const pool = t.createEnginePool(2);
     try {
       const r = await t.runVideo({
-        file: window.__videos[name], name, steps: t.resolveSteps({ name: 'test', steps }),
+        file: videos[name], name, steps: t.resolveSteps({ name: 'test', steps }),
         options: t.validateVideoOptions({ container: 'mp4', codec: 'h264', analysis: true }), pool, buffers: new t.BufferPool(),
       });
-      window.__videos[`${name}-out`] = new Blob([r.bytes]);
+      if (!r.bytes) throw new Error('no output file');
+      // A muxer's buffer (mediabunny BufferTarget), never shared memory.
+      videos[`${name}-out`] = new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (r.bytes)]);
       return { ok: true, frames: r.frames, faces: r.faces, analysis: r.analysis };
     } catch (e) {
-      return { ok: false, message: e.message };
+      return { ok: false, message: e instanceof Error ? e.message : String(e) };
     } finally {
       pool.dispose();
     }
   }, { name, steps });
 }
 
-/** Mean RGB of each output frame inside rects[i] (shrunk to its central half). */
+/**
+ * Mean RGB of each output frame inside rects[i] (shrunk to its central half).
+ * @param {import('playwright-core').Page} page @param {string} name @param {number[][]} rects [x, y, w, h] per frame
+ */
 function meansIn(page, name, rects) {
   return page.evaluate(async ({ name, rects }) => {
+    const video = window.__videos?.[name];
+    if (!video) throw new Error(`no video ${name} in the page`);
     let i = 0;
-    const r = await window.tessera.probeVideo(window.__videos[name], (rgba, w) => {
+    const r = await window.tessera.probeVideo(video, (rgba, w) => {
       const [x, y, rw, rh] = rects[i++];
       const s = [0, 0, 0];
       let n = 0;
@@ -57,6 +71,7 @@ function meansIn(page, name, rects) {
 }
 
 describe('faces in video', () => {
+  /** @type {Awaited<ReturnType<typeof makeFaceVideo>>} */
   let clip;
   before(async () => {
     clip = await makeFaceVideo(app.page, { name: 'face', image: IMAGE, crop: CROP, frames: 30, flipped: FLIPPED });
@@ -66,6 +81,7 @@ describe('faces in video', () => {
   test('detect-faces: detections on most frames, one track ID across the clip', async () => {
     const r = await run(app.page, { name: 'face', steps: [{ op: 'detect-faces' }] });
     assert.ok(r.ok, r.message);
+    assert.ok(r.analysis);
     const frames = r.analysis.frames;
     assert.equal(frames.length, 30);
     const detected = frames.filter((f) => f.detections.some((d) => !d.predicted));
@@ -75,7 +91,7 @@ describe('faces in video', () => {
     assert.ok(detected.length >= 24, `detections on ${detected.length}/30 frames`);
     assert.ok(missed.length > 0, 'the faint frames were missed by the detector (else the gap test tests nothing)');
     assert.deepEqual([...ids], [1], 'one track ID');
-    assert.equal(r.faces.tracks, 1);
+    assert.equal(r.faces?.tracks, 1);
     // Every frame has the face (detected or coasting), near where it was drawn.
     for (const f of frames) {
       assert.equal(f.detections.length, 1, `frame ${f.frameIndex}: one face`);
@@ -91,13 +107,15 @@ describe('faces in video', () => {
   test('redact-faces (fill): the face is hidden in every frame, including frames the detector missed', async () => {
     const r = await run(app.page, { name: 'face', steps: [{ op: 'redact-faces', params: { effect: 'fill', color: '#ff00ff', margin: 10 } }] });
     assert.ok(r.ok, r.message);
-    const predictedOnly = r.analysis.frames.filter((f) => f.detections.length && f.detections.every((d) => d.predicted)).map((f) => f.frameIndex);
-    const how = predictedOnly.map((i) => r.analysis.frames[i].detections.map((d) => (d.matched !== undefined ? `appearance (ncc ${d.matched})` : 'motion')).join('/'));
+    const analysis = r.analysis;
+    assert.ok(analysis);
+    const predictedOnly = analysis.frames.filter((f) => f.detections.length && f.detections.every((d) => d.predicted)).map((f) => f.frameIndex);
+    const how = predictedOnly.map((i) => analysis.frames[i].detections.map((d) => (d.matched !== undefined ? `appearance (ncc ${d.matched})` : 'motion')).join('/'));
     console.log(`# redact-faces: ${JSON.stringify(r.faces)}; frames redacted from the tracker alone: ${predictedOnly.join(', ') || 'none'} (placed by ${how.join(', ')})`);
-    assert.equal(r.faces.framesRedacted, 30);
+    assert.equal(r.faces?.framesRedacted, 30);
     assert.ok(predictedOnly.length > 0, 'some frames were redacted from the tracker alone');
     // The face's centre (where the drawn face is) is magenta in every output frame.
-    const faceBoxes = r.analysis.frames.map((f) => f.detections[0].box);
+    const faceBoxes = analysis.frames.map((f) => f.detections[0].box);
     const means = await meansIn(app.page, 'face-out', faceBoxes);
     assert.equal(means.length, 30);
     means.forEach((m, i) => assert.ok(m[0] > 200 && m[1] < 60 && m[2] > 200, `frame ${i}: face centre ${m} is magenta`));

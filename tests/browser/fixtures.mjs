@@ -5,12 +5,15 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
+/** @type {Promise<import('../../src/engine/vips').Vips> | undefined} */
 let vipsPromise;
+/** One wasm-vips instance for the fixtures (no side modules: no HEIF, JXL or SVG). */
 export function vips() {
   vipsPromise ??= Vips({ dynamicLibraries: [] }).then((v) => (v.Cache.max(0), v));
   return vipsPromise;
 }
 
+/** @param {number} seed */
 function mulberry32(seed) {
   return () => {
     seed |= 0; seed = (seed + 0x6d2b79f5) | 0;
@@ -20,6 +23,7 @@ function mulberry32(seed) {
   };
 }
 
+/** Photo-like pixels, `channels` interleaved. @param {number} w @param {number} h @param {number} channels @param {number} seed */
 export function scene(w, h, channels, seed) {
   const rnd = mulberry32(seed);
   const px = new Uint8Array(w * h * channels);
@@ -39,6 +43,10 @@ export function scene(w, h, channels, seed) {
   return px;
 }
 
+/**
+ * @param {Uint8Array} pixels @param {number} w @param {number} h @param {number} channels
+ * @param {'png' | 'jpeg'} format
+ */
 export async function encode(pixels, w, h, channels, format, quality = 90) {
   const v = await vips();
   const raw = v.Image.newFromMemory(pixels, w, h, channels, v.BandFormat.uchar);
@@ -52,11 +60,21 @@ export async function encode(pixels, w, h, channels, format, quality = 90) {
 }
 
 /**
+ * A file to make: an image, a JPEG cut short ('truncated') or an empty file.
+ * @typedef {{ path: string, w: number, h: number, channels: number, format: 'png' | 'jpeg' | 'truncated' }} ImageSpec
+ * @typedef {ImageSpec | { path: string, format: 'empty' }} Spec
+ */
+
+/**
  * Writes `specs` ({ path, w, h, channels, format }) under a fresh temp folder and returns it
  * with the list. `format: 'truncated'` cuts a JPEG short; `format: 'empty'` writes 0 bytes.
+ * @template {Spec} S
+ * @param {S[]} specs
+ * @returns {Promise<{ dir: string, files: (S & { size: number })[] }>}
  */
 export async function makeFolder(specs, seed = 1) {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-fixture-'));
+  /** @type {(S & { size: number })[]} */
   const files = [];
   for (const [i, s] of specs.entries()) {
     let bytes;

@@ -10,10 +10,20 @@ import Vips from 'wasm-vips';
 import { scene, vips } from './fixtures.mjs';
 
 // Reading AVIF back needs the HEIF side module, which the fixtures' fast instance skips.
+/** @type {import('../../src/engine/vips').Vips | undefined} */
 let fullVips;
-const inspectVips = async () => (fullVips ??= await Vips().then((v) => (v.Cache.max(0), v)));
+const inspectVips = async () => {
+  if (!fullVips) {
+    fullVips = await Vips();
+    fullVips.Cache.max(0);
+  }
+  return fullVips;
+};
 
-let app, outDir;
+/** @type {import('./harness.mjs').App} */
+let app;
+/** @type {string} */
+let outDir;
 before(async () => {
   const v = await vips();
   const dir = mkdtempSync(join(tmpdir(), 'tessera-formats-'));
@@ -30,7 +40,13 @@ before(async () => {
 });
 after(async () => app?.close());
 
-/** Runs a preset (or a recipe) with output overrides on the folder; outputs land in outDir/<sub>. */
+/**
+ * Runs a preset (or a recipe) with output overrides on the folder; outputs land in outDir/<sub>.
+ * @param {import('playwright-core').Page} page
+ * @param {string} sub
+ * @param {string | import('../../src/core/recipe').Recipe} recipe a preset's name, or a recipe
+ * @param {Partial<import('../../src/core/formats').OutputOptions>} [format]
+ */
 function runIn(page, sub, recipe, format) {
   return page.evaluate(async ({ sub, recipe, format }) => {
     const t = window.tessera;
@@ -44,6 +60,7 @@ function runIn(page, sub, recipe, format) {
   }, { sub, recipe, format });
 }
 
+/** @param {string} path */
 async function inspect(path) {
   const v = await inspectVips();
   const im = v.Image.newFromBuffer(readFileSync(path));
@@ -75,7 +92,7 @@ describe('presets and formats in the browser', () => {
 
   test('AVIF (HEIF side module), TIFF, GIF, progressive JPEG keeping metadata', async () => {
     const keep = { name: 'Upright', steps: [{ op: 'auto-orient' }] };
-    for (const [format, ext, loader] of [['avif', 'avif', 'heifload_buffer'], ['tiff', 'tif', 'tiffload_buffer'], ['gif', 'gif', 'gifload_buffer'], ['jpeg', 'jpg', 'jpegload_buffer']]) {
+    for (const [format, ext, loader] of /** @type {const} */ ([['avif', 'avif', 'heifload_buffer'], ['tiff', 'tif', 'tiffload_buffer'], ['gif', 'gif', 'gifload_buffer'], ['jpeg', 'jpg', 'jpegload_buffer']])) {
       assert.deepEqual(await runIn(app.page, format, keep, { format, progressive: format === 'jpeg', metadata: 'keep' }), { ok: 1, errors: [] }, format);
       const o = await inspect(join(outDir, `${format}/sideways.${ext}`));
       assert.equal(o.loader, loader, format);

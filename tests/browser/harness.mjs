@@ -1,21 +1,44 @@
-// Shared setup for the browser tests: the built app served with isolation headers, in Debian's
-// Chromium (or Playwright's), plus helpers to move fixture folders into OPFS.
+// The browser tests' kit: the built app served with isolation headers in Debian's Chromium (or
+// Playwright's), the check that the build is there and current, files handed to the page through a
+// hidden file input, folders moved into OPFS and listed back, and the sample photos.
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { serve } from '../../scripts/lib/serve.mjs';
-import { launch, openApp } from '../../scripts/lib/browser.mjs';
+import { FAKE_CAMERA_ARGS, launch, openApp } from '../../scripts/lib/browser.mjs';
+import { ROOT, buildHint, distDir, staleness } from '../../scripts/lib/dist.mjs';
+
+export { FAKE_CAMERA_ARGS, ROOT };
+
+/** @typedef {import('playwright-core').Page} Page */
+/** The app open in a browser (startApp). @typedef {Awaited<ReturnType<typeof startApp>>} App */
 
 /**
- * @param {{ isolate?: boolean, outputDir?: string, extraArgs?: string[] }} [opts]
+ * The built app's folder (dist/, or $TESSERA_DIST), after checking that it exists and is not older
+ * than the sources (scripts/lib/dist.mjs). `allowStale` only warns about an old build (a bench
+ * comparing against an older build on purpose).
+ * @param {{ allowStale?: boolean }} [opts]
+ */
+export function requireBuilt({ allowStale = false } = {}) {
+  const dist = distDir();
+  const why = staleness(dist);
+  if (why && (!allowStale || !existsSync(join(dist, 'index.html')))) {
+    throw new Error(`${why}: build the app first (${buildHint(dist)}; npm run test:browser does)`);
+  }
+  if (why) console.warn(`note: ${why}; using it as it is`);
+  return dist;
+}
+
+/**
+ * @param {{ isolate?: boolean, outputDir?: string, extraArgs?: string[], allowStale?: boolean }} [opts]
  *   extraArgs: more Chromium flags (e.g. FAKE_CAMERA_ARGS for the camera tests).
  */
-export async function startApp({ isolate = true, outputDir, extraArgs = [] } = {}) {
-  // TESSERA_DIST: another build folder (parallel work on one machine); default dist/.
-  const dist = process.env.TESSERA_DIST || 'dist';
-  if (!existsSync(`${dist}/index.html`)) throw new Error(`${dist}/ is missing: run \`npx vite build\` first (npm test does)`);
-  const server = await serve({ root: dist, isolate, outputDir });
+export async function startApp({ isolate = true, outputDir, extraArgs = [], allowStale = false } = {}) {
+  const server = await serve({ root: requireBuilt({ allowStale }), isolate, outputDir });
   // A browser that cannot start (or an app that never opens) must not leave the server holding
   // the test process open: node --test would then wait forever instead of failing.
+  /** @type {Awaited<ReturnType<typeof launch>> | undefined} */
   let browser;
+  /** @type {string[]} */
   const errors = [];
   try {
     browser = await launch({ extraArgs });
@@ -26,45 +49,68 @@ export async function startApp({ isolate = true, outputDir, extraArgs = [] } = {
     await server.close();
     throw e;
   }
+  const opened = browser;
   return {
-    page: browser.page,
+    page: opened.page,
     url: server.url,
     errors,
     async close() {
-      await browser.close();
+      await opened.close();
       await server.close();
     },
   };
 }
 
-/** Chromium's fake camera (a generated test pattern) at 30 fps, allowed without a prompt. */
-export const FAKE_CAMERA_ARGS = ['--use-fake-device-for-media-stream=fps=30', '--use-fake-ui-for-media-stream'];
+/** A photo of the face-api samples (.tmp/face-samples/, provisioned by `npm install`); throws when missing. */
+export function samplePhoto(name = 'sample1.jpg') {
+  const path = join(ROOT, '.tmp', 'face-samples', name);
+  if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm install\` (scripts/setup-models.mjs provisions the sample photos)`);
+  return path;
+}
+
+/**
+ * Hands files (or, with `directory`, a folder) on disk to the page the way a person would: through
+ * a hidden <input type=file id=`id`> (made afresh) and page.setInputFiles, so the bytes cross as
+ * files, never as base64. Page code then reads `document.getElementById(id).files`.
+ * @param {Page} page
+ * @param {string} id
+ * @param {string | string[]} paths
+ * @param {{ directory?: boolean }} [opts]
+ */
+export async function handFiles(page, id, paths, { directory = false } = {}) {
+  await page.evaluate(({ id, directory }) => {
+    document.getElementById(id)?.remove();
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.id = id;
+    input.multiple = true;
+    input.webkitdirectory = directory;
+    input.style.display = 'none';
+    document.body.append(input);
+  }, { id, directory });
+  await page.setInputFiles(`#${id}`, paths);
+}
 
 /**
  * Copies a folder from disk into OPFS under `name` (replacing it), through a real
- * <input webkitdirectory>, the same way a person hands Tessera a folder.
+ * <input webkitdirectory>, the same way a person hands Tessera a folder. Resolves to the number of files.
+ * @param {Page} page
+ * @param {string} dir
+ * @param {string} name
  */
 export async function folderToOpfs(page, dir, name) {
-  await page.evaluate(() => {
-    const el = document.createElement('input');
-    el.type = 'file';
-    el.webkitdirectory = true;
-    el.id = 'fixture-input';
-    el.style.display = 'none';
-    document.body.append(el);
-  });
-  await page.setInputFiles('#fixture-input', dir);
+  await handFiles(page, 'fixture-input', dir, { directory: true });
   return page.evaluate(async (name) => {
-    const el = document.getElementById('fixture-input');
+    const el = /** @type {HTMLInputElement} */ (document.getElementById('fixture-input'));
     const root = await navigator.storage.getDirectory();
     await root.removeEntry(name, { recursive: true }).catch(() => {});
     const top = await root.getDirectoryHandle(name, { create: true });
     let n = 0;
-    for (const f of el.files) {
+    for (const f of el.files ?? []) {
       const parts = f.webkitRelativePath.split('/').slice(1);
       let d = top;
       for (const p of parts.slice(0, -1)) d = await d.getDirectoryHandle(p, { create: true });
-      const w = await (await d.getFileHandle(parts.at(-1), { create: true })).createWritable();
+      const w = await (await d.getFileHandle(parts[parts.length - 1], { create: true })).createWritable();
       await w.write(f);
       await w.close();
       n++;
@@ -74,14 +120,21 @@ export async function folderToOpfs(page, dir, name) {
   }, name);
 }
 
-/** Lists every file under an OPFS folder as { path, size }. */
+/**
+ * Lists every file under an OPFS folder as { path, size }, sorted by path.
+ * @param {Page} page
+ * @param {string} name
+ */
 export function listOpfs(page, name) {
   return page.evaluate(async (name) => {
+    /** @type {{ path: string, size: number }[]} */
     const out = [];
+    /** @param {FileSystemDirectoryHandle} d @param {string} prefix @returns {Promise<void>} */
     const walk = async (d, prefix) => {
+      // The DOM types give entries as plain FileSystemHandles: `kind` says which they are.
       for await (const e of d.values()) {
-        if (e.kind === 'file') out.push({ path: prefix + e.name, size: (await e.getFile()).size });
-        else await walk(e, `${prefix}${e.name}/`);
+        if (e.kind === 'file') out.push({ path: prefix + e.name, size: (await /** @type {FileSystemFileHandle} */ (e).getFile()).size });
+        else await walk(/** @type {FileSystemDirectoryHandle} */ (e), `${prefix}${e.name}/`);
       }
     };
     const root = await navigator.storage.getDirectory();

@@ -5,16 +5,18 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { startApp } from './harness.mjs';
+import { samplePhoto, startApp } from './harness.mjs';
 import { scene, vips } from './fixtures.mjs';
-
-const SAMPLE = join('.tmp', 'face-samples', 'sample1.jpg'); // a real camera photo, 4:2:2
 
 /** name → { bytes, expectBrowser }: which decoder must be used for it. */
 async function jpegCases() {
   const v = await vips();
+  /** @type {Record<string, { bytes: number[], expectBrowser: boolean }>} */
   const cases = {};
+  /**
+   * @param {string} name @param {number} w @param {number} h @param {number} bands
+   * @param {{ Q: number, subsample_mode?: 'on' | 'off', interlace?: boolean }} opts jpegsave's
+   */
   const make = (name, w, h, bands, opts, expectBrowser = true) => {
     const raw = v.Image.newFromMemory(scene(w, h, bands, w + h), w, h, bands, v.BandFormat.uchar);
     const im = raw.copy({ interpretation: bands === 1 ? 'b-w' : 'srgb' });
@@ -29,10 +31,12 @@ async function jpegCases() {
   make('gray.jpg', 301, 199, 1, { Q: 80 });
   // Chroma 2 samples wide: libjpeg does not fancy-upsample it, so vips decodes it.
   make('narrow-420.jpg', 4, 9, 3, { Q: 80, subsample_mode: 'on' }, false);
-  cases['camera-422.jpg'] = { bytes: Array.from(readFileSync(SAMPLE)), expectBrowser: true };
+  // A real camera photo, 4:2:2.
+  cases['camera-422.jpg'] = { bytes: Array.from(readFileSync(samplePhoto('sample1.jpg'))), expectBrowser: true };
   return cases;
 }
 
+/** @type {import('./harness.mjs').App} */
 let app;
 before(async () => {
   app = await startApp();
@@ -48,11 +52,17 @@ describe('native codecs in the worker', () => {
       // Raw pixels out: PNG is lossless, so equal PNG pixels ⇔ equal decodes; compare the raw
       // frames via the tiff encoder without compression for a byte-exact view.
       const output = t.validateOutput({ format: 'tiff', compression: 0, metadata: 'strip' });
+      /** @type {Record<string, { decoder?: string, reference?: string, size: number[], bytes: number, diff: number }>} */
       const out = {};
       try {
         for (const [name, c] of Object.entries(cases)) {
           const file = new Blob([new Uint8Array(c.bytes)], { type: 'image/jpeg' });
-          const run = (nativeDecode) => pool.run((api) => api.processImage({ file, name, steps: [], output, maxPixels: 1e9, nativeDecode }));
+          /** @param {boolean} nativeDecode */
+          const run = async (nativeDecode) => {
+            const r = await pool.run(async (api) => api.processImage({ file, name, steps: [], output, maxPixels: 1e9, nativeDecode }));
+            if (r.kind !== 'done') throw new Error(`${name}: ${r.kind}`);
+            return r;
+          };
           const a = await run(true);
           const b = await run(false);
           let diff = 0;
@@ -88,7 +98,12 @@ describe('native codecs in the worker', () => {
       const pool = t.createEnginePool(1);
       try {
         const file = new Blob([new Uint8Array(jpeg)], { type: 'image/jpeg' });
-        const run = (output) => pool.run((api) => api.processImage({ file, name: 'a.jpg', steps: [{ op: 'grayscale', params: {} }], output, maxPixels: 1e9 }));
+        /** @param {import('../../src/core/formats').OutputOptions} output */
+        const run = async (output) => {
+          const r = await pool.run(async (api) => api.processImage({ file, name: 'a.jpg', steps: [{ op: 'grayscale', params: {} }], output, maxPixels: 1e9 }));
+          if (r.kind !== 'done') throw new Error(r.kind);
+          return r;
+        };
         const png = await run(t.validateOutput({ format: 'png' }));
         const viaVips = await run(t.validateOutput({ format: 'png', compression: 6 }));
         return { png: Array.from(png.bytes), vips: Array.from(viaVips.bytes) };
@@ -124,14 +139,19 @@ describe('native codecs in the worker', () => {
       const pool = t.createEnginePool(1);
       try {
         const file = new Blob([new Uint8Array(jpeg)], { type: 'image/jpeg' });
-        const run = (o) => pool.run((api) => api.processImage({ file, name: 'a.jpg', steps: [], output: t.validateOutput({ format: 'webp', quality: 82, ...o }), maxPixels: 1e9 }))
-          .then((x) => Array.from(x.bytes));
+        /** @param {Partial<import('../../src/core/formats').OutputOptions>} o */
+        const run = async (o) => {
+          const r = await pool.run(async (api) => api.processImage({ file, name: 'a.jpg', steps: [], output: t.validateOutput({ format: 'webp', quality: 82, ...o }), maxPixels: 1e9 }));
+          if (r.kind !== 'done') throw new Error(r.kind);
+          return Array.from(r.bytes);
+        };
         // strip → the browser's encoder; effort 5 (method 3) and kept EXIF → vips.
         return { browser: await run({ metadata: 'strip' }), vips: await run({ metadata: 'strip', effort: 5 }), kept: await run({}) };
       } finally {
         pool.dispose();
       }
     }, jpeg);
+    /** @param {number[]} bytes */
     const open = (bytes) => v.Image.newFromBuffer(new Uint8Array(bytes));
     const a = open(r.browser), b = open(r.vips), k = open(r.kept);
     try {

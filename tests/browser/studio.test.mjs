@@ -4,18 +4,21 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
-import { startApp } from './harness.mjs';
+import { listOpfs, startApp } from './harness.mjs';
 import { makeFolder } from './fixtures.mjs';
 
+/** @type {import('./fixtures.mjs').ImageSpec[]} */
 const SPECS = [
-  ...Array.from({ length: 5 }, (_, i) => ({ path: `shoot/a${i}.jpg`, w: 120 + i * 10, h: 90, channels: 3, format: 'jpeg' })),
+  ...Array.from({ length: 5 }, (_, i) => ({ path: `shoot/a${i}.jpg`, w: 120 + i * 10, h: 90, channels: 3, format: /** @type {const} */ ('jpeg') })),
   { path: 'shoot/deep/b.png', w: 77, h: 55, channels: 4, format: 'png' },
   { path: 'shoot/bad.jpg', w: 60, h: 60, channels: 3, format: 'truncated' },
 ];
 
 const OUTPUTS = ['shoot/a0.png', 'shoot/a1.png', 'shoot/a2.png', 'shoot/a3.png', 'shoot/a4.png', 'shoot/deep/b.png'];
-let app, fixture;
-const studio = (page, fn, arg) => page.evaluate(fn, arg);
+/** @type {import('./harness.mjs').App} */
+let app;
+/** @type {Awaited<ReturnType<typeof makeFolder<import('./fixtures.mjs').ImageSpec>>>} */
+let fixture;
 
 before(async () => {
   fixture = await makeFolder(SPECS, 7);
@@ -28,19 +31,21 @@ describe('studio UI', () => {
     const { page } = app;
     await page.setInputFiles('tessera-studio #folder-input', fixture.dir);
     await page.waitForSelector('tessera-studio #input-label b');
-    assert.match(await page.textContent('tessera-studio #input-label'), /7 files/);
+    assert.match(await page.textContent('tessera-studio #input-label') ?? '', /7 files/);
     // Headless Chromium cannot drive the folder picker: hand the studio an OPFS folder instead.
-    await studio(page, async () => {
+    await page.evaluate(async () => {
+      const studio = document.querySelector('tessera-studio');
+      if (!studio) throw new Error('no <tessera-studio> on the page');
       const root = await navigator.storage.getDirectory();
       await root.removeEntry('ui-out', { recursive: true }).catch(() => {});
-      document.querySelector('tessera-studio').useOutputFolder(await root.getDirectoryHandle('ui-out', { create: true }));
-      document.querySelector('tessera-studio').workers = 2;
+      studio.useOutputFolder(await root.getDirectoryHandle('ui-out', { create: true }));
+      studio.workers = 2;
     });
     await page.click('tessera-studio #start');
     await page.waitForSelector('tessera-studio #summary', { timeout: 60_000 });
-    assert.match(await page.textContent('tessera-studio #summary'), /^6 written, 1 failed/);
+    assert.match(await page.textContent('tessera-studio #summary') ?? '', /^6 written, 1 failed/);
     // Pool counters: both workers took tasks (7 files, plus the live preview's).
-    const metrics = await page.textContent('tessera-studio #metrics');
+    const metrics = await page.textContent('tessera-studio #metrics') ?? '';
     const tasks = [...metrics.matchAll(/worker \d: (\d+) tasks/g)].map((m) => Number(m[1]));
     assert.equal(tasks.length, 2);
     assert.ok(tasks.every((n) => n > 0), metrics);
@@ -50,19 +55,13 @@ describe('studio UI', () => {
     assert.equal(await page.locator('tessera-studio tr.row').count(), 7);
     const bad = page.locator('tessera-studio tr.row[data-path="shoot/bad.jpg"]');
     assert.equal(await bad.getAttribute('data-status'), 'failed');
-    assert.match(await bad.textContent(), /shoot\/bad\.jpg: not a complete JPEG file \(truncated at byte/);
-    const written = await studio(page, async () => {
-      const d = await (await navigator.storage.getDirectory()).getDirectoryHandle('ui-out');
-      const names = [];
-      const walk = async (h, p) => { for await (const e of h.values()) e.kind === 'file' ? names.push(p + e.name) : await walk(e, p + e.name + '/'); };
-      await walk(d, '');
-      return names.sort();
-    });
+    assert.match(await bad.textContent() ?? '', /shoot\/bad\.jpg: not a complete JPEG file \(truncated at byte/);
+    const written = (await listOpfs(page, 'ui-out')).map((f) => f.path);
     assert.deepEqual(written, OUTPUTS);
 
     await page.click('tessera-studio tr.row[data-path="shoot/deep/b.png"]');
     await page.waitForSelector('tessera-studio compare-view #compare');
-    const imgs = await page.locator('tessera-studio compare-view img').evaluateAll(async (els) => {
+    const imgs = await page.locator('tessera-studio compare-view img').evaluateAll(async (/** @type {HTMLImageElement[]} */ els) => {
       await Promise.all(els.map((e) => e.decode()));
       return els.map((e) => [e.alt, e.naturalWidth, e.naturalHeight]);
     });
@@ -73,7 +72,7 @@ describe('studio UI', () => {
     const { page } = app;
     await page.click('tessera-studio #benchmark');
     await page.waitForSelector('tessera-studio benchmark-panel #identical', { timeout: 120_000 });
-    assert.match(await page.textContent('tessera-studio benchmark-panel #identical'), /All 6 outputs are byte-identical between 1 and 2 workers/);
+    assert.match(await page.textContent('tessera-studio benchmark-panel #identical') ?? '', /All 6 outputs are byte-identical between 1 and 2 workers/);
     const rows = await page.locator('tessera-studio benchmark-panel #bench tbody tr').allTextContents();
     assert.equal(rows.length, 2);
     assert.match(rows[1], /×/);
@@ -94,7 +93,7 @@ describe('studio UI', () => {
       name: 'mine.json', mimeType: 'application/json',
       buffer: Buffer.from(JSON.stringify({ name: 'Mine', steps: [{ op: 'grayscale' }, { op: 'gaussian-blur', params: { sigma: 99 } }] })),
     });
-    assert.match(await page.textContent('tessera-studio #recipe-error'), /mine\.json: \/steps\/1\/params\/sigma: 99 is out of range for sigma \(0\.1–20\)/);
+    assert.match(await page.textContent('tessera-studio #recipe-error') ?? '', /mine\.json: \/steps\/1\/params\/sigma: 99 is out of range for sigma \(0\.1–20\)/);
     assert.equal(await page.isDisabled('tessera-studio #start'), true);
     await page.setInputFiles('tessera-studio #recipe-input', {
       name: 'ok.json', mimeType: 'application/json',
@@ -112,7 +111,7 @@ describe('without isolation headers', () => {
     const plain = await startApp({ isolate: false });
     try {
       assert.equal(await plain.page.evaluate(() => crossOriginIsolated), false);
-      assert.match(await plain.page.textContent('tessera-studio #not-isolated'), /not cross-origin isolated/);
+      assert.match(await plain.page.textContent('tessera-studio #not-isolated') ?? '', /not cross-origin isolated/);
       assert.equal(await plain.page.isDisabled('tessera-studio #start'), true);
     } finally {
       await plain.close();

@@ -5,20 +5,37 @@
 // colour change is measurable). Optional Opus audio (AudioEncoder): a 440 Hz tone.
 //
 // Videos are kept in the page as Blobs in window.__videos[name]; helpers copy them to OPFS.
+import { handFiles } from './harness.mjs';
+
+/** @typedef {import('playwright-core').Page} Page */
 
 export const BITS = 12;
 
-/** In-page: builds a video; returns a summary. Self-contained (serialised by Playwright). */
+/**
+ * @typedef {{
+ *   name: string, container?: 'mp4' | 'webm', codec?: string, width?: number, height?: number, frames?: number, fps?: number,
+ *   audio?: boolean, claimCodec?: 'hevc', bitrate?: number, noVideo?: boolean,
+ * }} MakeVideoOptions
+ *   codec: the WebCodecs codec string; claimCodec 'hevc': an MP4 whose track claims HEVC (its packets are H.264);
+ *   noVideo: only the audio track.
+ */
+
+/**
+ * In-page: builds a video; returns a summary. Self-contained (serialised by Playwright).
+ * @param {MakeVideoOptions} opts
+ */
 async function makeVideoInPage({ name, container = 'mp4', codec = 'avc1.640028', width = 320, height = 240, frames = 30, fps = 30, audio = false, claimCodec, bitrate, noVideo = false }) {
   const mb = await window.tessera.loadMediabunny();
   const BITS = 12;
   const cols = BITS + 2;
   const band = Math.max(16, Math.floor(height / 5));
   const rgba = new Uint8Array(width * height * 4);
+  /** @param {number} i the frame's index */
   const paint = (i) => {
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {
         const o = (y * width + x) * 4;
+        /** @type {number} */
         let r, g, b;
         if (y < band) {
           const col = Math.min(cols - 1, Math.floor((x * cols) / width));
@@ -35,8 +52,11 @@ async function makeVideoInPage({ name, container = 'mp4', codec = 'avc1.640028',
       }
     }
   };
+  /** @type {import('mediabunny').EncodedPacket[]} */
   const videoPackets = [];
+  /** @type {EncodedVideoChunkMetadata | undefined} */
   let videoMeta;
+  /** @type {Error | undefined} */
   let encError;
   const enc = new VideoEncoder({
     output: (chunk, meta) => {
@@ -45,6 +65,7 @@ async function makeVideoInPage({ name, container = 'mp4', codec = 'avc1.640028',
     },
     error: (e) => (encError = e),
   });
+  /** @type {VideoEncoderConfig} */
   const cfg = { codec, width, height, bitrate: bitrate ?? Math.max(300_000, width * height * fps * 0.15), framerate: fps, latencyMode: 'quality' };
   if (codec.startsWith('avc1')) cfg.avc = { format: 'avc' };
   enc.configure(cfg);
@@ -61,7 +82,9 @@ async function makeVideoInPage({ name, container = 'mp4', codec = 'avc1.640028',
   enc.close();
   if (encError) throw encError;
 
+  /** @type {import('mediabunny').EncodedPacket[]} */
   const audioPackets = [];
+  /** @type {EncodedAudioChunkMetadata | undefined} */
   let audioMeta;
   if (audio) {
     const sampleRate = 48000;
@@ -93,11 +116,8 @@ async function makeVideoInPage({ name, container = 'mp4', codec = 'avc1.640028',
   const vcodec = claimCodec ?? (codec.startsWith('avc1') ? 'avc' : codec.startsWith('vp09') ? 'vp9' : codec === 'vp8' ? 'vp8' : 'av1');
   const vsrc = new mb.EncodedVideoPacketSource(vcodec);
   if (!noVideo) out.addVideoTrack(vsrc, { frameRate: fps });
-  let asrc;
-  if (audio) {
-    asrc = new mb.EncodedAudioPacketSource('opus');
-    out.addAudioTrack(asrc);
-  }
+  const asrc = audio ? new mb.EncodedAudioPacketSource('opus') : undefined;
+  if (asrc) out.addAudioTrack(asrc);
   await out.start();
   if (claimCodec === 'hevc') {
     // An MP4 that claims HEVC (a minimal hvcC: Main profile, no parameter sets). The packets are
@@ -106,39 +126,46 @@ async function makeVideoInPage({ name, container = 'mp4', codec = 'avc1.640028',
     hvcC[0] = 1; hvcC[1] = 1; hvcC[2] = 0x60; hvcC[6] = 0x90; hvcC[12] = 93; hvcC[13] = 0xf0; hvcC[15] = 0xfc; hvcC[16] = 0xfd; hvcC[17] = 0xf8; hvcC[18] = 0xf8; hvcC[21] = 0x0f; hvcC[22] = 0;
     videoMeta = { decoderConfig: { codec: 'hvc1.1.6.L93.B0', codedWidth: width, codedHeight: height, description: hvcC } };
   }
-  const all = [...videoPackets.map((p) => ['v', p]), ...audioPackets.map((p) => ['a', p])].sort((x, y) => x[1].timestamp - y[1].timestamp || (x[0] === 'v' ? -1 : 1));
+  const all = [...videoPackets.map((p) => /** @type {const} */ (['v', p])), ...audioPackets.map((p) => /** @type {const} */ (['a', p]))];
+  all.sort((x, y) => x[1].timestamp - y[1].timestamp || (x[0] === 'v' ? -1 : 1));
   let vFirst = true, aFirst = true;
   for (const [kind, p] of all) {
     if (kind === 'v') {
       if (noVideo) continue;
       await vsrc.add(p, vFirst ? videoMeta : undefined);
       vFirst = false;
-    } else {
+    } else if (asrc) {
       await asrc.add(p, aFirst ? audioMeta : undefined);
       aFirst = false;
     }
   }
   await out.finalize();
+  if (!target.buffer) throw new Error('the muxer wrote nothing');
   const blob = new Blob([target.buffer], { type: container === 'mp4' ? 'video/mp4' : 'video/webm' });
   window.__videos ??= {};
   window.__videos[name] = blob;
   return { name, size: blob.size, frames: videoPackets.length, audioPackets: audioPackets.length };
 }
 
-/** Builds a video in the page (kept as window.__videos[name]). */
+/** Builds a video in the page (kept as window.__videos[name]). @param {Page} page @param {MakeVideoOptions} opts */
 export function makeVideo(page, opts) {
   return page.evaluate(makeVideoInPage, opts);
 }
 
-/** Copies window.__videos[name] (or raw bytes given as base64) into OPFS at dir/path. */
+/**
+ * Copies window.__videos[name] into OPFS at dir/path.
+ * @param {Page} page @param {string} name @param {string} dir @param {string} path
+ */
 export function videoToOpfs(page, name, dir, path) {
   return page.evaluate(async ({ name, dir, path }) => {
+    const video = window.__videos?.[name];
+    if (!video) throw new Error(`no video ${name} in the page`);
     const root = await navigator.storage.getDirectory();
     let d = await root.getDirectoryHandle(dir, { create: true });
     const parts = path.split('/');
     for (const p of parts.slice(0, -1)) d = await d.getDirectoryHandle(p, { create: true });
-    const w = await (await d.getFileHandle(parts.at(-1), { create: true })).createWritable();
-    await w.write(window.__videos[name]);
+    const w = await (await d.getFileHandle(parts[parts.length - 1], { create: true })).createWritable();
+    await w.write(video);
     await w.close();
   }, { name, dir, path });
 }
@@ -171,11 +198,22 @@ export const SAMPLER = `(rgba, w, h) => {
   return { index, red: red.map(Math.round), inverted: white < black };
 }`;
 
-/** Decodes a video Blob held in the page (window.__videos[name] or a Blob from `expr`) frame by frame. */
+/**
+ * What SAMPLER reads off a frame.
+ * @typedef {{ index: number, red: number[], inverted: boolean }} Sample
+ */
+
+/**
+ * Decodes a video Blob held in the page (window.__videos[name]) frame by frame, each frame read by SAMPLER.
+ * @param {Page} page @param {string} name
+ */
 export function probe(page, name) {
   return page.evaluate(async ({ name, sampler }) => {
+    const video = window.__videos?.[name];
+    if (!video) throw new Error(`no video ${name} in the page`);
+    /** @type {(rgba: Uint8Array, w: number, h: number) => Sample} */
     const fn = (0, eval)(sampler);
-    const r = await window.tessera.probeVideo(window.__videos[name], fn);
+    const r = await window.tessera.probeVideo(video, fn);
     return r;
   }, { name, sampler: SAMPLER });
 }
@@ -187,28 +225,31 @@ export function probe(page, name) {
  * face's middle with a flat block (an occluder): the detector misses it, the tracker must bridge it.
  * Returns the face's drawn rectangle per frame. Kept as window.__videos[name].
  */
+/**
+ * @param {Page} page
+ * @param {{ name: string, image: string, crop: number[], size?: number, width?: number, height?: number, frames?: number, fps?: number, flipped?: number[] }} opts
+ */
 export async function makeFaceVideo(page, { name, image, crop, size = 130, width = 320, height = 240, frames = 30, fps = 30, flipped = [] }) {
-  await page.evaluate(() => {
-    document.getElementById('__face-input')?.remove();
-    const i = document.createElement('input');
-    i.type = 'file';
-    i.id = '__face-input';
-    i.style.display = 'none';
-    document.body.append(i);
-  });
-  await page.setInputFiles('#__face-input', image);
+  await handFiles(page, '__face-input', image);
   return page.evaluate(async ({ name, crop, size, width, height, frames, fps, flipped }) => {
     const mb = await window.tessera.loadMediabunny();
-    const file = document.getElementById('__face-input').files[0];
+    const file = /** @type {HTMLInputElement} */ (document.getElementById('__face-input')).files?.[0];
+    if (!file) throw new Error('no image was handed to the page');
     const bmp = await createImageBitmap(file);
     const dh = Math.round((size * crop[3]) / crop[2]);
     const canvas = new OffscreenCanvas(width, height);
     const g = canvas.getContext('2d', { willReadFrequently: true });
+    if (!g) throw new Error('no 2D context');
+    /** @type {import('mediabunny').EncodedPacket[]} */
     const packets = [];
-    let meta, err;
+    /** @type {EncodedVideoChunkMetadata | undefined} */
+    let meta;
+    /** @type {Error | undefined} */
+    let err;
     const enc = new VideoEncoder({ output: (c, m) => { packets.push(mb.EncodedPacket.fromEncodedChunk(c)); if (m?.decoderConfig && !meta) meta = m; }, error: (e) => (err = e) });
     enc.configure({ codec: 'avc1.640028', width, height, bitrate: 2_000_000, framerate: fps, avc: { format: 'avc' } });
     const us = 1e6 / fps;
+    /** @type {number[][]} */
     const rects = [];
     for (let i = 0; i < frames; i++) {
       const x = Math.round(5 + ((width - size - 10) * i) / Math.max(1, frames - 1));
@@ -235,6 +276,7 @@ export async function makeFaceVideo(page, { name, image, crop, size = 130, width
     await out.start();
     for (let i = 0; i < packets.length; i++) await src.add(packets[i], i === 0 ? meta : undefined);
     await out.finalize();
+    if (!target.buffer) throw new Error('the muxer wrote nothing');
     window.__videos ??= {};
     window.__videos[name] = new Blob([target.buffer], { type: 'video/mp4' });
     return { frames: packets.length, rects };
@@ -249,19 +291,18 @@ export async function makeFaceVideo(page, { name, image, crop, size = 130, width
  * kept" can be checked. `image`: a file path (handed to the page through a file input). Kept as
  * window.__videos[name]; returns { frames, audioPackets, audioCodec, size, colorSpace }.
  */
+/**
+ * @param {Page} page
+ * @param {{ name: string, image: string, width?: number, height?: number, frames?: number, fps?: number, codec?: string, bitrate?: number, audio?: boolean, zoom?: number, keyEvery?: number }} opts
+ *   keyEvery: seconds between key frames.
+ */
 export async function makePanVideo(page, { name, image, width = 1920, height = 1080, frames = 300, fps = 30, codec, bitrate, audio = true, zoom = 0.7, keyEvery = 2 }) {
-  await page.evaluate(() => {
-    document.getElementById('__pan-input')?.remove();
-    const i = document.createElement('input');
-    i.type = 'file';
-    i.id = '__pan-input';
-    i.style.display = 'none';
-    document.body.append(i);
-  });
-  await page.setInputFiles('#__pan-input', image);
+  await handFiles(page, '__pan-input', image);
   return page.evaluate(async ({ name, width, height, frames, fps, codec, bitrate, audio, zoom, keyEvery }) => {
     const mb = await window.tessera.loadMediabunny();
-    const bmp = await createImageBitmap(document.getElementById('__pan-input').files[0]);
+    const file = /** @type {HTMLInputElement} */ (document.getElementById('__pan-input')).files?.[0];
+    if (!file) throw new Error('no image was handed to the page');
+    const bmp = await createImageBitmap(file);
     const mbs = Math.ceil(width / 16) * Math.ceil(height / 16);
     codec ??= mbs <= 8192 ? 'avc1.640028' : mbs <= 36864 ? 'avc1.640033' : 'avc1.64003e';
     // Source window: `zoom` of the photo's width at the clip's aspect ratio (clamped to the photo).
@@ -269,13 +310,21 @@ export async function makePanVideo(page, { name, image, width = 1920, height = 1
     if (ch > bmp.height * 0.95) { ch = bmp.height * 0.95; cw = (ch * width) / height; }
     const canvas = new OffscreenCanvas(width, height);
     const g = canvas.getContext('2d');
+    if (!g) throw new Error('no 2D context');
     g.imageSmoothingQuality = 'high';
+    /** @type {import('mediabunny').EncodedPacket[]} */
     const packets = [];
-    let meta, err, colorSpace;
+    /** @type {EncodedVideoChunkMetadata | undefined} */
+    let meta;
+    /** @type {Error | undefined} */
+    let err;
+    /** @type {VideoColorSpaceInit | undefined} */
+    let colorSpace;
     const enc = new VideoEncoder({
       output: (c, m) => { packets.push(mb.EncodedPacket.fromEncodedChunk(c)); if (m?.decoderConfig && !meta) { meta = m; colorSpace = m.decoderConfig.colorSpace; } },
       error: (e) => (err = e),
     });
+    /** @type {VideoEncoderConfig} */
     const cfg = { codec, width, height, bitrate: bitrate ?? Math.round(width * height * fps * 0.12), framerate: fps, latencyMode: 'quality' };
     if (codec.startsWith('avc1')) cfg.avc = { format: 'avc' };
     enc.configure(cfg);
@@ -295,8 +344,12 @@ export async function makePanVideo(page, { name, image, width = 1920, height = 1
     enc.close();
     if (err) throw err;
 
+    /** @type {import('mediabunny').EncodedPacket[]} */
     const audioPackets = [];
-    let audioMeta, audioCodec;
+    /** @type {EncodedAudioChunkMetadata | undefined} */
+    let audioMeta;
+    /** @type {'aac' | 'opus' | undefined} */
+    let audioCodec;
     if (audio) {
       const sampleRate = 48000, channels = 2;
       const aac = { codec: 'mp4a.40.2', sampleRate, numberOfChannels: channels, bitrate: 128000 };
@@ -329,36 +382,34 @@ export async function makePanVideo(page, { name, image, width = 1920, height = 1
     const out = new mb.Output({ format: new mb.Mp4OutputFormat({ fastStart: 'in-memory' }), target });
     const vsrc = new mb.EncodedVideoPacketSource('avc');
     out.addVideoTrack(vsrc, { frameRate: fps });
-    let asrc;
-    if (audio) { asrc = new mb.EncodedAudioPacketSource(audioCodec); out.addAudioTrack(asrc); }
+    const asrc = audioCodec ? new mb.EncodedAudioPacketSource(audioCodec) : undefined;
+    if (asrc) out.addAudioTrack(asrc);
     await out.start();
-    const all = [...packets.map((p) => ['v', p]), ...audioPackets.map((p) => ['a', p])].sort((x, y) => x[1].timestamp - y[1].timestamp || (x[0] === 'v' ? -1 : 1));
+    const all = [...packets.map((p) => /** @type {const} */ (['v', p])), ...audioPackets.map((p) => /** @type {const} */ (['a', p]))];
+    all.sort((x, y) => x[1].timestamp - y[1].timestamp || (x[0] === 'v' ? -1 : 1));
     let vFirst = true, aFirst = true;
     for (const [kind, p] of all) {
       if (kind === 'v') { await vsrc.add(p, vFirst ? meta : undefined); vFirst = false; }
-      else { await asrc.add(p, aFirst ? audioMeta : undefined); aFirst = false; }
+      else if (asrc) { await asrc.add(p, aFirst ? audioMeta : undefined); aFirst = false; }
     }
     await out.finalize();
+    if (!target.buffer) throw new Error('the muxer wrote nothing');
     window.__videos ??= {};
     window.__videos[name] = new Blob([target.buffer], { type: 'video/mp4' });
     return { name, frames: packets.length, audioPackets: audioPackets.length, audioCodec, size: target.buffer.byteLength, colorSpace };
   }, { name, width, height, frames, fps, codec, bitrate, audio, zoom, keyEvery });
 }
 
-/** Hands a file on disk to the page as window.__videos[name] (through a file input: no base64). */
+/**
+ * Hands a file on disk to the page as window.__videos[name] (through a file input: no base64).
+ * @param {Page} page @param {string} name @param {string} path
+ */
 export async function loadVideoFile(page, name, path) {
-  await page.evaluate(() => {
-    document.getElementById('__video-file')?.remove();
-    const i = document.createElement('input');
-    i.type = 'file';
-    i.id = '__video-file';
-    i.style.display = 'none';
-    document.body.append(i);
-  });
-  await page.setInputFiles('#__video-file', path);
+  await handFiles(page, '__video-file', path);
   return page.evaluate((name) => {
     window.__videos ??= {};
-    const f = document.getElementById('__video-file').files[0];
+    const f = /** @type {HTMLInputElement} */ (document.getElementById('__video-file')).files?.[0];
+    if (!f) throw new Error('no video file was handed to the page');
     window.__videos[name] = f;
     return f.size;
   }, name);

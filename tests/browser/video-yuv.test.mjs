@@ -4,16 +4,18 @@
 // real photo (a pan over a face-api sample photo, made in the page), then end to end.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { startApp } from './harness.mjs';
+import { samplePhoto, startApp } from './harness.mjs';
 import { makePanVideo, makeVideo, probe } from './video-fixtures.mjs';
 
-const IMAGE = '.tmp/face-samples/sample1.jpg';
+/** @typedef {import('playwright-core').Page} Page */
+/** @typedef {import('../../src/core/recipe').RecipeStep} RecipeStep */
+
+/** @type {import('./harness.mjs').App} */
 let app;
 before(async () => {
-  if (!existsSync(IMAGE)) throw new Error(`${IMAGE} is missing: npm install provisions the sample photos`);
+  const image = samplePhoto('sample1.jpg');
   app = await startApp();
-  await makePanVideo(app.page, { name: 'pan', image: IMAGE, width: 320, height: 240, frames: 45, fps: 30, audio: true });
+  await makePanVideo(app.page, { name: 'pan', image, width: 320, height: 240, frames: 45, fps: 30, audio: true });
 });
 after(async () => app?.close());
 
@@ -21,21 +23,31 @@ after(async () => app?.close());
  * In the page: decodes frame `index` of window.__videos[name] (or uses a VideoFrame built by
  * `make`), runs `steps` on it through a worker both ways (RGBA copy; the decoder's own planes) and
  * returns both results as RGBA plus the planes' luma, for comparison in Node.
+ * @param {Page} page
+ * @param {{ name?: string, index?: number, steps: RecipeStep[], make?: () => VideoFrame, yuvOutput?: 'i420' | 'rgba' }} opts
+ *   make: runs in the page (its source is sent), so it must be self-contained.
  */
 function bothRoutes(page, { name, index = 0, steps, make, yuvOutput = 'i420' }) {
   return page.evaluate(async ({ name, index, steps, make, yuvOutput }) => {
     const t = window.tessera;
     const pool = (window.__yuvPool ??= t.createEnginePool(1));
     await pool.broadcast((api) => api.start());
+    /** @type {VideoFrame | null | undefined} */
     let frame;
     if (make) frame = (0, eval)(make)();
     else {
+      const video = name === undefined ? undefined : window.__videos?.[name];
+      if (!video) throw new Error(`no video ${name} in the page`);
       const mb = await t.loadMediabunny();
-      const input = new mb.Input({ source: new mb.BlobSource(window.__videos[name]), formats: mb.ALL_FORMATS });
+      const input = new mb.Input({ source: new mb.BlobSource(video), formats: mb.ALL_FORMATS });
       const track = await input.getPrimaryVideoTrack();
+      if (!track) throw new Error(`${name} has no video track`);
+      /** @type {(VideoFrame | null)[]} */
       const frames = [];
       const dec = new VideoDecoder({ output: (f) => { if (frames.length === index) frames.push(f); else { frames.push(null); f.close(); } }, error: () => {} });
-      dec.configure(await track.getDecoderConfig());
+      const config = await track.getDecoderConfig();
+      if (!config) throw new Error(`${name}: the browser cannot decode its video`);
+      dec.configure(config);
       let n = 0;
       for await (const p of new mb.EncodedPacketSink(track).packets()) { dec.decode(p.toEncodedVideoChunk()); if (++n > index + 8) break; }
       await dec.flush();
@@ -43,20 +55,26 @@ function bothRoutes(page, { name, index = 0, steps, make, yuvOutput = 'i420' }) 
       input.dispose();
       frame = frames[index];
     }
+    if (!frame) throw new Error(`no frame ${index}`);
     try {
-      const w = frame.visibleRect.width, h = frame.visibleRect.height;
+      const rect = frame.visibleRect, format = frame.format;
+      if (!rect) throw new Error('the frame has no visible rectangle');
+      if (format !== 'I420' && format !== 'NV12') throw new Error(`not a 4:2:0 frame: ${format}`);
+      const w = rect.width, h = rect.height;
       const rgbaSab = new SharedArrayBuffer(w * h * 4);
       await frame.copyTo(new Uint8Array(rgbaSab), { format: 'RGBA' });
       const yuvSab = new SharedArrayBuffer(frame.allocationSize());
       const layout = await frame.copyTo(new Uint8Array(yuvSab));
       const cs = frame.colorSpace;
-      const yuv = { format: frame.format, layout: layout.map((l) => ({ offset: l.offset, stride: l.stride })), matrix: cs.matrix, fullRange: !!cs.fullRange };
+      const yuv = { format, layout: layout.map((l) => ({ offset: l.offset, stride: l.stride })), matrix: cs.matrix, fullRange: !!cs.fullRange };
       const steps2 = t.resolveSteps({ name: 't', steps });
       const viaRgba = await pool.run((api) => api.processFrame({ width: w, height: h, channels: 4, stride: w * 4, byteOffset: 0, buffer: rgbaSab }, steps2, { opaque: true }));
       const interleaved = await pool.run((api) => api.processFrame({ width: w, height: h, channels: 4, stride: w * 4, byteOffset: 0, buffer: rgbaSab }, steps2, { opaque: false }));
       const viaYuv = await pool.run((api) => api.processFrame({ width: w, height: h, channels: 1, stride: layout[0].stride, byteOffset: layout[0].offset, buffer: yuvSab }, steps2, { opaque: true, yuv, output: yuvOutput }));
       // The I420 result as the encoder will see it, read back as RGBA by Chromium.
-      let yuvRgba = new Uint8Array(viaYuv.rgba), yuvY;
+      let yuvRgba = new Uint8Array(viaYuv.rgba);
+      /** @type {number[] | undefined} */
+      let yuvY;
       if (viaYuv.i420) {
         yuvY = Array.from(new Uint8Array(viaYuv.i420, 0, w * h));
         const vf = new VideoFrame(viaYuv.i420, { format: 'I420', codedWidth: w, codedHeight: h, timestamp: 0, colorSpace: cs.toJSON() });
@@ -76,14 +94,18 @@ function bothRoutes(page, { name, index = 0, steps, make, yuvOutput = 'i420' }) 
   }, { name, index, steps, make: make?.toString(), yuvOutput });
 }
 
-/** Statistics of |a − b| over channel `c` of RGBA arrays (or over plain arrays with c = -1). */
+/**
+ * Statistics of |a − b| over channel `c` of RGBA arrays (or over plain arrays with c = -1).
+ * @param {ArrayLike<number>} a @param {ArrayLike<number>} b
+ */
 function diff(a, b, c = 0, step = 4) {
+  /** @type {number[]} */
   const d = [];
   if (c < 0) for (let i = 0; i < a.length; i++) d.push(Math.abs(a[i] - b[i]));
   else for (let i = c; i < a.length; i += step) d.push(Math.abs(a[i] - b[i]));
   d.sort((x, y) => x - y);
   const mean = d.reduce((s, x) => s + x, 0) / d.length;
-  return { mean, p99: d[Math.floor(d.length * 0.99)], max: d.at(-1) };
+  return { mean, p99: d[Math.floor(d.length * 0.99)], max: d[d.length - 1] };
 }
 
 describe('video frames without RGBA round trips', () => {
@@ -93,9 +115,11 @@ describe('video frames without RGBA round trips', () => {
     assert.equal(r.colorSpace.matrix, 'bt709');
     assert.deepEqual(r.paths, ['rgba', 'rgba', 'yuv-gray']);
     assert.equal(r.i420, true);
+    assert.ok(r.yuvY);
     // Full range: the gray result is the Y plane itself.
     if (r.colorSpace.fullRange) assert.deepEqual(r.yuvY, r.srcY);
     // What Chromium's RGBA says the luma is, with the stream's (BT.709) weights.
+    /** @type {number[]} */
     const l709 = [];
     for (let i = 0; i < r.source.length; i += 4) l709.push(0.2126 * r.source[i] + 0.7152 * r.source[i + 1] + 0.0722 * r.source[i + 2]);
     const yAsFull = r.colorSpace.fullRange ? r.yuvY : r.yuvY.map((v) => ((v - 16) * 255) / 219);
@@ -128,6 +152,7 @@ describe('video frames without RGBA round trips', () => {
     };
     const inv = await bothRoutes(app.page, { make, steps: [{ op: 'grayscale' }, { op: 'invert' }], yuvOutput: 'rgba' });
     assert.equal(inv.paths[2], 'yuv-gray');
+    /** @param {number} v */
     const expand = (v) => Math.max(0, Math.min(255, Math.round(((v - 16) * 255) / 219)));
     // RGBA out (no I420): the recipe saw full-range values.
     for (let x = 0; x < inv.w; x++) assert.equal(inv.yuvRgba[x * 4], 255 - expand(inv.srcY[x]), `x=${x}`);
@@ -135,6 +160,7 @@ describe('video frames without RGBA round trips', () => {
     const d = diff(inv.yuvRgba, inv.rgba, 0);
     assert.ok(d.max <= 1, `limited-range gray vs Chromium's RGBA: ${JSON.stringify(d)}`);
     const i420 = await bothRoutes(app.page, { make, steps: [{ op: 'grayscale' }] });
+    assert.ok(i420.yuvY);
     // Back in the stream's range: the identity recipe returns the Y plane (±1 for the two roundings).
     const back = diff(i420.yuvY, i420.srcY, -1);
     assert.ok(back.max <= 1, `limited range round trip: ${JSON.stringify(back)}`);
@@ -165,15 +191,22 @@ describe('video frames without RGBA round trips', () => {
   });
 });
 
-/** runVideo in the page; the output stays as window.__videos[out]. */
+/**
+ * runVideo in the page; the output stays as window.__videos[out].
+ * @param {Page} page
+ * @param {{ name: string, out: string, steps: RecipeStep[], pixels?: 'auto' | 'rgba' | 'yuv', options?: Partial<import('../../src/core/video-options').VideoOptions> }} opts
+ */
 function transcode(page, { name, out, steps, pixels, options = {} }) {
   return page.evaluate(async ({ name, out, steps, pixels, options }) => {
     const t = window.tessera;
+    const videos = (window.__videos ??= {});
     const pool = t.createEnginePool(2);
     const buffers = new t.BufferPool();
     try {
-      const r = await t.runVideo({ file: window.__videos[name], name, steps: t.resolveSteps({ name: 't', steps }), options: t.validateVideoOptions(options), pool, buffers, pixels });
-      window.__videos[out] = new Blob([r.bytes]);
+      const r = await t.runVideo({ file: videos[name], name, steps: t.resolveSteps({ name: 't', steps }), options: t.validateVideoOptions(options), pool, buffers, pixels });
+      if (!r.bytes) throw new Error('no output file');
+      // A muxer's buffer (mediabunny BufferTarget), never shared memory.
+      videos[out] = new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (r.bytes)]);
       const { bytes, ...rest } = r;
       return { ...rest, outstanding: buffers.stats().outstanding };
     } finally {
@@ -182,12 +215,17 @@ function transcode(page, { name, out, steps, pixels, options = {} }) {
   }, { name, out, steps, pixels, options });
 }
 
-/** Per-frame mean |a − b| of the red channel (gray: all channels equal) of two decoded videos. */
+/**
+ * Per-frame mean |a − b| of the red channel (gray: all channels equal) of two decoded videos.
+ * @param {Page} page @param {string} a @param {string} b names in window.__videos
+ */
 function compareVideos(page, a, b) {
   return page.evaluate(async ({ a, b }) => {
     const t = window.tessera;
+    const videos = window.__videos ?? {};
+    /** @param {Uint8Array} rgba */
     const keep = (rgba) => { const r = new Uint8Array(rgba.length / 4); for (let i = 0; i < r.length; i++) r[i] = rgba[i * 4]; return r; };
-    const A = await t.probeVideo(window.__videos[a], keep), B = await t.probeVideo(window.__videos[b], keep);
+    const A = await t.probeVideo(videos[a], keep), B = await t.probeVideo(videos[b], keep);
     return A.frames.map((f, i) => { let s = 0; const x = f.sample, y = B.frames[i].sample; for (let j = 0; j < x.length; j++) s += Math.abs(x[j] - y[j]); return s / x.length; });
   }, { a, b });
 }
@@ -210,6 +248,7 @@ describe('video files through the plane routes', () => {
       assert.ok(Math.abs(f.timestamp - src.frames[i].timestamp) < 1e-3, `frame ${i} timestamp`);
       assert.ok(Math.abs(f.duration - src.frames[i].duration) < 1e-3, `frame ${i} duration`);
     });
+    assert.ok(out.audio && src.audio, 'both have an audio track');
     assert.equal(out.audio.codec, src.audio.codec);
     assert.equal(out.audio.packets, src.audio.packets);
     assert.deepEqual(out.audio.timestamps.map((x) => x.toFixed(4)), src.audio.timestamps.map((x) => x.toFixed(4)));
@@ -227,7 +266,9 @@ describe('video files through the plane routes', () => {
 
   test('frames stay in order through the gray and the plane-wise colour routes (bar-code fixture)', async () => {
     await makeVideo(app.page, { name: 'bars', container: 'mp4', codec: 'avc1.640028', width: 320, height: 240, frames: 40, fps: 30, audio: true });
-    for (const [steps, path] of [[[{ op: 'grayscale' }, { op: 'gamma', params: { gamma: 1 } }], 'yuv-gray'], [[{ op: 'invert' }], 'rgba-planes']]) {
+    /** @type {[RecipeStep[], string][]} recipe, and the route it must take */
+    const routes = [[[{ op: 'grayscale' }, { op: 'gamma', params: { gamma: 1 } }], 'yuv-gray'], [[{ op: 'invert' }], 'rgba-planes']];
+    for (const [steps, path] of routes) {
       const r = await transcode(app.page, { name: 'bars', out: 'bars-out', steps, options: { container: 'mp4', codec: 'h264' } });
       assert.equal(r.timings.path, path);
       assert.equal(r.audio.status, 'copied');

@@ -9,7 +9,13 @@ import { ALL_FORMATS, BufferSource, EncodedPacketSink, Input } from 'mediabunny'
 import { startApp, listOpfs } from './harness.mjs';
 import { makeVideo, probe, videoToOpfs } from './video-fixtures.mjs';
 
+/** @typedef {import('playwright-core').Page} Page */
+/** @typedef {import('../../src/core/recipe').RecipeStep} RecipeStep */
+/** @typedef {import('../../src/io/media').ProbeResult<import('./video-fixtures.mjs').Sample>} Probed */
+
+/** @type {import('./harness.mjs').App} */
 let app;
+/** @type {string} */
 let outDir;
 before(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'tessera-video-out-'));
@@ -17,10 +23,18 @@ before(async () => {
 });
 after(async () => app?.close());
 
-/** Runs runVideo in the page on window.__videos[name]; keeps the output as window.__videos[out]. */
+/**
+ * Runs runVideo in the page on window.__videos[name]; keeps the output as window.__videos[out].
+ * @param {Page} page
+ * @param {{
+ *   name: string, out: string, steps: RecipeStep[], options?: Partial<import('../../src/core/video-options').VideoOptions>, workers?: number,
+ *   abortAfterFrames?: number, delayMs?: number, maxInFlight?: number, reuse?: boolean,
+ * }} opts  reuse: one pool and buffer pool (window.__pool, window.__buffers) across calls
+ */
 function transcode(page, { name, out, steps, options = {}, workers = 2, abortAfterFrames, delayMs, maxInFlight, reuse }) {
   return page.evaluate(async ({ name, out, steps, options, workers, abortAfterFrames, delayMs, maxInFlight, reuse }) => {
     const t = window.tessera;
+    const videos = (window.__videos ??= {});
     const pool = reuse ? (window.__pool ??= t.createEnginePool(workers)) : t.createEnginePool(workers);
     if (delayMs) await pool.bench().broadcast((b) => b.setFrameDelay(delayMs));
     const buffers = reuse ? (window.__buffers ??= new t.BufferPool()) : new t.BufferPool();
@@ -28,21 +42,24 @@ function transcode(page, { name, out, steps, options = {}, workers = 2, abortAft
     const t0 = performance.now();
     try {
       const r = await t.runVideo({
-        file: window.__videos[name], name: `${name}.in`, steps: t.resolveSteps({ name: 'test', steps }),
+        file: videos[name], name: `${name}.in`, steps: t.resolveSteps({ name: 'test', steps }),
         options: t.validateVideoOptions(options), pool, buffers, signal: controller.signal, maxInFlight,
         onProgress: (p) => { if (abortAfterFrames !== undefined && p.frames >= abortAfterFrames) controller.abort(); },
       });
-      if (r.bytes) window.__videos[out] = new Blob([r.bytes]);
+      // A muxer's buffer (mediabunny BufferTarget), never shared memory.
+      if (r.bytes) videos[out] = new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (r.bytes)]);
       const { bytes, ...rest } = r;
-      return { ok: true, ...rest, size: bytes?.length, buffersAfter: buffers.stats() };
+      return { ok: /** @type {const} */ (true), ...rest, size: bytes?.length, buffersAfter: buffers.stats() };
     } catch (e) {
-      return { ok: false, message: e.message, code: e.code, ms: performance.now() - t0, buffersAfter: buffers.stats() };
+      const err = e instanceof Error ? e : new Error(String(e));
+      return { ok: /** @type {const} */ (false), message: err.message, code: 'code' in err ? err.code : undefined, ms: performance.now() - t0, buffersAfter: buffers.stats() };
     } finally {
       if (!reuse) pool.dispose();
     }
   }, { name, out, steps, options, workers, abortAfterFrames, delayMs, maxInFlight, reuse });
 }
 
+/** @param {Probed} src @param {Probed} out */
 function assertSameTiming(src, out) {
   assert.equal(out.frames.length, src.frames.length, 'frame count');
   for (let i = 0; i < src.frames.length; i++) {
@@ -72,7 +89,8 @@ describe('video files', () => {
       const [R, G, B] = f.sample.red;
       assert.ok(R < 50 && G > 200 && B > 200, `red square became cyan, got ${f.sample.red}`);
     }
-    assert.equal(r.audio.status, 'copied');
+    assert.equal(r.audio?.status, 'copied');
+    assert.ok(out.audio && src.audio, 'both have an audio track');
     assert.equal(out.audio.codec, src.audio.codec);
     assert.equal(out.audio.packets, src.audio.packets);
     assert.deepEqual(out.audio.timestamps.map((x) => x.toFixed(4)), src.audio.timestamps.map((x) => x.toFixed(4)));
@@ -92,15 +110,15 @@ describe('video files', () => {
       const [R, G, B] = f.sample.red;
       assert.ok(Math.abs(R - G) < 20 && Math.abs(G - B) < 20 && R > 50 && R < 110, `red square became gray (~76), got ${f.sample.red}`);
     }
-    assert.equal(out.audio.codec, 'opus');
-    assert.equal(out.audio.packets, src.audio.packets);
+    assert.equal(out.audio?.codec, 'opus');
+    assert.equal(out.audio.packets, src.audio?.packets);
 
     const av1 = await transcode(app.page, { name: 'vp9', out: 'av1-out', steps: [{ op: 'invert' }], options: { container: 'mp4', codec: 'av1' } });
     assert.ok(av1.ok, av1.message);
     const a = await probe(app.page, 'av1-out');
     assert.equal(a.videoCodec, 'av1');
     assertSameTiming(src, a);
-    assert.equal(a.audio.packets, src.audio.packets);
+    assert.equal(a.audio?.packets, src.audio?.packets);
   });
 
   test('frame range, odd sizes from a resize step, and the analysis export', async () => {
@@ -118,6 +136,7 @@ describe('video files', () => {
     assert.equal(out.frames.length, 30);
     out.frames.forEach((f, i) => assert.equal(f.sample.index, 15 + i));
     assert.ok(Math.abs(out.frames[0].timestamp) < 1e-3, `range starts at 0, got ${out.frames[0].timestamp}`);
+    assert.ok(r.analysis);
     assert.equal(r.analysis.source, 'range.in');
     assert.equal(r.analysis.frames.length, 30);
     const f0 = r.analysis.frames[0];
@@ -127,6 +146,7 @@ describe('video files', () => {
     assert.equal(f0.means.length, 3);
     assert.ok(f0.steps.resize >= 0);
     // Audio packets only from the range, shifted like the video.
+    assert.ok(out.audio);
     assert.ok(out.audio.packets >= 48 && out.audio.packets <= 52, `audio packets in 1 s: ${out.audio.packets}`);
     assert.ok(out.audio.timestamps[0] >= -0.001 && out.audio.timestamps[0] < 0.03);
   });
@@ -137,21 +157,22 @@ describe('video files', () => {
     await makeVideo(app.page, { name: 'good', container: 'webm', codec: 'vp8', width: 160, height: 96, frames: 30 });
     const r = await app.page.evaluate(async () => {
       const t = window.tessera;
-      const good = new Uint8Array(await window.__videos.good.arrayBuffer());
+      const videos = window.__videos ?? {};
+      const good = new Uint8Array(await videos.good.arrayBuffer());
       const files = {
         'garbage.mp4': new Blob([new TextEncoder().encode('<html>not a video</html>')]),
         'empty.webm': new Blob([]),
         'truncated.webm': new Blob([good.slice(0, Math.floor(good.length * 0.4))]),
-        'hevc.mp4': window.__videos.hevc,
-        'audio-only.webm': window.__videos['audio-only'],
+        'hevc.mp4': videos.hevc,
+        'audio-only.webm': videos['audio-only'],
       };
       const sink = new t.MemorySink();
       const s = await t.runBatch({
         input: Object.entries(files).map(([path, b]) => ({ path, file: async () => b })),
         output: sink, recipe: { name: 'x', steps: [{ op: 'invert' }] }, workers: 1,
       });
-      let bad;
-      try { t.validateVideoOptions({ container: 'mp4', codec: 'vp8' }); } catch (e) { bad = e.message; }
+      let bad = '';
+      try { t.validateVideoOptions({ container: 'mp4', codec: 'vp8' }); } catch (e) { bad = e instanceof Error ? e.message : String(e); }
       return { errors: Object.fromEntries(s.errors.map((e) => [e.file, e.message])), results: s.results.map((x) => [x.path, x.error]), written: [...sink.files.keys()], bad };
     });
     const e = r.errors;
@@ -160,7 +181,7 @@ describe('video files', () => {
     assert.match(e['truncated.webm'], /corrupt|truncated|cannot read/i);
     assert.match(e['hevc.mp4'], /^unsupported video codec: HEVC \(H\.265\).*; this browser decodes H\.264, VP8, VP9, AV1$/);
     assert.match(e['audio-only.webm'], /^the file has no video track \(only Opus audio\)$/);
-    for (const [path, error] of r.results) assert.ok(error.startsWith(`${path}: `), `error names the file: ${error}`);
+    for (const [path, error] of r.results) assert.ok(error?.startsWith(`${path}: `), `error names the file: ${error}`);
     assert.deepEqual(r.written, []);
     assert.match(r.bad, /VP8 cannot go in MP4 here/);
   });
@@ -174,7 +195,7 @@ describe('video files', () => {
       await root.removeEntry('vout', { recursive: true }).catch(() => {});
       const out = await root.getDirectoryHandle('vout', { create: true });
       const controller = new AbortController();
-      let abortedAt;
+      let abortedAt = 0;
       const s = await t.runBatch({
         input: t.walkDirectory(await root.getDirectoryHandle('vin')), output: new t.FolderSink(out),
         recipe: { name: 'x', steps: [{ op: 'gaussian-blur', params: { sigma: 3 } }] }, workers: 2, signal: controller.signal,
@@ -225,12 +246,14 @@ describe('video files', () => {
       for (const [name, color] of [['a.png', '#c03'], ['b.png', '#0a6']]) {
         const c = new OffscreenCanvas(64, 48);
         const g = c.getContext('2d');
+        if (!g) throw new Error('no 2D context');
         g.fillStyle = color; g.fillRect(0, 0, 64, 48);
         const w = await (await day.getFileHandle(name, { create: true })).createWritable();
         await w.write(await c.convertToBlob({ type: 'image/png' }));
         await w.close();
       }
       await root.removeEntry('bout', { recursive: true }).catch(() => {});
+      /** @type {import('../../src/api').VideoProgress[]} */
       const progress = [];
       const s = await t.runBatch({
         input: t.walkDirectory(dir), output: new t.FolderSink(await root.getDirectoryHandle('bout', { create: true })),
@@ -241,25 +264,27 @@ describe('video files', () => {
       const clip = s.results.find((x) => x.path.endsWith('.webm'));
       const out = await root.getDirectoryHandle('bout');
       const d1 = await (await out.getDirectoryHandle('trip')).getDirectoryHandle('day1');
-      window.__videos.bout = await (await d1.getFileHandle('clip.mp4')).getFile();
+      (window.__videos ??= {}).bout = await (await d1.getFileHandle('clip.mp4')).getFile();
+      /** @type {import('../../src/api').VideoAnalysis} */
       const json = JSON.parse(await (await (await d1.getFileHandle('clip.analysis.json')).getFile()).text());
       return { ok: s.ok, failed: s.failed, errors: s.errors, clip, json: { source: json.source, n: json.frames.length }, lastProgress: progress.at(-1) };
     });
     assert.equal(r.failed, 0, JSON.stringify(r.errors));
     assert.equal(r.ok, 3);
+    assert.ok(r.clip?.video, 'the clip has a video summary');
     assert.equal(r.clip.outputPath, 'trip/day1/clip.mp4');
     assert.equal(r.clip.video.frames, 20);
     assert.equal(r.clip.video.audio.status, 'copied');
     // A folder takes positioned writes: the MP4 was streamed into it, never held whole in memory.
     assert.equal(r.clip.video.streamed, true);
     assert.deepEqual(r.json, { source: 'trip/day1/clip.webm', n: 20 });
-    assert.equal(r.lastProgress.frames, 20);
+    assert.equal(r.lastProgress?.frames, 20);
     const files = (await listOpfs(app.page, 'bout')).map((f) => f.path);
     assert.deepEqual(files, ['trip/day1/a.png', 'trip/day1/b.png', 'trip/day1/clip.analysis.json', 'trip/day1/clip.mp4']);
     const out = await probe(app.page, 'bout');
     assert.equal(out.videoCodec, 'avc');
     assert.equal(out.frames.length, 20);
-    assert.equal(out.audio.codec, 'opus');
+    assert.equal(out.audio?.codec, 'opus');
   });
 
   test('no page errors', () => {
@@ -279,13 +304,14 @@ describe('video files', () => {
       return { ok: s.ok, errors: s.errors, video: s.results[0].video, bytesOut: s.results[0].bytesOut };
     });
     assert.deepEqual([r.ok, r.errors], [1, []]);
-    assert.equal(r.video.streamed, true);
+    assert.equal(r.video?.streamed, true);
     const files = readdirSync(join(outDir, 'clips'));
     assert.deepEqual(files, ['disk.mp4'], 'no .partial file is left');
     const bytes = readFileSync(join(outDir, 'clips', 'disk.mp4'));
     assert.equal(bytes.length, r.bytesOut);
     const input = new Input({ source: new BufferSource(bytes), formats: ALL_FORMATS });
     const track = await input.getPrimaryVideoTrack();
+    assert.ok(track, 'has a video track');
     let packets = 0;
     for await (const _ of new EncodedPacketSink(track).packets()) packets++;
     assert.equal(packets, 45);

@@ -8,7 +8,6 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
-// @ts-expect-error plain JavaScript module without types
 import { evaluate, sampleTruth } from '../../scripts/eval-faces.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-eval-'));
