@@ -8,17 +8,23 @@
 // device then delivers 30 fps at any requested size (verified: 29.5–30.5 fps at 640×480, 720p and
 // 1080p; without `fps=30` it runs at 20 fps). The flags change nothing for the other benchmarks.
 //
-// Standalone: `node bench/camera.mjs [--seconds S] [--workers N]` (serves dist/, which must be built).
+// Standalone: `node bench/camera.mjs [--seconds S] [--workers N]` (serves dist/ or $TESSERA_DIST, which must be built).
+import { FAKE_CAMERA_ARGS } from '../scripts/lib/chromium.mjs';
 
-export const CAMERA_BENCH_ARGS = ['--use-fake-device-for-media-stream=fps=30', '--use-fake-ui-for-media-stream'];
+/** The fake camera's flags (the browser tests use the same). */
+export const CAMERA_BENCH_ARGS = FAKE_CAMERA_ARGS;
 
+/** @type {import('../src/core/recipe').Recipe} */
 export const CAMERA_BENCH_RECIPE = {
   name: 'blur + edges',
   // Same blur + edges recipe as the video bench: luminance, then blur and Sobel.
   steps: [{ op: 'grayscale' }, { op: 'gaussian-blur', params: { sigma: 1.5 } }, { op: 'sobel' }],
 };
 
-/** Runs inside the page (self-contained: Playwright serialises it). */
+/**
+ * Runs inside the page (self-contained: Playwright serialises it).
+ * @param {{ width: number, height: number, fps: number, seconds: number, warmupSeconds: number, workers: number, maxInFlight: number, recipe: import('../src/core/recipe').Recipe }} opts
+ */
 async function cameraRunInPage({ width, height, fps, seconds, warmupSeconds, workers, maxInFlight, recipe }) {
   const t = window.tessera;
   const pool = t.createEnginePool(workers);
@@ -32,7 +38,8 @@ async function cameraRunInPage({ width, height, fps, seconds, warmupSeconds, wor
       constraints: { width: { exact: width }, height: { exact: height }, frameRate: { ideal: fps } },
       windowMs: (seconds + 5) * 1000, // percentiles over the whole measured span
     });
-    const track = c.stream.getVideoTracks()[0];
+    // Chromium's MediaStreamTrack.stats (frames delivered and discarded), not in TypeScript's DOM types.
+    const track = /** @type {MediaStreamTrack & { stats?: { toJSON(): { discardedFrames: number } } }} */ (c.stream.getVideoTracks()[0]);
     await new Promise((r) => setTimeout(r, warmupSeconds * 1000));
     c.resetStats();
     const before = track.stats ? { ...track.stats.toJSON() } : undefined;
@@ -54,7 +61,7 @@ async function cameraRunInPage({ width, height, fps, seconds, warmupSeconds, wor
 
 /**
  * @param {import('playwright-core').Page} page the built app, opened in a browser launched with CAMERA_BENCH_ARGS
- * @param {{ sizes?: [number, number][], fps?: number, seconds?: number, warmupSeconds?: number, workers?: number, maxInFlight?: number, recipe?: object, log?: (s: string) => void }} [opts]
+ * @param {{ sizes?: [number, number][], fps?: number, seconds?: number, warmupSeconds?: number, workers?: number, maxInFlight?: number, recipe?: import('../src/core/recipe').Recipe, log?: (s: string) => void }} [opts]
  */
 export async function cameraBench(page, opts = {}) {
   const {
@@ -94,6 +101,7 @@ export async function cameraBench(page, opts = {}) {
   const head = ['size', 'captured', 'processed', 'dropped', 'drop %', 'p50 ms', 'p95 ms', 'in fps', 'out fps', `${fps} fps held`];
   const table = rows.map((x) => [x.size, x.captured, x.processed, x.dropped, (x.dropRate * 100).toFixed(1), x.latencyP50Ms.toFixed(0), x.latencyP95Ms.toFixed(0), x.inputFps.toFixed(1), x.processedFps.toFixed(1), x.held30 ? 'yes' : 'no']);
   const widths = head.map((h, i) => Math.max(h.length, ...table.map((r) => String(r[i]).length)));
+  /** @param {(string | number)[]} cells */
   const line = (cells) => cells.map((c, i) => (i ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i]))).join('  ');
   log(line(head));
   for (const r of table) log(line(r));
@@ -103,22 +111,20 @@ export async function cameraBench(page, opts = {}) {
 // Standalone run.
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { parseArgs } = await import('node:util');
-  const { launch, openApp } = await import('../scripts/lib/browser.mjs');
-  const { serve } = await import('../scripts/lib/serve.mjs');
+  const { startApp } = await import('../tests/browser/harness.mjs');
   const { values } = parseArgs({ options: { seconds: { type: 'string' }, workers: { type: 'string' }, json: { type: 'string' } } });
-  const server = await serve({ root: new URL('../dist', import.meta.url).pathname });
-  const browser = await launch({ extraArgs: CAMERA_BENCH_ARGS });
+  // The built app (dist/ or $TESSERA_DIST, checked current) with the fake camera.
+  const app = await startApp({ extraArgs: CAMERA_BENCH_ARGS });
   try {
-    browser.page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-    await openApp(browser.page, server.url);
-    const result = await cameraBench(browser.page, {
+    for (const e of app.errors) console.error(`page error: ${e}`);
+    app.page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+    const result = await cameraBench(app.page, {
       seconds: values.seconds ? Number(values.seconds) : undefined,
       workers: values.workers ? Number(values.workers) : undefined,
     });
     if (values.json) (await import('node:fs')).writeFileSync(values.json, JSON.stringify(result, null, 2));
     else console.log(JSON.stringify(result.rows, null, 1));
   } finally {
-    await browser.close();
-    await server.close();
+    await app.close();
   }
 }

@@ -10,33 +10,49 @@
 //   import { facesWorkersBench } from './faces-workers.mjs';  const json = await facesWorkersBench(page, { workers: 2 });
 import { makeGroupPhoto, iou } from '../tests/browser/face-fixtures.mjs';
 import { makeFaceVideo } from '../tests/browser/video-fixtures.mjs';
+import { samplePhoto } from '../tests/browser/harness.mjs';
 
-const PHOTO = '.tmp/face-samples/sample1.jpg';
-
+/**
+ * @param {import('playwright-core').Page} page the built app, open
+ * @param {{ workers?: number, repeat?: number, photos?: number, frames?: number, log?: (s: string) => void }} [opts]
+ */
 export async function facesWorkersBench(page, { workers = 2, repeat = 3, photos = 4, frames = 60, log = console.log } = {}) {
+  const PHOTO = samplePhoto('sample1.jpg');
   const expected = await makeGroupPhoto(page, { image: PHOTO, name: 'benchGroup' });
   const configs = [
     { label: '1 worker', workers: 1, splitFaces: false },
     { label: `${workers} workers, photo in one worker`, workers, splitFaces: false },
     { label: `${workers} workers, passes shared`, workers, splitFaces: true },
   ];
+  /**
+   * @type {{ label: string, workers: number, splitFaces: boolean, latencyMs: number, photos: number, batchSeconds: number,
+   *   photosPerSecond: number, found: number, truth: number, boxes: number, tasksPerWorker: number[] }[]}
+   */
   const rows = [];
   for (const c of configs) {
     const r = await page.evaluate(async ({ c, repeat, photos }) => {
       const t = window.tessera;
+      const photo = window.benchGroup;
+      if (!photo) throw new Error('no group photo in the page');
       const pool = t.createEnginePool(c.workers);
       const recipe = { name: 'faces', steps: [{ op: 'detect-faces' }] };
-      const one = (path) => ({ path, file: async () => window.benchGroup });
+      /** @param {string} path */
+      const one = (path) => ({ path, file: async () => photo });
       try {
         await t.runBatch({ input: [one('warm.jpg')], output: new t.MemorySink(), recipe, pool, splitFaces: true });
-        let best = Infinity, report;
+        let best = Infinity;
+        /** @type {import('../src/core/faces').FacesReport | undefined} */
+        let report;
         for (let i = 0; i < repeat; i++) {
           const sink = new t.MemorySink();
           const t0 = performance.now();
           await t.runBatch({ input: [one('group.jpg')], output: sink, recipe, pool, splitFaces: c.splitFaces });
           best = Math.min(best, performance.now() - t0);
-          report = JSON.parse(new TextDecoder().decode(sink.files.get('group.jpg.faces.json')));
+          const json = sink.files.get('group.jpg.faces.json');
+          if (!json) throw new Error('no faces report');
+          report = JSON.parse(new TextDecoder().decode(json));
         }
+        if (!report) throw new Error('no run (repeat 0)');
         const t0 = performance.now();
         const s = await t.runBatch({ input: Array.from({ length: photos }, (_, i) => one(`g${i}.jpg`)), output: new t.MemorySink(), recipe, pool, splitFaces: c.splitFaces });
         const batchSeconds = (performance.now() - t0) / 1000;
@@ -56,15 +72,17 @@ export async function facesWorkersBench(page, { workers = 2, repeat = 3, photos 
   for (const n of [1, workers]) {
     const r = await page.evaluate(async ({ n }) => {
       const t = window.tessera;
+      const clip = window.__videos?.['bench-face'];
+      if (!clip) throw new Error('no bench-face clip in the page');
       const pool = t.createEnginePool(n);
       try {
         const run = () => t.runVideo({
-          file: window.__videos['bench-face'], name: 'bench-face', steps: t.resolveSteps({ name: 'r', steps: [{ op: 'redact-faces', params: { effect: 'blur' } }] }),
+          file: clip, name: 'bench-face', steps: t.resolveSteps({ name: 'r', steps: [{ op: 'redact-faces', params: { effect: 'blur' } }] }),
           options: t.validateVideoOptions({ container: 'mp4', codec: 'h264' }), pool, buffers: new t.BufferPool(),
         });
         await run(); // warm
         const r = await run();
-        return { frames: r.frames, fps: r.timings.fps, seconds: r.timings.seconds, redacted: r.faces.framesRedacted, stepsMs: r.timings.stepsMs };
+        return { frames: r.frames, fps: r.timings.fps, seconds: r.timings.seconds, redacted: r.faces?.framesRedacted, stepsMs: r.timings.stepsMs };
       } finally {
         pool.dispose();
       }
@@ -72,6 +90,7 @@ export async function facesWorkersBench(page, { workers = 2, repeat = 3, photos 
     video.push({ workers: n, ...r });
   }
 
+  /** @param {number} v */
   const f = (v, d = 0) => v.toFixed(d);
   log(`\nfaces across workers: 4000×3000 group photo, ${expected.length} faces of ~80 px, detect-faces (BlazeFace, tiles); best of ${repeat}; workers warm`);
   log('| configuration | 1 photo ms | speedup | ' + photos + ' photos s | photos/s | faces found | tasks per worker |');

@@ -10,10 +10,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadEngine } from '../scripts/eval-faces.mjs';
 
+/** @param {{ repeat?: number, log?: (s: string) => void, sample?: string }} [opts] */
 export async function facesBench({ repeat = 3, log = console.log, sample = join(process.cwd(), '.tmp/face-samples/sample3.jpg') } = {}) {
   const eng = await loadEngine();
   try {
     const base = eng.vips.Image.newFromBuffer(readFileSync(sample));
+    /** @type {Record<number, import('../src/core/frame').Frame>} long side → the photo at that size */
     const frames = {};
     for (const side of [640, 4000]) {
       const im = base.resize(side / Math.max(base.width, base.height));
@@ -22,6 +24,7 @@ export async function facesBench({ repeat = 3, log = console.log, sample = join(
     }
     base.delete();
     const rows = [];
+    /** @type {[import('../src/core/faces').DetectorName, boolean][]} detector, tiles */
     const cases = [['blazeface', true], ['blazeface', false], ['blazeface-short', true], ['haar', true]];
     for (const [detector, tiles] of cases)
       for (const side of [640, 4000]) {
@@ -40,9 +43,12 @@ export async function facesBench({ repeat = 3, log = console.log, sample = join(
         rows.push({ detector, tiles, side, width: frames[side].width, height: frames[side].height, faces: faces.length, firstMs, ms: best });
       }
     // Redaction blur of a large face (default strength 50 %, margin 20 %) at 4000 px.
-    const ops = await eng.load('/src/engine/ops/faces.ts');
+    const ops = /** @type {typeof import('../src/engine/ops/faces')} */ (await eng.load('/src/engine/ops/faces.ts'));
     const frame = frames[4000];
-    const ctx = { alloc: (w, h, c) => ({ width: w, height: h, channels: c, stride: w * c, data: new Uint8Array(w * h * c) }) };
+    /** @param {number} w @param {number} h @param {number} c */
+    const alloc = (w, h, c) => ({ width: w, height: h, channels: c, stride: w * c, data: new Uint8Array(w * h * c) });
+    // An upright input, the frame being the input itself (no geometry): what the ops' context promises.
+    const ctx = { alloc, source: { orientation: 1 } };
     const params = { detector: 'blazeface', minScore: 0.5, minSize: 20, tiles: false, effect: 'blur', strength: 50, margin: 20, blocks: 6, color: '#000000' };
     const detectOnly = { ...params };
     let t0 = performance.now();
@@ -52,6 +58,7 @@ export async function facesBench({ repeat = 3, log = console.log, sample = join(
     await ops.FACE_OPS_TABLE['redact-faces'](frame, params, ctx);
     const red = performance.now() - t0;
     const redact = { side: 4000, faces: 3, detectMs: det, redactMs: red, blurMs: red - det };
+    /** @param {number} x */
     const f = (x) => x.toFixed(0);
     log('\nfaces: ms per image (Node, OpenCV.js, one thread; best of ' + repeat + ', "first" includes creating the net / classifiers)');
     log('| detector | tiles | size | faces | first ms | ms |\n|---|---|---|---|---|---|');

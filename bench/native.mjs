@@ -21,6 +21,30 @@ import { existsSync, mkdirSync, openSync, readFileSync, readSync, closeSync, rea
 import { join, relative } from 'node:path';
 import { makePhotoSets } from './photos.mjs';
 import * as inPage from './page.mjs';
+import { handFiles } from '../tests/browser/harness.mjs';
+
+/**
+ * @typedef {{ otherCores: number, oursCores: number }} Cpu
+ * @typedef {import('../src/jobs/types').Breakdown & { images: number }} RunBreakdown
+ * What an anchor's script prints last (bench/anchors/pool_run.py, webexport_vips.py).
+ * @typedef {{ processes: number, images: number, failed: number, seconds: number, imagesPerSecond: number, startupSeconds: number, bytesOut: number, version?: string, error?: string }} AnchorLine
+ * One contender's run, as the tables read it: `error` when it failed or did not run; otherwise
+ * what its kind measures (the command and the anchors: wall times; the studio: identical outputs).
+ * @typedef {{
+ *   error?: string, command?: string, exitCode?: number | null, cpu?: Cpu,
+ *   workers?: number, images?: number, failed?: number, expected?: number,
+ *   seconds?: number, imagesPerSecond?: number, startupSeconds?: number, waitedForEnginesSeconds?: number,
+ *   wallSeconds?: number, wallImagesPerSecond?: number, firstOutputSeconds?: number,
+ *   bytesOut?: number, files?: string, breakdown?: RunBreakdown, errors?: { file: string, message: string }[],
+ *   detail?: AnchorLine, summary?: import('../scripts/batch.mjs').Summary, identical?: boolean, compared?: number,
+ * }} Run
+ * The NumPy reference check (../shared/tools/seed_reference.py): its JSON line, or why it did not run.
+ * @typedef {{ error?: string, passed?: boolean, exitCode?: number | null, mean_abs_diff?: number, pct_px_off_gt8?: number, worst?: [number, string], missing?: number }} Reference
+ * @typedef {{ ok: boolean, message?: string, version?: string }} Anchor
+ * @typedef {(headers: string[], rows: (string | number)[][], align?: ('l' | 'r')[]) => string} Table
+ * @typedef {{ root: string, python: string, referenceTool: string, log: (s: string) => void, table: Table }} Ctx
+ * @typedef {Ctx & { timeoutMs: number }} RunCtx
+ */
 
 const OPFS_DIR = 'tessera-bench-batch';
 const SEED_OPS = ['grayscale', 'gaussian-blur', 'sobel', 'sharpen', 'brightness'];
@@ -39,15 +63,28 @@ export const TARGETS = {
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
-const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : '—');
-const f2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : '—');
-const f3 = (x) => (Number.isFinite(x) ? x.toFixed(3) : '—');
-const mb = (b) => (Number.isFinite(b) ? (b / 1e6).toFixed(2) : '—');
-const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? a / b : undefined);
+/** A finite number, or not a measurement. @param {number | undefined} x @returns {x is number} */
+const finite = (x) => x !== undefined && Number.isFinite(x);
+/** @param {number | undefined} x */
+const f1 = (x) => (finite(x) ? x.toFixed(1) : '—');
+/** @param {number | undefined} x */
+const f2 = (x) => (finite(x) ? x.toFixed(2) : '—');
+/** @param {number | undefined} x */
+const f3 = (x) => (finite(x) ? x.toFixed(3) : '—');
+/** @param {number | undefined} b bytes */
+const mb = (b) => (finite(b) ? (b / 1e6).toFixed(2) : '—');
+/** @param {number | undefined} a @param {number | undefined} b */
+const ratio = (a, b) => (finite(a) && finite(b) && b > 0 ? a / b : undefined);
+/** @param {number | undefined} r */
 const x2 = (r) => (r === undefined ? '—' : `${r.toFixed(2)}×`);
+/** @param {number | undefined} r */
 const pctOf = (r) => (r === undefined ? '—' : `${(100 * r).toFixed(0)}%`);
 
-/** Files under dir (recursive), relative paths; temporary *.partial files of the server are left out. */
+/**
+ * Files under dir (recursive), relative paths; temporary *.partial files of the server are left out.
+ * @param {string} dir
+ * @returns {string[]}
+ */
 function listFiles(dir, prefix = '') {
   let entries;
   try {
@@ -55,6 +92,7 @@ function listFiles(dir, prefix = '') {
   } catch {
     return [];
   }
+  /** @type {string[]} */
   const out = [];
   for (const e of entries) {
     if (e.isDirectory()) out.push(...listFiles(join(dir, e.name), `${prefix}${e.name}/`));
@@ -63,12 +101,14 @@ function listFiles(dir, prefix = '') {
   return out.sort();
 }
 
+/** @param {string} dir @param {(file: string) => boolean} [filter] */
 function folderBytes(dir, filter = () => true) {
   return listFiles(dir).filter(filter).reduce((s, f) => s + statSync(join(dir, f)).size, 0);
 }
 
-/** "100 png", "30 webp": what the folder holds, by extension. */
+/** "100 png", "30 webp": what the folder holds, by extension. @param {string} dir */
 function formats(dir) {
+  /** @type {Map<string, number>} */
   const n = new Map();
   for (const f of listFiles(dir)) {
     const ext = (/\.([^./]+)$/.exec(f)?.[1] ?? '?').toLowerCase();
@@ -77,12 +117,14 @@ function formats(dir) {
   return [...n].map(([ext, k]) => `${k} ${ext}`).join(', ');
 }
 
+/** @param {string} dir @returns {Map<string, string>} relative path → SHA-256 */
 function hashes(dir) {
   const m = new Map();
   for (const f of listFiles(dir)) m.set(f, createHash('sha256').update(readFileSync(join(dir, f))).digest('hex'));
   return m;
 }
 
+/** @param {string} dir */
 function freshDir(dir) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -91,6 +133,7 @@ function freshDir(dir) {
 /**
  * zlib compression level class of a PNG, from the FLEVEL bits of its first IDAT's zlib header:
  * 0 fastest (level 0–1), 1 fast (2–5), 2 default (6), 3 maximum (7–9).
+ * @param {string} file
  */
 export function pngZlibLevel(file) {
   let fd;
@@ -121,8 +164,11 @@ export function pngZlibLevel(file) {
 // children. Approximate (a process that outlives its parent is counted as "other").
 const CLK_TCK = 100;
 
+/** @param {number} rootPid */
 function procTreeJiffies(rootPid) {
+  /** @type {Map<number, number[]>} */
   const children = new Map();
+  /** @type {Map<number, { ppid: number, own: number, reaped: number }>} */
   const stats = new Map();
   for (const e of readdirSync('/proc')) {
     if (!/^\d+$/.test(e)) continue;
@@ -131,16 +177,16 @@ function procTreeJiffies(rootPid) {
       const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
       const st = { ppid: Number(f[1]), own: Number(f[11]) + Number(f[12]), reaped: Number(f[13]) + Number(f[14]) };
       stats.set(Number(e), st);
-      if (!children.has(st.ppid)) children.set(st.ppid, []);
-      children.get(st.ppid).push(Number(e));
+      const siblings = children.get(st.ppid) ?? [];
+      siblings.push(Number(e));
+      children.set(st.ppid, siblings);
     } catch {
       // gone meanwhile
     }
   }
   let sum = stats.get(rootPid)?.reaped ?? 0;
   const stack = [rootPid];
-  while (stack.length) {
-    const pid = stack.pop();
+  for (let pid = stack.pop(); pid !== undefined; pid = stack.pop()) {
     sum += stats.get(pid)?.own ?? 0;
     stack.push(...(children.get(pid) ?? []));
   }
@@ -156,18 +202,31 @@ function cpuSnap() {
   }
 }
 
+/** @param {ReturnType<typeof cpuSnap>} a @param {ReturnType<typeof cpuSnap>} b @returns {Cpu | undefined} */
 function cpuBetween(a, b) {
   if (!a || !b || b.t <= a.t) return undefined;
   const s = (b.t - a.t) / 1000;
   return { otherCores: Math.max(0, (b.busy - a.busy - (b.ours - a.ours)) / CLK_TCK / s), oursCores: (b.ours - a.ours) / CLK_TCK / s };
 }
 
-/** Runs a command to completion; resolves { code, signal, stdout, stderr, wallSeconds, firstOutputSeconds }. */
+/**
+ * Runs a command to completion; resolves { code, signal, stdout, stderr, wallSeconds, firstOutputSeconds }.
+ * @param {string} cmd @param {string[]} args
+ * @param {{ cwd: string, timeoutMs: number, watchDir?: string }} opts  watchDir: time its first finished file
+ * @returns {Promise<{ code: number | null, signal?: NodeJS.Signals | null, error?: string, stdout: string, stderr: string, wallSeconds: number, firstOutputSeconds?: number }>}
+ */
 function run(cmd, args, { cwd, timeoutMs, watchDir }) {
   return new Promise((resolveRun) => {
     const t0 = performance.now();
-    let stdout = '', stderr = '', first, timer, poll, settled = false;
+    let stdout = '', stderr = '', settled = false;
+    /** @type {number | undefined} */
+    let first;
+    /** @type {NodeJS.Timeout | undefined} */
+    let timer;
+    /** @type {NodeJS.Timeout | undefined} */
+    let poll;
     const child = spawn(cmd, args, { cwd, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    /** @param {{ code: number | null, signal?: NodeJS.Signals | null, error?: string }} res */
     const finish = (res) => {
       if (settled) return;
       settled = true;
@@ -194,6 +253,7 @@ function run(cmd, args, { cwd, timeoutMs, watchDir }) {
   });
 }
 
+/** The last line of `text` that is a JSON object, parsed (its shape is the caller's to know). @param {string} text @returns {unknown} */
 function lastJsonLine(text) {
   const lines = text.trim().split('\n').map((l) => l.trim()).filter(Boolean);
   for (let i = lines.length - 1; i >= 0; i--) {
@@ -207,12 +267,15 @@ function lastJsonLine(text) {
   return undefined;
 }
 
+/** @param {string} s */
 const tail = (s, n = 600) => (s.length > n ? '…' + s.slice(-n) : s).trim();
 
 // ---------------------------------------------------------------------------------------------
 // Anchors: are they installed?
 
+/** @param {string} python @returns {{ opencv: Anchor, pillow: Anchor, vips: Anchor }} */
 function probeAnchors(python) {
+  /** @param {string} code */
   const py = (code) => existsSync(python) && spawnSync(python, ['-c', code], { encoding: 'utf8', timeout: 30_000 }).status === 0;
   const vips = spawnSync('vips', ['--version'], { encoding: 'utf8', timeout: 30_000 });
   const noPython = !existsSync(python) ? `${python} not found; ` : '';
@@ -232,14 +295,19 @@ function probeAnchors(python) {
 // ---------------------------------------------------------------------------------------------
 // Contenders
 
-/** The command, as a user runs it; the summary JSON is its last stdout line. */
+/**
+ * The command, as a user runs it; the summary JSON is its last stdout line.
+ * @param {RunCtx} ctx
+ * @param {{ input: string, output: string, recipe: string, workers: number, images: number }} opts
+ * @returns {Promise<Run>}
+ */
 async function runCommand(ctx, { input, output, recipe, workers, images }) {
   freshDir(output);
   const args = [join(ctx.root, 'scripts', 'batch.mjs'), input, output, '--recipe', recipe, '--workers', String(workers), '--no-build'];
   const c0 = cpuSnap();
   const r = await run(process.execPath, args, { cwd: ctx.root, timeoutMs: ctx.timeoutMs, watchDir: output });
   const cpu = cpuBetween(c0, cpuSnap());
-  const summary = lastJsonLine(r.stdout);
+  const summary = /** @type {import('../scripts/batch.mjs').Summary | undefined} */ (lastJsonLine(r.stdout));
   const res = {
     command: `node scripts/batch.mjs ${relative(ctx.root, input)} ${relative(ctx.root, output)} --recipe ${recipe} --workers ${workers} --no-build`,
     exitCode: r.code, wallSeconds: r.wallSeconds, firstOutputSeconds: r.firstOutputSeconds, cpu,
@@ -262,12 +330,17 @@ async function runCommand(ctx, { input, output, recipe, workers, images }) {
   };
 }
 
+/**
+ * @param {RunCtx} ctx
+ * @param {{ script: string, input: string, output: string, procs: number, extra?: string[] }} opts
+ * @returns {Promise<Run>}
+ */
 async function runAnchor(ctx, { script, input, output, procs, extra = [] }) {
   freshDir(output);
   const c0 = cpuSnap();
   const r = await run(ctx.python, [join(ctx.root, 'bench', 'anchors', script), input, output, String(procs), ...extra], { cwd: ctx.root, timeoutMs: ctx.timeoutMs });
   const cpu = cpuBetween(c0, cpuSnap());
-  const j = lastJsonLine(r.stdout);
+  const j = /** @type {AnchorLine | undefined} */ (lastJsonLine(r.stdout));
   const command = `${ctx.python} bench/anchors/${script} ${relative(ctx.root, input)} ${relative(ctx.root, output)} ${procs}${extra.length ? ' ' + extra.join(' ') : ''}`;
   if (!j || j.error || r.code !== 0) return { command, exitCode: r.code, error: j?.error ?? `exit ${r.code ?? r.signal}: ${tail(r.stderr || r.stdout)}`, cpu };
   return {
@@ -277,16 +350,20 @@ async function runAnchor(ctx, { script, input, output, procs, extra = [] }) {
   };
 }
 
-/** The studio's own benchmark (1 worker, then N) on the same photos, copied into OPFS once. */
-async function runStudio(page, ctx, workers) {
+/**
+ * The studio's own benchmark (1 worker, then N) on the same photos, copied into OPFS once.
+ * @param {import('playwright-core').Page} page @param {number} workers
+ */
+async function runStudio(page, workers) {
   const c0 = cpuSnap();
   let bench;
   try {
-    bench = await page.evaluate(inPage.seedBenchmark, { dirName: OPFS_DIR, format: { format: 'png' }, workers });
+    bench = await page.evaluate(inPage.seedBenchmark, { dirName: OPFS_DIR, format: { format: /** @type {const} */ ('png') }, workers });
   } catch (e) {
-    return { error: e.message.split('\n')[0] };
+    return { error: (e instanceof Error ? e.message : String(e)).split('\n')[0] };
   }
   const cpu = cpuBetween(c0, cpuSnap());
+  /** @param {import('../src/jobs/benchmark').BenchmarkRun} r @returns {Run} */
   const one = (r) => ({
     workers: r.workers, images: r.ok, failed: r.failed, seconds: r.seconds, imagesPerSecond: r.imagesPerSecond,
     startupSeconds: r.startupSeconds, bytesOut: r.summary.results.reduce((s, f) => s + (f.bytesOut ?? 0), 0),
@@ -295,11 +372,12 @@ async function runStudio(page, ctx, workers) {
   return { one: one(bench.runs[0]), many: one(bench.runs[1]), identical: bench.identical, compared: bench.compared, speedup: bench.speedup };
 }
 
+/** @param {RunCtx} ctx @param {string} inputs @param {string} outputs @returns {Reference} */
 function referenceCheck(ctx, inputs, outputs) {
   if (!existsSync(ctx.referenceTool)) return { error: `NumPy reference not found at ${ctx.referenceTool}: check skipped` };
   if (!existsSync(ctx.python)) return { error: `${ctx.python} not found: check skipped (apt-get install -y python3 python3-numpy python3-pil)` };
   const r = spawnSync(ctx.python, [ctx.referenceTool, inputs, outputs], { encoding: 'utf8', timeout: 600_000 });
-  const result = lastJsonLine(r.stdout ?? '');
+  const result = /** @type {Reference | undefined} */ (lastJsonLine(r.stdout ?? ''));
   if (!result) {
     const last = ((r.stderr ?? '') + (r.stdout ?? '')).trim().split('\n').pop() ?? '';
     return { error: `exit ${r.status ?? r.signal}: ${last.slice(0, 160)}${/No module named|cannot import/.test(last) ? ' (apt-get install -y python3-numpy python3-pil)' : ''}` };
@@ -310,16 +388,17 @@ function referenceCheck(ctx, inputs, outputs) {
 // ---------------------------------------------------------------------------------------------
 // The section
 
+/** The fastest run that worked, else the first. @param {Run[]} runs @returns {Run} */
 const best = (runs) => {
-  const ok = runs.filter((r) => r && !r.error && Number.isFinite(r.seconds) && r.seconds > 0);
+  const ok = runs.filter((r) => r && !r.error && finite(r.seconds) && r.seconds > 0);
   if (!ok.length) return runs.find((r) => r) ?? { error: 'not run' };
-  return ok.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+  return ok.reduce((a, b) => ((b.seconds ?? NaN) < (a.seconds ?? NaN) ? b : a));
 };
 
 /**
- * @param page  the bench's page (app open, isolated)
- * @param opts  { workers?, repeat, timeoutSeconds }
- * @param ctx   { root, python, referenceTool, log, table }
+ * @param {import('playwright-core').Page} page  the bench's page (app open, isolated)
+ * @param {{ workers?: number, repeat: number, timeoutSeconds: number }} opts
+ * @param {Ctx} ctx
  */
 export async function batchBench(page, opts, ctx) {
   const { log, table } = ctx;
@@ -331,8 +410,9 @@ export async function batchBench(page, opts, ctx) {
   try {
     sets = await makePhotoSets();
   } catch (e) {
-    console.log(`\n== Batch at native speed: skipped: ${e.message}`);
-    return { skipped: e.message };
+    const why = e instanceof Error ? e.message : String(e);
+    console.log(`\n== Batch at native speed: skipped: ${why}`);
+    return { skipped: why };
   }
   const smallN = listFiles(sets.small).filter((f) => /\.jpe?g$/i.test(f)).length;
   const largeN = listFiles(sets.large).filter((f) => /\.jpe?g$/i.test(f)).length;
@@ -343,8 +423,7 @@ export async function batchBench(page, opts, ctx) {
   for (const m of missing) log(`batch: ${m} (skipped; the bench goes on)`);
 
   // The studio reads from OPFS: copy the same 100 photos in once.
-  await page.evaluate(inPage.addFolderInput, 'tessera-bench-batch-folder');
-  await page.setInputFiles('#tessera-bench-batch-folder', sets.small);
+  await handFiles(page, 'tessera-bench-batch-folder', sets.small, { directory: true });
   const copied = await page.evaluate(inPage.copyInputToOpfs, { id: 'tessera-bench-batch-folder', dirName: OPFS_DIR });
   log(`batch: ${copied.files} photos copied into OPFS for the studio benchmark`);
 
@@ -353,17 +432,19 @@ export async function batchBench(page, opts, ctx) {
     opencv: join(work, `seed-opencv-${workers}p`), pillow: join(work, `seed-pillow-${workers}p`),
     web: join(work, `web-command-${workers}w`), vips: join(work, `web-vips-${workers}p`),
   };
+  /** @type {Record<'studio1' | 'studioN' | 'cmd1' | 'cmdN' | 'opencv' | 'pillow' | 'web' | 'vips', Run[]>} */
   const reps = { studio1: [], studioN: [], cmd1: [], cmdN: [], opencv: [], pillow: [], web: [], vips: [] };
-  const noteError = (name, r) => r?.error && log(`batch: ${name}: ${r.error}`);
+  /** @param {string} name @param {{ error?: string }} r */
+  const noteError = (name, r) => r.error && log(`batch: ${name}: ${r.error}`);
   try {
     for (let rep = 0; rep < opts.repeat; rep++) {
       const tag = opts.repeat > 1 ? ` (repetition ${rep + 1}/${opts.repeat})` : '';
       log(`batch: studio benchmark, 1 then ${workers} workers${tag} …`);
-      const studio = await runStudio(page, c, workers);
+      const studio = await runStudio(page, workers);
       noteError('studio', studio);
-      reps.studio1.push(studio.error ? studio : { ...studio.one, identical: studio.identical, compared: studio.compared });
-      reps.studioN.push(studio.error ? studio : { ...studio.many, identical: studio.identical, compared: studio.compared });
-      for (const [key, w] of [['cmd1', 1], ['cmdN', workers]]) {
+      reps.studio1.push(studio.error !== undefined ? studio : { ...studio.one, identical: studio.identical, compared: studio.compared });
+      reps.studioN.push(studio.error !== undefined ? studio : { ...studio.many, identical: studio.identical, compared: studio.compared });
+      for (const [key, w] of /** @type {const} */ ([['cmd1', 1], ['cmdN', workers]])) {
         log(`batch: npm run batch --recipe seed --workers ${w}${tag} …`);
         const r = await runCommand(c, { input: sets.small, output: dirs[key], recipe: 'seed', workers: w, images: smallN });
         noteError(`command ${w}w`, r);
@@ -396,11 +477,14 @@ export async function batchBench(page, opts, ctx) {
     await page.evaluate(inPage.removeOpfsDir, OPFS_DIR).catch(() => {});
   }
 
+  /** @type {Partial<Record<keyof typeof reps, Run>>} the best run of each contender */
   const R = Object.fromEntries(Object.entries(reps).map(([k, v]) => [k, v.length ? best(v) : undefined]));
 
   // What `npm run` itself adds to the command's start (target 5 is about `npm run batch`).
+  /** @type {number | undefined} */
   let npmStart;
   {
+    /** @param {string} cmd @param {string[]} args */
     const help = async (cmd, args) => {
       const r = await run(cmd, args, { cwd: ctx.root, timeoutMs: 60_000 });
       return r.code === 0 ? r.wallSeconds : NaN;
@@ -412,6 +496,7 @@ export async function batchBench(page, opts, ctx) {
 
   // ---- checks on the outputs (deterministic: the last repetition's files)
   log('batch: NumPy reference check of the seed outputs …');
+  /** @type {{ command: Reference, opencv?: Reference, pillow?: Reference }} */
   const reference = {
     command: R.cmdN && !R.cmdN.error ? referenceCheck(c, sets.small, dirs.cmdN) : { error: 'command did not run' },
     opencv: R.opencv && !R.opencv.error ? referenceCheck(c, sets.small, dirs.opencv) : undefined,
@@ -423,23 +508,28 @@ export async function batchBench(page, opts, ctx) {
     const differ = [...a.keys()].filter((k) => a.get(k) !== b.get(k)).concat([...b.keys()].filter((k) => !a.has(k)));
     commandIdentical = { identical: differ.length === 0 && a.size > 0, compared: a.size, differ: differ.slice(0, 10) };
   }
-  const firstPng = (dir) => listFiles(dir).find((f) => f.endsWith('.png'));
-  const zlib = {
-    command: firstPng(dirs.cmdN) && pngZlibLevel(join(dirs.cmdN, firstPng(dirs.cmdN))),
-    opencv: firstPng(dirs.opencv) && pngZlibLevel(join(dirs.opencv, firstPng(dirs.opencv))),
-    pillow: firstPng(dirs.pillow) && pngZlibLevel(join(dirs.pillow, firstPng(dirs.pillow))),
+  /** The zlib level of the folder's first PNG. @param {string} dir */
+  const zlibOf = (dir) => {
+    const png = listFiles(dir).find((f) => f.endsWith('.png'));
+    return png ? pngZlibLevel(join(dir, png)) : undefined;
   };
+  const zlib = { command: zlibOf(dirs.cmdN), opencv: zlibOf(dirs.opencv), pillow: zlibOf(dirs.pillow) };
 
   // ---- tables
-  const ok = (r) => r && !r.error;
+  /** @param {Run | undefined} r @returns {r is Run} */
+  const ok = (r) => !!r && !r.error;
+  /** @param {Run | undefined} r */
   const note = (r, fallback = 'not run') => (r?.error ? `failed: ${r.error.slice(0, 80)}` : fallback);
+  /** @param {Run | undefined} r */
   const other = (r) => (r?.cpu ? f2(r.cpu.otherCores) : '?');
   console.log(`\n== Batch at native speed: same photos, same sitting, ${workers} workers / processes, best of ${opts.repeat}\n`);
   for (const m of missing) console.log(`  ${m}  → skipped`);
   if (missing.length) console.log('');
   console.log(`Seed pipeline on ${smallN} real 512×512 photos → PNG (${relative(ctx.root, sets.small)}):\n`);
   // A contender that did not run keeps its row (dashes); why is said under the table.
+  /** @type {string[]} */
   let notes = [];
+  /** @param {string} name @param {Run | undefined} r @param {number} w workers */
   const seedRow = (name, r, w) => {
     if (ok(r)) {
       return [name, w, f2(r.seconds), f1(r.imagesPerSecond), r.wallSeconds ? f2(r.wallSeconds) : '', r.wallImagesPerSecond ? f1(r.wallImagesPerSecond) : '',
@@ -482,7 +572,9 @@ export async function batchBench(page, opts, ctx) {
   if (opts.repeat > 1 && reps.web.length) console.log(`  img/s per repetition: command ${reps.web.map((r) => (ok(r) ? f2(r.imagesPerSecond) : '×')).join('/')}${reps.vips.length ? `, vips ${reps.vips.map((r) => (ok(r) ? f2(r.imagesPerSecond) : '×')).join('/')}` : ''}`);
 
   // Ratios
+  /** @param {Run | undefined} r */
   const ips = (r) => (ok(r) ? r.imagesPerSecond : undefined);
+  /** @param {Run | undefined} r */
   const wips = (r) => (ok(r) ? r.wallImagesPerSecond : undefined);
   console.log('\nRatios (throughput ÷ throughput; > 1 means Tessera is faster):\n');
   console.log(table(
@@ -504,45 +596,67 @@ export async function batchBench(page, opts, ctx) {
   // Output bytes
   const bytesRatio = ok(R.cmdN) && ok(R.opencv) ? ratio(R.cmdN.bytesOut, R.opencv.bytesOut) : undefined;
   console.log('\nSeed output bytes (total PNG bytes for the same images):\n');
+  /** @type {[string, Run | undefined, ReturnType<typeof pngZlibLevel>][]} */
+  const writers = [['Tessera (npm run batch)', R.cmdN, zlib.command], ['OpenCV cv2.imwrite', R.opencv, zlib.opencv], ['Pillow Image.save', R.pillow, zlib.pillow]];
   console.log(table(
     ['writer', 'total MB', 'per image KB', 'zlib level (IDAT header)', '÷ OpenCV'],
-    [
-      ['Tessera (npm run batch)', R.cmdN, zlib.command], ['OpenCV cv2.imwrite', R.opencv, zlib.opencv], ['Pillow Image.save', R.pillow, zlib.pillow],
-    ].map(([name, r, z]) => ok(r)
-      ? [name, mb(r.bytesOut), f1(r.bytesOut / Math.max(1, r.images) / 1024), z?.label ?? '?', x2(ok(R.opencv) ? ratio(r.bytesOut, R.opencv.bytesOut) : undefined)]
+    writers.map(([name, r, z]) => ok(r)
+      ? [name, mb(r.bytesOut), f1((r.bytesOut ?? NaN) / Math.max(1, r.images ?? NaN) / 1024), z?.label ?? '?', x2(ok(R.opencv) ? ratio(r.bytesOut, R.opencv.bytesOut) : undefined)]
       : [name, '—', '—', '—', '—']),
   ));
 
   // Reference check
   console.log(`\nNumPy reference check (${relative(ctx.root, ctx.referenceTool)}; 8-px border ignored; pass: mean |diff| ≤ 1.0 and ≤ 1% of pixels off by > 8):\n`);
+  /** @type {[string, Reference | undefined][]} */
+  const checked = [['npm run batch', reference.command], ['OpenCV-Python', reference.opencv], ['Pillow', reference.pillow]];
   console.log(table(
     ['outputs', 'mean_abs_diff', 'pct_px_off_gt8', 'worst (mean, file)', 'result'],
-    [['npm run batch', reference.command], ['OpenCV-Python', reference.opencv], ['Pillow', reference.pillow]].filter(([, r]) => r).map(([name, r]) => (r.error
-      ? [name, '—', '—', '—', r.error]
-      : [name, f3(r.mean_abs_diff), f3(r.pct_px_off_gt8), r.worst ? `${f3(r.worst[0])} ${r.worst[1]}` : '', `${r.passed ? 'PASS' : 'FAIL'}${r.missing ? ` (${r.missing} missing)` : ''}`])),
+    checked.flatMap(([name, r]) => (!r ? [] : r.error
+      ? [[name, '—', '—', '—', r.error]]
+      : [[name, f3(r.mean_abs_diff), f3(r.pct_px_off_gt8), r.worst ? `${f3(r.worst[0])} ${r.worst[1]}` : '', `${r.passed ? 'PASS' : 'FAIL'}${r.missing ? ` (${r.missing} missing)` : ''}`]])),
   ));
   if (reference.pillow && !reference.pillow.error && !reference.pillow.passed) console.log('  (Pillow\'s GaussianBlur is a box approximation of the Gaussian, so its outputs differ; informative only — the target is the command\'s row)');
   if (commandIdentical) console.log(`  command 1 worker vs ${workers} workers: ${commandIdentical.identical ? `byte-identical (${commandIdentical.compared}/${commandIdentical.compared})` : `NOT identical (${commandIdentical.differ.length} differ, e.g. ${commandIdentical.differ.slice(0, 3).join(', ')})`}`);
   if (R.studioN && !R.studioN.error) console.log(`  studio 1 worker vs ${workers} workers: ${R.studioN.identical ? `byte-identical (${R.studioN.compared}/${R.studioN.compared})` : 'NOT identical'}`);
 
   // Breakdown
-  const bds = [['studio 1w', R.studio1], [`studio ${workers}w`, R.studioN], ['command 1w', R.cmd1], [`command ${workers}w`, R.cmdN], [`web export ${workers}w`, R.web]]
-    .filter(([, r]) => ok(r) && r.breakdown);
-  const noBd = [['command 1w', R.cmd1], [`command ${workers}w`, R.cmdN]].filter(([, r]) => ok(r) && !r.breakdown).map(([n]) => n);
+  /** @typedef {[string, Run & { breakdown: RunBreakdown }]} WithBreakdown */
+  /** @type {[string, Run | undefined][]} */
+  const contenders = [['studio 1w', R.studio1], [`studio ${workers}w`, R.studioN], ['command 1w', R.cmd1], [`command ${workers}w`, R.cmdN], [`web export ${workers}w`, R.web]];
+  const bds = contenders.filter(/** @returns {c is WithBreakdown} */ (c) => ok(c[1]) && !!c[1].breakdown);
+  /** @type {[string, Run | undefined][]} */
+  const commands = [['command 1w', R.cmd1], [`command ${workers}w`, R.cmdN]];
+  const noBd = commands.filter(([, r]) => ok(r) && !r.breakdown).map(([n]) => n);
+  /** @type {Record<string, Record<string, number | null>> | undefined} contender → stage → ms per image */
   let breakdown;
   if (bds.length) {
     const stepKeys = [...new Set([...SEED_OPS, ...bds.flatMap(([, r]) => Object.keys(r.breakdown.steps ?? {}))])]
       .filter((k) => bds.some(([, r]) => r.breakdown.steps?.[k] !== undefined));
     const stages = ['read', 'decode', ...stepKeys.map((k) => `steps.${k}`), 'encode', 'handoff', 'write'];
-    const val = (bd, s) => (s.startsWith('steps.') ? bd.steps?.[s.slice(6)] : bd[s]);
-    breakdown = Object.fromEntries(bds.map(([n, r]) => [n, Object.fromEntries(stages.map((s) => [s, val(r.breakdown, s) === undefined ? null : val(r.breakdown, s) / Math.max(1, r.breakdown.images)]))]));
+    /** @param {RunBreakdown} bd @param {string} s a stage @returns {number | undefined} */
+    const val = (bd, s) => {
+      if (s.startsWith('steps.')) return bd.steps?.[s.slice(6)];
+      /** @type {Record<string, number | undefined>} */
+      const stage = { read: bd.read, decode: bd.decode, encode: bd.encode, handoff: bd.handoff, write: bd.write };
+      return stage[s];
+    };
+    /** @param {RunBreakdown} bd @param {string} s */
+    const perImage = (bd, s) => {
+      const v = val(bd, s);
+      return v === undefined ? null : v / Math.max(1, bd.images);
+    };
+    const byContender = Object.fromEntries(bds.map(([n, r]) => [n, Object.fromEntries(stages.map((s) => [s, perImage(r.breakdown, s)]))]));
+    breakdown = byContender;
     console.log('\nWhere the time goes (ms per image, summed over workers; read/write on the main thread, overlapped):\n');
     console.log(table(
       ['stage', ...bds.map(([n]) => n)],
       [
-        ...stages.map((s) => [s.replace('steps.', ''), ...bds.map(([n]) => (breakdown[n][s] === null ? '—' : f2(breakdown[n][s])))]),
-        ['total (sum of stages)', ...bds.map(([n]) => f2(Object.values(breakdown[n]).reduce((a, b) => a + (b ?? 0), 0)))],
-        ['wall per image', ...bds.map(([, r]) => f2((1000 * r.seconds) / Math.max(1, r.images)))],
+        ...stages.map((s) => [s.replace('steps.', ''), ...bds.map(([n]) => {
+          const v = byContender[n][s];
+          return v === null ? '—' : f2(v);
+        })]),
+        ['total (sum of stages)', ...bds.map(([n]) => f2(Object.values(byContender[n]).reduce((/** @type {number} */ a, b) => a + (b ?? 0), 0)))],
+        ['wall per image', ...bds.map(([, r]) => f2((1000 * (r.seconds ?? NaN)) / Math.max(1, r.images ?? NaN)))],
       ],
     ));
     console.log('  (studio: reads OPFS, writes = SHA-256 into its hash sink; command: reads files from disk, writes = one WebSocket message each to the local receiver)');
@@ -557,32 +671,34 @@ export async function batchBench(page, opts, ctx) {
   const seedRuns = [R.cmd1, R.cmdN].filter(ok);
   const firstOutput = seedRuns.length ? Math.max(...seedRuns.map((r) => r.firstOutputSeconds ?? Infinity)) : undefined;
   const startups = [R.cmd1, R.cmdN].filter(ok).map((r) => r.startupSeconds);
-  const startup = startups.length ? Math.max(...startups) : undefined;
+  const startup = startups.length ? Math.max(...startups.map((x) => x ?? NaN)) : undefined;
   const refOk = reference.command && !reference.command.error ? reference.command.passed : undefined;
-  const verdict = (v, pass) => (v === undefined ? 'n/a' : pass ? 'PASS' : 'FAIL');
+  /** @template T @param {T | undefined} v the measurement @param {(v: T) => boolean | undefined} pass whether it meets the target */
+  const verdict = (v, pass) => (v === undefined ? 'n/a' : pass(v) ? 'PASS' : 'FAIL');
   const targets = [
-    { id: '1a', what: `npm run batch ÷ studio, ${workers} workers (img/s)`, measured: pctOf(cmdOverStudio), target: `≥ ${pctOf(TARGETS.commandOverStudio)}`, value: cmdOverStudio, result: verdict(cmdOverStudio, cmdOverStudio >= TARGETS.commandOverStudio) },
-    { id: '1b', what: `npm run batch 1 → ${workers} workers`, measured: x2(speedCmd), target: `≥ ${TARGETS.commandSpeedup}×`, value: speedCmd, result: verdict(speedCmd, speedCmd >= TARGETS.commandSpeedup) },
-    { id: '2a', what: `seed: npm run batch ÷ OpenCV-Python ${workers}-process pool`, measured: x2(seedOverCv), target: `≥ ${TARGETS.seedOverOpenCV}×`, value: seedOverCv, result: ok(R.opencv) ? verdict(seedOverCv, seedOverCv >= TARGETS.seedOverOpenCV) : 'n/a (no OpenCV)' },
-    { id: '2b', what: 'seed outputs vs NumPy reference', measured: reference.command?.error ? '— (check did not run)' : `mean ${f3(reference.command.mean_abs_diff)}, >8: ${f3(reference.command.pct_px_off_gt8)}%`, target: 'mean ≤ 1.0, ≤ 1%', value: refOk, result: verdict(refOk, refOk) },
+    { id: '1a', what: `npm run batch ÷ studio, ${workers} workers (img/s)`, measured: pctOf(cmdOverStudio), target: `≥ ${pctOf(TARGETS.commandOverStudio)}`, value: cmdOverStudio, result: verdict(cmdOverStudio, (v) => v >= TARGETS.commandOverStudio) },
+    { id: '1b', what: `npm run batch 1 → ${workers} workers`, measured: x2(speedCmd), target: `≥ ${TARGETS.commandSpeedup}×`, value: speedCmd, result: verdict(speedCmd, (v) => v >= TARGETS.commandSpeedup) },
+    { id: '2a', what: `seed: npm run batch ÷ OpenCV-Python ${workers}-process pool`, measured: x2(seedOverCv), target: `≥ ${TARGETS.seedOverOpenCV}×`, value: seedOverCv, result: ok(R.opencv) ? verdict(seedOverCv, (v) => v >= TARGETS.seedOverOpenCV) : 'n/a (no OpenCV)' },
+    { id: '2b', what: 'seed outputs vs NumPy reference', measured: reference.command?.error ? '— (check did not run)' : `mean ${f3(reference.command.mean_abs_diff)}, >8: ${f3(reference.command.pct_px_off_gt8)}%`, target: 'mean ≤ 1.0, ≤ 1%', value: refOk, result: verdict(refOk, (v) => v) },
     { id: '2c', what: 'seed PNG bytes ÷ OpenCV\'s', measured: `${x2(bytesRatio)}${zlib.command ? `, ${zlib.command.label}` : ''}`, target: `≤ ${TARGETS.pngBytesOverOpenCV}× unless zlib 6`, value: bytesRatio,
-      result: bytesRatio === undefined ? 'n/a' : levelSix ? 'n/a (zlib 6)' : verdict(bytesRatio, bytesRatio <= TARGETS.pngBytesOverOpenCV) },
-    { id: '3', what: `web export: npm run batch ÷ vips CLI, ${workers} at a time`, measured: x2(webRatio), target: `≥ ${TARGETS.webOverVips.toFixed(1)}×`, value: webRatio, result: ok(R.vips) ? verdict(webRatio, webRatio >= TARGETS.webOverVips) : 'n/a (no vips)' },
-    { id: '5a', what: 'first output after launch (npm run batch, seed)', measured: firstOutput === undefined ? '—' : `${f2(firstOutput)} s`, target: `≤ ${TARGETS.firstOutputSeconds} s`, value: firstOutput, result: verdict(firstOutput, firstOutput <= TARGETS.firstOutputSeconds) },
-    { id: '5b', what: 'engine start (engineStartSeconds; workers start in parallel)', measured: startup === undefined ? '—' : `${startups.map(f2).join(' / ')} s (1w / ${workers}w)`, target: `≤ ${TARGETS.startupSecondsPerWorker} s`, value: startup, result: verdict(startup, startup <= TARGETS.startupSecondsPerWorker) },
+      result: bytesRatio === undefined ? 'n/a' : levelSix ? 'n/a (zlib 6)' : verdict(bytesRatio, (v) => v <= TARGETS.pngBytesOverOpenCV) },
+    { id: '3', what: `web export: npm run batch ÷ vips CLI, ${workers} at a time`, measured: x2(webRatio), target: `≥ ${TARGETS.webOverVips.toFixed(1)}×`, value: webRatio, result: ok(R.vips) ? verdict(webRatio, (v) => v >= TARGETS.webOverVips) : 'n/a (no vips)' },
+    { id: '5a', what: 'first output after launch (npm run batch, seed)', measured: firstOutput === undefined ? '—' : `${f2(firstOutput)} s`, target: `≤ ${TARGETS.firstOutputSeconds} s`, value: firstOutput, result: verdict(firstOutput, (v) => v <= TARGETS.firstOutputSeconds) },
+    { id: '5b', what: 'engine start (engineStartSeconds; workers start in parallel)', measured: startup === undefined ? '—' : `${startups.map(f2).join(' / ')} s (1w / ${workers}w)`, target: `≤ ${TARGETS.startupSecondsPerWorker} s`, value: startup, result: verdict(startup, (v) => v <= TARGETS.startupSecondsPerWorker) },
   ];
   console.log('\nTargets (issue 9):\n');
   console.log(table(['#', 'target', 'measured', 'required', 'result'], targets.map((t) => [t.id, t.what, t.measured, t.target, t.result]), ['l', 'l', 'r', 'r', 'l']));
-  const busy = Object.entries(R).filter(([, r]) => r?.cpu?.otherCores > 0.25);
+  const busy = Object.entries(R).filter(([, r]) => (r?.cpu?.otherCores ?? 0) > 0.25);
   if (npmStart !== undefined) console.log(`  (the command is spawned as node scripts/batch.mjs; \`npm run batch\` adds npm's own start, ≈${f2(npmStart)} s here: \`npm run batch -- --help\` vs \`node scripts/batch.mjs --help\`)`);
-  if (busy.length) console.log(`  note: other processes kept cores busy during ${busy.map(([k, r]) => `${k} (${f2(r.cpu.otherCores)})`).join(', ')}; timings are pessimistic${opts.repeat < 3 ? ' (try --repeat 3)' : ''}`);
+  if (busy.length) console.log(`  note: other processes kept cores busy during ${busy.map(([k, r]) => `${k} (${f2(r?.cpu?.otherCores)})`).join(', ')}; timings are pessimistic${opts.repeat < 3 ? ' (try --repeat 3)' : ''}`);
 
+  /** @param {Run | undefined} r */
   const slim = (r) => (r ? { ...r, detail: undefined } : r);
   return {
     workers,
     repeat: opts.repeat,
     inputs: { small: { dir: relative(ctx.root, sets.small), images: smallN }, large: { dir: relative(ctx.root, sets.large), images: largeN } },
-    anchors: Object.fromEntries(Object.entries(anchors).map(([k, a]) => [k, a.ok ? { installed: true, version: R[k]?.detail?.version ?? a.version } : { installed: false, message: a.message }])),
+    anchors: Object.fromEntries(Object.entries(anchors).map(([k, a]) => [k, a.ok ? { installed: true, version: R[/** @type {keyof typeof anchors} */ (k)]?.detail?.version ?? a.version } : { installed: false, message: a.message }])),
     seed: { studio1: slim(R.studio1), studioN: slim(R.studioN), command1: R.cmd1, commandN: R.cmdN, opencv: slim(R.opencv), pillow: slim(R.pillow), opencvDetail: R.opencv?.detail, pillowDetail: R.pillow?.detail },
     webExport: { command: R.web, vips: slim(R.vips), vipsDetail: R.vips?.detail },
     ratios: { commandOverStudio: cmdOverStudio, commandSpeedup: speedCmd, studioSpeedup: speedStudio, seedOverOpenCV: seedOverCv, seedOverPillow: ratio(ips(R.cmdN), ips(R.pillow)), webOverVips: webRatio, webWallOverVips: webWallRatio, pngBytesOverOpenCV: bytesRatio },
@@ -597,6 +713,7 @@ export async function batchBench(page, opts, ctx) {
   };
 }
 
+/** @param {string} name a contender's @param {ReturnType<typeof probeAnchors>} anchors */
 function anchorsMissingNote(name, anchors) {
   if (/OpenCV/.test(name) && !anchors.opencv.ok) return 'not installed: apt-get install -y python3-opencv python3-numpy';
   if (/Pillow/.test(name) && !anchors.pillow.ok) return 'not installed: apt-get install -y python3-pil python3-numpy';

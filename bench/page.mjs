@@ -2,12 +2,20 @@
 // Playwright serialises the function's source, so nothing from this module's scope is visible.
 
 /**
+ * What the seed benchmark reports to Node (window.__benchProgress): a run starting, or progress.
+ * @typedef {{ event: 'run', workers: number }
+ *   | { event: 'progress', workers: number, done: number, failed: number, total: number, totalKnown: boolean, ips: number }} BenchProgress
+ */
+
+/**
  * Generates `count` photo-like size×size JPEGs into OPFS folder `dirName` (replaced if present):
  * sky/ground gradients, soft light blobs, blurred far hills, shaded near objects, fine strokes,
  * a vignette and mild sensor noise. Deterministic: a seeded PRNG per image. Optionally PUTs each
  * JPEG to `putBase` as well (the bench server's receiver) so the inputs exist on disk.
+ * @param {{ count: number, size: number, dirName: string, quality: number, putBase?: string }} opts
  */
 export async function generateImages({ count, size, dirName, quality, putBase }) {
+  /** @param {number} a the seed */
   const mulberry32 = (a) => () => {
     a |= 0;
     a = (a + 0x6d2b79f5) | 0;
@@ -15,14 +23,18 @@ export async function generateImages({ count, size, dirName, quality, putBase })
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+  /** @param {number} h @param {number} s @param {number} l */
   const hsl = (h, s, l, a = 1) => `hsla(${h.toFixed(1)},${s.toFixed(1)}%,${l.toFixed(1)}%,${a.toFixed(3)})`;
 
+  /** @param {number} seed */
   async function draw(seed) {
     const rnd = mulberry32(seed * 7919 + 13);
+    /** @param {number} a @param {number} b */
     const r = (a, b) => a + (b - a) * rnd();
     const S = size;
     const canvas = new OffscreenCanvas(S, S);
     const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    if (!ctx) throw new Error('no 2D context');
     const hue = r(0, 360);
     const horizon = r(0.3, 0.65) * S;
 
@@ -157,22 +169,15 @@ export async function generateImages({ count, size, dirName, quality, putBase })
   return { files: count, bytes, minBytes: min, maxBytes: max, ms: performance.now() - t0 };
 }
 
-/** Adds a hidden <input type=file webkitdirectory> for page.setInputFiles(dir). */
-export function addFolderInput(id) {
-  document.getElementById(id)?.remove();
-  const input = document.createElement('input');
-  input.type = 'file';
-  input.id = id;
-  input.multiple = true;
-  input.webkitdirectory = true;
-  input.style.display = 'none';
-  document.body.append(input);
-}
-
-/** Copies the chosen folder's image files (relative paths kept, root folder name dropped) into OPFS. */
+/**
+ * Copies the image files of the folder in the file input `id` (tests/browser/harness.mjs
+ * handFiles; relative paths kept, root folder name dropped) into OPFS.
+ * @param {{ id: string, dirName: string }} opts
+ */
 export async function copyInputToOpfs({ id, dirName }) {
   const t0 = performance.now();
-  const input = document.getElementById(id);
+  const input = /** @type {HTMLInputElement | null} */ (document.getElementById(id));
+  if (!input) throw new Error(`no file input #${id}`);
   const files = Array.from(input.files ?? []);
   const root = await navigator.storage.getDirectory();
   await root.removeEntry(dirName, { recursive: true }).catch(() => {});
@@ -209,7 +214,11 @@ export async function engineInfo() {
   }
 }
 
-/** runBenchmark over the OPFS folder; progress goes to window.__benchProgress (exposed by Node). */
+/**
+ * runBenchmark over the OPFS folder; progress goes to window.__benchProgress (exposed by Node).
+ * @param {{ dirName: string, format: Partial<import('../src/core/formats').OutputOptions>, workers: number }} opts
+ * @returns {Promise<import('../src/jobs/benchmark').BenchmarkResult>} (through JSON)
+ */
 export async function seedBenchmark({ dirName, format, workers }) {
   const t = window.tessera;
   const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(dirName);
@@ -234,7 +243,11 @@ export async function seedBenchmark({ dirName, format, workers }) {
   return JSON.parse(JSON.stringify(result));
 }
 
-/** One N-worker batch writing real outputs through the bench server's PUT receiver. */
+/**
+ * One N-worker batch writing real outputs through the bench server's PUT receiver.
+ * @param {{ dirName: string, format: Partial<import('../src/core/formats').OutputOptions>, workers: number, outBase: string }} opts
+ * @returns {Promise<import('../src/jobs/types').BatchSummary>} (through JSON)
+ */
 export async function keepOutputsBatch({ dirName, format, workers, outBase }) {
   const t = window.tessera;
   const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(dirName);
@@ -248,6 +261,7 @@ export async function keepOutputsBatch({ dirName, format, workers, outBase }) {
   return JSON.parse(JSON.stringify(summary));
 }
 
+/** @param {string} dirName */
 export async function removeOpfsDir(dirName) {
   const root = await navigator.storage.getDirectory();
   await root.removeEntry(dirName, { recursive: true }).catch(() => {});

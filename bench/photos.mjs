@@ -23,6 +23,7 @@ const VERSION = 2;
 export async function makePhotoSets(dir = join(ROOT, '.tmp', 'photos'), { small = 100, large = 30 } = {}) {
   const smallDir = join(dir, 'small');
   const largeDir = join(dir, 'large');
+  /** @param {string} d */
   const count = (d) => (existsSync(d) ? readdirSync(d).filter((n) => n.endsWith('.jpg')).length : 0);
   const stamp = join(dir, `.version-${VERSION}`);
   if (existsSync(stamp) && count(smallDir) === small && count(largeDir) === large) return { small: smallDir, large: largeDir };

@@ -14,8 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, promises as fs, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BLUR_EDGES, BLUR_EDGES_COLOUR, videoBench } from './video.mjs';
 import { CAMERA_BENCH_ARGS, cameraBench } from './camera.mjs';
@@ -24,17 +23,28 @@ import { facesWorkersBench } from './faces-workers.mjs';
 import { batchBench } from './native.mjs';
 import { launch, openApp } from '../scripts/lib/browser.mjs';
 import { serve } from '../scripts/lib/serve.mjs';
+import { ROOT, buildApp, distDir, staleness } from '../scripts/lib/dist.mjs';
+import { messageOf } from '../scripts/lib/errors.mjs';
+import { handFiles } from '../tests/browser/harness.mjs';
 import * as inPage from './page.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** @typedef {import('playwright-core').Page} Page */
+/** @typedef {ReturnType<typeof parseOptions>} Options */
+/** The browser's and the app's renderer process, when found. @typedef {{ browserPid?: number, rendererPid?: number }} Procs */
+/** @typedef {{ otherCores: number, oursCores: number, seconds: number }} Cpu */
+/** A seed benchmark run with the CPU the rest of the machine used meanwhile. @typedef {import('../src/jobs/benchmark').BenchmarkRun & { cpu?: Cpu }} SeedRun */
+
 // TESSERA_DIST: another build folder (parallel work on one machine); default dist/.
-const DIST = process.env.TESSERA_DIST ? resolve(process.env.TESSERA_DIST) : join(ROOT, 'dist');
+const DIST = distDir();
 const RESULTS = join(ROOT, 'bench', 'results');
 const OPFS_DIR = 'tessera-bench-input';
 // The independent NumPy checker lives beside the repository: ../shared/tools/ (relative to it).
 const REFERENCE_TOOL = resolve(ROOT, '..', 'shared', 'tools', 'seed_reference.py');
 const PYTHON = '/usr/bin/python3';
+/** @type {readonly import('../src/core/formats').OutputFormat[]} */
 const FORMATS = ['png', 'jpeg', 'webp', 'avif'];
+/** @param {string} f @returns {f is import('../src/core/formats').OutputFormat} */
+const isFormat = (f) => /** @type {readonly string[]} */ (FORMATS).includes(f);
 const SEED_OPS = ['grayscale', 'gaussian-blur', 'sobel', 'sharpen', 'brightness'];
 
 const USAGE = `usage: npm run bench -- [options]
@@ -63,6 +73,7 @@ const USAGE = `usage: npm run bench -- [options]
 // ---------------------------------------------------------------------------------------------
 // Options
 
+/** @param {string[]} argv */
 function parseOptions(argv) {
   let parsed;
   try {
@@ -77,23 +88,30 @@ function parseOptions(argv) {
     strict: true,
     });
   } catch (e) {
-    throw new UsageError(e.message);
+    throw new UsageError(messageOf(e));
   }
   const { values } = parsed;
   if (values.help) {
     console.log(USAGE);
     process.exit(0);
   }
+  /**
+   * A whole-number option, checked.
+   * @template {number | undefined} D
+   * @param {'workers' | 'images' | 'size' | 'rounds' | 'repeat' | 'timeout' | 'video-frames'} name @param {D} def @param {number} min @param {number} max
+   * @returns {number | D}
+   */
   const int = (name, def, min, max) => {
-    if (values[name] === undefined) return def;
-    const n = Number(values[name]);
-    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number ${min}–${max}, got "${values[name]}"`);
+    const text = values[name];
+    if (text === undefined) return def;
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number ${min}–${max}, got "${text}"`);
     return n;
   };
   const only = values.only;
   if (only !== undefined && !['seed', 'batch', 'handoff', 'ops', 'video', 'camera', 'faces'].includes(only)) throw new UsageError(`--only must be seed, batch, handoff, ops, video, camera or faces, got "${only}"`);
   const format = values.format ?? 'png';
-  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join('|')}, got "${format}"`);
+  if (!isFormat(format)) throw new UsageError(`--format must be one of ${FORMATS.join('|')}, got "${format}"`);
   const input = values.input ? resolve(values.input) : undefined;
   if (input && !(existsSync(input) && statSync(input).isDirectory())) throw new UsageError(`--input ${input}: not a folder`);
   const repeat = int('repeat', 1, 1, 20);
@@ -128,30 +146,17 @@ class UsageError extends Error {}
 // ---------------------------------------------------------------------------------------------
 // Build
 
-function newestMtime(path) {
-  if (!existsSync(path)) return 0;
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let newest = st.mtimeMs;
-  for (const e of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, e)));
-  return newest;
-}
-
-function ensureBuilt(force) {
-  const built = existsSync(join(DIST, 'index.html')) ? statSync(join(DIST, 'index.html')).mtimeMs : 0;
-  const inputs = ['src', 'public', 'index.html', 'vite.config.ts', 'vite.config.js', 'package.json'].map((p) => newestMtime(join(ROOT, p)));
-  const stale = !built || Math.max(...inputs) > built;
-  if (!force && !stale) {
+/** Builds the app when it is older than its sources (scripts/lib/dist.mjs), or always with `force`. @param {boolean} force @returns {Promise<boolean>} whether it built */
+async function ensureBuilt(force) {
+  const why = staleness(DIST);
+  if (!force && !why) {
     log('app: dist/ is up to date');
     return false;
   }
-  log(`app: building (${force ? '--build' : built ? 'dist/ is older than src/' : 'no dist/'}) …`);
+  log(`app: building (${force ? '--build' : why}) …`);
   const t0 = Date.now();
-  const r = spawnSync('npx', ['vite', 'build', '--outDir', DIST, '--emptyOutDir'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (r.status !== 0) {
-    process.stderr.write(r.stdout + r.stderr);
-    throw new Error(`vite build failed (exit ${r.status ?? r.signal})`);
-  }
+  // Its output is shown only if a step fails.
+  await buildApp({ dist: DIST, quiet: true });
   log(`app: built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return true;
 }
@@ -159,6 +164,7 @@ function ensureBuilt(force) {
 // ---------------------------------------------------------------------------------------------
 // Renderer memory (optional): RSS of the app's renderer process from /proc, sampled.
 
+/** @param {import('playwright-core').Browser} browser @returns {Promise<Procs>} */
 async function findProcesses(browser) {
   try {
     const cdp = await browser.newBrowserCDPSession();
@@ -172,6 +178,7 @@ async function findProcesses(browser) {
   }
 }
 
+/** @param {number} pid */
 function rssBytes(pid) {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -181,10 +188,15 @@ function rssBytes(pid) {
   }
 }
 
-/** Runs fn while sampling the renderer's RSS every 20 ms: { before, peak, after } in bytes. */
+/**
+ * Runs fn while sampling the renderer's RSS every 20 ms: { before, peak, after } in bytes.
+ * @template T
+ * @param {number | undefined} pid
+ * @param {() => Promise<T>} fn
+ */
 async function withRss(pid, fn) {
-  if (!pid || rssBytes(pid) === undefined) return { value: await fn(), rss: undefined };
-  const before = rssBytes(pid);
+  const before = pid ? rssBytes(pid) : undefined;
+  if (!pid || before === undefined) return { value: await fn(), rss: undefined };
   let peak = before;
   const timer = setInterval(() => {
     const v = rssBytes(pid);
@@ -205,6 +217,7 @@ async function withRss(pid, fn) {
 
 const CLK_TCK = 100;
 
+/** @param {number | string} pid */
 function procStat(pid) {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -215,27 +228,31 @@ function procStat(pid) {
   }
 }
 
+/** @param {number} rootPid */
 function treeJiffies(rootPid) {
+  /** @type {Map<number, number[]>} */
   const children = new Map();
+  /** @type {Map<number, { ppid: number, jiffies: number }>} */
   const stats = new Map();
   for (const e of readdirSync('/proc')) {
     if (!/^\d+$/.test(e)) continue;
     const st = procStat(e);
     if (!st) continue;
     stats.set(Number(e), st);
-    if (!children.has(st.ppid)) children.set(st.ppid, []);
-    children.get(st.ppid).push(Number(e));
+    const siblings = children.get(st.ppid) ?? [];
+    siblings.push(Number(e));
+    children.set(st.ppid, siblings);
   }
   let sum = 0;
   const stack = [rootPid];
-  while (stack.length) {
-    const pid = stack.pop();
+  for (let pid = stack.pop(); pid !== undefined; pid = stack.pop()) {
     sum += stats.get(pid)?.jiffies ?? 0;
     stack.push(...(children.get(pid) ?? []));
   }
   return sum;
 }
 
+/** @param {number | undefined} browserPid */
 function cpuSnapshot(browserPid) {
   try {
     const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
@@ -249,7 +266,11 @@ function cpuSnapshot(browserPid) {
   }
 }
 
-/** Average cores busy with other processes between two snapshots (and our own, for context). */
+/**
+ * Average cores busy with other processes between two snapshots (and our own, for context).
+ * @param {ReturnType<typeof cpuSnapshot>} a @param {ReturnType<typeof cpuSnapshot>} b
+ * @returns {Cpu | undefined}
+ */
 function cpuBetween(a, b) {
   if (!a || !b || b.t <= a.t) return undefined;
   const s = (b.t - a.t) / 1000;
@@ -262,23 +283,35 @@ function cpuBetween(a, b) {
 // Output helpers
 
 const t0 = Date.now();
+/** @param {string} msg */
 function log(msg) {
   process.stderr.write(`[bench ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${msg}\n`);
 }
 
+/**
+ * A plain-text table; columns align left ('l') or right ('r': all but the first, by default).
+ * @param {string[]} headers @param {(string | number)[][]} rows @param {('l' | 'r')[]} [align]
+ */
 function table(headers, rows, align) {
   const cells = [headers, ...rows].map((r) => r.map((c) => String(c)));
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  /** @param {string[]} r */
   const fmt = (r) => r.map((c, i) => ((align?.[i] ?? (i === 0 ? 'l' : 'r')) === 'l' ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [fmt(cells[0]), widths.map((w) => '─'.repeat(w)).join('  '), ...cells.slice(1).map(fmt)].join('\n');
 }
 
+/** @param {number} x */
 const f1 = (x) => x.toFixed(1);
+/** @param {number} x */
 const f2 = (x) => x.toFixed(2);
+/** @param {number} b bytes */
 const mb = (b) => (b / (1024 * 1024)).toFixed(1);
+/** @param {number} x */
 const pct = (x) => `${(100 * x).toFixed(0)}%`;
 
+/** Told when the seed benchmark starts a run (seedBench samples the CPU then). @type {(workers: number) => void} */
 let onRunStart = () => {};
+/** @param {import('./page.mjs').BenchProgress} p */
 function progressLine(p) {
   if (p.event === 'run') onRunStart(p.workers);
   if (p.event === 'run') log(`seed: running with ${p.workers} worker${p.workers > 1 ? 's' : ''} …`);
@@ -291,11 +324,11 @@ function progressLine(p) {
 // ---------------------------------------------------------------------------------------------
 // Seed-pipeline benchmark
 
+/** @param {Page} page @param {Options} opts @param {string | undefined} keepUrl the server's output receiver, with --keep-outputs */
 async function prepareInputs(page, opts, keepUrl) {
   if (opts.input) {
     log(`seed: copying image files from ${opts.input} into OPFS …`);
-    await page.evaluate(inPage.addFolderInput, 'tessera-bench-folder');
-    await page.setInputFiles('#tessera-bench-folder', opts.input);
+    await handFiles(page, 'tessera-bench-folder', opts.input, { directory: true });
     const r = await page.evaluate(inPage.copyInputToOpfs, { id: 'tessera-bench-folder', dirName: OPFS_DIR });
     if (!r.files) throw new Error(`--input ${opts.input}: no image files found`);
     log(`seed: ${r.files} files, ${mb(r.bytes)} MB copied in ${f1(r.ms / 1000)} s${r.skipped ? ` (${r.skipped} non-image files ignored)` : ''}`);
@@ -309,8 +342,11 @@ async function prepareInputs(page, opts, keepUrl) {
   return { source: 'generated', width: opts.size, height: opts.size, jpegQuality: 0.9, ...r };
 }
 
+/** @param {SeedRun[]} runs 1 worker, N workers @param {number[]} images processed in each */
 function breakdownRows(runs, images) {
+  /** @param {import('../src/jobs/types').Breakdown} bd @param {number} n @returns {[string, number][]} stage → ms per image */
   const perImage = (bd, n) => {
+    /** @type {[string, number][]} */
     const rows = [['read', bd.read], ['decode', bd.decode]];
     const ops = [...SEED_OPS, ...Object.keys(bd.steps).filter((k) => !SEED_OPS.includes(k))];
     for (const op of ops) rows.push([op, bd.steps[op] ?? 0]);
@@ -327,24 +363,27 @@ function breakdownRows(runs, images) {
   };
 }
 
+/** @param {Page} page @param {Options} opts @param {number} workers @param {Procs} procs @param {string | undefined} keepUrl */
 async function seedBench(page, opts, workers, procs, keepUrl) {
   const input = await prepareInputs(page, opts, keepUrl);
   const format = { format: opts.format };
+  /** @type {(Omit<import('../src/jobs/benchmark').BenchmarkResult, 'runs'> & { runs: SeedRun[], rss: Awaited<ReturnType<typeof withRss>>['rss'] })[]} */
   const reps = [];
   for (let rep = 0; rep < opts.repeat; rep++) {
     if (opts.repeat > 1) log(`seed: repetition ${rep + 1}/${opts.repeat}`);
+    /** @type {ReturnType<typeof cpuSnapshot>[]} */
     const snaps = [];
     onRunStart = () => snaps.push(cpuSnapshot(procs.browserPid));
     try {
       const { value: bench, rss } = await withRss(procs.rendererPid, () => page.evaluate(inPage.seedBenchmark, { dirName: OPFS_DIR, format, workers }));
       snaps.push(cpuSnapshot(procs.browserPid));
-      bench.runs.forEach((r, i) => { r.cpu = cpuBetween(snaps[i], snaps[i + 1]); });
-      reps.push({ ...bench, rss });
+      reps.push({ ...bench, runs: bench.runs.map((r, i) => ({ ...r, cpu: cpuBetween(snaps[i], snaps[i + 1]) })), rss });
     } finally {
       onRunStart = () => {};
     }
   }
   // Best of the repetitions for each worker count (least disturbed by other work on the machine).
+  /** @param {number} i 0: 1 worker, 1: N */
   const best = (i) => reps.map((b) => b.runs[i]).reduce((a, b) => (b.seconds < a.seconds ? b : a));
   const r1 = best(0), rN = best(1);
   const speedup = rN.seconds > 0 ? r1.seconds / rN.seconds : 0;
@@ -355,6 +394,7 @@ async function seedBench(page, opts, workers, procs, keepUrl) {
   const failures = reps.flatMap((b) => b.runs.flatMap((r) => r.summary.errors.map((e) => `${r.workers}w ${e.message}`)));
   if (failures.length) log(`seed: ${failures.length} failures, e.g. ${failures.slice(0, 3).join(' | ')}`);
 
+  /** @param {SeedRun} r */
   const other = (r) => (r.cpu ? f2(r.cpu.otherCores) : '?');
   const rows = [r1, rN].map((r, i) => [
     r.workers, f2(r.seconds), f1(r.imagesPerSecond),
@@ -370,7 +410,7 @@ async function seedBench(page, opts, workers, procs, keepUrl) {
   console.log(table(['workers', 'seconds', 'images/s', 'speedup', 'efficiency', 'identical (SHA-256)', 'engine start-up s', 'other CPU (cores)'], rows));
   if (opts.repeat > 1) console.log(`  best of ${opts.repeat} repetitions per worker count; images/s per repetition: ${reps.map((b) => b.runs.map((r) => f1(r.imagesPerSecond)).join(' / ')).join(', ')}`);
   const busy = [r1, rN].filter((r) => r.cpu && r.cpu.otherCores > 0.25);
-  if (busy.length) console.log(`  note: other processes kept ${busy.map((r) => `${f2(r.cpu.otherCores)} cores busy during the ${r.workers}-worker run`).join(', ')}; numbers are pessimistic (try --repeat 3)`);
+  if (busy.length) console.log(`  note: other processes kept ${busy.map((r) => `${f2(r.cpu?.otherCores ?? NaN)} cores busy during the ${r.workers}-worker run`).join(', ')}; numbers are pessimistic (try --repeat 3)`);
   console.log(`\nWhere the time goes (ms per image, summed over workers; "%" is of the 1-worker total):\n`);
   console.log(table(
     ['stage', '1 worker ms', '%', `${rN.workers} workers ms`],
@@ -387,6 +427,7 @@ async function seedBench(page, opts, workers, procs, keepUrl) {
   console.log(`  100 real 512×512 JPEGs → PNG: OpenCV-Python 2-proc ≈74 img/s, Pillow pool ≈44, sharp ≈44,`);
   console.log(`  wasm-vips/OpenCV.js in 2 Node worker threads 27–36 img/s.`);
 
+  /** @param {SeedRun} r */
   const slimRun = (r) => ({
     workers: r.workers, seconds: r.seconds, imagesPerSecond: r.imagesPerSecond, startupSeconds: r.startupSeconds,
     ok: r.ok, failed: r.failed, cpu: r.cpu, breakdown: r.summary.breakdown, pool: r.summary.pool, buffers: r.summary.buffers,
@@ -417,6 +458,7 @@ async function seedBench(page, opts, workers, procs, keepUrl) {
   };
 }
 
+/** @param {Page} page @param {Options} opts @param {number} workers @param {string} keepDir @param {string} keepUrl */
 async function keepOutputs(page, opts, workers, keepDir, keepUrl) {
   log(`keep-outputs: one ${workers}-worker batch writing ${opts.format.toUpperCase()} files to ${join(keepDir, 'outputs')} …`);
   const s = await page.evaluate(inPage.keepOutputsBatch, { dirName: OPFS_DIR, format: { format: opts.format }, workers, outBase: keepUrl + 'outputs/' });
@@ -424,7 +466,9 @@ async function keepOutputs(page, opts, workers, keepDir, keepUrl) {
   const inputs = opts.input ?? join(keepDir, 'inputs');
   const outputs = join(keepDir, 'outputs');
   const command = `${PYTHON} ${REFERENCE_TOOL} ${inputs} ${outputs}`;
-  const result = { dir: keepDir, inputs, outputs, ok: s.ok, failed: s.failed, seconds: s.seconds, imagesPerSecond: s.imagesPerSecond, errors: s.errors, referenceCommand: command };
+  /** @type {{ exitCode: number | null, passed: boolean, result: unknown, stderr?: string } | undefined} */
+  let referenceCheck;
+  const result = { dir: keepDir, inputs, outputs, ok: s.ok, failed: s.failed, seconds: s.seconds, imagesPerSecond: s.imagesPerSecond, errors: s.errors, referenceCommand: command, referenceCheck };
   if (opts.format !== 'png') {
     log(`keep-outputs: NumPy reference check skipped (lossy ${opts.format}); run it on PNG outputs: ${command}`);
   } else if (!existsSync(REFERENCE_TOOL) || !existsSync(PYTHON)) {
@@ -433,6 +477,7 @@ async function keepOutputs(page, opts, workers, keepDir, keepUrl) {
     log(`keep-outputs: NumPy reference check: ${command}`);
     const r = spawnSync(PYTHON, [REFERENCE_TOOL, inputs, outputs], { encoding: 'utf8', timeout: 600_000 });
     const line = r.stdout.trim().split('\n').pop() ?? '';
+    /** @type {unknown} */
     let parsed;
     try { parsed = JSON.parse(line); } catch { parsed = undefined; }
     result.referenceCheck = { exitCode: r.status, passed: r.status === 0, result: parsed ?? line, stderr: r.stderr.trim() || undefined };
@@ -441,7 +486,7 @@ async function keepOutputs(page, opts, workers, keepDir, keepUrl) {
   return result;
 }
 
-/** Clears DIR/inputs and DIR/outputs, refusing to touch non-empty ones the bench did not create. */
+/** Clears DIR/inputs and DIR/outputs, refusing to touch non-empty ones the bench did not create. @param {string} dir @param {boolean} generateInputs */
 function prepareKeepDir(dir, generateInputs) {
   const marker = join(dir, '.tessera-bench');
   mkdirSync(dir, { recursive: true });
@@ -459,6 +504,7 @@ function prepareKeepDir(dir, generateInputs) {
 // ---------------------------------------------------------------------------------------------
 // Handoff benchmark
 
+/** @param {Page} page @param {Options} opts @param {Procs} procs */
 async function handoffBench(page, opts, procs) {
   const W = 3840, H = 2160;
   log(`handoff: ${W}×${H} RGBA (${mb(W * H * 4)} MB), ${opts.rounds} round trips per method …`);
@@ -467,6 +513,8 @@ async function handoffBench(page, opts, procs) {
   const cpu = cpuBetween(c0, cpuSnapshot(procs.browserPid));
   const clone = rows.find((r) => r.method === 'clone');
   const shared = rows.find((r) => r.method === 'shared');
+  if (!clone || !shared) throw new Error(`measureHandoff measured ${rows.map((r) => r.method).join(', ')}: no clone or shared row`);
+  /** @param {import('../src/jobs/handoff').HandoffRow} r clone's time ÷ r's */
   const ratio = (r) => (r.msPerRoundTrip > 0 ? clone.msPerRoundTrip / r.msPerRoundTrip : Infinity);
   const cloneOverShared = ratio(shared);
   console.log(`\n== Handoff: one ${W}×${H} RGBA frame (${mb(W * H * 4)} MB) to a worker and back, median of ${opts.rounds} round trips (base64: ${Math.min(opts.rounds, 3)})\n`);
@@ -475,8 +523,8 @@ async function handoffBench(page, opts, procs) {
     rows.map((r) => [r.method, r.msPerRoundTrip < 1 ? r.msPerRoundTrip.toFixed(3) : f2(r.msPerRoundTrip), mb(r.extraBytes), `${ratio(r) >= 100 ? ratio(r).toFixed(0) : f2(ratio(r))}×`]),
   ));
   console.log(`\nclone / shared = ${cloneOverShared.toFixed(0)}× (target ≥ 20×): ${cloneOverShared >= 20 ? 'PASS' : 'FAIL'}`);
-  if (cpu?.otherCores > 0.25) console.log(`note: other processes kept ${f2(cpu.otherCores)} cores busy meanwhile`);
-  if (rss) console.log(`renderer RSS (pid ${rss.pid}) across all four methods: before ${mb(rss.before)} MB, peak ${mb(rss.peak)} MB, after ${mb(rss.after)} MB`);
+  if (cpu && cpu.otherCores > 0.25) console.log(`note: other processes kept ${f2(cpu.otherCores)} cores busy meanwhile`);
+  if (rss) console.log(`renderer RSS (pid ${rss.pid}) across all four methods: before ${mb(rss.before)} MB, peak ${mb(rss.peak)} MB, after ${mb(rss.after ?? NaN)} MB`);
   return {
     frame: { width: W, height: H, channels: 4, bytes: W * H * 4 },
     rounds: opts.rounds,
@@ -489,6 +537,7 @@ async function handoffBench(page, opts, procs) {
   };
 }
 
+/** @param {Page} page @param {Options} opts @param {number} workers */
 async function opsBench(page, opts, workers) {
   log(`ops: every catalogue operation on a 1920×1080 RGB frame, 1 worker whole vs ${workers} workers tiled …`);
   const rows = await page.evaluate(({ workers, repeat }) => window.tessera.measureOps({ workers, repeat }), { workers, repeat: Math.max(3, opts.repeat) });
@@ -505,6 +554,7 @@ async function opsBench(page, opts, workers) {
 // ---------------------------------------------------------------------------------------------
 
 function gitInfo() {
+  /** @param {string[]} args */
   const git = (...args) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' });
   const head = git('rev-parse', '--short', 'HEAD');
   if (head.status !== 0) return undefined;
@@ -528,8 +578,11 @@ async function main() {
   const load = os.loadavg()[0];
   if (load > os.cpus().length * 0.5) log(`warning: load average ${load.toFixed(2)} on ${os.cpus().length} cores; other work will skew timings`);
 
-  const built = ensureBuilt(opts.build);
-  let server, browser;
+  const built = await ensureBuilt(opts.build);
+  /** @type {Awaited<ReturnType<typeof serve>> | undefined} */
+  let server;
+  /** @type {Awaited<ReturnType<typeof launch>> | undefined} */
+  let browser;
   const watchdog = setTimeout(() => {
     log(`timed out after ${opts.timeoutSeconds} s; closing the browser`);
     browser?.close();
@@ -554,11 +607,13 @@ async function main() {
     await page.exposeFunction('__benchProgress', progressLine);
     await openApp(page, server.url);
 
-    const env = await page.evaluate(() => ({ hardwareConcurrency: navigator.hardwareConcurrency, crossOriginIsolated, userAgent: navigator.userAgent, deviceMemory: navigator.deviceMemory }));
+    // navigator.deviceMemory: Chromium's, not in TypeScript's DOM types.
+    const env = await page.evaluate(() => ({ hardwareConcurrency: navigator.hardwareConcurrency, crossOriginIsolated, userAgent: navigator.userAgent, deviceMemory: /** @type {Navigator & { deviceMemory?: number }} */ (navigator).deviceMemory }));
     if (!env.crossOriginIsolated) throw new Error('the page is not cross-origin isolated: SharedArrayBuffer is unavailable');
     const engine = await page.evaluate(inPage.engineInfo);
     const workers = opts.workers ?? env.hardwareConcurrency ?? 2;
-    const procs = await findProcesses(context.browser());
+    const owner = context.browser();
+    const procs = owner ? await findProcesses(owner) : {};
     const cpus = os.cpus();
     const machine = {
       cores: cpus.length, cpuModel: cpus[0]?.model, totalMemoryMB: Math.round(os.totalmem() / 2 ** 20), loadAverage1mAtStart: load,
@@ -569,11 +624,16 @@ async function main() {
     const options = { ...opts, workersResolved: workers, appRebuilt: built };
 
     mkdirSync(RESULTS, { recursive: true });
+    /** @type {string[]} */
     const files = [];
+    /** @type {Record<string, unknown> & { files?: string[], totalSeconds?: number }} every section's figures, by kind */
     const latest = { startedAt: started.toISOString(), machine, options };
     const keepUrl = opts.keepOutputs && opts.seed ? server.url + '__out/' : undefined;
+    /** @type {Awaited<ReturnType<typeof keepOutputs>> | undefined} */
+    let kept;
 
     // Each section's figures go to <kind>-<stamp>.json and into latest.json.
+    /** @param {string} kind @param {object} data */
     const save = async (kind, data) => {
       const file = join(RESULTS, `${kind}-${stamp}.json`);
       await fs.writeFile(file, JSON.stringify({ kind, startedAt: started.toISOString(), machine, options, ...data }, null, 2));
@@ -582,9 +642,9 @@ async function main() {
     };
     if (opts.seed) {
       const seed = await seedBench(page, opts, workers, procs, keepUrl);
-      if (opts.keepOutputs) seed.keptOutputs = await keepOutputs(page, opts, workers, opts.keepOutputs, keepUrl);
+      if (opts.keepOutputs && keepUrl) kept = await keepOutputs(page, opts, workers, opts.keepOutputs, keepUrl);
       await page.evaluate(inPage.removeOpfsDir, OPFS_DIR);
-      await save('seed', seed);
+      await save('seed', { ...seed, keptOutputs: kept });
     }
     if (opts.batch) {
       await save('batch', await batchBench(page, { workers: opts.workers, repeat: opts.repeat, timeoutSeconds: opts.timeoutSeconds }, {
@@ -597,13 +657,13 @@ async function main() {
     if (opts.handoff) await save('handoff', await handoffBench(page, opts, procs));
     if (opts.faces) await save('faces-workers', await facesWorkersBench(page, { workers }));
     latest.files = files.map((f) => relative(ROOT, f));
-    latest.totalSeconds = (Date.now() - started.getTime()) / 1000;
+    const totalSeconds = (latest.totalSeconds = (Date.now() - started.getTime()) / 1000);
     const latestFile = join(RESULTS, 'latest.json');
     await fs.writeFile(latestFile, JSON.stringify(latest, null, 2));
     files.push(latestFile);
-    console.log(`\nResults (${latest.totalSeconds.toFixed(0)} s in all):`);
+    console.log(`\nResults (${totalSeconds.toFixed(0)} s in all):`);
     for (const f of files) console.log(`  ${relative(process.cwd(), f) || f}`);
-    if (latest.seed?.keptOutputs) console.log(`  kept outputs: ${latest.seed.keptOutputs.outputs}${opts.input ? '' : `, inputs: ${latest.seed.keptOutputs.inputs}`}`);
+    if (kept) console.log(`  kept outputs: ${kept.outputs}${opts.input ? '' : `, inputs: ${kept.inputs}`}`);
   } finally {
     clearTimeout(watchdog);
     process.off('SIGINT', onSignal);

@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { gaussianBlurPlaneJs, gaussianKernel, gaussianWeightsF32 } from '../../src/engine/kernels/gaussian-blur';
 import { gaussianBlurPlaneWasm } from '../../src/engine/kernels/gaussian-wasm';
-// Written by run.mjs from git history (the float64 TypeScript kernel).
-// @ts-ignore: generated file
-import { gaussianBlurPlaneJs as oldJs } from '../../.tmp/bench-gaussian/gaussian-blur-f64';
+// Written by run.mjs from git history (the float64 TypeScript kernel) and bundled under this name;
+// its signature: old-kernel.d.ts.
+import { gaussianBlurPlaneJs as oldJs } from 'bench-gaussian-f64';
 
 interface OldExports {
   memory: WebAssembly.Memory;

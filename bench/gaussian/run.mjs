@@ -24,8 +24,14 @@ writeFileSync(
 );
 execFileSync(join(root, 'node_modules', '.bin', 'asc'), [join(tmp, 'gauss-f64.ts'), '-o', join(tmp, 'gauss-f64.wasm'), '-O3', '--runtime', 'stub', '--enable', 'simd', '--noAssert'], { stdio: 'inherit' });
 execFileSync('node', [join(root, 'scripts', 'build-wasm.mjs')], { stdio: 'inherit' });
+/** Bundles bench/gaussian/<name>.ts into .tmp/bench-gaussian/<name>.mjs. @param {string} name */
 const bundle = (name) =>
-  build({ input: join(root, 'bench', 'gaussian', name + '.ts'), platform: 'node', external: ['wasm-vips', '@techstark/opencv-js'], output: { file: join(tmp, name + '.mjs'), format: 'esm', codeSplitting: false }, logLevel: 'silent' });
+  build({
+    input: join(root, 'bench', 'gaussian', name + '.ts'), platform: 'node', external: ['wasm-vips', '@techstark/opencv-js'],
+    // entry.ts imports the old kernel written above by this name (typed in old-kernel.d.ts).
+    resolve: { alias: { 'bench-gaussian-f64': join(tmp, 'gaussian-blur-f64.ts') } },
+    output: { file: join(tmp, name + '.mjs'), format: 'esm', codeSplitting: false }, logLevel: 'silent',
+  });
 
 if (process.argv[2] === 'photos') {
   const [inDir, outDir] = process.argv.slice(3).map((p) => resolve(p));
