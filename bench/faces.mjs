@@ -49,7 +49,7 @@ export async function facesBench({ repeat = 3, log = console.log, sample = join(
     const alloc = (w, h, c) => ({ width: w, height: h, channels: c, stride: w * c, data: new Uint8Array(w * h * c) });
     // An upright input, the frame being the input itself (no geometry): what the ops' context promises.
     const ctx = { alloc, source: { orientation: 1 } };
-    const params = { detector: 'blazeface', minScore: 0.5, minSize: 20, tiles: false, effect: 'blur', strength: 50, margin: 20, blocks: 6, color: '#000000' };
+    const params = { detector: /** @type {const} */ ('blazeface'), minScore: 0.5, minSize: 20, tiles: false, effect: /** @type {const} */ ('blur'), strength: 50, margin: 20, blocks: 6, color: '#000000' };
     const detectOnly = { ...params };
     let t0 = performance.now();
     await ops.FACE_OPS_TABLE['detect-faces'](frame, detectOnly, ctx);

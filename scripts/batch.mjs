@@ -100,8 +100,8 @@ function baseDir() {
  * The command line, checked.
  * @typedef {{
  *   input: string, output: string, build: boolean, recipeFile: string | undefined, preset: string | undefined,
- *   workers: number | undefined, format: string | undefined, quality: number | undefined,
- *   video: { container?: string, codec?: string, quality?: number, bitrate?: number, analysis?: boolean },
+ *   workers: number | undefined,
+ *   outputOptions: import('../src/core/option-flags').FlagOptions['output'], video: import('../src/core/option-flags').FlagOptions['video'],
  * }} Options
  */
 
@@ -160,7 +160,7 @@ function parseCommandLine(argv) {
     ({ output: opts.outputOptions, video: opts.video } = optionFlags.readFlags(v));
   } catch (e) {
     // The message says what is wrong with which flag: no need for the whole usage after it.
-    throw Object.assign(new UsageError(e.message), { showUsage: false });
+    throw Object.assign(new UsageError(messageOf(e)), { showUsage: false });
   }
   return opts;
 }
@@ -298,7 +298,7 @@ async function main() {
   try {
     opts = parseCommandLine(process.argv.slice(2));
   } catch (e) {
-    if (e instanceof UsageError) return usageExit(e.message, e.showUsage !== false);
+    if (e instanceof UsageError) return usageExit(e.message, /** @type {{ showUsage?: boolean }} */ (e).showUsage !== false);
     throw e;
   }
   if ('help' in opts) {
@@ -486,9 +486,8 @@ async function main() {
           output: sink,
           recipe: preset !== undefined ? t.PRESETS[preset] : recipe,
           pool,
-          // Both checked above (validateOutput, validateVideoOptions), and again by runBatch.
-          format: /** @type {Partial<import('../src/api').OutputOptions>} */ (flags),
-          video: /** @type {Partial<import('../src/api').VideoOptions>} */ (video),
+          format: flags,
+          video,
           signal: controller.signal,
           onProgress: (p) => {
             // Throttled here too, so a big folder does not flood the devtools protocol.

@@ -49,4 +49,5 @@ interface HTMLElementTagNameMap {
   'recipe-editor': import('../src/ui/recipe-editor').RecipeEditor;
   'compare-view': import('../src/ui/compare-view').CompareView;
   'benchmark-panel': import('../src/ui/benchmark-panel').BenchmarkPanel;
+  'output-options': import('../src/ui/output-options').OutputOptionsPanel;
 }

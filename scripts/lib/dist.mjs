@@ -23,7 +23,7 @@ const label = (dist) => {
 };
 
 /** The newest modification time (ms) of a file or of anything under a folder; 0 when missing. @param {string} path */
-function newestMtime(path) {
+export function newestMtime(path) {
   const st = statSync(path, { throwIfNoEntry: false });
   if (!st) return 0;
   if (!st.isDirectory()) return st.mtimeMs;

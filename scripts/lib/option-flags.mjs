@@ -5,37 +5,26 @@
 // imported from there while it is newer than every file of src/core; otherwise (no build yet, or
 // core edited since) it is loaded through Vite's SSR module loader, as scripts/eval-faces.mjs loads
 // the engine: Node 20 cannot import .ts itself.
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const DIST = process.env.TESSERA_DIST ? resolve(process.env.TESSERA_DIST) : join(ROOT, 'dist');
-
-/** Newest modification time under a folder. */
-function newest(dir) {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ROOT, distDir, newestMtime } from './dist.mjs';
 
 /**
  * @returns {Promise<typeof import('../../src/core/option-flags.ts')>} OPTION_FLAGS,
  *   parseArgsOptions(), readFlags(values), optionsHelp()
  */
 export async function loadOptionFlags() {
-  const built = join(DIST, 'cli', 'option-flags.mjs');
-  if (existsSync(built) && statSync(built).mtimeMs >= newest(join(ROOT, 'src', 'core'))) return import(pathToFileURL(built).href);
+  const built = join(distDir(), 'cli', 'option-flags.mjs');
+  if (existsSync(built) && statSync(built).mtimeMs >= newestMtime(join(ROOT, 'src', 'core'))) return import(pathToFileURL(built).href);
   const { createServer } = await import('vite');
   const server = await createServer({
     root: ROOT, configFile: false, logLevel: 'error', appType: 'custom',
     server: { middlewareMode: true, hmr: false, watch: null }, optimizeDeps: { noDiscovery: true, include: [] },
   });
   try {
-    return await server.ssrLoadModule('/src/core/option-flags.ts');
+    // Vite types a loaded module as a plain record: it is this one.
+    return /** @type {typeof import('../../src/core/option-flags.ts')} */ (await server.ssrLoadModule('/src/core/option-flags.ts'));
   } finally {
     await server.close();
   }

@@ -2,16 +2,14 @@
 // Needs a current dist/ (or $TESSERA_DIST; the test:browser script builds it first).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { iou } from './face-fixtures.mjs';
-import { ROOT, requireBuilt, samplePhoto } from './harness.mjs';
+import { batchCommand, commandSummary, requireBuilt, samplePhoto } from './harness.mjs';
 
-const BATCH = join(ROOT, 'scripts', 'batch.mjs');
 
 // ---------------------------------------------------------------- a tiny PNG encoder
 
@@ -121,45 +119,6 @@ async function hashTree(dir) {
   return h;
 }
 
-/**
- * Runs the command; resolves with its exit and output.
- * @param {string[]} args
- * @param {{ timeout?: number, env?: Record<string, string>, onStderr?: (stderr: string, child: import('node:child_process').ChildProcess) => void }} [opts]
- *   onStderr: called with all of stderr so far on each chunk
- * @returns {Promise<{ code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string }>}
- */
-function runBatch(args, { timeout = 60_000, env, onStderr } = {}) {
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [BATCH, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      onStderr?.(stderr, child);
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
-    child.on('error', rej);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      res({ code, signal, stdout, stderr });
-    });
-  });
-}
-
-/**
- * The command's summary: its last stdout line, parsed.
- * @param {string} stdout @param {string} stderr
- * @returns {import('../../scripts/batch.mjs').Summary}
- */
-function lastJsonLine(stdout, stderr) {
-  const lines = stdout.trim().split('\n');
-  try {
-    return JSON.parse(lines[lines.length - 1]);
-  } catch (e) {
-    assert.fail(`last stdout line is not JSON: ${JSON.stringify(lines[lines.length - 1])}\nstderr:\n${stderr}`);
-  }
-}
-
 /** @type {string} */
 let work;
 /** @type {string} */
@@ -196,9 +155,9 @@ after(async () => {
 test('processes a nested folder: outputs mirror the inputs, bad files reported, inputs untouched', async () => {
   const out = join(work, 'out-png');
   const hashesBefore = await hashTree(input);
-  const r = await runBatch([input, out, '--workers', '2', '--no-build']);
+  const r = await batchCommand([input, out, '--workers', '2', '--no-build']);
   assert.equal(r.code, 1, `exit code (stderr:\n${r.stderr})`);
-  const s = lastJsonLine(r.stdout, r.stderr);
+  const s = commandSummary(r.stdout, r.stderr);
   assert.equal(s.ok, Object.keys(good).length, JSON.stringify(s));
   assert.equal(s.failed, 2);
   assert.equal(s.workers, 2);
@@ -224,9 +183,9 @@ test('processes a nested folder: outputs mirror the inputs, bad files reported, 
 
 test('--format jpeg --quality 80 writes .jpg files', async () => {
   const out = join(work, 'out-jpeg');
-  const r = await runBatch([input, out, '--workers', '2', '--format', 'jpeg', '--quality', '80', '--no-build']);
+  const r = await batchCommand([input, out, '--workers', '2', '--format', 'jpeg', '--quality', '80', '--no-build']);
   assert.equal(r.code, 1, r.stderr);
-  const s = lastJsonLine(r.stdout, r.stderr);
+  const s = commandSummary(r.stdout, r.stderr);
   assert.equal(s.ok, Object.keys(good).length);
   assert.equal(s.failed, 2);
   const expected = Object.keys(good).map((f) => f.replace(/\.[^.]+$/, '.jpg')).sort();
@@ -239,17 +198,17 @@ test('--format jpeg --quality 80 writes .jpg files', async () => {
 test('an empty folder ends at once with "no images or videos found" and exit 0', async () => {
   const dir = join(work, 'empty-in');
   await fs.mkdir(dir);
-  const r = await runBatch([dir, join(work, 'empty-out'), '--workers', '1', '--no-build']);
+  const r = await batchCommand([dir, join(work, 'empty-out'), '--workers', '1', '--no-build']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /no images or videos found/);
-  assert.equal(lastJsonLine(r.stdout, r.stderr).ok, 0);
+  assert.equal(commandSummary(r.stdout, r.stderr).ok, 0);
 });
 
 test("--recipe web-export writes the recipe's own WebP; an explicit --format still wins", async () => {
   const out = join(work, 'out-web');
-  const r = await runBatch([input, out, '--recipe', 'web-export', '--workers', '2', '--no-build']);
+  const r = await batchCommand([input, out, '--recipe', 'web-export', '--workers', '2', '--no-build']);
   assert.equal(r.code, 1, r.stderr); // the two bad inputs
-  const s = lastJsonLine(r.stdout, r.stderr);
+  const s = commandSummary(r.stdout, r.stderr);
   assert.equal(s.ok, Object.keys(good).length);
   const files = await listFiles(out);
   assert.deepEqual(files, Object.keys(good).map((f) => f.replace(/\.[^.]+$/, '.webp')).sort());
@@ -258,7 +217,7 @@ test("--recipe web-export writes the recipe's own WebP; an explicit --format sti
     assert.equal(b.toString('latin1', 8, 12), 'WEBP', f);
   }
   const out2 = join(work, 'out-web-png');
-  const r2 = await runBatch([input, out2, '--recipe', 'web-export', '--format', 'png', '--workers', '1', '--no-build']);
+  const r2 = await batchCommand([input, out2, '--recipe', 'web-export', '--format', 'png', '--workers', '1', '--no-build']);
   assert.equal(r2.code, 1, r2.stderr);
   assert.ok((await listFiles(out2)).every((f) => f.endsWith('.png')));
 });
@@ -272,10 +231,10 @@ test('a detect-faces recipe writes <input path>.faces.json beside each output, i
   // A resize first: the boxes must still come back in the photo's own pixels.
   await fs.writeFile(recipe, JSON.stringify({ name: 'faces', steps: [{ op: 'resize', params: { mode: 'percent', percent: 50 } }, { op: 'detect-faces', params: { detector: 'blazeface', minScore: 0.5 } }] }));
   const out = join(work, 'faces-out');
-  const r = await runBatch([dir, out, '--recipe', recipe, '--workers', '2', '--format', 'webp', '--no-build']);
+  const r = await batchCommand([dir, out, '--recipe', recipe, '--workers', '2', '--format', 'webp', '--no-build']);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(await listFiles(out), ['faces.csv', 'party/sample3.jpg.faces.json', 'party/sample3.webp']);
-  assert.equal(lastJsonLine(r.stdout, r.stderr).facesTable, join(out, 'faces.csv'));
+  assert.equal(commandSummary(r.stdout, r.stderr).facesTable, join(out, 'faces.csv'));
   const csv = (await fs.readFile(join(out, 'faces.csv'), 'utf8')).trim().split('\n').map((l) => l.split(','));
   assert.deepEqual(csv[0].slice(0, 10), ['file', 'width', 'height', 'face', 'x', 'y', 'w', 'h', 'score', 'detector']);
   assert.equal(csv.length, 1 + 3);
@@ -295,7 +254,7 @@ test('an invalid recipe file is a usage error naming the bad value', async () =>
   const file = join(work, 'bad-recipe.json');
   await fs.writeFile(file, JSON.stringify({ name: 'x', steps: [{ op: 'blurr' }] }));
   const out = join(work, 'out-bad-recipe');
-  const r = await runBatch([input, out, '--recipe', file, '--no-build']);
+  const r = await batchCommand([input, out, '--recipe', file, '--no-build']);
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /\/steps\/0\/op/);
   assert.match(r.stderr, /unknown operation/);
@@ -303,31 +262,31 @@ test('an invalid recipe file is a usage error naming the bad value', async () =>
   assert.ok(!existsSync(out), 'no output folder created');
 
   await fs.writeFile(file, '{"name": "x", "steps": [');
-  const r2 = await runBatch([input, out, '--recipe', file, '--no-build']);
+  const r2 = await batchCommand([input, out, '--recipe', file, '--no-build']);
   assert.equal(r2.code, 2, r2.stderr);
   assert.match(r2.stderr, /not valid JSON/);
 });
 
 test('usage errors exit 2 without starting a browser', async () => {
-  const missing = await runBatch([join(work, 'no-such-folder'), join(work, 'out-missing'), '--no-build']);
+  const missing = await batchCommand([join(work, 'no-such-folder'), join(work, 'out-missing'), '--no-build']);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /input folder not found/);
   assert.ok(!existsSync(join(work, 'out-missing')), 'no output folder created');
 
-  const inside = await runBatch([input, join(input, 'results'), '--no-build']);
+  const inside = await batchCommand([input, join(input, 'results'), '--no-build']);
   assert.equal(inside.code, 2);
   assert.match(inside.stderr, /inside the input folder/);
   assert.ok(!existsSync(join(input, 'results')));
 
-  const same = await runBatch([input, input + '/.', '--no-build']);
+  const same = await batchCommand([input, input + '/.', '--no-build']);
   assert.equal(same.code, 2);
   assert.match(same.stderr, /is the input folder/);
 
-  const bad = await runBatch([input, join(work, 'o'), '--workers', 'two', '--no-build']);
+  const bad = await batchCommand([input, join(work, 'o'), '--workers', 'two', '--no-build']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--workers/);
 
-  const none = await runBatch([input]);
+  const none = await batchCommand([input]);
   assert.equal(none.code, 2);
   assert.match(none.stderr, /usage:/);
 });
@@ -338,7 +297,7 @@ test('Ctrl-C cancels the batch, closes the browser and exits 130', async () => {
   await fs.mkdir(tmp);
   let sent = false;
   // The summary line of the start appears before the engine starts: interrupt there.
-  const r = await runBatch([input, out, '--no-build'], {
+  const r = await batchCommand([input, out, '--no-build'], {
     env: { TMPDIR: tmp },
     onStderr: (text, child) => {
       if (!sent && text.includes('→')) {

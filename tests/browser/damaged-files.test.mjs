@@ -3,16 +3,12 @@
 // WebAssembly.Exception]" or another object dump; the good file still comes out.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { batchCommand, commandSummary, requireBuilt } from './harness.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const DIST = process.env.TESSERA_DIST || 'dist';
-
-/** mulberry32: the same damage on every run. */
+/** mulberry32: the same damage on every run. @param {number} seed */
 function prng(seed) {
   let a = seed >>> 0;
   return () => {
@@ -23,7 +19,7 @@ function prng(seed) {
   };
 }
 
-/** Random bytes over the middle third: head and tail stay intact, so only a decoder can tell. */
+/** Random bytes over the middle third: head and tail stay intact, so only a decoder can tell. @param {Uint8Array} bytes @param {number} seed */
 function scrambleMiddle(bytes, seed) {
   const rnd = prng(seed);
   const out = Buffer.from(bytes);
@@ -31,7 +27,7 @@ function scrambleMiddle(bytes, seed) {
   return out;
 }
 
-/** Zeros over bytes 12–40: the magic survives, the header does not. */
+/** Zeros over bytes 12–40: the magic survives, the header does not. @param {Uint8Array} bytes */
 function zeroHeader(bytes) {
   const out = Buffer.from(bytes);
   out.fill(0, 12, 40);
@@ -61,10 +57,19 @@ function heic() {
   return Buffer.concat([ftyp, Buffer.alloc(200, 1)]);
 }
 
-let work, input, output;
+/** The built app the command serves (dist/ or $TESSERA_DIST, checked current). @type {string} */
+let dist;
+/** @type {string} */
+let work;
+/** @type {string} */
+let input;
+/** @type {string} */
+let output;
+/** @type {Record<string, Buffer>} */
 const files = {};
 
 before(async () => {
+  dist = requireBuilt();
   const { default: Vips } = await import('wasm-vips');
   const vips = await Vips({ dynamicLibraries: [] });
   const w = 300, h = 200;
@@ -73,7 +78,7 @@ before(async () => {
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++)
       for (let c = 0; c < 3; c++) rgb[(y * w + x) * 3 + c] = Math.min(255, Math.floor(((x + y * (c + 1)) % 256) * 0.8 + rnd() * 40));
-  const im = vips.Image.newFromMemory(rgb, w, h, 3, 'uchar');
+  const im = vips.Image.newFromMemory(rgb, w, h, 3, vips.BandFormat.uchar);
   const encoded = {
     jpg: Buffer.from(im.jpegsaveBuffer({ Q: 90 })),
     png: Buffer.from(im.pngsaveBuffer()),
@@ -103,16 +108,16 @@ after(async () => {
   if (work) await fs.rm(work, { recursive: true, force: true });
 });
 
-function batch(args) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'batch.mjs'), ...args, '--no-build'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: { ...process.env, TESSERA_DIST: DIST } });
-  assert.notEqual(r.status, null, `the command did not finish: ${r.stderr}`);
-  const summary = JSON.parse(r.stdout.trim().split('\n').at(-1));
-  return { status: r.status, summary, stderr: r.stderr };
+/** @param {string[]} args */
+async function batch(args) {
+  const r = await batchCommand([...args, '--no-build'], { timeout: 120_000, env: { TESSERA_DIST: dist } });
+  assert.notEqual(r.code, null, `the command did not finish: ${r.stderr}`);
+  return { status: r.code, summary: commandSummary(r.stdout, r.stderr), stderr: r.stderr };
 }
 
 test('every damaged or unsupported file is reported in words; the good one is written', async () => {
   // One worker: files in name order, so a damaged file follows others whose warnings libvips kept.
-  const { summary } = batch([input, output, '--workers', '1']);
+  const { summary } = await batch([input, output, '--workers', '1']);
   const errors = Object.fromEntries(summary.errors.map((e) => [e.file, e.message]));
   assert.ok((await fs.stat(join(output, 'good.png'))).size > 0, 'good.jpg was written');
   assert.equal(summary.ok + summary.failed, Object.keys(files).length);

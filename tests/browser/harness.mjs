@@ -1,6 +1,8 @@
 // The browser tests' kit: the built app served with isolation headers in Debian's Chromium (or
 // Playwright's), the check that the build is there and current, files handed to the page through a
 // hidden file input, folders moved into OPFS and listed back, and the sample photos.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve } from '../../scripts/lib/serve.mjs';
@@ -59,6 +61,47 @@ export async function startApp({ isolate = true, outputDir, extraArgs = [], allo
       await server.close();
     },
   };
+}
+
+/**
+ * Runs the batch command (scripts/batch.mjs) as a child process from the repository's root;
+ * resolves with its exit and output.
+ * @param {string[]} args
+ * @param {{ timeout?: number, env?: Record<string, string>, onStderr?: (stderr: string, child: import('node:child_process').ChildProcess) => void }} [opts]
+ *   timeout: ms before it is killed; env: added to this process's; onStderr: called with all of stderr so far on each chunk
+ * @returns {Promise<{ code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string }>}
+ */
+export function batchCommand(args, { timeout = 60_000, env, onStderr } = {}) {
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, [join(ROOT, 'scripts', 'batch.mjs'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      onStderr?.(stderr, child);
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
+    child.on('error', rej);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      res({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/**
+ * The command's JSON summary: its last stdout line, parsed (a failed assertion showing stderr when
+ * that line is not JSON).
+ * @param {string} stdout @param {string} stderr
+ * @returns {import('../../scripts/batch.mjs').Summary}
+ */
+export function commandSummary(stdout, stderr) {
+  const lines = stdout.trim().split('\n');
+  try {
+    return JSON.parse(lines[lines.length - 1]);
+  } catch {
+    assert.fail(`last stdout line is not JSON: ${JSON.stringify(lines[lines.length - 1])}\nstderr:\n${stderr}`);
+  }
 }
 
 /** A photo of the face-api samples (.tmp/face-samples/, provisioned by `npm install`); throws when missing. */

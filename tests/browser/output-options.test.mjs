@@ -4,55 +4,50 @@
 // Needs dist/ (npx vite build).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startApp } from './harness.mjs';
+import { join } from 'node:path';
+import { batchCommand, requireBuilt, startApp } from './harness.mjs';
 import { makeFolder, vips } from './fixtures.mjs';
 import { loadOptionFlags } from '../../scripts/lib/option-flags.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const BATCH = join(ROOT, 'scripts', 'batch.mjs');
+/** @typedef {import('playwright-core').Page} Page */
+
 const PANEL = 'tessera-studio output-options';
 
-function runBatch(args) {
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [BATCH, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.on('error', rej);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      res({ code, stdout, stderr });
-    });
-  });
-}
+/** The batch command, given 90 s. @param {string[]} args */
+const runBatch = (args) => batchCommand(args, { timeout: 90_000 });
 
-/** The ids of the panel's controls (output ones, or video ones), in page order. */
+/** The ids of the panel's controls (output ones, or video ones), in page order. @param {Page} page @param {string} prefix */
 function controlIds(page, prefix) {
-  return page.locator(`${PANEL} [id^="${prefix}"]`).evaluateAll((els) => els.map((e) => e.id).filter((id) => id !== 'video-options' && id !== 'video-error'));
+  return page.locator(`${PANEL} [id^="${prefix}"]`).evaluateAll((/** @type {HTMLElement[]} */ els) => els.map((e) => e.id).filter((id) => id !== 'video-options' && id !== 'video-error'));
 }
 
-/** The controls the specs say apply, with the panel's current values. */
+/** The controls the specs say apply, with the panel's current values. @param {Page} page @param {'output' | 'video'} group */
 function expectedIds(page, group) {
   return page.evaluate((group) => {
     const t = window.tessera;
-    const panel = document.querySelector('tessera-studio').shadowRoot.querySelector('output-options');
+    const panel = document.querySelector('tessera-studio')?.shadowRoot?.querySelector('output-options');
+    if (!panel) throw new Error('no <output-options> in the studio');
+    /** @param {string} k */
     const kebab = (k) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    /** @type {[import('../../src/core/options').OptionSchema, Readonly<Record<string, unknown>>, string, string]} */
     const [schema, values, format, prefix] = group === 'video'
-      ? [t.VIDEO_OPTIONS, panel.video, panel.video.container, 'video-']
-      : [t.OUTPUT_OPTIONS, panel.value, panel.value.format, 'out-'];
+      ? [t.VIDEO_OPTIONS, { ...panel.video }, panel.video.container, 'video-']
+      : [t.OUTPUT_OPTIONS, { ...panel.value }, panel.value.format, 'out-'];
     return Object.entries(schema).filter(([k, s]) => k !== 'format' && t.optionApplies(s, format, values)).map(([k]) => prefix + kebab(k));
   }, group);
 }
 
-const studioOutput = (page) => page.evaluate(() => document.querySelector('tessera-studio').output);
+/** The studio's output settings. @param {Page} page */
+const studioOutput = (page) => page.evaluate(() => {
+  const studio = document.querySelector('tessera-studio');
+  if (!studio) throw new Error('no <tessera-studio> on the page');
+  return studio.output;
+});
 
 describe('<output-options> panel', () => {
+  /** @type {import('./harness.mjs').App} */
   let app;
   before(async () => {
     app = await startApp();
@@ -92,7 +87,7 @@ describe('<output-options> panel', () => {
     // A bad value is explained and not applied.
     await page.fill(`${PANEL} #out-compression`, '12');
     await page.dispatchEvent(`${PANEL} #out-compression`, 'change');
-    assert.match(await page.textContent(`${PANEL} #output-error`), /compression: must be a whole number 0–9, got 12/);
+    assert.match(await page.textContent(`${PANEL} #output-error`) ?? '', /compression: must be a whole number 0–9, got 12/);
     assert.equal((await studioOutput(page)).compression, 0);
     // Back to PNG: its own default compression (1), and no quality until the palette is on.
     await page.selectOption(`${PANEL} #format`, 'png');
@@ -111,7 +106,7 @@ describe('<output-options> panel', () => {
     assert.deepEqual(ids, await expectedIds(page, 'video'));
     const all = await page.evaluate(() => Object.keys(window.tessera.VIDEO_OPTIONS));
     assert.equal(ids.length, all.length);
-    const codecs = () => page.locator(`${PANEL} #video-codec option`).evaluateAll((els) => els.map((e) => e.value));
+    const codecs = () => page.locator(`${PANEL} #video-codec option`).evaluateAll((/** @type {HTMLOptionElement[]} */ els) => els.map((e) => e.value));
     assert.deepEqual(await codecs(), ['h264', 'av1']);
     await page.selectOption(`${PANEL} #video-container`, 'webm');
     assert.deepEqual(await codecs(), ['vp9', 'vp8', 'av1']);
@@ -119,16 +114,19 @@ describe('<output-options> panel', () => {
     // Bitrate in kbit/s; emptied, the quality decides again.
     await page.fill(`${PANEL} #video-bitrate`, '2500');
     await page.dispatchEvent(`${PANEL} #video-bitrate`, 'change');
-    const video = () => page.evaluate(() => document.querySelector('tessera-studio').video);
-    assert.equal((await video()).bitrate, 2_500_000);
+    const video = () => page.evaluate(() => document.querySelector('tessera-studio')?.video);
+    assert.equal((await video())?.bitrate, 2_500_000);
     await page.fill(`${PANEL} #video-bitrate`, '');
     await page.dispatchEvent(`${PANEL} #video-bitrate`, 'change');
-    assert.equal((await video()).bitrate, undefined);
+    const after = await video();
+    assert.ok(after, 'the studio has video settings');
+    assert.equal(after.bitrate, undefined);
     assert.deepEqual(app.errors, []);
   });
 });
 
 describe('batch command flags from the specs', () => {
+  /** @type {string} */
   let work;
   before(async () => {
     work = await fs.mkdtemp(join(tmpdir(), 'tessera-flags-'));
@@ -148,11 +146,13 @@ describe('batch command flags from the specs', () => {
 
   test('a bad flag value is a usage error naming the flag, before any browser starts', async () => {
     const out = join(work, 'never');
-    for (const [args, want] of [
+    /** @type {[string[], RegExp][]} flags, and the error they must give */
+    const cases = [
       [['--compression', '12'], /^tessera batch: --compression: must be a whole number 0–9, got 12$/m],
       [['--metadata', 'all'], /--metadata: must be "keep" or "strip", got "all"/],
       [['--container', 'mp4', '--video-codec', 'vp9'], /--video-codec: VP9 cannot go in MP4 here/],
-    ]) {
+    ];
+    for (const [args, want] of cases) {
       const r = await runBatch([work, out, '--no-build', ...args]);
       assert.equal(r.code, 2, r.stderr);
       assert.match(r.stderr, want);
@@ -162,7 +162,7 @@ describe('batch command flags from the specs', () => {
   });
 
   test('--format tiff --compression 0 --alpha flatten --metadata strip writes flattened, uncompressed TIFFs', async () => {
-    if (!existsSync(join(ROOT, process.env.TESSERA_DIST || 'dist', 'index.html'))) throw new Error('dist/ is missing: run `npx vite build` first');
+    requireBuilt();
     const { dir } = await makeFolder([{ path: 'a.png', w: 40, h: 30, channels: 4, format: 'png' }], 3);
     const out = join(work, 'tiff');
     // No steps: the seed recipe would make the image gray.
