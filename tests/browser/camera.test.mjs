@@ -36,8 +36,10 @@ after(async () => app?.close());
 function mount(page, { recipe, delayMs = 0, resolution = '640x480' }) {
   return page.evaluate(async ({ recipe, delayMs, resolution }) => {
     document.querySelector('camera-panel')?.remove();
-    await window.__camPool.bench().broadcast((b) => b.setFrameDelay(delayMs));
-    const el = Object.assign(document.createElement('camera-panel'), { pool: window.__camPool, recipe, resolution });
+    const pool = window.__camPool;
+    if (!pool) throw new Error('no camera pool');
+    await pool.bench().broadcast((b) => b.setFrameDelay(delayMs));
+    const el = Object.assign(document.createElement('camera-panel'), { pool, recipe, resolution });
     document.body.append(el);
     return el.updateComplete;
   }, { recipe, delayMs, resolution });
@@ -238,7 +240,7 @@ describe('live camera', () => {
       const pool = window.__camPool;
       if (!pool) throw new Error('no camera pool');
       let frames = 0;
-      await window.__camPool.bench().broadcast((b) => b.setFrameDelay(0));
+      await pool.bench().broadcast((b) => b.setFrameDelay(0));
       const c = await window.tessera.startCamera({
         pool, recipe: { name: 'i', steps: [{ op: 'invert' }] }, source: 'video',
         constraints: { width: 320, height: 240 }, onFrame: () => frames++,

@@ -7,13 +7,26 @@ import { join } from 'node:path';
 import { startApp } from './harness.mjs';
 import { makeFolder } from './fixtures.mjs';
 
-let app, fixture;
+/**
+ * The studio's state this test inspects: TypeScript-private in src/ui/studio.ts, plain properties
+ * at run time.
+ * @typedef {HTMLElement & {
+ *   pool?: import('../../src/pool/engine-pool').EnginePool, previewer?: object, previewTimer?: unknown,
+ *   preview?: unknown, previewStatus?: string, schedulePreview(delay?: number): void,
+ * }} StudioInternals
+ */
+
+/** @type {import('./harness.mjs').App} */
+let app;
+/** @type {Awaited<ReturnType<typeof makeFolder<import('./fixtures.mjs').ImageSpec>>>} */
+let fixture;
 before(async () => {
   fixture = await makeFolder([{ path: 'one.png', w: 96, h: 64, channels: 3, format: 'png' }], 3);
   app = await startApp();
 });
 after(async () => app?.close());
 
+/** Waits for the studio's preview. @param {import('playwright-core').Page} page */
 const previewed = (page) => page.waitForFunction(() => document.querySelector('tessera-studio')?.preview !== undefined, null, { timeout: 60_000 });
 
 describe('studio cleanup', () => {
@@ -22,7 +35,8 @@ describe('studio cleanup', () => {
     await page.setInputFiles('tessera-studio #files-input', [join(fixture.dir, 'one.png')]);
     await previewed(page);
     const r = await page.evaluate(async () => {
-      const s = document.querySelector('tessera-studio');
+      const s = /** @type {StudioInternals | null} */ (/** @type {unknown} */ (document.querySelector('tessera-studio')));
+      if (!s?.pool) throw new Error('no studio with a pool on the page');
       const pool = s.pool;
       const before = { size: pool.size, previewer: s.previewer !== undefined };
       // A preview scheduled just before the removal must not run (nor start a new pool).
@@ -44,8 +58,8 @@ describe('studio cleanup', () => {
     assert.equal(r.late, 'cancelled');
     await previewed(page);
     const back = await page.evaluate(() => {
-      const s = document.querySelector('tessera-studio');
-      return { pool: s.pool?.size ?? 0, status: s.previewStatus ?? '' };
+      const s = /** @type {StudioInternals | null} */ (/** @type {unknown} */ (document.querySelector('tessera-studio')));
+      return { pool: s?.pool?.size ?? 0, status: s?.previewStatus ?? '' };
     });
     assert.ok(back.pool >= 1, JSON.stringify(back));
     assert.equal(back.status, '');
