@@ -154,7 +154,7 @@ function attachSocketReceiver(server, outputDir, written) {
     server, path: '/__out-ws', maxPayload: 2 ** 31 - 1, perMessageDeflate: false,
     // Only the app this server serves may write: another site open in a browser could otherwise
     // connect to 127.0.0.1 and write into the output folder.
-    verifyClient: ({ origin, req }) => origin === `http://${req.headers.host}`,
+    verifyClient: /** @param {{ origin: string, req: import('node:http').IncomingMessage }} info */ ({ origin, req }) => origin === `http://${req.headers.host}`,
   });
   wss.on('connection', (socket) => {
     /** @type {Map<string | undefined, { target: string, tmp: string, handle: import('node:fs/promises').FileHandle, path: string }>} stream id -> its temporary file */
