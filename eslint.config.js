@@ -7,6 +7,11 @@ import tseslint from 'typescript-eslint';
 /**
  * The layer rule as no-restricted-imports: for a file `depth` folders below src/<layer>/, a
  * relative import reaches src/ with exactly depth + 1 "../"; what it names next is the layer.
+ * @param {string} name the layer's folder under src/
+ * @param {string[]} forbidden folders (and top-level modules) of src/ it may not import
+ * @param {string[]} packages npm packages it may not import
+ * @param {string} why the message
+ * @returns {import('eslint').Linter.Config[]}
  */
 function layer(name, forbidden, packages, why) {
   return [0, 1, 2, 3].map((depth) => ({
