@@ -51,7 +51,7 @@ export function describe(f: Frame): FrameDesc {
     channels: f.channels,
     stride: f.stride,
     byteOffset: f.data.byteOffset,
-    buffer: f.data.buffer as SharedArrayBuffer | ArrayBuffer,
+    buffer: f.data.buffer,
   };
 }
 

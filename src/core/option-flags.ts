@@ -112,7 +112,7 @@ export function readFlags(values: Readonly<Record<string, unknown>>): FlagOption
   }
   asFlags('video', () => validateVideoOptions(picked.video, ''));
   asFlags('output', () => validateOutput(picked.output, ''));
-  return { output: picked.output as Partial<OutputOptions>, video: picked.video as Partial<VideoOptions> };
+  return { output: picked.output, video: picked.video };
 }
 
 /** "with --palette", "without --lossless", "with --alpha flatten". */

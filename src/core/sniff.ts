@@ -103,7 +103,7 @@ function unsupportedProblem(kind: InputKind, head: Uint8Array): string | undefin
   if (kind === 'jxl') return 'JPEG XL images cannot be read yet (the JPEG XL decoder is not loaded): save it as PNG or JPEG first';
   if (kind === 'heic') {
     const brands: string[] = [];
-    const box = head.length >= 4 ? Math.min(head.length, ((head[0]! << 24) | (head[1]! << 16) | (head[2]! << 8) | head[3]!) >>> 0) : 0;
+    const box = head.length >= 4 ? Math.min(head.length, ((head[0] << 24) | (head[1] << 16) | (head[2] << 8) | head[3]) >>> 0) : 0;
     for (let o = 8; o + 4 <= box; o += 4) if (o !== 12) brands.push(ascii(head, o, 4)); // major brand, then compatible brands (12 is the version)
     if (brands.includes('avif') || brands.includes('avis')) return undefined;
     if (brands.some((b) => HEVC_BRANDS.has(b)))

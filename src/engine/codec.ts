@@ -100,7 +100,7 @@ function pixels(im: VipsImage): Uint8Array {
 
 function blob(im: VipsImage, name: string): Uint8Array | undefined {
   // A copy: the blob must outlive the image (and survive the wasm heap growing).
-  return im.getTypeof(name) ? (im.getBlob(name) as Uint8Array).slice() : undefined;
+  return im.getTypeof(name) ? im.getBlob(name).slice() : undefined;
 }
 
 function orientationOf(im: VipsImage): number {
@@ -198,7 +198,7 @@ function decodeImageOnce(scope: Scope, vips: Vips, bytes: Uint8Array, opts: Deco
   if (geometry) source.geometry = geometry;
   const norm = scope.track(normalise(im));
   const data = pixels(norm);
-  return { frame: createFrame(norm.width, norm.height, norm.bands, data.buffer as ArrayBuffer, data.byteOffset), source };
+  return { frame: createFrame(norm.width, norm.height, norm.bands, data.buffer, data.byteOffset), source };
 }
 
 /** Whole-image decode into a frame over a fresh (thread-local) buffer. */
@@ -261,7 +261,7 @@ export function imageToFrame(im: VipsImage): Frame {
   if (im.format !== 'uchar') throw new Error(`expected an 8-bit image, got ${im.format}`);
   if (im.bands < 1 || im.bands > 4) throw new Error(`expected 1–4 bands, got ${im.bands}`);
   const data = im.writeToMemory() as Uint8Array;
-  return createFrame(im.width, im.height, im.bands, data.buffer as ArrayBuffer, data.byteOffset);
+  return createFrame(im.width, im.height, im.bands, data.buffer, data.byteOffset);
 }
 
 /** "#rrggbb" as vips background values for an image of `bands` colour bands (1: luma). */

@@ -83,7 +83,7 @@ function wrapperInWords(line: string): string {
   if (/^unable to write to memory/.test(line)) return 'the image data is damaged (decoding stopped part-way)';
   const io = /Vips(?:Foreign)?(Load|Save)([A-Z][a-z0-9]+)/.exec(line);
   if (!io) return line;
-  const format = io[2]!.toUpperCase();
+  const format = io[2].toUpperCase();
   return io[1] === 'Load' ? `the ${format} data is damaged (libvips' ${format} loader stopped without a reason)` : `libvips' ${format} writer failed without a reason`;
 }
 

@@ -194,7 +194,7 @@ export class WorkerPool<A, B = never> {
         };
         opts.signal.addEventListener('abort', task.onAbort, { once: true });
       }
-      this.queue.push(task as Task<A, B, unknown>, task.priority);
+      this.queue.push(task, task.priority);
       this.pump();
     });
   }

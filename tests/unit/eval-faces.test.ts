@@ -27,7 +27,7 @@ test('scores by hand: a match, a false box, a miss, ranked by score', () => {
 });
 
 test('the command on two sample photos: BlazeFace finds every face, Haar fewer', () => {
-  const all = sampleTruth() as Record<string, number[][]>;
+  const all = sampleTruth();
   const truth = { 'sample2.jpg': all['sample2.jpg'], 'sample3.jpg': all['sample3.jpg'] };
   for (const f of Object.keys(truth)) copyFileSync(join('.tmp/face-samples', f), join(dir, f));
   writeFileSync(join(dir, 'truth.json'), JSON.stringify(truth));

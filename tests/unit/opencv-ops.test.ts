@@ -174,10 +174,10 @@ describe('OpenCV op details', () => {
   });
 
   test('bilateral halo follows OpenCV: radius max(1, floor(d/2))', () => {
-    const spec = getOperation('bilateral')!;
+    const spec = getOperation('bilateral');
     const halo = (d: number) => spec.halo({ ...defaultParams(spec), diameter: d });
     expect([1, 2, 3, 4, 5, 9, 24, 25].map(halo)).toEqual([1, 1, 1, 2, 2, 4, 12, 12]);
-    expect(getOperation('median')!.halo({ radius: 7 })).toBe(7);
+    expect(getOperation('median').halo({ radius: 7 })).toBe(7);
   });
 
   test.each([

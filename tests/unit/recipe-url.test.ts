@@ -14,7 +14,7 @@ test('a recipe survives the URL hash, including non-ASCII names', () => {
 test('no recipe in the hash is not an error; a bad one is, with the path', () => {
   expect(recipeFromHash('')).toBeUndefined();
   expect(recipeFromHash('#other=1')).toBeUndefined();
-  const bad = recipeToHash({ name: 'x', steps: [{ op: 'sobel', params: { nope: 1 } }] } as never);
+  const bad = recipeToHash({ name: 'x', steps: [{ op: 'sobel', params: { nope: 1 } }] });
   expect(() => recipeFromHash(bad)).toThrow('/steps/0/params/nope');
   expect(() => recipeFromHash('#recipe=%%%')).toThrow(/damaged/);
 });

@@ -92,9 +92,9 @@ describe('sniff', () => {
     ['heic', [0, 0, 0, 0x18, ...ascii('ftypheic'), 0, 0, 0, 0], /^HEIC photos cannot be decoded here/],
     ['jxl', [0xff, 0x0a, 0, 0], /^JPEG XL images cannot be read yet/],
   ])('magic bytes of %s, with the problem', (kind, head, problem) => {
-    const r = sniffBytes('file', fileOf(100, head as number[]));
+    const r = sniffBytes('file', fileOf(100, head));
     expect(r.kind).toBe(kind);
-    expect(r.problem).toMatch(problem as RegExp);
+    expect(r.problem).toMatch(problem);
   });
 });
 

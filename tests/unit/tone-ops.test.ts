@@ -17,8 +17,8 @@ const RAMP = gray(Array.from({ length: 256 }, (_, v) => v));
 describe('catalogue', () => {
   test('point ops have halo 0; contrast is global (its mean gray spans the whole image)', () => {
     for (const op of ['saturation', 'gamma', 'invert', 'threshold']) expect(getOperation(op)!.locality).toBe('point');
-    expect(getOperation('contrast')!.locality).toBe('global');
-    expect(getOperation('threshold')!.params.level).toMatchObject({ type: 'integer', min: 0, max: 255, default: 128 });
+    expect(getOperation('contrast').locality).toBe('global');
+    expect(getOperation('threshold').params.level).toMatchObject({ type: 'integer', min: 0, max: 255, default: 128 });
   });
 });
 

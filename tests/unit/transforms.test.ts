@@ -97,12 +97,12 @@ describe('catalogue entries', () => {
       expect(op.outChannels(3)).toBe(3);
       expect(op.description.length).toBeGreaterThan(10);
     }
-    expect(getOperation('auto-orient')!.stage).toBe('decode');
-    expect(getOperation('thumbnail')!.stage).toBe('decode');
-    expect(getOperation('resize')!.stage).toBeUndefined();
-    expect(defaultParams(getOperation('resize')!)).toEqual({ mode: 'fit', width: 1024, height: 1024, percent: 50, kernel: 'lanczos3', enlarge: false });
-    expect(defaultParams(getOperation('crop')!)).toEqual({ mode: 'centre', x: 0, y: 0, width: 512, height: 512 });
-    expect(defaultParams(getOperation('rotate')!)).toEqual({ angle: 90, expand: true, background: '#000000' });
+    expect(getOperation('auto-orient').stage).toBe('decode');
+    expect(getOperation('thumbnail').stage).toBe('decode');
+    expect(getOperation('resize').stage).toBeUndefined();
+    expect(defaultParams(getOperation('resize'))).toEqual({ mode: 'fit', width: 1024, height: 1024, percent: 50, kernel: 'lanczos3', enlarge: false });
+    expect(defaultParams(getOperation('crop'))).toEqual({ mode: 'centre', x: 0, y: 0, width: 512, height: 512 });
+    expect(defaultParams(getOperation('rotate'))).toEqual({ angle: 90, expand: true, background: '#000000' });
   });
 });
 
@@ -126,7 +126,7 @@ describe('resize', () => {
     ['percent to a 1-pixel floor', 40, 30, { mode: 'percent', percent: 1 }, [1, 1]],
   ];
   test.each(cases)('%s: %i×%i → exact size', async (_n, w, h, params, want) => {
-    const p = { ...defaultParams(getOperation('resize')!), ...params };
+    const p = { ...defaultParams(getOperation('resize')), ...params };
     const g = resizeGeometry(w, h, p);
     expect(g.crop ? [g.crop.width, g.crop.height] : [g.width, g.height]).toEqual(want);
     for (const ch of [3, 4]) {

@@ -8,7 +8,7 @@
  */
 import {
   BufferTarget, EncodedPacket, EncodedVideoPacketSource, Mp4OutputFormat, Output, StreamTarget, WebMOutputFormat,
-  type OutputFormat, type StreamTargetChunk,
+  type OutputFormat,
 } from 'mediabunny';
 import { TesseraError, messageOf } from '../../core/errors';
 import { VIDEO_CODECS, VIDEO_CONTAINERS, evenSize, targetBitrate, type VideoOptions } from '../../core/video-options';
@@ -78,7 +78,7 @@ export class EncodeMux {
     await encoderConfig(opt.codec, Math.max(2, v.width & ~1), Math.max(2, v.height & ~1), 1e6, v.frameRate);
     // Streamed: the muxer writes pieces at positions as it goes (MP4 with its index at the end);
     // in memory: the whole file is built and returned (MP4 with its index first).
-    this.target = stream ? new StreamTarget(stream.writable as WritableStream<StreamTargetChunk>, { chunked: true, chunkSize: 4 << 20 }) : new BufferTarget();
+    this.target = stream ? new StreamTarget(stream.writable, { chunked: true, chunkSize: 4 << 20 }) : new BufferTarget();
     const format = opt.container === 'mp4' ? new Mp4OutputFormat({ fastStart: stream ? false : 'in-memory' }) : new WebMOutputFormat();
     const output = (this.output = new Output({ format, target: this.target }));
     this.source = new EncodedVideoPacketSource(VIDEO_CODECS[opt.codec].mediabunny);

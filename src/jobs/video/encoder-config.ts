@@ -20,7 +20,7 @@ export async function encoderConfig(codec: VideoCodecChoice, width: number, heig
     ...(codec === 'h264' ? { avc: { format: 'avc' as const } } : {}),
   };
   for (const s of [encoderCodecString(codec, width, height), CODEC_STRINGS[VIDEO_CODECS[codec].mediabunny].base]) {
-    const cfg = { ...base, codec: s } as VideoEncoderConfig;
+    const cfg = { ...base, codec: s };
     const r = await VideoEncoder.isConfigSupported(cfg).catch(() => ({ supported: false }));
     if (r.supported) return cfg;
   }

@@ -77,7 +77,7 @@ export class FrameTracking {
     const pixels = this.recipe.seesDetectionFrame && r.width === W && r.height === H ? { width: W, height: H, channels: 4, data: new Uint8Array(r.rgba) } : undefined;
     const tracked = this.tracker.update(found, pixels);
     const detections: FrameDetection[] = tracked.map((t) => ({
-      box: toInput ? mapBox(toInput, t.box, rep!.width, rep!.height) : t.box, score: t.score, ...(t.keypoints ? { keypoints: t.keypoints } : {}), trackId: t.trackId,
+      box: toInput ? mapBox(toInput, t.box, rep.width, rep.height) : t.box, score: t.score, ...(t.keypoints ? { keypoints: t.keypoints } : {}), trackId: t.trackId,
       ...(t.predicted ? { predicted: true as const } : {}), ...(t.matched !== undefined ? { matched: t.matched } : {}),
     }));
     if (!this.recipe.redact) return Promise.resolve({ res: r, detections });
