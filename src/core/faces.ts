@@ -228,7 +228,7 @@ export function facesCsv(rows: readonly { path: string; report: FacesReport }[])
   const sorted = [...rows].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const { path, report } of sorted) {
     const head: (number | string)[] = [path, report.width, report.height];
-    if (!report.faces.length) lines.push([...head, ...new Array(header.length - 3).fill('')].map(csvField).join(','));
+    if (!report.faces.length) lines.push([...head, ...new Array<string>(header.length - 3).fill('')].map(csvField).join(','));
     report.faces.forEach((f, i) => {
       const kps = KEYPOINT_NAMES.flatMap((_, k): (number | string)[] => (f.keypoints?.[k] ? [f.keypoints[k][0], f.keypoints[k][1]] : ['', '']));
       lines.push([...head, i + 1, ...f.box, f.score, f.detector, f.eyes ?? '', ...kps].map(csvField).join(','));

@@ -6,7 +6,16 @@
  * delete `then` before resolving. It is 10.9 MB, single-threaded, with no
  * finalizers: every Mat must be deleted (tracked in a Scope, core/scope.ts).
  */
-export type CV = typeof import('@techstark/opencv-js');
+type OpenCvModule = typeof import('@techstark/opencv-js');
+/**
+ * The enum constants used here. They are numbers at run time, but @techstark/opencv-js types
+ * their enums (BorderTypes, ColorConversionCodes, InterpolationFlags) as `any`.
+ */
+type EnumConstant =
+  | 'BORDER_CONSTANT' | 'BORDER_DEFAULT' | 'BORDER_REPLICATE'
+  | 'COLOR_RGB2GRAY' | 'COLOR_RGB2YCrCb' | 'COLOR_RGBA2GRAY' | 'COLOR_RGBA2RGB' | 'COLOR_YCrCb2RGB'
+  | 'INTER_AREA' | 'INTER_LINEAR';
+export type CV = Omit<OpenCvModule, EnumConstant> & { readonly [K in EnumConstant]: number };
 
 let loading: Promise<{ cv: CV; ms: number }> | undefined;
 

@@ -42,7 +42,7 @@ const modelCache = new WeakMap<object, Map<string, Deletable>>();
 
 async function cachedModel<D extends Deletable>(cv: CV, file: string, create: (path: string) => D): Promise<D> {
   let m = modelCache.get(cv);
-  if (!m) modelCache.set(cv, (m = new Map()));
+  if (!m) modelCache.set(cv, (m = new Map<string, Deletable>()));
   const hit = m.get(file);
   if (hit) return hit as D;
   const path = await ensureModelFile(cv, file);
@@ -87,8 +87,15 @@ function rgbMat(cv: CV, f: Frame): Mat {
   const d = m.data;
   for (let y = 0, o = 0; y < h; y++) {
     let s = y * stride;
-    if (ch >= 3) for (let x = 0; x < w; x++, s += ch) (d[o++] = f.data[s]), (d[o++] = f.data[s + 1]), (d[o++] = f.data[s + 2]);
-    else for (let x = 0; x < w; x++, s += ch) d[o++] = d[o++] = d[o++] = f.data[s];
+    if (ch >= 3) {
+      for (let x = 0; x < w; x++, s += ch) {
+        d[o++] = f.data[s];
+        d[o++] = f.data[s + 1];
+        d[o++] = f.data[s + 2];
+      }
+    } else {
+      for (let x = 0; x < w; x++, s += ch) d[o++] = d[o++] = d[o++] = f.data[s];
+    }
   }
   return m;
 }
