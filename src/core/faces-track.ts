@@ -157,7 +157,11 @@ function matchGrid(p: TrackPixels, tpl: Float32Array, pred: Box, sx: number, sy:
       // Σ tpl = 0, so Σ (v − mean)·tpl = Σ v·tpl; divide by the window's own norm.
       const norm = Math.sqrt(Math.max(0, s2 - (s * s) / (T * T)));
       const ncc = norm > 1e-3 ? dot / norm : -1;
-      if (ncc > best) (best = ncc), (bx = dx), (by = dy);
+      if (ncc > best) {
+        best = ncc;
+        bx = dx;
+        by = dy;
+      }
     }
   return { box: [x0 + bx * cw, y0 + by * ch, pred[2], pred[3]], ncc: best };
 }

@@ -14,7 +14,10 @@ export function emptyBreakdown(): Breakdown {
 /** Files done and failed (cancelled ones are neither). */
 export function countResults(results: readonly FileResult[]): { done: number; failed: number } {
   let done = 0, failed = 0;
-  for (const r of results) r.status === 'ok' ? done++ : r.status === 'failed' && failed++;
+  for (const r of results) {
+    if (r.status === 'ok') done++;
+    else if (r.status === 'failed') failed++;
+  }
   return { done, failed };
 }
 
