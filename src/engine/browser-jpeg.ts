@@ -38,7 +38,7 @@ function begin(bytes: Uint8Array): PendingDecode {
 }
 
 /** Closes a started decode that nothing took (the image went another way, or failed first). */
-export async function releaseJpegDecode(p: PendingDecode | undefined): Promise<void> {
+export function releaseJpegDecode(p: PendingDecode | undefined): void {
   if (!p || p.taken) return;
   p.taken = true;
   // Closing the decoder abandons a decode still running; a finished one's frame is closed too.

@@ -50,7 +50,7 @@ const engine: EngineApi = {
         r.timings.idleMs = idleMs;
         return r.kind === 'done' ? Comlink.transfer(r, [r.bytes.buffer]) : r;
       } finally {
-        void releaseJpegDecode(early);
+        releaseJpegDecode(early);
       }
     });
   },
@@ -83,17 +83,21 @@ const engine: EngineApi = {
 
 const bench: BenchApi = {
   timeSteps: (src, steps, repeat) => serial(() => timeSteps(src, steps, repeat)),
-  echoShared: async (src) => touchShared(src),
-  async echoTransfer(buf) {
+  // Synchronous work behind the Promise-returning interface (Comlink makes every call async anyway).
+  echoShared: (src) => Promise.resolve(touchShared(src)),
+  echoTransfer(buf) {
     new Uint8Array(buf)[0] ^= 1;
-    return Comlink.transfer(buf, [buf]);
+    return Promise.resolve(Comlink.transfer(buf, [buf]));
   },
-  async echoClone(data) {
+  echoClone(data) {
     data[0] ^= 1;
-    return data;
+    return Promise.resolve(data);
   },
-  echoBase64: async (json) => touchBase64(json),
-  setFrameDelay: async (ms) => setFrameDelay(ms),
+  echoBase64: (json) => Promise.resolve(touchBase64(json)),
+  setFrameDelay(ms) {
+    setFrameDelay(ms);
+    return Promise.resolve();
+  },
 };
 
 Comlink.expose({ engine: Comlink.proxy(engine), bench: Comlink.proxy(bench) } satisfies EngineWorker);

@@ -31,6 +31,11 @@ export function splitPath(path: string): { dirs: string[]; name: string } {
   return { dirs: parts.slice(0, -1), name: parts[parts.length - 1] };
 }
 
+/** `f()` run now, as a promise: what it throws rejects it (sinks report failures as rejections, never by throwing). */
+function settled<T>(f: () => T): Promise<T> {
+  return new Promise((resolve) => resolve(f()));
+}
+
 async function subdir(root: FileSystemDirectoryHandle, dirs: string[], create: boolean): Promise<FileSystemDirectoryHandle> {
   let d = root;
   for (const name of dirs) d = await d.getDirectoryHandle(name, { create });
@@ -170,20 +175,22 @@ export class ZipSink implements OutputSink {
     this.chunks.push(chunk);
   });
 
-  async write(path: string, bytes: Uint8Array, signal?: AbortSignal, options?: WriteOptions): Promise<void> {
-    if (signal?.aborted) throw cancelled();
-    splitPath(path);
-    const entry = new ZipPassThrough(path);
-    // Zip (DOS) dates cover 1980–2099 at 2-second resolution, in local time; others get "now".
-    const mtime = zipDate(options?.lastModified);
-    if (mtime) entry.mtime = mtime;
-    this.zip.add(entry);
-    entry.push(bytes, true);
-    this.entries.set(path, new Blob([bytes as Uint8Array<ArrayBuffer>]));
+  write(path: string, bytes: Uint8Array, signal?: AbortSignal, options?: WriteOptions): Promise<void> {
+    return settled(() => {
+      if (signal?.aborted) throw cancelled();
+      splitPath(path);
+      const entry = new ZipPassThrough(path);
+      // Zip (DOS) dates cover 1980–2099 at 2-second resolution, in local time; others get "now".
+      const mtime = zipDate(options?.lastModified);
+      if (mtime) entry.mtime = mtime;
+      this.zip.add(entry);
+      entry.push(bytes, true);
+      this.entries.set(path, new Blob([bytes as Uint8Array<ArrayBuffer>]));
+    });
   }
 
-  async read(path: string): Promise<Blob | undefined> {
-    return this.entries.get(path);
+  read(path: string): Promise<Blob | undefined> {
+    return Promise.resolve(this.entries.get(path));
   }
 
   get count(): number {
@@ -219,14 +226,16 @@ export class MemorySink implements OutputSink {
   readonly files = new Map<string, Uint8Array>();
   /** The lastModified each write asked for, if any. */
   readonly modified = new Map<string, number>();
-  async write(path: string, bytes: Uint8Array, signal?: AbortSignal, options?: WriteOptions): Promise<void> {
-    if (signal?.aborted) throw cancelled();
-    this.files.set(path, bytes);
-    if (options?.lastModified !== undefined) this.modified.set(path, options.lastModified);
+  write(path: string, bytes: Uint8Array, signal?: AbortSignal, options?: WriteOptions): Promise<void> {
+    return settled(() => {
+      if (signal?.aborted) throw cancelled();
+      this.files.set(path, bytes);
+      if (options?.lastModified !== undefined) this.modified.set(path, options.lastModified);
+    });
   }
-  async read(path: string): Promise<Blob | undefined> {
+  read(path: string): Promise<Blob | undefined> {
     const b = this.files.get(path);
-    return b && new Blob([b as Uint8Array<ArrayBuffer>]);
+    return Promise.resolve(b && new Blob([b as Uint8Array<ArrayBuffer>]));
   }
 }
 
@@ -235,7 +244,11 @@ export class HttpSink implements OutputSink {
   readonly kind = 'http';
   constructor(private readonly base: string) {}
   /** Positioned pieces PUT to the receiver, which renames the finished file into place. */
-  async openStream(path: string, signal?: AbortSignal): Promise<OutputStream> {
+  openStream(path: string, signal?: AbortSignal): Promise<OutputStream> {
+    return settled(() => this.stream(path, signal));
+  }
+
+  private stream(path: string, signal?: AbortSignal): OutputStream {
     if (signal?.aborted) throw cancelled();
     splitPath(path);
     const id = crypto.randomUUID();

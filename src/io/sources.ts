@@ -37,7 +37,7 @@ export function filesSource(files: Iterable<File>): InputFile[] {
   const list = Array.from(files, (f) => ({ f, rel: (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name }));
   const stripRoot = list.length > 0 && list.every((x) => x.rel.includes('/'));
   return list
-    .map(({ f, rel }) => ({ path: stripRoot ? rel.slice(rel.indexOf('/') + 1) : rel, file: async () => f }))
+    .map(({ f, rel }) => ({ path: stripRoot ? rel.slice(rel.indexOf('/') + 1) : rel, file: () => Promise.resolve(f) }))
     .filter((x) => !x.path.split('/').some((part) => part.startsWith('.')))
     .sort((a, b) => byName(a.path, b.path));
 }
@@ -72,6 +72,6 @@ export async function zipSource(zip: Blob): Promise<InputFile[]> {
   const entries = unzipSync(new Uint8Array(await zip.arrayBuffer()), { filter: (f) => !f.name.endsWith('/') });
   return Object.entries(entries)
     .filter(([name]) => !name.split('/').some((p) => p.startsWith('.') || p === '__MACOSX'))
-    .map(([name, bytes]) => ({ path: name, file: async () => new Blob([bytes]) }))
+    .map(([name, bytes]) => ({ path: name, file: () => Promise.resolve(new Blob([bytes])) }))
     .sort((a, b) => byName(a.path, b.path));
 }
