@@ -38,6 +38,15 @@ export function cancelled(): TesseraError {
   return new TesseraError('cancelled', 'cancelled');
 }
 
+/**
+ * A recorded failure (any thrown value, as caught) as an Error to throw again: an Error as it is
+ * (the same object); anything else (a wasm exception, an OpenCV pointer) wrapped, with its text as
+ * the message and the value itself as the cause.
+ */
+export function toError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(messageOf(e), { cause: e });
+}
+
 /** Text of any thrown value, without stack noise, for tables and summaries. */
 export function messageOf(e: unknown): string {
   if (e instanceof Error) return e.message;

@@ -151,7 +151,7 @@ export async function probeVideo<S = undefined>(file: Blob, sample?: (rgba: Uint
   try {
     const frames: ProbedFrame<S>[] = [];
     const pending: Promise<void>[] = [];
-    let error: unknown;
+    let error: DOMException | undefined;
     const decoder = new VideoDecoder({
       output: (frame) => {
         const w = frame.visibleRect?.width ?? frame.codedWidth, h = frame.visibleRect?.height ?? frame.codedHeight;

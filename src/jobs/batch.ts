@@ -14,6 +14,7 @@
  * - write.ts       outputs, step reports, video analyses, the faces table
  * - summary.ts     the tally: progress reports and the summary
  */
+import { toError } from '../core/errors';
 import type { BatchSummary } from './types';
 import { InputListing } from './batch/discovery';
 import { dispatchFiles, dispatchWindows } from './batch/dispatch';
@@ -43,7 +44,7 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
     await listing.done;
     tally.progress();
     await Promise.all(running);
-    if (listing.error) throw listing.error;
+    if (listing.error) throw toError(listing.error);
     const facesTable = await writeFacesTable(s.sink, tally.facesRows, { enabled: opts.facesTable !== false, signal });
     return tally.summary({ cancelled: !!signal?.aborted, workers: pool.size, startupSeconds, facesTable, pool: pool.metrics(), buffers: s.buffers.stats() });
   } finally {

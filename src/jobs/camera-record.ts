@@ -5,7 +5,7 @@
  */
 // mediabunny is loaded when a recording starts, keeping it out of the main bundle.
 import type { BufferTarget, EncodedVideoPacketSource, Output } from 'mediabunny';
-import { TesseraError, messageOf } from '../core/errors';
+import { TesseraError, messageOf, toError } from '../core/errors';
 import { CODEC_STRINGS } from '../core/video-options';
 
 export type RecordContainer = 'webm' | 'mp4';
@@ -153,7 +153,7 @@ export class CameraRecorder {
     try {
       if (this.encoder && this.encoder.state === 'configured') await this.encoder.flush();
       await this.writes;
-      if (this.error) throw this.error;
+      if (this.error) throw toError(this.error);
       if (!this.output || !this.encoded) {
         await this.output?.cancel();
         return undefined;

@@ -32,7 +32,7 @@
  * memory (BufferTarget) and written to the sink only when complete; either way a
  * cancelled or failed video leaves no file behind.
  */
-import { TesseraError, cancelled, isAbort } from '../core/errors';
+import { TesseraError, cancelled, isAbort, toError } from '../core/errors';
 import { VIDEO_CONTAINERS } from '../core/video-options';
 import type { FrameResult } from '../engine/api';
 import { openVideo, type OpenedVideo } from '../io/media';
@@ -80,7 +80,7 @@ export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
     await s.demux.run();
     await s.dispatch.drained();
     await s.reorder.settled();
-    if (flow.failure) throw flow.failure;
+    if (flow.failure) throw toError(flow.failure);
     if (s.demux.accepted === 0) throw new TesseraError('bad-input', `no frames between ${o.options.start} s and ${o.options.end ?? v.duration} s (the video lasts ${v.duration.toFixed(2)} s)`);
     const f0 = performance.now();
     const bytes = s.out ? await s.out.finish() : undefined;

@@ -1,7 +1,7 @@
 /** What a batch takes (RunBatchOptions), validated once into the settings every part reads. */
 import { BufferPool } from '../../core/buffer-pool';
 import { validateOutput, type OutputOptions } from '../../core/formats';
-import { isTileable, resolveSteps, validateRecipe, type Recipe, type ResolvedStep } from '../../core/recipe';
+import { isTileable, resolveSteps, validateRecipe, type ResolvedStep } from '../../core/recipe';
 import { validateVideoOptions, type VideoOptions } from '../../core/video-options';
 import type { InputSource } from '../../io/sources';
 import type { OutputSink } from '../../io/sinks';
@@ -12,8 +12,8 @@ import type { VideoProgress } from '../video';
 export interface RunBatchOptions {
   input: InputSource;
   output: OutputSink;
-  /** A recipe object (validated here) — e.g. SEED_RECIPE or parseRecipe(text). */
-  recipe: Recipe | unknown;
+  /** A recipe object — a Recipe such as SEED_RECIPE or parseRecipe(text) — taken as unknown and validated here. */
+  recipe: unknown;
   /** Output settings; override the recipe's own `output`; default PNG at zlib level 6. */
   format?: Partial<OutputOptions>;
   /** Workers for a pool made for this batch; ignored when `pool` is given. */

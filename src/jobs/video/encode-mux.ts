@@ -10,7 +10,7 @@ import {
   BufferTarget, EncodedPacket, EncodedVideoPacketSource, Mp4OutputFormat, Output, StreamTarget, WebMOutputFormat,
   type OutputFormat,
 } from 'mediabunny';
-import { TesseraError, messageOf } from '../../core/errors';
+import { TesseraError, messageOf, toError } from '../../core/errors';
 import { VIDEO_CODECS, VIDEO_CONTAINERS, evenSize, targetBitrate, type VideoOptions } from '../../core/video-options';
 import type { FrameResult } from '../../engine/api';
 import type { OpenedVideo } from '../../io/media';
@@ -123,7 +123,7 @@ export class EncodeMux {
   async finish(): Promise<Uint8Array | undefined> {
     await this.encoder!.flush();
     await this.muxChain;
-    if (this.o.flow.failure) throw this.o.flow.failure;
+    if (this.o.flow.failure) throw toError(this.o.flow.failure);
     await this.o.audioUntil(Number.POSITIVE_INFINITY);
     // (Sources are closed by finalize(): closing the video source first made mediabunny's WebM
     // muxer drop the last frame's duration.)
