@@ -104,7 +104,7 @@ export class PreviewPanel extends LitElement {
           ${this.mode === 'slider' ? html`<input type="range" min="0" max="100" .value=${String(this.split)} aria-label="Split" @input=${(e: Event) => (this.split = Number((e.target as HTMLInputElement).value))} />` : nothing}
           zoom ${zoomBtn(0.5, '50%')} ${zoomBtn(1, '100%')} ${zoomBtn(2, '200%')} ${zoomBtn(4, '400%')}
         </div>
-        <div class="viewport ${this.drag ? 'dragging' : ''}" @pointerdown=${this.down} @pointerup=${this.up}>
+        <div class="viewport ${this.drag ? 'dragging' : ''}" @pointerdown=${(e: PointerEvent) => this.down(e)} @pointerup=${(e: PointerEvent) => this.up(e)}>
           ${this.mode === 'slider'
             ? html`<div class="stage" style="transform: scale(${this.zoom}); width:${r.width}px; height:${r.height}px; margin-right:${r.width * (this.zoom - 1)}px; margin-bottom:${r.height * (this.zoom - 1)}px">
                 <canvas class="before"></canvas>

@@ -155,7 +155,7 @@ export class RecipeEditor extends LitElement {
     return html`<div class="panel">
       <h2>2 · Recipe</h2>
       <div class="head">
-        <select id="preset" aria-label="Preset" @change=${this.choosePreset}>
+        <select id="preset" aria-label="Preset" @change=${(e: Event) => this.choosePreset(e)}>
           ${Object.entries(PRESETS).map(([k, r]) => html`<option value=${k} ?selected=${k === this.preset}>${r.name}</option>`)}
           <option value="" ?selected=${!PRESETS[this.preset]}>Custom</option>
         </select>
@@ -165,7 +165,7 @@ export class RecipeEditor extends LitElement {
       </div>
       <input class="name" id="recipe-name" aria-label="Recipe name" .value=${this.recipe.name} @change=${(e: Event) => { this.preset = ''; this.emit({ ...this.recipe, name: (e.target as HTMLInputElement).value || 'Untitled' }); }} />
       <ol id="steps">${this.recipe.steps.map((s, i) => this.renderStep(s, i))}</ol>
-      <select id="add-step" aria-label="Add a step" @change=${this.add}>
+      <select id="add-step" aria-label="Add a step" @change=${(e: Event) => this.add(e)}>
         <option value="">Add a step…</option>
         ${[...groups].map(([cat, names]) => html`<optgroup label=${CATEGORY_LABEL[cat]}>${names.map((n) => html`<option value=${n}>${getOperation(n)!.label}</option>`)}</optgroup>`)}
       </select>

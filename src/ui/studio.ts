@@ -450,19 +450,19 @@ export class TesseraStudio extends LitElement {
         Serve it with the headers <code>Cross-Origin-Opener-Policy: same-origin</code> and <code>Cross-Origin-Embedder-Policy: require-corp</code>
         (<code>npm start</code> does).</div>`}
       <div class="grid">
-        <section class="panel" @dragover=${(e: DragEvent) => { e.preventDefault(); this.dragging = true; }} @dragleave=${() => (this.dragging = false)} @drop=${this.onDrop}>
+        <section class="panel" @dragover=${(e: DragEvent) => { e.preventDefault(); this.dragging = true; }} @dragleave=${() => (this.dragging = false)} @drop=${(e: DragEvent) => this.onDrop(e)}>
           <h2>1 · Input</h2>
           <div class="row">
-            ${hasPicker ? html`<button id="pick-input" @click=${this.pickInputFolder}>Choose folder…</button>` : ''}
-            <label class="file-btn">Folder (upload)<input id="folder-input" type="file" webkitdirectory multiple @change=${this.onFiles} /></label>
-            <label class="file-btn">Files<input id="files-input" type="file" multiple accept="image/*,video/*" @change=${this.onFiles} /></label>
-            <label class="file-btn">Zip<input id="zip-input" type="file" accept=".zip,application/zip" @change=${this.onZip} /></label>
+            ${hasPicker ? html`<button id="pick-input" @click=${() => this.pickInputFolder()}>Choose folder…</button>` : ''}
+            <label class="file-btn">Folder (upload)<input id="folder-input" type="file" webkitdirectory multiple @change=${(e: Event) => this.onFiles(e)} /></label>
+            <label class="file-btn">Files<input id="files-input" type="file" multiple accept="image/*,video/*" @change=${(e: Event) => this.onFiles(e)} /></label>
+            <label class="file-btn">Zip<input id="zip-input" type="file" accept=".zip,application/zip" @change=${(e: Event) => this.onZip(e)} /></label>
           </div>
           <div class="drop ${this.dragging ? 'over' : ''}">or drop files and folders here</div>
           <p id="input-label">${this.input ? html`Input: <b>${this.input.label}</b>` : html`<span class="muted">No input chosen.</span>`}</p>
         </section>
         <recipe-editor .recipe=${this.recipe} .timings=${this.preview ? this.previewTimings() : undefined}
-          @recipe-change=${this.onRecipeChange} @save-recipe=${this.saveRecipe} @load-recipe=${this.onRecipeFile} @share-recipe=${this.shareRecipe}>
+          @recipe-change=${(e: CustomEvent<{ recipe: api.Recipe; valid: boolean }>) => this.onRecipeChange(e)} @save-recipe=${() => this.saveRecipe()} @load-recipe=${(e: CustomEvent<Event>) => this.onRecipeFile(e)} @share-recipe=${() => this.shareRecipe()}>
           ${this.recipeError ? html`<p class="err" id="recipe-error">${this.recipeError}</p>` : ''}
           ${this.shareUrl ? html`<input class="share" id="share-url" readonly .value=${this.shareUrl} @focus=${(e: Event) => (e.target as HTMLInputElement).select()} />` : ''}
         </recipe-editor>
@@ -471,7 +471,7 @@ export class TesseraStudio extends LitElement {
           <output-options .value=${this.output} @output-change=${(e: CustomEvent<OutputOptions>) => (this.output = e.detail)}
             @video-change=${(e: CustomEvent<import('../core/video-options').VideoOptions>) => (this.video = e.detail)}></output-options>
           <label><input type="radio" name="out" value="folder" ?disabled=${!hasPicker && !this.outDir} .checked=${this.outputKind === 'folder'} @change=${() => (this.outputKind = 'folder')} /> Folder
-            ${hasPicker ? html`<button id="pick-output" @click=${this.pickOutputFolder}>${this.outDir ? `“${this.outDir.name}”` : 'Choose…'}</button>` : html`<span class="muted">(needs File System Access)</span>`}</label>
+            ${hasPicker ? html`<button id="pick-output" @click=${() => this.pickOutputFolder()}>${this.outDir ? `“${this.outDir.name}”` : 'Choose…'}</button>` : html`<span class="muted">(needs File System Access)</span>`}</label>
           <label><input type="radio" name="out" value="zip" .checked=${this.outputKind === 'zip'} @change=${() => (this.outputKind = 'zip')} /> Zip download</label>
           <label>Workers <input id="workers" type="number" min="1" max="16" .value=${String(this.workers)} @change=${(e: Event) => (this.workers = Math.min(16, Math.max(1, Math.round(Number((e.target as HTMLInputElement).value)) || 1)))} style="width:4em" />
             <span class="muted">(this device has ${navigator.hardwareConcurrency} cores)</span></label>
@@ -501,7 +501,7 @@ export class TesseraStudio extends LitElement {
           <summary><b>Live camera</b> <span class="muted">— the recipe on your camera, dropping frames rather than falling behind</span></summary>
           ${this.cameraOpen && this.isConnected ? html`<camera-panel .pool=${this.getPool()} .recipe=${this.recipe}></camera-panel>` : ''}
         </details>
-        <results-table .results=${this.results} selected=${this.compare?.path ?? ''} @select=${this.select}></results-table>
+        <results-table .results=${this.results} selected=${this.compare?.path ?? ''} @select=${(e: CustomEvent<FileResult>) => this.select(e)}></results-table>
       </div>`;
   }
 }
