@@ -11,7 +11,7 @@ import { writeFacesTable, writeReports, writeVideo } from '../../src/jobs/batch/
 import type { BatchProgress, FileResult } from '../../src/jobs/types';
 
 const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
-const file = (path: string): InputFile => ({ path, file: async () => new Blob([path]) });
+const file = (path: string): InputFile => ({ path, file: () => Promise.resolve(new Blob([path])) });
 const text = (b?: Uint8Array) => new TextDecoder().decode(b);
 
 describe('InputListing', () => {
@@ -44,7 +44,7 @@ describe('InputListing', () => {
   });
 
   test('the input\'s failure is kept (not thrown) and ends the listing', async () => {
-    async function* input() {
+    function* input() {
       yield file('a.jpg');
       throw new Error('folder removed');
     }
@@ -57,7 +57,7 @@ describe('InputListing', () => {
 
   test('a cancel stops the listing', async () => {
     const ctl = new AbortController();
-    async function* input() {
+    function* input() {
       for (let i = 0; ; i++) {
         if (i === 3) ctl.abort();
         yield file(`f${i}.jpg`);
@@ -102,7 +102,8 @@ describe('dispatchFiles', () => {
     let computing = 0, flying = 0, mostComputing = 0, mostFlying = 0;
     const running = await dispatchFiles(l, { compute: 3, total: 5 }, undefined, async (f, computed) => {
       started.push(f.path);
-      computing++, flying++;
+      computing++;
+      flying++;
       mostComputing = Math.max(mostComputing, computing);
       mostFlying = Math.max(mostFlying, flying);
       await tick(Math.random() * 3);
@@ -145,7 +146,11 @@ describe('dispatchFiles', () => {
     }
     const l = new InputListing(input());
     const started: string[] = [];
-    const run = dispatchFiles(l, dispatchWindows(1), undefined, async (f, computed) => void (started.push(f.path), computed()));
+    const run = dispatchFiles(l, dispatchWindows(1), undefined, (f, computed) => {
+      started.push(f.path);
+      computed();
+      return Promise.resolve();
+    });
     await tick(5);
     expect(started).toEqual(['a.jpg']);
     release();
@@ -167,7 +172,7 @@ describe('writing', () => {
       { op: 'detect-faces', kind: 'faces', data: faces(2) },
     ], written, { onFaces: (r) => rows.push(r) });
     expect(written).toEqual(['trip/a.jpg.faces.json', 'trip/a.jpg.notes.json']);
-    expect(JSON.parse(text(sink.files.get('trip/a.jpg.faces.json'))).faces).toHaveLength(2);
+    expect((JSON.parse(text(sink.files.get('trip/a.jpg.faces.json'))) as FacesReport).faces).toHaveLength(2);
     expect(JSON.parse(text(sink.files.get('trip/a.jpg.notes.json')))).toEqual({ v: 1 });
     expect(rows.map((r) => r.faces.length)).toEqual([2]);
   });
@@ -175,7 +180,7 @@ describe('writing', () => {
   test('writeReports: a failed write leaves the paths written so far', async () => {
     const written: string[] = [];
     let n = 0;
-    const sink = { kind: 'memory' as const, write: async () => { if (++n === 2) throw new Error('disk full'); } };
+    const sink = { kind: 'memory' as const, write: () => (++n === 2 ? Promise.reject(new Error('disk full')) : Promise.resolve()) };
     await expect(writeReports(sink, 'a.jpg', [{ op: 'a', kind: 'one', data: 1 }, { op: 'b', kind: 'two', data: 2 }], written, { onFaces: () => {} })).rejects.toThrow('disk full');
     expect(written).toEqual(['a.jpg.one.json']);
   });
@@ -183,7 +188,15 @@ describe('writing', () => {
   test('writeVideo: a stream is committed (its size is the output\'s), else the bytes are written; the analysis beside it', async () => {
     const sink = new MemorySink();
     let committed = false;
-    const stream = { size: 1234, commit: async () => void (committed = true), abort: async () => {}, writable: undefined as never } as OutputStream;
+    const stream = {
+      size: 1234,
+      commit: () => {
+        committed = true;
+        return Promise.resolve();
+      },
+      abort: async () => {},
+      writable: undefined as never,
+    } as OutputStream;
     expect(await writeVideo(sink, 'v/a.mp4', { stream, analysis: { frames: [] } })).toBe(1234);
     expect(committed).toBe(true);
     expect(sink.files.has('v/a.mp4')).toBe(false);

@@ -16,10 +16,11 @@ const RECIPE = { name: 'invert', steps: [{ op: 'invert' }] };
 const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
 
 function file(path: string, text = path, lastModified?: number): InputFile {
-  return { path, file: async () => (lastModified === undefined ? new Blob([text]) : new File([text], path.split('/').pop()!, { lastModified })) };
+  return { path, file: () => Promise.resolve(lastModified === undefined ? new Blob([text]) : new File([text], path.split('/').pop()!, { lastModified })) };
 }
 
-type Handler = (req: ProcessRequest) => Promise<ProcessResult>;
+/** The fake worker's answer: at once or later; what it throws rejects the call, as a worker's would. */
+type Handler = (req: ProcessRequest) => ProcessResult | Promise<ProcessResult>;
 
 /** A done result: the output bytes are "out:<name>"; timings are fixed so the breakdown sums are known. */
 function done(req: ProcessRequest, extra: Partial<Extract<ProcessResult, { kind: 'done' }>> = {}): ProcessResult {
@@ -33,10 +34,10 @@ function done(req: ProcessRequest, extra: Partial<Extract<ProcessResult, { kind:
 function fakePool(handler: Handler, size = 1) {
   const calls: string[] = [];
   const api = {
-    start: async () => ({ startMs: 0, vipsVersion: 'fake', crossOriginIsolated: false }),
-    processImage: (req: ProcessRequest) => {
+    start: () => Promise.resolve({ startMs: 0, vipsVersion: 'fake', crossOriginIsolated: false }),
+    processImage: async (req: ProcessRequest) => {
       calls.push(req.name);
-      return handler(req);
+      return await handler(req);
     },
   } as unknown as EngineApi;
   const pool = new WorkerPool(() => ({ api, terminate() {}, onCrash() {} }), size);
@@ -45,7 +46,7 @@ function fakePool(handler: Handler, size = 1) {
 
 describe('runBatch', () => {
   test('skips non-media names, names outputs apart, reports failures, sums the breakdown', async () => {
-    const { pool } = fakePool(async (req) => {
+    const { pool } = fakePool((req) => {
       if (req.name === 'broken.jpg') throw new TesseraError('decode-failed', 'not a JPEG: 6 bytes of text');
       return done(req);
     });
@@ -90,7 +91,7 @@ describe('runBatch', () => {
 
   test('reports: the last of each kind beside the output, and one faces table for the batch', async () => {
     const face = { box: [1, 2, 3, 4], score: 0.9 };
-    const { pool } = fakePool(async (req) => done(req, {
+    const { pool } = fakePool((req) => done(req, {
       reports: req.name === 'b.jpg' ? [] : [
         { op: 'detect-faces', kind: 'faces', data: { width: 10, height: 20, faces: [] } },
         { op: 'detect-faces', kind: 'faces', data: { width: 10, height: 20, faces: req.name === 'a.jpg' ? [face] : [] } },
@@ -108,7 +109,7 @@ describe('runBatch', () => {
     const rows = new TextDecoder().decode(sink.files.get('faces.csv')).trim().split('\n');
     expect(rows.slice(1).map((r) => r.split(',').slice(0, 4))).toEqual([['a.jpg', '10', '20', '1'], ['z.jpg', '10', '20', '']]);
 
-    const { pool: p2 } = fakePool(async (req) => done(req, { reports: [{ op: 'detect-faces', kind: 'faces', data: { width: 1, height: 1, faces: [] } }] }));
+    const { pool: p2 } = fakePool((req) => done(req, { reports: [{ op: 'detect-faces', kind: 'faces', data: { width: 1, height: 1, faces: [] } }] }));
     const sink2 = new MemorySink();
     const s2 = await runBatch({ input: [file('a.jpg')], output: sink2, pool: p2 as never, recipe: RECIPE, facesTable: false });
     p2.dispose();
@@ -117,7 +118,7 @@ describe('runBatch', () => {
   });
 
   test('metadata keep passes the input modified date to the sink; strip does not', async () => {
-    const { pool } = fakePool(async (req) => done(req));
+    const { pool } = fakePool((req) => done(req));
     const sink = new MemorySink();
     await runBatch({ input: [file('a.jpg', 'x', 1234567890000)], output: sink, pool: pool as never, recipe: RECIPE, format: { metadata: 'keep' } });
     expect(sink.modified.get('a.png')).toBe(1234567890000);
@@ -129,8 +130,8 @@ describe('runBatch', () => {
   });
 
   test('a listing error fails the batch after the files already listed are written', async () => {
-    const { pool } = fakePool(async (req) => done(req));
-    async function* input(): AsyncGenerator<InputFile> {
+    const { pool } = fakePool((req) => done(req));
+    function* input(): Generator<InputFile> {
       yield file('a.jpg');
       yield file('b.jpg');
       throw new TesseraError('io-failed', 'the folder went away');
@@ -142,7 +143,7 @@ describe('runBatch', () => {
   });
 
   test('an invalid recipe or output is refused before anything runs', async () => {
-    const { pool, calls } = fakePool(async (req) => done(req));
+    const { pool, calls } = fakePool((req) => done(req));
     await expect(runBatch({ input: [file('a.jpg')], output: new MemorySink(), pool: pool as never, recipe: { name: 'x', steps: [{ op: 'nope' }] } })).rejects.toThrow(/nope/);
     await expect(runBatch({ input: [file('a.jpg')], output: new MemorySink(), pool: pool as never, recipe: RECIPE, format: { format: 'bmp' as never } })).rejects.toThrow(/bmp/);
     pool.dispose();
@@ -150,7 +151,7 @@ describe('runBatch', () => {
   });
 
   test('a video that is not one fails with the sniffer\'s reason; the images go on', async () => {
-    const { pool } = fakePool(async (req) => done(req));
+    const { pool } = fakePool((req) => done(req));
     const sink = new MemorySink();
     const s = await runBatch({ input: [file('clip.mp4', 'hello'), file('a.jpg')], output: sink, pool: pool as never, recipe: RECIPE });
     pool.dispose();
@@ -188,7 +189,13 @@ describe('runBatch', () => {
     const never = new Promise<ProcessResult>(() => {});
     const { pool } = fakePool(() => never, 1);
     const ctl = new AbortController();
-    const input = Array.from({ length: 30 }, (_, i): InputFile => ({ path: `f${i}.jpg`, file: async () => (opened++, new Blob(['x'])) }));
+    const input = Array.from({ length: 30 }, (_, i): InputFile => ({
+      path: `f${i}.jpg`,
+      file: () => {
+        opened++;
+        return Promise.resolve(new Blob(['x']));
+      },
+    }));
     const run = runBatch({ input, output: new MemorySink(), pool: pool as never, recipe: RECIPE, signal: ctl.signal });
     await tick(50);
     expect(opened).toBe(6);
@@ -203,8 +210,14 @@ describe('runBatch', () => {
       kind: 'memory',
       write: (_p: string, _b: Uint8Array, _s?: AbortSignal, _o?: WriteOptions) => new Promise<void>((r) => release.push(r)),
     };
-    const { pool: p2 } = fakePool(async (req) => done(req), 2);
-    const input2 = Array.from({ length: 40 }, (_, i): InputFile => ({ path: `f${i}.jpg`, file: async () => (opened2++, new Blob(['x'])) }));
+    const { pool: p2 } = fakePool((req) => done(req), 2);
+    const input2 = Array.from({ length: 40 }, (_, i): InputFile => ({
+      path: `f${i}.jpg`,
+      file: () => {
+        opened2++;
+        return Promise.resolve(new Blob(['x']));
+      },
+    }));
     const run2 = runBatch({ input: input2, output: slow, pool: p2 as never, recipe: RECIPE });
     await tick(50);
     expect(opened2).toBe(16);
