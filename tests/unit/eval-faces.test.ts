@@ -10,6 +10,11 @@ import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { evaluate, sampleTruth } from '../../scripts/eval-faces.mjs';
 
+/** The command's last line: the JSON of its results, one per detector. */
+interface EvalOutput {
+  results: (ReturnType<typeof evaluate> & { detector: string; msPerImage: number })[];
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'tessera-eval-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -34,7 +39,7 @@ test('the command on two sample photos: BlazeFace finds every face, Haar fewer',
   const r = run(dir, '--detector', 'blazeface,haar', '--iou', '0.4');
   expect(r.status, r.stderr).toBe(0);
   console.log(r.stdout.split('\n').filter((l) => l.startsWith('|') || /images/.test(l)).join('\n'));
-  const json = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+  const json = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as EvalOutput;
   const [blaze, haar] = json.results;
   expect(blaze.truth).toBe(truth['sample2.jpg'].length + truth['sample3.jpg'].length);
   expect([blaze.detector, blaze.precision, blaze.recall]).toEqual(['blazeface', 1, 1]);

@@ -159,7 +159,10 @@ describe('redact-faces step', () => {
 
   test('keeps alpha and works on gray', async () => {
     const g = createFrame(photo.width, photo.height, 2, new ArrayBuffer(photo.width * photo.height * 2));
-    for (let p = 0; p < photo.width * photo.height; p++) (g.data[2 * p] = photo.data[3 * p + 1]), (g.data[2 * p + 1] = p & 255);
+    for (let p = 0; p < photo.width * photo.height; p++) {
+      g.data[2 * p] = photo.data[3 * p + 1];
+      g.data[2 * p + 1] = p & 255;
+    }
     const steps = resolveSteps(validateRecipe({ name: 't', steps: [{ op: 'redact-faces', params: { effect: 'pixelate' } }] }));
     const { frame } = await runSteps(g, steps);
     expect(frame.channels).toBe(2);
@@ -182,7 +185,7 @@ describe('runBatch writes <input path>.faces.json', () => {
   test('a batch with detect-faces writes the boxes beside each output', async () => {
     // An in-process "worker": the same processImage the engine worker runs.
     const api = {
-      start: async () => ({}),
+      start: () => Promise.resolve({}),
       processImage: (req: Parameters<EngineApi['processImage']>[0]) => processImage(vips, req),
     } as unknown as EngineApi;
     const pool = new WorkerPool(() => ({ api, terminate() {}, onCrash() {} }), 1);
@@ -191,8 +194,8 @@ describe('runBatch writes <input path>.faces.json', () => {
     const blankPng = blank.writeToBuffer('.png');
     blank.delete();
     const input = [
-      { path: 'party/sample3.jpg', file: async () => new Blob([photoBytes as Uint8Array<ArrayBuffer>]) },
-      { path: 'wall.png', file: async () => new Blob([blankPng as Uint8Array<ArrayBuffer>]) },
+      { path: 'party/sample3.jpg', file: () => Promise.resolve(new Blob([photoBytes as Uint8Array<ArrayBuffer>])) },
+      { path: 'wall.png', file: () => Promise.resolve(new Blob([blankPng as Uint8Array<ArrayBuffer>])) },
     ];
     const summary = await runBatch({
       input, output: sink, pool: pool as never,
@@ -202,7 +205,7 @@ describe('runBatch writes <input path>.faces.json', () => {
     pool.dispose();
     expect(summary.errors).toEqual([]);
     expect([...sink.files.keys()].sort()).toEqual(['faces.csv', 'party/sample3.jpg', 'party/sample3.jpg.faces.json', 'wall.jpg', 'wall.png.faces.json']);
-    const json = JSON.parse(new TextDecoder().decode(sink.files.get('party/sample3.jpg.faces.json')));
+    const json = JSON.parse(new TextDecoder().decode(sink.files.get('party/sample3.jpg.faces.json'))) as FacesReport;
     expect([json.width, json.height]).toEqual([1920, 1350]);
     expect(json.faces).toHaveLength(3);
     expect(json.faces[0].box).toHaveLength(4);
@@ -217,7 +220,7 @@ describe('runBatch writes <input path>.faces.json', () => {
     expect(rows.slice(1).map((x) => x.slice(0, 4))).toEqual([
       ['party/sample3.jpg', '1920', '1350', '1'], ['party/sample3.jpg', '1920', '1350', '2'], ['party/sample3.jpg', '1920', '1350', '3'], ['wall.png', '320', '240', ''],
     ]);
-    expect(rows.slice(1, 4).map((x) => x.slice(4, 8).map(Number))).toEqual(json.faces.map((f: { box: number[] }) => f.box));
+    expect(rows.slice(1, 4).map((x) => x.slice(4, 8).map(Number))).toEqual(json.faces.map((f) => f.box));
     expect(rows[1].slice(11).every((v) => v !== '' && Number.isFinite(Number(v)))).toBe(true);
   });
 });

@@ -50,7 +50,7 @@ describe('modified dates', () => {
     // A variable specifier keeps the type checker out of the untyped .mjs module.
     const servePath = '../../scripts/lib/serve.mjs';
     const { serve } = (await import(/* @vite-ignore */ servePath)) as {
-      serve(o: { root: string; outputDir: string; isolate: boolean }): Promise<{ url: string; close(): Promise<void> }>;
+      serve: (o: { root: string; outputDir: string; isolate: boolean }) => Promise<{ url: string; close(): Promise<void> }>;
     };
     const server = await serve({ root, outputDir, isolate: false });
     try {

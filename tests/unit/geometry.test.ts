@@ -41,7 +41,7 @@ describe('affine maps', () => {
     const b: Affine = [1, 0, 4, 0, -1, 9];
     const ab = compose(a, b);
     const [x, y] = apply(b, 3.5, -2);
-    expect(apply(ab, 3.5, -2)).toEqual(apply(a, x, y).map((v) => expect.closeTo(v, 12)));
+    expect(apply(ab, 3.5, -2)).toEqual(apply(a, x, y).map((v): unknown => expect.closeTo(v, 12)));
     const back = apply(invert(ab), ...apply(ab, 11, 13));
     expect(back[0]).toBeCloseTo(11, 10);
     expect(back[1]).toBeCloseTo(13, 10);
@@ -140,7 +140,11 @@ describe('resampling steps: a marker lands where its mapped position says', () =
     for (let y = 0; y < f.height; y++)
       for (let x = 0; x < f.width; x++) {
         const v = f.data[y * f.stride + x * f.channels];
-        if (v > 40) (sx += v * (x + 0.5)), (sy += v * (y + 0.5)), (n += v);
+        if (v > 40) {
+          sx += v * (x + 0.5);
+          sy += v * (y + 0.5);
+          n += v;
+        }
       }
     if (!n) throw new Error('marker lost');
     return [sx / n, sy / n];
@@ -193,7 +197,11 @@ describe('the decoder records orientation and shrink-on-load', () => {
     for (let y = 0; y < frame.height; y++)
       for (let x = 0; x < frame.width; x++) {
         const v = frame.data[y * frame.stride + x * frame.channels];
-        if (v > 40) (sx += v * (x + 0.5)), (sy += v * (y + 0.5)), (n += v);
+        if (v > 40) {
+          sx += v * (x + 0.5);
+          sy += v * (y + 0.5);
+          n += v;
+        }
       }
     const [mx, my] = apply(g.toInput, sx / n, sy / n);
     expect(Math.hypot(mx - 204, my - 64)).toBeLessThan(1);

@@ -146,7 +146,7 @@ describe('resize', () => {
     for (const value of [[200, 30, 90, 128], [17, 255], [10, 20, 30], [99]]) {
       for (const kernel of ['nearest', 'linear', 'cubic', 'lanczos3']) {
         const out = await run(uniform(90, 70, value), 'resize', { mode: 'percent', percent: 37, kernel });
-        expect(same(out, uniform(out.width, out.height, value)), `${kernel} ${value}`).toBe(true);
+        expect(same(out, uniform(out.width, out.height, value)), `${kernel} ${value.join(',')}`).toBe(true);
       }
     }
   });
@@ -261,7 +261,7 @@ describe('crop', () => {
 
   test.each([1, 2, 3, 4])('attention: the requested size, on the interesting part (%i channels)', async (ch) => {
     // Flat gray with a busy, saturated patch near the bottom-right corner.
-    const f = uniform(200, 150, new Array(ch).fill(128).map((v, i) => (i === 3 || (ch === 2 && i === 1) ? 255 : v)));
+    const f = uniform(200, 150, new Array<number>(ch).fill(128).map((v, i) => (i === 3 || (ch === 2 && i === 1) ? 255 : v)));
     const rnd = mulberry32(3);
     const colour = ch >= 3 ? 3 : 1;
     for (let y = 110; y < 145; y++) for (let x = 150; x < 195; x++) for (let c = 0; c < colour; c++) f.data[(y * 200 + x) * ch + c] = c === 0 ? 255 : Math.floor(rnd() * 256);
