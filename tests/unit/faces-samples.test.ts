@@ -41,10 +41,15 @@ export function match(dets: Face[], truth: Box[], thr = 0.4): { tp: number; fp: 
     let bestIou = thr;
     truth.forEach((t, i) => {
       const v = iou(d.box, t);
-      if (!used.has(i) && v >= bestIou) (best = i), (bestIou = v);
+      if (!used.has(i) && v >= bestIou) {
+        best = i;
+        bestIou = v;
+      }
     });
-    if (best >= 0) used.add(best), tp++;
-    else fp.push(d);
+    if (best >= 0) {
+      used.add(best);
+      tp++;
+    } else fp.push(d);
   }
   return { tp, fp, missed: truth.filter((_, i) => !used.has(i)) };
 }

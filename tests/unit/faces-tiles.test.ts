@@ -35,7 +35,6 @@ beforeAll(async () => {
 function smallFaceCanvas(x: number, y: number): { frame: Frame; box: number[] } {
   const crop = [1000, 120, 400, 480];
   const s = 60 / 227;
-  const cw = Math.round(crop[2] * s), ch = Math.round(crop[3] * s);
   let im = vips.Image.newFromMemory(photo.data.slice(0, photo.width * photo.height * photo.channels), photo.width, photo.height, photo.channels, vips.BandFormat.uchar);
   const small = im.crop(crop[0], crop[1], crop[2], crop[3]).resize(s);
   const bytes = small.writeToMemory();
@@ -46,7 +45,6 @@ function smallFaceCanvas(x: number, y: number): { frame: Frame; box: number[] } 
   frame.data.fill(128);
   for (let r = 0; r < small.height; r++) frame.data.set(bytes.subarray(r * small.width * c, (r + 1) * small.width * c), ((y + r) * W + x) * c);
   im.delete();
-  void cw, ch;
   return { frame, box: [x + (1079 - crop[0]) * s, y + (211 - crop[1]) * s, 227 * s, 298 * s] };
 }
 

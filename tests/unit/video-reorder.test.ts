@@ -146,9 +146,10 @@ describe('ReorderWindow', () => {
     const emitted: number[] = [];
     const w = new ReorderWindow<number, number>({
       capacity: 10, flow, order: (x) => x,
-      emit: async (_v, _x, i) => {
-        if (i === 2) throw new Error('the encoder failed at frame 2');
+      emit: (_v, _x, i) => {
+        if (i === 2) return Promise.reject(new Error('the encoder failed at frame 2'));
         emitted.push(i);
+        return Promise.resolve();
       },
     });
     for (let i = 0; i < 6; i++) w.enter();
@@ -170,7 +171,10 @@ describe('ReorderWindow', () => {
     const w = new ReorderWindow<number, number>({
       capacity: 10, flow,
       order: (x) => (x === 1 ? Promise.reject(new Error('redaction call failed')) : x),
-      emit: async (v) => void emitted.push(v),
+      emit: (v) => {
+        emitted.push(v);
+        return Promise.resolve();
+      },
     });
     for (const i of [0, 1, 2]) w.complete(i, i);
     await w.settled();

@@ -136,7 +136,7 @@ describe('FrameTracking', () => {
     expect(t.framesRedacted).toBe(2);
     expect(t.framesWithDetections).toBe(1);
     // No face at all: the call still runs (the rest of the recipe), nothing counted as redacted.
-    const t2 = new FrameTracking(recipe, undefined, async (first) => first);
+    const t2 = new FrameTracking(recipe, undefined, (first) => Promise.resolve(first));
     await t2.track(frameWith({ width: 200, height: 100, faces: [] }), 0);
     expect(t2.framesRedacted).toBe(0);
   });
@@ -177,12 +177,12 @@ function packets(times: number[]): AsyncIterator<Packet> & { returned: boolean }
   let i = 0;
   const it = {
     returned: false,
-    async next(): Promise<IteratorResult<Packet>> {
-      return i < times.length ? { done: false, value: new Packet(times[i], i++) } : { done: true, value: undefined };
+    next(): Promise<IteratorResult<Packet>> {
+      return Promise.resolve(i < times.length ? { done: false, value: new Packet(times[i], i++) } : { done: true, value: undefined });
     },
-    async return(): Promise<IteratorResult<Packet>> {
+    return(): Promise<IteratorResult<Packet>> {
       it.returned = true;
-      return { done: true, value: undefined };
+      return Promise.resolve({ done: true, value: undefined });
     },
   };
   return it;
@@ -194,7 +194,10 @@ describe('AudioPump', () => {
     const added: { id: number; t: number; config: boolean }[] = [];
     const config = { codec: 'opus', sampleRate: 48000, numberOfChannels: 2 };
     const src = packets(times);
-    const pump = new AudioPump<Packet>(src, async (p, meta) => void added.push({ id: p.id, t: p.timestamp, config: !!meta?.decoderConfig }), frameRange({ start: 1, end: 3 }, { duration: 4, frameRate: 30, packetCount: 120 }), config);
+    const pump = new AudioPump<Packet>(src, (p, meta) => {
+      added.push({ id: p.id, t: p.timestamp, config: !!meta?.decoderConfig });
+      return Promise.resolve();
+    }, frameRange({ start: 1, end: 3 }, { duration: 4, frameRate: 30, packetCount: 120 }), config);
     // The first kept video frame was at 1.0 s: output time = input time − 1.
     await pump.pump(0.6, 1e6);
     expect(added).toEqual([{ id: 2, t: 0, config: true }, { id: 3, t: 0.5, config: false }]);
@@ -209,14 +212,17 @@ describe('AudioPump', () => {
 
   test('from the start with no shift: packets unchanged, no config when the track has none', async () => {
     const added: { p: Packet; meta: unknown }[] = [];
-    const pump = new AudioPump<Packet>(packets([0, 0.5, 1]), async (p, meta) => void added.push({ p, meta }), frameRange({ start: 0 }, { duration: 2, frameRate: 30, packetCount: 60 }));
+    const pump = new AudioPump<Packet>(packets([0, 0.5, 1]), (p, meta) => {
+      added.push({ p, meta });
+      return Promise.resolve();
+    }, frameRange({ start: 0 }, { duration: 2, frameRate: 30, packetCount: 60 }));
     await pump.pump(0.5, 0);
     expect(added.map((a) => a.p.timestamp)).toEqual([0, 0.5]);
     expect(added.every((a) => a.meta === undefined)).toBe(true);
   });
 
   test('a muxer failure propagates to the caller', async () => {
-    const pump = new AudioPump<Packet>(packets([0, 1]), async () => { throw new Error('muxer closed'); }, frameRange({ start: 0 }, { duration: 2, frameRate: 30, packetCount: 60 }));
+    const pump = new AudioPump<Packet>(packets([0, 1]), () => Promise.reject(new Error('muxer closed')), frameRange({ start: 0 }, { duration: 2, frameRate: 30, packetCount: 60 }));
     await expect(pump.pump(5, 0)).rejects.toThrow('muxer closed');
   });
 });
@@ -231,7 +237,7 @@ describe('cropRgba', () => {
 });
 
 describe('progressReporter', () => {
-  test('throttled to one report per 150 ms unless forced; ETA from the rate', async () => {
+  test('throttled to one report per 150 ms unless forced; ETA from the rate', () => {
     const seen: VideoProgress[] = [];
     const t0 = performance.now() - 1000;
     const report = progressReporter('a.mp4', 100, t0, (p) => seen.push(p));
