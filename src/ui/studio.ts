@@ -293,8 +293,12 @@ export class TesseraStudio extends LitElement {
     e.preventDefault();
     this.dragging = false;
     if (!e.dataTransfer) return;
-    const list = await api.droppedSource(e.dataTransfer.items);
-    this.setInput({ label: `${list.length} dropped file${list.length === 1 ? '' : 's'}`, open: () => list });
+    try {
+      const list = await api.droppedSource(e.dataTransfer.items);
+      this.setInput({ label: `${list.length} dropped file${list.length === 1 ? '' : 's'}`, open: () => list });
+    } catch (err) {
+      this.message = `the dropped items cannot be read: ${messageOf(err)}`;
+    }
   }
 
   private async onRecipeFile(e: CustomEvent<Event>) {
@@ -434,8 +438,15 @@ export class TesseraStudio extends LitElement {
       this.previewRegion = undefined;
       this.schedulePreview(0);
     }
-    const before = await input?.file();
-    const after = r.outputPath ? await this.sink?.read?.(r.outputPath) : undefined;
+    let before: Blob | undefined;
+    let after: Blob | undefined;
+    try {
+      before = await input?.file();
+      after = r.outputPath ? await this.sink?.read?.(r.outputPath) : undefined;
+    } catch (err) {
+      this.message = `${r.path}: cannot be read back for comparison (${messageOf(err)})`;
+      return;
+    }
     if (before && after) this.compare = { before, after, label: r.path, path: r.path };
     else this.message = `${r.path}: the output cannot be read back for comparison`;
   }
