@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_ARGS, chromiumPath } from './chromium.mjs';
+import { parseJson } from './json.mjs';
 
 /**
  * The protocol's commands and events, as Playwright's bundled types describe them.
@@ -25,6 +26,12 @@ import { CHROMIUM_ARGS, chromiumPath } from './chromium.mjs';
  *   send<M extends keyof Commands>(method: M, params?: Commands[M]): Promise<Results[M]>,
  *   on<E extends keyof Events>(event: E, cb: (params: Events[E]) => void): void,
  * }} Session
+ */
+
+/**
+ * What the browser sends down the pipe: a reply to command `id` (its result or error), or an event
+ * (method, params; sessionId when a tab's).
+ * @typedef {{ id?: number, result?: unknown, error?: { message: string }, method?: string, params?: unknown, sessionId?: string }} Message
  */
 
 /**
@@ -78,10 +85,10 @@ export async function launchChromium({ extraArgs = [] } = {}) {
   });
   toBrowser.on('error', () => failAll('the connection to Chromium broke'));
   fromBrowser.on('error', () => failAll('the connection to Chromium broke'));
-  fromBrowser.on('data', (chunk) => {
+  fromBrowser.on('data', (/** @type {Buffer} no encoding set: Buffers */ chunk) => {
     buffered += utf8.write(chunk);
     for (let end = buffered.indexOf('\0'); end >= 0; end = buffered.indexOf('\0')) {
-      const msg = JSON.parse(buffered.slice(0, end));
+      const msg = /** @type {Message} */ (parseJson(buffered.slice(0, end)));
       buffered = buffered.slice(end + 1);
       if (msg.id !== undefined) {
         const p = pending.get(msg.id);
@@ -178,7 +185,9 @@ export async function evaluate(session, fn, arg) {
     const d = r.exceptionDetails;
     throw new Error(d.exception?.description?.split('\n')[0] ?? d.text ?? 'evaluation failed');
   }
-  return r.result.value;
+  /** @type {unknown} returnByValue: the function's result, through JSON */
+  const value = r.result.value;
+  return /** @type {Awaited<R>} */ (value);
 }
 
 /**

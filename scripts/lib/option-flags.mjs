@@ -16,7 +16,11 @@ import { ROOT, distDir, newestMtime } from './dist.mjs';
  */
 export async function loadOptionFlags() {
   const built = join(distDir(), 'cli', 'option-flags.mjs');
-  if (existsSync(built) && statSync(built).mtimeMs >= newestMtime(join(ROOT, 'src', 'core'))) return import(pathToFileURL(built).href);
+  if (existsSync(built) && statSync(built).mtimeMs >= newestMtime(join(ROOT, 'src', 'core'))) {
+    /** @type {unknown} the built module: this one */
+    const module = await import(pathToFileURL(built).href);
+    return /** @type {typeof import('../../src/core/option-flags.ts')} */ (module);
+  }
   const { createServer } = await import('vite');
   const server = await createServer({
     root: ROOT, configFile: false, logLevel: 'error', appType: 'custom',

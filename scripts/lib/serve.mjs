@@ -5,6 +5,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer } from 'ws';
+import { parseJson } from './json.mjs';
 
 /** @type {Record<string, string>} */
 const MIME = {
@@ -34,7 +35,8 @@ export async function serve({ root, outputDir, isolate = true, port = 0 }) {
   root = resolve(root);
   /** @type {string[]} */
   const written = [];
-  const server = createServer(async (req, res) => {
+  /** @type {import('node:http').RequestListener} */
+  const handle = async (req, res) => {
     /** @type {Record<string, string>} */
     const headers = isolate ? { ...ISOLATION_HEADERS } : {};
     try {
@@ -100,7 +102,9 @@ export async function serve({ root, outputDir, isolate = true, port = 0 }) {
     } catch (e) {
       res.writeHead(500, headers).end(e instanceof Error ? e.message : String(e));
     }
-  });
+  };
+  // handle answers every failure itself (500, above).
+  const server = createServer((req, res) => void handle(req, res));
   const wss = outputDir ? attachSocketReceiver(server, resolve(outputDir), written) : undefined;
   await new Promise((r) => server.listen(port, '127.0.0.1', () => r(undefined)));
   // Listening on a TCP port: address() is an AddressInfo (a string only for a pipe or socket file).
@@ -160,14 +164,14 @@ function attachSocketReceiver(server, outputDir, written) {
     /** @type {Map<string | undefined, { target: string, tmp: string, handle: import('node:fs/promises').FileHandle, path: string }>} stream id -> its temporary file */
     const streams = new Map();
     let gone = false;
-    socket.on('message', async (data, isBinary) => {
+    /** @param {import('ws').RawData} data @param {boolean} isBinary */
+    const receive = async (data, isBinary) => {
       let id;
       try {
         if (!isBinary) throw new Error('expected a binary message');
         const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
         const headLen = buf.readUInt32LE(0);
-        /** @type {{ id: number, op: string, path?: string, stream?: string, position?: number, lastModified?: number }} */
-        const head = JSON.parse(buf.toString('utf8', 4, 4 + headLen));
+        const head = /** @type {{ id: number, op: string, path?: string, stream?: string, position?: number, lastModified?: number }} */ (parseJson(buf.toString('utf8', 4, 4 + headLen)));
         id = head.id;
         const payload = buf.subarray(4 + headLen);
         // Every message names its output (SocketSink's header).
@@ -224,15 +228,20 @@ function attachSocketReceiver(server, outputDir, written) {
       } catch (e) {
         socket.send(JSON.stringify({ id, ok: false, error: e instanceof Error ? e.message : String(e) }));
       }
-    });
-    socket.on('close', async () => {
-      gone = true;
-      // A connection that ends mid-stream leaves nothing behind.
+    };
+    // receive answers every failure itself (an ok: false acknowledgement).
+    socket.on('message', (data, isBinary) => void receive(data, isBinary));
+    // A connection that ends mid-stream leaves nothing behind (nothing here rejects).
+    const discardStreams = async () => {
       for (const st of streams.values()) {
         await st.handle.close().catch(() => {});
         await fs.rm(st.tmp, { force: true }).catch(() => {});
       }
       streams.clear();
+    };
+    socket.on('close', () => {
+      gone = true;
+      void discardStreams();
     });
   });
   return wss;
