@@ -21,7 +21,8 @@ import { serve } from './lib/serve.mjs';
 import { evaluate, launchChromium, openPage, setInputFiles } from './lib/cdp.mjs';
 import { loadOptionFlags } from './lib/option-flags.mjs';
 import { buildApp, distDir, staleness } from './lib/dist.mjs';
-import { codeOf, messageOf } from './lib/errors.mjs';
+import { codeOf, messageOf, stackOf } from './lib/errors.mjs';
+import { parseJson } from './lib/json.mjs';
 
 // TESSERA_DIST: another build folder (parallel work on one machine); default dist/.
 const DIST = distDir();
@@ -103,6 +104,12 @@ function baseDir() {
  *   workers: number | undefined,
  *   outputOptions: import('../src/core/option-flags').FlagOptions['output'], video: import('../src/core/option-flags').FlagOptions['video'],
  * }} Options
+ */
+
+/**
+ * The page's progress message (__tesseraBatchProgress): the batch's progress with the running
+ * files counted, and how many files the folder walk has listed.
+ * @typedef {Omit<import('../src/api').BatchProgress, 'running'> & { running: number, listed: number }} PageProgress
  */
 
 /** @param {string[]} argv @returns {Options | { help: true }} */
@@ -248,7 +255,7 @@ async function readRecipeFile(file) {
     throw new UsageError(`cannot read recipe file ${file}: ${codeOf(e) === 'ENOENT' ? 'no such file' : codeOf(e) ?? messageOf(e)}`);
   }
   try {
-    return JSON.parse(text);
+    return parseJson(text);
   } catch (e) {
     throw new UsageError(`recipe file ${file} is not valid JSON: ${messageOf(e)}`);
   }
@@ -277,9 +284,14 @@ async function removePartials(dir) {
   }
 }
 
-/** @param {Promise<unknown> | undefined} promise @param {number} ms */
+/**
+ * The promise's value, or undefined once `ms` have passed.
+ * @template T @param {Promise<T> | undefined} promise @param {number} ms @returns {Promise<T | undefined>}
+ */
 function withTimeout(promise, ms) {
-  return Promise.race([promise, new Promise((r) => setTimeout(r, ms).unref())]);
+  /** @type {Promise<undefined>} */
+  const timeout = new Promise((r) => setTimeout(() => r(undefined), ms).unref());
+  return Promise.race([promise, timeout]);
 }
 
 /** Set by the first SIGINT / SIGTERM: the process then exits with 130 / 143 whatever happens. @type {number | undefined} */
@@ -353,12 +365,13 @@ async function main() {
       log('interrupted: cancelling the batch… (again to quit at once)');
       pageP?.then((page) => evaluate(page, () => window.__tesseraBatchAbort?.())).catch(() => {});
       // Should the page not answer, leave anyway.
-      forceTimer = setTimeout(() => cleanup().finally(() => process.exit(signalCode)), 10_000);
+      // (cleanup() does not reject: it catches everything.)
+      forceTimer = setTimeout(() => void cleanup().finally(() => process.exit(signalCode)), 10_000);
       return;
     }
     if (first) log('interrupted');
     endStatus();
-    cleanup().finally(() => process.exit(signalCode));
+    void cleanup().finally(() => process.exit(signalCode));
   };
 
   try {
@@ -373,7 +386,7 @@ async function main() {
 
     // ---- progress from the page
     let lastPrint = 0;
-    /** @type {(Omit<import('../src/api').BatchProgress, 'running'> & { running: number, listed: number }) | undefined} */
+    /** @type {PageProgress | undefined} */
     let latest;
     const print = () => {
       if (!latest) return;
@@ -390,11 +403,13 @@ async function main() {
     };
     // Page → command messages (JSON strings through CDP bindings).
     page.on('Runtime.bindingCalled', ({ name, payload }) => {
-      const msg = JSON.parse(payload);
       if (name === '__tesseraBatchProgress') {
-        latest = msg;
+        latest = /** @type {PageProgress} */ (parseJson(payload));
         print();
-      } else if (name === '__tesseraBatchFailed') log(`failed: ${msg.error ?? msg.path}`);
+      } else if (name === '__tesseraBatchFailed') {
+        const msg = /** @type {{ path: string, error?: string }} */ (parseJson(payload));
+        log(`failed: ${msg.error ?? msg.path}`);
+      }
     });
     await page.send('Runtime.addBinding', { name: '__tesseraBatchProgress' });
     await page.send('Runtime.addBinding', { name: '__tesseraBatchFailed' });
@@ -597,7 +612,7 @@ main().then(
   (e) => {
     endStatus();
     // Words for the person; the stack only when asked for (TESSERA_DEBUG=1).
-    if (signalCode === undefined) process.stderr.write(`tessera batch: error: ${(process.env.TESSERA_DEBUG && e?.stack) || (e?.message ?? e)}\n`);
+    if (signalCode === undefined) process.stderr.write(`tessera batch: error: ${(process.env.TESSERA_DEBUG && stackOf(e)) || messageOf(e)}\n`);
     process.exit(signalCode ?? 1);
   },
 );

@@ -12,6 +12,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { stackOf } from './lib/errors.mjs';
+import { parseJson } from './lib/json.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -74,7 +76,7 @@ export function evaluate(perImage, truth, { iouThr = 0.5, minScore = 0.5 } = {})
     const used = new Set();
     for (const d of [...(perImage[file] ?? [])].sort((a, b) => b.score - a.score)) {
       let best = -1, bestIou = iouThr;
-      boxes.forEach((t, i) => { const v = iou(d.box, t); if (!used.has(i) && v >= bestIou) (best = i), (bestIou = v); });
+      boxes.forEach((t, i) => { const v = iou(d.box, t); if (!used.has(i) && v >= bestIou) { best = i; bestIou = v; } });
       if (best >= 0) used.add(best);
       ranked.push({ score: d.score, tp: best >= 0 });
     }
@@ -83,7 +85,7 @@ export function evaluate(perImage, truth, { iouThr = 0.5, minScore = 0.5 } = {})
   let tp = 0, fp = 0;
   /** @type {[number, number][]} (recall, precision) after each ranked detection */
   const pr = [];
-  for (const r of ranked) { r.tp ? tp++ : fp++; pr.push([tp / Math.max(1, nTruth), tp / (tp + fp)]); }
+  for (const r of ranked) { if (r.tp) tp++; else fp++; pr.push([tp / Math.max(1, nTruth), tp / (tp + fp)]); }
   let ap = 0, prevR = 0;
   for (let i = 0; i < pr.length; i++) {
     const pInterp = Math.max(...pr.slice(i).map((x) => x[1]));
@@ -113,7 +115,7 @@ async function main() {
   const dir = resolve(positionals[0]);
   const truthFile = join(dir, 'truth.json');
   if (!existsSync(truthFile)) throw new Error(`${truthFile} is missing (for the sample photos: npm run eval-faces -- --write-sample-truth)`);
-  const truth = JSON.parse(readFileSync(truthFile, 'utf8'));
+  const truth = /** @type {Truth} */ (parseJson(readFileSync(truthFile, 'utf8')));
   const iouThr = values.iou ? Number(values.iou) : 0.5;
   const minScore = values['min-score'] ? Number(values['min-score']) : 0.5;
   const eng = await loadEngine();
@@ -148,4 +150,4 @@ async function main() {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) main().catch((e) => { console.error(`eval-faces: ${e?.stack ?? e}`); process.exitCode = 1; });
+if (import.meta.url === `file://${process.argv[1]}`) main().catch((e) => { console.error(`eval-faces: ${stackOf(e) ?? String(e)}`); process.exitCode = 1; });
