@@ -37,7 +37,7 @@ export async function facesWorkersBench(page, { workers = 2, repeat = 3, photos 
       const pool = t.createEnginePool(c.workers);
       const recipe = { name: 'faces', steps: [{ op: 'detect-faces' }] };
       /** @param {string} path */
-      const one = (path) => ({ path, file: async () => photo });
+      const one = (path) => ({ path, file: () => Promise.resolve(photo) });
       try {
         await t.runBatch({ input: [one('warm.jpg')], output: new t.MemorySink(), recipe, pool, splitFaces: true });
         let best = Infinity;
@@ -50,7 +50,9 @@ export async function facesWorkersBench(page, { workers = 2, repeat = 3, photos 
           best = Math.min(best, performance.now() - t0);
           const json = sink.files.get('group.jpg.faces.json');
           if (!json) throw new Error('no faces report');
-          report = JSON.parse(new TextDecoder().decode(json));
+          /** @type {unknown} */
+          const parsed = JSON.parse(new TextDecoder().decode(json));
+          report = /** @type {import('../src/core/faces').FacesReport} */ (parsed);
         }
         if (!report) throw new Error('no run (repeat 0)');
         const t0 = performance.now();

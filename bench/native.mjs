@@ -119,6 +119,7 @@ function formats(dir) {
 
 /** @param {string} dir @returns {Map<string, string>} relative path → SHA-256 */
 function hashes(dir) {
+  /** @type {Map<string, string>} */
   const m = new Map();
   for (const f of listFiles(dir)) m.set(f, createHash('sha256').update(readFileSync(join(dir, f))).digest('hex'));
   return m;

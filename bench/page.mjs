@@ -240,7 +240,9 @@ export async function seedBenchmark({ dirName, format, workers }) {
       window.__benchProgress?.({ event: 'progress', workers: currentWorkers, done: p.done, failed: p.failed, total: p.total, totalKnown: p.totalKnown, ips: p.imagesPerSecond });
     },
   });
-  return JSON.parse(JSON.stringify(result));
+  /** @type {unknown} plain data, for the trip to Node */
+  const plain = JSON.parse(JSON.stringify(result));
+  return /** @type {import('../src/jobs/benchmark').BenchmarkResult} */ (plain);
 }
 
 /**
@@ -258,7 +260,9 @@ export async function keepOutputsBatch({ dirName, format, workers, outBase }) {
     format,
     workers,
   });
-  return JSON.parse(JSON.stringify(summary));
+  /** @type {unknown} plain data, for the trip to Node */
+  const plain = JSON.parse(JSON.stringify(summary));
+  return /** @type {import('../src/jobs/types').BatchSummary} */ (plain);
 }
 
 /** @param {string} dirName */

@@ -24,7 +24,7 @@ import { batchBench } from './native.mjs';
 import { launch, openApp } from '../scripts/lib/browser.mjs';
 import { serve } from '../scripts/lib/serve.mjs';
 import { ROOT, buildApp, distDir, staleness } from '../scripts/lib/dist.mjs';
-import { messageOf } from '../scripts/lib/errors.mjs';
+import { messageOf, stackOf } from '../scripts/lib/errors.mjs';
 import { handFiles } from '../tests/browser/harness.mjs';
 import * as inPage from './page.mjs';
 
@@ -585,12 +585,13 @@ async function main() {
   let browser;
   const watchdog = setTimeout(() => {
     log(`timed out after ${opts.timeoutSeconds} s; closing the browser`);
-    browser?.close();
+    browser?.close().catch((e) => log(`closing the browser failed: ${messageOf(e)}`));
   }, opts.timeoutSeconds * 1000);
   watchdog.unref();
   const onSignal = () => {
     log('interrupted; closing the browser and server');
-    Promise.allSettled([browser?.close(), server?.close()]).then(() => process.exit(130));
+    // allSettled does not reject, and the process ends in its callback.
+    void Promise.allSettled([browser?.close(), server?.close()]).then(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -678,7 +679,7 @@ main().catch((e) => {
     console.error(`bench: ${e.message}\n\n${USAGE}`);
     process.exitCode = 2;
   } else {
-    console.error(`bench failed: ${e?.stack ?? e}`);
+    console.error(`bench failed: ${stackOf(e) ?? String(e)}`);
     process.exitCode = 1;
   }
 });

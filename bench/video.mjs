@@ -11,6 +11,7 @@ import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, rmSync, wri
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { loadVideoFile, makePanVideo, makeVideo } from '../tests/browser/video-fixtures.mjs';
+import { parseJson } from '../scripts/lib/json.mjs';
 
 /** @typedef {import('playwright-core').Page} Page */
 /** @typedef {import('../src/core/recipe').Recipe} Recipe */
@@ -158,7 +159,7 @@ function codecCeilings(page, name) {
       /** @param {boolean} encode @param {LatencyMode} latencyMode */
       const run = async (encode, latencyMode = 'quality') => {
         let frames = 0, demuxMs = 0;
-        /** @type {unknown} */
+        /** @type {Error | undefined} the codecs' first error (a DOMException), or what encode() threw */
         let err;
         /** @type {VideoEncoder | undefined} */
         let enc;
@@ -179,7 +180,7 @@ function codecCeilings(page, name) {
         const dec = new VideoDecoder({
           output: (f) => {
             const i = frames++;
-            try { if (enc) enc.encode(f, { keyFrame: i % 60 === 0 }); } catch (e) { err = e; }
+            try { if (enc) enc.encode(f, { keyFrame: i % 60 === 0 }); } catch (e) { err = e instanceof Error ? e : new Error(String(e)); }
             if (enc && i % SAMPLE === 0) pending.push(yOf(f).then((y) => source.set(i, y)).finally(() => f.close()));
             else f.close();
           },
@@ -281,7 +282,7 @@ function runBatchCommand(clipPath, recipe, workers, frames) {
     const last = r.stdout.trim().split('\n').at(-1) ?? '';
     /** @type {import('../scripts/batch.mjs').Summary} */
     let summary;
-    try { summary = JSON.parse(last); } catch { return { error: `exit ${r.status}: ${r.stderr.slice(-400)}`, wall }; }
+    try { summary = /** @type {import('../scripts/batch.mjs').Summary} */ (parseJson(last)); } catch { return { error: `exit ${r.status}: ${r.stderr.slice(-400)}`, wall }; }
     // The summary's seconds run from the batch's start (workers starting included) to its end.
     return { wall, seconds: summary.seconds, fps: summary.ok === 1 ? frames / summary.seconds : undefined, ok: summary.ok, failed: summary.failed, errors: summary.errors?.length ? summary.errors : undefined, breakdown: summary.breakdown };
   } finally {

@@ -20,7 +20,7 @@ writeFileSync(join(tmp, 'lib', 'memory.ts'), execFileSync('git', ['show', `${OLD
 // Its TypeScript kernel too, imports pointed back at src/ (only gaussianBlurPlaneJs is used).
 writeFileSync(
   join(tmp, 'gaussian-blur-f64.ts'),
-  execFileSync('git', ['show', `${OLD}:src/engine/kernels/gaussian-blur.ts`], { cwd: root, encoding: 'utf8' }).replace(/from '\.\/([\w-]+)'/g, (_, m) => `from '${join(root, 'src', 'engine', 'kernels', m)}'`),
+  execFileSync('git', ['show', `${OLD}:src/engine/kernels/gaussian-blur.ts`], { cwd: root, encoding: 'utf8' }).replace(/from '\.\/([\w-]+)'/g, (_, /** @type {string} */ m) => `from '${join(root, 'src', 'engine', 'kernels', m)}'`),
 );
 execFileSync(join(root, 'node_modules', '.bin', 'asc'), [join(tmp, 'gauss-f64.ts'), '-o', join(tmp, 'gauss-f64.wasm'), '-O3', '--runtime', 'stub', '--enable', 'simd', '--noAssert'], { stdio: 'inherit' });
 execFileSync('node', [join(root, 'scripts', 'build-wasm.mjs')], { stdio: 'inherit' });
