@@ -205,7 +205,7 @@ describe('batch in the browser', () => {
       /** @type {string[]} */
       const files = [];
       /** @param {FileSystemDirectoryHandle} d @param {string} prefix @returns {Promise<void>} */
-      const walk = async (d, prefix) => { for await (const e of d.values()) e.kind === 'file' ? files.push(prefix + e.name) : await walk(/** @type {FileSystemDirectoryHandle} */ (e), prefix + e.name + '/'); };
+      const walk = async (d, prefix) => { for await (const e of d.values()) if (e.kind === 'file') files.push(prefix + e.name); else await walk(/** @type {FileSystemDirectoryHandle} */ (e), prefix + e.name + '/'); };
       await walk(out, '');
       let decodable = 0;
       const cDir = await out.getDirectoryHandle('c').catch(() => null);

@@ -82,22 +82,24 @@ function modeColour(d) {
   return { rgb: [(key >> 16) & 255, (key >> 8) & 255, key & 255], share: n / (d.length / 4) };
 }
 
-/** The preview canvas: size and dominant colour. @param {Page} page */
-const previewMode = (page) => page.evaluate((modeSrc) => {
-  /** @type {typeof modeColour} */
-  const modeColourInPage = new Function(`return ${modeSrc}`)();
-  const c = /** @type {HTMLCanvasElement | null | undefined} */ (document.querySelector('camera-panel')?.shadowRoot?.getElementById('camera-preview'));
-  const g = c?.getContext('2d');
-  if (!c || !g) throw new Error('no camera preview');
-  return { width: c.width, height: c.height, ...modeColourInPage(g.getImageData(0, 0, c.width, c.height).data) };
-}, modeColour.toString());
+/** The preview canvas: size and dominant colour (its pixels counted here, in Node). @param {Page} page */
+const previewMode = async (page) => {
+  const { width, height, data } = await page.evaluate(() => {
+    const c = /** @type {HTMLCanvasElement | null | undefined} */ (document.querySelector('camera-panel')?.shadowRoot?.getElementById('camera-preview'));
+    const g = c?.getContext('2d');
+    if (!c || !g) throw new Error('no camera preview');
+    return { width: c.width, height: c.height, data: g.getImageData(0, 0, c.width, c.height).data };
+  });
+  return { width, height, ...modeColour(data) };
+};
 
-/** A raw frame from the same fake camera: its dominant colour. @param {Page} page */
-const rawMode = (page) => page.evaluate(async (modeSrc) => {
-  /** @type {typeof modeColour} */
-  const modeColourInPage = new Function(`return ${modeSrc}`)();
+/** A raw frame from the same fake camera: its dominant colour (counted in Node). @param {Page} page */
+const rawMode = async (page) => modeColour(await page.evaluate(async () => {
+  // TypeScript's worker lib and @types/dom-mediacapture-transform both declare MediaStreamTrackProcessor,
+  // and the clash leaves it untyped: typed here as src/jobs/camera.ts types it.
+  const { MediaStreamTrackProcessor: Processor } = /** @type {{ MediaStreamTrackProcessor: new (init: { track: MediaStreamTrack }) => { readable: ReadableStream<VideoFrame> } }} */ (/** @type {unknown} */ (globalThis));
   const s = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
-  const reader = new MediaStreamTrackProcessor({ track: s.getVideoTracks()[0] }).readable.getReader();
+  const reader = new Processor({ track: s.getVideoTracks()[0] }).readable.getReader();
   const { value } = await reader.read();
   if (!value) throw new Error('the camera gave no frame');
   const buf = new Uint8Array(value.displayWidth * value.displayHeight * 4);
@@ -105,8 +107,8 @@ const rawMode = (page) => page.evaluate(async (modeSrc) => {
   value.close();
   await reader.cancel();
   s.getTracks().forEach((t) => t.stop());
-  return modeColourInPage(buf);
-}, modeColour.toString());
+  return buf;
+}));
 
 const INVERT = { name: 'invert', steps: [{ op: 'invert' }] };
 
@@ -181,7 +183,7 @@ describe('live camera', () => {
       await page.selectOption(`${P} #camera-container`, container);
       await page.click(`${P} #camera-start`);
       await page.waitForFunction(() => (document.querySelector('camera-panel')?.controller?.stats().recording?.encoded ?? 0) >= 30, null, { timeout: 30_000 })
-        .catch(async (e) => {
+        .catch(async (/** @type {Error} Playwright's timeout */ e) => {
           const s = await page.evaluate(() => ({ stats: document.querySelector('camera-panel')?.controller?.stats(), error: document.querySelector('camera-panel')?.error }));
           throw new Error(`${e.message}\n${JSON.stringify(s)}`);
         });

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { iou } from './face-fixtures.mjs';
+import { parseJson } from '../../scripts/lib/json.mjs';
 import { batchCommand, commandSummary, requireBuilt, samplePhoto } from './harness.mjs';
 
 
@@ -238,14 +239,13 @@ test('a detect-faces recipe writes <input path>.faces.json beside each output, i
   const csv = (await fs.readFile(join(out, 'faces.csv'), 'utf8')).trim().split('\n').map((l) => l.split(','));
   assert.deepEqual(csv[0].slice(0, 10), ['file', 'width', 'height', 'face', 'x', 'y', 'w', 'h', 'score', 'detector']);
   assert.equal(csv.length, 1 + 3);
-  /** @type {import('../../src/core/faces').FacesReport} */
-  const rep = JSON.parse(await fs.readFile(join(out, 'party/sample3.jpg.faces.json'), 'utf8'));
+  const rep = /** @type {import('../../src/core/faces').FacesReport} */ (parseJson(await fs.readFile(join(out, 'party/sample3.jpg.faces.json'), 'utf8')));
   assert.deepEqual([rep.width, rep.height], [1920, 1350]);
   assert.deepEqual([rep.frame?.width, rep.frame?.height], [960, 675]);
   // Hand-drawn in tests/unit/faces-samples.test.ts (sample3), in the photo's pixels.
   const truth = [[586, 346, 182, 240], [1079, 211, 227, 298], [1507, 278, 183, 288]];
   assert.equal(rep.faces.length, 3);
-  for (const t of truth) assert.ok(rep.faces.some((f) => iou(f.box, t) >= 0.4), `a face at ${t}: ${JSON.stringify(rep.faces.map((f) => f.box))}`);
+  for (const t of truth) assert.ok(rep.faces.some((f) => iou(f.box, t) >= 0.4), `a face at ${t.join(',')}: ${JSON.stringify(rep.faces.map((f) => f.box))}`);
   // The table holds the same boxes as the JSON.
   assert.deepEqual(csv.slice(1).map((row) => row.slice(4, 8).map(Number)), rep.faces.map((f) => f.box));
 });

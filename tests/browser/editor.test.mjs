@@ -3,6 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { parseJson } from '../../scripts/lib/json.mjs';
 import { startApp } from './harness.mjs';
 import { makeFolder } from './fixtures.mjs';
 
@@ -104,7 +105,7 @@ describe('recipe editor', () => {
     await page.fill(`${S} #recipe-name`, 'My edges');
     await page.press(`${S} #recipe-name`, 'Enter');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click(`${S} #save-recipe`)]);
-    saved = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    saved = /** @type {import('../../src/core/recipe').Recipe} */ (parseJson(readFileSync(await download.path(), 'utf8')));
     assert.equal(saved.name, 'My edges');
     assert.deepEqual(saved.steps.map((s) => s.op), ['grayscale', 'sobel', 'gaussian-blur']);
     assert.equal(saved.steps[2].params?.sigma, 1.5);
@@ -150,7 +151,7 @@ describe('recipe editor', () => {
       for await (const f of studio.input.open()) list.push(f);
       const sink = new t.HashSink();
       await t.runBatch({ input: list, output: sink, recipe, workers: 1 });
-      return Object.fromEntries([...sink.hashes].map(([k, v]) => [k.split('/').pop(), v]));
+      return Object.fromEntries([...sink.hashes].map(([k, v]) => /** @type {const} */ ([k.split('/').pop() ?? k, v])));
     }, saved);
     assert.deepEqual(apiRun, written);
   });

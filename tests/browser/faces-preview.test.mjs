@@ -41,7 +41,7 @@ describe('faces in the studio', () => {
       });
     });
     assert.equal(boxes.length, 3);
-    for (const t of TRUTH) assert.ok(boxes.some((b) => iou(b, t) >= 0.4), `a drawn box matches the face at ${t}: ${JSON.stringify(boxes)}`);
+    for (const t of TRUTH) assert.ok(boxes.some((b) => iou(b, t) >= 0.4), `a drawn box matches the face at ${t.join(',')}: ${JSON.stringify(boxes)}`);
   });
 
   test('redact-faces: the preview still finds the faces, and the pixels inside them change', async () => {
@@ -67,7 +67,7 @@ describe('faces in the studio', () => {
       });
     });
     assert.equal(changed.length, 3);
-    for (const d of changed) assert.ok(d > 0, `face centre changed (${changed})`);
+    for (const d of changed) assert.ok(d > 0, `face centre changed (${changed.join(',')})`);
   });
 
   test('no page errors', () => assert.deepEqual(app.errors, []));

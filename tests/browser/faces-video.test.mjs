@@ -98,7 +98,7 @@ describe('faces in video', () => {
       const [x, y, w, h] = f.detections[0].box;
       const [rx, ry, rw, rh] = clip.rects[f.frameIndex];
       const cx = x + w / 2, cy = y + h / 2;
-      assert.ok(cx > rx && cx < rx + rw && cy > ry && cy < ry + rh, `frame ${f.frameIndex}: box ${f.detections[0].box} inside drawn face ${clip.rects[f.frameIndex]}`);
+      assert.ok(cx > rx && cx < rx + rw && cy > ry && cy < ry + rh, `frame ${f.frameIndex}: box ${f.detections[0].box.join(',')} inside drawn face ${clip.rects[f.frameIndex].join(',')}`);
       assert.ok(typeof f.detections[0].score === 'number');
     }
     assert.ok(detected.every((f) => f.detections[0].keypoints?.length === 6), 'BlazeFace keypoints');
@@ -118,9 +118,9 @@ describe('faces in video', () => {
     const faceBoxes = analysis.frames.map((f) => f.detections[0].box);
     const means = await meansIn(app.page, 'face-out', faceBoxes);
     assert.equal(means.length, 30);
-    means.forEach((m, i) => assert.ok(m[0] > 200 && m[1] < 60 && m[2] > 200, `frame ${i}: face centre ${m} is magenta`));
+    means.forEach((m, i) => assert.ok(m[0] > 200 && m[1] < 60 && m[2] > 200, `frame ${i}: face centre ${m.join(',')} is magenta`));
     // …and the background far from it is untouched (grey #7a8a9a).
     const corner = await meansIn(app.page, 'face-out', clip.rects.map(([x]) => (x > 160 ? [0, 0, 60, 40] : [260, 200, 60, 40])));
-    corner.forEach((m, i) => assert.ok(Math.abs(m[0] - 0x7a) < 12 && Math.abs(m[2] - 0x9a) < 12, `frame ${i}: background ${m} unchanged`));
+    corner.forEach((m, i) => assert.ok(Math.abs(m[0] - 0x7a) < 12 && Math.abs(m[2] - 0x9a) < 12, `frame ${i}: background ${m.join(',')} unchanged`));
   });
 });

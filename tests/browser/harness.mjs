@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve } from '../../scripts/lib/serve.mjs';
+import { parseJson } from '../../scripts/lib/json.mjs';
 import { FAKE_CAMERA_ARGS, launch, openApp } from '../../scripts/lib/browser.mjs';
 import { ROOT, buildHint, distDir, staleness } from '../../scripts/lib/dist.mjs';
 
@@ -98,7 +99,7 @@ export function batchCommand(args, { timeout = 60_000, env, onStderr } = {}) {
 export function commandSummary(stdout, stderr) {
   const lines = stdout.trim().split('\n');
   try {
-    return JSON.parse(lines[lines.length - 1]);
+    return /** @type {import('../../scripts/batch.mjs').Summary} */ (parseJson(lines[lines.length - 1]));
   } catch {
     assert.fail(`last stdout line is not JSON: ${JSON.stringify(lines[lines.length - 1])}\nstderr:\n${stderr}`);
   }

@@ -41,12 +41,12 @@ describe('studio cleanup', () => {
       const before = { size: pool.size, previewer: s.previewer !== undefined };
       // A preview scheduled just before the removal must not run (nor start a new pool).
       s.schedulePreview(50);
-      const hanging = pool.run(() => new Promise(() => {})).catch((e) => ({ code: e.code, message: e.message }));
+      const hanging = pool.run(() => /** @type {Promise<never>} */ (new Promise(() => {}))).catch((/** @type {import('../../src/core/errors').TesseraError} */ e) => ({ code: e.code, message: e.message }));
       s.remove();
       const pending = await hanging;
       await new Promise((res) => setTimeout(res, 300));
       const removed = { pool: s.pool === undefined, previewer: s.previewer === undefined, timer: s.previewTimer === undefined, size: pool.metrics().size };
-      const late = await pool.run(async () => 1).catch((e) => e.code);
+      const late = await pool.run(() => Promise.resolve(1)).catch((/** @type {import('../../src/core/errors').TesseraError} */ e) => e.code);
       s.preview = undefined;
       document.body.append(s);
       return { before, pending, removed, late };

@@ -88,12 +88,15 @@ async function makeVideoInPage({ name, container = 'mp4', codec = 'avc1.640028',
   let audioMeta;
   if (audio) {
     const sampleRate = 48000;
+    // Its own error: the video encoder is closed by now.
+    /** @type {Error | undefined} */
+    let audioError;
     const aenc = new AudioEncoder({
       output: (chunk, meta) => {
         audioPackets.push(mb.EncodedPacket.fromEncodedChunk(chunk));
         if (meta?.decoderConfig && !audioMeta) audioMeta = meta;
       },
-      error: (e) => (encError = e),
+      error: (e) => (audioError = e),
     });
     aenc.configure({ codec: 'opus', sampleRate, numberOfChannels: 1, bitrate: 64000 });
     const total = Math.round((frames / fps) * sampleRate);
@@ -107,7 +110,7 @@ async function makeVideoInPage({ name, container = 'mp4', codec = 'avc1.640028',
     }
     await aenc.flush();
     aenc.close();
-    if (encError) throw encError;
+    if (audioError) throw audioError;
   }
 
   const format = container === 'mp4' ? new mb.Mp4OutputFormat({ fastStart: 'in-memory' }) : new mb.WebMOutputFormat();
@@ -211,8 +214,9 @@ export function probe(page, name) {
   return page.evaluate(async ({ name, sampler }) => {
     const video = window.__videos?.[name];
     if (!video) throw new Error(`no video ${name} in the page`);
-    /** @type {(rgba: Uint8Array, w: number, h: number) => Sample} */
-    const fn = (0, eval)(sampler);
+    /** @type {unknown} SAMPLER's source, evaluated */
+    const made = (0, eval)(sampler);
+    const fn = /** @type {(rgba: Uint8Array, w: number, h: number) => Sample} */ (made);
     const r = await window.tessera.probeVideo(video, fn);
     return r;
   }, { name, sampler: SAMPLER });
@@ -356,9 +360,12 @@ export async function makePanVideo(page, { name, image, width = 1920, height = 1
       const opus = { codec: 'opus', sampleRate, numberOfChannels: channels, bitrate: 96000 };
       const acfg = (await AudioEncoder.isConfigSupported(aac).then((r) => r.supported, () => false)) ? aac : opus;
       audioCodec = acfg.codec === 'opus' ? 'opus' : 'aac';
+      // Its own error: the video encoder is closed by now.
+      /** @type {Error | undefined} */
+      let audioError;
       const aenc = new AudioEncoder({
         output: (chunk, m) => { audioPackets.push(mb.EncodedPacket.fromEncodedChunk(chunk)); if (m?.decoderConfig && !audioMeta) audioMeta = m; },
-        error: (e) => (err = e),
+        error: (e) => (audioError = e),
       });
       aenc.configure(acfg);
       const total = Math.round((frames / fps) * sampleRate);
@@ -376,7 +383,7 @@ export async function makePanVideo(page, { name, image, width = 1920, height = 1
       }
       await aenc.flush();
       aenc.close();
-      if (err) throw err;
+      if (audioError) throw audioError;
     }
     const target = new mb.BufferTarget();
     const out = new mb.Output({ format: new mb.Mp4OutputFormat({ fastStart: 'in-memory' }), target });

@@ -34,8 +34,11 @@ function bothRoutes(page, { name, index = 0, steps, make, yuvOutput = 'i420' }) 
     await pool.broadcast((api) => api.start());
     /** @type {VideoFrame | null | undefined} */
     let frame;
-    if (make) frame = (0, eval)(make)();
-    else {
+    if (make) {
+      /** @type {unknown} make's source, evaluated */
+      const made = (0, eval)(make);
+      frame = /** @type {() => VideoFrame} */ (made)();
+    } else {
       const video = name === undefined ? undefined : window.__videos?.[name];
       if (!video) throw new Error(`no video ${name} in the page`);
       const mb = await t.loadMediabunny();
@@ -207,7 +210,7 @@ function transcode(page, { name, out, steps, pixels, options = {} }) {
       if (!r.bytes) throw new Error('no output file');
       // A muxer's buffer (mediabunny BufferTarget), never shared memory.
       videos[out] = new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (r.bytes)]);
-      const { bytes, ...rest } = r;
+      const { bytes: _bytes, ...rest } = r;
       return { ...rest, outstanding: buffers.stats().outstanding };
     } finally {
       pool.dispose();
