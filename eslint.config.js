@@ -17,18 +17,33 @@ function layer(name, forbidden, packages, why) {
   return [0, 1, 2, 3].map((depth) => ({
     files: [`src/${name}/${'*/'.repeat(depth)}*.ts`],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { regex: `^(?:\\.\\./){${depth + 1}}(?:${forbidden.join('|')})(?:[/.]|$)`, message: why },
-          ...(packages.length ? [{ group: packages, message: why }] : []),
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: `^(?:\\.\\./){${depth + 1}}(?:${forbidden.join('|')})(?:[/.]|$)`, message: why },
+            ...(packages.length ? [{ group: packages, message: why }] : []),
+          ],
+        },
+      ],
     },
   }));
 }
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-*/**', 'node_modules/**', 'wasm/build/**', 'bench/results/**', 'test-results/**', '.tmp/**', 'public/**', 'wasm/src/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'dist-*/**',
+      'node_modules/**',
+      'wasm/build/**',
+      'bench/results/**',
+      'test-results/**',
+      '.tmp/**',
+      'public/**',
+      'wasm/src/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -38,14 +53,22 @@ export default tseslint.config(
     },
     rules: {
       // node:test's test()/describe() return promises the runner itself awaits.
-      '@typescript-eslint/no-floating-promises': ['error', {
-        allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite'] }],
-      }],
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite'] }],
+        },
+      ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
     },
   },
   // The layers: ui → jobs → pool/io → engine → core. Core has no DOM and no wasm.
-  ...layer('core', ['engine', 'pool', 'io', 'jobs', 'ui', 'api', 'main'], ['wasm-vips', '@techstark/opencv-js', 'lit', 'lit/*', 'comlink', 'mediabunny', 'fflate'], 'core imports nothing of ours outside core, and no wasm, DOM or UI library'),
+  ...layer(
+    'core',
+    ['engine', 'pool', 'io', 'jobs', 'ui', 'api', 'main'],
+    ['wasm-vips', '@techstark/opencv-js', 'lit', 'lit/*', 'comlink', 'mediabunny', 'fflate'],
+    'core imports nothing of ours outside core, and no wasm, DOM or UI library',
+  ),
   ...layer('engine', ['pool', 'io', 'jobs', 'ui', 'api', 'main'], ['lit', 'lit/*'], 'engine imports only core'),
   ...layer('pool', ['io', 'jobs', 'ui', 'api', 'main'], ['lit', 'lit/*'], 'pool imports only engine and core'),
   ...layer('io', ['pool', 'jobs', 'ui', 'api', 'main'], ['lit', 'lit/*'], 'io imports only engine and core'),

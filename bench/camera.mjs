@@ -30,11 +30,14 @@ async function cameraRunInPage({ width, height, fps, seconds, warmupSeconds, wor
   const pool = t.createEnginePool(workers);
   try {
     // Engines started and the recipe's code warm on every worker before the camera opens.
-    const w0 = 64, h0 = 48;
+    const w0 = 64,
+      h0 = 48;
     const desc = { width: w0, height: h0, channels: 4, stride: w0 * 4, byteOffset: 0, buffer: new SharedArrayBuffer(w0 * h0 * 4) };
     await pool.broadcast((api) => api.processFrame(desc, t.resolveSteps(recipe)));
     const c = await t.startCamera({
-      pool, recipe, maxInFlight,
+      pool,
+      recipe,
+      maxInFlight,
       constraints: { width: { exact: width }, height: { exact: height }, frameRate: { ideal: fps } },
       windowMs: (seconds + 5) * 1000, // percentiles over the whole measured span
     });
@@ -65,11 +68,21 @@ async function cameraRunInPage({ width, height, fps, seconds, warmupSeconds, wor
  */
 export async function cameraBench(page, opts = {}) {
   const {
-    sizes = [[1280, 720], [1920, 1080]], fps = 30, seconds = 8, warmupSeconds = 2, maxInFlight = 2,
-    recipe = CAMERA_BENCH_RECIPE, log = (s) => console.log(s),
+    sizes = [
+      [1280, 720],
+      [1920, 1080],
+    ],
+    fps = 30,
+    seconds = 8,
+    warmupSeconds = 2,
+    maxInFlight = 2,
+    recipe = CAMERA_BENCH_RECIPE,
+    log = (s) => console.log(s),
   } = opts;
   const workers = opts.workers ?? (await page.evaluate(() => navigator.hardwareConcurrency || 2));
-  const hasCamera = await page.evaluate(async () => (await navigator.mediaDevices?.enumerateDevices?.())?.some((d) => d.kind === 'videoinput') ?? false);
+  const hasCamera = await page.evaluate(
+    async () => (await navigator.mediaDevices?.enumerateDevices?.())?.some((d) => d.kind === 'videoinput') ?? false,
+  );
   if (!hasCamera) throw new Error('no camera in this browser: launch it with CAMERA_BENCH_ARGS (fake device)');
   const rows = [];
   for (const [width, height] of sizes) {
@@ -99,7 +112,18 @@ export async function cameraBench(page, opts = {}) {
     });
   }
   const head = ['size', 'captured', 'processed', 'dropped', 'drop %', 'p50 ms', 'p95 ms', 'in fps', 'out fps', `${fps} fps held`];
-  const table = rows.map((x) => [x.size, x.captured, x.processed, x.dropped, (x.dropRate * 100).toFixed(1), x.latencyP50Ms.toFixed(0), x.latencyP95Ms.toFixed(0), x.inputFps.toFixed(1), x.processedFps.toFixed(1), x.held30 ? 'yes' : 'no']);
+  const table = rows.map((x) => [
+    x.size,
+    x.captured,
+    x.processed,
+    x.dropped,
+    (x.dropRate * 100).toFixed(1),
+    x.latencyP50Ms.toFixed(0),
+    x.latencyP95Ms.toFixed(0),
+    x.inputFps.toFixed(1),
+    x.processedFps.toFixed(1),
+    x.held30 ? 'yes' : 'no',
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...table.map((r) => String(r[i]).length)));
   /** @param {(string | number)[]} cells */
   const line = (cells) => cells.map((c, i) => (i ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i]))).join('  ');

@@ -30,41 +30,66 @@ export async function facesWorkersBench(page, { workers = 2, repeat = 3, photos 
    */
   const rows = [];
   for (const c of configs) {
-    const r = await page.evaluate(async ({ c, repeat, photos }) => {
-      const t = window.tessera;
-      const photo = window.benchGroup;
-      if (!photo) throw new Error('no group photo in the page');
-      const pool = t.createEnginePool(c.workers);
-      const recipe = { name: 'faces', steps: [{ op: 'detect-faces' }] };
-      /** @param {string} path */
-      const one = (path) => ({ path, file: () => Promise.resolve(photo) });
-      try {
-        await t.runBatch({ input: [one('warm.jpg')], output: new t.MemorySink(), recipe, pool, splitFaces: true });
-        let best = Infinity;
-        /** @type {import('../src/core/faces').FacesReport | undefined} */
-        let report;
-        for (let i = 0; i < repeat; i++) {
-          const sink = new t.MemorySink();
+    const r = await page.evaluate(
+      async ({ c, repeat, photos }) => {
+        const t = window.tessera;
+        const photo = window.benchGroup;
+        if (!photo) throw new Error('no group photo in the page');
+        const pool = t.createEnginePool(c.workers);
+        const recipe = { name: 'faces', steps: [{ op: 'detect-faces' }] };
+        /** @param {string} path */
+        const one = (path) => ({ path, file: () => Promise.resolve(photo) });
+        try {
+          await t.runBatch({ input: [one('warm.jpg')], output: new t.MemorySink(), recipe, pool, splitFaces: true });
+          let best = Infinity;
+          /** @type {import('../src/core/faces').FacesReport | undefined} */
+          let report;
+          for (let i = 0; i < repeat; i++) {
+            const sink = new t.MemorySink();
+            const t0 = performance.now();
+            await t.runBatch({ input: [one('group.jpg')], output: sink, recipe, pool, splitFaces: c.splitFaces });
+            best = Math.min(best, performance.now() - t0);
+            const json = sink.files.get('group.jpg.faces.json');
+            if (!json) throw new Error('no faces report');
+            /** @type {unknown} */
+            const parsed = JSON.parse(new TextDecoder().decode(json));
+            report = /** @type {import('../src/core/faces').FacesReport} */ (parsed);
+          }
+          if (!report) throw new Error('no run (repeat 0)');
           const t0 = performance.now();
-          await t.runBatch({ input: [one('group.jpg')], output: sink, recipe, pool, splitFaces: c.splitFaces });
-          best = Math.min(best, performance.now() - t0);
-          const json = sink.files.get('group.jpg.faces.json');
-          if (!json) throw new Error('no faces report');
-          /** @type {unknown} */
-          const parsed = JSON.parse(new TextDecoder().decode(json));
-          report = /** @type {import('../src/core/faces').FacesReport} */ (parsed);
+          const s = await t.runBatch({
+            input: Array.from({ length: photos }, (_, i) => one(`g${i}.jpg`)),
+            output: new t.MemorySink(),
+            recipe,
+            pool,
+            splitFaces: c.splitFaces,
+          });
+          const batchSeconds = (performance.now() - t0) / 1000;
+          return {
+            latencyMs: best,
+            batchSeconds,
+            ok: s.ok,
+            faces: report.faces.map((f) => f.box),
+            tasks: pool.metrics().workers.map((w) => w.tasks),
+          };
+        } finally {
+          pool.dispose();
         }
-        if (!report) throw new Error('no run (repeat 0)');
-        const t0 = performance.now();
-        const s = await t.runBatch({ input: Array.from({ length: photos }, (_, i) => one(`g${i}.jpg`)), output: new t.MemorySink(), recipe, pool, splitFaces: c.splitFaces });
-        const batchSeconds = (performance.now() - t0) / 1000;
-        return { latencyMs: best, batchSeconds, ok: s.ok, faces: report.faces.map((f) => f.box), tasks: pool.metrics().workers.map((w) => w.tasks) };
-      } finally {
-        pool.dispose();
-      }
-    }, { c, repeat, photos });
+      },
+      { c, repeat, photos },
+    );
     const found = expected.filter((e) => r.faces.some((b) => iou(b, e) >= 0.4)).length;
-    rows.push({ ...c, latencyMs: r.latencyMs, photos, batchSeconds: r.batchSeconds, photosPerSecond: r.ok / r.batchSeconds, found, truth: expected.length, boxes: r.faces.length, tasksPerWorker: r.tasks });
+    rows.push({
+      ...c,
+      latencyMs: r.latencyMs,
+      photos,
+      batchSeconds: r.batchSeconds,
+      photosPerSecond: r.ok / r.batchSeconds,
+      found,
+      truth: expected.length,
+      boxes: r.faces.length,
+      tasksPerWorker: r.tasks,
+    });
   }
   const same = rows.every((r) => r.found === rows[0].found && r.boxes === rows[0].boxes);
 
@@ -72,32 +97,51 @@ export async function facesWorkersBench(page, { workers = 2, repeat = 3, photos 
   await makeFaceVideo(page, { name: 'bench-face', image: PHOTO, crop: [775, 360, 320, 360], frames });
   const video = [];
   for (const n of [1, workers]) {
-    const r = await page.evaluate(async ({ n }) => {
-      const t = window.tessera;
-      const clip = window.__videos?.['bench-face'];
-      if (!clip) throw new Error('no bench-face clip in the page');
-      const pool = t.createEnginePool(n);
-      try {
-        const run = () => t.runVideo({
-          file: clip, name: 'bench-face', steps: t.resolveSteps({ name: 'r', steps: [{ op: 'redact-faces', params: { effect: 'blur' } }] }),
-          options: t.validateVideoOptions({ container: 'mp4', codec: 'h264' }), pool, buffers: new t.BufferPool(),
-        });
-        await run(); // warm
-        const r = await run();
-        return { frames: r.frames, fps: r.timings.fps, seconds: r.timings.seconds, redacted: r.faces?.framesRedacted, stepsMs: r.timings.stepsMs };
-      } finally {
-        pool.dispose();
-      }
-    }, { n });
+    const r = await page.evaluate(
+      async ({ n }) => {
+        const t = window.tessera;
+        const clip = window.__videos?.['bench-face'];
+        if (!clip) throw new Error('no bench-face clip in the page');
+        const pool = t.createEnginePool(n);
+        try {
+          const run = () =>
+            t.runVideo({
+              file: clip,
+              name: 'bench-face',
+              steps: t.resolveSteps({ name: 'r', steps: [{ op: 'redact-faces', params: { effect: 'blur' } }] }),
+              options: t.validateVideoOptions({ container: 'mp4', codec: 'h264' }),
+              pool,
+              buffers: new t.BufferPool(),
+            });
+          await run(); // warm
+          const r = await run();
+          return {
+            frames: r.frames,
+            fps: r.timings.fps,
+            seconds: r.timings.seconds,
+            redacted: r.faces?.framesRedacted,
+            stepsMs: r.timings.stepsMs,
+          };
+        } finally {
+          pool.dispose();
+        }
+      },
+      { n },
+    );
     video.push({ workers: n, ...r });
   }
 
   /** @param {number} v */
   const f = (v, d = 0) => v.toFixed(d);
-  log(`\nfaces across workers: 4000×3000 group photo, ${expected.length} faces of ~80 px, detect-faces (BlazeFace, tiles); best of ${repeat}; workers warm`);
+  log(
+    `\nfaces across workers: 4000×3000 group photo, ${expected.length} faces of ~80 px, detect-faces (BlazeFace, tiles); best of ${repeat}; workers warm`,
+  );
   log('| configuration | 1 photo ms | speedup | ' + photos + ' photos s | photos/s | faces found | tasks per worker |');
   log('|---|---|---|---|---|---|---|');
-  for (const r of rows) log(`| ${r.label} | ${f(r.latencyMs)} | ${f(rows[0].latencyMs / r.latencyMs, 2)}× | ${f(r.batchSeconds, 2)} | ${f(r.photosPerSecond, 2)} | ${r.found}/${r.truth} (${r.boxes} boxes) | ${r.tasksPerWorker.join(', ')} |`);
+  for (const r of rows)
+    log(
+      `| ${r.label} | ${f(r.latencyMs)} | ${f(rows[0].latencyMs / r.latencyMs, 2)}× | ${f(r.batchSeconds, 2)} | ${f(r.photosPerSecond, 2)} | ${r.found}/${r.truth} (${r.boxes} boxes) | ${r.tasksPerWorker.join(', ')} |`,
+    );
   log(`same faces in every configuration: ${same ? 'yes' : 'NO'}`);
   log(`\nredact-faces (blur) on a ${frames}-frame 320×240 clip, tracked, H.264 out`);
   log('| workers | fps | s | frames redacted |\n|---|---|---|---|');

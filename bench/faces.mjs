@@ -25,7 +25,12 @@ export async function facesBench({ repeat = 3, log = console.log, sample = join(
     base.delete();
     const rows = [];
     /** @type {[import('../src/core/faces').DetectorName, boolean][]} detector, tiles */
-    const cases = [['blazeface', true], ['blazeface', false], ['blazeface-short', true], ['haar', true]];
+    const cases = [
+      ['blazeface', true],
+      ['blazeface', false],
+      ['blazeface-short', true],
+      ['haar', true],
+    ];
     for (const [detector, tiles] of cases)
       for (const side of [640, 4000]) {
         if (!tiles && side === 640) continue;
@@ -40,7 +45,16 @@ export async function facesBench({ repeat = 3, log = console.log, sample = join(
           faces = await eng.detect.detectFaces(eng.cv, frames[side], opts);
           best = Math.min(best, performance.now() - t0);
         }
-        rows.push({ detector, tiles, side, width: frames[side].width, height: frames[side].height, faces: faces.length, firstMs, ms: best });
+        rows.push({
+          detector,
+          tiles,
+          side,
+          width: frames[side].width,
+          height: frames[side].height,
+          faces: faces.length,
+          firstMs,
+          ms: best,
+        });
       }
     // Redaction blur of a large face (default strength 50 %, margin 20 %) at 4000 px.
     const ops = /** @type {typeof import('../src/engine/ops/faces')} */ (await eng.load('/src/engine/ops/faces.ts'));
@@ -49,7 +63,17 @@ export async function facesBench({ repeat = 3, log = console.log, sample = join(
     const alloc = (w, h, c) => ({ width: w, height: h, channels: c, stride: w * c, data: new Uint8Array(w * h * c) });
     // An upright input, the frame being the input itself (no geometry): what the ops' context promises.
     const ctx = { alloc, source: { orientation: 1 } };
-    const params = { detector: /** @type {const} */ ('blazeface'), minScore: 0.5, minSize: 20, tiles: false, effect: /** @type {const} */ ('blur'), strength: 50, margin: 20, blocks: 6, color: '#000000' };
+    const params = {
+      detector: /** @type {const} */ ('blazeface'),
+      minScore: 0.5,
+      minSize: 20,
+      tiles: false,
+      effect: /** @type {const} */ ('blur'),
+      strength: 50,
+      margin: 20,
+      blocks: 6,
+      color: '#000000',
+    };
     const detectOnly = { ...params };
     let t0 = performance.now();
     await ops.FACE_OPS_TABLE['detect-faces'](frame, detectOnly, ctx);
@@ -62,7 +86,8 @@ export async function facesBench({ repeat = 3, log = console.log, sample = join(
     const f = (x) => x.toFixed(0);
     log('\nfaces: ms per image (Node, OpenCV.js, one thread; best of ' + repeat + ', "first" includes creating the net / classifiers)');
     log('| detector | tiles | size | faces | first ms | ms |\n|---|---|---|---|---|---|');
-    for (const r of rows) log(`| ${r.detector} | ${r.tiles ? 'on' : 'off'} | ${r.width}×${r.height} | ${r.faces} | ${f(r.firstMs)} | ${f(r.ms)} |`);
+    for (const r of rows)
+      log(`| ${r.detector} | ${r.tiles ? 'on' : 'off'} | ${r.width}×${r.height} | ${r.faces} | ${f(r.firstMs)} | ${f(r.ms)} |`);
     log(`redact-faces blur at 4000 px: detect ${f(det)} ms, detect + blur ${f(red)} ms → blur ≈ ${f(red - det)} ms for 3 faces (~570 px)`);
     return { rows, redact };
   } finally {
@@ -70,4 +95,5 @@ export async function facesBench({ repeat = 3, log = console.log, sample = join(
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(await facesBench({ repeat: Number(process.argv[2] ?? 3) })));
+if (import.meta.url === `file://${process.argv[1]}`)
+  console.log(JSON.stringify(await facesBench({ repeat: Number(process.argv[2] ?? 3) })));

@@ -54,7 +54,7 @@ export const TARGETS = {
   commandOverStudio: 0.95,
   commandSpeedup: 1.8,
   seedOverOpenCV: 1.25,
-  pngBytesOverOpenCV: 1.10,
+  pngBytesOverOpenCV: 1.1,
   webOverVips: 1.0,
   firstOutputSeconds: 3,
   startupSecondsPerWorker: 0.5,
@@ -103,7 +103,9 @@ function listFiles(dir, prefix = '') {
 
 /** @param {string} dir @param {(file: string) => boolean} [filter] */
 function folderBytes(dir, filter = () => true) {
-  return listFiles(dir).filter(filter).reduce((s, f) => s + statSync(join(dir, f)).size, 0);
+  return listFiles(dir)
+    .filter(filter)
+    .reduce((s, f) => s + statSync(join(dir, f)).size, 0);
 }
 
 /** "100 png", "30 webp": what the folder holds, by extension. @param {string} dir */
@@ -121,7 +123,13 @@ function formats(dir) {
 function hashes(dir) {
   /** @type {Map<string, string>} */
   const m = new Map();
-  for (const f of listFiles(dir)) m.set(f, createHash('sha256').update(readFileSync(join(dir, f))).digest('hex'));
+  for (const f of listFiles(dir))
+    m.set(
+      f,
+      createHash('sha256')
+        .update(readFileSync(join(dir, f)))
+        .digest('hex'),
+    );
   return m;
 }
 
@@ -219,7 +227,9 @@ function cpuBetween(a, b) {
 function run(cmd, args, { cwd, timeoutMs, watchDir }) {
   return new Promise((resolveRun) => {
     const t0 = performance.now();
-    let stdout = '', stderr = '', settled = false;
+    let stdout = '',
+      stderr = '',
+      settled = false;
     /** @type {number | undefined} */
     let first;
     /** @type {NodeJS.Timeout | undefined} */
@@ -242,8 +252,12 @@ function run(cmd, args, { cwd, timeoutMs, watchDir }) {
         if (listFiles(watchDir).length) first = (performance.now() - t0) / 1000;
       }, 10);
     }
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-20_000); });
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr = (stderr + d).slice(-20_000);
+    });
     child.on('error', (e) => finish({ code: -1, error: e.message }));
     child.on('close', (code, signal) => finish({ code, signal }));
     timer = setTimeout(() => {
@@ -256,7 +270,11 @@ function run(cmd, args, { cwd, timeoutMs, watchDir }) {
 
 /** The last line of `text` that is a JSON object, parsed (its shape is the caller's to know). @param {string} text @returns {unknown} */
 function lastJsonLine(text) {
-  const lines = text.trim().split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .trim()
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   for (let i = lines.length - 1; i >= 0; i--) {
     if (!lines[i].startsWith('{')) continue;
     try {
@@ -283,13 +301,20 @@ function probeAnchors(python) {
   return {
     opencv: py('import cv2, numpy')
       ? { ok: true }
-      : { ok: false, message: `OpenCV-Python not found (${noPython}${python} -c "import cv2, numpy" failed): apt-get install -y python3-opencv python3-numpy` },
+      : {
+          ok: false,
+          message: `OpenCV-Python not found (${noPython}${python} -c "import cv2, numpy" failed): apt-get install -y python3-opencv python3-numpy`,
+        },
     pillow: py('import PIL.Image, numpy')
       ? { ok: true }
-      : { ok: false, message: `Pillow not found (${noPython}${python} -c "import PIL.Image, numpy" failed): apt-get install -y python3-pil python3-numpy` },
-    vips: vips.status === 0
-      ? { ok: true, version: vips.stdout.trim() }
-      : { ok: false, message: 'vips CLI not found (vips --version failed): apt-get install -y libvips-tools' },
+      : {
+          ok: false,
+          message: `Pillow not found (${noPython}${python} -c "import PIL.Image, numpy" failed): apt-get install -y python3-pil python3-numpy`,
+        },
+    vips:
+      vips.status === 0
+        ? { ok: true, version: vips.stdout.trim() }
+        : { ok: false, message: 'vips CLI not found (vips --version failed): apt-get install -y libvips-tools' },
   };
 }
 
@@ -311,21 +336,34 @@ async function runCommand(ctx, { input, output, recipe, workers, images }) {
   const summary = /** @type {import('../scripts/batch.mjs').Summary | undefined} */ (lastJsonLine(r.stdout));
   const res = {
     command: `node scripts/batch.mjs ${relative(ctx.root, input)} ${relative(ctx.root, output)} --recipe ${recipe} --workers ${workers} --no-build`,
-    exitCode: r.code, wallSeconds: r.wallSeconds, firstOutputSeconds: r.firstOutputSeconds, cpu,
+    exitCode: r.code,
+    wallSeconds: r.wallSeconds,
+    firstOutputSeconds: r.firstOutputSeconds,
+    cpu,
   };
   // Exit 1 with a summary: some files failed (counted in "failed"); anything else without a summary is a failed run.
   if (!summary || (r.code !== 0 && r.code !== 1) || !(summary.ok > 0)) {
-    return { ...res, error: `exit ${r.code ?? r.signal}${summary ? `, ${summary.ok ?? 0} written` : ', no JSON summary'}${r.error ? `: ${r.error}` : ''}: ${tail(r.stderr)}`, summary };
+    return {
+      ...res,
+      error: `exit ${r.code ?? r.signal}${summary ? `, ${summary.ok ?? 0} written` : ', no JSON summary'}${r.error ? `: ${r.error}` : ''}: ${tail(r.stderr)}`,
+      summary,
+    };
   }
   const n = summary.ok + summary.failed;
   return {
     ...res,
-    workers: summary.workers, images: summary.ok, failed: summary.failed, expected: images,
-    seconds: summary.seconds, imagesPerSecond: summary.imagesPerSecond,
+    workers: summary.workers,
+    images: summary.ok,
+    failed: summary.failed,
+    expected: images,
+    seconds: summary.seconds,
+    imagesPerSecond: summary.imagesPerSecond,
     // The engines' own start (they start while the command lists the folder); older summaries: the wait.
-    startupSeconds: summary.engineStartSeconds ?? summary.startupSeconds, waitedForEnginesSeconds: summary.startupSeconds,
+    startupSeconds: summary.engineStartSeconds ?? summary.startupSeconds,
+    waitedForEnginesSeconds: summary.startupSeconds,
     wallImagesPerSecond: summary.ok / r.wallSeconds,
-    bytesOut: folderBytes(output), files: formats(output),
+    bytesOut: folderBytes(output),
+    files: formats(output),
     breakdown: summary.breakdown ? { ...summary.breakdown, images: n } : undefined,
     errors: summary.errors,
   };
@@ -339,15 +377,30 @@ async function runCommand(ctx, { input, output, recipe, workers, images }) {
 async function runAnchor(ctx, { script, input, output, procs, extra = [] }) {
   freshDir(output);
   const c0 = cpuSnap();
-  const r = await run(ctx.python, [join(ctx.root, 'bench', 'anchors', script), input, output, String(procs), ...extra], { cwd: ctx.root, timeoutMs: ctx.timeoutMs });
+  const r = await run(ctx.python, [join(ctx.root, 'bench', 'anchors', script), input, output, String(procs), ...extra], {
+    cwd: ctx.root,
+    timeoutMs: ctx.timeoutMs,
+  });
   const cpu = cpuBetween(c0, cpuSnap());
   const j = /** @type {AnchorLine | undefined} */ (lastJsonLine(r.stdout));
   const command = `${ctx.python} bench/anchors/${script} ${relative(ctx.root, input)} ${relative(ctx.root, output)} ${procs}${extra.length ? ' ' + extra.join(' ') : ''}`;
-  if (!j || j.error || r.code !== 0) return { command, exitCode: r.code, error: j?.error ?? `exit ${r.code ?? r.signal}: ${tail(r.stderr || r.stdout)}`, cpu };
+  if (!j || j.error || r.code !== 0)
+    return { command, exitCode: r.code, error: j?.error ?? `exit ${r.code ?? r.signal}: ${tail(r.stderr || r.stdout)}`, cpu };
   return {
-    command, exitCode: r.code, cpu, wallSeconds: r.wallSeconds,
-    workers: j.processes, images: j.images, failed: j.failed, seconds: j.seconds, imagesPerSecond: j.imagesPerSecond,
-    startupSeconds: j.startupSeconds, bytesOut: j.bytesOut, files: formats(output), wallImagesPerSecond: j.images / r.wallSeconds, detail: j,
+    command,
+    exitCode: r.code,
+    cpu,
+    wallSeconds: r.wallSeconds,
+    workers: j.processes,
+    images: j.images,
+    failed: j.failed,
+    seconds: j.seconds,
+    imagesPerSecond: j.imagesPerSecond,
+    startupSeconds: j.startupSeconds,
+    bytesOut: j.bytesOut,
+    files: formats(output),
+    wallImagesPerSecond: j.images / r.wallSeconds,
+    detail: j,
   };
 }
 
@@ -366,22 +419,37 @@ async function runStudio(page, workers) {
   const cpu = cpuBetween(c0, cpuSnap());
   /** @param {import('../src/jobs/benchmark').BenchmarkRun} r @returns {Run} */
   const one = (r) => ({
-    workers: r.workers, images: r.ok, failed: r.failed, seconds: r.seconds, imagesPerSecond: r.imagesPerSecond,
-    startupSeconds: r.startupSeconds, bytesOut: r.summary.results.reduce((s, f) => s + (f.bytesOut ?? 0), 0),
-    breakdown: r.summary.breakdown ? { ...r.summary.breakdown, images: r.ok + r.failed } : undefined, cpu,
+    workers: r.workers,
+    images: r.ok,
+    failed: r.failed,
+    seconds: r.seconds,
+    imagesPerSecond: r.imagesPerSecond,
+    startupSeconds: r.startupSeconds,
+    bytesOut: r.summary.results.reduce((s, f) => s + (f.bytesOut ?? 0), 0),
+    breakdown: r.summary.breakdown ? { ...r.summary.breakdown, images: r.ok + r.failed } : undefined,
+    cpu,
   });
-  return { one: one(bench.runs[0]), many: one(bench.runs[1]), identical: bench.identical, compared: bench.compared, speedup: bench.speedup };
+  return {
+    one: one(bench.runs[0]),
+    many: one(bench.runs[1]),
+    identical: bench.identical,
+    compared: bench.compared,
+    speedup: bench.speedup,
+  };
 }
 
 /** @param {RunCtx} ctx @param {string} inputs @param {string} outputs @returns {Reference} */
 function referenceCheck(ctx, inputs, outputs) {
   if (!existsSync(ctx.referenceTool)) return { error: `NumPy reference not found at ${ctx.referenceTool}: check skipped` };
-  if (!existsSync(ctx.python)) return { error: `${ctx.python} not found: check skipped (apt-get install -y python3 python3-numpy python3-pil)` };
+  if (!existsSync(ctx.python))
+    return { error: `${ctx.python} not found: check skipped (apt-get install -y python3 python3-numpy python3-pil)` };
   const r = spawnSync(ctx.python, [ctx.referenceTool, inputs, outputs], { encoding: 'utf8', timeout: 600_000 });
   const result = /** @type {Reference | undefined} */ (lastJsonLine(r.stdout ?? ''));
   if (!result) {
     const last = ((r.stderr ?? '') + (r.stdout ?? '')).trim().split('\n').pop() ?? '';
-    return { error: `exit ${r.status ?? r.signal}: ${last.slice(0, 160)}${/No module named|cannot import/.test(last) ? ' (apt-get install -y python3-numpy python3-pil)' : ''}` };
+    return {
+      error: `exit ${r.status ?? r.signal}: ${last.slice(0, 160)}${/No module named|cannot import/.test(last) ? ' (apt-get install -y python3-numpy python3-pil)' : ''}`,
+    };
   }
   return { passed: r.status === 0, exitCode: r.status, ...result };
 }
@@ -417,10 +485,14 @@ export async function batchBench(page, opts, ctx) {
   }
   const smallN = listFiles(sets.small).filter((f) => /\.jpe?g$/i.test(f)).length;
   const largeN = listFiles(sets.large).filter((f) => /\.jpe?g$/i.test(f)).length;
-  log(`batch: photo sets ${relative(ctx.root, sets.small)} (${smallN}) and ${relative(ctx.root, sets.large)} (${largeN}); ${workers} workers / processes; best of ${opts.repeat}`);
+  log(
+    `batch: photo sets ${relative(ctx.root, sets.small)} (${smallN}) and ${relative(ctx.root, sets.large)} (${largeN}); ${workers} workers / processes; best of ${opts.repeat}`,
+  );
 
   const anchors = probeAnchors(ctx.python);
-  const missing = Object.values(anchors).filter((a) => !a.ok).map((a) => a.message);
+  const missing = Object.values(anchors)
+    .filter((a) => !a.ok)
+    .map((a) => a.message);
   for (const m of missing) log(`batch: ${m} (skipped; the bench goes on)`);
 
   // The studio reads from OPFS: copy the same 100 photos in once.
@@ -429,9 +501,12 @@ export async function batchBench(page, opts, ctx) {
   log(`batch: ${copied.files} photos copied into OPFS for the studio benchmark`);
 
   const dirs = {
-    cmd1: join(work, 'seed-command-1w'), cmdN: join(work, `seed-command-${workers}w`),
-    opencv: join(work, `seed-opencv-${workers}p`), pillow: join(work, `seed-pillow-${workers}p`),
-    web: join(work, `web-command-${workers}w`), vips: join(work, `web-vips-${workers}p`),
+    cmd1: join(work, 'seed-command-1w'),
+    cmdN: join(work, `seed-command-${workers}w`),
+    opencv: join(work, `seed-opencv-${workers}p`),
+    pillow: join(work, `seed-pillow-${workers}p`),
+    web: join(work, `web-command-${workers}w`),
+    vips: join(work, `web-vips-${workers}p`),
   };
   /** @type {Record<'studio1' | 'studioN' | 'cmd1' | 'cmdN' | 'opencv' | 'pillow' | 'web' | 'vips', Run[]>} */
   const reps = { studio1: [], studioN: [], cmd1: [], cmdN: [], opencv: [], pillow: [], web: [], vips: [] };
@@ -445,7 +520,10 @@ export async function batchBench(page, opts, ctx) {
       noteError('studio', studio);
       reps.studio1.push(studio.error !== undefined ? studio : { ...studio.one, identical: studio.identical, compared: studio.compared });
       reps.studioN.push(studio.error !== undefined ? studio : { ...studio.many, identical: studio.identical, compared: studio.compared });
-      for (const [key, w] of /** @type {const} */ ([['cmd1', 1], ['cmdN', workers]])) {
+      for (const [key, w] of /** @type {const} */ ([
+        ['cmd1', 1],
+        ['cmdN', workers],
+      ])) {
         log(`batch: npm run batch --recipe seed --workers ${w}${tag} …`);
         const r = await runCommand(c, { input: sets.small, output: dirs[key], recipe: 'seed', workers: w, images: smallN });
         noteError(`command ${w}w`, r);
@@ -490,8 +568,14 @@ export async function batchBench(page, opts, ctx) {
       const r = await run(cmd, args, { cwd: ctx.root, timeoutMs: 60_000 });
       return r.code === 0 ? r.wallSeconds : NaN;
     };
-    const viaNode = Math.min(await help(process.execPath, ['scripts/batch.mjs', '--help']), await help(process.execPath, ['scripts/batch.mjs', '--help']));
-    const viaNpm = Math.min(await help('npm', ['run', '--silent', 'batch', '--', '--help']), await help('npm', ['run', '--silent', 'batch', '--', '--help']));
+    const viaNode = Math.min(
+      await help(process.execPath, ['scripts/batch.mjs', '--help']),
+      await help(process.execPath, ['scripts/batch.mjs', '--help']),
+    );
+    const viaNpm = Math.min(
+      await help('npm', ['run', '--silent', 'batch', '--', '--help']),
+      await help('npm', ['run', '--silent', 'batch', '--', '--help']),
+    );
     if (Number.isFinite(viaNode) && Number.isFinite(viaNpm)) npmStart = Math.max(0, viaNpm - viaNode);
   }
 
@@ -505,7 +589,8 @@ export async function batchBench(page, opts, ctx) {
   };
   let commandIdentical;
   if (R.cmd1 && !R.cmd1.error && R.cmdN && !R.cmdN.error) {
-    const a = hashes(dirs.cmd1), b = hashes(dirs.cmdN);
+    const a = hashes(dirs.cmd1),
+      b = hashes(dirs.cmdN);
     const differ = [...a.keys()].filter((k) => a.get(k) !== b.get(k)).concat([...b.keys()].filter((k) => !a.has(k)));
     commandIdentical = { identical: differ.length === 0 && a.size > 0, compared: a.size, differ: differ.slice(0, 10) };
   }
@@ -533,8 +618,19 @@ export async function batchBench(page, opts, ctx) {
   /** @param {string} name @param {Run | undefined} r @param {number} w workers */
   const seedRow = (name, r, w) => {
     if (ok(r)) {
-      return [name, w, f2(r.seconds), f1(r.imagesPerSecond), r.wallSeconds ? f2(r.wallSeconds) : '', r.wallImagesPerSecond ? f1(r.wallImagesPerSecond) : '',
-        f2(r.startupSeconds), r.firstOutputSeconds !== undefined ? f2(r.firstOutputSeconds) : '', mb(r.bytesOut), `${r.files ?? r.images}${r.failed ? ` (+${r.failed} failed)` : ''}`, other(r)];
+      return [
+        name,
+        w,
+        f2(r.seconds),
+        f1(r.imagesPerSecond),
+        r.wallSeconds ? f2(r.wallSeconds) : '',
+        r.wallImagesPerSecond ? f1(r.wallImagesPerSecond) : '',
+        f2(r.startupSeconds),
+        r.firstOutputSeconds !== undefined ? f2(r.firstOutputSeconds) : '',
+        mb(r.bytesOut),
+        `${r.files ?? r.images}${r.failed ? ` (+${r.failed} failed)` : ''}`,
+        other(r),
+      ];
     }
     notes.push(`  ${name}${w > 1 ? ` ×${w}` : ''}: ${note(r, anchorsMissingNote(name, anchors))}`);
     return [name, w, '—', '—', '—', '—', '—', '—', '—', '—', '—'];
@@ -543,34 +639,76 @@ export async function batchBench(page, opts, ctx) {
     for (const n of notes) console.log(n);
     notes = [];
   };
-  console.log(table(
-    ['contender', 'workers', 'seconds', 'img/s', 'wall s', 'wall img/s', 'start-up s', 'first output s', 'output MB', 'outputs', 'other CPU'],
-    [
-      seedRow('studio (in-app benchmark)', R.studio1, 1),
-      seedRow('studio (in-app benchmark)', R.studioN, workers),
-      seedRow('npm run batch', R.cmd1, 1),
-      seedRow('npm run batch', R.cmdN, workers),
-      seedRow('OpenCV-Python pool', R.opencv, workers),
-      seedRow('Pillow pool', R.pillow, workers),
-    ],
-  ));
+  console.log(
+    table(
+      [
+        'contender',
+        'workers',
+        'seconds',
+        'img/s',
+        'wall s',
+        'wall img/s',
+        'start-up s',
+        'first output s',
+        'output MB',
+        'outputs',
+        'other CPU',
+      ],
+      [
+        seedRow('studio (in-app benchmark)', R.studio1, 1),
+        seedRow('studio (in-app benchmark)', R.studioN, workers),
+        seedRow('npm run batch', R.cmd1, 1),
+        seedRow('npm run batch', R.cmdN, workers),
+        seedRow('OpenCV-Python pool', R.opencv, workers),
+        seedRow('Pillow pool', R.pillow, workers),
+      ],
+    ),
+  );
   flushNotes();
   console.log('  (seconds / img/s: processing only — Tessera: after the engines started, as in its summary; Python: after the pool');
   console.log('   started. wall: spawn → exit, browser launch included. start-up: engines (Tessera) or pool (Python).');
   console.log('   other CPU: cores busy with processes outside this bench meanwhile, approximate.)');
   if (opts.repeat > 1) {
-    console.log(`  img/s per repetition: ${Object.entries({ 'studio 1w': reps.studio1, [`studio ${workers}w`]: reps.studioN, 'command 1w': reps.cmd1, [`command ${workers}w`]: reps.cmdN, OpenCV: reps.opencv, Pillow: reps.pillow })
-      .filter(([, v]) => v.length).map(([k, v]) => `${k} ${v.map((r) => (ok(r) ? f1(r.imagesPerSecond) : '×')).join('/')}`).join(', ')}`);
+    console.log(
+      `  img/s per repetition: ${Object.entries({
+        'studio 1w': reps.studio1,
+        [`studio ${workers}w`]: reps.studioN,
+        'command 1w': reps.cmd1,
+        [`command ${workers}w`]: reps.cmdN,
+        OpenCV: reps.opencv,
+        Pillow: reps.pillow,
+      })
+        .filter(([, v]) => v.length)
+        .map(([k, v]) => `${k} ${v.map((r) => (ok(r) ? f1(r.imagesPerSecond) : '×')).join('/')}`)
+        .join(', ')}`,
+    );
   }
 
   console.log(`\nWeb export on ${largeN} 12-MP JPEGs → WebP 82, fit 2048 (${relative(ctx.root, sets.large)}):\n`);
-  console.log(table(
-    ['contender', 'workers', 'seconds', 'img/s', 'wall s', 'wall img/s', 'start-up s', 'first output s', 'output MB', 'outputs', 'other CPU'],
-    [seedRow('npm run batch --recipe web-export', R.web, workers), seedRow('vips thumbnail (CLI)', R.vips, workers)],
-  ));
+  console.log(
+    table(
+      [
+        'contender',
+        'workers',
+        'seconds',
+        'img/s',
+        'wall s',
+        'wall img/s',
+        'start-up s',
+        'first output s',
+        'output MB',
+        'outputs',
+        'other CPU',
+      ],
+      [seedRow('npm run batch --recipe web-export', R.web, workers), seedRow('vips thumbnail (CLI)', R.vips, workers)],
+    ),
+  );
   flushNotes();
   console.log('  (vips: `vips thumbnail in.jpg out.webp[Q=82,strip] 2048`, process starts included — no unsharp step; Tessera adds one)');
-  if (opts.repeat > 1 && reps.web.length) console.log(`  img/s per repetition: command ${reps.web.map((r) => (ok(r) ? f2(r.imagesPerSecond) : '×')).join('/')}${reps.vips.length ? `, vips ${reps.vips.map((r) => (ok(r) ? f2(r.imagesPerSecond) : '×')).join('/')}` : ''}`);
+  if (opts.repeat > 1 && reps.web.length)
+    console.log(
+      `  img/s per repetition: command ${reps.web.map((r) => (ok(r) ? f2(r.imagesPerSecond) : '×')).join('/')}${reps.vips.length ? `, vips ${reps.vips.map((r) => (ok(r) ? f2(r.imagesPerSecond) : '×')).join('/')}` : ''}`,
+    );
 
   // Ratios
   /** @param {Run | undefined} r */
@@ -578,15 +716,32 @@ export async function batchBench(page, opts, ctx) {
   /** @param {Run | undefined} r */
   const wips = (r) => (ok(r) ? r.wallImagesPerSecond : undefined);
   console.log('\nRatios (throughput ÷ throughput; > 1 means Tessera is faster):\n');
-  console.log(table(
-    ['Tessera', '÷ OpenCV', '÷ Pillow', '÷ studio (same workers)'],
-    [
-      [`studio ${workers}w`, x2(ratio(ips(R.studioN), ips(R.opencv))), x2(ratio(ips(R.studioN), ips(R.pillow))), '1.00×'],
-      [`npm run batch ${workers}w`, x2(ratio(ips(R.cmdN), ips(R.opencv))), x2(ratio(ips(R.cmdN), ips(R.pillow))), pctOf(ratio(ips(R.cmdN), ips(R.studioN)))],
-      [`npm run batch ${workers}w, wall clock`, x2(ratio(wips(R.cmdN), ips(R.opencv))), x2(ratio(wips(R.cmdN), ips(R.pillow))), pctOf(ratio(wips(R.cmdN), ips(R.studioN)))],
-      ['npm run batch 1w', x2(ratio(ips(R.cmd1), ips(R.opencv))), x2(ratio(ips(R.cmd1), ips(R.pillow))), pctOf(ratio(ips(R.cmd1), ips(R.studio1)))],
-    ],
-  ));
+  console.log(
+    table(
+      ['Tessera', '÷ OpenCV', '÷ Pillow', '÷ studio (same workers)'],
+      [
+        [`studio ${workers}w`, x2(ratio(ips(R.studioN), ips(R.opencv))), x2(ratio(ips(R.studioN), ips(R.pillow))), '1.00×'],
+        [
+          `npm run batch ${workers}w`,
+          x2(ratio(ips(R.cmdN), ips(R.opencv))),
+          x2(ratio(ips(R.cmdN), ips(R.pillow))),
+          pctOf(ratio(ips(R.cmdN), ips(R.studioN))),
+        ],
+        [
+          `npm run batch ${workers}w, wall clock`,
+          x2(ratio(wips(R.cmdN), ips(R.opencv))),
+          x2(ratio(wips(R.cmdN), ips(R.pillow))),
+          pctOf(ratio(wips(R.cmdN), ips(R.studioN))),
+        ],
+        [
+          'npm run batch 1w',
+          x2(ratio(ips(R.cmd1), ips(R.opencv))),
+          x2(ratio(ips(R.cmd1), ips(R.pillow))),
+          pctOf(ratio(ips(R.cmd1), ips(R.studio1))),
+        ],
+      ],
+    ),
+  );
   const speedCmd = ok(R.cmd1) && ok(R.cmdN) ? ratio(R.cmd1.seconds, R.cmdN.seconds) : undefined;
   const speedStudio = ok(R.studio1) && ok(R.studioN) ? ratio(R.studio1.seconds, R.studioN.seconds) : undefined;
   const webRatio = ratio(ips(R.web), ips(R.vips));
@@ -598,41 +753,94 @@ export async function batchBench(page, opts, ctx) {
   const bytesRatio = ok(R.cmdN) && ok(R.opencv) ? ratio(R.cmdN.bytesOut, R.opencv.bytesOut) : undefined;
   console.log('\nSeed output bytes (total PNG bytes for the same images):\n');
   /** @type {[string, Run | undefined, ReturnType<typeof pngZlibLevel>][]} */
-  const writers = [['Tessera (npm run batch)', R.cmdN, zlib.command], ['OpenCV cv2.imwrite', R.opencv, zlib.opencv], ['Pillow Image.save', R.pillow, zlib.pillow]];
-  console.log(table(
-    ['writer', 'total MB', 'per image KB', 'zlib level (IDAT header)', '÷ OpenCV'],
-    writers.map(([name, r, z]) => ok(r)
-      ? [name, mb(r.bytesOut), f1((r.bytesOut ?? NaN) / Math.max(1, r.images ?? NaN) / 1024), z?.label ?? '?', x2(ok(R.opencv) ? ratio(r.bytesOut, R.opencv.bytesOut) : undefined)]
-      : [name, '—', '—', '—', '—']),
-  ));
+  const writers = [
+    ['Tessera (npm run batch)', R.cmdN, zlib.command],
+    ['OpenCV cv2.imwrite', R.opencv, zlib.opencv],
+    ['Pillow Image.save', R.pillow, zlib.pillow],
+  ];
+  console.log(
+    table(
+      ['writer', 'total MB', 'per image KB', 'zlib level (IDAT header)', '÷ OpenCV'],
+      writers.map(([name, r, z]) =>
+        ok(r)
+          ? [
+              name,
+              mb(r.bytesOut),
+              f1((r.bytesOut ?? NaN) / Math.max(1, r.images ?? NaN) / 1024),
+              z?.label ?? '?',
+              x2(ok(R.opencv) ? ratio(r.bytesOut, R.opencv.bytesOut) : undefined),
+            ]
+          : [name, '—', '—', '—', '—'],
+      ),
+    ),
+  );
 
   // Reference check
-  console.log(`\nNumPy reference check (${relative(ctx.root, ctx.referenceTool)}; 8-px border ignored; pass: mean |diff| ≤ 1.0 and ≤ 1% of pixels off by > 8):\n`);
+  console.log(
+    `\nNumPy reference check (${relative(ctx.root, ctx.referenceTool)}; 8-px border ignored; pass: mean |diff| ≤ 1.0 and ≤ 1% of pixels off by > 8):\n`,
+  );
   /** @type {[string, Reference | undefined][]} */
-  const checked = [['npm run batch', reference.command], ['OpenCV-Python', reference.opencv], ['Pillow', reference.pillow]];
-  console.log(table(
-    ['outputs', 'mean_abs_diff', 'pct_px_off_gt8', 'worst (mean, file)', 'result'],
-    checked.flatMap(([name, r]) => (!r ? [] : r.error
-      ? [[name, '—', '—', '—', r.error]]
-      : [[name, f3(r.mean_abs_diff), f3(r.pct_px_off_gt8), r.worst ? `${f3(r.worst[0])} ${r.worst[1]}` : '', `${r.passed ? 'PASS' : 'FAIL'}${r.missing ? ` (${r.missing} missing)` : ''}`]])),
-  ));
-  if (reference.pillow && !reference.pillow.error && !reference.pillow.passed) console.log('  (Pillow\'s GaussianBlur is a box approximation of the Gaussian, so its outputs differ; informative only — the target is the command\'s row)');
-  if (commandIdentical) console.log(`  command 1 worker vs ${workers} workers: ${commandIdentical.identical ? `byte-identical (${commandIdentical.compared}/${commandIdentical.compared})` : `NOT identical (${commandIdentical.differ.length} differ, e.g. ${commandIdentical.differ.slice(0, 3).join(', ')})`}`);
-  if (R.studioN && !R.studioN.error) console.log(`  studio 1 worker vs ${workers} workers: ${R.studioN.identical ? `byte-identical (${R.studioN.compared}/${R.studioN.compared})` : 'NOT identical'}`);
+  const checked = [
+    ['npm run batch', reference.command],
+    ['OpenCV-Python', reference.opencv],
+    ['Pillow', reference.pillow],
+  ];
+  console.log(
+    table(
+      ['outputs', 'mean_abs_diff', 'pct_px_off_gt8', 'worst (mean, file)', 'result'],
+      checked.flatMap(([name, r]) =>
+        !r
+          ? []
+          : r.error
+            ? [[name, '—', '—', '—', r.error]]
+            : [
+                [
+                  name,
+                  f3(r.mean_abs_diff),
+                  f3(r.pct_px_off_gt8),
+                  r.worst ? `${f3(r.worst[0])} ${r.worst[1]}` : '',
+                  `${r.passed ? 'PASS' : 'FAIL'}${r.missing ? ` (${r.missing} missing)` : ''}`,
+                ],
+              ],
+      ),
+    ),
+  );
+  if (reference.pillow && !reference.pillow.error && !reference.pillow.passed)
+    console.log(
+      "  (Pillow's GaussianBlur is a box approximation of the Gaussian, so its outputs differ; informative only — the target is the command's row)",
+    );
+  if (commandIdentical)
+    console.log(
+      `  command 1 worker vs ${workers} workers: ${commandIdentical.identical ? `byte-identical (${commandIdentical.compared}/${commandIdentical.compared})` : `NOT identical (${commandIdentical.differ.length} differ, e.g. ${commandIdentical.differ.slice(0, 3).join(', ')})`}`,
+    );
+  if (R.studioN && !R.studioN.error)
+    console.log(
+      `  studio 1 worker vs ${workers} workers: ${R.studioN.identical ? `byte-identical (${R.studioN.compared}/${R.studioN.compared})` : 'NOT identical'}`,
+    );
 
   // Breakdown
   /** @typedef {[string, Run & { breakdown: RunBreakdown }]} WithBreakdown */
   /** @type {[string, Run | undefined][]} */
-  const contenders = [['studio 1w', R.studio1], [`studio ${workers}w`, R.studioN], ['command 1w', R.cmd1], [`command ${workers}w`, R.cmdN], [`web export ${workers}w`, R.web]];
+  const contenders = [
+    ['studio 1w', R.studio1],
+    [`studio ${workers}w`, R.studioN],
+    ['command 1w', R.cmd1],
+    [`command ${workers}w`, R.cmdN],
+    [`web export ${workers}w`, R.web],
+  ];
   const bds = contenders.filter(/** @returns {c is WithBreakdown} */ (c) => ok(c[1]) && !!c[1].breakdown);
   /** @type {[string, Run | undefined][]} */
-  const commands = [['command 1w', R.cmd1], [`command ${workers}w`, R.cmdN]];
+  const commands = [
+    ['command 1w', R.cmd1],
+    [`command ${workers}w`, R.cmdN],
+  ];
   const noBd = commands.filter(([, r]) => ok(r) && !r.breakdown).map(([n]) => n);
   /** @type {Record<string, Record<string, number | null>> | undefined} contender → stage → ms per image */
   let breakdown;
   if (bds.length) {
-    const stepKeys = [...new Set([...SEED_OPS, ...bds.flatMap(([, r]) => Object.keys(r.breakdown.steps ?? {}))])]
-      .filter((k) => bds.some(([, r]) => r.breakdown.steps?.[k] !== undefined));
+    const stepKeys = [...new Set([...SEED_OPS, ...bds.flatMap(([, r]) => Object.keys(r.breakdown.steps ?? {}))])].filter((k) =>
+      bds.some(([, r]) => r.breakdown.steps?.[k] !== undefined),
+    );
     const stages = ['read', 'decode', ...stepKeys.map((k) => `steps.${k}`), 'encode', 'handoff', 'write'];
     /** @param {RunBreakdown} bd @param {string} s a stage @returns {number | undefined} */
     const val = (bd, s) => {
@@ -649,18 +857,28 @@ export async function batchBench(page, opts, ctx) {
     const byContender = Object.fromEntries(bds.map(([n, r]) => [n, Object.fromEntries(stages.map((s) => [s, perImage(r.breakdown, s)]))]));
     breakdown = byContender;
     console.log('\nWhere the time goes (ms per image, summed over workers; read/write on the main thread, overlapped):\n');
-    console.log(table(
-      ['stage', ...bds.map(([n]) => n)],
-      [
-        ...stages.map((s) => [s.replace('steps.', ''), ...bds.map(([n]) => {
-          const v = byContender[n][s];
-          return v === null ? '—' : f2(v);
-        })]),
-        ['total (sum of stages)', ...bds.map(([n]) => f2(Object.values(byContender[n]).reduce((/** @type {number} */ a, b) => a + (b ?? 0), 0)))],
-        ['wall per image', ...bds.map(([, r]) => f2((1000 * (r.seconds ?? NaN)) / Math.max(1, r.images ?? NaN)))],
-      ],
-    ));
-    console.log('  (studio: reads OPFS, writes = SHA-256 into its hash sink; command: reads files from disk, writes = one WebSocket message each to the local receiver)');
+    console.log(
+      table(
+        ['stage', ...bds.map(([n]) => n)],
+        [
+          ...stages.map((s) => [
+            s.replace('steps.', ''),
+            ...bds.map(([n]) => {
+              const v = byContender[n][s];
+              return v === null ? '—' : f2(v);
+            }),
+          ]),
+          [
+            'total (sum of stages)',
+            ...bds.map(([n]) => f2(Object.values(byContender[n]).reduce((/** @type {number} */ a, b) => a + (b ?? 0), 0))),
+          ],
+          ['wall per image', ...bds.map(([, r]) => f2((1000 * (r.seconds ?? NaN)) / Math.max(1, r.images ?? NaN)))],
+        ],
+      ),
+    );
+    console.log(
+      '  (studio: reads OPFS, writes = SHA-256 into its hash sink; command: reads files from disk, writes = one WebSocket message each to the local receiver)',
+    );
   }
   if (noBd.length) console.log(`  ${noBd.join(', ')}: no "breakdown" in the command's summary JSON; per-stage times not available`);
 
@@ -677,39 +895,148 @@ export async function batchBench(page, opts, ctx) {
   /** @template T @param {T | undefined} v the measurement @param {(v: T) => boolean | undefined} pass whether it meets the target */
   const verdict = (v, pass) => (v === undefined ? 'n/a' : pass(v) ? 'PASS' : 'FAIL');
   const targets = [
-    { id: '1a', what: `npm run batch ÷ studio, ${workers} workers (img/s)`, measured: pctOf(cmdOverStudio), target: `≥ ${pctOf(TARGETS.commandOverStudio)}`, value: cmdOverStudio, result: verdict(cmdOverStudio, (v) => v >= TARGETS.commandOverStudio) },
-    { id: '1b', what: `npm run batch 1 → ${workers} workers`, measured: x2(speedCmd), target: `≥ ${TARGETS.commandSpeedup}×`, value: speedCmd, result: verdict(speedCmd, (v) => v >= TARGETS.commandSpeedup) },
-    { id: '2a', what: `seed: npm run batch ÷ OpenCV-Python ${workers}-process pool`, measured: x2(seedOverCv), target: `≥ ${TARGETS.seedOverOpenCV}×`, value: seedOverCv, result: ok(R.opencv) ? verdict(seedOverCv, (v) => v >= TARGETS.seedOverOpenCV) : 'n/a (no OpenCV)' },
-    { id: '2b', what: 'seed outputs vs NumPy reference', measured: reference.command?.error ? '— (check did not run)' : `mean ${f3(reference.command.mean_abs_diff)}, >8: ${f3(reference.command.pct_px_off_gt8)}%`, target: 'mean ≤ 1.0, ≤ 1%', value: refOk, result: verdict(refOk, (v) => v) },
-    { id: '2c', what: 'seed PNG bytes ÷ OpenCV\'s', measured: `${x2(bytesRatio)}${zlib.command ? `, ${zlib.command.label}` : ''}`, target: `≤ ${TARGETS.pngBytesOverOpenCV}× unless zlib 6`, value: bytesRatio,
-      result: bytesRatio === undefined ? 'n/a' : levelSix ? 'n/a (zlib 6)' : verdict(bytesRatio, (v) => v <= TARGETS.pngBytesOverOpenCV) },
-    { id: '3', what: `web export: npm run batch ÷ vips CLI, ${workers} at a time`, measured: x2(webRatio), target: `≥ ${TARGETS.webOverVips.toFixed(1)}×`, value: webRatio, result: ok(R.vips) ? verdict(webRatio, (v) => v >= TARGETS.webOverVips) : 'n/a (no vips)' },
-    { id: '5a', what: 'first output after launch (npm run batch, seed)', measured: firstOutput === undefined ? '—' : `${f2(firstOutput)} s`, target: `≤ ${TARGETS.firstOutputSeconds} s`, value: firstOutput, result: verdict(firstOutput, (v) => v <= TARGETS.firstOutputSeconds) },
-    { id: '5b', what: 'engine start (engineStartSeconds; workers start in parallel)', measured: startup === undefined ? '—' : `${startups.map(f2).join(' / ')} s (1w / ${workers}w)`, target: `≤ ${TARGETS.startupSecondsPerWorker} s`, value: startup, result: verdict(startup, (v) => v <= TARGETS.startupSecondsPerWorker) },
+    {
+      id: '1a',
+      what: `npm run batch ÷ studio, ${workers} workers (img/s)`,
+      measured: pctOf(cmdOverStudio),
+      target: `≥ ${pctOf(TARGETS.commandOverStudio)}`,
+      value: cmdOverStudio,
+      result: verdict(cmdOverStudio, (v) => v >= TARGETS.commandOverStudio),
+    },
+    {
+      id: '1b',
+      what: `npm run batch 1 → ${workers} workers`,
+      measured: x2(speedCmd),
+      target: `≥ ${TARGETS.commandSpeedup}×`,
+      value: speedCmd,
+      result: verdict(speedCmd, (v) => v >= TARGETS.commandSpeedup),
+    },
+    {
+      id: '2a',
+      what: `seed: npm run batch ÷ OpenCV-Python ${workers}-process pool`,
+      measured: x2(seedOverCv),
+      target: `≥ ${TARGETS.seedOverOpenCV}×`,
+      value: seedOverCv,
+      result: ok(R.opencv) ? verdict(seedOverCv, (v) => v >= TARGETS.seedOverOpenCV) : 'n/a (no OpenCV)',
+    },
+    {
+      id: '2b',
+      what: 'seed outputs vs NumPy reference',
+      measured: reference.command?.error
+        ? '— (check did not run)'
+        : `mean ${f3(reference.command.mean_abs_diff)}, >8: ${f3(reference.command.pct_px_off_gt8)}%`,
+      target: 'mean ≤ 1.0, ≤ 1%',
+      value: refOk,
+      result: verdict(refOk, (v) => v),
+    },
+    {
+      id: '2c',
+      what: "seed PNG bytes ÷ OpenCV's",
+      measured: `${x2(bytesRatio)}${zlib.command ? `, ${zlib.command.label}` : ''}`,
+      target: `≤ ${TARGETS.pngBytesOverOpenCV}× unless zlib 6`,
+      value: bytesRatio,
+      result: bytesRatio === undefined ? 'n/a' : levelSix ? 'n/a (zlib 6)' : verdict(bytesRatio, (v) => v <= TARGETS.pngBytesOverOpenCV),
+    },
+    {
+      id: '3',
+      what: `web export: npm run batch ÷ vips CLI, ${workers} at a time`,
+      measured: x2(webRatio),
+      target: `≥ ${TARGETS.webOverVips.toFixed(1)}×`,
+      value: webRatio,
+      result: ok(R.vips) ? verdict(webRatio, (v) => v >= TARGETS.webOverVips) : 'n/a (no vips)',
+    },
+    {
+      id: '5a',
+      what: 'first output after launch (npm run batch, seed)',
+      measured: firstOutput === undefined ? '—' : `${f2(firstOutput)} s`,
+      target: `≤ ${TARGETS.firstOutputSeconds} s`,
+      value: firstOutput,
+      result: verdict(firstOutput, (v) => v <= TARGETS.firstOutputSeconds),
+    },
+    {
+      id: '5b',
+      what: 'engine start (engineStartSeconds; workers start in parallel)',
+      measured: startup === undefined ? '—' : `${startups.map(f2).join(' / ')} s (1w / ${workers}w)`,
+      target: `≤ ${TARGETS.startupSecondsPerWorker} s`,
+      value: startup,
+      result: verdict(startup, (v) => v <= TARGETS.startupSecondsPerWorker),
+    },
   ];
   console.log('\nTargets (issue 9):\n');
-  console.log(table(['#', 'target', 'measured', 'required', 'result'], targets.map((t) => [t.id, t.what, t.measured, t.target, t.result]), ['l', 'l', 'r', 'r', 'l']));
+  console.log(
+    table(
+      ['#', 'target', 'measured', 'required', 'result'],
+      targets.map((t) => [t.id, t.what, t.measured, t.target, t.result]),
+      ['l', 'l', 'r', 'r', 'l'],
+    ),
+  );
   const busy = Object.entries(R).filter(([, r]) => (r?.cpu?.otherCores ?? 0) > 0.25);
-  if (npmStart !== undefined) console.log(`  (the command is spawned as node scripts/batch.mjs; \`npm run batch\` adds npm's own start, ≈${f2(npmStart)} s here: \`npm run batch -- --help\` vs \`node scripts/batch.mjs --help\`)`);
-  if (busy.length) console.log(`  note: other processes kept cores busy during ${busy.map(([k, r]) => `${k} (${f2(r?.cpu?.otherCores)})`).join(', ')}; timings are pessimistic${opts.repeat < 3 ? ' (try --repeat 3)' : ''}`);
+  if (npmStart !== undefined)
+    console.log(
+      `  (the command is spawned as node scripts/batch.mjs; \`npm run batch\` adds npm's own start, ≈${f2(npmStart)} s here: \`npm run batch -- --help\` vs \`node scripts/batch.mjs --help\`)`,
+    );
+  if (busy.length)
+    console.log(
+      `  note: other processes kept cores busy during ${busy.map(([k, r]) => `${k} (${f2(r?.cpu?.otherCores)})`).join(', ')}; timings are pessimistic${opts.repeat < 3 ? ' (try --repeat 3)' : ''}`,
+    );
 
   /** @param {Run | undefined} r */
   const slim = (r) => (r ? { ...r, detail: undefined } : r);
   return {
     workers,
     repeat: opts.repeat,
-    inputs: { small: { dir: relative(ctx.root, sets.small), images: smallN }, large: { dir: relative(ctx.root, sets.large), images: largeN } },
-    anchors: Object.fromEntries(Object.entries(anchors).map(([k, a]) => [k, a.ok ? { installed: true, version: R[/** @type {keyof typeof anchors} */ (k)]?.detail?.version ?? a.version } : { installed: false, message: a.message }])),
-    seed: { studio1: slim(R.studio1), studioN: slim(R.studioN), command1: R.cmd1, commandN: R.cmdN, opencv: slim(R.opencv), pillow: slim(R.pillow), opencvDetail: R.opencv?.detail, pillowDetail: R.pillow?.detail },
+    inputs: {
+      small: { dir: relative(ctx.root, sets.small), images: smallN },
+      large: { dir: relative(ctx.root, sets.large), images: largeN },
+    },
+    anchors: Object.fromEntries(
+      Object.entries(anchors).map(([k, a]) => [
+        k,
+        a.ok
+          ? { installed: true, version: R[/** @type {keyof typeof anchors} */ (k)]?.detail?.version ?? a.version }
+          : { installed: false, message: a.message },
+      ]),
+    ),
+    seed: {
+      studio1: slim(R.studio1),
+      studioN: slim(R.studioN),
+      command1: R.cmd1,
+      commandN: R.cmdN,
+      opencv: slim(R.opencv),
+      pillow: slim(R.pillow),
+      opencvDetail: R.opencv?.detail,
+      pillowDetail: R.pillow?.detail,
+    },
     webExport: { command: R.web, vips: slim(R.vips), vipsDetail: R.vips?.detail },
-    ratios: { commandOverStudio: cmdOverStudio, commandSpeedup: speedCmd, studioSpeedup: speedStudio, seedOverOpenCV: seedOverCv, seedOverPillow: ratio(ips(R.cmdN), ips(R.pillow)), webOverVips: webRatio, webWallOverVips: webWallRatio, pngBytesOverOpenCV: bytesRatio },
+    ratios: {
+      commandOverStudio: cmdOverStudio,
+      commandSpeedup: speedCmd,
+      studioSpeedup: speedStudio,
+      seedOverOpenCV: seedOverCv,
+      seedOverPillow: ratio(ips(R.cmdN), ips(R.pillow)),
+      webOverVips: webRatio,
+      webWallOverVips: webWallRatio,
+      pngBytesOverOpenCV: bytesRatio,
+    },
     outputBytes: { command: R.cmdN?.bytesOut, opencv: R.opencv?.bytesOut, pillow: R.pillow?.bytesOut, zlib },
     referenceCheck: reference,
     commandIdentical,
     npmRunStartSeconds: npmStart,
     breakdownMsPerImage: breakdown,
     targets: targets.map(({ id, what, value, target, result }) => ({ id, what, value, target, result })),
-    repetitions: opts.repeat > 1 ? Object.fromEntries(Object.entries(reps).map(([k, v]) => [k, v.map((r) => (r?.error ? { error: r.error } : { seconds: r.seconds, imagesPerSecond: r.imagesPerSecond, wallSeconds: r.wallSeconds, otherCores: r.cpu?.otherCores }))])) : undefined,
+    repetitions:
+      opts.repeat > 1
+        ? Object.fromEntries(
+            Object.entries(reps).map(([k, v]) => [
+              k,
+              v.map((r) =>
+                r?.error
+                  ? { error: r.error }
+                  : { seconds: r.seconds, imagesPerSecond: r.imagesPerSecond, wallSeconds: r.wallSeconds, otherCores: r.cpu?.otherCores },
+              ),
+            ]),
+          )
+        : undefined,
     outputsDir: relative(ctx.root, work),
   };
 }

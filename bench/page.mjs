@@ -53,7 +53,9 @@ export async function generateImages({ count, size, dirName, quality, putBase })
 
     // Soft light blobs (sun, clouds, bokeh).
     for (let i = 0, n = 3 + Math.floor(r(0, 5)); i < n; i++) {
-      const x = r(0, S), y = r(0, S * 0.8), rad = r(0.05, 0.35) * S;
+      const x = r(0, S),
+        y = r(0, S * 0.8),
+        rad = r(0.05, 0.35) * S;
       g = ctx.createRadialGradient(x, y, 0, x, y, rad);
       g.addColorStop(0, hsl(hue + r(-60, 60), r(20, 90), r(70, 95), r(0.3, 0.8)));
       g.addColorStop(1, hsl(hue, 50, 80, 0));
@@ -83,8 +85,12 @@ export async function generateImages({ count, size, dirName, quality, putBase })
     // Near objects with light from the top left; a few slightly soft, most sharp.
     for (let i = 0, n = 4 + Math.floor(r(0, 9)); i < n; i++) {
       ctx.filter = rnd() < 0.3 ? `blur(${r(0.5, 2).toFixed(1)}px)` : 'none';
-      const x = r(0, S), y = r(horizon * 0.7, S), w = r(0.04, 0.25) * S, h = r(0.04, 0.3) * S;
-      const oh = r(0, 360), ol = r(25, 70);
+      const x = r(0, S),
+        y = r(horizon * 0.7, S),
+        w = r(0.04, 0.25) * S,
+        h = r(0.04, 0.3) * S;
+      const oh = r(0, 360),
+        ol = r(25, 70);
       g = ctx.createRadialGradient(x - w * 0.3, y - h * 0.3, 1, x, y, Math.max(w, h));
       g.addColorStop(0, hsl(oh, r(30, 80), Math.min(95, ol + 25)));
       g.addColorStop(1, hsl(oh, r(30, 80), Math.max(5, ol - 25)));
@@ -113,7 +119,9 @@ export async function generateImages({ count, size, dirName, quality, putBase })
     // Fine detail: grass blades, twigs.
     ctx.filter = 'none';
     for (let i = 0, n = 40 + Math.floor(r(0, 120)); i < n; i++) {
-      const x = r(0, S), y = r(horizon, S), len = r(4, 30);
+      const x = r(0, S),
+        y = r(horizon, S),
+        len = r(4, 30);
       ctx.strokeStyle = hsl(gh + r(-30, 30), r(20, 70), r(10, 70), r(0.3, 0.9));
       ctx.lineWidth = r(0.5, 2);
       ctx.beginPath();
@@ -183,7 +191,9 @@ export async function copyInputToOpfs({ id, dirName }) {
   await root.removeEntry(dirName, { recursive: true }).catch(() => {});
   const top = await root.getDirectoryHandle(dirName, { create: true });
   const IMAGE = /\.(jpe?g|jfif|png|webp|avif|gif|tiff?|bmp|heic|heif|jxl)$/i;
-  let copied = 0, bytes = 0, skipped = 0;
+  let copied = 0,
+    bytes = 0,
+    skipped = 0;
   for (const f of files) {
     const rel = (f.webkitRelativePath || f.name).split('/');
     if (rel.length > 1) rel.shift();
@@ -237,7 +247,15 @@ export async function seedBenchmark({ dirName, format, workers }) {
       const now = performance.now();
       if (now - last < 500 && !(p.totalKnown && p.done + p.failed === p.total)) return;
       last = now;
-      window.__benchProgress?.({ event: 'progress', workers: currentWorkers, done: p.done, failed: p.failed, total: p.total, totalKnown: p.totalKnown, ips: p.imagesPerSecond });
+      window.__benchProgress?.({
+        event: 'progress',
+        workers: currentWorkers,
+        done: p.done,
+        failed: p.failed,
+        total: p.total,
+        totalKnown: p.totalKnown,
+        ips: p.imagesPerSecond,
+      });
     },
   });
   /** @type {unknown} plain data, for the trip to Node */

@@ -29,7 +29,11 @@ export async function makePhotoSets(dir = join(ROOT, '.tmp', 'photos'), { small 
   if (existsSync(stamp) && count(smallDir) === small && count(largeDir) === large) return { small: smallDir, large: largeDir };
   rmSync(smallDir, { recursive: true, force: true });
   rmSync(largeDir, { recursive: true, force: true });
-  const names = existsSync(SAMPLES) ? readdirSync(SAMPLES).filter((n) => /^sample\d\.jpg$/.test(n)).sort() : [];
+  const names = existsSync(SAMPLES)
+    ? readdirSync(SAMPLES)
+        .filter((n) => /^sample\d\.jpg$/.test(n))
+        .sort()
+    : [];
   if (names.length < 4) throw new Error(`sample photos missing in ${SAMPLES}: run npm install (scripts/setup-models.mjs provisions them)`);
   const { default: Vips } = await import('wasm-vips');
   const vips = await Vips({ dynamicLibraries: [], print: () => {}, printErr: () => {} });
@@ -44,12 +48,15 @@ export async function makePhotoSets(dir = join(ROOT, '.tmp', 'photos'), { small 
       const im = photos[p];
       for (let y = 0; y + 512 <= im.height; y += 256) for (let x = 0; x + 512 <= im.width; x += 256) crops.push({ p, x, y });
     }
-    crops.sort((a, b) => (a.x + a.y * 7 + a.p * 13) % 17 - (b.x + b.y * 7 + b.p * 13) % 17 || a.p - b.p || a.y - b.y || a.x - b.x);
+    crops.sort((a, b) => ((a.x + a.y * 7 + a.p * 13) % 17) - ((b.x + b.y * 7 + b.p * 13) % 17) || a.p - b.p || a.y - b.y || a.x - b.x);
     for (let i = 0; i < small; i++) {
       const c = crops[i % crops.length];
       const crop = photos[c.p].extractArea(c.x, c.y, 512, 512);
       try {
-        writeFileSync(join(smallDir, `photo_${String(i).padStart(3, '0')}.jpg`), crop.jpegsaveBuffer({ Q: 90, subsample_mode: 'on', keep: 0 }));
+        writeFileSync(
+          join(smallDir, `photo_${String(i).padStart(3, '0')}.jpg`),
+          crop.jpegsaveBuffer({ Q: 90, subsample_mode: 'on', keep: 0 }),
+        );
       } finally {
         crop.delete();
       }
@@ -63,15 +70,18 @@ export async function makePhotoSets(dir = join(ROOT, '.tmp', 'photos'), { small 
           const im = photos[(i + k * (1 + (i % 3))) % photos.length];
           const scaled = im.resize(Math.max(2010 / im.width, 1510 / im.height), { kernel: 'lanczos3' });
           made.push(scaled);
-          const ox = ((i * 37 + k * 11) % Math.max(1, scaled.width - 2000));
-          const oy = ((i * 23 + k * 17) % Math.max(1, scaled.height - 1500));
+          const ox = (i * 37 + k * 11) % Math.max(1, scaled.width - 2000);
+          const oy = (i * 23 + k * 17) % Math.max(1, scaled.height - 1500);
           const cell = scaled.extractArea(ox, oy, 2000, 1500);
           made.push(cell);
-          cells.push(k % 2 === 1 && i % 2 === 1 ? (made[made.push(cell.flip('horizontal')) - 1]) : cell);
+          cells.push(k % 2 === 1 && i % 2 === 1 ? made[made.push(cell.flip('horizontal')) - 1] : cell);
         }
         const mosaic = vips.Image.arrayjoin(cells, { across: 2 });
         made.push(mosaic);
-        writeFileSync(join(largeDir, `mosaic_${String(i).padStart(2, '0')}.jpg`), mosaic.jpegsaveBuffer({ Q: 90, subsample_mode: 'on', keep: 0 }));
+        writeFileSync(
+          join(largeDir, `mosaic_${String(i).padStart(2, '0')}.jpg`),
+          mosaic.jpegsaveBuffer({ Q: 90, subsample_mode: 'on', keep: 0 }),
+        );
       } finally {
         for (const m of made.reverse()) m.delete();
       }

@@ -78,14 +78,24 @@ function parseOptions(argv) {
   let parsed;
   try {
     parsed = parseArgs({
-    args: argv,
-    options: {
-      only: { type: 'string' }, workers: { type: 'string' }, images: { type: 'string' }, size: { type: 'string' },
-      format: { type: 'string' }, input: { type: 'string' }, 'keep-outputs': { type: 'string' },
-      rounds: { type: 'string' }, repeat: { type: 'string' }, build: { type: 'boolean' }, timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      'video-frames': { type: 'string' }, 'video-colour': { type: 'boolean' },
-    },
-    strict: true,
+      args: argv,
+      options: {
+        only: { type: 'string' },
+        workers: { type: 'string' },
+        images: { type: 'string' },
+        size: { type: 'string' },
+        format: { type: 'string' },
+        input: { type: 'string' },
+        'keep-outputs': { type: 'string' },
+        rounds: { type: 'string' },
+        repeat: { type: 'string' },
+        build: { type: 'boolean' },
+        timeout: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        'video-frames': { type: 'string' },
+        'video-colour': { type: 'boolean' },
+      },
+      strict: true,
     });
   } catch (e) {
     throw new UsageError(messageOf(e));
@@ -109,7 +119,8 @@ function parseOptions(argv) {
     return n;
   };
   const only = values.only;
-  if (only !== undefined && !['seed', 'batch', 'handoff', 'ops', 'video', 'camera', 'faces'].includes(only)) throw new UsageError(`--only must be seed, batch, handoff, ops, video, camera or faces, got "${only}"`);
+  if (only !== undefined && !['seed', 'batch', 'handoff', 'ops', 'video', 'camera', 'faces'].includes(only))
+    throw new UsageError(`--only must be seed, batch, handoff, ops, video, camera or faces, got "${only}"`);
   const format = values.format ?? 'png';
   if (!isFormat(format)) throw new UsageError(`--format must be one of ${FORMATS.join('|')}, got "${format}"`);
   const input = values.input ? resolve(values.input) : undefined;
@@ -296,7 +307,8 @@ function table(headers, rows, align) {
   const cells = [headers, ...rows].map((r) => r.map((c) => String(c)));
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
   /** @param {string[]} r */
-  const fmt = (r) => r.map((c, i) => ((align?.[i] ?? (i === 0 ? 'l' : 'r')) === 'l' ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const fmt = (r) =>
+    r.map((c, i) => ((align?.[i] ?? (i === 0 ? 'l' : 'r')) === 'l' ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [fmt(cells[0]), widths.map((w) => '─'.repeat(w)).join('  '), ...cells.slice(1).map(fmt)].join('\n');
 }
 
@@ -331,14 +343,22 @@ async function prepareInputs(page, opts, keepUrl) {
     await handFiles(page, 'tessera-bench-folder', opts.input, { directory: true });
     const r = await page.evaluate(inPage.copyInputToOpfs, { id: 'tessera-bench-folder', dirName: OPFS_DIR });
     if (!r.files) throw new Error(`--input ${opts.input}: no image files found`);
-    log(`seed: ${r.files} files, ${mb(r.bytes)} MB copied in ${f1(r.ms / 1000)} s${r.skipped ? ` (${r.skipped} non-image files ignored)` : ''}`);
+    log(
+      `seed: ${r.files} files, ${mb(r.bytes)} MB copied in ${f1(r.ms / 1000)} s${r.skipped ? ` (${r.skipped} non-image files ignored)` : ''}`,
+    );
     return { source: 'folder', path: opts.input, ...r };
   }
   log(`seed: generating ${opts.images} photo-like ${opts.size}×${opts.size} JPEGs (q 0.9) in the page …`);
   const r = await page.evaluate(inPage.generateImages, {
-    count: opts.images, size: opts.size, dirName: OPFS_DIR, quality: 0.9, putBase: keepUrl ? keepUrl + 'inputs/' : undefined,
+    count: opts.images,
+    size: opts.size,
+    dirName: OPFS_DIR,
+    quality: 0.9,
+    putBase: keepUrl ? keepUrl + 'inputs/' : undefined,
   });
-  log(`seed: generated ${r.files} JPEGs, ${f1(r.bytes / r.files / 1024)} KB average (${f1(r.minBytes / 1024)}–${f1(r.maxBytes / 1024)} KB), in ${f1(r.ms / 1000)} s`);
+  log(
+    `seed: generated ${r.files} JPEGs, ${f1(r.bytes / r.files / 1024)} KB average (${f1(r.minBytes / 1024)}–${f1(r.maxBytes / 1024)} KB), in ${f1(r.ms / 1000)} s`,
+  );
   return { source: 'generated', width: opts.size, height: opts.size, jpegQuality: 0.9, ...r };
 }
 
@@ -347,7 +367,10 @@ function breakdownRows(runs, images) {
   /** @param {import('../src/jobs/types').Breakdown} bd @param {number} n @returns {[string, number][]} stage → ms per image */
   const perImage = (bd, n) => {
     /** @type {[string, number][]} */
-    const rows = [['read', bd.read], ['decode', bd.decode]];
+    const rows = [
+      ['read', bd.read],
+      ['decode', bd.decode],
+    ];
     const ops = [...SEED_OPS, ...Object.keys(bd.steps).filter((k) => !SEED_OPS.includes(k))];
     for (const op of ops) rows.push([op, bd.steps[op] ?? 0]);
     rows.push(['encode', bd.encode], ['handoff', bd.handoff], ['write', bd.write]);
@@ -359,7 +382,8 @@ function breakdownRows(runs, images) {
   const totalN = many.reduce((s, [, ms]) => s + ms, 0);
   return {
     stages: one.map(([stage, ms], i) => ({ stage, msPerImage1: ms, share1: ms / total1, msPerImageN: many[i][1] })),
-    total1, totalN,
+    total1,
+    totalN,
   };
 }
 
@@ -375,7 +399,9 @@ async function seedBench(page, opts, workers, procs, keepUrl) {
     const snaps = [];
     onRunStart = () => snaps.push(cpuSnapshot(procs.browserPid));
     try {
-      const { value: bench, rss } = await withRss(procs.rendererPid, () => page.evaluate(inPage.seedBenchmark, { dirName: OPFS_DIR, format, workers }));
+      const { value: bench, rss } = await withRss(procs.rendererPid, () =>
+        page.evaluate(inPage.seedBenchmark, { dirName: OPFS_DIR, format, workers }),
+      );
       snaps.push(cpuSnapshot(procs.browserPid));
       reps.push({ ...bench, runs: bench.runs.map((r, i) => ({ ...r, cpu: cpuBetween(snaps[i], snaps[i + 1]) })), rss });
     } finally {
@@ -385,7 +411,8 @@ async function seedBench(page, opts, workers, procs, keepUrl) {
   // Best of the repetitions for each worker count (least disturbed by other work on the machine).
   /** @param {number} i 0: 1 worker, 1: N */
   const best = (i) => reps.map((b) => b.runs[i]).reduce((a, b) => (b.seconds < a.seconds ? b : a));
-  const r1 = best(0), rN = best(1);
+  const r1 = best(0),
+    rN = best(1);
   const speedup = rN.seconds > 0 ? r1.seconds / rN.seconds : 0;
   const efficiency = speedup / workers;
   const identical = reps.every((b) => b.identical);
@@ -397,42 +424,74 @@ async function seedBench(page, opts, workers, procs, keepUrl) {
   /** @param {SeedRun} r */
   const other = (r) => (r.cpu ? f2(r.cpu.otherCores) : '?');
   const rows = [r1, rN].map((r, i) => [
-    r.workers, f2(r.seconds), f1(r.imagesPerSecond),
+    r.workers,
+    f2(r.seconds),
+    f1(r.imagesPerSecond),
     i === 0 ? '1.00×' : `${f2(speedup)}×`,
     i === 0 ? '100%' : pct(efficiency),
     i === 0 ? '(reference)' : identical ? `yes (${compared}/${compared})` : `NO (${mismatches.length} differ)`,
-    f2(r.startupSeconds), other(r),
+    f2(r.startupSeconds),
+    other(r),
   ]);
   const bd = breakdownRows([r1, rN], [r1.ok + r1.failed, rN.ok + rN.failed]);
 
   const what = opts.input ? `${input.files} images from ${opts.input}` : `${input.files} generated ${opts.size}×${opts.size} JPEGs`;
   console.log(`\n== Seed pipeline: ${what} → ${opts.format.toUpperCase()} (grayscale → Gaussian σ2 → Sobel → sharpen → brightness ×1.2)\n`);
-  console.log(table(['workers', 'seconds', 'images/s', 'speedup', 'efficiency', 'identical (SHA-256)', 'engine start-up s', 'other CPU (cores)'], rows));
-  if (opts.repeat > 1) console.log(`  best of ${opts.repeat} repetitions per worker count; images/s per repetition: ${reps.map((b) => b.runs.map((r) => f1(r.imagesPerSecond)).join(' / ')).join(', ')}`);
+  console.log(
+    table(
+      ['workers', 'seconds', 'images/s', 'speedup', 'efficiency', 'identical (SHA-256)', 'engine start-up s', 'other CPU (cores)'],
+      rows,
+    ),
+  );
+  if (opts.repeat > 1)
+    console.log(
+      `  best of ${opts.repeat} repetitions per worker count; images/s per repetition: ${reps.map((b) => b.runs.map((r) => f1(r.imagesPerSecond)).join(' / ')).join(', ')}`,
+    );
   const busy = [r1, rN].filter((r) => r.cpu && r.cpu.otherCores > 0.25);
-  if (busy.length) console.log(`  note: other processes kept ${busy.map((r) => `${f2(r.cpu?.otherCores ?? NaN)} cores busy during the ${r.workers}-worker run`).join(', ')}; numbers are pessimistic (try --repeat 3)`);
+  if (busy.length)
+    console.log(
+      `  note: other processes kept ${busy.map((r) => `${f2(r.cpu?.otherCores ?? NaN)} cores busy during the ${r.workers}-worker run`).join(', ')}; numbers are pessimistic (try --repeat 3)`,
+    );
   console.log(`\nWhere the time goes (ms per image, summed over workers; "%" is of the 1-worker total):\n`);
-  console.log(table(
-    ['stage', '1 worker ms', '%', `${rN.workers} workers ms`],
-    [
-      ...bd.stages.map((s) => [s.stage, f2(s.msPerImage1), pct(s.share1), f2(s.msPerImageN)]),
-      ['total (sum of stages)', f2(bd.total1), '100%', f2(bd.totalN)],
-      ['wall time per image', f2((1000 * r1.seconds) / Math.max(1, r1.ok)), '', f2((1000 * rN.seconds) / Math.max(1, rN.ok))],
-    ],
-  ));
+  console.log(
+    table(
+      ['stage', '1 worker ms', '%', `${rN.workers} workers ms`],
+      [
+        ...bd.stages.map((s) => [s.stage, f2(s.msPerImage1), pct(s.share1), f2(s.msPerImageN)]),
+        ['total (sum of stages)', f2(bd.total1), '100%', f2(bd.totalN)],
+        ['wall time per image', f2((1000 * r1.seconds) / Math.max(1, r1.ok)), '', f2((1000 * rN.seconds) / Math.max(1, rN.ok))],
+      ],
+    ),
+  );
   console.log(`  (read = main thread, ahead of the workers, overlapped; decode/ops/encode run in the workers; handoff = time a`);
   console.log(`   worker sat idle waiting for its next request (pipelining hides the rest); write = main-thread SHA-256 into`);
   console.log(`   the benchmark's hash sink. With N workers, stage times grow when cores are shared.)`);
-  console.log(`\nExternal anchors (quoted from the issue, other stacks — not measured here; measured side by side on real photos: --only batch):`);
+  console.log(
+    `\nExternal anchors (quoted from the issue, other stacks — not measured here; measured side by side on real photos: --only batch):`,
+  );
   console.log(`  100 real 512×512 JPEGs → PNG: OpenCV-Python 2-proc ≈74 img/s, Pillow pool ≈44, sharp ≈44,`);
   console.log(`  wasm-vips/OpenCV.js in 2 Node worker threads 27–36 img/s.`);
 
   /** @param {SeedRun} r */
   const slimRun = (r) => ({
-    workers: r.workers, seconds: r.seconds, imagesPerSecond: r.imagesPerSecond, startupSeconds: r.startupSeconds,
-    ok: r.ok, failed: r.failed, cpu: r.cpu, breakdown: r.summary.breakdown, pool: r.summary.pool, buffers: r.summary.buffers,
+    workers: r.workers,
+    seconds: r.seconds,
+    imagesPerSecond: r.imagesPerSecond,
+    startupSeconds: r.startupSeconds,
+    ok: r.ok,
+    failed: r.failed,
+    cpu: r.cpu,
+    breakdown: r.summary.breakdown,
+    pool: r.summary.pool,
+    buffers: r.summary.buffers,
     errors: r.summary.errors,
-    files: r.summary.results.map((f) => ({ path: f.path, ms: +f.ms.toFixed(2), bytesIn: f.bytesIn, bytesOut: f.bytesOut, status: f.status })),
+    files: r.summary.results.map((f) => ({
+      path: f.path,
+      ms: +f.ms.toFixed(2),
+      bytesIn: f.bytesIn,
+      bytesOut: f.bytesOut,
+      status: f.status,
+    })),
   });
   return {
     input,
@@ -446,14 +505,31 @@ async function seedBench(page, opts, workers, procs, keepUrl) {
     compared,
     mismatches,
     breakdownPerImage: bd,
-    repetitions: reps.length > 1
-      ? reps.map((b) => ({ speedup: b.speedup, identical: b.identical, rendererRss: b.rss, runs: b.runs.map((r) => ({ workers: r.workers, seconds: r.seconds, imagesPerSecond: r.imagesPerSecond, startupSeconds: r.startupSeconds, cpu: r.cpu })) }))
-      : undefined,
+    repetitions:
+      reps.length > 1
+        ? reps.map((b) => ({
+            speedup: b.speedup,
+            identical: b.identical,
+            rendererRss: b.rss,
+            runs: b.runs.map((r) => ({
+              workers: r.workers,
+              seconds: r.seconds,
+              imagesPerSecond: r.imagesPerSecond,
+              startupSeconds: r.startupSeconds,
+              cpu: r.cpu,
+            })),
+          }))
+        : undefined,
     rendererRss: reps.length === 1 ? reps[0].rss : undefined,
     externalAnchors: {
       note: 'Quoted from the issue for context; other machines and stacks, not measured by this bench.',
       task: '100 real 512×512 JPEGs → PNG, seed pipeline',
-      imagesPerSecond: { 'OpenCV-Python 2 processes': 74, 'Pillow process pool': 44, sharp: 44, 'wasm-vips/OpenCV.js in 2 Node worker threads': [27, 36] },
+      imagesPerSecond: {
+        'OpenCV-Python 2 processes': 74,
+        'Pillow process pool': 44,
+        sharp: 44,
+        'wasm-vips/OpenCV.js in 2 Node worker threads': [27, 36],
+      },
     },
   };
 }
@@ -461,14 +537,30 @@ async function seedBench(page, opts, workers, procs, keepUrl) {
 /** @param {Page} page @param {Options} opts @param {number} workers @param {string} keepDir @param {string} keepUrl */
 async function keepOutputs(page, opts, workers, keepDir, keepUrl) {
   log(`keep-outputs: one ${workers}-worker batch writing ${opts.format.toUpperCase()} files to ${join(keepDir, 'outputs')} …`);
-  const s = await page.evaluate(inPage.keepOutputsBatch, { dirName: OPFS_DIR, format: { format: opts.format }, workers, outBase: keepUrl + 'outputs/' });
+  const s = await page.evaluate(inPage.keepOutputsBatch, {
+    dirName: OPFS_DIR,
+    format: { format: opts.format },
+    workers,
+    outBase: keepUrl + 'outputs/',
+  });
   log(`keep-outputs: ${s.ok} written, ${s.failed} failed, ${f2(s.seconds)} s (${f1(s.imagesPerSecond)} img/s incl. HTTP writes)`);
   const inputs = opts.input ?? join(keepDir, 'inputs');
   const outputs = join(keepDir, 'outputs');
   const command = `${PYTHON} ${REFERENCE_TOOL} ${inputs} ${outputs}`;
   /** @type {{ exitCode: number | null, passed: boolean, result: unknown, stderr?: string } | undefined} */
   let referenceCheck;
-  const result = { dir: keepDir, inputs, outputs, ok: s.ok, failed: s.failed, seconds: s.seconds, imagesPerSecond: s.imagesPerSecond, errors: s.errors, referenceCommand: command, referenceCheck };
+  const result = {
+    dir: keepDir,
+    inputs,
+    outputs,
+    ok: s.ok,
+    failed: s.failed,
+    seconds: s.seconds,
+    imagesPerSecond: s.imagesPerSecond,
+    errors: s.errors,
+    referenceCommand: command,
+    referenceCheck,
+  };
   if (opts.format !== 'png') {
     log(`keep-outputs: NumPy reference check skipped (lossy ${opts.format}); run it on PNG outputs: ${command}`);
   } else if (!existsSync(REFERENCE_TOOL) || !existsSync(PYTHON)) {
@@ -479,9 +571,15 @@ async function keepOutputs(page, opts, workers, keepDir, keepUrl) {
     const line = r.stdout.trim().split('\n').pop() ?? '';
     /** @type {unknown} */
     let parsed;
-    try { parsed = JSON.parse(line); } catch { parsed = undefined; }
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      parsed = undefined;
+    }
     result.referenceCheck = { exitCode: r.status, passed: r.status === 0, result: parsed ?? line, stderr: r.stderr.trim() || undefined };
-    console.log(`\nIndependent NumPy check of the kept outputs (${r.status === 0 ? 'PASS' : 'FAIL'}):\n  ${line}${r.stderr.trim() ? `\n  ${r.stderr.trim()}` : ''}`);
+    console.log(
+      `\nIndependent NumPy check of the kept outputs (${r.status === 0 ? 'PASS' : 'FAIL'}):\n  ${line}${r.stderr.trim() ? `\n  ${r.stderr.trim()}` : ''}`,
+    );
   }
   return result;
 }
@@ -506,10 +604,13 @@ function prepareKeepDir(dir, generateInputs) {
 
 /** @param {Page} page @param {Options} opts @param {Procs} procs */
 async function handoffBench(page, opts, procs) {
-  const W = 3840, H = 2160;
+  const W = 3840,
+    H = 2160;
   log(`handoff: ${W}×${H} RGBA (${mb(W * H * 4)} MB), ${opts.rounds} round trips per method …`);
   const c0 = cpuSnapshot(procs.browserPid);
-  const { value: rows, rss } = await withRss(procs.rendererPid, () => page.evaluate(({ W, H, rounds }) => window.tessera.measureHandoff(W, H, rounds), { W, H, rounds: opts.rounds }));
+  const { value: rows, rss } = await withRss(procs.rendererPid, () =>
+    page.evaluate(({ W, H, rounds }) => window.tessera.measureHandoff(W, H, rounds), { W, H, rounds: opts.rounds }),
+  );
   const cpu = cpuBetween(c0, cpuSnapshot(procs.browserPid));
   const clone = rows.find((r) => r.method === 'clone');
   const shared = rows.find((r) => r.method === 'shared');
@@ -517,14 +618,26 @@ async function handoffBench(page, opts, procs) {
   /** @param {import('../src/jobs/handoff').HandoffRow} r clone's time ÷ r's */
   const ratio = (r) => (r.msPerRoundTrip > 0 ? clone.msPerRoundTrip / r.msPerRoundTrip : Infinity);
   const cloneOverShared = ratio(shared);
-  console.log(`\n== Handoff: one ${W}×${H} RGBA frame (${mb(W * H * 4)} MB) to a worker and back, median of ${opts.rounds} round trips (base64: ${Math.min(opts.rounds, 3)})\n`);
-  console.log(table(
-    ['method', 'ms / round trip', 'extra MB / round trip', 'clone ÷ method'],
-    rows.map((r) => [r.method, r.msPerRoundTrip < 1 ? r.msPerRoundTrip.toFixed(3) : f2(r.msPerRoundTrip), mb(r.extraBytes), `${ratio(r) >= 100 ? ratio(r).toFixed(0) : f2(ratio(r))}×`]),
-  ));
+  console.log(
+    `\n== Handoff: one ${W}×${H} RGBA frame (${mb(W * H * 4)} MB) to a worker and back, median of ${opts.rounds} round trips (base64: ${Math.min(opts.rounds, 3)})\n`,
+  );
+  console.log(
+    table(
+      ['method', 'ms / round trip', 'extra MB / round trip', 'clone ÷ method'],
+      rows.map((r) => [
+        r.method,
+        r.msPerRoundTrip < 1 ? r.msPerRoundTrip.toFixed(3) : f2(r.msPerRoundTrip),
+        mb(r.extraBytes),
+        `${ratio(r) >= 100 ? ratio(r).toFixed(0) : f2(ratio(r))}×`,
+      ]),
+    ),
+  );
   console.log(`\nclone / shared = ${cloneOverShared.toFixed(0)}× (target ≥ 20×): ${cloneOverShared >= 20 ? 'PASS' : 'FAIL'}`);
   if (cpu && cpu.otherCores > 0.25) console.log(`note: other processes kept ${f2(cpu.otherCores)} cores busy meanwhile`);
-  if (rss) console.log(`renderer RSS (pid ${rss.pid}) across all four methods: before ${mb(rss.before)} MB, peak ${mb(rss.peak)} MB, after ${mb(rss.after ?? NaN)} MB`);
+  if (rss)
+    console.log(
+      `renderer RSS (pid ${rss.pid}) across all four methods: before ${mb(rss.before)} MB, peak ${mb(rss.peak)} MB, after ${mb(rss.after ?? NaN)} MB`,
+    );
   return {
     frame: { width: W, height: H, channels: 4, bytes: W * H * 4 },
     rounds: opts.rounds,
@@ -540,13 +653,28 @@ async function handoffBench(page, opts, procs) {
 /** @param {Page} page @param {Options} opts @param {number} workers */
 async function opsBench(page, opts, workers) {
   log(`ops: every catalogue operation on a 1920×1080 RGB frame, 1 worker whole vs ${workers} workers tiled …`);
-  const rows = await page.evaluate(({ workers, repeat }) => window.tessera.measureOps({ workers, repeat }), { workers, repeat: Math.max(3, opts.repeat) });
+  const rows = await page.evaluate(({ workers, repeat }) => window.tessera.measureOps({ workers, repeat }), {
+    workers,
+    repeat: Math.max(3, opts.repeat),
+  });
   console.log(`\n== Operations on a 1920×1080 RGB frame (default parameters; best of ${Math.max(3, opts.repeat)} runs)\n`);
-  console.log(table(
-    ['operation', 'engine', 'locality', 'whole frame, 1 worker ms', 'tiled, 1 worker ms', `tiled, ${workers} workers ms`, 'speedup'],
-    rows.map((r) => [r.op, r.engine, r.locality, f2(r.oneWorkerMs), r.tiled1Ms === undefined ? '— (whole image)' : f2(r.tiled1Ms), r.tiledMs === undefined ? '' : f2(r.tiledMs), r.speedup === undefined ? '' : `${f2(r.speedup)}×`]),
-  ));
-  console.log('  (whole frame = compute only, inside the worker; tiled = wall time on the main thread, 512² tiles with halos, messaging included)');
+  console.log(
+    table(
+      ['operation', 'engine', 'locality', 'whole frame, 1 worker ms', 'tiled, 1 worker ms', `tiled, ${workers} workers ms`, 'speedup'],
+      rows.map((r) => [
+        r.op,
+        r.engine,
+        r.locality,
+        f2(r.oneWorkerMs),
+        r.tiled1Ms === undefined ? '— (whole image)' : f2(r.tiled1Ms),
+        r.tiledMs === undefined ? '' : f2(r.tiledMs),
+        r.speedup === undefined ? '' : `${f2(r.speedup)}×`,
+      ]),
+    ),
+  );
+  console.log(
+    '  (whole frame = compute only, inside the worker; tiled = wall time on the main thread, 512² tiles with halos, messaging included)',
+  );
   console.log('  (global operations — resize, rotate, Canny, equalisation… — need the whole image and run on one worker)');
   return { frame: { width: 1920, height: 1080, channels: 3 }, workers, rows };
 }
@@ -574,9 +702,13 @@ async function main() {
     console.log(`\nResults: ${relative(process.cwd(), file) || file}`);
   }
   const started = new Date();
-  const stamp = started.toISOString().replace(/[:]/g, '-').replace(/\.\d+Z$/, 'Z');
+  const stamp = started
+    .toISOString()
+    .replace(/[:]/g, '-')
+    .replace(/\.\d+Z$/, 'Z');
   const load = os.loadavg()[0];
-  if (load > os.cpus().length * 0.5) log(`warning: load average ${load.toFixed(2)} on ${os.cpus().length} cores; other work will skew timings`);
+  if (load > os.cpus().length * 0.5)
+    log(`warning: load average ${load.toFixed(2)} on ${os.cpus().length} cores; other work will skew timings`);
 
   const built = await ensureBuilt(opts.build);
   /** @type {Awaited<ReturnType<typeof serve>> | undefined} */
@@ -609,7 +741,12 @@ async function main() {
     await openApp(page, server.url);
 
     // navigator.deviceMemory: Chromium's, not in TypeScript's DOM types.
-    const env = await page.evaluate(() => ({ hardwareConcurrency: navigator.hardwareConcurrency, crossOriginIsolated, userAgent: navigator.userAgent, deviceMemory: /** @type {Navigator & { deviceMemory?: number }} */ (navigator).deviceMemory }));
+    const env = await page.evaluate(() => ({
+      hardwareConcurrency: navigator.hardwareConcurrency,
+      crossOriginIsolated,
+      userAgent: navigator.userAgent,
+      deviceMemory: /** @type {Navigator & { deviceMemory?: number }} */ (navigator).deviceMemory,
+    }));
     if (!env.crossOriginIsolated) throw new Error('the page is not cross-origin isolated: SharedArrayBuffer is unavailable');
     const engine = await page.evaluate(inPage.engineInfo);
     const workers = opts.workers ?? env.hardwareConcurrency ?? 2;
@@ -617,11 +754,21 @@ async function main() {
     const procs = owner ? await findProcesses(owner) : {};
     const cpus = os.cpus();
     const machine = {
-      cores: cpus.length, cpuModel: cpus[0]?.model, totalMemoryMB: Math.round(os.totalmem() / 2 ** 20), loadAverage1mAtStart: load,
-      platform: `${os.platform()} ${os.release()}`, node: process.version, chromium: context.browser()?.version(),
-      ...env, vips: engine.vipsVersion, engineStartMs: engine.startMs, git: gitInfo(),
+      cores: cpus.length,
+      cpuModel: cpus[0]?.model,
+      totalMemoryMB: Math.round(os.totalmem() / 2 ** 20),
+      loadAverage1mAtStart: load,
+      platform: `${os.platform()} ${os.release()}`,
+      node: process.version,
+      chromium: context.browser()?.version(),
+      ...env,
+      vips: engine.vipsVersion,
+      engineStartMs: engine.startMs,
+      git: gitInfo(),
     };
-    log(`Chromium ${machine.chromium}, libvips ${machine.vips}, ${machine.cores} cores, hardwareConcurrency ${env.hardwareConcurrency}, ${workers} workers; browser pid ${procs.browserPid ?? '?'}, renderer pid ${procs.rendererPid ?? '?'}`);
+    log(
+      `Chromium ${machine.chromium}, libvips ${machine.vips}, ${machine.cores} cores, hardwareConcurrency ${env.hardwareConcurrency}, ${workers} workers; browser pid ${procs.browserPid ?? '?'}, renderer pid ${procs.rendererPid ?? '?'}`,
+    );
     const options = { ...opts, workersResolved: workers, appRebuilt: built };
 
     mkdirSync(RESULTS, { recursive: true });
@@ -648,12 +795,27 @@ async function main() {
       await save('seed', { ...seed, keptOutputs: kept });
     }
     if (opts.batch) {
-      await save('batch', await batchBench(page, { workers: opts.workers, repeat: opts.repeat, timeoutSeconds: opts.timeoutSeconds }, {
-        root: ROOT, python: PYTHON, referenceTool: REFERENCE_TOOL, log, table,
-      }));
+      await save(
+        'batch',
+        await batchBench(
+          page,
+          { workers: opts.workers, repeat: opts.repeat, timeoutSeconds: opts.timeoutSeconds },
+          {
+            root: ROOT,
+            python: PYTHON,
+            referenceTool: REFERENCE_TOOL,
+            log,
+            table,
+          },
+        ),
+      );
     }
     if (opts.ops) await save('ops', await opsBench(page, opts, workers));
-    if (opts.video) await save('video', await videoBench(page, { frames: opts.videoFrames, workers, recipe: opts.videoColour ? BLUR_EDGES_COLOUR : BLUR_EDGES }));
+    if (opts.video)
+      await save(
+        'video',
+        await videoBench(page, { frames: opts.videoFrames, workers, recipe: opts.videoColour ? BLUR_EDGES_COLOUR : BLUR_EDGES }),
+      );
     if (opts.camera) await save('camera', await cameraBench(page, { workers }));
     if (opts.handoff) await save('handoff', await handoffBench(page, opts, procs));
     if (opts.faces) await save('faces-workers', await facesWorkersBench(page, { workers }));

@@ -134,7 +134,9 @@ function parseCommandLine(argv) {
   const { values: v, positionals } = parsed;
   if (v.help) return { help: true };
   if (positionals.length !== 2) {
-    throw new UsageError(positionals.length < 2 ? 'expected an input folder and an output folder' : `unexpected argument "${positionals[2]}"`);
+    throw new UsageError(
+      positionals.length < 2 ? 'expected an input folder and an output folder' : `unexpected argument "${positionals[2]}"`,
+    );
   }
   const base = baseDir();
   /** @type {Options} */
@@ -230,14 +232,18 @@ async function checkFolders(opts) {
     throw new UsageError('the output folder is the input folder: choose another one so inputs are never overwritten');
   }
   if (within(input, output)) {
-    throw new UsageError(`the output folder is inside the input folder (${relative(input, output).split(sep).join('/')}): choose one outside it`);
+    throw new UsageError(
+      `the output folder is inside the input folder (${relative(input, output).split(sep).join('/')}): choose one outside it`,
+    );
   }
   if (within(output, input)) {
     // Allowed, unless an output would land inside the input folder ("out/in/x.png" for the input "in/x.png").
     const sub = relative(output, input).split(sep).join('/') + '/';
     for await (const rel of walk(input)) {
       if (rel.startsWith(sub)) {
-        throw new UsageError(`the input folder is inside the output folder, and the output for "${rel}" would be written into the input folder: choose another output folder`);
+        throw new UsageError(
+          `the input folder is inside the output folder, and the output for "${rel}" would be written into the input folder: choose another output folder`,
+        );
       }
     }
   }
@@ -252,7 +258,7 @@ async function readRecipeFile(file) {
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (e) {
-    throw new UsageError(`cannot read recipe file ${file}: ${codeOf(e) === 'ENOENT' ? 'no such file' : codeOf(e) ?? messageOf(e)}`);
+    throw new UsageError(`cannot read recipe file ${file}: ${codeOf(e) === 'ENOENT' ? 'no such file' : (codeOf(e) ?? messageOf(e))}`);
   }
   try {
     return parseJson(text);
@@ -350,14 +356,21 @@ async function main() {
   /** @type {NodeJS.Timeout | undefined} */
   let forceTimer;
   let phase = 'setup';
-  const cleanup = () => (cleaning ??= (async () => {
-    clearTimeout(forceTimer);
-    const b = await withTimeout(browserP?.catch(() => undefined), 30_000);
-    await withTimeout(b?.close().catch(() => {}), 15_000);
-    const srv = await serverP?.catch(() => undefined);
-    await withTimeout(srv?.close(), 5_000);
-    await removePartials(folders.output);
-  })().catch(() => {}));
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      clearTimeout(forceTimer);
+      const b = await withTimeout(
+        browserP?.catch(() => undefined),
+        30_000,
+      );
+      await withTimeout(
+        b?.close().catch(() => {}),
+        15_000,
+      );
+      const srv = await serverP?.catch(() => undefined);
+      await withTimeout(srv?.close(), 5_000);
+      await removePartials(folders.output);
+    })().catch(() => {}));
   signalHandler = (signal) => {
     const first = signalCode === undefined;
     signalCode ??= signal === 'SIGINT' ? 130 : 143;
@@ -382,7 +395,9 @@ async function main() {
     browserP = launchChromium();
     pageP = browserP.then((b) => b.newPage());
     const page = await pageP;
-    page.on('Runtime.exceptionThrown', ({ exceptionDetails: d }) => log(`page error: ${d.exception?.description?.split('\n')[0] ?? d.text}`));
+    page.on('Runtime.exceptionThrown', ({ exceptionDetails: d }) =>
+      log(`page error: ${d.exception?.description?.split('\n')[0] ?? d.text}`),
+    );
 
     // ---- progress from the page
     let lastPrint = 0;
@@ -416,39 +431,56 @@ async function main() {
 
     await openPage(page, server.url, () => !!(window.tessera && customElements.get('tessera-studio')));
     // The engines start while the recipe is checked and the folder is listed.
-    await evaluate(page, (workers) => {
-      const t = window.tessera;
-      window.__tesseraPool = t.createEnginePool(workers ?? t.defaultWorkerCount());
-      window.__tesseraEngines = window.__tesseraPool.broadcast((api) => api.start()).then((infos) => infos.map((i) => i.startMs / 1000));
-      window.__tesseraEngines.catch(() => {});
-    }, opts.workers ?? null);
+    await evaluate(
+      page,
+      (workers) => {
+        const t = window.tessera;
+        window.__tesseraPool = t.createEnginePool(workers ?? t.defaultWorkerCount());
+        window.__tesseraEngines = window.__tesseraPool.broadcast((api) => api.start()).then((infos) => infos.map((i) => i.startMs / 1000));
+        window.__tesseraEngines.catch(() => {});
+      },
+      opts.workers ?? null,
+    );
 
     // ---- validate the recipe and the format with the app's own rules, before any worker starts
-    const check = await evaluate(page, ({ preset, recipe, file, flags }) => {
-      const t = window.tessera;
-      /** @param {unknown} e */
-      const messageOf = (e) => (e instanceof Error ? e.message : String(e));
-      let r = recipe;
-      if (preset !== undefined) {
-        if (!Object.hasOwn(t.PRESETS, preset))
-          return { usage: `unknown recipe preset "${preset}" (known: ${Object.keys(t.PRESETS).join(', ')}); to use a recipe file, pass its path` };
-        r = t.PRESETS[preset];
-      }
-      let valid;
-      try {
-        valid = t.validateRecipe(r);
-      } catch (e) {
-        return { usage: `invalid recipe${file ? ` in ${file}` : ''}: ${messageOf(e)}` };
-      }
-      try {
-        // The recipe's output, overridden field by field by the flags given (as runBatch does);
-        // the flags themselves were checked by readFlags.
-        const o = t.validateOutput({ ...(valid.output ?? {}), ...flags }, '');
-        return { recipe: valid.name, steps: valid.steps.length, format: o.format, quality: o.quality, flags, defaultWorkers: t.defaultWorkerCount() };
-      } catch (e) {
-        return { usage: messageOf(e) };
-      }
-    }, { preset: opts.preset, recipe, file: opts.recipeFile, flags: opts.outputOptions });
+    const check = await evaluate(
+      page,
+      ({ preset, recipe, file, flags }) => {
+        const t = window.tessera;
+        /** @param {unknown} e */
+        const messageOf = (e) => (e instanceof Error ? e.message : String(e));
+        let r = recipe;
+        if (preset !== undefined) {
+          if (!Object.hasOwn(t.PRESETS, preset))
+            return {
+              usage: `unknown recipe preset "${preset}" (known: ${Object.keys(t.PRESETS).join(', ')}); to use a recipe file, pass its path`,
+            };
+          r = t.PRESETS[preset];
+        }
+        let valid;
+        try {
+          valid = t.validateRecipe(r);
+        } catch (e) {
+          return { usage: `invalid recipe${file ? ` in ${file}` : ''}: ${messageOf(e)}` };
+        }
+        try {
+          // The recipe's output, overridden field by field by the flags given (as runBatch does);
+          // the flags themselves were checked by readFlags.
+          const o = t.validateOutput({ ...(valid.output ?? {}), ...flags }, '');
+          return {
+            recipe: valid.name,
+            steps: valid.steps.length,
+            format: o.format,
+            quality: o.quality,
+            flags,
+            defaultWorkers: t.defaultWorkerCount(),
+          };
+        } catch (e) {
+          return { usage: messageOf(e) };
+        }
+      },
+      { preset: opts.preset, recipe, file: opts.recipeFile, flags: opts.outputOptions },
+    );
     if (check.usage !== undefined) {
       await cleanup();
       return usageExit(check.usage);
@@ -462,79 +494,102 @@ async function main() {
     }
 
     // ---- hand the folder to the page: Chromium enumerates it, files are read lazily from disk
-    await evaluate(page, (id) => {
-      const el = document.createElement('input');
-      el.type = 'file';
-      el.id = id;
-      el.multiple = true;
-      el.webkitdirectory = true;
-      el.hidden = true;
-      document.body.append(el);
-    }, INPUT_ID);
+    await evaluate(
+      page,
+      (id) => {
+        const el = document.createElement('input');
+        el.type = 'file';
+        el.id = id;
+        el.multiple = true;
+        el.webkitdirectory = true;
+        el.hidden = true;
+        document.body.append(el);
+      },
+      INPUT_ID,
+    );
     await setInputFiles(page, `#${INPUT_ID}`, [folders.input]);
 
     const lossy = check.format !== 'png' ? ` Q${check.quality}` : '';
-    log(`${folders.input} → ${folders.output}: recipe “${check.recipe}” (${check.steps} step${check.steps === 1 ? '' : 's'}), ${check.format.toUpperCase()}${lossy}, ${opts.workers ?? check.defaultWorkers} workers`);
+    log(
+      `${folders.input} → ${folders.output}: recipe “${check.recipe}” (${check.steps} step${check.steps === 1 ? '' : 's'}), ${check.format.toUpperCase()}${lossy}, ${opts.workers ?? check.defaultWorkers} workers`,
+    );
 
     if (signalCode !== undefined) return signalCode;
     phase = 'running';
-    const outcome = await evaluate(page, async ({ id, recipe, preset, flags, video, socketUrl }) => {
-      const t = window.tessera;
-      // The folder input made above; its files are listed by now (setInputFiles waited).
-      const input = /** @type {HTMLInputElement} */ (document.getElementById(id));
-      const source = t.filesSource(input.files ?? []);
-      const listed = source.length;
-      const pool = window.__tesseraPool;
-      const engines = window.__tesseraEngines;
-      if (!pool || !engines) return { error: 'the engines were not started' };
-      if (!socketUrl) return { error: 'the server has no output socket' };
-      const controller = new AbortController();
-      window.__tesseraBatchAbort = () => controller.abort();
-      let last = -Infinity;
-      let sink;
-      try {
-        const engineStart = await engines;
-        // One WebSocket carries every output to the receiver (a PUT per file cost ~30 ms of CPU).
-        sink = await t.SocketSink.open(socketUrl);
-        const s = await t.runBatch({
-          input: source,
-          output: sink,
-          recipe: preset !== undefined ? t.PRESETS[preset] : recipe,
-          pool,
-          format: flags,
-          video,
-          signal: controller.signal,
-          onProgress: (p) => {
-            // Throttled here too, so a big folder does not flood the devtools protocol.
-            const now = performance.now();
-            if (now - last < 100) return;
-            last = now;
-            window.__tesseraBatchProgress?.(JSON.stringify({ ...p, running: p.running.length, listed }));
-          },
-          onResult: (r) => {
-            if (r.status === 'failed') window.__tesseraBatchFailed?.(JSON.stringify({ path: r.path, error: r.error }));
-          },
-        });
-        return {
-          listed,
-          summary: {
-            ok: s.ok, failed: s.failed, skipped: s.skipped, cancelled: s.cancelled, workers: s.workers,
-            seconds: s.seconds, imagesPerSecond: s.imagesPerSecond, startupSeconds: s.startupSeconds, engineStartSeconds: Math.max(...engineStart), errors: s.errors, facesTable: s.facesTable,
-            breakdown: s.breakdown,
-          },
-        };
-      } catch (e) {
-        return { error: e instanceof Error ? e.message : String(e) };
-      } finally {
-        window.__tesseraBatchAbort = undefined;
-        await sink?.close();
-        pool.dispose();
-      }
-    }, {
-      id: INPUT_ID, recipe, preset: opts.preset, flags: check.flags, video: opts.video,
-      socketUrl: server.socketUrl,
-    // A crashed tab fails the call with that reason (scripts/lib/cdp.mjs).
-    }).catch((e) => ({ error: messageOf(e).split('\n')[0] }));
+    const outcome = await evaluate(
+      page,
+      async ({ id, recipe, preset, flags, video, socketUrl }) => {
+        const t = window.tessera;
+        // The folder input made above; its files are listed by now (setInputFiles waited).
+        const input = /** @type {HTMLInputElement} */ (document.getElementById(id));
+        const source = t.filesSource(input.files ?? []);
+        const listed = source.length;
+        const pool = window.__tesseraPool;
+        const engines = window.__tesseraEngines;
+        if (!pool || !engines) return { error: 'the engines were not started' };
+        if (!socketUrl) return { error: 'the server has no output socket' };
+        const controller = new AbortController();
+        window.__tesseraBatchAbort = () => controller.abort();
+        let last = -Infinity;
+        let sink;
+        try {
+          const engineStart = await engines;
+          // One WebSocket carries every output to the receiver (a PUT per file cost ~30 ms of CPU).
+          sink = await t.SocketSink.open(socketUrl);
+          const s = await t.runBatch({
+            input: source,
+            output: sink,
+            recipe: preset !== undefined ? t.PRESETS[preset] : recipe,
+            pool,
+            format: flags,
+            video,
+            signal: controller.signal,
+            onProgress: (p) => {
+              // Throttled here too, so a big folder does not flood the devtools protocol.
+              const now = performance.now();
+              if (now - last < 100) return;
+              last = now;
+              window.__tesseraBatchProgress?.(JSON.stringify({ ...p, running: p.running.length, listed }));
+            },
+            onResult: (r) => {
+              if (r.status === 'failed') window.__tesseraBatchFailed?.(JSON.stringify({ path: r.path, error: r.error }));
+            },
+          });
+          return {
+            listed,
+            summary: {
+              ok: s.ok,
+              failed: s.failed,
+              skipped: s.skipped,
+              cancelled: s.cancelled,
+              workers: s.workers,
+              seconds: s.seconds,
+              imagesPerSecond: s.imagesPerSecond,
+              startupSeconds: s.startupSeconds,
+              engineStartSeconds: Math.max(...engineStart),
+              errors: s.errors,
+              facesTable: s.facesTable,
+              breakdown: s.breakdown,
+            },
+          };
+        } catch (e) {
+          return { error: e instanceof Error ? e.message : String(e) };
+        } finally {
+          window.__tesseraBatchAbort = undefined;
+          await sink?.close();
+          pool.dispose();
+        }
+      },
+      {
+        id: INPUT_ID,
+        recipe,
+        preset: opts.preset,
+        flags: check.flags,
+        video: opts.video,
+        socketUrl: server.socketUrl,
+        // A crashed tab fails the call with that reason (scripts/lib/cdp.mjs).
+      },
+    ).catch((e) => ({ error: messageOf(e).split('\n')[0] }));
     phase = 'done';
 
     if (outcome.error !== undefined) {
@@ -546,9 +601,20 @@ async function main() {
     const s = outcome.summary;
     const processed = s.ok + s.failed;
     latest = undefined;
-    if (!s.cancelled) status(progressLine({ processed, total: processed, failed: s.failed, imagesPerSecond: s.imagesPerSecond, finished: true, seconds: s.seconds }));
+    if (!s.cancelled)
+      status(
+        progressLine({
+          processed,
+          total: processed,
+          failed: s.failed,
+          imagesPerSecond: s.imagesPerSecond,
+          finished: true,
+          seconds: s.seconds,
+        }),
+      );
     endStatus();
-    if (processed === 0 && !s.cancelled) log(`no images or videos found in ${folders.input}${s.skipped ? ` (${s.skipped} other files skipped)` : ''}`);
+    if (processed === 0 && !s.cancelled)
+      log(`no images or videos found in ${folders.input}${s.skipped ? ` (${s.skipped} other files skipped)` : ''}`);
     else if (s.skipped) log(`${s.skipped} file${s.skipped === 1 ? '' : 's'} skipped (not images or videos)`);
     if (s.cancelled) log(`cancelled: ${processed} of ${outcome.listed - s.skipped} images processed`);
 
@@ -596,7 +662,14 @@ function roundBreakdown(b) {
   if (!b) return undefined;
   /** @param {number} x */
   const r = (x) => Math.round(x * 10) / 10;
-  return { read: r(b.read), decode: r(b.decode), steps: Object.fromEntries(Object.entries(b.steps).map(([k, v]) => [k, r(v)])), encode: r(b.encode), handoff: r(b.handoff), write: r(b.write) };
+  return {
+    read: r(b.read),
+    decode: r(b.decode),
+    steps: Object.fromEntries(Object.entries(b.steps).map(([k, v]) => [k, r(v)])),
+    encode: r(b.encode),
+    handoff: r(b.handoff),
+    write: r(b.write),
+  };
 }
 
 /** @param {string} message */
@@ -612,7 +685,8 @@ main().then(
   (e) => {
     endStatus();
     // Words for the person; the stack only when asked for (TESSERA_DEBUG=1).
-    if (signalCode === undefined) process.stderr.write(`tessera batch: error: ${(process.env.TESSERA_DEBUG && stackOf(e)) || messageOf(e)}\n`);
+    if (signalCode === undefined)
+      process.stderr.write(`tessera batch: error: ${(process.env.TESSERA_DEBUG && stackOf(e)) || messageOf(e)}\n`);
     process.exit(signalCode ?? 1);
   },
 );

@@ -20,14 +20,27 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Loads the engine's TypeScript modules in Node (Vite SSR); returns them, OpenCV, libvips and close(). */
 export async function loadEngine() {
   const { createServer } = await import('vite');
-  const server = await createServer({ root: ROOT, configFile: false, logLevel: 'error', appType: 'custom', server: { middlewareMode: true, hmr: false, watch: null }, optimizeDeps: { noDiscovery: true, include: [] } });
+  const server = await createServer({
+    root: ROOT,
+    configFile: false,
+    logLevel: 'error',
+    appType: 'custom',
+    server: { middlewareMode: true, hmr: false, watch: null },
+    optimizeDeps: { noDiscovery: true, include: [] },
+  });
   /** A module of src/ by its path from the root ('/src/…'): Vite types it as a plain record. @param {string} p */
   const load = (p) => server.ssrLoadModule(p);
   try {
     const [detect, faces, opencv, vips, codec] = /** @type {[
       typeof import('../src/engine/faces/detect'), typeof import('../src/core/faces'), typeof import('../src/engine/opencv'),
       typeof import('../src/engine/vips'), typeof import('../src/engine/codec'),
-    ]} */ (await Promise.all(['/src/engine/faces/detect.ts', '/src/core/faces.ts', '/src/engine/opencv.ts', '/src/engine/vips.ts', '/src/engine/codec.ts'].map(load)));
+    ]} */ (
+      await Promise.all(
+        ['/src/engine/faces/detect.ts', '/src/core/faces.ts', '/src/engine/opencv.ts', '/src/engine/vips.ts', '/src/engine/codec.ts'].map(
+          load,
+        ),
+      )
+    );
     const { cv } = await opencv.loadOpenCV();
     const { vips: v } = await vips.loadVips();
     return { detect, faces, cv, vips: v, codec, load, close: () => server.close() };
@@ -48,14 +61,17 @@ export function sampleTruth() {
   const src = readFileSync(join(ROOT, 'tests/unit/faces-samples.test.ts'), 'utf8');
   /** @type {Truth} */
   const truth = {};
-  for (const m of src.matchAll(/'(sample\d\.jpg)': \[(.*)\],?$/gm)) truth[m[1]] = [...m[2].matchAll(/box: \[([\d, ]+)\]/g)].map((b) => b[1].split(',').map(Number));
+  for (const m of src.matchAll(/'(sample\d\.jpg)': \[(.*)\],?$/gm))
+    truth[m[1]] = [...m[2].matchAll(/box: \[([\d, ]+)\]/g)].map((b) => b[1].split(',').map(Number));
   return truth;
 }
 
 /** @param {number[]} a @param {number[]} b boxes [x, y, w, h] */
 function iou(a, b) {
-  const x0 = Math.max(a[0], b[0]), y0 = Math.max(a[1], b[1]);
-  const x1 = Math.min(a[0] + a[2], b[0] + b[2]), y1 = Math.min(a[1] + a[3], b[1] + b[3]);
+  const x0 = Math.max(a[0], b[0]),
+    y0 = Math.max(a[1], b[1]);
+  const x1 = Math.min(a[0] + a[2], b[0] + b[2]),
+    y1 = Math.min(a[1] + a[3], b[1] + b[3]);
   const inter = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
   const u = a[2] * a[3] + b[2] * b[3] - inter;
   return u > 0 ? inter / u : 0;
@@ -75,18 +91,31 @@ export function evaluate(perImage, truth, { iouThr = 0.5, minScore = 0.5 } = {})
     nTruth += boxes.length;
     const used = new Set();
     for (const d of [...(perImage[file] ?? [])].sort((a, b) => b.score - a.score)) {
-      let best = -1, bestIou = iouThr;
-      boxes.forEach((t, i) => { const v = iou(d.box, t); if (!used.has(i) && v >= bestIou) { best = i; bestIou = v; } });
+      let best = -1,
+        bestIou = iouThr;
+      boxes.forEach((t, i) => {
+        const v = iou(d.box, t);
+        if (!used.has(i) && v >= bestIou) {
+          best = i;
+          bestIou = v;
+        }
+      });
       if (best >= 0) used.add(best);
       ranked.push({ score: d.score, tp: best >= 0 });
     }
   }
   ranked.sort((a, b) => b.score - a.score);
-  let tp = 0, fp = 0;
+  let tp = 0,
+    fp = 0;
   /** @type {[number, number][]} (recall, precision) after each ranked detection */
   const pr = [];
-  for (const r of ranked) { if (r.tp) tp++; else fp++; pr.push([tp / Math.max(1, nTruth), tp / (tp + fp)]); }
-  let ap = 0, prevR = 0;
+  for (const r of ranked) {
+    if (r.tp) tp++;
+    else fp++;
+    pr.push([tp / Math.max(1, nTruth), tp / (tp + fp)]);
+  }
+  let ap = 0,
+    prevR = 0;
   for (let i = 0; i < pr.length; i++) {
     const pInterp = Math.max(...pr.slice(i).map((x) => x[1]));
     ap += (pr[i][0] - prevR) * pInterp;
@@ -94,13 +123,29 @@ export function evaluate(perImage, truth, { iouThr = 0.5, minScore = 0.5 } = {})
   }
   const at = ranked.filter((r) => r.score >= minScore);
   const tpAt = at.filter((r) => r.tp).length;
-  return { truth: nTruth, detections: at.length, tp: tpAt, fp: at.length - tpAt, precision: at.length ? tpAt / at.length : 1, recall: nTruth ? tpAt / nTruth : 1, ap };
+  return {
+    truth: nTruth,
+    detections: at.length,
+    tp: tpAt,
+    fp: at.length - tpAt,
+    precision: at.length ? tpAt / at.length : 1,
+    recall: nTruth ? tpAt / nTruth : 1,
+    ap,
+  };
 }
 
 async function main() {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: {
-    detector: { type: 'string' }, iou: { type: 'string' }, 'min-score': { type: 'string' }, 'no-tiles': { type: 'boolean' }, 'write-sample-truth': { type: 'boolean' }, help: { type: 'boolean' },
-  } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      detector: { type: 'string' },
+      iou: { type: 'string' },
+      'min-score': { type: 'string' },
+      'no-tiles': { type: 'boolean' },
+      'write-sample-truth': { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  });
   if (values['write-sample-truth']) {
     const file = join(ROOT, '.tmp/face-samples/truth.json');
     writeFileSync(file, JSON.stringify(sampleTruth(), null, 1) + '\n');
@@ -108,13 +153,16 @@ async function main() {
     if (!positionals.length) return;
   }
   if (values.help || positionals.length !== 1) {
-    console.error('usage: npm run eval-faces -- <folder with truth.json> [--detector blazeface,blazeface-short,haar,haar-alt2,lbp] [--iou 0.5] [--min-score 0.5] [--no-tiles] [--write-sample-truth]');
+    console.error(
+      'usage: npm run eval-faces -- <folder with truth.json> [--detector blazeface,blazeface-short,haar,haar-alt2,lbp] [--iou 0.5] [--min-score 0.5] [--no-tiles] [--write-sample-truth]',
+    );
     process.exitCode = 2;
     return;
   }
   const dir = resolve(positionals[0]);
   const truthFile = join(dir, 'truth.json');
-  if (!existsSync(truthFile)) throw new Error(`${truthFile} is missing (for the sample photos: npm run eval-faces -- --write-sample-truth)`);
+  if (!existsSync(truthFile))
+    throw new Error(`${truthFile} is missing (for the sample photos: npm run eval-faces -- --write-sample-truth)`);
   const truth = /** @type {Truth} */ (parseJson(readFileSync(truthFile, 'utf8')));
   const iouThr = values.iou ? Number(values.iou) : 0.5;
   const minScore = values['min-score'] ? Number(values['min-score']) : 0.5;
@@ -141,13 +189,20 @@ async function main() {
     }
     /** @param {number} x */
     const f = (x) => x.toFixed(3);
-    console.log(`${Object.keys(truth).length} images, ${results[0]?.truth} faces; IoU ≥ ${iouThr}; precision and recall at score ≥ ${minScore}; AP over all detections ≥ 0.05`);
+    console.log(
+      `${Object.keys(truth).length} images, ${results[0]?.truth} faces; IoU ≥ ${iouThr}; precision and recall at score ≥ ${minScore}; AP over all detections ≥ 0.05`,
+    );
     console.log('| detector | TP | FP | precision | recall | AP | ms/image |\n|---|---|---|---|---|---|---|');
-    for (const r of results) console.log(`| ${r.detector} | ${r.tp} | ${r.fp} | ${f(r.precision)} | ${f(r.recall)} | ${f(r.ap)} | ${r.msPerImage.toFixed(0)} |`);
+    for (const r of results)
+      console.log(`| ${r.detector} | ${r.tp} | ${r.fp} | ${f(r.precision)} | ${f(r.recall)} | ${f(r.ap)} | ${r.msPerImage.toFixed(0)} |`);
     console.log(JSON.stringify({ folder: dir, iou: iouThr, minScore, results }));
   } finally {
     await eng.close();
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) main().catch((e) => { console.error(`eval-faces: ${stackOf(e) ?? String(e)}`); process.exitCode = 1; });
+if (import.meta.url === `file://${process.argv[1]}`)
+  main().catch((e) => {
+    console.error(`eval-faces: ${stackOf(e) ?? String(e)}`);
+    process.exitCode = 1;
+  });

@@ -6,10 +6,19 @@ import { distDir } from './lib/dist.mjs';
 import { makeFolder } from '../tests/browser/fixtures.mjs';
 
 const out = process.argv[2] ?? 'docs/screenshot.png';
-const fixture = await makeFolder([
-  ...Array.from({ length: 6 }, (_, i) => ({ path: `holiday/IMG_${1040 + i}.jpg`, w: 480, h: 320, channels: 3, format: /** @type {const} */ ('jpeg') })),
-  { path: 'holiday/IMG_1046.jpg', w: 100, h: 100, channels: 3, format: /** @type {const} */ ('truncated') },
-], 3);
+const fixture = await makeFolder(
+  [
+    ...Array.from({ length: 6 }, (_, i) => ({
+      path: `holiday/IMG_${1040 + i}.jpg`,
+      w: 480,
+      h: 320,
+      channels: 3,
+      format: /** @type {const} */ ('jpeg'),
+    })),
+    { path: 'holiday/IMG_1046.jpg', w: 100, h: 100, channels: 3, format: /** @type {const} */ ('truncated') },
+  ],
+  3,
+);
 const server = await serve({ root: distDir() });
 const b = await launch();
 try {

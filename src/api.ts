@@ -20,17 +20,37 @@ export { walkDirectory, filesSource, droppedSource, zipSource, type InputFile, t
 export { FolderSink, ZipSink, HashSink, MemorySink, HttpSink, checkSeparateFolders, sha256Hex, type OutputSink } from './io/sinks';
 export { SocketSink } from './io/socket-sink';
 export { createEnginePool, defaultWorkerCount } from './pool/engine-pool';
-export { startCamera, type CameraOptions, type CameraController, type CameraFrame, type CameraStats, type CameraStopResult, type RecordOptions } from './jobs/camera';
+export {
+  startCamera,
+  type CameraOptions,
+  type CameraController,
+  type CameraFrame,
+  type CameraStats,
+  type CameraStopResult,
+  type RecordOptions,
+} from './jobs/camera';
 export type { VideoFileSummary } from './jobs/types';
 export {
-  validateVideoOptions, targetBitrate, evenSize, videoOutputPath, analysisPath, encoderCodecString,
-  CONTAINER_CODECS, VIDEO_CONTAINERS, VIDEO_CODECS, VIDEO_OPTIONS, type VideoOptions, type VideoContainer, type VideoCodecChoice,
+  validateVideoOptions,
+  targetBitrate,
+  evenSize,
+  videoOutputPath,
+  analysisPath,
+  encoderCodecString,
+  CONTAINER_CODECS,
+  VIDEO_CONTAINERS,
+  VIDEO_CODECS,
+  VIDEO_OPTIONS,
+  type VideoOptions,
+  type VideoContainer,
+  type VideoCodecChoice,
 } from './core/video-options';
 export { isVideoName, isMediaName, sniffVideo } from './core/sniff';
 export type { VideoJobOptions, VideoJobResult, VideoProgress, VideoAnalysis, FrameAnalysis, VideoMode } from './jobs/video';
 /** The video job (loaded on first use: mediabunny stays out of the main bundle until then). */
 export const runVideo = async (o: import('./jobs/video').VideoJobOptions) => (await import('./jobs/video')).runVideo(o);
 /** Decodes a whole video and samples each frame (tests, tools). */
-export const probeVideo = async <S = undefined>(file: Blob, sample?: (rgba: Uint8Array, width: number, height: number) => S) => (await import('./io/media')).probeVideo(file, sample);
+export const probeVideo = async <S = undefined>(file: Blob, sample?: (rgba: Uint8Array, width: number, height: number) => S) =>
+  (await import('./io/media')).probeVideo(file, sample);
 /** mediabunny itself, loaded on demand (tests generate fixture videos in the page with it). */
 export const loadMediabunny = () => import('mediabunny');

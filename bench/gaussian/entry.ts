@@ -11,16 +11,35 @@ interface OldExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
   reserve(bytes: number): void;
-  blur(k: number, taps: number, src: number, dst: number, w: number, h: number, ring: number, acc: number, pad: number, xIndex: number, held: number): void;
+  blur(
+    k: number,
+    taps: number,
+    src: number,
+    dst: number,
+    w: number,
+    h: number,
+    ring: number,
+    acc: number,
+    pad: number,
+    xIndex: number,
+    held: number,
+  ): void;
 }
 
 const oldWasm = process.argv[2];
-const old = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(oldWasm)), { env: { abort: () => { throw new Error('abort'); } } }).exports as unknown as OldExports;
+const old = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(oldWasm)), {
+  env: {
+    abort: () => {
+      throw new Error('abort');
+    },
+  },
+}).exports as unknown as OldExports;
 const align8 = (n: number) => (n + 7) & ~7;
 
 /** The previous wrapper (src/engine/kernels/gaussian-wasm.ts before the float32 definition). */
 function oldBlur(src: Uint8Array, dst: Uint8Array, w: number, h: number, k: Float64Array): void {
-  const taps = k.length, r = (taps - 1) >> 1;
+  const taps = k.length,
+    r = (taps - 1) >> 1;
   const ringOff = align8(taps * 8);
   const accOff = align8(ringOff + taps * w * 8);
   const padOff = align8(accOff + w * 8);
@@ -49,13 +68,21 @@ function photoLike(w: number, h: number): Uint8Array {
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
 const reps = Number(process.argv[3] ?? 15);
-const cases: Array<[number, number, number]> = [[512, 512, 2], [1920, 1080, 1.5], [1920, 1080, 2]];
+const cases: Array<[number, number, number]> = [
+  [512, 512, 2],
+  [1920, 1080, 1.5],
+  [1920, 1080, 2],
+];
 const rows: string[] = [];
 const wallRows: string[] = [];
 for (const [w, h, sigma] of cases) {
   const src = photoLike(w, h);
-  const a = new Uint8Array(w * h), b = new Uint8Array(w * h), c = new Uint8Array(w * h), d = new Uint8Array(w * h);
-  const k64 = gaussianKernel(sigma), k32 = gaussianWeightsF32(sigma);
+  const a = new Uint8Array(w * h),
+    b = new Uint8Array(w * h),
+    c = new Uint8Array(w * h),
+    d = new Uint8Array(w * h);
+  const k64 = gaussianKernel(sigma),
+    k32 = gaussianWeightsF32(sigma);
   const inner = w * h > 1e6 ? 3 : 10;
   const impls: Array<[string, () => void]> = [
     ['old f64x2 wasm', () => oldBlur(src, a, w, h, k64)],
@@ -70,7 +97,8 @@ for (const [w, h, sigma] of cases) {
     impls.forEach(([, f], i) => {
       // CPU time of this process, not wall time: the machine is shared, and a descheduled
       // thread's waiting is not the kernel's cost. (Single-threaded code; GC is negligible here.)
-      const t0 = process.cpuUsage(), w0 = performance.now();
+      const t0 = process.cpuUsage(),
+        w0 = performance.now();
       for (let n = 0; n < inner; n++) f();
       const d = process.cpuUsage(t0);
       times[i].push((d.user + d.system) / 1000 / inner);
@@ -82,8 +110,12 @@ for (const [w, h, sigma] of cases) {
   for (let i = 0; i < a.length; i++) off += a[i] !== b[i] ? 1 : 0;
   const m = times.map(median);
   const mw = wall.map(median);
-  wallRows.push(`| ${w}×${h} σ${sigma} | ${mw[0].toFixed(2)} | ${mw[1].toFixed(2)} | ${(mw[0] / mw[1]).toFixed(2)}× | ${mw[2].toFixed(1)} | ${mw[3].toFixed(1)} |`);
-  rows.push(`| ${w}×${h} σ${sigma} | ${m[0].toFixed(2)} | ${m[1].toFixed(2)} | ${(m[0] / m[1]).toFixed(2)}× | ${m[2].toFixed(1)} | ${m[3].toFixed(1)} | ${(off / a.length * 100).toFixed(4)}% |`);
+  wallRows.push(
+    `| ${w}×${h} σ${sigma} | ${mw[0].toFixed(2)} | ${mw[1].toFixed(2)} | ${(mw[0] / mw[1]).toFixed(2)}× | ${mw[2].toFixed(1)} | ${mw[3].toFixed(1)} |`,
+  );
+  rows.push(
+    `| ${w}×${h} σ${sigma} | ${m[0].toFixed(2)} | ${m[1].toFixed(2)} | ${(m[0] / m[1]).toFixed(2)}× | ${m[2].toFixed(1)} | ${m[3].toFixed(1)} | ${((off / a.length) * 100).toFixed(4)}% |`,
+  );
   console.error(`${w}×${h} σ${sigma}: ` + impls.map(([n], i) => `${n} [${times[i].map((t) => t.toFixed(2)).join(' ')}]`).join('; '));
 }
 console.log(`medians of ${reps} interleaved repetitions, CPU ms per plane\n`);

@@ -26,7 +26,8 @@ function crc32(b: Uint8Array): number {
 }
 function chunk(type: string, data: Uint8Array): Buffer {
   const t = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const len = Buffer.alloc(4), crc = Buffer.alloc(4);
+  const len = Buffer.alloc(4),
+    crc = Buffer.alloc(4);
   len.writeUInt32BE(data.length);
   crc.writeUInt32BE(crc32(t));
   return Buffer.concat([len, t, crc]);
@@ -40,7 +41,12 @@ function png(gray: Uint8Array, w: number, h: number): Buffer {
   ihdr[9] = 0; // grayscale
   const raw = Buffer.alloc((w + 1) * h);
   for (let y = 0; y < h; y++) raw.set(gray.subarray(y * w, (y + 1) * w), y * (w + 1) + 1);
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array(0))]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', new Uint8Array(0)),
+  ]);
 }
 
 const packed = (f: Frame): Uint8Array => {
@@ -71,7 +77,9 @@ const tally = (key: string, a: Uint8Array, b: Uint8Array) => {
   s.n += a.length;
   stats.set(key, s);
 };
-let seedDiff = 0, seedMax = 0, seedN = 0;
+let seedDiff = 0,
+  seedMax = 0,
+  seedN = 0;
 for (const { base, w, h } of index) {
   const rgb = new Uint8Array(readFileSync(join(rawDir, base + '.rgb')));
   // The seed, as the engine runs it (float32 Gaussian), and with the float64 Gaussian instead.
@@ -93,7 +101,8 @@ for (const { base, w, h } of index) {
   const planes = [luma, ...[0, 1, 2].map((c) => rgb.filter((_, i) => i % 3 === c))];
   for (const sigma of SIGMAS)
     for (const p of planes) {
-      const a = new Uint8Array(w * h), b = new Uint8Array(w * h);
+      const a = new Uint8Array(w * h),
+        b = new Uint8Array(w * h);
       gaussianBlurPlaneF64(p, a, w, h, sigma);
       gaussianBlurPlane(p, b, w, h, sigma);
       tally(`σ${sigma}`, a, b);
@@ -102,5 +111,5 @@ for (const { base, w, h } of index) {
 console.log(`${index.length} images; Gaussian float32 vs float64 on luma, R, G and B planes:`);
 console.log('| σ | pixels | off by 1 | fraction | max |diff| |');
 console.log('|---|---|---|---|---|');
-for (const [k, s] of stats) console.log(`| ${k.slice(1)} | ${s.n} | ${s.off} | ${(s.off / s.n * 100).toFixed(5)}% | ${s.max} |`);
+for (const [k, s] of stats) console.log(`| ${k.slice(1)} | ${s.n} | ${s.off} | ${((s.off / s.n) * 100).toFixed(5)}% | ${s.max} |`);
 console.log(`seed output, float32 vs float64 Gaussian: mean |diff| ${(seedDiff / seedN).toFixed(6)}, max ${seedMax}`);

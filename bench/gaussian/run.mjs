@@ -20,17 +20,27 @@ writeFileSync(join(tmp, 'lib', 'memory.ts'), execFileSync('git', ['show', `${OLD
 // Its TypeScript kernel too, imports pointed back at src/ (only gaussianBlurPlaneJs is used).
 writeFileSync(
   join(tmp, 'gaussian-blur-f64.ts'),
-  execFileSync('git', ['show', `${OLD}:src/engine/kernels/gaussian-blur.ts`], { cwd: root, encoding: 'utf8' }).replace(/from '\.\/([\w-]+)'/g, (_, /** @type {string} */ m) => `from '${join(root, 'src', 'engine', 'kernels', m)}'`),
+  execFileSync('git', ['show', `${OLD}:src/engine/kernels/gaussian-blur.ts`], { cwd: root, encoding: 'utf8' }).replace(
+    /from '\.\/([\w-]+)'/g,
+    (_, /** @type {string} */ m) => `from '${join(root, 'src', 'engine', 'kernels', m)}'`,
+  ),
 );
-execFileSync(join(root, 'node_modules', '.bin', 'asc'), [join(tmp, 'gauss-f64.ts'), '-o', join(tmp, 'gauss-f64.wasm'), '-O3', '--runtime', 'stub', '--enable', 'simd', '--noAssert'], { stdio: 'inherit' });
+execFileSync(
+  join(root, 'node_modules', '.bin', 'asc'),
+  [join(tmp, 'gauss-f64.ts'), '-o', join(tmp, 'gauss-f64.wasm'), '-O3', '--runtime', 'stub', '--enable', 'simd', '--noAssert'],
+  { stdio: 'inherit' },
+);
 execFileSync('node', [join(root, 'scripts', 'build-wasm.mjs')], { stdio: 'inherit' });
 /** Bundles bench/gaussian/<name>.ts into .tmp/bench-gaussian/<name>.mjs. @param {string} name */
 const bundle = (name) =>
   build({
-    input: join(root, 'bench', 'gaussian', name + '.ts'), platform: 'node', external: ['wasm-vips', '@techstark/opencv-js'],
+    input: join(root, 'bench', 'gaussian', name + '.ts'),
+    platform: 'node',
+    external: ['wasm-vips', '@techstark/opencv-js'],
     // entry.ts imports the old kernel written above by this name (typed in old-kernel.d.ts).
     resolve: { alias: { 'bench-gaussian-f64': join(tmp, 'gaussian-blur-f64.ts') } },
-    output: { file: join(tmp, name + '.mjs'), format: 'esm', codeSplitting: false }, logLevel: 'silent',
+    output: { file: join(tmp, name + '.mjs'), format: 'esm', codeSplitting: false },
+    logLevel: 'silent',
   });
 
 if (process.argv[2] === 'photos') {
@@ -38,7 +48,11 @@ if (process.argv[2] === 'photos') {
   const raw = join(tmp, 'raw');
   mkdirSync(raw, { recursive: true });
   // Decode with Pillow, exactly as the NumPy reference does, so decoders cannot differ.
-  execFileSync('/usr/bin/python3', ['-c', `
+  execFileSync(
+    '/usr/bin/python3',
+    [
+      '-c',
+      `
 import json, os, sys
 from PIL import Image
 inp, out = sys.argv[1], sys.argv[2]; idx = []
@@ -47,15 +61,26 @@ for f in sorted(os.listdir(inp)):
     im = Image.open(os.path.join(inp, f)).convert('RGB'); base = os.path.splitext(f)[0]
     open(os.path.join(out, base + '.rgb'), 'wb').write(im.tobytes()); idx.append({'base': base, 'w': im.width, 'h': im.height})
 json.dump(idx, open(os.path.join(out, 'index.json'), 'w'))
-`, inDir, raw], { stdio: 'inherit' });
+`,
+      inDir,
+      raw,
+    ],
+    { stdio: 'inherit' },
+  );
   await bundle('photos');
   execFileSync('node', [join(tmp, 'photos.mjs'), raw, join(outDir, 'new'), join(outDir, 'old')], { stdio: 'inherit' });
   for (const which of ['new', 'old']) {
-    const r = spawnSync('/usr/bin/python3', [join(root, '..', 'shared', 'tools', 'seed_reference.py'), inDir, join(outDir, which)], { encoding: 'utf8' });
+    const r = spawnSync('/usr/bin/python3', [join(root, '..', 'shared', 'tools', 'seed_reference.py'), inDir, join(outDir, which)], {
+      encoding: 'utf8',
+    });
     console.log(`seed_reference.py (${which === 'new' ? 'float32' : 'float64'} Gaussian): ${r.stdout.trim()} exit ${r.status}`);
   }
   // seed_reference.py prints the mean to 3 decimals and no maximum: the same comparison, in full.
-  const r = spawnSync('/usr/bin/python3', ['-c', `
+  const r = spawnSync(
+    '/usr/bin/python3',
+    [
+      '-c',
+      `
 import os, sys, json
 import numpy as np
 from PIL import Image
@@ -67,7 +92,13 @@ for f in sorted(os.listdir(inp)):
     d = np.abs(o - S.reference(os.path.join(inp, f)))[8:-8, 8:-8]
     n += d.size; tot += d.sum(); off += int((d > 0).sum()); mx = max(mx, int(d.max()))
 print(json.dumps({'pixels': n, 'mean_abs_diff': tot / n, 'pixels_differing': off, 'max_abs_diff': mx}))
-`, join(root, '..', 'shared', 'tools'), inDir, join(outDir, 'new')], { encoding: 'utf8' });
+`,
+      join(root, '..', 'shared', 'tools'),
+      inDir,
+      join(outDir, 'new'),
+    ],
+    { encoding: 'utf8' },
+  );
   console.log(`float32 seed vs the NumPy reference, unrounded (8-pixel border ignored): ${r.stdout.trim()}${r.stderr}`);
 } else {
   await bundle('entry');

@@ -20,8 +20,13 @@ export async function launch({ extraArgs = [], acceptDownloads = true, handleSig
   let context;
   try {
     context = await chromium.launchPersistentContext(dir, {
-      executablePath, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs], acceptDownloads,
-      handleSIGINT: handleSignals, handleSIGTERM: handleSignals, handleSIGHUP: handleSignals,
+      executablePath,
+      headless: true,
+      args: [...CHROMIUM_ARGS, ...extraArgs],
+      acceptDownloads,
+      handleSIGINT: handleSignals,
+      handleSIGTERM: handleSignals,
+      handleSIGHUP: handleSignals,
     });
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
@@ -29,7 +34,9 @@ export async function launch({ extraArgs = [], acceptDownloads = true, handleSig
     if (!executablePath) {
       throw new Error(`No Chromium found: install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH. (${why})`);
     }
-    throw new Error(`Chromium at ${executablePath} could not start: ${why}. Reinstall it (apt-get install -y chromium) or point CHROMIUM_PATH at a working one.`);
+    throw new Error(
+      `Chromium at ${executablePath} could not start: ${why}. Reinstall it (apt-get install -y chromium) or point CHROMIUM_PATH at a working one.`,
+    );
   }
   const page = context.pages()[0] ?? (await context.newPage());
   return {

@@ -45,14 +45,20 @@ export async function launchChromium({ extraArgs = [] } = {}) {
   // Its own process group (like Playwright's launcher), so a Ctrl-C in the terminal reaches only the
   // command, which then cancels the batch and closes Chromium itself. Chromium also exits when the
   // pipe closes, should the command die.
-  const child = spawn(executable, ['--headless', ...CHROMIUM_ARGS, `--user-data-dir=${dir}`, '--remote-debugging-pipe', ...extraArgs, 'about:blank'], {
-    stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
-    detached: true,
-  });
+  const child = spawn(
+    executable,
+    ['--headless', ...CHROMIUM_ARGS, `--user-data-dir=${dir}`, '--remote-debugging-pipe', ...extraArgs, 'about:blank'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
   // stderr and fds 3 and 4 are pipes (stdio above); Node's types cannot tell from the array.
   const errors = /** @type {import('node:stream').Readable} */ (child.stderr);
   let stderr = '';
-  errors.on('data', (d) => { if (stderr.length < 4000) stderr += d; });
+  errors.on('data', (d) => {
+    if (stderr.length < 4000) stderr += d;
+  });
   const toBrowser = /** @type {import('node:stream').Writable} */ (child.stdio[3]);
   const fromBrowser = /** @type {import('node:stream').Readable} */ (child.stdio[4]);
   let nextId = 1;
@@ -81,7 +87,11 @@ export async function launchChromium({ extraArgs = [] } = {}) {
       res();
     };
     child.once('exit', (code, signal) => done(`exited (${signal ?? code})`));
-    child.once('error', (e) => done(`at ${executable} could not run (${e.message}): reinstall it (apt-get install -y chromium) or point CHROMIUM_PATH at a working one`));
+    child.once('error', (e) =>
+      done(
+        `at ${executable} could not run (${e.message}): reinstall it (apt-get install -y chromium) or point CHROMIUM_PATH at a working one`,
+      ),
+    );
   });
   toBrowser.on('error', () => failAll('the connection to Chromium broke'));
   fromBrowser.on('error', () => failAll('the connection to Chromium broke'));
@@ -135,7 +145,12 @@ export async function launchChromium({ extraArgs = [] } = {}) {
   // A crashed or detached tab never answers its pending calls: fail them instead of waiting forever.
   browser.on('Target.detachedFromTarget', ({ sessionId }) => failAll('the browser tab went away (it crashed or closed)', sessionId));
   try {
-    await Promise.race([browser.send('Browser.getVersion'), exited.then(() => { throw new Error(`Chromium did not start${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`); })]);
+    await Promise.race([
+      browser.send('Browser.getVersion'),
+      exited.then(() => {
+        throw new Error(`Chromium did not start${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`);
+      }),
+    ]);
   } catch (e) {
     child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
@@ -217,14 +232,18 @@ export async function openPage(session, url, ready) {
  * @param {string[]} paths
  */
 export async function setInputFiles(session, selector, paths) {
-  await evaluate(session, (sel) => {
-    const el = document.querySelector(sel);
-    if (!el) throw new Error(`no element ${sel}`);
-    // An unchanged selection (an empty folder) fires 'cancel' instead of 'input'.
-    window.__tesseraInputDone = new Promise((res) => {
-      for (const type of ['input', 'change', 'cancel']) el.addEventListener(type, () => res(), { once: true });
-    });
-  }, selector);
+  await evaluate(
+    session,
+    (sel) => {
+      const el = document.querySelector(sel);
+      if (!el) throw new Error(`no element ${sel}`);
+      // An unchanged selection (an empty folder) fires 'cancel' instead of 'input'.
+      window.__tesseraInputDone = new Promise((res) => {
+        for (const type of ['input', 'change', 'cancel']) el.addEventListener(type, () => res(), { once: true });
+      });
+    },
+    selector,
+  );
   const { root } = await session.send('DOM.getDocument', { depth: 0 });
   const { nodeId } = await session.send('DOM.querySelector', { nodeId: root.nodeId, selector });
   if (!nodeId) throw new Error(`no element ${selector}`);

@@ -69,8 +69,12 @@ export async function buildApp({ dist = distDir(), quiet = false, onChild } = {}
         const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', quiet ? 'pipe' : 2, quiet ? 'pipe' : 2] });
         onChild?.(child);
         let output = '';
-        child.stdout?.on('data', (d) => { output += d; });
-        child.stderr?.on('data', (d) => { output += d; });
+        child.stdout?.on('data', (d) => {
+          output += d;
+        });
+        child.stderr?.on('data', (d) => {
+          output += d;
+        });
         child.on('error', rej);
         child.on('exit', (code, signal) => {
           if (code === 0) return res(undefined);

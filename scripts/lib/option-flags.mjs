@@ -23,8 +23,12 @@ export async function loadOptionFlags() {
   }
   const { createServer } = await import('vite');
   const server = await createServer({
-    root: ROOT, configFile: false, logLevel: 'error', appType: 'custom',
-    server: { middlewareMode: true, hmr: false, watch: null }, optimizeDeps: { noDiscovery: true, include: [] },
+    root: ROOT,
+    configFile: false,
+    logLevel: 'error',
+    appType: 'custom',
+    server: { middlewareMode: true, hmr: false, watch: null },
+    optimizeDeps: { noDiscovery: true, include: [] },
   });
   try {
     // Vite types a loaded module as a plain record: it is this one.

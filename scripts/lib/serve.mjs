@@ -9,9 +9,18 @@ import { parseJson } from './json.mjs';
 
 /** @type {Record<string, string>} */
 const MIME = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
-  '.wasm': 'application/wasm', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png',
-  '.jpg': 'image/jpeg', '.webmanifest': 'application/manifest+json', '.xml': 'text/xml', '.tflite': 'application/octet-stream',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.css': 'text/css',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.webmanifest': 'application/manifest+json',
+  '.xml': 'text/xml',
+  '.tflite': 'application/octet-stream',
 };
 
 export const ISOLATION_HEADERS = {
@@ -57,7 +66,10 @@ export async function serve({ root, outputDir, isolate = true, port = 0 }) {
           for await (const c of req) chunks.push(c);
           const data = Buffer.concat(chunks);
           await fs.mkdir(dirname(target), { recursive: true });
-          const fh = await fs.open(tmp, 'a+').then((h) => h.close()).then(() => fs.open(tmp, 'r+'));
+          const fh = await fs
+            .open(tmp, 'a+')
+            .then((h) => h.close())
+            .then(() => fs.open(tmp, 'r+'));
           try {
             await fh.write(data, 0, data.length, position);
           } finally {
@@ -96,7 +108,12 @@ export async function serve({ root, outputDir, isolate = true, port = 0 }) {
         file = join(root, 'index.html');
         stat = await fs.stat(file);
       }
-      res.writeHead(200, { ...headers, 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream', 'Content-Length': stat.size, 'Cache-Control': 'no-cache' });
+      res.writeHead(200, {
+        ...headers,
+        'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
+        'Content-Length': stat.size,
+        'Cache-Control': 'no-cache',
+      });
       if (req.method === 'HEAD') res.end();
       else createReadStream(file).pipe(res);
     } catch (e) {
@@ -114,12 +131,13 @@ export async function serve({ root, outputDir, isolate = true, port = 0 }) {
     written,
     /** The output socket's URL (SocketSink.open), when there is an output folder. */
     socketUrl: wss ? `ws://127.0.0.1:${actual}/__out-ws` : undefined,
-    close: () => new Promise((r) => {
-      for (const c of wss?.clients ?? []) c.terminate();
-      wss?.close();
-      server.closeAllConnections?.();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise((r) => {
+        for (const c of wss?.clients ?? []) c.terminate();
+        wss?.close();
+        server.closeAllConnections?.();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -155,10 +173,14 @@ async function landFile(target, data, modified) {
  */
 function attachSocketReceiver(server, outputDir, written) {
   const wss = new WebSocketServer({
-    server, path: '/__out-ws', maxPayload: 2 ** 31 - 1, perMessageDeflate: false,
+    server,
+    path: '/__out-ws',
+    maxPayload: 2 ** 31 - 1,
+    perMessageDeflate: false,
     // Only the app this server serves may write: another site open in a browser could otherwise
     // connect to 127.0.0.1 and write into the output folder.
-    verifyClient: /** @param {{ origin: string, req: import('node:http').IncomingMessage }} info */ ({ origin, req }) => origin === `http://${req.headers.host}`,
+    verifyClient: /** @param {{ origin: string, req: import('node:http').IncomingMessage }} info */ ({ origin, req }) =>
+      origin === `http://${req.headers.host}`,
   });
   wss.on('connection', (socket) => {
     /** @type {Map<string | undefined, { target: string, tmp: string, handle: import('node:fs/promises').FileHandle, path: string }>} stream id -> its temporary file */
@@ -171,7 +193,9 @@ function attachSocketReceiver(server, outputDir, written) {
         if (!isBinary) throw new Error('expected a binary message');
         const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
         const headLen = buf.readUInt32LE(0);
-        const head = /** @type {{ id: number, op: string, path?: string, stream?: string, position?: number, lastModified?: number }} */ (parseJson(buf.toString('utf8', 4, 4 + headLen)));
+        const head = /** @type {{ id: number, op: string, path?: string, stream?: string, position?: number, lastModified?: number }} */ (
+          parseJson(buf.toString('utf8', 4, 4 + headLen))
+        );
         id = head.id;
         const payload = buf.subarray(4 + headLen);
         // Every message names its output (SocketSink's header).

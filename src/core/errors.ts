@@ -64,5 +64,7 @@ export function messageOf(e: unknown): string {
 
 /** Thousands separators without locale surprises: 1204 -> "1,204". */
 export function formatInt(n: number): string {
-  return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return Math.round(n)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }

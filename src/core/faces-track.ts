@@ -91,9 +91,11 @@ function cells(p: TrackPixels, x0: number, y0: number, cw: number, ch: number, n
   const clampX = (v: number) => Math.min(p.width - 1, Math.max(0, v));
   const clampY = (v: number) => Math.min(p.height - 1, Math.max(0, v));
   for (let j = 0; j < m; j++) {
-    const ya = clampY(Math.floor(y0 + j * ch)), yb = Math.max(ya + 1, clampY(Math.floor(y0 + (j + 1) * ch)));
+    const ya = clampY(Math.floor(y0 + j * ch)),
+      yb = Math.max(ya + 1, clampY(Math.floor(y0 + (j + 1) * ch)));
     for (let i = 0; i < n; i++) {
-      const xa = clampX(Math.floor(x0 + i * cw)), xb = Math.max(xa + 1, clampX(Math.floor(x0 + (i + 1) * cw)));
+      const xa = clampX(Math.floor(x0 + i * cw)),
+        xb = Math.max(xa + 1, clampX(Math.floor(x0 + (i + 1) * cw)));
       let s = 0;
       for (let y = ya; y < yb; y++) {
         let o = (y * p.width + xa) * c;
@@ -138,13 +140,20 @@ function matchAround(p: TrackPixels, tpl: Float32Array, pred: Box): { box: Box; 
 
 /** matchAround on the grid of cells shifted by (sx, sy) cells. */
 function matchGrid(p: TrackPixels, tpl: Float32Array, pred: Box, sx: number, sy: number): { box: Box; ncc: number } {
-  const cw = pred[2] / T, ch = pred[3] / T, W = T + 2 * R;
-  const x0 = pred[0] + (sx - R) * cw, y0 = pred[1] + (sy - R) * ch;
+  const cw = pred[2] / T,
+    ch = pred[3] / T,
+    W = T + 2 * R;
+  const x0 = pred[0] + (sx - R) * cw,
+    y0 = pred[1] + (sy - R) * ch;
   const win = cells(p, x0, y0, cw, ch, W, W);
-  let best = -2, bx = R, by = R;
+  let best = -2,
+    bx = R,
+    by = R;
   for (let dy = 0; dy <= 2 * R; dy++)
     for (let dx = 0; dx <= 2 * R; dx++) {
-      let s = 0, s2 = 0, dot = 0;
+      let s = 0,
+        s2 = 0,
+        dot = 0;
       for (let j = 0; j < T; j++) {
         const row = (dy + j) * W + dx;
         for (let i = 0; i < T; i++) {

@@ -152,14 +152,18 @@ const isBlaze = (d: DetectorName): d is 'blazeface' | 'blazeface-short' => d ===
 export function blazePasses(w: number, h: number, opts: DetectOptions): Rect4[] | undefined {
   if (!isBlaze(opts.detector)) return undefined;
   const whole: Rect4 = [0, 0, w, h];
-  return opts.tiles ?? true ? [whole, ...blazeTiles(w, h, BLAZE_INPUT[opts.detector] * TILE_FACTOR)] : [whole];
+  return (opts.tiles ?? true) ? [whole, ...blazeTiles(w, h, BLAZE_INPUT[opts.detector] * TILE_FACTOR)] : [whole];
 }
 
 /** True when the box crosses (or touches, within 1 % of the tile) an edge of the tile that is not an image edge. */
 export function cutByTile(b: readonly number[], t: readonly number[], w: number, h: number): boolean {
   const m = 0.01 * Math.max(t[2], t[3]);
-  return (t[0] > 0 && b[0] < t[0] + m) || (t[1] > 0 && b[1] < t[1] + m) ||
-    (t[0] + t[2] < w && b[0] + b[2] > t[0] + t[2] - m) || (t[1] + t[3] < h && b[1] + b[3] > t[1] + t[3] - m);
+  return (
+    (t[0] > 0 && b[0] < t[0] + m) ||
+    (t[1] > 0 && b[1] < t[1] + m) ||
+    (t[0] + t[2] < w && b[0] + b[2] > t[0] + t[2] - m) ||
+    (t[1] + t[3] < h && b[1] + b[3] > t[1] + t[3] - m)
+  );
 }
 
 /** Rounds the box to whole pixels inside the image; keypoints to 0.1 px. */
@@ -170,7 +174,11 @@ function clip(d: RawFace, w: number, h: number): Omit<Face, 'detector'> {
   const x1 = Math.min(w, Math.round(b[0] + b[2]));
   const y1 = Math.min(h, Math.round(b[1] + b[3]));
   const r1 = (v: number) => Math.round(v * 10) / 10;
-  return { box: [x0, y0, x1 - x0, y1 - y0], score: Math.round(d.score * 1e4) / 1e4, keypoints: d.keypoints.map(([x, y]) => [r1(x), r1(y)]) };
+  return {
+    box: [x0, y0, x1 - x0, y1 - y0],
+    score: Math.round(d.score * 1e4) / 1e4,
+    keypoints: d.keypoints.map(([x, y]) => [r1(x), r1(y)]),
+  };
 }
 
 /**
@@ -223,14 +231,29 @@ const csvField = (v: string | number): string => (typeof v === 'string' && /[",\
  * box, score, detector, eyes (cascades), and the six keypoints (BlazeFace), in input pixels.
  */
 export function facesCsv(rows: readonly { path: string; report: FacesReport }[]): string {
-  const header = ['file', 'width', 'height', 'face', 'x', 'y', 'w', 'h', 'score', 'detector', 'eyes', ...KEYPOINT_NAMES.flatMap((k) => [`${k}_x`, `${k}_y`])];
+  const header = [
+    'file',
+    'width',
+    'height',
+    'face',
+    'x',
+    'y',
+    'w',
+    'h',
+    'score',
+    'detector',
+    'eyes',
+    ...KEYPOINT_NAMES.flatMap((k) => [`${k}_x`, `${k}_y`]),
+  ];
   const lines = [header.join(',')];
   const sorted = [...rows].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const { path, report } of sorted) {
     const head: (number | string)[] = [path, report.width, report.height];
     if (!report.faces.length) lines.push([...head, ...new Array<string>(header.length - 3).fill('')].map(csvField).join(','));
     report.faces.forEach((f, i) => {
-      const kps = KEYPOINT_NAMES.flatMap((_, k): (number | string)[] => (f.keypoints?.[k] ? [f.keypoints[k][0], f.keypoints[k][1]] : ['', '']));
+      const kps = KEYPOINT_NAMES.flatMap((_, k): (number | string)[] =>
+        f.keypoints?.[k] ? [f.keypoints[k][0], f.keypoints[k][1]] : ['', ''],
+      );
       lines.push([...head, i + 1, ...f.box, f.score, f.detector, f.eyes ?? '', ...kps].map(csvField).join(','));
     });
   }

@@ -67,16 +67,7 @@ export function fromDesc(d: FrameDesc): Frame {
 }
 
 /** Copies a rectangle of `src` into `dst` at (dx, dy). Channels must match. */
-export function blit(
-  src: Frame,
-  sx: number,
-  sy: number,
-  w: number,
-  h: number,
-  dst: Frame,
-  dx: number,
-  dy: number,
-): void {
+export function blit(src: Frame, sx: number, sy: number, w: number, h: number, dst: Frame, dx: number, dy: number): void {
   if (src.channels !== dst.channels) throw new RangeError('blit: channel counts differ');
   const c = src.channels;
   for (let y = 0; y < h; y++) {

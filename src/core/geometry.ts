@@ -32,7 +32,10 @@ export function invert(m: Affine): Affine {
   const [a, b, c, d, e, f] = m;
   const det = a * e - b * d;
   if (det === 0) throw new Error('a geometry map that collapses the image cannot be inverted');
-  const A = e / det, B = -b / det, D = -d / det, E = a / det;
+  const A = e / det,
+    B = -b / det,
+    D = -d / det,
+    E = a / det;
   return [A, B, -(A * c + B * f), D, E, -(D * c + E * f)];
 }
 
@@ -58,7 +61,8 @@ export const offsetMap = (x: number, y: number): Affine => [1, 0, x, 0, 1, y];
 
 /** Mirror of a w×h image. */
 export function flipMap(direction: 'horizontal' | 'vertical' | 'both', w: number, h: number): Affine {
-  const fx = direction !== 'vertical', fy = direction !== 'horizontal';
+  const fx = direction !== 'vertical',
+    fy = direction !== 'horizontal';
   return [fx ? -1 : 1, 0, fx ? w : 0, 0, fy ? -1 : 1, fy ? h : 0];
 }
 
@@ -70,7 +74,8 @@ export function rotationMap(deg: number, w: number, h: number, outW: number, out
   const r = (deg * Math.PI) / 180;
   // Exact zeros and ones for quarter turns, so boxes stay whole pixels.
   const q = (v: number) => (Math.abs(v) < 1e-12 ? 0 : Math.abs(Math.abs(v) - 1) < 1e-12 ? Math.sign(v) : v);
-  const c = q(Math.cos(r)), s = q(Math.sin(r));
+  const c = q(Math.cos(r)),
+    s = q(Math.sin(r));
   // input = R(−θ)·(out − outCentre) + inCentre, R(−θ) = [c s; −s c].
   return [c, s, w / 2 - c * (outW / 2) - s * (outH / 2), -s, c, h / 2 + s * (outW / 2) - c * (outH / 2)];
 }
@@ -81,14 +86,22 @@ export function rotationMap(deg: number, w: number, h: number, outW: number, out
  */
 export function orientationMap(o: number, w: number, h: number): Affine {
   switch (o) {
-    case 2: return [-1, 0, w, 0, 1, 0];
-    case 3: return [-1, 0, w, 0, -1, h];
-    case 4: return [1, 0, 0, 0, -1, h];
-    case 5: return [0, 1, 0, 1, 0, 0];
-    case 6: return [0, 1, 0, -1, 0, h];
-    case 7: return [0, -1, w, -1, 0, h];
-    case 8: return [0, -1, w, 1, 0, 0];
-    default: return IDENTITY;
+    case 2:
+      return [-1, 0, w, 0, 1, 0];
+    case 3:
+      return [-1, 0, w, 0, -1, h];
+    case 4:
+      return [1, 0, 0, 0, -1, h];
+    case 5:
+      return [0, 1, 0, 1, 0, 0];
+    case 6:
+      return [0, 1, 0, -1, 0, h];
+    case 7:
+      return [0, -1, w, -1, 0, h];
+    case 8:
+      return [0, -1, w, 1, 0, 0];
+    default:
+      return IDENTITY;
   }
 }
 
@@ -104,13 +117,16 @@ export type Box = [number, number, number, number];
 export function mapBox(m: Affine, box: readonly number[], clipW: number, clipH: number, rounding: 'nearest' | 'outward' = 'nearest'): Box {
   const [x, y, w, h] = box;
   const pts = [apply(m, x, y), apply(m, x + w, y), apply(m, x, y + h), apply(m, x + w, y + h)];
-  const xs = pts.map((p) => p[0]), ys = pts.map((p) => p[1]);
+  const xs = pts.map((p) => p[0]),
+    ys = pts.map((p) => p[1]);
   // Rounding first absorbs float noise (1e-12) that would otherwise floor/ceil a pixel too far.
   const tidy = (v: number) => Math.round(v * 1e6) / 1e6;
   const lo = rounding === 'outward' ? Math.floor : Math.round;
   const hi = rounding === 'outward' ? Math.ceil : Math.round;
-  const x0 = Math.max(0, lo(tidy(Math.min(...xs)))), y0 = Math.max(0, lo(tidy(Math.min(...ys))));
-  const x1 = Math.min(clipW, hi(tidy(Math.max(...xs)))), y1 = Math.min(clipH, hi(tidy(Math.max(...ys))));
+  const x0 = Math.max(0, lo(tidy(Math.min(...xs)))),
+    y0 = Math.max(0, lo(tidy(Math.min(...ys))));
+  const x1 = Math.min(clipW, hi(tidy(Math.max(...xs)))),
+    y1 = Math.min(clipH, hi(tidy(Math.max(...ys))));
   return [x0, y0, Math.max(0, x1 - x0), Math.max(0, y1 - y0)];
 }
 

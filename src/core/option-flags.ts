@@ -51,7 +51,8 @@ export function parseArgsOptions(): Record<string, { type: 'string' | 'boolean' 
 function flagValue(f: OptionFlag, values: Readonly<Record<string, unknown>>): unknown {
   const { name, spec } = f;
   if (spec.type === 'boolean') {
-    const on = values[name] === true, off = values[`no-${name}`] === true;
+    const on = values[name] === true,
+      off = values[`no-${name}`] === true;
     if (on && off) fail(name, `given together with --no-${name}`);
     return on ? true : off ? false : undefined;
   }
@@ -142,7 +143,9 @@ function valueText(spec: OptionSpec, v: unknown): string {
 function defaultText(spec: OptionSpec): string {
   if ('optional' in spec) return `unset: ${spec.unset}`;
   if (spec.type === 'enum' && spec.optionsBy) {
-    return `default: ${Object.entries(spec.optionsBy.options).map(([by, choices]) => `${choices[0]} in ${by}`).join(', ')}`;
+    return `default: ${Object.entries(spec.optionsBy.options)
+      .map(([by, choices]) => `${choices[0]} in ${by}`)
+      .join(', ')}`;
   }
   if (spec.formatDefaults) {
     const formats = spec.appliesTo ? Object.keys(spec.appliesTo) : Object.keys(spec.formatDefaults);
@@ -203,7 +206,10 @@ export function flagHelp(f: OptionFlag, width = 100, column = 30): string {
 
 /** The --help sections of every output and video option flag. */
 export function optionsHelp(width = 100): string {
-  const section = (group: FlagGroup) => OPTION_FLAGS.filter((f) => f.group === group).map((f) => flagHelp(f, width)).join('\n');
+  const section = (group: FlagGroup) =>
+    OPTION_FLAGS.filter((f) => f.group === group)
+      .map((f) => flagHelp(f, width))
+      .join('\n');
   return [
     "image output options (a recipe's own output settings replace the defaults; flags override them):",
     section('output'),

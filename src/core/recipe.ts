@@ -62,7 +62,8 @@ function suggest(name: string): string {
 /** Checks params against an op's specs (every one present after defaults), typed from them. */
 export function validateParams<P extends Record<string, ParamSpec>>(op: OperationSpec<P, string>, raw: unknown, path: string): ParamsOf<P> {
   if (raw === undefined) return defaultParams(op);
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail(path, `params must be an object, got ${typeName(raw)}`, 'bad-param');
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    fail(path, `params must be an object, got ${typeName(raw)}`, 'bad-param');
   const out: Params = defaultParams(op);
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
     // Own properties only: "constructor", "toString" or "__proto__" must not find Object.prototype.
@@ -70,7 +71,11 @@ export function validateParams<P extends Record<string, ParamSpec>>(op: Operatio
     const p = `${path}/${key}`;
     if (!spec) {
       const known = Object.keys(op.params);
-      fail(p, `"${op.name}" has no parameter "${key}"${known.length ? ` (it takes: ${known.join(', ')})` : ' (it takes none)'}`, 'bad-param');
+      fail(
+        p,
+        `"${op.name}" has no parameter "${key}"${known.length ? ` (it takes: ${known.join(', ')})` : ' (it takes none)'}`,
+        'bad-param',
+      );
     }
     switch (spec.type) {
       case 'number':
@@ -106,19 +111,24 @@ export function validateParams<P extends Record<string, ParamSpec>>(op: Operatio
 export function validateRecipe(raw: unknown): Recipe {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail('', `a recipe must be a JSON object, got ${typeName(raw)}`);
   const r = raw as Record<string, unknown>;
-  for (const k of Object.keys(r)) if (!RECIPE_KEYS.has(k)) fail(`/${k}`, `unknown field "${k}" (a recipe has: name, description, steps, output)`);
+  for (const k of Object.keys(r))
+    if (!RECIPE_KEYS.has(k)) fail(`/${k}`, `unknown field "${k}" (a recipe has: name, description, steps, output)`);
   if (typeof r.name !== 'string' || !r.name.trim()) fail('/name', `must be a non-empty string, got ${typeName(r.name)}`);
-  if (r.description !== undefined && typeof r.description !== 'string') fail('/description', `must be a string, got ${typeName(r.description)}`);
+  if (r.description !== undefined && typeof r.description !== 'string')
+    fail('/description', `must be a string, got ${typeName(r.description)}`);
   if (!Array.isArray(r.steps)) fail('/steps', `must be an array of steps, got ${typeName(r.steps)}`);
   const steps: RecipeStep[] = r.steps.map((s: unknown, i: number) => {
     const path = `/steps/${i}`;
-    if (s === null || typeof s !== 'object' || Array.isArray(s)) fail(path, `a step must be an object like {"op": "sobel"}, got ${typeName(s)}`);
+    if (s === null || typeof s !== 'object' || Array.isArray(s))
+      fail(path, `a step must be an object like {"op": "sobel"}, got ${typeName(s)}`);
     const step = s as Record<string, unknown>;
-    for (const k of Object.keys(step)) if (!STEP_KEYS.has(k)) fail(`${path}/${k}`, `unknown field "${k}" (a step has: op, params, enabled)`);
+    for (const k of Object.keys(step))
+      if (!STEP_KEYS.has(k)) fail(`${path}/${k}`, `unknown field "${k}" (a step has: op, params, enabled)`);
     if (typeof step.op !== 'string') fail(`${path}/op`, `must be an operation name, got ${typeName(step.op)}`);
     const op = getOperation(step.op);
     if (!op) fail(`${path}/op`, `unknown operation "${step.op}".${suggest(step.op)}`, 'unknown-op');
-    if (step.enabled !== undefined && typeof step.enabled !== 'boolean') fail(`${path}/enabled`, `must be true or false, got ${typeName(step.enabled)}`);
+    if (step.enabled !== undefined && typeof step.enabled !== 'boolean')
+      fail(`${path}/enabled`, `must be true or false, got ${typeName(step.enabled)}`);
     const params = validateParams(op, step.params, `${path}/params`);
     return step.enabled === false ? { op: op.name, params, enabled: false } : { op: op.name, params };
   });

@@ -14,12 +14,32 @@ export interface SniffResult {
 }
 
 const EXT_KIND: Record<string, InputKind> = {
-  jpg: 'jpeg', jpeg: 'jpeg', jpe: 'jpeg', jfif: 'jpeg', png: 'png', webp: 'webp', gif: 'gif',
-  tif: 'tiff', tiff: 'tiff', avif: 'avif', heic: 'heic', heif: 'heic', bmp: 'bmp', jxl: 'jxl',
+  jpg: 'jpeg',
+  jpeg: 'jpeg',
+  jpe: 'jpeg',
+  jfif: 'jpeg',
+  png: 'png',
+  webp: 'webp',
+  gif: 'gif',
+  tif: 'tiff',
+  tiff: 'tiff',
+  avif: 'avif',
+  heic: 'heic',
+  heif: 'heic',
+  bmp: 'bmp',
+  jxl: 'jxl',
 };
 
 const KIND_LABEL: Record<InputKind, string> = {
-  jpeg: 'JPEG', png: 'PNG', webp: 'WebP', gif: 'GIF', tiff: 'TIFF', avif: 'AVIF', heic: 'HEIC', bmp: 'BMP', jxl: 'JPEG XL',
+  jpeg: 'JPEG',
+  png: 'PNG',
+  webp: 'WebP',
+  gif: 'GIF',
+  tiff: 'TIFF',
+  avif: 'AVIF',
+  heic: 'HEIC',
+  bmp: 'BMP',
+  jxl: 'JPEG XL',
 };
 
 export function kindFromName(name: string): InputKind | undefined {
@@ -58,7 +78,8 @@ function describeBytes(head: Uint8Array): string {
   const hex = Array.from(head.subarray(0, 4), (b) => b.toString(16).padStart(2, '0').toUpperCase()).join(' ');
   const text = ascii(head, 0, Math.min(head.length, 64)).trimStart().toLowerCase();
   if (text.startsWith('<!doctype html') || text.startsWith('<html')) return `it is an HTML page (starts with ${hex})`;
-  if (text.startsWith('<?xml') || text.startsWith('<svg')) return `it is XML/SVG text (starts with ${hex}); vector images are not supported`;
+  if (text.startsWith('<?xml') || text.startsWith('<svg'))
+    return `it is XML/SVG text (starts with ${hex}); vector images are not supported`;
   if (head[0] === 0x50 && head[1] === 0x4b) return `it is a zip archive (starts with ${hex})`;
   return `it starts with bytes ${hex}`;
 }
@@ -78,7 +99,11 @@ export function sniff(name: string, size: number, head: Uint8Array, tail: Uint8A
   if (kind === 'jpeg') {
     // A complete JPEG ends with the EOI marker FF D9, possibly followed by padding.
     let end = -1;
-    for (let i = tail.length - 2; i >= 0; i--) if (tail[i] === 0xff && tail[i + 1] === 0xd9) { end = i; break; }
+    for (let i = tail.length - 2; i >= 0; i--)
+      if (tail[i] === 0xff && tail[i + 1] === 0xd9) {
+        end = i;
+        break;
+      }
     if (end < 0) return { kind, problem: `not a complete JPEG file (truncated at byte ${formatInt(size)}: no end-of-image marker)` };
   }
   const unsupported = unsupportedProblem(kind, head);
@@ -99,7 +124,8 @@ const HEVC_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'he
  * only say "not in a known format" or fail deep inside its HEIF loader): what it is, why, what to do.
  */
 function unsupportedProblem(kind: InputKind, head: Uint8Array): string | undefined {
-  if (kind === 'bmp') return 'BMP images cannot be read yet (the WebAssembly build of libvips has no BMP loader): save it as PNG or TIFF first';
+  if (kind === 'bmp')
+    return 'BMP images cannot be read yet (the WebAssembly build of libvips has no BMP loader): save it as PNG or TIFF first';
   if (kind === 'jxl') return 'JPEG XL images cannot be read yet (the JPEG XL decoder is not loaded): save it as PNG or JPEG first';
   if (kind === 'heic') {
     const brands: string[] = [];

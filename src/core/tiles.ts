@@ -33,13 +33,7 @@ export interface TilePlan {
   tiles: Tile[];
 }
 
-export function planTiles(
-  width: number,
-  height: number,
-  tileWidth: number,
-  tileHeight: number,
-  halo: number,
-): TilePlan {
+export function planTiles(width: number, height: number, tileWidth: number, tileHeight: number, halo: number): TilePlan {
   for (const [k, v] of Object.entries({ width, height, tileWidth, tileHeight })) {
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`${k} must be a positive integer, got ${v}`);
   }

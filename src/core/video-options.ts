@@ -31,7 +31,8 @@ export const DEFAULT_VIDEO_QUALITY = 60;
 
 const CONTAINER_NAMES = Object.keys(VIDEO_CONTAINERS) as VideoContainer[];
 const CODEC_NAMES = Object.keys(VIDEO_CODECS) as VideoCodecChoice[];
-const labels = <K extends string>(t: Readonly<Record<K, { label: string }>>) => Object.fromEntries(Object.entries<{ label: string }>(t).map(([k, d]) => [k, d.label]));
+const labels = <K extends string>(t: Readonly<Record<K, { label: string }>>) =>
+  Object.fromEntries(Object.entries<{ label: string }>(t).map(([k, d]) => [k, d.label]));
 
 /**
  * Every video option, once (as OUTPUT_OPTIONS in formats.ts): the validator below, the panel's
@@ -39,48 +40,98 @@ const labels = <K extends string>(t: Readonly<Record<K, { label: string }>>) => 
  */
 export const VIDEO_OPTIONS = defineOptions<VideoContainer>()({
   container: {
-    type: 'enum', label: 'Container', options: CONTAINER_NAMES, default: 'mp4', noun: 'container', optionLabels: labels(VIDEO_CONTAINERS),
+    type: 'enum',
+    label: 'Container',
+    options: CONTAINER_NAMES,
+    default: 'mp4',
+    noun: 'container',
+    optionLabels: labels(VIDEO_CONTAINERS),
     help: 'Video output container (a vp8 or vp9 codec alone picks webm).',
   },
   codec: {
-    type: 'enum', label: 'Codec', options: CODEC_NAMES, default: 'h264', noun: 'video codec', optionLabels: labels(VIDEO_CODECS),
-    optionsBy: { param: 'container', options: CONTAINER_CODECS }, aliases: { avc: 'h264', 'h.264': 'h264' }, flag: 'video-codec',
+    type: 'enum',
+    label: 'Codec',
+    options: CODEC_NAMES,
+    default: 'h264',
+    noun: 'video codec',
+    optionLabels: labels(VIDEO_CODECS),
+    optionsBy: { param: 'container', options: CONTAINER_CODECS },
+    aliases: { avc: 'h264', 'h.264': 'h264' },
+    flag: 'video-codec',
     help: `Video codec, one the container takes (${CONTAINER_NAMES.map((c) => `${c}: ${CONTAINER_CODECS[c].join(', ')}`).join('; ')}).`,
   },
   /** Target bits per second; when absent the bitrate follows `quality`. */
   bitrate: {
-    type: 'integer', label: 'Bitrate', min: 10_000, max: 500_000_000, optional: true, unset: 'from quality', unit: 'bit/s',
-    display: { scale: 1000, unit: 'kbit/s' }, flag: 'video-bitrate',
+    type: 'integer',
+    label: 'Bitrate',
+    min: 10_000,
+    max: 500_000_000,
+    optional: true,
+    unset: 'from quality',
+    unit: 'bit/s',
+    display: { scale: 1000, unit: 'kbit/s' },
+    flag: 'video-bitrate',
     help: 'Target bitrate in bits/s (overrides the quality).',
   },
   /** 1–100: picks a bitrate from the frame size and rate (see targetBitrate). */
   quality: {
-    type: 'integer', label: 'Quality', min: 1, max: 100, default: DEFAULT_VIDEO_QUALITY, flag: 'video-quality',
+    type: 'integer',
+    label: 'Quality',
+    min: 1,
+    max: 100,
+    default: DEFAULT_VIDEO_QUALITY,
+    flag: 'video-quality',
     help: 'Video quality 1–100: a bitrate from the frame size and rate.',
   },
   /** First second to keep (inclusive). */
   start: {
-    type: 'number', label: 'From', min: 0, max: 1e7, default: 0, step: 0.1, unit: 's', flag: 'video-start',
+    type: 'number',
+    label: 'From',
+    min: 0,
+    max: 1e7,
+    default: 0,
+    step: 0.1,
+    unit: 's',
+    flag: 'video-start',
     help: 'First second to keep.',
   },
   /** Last second (exclusive); absent: to the end. */
   end: {
-    type: 'number', label: 'To', min: 0, max: 1e7, optional: true, unset: 'to the end', step: 0.1, unit: 's', flag: 'video-end',
+    type: 'number',
+    label: 'To',
+    min: 0,
+    max: 1e7,
+    optional: true,
+    unset: 'to the end',
+    step: 0.1,
+    unit: 's',
+    flag: 'video-end',
     help: 'Second to stop at (exclusive).',
   },
   /** Write `<name>.analysis.json` (per-frame means, step times) next to the output. */
   analysis: {
-    type: 'boolean', label: 'Per-frame analysis', default: false,
+    type: 'boolean',
+    label: 'Per-frame analysis',
+    default: false,
     help: 'Also write <name>.analysis.json (per-frame means, step times) beside each video.',
   },
   /** Seconds between forced key frames. */
   keyframeInterval: {
-    type: 'number', label: 'Key frame interval', min: 0.1, max: 60, default: 2, step: 0.1, unit: 's',
+    type: 'number',
+    label: 'Key frame interval',
+    min: 0.1,
+    max: 60,
+    default: 2,
+    step: 0.1,
+    unit: 's',
     help: 'Seconds between forced key frames.',
   },
   /** Copy the audio track without re-encoding (when the container allows its codec), or drop it. */
   audio: {
-    type: 'enum', label: 'Audio', options: ['copy', 'drop'], default: 'copy',
+    type: 'enum',
+    label: 'Audio',
+    options: ['copy', 'drop'],
+    default: 'copy',
     help: 'Copy the audio track without re-encoding (when the container takes its codec), or drop it.',
   },
 });
@@ -106,7 +157,10 @@ export function validateVideoOptions(raw: unknown, path = '/video'): VideoOption
   const container = r.container === undefined ? (given.codec === 'vp8' || given.codec === 'vp9' ? 'webm' : 'mp4') : given.container;
   const codec = r.codec === undefined ? CONTAINER_CODECS[container][0] : given.codec;
   if (!CONTAINER_CODECS[container].includes(codec))
-    bad(`${path}/codec`, `${VIDEO_CODECS[codec].label} cannot go in ${VIDEO_CONTAINERS[container].label} here (${VIDEO_CONTAINERS[container].label} takes ${CONTAINER_CODECS[container].map((c) => VIDEO_CODECS[c].label).join(', ')})`);
+    bad(
+      `${path}/codec`,
+      `${VIDEO_CODECS[codec].label} cannot go in ${VIDEO_CONTAINERS[container].label} here (${VIDEO_CONTAINERS[container].label} takes ${CONTAINER_CODECS[container].map((c) => VIDEO_CODECS[c].label).join(', ')})`,
+    );
   if (given.end !== undefined && given.end <= given.start) bad(`${path}/end`, `must be after start (${given.start} s), got ${given.end} s`);
   return { ...given, container, codec };
 }
@@ -130,7 +184,8 @@ export function targetBitrate(width: number, height: number, fps: number, qualit
 export function evenSize(width: number, height: number): { width: number; height: number; cropped: boolean } {
   const w = width & ~1;
   const h = height & ~1;
-  if (w < 2 || h < 2) throw new TesseraError('encode-failed', `the recipe makes ${width}×${height} frames: too small to encode as video (at least 2×2)`);
+  if (w < 2 || h < 2)
+    throw new TesseraError('encode-failed', `the recipe makes ${width}×${height} frames: too small to encode as video (at least 2×2)`);
   return { width: w, height: h, cropped: w !== width || h !== height };
 }
 
@@ -171,12 +226,33 @@ export interface CodecStrings {
 /** Profiles are fixed (H.264 High, VP9 profile 0, AV1 Main, 8-bit); levels grow with the frame. */
 export const CODEC_STRINGS: Readonly<Record<VideoCodecName, CodecStrings>> = {
   // Level 4.0 (8192 MBs: 1080p), 5.1 (36864: 4K), 6.2 (139264: 8K).
-  avc: { base: 'avc1.640028', sized: [[8192, 'avc1.640028'], [36864, 'avc1.640033'], [Infinity, 'avc1.64003e']], record: ['avc1.640028', 'avc1.4d0028', 'avc1.42001f'] },
-  vp9: { base: 'vp09.00.10.08', sized: [[1920 * 1088, 'vp09.00.40.08'], [4096 * 2176, 'vp09.00.51.08'], [Infinity, 'vp09.00.61.08']], record: ['vp09.00.10.08', 'vp09.00.40.08'] },
+  avc: {
+    base: 'avc1.640028',
+    sized: [
+      [8192, 'avc1.640028'],
+      [36864, 'avc1.640033'],
+      [Infinity, 'avc1.64003e'],
+    ],
+    record: ['avc1.640028', 'avc1.4d0028', 'avc1.42001f'],
+  },
+  vp9: {
+    base: 'vp09.00.10.08',
+    sized: [
+      [1920 * 1088, 'vp09.00.40.08'],
+      [4096 * 2176, 'vp09.00.51.08'],
+      [Infinity, 'vp09.00.61.08'],
+    ],
+    record: ['vp09.00.10.08', 'vp09.00.40.08'],
+  },
   vp8: { base: 'vp8', record: ['vp8'] },
   av1: {
     base: 'av01.0.04M.08',
-    sized: [[1280 * 720, 'av01.0.05M.08'], [2048 * 1152, 'av01.0.08M.08'], [4096 * 2304, 'av01.0.12M.08'], [Infinity, 'av01.0.16M.08']],
+    sized: [
+      [1280 * 720, 'av01.0.05M.08'],
+      [2048 * 1152, 'av01.0.08M.08'],
+      [4096 * 2304, 'av01.0.12M.08'],
+      [Infinity, 'av01.0.16M.08'],
+    ],
     record: ['av01.0.08M.08', 'av01.0.04M.08'],
   },
   hevc: { base: 'hvc1.1.6.L93.B0' },

@@ -42,12 +42,21 @@ export function releaseJpegDecode(p: PendingDecode | undefined): void {
   if (!p || p.taken) return;
   p.taken = true;
   // Closing the decoder abandons a decode still running; a finished one's frame is closed too.
-  void p.result.then((r) => r.image.close(), () => {});
+  void p.result.then(
+    (r) => r.image.close(),
+    () => {},
+  );
   p.decoder.close();
 }
 
 /** The decoder's planes → a 1- or 3-channel frame, or undefined when this path cannot be exact. */
-async function decodePlanes(bytes: Uint8Array, width: number, height: number, channels: 1 | 3, early?: PendingDecode): Promise<Frame | undefined> {
+async function decodePlanes(
+  bytes: Uint8Array,
+  width: number,
+  height: number,
+  channels: 1 | 3,
+  early?: PendingDecode,
+): Promise<Frame | undefined> {
   const pending = early && !early.taken ? early : begin(bytes);
   pending.taken = true;
   return withScope(async (scope) => {
@@ -63,19 +72,23 @@ async function decodePlanes(bytes: Uint8Array, width: number, height: number, ch
         const buf = new Uint8Array(image.allocationSize());
         const [plane] = await image.copyTo(buf);
         const out = createFrame(width, height, 1);
-        for (let y = 0, o = 0; y < height; y++) for (let x = 0, i = plane.offset + y * plane.stride + 1; x < width; x++, i += 4) out.data[o++] = buf[i];
+        for (let y = 0, o = 0; y < height; y++)
+          for (let x = 0, i = plane.offset + y * plane.stride + 1; x < width; x++, i += 4) out.data[o++] = buf[i];
         return out;
       }
       if (!sub || (channels === 3 && !fancyUpsamples(width, sub))) return undefined;
       const frame = image;
       // The planes go straight into the SIMD module's memory where it runs.
-      if (channels === 3 && wasmYccAvailable()) return await yccToRgbWasm(frame.allocationSize(), width, height, sub, (dst) => frame.copyTo(dst));
+      if (channels === 3 && wasmYccAvailable())
+        return await yccToRgbWasm(frame.allocationSize(), width, height, sub, (dst) => frame.copyTo(dst));
       const buf = new Uint8Array(image.allocationSize());
       const layout: PlaneLayout[] = await image.copyTo(buf);
       const out = createFrame(width, height, channels);
       if (channels === 3) yccToRgb(buf, layout, width, height, sub, out);
       // A gray JPEG's only component is Y: libjpeg's gray output is that plane.
-      else for (let y = 0; y < height; y++) out.data.set(buf.subarray(layout[0].offset + y * layout[0].stride, layout[0].offset + y * layout[0].stride + width), y * width);
+      else
+        for (let y = 0; y < height; y++)
+          out.data.set(buf.subarray(layout[0].offset + y * layout[0].stride, layout[0].offset + y * layout[0].stride + width), y * width);
       return out;
     } catch {
       return undefined; // vips decodes it (and words any error)
@@ -93,11 +106,12 @@ let verdict: Promise<boolean> | undefined;
 
 /** Small JPEGs (4:2:0, 4:4:4, gray; odd sizes) decoded both ways must agree byte for byte. */
 async function selfCheck(vips: Vips): Promise<boolean> {
-  const w = 45, h = 29;
+  const w = 45,
+    h = 29;
   const rgb = new Uint8Array(w * h * 3);
   for (let i = 0, s = 12345; i < rgb.length; i++) {
     s = (s * 1103515245 + 12345) >>> 0;
-    rgb[i] = ((i * 7) % 256 + (s >>> 24)) >>> 1;
+    rgb[i] = (((i * 7) % 256) + (s >>> 24)) >>> 1;
   }
   return withScope(async (scope) => {
     try {
@@ -105,7 +119,9 @@ async function selfCheck(vips: Vips): Promise<boolean> {
       const colour = scope.track(raw.copy({ interpretation: 'srgb' }));
       const gray = scope.track(scope.track(raw.extractBand(1)).copy({ interpretation: 'b-w' }));
       const cases: [VipsImage, 1 | 3, object][] = [
-        [colour, 3, { Q: 70, subsample_mode: 'on' }], [colour, 3, { Q: 90, subsample_mode: 'off' }], [gray, 1, { Q: 80 }],
+        [colour, 3, { Q: 70, subsample_mode: 'on' }],
+        [colour, 3, { Q: 90, subsample_mode: 'off' }],
+        [gray, 1, { Q: 80 }],
       ];
       for (const [im, channels, opts] of cases) {
         const jpeg = im.jpegsaveBuffer(opts);
@@ -126,7 +142,7 @@ let passed = false;
 
 /** Width and height from a JPEG's frame header (SOFn), without decoding; undefined if not found. */
 export function jpegSize(b: Uint8Array): { width: number; height: number } | undefined {
-  for (let p = 2; p + 9 < b.length; ) {
+  for (let p = 2; p + 9 < b.length;) {
     if (b[p] !== 0xff) return undefined;
     const m = b[p + 1];
     if (m === 0xff) {
@@ -135,7 +151,8 @@ export function jpegSize(b: Uint8Array): { width: number; height: number } | und
     }
     const len = (b[p + 2] << 8) | b[p + 3];
     // SOF0–SOF15 except DHT (C4), JPG (C8) and DAC (CC).
-    if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) return { height: (b[p + 5] << 8) | b[p + 6], width: (b[p + 7] << 8) | b[p + 8] };
+    if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc)
+      return { height: (b[p + 5] << 8) | b[p + 6], width: (b[p + 7] << 8) | b[p + 8] };
     if (m === 0xda || len < 2) return undefined;
     p += 2 + len;
   }
@@ -171,7 +188,12 @@ export function startJpegDecode(bytes: Uint8Array, maxPixels: number): PendingDe
  * Decodes a JPEG (already checked by checkInput) through the browser when it is eligible; returns
  * undefined to let codec.decodeImage do it. Same result as decodeImage: pixels, SourceInfo.
  */
-export async function decodeJpegFast(vips: Vips, bytes: Uint8Array, opts: DecodeOptions, early?: PendingDecode): Promise<Decoded | undefined> {
+export async function decodeJpegFast(
+  vips: Vips,
+  bytes: Uint8Array,
+  opts: DecodeOptions,
+  early?: PendingDecode,
+): Promise<Decoded | undefined> {
   if (bytes.length < 3 || bytes[0] !== 0xff || bytes[1] !== 0xd8 || bytes[2] !== 0xff) return undefined;
   if (opts.thumbnail !== undefined || !(await browserJpegAvailable(vips))) return undefined;
   return withScope(async (scope) => {

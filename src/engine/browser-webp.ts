@@ -16,7 +16,14 @@ const CANVAS_EFFORT = 6;
 
 export function browserWebpSupports(opts: OutputOptions, frame: Frame, source: SourceInfo | undefined): boolean {
   // Quality 100 would make Chromium's canvas encoder switch to lossless.
-  if (typeof OffscreenCanvas === 'undefined' || opts.format !== 'webp' || opts.lossless || opts.effort !== CANVAS_EFFORT || opts.quality >= 100) return false;
+  if (
+    typeof OffscreenCanvas === 'undefined' ||
+    opts.format !== 'webp' ||
+    opts.lossless ||
+    opts.effort !== CANVAS_EFFORT ||
+    opts.quality >= 100
+  )
+    return false;
   // Frames with alpha (to keep or to flatten) are vips' job.
   return (frame.channels === 1 || frame.channels === 3) && !keepsMetadata(opts.metadata, source);
 }

@@ -55,8 +55,7 @@ function normalisedChannels(im: VipsImage): number {
 function normalise(im: VipsImage): VipsImage {
   const want = normalisedChannels(im);
   const colour = want >= 3 ? 3 : 1;
-  const ok = im.format === 'uchar' && im.bands === want &&
-    (colour === 3 ? im.interpretation === 'srgb' : im.interpretation === 'b-w');
+  const ok = im.format === 'uchar' && im.bands === want && (colour === 3 ? im.interpretation === 'srgb' : im.interpretation === 'b-w');
   if (ok) return im;
   return withScope((scope) => {
     let out: VipsImage = im;
@@ -157,7 +156,12 @@ function storedHeader(vips: Vips, bytes: Uint8Array): { width: number; height: n
  * Where the decoded w×h frame lies in the file's stored pixels when decoding turned it upright
  * and/or shrank it (thumbnail); undefined when it is the stored image itself.
  */
-function decodedGeometry(stored: { width: number; height: number; orientation: number }, autoOrient: boolean, w: number, h: number): Geometry | undefined {
+function decodedGeometry(
+  stored: { width: number; height: number; orientation: number },
+  autoOrient: boolean,
+  w: number,
+  h: number,
+): Geometry | undefined {
   const o = autoOrient ? stored.orientation : 1;
   const upright = o >= 5 ? { width: stored.height, height: stored.width } : stored;
   if (o === 1 && w === stored.width && h === stored.height) return undefined;
@@ -225,7 +229,10 @@ function decodeIntoOnce(scope: Scope, vips: Vips, bytes: Uint8Array, dst: Frame,
   const source = sourceInfo(opened);
   const im = scope.track(normalise(opened));
   if (im.width !== dst.width || im.height !== dst.height || im.bands !== dst.channels) {
-    throw new TesseraError('decode-failed', `decoded ${im.width}×${im.height}×${im.bands}, expected ${dst.width}×${dst.height}×${dst.channels}`);
+    throw new TesseraError(
+      'decode-failed',
+      `decoded ${im.width}×${im.height}×${im.bands}, expected ${dst.width}×${dst.height}×${dst.channels}`,
+    );
   }
   const rowBytes = dst.width * dst.channels;
   for (let y = 0; y < dst.height; y += bandRows) {
@@ -267,11 +274,14 @@ export function imageToFrame(im: VipsImage): Frame {
 /** "#rrggbb" as vips background values for an image of `bands` colour bands (1: luma). */
 export function backgroundFor(hex: string, bands: number): number[] {
   const n = parseInt(hex.slice(1), 16);
-  const r = (n >> 16) & 255, g = (n >> 8) & 255, b = n & 255;
+  const r = (n >> 16) & 255,
+    g = (n >> 8) & 255,
+    b = n & 255;
   if (bands >= 3) return [r, g, b];
   // Luma as the 'grayscale' op computes it: (299R + 587G + 114B) / 1000, rounded half-to-even.
   const t = 299 * r + 587 * g + 114 * b;
-  const q = Math.floor(t / 1000), rem = t - q * 1000;
+  const q = Math.floor(t / 1000),
+    rem = t - q * 1000;
   return [rem > 500 || (rem === 500 && q % 2 === 1) ? q + 1 : q];
 }
 
@@ -353,8 +363,13 @@ function encodeOnce(scope: Scope, vips: Vips, frame: Frame, opts: OutputOptions,
         return im.webpsaveBuffer({ Q: opts.quality, lossless: opts.lossless, effort: Math.round((effort * 6) / 9), keep: k });
       case 'avif':
         return im.heifsaveBuffer({
-          Q: opts.quality, lossless: opts.lossless, compression: 'av1', effort, bitdepth: 8,
-          subsample_mode: opts.lossless ? 'off' : SUBSAMPLE[opts.subsampling], keep: k,
+          Q: opts.quality,
+          lossless: opts.lossless,
+          compression: 'av1',
+          effort,
+          bitdepth: 8,
+          subsample_mode: opts.lossless ? 'off' : SUBSAMPLE[opts.subsampling],
+          keep: k,
         });
       case 'tiff':
         return im.tiffsaveBuffer(

@@ -45,8 +45,23 @@ function copyFrame(f: Frame, dst: Uint8Array): Frame {
  * same size): running them on R, G and B as three gray frames gives the same bytes as on RGB.
  */
 export const PLANE_WISE_OPS: ReadonlySet<string> = new Set([
-  'gaussian-blur', 'sobel', 'sharpen', 'blur', 'edge-enhance', 'edge-enhance-more', 'smooth', 'smooth-more', 'emboss', 'contour',
-  'detail', 'find-edges', 'unsharp-mask', 'brightness', 'gamma', 'invert', 'threshold',
+  'gaussian-blur',
+  'sobel',
+  'sharpen',
+  'blur',
+  'edge-enhance',
+  'edge-enhance-more',
+  'smooth',
+  'smooth-more',
+  'emboss',
+  'contour',
+  'detail',
+  'find-edges',
+  'unsharp-mask',
+  'brightness',
+  'gamma',
+  'invert',
+  'threshold',
 ]);
 
 export function planeWise(steps: readonly ResolvedStep[]): boolean {
@@ -62,7 +77,8 @@ export async function processFrameTask(src: FrameDesc, steps: ResolvedStep[], op
   if (opts.yuv) return yuvFrame(src, steps, opts, idleMs);
   let input = fromDesc(src);
   const t0 = performance.now();
-  if (opts.opaque && input.channels === 4 && !opts.redact && steps.length > 0 && planeWise(steps)) return rgbaPlanes(input, steps, opts, idleMs);
+  if (opts.opaque && input.channels === 4 && !opts.redact && steps.length > 0 && planeWise(steps))
+    return rgbaPlanes(input, steps, opts, idleMs);
   if (opts.redact?.channels === 1 && input.channels === 4) input = firstPlane(input, scratchU8('frame-gray', input.width * input.height));
   else if (opts.opaque && input.channels === 4) input = dropAlpha(input, scratchU8('frame-rgb', input.width * input.height * 3));
   const inMs = performance.now() - t0;
@@ -82,7 +98,19 @@ export async function processFrameTask(src: FrameDesc, steps: ResolvedStep[], op
   const o0 = performance.now();
   const rgba = toRgba(frame).buffer as ArrayBuffer;
   const outMs = performance.now() - o0;
-  return { width: frame.width, height: frame.height, rgba, steps: [...pre, ...timings], means, channels: frame.channels, reports, inMs, outMs, idleMs, path: 'rgba' };
+  return {
+    width: frame.width,
+    height: frame.height,
+    rgba,
+    steps: [...pre, ...timings],
+    means,
+    channels: frame.channels,
+    reports,
+    inMs,
+    outMs,
+    idleMs,
+    path: 'rgba',
+  };
 }
 
 const EMPTY = () => new ArrayBuffer(0);
@@ -97,7 +125,8 @@ interface PlanesRun {
 /** Each plane through the whole (plane-wise) recipe, results kept in this thread's scratch. */
 async function runPlanes(planes: Uint8Array[], w: number, h: number, steps: ResolvedStep[]): Promise<PlanesRun> {
   const totals = new Map<string, number>();
-  let width = w, height = h;
+  let width = w,
+    height = h;
   const outs: Uint8Array[] = [];
   for (const [i, p] of planes.entries()) {
     const { frame, timings } = await runSteps({ width: w, height: h, channels: 1, stride: w, data: p.subarray(0, w * h) }, steps);
@@ -114,11 +143,24 @@ async function runPlanes(planes: Uint8Array[], w: number, h: number, steps: Reso
 }
 
 /** Three result planes → I420 (with `k`, even sizes) or opaque RGBA. */
-function planesResult(run: PlanesRun, opts: FrameOptions, k: YuvCoefficients | undefined, inMs: number, idleMs: number, path: FrameResult['path']): FrameResult {
+function planesResult(
+  run: PlanesRun,
+  opts: FrameOptions,
+  k: YuvCoefficients | undefined,
+  inMs: number,
+  idleMs: number,
+  path: FrameResult['path'],
+): FrameResult {
   const { width: w, height: h, planes } = run;
   const n = w * h;
   const o0 = performance.now();
-  const means = opts.measure ? planes.map((p) => { let s = 0; for (let i = 0; i < n; i++) s += p[i]; return s / n; }) : [];
+  const means = opts.measure
+    ? planes.map((p) => {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += p[i];
+        return s / n;
+      })
+    : [];
   let rgba: ArrayBuffer, i420: ArrayBuffer | undefined;
   if (k && w % 2 === 0 && h % 2 === 0) {
     i420 = new ArrayBuffer(i420Size(w, h));
@@ -136,7 +178,9 @@ async function rgbaPlanes(input: Frame, steps: ResolvedStep[], opts: FrameOption
   const t0 = performance.now();
   const { width: w, height: h } = input;
   const n = w * h;
-  const r = scratchU8('in-r', n), g = scratchU8('in-g', n), b = scratchU8('in-b', n);
+  const r = scratchU8('in-r', n),
+    g = scratchU8('in-g', n),
+    b = scratchU8('in-b', n);
   splitRgba(input, r, g, b);
   const inMs = performance.now() - t0;
   const res = await runPlanes([r, g, b], w, h, steps);
@@ -163,7 +207,9 @@ async function yuvFrame(src: FrameDesc, steps: ResolvedStep[], opts: FrameOption
   const n = w * h;
   if (planeWise(steps)) {
     // R, G, B as three gray planes, each through the whole recipe.
-    const r = scratchU8('in-r', n), g = scratchU8('in-g', n), b = scratchU8('in-b', n);
+    const r = scratchU8('in-r', n),
+      g = scratchU8('in-g', n),
+      b = scratchU8('in-b', n);
     yuvToRgb(planes, w, h, k, { r, g, b, offsets: [0, 0, 0], step: 1, stride: w });
     const inMs = performance.now() - t0;
     const res = await runPlanes([r, g, b], w, h, steps);
@@ -174,13 +220,23 @@ async function yuvFrame(src: FrameDesc, steps: ResolvedStep[], opts: FrameOption
   const rgb = scratchU8('yuv-rgb', n * 3);
   yuvToRgb(planes, w, h, k, { r: rgb, g: rgb, b: rgb, offsets: [0, 1, 2], step: 3, stride: w * 3 });
   const inMs = performance.now() - t0;
-  const { frame, timings, reports } = await runSteps({ width: w, height: h, channels: 3, stride: w * 3, data: rgb.subarray(0, n * 3) }, steps);
+  const { frame, timings, reports } = await runSteps(
+    { width: w, height: h, channels: 3, stride: w * 3, data: rgb.subarray(0, n * 3) },
+    steps,
+  );
   return finish(frame, timings, reports, inMs, opts, k, wantI420, idleMs, 'yuv-rgb');
 }
 
 function finish(
-  frame: Frame, steps: StepTiming[], reports: FrameResult['reports'], inMs: number, opts: FrameOptions,
-  k: ReturnType<typeof yuvCoefficients>, wantI420: boolean, idleMs: number, path: FrameResult['path'],
+  frame: Frame,
+  steps: StepTiming[],
+  reports: FrameResult['reports'],
+  inMs: number,
+  opts: FrameOptions,
+  k: ReturnType<typeof yuvCoefficients>,
+  wantI420: boolean,
+  idleMs: number,
+  path: FrameResult['path'],
 ): FrameResult {
   const means = opts.measure ? channelMeans(frame) : [];
   const o0 = performance.now();
@@ -192,8 +248,27 @@ function finish(
     rgba = EMPTY();
   } else if (wantI420 && even && frame.channels === 3) {
     i420 = new ArrayBuffer(i420Size(frame.width, frame.height));
-    rgbToI420({ r: frame.data, g: frame.data, b: frame.data, offsets: [0, 1, 2], step: 3, stride: frame.stride }, frame.width, frame.height, k, new Uint8Array(i420));
+    rgbToI420(
+      { r: frame.data, g: frame.data, b: frame.data, offsets: [0, 1, 2], step: 3, stride: frame.stride },
+      frame.width,
+      frame.height,
+      k,
+      new Uint8Array(i420),
+    );
     rgba = EMPTY();
   } else rgba = toRgba(frame).buffer as ArrayBuffer;
-  return { width: frame.width, height: frame.height, rgba, i420, steps, means, channels: frame.channels, reports, inMs, outMs: performance.now() - o0, idleMs, path };
+  return {
+    width: frame.width,
+    height: frame.height,
+    rgba,
+    i420,
+    steps,
+    means,
+    channels: frame.channels,
+    reports,
+    inMs,
+    outMs: performance.now() - o0,
+    idleMs,
+    path,
+  };
 }

@@ -92,10 +92,19 @@ export async function processImage(vips: Vips, req: ProcessRequest, early?: Pend
   timings.steps = steps;
   if (pausedAt !== undefined) {
     // The frame the face step would see, in shared memory that every worker can read.
-    const shared = createFrame(frame.width, frame.height, frame.channels, new SharedArrayBuffer(frame.width * frame.height * frame.channels));
+    const shared = createFrame(
+      frame.width,
+      frame.height,
+      frame.channels,
+      new SharedArrayBuffer(frame.width * frame.height * frame.channels),
+    );
     blit(frame, 0, 0, frame.width, frame.height, shared, 0, 0);
     return {
-      kind: 'faces-split', width: frame.width, height: frame.height, channels: frame.channels, timings,
+      kind: 'faces-split',
+      width: frame.width,
+      height: frame.height,
+      channels: frame.channels,
+      timings,
       split: { frame: describe(shared), steps: plan.rest.slice(pausedAt), source, reports },
     };
   }
@@ -103,11 +112,26 @@ export async function processImage(vips: Vips, req: ProcessRequest, early?: Pend
 }
 
 /** The end of every per-image task: encode (timed) and the 'done' result with the steps' reports. */
-async function encodeDone(vips: Vips, frame: Frame, output: OutputOptions, source: SourceInfo, timings: ImageTimings, reports: StepReport[]): Promise<DoneResult> {
+async function encodeDone(
+  vips: Vips,
+  frame: Frame,
+  output: OutputOptions,
+  source: SourceInfo,
+  timings: ImageTimings,
+  reports: StepReport[],
+): Promise<DoneResult> {
   const t = performance.now();
   const bytes = await encodeOutput(vips, frame, output, source);
   timings.encodeMs = performance.now() - t;
-  return { kind: 'done', bytes, width: frame.width, height: frame.height, channels: frame.channels, timings, ...(reports.length ? { reports } : {}) };
+  return {
+    kind: 'done',
+    bytes,
+    width: frame.width,
+    height: frame.height,
+    channels: frame.channels,
+    timings,
+    ...(reports.length ? { reports } : {}),
+  };
 }
 
 /** Raw BlazeFace detections of some passes over a shared frame (a share of a 'faces-split'). */
@@ -128,7 +152,12 @@ export async function finishImage(vips: Vips, req: FinishRequest): Promise<DoneR
 }
 
 /** Also returns the file's metadata, for encodeFrame (tiled recipes never reorient). */
-export async function decodeFileInto(vips: Vips, file: Blob, name: string, dst: FrameDesc): Promise<{ readMs: number; decodeMs: number; source: SourceInfo }> {
+export async function decodeFileInto(
+  vips: Vips,
+  file: Blob,
+  name: string,
+  dst: FrameDesc,
+): Promise<{ readMs: number; decodeMs: number; source: SourceInfo }> {
   const { bytes, ms: readMs } = await readBytes(file);
   checkInput(name, bytes);
   const t = performance.now();
@@ -151,7 +180,12 @@ export async function runTile(src: FrameDesc, dst: FrameDesc, tile: Tile, steps:
 }
 
 /** `source` (from decodeFileInto) carries the input's metadata for output.metadata 'keep'. */
-export async function encodeFrame(vips: Vips, src: FrameDesc, output: OutputOptions, source?: SourceInfo): Promise<{ bytes: Uint8Array; encodeMs: number }> {
+export async function encodeFrame(
+  vips: Vips,
+  src: FrameDesc,
+  output: OutputOptions,
+  source?: SourceInfo,
+): Promise<{ bytes: Uint8Array; encodeMs: number }> {
   const t = performance.now();
   const bytes = await encodeOutput(vips, fromDesc(src), output, source);
   return { bytes, encodeMs: performance.now() - t };

@@ -12,9 +12,16 @@ type OpenCvModule = typeof import('@techstark/opencv-js');
  * their enums (BorderTypes, ColorConversionCodes, InterpolationFlags) as `any`.
  */
 type EnumConstant =
-  | 'BORDER_CONSTANT' | 'BORDER_DEFAULT' | 'BORDER_REPLICATE'
-  | 'COLOR_RGB2GRAY' | 'COLOR_RGB2YCrCb' | 'COLOR_RGBA2GRAY' | 'COLOR_RGBA2RGB' | 'COLOR_YCrCb2RGB'
-  | 'INTER_AREA' | 'INTER_LINEAR';
+  | 'BORDER_CONSTANT'
+  | 'BORDER_DEFAULT'
+  | 'BORDER_REPLICATE'
+  | 'COLOR_RGB2GRAY'
+  | 'COLOR_RGB2YCrCb'
+  | 'COLOR_RGBA2GRAY'
+  | 'COLOR_RGBA2RGB'
+  | 'COLOR_YCrCb2RGB'
+  | 'INTER_AREA'
+  | 'INTER_LINEAR';
 export type CV = Omit<OpenCvModule, EnumConstant> & { readonly [K in EnumConstant]: number };
 
 let loading: Promise<{ cv: CV; ms: number }> | undefined;

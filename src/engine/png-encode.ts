@@ -49,7 +49,12 @@ const MAX_FRAME_BYTES = 128 << 20;
 /** Whether encodePng can write these options (else vips does). */
 export function fastPngSupports(opts: OutputOptions, channels: number, frameBytes = 0): boolean {
   return (
-    wasmPngAvailable() && frameBytes <= MAX_FRAME_BYTES && opts.format === 'png' && opts.compression === FAST_PNG_COMPRESSION && !opts.palette && !opts.progressive &&
+    wasmPngAvailable() &&
+    frameBytes <= MAX_FRAME_BYTES &&
+    opts.format === 'png' &&
+    opts.compression === FAST_PNG_COMPRESSION &&
+    !opts.palette &&
+    !opts.progressive &&
     // Flattening alpha is vips' job.
     !((channels === 2 || channels === 4) && opts.alpha === 'flatten')
   );
@@ -68,7 +73,7 @@ function metadataChunks(vips: Vips, frame: Frame, attach: (im: VipsImage) => num
     const png = im.pngsaveBuffer({ compression: 0, keep });
     const out: Uint8Array[] = [];
     const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
-    for (let p = 8; p + 12 <= png.length; ) {
+    for (let p = 8; p + 12 <= png.length;) {
       const len = view.getUint32(p);
       const type = String.fromCharCode(png[p + 4], png[p + 5], png[p + 6], png[p + 7]);
       if (type === 'IDAT' || type === 'IEND') break;
@@ -83,7 +88,13 @@ function metadataChunks(vips: Vips, frame: Frame, attach: (im: VipsImage) => num
  * Encodes an 8-bit frame (1–4 channels, any stride) as PNG. `attach` is codec.ts' metadata
  * attachment (EXIF, ICC, XMP as the options say); it is only called when there is metadata.
  */
-export function encodePng(vips: Vips, frame: Frame, opts: OutputOptions, source: SourceInfo | undefined, attach: (im: VipsImage) => number): Uint8Array {
+export function encodePng(
+  vips: Vips,
+  frame: Frame,
+  opts: OutputOptions,
+  source: SourceInfo | undefined,
+  attach: (im: VipsImage) => number,
+): Uint8Array {
   const { width: w, height: h, channels: c } = frame;
   const row = w * c;
   const meta = keepsMetadata(opts.metadata, source) ? metadataChunks(vips, frame, attach) : [];

@@ -56,7 +56,8 @@ function copyOut(src: Frame, r: Rect): Frame {
 
 /** Nearest-neighbour downscale: only for showing a global recipe's input at preview size. */
 function shrink(src: Frame, scale: number): Frame {
-  const w = Math.max(1, Math.round(src.width * scale)), h = Math.max(1, Math.round(src.height * scale));
+  const w = Math.max(1, Math.round(src.width * scale)),
+    h = Math.max(1, Math.round(src.height * scale));
   const f = createFrame(w, h, src.channels, new ArrayBuffer(w * h * src.channels));
   for (let y = 0; y < h; y++) {
     const sy = Math.min(src.height - 1, Math.floor(y / scale));
@@ -80,7 +81,8 @@ export async function preview(vips: Vips, req: PreviewRequest): Promise<PreviewR
     decodeMs = performance.now() - t;
   }
   const src = cached.frame;
-  const W = src.width, H = src.height;
+  const W = src.width,
+    H = src.height;
   let region: Rect;
   let input: Frame;
   let scale = 1;
@@ -94,7 +96,8 @@ export async function preview(vips: Vips, req: PreviewRequest): Promise<PreviewR
     const h = Math.max(1, Math.min(H - y, Math.ceil(want.height), Math.floor(req.maxPixels / w)));
     region = { x, y, width: w, height: h };
     const halo = chainHalo(req.steps);
-    const wx = Math.max(0, x - halo), wy = Math.max(0, y - halo);
+    const wx = Math.max(0, x - halo),
+      wy = Math.max(0, y - halo);
     const win: Rect = { x: wx, y: wy, width: Math.min(W, x + w + halo) - wx, height: Math.min(H, y + h + halo) - wy };
     input = copyOut(src, win);
     crop = { x: x - wx, y: y - wy, width: w, height: h };
@@ -115,9 +118,18 @@ export async function preview(vips: Vips, req: PreviewRequest): Promise<PreviewR
   // Reports are in the input's pixels; the overlay sits on the result, after every step.
   const toAfter = source.geometry && invert(source.geometry.toInput);
   return {
-    width: before.width, height: before.height, region, scale, sourceWidth: W, sourceHeight: H,
-    before: beforeRgba, after: toRgba(after).buffer as ArrayBuffer, afterWidth: after.width, afterHeight: after.height,
-    decodeMs, steps: timings,
+    width: before.width,
+    height: before.height,
+    region,
+    scale,
+    sourceWidth: W,
+    sourceHeight: H,
+    before: beforeRgba,
+    after: toRgba(after).buffer as ArrayBuffer,
+    afterWidth: after.width,
+    afterHeight: after.height,
+    decodeMs,
+    steps: timings,
     faces: facesReport?.faces.map((f) => ({ box: toAfter ? mapBox(toAfter, f.box, after.width, after.height) : f.box, score: f.score })),
   };
 }

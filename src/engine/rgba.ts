@@ -20,7 +20,9 @@ export function toRgba(f: Frame, out = new Uint8ClampedArray(f.width * f.height 
     let o = y * f.width * 4;
     for (let x = 0; x < f.width; x++, i += c, o += 4) {
       if (c >= 3) {
-        out[o] = f.data[i]; out[o + 1] = f.data[i + 1]; out[o + 2] = f.data[i + 2];
+        out[o] = f.data[i];
+        out[o + 1] = f.data[i + 1];
+        out[o + 2] = f.data[i + 2];
         out[o + 3] = c === 4 ? f.data[i + 3] : 255;
       } else {
         out[o] = out[o + 1] = out[o + 2] = f.data[i];
@@ -63,7 +65,8 @@ export function splitRgba(f: Frame, r: Uint8Array, g: Uint8Array, b: Uint8Array)
   if (littleEndian && f.data.byteOffset % 4 === 0 && f.stride % 4 === 0) {
     const s32 = new Uint32Array(f.data.buffer, f.data.byteOffset, (f.stride * (h - 1)) / 4 + w);
     for (let y = 0; y < h; y++) {
-      const row = (y * f.stride) / 4, o = y * w;
+      const row = (y * f.stride) / 4,
+        o = y * w;
       for (let x = 0; x < w; x++) {
         const p = s32[row + x];
         r[o + x] = p;
@@ -90,6 +93,9 @@ export function mergePlanes(r: Uint8Array, g: Uint8Array, b: Uint8Array, n: numb
   }
   const o8 = new Uint8Array(out.buffer, out.byteOffset, n * 4);
   for (let i = 0, o = 0; i < n; i++, o += 4) {
-    o8[o] = r[i]; o8[o + 1] = g[i]; o8[o + 2] = b[i]; o8[o + 3] = 255;
+    o8[o] = r[i];
+    o8[o + 1] = g[i];
+    o8[o + 2] = b[i];
+    o8[o + 3] = 255;
   }
 }

@@ -116,7 +116,9 @@ export async function runSteps(
     timings.push({ op: step.op, ms: performance.now() - t0 });
     // Positions reported in input pixels rely on every size change being recorded (ctx `moved`).
     if ((next.width !== cur.width || next.height !== cur.height) && source.geometry === before) {
-      throw new Error(`${step.op} changed the frame from ${cur.width}×${cur.height} to ${next.width}×${next.height} without recording its geometry`);
+      throw new Error(
+        `${step.op} changed the frame from ${cur.width}×${cur.height} to ${next.width}×${next.height} without recording its geometry`,
+      );
     }
     cur = next;
     slot ^= 1;

@@ -30,7 +30,11 @@ export async function startEngine(opts: { heif?: boolean } = {}): Promise<Engine
   // A batch writing AVIF starts the HEIF instance now rather than on its first file.
   if (opts.heif) await loadVips(HEIF_OPTIONS);
   started = true;
-  return { startMs: first ? ms : 0, vipsVersion: v.version(0) + '.' + v.version(1) + '.' + v.version(2), crossOriginIsolated: globalThis.crossOriginIsolated };
+  return {
+    startMs: first ? ms : 0,
+    vipsVersion: v.version(0) + '.' + v.version(1) + '.' + v.version(2),
+    crossOriginIsolated: globalThis.crossOriginIsolated,
+  };
 }
 
 /**

@@ -39,7 +39,11 @@ export function loadVips(opts: VipsLoadOptions = defaults): Promise<{ vips: Vips
     const t0 = performance.now();
     const { default: Factory } = await import('wasm-vips');
     const config: Record<string, unknown> = {
-      preRun: [(m: { ENV: Record<string, string> }) => { m.ENV.VIPS_CONCURRENCY = String(opts.concurrency ?? 1); }],
+      preRun: [
+        (m: { ENV: Record<string, string> }) => {
+          m.ENV.VIPS_CONCURRENCY = String(opts.concurrency ?? 1);
+        },
+      ],
       // wasm-vips prints warnings (e.g. "premature end of JPEG") to the console; we report our own.
       print: () => {},
       printErr: () => {},
@@ -52,7 +56,12 @@ export function loadVips(opts: VipsLoadOptions = defaults): Promise<{ vips: Vips
       (Factory as unknown as (c: object) => Promise<Vips>)(config),
       new Promise<never>((_, reject) => {
         timer = setTimeout(
-          () => reject(new Error(`wasm-vips did not start within ${timeoutMs / 1000} s (is the page cross-origin isolated? SharedArrayBuffer is required)`)),
+          () =>
+            reject(
+              new Error(
+                `wasm-vips did not start within ${timeoutMs / 1000} s (is the page cross-origin isolated? SharedArrayBuffer is required)`,
+              ),
+            ),
           timeoutMs,
         );
       }),
@@ -84,7 +93,9 @@ function wrapperInWords(line: string): string {
   const io = /Vips(?:Foreign)?(Load|Save)([A-Z][a-z0-9]+)/.exec(line);
   if (!io) return line;
   const format = io[2].toUpperCase();
-  return io[1] === 'Load' ? `the ${format} data is damaged (libvips' ${format} loader stopped without a reason)` : `libvips' ${format} writer failed without a reason`;
+  return io[1] === 'Load'
+    ? `the ${format} data is damaged (libvips' ${format} loader stopped without a reason)`
+    : `libvips' ${format} writer failed without a reason`;
 }
 
 /**
@@ -93,11 +104,23 @@ function wrapperInWords(line: string): string {
  * attempt): keep the specific lines, each once, without the "Vips…:" class prefixes.
  */
 export function vipsMessage(e: unknown): string {
-  const lines = rawText(e).split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = rawText(e)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const specific = lines.filter((l) => !WRAPPER_LINE.test(l));
   if (!specific.length) return lines.map(wrapperInWords).join('; ') || 'unknown error';
   // Prefixes name libvips' classes and functions (VipsJpeg:, tiff2vips:, gifload_buffer:), not the problem.
-  const picked = [...new Set(specific.map((l) => l.replace(/^vips[a-z_]*:\s*/i, '').replace(/^Vips[A-Za-z]+:\s*/, '').replace(/^[a-z]+(?:2vips|_[a-z_]+):\s*/, '')))];
+  const picked = [
+    ...new Set(
+      specific.map((l) =>
+        l
+          .replace(/^vips[a-z_]*:\s*/i, '')
+          .replace(/^Vips[A-Za-z]+:\s*/, '')
+          .replace(/^[a-z]+(?:2vips|_[a-z_]+):\s*/, ''),
+      ),
+    ),
+  ];
   return picked.slice(0, 3).join('; ');
 }
 

@@ -66,11 +66,13 @@ for (let i = 0; i < 1280; i++) CLAMP[i] = Math.max(0, Math.min(255, i - 512));
 export function yuvToLuma(p: YuvPlanes, w: number, h: number, k: YuvCoefficients, dst: Uint8Array): Frame {
   const Y = p.layout[0];
   const s = p.bytes;
-  if (k.fullRange) return { width: w, height: h, channels: 1, stride: Y.stride, data: s.subarray(Y.offset, Y.offset + Y.stride * (h - 1) + w) };
+  if (k.fullRange)
+    return { width: w, height: h, channels: 1, stride: Y.stride, data: s.subarray(Y.offset, Y.offset + Y.stride * (h - 1) + w) };
   const lut = new Uint8Array(256);
   for (let i = 0; i < 256; i++) lut[i] = CLAMP[512 + Math.round(((i - 16) * 255) / 219)];
   for (let y = 0; y < h; y++) {
-    const row = Y.offset + y * Y.stride, o = y * w;
+    const row = Y.offset + y * Y.stride,
+      o = y * w;
     for (let x = 0; x < w; x++) dst[o + x] = lut[s[row + x]];
   }
   return { width: w, height: h, channels: 1, stride: w, data: dst.subarray(0, w * h) };
@@ -119,19 +121,31 @@ function rgbTablesFor(k: YuvCoefficients): RgbTables {
 /** YUV 4:2:0 → R′G′B′ (0–255, clamped). */
 export function yuvToRgb(p: YuvPlanes, w: number, h: number, k: YuvCoefficients, d: RgbTarget): void {
   const t = rgbTablesFor(k);
-  const ty = t.y, rv = t.rv, gu = t.gu, gv = t.gv, bu = t.bu;
+  const ty = t.y,
+    rv = t.rv,
+    gu = t.gu,
+    gv = t.gv,
+    bu = t.bu;
   const s = p.bytes;
-  const Y = p.layout[0], U = p.layout[1], V = p.nv12 ? p.layout[1] : p.layout[2];
-  const cStep = p.nv12 ? 2 : 1, vOff = p.nv12 ? 1 : 0;
-  const R = d.r, G = d.g, B = d.b, st = d.step;
+  const Y = p.layout[0],
+    U = p.layout[1],
+    V = p.nv12 ? p.layout[1] : p.layout[2];
+  const cStep = p.nv12 ? 2 : 1,
+    vOff = p.nv12 ? 1 : 0;
+  const R = d.r,
+    G = d.g,
+    B = d.b,
+    st = d.step;
   const [oR, oG, oB] = d.offsets;
   for (let y = 0; y < h; y++) {
     const row = Y.offset + y * Y.stride;
-    const urow = U.offset + (y >> 1) * U.stride, vrow = V.offset + (y >> 1) * V.stride + vOff;
+    const urow = U.offset + (y >> 1) * U.stride,
+      vrow = V.offset + (y >> 1) * V.stride + vOff;
     let o = y * d.stride;
     for (let x = 0; x < w; x++, o += st) {
       const c = (x >> 1) * cStep;
-      const u = s[urow + c], v = s[vrow + c];
+      const u = s[urow + c],
+        v = s[vrow + c];
       const l = ty[s[row + x]];
       R[o + oR] = CLAMP[(l + rv[v]) >> FIX];
       G[o + oG] = CLAMP[(l + gu[u] + gv[v]) >> FIX];
@@ -141,10 +155,16 @@ export function yuvToRgb(p: YuvPlanes, w: number, h: number, k: YuvCoefficients,
 }
 
 interface EncodeTables {
-  yr: Int32Array; yg: Int32Array; yb: Int32Array;
+  yr: Int32Array;
+  yg: Int32Array;
+  yb: Int32Array;
   /** Indexed by the sum of a 2×2 block (0–1020). */
-  ur: Int32Array; ug: Int32Array; ub: Int32Array;
-  vr: Int32Array; vg: Int32Array; vb: Int32Array;
+  ur: Int32Array;
+  ug: Int32Array;
+  ub: Int32Array;
+  vr: Int32Array;
+  vg: Int32Array;
+  vb: Int32Array;
 }
 const encodeTables = new Map<string, EncodeTables>();
 
@@ -156,14 +176,16 @@ function encodeTablesFor(k: YuvCoefficients): EncodeTables {
   const kg = 1 - k.kr - k.kb;
   const mk = (n: number) => new Int32Array(n);
   t = { yr: mk(256), yg: mk(256), yb: mk(256), ur: mk(1021), ug: mk(1021), ub: mk(1021), vr: mk(1021), vg: mk(1021), vb: mk(1021) };
-  const ys = yScale / 255, cs = cScale / 255;
+  const ys = yScale / 255,
+    cs = cScale / 255;
   for (let i = 0; i < 256; i++) {
     t.yr[i] = Math.round(k.kr * ys * i * ONE);
     t.yg[i] = Math.round(kg * ys * i * ONE);
     t.yb[i] = Math.round(k.kb * ys * i * ONE);
   }
   // Cb = (B′ − Y′) / (2(1 − kb)), Cr = (R′ − Y′) / (2(1 − kr)); a block's sum is 4× its mean.
-  const db = 2 * (1 - k.kb), dr = 2 * (1 - k.kr);
+  const db = 2 * (1 - k.kb),
+    dr = 2 * (1 - k.kr);
   for (let i = 0; i <= 1020; i++) {
     const m = (i / 4) * cs;
     t.ur[i] = Math.round((-k.kr / db) * m * ONE);
@@ -180,25 +202,52 @@ function encodeTablesFor(k: YuvCoefficients): EncodeTables {
 /** R′G′B′ (planes or interleaved, even w × h) → tightly packed I420 in the given matrix and range. */
 export function rgbToI420(src: RgbTarget, w: number, h: number, k: YuvCoefficients, out: Uint8Array): void {
   const t = encodeTablesFor(k);
-  const y0 = (ranges(k.fullRange).yOff << FIX) + HALF, u0 = (128 << FIX) + HALF, v0 = u0;
-  const yr = t.yr, yg = t.yg, yb = t.yb, ur = t.ur, ug = t.ug, ub = t.ub, vr = t.vr, vg = t.vg, vb = t.vb;
-  const R = src.r, G = src.g, B = src.b, st = src.step;
+  const y0 = (ranges(k.fullRange).yOff << FIX) + HALF,
+    u0 = (128 << FIX) + HALF,
+    v0 = u0;
+  const yr = t.yr,
+    yg = t.yg,
+    yb = t.yb,
+    ur = t.ur,
+    ug = t.ug,
+    ub = t.ub,
+    vr = t.vr,
+    vg = t.vg,
+    vb = t.vb;
+  const R = src.r,
+    G = src.g,
+    B = src.b,
+    st = src.step;
   const [oR, oG, oB] = src.offsets;
-  const cw = w >> 1, uBase = w * h, vBase = uBase + cw * (h >> 1);
+  const cw = w >> 1,
+    uBase = w * h,
+    vBase = uBase + cw * (h >> 1);
   for (let y = 0; y < h; y += 2) {
-    let a = y * src.stride, b = a + src.stride;
-    let ya = y * w, yb2 = ya + w;
+    let a = y * src.stride,
+      b = a + src.stride;
+    let ya = y * w,
+      yb2 = ya + w;
     let c = (y >> 1) * cw;
     for (let x = 0; x < w; x += 2, a += 2 * st, b += 2 * st, ya += 2, yb2 += 2, c++) {
-      const r0 = R[a + oR], g0 = G[a + oG], b0 = B[a + oB];
-      const r1 = R[a + st + oR], g1 = G[a + st + oG], b1 = B[a + st + oB];
-      const r2 = R[b + oR], g2 = G[b + oG], b2 = B[b + oB];
-      const r3 = R[b + st + oR], g3 = G[b + st + oG], b3 = B[b + st + oB];
+      const r0 = R[a + oR],
+        g0 = G[a + oG],
+        b0 = B[a + oB];
+      const r1 = R[a + st + oR],
+        g1 = G[a + st + oG],
+        b1 = B[a + st + oB];
+      const r2 = R[b + oR],
+        g2 = G[b + oG],
+        b2 = B[b + oB];
+      const r3 = R[b + st + oR],
+        g3 = G[b + st + oG],
+        b3 = B[b + st + oB];
       out[ya] = (y0 + yr[r0] + yg[g0] + yb[b0]) >> FIX;
       out[ya + 1] = (y0 + yr[r1] + yg[g1] + yb[b1]) >> FIX;
       out[yb2] = (y0 + yr[r2] + yg[g2] + yb[b2]) >> FIX;
       out[yb2 + 1] = (y0 + yr[r3] + yg[g3] + yb[b3]) >> FIX;
-      const sr = r0 + r1 + r2 + r3, sg = g0 + g1 + g2 + g3, sb = b0 + b1 + b2 + b3;
+      const sr = r0 + r1 + r2 + r3,
+        sg = g0 + g1 + g2 + g3,
+        sb = b0 + b1 + b2 + b3;
       out[uBase + c] = CLAMP[512 + ((u0 + ur[sr] + ug[sg] + ub[sb]) >> FIX)];
       out[vBase + c] = CLAMP[512 + ((v0 + vr[sr] + vg[sg] + vb[sb]) >> FIX)];
     }
@@ -214,7 +263,8 @@ export function grayToI420(f: Frame, k: YuvCoefficients, out: Uint8Array): void 
     const lut = new Uint8Array(256);
     for (let i = 0; i < 256; i++) lut[i] = Math.round(yOff + (i * yScale) / 255);
     for (let y = 0; y < h; y++) {
-      const row = y * f.stride, o = y * w;
+      const row = y * f.stride,
+        o = y * w;
       for (let x = 0; x < w; x++) out[o + x] = lut[f.data[row + x]];
     }
   }

@@ -4,17 +4,24 @@
  * sentence that names the file's problem (not a video, corrupt, no video track, which codec is
  * unsupported and which ones are).
  */
-import {
-  ALL_FORMATS, BlobSource, EncodedPacketSink, Input,
-  type InputAudioTrack, type InputVideoTrack,
-} from 'mediabunny';
+import { ALL_FORMATS, BlobSource, EncodedPacketSink, Input, type InputAudioTrack, type InputVideoTrack } from 'mediabunny';
 import { TesseraError, messageOf } from '../core/errors';
 import { sniffVideo } from '../core/sniff';
 import { CODEC_STRINGS, type VideoCodecName } from '../core/video-options';
 
 const CODEC_LABEL: Record<string, string> = {
-  avc: 'H.264', hevc: 'HEVC (H.265)', vp8: 'VP8', vp9: 'VP9', av1: 'AV1',
-  aac: 'AAC', opus: 'Opus', mp3: 'MP3', vorbis: 'Vorbis', flac: 'FLAC', ac3: 'AC-3', eac3: 'E-AC-3',
+  avc: 'H.264',
+  hevc: 'HEVC (H.265)',
+  vp8: 'VP8',
+  vp9: 'VP9',
+  av1: 'AV1',
+  aac: 'AAC',
+  opus: 'Opus',
+  mp3: 'MP3',
+  vorbis: 'Vorbis',
+  flac: 'FLAC',
+  ac3: 'AC-3',
+  eac3: 'E-AC-3',
 };
 
 export function codecLabel(codec: string | null | undefined): string {
@@ -32,7 +39,10 @@ export function supportedDecoders(): Promise<string[]> {
     const out: string[] = [];
     for (const name of DECODE_PROBES) {
       const codec = CODEC_STRINGS[name].base;
-      const ok = await VideoDecoder.isConfigSupported({ codec, codedWidth: 640, codedHeight: 360 }).then((r) => !!r.supported, () => false);
+      const ok = await VideoDecoder.isConfigSupported({ codec, codedWidth: 640, codedHeight: 360 }).then(
+        (r) => !!r.supported,
+        () => false,
+      );
       if (ok) out.push(codecLabel(name));
     }
     return out;
@@ -83,12 +93,18 @@ export async function openVideo(file: Blob, name: string): Promise<OpenedVideo> 
     }
     if (!video) {
       const audio = await input.getPrimaryAudioTrack().catch(() => null);
-      throw new TesseraError('bad-input', `the file has no video track${audio ? ` (only ${codecLabel(await audio.getCodec())} audio)` : ''}`);
+      throw new TesseraError(
+        'bad-input',
+        `the file has no video track${audio ? ` (only ${codecLabel(await audio.getCodec())} audio)` : ''}`,
+      );
     }
     const codec = (await video.getCodec()) ?? '';
     const supported = await supportedDecoders();
     const unsupported = (what: string) =>
-      new TesseraError('decode-failed', `unsupported video codec: ${what}; this browser decodes ${supported.join(', ') || 'no video codec'}`);
+      new TesseraError(
+        'decode-failed',
+        `unsupported video codec: ${what}; this browser decodes ${supported.join(', ') || 'no video codec'}`,
+      );
     let decoderConfig: VideoDecoderConfig | null = null;
     try {
       decoderConfig = await video.getDecoderConfig();
@@ -99,19 +115,30 @@ export async function openVideo(file: Blob, name: string): Promise<OpenedVideo> 
     const support = await VideoDecoder.isConfigSupported(decoderConfig).catch(() => ({ supported: false }));
     if (!support.supported) throw unsupported(`${codecLabel(codec)} (${decoderConfig.codec})`);
     const [width, height, duration, stats] = await Promise.all([
-      video.getDisplayWidth(), video.getDisplayHeight(),
+      video.getDisplayWidth(),
+      video.getDisplayHeight(),
       video.computeDuration(),
       video.computePacketStats(),
     ]).catch((e) => {
       throw new TesseraError('bad-input', `corrupt video track (${messageOf(e)})`);
     });
-    if (stats.packetCount === 0) throw new TesseraError('bad-input', 'corrupt or truncated video file: the video track has no readable frames');
+    if (stats.packetCount === 0)
+      throw new TesseraError('bad-input', 'corrupt or truncated video file: the video track has no readable frames');
     const audio = await input.getPrimaryAudioTrack().catch(() => null);
     const metrics = await video.computeFrameRateMetrics().catch(() => null);
     return {
       constantFrameRate: metrics?.underlyingFrameRate ?? null,
-      input, video, audio, decoderConfig, codec, codecString: decoderConfig.codec,
-      width, height, duration, frameRate: stats.averagePacketRate, packetCount: stats.packetCount,
+      input,
+      video,
+      audio,
+      decoderConfig,
+      codec,
+      codecString: decoderConfig.codec,
+      width,
+      height,
+      duration,
+      frameRate: stats.averagePacketRate,
+      packetCount: stats.packetCount,
       packets: new EncodedPacketSink(video),
     };
   } catch (e) {
@@ -146,7 +173,10 @@ export interface ProbeResult<S = unknown> {
  * Decodes every frame of `file` and hands each frame's RGBA pixels to `sample` (which should
  * keep a few numbers, not the pixels). Used by the tests to read a frame index back.
  */
-export async function probeVideo<S = undefined>(file: Blob, sample?: (rgba: Uint8Array, width: number, height: number) => S): Promise<ProbeResult<S>> {
+export async function probeVideo<S = undefined>(
+  file: Blob,
+  sample?: (rgba: Uint8Array, width: number, height: number) => S,
+): Promise<ProbeResult<S>> {
   const v = await openVideo(file, 'probe.mp4');
   try {
     const frames: ProbedFrame<S>[] = [];
@@ -154,12 +184,26 @@ export async function probeVideo<S = undefined>(file: Blob, sample?: (rgba: Uint
     let error: DOMException | undefined;
     const decoder = new VideoDecoder({
       output: (frame) => {
-        const w = frame.visibleRect?.width ?? frame.codedWidth, h = frame.visibleRect?.height ?? frame.codedHeight;
+        const w = frame.visibleRect?.width ?? frame.codedWidth,
+          h = frame.visibleRect?.height ?? frame.codedHeight;
         const buf = new Uint8Array(w * h * 4);
         // Without a sampler, S is undefined and so is every sample.
-        const entry = { timestamp: frame.timestamp / 1e6, duration: (frame.duration ?? 0) / 1e6, width: w, height: h, sample: undefined as S };
+        const entry = {
+          timestamp: frame.timestamp / 1e6,
+          duration: (frame.duration ?? 0) / 1e6,
+          width: w,
+          height: h,
+          sample: undefined as S,
+        };
         frames.push(entry);
-        pending.push(frame.copyTo(buf, { format: 'RGBA' }).then(() => { if (sample) entry.sample = sample(buf, w, h); }).finally(() => frame.close()));
+        pending.push(
+          frame
+            .copyTo(buf, { format: 'RGBA' })
+            .then(() => {
+              if (sample) entry.sample = sample(buf, w, h);
+            })
+            .finally(() => frame.close()),
+        );
       },
       error: (e) => (error = e),
     });
@@ -179,8 +223,15 @@ export async function probeVideo<S = undefined>(file: Blob, sample?: (rgba: Uint
       audio = { codec: (await v.audio.getCodec()) ?? '', packets: timestamps.length, timestamps };
     }
     return {
-      container: (await v.input.getFormat()).name, videoCodec: v.codec, codecString: v.codecString,
-      width: v.width, height: v.height, duration: v.duration, frameRate: v.frameRate, frames, audio,
+      container: (await v.input.getFormat()).name,
+      videoCodec: v.codec,
+      codecString: v.codecString,
+      width: v.width,
+      height: v.height,
+      duration: v.duration,
+      frameRate: v.frameRate,
+      frames,
+      audio,
     };
   } finally {
     v.input.dispose();

@@ -59,11 +59,14 @@ export interface OutputStream {
  * An OutputStream over a destination's three operations. `discard` runs at most once, and never
  * after a successful commit.
  */
-export function positionedStream(path: string, ops: {
-  write(position: number, data: Uint8Array): Promise<void>;
-  commit(): Promise<void>;
-  discard(): Promise<void>;
-}): OutputStream {
+export function positionedStream(
+  path: string,
+  ops: {
+    write(position: number, data: Uint8Array): Promise<void>;
+    commit(): Promise<void>;
+    discard(): Promise<void>;
+  },
+): OutputStream {
   let size = 0;
   let done = false;
   const discard = async () => {
@@ -103,7 +106,10 @@ export class FolderSink implements OutputSink {
     if (signal?.aborted) throw cancelled();
     const { dirs, name } = splitPath(path);
     const dir = await subdir(this.dir, dirs, true);
-    const existed = await dir.getFileHandle(name).then(() => true, () => false);
+    const existed = await dir.getFileHandle(name).then(
+      () => true,
+      () => false,
+    );
     const handle = await dir.getFileHandle(name, { create: true });
     const w = await handle.createWritable({ keepExistingData: false });
     return positionedStream(path, {
@@ -129,7 +135,10 @@ export class FolderSink implements OutputSink {
     const dir = await subdir(this.dir, dirs, true);
     // getFileHandle({create}) makes an empty file at once: remove it again if this write fails,
     // so a cancelled batch leaves only complete files.
-    const existed = await dir.getFileHandle(name).then(() => true, () => false);
+    const existed = await dir.getFileHandle(name).then(
+      () => true,
+      () => false,
+    );
     const handle = await dir.getFileHandle(name, { create: true });
     let w: FileSystemWritableFileStream | undefined;
     try {
@@ -270,7 +279,8 @@ export class HttpSink implements OutputSink {
     const url = this.base + path.split('/').map(encodeURIComponent).join('/');
     // The server (scripts/lib/serve.mjs) dates the file from this header with utimes.
     const headers: Record<string, string> = {};
-    if (options?.lastModified !== undefined && Number.isFinite(options.lastModified)) headers['X-Last-Modified'] = String(Math.round(options.lastModified));
+    if (options?.lastModified !== undefined && Number.isFinite(options.lastModified))
+      headers['X-Last-Modified'] = String(Math.round(options.lastModified));
     // Not aborted once started: the server may already have the whole body, and a file that
     // lands must be reported as written. The server renames a complete file into place.
     const res = await fetch(url, { method: 'PUT', body: bytes as Uint8Array<ArrayBuffer>, headers });
@@ -280,7 +290,9 @@ export class HttpSink implements OutputSink {
 
 /** Refuses an output folder that is, or is inside, the input folder: inputs are never touched. */
 export async function checkSeparateFolders(input: FileSystemDirectoryHandle, output: FileSystemDirectoryHandle): Promise<void> {
-  if (await input.isSameEntry(output)) throw new TesseraError('io-failed', 'the output folder is the input folder: choose another one so inputs are never overwritten');
+  if (await input.isSameEntry(output))
+    throw new TesseraError('io-failed', 'the output folder is the input folder: choose another one so inputs are never overwritten');
   const inside = await input.resolve(output);
-  if (inside) throw new TesseraError('io-failed', `the output folder is inside the input folder (${inside.join('/')}): choose one outside it`);
+  if (inside)
+    throw new TesseraError('io-failed', `the output folder is inside the input folder (${inside.join('/')}): choose one outside it`);
 }

@@ -43,7 +43,8 @@ export class SocketSink implements OutputSink {
     });
     const fail = () => {
       this.closedError ??= new TesseraError('io-failed', 'the connection to the output receiver closed');
-      for (const p of this.pending.values()) p.reject(new TesseraError('io-failed', `cannot write ${p.path}: the connection to the output receiver closed`));
+      for (const p of this.pending.values())
+        p.reject(new TesseraError('io-failed', `cannot write ${p.path}: the connection to the output receiver closed`));
       this.pending.clear();
     };
     socket.addEventListener('close', fail);
@@ -56,10 +57,14 @@ export class SocketSink implements OutputSink {
       const socket = new WebSocket(url);
       const onError = () => reject(new TesseraError('io-failed', `cannot connect to the output receiver at ${url}`));
       socket.addEventListener('error', onError, { once: true });
-      socket.addEventListener('open', () => {
-        socket.removeEventListener('error', onError);
-        resolve(new SocketSink(socket));
-      }, { once: true });
+      socket.addEventListener(
+        'open',
+        () => {
+          socket.removeEventListener('error', onError);
+          resolve(new SocketSink(socket));
+        },
+        { once: true },
+      );
     });
   }
 
@@ -82,7 +87,8 @@ export class SocketSink implements OutputSink {
   async write(path: string, bytes: Uint8Array, signal?: AbortSignal, options?: WriteOptions): Promise<void> {
     if (signal?.aborted) throw cancelled();
     splitPath(path);
-    const lastModified = options?.lastModified !== undefined && Number.isFinite(options.lastModified) ? Math.round(options.lastModified) : undefined;
+    const lastModified =
+      options?.lastModified !== undefined && Number.isFinite(options.lastModified) ? Math.round(options.lastModified) : undefined;
     // Not abandoned once sent: the receiver may already have it, and a file that lands must be
     // reported as written.
     await this.call({ op: 'write', path, ...(lastModified !== undefined ? { lastModified } : {}) }, bytes);

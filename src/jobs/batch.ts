@@ -40,13 +40,21 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
     const tally = new BatchTally(listing, opts.onProgress, opts.onResult);
     const names = new OutputNames();
     const running = await dispatchFiles(listing, dispatchWindows(pool.size), signal, (f, computed) =>
-      processFile(f, names.claim(f.path, outputTarget(f.path, s.output.format, s.video.container)), computed, s, tally));
+      processFile(f, names.claim(f.path, outputTarget(f.path, s.output.format, s.video.container)), computed, s, tally),
+    );
     await listing.done;
     tally.progress();
     await Promise.all(running);
     if (listing.error) throw toError(listing.error);
     const facesTable = await writeFacesTable(s.sink, tally.facesRows, { enabled: opts.facesTable !== false, signal });
-    return tally.summary({ cancelled: !!signal?.aborted, workers: pool.size, startupSeconds, facesTable, pool: pool.metrics(), buffers: s.buffers.stats() });
+    return tally.summary({
+      cancelled: !!signal?.aborted,
+      workers: pool.size,
+      startupSeconds,
+      facesTable,
+      pool: pool.metrics(),
+      buffers: s.buffers.stats(),
+    });
   } finally {
     if (s.ownPool) pool.dispose();
   }

@@ -43,8 +43,13 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<BenchmarkRes
     try {
       const summary = await runBatch({ ...opts, input: opts.input(), output: sink, pool });
       const run: BenchmarkRun = {
-        workers, seconds: summary.seconds, imagesPerSecond: summary.imagesPerSecond,
-        startupSeconds: summary.startupSeconds, ok: summary.ok, failed: summary.failed, summary,
+        workers,
+        seconds: summary.seconds,
+        imagesPerSecond: summary.imagesPerSecond,
+        startupSeconds: summary.startupSeconds,
+        ok: summary.ok,
+        failed: summary.failed,
+        summary,
       };
       return { run, hashes: sink.hashes };
     } finally {

@@ -59,7 +59,10 @@ export class CameraRecorder {
     if (!CONTAINER_CODECS[opts.container]) throw new TesseraError('bad-input', `unknown container "${opts.container}" (webm or mp4)`);
     this.codec = opts.codec ?? CONTAINER_CODECS[opts.container][0];
     if (!CONTAINER_CODECS[opts.container].includes(this.codec)) {
-      throw new TesseraError('bad-input', `${opts.container} cannot hold ${this.codec} here (use ${CONTAINER_CODECS[opts.container].join(' or ')})`);
+      throw new TesseraError(
+        'bad-input',
+        `${opts.container} cannot hold ${this.codec} here (use ${CONTAINER_CODECS[opts.container].join(' or ')})`,
+      );
     }
   }
 
@@ -69,12 +72,17 @@ export class CameraRecorder {
 
   /** Configures the encoder for the first frame's size. */
   private async open(width: number, height: number, fps: number): Promise<void> {
-    if (typeof VideoEncoder === 'undefined') throw new TesseraError('encode-failed', 'this browser has no WebCodecs VideoEncoder: recording is unavailable');
+    if (typeof VideoEncoder === 'undefined')
+      throw new TesseraError('encode-failed', 'this browser has no WebCodecs VideoEncoder: recording is unavailable');
     let config: VideoEncoderConfig | undefined;
     // WebCodecs strings tried best first (levels high enough for 1080p30).
     for (const codec of CODEC_STRINGS[this.codec].record ?? [CODEC_STRINGS[this.codec].base]) {
       const c: VideoEncoderConfig = {
-        codec, width, height, framerate: fps, latencyMode: 'realtime',
+        codec,
+        width,
+        height,
+        framerate: fps,
+        latencyMode: 'realtime',
         bitrate: this.opts.bitrate ?? Math.max(500_000, Math.round(width * height * 30 * 0.1)),
         ...(this.codec === 'avc' ? { avc: { format: 'avc' as const } } : {}),
       };
@@ -101,9 +109,11 @@ export class CameraRecorder {
       output: (chunk, meta) => {
         const packet = EncodedPacket.fromEncodedChunk(chunk);
         const src = this.source!;
-        this.writes = this.writes.then(() => src.add(packet, meta)).catch((e) => {
-          this.error ??= e;
-        });
+        this.writes = this.writes
+          .then(() => src.add(packet, meta))
+          .catch((e) => {
+            this.error ??= e;
+          });
       },
       error: (e) => {
         this.error ??= e;
@@ -126,7 +136,13 @@ export class CameraRecorder {
       return false;
     }
     const enc = this.encoder;
-    if (!enc || enc.state !== 'configured' || width !== this.width || height !== this.height || enc.encodeQueueSize >= (this.opts.maxQueue ?? 4)) {
+    if (
+      !enc ||
+      enc.state !== 'configured' ||
+      width !== this.width ||
+      height !== this.height ||
+      enc.encodeQueueSize >= (this.opts.maxQueue ?? 4)
+    ) {
       this.skipped++;
       return false;
     }

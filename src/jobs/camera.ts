@@ -95,7 +95,10 @@ export async function startCamera(opts: CameraOptions): Promise<CameraController
   const recorder = opts.record ? new CameraRecorder(opts.record, counter) : undefined;
 
   if (!opts.stream && !navigator.mediaDevices?.getUserMedia) {
-    throw new TesseraError('bad-input', 'no camera access here (navigator.mediaDevices is missing: the page must be served over https or localhost)');
+    throw new TesseraError(
+      'bad-input',
+      'no camera access here (navigator.mediaDevices is missing: the page must be served over https or localhost)',
+    );
   }
   let stream: MediaStream;
   try {
@@ -111,7 +114,8 @@ export async function startCamera(opts: CameraOptions): Promise<CameraController
 
   const Processor = (globalThis as { MediaStreamTrackProcessor?: TrackProcessorCtor }).MediaStreamTrackProcessor;
   const source: 'processor' | 'video' = opts.source === 'video' || (opts.source !== 'processor' && !Processor) ? 'video' : 'processor';
-  if (source === 'processor' && !Processor) throw new TesseraError('bad-input', 'MediaStreamTrackProcessor is not available in this browser');
+  if (source === 'processor' && !Processor)
+    throw new TesseraError('bad-input', 'MediaStreamTrackProcessor is not available in this browser');
 
   const closeFrame = (f: VideoFrame) => {
     f.close();
@@ -136,12 +140,31 @@ export async function startCamera(opts: CameraOptions): Promise<CameraController
     const now = performance.now();
     const lat = latency.sortedValues(now);
     return {
-      source, width, height, elapsedMs: now - startedAt, ...c, inFlight,
+      source,
+      width,
+      height,
+      elapsedMs: now - startedAt,
+      ...c,
+      inFlight,
       dropRate: c.captured ? c.dropped / c.captured : 0,
-      latencyP50: percentile(lat, 50), latencyP95: percentile(lat, 95), latencyMax: lat.length ? lat[lat.length - 1] : 0,
-      fps: latency.rate(now, startedAt), inputFps: capturedWin.rate(now, startedAt),
+      latencyP50: percentile(lat, 50),
+      latencyP95: percentile(lat, 95),
+      latencyMax: lat.length ? lat[lat.length - 1] : 0,
+      fps: latency.rate(now, startedAt),
+      inputFps: capturedWin.rate(now, startedAt),
       frames: { opened: counter.opened, closed: counter.closed },
-      ...(recorder ? { recording: { container: opts.record!.container, codec: recorder.codecString || recorder.codec, encoded: recorder.encoded, skipped: recorder.skipped, queue: recorder.queueSize, ...(recorder.errorMessage ? { error: recorder.errorMessage } : {}) } } : {}),
+      ...(recorder
+        ? {
+            recording: {
+              container: opts.record!.container,
+              codec: recorder.codecString || recorder.codec,
+              encoded: recorder.encoded,
+              skipped: recorder.skipped,
+              queue: recorder.queueSize,
+              ...(recorder.errorMessage ? { error: recorder.errorMessage } : {}),
+            },
+          }
+        : {}),
       ...(lastError ? { lastError } : {}),
     };
   };
@@ -190,7 +213,9 @@ export async function startCamera(opts: CameraOptions): Promise<CameraController
     try {
       // Camera frames are opaque: the worker drops alpha first (gray recipes then run on one plane).
       const r = await opts.pool.run((api) => api.processFrame(desc, frameSteps, { opaque: true }), {
-        priority: Priority.interactive, cost: desc.width * desc.height * 8, label: 'camera frame',
+        priority: Priority.interactive,
+        cost: desc.width * desc.height * 8,
+        label: 'camera frame',
       });
       show(r, seq, capturedAt, timestamp);
     } catch (e) {

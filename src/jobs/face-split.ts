@@ -30,7 +30,8 @@ export const SHARES_PER_WORKER = 4;
 
 /** `n` items in `k` contiguous, nearly equal groups (order kept). */
 export function shares<T>(items: readonly T[], k: number): T[][] {
-  const n = items.length, parts = Math.max(1, Math.min(k, n));
+  const n = items.length,
+    parts = Math.max(1, Math.min(k, n));
   return Array.from({ length: parts }, (_, i) => items.slice(Math.round((i * n) / parts), Math.round(((i + 1) * n) / parts)));
 }
 
@@ -49,14 +50,19 @@ export async function finishFaceSplit(res: Split, o: FaceSplitOptions): Promise<
       o.pool.run((api) => api.detectFacePasses(split.frame, params, rects), {
         // Each pass converts its own rectangle to RGB; the whole-image pass the whole frame.
         cost: Math.max(...rects.map((r) => r[2] * r[3])) * 3 + (8 << 20),
-        signal: o.signal, priority, label: `${o.name} (faces ${i + 1}/${groups.length})`,
+        signal: o.signal,
+        priority,
+        label: `${o.name} (faces ${i + 1}/${groups.length})`,
       }),
     ),
   );
   const raw: RawFace[] = found.flatMap((f) => f.raw);
   const faces = mergeBlaze(raw, w, h, opts);
   const done = await o.pool.run((api) => api.finishImage({ split, faces, output: o.output }), {
-    cost: w * h * c * 3, signal: o.signal, priority, label: `${o.name} (after faces)`,
+    cost: w * h * c * 3,
+    signal: o.signal,
+    priority,
+    label: `${o.name} (after faces)`,
   });
   // The face step's time is the detection spread over the workers (their summed busy time).
   const detectMs = found.reduce((t, f) => t + f.ms, 0);

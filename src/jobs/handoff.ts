@@ -57,14 +57,20 @@ export async function measureHandoff(width = 3840, height = 2160, rounds = 10, b
     });
     const plain = new Uint8Array(bytes);
     const clone = await time(() => pool.bench().run((b) => b.echoClone(plain)));
-    const b64 = await time(async () => {
-      const json = JSON.stringify({ width, height, pixels: toBase64(plain) });
-      const back = JSON.parse(await pool.bench().run((b) => b.echoBase64(json))) as { pixels: string };
-      fromBase64(back.pixels);
-    }, Math.max(1, Math.min(rounds, base64Rounds)));
+    const b64 = await time(
+      async () => {
+        const json = JSON.stringify({ width, height, pixels: toBase64(plain) });
+        const back = JSON.parse(await pool.bench().run((b) => b.echoBase64(json))) as { pixels: string };
+        fromBase64(back.pixels);
+      },
+      Math.max(1, Math.min(rounds, base64Rounds)),
+    );
     const b64Len = Math.ceil(bytes / 3) * 4;
     const row = (method: HandoffRow['method'], t: { median: number; samples: number[] }, extraBytes: number): HandoffRow => ({
-      method, msPerRoundTrip: t.median, samples: t.samples, extraBytes,
+      method,
+      msPerRoundTrip: t.median,
+      samples: t.samples,
+      extraBytes,
     });
     // extraBytes counts the copies each method makes by construction (not a heap measurement):
     // clone copies the frame into the worker and back; base64 makes, each way, a base64 string

@@ -22,8 +22,17 @@ export interface OpBenchRow {
   speedup?: number;
 }
 
-export async function measureOps(opts: { width?: number; height?: number; workers: number; repeat?: number; only?: string[]; onOp?: (op: string) => void }): Promise<OpBenchRow[]> {
-  const width = opts.width ?? 1920, height = opts.height ?? 1080, repeat = opts.repeat ?? 3;
+export async function measureOps(opts: {
+  width?: number;
+  height?: number;
+  workers: number;
+  repeat?: number;
+  only?: string[];
+  onOp?: (op: string) => void;
+}): Promise<OpBenchRow[]> {
+  const width = opts.width ?? 1920,
+    height = opts.height ?? 1080,
+    repeat = opts.repeat ?? 3;
   const src = createFrame(width, height, 3);
   for (let y = 0; y < height; y++)
     for (let x = 0; x < width; x++) {

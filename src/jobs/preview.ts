@@ -18,9 +18,7 @@ export interface PreviewOptions {
 }
 
 export type PreviewOutcome =
-  | { kind: 'ok'; result: PreviewResult; ms: number }
-  | { kind: 'error'; message: string }
-  | { kind: 'superseded' };
+  { kind: 'ok'; result: PreviewResult; ms: number } | { kind: 'error'; message: string } | { kind: 'superseded' };
 
 export class Previewer {
   private current?: AbortController;

@@ -48,7 +48,12 @@ export async function processTiled(r: TiledRequest): Promise<{ bytes: Uint8Array
   try {
     const src = describe(createFrame(w, h, cin, srcBuf));
     const dst = describe(createFrame(w, h, cout, dstBuf));
-    const dec = await pool.run((api) => api.decodeInto(r.file, r.name, src), { cost: srcBytes, signal: r.signal, priority, label: `${r.name} (decode)` });
+    const dec = await pool.run((api) => api.decodeInto(r.file, r.name, src), {
+      cost: srcBytes,
+      signal: r.signal,
+      priority,
+      label: `${r.name} (decode)`,
+    });
     r.breakdown.read += dec.readMs;
     r.breakdown.decode += dec.decodeMs;
 
@@ -59,13 +64,23 @@ export async function processTiled(r: TiledRequest): Promise<{ bytes: Uint8Array
       plan.tiles.map((tile) => {
         const px = tile.window.width * tile.window.height;
         return pool
-          .run((api) => api.runTile(src, dst, tile, r.steps), { cost: px * (cin + 2 * cout + 16), signal: r.signal, priority, label: `${r.name} (tile ${tile.index + 1}/${plan.tiles.length})` })
+          .run((api) => api.runTile(src, dst, tile, r.steps), {
+            cost: px * (cin + 2 * cout + 16),
+            signal: r.signal,
+            priority,
+            label: `${r.name} (tile ${tile.index + 1}/${plan.tiles.length})`,
+          })
           .then(({ steps }) => {
             for (const s of steps) r.breakdown.steps[s.op] = (r.breakdown.steps[s.op] ?? 0) + s.ms;
           });
       }),
     );
-    const enc = await pool.run((api) => api.encodeFrame(dst, r.output, dec.source), { cost: dstBytes * 2, signal: r.signal, priority, label: `${r.name} (encode)` });
+    const enc = await pool.run((api) => api.encodeFrame(dst, r.output, dec.source), {
+      cost: dstBytes * 2,
+      signal: r.signal,
+      priority,
+      label: `${r.name} (encode)`,
+    });
     r.breakdown.encode += enc.encodeMs;
     finished = true;
     return { bytes: enc.bytes, tiles: plan.tiles.length };

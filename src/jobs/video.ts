@@ -46,13 +46,27 @@ import { frameRange, type FrameRange } from './video/range';
 import { ReorderWindow } from './video/reorder-window';
 import { FrameTracking, faceRecipe, type FaceRecipe, type TrackedFrame } from './video/tracking';
 import {
-  addStepTimes, emptyTimings,
-  type FrameAnalysis, type FrameCount, type FrameDetection, type ProcessedFrame, type VideoJobOptions, type VideoJobResult,
-  type VideoMode, type VideoTimings,
+  addStepTimes,
+  emptyTimings,
+  type FrameAnalysis,
+  type FrameCount,
+  type FrameDetection,
+  type ProcessedFrame,
+  type VideoJobOptions,
+  type VideoJobResult,
+  type VideoMode,
+  type VideoTimings,
 } from './video/types';
 
 export type {
-  FrameAnalysis, FrameDetection, VideoAnalysis, VideoJobOptions, VideoJobResult, VideoMode, VideoProgress, VideoTimings,
+  FrameAnalysis,
+  FrameDetection,
+  VideoAnalysis,
+  VideoJobOptions,
+  VideoJobResult,
+  VideoMode,
+  VideoProgress,
+  VideoTimings,
 } from './video/types';
 
 export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
@@ -61,14 +75,29 @@ export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
   if (o.signal?.aborted) throw cancelled();
   const v = await openVideo(o.file, o.name);
   // Started workers know where wasm-vips' side modules are (a recipe step may need vips).
-  if (mode !== 'decode') await o.pool.broadcast((api) => api.start()).catch((e) => { v.input.dispose(); throw e; });
+  if (mode !== 'decode')
+    await o.pool
+      .broadcast((api) => api.start())
+      .catch((e) => {
+        v.input.dispose();
+        throw e;
+      });
   const flow = new Flow();
   const onAbort = () => flow.fail(cancelled());
   o.signal?.addEventListener('abort', onAbort);
   const range = frameRange(o.options, v);
   const job: Job = {
-    o, v, mode, t0, flow, range, timings: emptyTimings(), frames: { opened: 0, closed: 0 }, faces: faceRecipe(o.steps, mode),
-    analysis: o.options.analysis ? [] : undefined, progress: progressReporter(o.name, range.totalFrames, t0, o.onProgress),
+    o,
+    v,
+    mode,
+    t0,
+    flow,
+    range,
+    timings: emptyTimings(),
+    frames: { opened: 0, closed: 0 },
+    faces: faceRecipe(o.steps, mode),
+    analysis: o.options.analysis ? [] : undefined,
+    progress: progressReporter(o.name, range.totalFrames, t0, o.onProgress),
   };
   const s = stages(job);
   try {
@@ -81,7 +110,11 @@ export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
     await s.dispatch.drained();
     await s.reorder.settled();
     if (flow.failure) throw toError(flow.failure);
-    if (s.demux.accepted === 0) throw new TesseraError('bad-input', `no frames between ${o.options.start} s and ${o.options.end ?? v.duration} s (the video lasts ${v.duration.toFixed(2)} s)`);
+    if (s.demux.accepted === 0)
+      throw new TesseraError(
+        'bad-input',
+        `no frames between ${o.options.start} s and ${o.options.end ?? v.duration} s (the video lasts ${v.duration.toFixed(2)} s)`,
+      );
     const f0 = performance.now();
     const bytes = s.out ? await s.out.finish() : undefined;
     job.timings.finishMs = performance.now() - f0;
@@ -125,15 +158,37 @@ interface Job {
 function stages(j: Job) {
   const { o, v, mode, flow, timings, frames, faces, analysis } = j;
   const dispatch = new FrameDispatch({
-    pool: o.pool, buffers: o.buffers, name: o.name, priority: o.priority, signal: o.signal, mode,
-    steps: faces.firstSteps, redact: faces.redact, analysis: !!analysis, flow, timings, frames,
-    planes: (format) => copiesPlanes(format, { mode, tracks: faces.tracks, pixels: o.pixels, grayFirst: faces.firstSteps[0]?.op === 'grayscale' }),
+    pool: o.pool,
+    buffers: o.buffers,
+    name: o.name,
+    priority: o.priority,
+    signal: o.signal,
+    mode,
+    steps: faces.firstSteps,
+    redact: faces.redact,
+    analysis: !!analysis,
+    flow,
+    timings,
+    frames,
+    planes: (format) =>
+      copiesPlanes(format, { mode, tracks: faces.tracks, pixels: o.pixels, grayFirst: faces.firstSteps[0]?.op === 'grayscale' }),
   });
-  const tracking = faces.tracks ? new FrameTracking(faces, o.tracker, (first, boxes, index) => dispatch.redact(first, boxes, index)) : undefined;
-  const audio = new AudioPass(v.audio, j.range, o.options.audio, VIDEO_CONTAINERS[o.options.container].label);
-  const out = mode === 'transcode'
-    ? new EncodeMux({ video: v, options: o.options, stream: o.stream, flow, timings, frames, audioUntil: (sec) => audio.pump(sec, demux.offsetUs) })
+  const tracking = faces.tracks
+    ? new FrameTracking(faces, o.tracker, (first, boxes, index) => dispatch.redact(first, boxes, index))
     : undefined;
+  const audio = new AudioPass(v.audio, j.range, o.options.audio, VIDEO_CONTAINERS[o.options.container].label);
+  const out =
+    mode === 'transcode'
+      ? new EncodeMux({
+          video: v,
+          options: o.options,
+          stream: o.stream,
+          flow,
+          timings,
+          frames,
+          audioUntil: (sec) => audio.pump(sec, demux.offsetUs),
+        })
+      : undefined;
   const reorder = new ReorderWindow<ProcessedFrame, TrackedFrame>({
     capacity: Math.max(2, o.maxInFlight ?? o.pool.size * 2 + 2),
     flow,
@@ -145,7 +200,13 @@ function stages(j: Job) {
     onEmitted: (n) => j.progress(n),
   });
   const demux = new Demux({
-    video: v, range: j.range, start: o.options.start, flow, timings, frames, full: () => reorder.full,
+    video: v,
+    range: j.range,
+    start: o.options.start,
+    flow,
+    timings,
+    frames,
+    full: () => reorder.full,
     onFrame: (frame, index, timestampUs) => {
       reorder.enter();
       dispatch.add(index, frame, timestampUs, (item) => reorder.complete(index, item));
@@ -162,16 +223,36 @@ function result(j: Job, s: ReturnType<typeof stages>, bytes: Uint8Array | undefi
   timings.fps = timings.seconds > 0 ? reorder.emitted / timings.seconds : 0;
   j.progress(reorder.emitted, true);
   return {
-    bytes, extension: container.extension, mime: container.mime, container: o.options.container,
-    inputCodec: v.codec, inputCodecString: v.codecString, codec: o.options.codec, codecString: out?.codecString,
-    frames: reorder.emitted, inputWidth: v.width, inputHeight: v.height,
-    width: out ? out.width : analysis?.[0]?.width ?? v.width, height: out ? out.height : analysis?.[0]?.height ?? v.height,
-    cropped: out?.cropped ?? false, inputDuration: v.duration, frameRate: v.frameRate, constantFrameRate: v.constantFrameRate, bitrate: out?.bitrate,
+    bytes,
+    extension: container.extension,
+    mime: container.mime,
+    container: o.options.container,
+    inputCodec: v.codec,
+    inputCodecString: v.codecString,
+    codec: o.options.codec,
+    codecString: out?.codecString,
+    frames: reorder.emitted,
+    inputWidth: v.width,
+    inputHeight: v.height,
+    width: out ? out.width : (analysis?.[0]?.width ?? v.width),
+    height: out ? out.height : (analysis?.[0]?.height ?? v.height),
+    cropped: out?.cropped ?? false,
+    inputDuration: v.duration,
+    frameRate: v.frameRate,
+    constantFrameRate: v.constantFrameRate,
+    bitrate: out?.bitrate,
     audio: out ? audio.finish() : { status: v.audio ? 'dropped' : 'none', reason: v.audio ? `${mode} mode writes no file` : undefined },
     analysis: analysis && { source: o.name, frames: analysis },
-    faces: tracking && { framesWithDetections: tracking.framesWithDetections, framesRedacted: tracking.framesRedacted, tracks: tracking.tracks },
+    faces: tracking && {
+      framesWithDetections: tracking.framesWithDetections,
+      framesRedacted: tracking.framesRedacted,
+      tracks: tracking.tracks,
+    },
     videoFrames: { opened: frames.opened, closed: frames.closed, open: frames.opened - frames.closed },
-    maxInFlight: reorder.maxSeen, buffers: o.buffers.stats(), timings, warnings: [...audio.warnings, ...(out?.warnings ?? [])],
+    maxInFlight: reorder.maxSeen,
+    buffers: o.buffers.stats(),
+    timings,
+    warnings: [...audio.warnings, ...(out?.warnings ?? [])],
   };
 }
 
@@ -179,5 +260,14 @@ function result(j: Job, s: ReturnType<typeof stages>, bytes: Uint8Array | undefi
 function frameAnalysis(r: FrameResult, item: ProcessedFrame, index: number, detections: FrameDetection[]): FrameAnalysis {
   const steps: Record<string, number> = {};
   addStepTimes(steps, r.steps);
-  return { frameIndex: index, timestamp: item.timestamp / 1e6, duration: item.duration / 1e6, width: r.width, height: r.height, means: r.means, steps, detections };
+  return {
+    frameIndex: index,
+    timestamp: item.timestamp / 1e6,
+    duration: item.duration / 1e6,
+    width: r.width,
+    height: r.height,
+    means: r.means,
+    steps,
+    detections,
+  };
 }

@@ -101,7 +101,9 @@ export function isFatal(e: unknown): boolean {
   const msg = messageOf(e);
   return (
     name === 'RuntimeError' ||
-    /memory access out of bounds|^Aborted\(|unreachable|out of memory|Cannot enlarge memory|Array buffer allocation failed|worker (crashed|terminated)/i.test(msg)
+    /memory access out of bounds|^Aborted\(|unreachable|out of memory|Cannot enlarge memory|Array buffer allocation failed|worker (crashed|terminated)/i.test(
+      msg,
+    )
   );
 }
 
@@ -237,7 +239,14 @@ export class WorkerPool<A, B = never> {
 
   private spawn(index = this.nextIndex++): Slot<A, B> {
     const handle = this.factory(index);
-    const slot: Slot<A, B> = { index, handle, tasks: new Set(), busySince: 0, metrics: { index, tasks: 0, busyMs: 0, crashes: 0, busy: false }, retired: false };
+    const slot: Slot<A, B> = {
+      index,
+      handle,
+      tasks: new Set(),
+      busySince: 0,
+      metrics: { index, tasks: 0, busyMs: 0, crashes: 0, busy: false },
+      retired: false,
+    };
     handle.onCrash((e) => this.crashed(slot, e));
     this.slots.push(slot);
     return slot;

@@ -53,7 +53,8 @@ export class PriorityQueue<T> {
   private sift(i: number): void {
     const n = this.heap.length;
     for (;;) {
-      const l = 2 * i + 1, r = l + 1;
+      const l = 2 * i + 1,
+        r = l + 1;
       let m = i;
       if (l < n && this.less(l, m)) m = l;
       if (r < n && this.less(r, m)) m = r;
@@ -64,7 +65,8 @@ export class PriorityQueue<T> {
   }
 
   private less(a: number, b: number): boolean {
-    const x = this.heap[a], y = this.heap[b];
+    const x = this.heap[a],
+      y = this.heap[b];
     return x.key !== y.key ? x.key < y.key : x.seq < y.seq;
   }
 

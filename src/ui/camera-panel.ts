@@ -20,11 +20,19 @@ const RESOLUTIONS: Record<string, { width: number; height: number } | undefined>
 
 export class CameraPanel extends LitElement {
   static properties = {
-    pool: { attribute: false }, recipe: { attribute: false },
-    maxInFlight: { attribute: false }, constraints: { attribute: false },
-    running: { state: true }, busy: { state: true }, stats: { state: true }, error: { state: true },
-    record: { state: true }, container: { state: true }, resolution: { state: true },
-    recordingUrl: { state: true }, recordingSize: { state: true },
+    pool: { attribute: false },
+    recipe: { attribute: false },
+    maxInFlight: { attribute: false },
+    constraints: { attribute: false },
+    running: { state: true },
+    busy: { state: true },
+    stats: { state: true },
+    error: { state: true },
+    record: { state: true },
+    container: { state: true },
+    resolution: { state: true },
+    recordingUrl: { state: true },
+    recordingSize: { state: true },
   };
   declare pool?: EnginePool;
   declare recipe?: Recipe;
@@ -44,14 +52,45 @@ export class CameraPanel extends LitElement {
   /** The current (or last) session; kept after stop so its stream and counts can be inspected. */
   controller?: CameraController;
 
-  static styles = [panel, css`
-    .tools { display: flex; gap: 10px; align-items: center; flex-wrap: wrap; margin-bottom: 8px; font-size: 13px; }
-    canvas { display: block; max-width: 100%; background: #111; min-height: 60px; }
-    dl { display: grid; grid-template-columns: repeat(auto-fill, minmax(120px, 1fr)); gap: 4px 14px; font-size: 12px; margin: 8px 0 0; }
-    dt { color: #6b7385; }
-    dd { margin: 0; font-variant-numeric: tabular-nums; font-weight: 600; }
-    .error { color: #c62828; font-size: 13px; margin-top: 6px; }
-  `];
+  static styles = [
+    panel,
+    css`
+      .tools {
+        display: flex;
+        gap: 10px;
+        align-items: center;
+        flex-wrap: wrap;
+        margin-bottom: 8px;
+        font-size: 13px;
+      }
+      canvas {
+        display: block;
+        max-width: 100%;
+        background: #111;
+        min-height: 60px;
+      }
+      dl {
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(120px, 1fr));
+        gap: 4px 14px;
+        font-size: 12px;
+        margin: 8px 0 0;
+      }
+      dt {
+        color: #6b7385;
+      }
+      dd {
+        margin: 0;
+        font-variant-numeric: tabular-nums;
+        font-weight: 600;
+      }
+      .error {
+        color: #c62828;
+        font-size: 13px;
+        margin-top: 6px;
+      }
+    `,
+  ];
 
   constructor() {
     super();
@@ -100,7 +139,10 @@ export class CameraPanel extends LitElement {
     this.busy = true;
     try {
       const size = RESOLUTIONS[this.resolution];
-      const constraints: MediaTrackConstraints = { ...(size ? { width: { ideal: size.width }, height: { ideal: size.height } } : {}), ...this.constraints };
+      const constraints: MediaTrackConstraints = {
+        ...(size ? { width: { ideal: size.width }, height: { ideal: size.height } } : {}),
+        ...this.constraints,
+      };
       this.controller = await startCamera({
         pool: this.pool,
         recipe: this.recipe,
@@ -147,27 +189,53 @@ export class CameraPanel extends LitElement {
   render() {
     const s = this.stats;
     const ms = (v?: number) => (v === undefined ? '–' : `${v.toFixed(0)} ms`);
-    const stat = (id: string, label: string, value: string) => html`<div><dt>${label}</dt><dd id=${id}>${value}</dd></div>`;
+    const stat = (id: string, label: string, value: string) =>
+      html`<div>
+        <dt>${label}</dt>
+        <dd id=${id}>${value}</dd>
+      </div>`;
     return html`<div class="panel">
       <h2>Live camera</h2>
       <div class="tools">
         <button id="camera-start" class="primary" ?disabled=${this.running || this.busy} @click=${() => this.start()}>Start</button>
         <button id="camera-stop" ?disabled=${!this.running || this.busy} @click=${() => this.stop()}>Stop</button>
-        <label>Size
-          <select id="camera-resolution" ?disabled=${this.running} .value=${this.resolution} @change=${(e: Event) => (this.resolution = (e.target as HTMLSelectElement).value)}>
+        <label
+          >Size
+          <select
+            id="camera-resolution"
+            ?disabled=${this.running}
+            .value=${this.resolution}
+            @change=${(e: Event) => (this.resolution = (e.target as HTMLSelectElement).value)}
+          >
             ${Object.keys(RESOLUTIONS).map((k) => html`<option value=${k} ?selected=${k === this.resolution}>${k}</option>`)}
           </select>
         </label>
-        <label><input id="camera-record" type="checkbox" ?disabled=${this.running} .checked=${this.record}
-          @change=${(e: Event) => (this.record = (e.target as HTMLInputElement).checked)}> Record</label>
-        <select id="camera-container" ?disabled=${this.running || !this.record} .value=${this.container}
-          @change=${(e: Event) => (this.container = (e.target as HTMLSelectElement).value as RecordContainer)}>
+        <label
+          ><input
+            id="camera-record"
+            type="checkbox"
+            ?disabled=${this.running}
+            .checked=${this.record}
+            @change=${(e: Event) => (this.record = (e.target as HTMLInputElement).checked)}
+          />
+          Record</label
+        >
+        <select
+          id="camera-container"
+          ?disabled=${this.running || !this.record}
+          .value=${this.container}
+          @change=${(e: Event) => (this.container = (e.target as HTMLSelectElement).value as RecordContainer)}
+        >
           <option value="webm" ?selected=${this.container === 'webm'}>WebM (VP8)</option>
           <option value="mp4" ?selected=${this.container === 'mp4'}>MP4 (H.264)</option>
         </select>
-        ${this.recordingUrl
-          ? html`<a id="camera-recording" href=${this.recordingUrl} download=${`tessera-camera.${this.container}`}>Download recording (${((this.recordingSize ?? 0) / 1024).toFixed(0)} KiB)</a>`
-          : nothing}
+        ${
+          this.recordingUrl
+            ? html`<a id="camera-recording" href=${this.recordingUrl} download=${`tessera-camera.${this.container}`}
+                >Download recording (${((this.recordingSize ?? 0) / 1024).toFixed(0)} KiB)</a
+              >`
+            : nothing
+        }
       </div>
       <canvas id="camera-preview" width="0" height="0"></canvas>
       <dl>
@@ -175,11 +243,24 @@ export class CameraPanel extends LitElement {
         ${stat('camera-processed', 'Processed', s ? String(s.processed) : '–')}
         ${stat('camera-dropped', 'Dropped', s ? String(s.dropped) : '–')}
         ${stat('camera-drop-rate', 'Drop rate', s ? `${(s.dropRate * 100).toFixed(1)}%` : '–')}
-        ${stat('camera-latency-p50', 'Latency p50', ms(s?.latencyP50))}
-        ${stat('camera-latency-p95', 'Latency p95', ms(s?.latencyP95))}
+        ${stat('camera-latency-p50', 'Latency p50', ms(s?.latencyP50))} ${stat('camera-latency-p95', 'Latency p95', ms(s?.latencyP95))}
         ${stat('camera-fps', 'Output fps', s ? s.fps.toFixed(1) : '–')}
-        ${s ? html`<div><dt>Size</dt><dd>${s.width}×${s.height}</dd></div>` : nothing}
-        ${s?.recording ? html`<div><dt>Recorded</dt><dd id="camera-encoded">${s.recording.encoded} (${s.recording.skipped} skipped)</dd></div>` : nothing}
+        ${
+          s
+            ? html`<div>
+                <dt>Size</dt>
+                <dd>${s.width}×${s.height}</dd>
+              </div>`
+            : nothing
+        }
+        ${
+          s?.recording
+            ? html`<div>
+                <dt>Recorded</dt>
+                <dd id="camera-encoded">${s.recording.encoded} (${s.recording.skipped} skipped)</dd>
+              </div>`
+            : nothing
+        }
       </dl>
       ${this.error ? html`<div class="error" id="camera-error">${this.error}</div>` : nothing}
     </div>`;

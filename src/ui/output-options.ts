@@ -19,38 +19,70 @@ export function controlId(group: 'output' | 'video', key: string): string {
  * One control for an option, by its type: checkbox, menu, colour well or number field (shown in
  * the spec's display unit; an optional number may be left empty). `set(undefined)` clears it.
  */
-function control(id: string, spec: OptionSpec, values: Readonly<Record<string, unknown>>, key: string, set: (v: unknown) => void): TemplateResult {
+function control(
+  id: string,
+  spec: OptionSpec,
+  values: Readonly<Record<string, unknown>>,
+  key: string,
+  set: (v: unknown) => void,
+): TemplateResult {
   const value = values[key];
   const title = spec.help ?? '';
   switch (spec.type) {
     case 'boolean':
-      return html`<label title=${title}><input id=${id} type="checkbox" .checked=${value === true} @change=${(e: Event) => set((e.target as HTMLInputElement).checked)} /> ${spec.label}</label>`;
+      return html`<label title=${title}
+        ><input id=${id} type="checkbox" .checked=${value === true} @change=${(e: Event) => set((e.target as HTMLInputElement).checked)} />
+        ${spec.label}</label
+      >`;
     case 'enum':
-      return html`<label title=${title}>${spec.label} <select id=${id} @change=${(e: Event) => set((e.target as HTMLSelectElement).value)}>
-        ${optionChoices(spec, values).map((o) => html`<option value=${o} ?selected=${o === value}>${spec.optionLabels?.[o] ?? o}</option>`)}</select></label>`;
+      return html`<label title=${title}
+        >${spec.label}
+        <select id=${id} @change=${(e: Event) => set((e.target as HTMLSelectElement).value)}>
+          ${optionChoices(spec, values).map((o) => html`<option value=${o} ?selected=${o === value}>${spec.optionLabels?.[o] ?? o}</option>`)}
+        </select></label
+      >`;
     case 'color':
-      return html`<label title=${title}>${spec.label} <input id=${id} type="color" .value=${String(value)} @input=${(e: Event) => set((e.target as HTMLInputElement).value)} /></label>`;
+      return html`<label title=${title}
+        >${spec.label}
+        <input id=${id} type="color" .value=${String(value)} @input=${(e: Event) => set((e.target as HTMLInputElement).value)}
+      /></label>`;
     case 'number':
     case 'integer': {
       const scale = spec.display?.scale ?? 1;
       const unit = spec.display?.unit ?? spec.unit;
       const unset = 'optional' in spec ? spec.unset : undefined;
-      const step = spec.type === 'integer' ? 1 : spec.step ?? 'any';
+      const step = spec.type === 'integer' ? 1 : (spec.step ?? 'any');
       const changed = (e: Event) => {
         const el = e.target as HTMLInputElement;
         if (el.value === '') return set(undefined);
         const v = el.valueAsNumber * scale;
         set(spec.type === 'integer' ? Math.round(v) : v);
       };
-      return html`<label title=${title}>${spec.label} <input id=${id} type="number" min=${spec.min / scale} max=${spec.max / scale} step=${step}
-        placeholder=${unset ?? ''} .value=${typeof value === 'number' ? String(value / scale) : ''} @change=${changed} />${unit ? ` ${unit}` : ''}
-        ${unset ? html`<span class="muted">(empty: ${unset})</span>` : nothing}</label>`;
+      return html`<label title=${title}
+        >${spec.label}
+        <input
+          id=${id}
+          type="number"
+          min=${spec.min / scale}
+          max=${spec.max / scale}
+          step=${step}
+          placeholder=${unset ?? ''}
+          .value=${typeof value === 'number' ? String(value / scale) : ''}
+          @change=${changed}
+        />${unit ? ` ${unit}` : ''} ${unset ? html`<span class="muted">(empty: ${unset})</span>` : nothing}</label
+      >`;
     }
   }
 }
 
 /** The schema's controls that apply to `format` (all, for a schema without formats). */
-function controls(group: 'output' | 'video', schema: OptionSchema, values: Readonly<Record<string, unknown>>, format: string, set: (key: string, v: unknown) => void) {
+function controls(
+  group: 'output' | 'video',
+  schema: OptionSchema,
+  values: Readonly<Record<string, unknown>>,
+  format: string,
+  set: (key: string, v: unknown) => void,
+) {
   return Object.entries(schema)
     .filter(([, spec]) => optionApplies(spec, format, values))
     .map(([key, spec]) => control(controlId(group, key), spec, values, key, (v) => set(key, v)));
@@ -63,12 +95,31 @@ export class OutputOptionsPanel extends LitElement {
   declare video: VideoOptions;
 
   static styles = css`
-    :host { display: block; font-size: 14px; }
-    label { display: block; margin: 5px 0; }
-    select, input[type=number] { font: inherit; padding: 2px 4px; border: 1px solid #b9c2d0; border-radius: 6px; }
-    input[type=number] { width: 5.5em; }
-    .muted { color: #666; }
-    .err { color: #c62828; font-size: 13px; }
+    :host {
+      display: block;
+      font-size: 14px;
+    }
+    label {
+      display: block;
+      margin: 5px 0;
+    }
+    select,
+    input[type='number'] {
+      font: inherit;
+      padding: 2px 4px;
+      border: 1px solid #b9c2d0;
+      border-radius: 6px;
+    }
+    input[type='number'] {
+      width: 5.5em;
+    }
+    .muted {
+      color: #666;
+    }
+    .err {
+      color: #c62828;
+      font-size: 13px;
+    }
   `;
 
   private outputError?: string;
@@ -122,12 +173,14 @@ export class OutputOptionsPanel extends LitElement {
 
   render() {
     const v = this.value;
-    return html`
-      ${controls('output', OUTPUT_OPTIONS, v, v.format, (k, x) => this.set(k, x))}
+    return html` ${controls('output', OUTPUT_OPTIONS, v, v.format, (k, x) => this.set(k, x))}
       ${this.outputError ? html`<p class="err" id="output-error">${this.outputError}</p>` : nothing}
-      <details id="video-options"><summary>Videos</summary>
+      <details id="video-options">
+        <summary>Videos</summary>
         ${controls('video', VIDEO_OPTIONS, this.video, this.video.container, (k, x) => this.setVideo(k, x))}
-        <p class="muted" style="font-size:12px;margin:4px 0">Resize with a recipe step; odd sizes lose their last column/row (4:2:0 video needs even sides).</p>
+        <p class="muted" style="font-size:12px;margin:4px 0">
+          Resize with a recipe step; odd sizes lose their last column/row (4:2:0 video needs even sides).
+        </p>
         ${this.videoError ? html`<p class="err" id="video-error">${this.videoError}</p>` : nothing}
       </details>`;
   }

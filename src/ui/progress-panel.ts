@@ -9,12 +9,38 @@ export class ProgressPanel extends LitElement {
   declare progress?: BatchProgress;
   declare state: string;
 
-  static styles = [panel, css`
-    .bar { height: 12px; background: #e9edf3; border-radius: 6px; overflow: hidden; display: flex; }
-    .bar > .done { background: #2f9e57; } .bar > .failed { background: #d84a4a; }
-    .stats { display: flex; gap: 18px; flex-wrap: wrap; margin-top: 8px; font-variant-numeric: tabular-nums; }
-    .running { margin-top: 6px; font-size: 12px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-  `];
+  static styles = [
+    panel,
+    css`
+      .bar {
+        height: 12px;
+        background: #e9edf3;
+        border-radius: 6px;
+        overflow: hidden;
+        display: flex;
+      }
+      .bar > .done {
+        background: #2f9e57;
+      }
+      .bar > .failed {
+        background: #d84a4a;
+      }
+      .stats {
+        display: flex;
+        gap: 18px;
+        flex-wrap: wrap;
+        margin-top: 8px;
+        font-variant-numeric: tabular-nums;
+      }
+      .running {
+        margin-top: 6px;
+        font-size: 12px;
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+    `,
+  ];
 
   constructor() {
     super();
@@ -27,8 +53,15 @@ export class ProgressPanel extends LitElement {
     const pct = (n: number) => `${(100 * n) / total}%`;
     return html`<div class="panel">
       <h2>Progress</h2>
-      <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax=${p?.total ?? 0} aria-valuenow=${(p?.done ?? 0) + (p?.failed ?? 0)}>
-        <div class="done" style="width:${pct(p?.done ?? 0)}"></div><div class="failed" style="width:${pct(p?.failed ?? 0)}"></div>
+      <div
+        class="bar"
+        role="progressbar"
+        aria-valuemin="0"
+        aria-valuemax=${p?.total ?? 0}
+        aria-valuenow=${(p?.done ?? 0) + (p?.failed ?? 0)}
+      >
+        <div class="done" style="width:${pct(p?.done ?? 0)}"></div>
+        <div class="failed" style="width:${pct(p?.failed ?? 0)}"></div>
       </div>
       <div class="stats" id="stats">
         <span><b id="done">${p?.done ?? 0}</b> done</span>

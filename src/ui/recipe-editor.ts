@@ -11,7 +11,12 @@ import { validateParams, type Recipe, type RecipeStep } from '../core/recipe';
 import type { StepTiming } from '../jobs/types';
 import { panel } from './styles';
 
-const CATEGORY_LABEL: Record<Category, string> = { tone: 'Tone & colour', filter: 'Pillow filters', cv: 'Classic CV', transform: 'Transforms' };
+const CATEGORY_LABEL: Record<Category, string> = {
+  tone: 'Tone & colour',
+  filter: 'Pillow filters',
+  cv: 'Classic CV',
+  transform: 'Transforms',
+};
 
 export class RecipeEditor extends LitElement {
   static properties = { recipe: { attribute: false }, timings: { attribute: false }, preset: {} };
@@ -19,24 +24,93 @@ export class RecipeEditor extends LitElement {
   declare timings?: StepTiming[];
   declare preset: string;
 
-  static styles = [panel, css`
-    .head { display: flex; gap: 8px; flex-wrap: wrap; align-items: center; margin-bottom: 8px; }
-    input.name { font: inherit; font-weight: 600; border: 1px solid transparent; border-radius: 6px; padding: 2px 4px; width: 100%; box-sizing: border-box; }
-    input.name:hover, input.name:focus { border-color: #b9c2d0; }
-    ol { list-style: none; padding: 0; margin: 8px 0; }
-    li.step { border: 1px solid #e1e5ec; border-radius: 8px; padding: 6px 8px; margin-bottom: 6px; background: #fbfcfe; }
-    li.step.off { opacity: .55; }
-    .step-head { display: flex; gap: 6px; align-items: center; }
-    .step-head .title { flex: 1; font-weight: 600; font-size: 14px; }
-    .step-head button { padding: 1px 7px; font-size: 12px; }
-    .ms { font-size: 12px; color: #6b7385; font-variant-numeric: tabular-nums; }
-    .param { display: grid; grid-template-columns: 110px 1fr 72px; gap: 6px; align-items: center; font-size: 13px; margin-top: 4px; }
-    .param input[type=number] { width: 68px; font: inherit; }
-    .param .err { grid-column: 1 / -1; }
-    .err { color: #c62828; font-size: 12px; }
-    select, input { font: inherit; }
-    .share { width: 100%; font-size: 12px; margin-top: 6px; }
-  `];
+  static styles = [
+    panel,
+    css`
+      .head {
+        display: flex;
+        gap: 8px;
+        flex-wrap: wrap;
+        align-items: center;
+        margin-bottom: 8px;
+      }
+      input.name {
+        font: inherit;
+        font-weight: 600;
+        border: 1px solid transparent;
+        border-radius: 6px;
+        padding: 2px 4px;
+        width: 100%;
+        box-sizing: border-box;
+      }
+      input.name:hover,
+      input.name:focus {
+        border-color: #b9c2d0;
+      }
+      ol {
+        list-style: none;
+        padding: 0;
+        margin: 8px 0;
+      }
+      li.step {
+        border: 1px solid #e1e5ec;
+        border-radius: 8px;
+        padding: 6px 8px;
+        margin-bottom: 6px;
+        background: #fbfcfe;
+      }
+      li.step.off {
+        opacity: 0.55;
+      }
+      .step-head {
+        display: flex;
+        gap: 6px;
+        align-items: center;
+      }
+      .step-head .title {
+        flex: 1;
+        font-weight: 600;
+        font-size: 14px;
+      }
+      .step-head button {
+        padding: 1px 7px;
+        font-size: 12px;
+      }
+      .ms {
+        font-size: 12px;
+        color: #6b7385;
+        font-variant-numeric: tabular-nums;
+      }
+      .param {
+        display: grid;
+        grid-template-columns: 110px 1fr 72px;
+        gap: 6px;
+        align-items: center;
+        font-size: 13px;
+        margin-top: 4px;
+      }
+      .param input[type='number'] {
+        width: 68px;
+        font: inherit;
+      }
+      .param .err {
+        grid-column: 1 / -1;
+      }
+      .err {
+        color: #c62828;
+        font-size: 12px;
+      }
+      select,
+      input {
+        font: inherit;
+      }
+      .share {
+        width: 100%;
+        font-size: 12px;
+        margin-top: 6px;
+      }
+    `,
+  ];
 
   constructor() {
     super();
@@ -106,17 +180,51 @@ export class RecipeEditor extends LitElement {
     switch (spec.type) {
       case 'number':
       case 'integer': {
-        const step = spec.type === 'integer' ? 1 : spec.step ?? (spec.max - spec.min) / 100;
-        return html`<input type="range" aria-label=${spec.label} min=${spec.min} max=${spec.max} step=${step} .value=${String(value)} @input=${onNumber} />
-          <input type="number" id=${id} data-param=${key} min=${spec.min} max=${spec.max} step=${step} .value=${String(value)} @change=${onNumber} />`;
+        const step = spec.type === 'integer' ? 1 : (spec.step ?? (spec.max - spec.min) / 100);
+        return html`<input
+            type="range"
+            aria-label=${spec.label}
+            min=${spec.min}
+            max=${spec.max}
+            step=${step}
+            .value=${String(value)}
+            @input=${onNumber}
+          />
+          <input
+            type="number"
+            id=${id}
+            data-param=${key}
+            min=${spec.min}
+            max=${spec.max}
+            step=${step}
+            .value=${String(value)}
+            @change=${onNumber}
+          />`;
       }
       case 'boolean':
-        return html`<input type="checkbox" id=${id} data-param=${key} .checked=${value === true} @change=${(e: Event) => this.setParam(i, key, (e.target as HTMLInputElement).checked)} /><span></span>`;
+        return html`<input
+            type="checkbox"
+            id=${id}
+            data-param=${key}
+            .checked=${value === true}
+            @change=${(e: Event) => this.setParam(i, key, (e.target as HTMLInputElement).checked)}
+          /><span></span>`;
       case 'enum':
-        return html`<select id=${id} data-param=${key} @change=${(e: Event) => this.setParam(i, key, (e.target as HTMLSelectElement).value)}>
-          ${spec.options.map((o) => html`<option value=${o} ?selected=${o === value}>${o}</option>`)}</select><span></span>`;
+        return html`<select
+            id=${id}
+            data-param=${key}
+            @change=${(e: Event) => this.setParam(i, key, (e.target as HTMLSelectElement).value)}
+          >
+            ${spec.options.map((o) => html`<option value=${o} ?selected=${o === value}>${o}</option>`)}</select
+          ><span></span>`;
       case 'color':
-        return html`<input type="color" id=${id} data-param=${key} .value=${String(value)} @input=${(e: Event) => this.setParam(i, key, (e.target as HTMLInputElement).value)} /><span></span>`;
+        return html`<input
+            type="color"
+            id=${id}
+            data-param=${key}
+            .value=${String(value)}
+            @input=${(e: Event) => this.setParam(i, key, (e.target as HTMLInputElement).value)}
+          /><span></span>`;
     }
   }
 
@@ -128,18 +236,31 @@ export class RecipeEditor extends LitElement {
     const ms = t?.op === s.op ? t.ms : undefined;
     return html`<li class="step ${s.enabled === false ? 'off' : ''}" data-op=${s.op} data-index=${i}>
       <div class="step-head">
-        <input type="checkbox" class="toggle" title="Run this step" .checked=${s.enabled !== false} @change=${(e: Event) => this.updateStep(i, { enabled: (e.target as HTMLInputElement).checked ? undefined : false })} />
+        <input
+          type="checkbox"
+          class="toggle"
+          title="Run this step"
+          .checked=${s.enabled !== false}
+          @change=${(e: Event) => this.updateStep(i, { enabled: (e.target as HTMLInputElement).checked ? undefined : false })}
+        />
         <span class="title" title=${op?.definition ?? ''}>${i + 1}. ${op?.label ?? s.op}</span>
         ${ms !== undefined ? html`<span class="ms">${ms.toFixed(1)} ms</span>` : nothing}
         <button class="up" title="Move up" ?disabled=${i === 0} @click=${() => this.move(i, -1)}>↑</button>
         <button class="down" title="Move down" ?disabled=${i === this.recipe.steps.length - 1} @click=${() => this.move(i, 1)}>↓</button>
         <button class="remove" title="Remove" @click=${() => this.removeStep(i)}>✕</button>
       </div>
-      ${op
-        ? Object.entries(op.params)
-            .filter(([, spec]) => !spec.visibleWhen || spec.visibleWhen.in.includes(String(params[spec.visibleWhen.param])))
-            .map(([key, spec]) => html`<div class="param"><label for=${`s${i}-${key}`} title=${spec.help ?? ''}>${spec.label}</label>${this.control(i, key, spec, params[key])}</div>`)
-        : nothing}
+      ${
+        op
+          ? Object.entries(op.params)
+              .filter(([, spec]) => !spec.visibleWhen || spec.visibleWhen.in.includes(String(params[spec.visibleWhen.param])))
+              .map(
+                ([key, spec]) =>
+                  html`<div class="param">
+                    <label for=${`s${i}-${key}`} title=${spec.help ?? ''}>${spec.label}</label>${this.control(i, key, spec, params[key])}
+                  </div>`,
+              )
+          : nothing
+      }
       ${err ? html`<div class="err step-error" role="alert">${err}</div>` : nothing}
     </li>`;
   }
@@ -159,12 +280,34 @@ export class RecipeEditor extends LitElement {
           ${Object.entries(PRESETS).map(([k, r]) => html`<option value=${k} ?selected=${k === this.preset}>${r.name}</option>`)}
           <option value="" ?selected=${!PRESETS[this.preset]}>Custom</option>
         </select>
-        <button id="save-recipe" @click=${() => this.dispatchEvent(new CustomEvent('save-recipe', { bubbles: true, composed: true }))}>Save JSON</button>
-        <label class="file-btn">Load JSON…<input id="recipe-input" type="file" accept=".json,application/json" hidden @change=${(e: Event) => this.dispatchEvent(new CustomEvent('load-recipe', { detail: e, bubbles: true, composed: true }))} /></label>
-        <button id="share-recipe" @click=${() => this.dispatchEvent(new CustomEvent('share-recipe', { bubbles: true, composed: true }))}>Share link</button>
+        <button id="save-recipe" @click=${() => this.dispatchEvent(new CustomEvent('save-recipe', { bubbles: true, composed: true }))}>
+          Save JSON
+        </button>
+        <label class="file-btn"
+          >Load JSON…<input
+            id="recipe-input"
+            type="file"
+            accept=".json,application/json"
+            hidden
+            @change=${(e: Event) => this.dispatchEvent(new CustomEvent('load-recipe', { detail: e, bubbles: true, composed: true }))}
+        /></label>
+        <button id="share-recipe" @click=${() => this.dispatchEvent(new CustomEvent('share-recipe', { bubbles: true, composed: true }))}>
+          Share link
+        </button>
       </div>
-      <input class="name" id="recipe-name" aria-label="Recipe name" .value=${this.recipe.name} @change=${(e: Event) => { this.preset = ''; this.emit({ ...this.recipe, name: (e.target as HTMLInputElement).value || 'Untitled' }); }} />
-      <ol id="steps">${this.recipe.steps.map((s, i) => this.renderStep(s, i))}</ol>
+      <input
+        class="name"
+        id="recipe-name"
+        aria-label="Recipe name"
+        .value=${this.recipe.name}
+        @change=${(e: Event) => {
+          this.preset = '';
+          this.emit({ ...this.recipe, name: (e.target as HTMLInputElement).value || 'Untitled' });
+        }}
+      />
+      <ol id="steps">
+        ${this.recipe.steps.map((s, i) => this.renderStep(s, i))}
+      </ol>
       <select id="add-step" aria-label="Add a step" @change=${(e: Event) => this.add(e)}>
         <option value="">Add a step…</option>
         ${[...groups].map(([cat, names]) => html`<optgroup label=${CATEGORY_LABEL[cat]}>${names.map((n) => html`<option value=${n}>${getOperation(n)!.label}</option>`)}</optgroup>`)}

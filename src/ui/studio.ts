@@ -36,12 +36,32 @@ const hasPicker = typeof (globalThis as { showDirectoryPicker?: unknown }).showD
 
 export class TesseraStudio extends LitElement {
   static properties = {
-    input: { state: true }, recipe: { state: true }, recipeError: { state: true }, output: { state: true },
-    recipeValid: { state: true }, preview: { state: true }, previewStatus: { state: true }, previewMs: { state: true }, previewLabel: { state: true },
-    shareUrl: { state: true }, outputKind: { state: true }, cameraOpen: { state: true }, outDir: { state: true }, workers: { state: true },
-    running: { state: true }, progress: { state: true }, results: { state: true }, summary: { state: true },
-    bench: { state: true }, benchStatus: { state: true }, message: { state: true }, zipUrl: { state: true },
-    compare: { state: true }, dragging: { state: true }, video: { state: true }, videoProgress: { state: true },
+    input: { state: true },
+    recipe: { state: true },
+    recipeError: { state: true },
+    output: { state: true },
+    recipeValid: { state: true },
+    preview: { state: true },
+    previewStatus: { state: true },
+    previewMs: { state: true },
+    previewLabel: { state: true },
+    shareUrl: { state: true },
+    outputKind: { state: true },
+    cameraOpen: { state: true },
+    outDir: { state: true },
+    workers: { state: true },
+    running: { state: true },
+    progress: { state: true },
+    results: { state: true },
+    summary: { state: true },
+    bench: { state: true },
+    benchStatus: { state: true },
+    message: { state: true },
+    zipUrl: { state: true },
+    compare: { state: true },
+    dragging: { state: true },
+    video: { state: true },
+    videoProgress: { state: true },
   };
   /** Settings for videos in the input (output-options' video section). */
   declare video?: import('../core/video-options').VideoOptions;
@@ -83,22 +103,91 @@ export class TesseraStudio extends LitElement {
   private previewTimer?: ReturnType<typeof setTimeout>;
   readonly isolated = globalThis.crossOriginIsolated === true;
 
-  static styles = [panel, css`
-    :host { display: block; max-width: 1180px; margin: 0 auto; padding: 18px; }
-    header { display: flex; align-items: baseline; gap: 14px; margin-bottom: 14px; }
-    header h1 { margin: 0; font-size: 22px; } header p { margin: 0; }
-    .banner { background: #fff3f3; border: 1px solid #e7a3a3; color: #8a1f1f; border-radius: 10px; padding: 12px 16px; margin-bottom: 14px; }
-    .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 14px; margin-bottom: 14px; }
-    .stack > * + * { margin-top: 14px; }
-    label { display: block; margin: 6px 0; }
-    select, input[type=number] { font: inherit; padding: 4px 6px; border: 1px solid #b9c2d0; border-radius: 6px; }
-    .drop { border: 2px dashed #b9c2d0; border-radius: 8px; padding: 10px; text-align: center; margin-top: 8px; }
-    .drop.over { border-color: #2457d6; background: #eef3fe; }
-    .row { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
-    .actions { display: flex; gap: 10px; align-items: center; margin-bottom: 14px; flex-wrap: wrap; }
-    ol.steps { margin: 6px 0; padding-left: 20px; font-size: 13px; }
-    .err { color: #c62828; font-size: 13px; }
-  `];
+  static styles = [
+    panel,
+    css`
+      :host {
+        display: block;
+        max-width: 1180px;
+        margin: 0 auto;
+        padding: 18px;
+      }
+      header {
+        display: flex;
+        align-items: baseline;
+        gap: 14px;
+        margin-bottom: 14px;
+      }
+      header h1 {
+        margin: 0;
+        font-size: 22px;
+      }
+      header p {
+        margin: 0;
+      }
+      .banner {
+        background: #fff3f3;
+        border: 1px solid #e7a3a3;
+        color: #8a1f1f;
+        border-radius: 10px;
+        padding: 12px 16px;
+        margin-bottom: 14px;
+      }
+      .grid {
+        display: grid;
+        grid-template-columns: repeat(auto-fit, minmax(260px, 1fr));
+        gap: 14px;
+        margin-bottom: 14px;
+      }
+      .stack > * + * {
+        margin-top: 14px;
+      }
+      label {
+        display: block;
+        margin: 6px 0;
+      }
+      select,
+      input[type='number'] {
+        font: inherit;
+        padding: 4px 6px;
+        border: 1px solid #b9c2d0;
+        border-radius: 6px;
+      }
+      .drop {
+        border: 2px dashed #b9c2d0;
+        border-radius: 8px;
+        padding: 10px;
+        text-align: center;
+        margin-top: 8px;
+      }
+      .drop.over {
+        border-color: #2457d6;
+        background: #eef3fe;
+      }
+      .row {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 8px;
+        align-items: center;
+      }
+      .actions {
+        display: flex;
+        gap: 10px;
+        align-items: center;
+        margin-bottom: 14px;
+        flex-wrap: wrap;
+      }
+      ol.steps {
+        margin: 6px 0;
+        padding-left: 20px;
+        font-size: 13px;
+      }
+      .err {
+        color: #c62828;
+        font-size: 13px;
+      }
+    `,
+  ];
 
   constructor() {
     super();
@@ -190,7 +279,10 @@ export class TesseraStudio extends LitElement {
     const file = await f.file();
     if (previewer !== this.previewer) return; // the studio was removed meanwhile
     const out = await previewer.request({
-      file, key: `${f.path}|${file.size}|${(file as File).lastModified ?? 0}`, recipe: this.recipe, region: this.previewRegion,
+      file,
+      key: `${f.path}|${file.size}|${(file as File).lastModified ?? 0}`,
+      recipe: this.recipe,
+      region: this.previewRegion,
     });
     if (out.kind === 'superseded') return;
     if (out.kind === 'error') {
@@ -254,7 +346,9 @@ export class TesseraStudio extends LitElement {
 
   private async pickInputFolder() {
     try {
-      const dir = await (globalThis as unknown as { showDirectoryPicker(o?: object): Promise<FileSystemDirectoryHandle> }).showDirectoryPicker({ mode: 'read' });
+      const dir = await (
+        globalThis as unknown as { showDirectoryPicker(o?: object): Promise<FileSystemDirectoryHandle> }
+      ).showDirectoryPicker({ mode: 'read' });
       this.useInputFolder(dir);
     } catch (e) {
       if ((e as Error).name !== 'AbortError') this.message = messageOf(e);
@@ -263,7 +357,9 @@ export class TesseraStudio extends LitElement {
 
   private async pickOutputFolder() {
     try {
-      const dir = await (globalThis as unknown as { showDirectoryPicker(o?: object): Promise<FileSystemDirectoryHandle> }).showDirectoryPicker({ mode: 'readwrite', id: 'tessera-output' });
+      const dir = await (
+        globalThis as unknown as { showDirectoryPicker(o?: object): Promise<FileSystemDirectoryHandle> }
+      ).showDirectoryPicker({ mode: 'readwrite', id: 'tessera-output' });
       this.useOutputFolder(dir);
     } catch (e) {
       if ((e as Error).name !== 'AbortError') this.message = messageOf(e);
@@ -454,38 +550,94 @@ export class TesseraStudio extends LitElement {
   render() {
     const busy = !!this.running;
     const ready = this.isolated && !!this.input && !busy && this.recipeValid;
-    return html`
-      <header><h1>Tessera</h1><p class="muted">Batch image processing in your browser, in parallel. Nothing is uploaded.</p></header>
-      ${this.isolated ? '' : html`<div class="banner" id="not-isolated" role="alert"><b>This page is not cross-origin isolated.</b>
-        Tessera shares pixels between its workers through SharedArrayBuffer, which browsers only allow on isolated pages.
-        Serve it with the headers <code>Cross-Origin-Opener-Policy: same-origin</code> and <code>Cross-Origin-Embedder-Policy: require-corp</code>
-        (<code>npm start</code> does).</div>`}
+    return html` <header>
+        <h1>Tessera</h1>
+        <p class="muted">Batch image processing in your browser, in parallel. Nothing is uploaded.</p>
+      </header>
+      ${
+        this.isolated
+          ? ''
+          : html`<div class="banner" id="not-isolated" role="alert">
+              <b>This page is not cross-origin isolated.</b> Tessera shares pixels between its workers through SharedArrayBuffer, which
+              browsers only allow on isolated pages. Serve it with the headers <code>Cross-Origin-Opener-Policy: same-origin</code> and
+              <code>Cross-Origin-Embedder-Policy: require-corp</code> (<code>npm start</code> does).
+            </div>`
+      }
       <div class="grid">
-        <section class="panel" @dragover=${(e: DragEvent) => { e.preventDefault(); this.dragging = true; }} @dragleave=${() => (this.dragging = false)} @drop=${(e: DragEvent) => this.onDrop(e)}>
+        <section
+          class="panel"
+          @dragover=${(e: DragEvent) => {
+            e.preventDefault();
+            this.dragging = true;
+          }}
+          @dragleave=${() => (this.dragging = false)}
+          @drop=${(e: DragEvent) => this.onDrop(e)}
+        >
           <h2>1 · Input</h2>
           <div class="row">
             ${hasPicker ? html`<button id="pick-input" @click=${() => this.pickInputFolder()}>Choose folder…</button>` : ''}
-            <label class="file-btn">Folder (upload)<input id="folder-input" type="file" webkitdirectory multiple @change=${(e: Event) => this.onFiles(e)} /></label>
-            <label class="file-btn">Files<input id="files-input" type="file" multiple accept="image/*,video/*" @change=${(e: Event) => this.onFiles(e)} /></label>
-            <label class="file-btn">Zip<input id="zip-input" type="file" accept=".zip,application/zip" @change=${(e: Event) => this.onZip(e)} /></label>
+            <label class="file-btn"
+              >Folder (upload)<input id="folder-input" type="file" webkitdirectory multiple @change=${(e: Event) => this.onFiles(e)}
+            /></label>
+            <label class="file-btn"
+              >Files<input id="files-input" type="file" multiple accept="image/*,video/*" @change=${(e: Event) => this.onFiles(e)}
+            /></label>
+            <label class="file-btn"
+              >Zip<input id="zip-input" type="file" accept=".zip,application/zip" @change=${(e: Event) => this.onZip(e)}
+            /></label>
           </div>
           <div class="drop ${this.dragging ? 'over' : ''}">or drop files and folders here</div>
-          <p id="input-label">${this.input ? html`Input: <b>${this.input.label}</b>` : html`<span class="muted">No input chosen.</span>`}</p>
+          <p id="input-label">
+            ${this.input ? html`Input: <b>${this.input.label}</b>` : html`<span class="muted">No input chosen.</span>`}
+          </p>
         </section>
-        <recipe-editor .recipe=${this.recipe} .timings=${this.preview ? this.previewTimings() : undefined}
-          @recipe-change=${(e: CustomEvent<{ recipe: api.Recipe; valid: boolean }>) => this.onRecipeChange(e)} @save-recipe=${() => this.saveRecipe()} @load-recipe=${(e: CustomEvent<Event>) => this.onRecipeFile(e)} @share-recipe=${() => this.shareRecipe()}>
+        <recipe-editor
+          .recipe=${this.recipe}
+          .timings=${this.preview ? this.previewTimings() : undefined}
+          @recipe-change=${(e: CustomEvent<{ recipe: api.Recipe; valid: boolean }>) => this.onRecipeChange(e)}
+          @save-recipe=${() => this.saveRecipe()}
+          @load-recipe=${(e: CustomEvent<Event>) => this.onRecipeFile(e)}
+          @share-recipe=${() => this.shareRecipe()}
+        >
           ${this.recipeError ? html`<p class="err" id="recipe-error">${this.recipeError}</p>` : ''}
           ${this.shareUrl ? html`<input class="share" id="share-url" readonly .value=${this.shareUrl} @focus=${(e: Event) => (e.target as HTMLInputElement).select()} />` : ''}
         </recipe-editor>
         <section class="panel">
           <h2>3 · Output</h2>
-          <output-options .value=${this.output} @output-change=${(e: CustomEvent<OutputOptions>) => (this.output = e.detail)}
-            @video-change=${(e: CustomEvent<import('../core/video-options').VideoOptions>) => (this.video = e.detail)}></output-options>
-          <label><input type="radio" name="out" value="folder" ?disabled=${!hasPicker && !this.outDir} .checked=${this.outputKind === 'folder'} @change=${() => (this.outputKind = 'folder')} /> Folder
-            ${hasPicker ? html`<button id="pick-output" @click=${() => this.pickOutputFolder()}>${this.outDir ? `“${this.outDir.name}”` : 'Choose…'}</button>` : html`<span class="muted">(needs File System Access)</span>`}</label>
-          <label><input type="radio" name="out" value="zip" .checked=${this.outputKind === 'zip'} @change=${() => (this.outputKind = 'zip')} /> Zip download</label>
-          <label>Workers <input id="workers" type="number" min="1" max="16" .value=${String(this.workers)} @change=${(e: Event) => (this.workers = Math.min(16, Math.max(1, Math.round(Number((e.target as HTMLInputElement).value)) || 1)))} style="width:4em" />
-            <span class="muted">(this device has ${navigator.hardwareConcurrency} cores)</span></label>
+          <output-options
+            .value=${this.output}
+            @output-change=${(e: CustomEvent<OutputOptions>) => (this.output = e.detail)}
+            @video-change=${(e: CustomEvent<import('../core/video-options').VideoOptions>) => (this.video = e.detail)}
+          ></output-options>
+          <label
+            ><input
+              type="radio"
+              name="out"
+              value="folder"
+              ?disabled=${!hasPicker && !this.outDir}
+              .checked=${this.outputKind === 'folder'}
+              @change=${() => (this.outputKind = 'folder')}
+            />
+            Folder
+            ${hasPicker ? html`<button id="pick-output" @click=${() => this.pickOutputFolder()}>${this.outDir ? `“${this.outDir.name}”` : 'Choose…'}</button>` : html`<span class="muted">(needs File System Access)</span>`}</label
+          >
+          <label
+            ><input type="radio" name="out" value="zip" .checked=${this.outputKind === 'zip'} @change=${() => (this.outputKind = 'zip')} />
+            Zip download</label
+          >
+          <label
+            >Workers
+            <input
+              id="workers"
+              type="number"
+              min="1"
+              max="16"
+              .value=${String(this.workers)}
+              @change=${(e: Event) => (this.workers = Math.min(16, Math.max(1, Math.round(Number((e.target as HTMLInputElement).value)) || 1)))}
+              style="width:4em"
+            />
+            <span class="muted">(this device has ${navigator.hardwareConcurrency} cores)</span></label
+          >
         </section>
       </div>
       <div class="actions">
@@ -496,23 +648,60 @@ export class TesseraStudio extends LitElement {
         ${this.summary ? html`<span id="summary">${this.summary.cancelled ? 'Cancelled: ' : ''}${this.summary.ok} written, ${this.summary.failed} failed in ${seconds(this.summary.seconds)} (engine start-up ${seconds(this.summary.startupSeconds)})</span>` : ''}
         ${this.message ? html`<span class="err" id="message" role="alert">${this.message}</span>` : ''}
       </div>
-      ${this.summary ? html`<p class="muted" id="metrics">
-        ${this.summary.pool.workers.map((w) => `worker ${w.index + 1}: ${w.tasks} tasks, ${seconds(w.busyMs / 1000)} busy${w.crashes ? `, ${w.crashes} crash${w.crashes > 1 ? 'es' : ''}` : ''}`).join(' · ')}
-        ${this.summary.buffers.hits + this.summary.buffers.misses ? ` · shared-buffer pool hit rate ${Math.round(100 * this.summary.buffers.hitRate)}% (${this.summary.buffers.hits}/${this.summary.buffers.hits + this.summary.buffers.misses})` : ""}
-        ${this.summary.pool.retries ? ` · ${this.summary.pool.retries} retried after a worker crash` : ''}</p>` : ''}
+      ${
+        this.summary
+          ? html`<p class="muted" id="metrics">
+              ${this.summary.pool.workers.map((w) => `worker ${w.index + 1}: ${w.tasks} tasks, ${seconds(w.busyMs / 1000)} busy${w.crashes ? `, ${w.crashes} crash${w.crashes > 1 ? 'es' : ''}` : ''}`).join(' · ')}
+              ${this.summary.buffers.hits + this.summary.buffers.misses ? ` · shared-buffer pool hit rate ${Math.round(100 * this.summary.buffers.hitRate)}% (${this.summary.buffers.hits}/${this.summary.buffers.hits + this.summary.buffers.misses})` : ''}
+              ${this.summary.pool.retries ? ` · ${this.summary.pool.retries} retried after a worker crash` : ''}
+            </p>`
+          : ''
+      }
       <div class="stack">
-        ${this.videoProgress && Object.keys(this.videoProgress).length ? html`<p class="muted" id="video-progress">${Object.values(this.videoProgress).map((p) =>
-          html`<span>${p.path}: ${p.frames}/${p.totalFrames} frames · ${p.fps.toFixed(1)} fps${p.etaSeconds !== undefined ? html` · ETA ${seconds(p.etaSeconds)}` : ''}</span><br />`)}</p>` : ''}
-        <progress-panel .progress=${this.progress} state=${this.running ? `running ${this.running}` : this.summary?.cancelled ? 'cancelled' : this.summary ? 'finished' : 'idle'}></progress-panel>
-        ${this.previewFile ? html`<preview-panel .result=${this.preview} status=${this.previewStatus ?? ''} label=${this.previewLabel ?? ''} .ms=${this.previewMs}
-          @region-change=${(e: CustomEvent<Rect>) => { this.previewRegion = e.detail; this.schedulePreview(0); }}></preview-panel>` : ''}
+        ${
+          this.videoProgress && Object.keys(this.videoProgress).length
+            ? html`<p class="muted" id="video-progress">
+                ${Object.values(this.videoProgress).map(
+                  (p) =>
+                    html`<span
+                        >${p.path}: ${p.frames}/${p.totalFrames} frames · ${p.fps.toFixed(1)}
+                        fps${p.etaSeconds !== undefined ? html` · ETA ${seconds(p.etaSeconds)}` : ''}</span
+                      ><br />`,
+                )}
+              </p>`
+            : ''
+        }
+        <progress-panel
+          .progress=${this.progress}
+          state=${this.running ? `running ${this.running}` : this.summary?.cancelled ? 'cancelled' : this.summary ? 'finished' : 'idle'}
+        ></progress-panel>
+        ${
+          this.previewFile
+            ? html`<preview-panel
+                .result=${this.preview}
+                status=${this.previewStatus ?? ''}
+                label=${this.previewLabel ?? ''}
+                .ms=${this.previewMs}
+                @region-change=${(e: CustomEvent<Rect>) => {
+                  this.previewRegion = e.detail;
+                  this.schedulePreview(0);
+                }}
+              ></preview-panel>`
+            : ''
+        }
         ${this.bench || this.benchStatus ? html`<benchmark-panel .result=${this.bench} status=${this.benchStatus ?? ''}></benchmark-panel>` : ''}
         ${this.compare ? html`<compare-view .beforeImage=${this.compare.before} .afterImage=${this.compare.after} label=${this.compare.label}></compare-view>` : ''}
         <details class="panel" id="camera-section" @toggle=${(e: Event) => (this.cameraOpen = (e.target as HTMLDetailsElement).open)}>
-          <summary><b>Live camera</b> <span class="muted">— the recipe on your camera, dropping frames rather than falling behind</span></summary>
+          <summary>
+            <b>Live camera</b> <span class="muted">— the recipe on your camera, dropping frames rather than falling behind</span>
+          </summary>
           ${this.cameraOpen && this.isConnected ? html`<camera-panel .pool=${this.getPool()} .recipe=${this.recipe}></camera-panel>` : ''}
         </details>
-        <results-table .results=${this.results} selected=${this.compare?.path ?? ''} @select=${(e: CustomEvent<FileResult>) => this.select(e)}></results-table>
+        <results-table
+          .results=${this.results}
+          selected=${this.compare?.path ?? ''}
+          @select=${(e: CustomEvent<FileResult>) => this.select(e)}
+        ></results-table>
       </div>`;
   }
 }

@@ -12,9 +12,27 @@ import { seedReference } from './seed-reference.mjs';
 // budget; plus a truncated JPEG, an empty PNG and a text file that is not an image.
 /** @type {import('./fixtures.mjs').ImageSpec[]} */
 const GOOD = [
-  ...Array.from({ length: 8 }, (_, i) => ({ path: `holiday/day1/p${i}.jpg`, w: 97 + i * 13, h: 61 + i * 7, channels: 3, format: /** @type {const} */ ('jpeg') })),
-  ...Array.from({ length: 6 }, (_, i) => ({ path: `holiday/day2/rgb${i}.png`, w: 33 + i * 29, h: 150 - i * 11, channels: 3, format: /** @type {const} */ ('png') })),
-  ...Array.from({ length: 6 }, (_, i) => ({ path: `logos/rgba${i}.png`, w: 40 + i * 17, h: 23 + i * 5, channels: 4, format: /** @type {const} */ ('png') })),
+  ...Array.from({ length: 8 }, (_, i) => ({
+    path: `holiday/day1/p${i}.jpg`,
+    w: 97 + i * 13,
+    h: 61 + i * 7,
+    channels: 3,
+    format: /** @type {const} */ ('jpeg'),
+  })),
+  ...Array.from({ length: 6 }, (_, i) => ({
+    path: `holiday/day2/rgb${i}.png`,
+    w: 33 + i * 29,
+    h: 150 - i * 11,
+    channels: 3,
+    format: /** @type {const} */ ('png'),
+  })),
+  ...Array.from({ length: 6 }, (_, i) => ({
+    path: `logos/rgba${i}.png`,
+    w: 40 + i * 17,
+    h: 23 + i * 5,
+    channels: 4,
+    format: /** @type {const} */ ('png'),
+  })),
   { path: 'top.jpg', w: 1, h: 1, channels: 3, format: 'jpeg' },
   { path: 'thin.png', w: 3, h: 200, channels: 3, format: 'png' },
   { path: 'gray.png', w: 64, h: 48, channels: 1, format: 'png' },
@@ -61,17 +79,31 @@ describe('batch in the browser', () => {
 
   let summary;
   test('processes a nested folder from OPFS into OPFS, keeping paths, naming bad files', async () => {
-    summary = await app.page.evaluate(async ({ maxPixels, tilePixels }) => {
-      const t = window.tessera;
-      const root = await navigator.storage.getDirectory();
-      await root.removeEntry('out', { recursive: true }).catch(() => {});
-      const s = await t.runBatch({
-        input: t.walkDirectory(await root.getDirectoryHandle('in')),
-        output: new t.FolderSink(await root.getDirectoryHandle('out', { create: true })),
-        recipe: t.SEED_RECIPE, workers: 2, maxPixels, tilePixels,
-      });
-      return { ok: s.ok, failed: s.failed, skipped: s.skipped, workers: s.workers, errors: s.errors, results: s.results, buffers: s.buffers };
-    }, { maxPixels: MAX_PIXELS, tilePixels: TILE_PIXELS });
+    summary = await app.page.evaluate(
+      async ({ maxPixels, tilePixels }) => {
+        const t = window.tessera;
+        const root = await navigator.storage.getDirectory();
+        await root.removeEntry('out', { recursive: true }).catch(() => {});
+        const s = await t.runBatch({
+          input: t.walkDirectory(await root.getDirectoryHandle('in')),
+          output: new t.FolderSink(await root.getDirectoryHandle('out', { create: true })),
+          recipe: t.SEED_RECIPE,
+          workers: 2,
+          maxPixels,
+          tilePixels,
+        });
+        return {
+          ok: s.ok,
+          failed: s.failed,
+          skipped: s.skipped,
+          workers: s.workers,
+          errors: s.errors,
+          results: s.results,
+          buffers: s.buffers,
+        };
+      },
+      { maxPixels: MAX_PIXELS, tilePixels: TILE_PIXELS },
+    );
     assert.equal(summary.ok, GOOD.length);
     assert.equal(summary.failed, 2);
     assert.equal(summary.skipped, 1);
@@ -79,7 +111,10 @@ describe('batch in the browser', () => {
     const msg = Object.fromEntries(summary.errors.map((e) => [e.file, e.message]));
     const broken = fixture.files.find((f) => f.path.endsWith('broken.jpg'));
     assert.ok(broken);
-    assert.match(msg['holiday/day1/broken.jpg'], new RegExp(`^not a complete JPEG file \\(truncated at byte ${broken.size.toLocaleString('en-US')}`));
+    assert.match(
+      msg['holiday/day1/broken.jpg'],
+      new RegExp(`^not a complete JPEG file \\(truncated at byte ${broken.size.toLocaleString('en-US')}`),
+    );
     assert.equal(msg['logos/empty.png'], 'empty file (0 bytes)');
     // The results table shows the same reason after the file name.
     const row = summary.results.find((r) => r.path === 'logos/empty.png');
@@ -92,7 +127,10 @@ describe('batch in the browser', () => {
   test('every output decodes at the input size, gray (or gray+alpha), at the same relative path', async () => {
     const listed = await listOpfs(app.page, 'out');
     const expected = GOOD.map((g) => g.path.replace(/\.(jpg|png)$/, '.png')).sort();
-    assert.deepEqual(listed.map((f) => f.path), expected);
+    assert.deepEqual(
+      listed.map((f) => f.path),
+      expected,
+    );
     const decoded = await app.page.evaluate(async (paths) => {
       const root = await navigator.storage.getDirectory();
       /** @type {Record<string, { w: number, h: number, colorType: number, sig: string }>} */
@@ -124,20 +162,37 @@ describe('batch in the browser', () => {
   });
 
   test('1 worker and 2 workers write byte-identical outputs (benchmark), tiled equals untiled', async () => {
-    const r = await app.page.evaluate(async ({ maxPixels, tilePixels }) => {
-      const t = window.tessera;
-      const root = await navigator.storage.getDirectory();
-      const dir = await root.getDirectoryHandle('in');
-      const bench = await t.runBenchmark({ input: () => t.walkDirectory(dir), recipe: t.SEED_RECIPE, workers: 2, maxPixels, tilePixels });
-      /** @param {number} mp maxPixels */
-      const hashBig = async (mp) => {
-        const sink = new t.HashSink();
-        const big = (await (await dir.getDirectoryHandle('scans')).getFileHandle('big.png'));
-        const s = await t.runBatch({ input: [{ path: 'big.png', file: () => big.getFile() }], output: sink, recipe: t.SEED_RECIPE, workers: 2, maxPixels: mp, tilePixels });
-        return { hash: sink.hashes.get('big.png'), tiles: s.results[0].tiles };
-      };
-      return { identical: bench.identical, compared: bench.compared, speedup: bench.speedup, runs: bench.runs.map((x) => x.workers), tiled: await hashBig(maxPixels), whole: await hashBig(1e9) };
-    }, { maxPixels: MAX_PIXELS, tilePixels: TILE_PIXELS });
+    const r = await app.page.evaluate(
+      async ({ maxPixels, tilePixels }) => {
+        const t = window.tessera;
+        const root = await navigator.storage.getDirectory();
+        const dir = await root.getDirectoryHandle('in');
+        const bench = await t.runBenchmark({ input: () => t.walkDirectory(dir), recipe: t.SEED_RECIPE, workers: 2, maxPixels, tilePixels });
+        /** @param {number} mp maxPixels */
+        const hashBig = async (mp) => {
+          const sink = new t.HashSink();
+          const big = await (await dir.getDirectoryHandle('scans')).getFileHandle('big.png');
+          const s = await t.runBatch({
+            input: [{ path: 'big.png', file: () => big.getFile() }],
+            output: sink,
+            recipe: t.SEED_RECIPE,
+            workers: 2,
+            maxPixels: mp,
+            tilePixels,
+          });
+          return { hash: sink.hashes.get('big.png'), tiles: s.results[0].tiles };
+        };
+        return {
+          identical: bench.identical,
+          compared: bench.compared,
+          speedup: bench.speedup,
+          runs: bench.runs.map((x) => x.workers),
+          tiled: await hashBig(maxPixels),
+          whole: await hashBig(1e9),
+        };
+      },
+      { maxPixels: MAX_PIXELS, tilePixels: TILE_PIXELS },
+    );
     assert.equal(r.compared, GOOD.length);
     assert.equal(r.identical, true);
     assert.deepEqual(r.runs, [1, 2]);
@@ -147,21 +202,33 @@ describe('batch in the browser', () => {
   });
 
   test('output pixels equal the seed definition computed independently', async () => {
-    const picks = GOOD.filter((g) => ['holiday/day2/rgb1.png', 'logos/rgba2.png', 'holiday/day1/p3.jpg', 'thin.png', 'gray.png', 'scans/big.png'].includes(g.path));
-    const written = await app.page.evaluate(async ({ paths, maxPixels, tilePixels }) => {
-      const t = window.tessera;
-      const root = await navigator.storage.getDirectory();
-      const inputs = [];
-      for (const p of paths) {
-        let d = await root.getDirectoryHandle('in');
-        const parts = p.split('/');
-        for (const part of parts.slice(0, -1)) d = await d.getDirectoryHandle(part);
-        const h = await d.getFileHandle(parts[parts.length - 1]);
-        inputs.push({ path: p, file: () => h.getFile() });
-      }
-      const s = await t.runBatch({ input: inputs, output: new t.HttpSink(location.origin + '/__out/'), recipe: t.SEED_RECIPE, workers: 2, maxPixels, tilePixels });
-      return s.ok;
-    }, { paths: picks.map((p) => p.path), maxPixels: MAX_PIXELS, tilePixels: TILE_PIXELS });
+    const picks = GOOD.filter((g) =>
+      ['holiday/day2/rgb1.png', 'logos/rgba2.png', 'holiday/day1/p3.jpg', 'thin.png', 'gray.png', 'scans/big.png'].includes(g.path),
+    );
+    const written = await app.page.evaluate(
+      async ({ paths, maxPixels, tilePixels }) => {
+        const t = window.tessera;
+        const root = await navigator.storage.getDirectory();
+        const inputs = [];
+        for (const p of paths) {
+          let d = await root.getDirectoryHandle('in');
+          const parts = p.split('/');
+          for (const part of parts.slice(0, -1)) d = await d.getDirectoryHandle(part);
+          const h = await d.getFileHandle(parts[parts.length - 1]);
+          inputs.push({ path: p, file: () => h.getFile() });
+        }
+        const s = await t.runBatch({
+          input: inputs,
+          output: new t.HttpSink(location.origin + '/__out/'),
+          recipe: t.SEED_RECIPE,
+          workers: 2,
+          maxPixels,
+          tilePixels,
+        });
+        return s.ok;
+      },
+      { paths: picks.map((p) => p.path), maxPixels: MAX_PIXELS, tilePixels: TILE_PIXELS },
+    );
     assert.equal(written, picks.length);
     const v = await vips();
     for (const g of picks) {
@@ -178,7 +245,10 @@ describe('batch in the browser', () => {
       assert.equal(diffs, 0, `${g.path}: ${diffs} pixels differ from the definition`);
     }
     const files = readdirSync(outDir, { recursive: true, encoding: 'utf8' }).filter((f) => statSync(join(outDir, f)).isFile());
-    assert.ok(files.every((f) => !f.endsWith('.partial')), 'no partial files');
+    assert.ok(
+      files.every((f) => !f.endsWith('.partial')),
+      'no partial files',
+    );
     assert.equal(relative(outDir, join(outDir, 'scans/big.png')), 'scans/big.png');
   });
 
@@ -197,20 +267,46 @@ describe('batch in the browser', () => {
       let results = 0;
       let abortedAt = 0;
       const s = await t.runBatch({
-        input: inputs, output: new t.FolderSink(out), recipe: t.SEED_RECIPE, workers: 1, signal: ac.signal,
-        onResult: () => { if (++results === 5) { abortedAt = performance.now(); ac.abort(); } },
+        input: inputs,
+        output: new t.FolderSink(out),
+        recipe: t.SEED_RECIPE,
+        workers: 1,
+        signal: ac.signal,
+        onResult: () => {
+          if (++results === 5) {
+            abortedAt = performance.now();
+            ac.abort();
+          }
+        },
       });
       const stoppedAfterMs = performance.now() - abortedAt;
       await new Promise((res) => setTimeout(res, 1500)); // late writes would show up here
       /** @type {string[]} */
       const files = [];
       /** @param {FileSystemDirectoryHandle} d @param {string} prefix @returns {Promise<void>} */
-      const walk = async (d, prefix) => { for await (const e of d.values()) if (e.kind === 'file') files.push(prefix + e.name); else await walk(/** @type {FileSystemDirectoryHandle} */ (e), prefix + e.name + '/'); };
+      const walk = async (d, prefix) => {
+        for await (const e of d.values())
+          if (e.kind === 'file') files.push(prefix + e.name);
+          else await walk(/** @type {FileSystemDirectoryHandle} */ (e), prefix + e.name + '/');
+      };
       await walk(out, '');
       let decodable = 0;
       const cDir = await out.getDirectoryHandle('c').catch(() => null);
-      if (cDir) for await (const e of cDir.values()) { const b = await createImageBitmap(await /** @type {FileSystemFileHandle} */ (e).getFile()); decodable += b.width === 188 && b.height === 110 ? 1 : 0; b.close(); }
-      return { cancelled: s.cancelled, ok: s.ok, failed: s.failed, statuses: s.results.filter((x) => x.status === 'cancelled').length, files, decodable, stoppedAfterMs };
+      if (cDir)
+        for await (const e of cDir.values()) {
+          const b = await createImageBitmap(await /** @type {FileSystemFileHandle} */ (e).getFile());
+          decodable += b.width === 188 && b.height === 110 ? 1 : 0;
+          b.close();
+        }
+      return {
+        cancelled: s.cancelled,
+        ok: s.ok,
+        failed: s.failed,
+        statuses: s.results.filter((x) => x.status === 'cancelled').length,
+        files,
+        decodable,
+        stoppedAfterMs,
+      };
     });
     assert.equal(r.cancelled, true);
     assert.equal(r.failed, 0);

@@ -34,23 +34,30 @@ after(async () => app?.close());
  * @param {{ recipe: Recipe, delayMs?: number, resolution?: string }} opts
  */
 function mount(page, { recipe, delayMs = 0, resolution = '640x480' }) {
-  return page.evaluate(async ({ recipe, delayMs, resolution }) => {
-    document.querySelector('camera-panel')?.remove();
-    const pool = window.__camPool;
-    if (!pool) throw new Error('no camera pool');
-    await pool.bench().broadcast((b) => b.setFrameDelay(delayMs));
-    const el = Object.assign(document.createElement('camera-panel'), { pool, recipe, resolution });
-    document.body.append(el);
-    return el.updateComplete;
-  }, { recipe, delayMs, resolution });
+  return page.evaluate(
+    async ({ recipe, delayMs, resolution }) => {
+      document.querySelector('camera-panel')?.remove();
+      const pool = window.__camPool;
+      if (!pool) throw new Error('no camera pool');
+      await pool.bench().broadcast((b) => b.setFrameDelay(delayMs));
+      const el = Object.assign(document.createElement('camera-panel'), { pool, recipe, resolution });
+      document.body.append(el);
+      return el.updateComplete;
+    },
+    { recipe, delayMs, resolution },
+  );
 }
 
 const P = 'camera-panel';
 /** The number shown in the panel's element `id`. @param {Page} page @param {string} id */
-const num = async (page, id) => Number.parseFloat(await page.locator(`${P} #${id}`).textContent() ?? '');
+const num = async (page, id) => Number.parseFloat((await page.locator(`${P} #${id}`).textContent()) ?? '');
 /** Waits until the panel shows at least `min` in element `id`. @param {Page} page @param {string} id @param {number} min */
 const waitStat = (page, id, min, timeout = 30_000) =>
-  page.waitForFunction(({ id, min }) => Number.parseFloat(document.querySelector('camera-panel')?.shadowRoot?.getElementById(id)?.textContent ?? '') >= min, { id, min }, { timeout });
+  page.waitForFunction(
+    ({ id, min }) => Number.parseFloat(document.querySelector('camera-panel')?.shadowRoot?.getElementById(id)?.textContent ?? '') >= min,
+    { id, min },
+    { timeout },
+  );
 /** The controller's own stats, after a warm-up and `ms` of steady running. @param {Page} page @param {number} ms */
 async function steadyStats(page, ms) {
   await waitStat(page, 'camera-processed', 5);
@@ -85,7 +92,9 @@ function modeColour(d) {
 /** The preview canvas: size and dominant colour (its pixels counted here, in Node). @param {Page} page */
 const previewMode = async (page) => {
   const { width, height, data } = await page.evaluate(() => {
-    const c = /** @type {HTMLCanvasElement | null | undefined} */ (document.querySelector('camera-panel')?.shadowRoot?.getElementById('camera-preview'));
+    const c = /** @type {HTMLCanvasElement | null | undefined} */ (
+      document.querySelector('camera-panel')?.shadowRoot?.getElementById('camera-preview')
+    );
     const g = c?.getContext('2d');
     if (!c || !g) throw new Error('no camera preview');
     return { width: c.width, height: c.height, data: g.getImageData(0, 0, c.width, c.height).data };
@@ -94,21 +103,27 @@ const previewMode = async (page) => {
 };
 
 /** A raw frame from the same fake camera: its dominant colour (counted in Node). @param {Page} page */
-const rawMode = async (page) => modeColour(await page.evaluate(async () => {
-  // TypeScript's worker lib and @types/dom-mediacapture-transform both declare MediaStreamTrackProcessor,
-  // and the clash leaves it untyped: typed here as src/jobs/camera.ts types it.
-  const { MediaStreamTrackProcessor: Processor } = /** @type {{ MediaStreamTrackProcessor: new (init: { track: MediaStreamTrack }) => { readable: ReadableStream<VideoFrame> } }} */ (/** @type {unknown} */ (globalThis));
-  const s = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
-  const reader = new Processor({ track: s.getVideoTracks()[0] }).readable.getReader();
-  const { value } = await reader.read();
-  if (!value) throw new Error('the camera gave no frame');
-  const buf = new Uint8Array(value.displayWidth * value.displayHeight * 4);
-  await value.copyTo(buf, { format: 'RGBA', colorSpace: 'srgb' });
-  value.close();
-  await reader.cancel();
-  s.getTracks().forEach((t) => t.stop());
-  return buf;
-}));
+const rawMode = async (page) =>
+  modeColour(
+    await page.evaluate(async () => {
+      // TypeScript's worker lib and @types/dom-mediacapture-transform both declare MediaStreamTrackProcessor,
+      // and the clash leaves it untyped: typed here as src/jobs/camera.ts types it.
+      const { MediaStreamTrackProcessor: Processor } =
+        /** @type {{ MediaStreamTrackProcessor: new (init: { track: MediaStreamTrack }) => { readable: ReadableStream<VideoFrame> } }} */ (
+          /** @type {unknown} */ (globalThis)
+        );
+      const s = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
+      const reader = new Processor({ track: s.getVideoTracks()[0] }).readable.getReader();
+      const { value } = await reader.read();
+      if (!value) throw new Error('the camera gave no frame');
+      const buf = new Uint8Array(value.displayWidth * value.displayHeight * 4);
+      await value.copyTo(buf, { format: 'RGBA', colorSpace: 'srgb' });
+      value.close();
+      await reader.cancel();
+      s.getTracks().forEach((t) => t.stop());
+      return buf;
+    }),
+  );
 
 const INVERT = { name: 'invert', steps: [{ op: 'invert' }] };
 
@@ -126,12 +141,16 @@ describe('live camera', () => {
     const raw = await rawMode(page);
     const msg = `preview ${JSON.stringify(shown)} raw ${JSON.stringify(raw)}`;
     assert.ok(raw.share > 0.5 && shown.share > 0.5, msg);
-    assert.deepEqual(shown.rgb, raw.rgb.map((v) => 255 - v), msg);
+    assert.deepEqual(
+      shown.rgb,
+      raw.rgb.map((v) => 255 - v),
+      msg,
+    );
     assert.notDeepEqual(shown.rgb, raw.rgb, msg);
     await page.waitForTimeout(600);
     assert.ok((await num(page, 'camera-captured')) > first, 'captured keeps counting');
     assert.ok((await num(page, 'camera-fps')) > 0);
-    assert.match(await page.locator(`${P} #camera-latency-p95`).textContent() ?? '', /^\d+ ms$/);
+    assert.match((await page.locator(`${P} #camera-latency-p95`).textContent()) ?? '', /^\d+ ms$/);
     await page.click(`${P} #camera-stop`);
     await page.waitForFunction(() => !document.querySelector('camera-panel')?.running);
     assert.deepEqual(app.errors, []);
@@ -171,20 +190,33 @@ describe('live camera', () => {
     // The panel shows the same numbers.
     assert.ok((await num(page, 'camera-dropped')) > 0);
     assert.ok((await num(page, 'camera-drop-rate')) > 0);
-    console.log(`# no delay: drop ${(fast.dropRate * 100).toFixed(1)}%, p50 ${fast.latencyP50.toFixed(0)} ms, p95 ${fast.latencyP95.toFixed(0)} ms, ${fast.fps.toFixed(1)} fps`);
-    console.log(`# delay ${DELAY} ms: drop ${(slow.dropRate * 100).toFixed(1)}%, p50 ${slow.latencyP50.toFixed(0)} ms, p95 ${slow.latencyP95.toFixed(0)} ms (bound ${bound.toFixed(0)}), ${slow.fps.toFixed(1)} fps`);
+    console.log(
+      `# no delay: drop ${(fast.dropRate * 100).toFixed(1)}%, p50 ${fast.latencyP50.toFixed(0)} ms, p95 ${fast.latencyP95.toFixed(0)} ms, ${fast.fps.toFixed(1)} fps`,
+    );
+    console.log(
+      `# delay ${DELAY} ms: drop ${(slow.dropRate * 100).toFixed(1)}%, p50 ${slow.latencyP50.toFixed(0)} ms, p95 ${slow.latencyP95.toFixed(0)} ms (bound ${bound.toFixed(0)}), ${slow.fps.toFixed(1)} fps`,
+    );
   });
 
-  for (const [container, codec] of /** @type {const} */ ([['webm', 'vp8'], ['mp4', 'avc']])) {
+  for (const [container, codec] of /** @type {const} */ ([
+    ['webm', 'vp8'],
+    ['mp4', 'avc'],
+  ])) {
     test(`recording the processed stream gives a ${container} that mediabunny reads back`, async () => {
       const { page } = app;
       await mount(page, { recipe: INVERT });
       await page.check(`${P} #camera-record`);
       await page.selectOption(`${P} #camera-container`, container);
       await page.click(`${P} #camera-start`);
-      await page.waitForFunction(() => (document.querySelector('camera-panel')?.controller?.stats().recording?.encoded ?? 0) >= 30, null, { timeout: 30_000 })
+      await page
+        .waitForFunction(() => (document.querySelector('camera-panel')?.controller?.stats().recording?.encoded ?? 0) >= 30, null, {
+          timeout: 30_000,
+        })
         .catch(async (/** @type {Error} Playwright's timeout */ e) => {
-          const s = await page.evaluate(() => ({ stats: document.querySelector('camera-panel')?.controller?.stats(), error: document.querySelector('camera-panel')?.error }));
+          const s = await page.evaluate(() => ({
+            stats: document.querySelector('camera-panel')?.controller?.stats(),
+            error: document.querySelector('camera-panel')?.error,
+          }));
           throw new Error(`${e.message}\n${JSON.stringify(s)}`);
         });
       await page.click(`${P} #camera-stop`);
@@ -208,7 +240,10 @@ describe('live camera', () => {
       for await (const p of new EncodedPacketSink(track).packets()) times.push(p.timestamp);
       const packets = times.length;
       const last = times[times.length - 1];
-      assert.ok(times.every((t, i) => !i || t > times[i - 1]), `timestamps increase: ${times.join(' ')}`);
+      assert.ok(
+        times.every((t, i) => !i || t > times[i - 1]),
+        `timestamps increase: ${times.join(' ')}`,
+      );
       assert.equal(packets, encoded);
       assert.ok(packets >= 30, `${packets} packets`);
       assert.ok(last > 0.5, `spans ${last.toFixed(2)} s of capture time`);
@@ -244,8 +279,11 @@ describe('live camera', () => {
       let frames = 0;
       await pool.bench().broadcast((b) => b.setFrameDelay(0));
       const c = await window.tessera.startCamera({
-        pool, recipe: { name: 'i', steps: [{ op: 'invert' }] }, source: 'video',
-        constraints: { width: 320, height: 240 }, onFrame: () => frames++,
+        pool,
+        recipe: { name: 'i', steps: [{ op: 'invert' }] },
+        source: 'video',
+        constraints: { width: 320, height: 240 },
+        onFrame: () => frames++,
       });
       await new Promise((res) => setTimeout(res, 1500));
       const { stats } = await c.stop();

@@ -11,7 +11,6 @@ import { iou } from './face-fixtures.mjs';
 import { parseJson } from '../../scripts/lib/json.mjs';
 import { batchCommand, commandSummary, requireBuilt, samplePhoto } from './harness.mjs';
 
-
 // ---------------------------------------------------------------- a tiny PNG encoder
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
@@ -47,7 +46,7 @@ function encodePng(width, height, channels) {
       const o = y * (stride + 1) + 1 + x * channels;
       raw[o] = (x * 255) / width;
       raw[o + 1] = (y * 255) / height;
-      raw[o + 2] = ((x ^ y) & 16) ? 220 : 30;
+      raw[o + 2] = (x ^ y) & 16 ? 220 : 30;
       if (channels === 4) raw[o + 3] = 128 + ((x + y) % 128);
     }
   }
@@ -82,7 +81,8 @@ function jpegSize(buf) {
     assert.equal(buf[i], 0xff, `JPEG marker at ${i}`);
     const m = buf[i + 1];
     const len = buf.readUInt16BE(i + 2);
-    if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) return { width: buf.readUInt16BE(i + 7), height: buf.readUInt16BE(i + 5) };
+    if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc)
+      return { width: buf.readUInt16BE(i + 7), height: buf.readUInt16BE(i + 5) };
     i += 2 + len;
   }
   assert.fail('no SOF marker');
@@ -107,7 +107,12 @@ async function listFiles(dir) {
   /** @type {string[]} */
   const out = [];
   for (const e of await fs.readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (e.isFile()) out.push(relative(dir, join(e.parentPath ?? e.path, e.name)).split(sep).join('/'));
+    if (e.isFile())
+      out.push(
+        relative(dir, join(e.parentPath ?? e.path, e.name))
+          .split(sep)
+          .join('/'),
+      );
   }
   return out.sort();
 }
@@ -116,7 +121,10 @@ async function listFiles(dir) {
 async function hashTree(dir) {
   /** @type {Record<string, string>} */
   const h = {};
-  for (const f of await listFiles(dir)) h[f] = createHash('sha256').update(await fs.readFile(join(dir, f))).digest('hex');
+  for (const f of await listFiles(dir))
+    h[f] = createHash('sha256')
+      .update(await fs.readFile(join(dir, f)))
+      .digest('hex');
   return h;
 }
 
@@ -173,7 +181,9 @@ test('processes a nested folder: outputs mirror the inputs, bad files reported, 
   assert.match(r.stderr, /failed: holiday\/broken\/cut\.jpg: .*truncated at byte/);
   assert.match(r.stderr, /\[\s*\d+\/\d+\] \d+ failed · [\d.]+ img\/s/);
 
-  const expected = Object.keys(good).map((f) => f.replace(/\.[^.]+$/, '.png')).sort();
+  const expected = Object.keys(good)
+    .map((f) => f.replace(/\.[^.]+$/, '.png'))
+    .sort();
   assert.deepEqual(await listFiles(out), expected, 'outputs at the same relative paths, nothing else (no .partial files)');
   for (const [rel, size] of Object.entries(good)) {
     const bytes = await fs.readFile(join(out, rel.replace(/\.[^.]+$/, '.png')));
@@ -189,7 +199,9 @@ test('--format jpeg --quality 80 writes .jpg files', async () => {
   const s = commandSummary(r.stdout, r.stderr);
   assert.equal(s.ok, Object.keys(good).length);
   assert.equal(s.failed, 2);
-  const expected = Object.keys(good).map((f) => f.replace(/\.[^.]+$/, '.jpg')).sort();
+  const expected = Object.keys(good)
+    .map((f) => f.replace(/\.[^.]+$/, '.jpg'))
+    .sort();
   assert.deepEqual(await listFiles(out), expected);
   for (const [rel, size] of Object.entries(good)) {
     assert.deepEqual(jpegSize(await fs.readFile(join(out, rel.replace(/\.[^.]+$/, '.jpg')))), size, rel);
@@ -212,7 +224,12 @@ test("--recipe web-export writes the recipe's own WebP; an explicit --format sti
   const s = commandSummary(r.stdout, r.stderr);
   assert.equal(s.ok, Object.keys(good).length);
   const files = await listFiles(out);
-  assert.deepEqual(files, Object.keys(good).map((f) => f.replace(/\.[^.]+$/, '.webp')).sort());
+  assert.deepEqual(
+    files,
+    Object.keys(good)
+      .map((f) => f.replace(/\.[^.]+$/, '.webp'))
+      .sort(),
+  );
   for (const f of files) {
     const b = await fs.readFile(join(out, f));
     assert.equal(b.toString('latin1', 8, 12), 'WEBP', f);
@@ -230,24 +247,49 @@ test('a detect-faces recipe writes <input path>.faces.json beside each output, i
   await fs.copyFile(photo, join(dir, 'party', 'sample3.jpg'));
   const recipe = join(work, 'faces-recipe.json');
   // A resize first: the boxes must still come back in the photo's own pixels.
-  await fs.writeFile(recipe, JSON.stringify({ name: 'faces', steps: [{ op: 'resize', params: { mode: 'percent', percent: 50 } }, { op: 'detect-faces', params: { detector: 'blazeface', minScore: 0.5 } }] }));
+  await fs.writeFile(
+    recipe,
+    JSON.stringify({
+      name: 'faces',
+      steps: [
+        { op: 'resize', params: { mode: 'percent', percent: 50 } },
+        { op: 'detect-faces', params: { detector: 'blazeface', minScore: 0.5 } },
+      ],
+    }),
+  );
   const out = join(work, 'faces-out');
   const r = await batchCommand([dir, out, '--recipe', recipe, '--workers', '2', '--format', 'webp', '--no-build']);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(await listFiles(out), ['faces.csv', 'party/sample3.jpg.faces.json', 'party/sample3.webp']);
   assert.equal(commandSummary(r.stdout, r.stderr).facesTable, join(out, 'faces.csv'));
-  const csv = (await fs.readFile(join(out, 'faces.csv'), 'utf8')).trim().split('\n').map((l) => l.split(','));
+  const csv = (await fs.readFile(join(out, 'faces.csv'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => l.split(','));
   assert.deepEqual(csv[0].slice(0, 10), ['file', 'width', 'height', 'face', 'x', 'y', 'w', 'h', 'score', 'detector']);
   assert.equal(csv.length, 1 + 3);
-  const rep = /** @type {import('../../src/core/faces').FacesReport} */ (parseJson(await fs.readFile(join(out, 'party/sample3.jpg.faces.json'), 'utf8')));
+  const rep = /** @type {import('../../src/core/faces').FacesReport} */ (
+    parseJson(await fs.readFile(join(out, 'party/sample3.jpg.faces.json'), 'utf8'))
+  );
   assert.deepEqual([rep.width, rep.height], [1920, 1350]);
   assert.deepEqual([rep.frame?.width, rep.frame?.height], [960, 675]);
   // Hand-drawn in tests/unit/faces-samples.test.ts (sample3), in the photo's pixels.
-  const truth = [[586, 346, 182, 240], [1079, 211, 227, 298], [1507, 278, 183, 288]];
+  const truth = [
+    [586, 346, 182, 240],
+    [1079, 211, 227, 298],
+    [1507, 278, 183, 288],
+  ];
   assert.equal(rep.faces.length, 3);
-  for (const t of truth) assert.ok(rep.faces.some((f) => iou(f.box, t) >= 0.4), `a face at ${t.join(',')}: ${JSON.stringify(rep.faces.map((f) => f.box))}`);
+  for (const t of truth)
+    assert.ok(
+      rep.faces.some((f) => iou(f.box, t) >= 0.4),
+      `a face at ${t.join(',')}: ${JSON.stringify(rep.faces.map((f) => f.box))}`,
+    );
   // The table holds the same boxes as the JSON.
-  assert.deepEqual(csv.slice(1).map((row) => row.slice(4, 8).map(Number)), rep.faces.map((f) => f.box));
+  assert.deepEqual(
+    csv.slice(1).map((row) => row.slice(4, 8).map(Number)),
+    rep.faces.map((f) => f.box),
+  );
 });
 
 test('an invalid recipe file is a usage error naming the bad value', async () => {
@@ -311,5 +353,8 @@ test('Ctrl-C cancels the batch, closes the browser and exits 130', async () => {
   assert.match(r.stderr, /interrupted/);
   assert.deepEqual(await fs.readdir(tmp), [], 'browser profile removed');
   const left = existsSync(out) ? await listFiles(out) : [];
-  assert.deepEqual(left.filter((f) => f.endsWith('.partial')), []);
+  assert.deepEqual(
+    left.filter((f) => f.endsWith('.partial')),
+    [],
+  );
 });

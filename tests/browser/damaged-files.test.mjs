@@ -36,7 +36,10 @@ function zeroHeader(bytes) {
 
 /** A valid 4×2 24-bit BMP (a format Tessera recognises but cannot read yet). */
 function bmp() {
-  const w = 4, h = 2, row = w * 3, size = 54 + row * h;
+  const w = 4,
+    h = 2,
+    row = w * 3,
+    size = 54 + row * h;
   const b = Buffer.alloc(size);
   b.write('BM', 0, 'latin1');
   b.writeUInt32LE(size, 2);
@@ -72,7 +75,8 @@ before(async () => {
   dist = requireBuilt();
   const { default: Vips } = await import('wasm-vips');
   const vips = await Vips({ dynamicLibraries: [] });
-  const w = 300, h = 200;
+  const w = 300,
+    h = 200;
   const rgb = new Uint8Array(w * h * 3);
   const rnd = prng(7);
   for (let y = 0; y < h; y++)
@@ -134,6 +138,7 @@ test('every damaged or unsupported file is reported in words; the good one is wr
   // libvips' error buffer keeps the warnings of calls that succeeded: no message may quote
   // another file's format.
   for (const ext of ['png', 'gif', 'webp', 'tif']) {
-    for (const name of [`scrambled.${ext}`, `header.${ext}`]) if (errors[name]) assert.doesNotMatch(errors[name], /JPEG/, `${name}: ${errors[name]}`);
+    for (const name of [`scrambled.${ext}`, `header.${ext}`])
+      if (errors[name]) assert.doesNotMatch(errors[name], /JPEG/, `${name}: ${errors[name]}`);
   }
 });

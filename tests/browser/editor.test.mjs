@@ -14,24 +14,31 @@ let fixture;
 const S = 'tessera-studio recipe-editor';
 
 /** A short fingerprint of the preview's "after" canvas. @param {import('playwright-core').Page} page */
-const afterPrint = (page) => page.evaluate(() => {
-  /** @type {HTMLCanvasElement | null | undefined} */
-  const c = document.querySelector('tessera-studio')?.shadowRoot?.querySelector('preview-panel')?.shadowRoot?.querySelector('canvas.after');
-  if (!c || !c.width) return '';
-  const g = c.getContext('2d');
-  if (!g) throw new Error('no 2D context');
-  const d = g.getImageData(0, 0, c.width, c.height).data;
-  let h = 2166136261;
-  for (let i = 0; i < d.length; i += 7) h = Math.imul(h ^ d[i], 16777619);
-  return `${c.width}x${c.height}:${h >>> 0}`;
-});
+const afterPrint = (page) =>
+  page.evaluate(() => {
+    /** @type {HTMLCanvasElement | null | undefined} */
+    const c = document
+      .querySelector('tessera-studio')
+      ?.shadowRoot?.querySelector('preview-panel')
+      ?.shadowRoot?.querySelector('canvas.after');
+    if (!c || !c.width) return '';
+    const g = c.getContext('2d');
+    if (!g) throw new Error('no 2D context');
+    const d = g.getImageData(0, 0, c.width, c.height).data;
+    let h = 2166136261;
+    for (let i = 0; i < d.length; i += 7) h = Math.imul(h ^ d[i], 16777619);
+    return `${c.width}x${c.height}:${h >>> 0}`;
+  });
 
 /** Waits until the preview differs from `previous` (a fingerprint); returns the new one. @param {import('playwright-core').Page} page @param {string} previous */
 async function waitForNewPreview(page, previous) {
   await page.waitForFunction(
     (prev) => {
       /** @type {HTMLCanvasElement | null | undefined} */
-      const c = document.querySelector('tessera-studio')?.shadowRoot?.querySelector('preview-panel')?.shadowRoot?.querySelector('canvas.after');
+      const c = document
+        .querySelector('tessera-studio')
+        ?.shadowRoot?.querySelector('preview-panel')
+        ?.shadowRoot?.querySelector('canvas.after');
       if (!c || !c.width) return false;
       const g = c.getContext('2d');
       if (!g) throw new Error('no 2D context');
@@ -47,10 +54,13 @@ async function waitForNewPreview(page, previous) {
 }
 
 before(async () => {
-  fixture = await makeFolder([
-    { path: 'album/one.jpg', w: 320, h: 240, channels: 3, format: 'jpeg' },
-    { path: 'album/two.png', w: 200, h: 150, channels: 3, format: 'png' },
-  ], 21);
+  fixture = await makeFolder(
+    [
+      { path: 'album/one.jpg', w: 320, h: 240, channels: 3, format: 'jpeg' },
+      { path: 'album/two.png', w: 200, h: 150, channels: 3, format: 'png' },
+    ],
+    21,
+  );
   app = await startApp();
 });
 after(async () => app?.close());
@@ -88,12 +98,19 @@ describe('recipe editor', () => {
     // Reorder: move sobel above the blur.
     await page.click(`${S} li.step[data-op="sobel"] button.up`);
     print = await waitForNewPreview(page, print);
-    assert.deepEqual(await page.locator(`${S} li.step`).evaluateAll((/** @type {HTMLElement[]} */ els) => els.map((e) => e.dataset.op)), ['grayscale', 'sobel', 'gaussian-blur']);
+    assert.deepEqual(await page.locator(`${S} li.step`).evaluateAll((/** @type {HTMLElement[]} */ els) => els.map((e) => e.dataset.op)), [
+      'grayscale',
+      'sobel',
+      'gaussian-blur',
+    ]);
 
     // An out-of-range value is explained inline and blocks Start.
     await page.fill(`${S} li.step[data-op="gaussian-blur"] input[type=number][data-param="sigma"]`, '99');
     await page.press(`${S} li.step[data-op="gaussian-blur"] input[type=number][data-param="sigma"]`, 'Enter');
-    assert.match(await page.textContent(`${S} li.step[data-op="gaussian-blur"] .step-error`) ?? '', /\/steps\/2\/params\/sigma: 99 is out of range for sigma \(0\.1–20\)/);
+    assert.match(
+      (await page.textContent(`${S} li.step[data-op="gaussian-blur"] .step-error`)) ?? '',
+      /\/steps\/2\/params\/sigma: 99 is out of range for sigma \(0\.1–20\)/,
+    );
     assert.equal(await page.isDisabled('tessera-studio #start'), true);
     await page.fill(`${S} li.step[data-op="gaussian-blur"] input[type=number][data-param="sigma"]`, '1.5');
     await page.press(`${S} li.step[data-op="gaussian-blur"] input[type=number][data-param="sigma"]`, 'Enter');
@@ -107,7 +124,10 @@ describe('recipe editor', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click(`${S} #save-recipe`)]);
     saved = /** @type {import('../../src/core/recipe').Recipe} */ (parseJson(readFileSync(await download.path(), 'utf8')));
     assert.equal(saved.name, 'My edges');
-    assert.deepEqual(saved.steps.map((s) => s.op), ['grayscale', 'sobel', 'gaussian-blur']);
+    assert.deepEqual(
+      saved.steps.map((s) => s.op),
+      ['grayscale', 'sobel', 'gaussian-blur'],
+    );
     assert.equal(saved.steps[2].params?.sigma, 1.5);
     assert.equal(saved.output?.format, 'png');
   });
@@ -117,7 +137,11 @@ describe('recipe editor', () => {
     await page.reload();
     await page.waitForFunction(() => window.tessera);
     assert.equal(await page.inputValue(`${S} #recipe-name`), 'Seed pipeline');
-    await page.setInputFiles(`${S} #recipe-input`, { name: 'my-edges.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(saved)) });
+    await page.setInputFiles(`${S} #recipe-input`, {
+      name: 'my-edges.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(saved)),
+    });
     await page.waitForFunction(() => document.querySelector('tessera-studio')?.recipe.name === 'My edges');
     assert.equal(await page.locator(`${S} li.step`).count(), 3);
 
@@ -131,14 +155,15 @@ describe('recipe editor', () => {
     });
     await page.click('tessera-studio #start');
     await page.waitForSelector('tessera-studio #summary', { timeout: 60_000 });
-    assert.match(await page.textContent('tessera-studio #summary') ?? '', /^2 written, 0 failed/);
+    assert.match((await page.textContent('tessera-studio #summary')) ?? '', /^2 written, 0 failed/);
     const written = await page.evaluate(async () => {
       const t = window.tessera;
       const root = await navigator.storage.getDirectory();
       const out = await (await root.getDirectoryHandle('editor-out')).getDirectoryHandle('album');
       /** @type {Record<string, string>} */
       const hashes = {};
-      for await (const e of out.values()) hashes[e.name] = await t.sha256Hex(new Uint8Array(await (await /** @type {FileSystemFileHandle} */ (e).getFile()).arrayBuffer()));
+      for await (const e of out.values())
+        hashes[e.name] = await t.sha256Hex(new Uint8Array(await (await /** @type {FileSystemFileHandle} */ (e).getFile()).arrayBuffer()));
       return hashes;
     });
     assert.deepEqual(Object.keys(written).sort(), ['one.png', 'two.png']);
@@ -164,7 +189,11 @@ describe('recipe editor', () => {
     await page.goto('about:blank');
     await page.goto(url);
     await page.waitForFunction(() => document.querySelector('tessera-studio')?.recipe?.name === 'My edges');
-    assert.deepEqual(await page.locator(`${S} li.step`).evaluateAll((/** @type {HTMLElement[]} */ els) => els.map((e) => e.dataset.op)), ['grayscale', 'sobel', 'gaussian-blur']);
+    assert.deepEqual(await page.locator(`${S} li.step`).evaluateAll((/** @type {HTMLElement[]} */ els) => els.map((e) => e.dataset.op)), [
+      'grayscale',
+      'sobel',
+      'gaussian-blur',
+    ]);
   });
 
   test('no page errors', () => assert.deepEqual(app.errors, []));

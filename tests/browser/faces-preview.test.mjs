@@ -37,32 +37,48 @@ describe('faces in the studio', () => {
       return [.../** @type {NodeListOf<HTMLElement>} */ (panel.shadowRoot.querySelectorAll('.face-box'))].map((el) => {
         /** @param {string} v a CSS percentage */
         const p = (v) => parseFloat(v) / 100;
-        return [p(el.style.left) * r.sourceWidth, p(el.style.top) * r.sourceHeight, p(el.style.width) * r.sourceWidth, p(el.style.height) * r.sourceHeight];
+        return [
+          p(el.style.left) * r.sourceWidth,
+          p(el.style.top) * r.sourceHeight,
+          p(el.style.width) * r.sourceWidth,
+          p(el.style.height) * r.sourceHeight,
+        ];
       });
     });
     assert.equal(boxes.length, 3);
-    for (const t of TRUTH) assert.ok(boxes.some((b) => iou(b, t) >= 0.4), `a drawn box matches the face at ${t.join(',')}: ${JSON.stringify(boxes)}`);
+    for (const t of TRUTH)
+      assert.ok(
+        boxes.some((b) => iou(b, t) >= 0.4),
+        `a drawn box matches the face at ${t.join(',')}: ${JSON.stringify(boxes)}`,
+      );
   });
 
   test('redact-faces: the preview still finds the faces, and the pixels inside them change', async () => {
     const { page } = app;
     await page.selectOption(`${S} #add-step`, 'redact-faces');
-    await page.waitForFunction(() => {
-      const panel = document.querySelector('tessera-studio')?.shadowRoot?.querySelector('preview-panel');
-      return panel?.result?.steps.some((s) => s.op === 'redact-faces');
-    }, null, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => {
+        const panel = document.querySelector('tessera-studio')?.shadowRoot?.querySelector('preview-panel');
+        return panel?.result?.steps.some((s) => s.op === 'redact-faces');
+      },
+      null,
+      { timeout: 60_000 },
+    );
     const changed = await page.evaluate(() => {
       const r = document.querySelector('tessera-studio')?.shadowRoot?.querySelector('preview-panel')?.result;
       if (!r) throw new Error('no preview result');
-      const a = new Uint8ClampedArray(r.before), b = new Uint8ClampedArray(r.after);
+      const a = new Uint8ClampedArray(r.before),
+        b = new Uint8ClampedArray(r.after);
       // Centre of each reported face, in preview pixels.
       return (r.faces ?? []).map((f) => {
-        const x = Math.round(f.box[0] + f.box[2] / 2), y = Math.round(f.box[1] + f.box[3] / 2);
+        const x = Math.round(f.box[0] + f.box[2] / 2),
+          y = Math.round(f.box[1] + f.box[3] / 2);
         let diff = 0;
-        for (let dy = -5; dy <= 5; dy++) for (let dx = -5; dx <= 5; dx++) {
-          const i = ((y + dy) * r.width + (x + dx)) * 4;
-          diff += Math.abs(a[i] - b[i]) + Math.abs(a[i + 1] - b[i + 1]) + Math.abs(a[i + 2] - b[i + 2]);
-        }
+        for (let dy = -5; dy <= 5; dy++)
+          for (let dx = -5; dx <= 5; dx++) {
+            const i = ((y + dy) * r.width + (x + dx)) * 4;
+            diff += Math.abs(a[i] - b[i]) + Math.abs(a[i + 1] - b[i + 1]) + Math.abs(a[i + 2] - b[i + 2]);
+          }
         return diff;
       });
     });

@@ -25,25 +25,32 @@ after(async () => app?.close());
  * @param {{ name: string, steps: import('../../src/core/recipe').RecipeStep[] }} opts
  */
 function run(page, { name, steps }) {
-  return page.evaluate(async ({ name, steps }) => {
-    const t = window.tessera;
-    const videos = (window.__videos ??= {});
-    const pool = t.createEnginePool(2);
-    try {
-      const r = await t.runVideo({
-        file: videos[name], name, steps: t.resolveSteps({ name: 'test', steps }),
-        options: t.validateVideoOptions({ container: 'mp4', codec: 'h264', analysis: true }), pool, buffers: new t.BufferPool(),
-      });
-      if (!r.bytes) throw new Error('no output file');
-      // A muxer's buffer (mediabunny BufferTarget), never shared memory.
-      videos[`${name}-out`] = new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (r.bytes)]);
-      return { ok: true, frames: r.frames, faces: r.faces, analysis: r.analysis };
-    } catch (e) {
-      return { ok: false, message: e instanceof Error ? e.message : String(e) };
-    } finally {
-      pool.dispose();
-    }
-  }, { name, steps });
+  return page.evaluate(
+    async ({ name, steps }) => {
+      const t = window.tessera;
+      const videos = (window.__videos ??= {});
+      const pool = t.createEnginePool(2);
+      try {
+        const r = await t.runVideo({
+          file: videos[name],
+          name,
+          steps: t.resolveSteps({ name: 'test', steps }),
+          options: t.validateVideoOptions({ container: 'mp4', codec: 'h264', analysis: true }),
+          pool,
+          buffers: new t.BufferPool(),
+        });
+        if (!r.bytes) throw new Error('no output file');
+        // A muxer's buffer (mediabunny BufferTarget), never shared memory.
+        videos[`${name}-out`] = new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (r.bytes)]);
+        return { ok: true, frames: r.frames, faces: r.faces, analysis: r.analysis };
+      } catch (e) {
+        return { ok: false, message: e instanceof Error ? e.message : String(e) };
+      } finally {
+        pool.dispose();
+      }
+    },
+    { name, steps },
+  );
 }
 
 /**
@@ -51,23 +58,29 @@ function run(page, { name, steps }) {
  * @param {import('playwright-core').Page} page @param {string} name @param {number[][]} rects [x, y, w, h] per frame
  */
 function meansIn(page, name, rects) {
-  return page.evaluate(async ({ name, rects }) => {
-    const video = window.__videos?.[name];
-    if (!video) throw new Error(`no video ${name} in the page`);
-    let i = 0;
-    const r = await window.tessera.probeVideo(video, (rgba, w) => {
-      const [x, y, rw, rh] = rects[i++];
-      const s = [0, 0, 0];
-      let n = 0;
-      for (let yy = Math.round(y + rh / 4); yy < y + (3 * rh) / 4; yy++)
-        for (let xx = Math.round(x + rw / 4); xx < x + (3 * rw) / 4; xx++) {
-          const o = (yy * w + xx) * 4;
-          s[0] += rgba[o]; s[1] += rgba[o + 1]; s[2] += rgba[o + 2]; n++;
-        }
-      return s.map((v) => Math.round(v / n));
-    });
-    return r.frames.map((f) => f.sample);
-  }, { name, rects });
+  return page.evaluate(
+    async ({ name, rects }) => {
+      const video = window.__videos?.[name];
+      if (!video) throw new Error(`no video ${name} in the page`);
+      let i = 0;
+      const r = await window.tessera.probeVideo(video, (rgba, w) => {
+        const [x, y, rw, rh] = rects[i++];
+        const s = [0, 0, 0];
+        let n = 0;
+        for (let yy = Math.round(y + rh / 4); yy < y + (3 * rh) / 4; yy++)
+          for (let xx = Math.round(x + rw / 4); xx < x + (3 * rw) / 4; xx++) {
+            const o = (yy * w + xx) * 4;
+            s[0] += rgba[o];
+            s[1] += rgba[o + 1];
+            s[2] += rgba[o + 2];
+            n++;
+          }
+        return s.map((v) => Math.round(v / n));
+      });
+      return r.frames.map((f) => f.sample);
+    },
+    { name, rects },
+  );
 }
 
 describe('faces in video', () => {
@@ -87,7 +100,10 @@ describe('faces in video', () => {
     const detected = frames.filter((f) => f.detections.some((d) => !d.predicted));
     const ids = new Set(frames.flatMap((f) => f.detections.map((d) => d.trackId)));
     const missed = frames.filter((f) => !f.detections.some((d) => !d.predicted)).map((f) => f.frameIndex);
-    console.log(`# detect-faces: ${detected.length}/30 frames with detections (missed: ${missed.join(', ') || 'none'}), tracks ${[...ids].join(', ')}`, JSON.stringify(r.faces));
+    console.log(
+      `# detect-faces: ${detected.length}/30 frames with detections (missed: ${missed.join(', ') || 'none'}), tracks ${[...ids].join(', ')}`,
+      JSON.stringify(r.faces),
+    );
     assert.ok(detected.length >= 24, `detections on ${detected.length}/30 frames`);
     assert.ok(missed.length > 0, 'the faint frames were missed by the detector (else the gap test tests nothing)');
     assert.deepEqual([...ids], [1], 'one track ID');
@@ -97,21 +113,37 @@ describe('faces in video', () => {
       assert.equal(f.detections.length, 1, `frame ${f.frameIndex}: one face`);
       const [x, y, w, h] = f.detections[0].box;
       const [rx, ry, rw, rh] = clip.rects[f.frameIndex];
-      const cx = x + w / 2, cy = y + h / 2;
-      assert.ok(cx > rx && cx < rx + rw && cy > ry && cy < ry + rh, `frame ${f.frameIndex}: box ${f.detections[0].box.join(',')} inside drawn face ${clip.rects[f.frameIndex].join(',')}`);
+      const cx = x + w / 2,
+        cy = y + h / 2;
+      assert.ok(
+        cx > rx && cx < rx + rw && cy > ry && cy < ry + rh,
+        `frame ${f.frameIndex}: box ${f.detections[0].box.join(',')} inside drawn face ${clip.rects[f.frameIndex].join(',')}`,
+      );
       assert.ok(typeof f.detections[0].score === 'number');
     }
-    assert.ok(detected.every((f) => f.detections[0].keypoints?.length === 6), 'BlazeFace keypoints');
+    assert.ok(
+      detected.every((f) => f.detections[0].keypoints?.length === 6),
+      'BlazeFace keypoints',
+    );
   });
 
   test('redact-faces (fill): the face is hidden in every frame, including frames the detector missed', async () => {
-    const r = await run(app.page, { name: 'face', steps: [{ op: 'redact-faces', params: { effect: 'fill', color: '#ff00ff', margin: 10 } }] });
+    const r = await run(app.page, {
+      name: 'face',
+      steps: [{ op: 'redact-faces', params: { effect: 'fill', color: '#ff00ff', margin: 10 } }],
+    });
     assert.ok(r.ok, r.message);
     const analysis = r.analysis;
     assert.ok(analysis);
-    const predictedOnly = analysis.frames.filter((f) => f.detections.length && f.detections.every((d) => d.predicted)).map((f) => f.frameIndex);
-    const how = predictedOnly.map((i) => analysis.frames[i].detections.map((d) => (d.matched !== undefined ? `appearance (ncc ${d.matched})` : 'motion')).join('/'));
-    console.log(`# redact-faces: ${JSON.stringify(r.faces)}; frames redacted from the tracker alone: ${predictedOnly.join(', ') || 'none'} (placed by ${how.join(', ')})`);
+    const predictedOnly = analysis.frames
+      .filter((f) => f.detections.length && f.detections.every((d) => d.predicted))
+      .map((f) => f.frameIndex);
+    const how = predictedOnly.map((i) =>
+      analysis.frames[i].detections.map((d) => (d.matched !== undefined ? `appearance (ncc ${d.matched})` : 'motion')).join('/'),
+    );
+    console.log(
+      `# redact-faces: ${JSON.stringify(r.faces)}; frames redacted from the tracker alone: ${predictedOnly.join(', ') || 'none'} (placed by ${how.join(', ')})`,
+    );
     assert.equal(r.faces?.framesRedacted, 30);
     assert.ok(predictedOnly.length > 0, 'some frames were redacted from the tracker alone');
     // The face's centre (where the drawn face is) is magenta in every output frame.
@@ -120,7 +152,13 @@ describe('faces in video', () => {
     assert.equal(means.length, 30);
     means.forEach((m, i) => assert.ok(m[0] > 200 && m[1] < 60 && m[2] > 200, `frame ${i}: face centre ${m.join(',')} is magenta`));
     // …and the background far from it is untouched (grey #7a8a9a).
-    const corner = await meansIn(app.page, 'face-out', clip.rects.map(([x]) => (x > 160 ? [0, 0, 60, 40] : [260, 200, 60, 40])));
-    corner.forEach((m, i) => assert.ok(Math.abs(m[0] - 0x7a) < 12 && Math.abs(m[2] - 0x9a) < 12, `frame ${i}: background ${m.join(',')} unchanged`));
+    const corner = await meansIn(
+      app.page,
+      'face-out',
+      clip.rects.map(([x]) => (x > 160 ? [0, 0, 60, 40] : [260, 200, 60, 40])),
+    );
+    corner.forEach((m, i) =>
+      assert.ok(Math.abs(m[0] - 0x7a) < 12 && Math.abs(m[2] - 0x9a) < 12, `frame ${i}: background ${m.join(',')} unchanged`),
+    );
   });
 });

@@ -16,7 +16,8 @@ export function vips() {
 /** @param {number} seed */
 function mulberry32(seed) {
   return () => {
-    seed |= 0; seed = (seed + 0x6d2b79f5) | 0;
+    seed |= 0;
+    seed = (seed + 0x6d2b79f5) | 0;
     let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
@@ -27,7 +28,9 @@ function mulberry32(seed) {
 export function scene(w, h, channels, seed) {
   const rnd = mulberry32(seed);
   const px = new Uint8Array(w * h * channels);
-  const cx = rnd() * w, cy = rnd() * h, r = (0.2 + rnd() * 0.3) * Math.min(w, h);
+  const cx = rnd() * w,
+    cy = rnd() * h,
+    r = (0.2 + rnd() * 0.3) * Math.min(w, h);
   const tint = [rnd() * 255, rnd() * 255, rnd() * 255];
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {

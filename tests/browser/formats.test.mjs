@@ -48,16 +48,21 @@ after(async () => app?.close());
  * @param {Partial<import('../../src/core/formats').OutputOptions>} [format]
  */
 function runIn(page, sub, recipe, format) {
-  return page.evaluate(async ({ sub, recipe, format }) => {
-    const t = window.tessera;
-    const root = await navigator.storage.getDirectory();
-    const s = await t.runBatch({
-      input: t.walkDirectory(await root.getDirectoryHandle('formats-in')),
-      output: new t.HttpSink(`${location.origin}/__out/${sub}/`),
-      recipe: typeof recipe === 'string' ? t.PRESETS[recipe] : recipe, format, workers: 2,
-    });
-    return { ok: s.ok, errors: s.errors };
-  }, { sub, recipe, format });
+  return page.evaluate(
+    async ({ sub, recipe, format }) => {
+      const t = window.tessera;
+      const root = await navigator.storage.getDirectory();
+      const s = await t.runBatch({
+        input: t.walkDirectory(await root.getDirectoryHandle('formats-in')),
+        output: new t.HttpSink(`${location.origin}/__out/${sub}/`),
+        recipe: typeof recipe === 'string' ? t.PRESETS[recipe] : recipe,
+        format,
+        workers: 2,
+      });
+      return { ok: s.ok, errors: s.errors };
+    },
+    { sub, recipe, format },
+  );
 }
 
 /** @param {string} path */
@@ -65,7 +70,13 @@ async function inspect(path) {
   const v = await inspectVips();
   const im = v.Image.newFromBuffer(readFileSync(path));
   try {
-    return { width: im.width, height: im.height, bands: im.bands, loader: im.getString('vips-loader'), exif: im.getTypeof('exif-data') !== 0 };
+    return {
+      width: im.width,
+      height: im.height,
+      bands: im.bands,
+      loader: im.getString('vips-loader'),
+      exif: im.getTypeof('exif-data') !== 0,
+    };
   } finally {
     im.delete();
   }
@@ -87,13 +98,25 @@ describe('presets and formats in the browser', () => {
     im.delete();
     assert.deepEqual([w, h, bands], [300, 200, 1]);
     assert.ok(px.every((p) => p === 0 || p === 255));
-    assert.ok(px.some((p) => p === 255), 'some edges found');
+    assert.ok(
+      px.some((p) => p === 255),
+      'some edges found',
+    );
   });
 
   test('AVIF (HEIF side module), TIFF, GIF, progressive JPEG keeping metadata', async () => {
     const keep = { name: 'Upright', steps: [{ op: 'auto-orient' }] };
-    for (const [format, ext, loader] of /** @type {const} */ ([['avif', 'avif', 'heifload_buffer'], ['tiff', 'tif', 'tiffload_buffer'], ['gif', 'gif', 'gifload_buffer'], ['jpeg', 'jpg', 'jpegload_buffer']])) {
-      assert.deepEqual(await runIn(app.page, format, keep, { format, progressive: format === 'jpeg', metadata: 'keep' }), { ok: 1, errors: [] }, format);
+    for (const [format, ext, loader] of /** @type {const} */ ([
+      ['avif', 'avif', 'heifload_buffer'],
+      ['tiff', 'tif', 'tiffload_buffer'],
+      ['gif', 'gif', 'gifload_buffer'],
+      ['jpeg', 'jpg', 'jpegload_buffer'],
+    ])) {
+      assert.deepEqual(
+        await runIn(app.page, format, keep, { format, progressive: format === 'jpeg', metadata: 'keep' }),
+        { ok: 1, errors: [] },
+        format,
+      );
       const o = await inspect(join(outDir, `${format}/sideways.${ext}`));
       assert.equal(o.loader, loader, format);
       assert.deepEqual([o.width, o.height], [200, 300], format);

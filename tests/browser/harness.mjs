@@ -74,8 +74,13 @@ export async function startApp({ isolate = true, outputDir, extraArgs = [], allo
  */
 export function batchCommand(args, { timeout = 60_000, env, onStderr } = {}) {
   return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [join(ROOT, 'scripts', 'batch.mjs'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-    let stdout = '', stderr = '';
+    const child = spawn(process.execPath, [join(ROOT, 'scripts', 'batch.mjs'), ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    });
+    let stdout = '',
+      stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => {
       stderr += d;
@@ -122,16 +127,19 @@ export function samplePhoto(name = 'sample1.jpg') {
  * @param {{ directory?: boolean }} [opts]
  */
 export async function handFiles(page, id, paths, { directory = false } = {}) {
-  await page.evaluate(({ id, directory }) => {
-    document.getElementById(id)?.remove();
-    const input = document.createElement('input');
-    input.type = 'file';
-    input.id = id;
-    input.multiple = true;
-    input.webkitdirectory = directory;
-    input.style.display = 'none';
-    document.body.append(input);
-  }, { id, directory });
+  await page.evaluate(
+    ({ id, directory }) => {
+      document.getElementById(id)?.remove();
+      const input = document.createElement('input');
+      input.type = 'file';
+      input.id = id;
+      input.multiple = true;
+      input.webkitdirectory = directory;
+      input.style.display = 'none';
+      document.body.append(input);
+    },
+    { id, directory },
+  );
   await page.setInputFiles(`#${id}`, paths);
 }
 

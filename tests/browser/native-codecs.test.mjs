@@ -66,9 +66,16 @@ describe('native codecs in the worker', () => {
           const a = await run(true);
           const b = await run(false);
           let diff = 0;
-          const x = new Uint8Array(a.bytes), y = new Uint8Array(b.bytes);
+          const x = new Uint8Array(a.bytes),
+            y = new Uint8Array(b.bytes);
           for (let i = 0; i < Math.max(x.length, y.length); i++) if (x[i] !== y[i]) diff++;
-          out[name] = { decoder: a.timings.decoder, reference: b.timings.decoder, size: [a.width, a.height, a.channels], bytes: x.length, diff };
+          out[name] = {
+            decoder: a.timings.decoder,
+            reference: b.timings.decoder,
+            size: [a.width, a.height, a.channels],
+            bytes: x.length,
+            diff,
+          };
         }
       } finally {
         pool.dispose();
@@ -100,7 +107,9 @@ describe('native codecs in the worker', () => {
         const file = new Blob([new Uint8Array(jpeg)], { type: 'image/jpeg' });
         /** @param {import('../../src/core/formats').OutputOptions} output */
         const run = async (output) => {
-          const r = await pool.run(async (api) => api.processImage({ file, name: 'a.jpg', steps: [{ op: 'grayscale', params: {} }], output, maxPixels: 1e9 }));
+          const r = await pool.run(async (api) =>
+            api.processImage({ file, name: 'a.jpg', steps: [{ op: 'grayscale', params: {} }], output, maxPixels: 1e9 }),
+          );
           if (r.kind !== 'done') throw new Error(r.kind);
           return r;
         };
@@ -141,7 +150,15 @@ describe('native codecs in the worker', () => {
         const file = new Blob([new Uint8Array(jpeg)], { type: 'image/jpeg' });
         /** @param {Partial<import('../../src/core/formats').OutputOptions>} o */
         const run = async (o) => {
-          const r = await pool.run(async (api) => api.processImage({ file, name: 'a.jpg', steps: [], output: t.validateOutput({ format: 'webp', quality: 82, ...o }), maxPixels: 1e9 }));
+          const r = await pool.run(async (api) =>
+            api.processImage({
+              file,
+              name: 'a.jpg',
+              steps: [],
+              output: t.validateOutput({ format: 'webp', quality: 82, ...o }),
+              maxPixels: 1e9,
+            }),
+          );
           if (r.kind !== 'done') throw new Error(r.kind);
           return Array.from(r.bytes);
         };
@@ -153,18 +170,24 @@ describe('native codecs in the worker', () => {
     }, jpeg);
     /** @param {number[]} bytes */
     const open = (bytes) => v.Image.newFromBuffer(new Uint8Array(bytes));
-    const a = open(r.browser), b = open(r.vips), k = open(r.kept);
+    const a = open(r.browser),
+      b = open(r.vips),
+      k = open(r.kept);
     try {
       assert.equal(String.fromCharCode(...r.browser.slice(8, 12)), 'WEBP');
       assert.deepEqual([a.width, a.height, a.bands], [640, 427, 3]);
       assert.equal(a.getTypeof('exif-data'), 0, 'stripped');
       assert.match(k.getString('exif-ifd0-Artist'), /^WebP test/, 'kept EXIF: written by vips');
       // Both are Q82 lossy encodes of the same pixels: close to each other.
-      const pa = a.writeToMemory(), pb = b.writeToMemory();
+      const pa = a.writeToMemory(),
+        pb = b.writeToMemory();
       let sum = 0;
       for (let i = 0; i < pa.length; i++) sum += Math.abs(pa[i] - pb[i]);
       assert.ok(sum / pa.length < 3, `mean difference ${sum / pa.length}`);
-      assert.ok(r.browser.length < r.vips.length * 1.15 && r.browser.length > r.vips.length * 0.85, `${r.browser.length} vs ${r.vips.length} bytes`);
+      assert.ok(
+        r.browser.length < r.vips.length * 1.15 && r.browser.length > r.vips.length * 0.85,
+        `${r.browser.length} vs ${r.vips.length} bytes`,
+      );
     } finally {
       a.delete();
       b.delete();

@@ -20,7 +20,9 @@ const runBatch = (args) => batchCommand(args, { timeout: 90_000 });
 
 /** The ids of the panel's controls (output ones, or video ones), in page order. @param {Page} page @param {string} prefix */
 function controlIds(page, prefix) {
-  return page.locator(`${PANEL} [id^="${prefix}"]`).evaluateAll((/** @type {HTMLElement[]} */ els) => els.map((e) => e.id).filter((id) => id !== 'video-options' && id !== 'video-error'));
+  return page
+    .locator(`${PANEL} [id^="${prefix}"]`)
+    .evaluateAll((/** @type {HTMLElement[]} */ els) => els.map((e) => e.id).filter((id) => id !== 'video-options' && id !== 'video-error'));
 }
 
 /** The controls the specs say apply, with the panel's current values. @param {Page} page @param {'output' | 'video'} group */
@@ -32,19 +34,23 @@ function expectedIds(page, group) {
     /** @param {string} k */
     const kebab = (k) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
     /** @type {[import('../../src/core/options').OptionSchema, Readonly<Record<string, unknown>>, string, string]} */
-    const [schema, values, format, prefix] = group === 'video'
-      ? [t.VIDEO_OPTIONS, { ...panel.video }, panel.video.container, 'video-']
-      : [t.OUTPUT_OPTIONS, { ...panel.value }, panel.value.format, 'out-'];
-    return Object.entries(schema).filter(([k, s]) => k !== 'format' && t.optionApplies(s, format, values)).map(([k]) => prefix + kebab(k));
+    const [schema, values, format, prefix] =
+      group === 'video'
+        ? [t.VIDEO_OPTIONS, { ...panel.video }, panel.video.container, 'video-']
+        : [t.OUTPUT_OPTIONS, { ...panel.value }, panel.value.format, 'out-'];
+    return Object.entries(schema)
+      .filter(([k, s]) => k !== 'format' && t.optionApplies(s, format, values))
+      .map(([k]) => prefix + kebab(k));
   }, group);
 }
 
 /** The studio's output settings. @param {Page} page */
-const studioOutput = (page) => page.evaluate(() => {
-  const studio = document.querySelector('tessera-studio');
-  if (!studio) throw new Error('no <tessera-studio> on the page');
-  return studio.output;
-});
+const studioOutput = (page) =>
+  page.evaluate(() => {
+    const studio = document.querySelector('tessera-studio');
+    if (!studio) throw new Error('no <tessera-studio> on the page');
+    return studio.output;
+  });
 
 describe('<output-options> panel', () => {
   /** @type {import('./harness.mjs').App} */
@@ -87,7 +93,7 @@ describe('<output-options> panel', () => {
     // A bad value is explained and not applied.
     await page.fill(`${PANEL} #out-compression`, '12');
     await page.dispatchEvent(`${PANEL} #out-compression`, 'change');
-    assert.match(await page.textContent(`${PANEL} #output-error`) ?? '', /compression: must be a whole number 0–9, got 12/);
+    assert.match((await page.textContent(`${PANEL} #output-error`)) ?? '', /compression: must be a whole number 0–9, got 12/);
     assert.equal((await studioOutput(page)).compression, 0);
     // Back to PNG: its own default compression (1), and no quality until the palette is on.
     await page.selectOption(`${PANEL} #format`, 'png');
@@ -106,7 +112,8 @@ describe('<output-options> panel', () => {
     assert.deepEqual(ids, await expectedIds(page, 'video'));
     const all = await page.evaluate(() => Object.keys(window.tessera.VIDEO_OPTIONS));
     assert.equal(ids.length, all.length);
-    const codecs = () => page.locator(`${PANEL} #video-codec option`).evaluateAll((/** @type {HTMLOptionElement[]} */ els) => els.map((e) => e.value));
+    const codecs = () =>
+      page.locator(`${PANEL} #video-codec option`).evaluateAll((/** @type {HTMLOptionElement[]} */ els) => els.map((e) => e.value));
     assert.deepEqual(await codecs(), ['h264', 'av1']);
     await page.selectOption(`${PANEL} #video-container`, 'webm');
     assert.deepEqual(await codecs(), ['vp9', 'vp8', 'av1']);
@@ -168,7 +175,25 @@ describe('batch command flags from the specs', () => {
     // No steps: the seed recipe would make the image gray.
     const recipe = join(work, 'none.json');
     await fs.writeFile(recipe, JSON.stringify({ name: 'none', steps: [] }));
-    const r = await runBatch([dir, out, '--recipe', recipe, '--workers', '1', '--no-build', '--format', 'TIF', '--compression', '0', '--alpha', 'flatten', '--background', '000000', '--metadata', 'strip']);
+    const r = await runBatch([
+      dir,
+      out,
+      '--recipe',
+      recipe,
+      '--workers',
+      '1',
+      '--no-build',
+      '--format',
+      'TIF',
+      '--compression',
+      '0',
+      '--alpha',
+      'flatten',
+      '--background',
+      '000000',
+      '--metadata',
+      'strip',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /TIFF/);
     const bytes = await fs.readFile(join(out, 'a.tif'));

@@ -23,7 +23,10 @@ const u8 = (x) => Math.max(0, Math.min(255, rint(x)));
 export function seedReference(rgb, w, h, channels) {
   let g = new Float64Array(w * h);
   for (let i = 0; i < w * h; i++) {
-    const [r, gg, b] = channels >= 3 ? [rgb[i * channels], rgb[i * channels + 1], rgb[i * channels + 2]] : [rgb[i * channels], rgb[i * channels], rgb[i * channels]];
+    const [r, gg, b] =
+      channels >= 3
+        ? [rgb[i * channels], rgb[i * channels + 1], rgb[i * channels + 2]]
+        : [rgb[i * channels], rgb[i * channels], rgb[i * channels]];
     g[i] = channels >= 3 ? u8((299 * r + 587 * gg + 114 * b) / 1000) : r;
   }
   /** @param {ArrayLike<number>} a @param {number} x @param {number} y */
@@ -42,29 +45,32 @@ export function seedReference(rgb, w, h, channels) {
    */
   const pass = (src, get) => {
     const out = new Float64Array(w * h);
-    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-      let s = 0;
-      for (let j = 0; j < 6; j++) s = f(s + f(kn[j] * f(get(src, x, y, j - 6) + get(src, x, y, 6 - j))));
-      out[y * w + x] = f(s + f(kn[6] * get(src, x, y, 0)));
-    }
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) {
+        let s = 0;
+        for (let j = 0; j < 6; j++) s = f(s + f(kn[j] * f(get(src, x, y, j - 6) + get(src, x, y, 6 - j))));
+        out[y * w + x] = f(s + f(kn[6] * get(src, x, y, 0)));
+      }
     return out;
   };
   const tmp = pass(g, (a, x, y, d) => at(a, x + d, y));
   const blurred = pass(tmp, (a, x, y, d) => at(a, x, y + d));
   const blur = blurred.map(u8);
   const sob = new Float64Array(w * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    /** @param {number} dx @param {number} dy */
-    const p = (dx, dy) => at(blur, x + dx, y + dy);
-    const gx = -p(-1, -1) + p(1, -1) - 2 * p(-1, 0) + 2 * p(1, 0) - p(-1, 1) + p(1, 1);
-    const gy = -p(-1, -1) - 2 * p(0, -1) - p(1, -1) + p(-1, 1) + 2 * p(0, 1) + p(1, 1);
-    sob[y * w + x] = u8(Math.sqrt(gx * gx + gy * gy));
-  }
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      /** @param {number} dx @param {number} dy */
+      const p = (dx, dy) => at(blur, x + dx, y + dy);
+      const gx = -p(-1, -1) + p(1, -1) - 2 * p(-1, 0) + 2 * p(1, 0) - p(-1, 1) + p(1, 1);
+      const gy = -p(-1, -1) - 2 * p(0, -1) - p(1, -1) + p(-1, 1) + 2 * p(0, 1) + p(1, 1);
+      sob[y * w + x] = u8(Math.sqrt(gx * gx + gy * gy));
+    }
   const out = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    let s = 0;
-    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) s += (dx || dy ? -2 : 32) * at(sob, x + dx, y + dy);
-    out[y * w + x] = u8(u8(s / 16) * 1.2);
-  }
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      let s = 0;
+      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) s += (dx || dy ? -2 : 32) * at(sob, x + dx, y + dy);
+      out[y * w + x] = u8(u8(s / 16) * 1.2);
+    }
   return out;
 }

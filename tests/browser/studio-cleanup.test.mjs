@@ -27,7 +27,8 @@ before(async () => {
 after(async () => app?.close());
 
 /** Waits for the studio's preview. @param {import('playwright-core').Page} page */
-const previewed = (page) => page.waitForFunction(() => document.querySelector('tessera-studio')?.preview !== undefined, null, { timeout: 60_000 });
+const previewed = (page) =>
+  page.waitForFunction(() => document.querySelector('tessera-studio')?.preview !== undefined, null, { timeout: 60_000 });
 
 describe('studio cleanup', () => {
   test('removing the studio shuts its pool down and clears its preview timer; putting it back previews again', async () => {
@@ -41,12 +42,21 @@ describe('studio cleanup', () => {
       const before = { size: pool.size, previewer: s.previewer !== undefined };
       // A preview scheduled just before the removal must not run (nor start a new pool).
       s.schedulePreview(50);
-      const hanging = pool.run(() => /** @type {Promise<never>} */ (new Promise(() => {}))).catch((/** @type {import('../../src/core/errors').TesseraError} */ e) => ({ code: e.code, message: e.message }));
+      const hanging = pool
+        .run(() => /** @type {Promise<never>} */ (new Promise(() => {})))
+        .catch((/** @type {import('../../src/core/errors').TesseraError} */ e) => ({ code: e.code, message: e.message }));
       s.remove();
       const pending = await hanging;
       await new Promise((res) => setTimeout(res, 300));
-      const removed = { pool: s.pool === undefined, previewer: s.previewer === undefined, timer: s.previewTimer === undefined, size: pool.metrics().size };
-      const late = await pool.run(() => Promise.resolve(1)).catch((/** @type {import('../../src/core/errors').TesseraError} */ e) => e.code);
+      const removed = {
+        pool: s.pool === undefined,
+        previewer: s.previewer === undefined,
+        timer: s.previewTimer === undefined,
+        size: pool.metrics().size,
+      };
+      const late = await pool
+        .run(() => Promise.resolve(1))
+        .catch((/** @type {import('../../src/core/errors').TesseraError} */ e) => e.code);
       s.preview = undefined;
       document.body.append(s);
       return { before, pending, removed, late };

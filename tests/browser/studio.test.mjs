@@ -9,7 +9,13 @@ import { makeFolder } from './fixtures.mjs';
 
 /** @type {import('./fixtures.mjs').ImageSpec[]} */
 const SPECS = [
-  ...Array.from({ length: 5 }, (_, i) => ({ path: `shoot/a${i}.jpg`, w: 120 + i * 10, h: 90, channels: 3, format: /** @type {const} */ ('jpeg') })),
+  ...Array.from({ length: 5 }, (_, i) => ({
+    path: `shoot/a${i}.jpg`,
+    w: 120 + i * 10,
+    h: 90,
+    channels: 3,
+    format: /** @type {const} */ ('jpeg'),
+  })),
   { path: 'shoot/deep/b.png', w: 77, h: 55, channels: 4, format: 'png' },
   { path: 'shoot/bad.jpg', w: 60, h: 60, channels: 3, format: 'truncated' },
 ];
@@ -31,7 +37,7 @@ describe('studio UI', () => {
     const { page } = app;
     await page.setInputFiles('tessera-studio #folder-input', fixture.dir);
     await page.waitForSelector('tessera-studio #input-label b');
-    assert.match(await page.textContent('tessera-studio #input-label') ?? '', /7 files/);
+    assert.match((await page.textContent('tessera-studio #input-label')) ?? '', /7 files/);
     // Headless Chromium cannot drive the folder picker: hand the studio an OPFS folder instead.
     await page.evaluate(async () => {
       const studio = document.querySelector('tessera-studio');
@@ -43,19 +49,22 @@ describe('studio UI', () => {
     });
     await page.click('tessera-studio #start');
     await page.waitForSelector('tessera-studio #summary', { timeout: 60_000 });
-    assert.match(await page.textContent('tessera-studio #summary') ?? '', /^6 written, 1 failed/);
+    assert.match((await page.textContent('tessera-studio #summary')) ?? '', /^6 written, 1 failed/);
     // Pool counters: both workers took tasks (7 files, plus the live preview's).
-    const metrics = await page.textContent('tessera-studio #metrics') ?? '';
+    const metrics = (await page.textContent('tessera-studio #metrics')) ?? '';
     const tasks = [...metrics.matchAll(/worker \d: (\d+) tasks/g)].map((m) => Number(m[1]));
     assert.equal(tasks.length, 2);
-    assert.ok(tasks.every((n) => n > 0), metrics);
+    assert.ok(
+      tasks.every((n) => n > 0),
+      metrics,
+    );
     assert.ok(tasks.reduce((a, b) => a + b) >= 7, metrics);
     assert.equal(await page.textContent('tessera-studio #done'), '6');
     assert.equal(await page.textContent('tessera-studio #failed'), '1');
     assert.equal(await page.locator('tessera-studio tr.row').count(), 7);
     const bad = page.locator('tessera-studio tr.row[data-path="shoot/bad.jpg"]');
     assert.equal(await bad.getAttribute('data-status'), 'failed');
-    assert.match(await bad.textContent() ?? '', /shoot\/bad\.jpg: not a complete JPEG file \(truncated at byte/);
+    assert.match((await bad.textContent()) ?? '', /shoot\/bad\.jpg: not a complete JPEG file \(truncated at byte/);
     const written = (await listOpfs(page, 'ui-out')).map((f) => f.path);
     assert.deepEqual(written, OUTPUTS);
 
@@ -65,14 +74,20 @@ describe('studio UI', () => {
       await Promise.all(els.map((e) => e.decode()));
       return els.map((e) => [e.alt, e.naturalWidth, e.naturalHeight]);
     });
-    assert.deepEqual(imgs, [['before', 77, 55], ['after', 77, 55]]);
+    assert.deepEqual(imgs, [
+      ['before', 77, 55],
+      ['after', 77, 55],
+    ]);
   });
 
   test('Benchmark shows 1 vs N workers with speedup, efficiency and identical outputs', async () => {
     const { page } = app;
     await page.click('tessera-studio #benchmark');
     await page.waitForSelector('tessera-studio benchmark-panel #identical', { timeout: 120_000 });
-    assert.match(await page.textContent('tessera-studio benchmark-panel #identical') ?? '', /All 6 outputs are byte-identical between 1 and 2 workers/);
+    assert.match(
+      (await page.textContent('tessera-studio benchmark-panel #identical')) ?? '',
+      /All 6 outputs are byte-identical between 1 and 2 workers/,
+    );
     const rows = await page.locator('tessera-studio benchmark-panel #bench tbody tr').allTextContents();
     assert.equal(rows.length, 2);
     assert.match(rows[1], /×/);
@@ -90,13 +105,18 @@ describe('studio UI', () => {
   test('an invalid recipe file is explained with the path of the bad value', async () => {
     const { page } = app;
     await page.setInputFiles('tessera-studio #recipe-input', {
-      name: 'mine.json', mimeType: 'application/json',
+      name: 'mine.json',
+      mimeType: 'application/json',
       buffer: Buffer.from(JSON.stringify({ name: 'Mine', steps: [{ op: 'grayscale' }, { op: 'gaussian-blur', params: { sigma: 99 } }] })),
     });
-    assert.match(await page.textContent('tessera-studio #recipe-error') ?? '', /mine\.json: \/steps\/1\/params\/sigma: 99 is out of range for sigma \(0\.1–20\)/);
+    assert.match(
+      (await page.textContent('tessera-studio #recipe-error')) ?? '',
+      /mine\.json: \/steps\/1\/params\/sigma: 99 is out of range for sigma \(0\.1–20\)/,
+    );
     assert.equal(await page.isDisabled('tessera-studio #start'), true);
     await page.setInputFiles('tessera-studio #recipe-input', {
-      name: 'ok.json', mimeType: 'application/json',
+      name: 'ok.json',
+      mimeType: 'application/json',
       buffer: Buffer.from(JSON.stringify({ name: 'Just gray', steps: [{ op: 'grayscale' }] })),
     });
     assert.equal(await page.inputValue('tessera-studio #recipe-name'), 'Just gray');
@@ -111,7 +131,7 @@ describe('without isolation headers', () => {
     const plain = await startApp({ isolate: false });
     try {
       assert.equal(await plain.page.evaluate(() => crossOriginIsolated), false);
-      assert.match(await plain.page.textContent('tessera-studio #not-isolated') ?? '', /not cross-origin isolated/);
+      assert.match((await plain.page.textContent('tessera-studio #not-isolated')) ?? '', /not cross-origin isolated/);
       assert.equal(await plain.page.isDisabled('tessera-studio #start'), true);
     } finally {
       await plain.close();

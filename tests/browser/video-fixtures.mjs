@@ -24,7 +24,19 @@ export const BITS = 12;
  * In-page: builds a video; returns a summary. Self-contained (serialised by Playwright).
  * @param {MakeVideoOptions} opts
  */
-async function makeVideoInPage({ name, container = 'mp4', codec = 'avc1.640028', width = 320, height = 240, frames = 30, fps = 30, audio = false, claimCodec, bitrate, noVideo = false }) {
+async function makeVideoInPage({
+  name,
+  container = 'mp4',
+  codec = 'avc1.640028',
+  width = 320,
+  height = 240,
+  frames = 30,
+  fps = 30,
+  audio = false,
+  claimCodec,
+  bitrate,
+  noVideo = false,
+}) {
   const mb = await window.tessera.loadMediabunny();
   const BITS = 12;
   const cols = BITS + 2;
@@ -42,13 +54,18 @@ async function makeVideoInPage({ name, container = 'mp4', codec = 'avc1.640028',
           const bit = col === 0 ? 1 : col === 1 ? 0 : (i >> (BITS - 1 - (col - 2))) & 1;
           r = g = b = bit ? 255 : 0;
         } else if (x >= width * 0.75 && y >= height * 0.7) {
-          r = 255; g = 0; b = 0;
+          r = 255;
+          g = 0;
+          b = 0;
         } else {
-          r = (x * 255 / width + i * 4) & 255;
-          g = (y * 255 / height) | 0;
+          r = ((x * 255) / width + i * 4) & 255;
+          g = ((y * 255) / height) | 0;
           b = ((x + y + i * 3) & 127) + 64;
         }
-        rgba[o] = r; rgba[o + 1] = g; rgba[o + 2] = b; rgba[o + 3] = 255;
+        rgba[o] = r;
+        rgba[o + 1] = g;
+        rgba[o + 2] = b;
+        rgba[o + 3] = 255;
       }
     }
   };
@@ -66,14 +83,27 @@ async function makeVideoInPage({ name, container = 'mp4', codec = 'avc1.640028',
     error: (e) => (encError = e),
   });
   /** @type {VideoEncoderConfig} */
-  const cfg = { codec, width, height, bitrate: bitrate ?? Math.max(300_000, width * height * fps * 0.15), framerate: fps, latencyMode: 'quality' };
+  const cfg = {
+    codec,
+    width,
+    height,
+    bitrate: bitrate ?? Math.max(300_000, width * height * fps * 0.15),
+    framerate: fps,
+    latencyMode: 'quality',
+  };
   if (codec.startsWith('avc1')) cfg.avc = { format: 'avc' };
   enc.configure(cfg);
   const us = 1e6 / fps;
   for (let i = 0; i < frames; i++) {
     if (encError) throw new Error(`fixture encoder (${codec} ${width}×${height}) failed: ${encError.message}`);
     paint(i);
-    const f = new VideoFrame(rgba, { format: 'RGBA', codedWidth: width, codedHeight: height, timestamp: Math.round(i * us), duration: Math.round((i + 1) * us) - Math.round(i * us) });
+    const f = new VideoFrame(rgba, {
+      format: 'RGBA',
+      codedWidth: width,
+      codedHeight: height,
+      timestamp: Math.round(i * us),
+      duration: Math.round((i + 1) * us) - Math.round(i * us),
+    });
     enc.encode(f, { keyFrame: i % (fps * 2) === 0 });
     f.close();
     while (enc.encodeQueueSize > 4) await new Promise((r) => enc.addEventListener('dequeue', r, { once: true }));
@@ -104,7 +134,14 @@ async function makeVideoInPage({ name, container = 'mp4', codec = 'avc1.640028',
     for (let s = 0; s < total; s += n) {
       const data = new Float32Array(n);
       for (let k = 0; k < n; k++) data[k] = 0.2 * Math.sin((2 * Math.PI * 440 * (s + k)) / sampleRate);
-      const ad = new AudioData({ format: 'f32', sampleRate, numberOfFrames: n, numberOfChannels: 1, timestamp: Math.round((s * 1e6) / sampleRate), data });
+      const ad = new AudioData({
+        format: 'f32',
+        sampleRate,
+        numberOfFrames: n,
+        numberOfChannels: 1,
+        timestamp: Math.round((s * 1e6) / sampleRate),
+        data,
+      });
       aenc.encode(ad);
       ad.close();
     }
@@ -126,12 +163,24 @@ async function makeVideoInPage({ name, container = 'mp4', codec = 'avc1.640028',
     // An MP4 that claims HEVC (a minimal hvcC: Main profile, no parameter sets). The packets are
     // H.264: nothing should ever try to decode them.
     const hvcC = new Uint8Array(23);
-    hvcC[0] = 1; hvcC[1] = 1; hvcC[2] = 0x60; hvcC[6] = 0x90; hvcC[12] = 93; hvcC[13] = 0xf0; hvcC[15] = 0xfc; hvcC[16] = 0xfd; hvcC[17] = 0xf8; hvcC[18] = 0xf8; hvcC[21] = 0x0f; hvcC[22] = 0;
+    hvcC[0] = 1;
+    hvcC[1] = 1;
+    hvcC[2] = 0x60;
+    hvcC[6] = 0x90;
+    hvcC[12] = 93;
+    hvcC[13] = 0xf0;
+    hvcC[15] = 0xfc;
+    hvcC[16] = 0xfd;
+    hvcC[17] = 0xf8;
+    hvcC[18] = 0xf8;
+    hvcC[21] = 0x0f;
+    hvcC[22] = 0;
     videoMeta = { decoderConfig: { codec: 'hvc1.1.6.L93.B0', codedWidth: width, codedHeight: height, description: hvcC } };
   }
   const all = [...videoPackets.map((p) => /** @type {const} */ (['v', p])), ...audioPackets.map((p) => /** @type {const} */ (['a', p]))];
   all.sort((x, y) => x[1].timestamp - y[1].timestamp || (x[0] === 'v' ? -1 : 1));
-  let vFirst = true, aFirst = true;
+  let vFirst = true,
+    aFirst = true;
   for (const [kind, p] of all) {
     if (kind === 'v') {
       if (noVideo) continue;
@@ -160,17 +209,20 @@ export function makeVideo(page, opts) {
  * @param {Page} page @param {string} name @param {string} dir @param {string} path
  */
 export function videoToOpfs(page, name, dir, path) {
-  return page.evaluate(async ({ name, dir, path }) => {
-    const video = window.__videos?.[name];
-    if (!video) throw new Error(`no video ${name} in the page`);
-    const root = await navigator.storage.getDirectory();
-    let d = await root.getDirectoryHandle(dir, { create: true });
-    const parts = path.split('/');
-    for (const p of parts.slice(0, -1)) d = await d.getDirectoryHandle(p, { create: true });
-    const w = await (await d.getFileHandle(parts[parts.length - 1], { create: true })).createWritable();
-    await w.write(video);
-    await w.close();
-  }, { name, dir, path });
+  return page.evaluate(
+    async ({ name, dir, path }) => {
+      const video = window.__videos?.[name];
+      if (!video) throw new Error(`no video ${name} in the page`);
+      const root = await navigator.storage.getDirectory();
+      let d = await root.getDirectoryHandle(dir, { create: true });
+      const parts = path.split('/');
+      for (const p of parts.slice(0, -1)) d = await d.getDirectoryHandle(p, { create: true });
+      const w = await (await d.getFileHandle(parts[parts.length - 1], { create: true })).createWritable();
+      await w.write(video);
+      await w.close();
+    },
+    { name, dir, path },
+  );
 }
 
 /**
@@ -211,15 +263,18 @@ export const SAMPLER = `(rgba, w, h) => {
  * @param {Page} page @param {string} name
  */
 export function probe(page, name) {
-  return page.evaluate(async ({ name, sampler }) => {
-    const video = window.__videos?.[name];
-    if (!video) throw new Error(`no video ${name} in the page`);
-    /** @type {unknown} SAMPLER's source, evaluated */
-    const made = (0, eval)(sampler);
-    const fn = /** @type {(rgba: Uint8Array, w: number, h: number) => Sample} */ (made);
-    const r = await window.tessera.probeVideo(video, fn);
-    return r;
-  }, { name, sampler: SAMPLER });
+  return page.evaluate(
+    async ({ name, sampler }) => {
+      const video = window.__videos?.[name];
+      if (!video) throw new Error(`no video ${name} in the page`);
+      /** @type {unknown} SAMPLER's source, evaluated */
+      const made = (0, eval)(sampler);
+      const fn = /** @type {(rgba: Uint8Array, w: number, h: number) => Sample} */ (made);
+      const r = await window.tessera.probeVideo(video, fn);
+      return r;
+    },
+    { name, sampler: SAMPLER },
+  );
 }
 
 /**
@@ -233,58 +288,70 @@ export function probe(page, name) {
  * @param {Page} page
  * @param {{ name: string, image: string, crop: number[], size?: number, width?: number, height?: number, frames?: number, fps?: number, flipped?: number[] }} opts
  */
-export async function makeFaceVideo(page, { name, image, crop, size = 130, width = 320, height = 240, frames = 30, fps = 30, flipped = [] }) {
+export async function makeFaceVideo(
+  page,
+  { name, image, crop, size = 130, width = 320, height = 240, frames = 30, fps = 30, flipped = [] },
+) {
   await handFiles(page, '__face-input', image);
-  return page.evaluate(async ({ name, crop, size, width, height, frames, fps, flipped }) => {
-    const mb = await window.tessera.loadMediabunny();
-    const file = /** @type {HTMLInputElement} */ (document.getElementById('__face-input')).files?.[0];
-    if (!file) throw new Error('no image was handed to the page');
-    const bmp = await createImageBitmap(file);
-    const dh = Math.round((size * crop[3]) / crop[2]);
-    const canvas = new OffscreenCanvas(width, height);
-    const g = canvas.getContext('2d', { willReadFrequently: true });
-    if (!g) throw new Error('no 2D context');
-    /** @type {import('mediabunny').EncodedPacket[]} */
-    const packets = [];
-    /** @type {EncodedVideoChunkMetadata | undefined} */
-    let meta;
-    /** @type {Error | undefined} */
-    let err;
-    const enc = new VideoEncoder({ output: (c, m) => { packets.push(mb.EncodedPacket.fromEncodedChunk(c)); if (m?.decoderConfig && !meta) meta = m; }, error: (e) => (err = e) });
-    enc.configure({ codec: 'avc1.640028', width, height, bitrate: 2_000_000, framerate: fps, avc: { format: 'avc' } });
-    const us = 1e6 / fps;
-    /** @type {number[][]} */
-    const rects = [];
-    for (let i = 0; i < frames; i++) {
-      const x = Math.round(5 + ((width - size - 10) * i) / Math.max(1, frames - 1));
-      const y = Math.round((height - dh) / 2 + 15 * Math.sin(i / 5));
-      g.fillStyle = '#7a8a9a';
-      g.fillRect(0, 0, width, height);
-      if (flipped.includes(i)) {
-        g.drawImage(bmp, crop[0], crop[1], crop[2], crop[3], x, y, size, dh);
-        g.fillStyle = '#c8a080'; // an occluder (a hand) over the face's middle
-        g.fillRect(x + size * 0.1, y + dh * 0.2, size * 0.8, dh * 0.6);
-      } else g.drawImage(bmp, crop[0], crop[1], crop[2], crop[3], x, y, size, dh);
-      rects.push([x, y, size, dh]);
-      const f = new VideoFrame(canvas, { timestamp: Math.round(i * us), duration: Math.round((i + 1) * us) - Math.round(i * us) });
-      enc.encode(f, { keyFrame: i === 0 });
-      f.close();
-    }
-    await enc.flush();
-    enc.close();
-    if (err) throw err;
-    const target = new mb.BufferTarget();
-    const out = new mb.Output({ format: new mb.Mp4OutputFormat({ fastStart: 'in-memory' }), target });
-    const src = new mb.EncodedVideoPacketSource('avc');
-    out.addVideoTrack(src, { frameRate: fps });
-    await out.start();
-    for (let i = 0; i < packets.length; i++) await src.add(packets[i], i === 0 ? meta : undefined);
-    await out.finalize();
-    if (!target.buffer) throw new Error('the muxer wrote nothing');
-    window.__videos ??= {};
-    window.__videos[name] = new Blob([target.buffer], { type: 'video/mp4' });
-    return { frames: packets.length, rects };
-  }, { name, crop, size, width, height, frames, fps, flipped });
+  return page.evaluate(
+    async ({ name, crop, size, width, height, frames, fps, flipped }) => {
+      const mb = await window.tessera.loadMediabunny();
+      const file = /** @type {HTMLInputElement} */ (document.getElementById('__face-input')).files?.[0];
+      if (!file) throw new Error('no image was handed to the page');
+      const bmp = await createImageBitmap(file);
+      const dh = Math.round((size * crop[3]) / crop[2]);
+      const canvas = new OffscreenCanvas(width, height);
+      const g = canvas.getContext('2d', { willReadFrequently: true });
+      if (!g) throw new Error('no 2D context');
+      /** @type {import('mediabunny').EncodedPacket[]} */
+      const packets = [];
+      /** @type {EncodedVideoChunkMetadata | undefined} */
+      let meta;
+      /** @type {Error | undefined} */
+      let err;
+      const enc = new VideoEncoder({
+        output: (c, m) => {
+          packets.push(mb.EncodedPacket.fromEncodedChunk(c));
+          if (m?.decoderConfig && !meta) meta = m;
+        },
+        error: (e) => (err = e),
+      });
+      enc.configure({ codec: 'avc1.640028', width, height, bitrate: 2_000_000, framerate: fps, avc: { format: 'avc' } });
+      const us = 1e6 / fps;
+      /** @type {number[][]} */
+      const rects = [];
+      for (let i = 0; i < frames; i++) {
+        const x = Math.round(5 + ((width - size - 10) * i) / Math.max(1, frames - 1));
+        const y = Math.round((height - dh) / 2 + 15 * Math.sin(i / 5));
+        g.fillStyle = '#7a8a9a';
+        g.fillRect(0, 0, width, height);
+        if (flipped.includes(i)) {
+          g.drawImage(bmp, crop[0], crop[1], crop[2], crop[3], x, y, size, dh);
+          g.fillStyle = '#c8a080'; // an occluder (a hand) over the face's middle
+          g.fillRect(x + size * 0.1, y + dh * 0.2, size * 0.8, dh * 0.6);
+        } else g.drawImage(bmp, crop[0], crop[1], crop[2], crop[3], x, y, size, dh);
+        rects.push([x, y, size, dh]);
+        const f = new VideoFrame(canvas, { timestamp: Math.round(i * us), duration: Math.round((i + 1) * us) - Math.round(i * us) });
+        enc.encode(f, { keyFrame: i === 0 });
+        f.close();
+      }
+      await enc.flush();
+      enc.close();
+      if (err) throw err;
+      const target = new mb.BufferTarget();
+      const out = new mb.Output({ format: new mb.Mp4OutputFormat({ fastStart: 'in-memory' }), target });
+      const src = new mb.EncodedVideoPacketSource('avc');
+      out.addVideoTrack(src, { frameRate: fps });
+      await out.start();
+      for (let i = 0; i < packets.length; i++) await src.add(packets[i], i === 0 ? meta : undefined);
+      await out.finalize();
+      if (!target.buffer) throw new Error('the muxer wrote nothing');
+      window.__videos ??= {};
+      window.__videos[name] = new Blob([target.buffer], { type: 'video/mp4' });
+      return { frames: packets.length, rects };
+    },
+    { name, crop, size, width, height, frames, fps, flipped },
+  );
 }
 
 /**
@@ -300,111 +367,156 @@ export async function makeFaceVideo(page, { name, image, crop, size = 130, width
  * @param {{ name: string, image: string, width?: number, height?: number, frames?: number, fps?: number, codec?: string, bitrate?: number, audio?: boolean, zoom?: number, keyEvery?: number }} opts
  *   keyEvery: seconds between key frames.
  */
-export async function makePanVideo(page, { name, image, width = 1920, height = 1080, frames = 300, fps = 30, codec, bitrate, audio = true, zoom = 0.7, keyEvery = 2 }) {
+export async function makePanVideo(
+  page,
+  { name, image, width = 1920, height = 1080, frames = 300, fps = 30, codec, bitrate, audio = true, zoom = 0.7, keyEvery = 2 },
+) {
   await handFiles(page, '__pan-input', image);
-  return page.evaluate(async ({ name, width, height, frames, fps, codec, bitrate, audio, zoom, keyEvery }) => {
-    const mb = await window.tessera.loadMediabunny();
-    const file = /** @type {HTMLInputElement} */ (document.getElementById('__pan-input')).files?.[0];
-    if (!file) throw new Error('no image was handed to the page');
-    const bmp = await createImageBitmap(file);
-    const mbs = Math.ceil(width / 16) * Math.ceil(height / 16);
-    codec ??= mbs <= 8192 ? 'avc1.640028' : mbs <= 36864 ? 'avc1.640033' : 'avc1.64003e';
-    // Source window: `zoom` of the photo's width at the clip's aspect ratio (clamped to the photo).
-    let cw = bmp.width * zoom, ch = (cw * height) / width;
-    if (ch > bmp.height * 0.95) { ch = bmp.height * 0.95; cw = (ch * width) / height; }
-    const canvas = new OffscreenCanvas(width, height);
-    const g = canvas.getContext('2d');
-    if (!g) throw new Error('no 2D context');
-    g.imageSmoothingQuality = 'high';
-    /** @type {import('mediabunny').EncodedPacket[]} */
-    const packets = [];
-    /** @type {EncodedVideoChunkMetadata | undefined} */
-    let meta;
-    /** @type {Error | undefined} */
-    let err;
-    /** @type {VideoColorSpaceInit | undefined} */
-    let colorSpace;
-    const enc = new VideoEncoder({
-      output: (c, m) => { packets.push(mb.EncodedPacket.fromEncodedChunk(c)); if (m?.decoderConfig && !meta) { meta = m; colorSpace = m.decoderConfig.colorSpace; } },
-      error: (e) => (err = e),
-    });
-    /** @type {VideoEncoderConfig} */
-    const cfg = { codec, width, height, bitrate: bitrate ?? Math.round(width * height * fps * 0.12), framerate: fps, latencyMode: 'quality' };
-    if (codec.startsWith('avc1')) cfg.avc = { format: 'avc' };
-    enc.configure(cfg);
-    const us = 1e6 / fps;
-    for (let i = 0; i < frames; i++) {
-      if (err) throw new Error(`pan encoder (${codec} ${width}×${height}) failed: ${err.message}`);
-      const t = frames > 1 ? i / (frames - 1) : 0;
-      const sx = (bmp.width - cw) * t;
-      const sy = ((bmp.height - ch) / 2) * (1 + 0.6 * Math.sin(2 * Math.PI * t));
-      g.drawImage(bmp, sx, sy, cw, ch, 0, 0, width, height);
-      const f = new VideoFrame(canvas, { timestamp: Math.round(i * us), duration: Math.round((i + 1) * us) - Math.round(i * us) });
-      enc.encode(f, { keyFrame: i % Math.max(1, Math.round(fps * keyEvery)) === 0 });
-      f.close();
-      while (enc.encodeQueueSize > 2) await new Promise((r) => enc.addEventListener('dequeue', r, { once: true }));
-    }
-    await enc.flush();
-    enc.close();
-    if (err) throw err;
-
-    /** @type {import('mediabunny').EncodedPacket[]} */
-    const audioPackets = [];
-    /** @type {EncodedAudioChunkMetadata | undefined} */
-    let audioMeta;
-    /** @type {'aac' | 'opus' | undefined} */
-    let audioCodec;
-    if (audio) {
-      const sampleRate = 48000, channels = 2;
-      const aac = { codec: 'mp4a.40.2', sampleRate, numberOfChannels: channels, bitrate: 128000 };
-      const opus = { codec: 'opus', sampleRate, numberOfChannels: channels, bitrate: 96000 };
-      const acfg = (await AudioEncoder.isConfigSupported(aac).then((r) => r.supported, () => false)) ? aac : opus;
-      audioCodec = acfg.codec === 'opus' ? 'opus' : 'aac';
-      // Its own error: the video encoder is closed by now.
-      /** @type {Error | undefined} */
-      let audioError;
-      const aenc = new AudioEncoder({
-        output: (chunk, m) => { audioPackets.push(mb.EncodedPacket.fromEncodedChunk(chunk)); if (m?.decoderConfig && !audioMeta) audioMeta = m; },
-        error: (e) => (audioError = e),
-      });
-      aenc.configure(acfg);
-      const total = Math.round((frames / fps) * sampleRate);
-      const n = 960;
-      for (let s = 0; s < total; s += n) {
-        const data = new Float32Array(n * channels); // planar: left then right
-        for (let k = 0; k < n; k++) {
-          const tt = (s + k) / sampleRate;
-          data[k] = 0.15 * Math.sin(2 * Math.PI * 440 * tt);
-          data[n + k] = 0.15 * Math.sin(2 * Math.PI * 443 * tt);
-        }
-        const ad = new AudioData({ format: 'f32-planar', sampleRate, numberOfFrames: n, numberOfChannels: channels, timestamp: Math.round((s * 1e6) / sampleRate), data });
-        aenc.encode(ad);
-        ad.close();
+  return page.evaluate(
+    async ({ name, width, height, frames, fps, codec, bitrate, audio, zoom, keyEvery }) => {
+      const mb = await window.tessera.loadMediabunny();
+      const file = /** @type {HTMLInputElement} */ (document.getElementById('__pan-input')).files?.[0];
+      if (!file) throw new Error('no image was handed to the page');
+      const bmp = await createImageBitmap(file);
+      const mbs = Math.ceil(width / 16) * Math.ceil(height / 16);
+      codec ??= mbs <= 8192 ? 'avc1.640028' : mbs <= 36864 ? 'avc1.640033' : 'avc1.64003e';
+      // Source window: `zoom` of the photo's width at the clip's aspect ratio (clamped to the photo).
+      let cw = bmp.width * zoom,
+        ch = (cw * height) / width;
+      if (ch > bmp.height * 0.95) {
+        ch = bmp.height * 0.95;
+        cw = (ch * width) / height;
       }
-      await aenc.flush();
-      aenc.close();
-      if (audioError) throw audioError;
-    }
-    const target = new mb.BufferTarget();
-    const out = new mb.Output({ format: new mb.Mp4OutputFormat({ fastStart: 'in-memory' }), target });
-    const vsrc = new mb.EncodedVideoPacketSource('avc');
-    out.addVideoTrack(vsrc, { frameRate: fps });
-    const asrc = audioCodec ? new mb.EncodedAudioPacketSource(audioCodec) : undefined;
-    if (asrc) out.addAudioTrack(asrc);
-    await out.start();
-    const all = [...packets.map((p) => /** @type {const} */ (['v', p])), ...audioPackets.map((p) => /** @type {const} */ (['a', p]))];
-    all.sort((x, y) => x[1].timestamp - y[1].timestamp || (x[0] === 'v' ? -1 : 1));
-    let vFirst = true, aFirst = true;
-    for (const [kind, p] of all) {
-      if (kind === 'v') { await vsrc.add(p, vFirst ? meta : undefined); vFirst = false; }
-      else if (asrc) { await asrc.add(p, aFirst ? audioMeta : undefined); aFirst = false; }
-    }
-    await out.finalize();
-    if (!target.buffer) throw new Error('the muxer wrote nothing');
-    window.__videos ??= {};
-    window.__videos[name] = new Blob([target.buffer], { type: 'video/mp4' });
-    return { name, frames: packets.length, audioPackets: audioPackets.length, audioCodec, size: target.buffer.byteLength, colorSpace };
-  }, { name, width, height, frames, fps, codec, bitrate, audio, zoom, keyEvery });
+      const canvas = new OffscreenCanvas(width, height);
+      const g = canvas.getContext('2d');
+      if (!g) throw new Error('no 2D context');
+      g.imageSmoothingQuality = 'high';
+      /** @type {import('mediabunny').EncodedPacket[]} */
+      const packets = [];
+      /** @type {EncodedVideoChunkMetadata | undefined} */
+      let meta;
+      /** @type {Error | undefined} */
+      let err;
+      /** @type {VideoColorSpaceInit | undefined} */
+      let colorSpace;
+      const enc = new VideoEncoder({
+        output: (c, m) => {
+          packets.push(mb.EncodedPacket.fromEncodedChunk(c));
+          if (m?.decoderConfig && !meta) {
+            meta = m;
+            colorSpace = m.decoderConfig.colorSpace;
+          }
+        },
+        error: (e) => (err = e),
+      });
+      /** @type {VideoEncoderConfig} */
+      const cfg = {
+        codec,
+        width,
+        height,
+        bitrate: bitrate ?? Math.round(width * height * fps * 0.12),
+        framerate: fps,
+        latencyMode: 'quality',
+      };
+      if (codec.startsWith('avc1')) cfg.avc = { format: 'avc' };
+      enc.configure(cfg);
+      const us = 1e6 / fps;
+      for (let i = 0; i < frames; i++) {
+        if (err) throw new Error(`pan encoder (${codec} ${width}×${height}) failed: ${err.message}`);
+        const t = frames > 1 ? i / (frames - 1) : 0;
+        const sx = (bmp.width - cw) * t;
+        const sy = ((bmp.height - ch) / 2) * (1 + 0.6 * Math.sin(2 * Math.PI * t));
+        g.drawImage(bmp, sx, sy, cw, ch, 0, 0, width, height);
+        const f = new VideoFrame(canvas, { timestamp: Math.round(i * us), duration: Math.round((i + 1) * us) - Math.round(i * us) });
+        enc.encode(f, { keyFrame: i % Math.max(1, Math.round(fps * keyEvery)) === 0 });
+        f.close();
+        while (enc.encodeQueueSize > 2) await new Promise((r) => enc.addEventListener('dequeue', r, { once: true }));
+      }
+      await enc.flush();
+      enc.close();
+      if (err) throw err;
+
+      /** @type {import('mediabunny').EncodedPacket[]} */
+      const audioPackets = [];
+      /** @type {EncodedAudioChunkMetadata | undefined} */
+      let audioMeta;
+      /** @type {'aac' | 'opus' | undefined} */
+      let audioCodec;
+      if (audio) {
+        const sampleRate = 48000,
+          channels = 2;
+        const aac = { codec: 'mp4a.40.2', sampleRate, numberOfChannels: channels, bitrate: 128000 };
+        const opus = { codec: 'opus', sampleRate, numberOfChannels: channels, bitrate: 96000 };
+        const acfg = (await AudioEncoder.isConfigSupported(aac).then(
+          (r) => r.supported,
+          () => false,
+        ))
+          ? aac
+          : opus;
+        audioCodec = acfg.codec === 'opus' ? 'opus' : 'aac';
+        // Its own error: the video encoder is closed by now.
+        /** @type {Error | undefined} */
+        let audioError;
+        const aenc = new AudioEncoder({
+          output: (chunk, m) => {
+            audioPackets.push(mb.EncodedPacket.fromEncodedChunk(chunk));
+            if (m?.decoderConfig && !audioMeta) audioMeta = m;
+          },
+          error: (e) => (audioError = e),
+        });
+        aenc.configure(acfg);
+        const total = Math.round((frames / fps) * sampleRate);
+        const n = 960;
+        for (let s = 0; s < total; s += n) {
+          const data = new Float32Array(n * channels); // planar: left then right
+          for (let k = 0; k < n; k++) {
+            const tt = (s + k) / sampleRate;
+            data[k] = 0.15 * Math.sin(2 * Math.PI * 440 * tt);
+            data[n + k] = 0.15 * Math.sin(2 * Math.PI * 443 * tt);
+          }
+          const ad = new AudioData({
+            format: 'f32-planar',
+            sampleRate,
+            numberOfFrames: n,
+            numberOfChannels: channels,
+            timestamp: Math.round((s * 1e6) / sampleRate),
+            data,
+          });
+          aenc.encode(ad);
+          ad.close();
+        }
+        await aenc.flush();
+        aenc.close();
+        if (audioError) throw audioError;
+      }
+      const target = new mb.BufferTarget();
+      const out = new mb.Output({ format: new mb.Mp4OutputFormat({ fastStart: 'in-memory' }), target });
+      const vsrc = new mb.EncodedVideoPacketSource('avc');
+      out.addVideoTrack(vsrc, { frameRate: fps });
+      const asrc = audioCodec ? new mb.EncodedAudioPacketSource(audioCodec) : undefined;
+      if (asrc) out.addAudioTrack(asrc);
+      await out.start();
+      const all = [...packets.map((p) => /** @type {const} */ (['v', p])), ...audioPackets.map((p) => /** @type {const} */ (['a', p]))];
+      all.sort((x, y) => x[1].timestamp - y[1].timestamp || (x[0] === 'v' ? -1 : 1));
+      let vFirst = true,
+        aFirst = true;
+      for (const [kind, p] of all) {
+        if (kind === 'v') {
+          await vsrc.add(p, vFirst ? meta : undefined);
+          vFirst = false;
+        } else if (asrc) {
+          await asrc.add(p, aFirst ? audioMeta : undefined);
+          aFirst = false;
+        }
+      }
+      await out.finalize();
+      if (!target.buffer) throw new Error('the muxer wrote nothing');
+      window.__videos ??= {};
+      window.__videos[name] = new Blob([target.buffer], { type: 'video/mp4' });
+      return { name, frames: packets.length, audioPackets: audioPackets.length, audioCodec, size: target.buffer.byteLength, colorSpace };
+    },
+    { name, width, height, frames, fps, codec, bitrate, audio, zoom, keyEvery },
+  );
 }
 
 /**

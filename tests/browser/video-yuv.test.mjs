@@ -28,73 +28,115 @@ after(async () => app?.close());
  *   make: runs in the page (its source is sent), so it must be self-contained.
  */
 function bothRoutes(page, { name, index = 0, steps, make, yuvOutput = 'i420' }) {
-  return page.evaluate(async ({ name, index, steps, make, yuvOutput }) => {
-    const t = window.tessera;
-    const pool = (window.__yuvPool ??= t.createEnginePool(1));
-    await pool.broadcast((api) => api.start());
-    /** @type {VideoFrame | null | undefined} */
-    let frame;
-    if (make) {
-      /** @type {unknown} make's source, evaluated */
-      const made = (0, eval)(make);
-      frame = /** @type {() => VideoFrame} */ (made)();
-    } else {
-      const video = name === undefined ? undefined : window.__videos?.[name];
-      if (!video) throw new Error(`no video ${name} in the page`);
-      const mb = await t.loadMediabunny();
-      const input = new mb.Input({ source: new mb.BlobSource(video), formats: mb.ALL_FORMATS });
-      const track = await input.getPrimaryVideoTrack();
-      if (!track) throw new Error(`${name} has no video track`);
-      /** @type {(VideoFrame | null)[]} */
-      const frames = [];
-      const dec = new VideoDecoder({ output: (f) => { if (frames.length === index) frames.push(f); else { frames.push(null); f.close(); } }, error: () => {} });
-      const config = await track.getDecoderConfig();
-      if (!config) throw new Error(`${name}: the browser cannot decode its video`);
-      dec.configure(config);
-      let n = 0;
-      for await (const p of new mb.EncodedPacketSink(track).packets()) { dec.decode(p.toEncodedVideoChunk()); if (++n > index + 8) break; }
-      await dec.flush();
-      dec.close();
-      input.dispose();
-      frame = frames[index];
-    }
-    if (!frame) throw new Error(`no frame ${index}`);
-    try {
-      const rect = frame.visibleRect, format = frame.format;
-      if (!rect) throw new Error('the frame has no visible rectangle');
-      if (format !== 'I420' && format !== 'NV12') throw new Error(`not a 4:2:0 frame: ${format}`);
-      const w = rect.width, h = rect.height;
-      const rgbaSab = new SharedArrayBuffer(w * h * 4);
-      await frame.copyTo(new Uint8Array(rgbaSab), { format: 'RGBA' });
-      const yuvSab = new SharedArrayBuffer(frame.allocationSize());
-      const layout = await frame.copyTo(new Uint8Array(yuvSab));
-      const cs = frame.colorSpace;
-      const yuv = { format, layout: layout.map((l) => ({ offset: l.offset, stride: l.stride })), matrix: cs.matrix, fullRange: !!cs.fullRange };
-      const steps2 = t.resolveSteps({ name: 't', steps });
-      const viaRgba = await pool.run((api) => api.processFrame({ width: w, height: h, channels: 4, stride: w * 4, byteOffset: 0, buffer: rgbaSab }, steps2, { opaque: true }));
-      const interleaved = await pool.run((api) => api.processFrame({ width: w, height: h, channels: 4, stride: w * 4, byteOffset: 0, buffer: rgbaSab }, steps2, { opaque: false }));
-      const viaYuv = await pool.run((api) => api.processFrame({ width: w, height: h, channels: 1, stride: layout[0].stride, byteOffset: layout[0].offset, buffer: yuvSab }, steps2, { opaque: true, yuv, output: yuvOutput }));
-      // The I420 result as the encoder will see it, read back as RGBA by Chromium.
-      let yuvRgba = new Uint8Array(viaYuv.rgba);
-      /** @type {number[] | undefined} */
-      let yuvY;
-      if (viaYuv.i420) {
-        yuvY = Array.from(new Uint8Array(viaYuv.i420, 0, w * h));
-        const vf = new VideoFrame(viaYuv.i420, { format: 'I420', codedWidth: w, codedHeight: h, timestamp: 0, colorSpace: cs.toJSON() });
-        yuvRgba = new Uint8Array(w * h * 4);
-        await vf.copyTo(yuvRgba, { format: 'RGBA' });
-        vf.close();
+  return page.evaluate(
+    async ({ name, index, steps, make, yuvOutput }) => {
+      const t = window.tessera;
+      const pool = (window.__yuvPool ??= t.createEnginePool(1));
+      await pool.broadcast((api) => api.start());
+      /** @type {VideoFrame | null | undefined} */
+      let frame;
+      if (make) {
+        /** @type {unknown} make's source, evaluated */
+        const made = (0, eval)(make);
+        frame = /** @type {() => VideoFrame} */ (made)();
+      } else {
+        const video = name === undefined ? undefined : window.__videos?.[name];
+        if (!video) throw new Error(`no video ${name} in the page`);
+        const mb = await t.loadMediabunny();
+        const input = new mb.Input({ source: new mb.BlobSource(video), formats: mb.ALL_FORMATS });
+        const track = await input.getPrimaryVideoTrack();
+        if (!track) throw new Error(`${name} has no video track`);
+        /** @type {(VideoFrame | null)[]} */
+        const frames = [];
+        const dec = new VideoDecoder({
+          output: (f) => {
+            if (frames.length === index) frames.push(f);
+            else {
+              frames.push(null);
+              f.close();
+            }
+          },
+          error: () => {},
+        });
+        const config = await track.getDecoderConfig();
+        if (!config) throw new Error(`${name}: the browser cannot decode its video`);
+        dec.configure(config);
+        let n = 0;
+        for await (const p of new mb.EncodedPacketSink(track).packets()) {
+          dec.decode(p.toEncodedVideoChunk());
+          if (++n > index + 8) break;
+        }
+        await dec.flush();
+        dec.close();
+        input.dispose();
+        frame = frames[index];
       }
-      const srcY = Array.from(new Uint8Array(yuvSab, layout[0].offset, w * h)); // tight: stride = w here
-      return {
-        w, h, format: frame.format, colorSpace: cs.toJSON(), paths: [viaRgba.path, interleaved.path, viaYuv.path], channels: [viaRgba.channels, viaYuv.channels],
-        source: Array.from(new Uint8Array(rgbaSab)), srcY, rgba: Array.from(new Uint8Array(viaRgba.rgba)), interleaved: Array.from(new Uint8Array(interleaved.rgba)),
-        yuvRgba: Array.from(yuvRgba), yuvY, i420: !!viaYuv.i420,
-      };
-    } finally {
-      frame.close();
-    }
-  }, { name, index, steps, make: make?.toString(), yuvOutput });
+      if (!frame) throw new Error(`no frame ${index}`);
+      try {
+        const rect = frame.visibleRect,
+          format = frame.format;
+        if (!rect) throw new Error('the frame has no visible rectangle');
+        if (format !== 'I420' && format !== 'NV12') throw new Error(`not a 4:2:0 frame: ${format}`);
+        const w = rect.width,
+          h = rect.height;
+        const rgbaSab = new SharedArrayBuffer(w * h * 4);
+        await frame.copyTo(new Uint8Array(rgbaSab), { format: 'RGBA' });
+        const yuvSab = new SharedArrayBuffer(frame.allocationSize());
+        const layout = await frame.copyTo(new Uint8Array(yuvSab));
+        const cs = frame.colorSpace;
+        const yuv = {
+          format,
+          layout: layout.map((l) => ({ offset: l.offset, stride: l.stride })),
+          matrix: cs.matrix,
+          fullRange: !!cs.fullRange,
+        };
+        const steps2 = t.resolveSteps({ name: 't', steps });
+        const viaRgba = await pool.run((api) =>
+          api.processFrame({ width: w, height: h, channels: 4, stride: w * 4, byteOffset: 0, buffer: rgbaSab }, steps2, { opaque: true }),
+        );
+        const interleaved = await pool.run((api) =>
+          api.processFrame({ width: w, height: h, channels: 4, stride: w * 4, byteOffset: 0, buffer: rgbaSab }, steps2, { opaque: false }),
+        );
+        const viaYuv = await pool.run((api) =>
+          api.processFrame(
+            { width: w, height: h, channels: 1, stride: layout[0].stride, byteOffset: layout[0].offset, buffer: yuvSab },
+            steps2,
+            { opaque: true, yuv, output: yuvOutput },
+          ),
+        );
+        // The I420 result as the encoder will see it, read back as RGBA by Chromium.
+        let yuvRgba = new Uint8Array(viaYuv.rgba);
+        /** @type {number[] | undefined} */
+        let yuvY;
+        if (viaYuv.i420) {
+          yuvY = Array.from(new Uint8Array(viaYuv.i420, 0, w * h));
+          const vf = new VideoFrame(viaYuv.i420, { format: 'I420', codedWidth: w, codedHeight: h, timestamp: 0, colorSpace: cs.toJSON() });
+          yuvRgba = new Uint8Array(w * h * 4);
+          await vf.copyTo(yuvRgba, { format: 'RGBA' });
+          vf.close();
+        }
+        const srcY = Array.from(new Uint8Array(yuvSab, layout[0].offset, w * h)); // tight: stride = w here
+        return {
+          w,
+          h,
+          format: frame.format,
+          colorSpace: cs.toJSON(),
+          paths: [viaRgba.path, interleaved.path, viaYuv.path],
+          channels: [viaRgba.channels, viaYuv.channels],
+          source: Array.from(new Uint8Array(rgbaSab)),
+          srcY,
+          rgba: Array.from(new Uint8Array(viaRgba.rgba)),
+          interleaved: Array.from(new Uint8Array(interleaved.rgba)),
+          yuvRgba: Array.from(yuvRgba),
+          yuvY,
+          i420: !!viaYuv.i420,
+        };
+      } finally {
+        frame.close();
+      }
+    },
+    { name, index, steps, make: make?.toString(), yuvOutput },
+  );
 }
 
 /**
@@ -134,11 +176,16 @@ describe('video frames without RGBA round trips', () => {
     t.diagnostic(`gray via planes vs via RGBA ${JSON.stringify(d601)}`);
     assert.ok(d601.mean < 3 && d601.p99 <= 12, `gray via planes vs gray via RGBA: ${JSON.stringify(d601)}`);
     // Gray out: R = G = B when Chromium reads the I420 back.
-    for (let i = 0; i < r.yuvRgba.length; i += 4 * 97) assert.ok(Math.abs(r.yuvRgba[i] - r.yuvRgba[i + 1]) <= 1 && Math.abs(r.yuvRgba[i + 1] - r.yuvRgba[i + 2]) <= 1);
+    for (let i = 0; i < r.yuvRgba.length; i += 4 * 97)
+      assert.ok(Math.abs(r.yuvRgba[i] - r.yuvRgba[i + 1]) <= 1 && Math.abs(r.yuvRgba[i + 1] - r.yuvRgba[i + 2]) <= 1);
   });
 
   test('luminance edges through the planes stay close to the RGBA route (BT.709 vs BT.601 luma weights)', async (t) => {
-    const r = await bothRoutes(app.page, { name: 'pan', index: 20, steps: [{ op: 'grayscale' }, { op: 'gaussian-blur', params: { sigma: 1.5 } }, { op: 'sobel' }] });
+    const r = await bothRoutes(app.page, {
+      name: 'pan',
+      index: 20,
+      steps: [{ op: 'grayscale' }, { op: 'gaussian-blur', params: { sigma: 1.5 } }, { op: 'sobel' }],
+    });
     assert.equal(r.paths[2], 'yuv-gray');
     const d = diff(r.yuvRgba, r.rgba, 0);
     t.diagnostic(`edges via planes vs via RGBA ${JSON.stringify(d)}`);
@@ -148,10 +195,18 @@ describe('video frames without RGBA round trips', () => {
 
   test('limited-range frames: Y 16–235 expanded to 0–255 for the recipe, and mapped back on the way out', async () => {
     const make = () => {
-      const w = 64, h = 16, y = new Uint8Array(w * h * 1.5);
-      for (let i = 0; i < w * h; i++) y[i] = 16 + (i % w) * 219 / (w - 1) | 0; // 16 … 235 across
+      const w = 64,
+        h = 16,
+        y = new Uint8Array(w * h * 1.5);
+      for (let i = 0; i < w * h; i++) y[i] = (16 + ((i % w) * 219) / (w - 1)) | 0; // 16 … 235 across
       y.fill(128, w * h);
-      return new VideoFrame(y, { format: 'I420', codedWidth: w, codedHeight: h, timestamp: 0, colorSpace: { matrix: 'smpte170m', primaries: 'smpte170m', transfer: 'smpte170m', fullRange: false } });
+      return new VideoFrame(y, {
+        format: 'I420',
+        codedWidth: w,
+        codedHeight: h,
+        timestamp: 0,
+        colorSpace: { matrix: 'smpte170m', primaries: 'smpte170m', transfer: 'smpte170m', fullRange: false },
+      });
     };
     const inv = await bothRoutes(app.page, { make, steps: [{ op: 'grayscale' }, { op: 'invert' }], yuvOutput: 'rgba' });
     assert.equal(inv.paths[2], 'yuv-gray');
@@ -170,7 +225,11 @@ describe('video frames without RGBA round trips', () => {
   });
 
   test('plane-wise colour recipes: R, G, B run apart give the same bytes as the interleaved run', async (t) => {
-    const r = await bothRoutes(app.page, { name: 'pan', index: 5, steps: [{ op: 'gaussian-blur', params: { sigma: 2 } }, { op: 'sobel' }] });
+    const r = await bothRoutes(app.page, {
+      name: 'pan',
+      index: 5,
+      steps: [{ op: 'gaussian-blur', params: { sigma: 2 } }, { op: 'sobel' }],
+    });
     assert.deepEqual(r.paths.slice(0, 2), ['rgba-planes', 'rgba']);
     for (let c = 0; c < 3; c++) assert.equal(diff(r.rgba, r.interleaved, c).max, 0, `channel ${c}`);
     // The YUV route (forced by callers with pixels: 'yuv') converts in JavaScript: close to Chromium's.
@@ -200,22 +259,33 @@ describe('video frames without RGBA round trips', () => {
  * @param {{ name: string, out: string, steps: RecipeStep[], pixels?: 'auto' | 'rgba' | 'yuv', options?: Partial<import('../../src/core/video-options').VideoOptions> }} opts
  */
 function transcode(page, { name, out, steps, pixels, options = {} }) {
-  return page.evaluate(async ({ name, out, steps, pixels, options }) => {
-    const t = window.tessera;
-    const videos = (window.__videos ??= {});
-    const pool = t.createEnginePool(2);
-    const buffers = new t.BufferPool();
-    try {
-      const r = await t.runVideo({ file: videos[name], name, steps: t.resolveSteps({ name: 't', steps }), options: t.validateVideoOptions(options), pool, buffers, pixels });
-      if (!r.bytes) throw new Error('no output file');
-      // A muxer's buffer (mediabunny BufferTarget), never shared memory.
-      videos[out] = new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (r.bytes)]);
-      const { bytes: _bytes, ...rest } = r;
-      return { ...rest, outstanding: buffers.stats().outstanding };
-    } finally {
-      pool.dispose();
-    }
-  }, { name, out, steps, pixels, options });
+  return page.evaluate(
+    async ({ name, out, steps, pixels, options }) => {
+      const t = window.tessera;
+      const videos = (window.__videos ??= {});
+      const pool = t.createEnginePool(2);
+      const buffers = new t.BufferPool();
+      try {
+        const r = await t.runVideo({
+          file: videos[name],
+          name,
+          steps: t.resolveSteps({ name: 't', steps }),
+          options: t.validateVideoOptions(options),
+          pool,
+          buffers,
+          pixels,
+        });
+        if (!r.bytes) throw new Error('no output file');
+        // A muxer's buffer (mediabunny BufferTarget), never shared memory.
+        videos[out] = new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (r.bytes)]);
+        const { bytes: _bytes, ...rest } = r;
+        return { ...rest, outstanding: buffers.stats().outstanding };
+      } finally {
+        pool.dispose();
+      }
+    },
+    { name, out, steps, pixels, options },
+  );
 }
 
 /**
@@ -223,14 +293,28 @@ function transcode(page, { name, out, steps, pixels, options = {} }) {
  * @param {Page} page @param {string} a @param {string} b names in window.__videos
  */
 function compareVideos(page, a, b) {
-  return page.evaluate(async ({ a, b }) => {
-    const t = window.tessera;
-    const videos = window.__videos ?? {};
-    /** @param {Uint8Array} rgba */
-    const keep = (rgba) => { const r = new Uint8Array(rgba.length / 4); for (let i = 0; i < r.length; i++) r[i] = rgba[i * 4]; return r; };
-    const A = await t.probeVideo(videos[a], keep), B = await t.probeVideo(videos[b], keep);
-    return A.frames.map((f, i) => { let s = 0; const x = f.sample, y = B.frames[i].sample; for (let j = 0; j < x.length; j++) s += Math.abs(x[j] - y[j]); return s / x.length; });
-  }, { a, b });
+  return page.evaluate(
+    async ({ a, b }) => {
+      const t = window.tessera;
+      const videos = window.__videos ?? {};
+      /** @param {Uint8Array} rgba */
+      const keep = (rgba) => {
+        const r = new Uint8Array(rgba.length / 4);
+        for (let i = 0; i < r.length; i++) r[i] = rgba[i * 4];
+        return r;
+      };
+      const A = await t.probeVideo(videos[a], keep),
+        B = await t.probeVideo(videos[b], keep);
+      return A.frames.map((f, i) => {
+        let s = 0;
+        const x = f.sample,
+          y = B.frames[i].sample;
+        for (let j = 0; j < x.length; j++) s += Math.abs(x[j] - y[j]);
+        return s / x.length;
+      });
+    },
+    { a, b },
+  );
 }
 
 describe('video files through the plane routes', () => {
@@ -254,23 +338,40 @@ describe('video files through the plane routes', () => {
     assert.ok(out.audio && src.audio, 'both have an audio track');
     assert.equal(out.audio.codec, src.audio.codec);
     assert.equal(out.audio.packets, src.audio.packets);
-    assert.deepEqual(out.audio.timestamps.map((x) => x.toFixed(4)), src.audio.timestamps.map((x) => x.toFixed(4)));
+    assert.deepEqual(
+      out.audio.timestamps.map((x) => x.toFixed(4)),
+      src.audio.timestamps.map((x) => x.toFixed(4)),
+    );
     // The same recipe through RGBA (copyTo RGBA, BT.601 grayscale, RGBA to the encoder).
     const old = await transcode(app.page, { name: 'pan', out: 'pan-gray-rgba', steps, pixels: 'rgba' });
     assert.equal(old.timings.path, 'rgba');
     assert.equal(old.timings.encodedFormat, 'RGBA');
     const d = await compareVideos(app.page, 'pan-gray', 'pan-gray-rgba');
     assert.equal(d.length, 45);
-    t.diagnostic(`decoded outputs, mean |Δ| per frame: max ${Math.max(...d).toFixed(2)}, mean ${(d.reduce((a, b) => a + b, 0) / d.length).toFixed(2)}`);
+    t.diagnostic(
+      `decoded outputs, mean |Δ| per frame: max ${Math.max(...d).toFixed(2)}, mean ${(d.reduce((a, b) => a + b, 0) / d.length).toFixed(2)}`,
+    );
     // Measured 2.4 on average (BT.709 vs BT.601 luma weights, then two separate encodes of an edge
     // map); a wrong range or matrix gives > 10.
     for (const [i, m] of d.entries()) assert.ok(m < 4, `frame ${i}: mean |Δ| ${m.toFixed(2)} between the two routes`);
   });
 
   test('frames stay in order through the gray and the plane-wise colour routes (bar-code fixture)', async () => {
-    await makeVideo(app.page, { name: 'bars', container: 'mp4', codec: 'avc1.640028', width: 320, height: 240, frames: 40, fps: 30, audio: true });
+    await makeVideo(app.page, {
+      name: 'bars',
+      container: 'mp4',
+      codec: 'avc1.640028',
+      width: 320,
+      height: 240,
+      frames: 40,
+      fps: 30,
+      audio: true,
+    });
     /** @type {[RecipeStep[], string][]} recipe, and the route it must take */
-    const routes = [[[{ op: 'grayscale' }, { op: 'gamma', params: { gamma: 1 } }], 'yuv-gray'], [[{ op: 'invert' }], 'rgba-planes']];
+    const routes = [
+      [[{ op: 'grayscale' }, { op: 'gamma', params: { gamma: 1 } }], 'yuv-gray'],
+      [[{ op: 'invert' }], 'rgba-planes'],
+    ];
     for (const [steps, path] of routes) {
       const r = await transcode(app.page, { name: 'bars', out: 'bars-out', steps, options: { container: 'mp4', codec: 'h264' } });
       assert.equal(r.timings.path, path);

@@ -32,31 +32,48 @@ after(async () => app?.close());
  * }} opts  reuse: one pool and buffer pool (window.__pool, window.__buffers) across calls
  */
 function transcode(page, { name, out, steps, options = {}, workers = 2, abortAfterFrames, delayMs, maxInFlight, reuse }) {
-  return page.evaluate(async ({ name, out, steps, options, workers, abortAfterFrames, delayMs, maxInFlight, reuse }) => {
-    const t = window.tessera;
-    const videos = (window.__videos ??= {});
-    const pool = reuse ? (window.__pool ??= t.createEnginePool(workers)) : t.createEnginePool(workers);
-    if (delayMs) await pool.bench().broadcast((b) => b.setFrameDelay(delayMs));
-    const buffers = reuse ? (window.__buffers ??= new t.BufferPool()) : new t.BufferPool();
-    const controller = new AbortController();
-    const t0 = performance.now();
-    try {
-      const r = await t.runVideo({
-        file: videos[name], name: `${name}.in`, steps: t.resolveSteps({ name: 'test', steps }),
-        options: t.validateVideoOptions(options), pool, buffers, signal: controller.signal, maxInFlight,
-        onProgress: (p) => { if (abortAfterFrames !== undefined && p.frames >= abortAfterFrames) controller.abort(); },
-      });
-      // A muxer's buffer (mediabunny BufferTarget), never shared memory.
-      if (r.bytes) videos[out] = new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (r.bytes)]);
-      const { bytes, ...rest } = r;
-      return { ok: /** @type {const} */ (true), ...rest, size: bytes?.length, buffersAfter: buffers.stats() };
-    } catch (e) {
-      const err = e instanceof Error ? e : new Error(String(e));
-      return { ok: /** @type {const} */ (false), message: err.message, code: 'code' in err ? err.code : undefined, ms: performance.now() - t0, buffersAfter: buffers.stats() };
-    } finally {
-      if (!reuse) pool.dispose();
-    }
-  }, { name, out, steps, options, workers, abortAfterFrames, delayMs, maxInFlight, reuse });
+  return page.evaluate(
+    async ({ name, out, steps, options, workers, abortAfterFrames, delayMs, maxInFlight, reuse }) => {
+      const t = window.tessera;
+      const videos = (window.__videos ??= {});
+      const pool = reuse ? (window.__pool ??= t.createEnginePool(workers)) : t.createEnginePool(workers);
+      if (delayMs) await pool.bench().broadcast((b) => b.setFrameDelay(delayMs));
+      const buffers = reuse ? (window.__buffers ??= new t.BufferPool()) : new t.BufferPool();
+      const controller = new AbortController();
+      const t0 = performance.now();
+      try {
+        const r = await t.runVideo({
+          file: videos[name],
+          name: `${name}.in`,
+          steps: t.resolveSteps({ name: 'test', steps }),
+          options: t.validateVideoOptions(options),
+          pool,
+          buffers,
+          signal: controller.signal,
+          maxInFlight,
+          onProgress: (p) => {
+            if (abortAfterFrames !== undefined && p.frames >= abortAfterFrames) controller.abort();
+          },
+        });
+        // A muxer's buffer (mediabunny BufferTarget), never shared memory.
+        if (r.bytes) videos[out] = new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (r.bytes)]);
+        const { bytes, ...rest } = r;
+        return { ok: /** @type {const} */ (true), ...rest, size: bytes?.length, buffersAfter: buffers.stats() };
+      } catch (e) {
+        const err = e instanceof Error ? e : new Error(String(e));
+        return {
+          ok: /** @type {const} */ (false),
+          message: err.message,
+          code: 'code' in err ? err.code : undefined,
+          ms: performance.now() - t0,
+          buffersAfter: buffers.stats(),
+        };
+      } finally {
+        if (!reuse) pool.dispose();
+      }
+    },
+    { name, out, steps, options, workers, abortAfterFrames, delayMs, maxInFlight, reuse },
+  );
 }
 
 /** @param {Probed} src @param {Probed} out */
@@ -64,7 +81,10 @@ function assertSameTiming(src, out) {
   assert.equal(out.frames.length, src.frames.length, 'frame count');
   for (let i = 0; i < src.frames.length; i++) {
     assert.equal(out.frames[i].sample.index, i, `frame ${i}: index read back from the pixels`);
-    assert.ok(Math.abs(out.frames[i].timestamp - src.frames[i].timestamp) < 1e-3, `frame ${i}: timestamp ${out.frames[i].timestamp} vs ${src.frames[i].timestamp}`);
+    assert.ok(
+      Math.abs(out.frames[i].timestamp - src.frames[i].timestamp) < 1e-3,
+      `frame ${i}: timestamp ${out.frames[i].timestamp} vs ${src.frames[i].timestamp}`,
+    );
     assert.ok(Math.abs(out.frames[i].duration - src.frames[i].duration) < 1e-3, `frame ${i}: duration`);
   }
   assert.ok(Math.abs(out.duration - src.duration) < 0.01, `duration ${out.duration} vs ${src.duration}`);
@@ -73,10 +93,24 @@ function assertSameTiming(src, out) {
 
 describe('video files', () => {
   test('H.264 MP4 → invert → H.264 MP4: frames, order, timestamps, colours, audio copied', async () => {
-    const made = await makeVideo(app.page, { name: 'h264', container: 'mp4', codec: 'avc1.640028', width: 320, height: 240, frames: 48, fps: 24, audio: true });
+    const made = await makeVideo(app.page, {
+      name: 'h264',
+      container: 'mp4',
+      codec: 'avc1.640028',
+      width: 320,
+      height: 240,
+      frames: 48,
+      fps: 24,
+      audio: true,
+    });
     assert.ok(made.audioPackets > 0);
     const src = await probe(app.page, 'h264');
-    const r = await transcode(app.page, { name: 'h264', out: 'h264-out', steps: [{ op: 'invert' }], options: { container: 'mp4', codec: 'h264' } });
+    const r = await transcode(app.page, {
+      name: 'h264',
+      out: 'h264-out',
+      steps: [{ op: 'invert' }],
+      options: { container: 'mp4', codec: 'h264' },
+    });
     assert.ok(r.ok, r.message);
     assert.equal(r.frames, 48);
     assert.deepEqual(r.videoFrames, { opened: 96, closed: 96, open: 0 });
@@ -93,14 +127,31 @@ describe('video files', () => {
     assert.ok(out.audio && src.audio, 'both have an audio track');
     assert.equal(out.audio.codec, src.audio.codec);
     assert.equal(out.audio.packets, src.audio.packets);
-    assert.deepEqual(out.audio.timestamps.map((x) => x.toFixed(4)), src.audio.timestamps.map((x) => x.toFixed(4)));
+    assert.deepEqual(
+      out.audio.timestamps.map((x) => x.toFixed(4)),
+      src.audio.timestamps.map((x) => x.toFixed(4)),
+    );
   });
 
   test('VP9 WebM → grayscale → VP9 WebM, and a WebM → AV1 MP4 with audio copied', async () => {
-    await makeVideo(app.page, { name: 'vp9', container: 'webm', codec: 'vp09.00.10.08', width: 256, height: 144, frames: 40, fps: 25, audio: true });
+    await makeVideo(app.page, {
+      name: 'vp9',
+      container: 'webm',
+      codec: 'vp09.00.10.08',
+      width: 256,
+      height: 144,
+      frames: 40,
+      fps: 25,
+      audio: true,
+    });
     const src = await probe(app.page, 'vp9');
     assert.equal(src.videoCodec, 'vp9');
-    const r = await transcode(app.page, { name: 'vp9', out: 'vp9-out', steps: [{ op: 'grayscale' }], options: { container: 'webm', codec: 'vp9' } });
+    const r = await transcode(app.page, {
+      name: 'vp9',
+      out: 'vp9-out',
+      steps: [{ op: 'grayscale' }],
+      options: { container: 'webm', codec: 'vp9' },
+    });
     assert.ok(r.ok, r.message);
     const out = await probe(app.page, 'vp9-out');
     assert.equal(out.container, 'WebM');
@@ -108,12 +159,20 @@ describe('video files', () => {
     assertSameTiming(src, out);
     for (const f of out.frames) {
       const [R, G, B] = f.sample.red;
-      assert.ok(Math.abs(R - G) < 20 && Math.abs(G - B) < 20 && R > 50 && R < 110, `red square became gray (~76), got ${f.sample.red.join(',')}`);
+      assert.ok(
+        Math.abs(R - G) < 20 && Math.abs(G - B) < 20 && R > 50 && R < 110,
+        `red square became gray (~76), got ${f.sample.red.join(',')}`,
+      );
     }
     assert.equal(out.audio?.codec, 'opus');
     assert.equal(out.audio.packets, src.audio?.packets);
 
-    const av1 = await transcode(app.page, { name: 'vp9', out: 'av1-out', steps: [{ op: 'invert' }], options: { container: 'mp4', codec: 'av1' } });
+    const av1 = await transcode(app.page, {
+      name: 'vp9',
+      out: 'av1-out',
+      steps: [{ op: 'invert' }],
+      options: { container: 'mp4', codec: 'av1' },
+    });
     assert.ok(av1.ok, av1.message);
     const a = await probe(app.page, 'av1-out');
     assert.equal(a.videoCodec, 'av1');
@@ -122,9 +181,20 @@ describe('video files', () => {
   });
 
   test('frame range, odd sizes from a resize step, and the analysis export', async () => {
-    await makeVideo(app.page, { name: 'range', container: 'mp4', codec: 'avc1.640028', width: 320, height: 240, frames: 60, fps: 30, audio: true });
+    await makeVideo(app.page, {
+      name: 'range',
+      container: 'mp4',
+      codec: 'avc1.640028',
+      width: 320,
+      height: 240,
+      frames: 60,
+      fps: 30,
+      audio: true,
+    });
     const r = await transcode(app.page, {
-      name: 'range', out: 'range-out', steps: [{ op: 'resize', params: { mode: 'width', width: 251 } }],
+      name: 'range',
+      out: 'range-out',
+      steps: [{ op: 'resize', params: { mode: 'width', width: 251 } }],
       options: { start: 0.5, end: 1.5, analysis: true },
     });
     assert.ok(r.ok, r.message);
@@ -152,8 +222,25 @@ describe('video files', () => {
   });
 
   test('clear errors: corrupt file, truncated file, unsupported codec, no video track, codec the container refuses', async () => {
-    await makeVideo(app.page, { name: 'hevc', container: 'mp4', codec: 'avc1.640028', width: 160, height: 96, frames: 5, claimCodec: 'hevc' });
-    await makeVideo(app.page, { name: 'audio-only', container: 'webm', codec: 'vp8', width: 160, height: 96, frames: 10, audio: true, noVideo: true });
+    await makeVideo(app.page, {
+      name: 'hevc',
+      container: 'mp4',
+      codec: 'avc1.640028',
+      width: 160,
+      height: 96,
+      frames: 5,
+      claimCodec: 'hevc',
+    });
+    await makeVideo(app.page, {
+      name: 'audio-only',
+      container: 'webm',
+      codec: 'vp8',
+      width: 160,
+      height: 96,
+      frames: 10,
+      audio: true,
+      noVideo: true,
+    });
     await makeVideo(app.page, { name: 'good', container: 'webm', codec: 'vp8', width: 160, height: 96, frames: 30 });
     const r = await app.page.evaluate(async () => {
       const t = window.tessera;
@@ -169,11 +256,22 @@ describe('video files', () => {
       const sink = new t.MemorySink();
       const s = await t.runBatch({
         input: Object.entries(files).map(([path, b]) => ({ path, file: () => Promise.resolve(b) })),
-        output: sink, recipe: { name: 'x', steps: [{ op: 'invert' }] }, workers: 1,
+        output: sink,
+        recipe: { name: 'x', steps: [{ op: 'invert' }] },
+        workers: 1,
       });
       let bad = '';
-      try { t.validateVideoOptions({ container: 'mp4', codec: 'vp8' }); } catch (e) { bad = e instanceof Error ? e.message : String(e); }
-      return { errors: Object.fromEntries(s.errors.map((e) => [e.file, e.message])), results: s.results.map((x) => [x.path, x.error]), written: [...sink.files.keys()], bad };
+      try {
+        t.validateVideoOptions({ container: 'mp4', codec: 'vp8' });
+      } catch (e) {
+        bad = e instanceof Error ? e.message : String(e);
+      }
+      return {
+        errors: Object.fromEntries(s.errors.map((e) => [e.file, e.message])),
+        results: s.results.map((x) => [x.path, x.error]),
+        written: [...sink.files.keys()],
+        bad,
+      };
     });
     const e = r.errors;
     assert.match(e['garbage.mp4'], /^not an MP4 video: it is an HTML page/);
@@ -187,7 +285,16 @@ describe('video files', () => {
   });
 
   test('Cancel stops within a moment and writes nothing', async () => {
-    await makeVideo(app.page, { name: 'long', container: 'mp4', codec: 'avc1.640028', width: 320, height: 240, frames: 240, fps: 30, audio: true });
+    await makeVideo(app.page, {
+      name: 'long',
+      container: 'mp4',
+      codec: 'avc1.640028',
+      width: 320,
+      height: 240,
+      frames: 240,
+      fps: 30,
+      audio: true,
+    });
     await videoToOpfs(app.page, 'long', 'vin', 'clips/long.mp4');
     const r = await app.page.evaluate(async () => {
       const t = window.tessera;
@@ -197,9 +304,17 @@ describe('video files', () => {
       const controller = new AbortController();
       let abortedAt = 0;
       const s = await t.runBatch({
-        input: t.walkDirectory(await root.getDirectoryHandle('vin')), output: new t.FolderSink(out),
-        recipe: { name: 'x', steps: [{ op: 'gaussian-blur', params: { sigma: 3 } }] }, workers: 2, signal: controller.signal,
-        onVideoProgress: (p) => { if (p.frames >= 20 && !abortedAt) { abortedAt = performance.now(); controller.abort(); } },
+        input: t.walkDirectory(await root.getDirectoryHandle('vin')),
+        output: new t.FolderSink(out),
+        recipe: { name: 'x', steps: [{ op: 'gaussian-blur', params: { sigma: 3 } }] },
+        workers: 2,
+        signal: controller.signal,
+        onVideoProgress: (p) => {
+          if (p.frames >= 20 && !abortedAt) {
+            abortedAt = performance.now();
+            controller.abort();
+          }
+        },
       });
       return { cancelled: s.cancelled, status: s.results.map((x) => x.status), ms: performance.now() - abortedAt };
     });
@@ -218,17 +333,33 @@ describe('video files', () => {
     await makeVideo(app.page, { name: 'm60', container: 'webm', codec: 'vp8', width: 320, height: 240, frames: 60, fps: 30 });
     await makeVideo(app.page, { name: 'm300', container: 'webm', codec: 'vp8', width: 320, height: 240, frames: 300, fps: 30 });
     const steps = [{ op: 'gaussian-blur', params: { sigma: 1.5 } }];
-    const short = await transcode(app.page, { name: 'm60', out: 'm60-out', steps, options: { container: 'webm', codec: 'vp8' }, reuse: true });
+    const short = await transcode(app.page, {
+      name: 'm60',
+      out: 'm60-out',
+      steps,
+      options: { container: 'webm', codec: 'vp8' },
+      reuse: true,
+    });
     assert.ok(short.ok, short.message);
     const pooledShort = short.buffersAfter.pooledBuffers;
-    const long = await transcode(app.page, { name: 'm300', out: 'm300-out', steps, options: { container: 'webm', codec: 'vp8' }, reuse: true, maxInFlight: 6 });
+    const long = await transcode(app.page, {
+      name: 'm300',
+      out: 'm300-out',
+      steps,
+      options: { container: 'webm', codec: 'vp8' },
+      reuse: true,
+      maxInFlight: 6,
+    });
     assert.ok(long.ok, long.message);
     assert.equal(long.frames, 300);
     assert.equal(long.videoFrames.open, 0);
     assert.equal(long.videoFrames.opened, 600);
     assert.equal(long.buffersAfter.outstanding, 0);
     assert.ok(long.maxInFlight <= 6 + 6, `frames in flight ${long.maxInFlight}`);
-    assert.ok(long.buffersAfter.pooledBuffers <= Math.max(pooledShort, 12), `pooled ${long.buffersAfter.pooledBuffers} after 300 frames vs ${pooledShort} after 60`);
+    assert.ok(
+      long.buffersAfter.pooledBuffers <= Math.max(pooledShort, 12),
+      `pooled ${long.buffersAfter.pooledBuffers} after 300 frames vs ${pooledShort} after 60`,
+    );
     assert.ok(long.buffersAfter.hitRate > 0.9, `buffer reuse ${long.buffersAfter.hitRate}`);
     const out = await probe(app.page, 'm300-out');
     out.frames.forEach((f, i) => assert.equal(f.sample.index, i));
@@ -236,18 +367,31 @@ describe('video files', () => {
   });
 
   test('a batch folder with a video and images writes both (same relative paths), with the analysis JSON', async () => {
-    await makeVideo(app.page, { name: 'b', container: 'webm', codec: 'vp09.00.10.08', width: 192, height: 108, frames: 20, fps: 20, audio: true });
+    await makeVideo(app.page, {
+      name: 'b',
+      container: 'webm',
+      codec: 'vp09.00.10.08',
+      width: 192,
+      height: 108,
+      frames: 20,
+      fps: 20,
+      audio: true,
+    });
     await videoToOpfs(app.page, 'b', 'bin', 'trip/day1/clip.webm');
     const r = await app.page.evaluate(async () => {
       const t = window.tessera;
       const root = await navigator.storage.getDirectory();
       const dir = await root.getDirectoryHandle('bin');
       const day = await (await dir.getDirectoryHandle('trip')).getDirectoryHandle('day1');
-      for (const [name, color] of [['a.png', '#c03'], ['b.png', '#0a6']]) {
+      for (const [name, color] of [
+        ['a.png', '#c03'],
+        ['b.png', '#0a6'],
+      ]) {
         const c = new OffscreenCanvas(64, 48);
         const g = c.getContext('2d');
         if (!g) throw new Error('no 2D context');
-        g.fillStyle = color; g.fillRect(0, 0, 64, 48);
+        g.fillStyle = color;
+        g.fillRect(0, 0, 64, 48);
         const w = await (await day.getFileHandle(name, { create: true })).createWritable();
         await w.write(await c.convertToBlob({ type: 'image/png' }));
         await w.close();
@@ -256,8 +400,10 @@ describe('video files', () => {
       /** @type {import('../../src/api').VideoProgress[]} */
       const progress = [];
       const s = await t.runBatch({
-        input: t.walkDirectory(dir), output: new t.FolderSink(await root.getDirectoryHandle('bout', { create: true })),
-        recipe: { name: 'x', steps: [{ op: 'invert' }] }, workers: 2,
+        input: t.walkDirectory(dir),
+        output: new t.FolderSink(await root.getDirectoryHandle('bout', { create: true })),
+        recipe: { name: 'x', steps: [{ op: 'invert' }] },
+        workers: 2,
         video: { container: 'mp4', codec: 'h264', analysis: true },
         onVideoProgress: (p) => progress.push(p),
       });
@@ -268,7 +414,14 @@ describe('video files', () => {
       /** @type {unknown} */
       const parsed = JSON.parse(await (await (await d1.getFileHandle('clip.analysis.json')).getFile()).text());
       const json = /** @type {import('../../src/api').VideoAnalysis} */ (parsed);
-      return { ok: s.ok, failed: s.failed, errors: s.errors, clip, json: { source: json.source, n: json.frames.length }, lastProgress: progress.at(-1) };
+      return {
+        ok: s.ok,
+        failed: s.failed,
+        errors: s.errors,
+        clip,
+        json: { source: json.source, n: json.frames.length },
+        lastProgress: progress.at(-1),
+      };
     });
     assert.equal(r.failed, 0, JSON.stringify(r.errors));
     assert.equal(r.ok, 3);
@@ -299,8 +452,11 @@ describe('video files', () => {
       const t = window.tessera;
       const root = await navigator.storage.getDirectory();
       const s = await t.runBatch({
-        input: t.walkDirectory(await root.getDirectoryHandle('hin')), output: new t.HttpSink(`${location.origin}/__out/`),
-        recipe: { name: 'x', steps: [{ op: 'invert' }] }, workers: 2, video: { container: 'mp4', codec: 'h264' },
+        input: t.walkDirectory(await root.getDirectoryHandle('hin')),
+        output: new t.HttpSink(`${location.origin}/__out/`),
+        recipe: { name: 'x', steps: [{ op: 'invert' }] },
+        workers: 2,
+        video: { container: 'mp4', codec: 'h264' },
       });
       return { ok: s.ok, errors: s.errors, video: s.results[0].video, bytesOut: s.results[0].bytesOut };
     });

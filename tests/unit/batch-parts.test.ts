@@ -16,7 +16,15 @@ const text = (b?: Uint8Array) => new TextDecoder().decode(b);
 
 describe('InputListing', () => {
   test('lists images and videos in order, skips the rest, and lets each handle go once taken', async () => {
-    const l = new InputListing([file('a.jpg'), file('notes.txt'), file('clip.MP4'), file('.hidden.png'), file('sub/.x.webm'), file('b.tiff'), file('noext')]);
+    const l = new InputListing([
+      file('a.jpg'),
+      file('notes.txt'),
+      file('clip.MP4'),
+      file('.hidden.png'),
+      file('sub/.x.webm'),
+      file('b.tiff'),
+      file('noext'),
+    ]);
     await l.done;
     expect(l).toMatchObject({ found: 3, skipped: 4, complete: true });
     expect(l.error).toBeUndefined();
@@ -43,7 +51,7 @@ describe('InputListing', () => {
     expect(l.complete).toBe(true);
   });
 
-  test('the input\'s failure is kept (not thrown) and ends the listing', async () => {
+  test("the input's failure is kept (not thrown) and ends the listing", async () => {
     function* input() {
       yield file('a.jpg');
       throw new Error('folder removed');
@@ -71,7 +79,7 @@ describe('InputListing', () => {
 });
 
 describe('naming', () => {
-  test('outputTarget: the image format\'s extension, or the container\'s for videos', () => {
+  test("outputTarget: the image format's extension, or the container's for videos", () => {
     expect(outputTarget('trip/IMG_1.JPG', 'webp', 'mp4')).toBe('trip/IMG_1.webp');
     expect(outputTarget('trip/clip.MOV', 'webp', 'webm')).toBe('trip/clip.webm');
     expect(outputTarget('a.b/noext', 'png', 'mp4')).toBe('a.b/noext.png');
@@ -99,7 +107,10 @@ describe('dispatchFiles', () => {
     const l = new InputListing(Array.from({ length: 30 }, (_, i) => file(`f${i}.jpg`)));
     await l.done;
     const started: string[] = [];
-    let computing = 0, flying = 0, mostComputing = 0, mostFlying = 0;
+    let computing = 0,
+      flying = 0,
+      mostComputing = 0,
+      mostFlying = 0;
     const running = await dispatchFiles(l, { compute: 3, total: 5 }, undefined, async (f, computed) => {
       started.push(f.path);
       computing++;
@@ -160,17 +171,27 @@ describe('dispatchFiles', () => {
 });
 
 describe('writing', () => {
-  const faces = (n: number): FacesReport => ({ width: 10, height: 10, faces: Array.from({ length: n }, () => ({ box: [1, 1, 2, 2], score: 1, detector: 'blazeface' })) });
+  const faces = (n: number): FacesReport => ({
+    width: 10,
+    height: 10,
+    faces: Array.from({ length: n }, () => ({ box: [1, 1, 2, 2], score: 1, detector: 'blazeface' })),
+  });
 
   test('writeReports: the last report of each kind beside the output, named after the input; faces first to the table', async () => {
     const sink = new MemorySink();
     const written: string[] = [];
     const rows: FacesReport[] = [];
-    await writeReports(sink, 'trip/a.jpg', [
-      { op: 'detect-faces', kind: 'faces', data: faces(1) },
-      { op: 'x', kind: 'notes', data: { v: 1 } },
-      { op: 'detect-faces', kind: 'faces', data: faces(2) },
-    ], written, { onFaces: (r) => rows.push(r) });
+    await writeReports(
+      sink,
+      'trip/a.jpg',
+      [
+        { op: 'detect-faces', kind: 'faces', data: faces(1) },
+        { op: 'x', kind: 'notes', data: { v: 1 } },
+        { op: 'detect-faces', kind: 'faces', data: faces(2) },
+      ],
+      written,
+      { onFaces: (r) => rows.push(r) },
+    );
     expect(written).toEqual(['trip/a.jpg.faces.json', 'trip/a.jpg.notes.json']);
     expect((JSON.parse(text(sink.files.get('trip/a.jpg.faces.json'))) as FacesReport).faces).toHaveLength(2);
     expect(JSON.parse(text(sink.files.get('trip/a.jpg.notes.json')))).toEqual({ v: 1 });
@@ -181,11 +202,22 @@ describe('writing', () => {
     const written: string[] = [];
     let n = 0;
     const sink = { kind: 'memory' as const, write: () => (++n === 2 ? Promise.reject(new Error('disk full')) : Promise.resolve()) };
-    await expect(writeReports(sink, 'a.jpg', [{ op: 'a', kind: 'one', data: 1 }, { op: 'b', kind: 'two', data: 2 }], written, { onFaces: () => {} })).rejects.toThrow('disk full');
+    await expect(
+      writeReports(
+        sink,
+        'a.jpg',
+        [
+          { op: 'a', kind: 'one', data: 1 },
+          { op: 'b', kind: 'two', data: 2 },
+        ],
+        written,
+        { onFaces: () => {} },
+      ),
+    ).rejects.toThrow('disk full');
     expect(written).toEqual(['a.jpg.one.json']);
   });
 
-  test('writeVideo: a stream is committed (its size is the output\'s), else the bytes are written; the analysis beside it', async () => {
+  test("writeVideo: a stream is committed (its size is the output's), else the bytes are written; the analysis beside it", async () => {
     const sink = new MemorySink();
     let committed = false;
     const stream = {
@@ -207,7 +239,10 @@ describe('writing', () => {
   });
 
   test('writeFacesTable: only with rows, enabled, and not cancelled', async () => {
-    const rows = [{ path: 'b.jpg', report: faces(1) }, { path: 'a.jpg', report: faces(0) }];
+    const rows = [
+      { path: 'b.jpg', report: faces(1) },
+      { path: 'a.jpg', report: faces(0) },
+    ];
     const sink = new MemorySink();
     expect(await writeFacesTable(sink, [], { enabled: true })).toBeUndefined();
     expect(await writeFacesTable(sink, rows, { enabled: false })).toBeUndefined();
@@ -231,18 +266,50 @@ describe('tally and summary', () => {
   test('batchProgress: rates from the elapsed time; an ETA only once the total is known', () => {
     const results = [r('a', 'ok'), r('b', 'ok'), r('c', 'failed')];
     const p = batchProgress(results, { found: 9, skipped: 2, complete: false }, ['d', 'e'], 2);
-    expect(p).toEqual({ done: 2, failed: 1, skipped: 2, total: 9, totalKnown: false, elapsedSeconds: 2, imagesPerSecond: 1, etaSeconds: undefined, running: ['d', 'e'] });
+    expect(p).toEqual({
+      done: 2,
+      failed: 1,
+      skipped: 2,
+      total: 9,
+      totalKnown: false,
+      elapsedSeconds: 2,
+      imagesPerSecond: 1,
+      etaSeconds: undefined,
+      running: ['d', 'e'],
+    });
     expect(batchProgress(results, { found: 9, skipped: 2, complete: true }, [], 2).etaSeconds).toBe(4); // 6 left at 1.5 files/s
     expect(batchProgress([], { found: 0, skipped: 0, complete: true }, [], 0)).toMatchObject({ imagesPerSecond: 0, etaSeconds: undefined });
   });
 
   test('batchSummary: the fields the command and bench read, facesTable only when written', () => {
     const base = {
-      results: [r('a', 'ok'), r('b', 'failed')], errors: [{ file: 'b', message: 'bad' }], skipped: 3, cancelled: false, workers: 2,
-      seconds: 4, startupSeconds: 0.5, breakdown: emptyBreakdown(), pool: {} as never, buffers: {} as never,
+      results: [r('a', 'ok'), r('b', 'failed')],
+      errors: [{ file: 'b', message: 'bad' }],
+      skipped: 3,
+      cancelled: false,
+      workers: 2,
+      seconds: 4,
+      startupSeconds: 0.5,
+      breakdown: emptyBreakdown(),
+      pool: {} as never,
+      buffers: {} as never,
     };
     const s = batchSummary(base);
-    expect(Object.keys(s)).toEqual(['ok', 'failed', 'skipped', 'cancelled', 'workers', 'seconds', 'imagesPerSecond', 'startupSeconds', 'errors', 'results', 'breakdown', 'pool', 'buffers']);
+    expect(Object.keys(s)).toEqual([
+      'ok',
+      'failed',
+      'skipped',
+      'cancelled',
+      'workers',
+      'seconds',
+      'imagesPerSecond',
+      'startupSeconds',
+      'errors',
+      'results',
+      'breakdown',
+      'pool',
+      'buffers',
+    ]);
     expect(s).toMatchObject({ ok: 1, failed: 1, skipped: 3, seconds: 4, imagesPerSecond: 0.25, startupSeconds: 0.5 });
     expect(batchSummary({ ...base, facesTable: 'faces.csv' }).facesTable).toBe('faces.csv');
     expect(batchSummary({ ...base, seconds: -1 })).toMatchObject({ seconds: 0, imagesPerSecond: 0 });
@@ -252,7 +319,11 @@ describe('tally and summary', () => {
     const seen: BatchProgress[] = [];
     const got: string[] = [];
     const listing = { found: 2, skipped: 1, complete: true };
-    const t = new BatchTally(listing, (p) => seen.push(p), (x) => got.push(x.path));
+    const t = new BatchTally(
+      listing,
+      (p) => seen.push(p),
+      (x) => got.push(x.path),
+    );
     t.started('a.jpg');
     expect(seen.at(-1)!.running).toEqual(['a.jpg']);
     t.started('b.jpg');

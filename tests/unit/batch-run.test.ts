@@ -16,7 +16,10 @@ const RECIPE = { name: 'invert', steps: [{ op: 'invert' }] };
 const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
 
 function file(path: string, text = path, lastModified?: number): InputFile {
-  return { path, file: () => Promise.resolve(lastModified === undefined ? new Blob([text]) : new File([text], path.split('/').pop()!, { lastModified })) };
+  return {
+    path,
+    file: () => Promise.resolve(lastModified === undefined ? new Blob([text]) : new File([text], path.split('/').pop()!, { lastModified })),
+  };
 }
 
 /** The fake worker's answer: at once or later; what it throws rejects the call, as a worker's would. */
@@ -25,7 +28,11 @@ type Handler = (req: ProcessRequest) => ProcessResult | Promise<ProcessResult>;
 /** A done result: the output bytes are "out:<name>"; timings are fixed so the breakdown sums are known. */
 function done(req: ProcessRequest, extra: Partial<Extract<ProcessResult, { kind: 'done' }>> = {}): ProcessResult {
   return {
-    kind: 'done', bytes: new TextEncoder().encode(`out:${req.name}`), width: 10, height: 20, channels: 3,
+    kind: 'done',
+    bytes: new TextEncoder().encode(`out:${req.name}`),
+    width: 10,
+    height: 20,
+    channels: 3,
     timings: { idleMs: 1, readMs: 2, decodeMs: 3, encodeMs: 5, steps: [{ op: 'invert', ms: 7 }] },
     ...extra,
   };
@@ -55,8 +62,12 @@ describe('runBatch', () => {
     const seen: FileResult[] = [];
     const s = await runBatch({
       input: [file('a.jpg'), file('notes.txt'), file('a.png'), file('A.webp'), file('broken.jpg'), file('sub/a.jpg'), file('README')],
-      output: sink, pool: pool as never, recipe: RECIPE, format: { format: 'png' },
-      onProgress: (p) => progress.push(p), onResult: (r) => seen.push(r),
+      output: sink,
+      pool: pool as never,
+      recipe: RECIPE,
+      format: { format: 'png' },
+      onProgress: (p) => progress.push(p),
+      onResult: (r) => seen.push(r),
     });
     pool.dispose();
     expect([...sink.files.keys()].sort()).toEqual(['A_webp.png', 'a.png', 'a_png.png', 'sub/a.png']);
@@ -80,7 +91,21 @@ describe('runBatch', () => {
     expect(s.breakdown.steps).toEqual({ invert: 28 });
     expect(s.breakdown.read).toBeGreaterThanOrEqual(8);
     expect(s.breakdown.write).toBeGreaterThanOrEqual(0);
-    expect(Object.keys(s).sort()).toEqual(['breakdown', 'buffers', 'cancelled', 'errors', 'failed', 'imagesPerSecond', 'ok', 'pool', 'results', 'seconds', 'skipped', 'startupSeconds', 'workers']);
+    expect(Object.keys(s).sort()).toEqual([
+      'breakdown',
+      'buffers',
+      'cancelled',
+      'errors',
+      'failed',
+      'imagesPerSecond',
+      'ok',
+      'pool',
+      'results',
+      'seconds',
+      'skipped',
+      'startupSeconds',
+      'workers',
+    ]);
     expect(s.seconds).toBeGreaterThanOrEqual(0);
     expect(s.startupSeconds).toBeGreaterThanOrEqual(0);
     expect(s.pool.tasksDone).toBe(4);
@@ -91,25 +116,50 @@ describe('runBatch', () => {
 
   test('reports: the last of each kind beside the output, and one faces table for the batch', async () => {
     const face = { box: [1, 2, 3, 4], score: 0.9 };
-    const { pool } = fakePool((req) => done(req, {
-      reports: req.name === 'b.jpg' ? [] : [
-        { op: 'detect-faces', kind: 'faces', data: { width: 10, height: 20, faces: [] } },
-        { op: 'detect-faces', kind: 'faces', data: { width: 10, height: 20, faces: req.name === 'a.jpg' ? [face] : [] } },
-        { op: 'other', kind: 'notes', data: { n: 1 } },
-      ],
-    }));
+    const { pool } = fakePool((req) =>
+      done(req, {
+        reports:
+          req.name === 'b.jpg'
+            ? []
+            : [
+                { op: 'detect-faces', kind: 'faces', data: { width: 10, height: 20, faces: [] } },
+                { op: 'detect-faces', kind: 'faces', data: { width: 10, height: 20, faces: req.name === 'a.jpg' ? [face] : [] } },
+                { op: 'other', kind: 'notes', data: { n: 1 } },
+              ],
+      }),
+    );
     const sink = new MemorySink();
-    const s = await runBatch({ input: [file('z.jpg'), file('a.jpg'), file('b.jpg')], output: sink, pool: pool as never, recipe: RECIPE, format: { format: 'jpeg' } });
+    const s = await runBatch({
+      input: [file('z.jpg'), file('a.jpg'), file('b.jpg')],
+      output: sink,
+      pool: pool as never,
+      recipe: RECIPE,
+      format: { format: 'jpeg' },
+    });
     pool.dispose();
-    expect([...sink.files.keys()].sort()).toEqual(['a.jpg', 'a.jpg.faces.json', 'a.jpg.notes.json', 'b.jpg', 'faces.csv', 'z.jpg', 'z.jpg.faces.json', 'z.jpg.notes.json']);
+    expect([...sink.files.keys()].sort()).toEqual([
+      'a.jpg',
+      'a.jpg.faces.json',
+      'a.jpg.notes.json',
+      'b.jpg',
+      'faces.csv',
+      'z.jpg',
+      'z.jpg.faces.json',
+      'z.jpg.notes.json',
+    ]);
     expect(JSON.parse(new TextDecoder().decode(sink.files.get('a.jpg.faces.json')))).toEqual({ width: 10, height: 20, faces: [face] });
     expect(s.results.find((r) => r.path === 'a.jpg')!.reports).toEqual(['a.jpg.faces.json', 'a.jpg.notes.json']);
     expect(s.results.find((r) => r.path === 'b.jpg')!.reports).toBeUndefined();
     expect(s.facesTable).toBe('faces.csv');
     const rows = new TextDecoder().decode(sink.files.get('faces.csv')).trim().split('\n');
-    expect(rows.slice(1).map((r) => r.split(',').slice(0, 4))).toEqual([['a.jpg', '10', '20', '1'], ['z.jpg', '10', '20', '']]);
+    expect(rows.slice(1).map((r) => r.split(',').slice(0, 4))).toEqual([
+      ['a.jpg', '10', '20', '1'],
+      ['z.jpg', '10', '20', ''],
+    ]);
 
-    const { pool: p2 } = fakePool((req) => done(req, { reports: [{ op: 'detect-faces', kind: 'faces', data: { width: 1, height: 1, faces: [] } }] }));
+    const { pool: p2 } = fakePool((req) =>
+      done(req, { reports: [{ op: 'detect-faces', kind: 'faces', data: { width: 1, height: 1, faces: [] } }] }),
+    );
     const sink2 = new MemorySink();
     const s2 = await runBatch({ input: [file('a.jpg')], output: sink2, pool: p2 as never, recipe: RECIPE, facesTable: false });
     p2.dispose();
@@ -120,10 +170,22 @@ describe('runBatch', () => {
   test('metadata keep passes the input modified date to the sink; strip does not', async () => {
     const { pool } = fakePool((req) => done(req));
     const sink = new MemorySink();
-    await runBatch({ input: [file('a.jpg', 'x', 1234567890000)], output: sink, pool: pool as never, recipe: RECIPE, format: { metadata: 'keep' } });
+    await runBatch({
+      input: [file('a.jpg', 'x', 1234567890000)],
+      output: sink,
+      pool: pool as never,
+      recipe: RECIPE,
+      format: { metadata: 'keep' },
+    });
     expect(sink.modified.get('a.png')).toBe(1234567890000);
     const sink2 = new MemorySink();
-    await runBatch({ input: [file('a.jpg', 'x', 1234567890000)], output: sink2, pool: pool as never, recipe: RECIPE, format: { metadata: 'strip' } });
+    await runBatch({
+      input: [file('a.jpg', 'x', 1234567890000)],
+      output: sink2,
+      pool: pool as never,
+      recipe: RECIPE,
+      format: { metadata: 'strip' },
+    });
     pool.dispose();
     expect(sink2.files.has('a.png')).toBe(true);
     expect(sink2.modified.size).toBe(0);
@@ -144,13 +206,23 @@ describe('runBatch', () => {
 
   test('an invalid recipe or output is refused before anything runs', async () => {
     const { pool, calls } = fakePool((req) => done(req));
-    await expect(runBatch({ input: [file('a.jpg')], output: new MemorySink(), pool: pool as never, recipe: { name: 'x', steps: [{ op: 'nope' }] } })).rejects.toThrow(/nope/);
-    await expect(runBatch({ input: [file('a.jpg')], output: new MemorySink(), pool: pool as never, recipe: RECIPE, format: { format: 'bmp' as never } })).rejects.toThrow(/bmp/);
+    await expect(
+      runBatch({ input: [file('a.jpg')], output: new MemorySink(), pool: pool as never, recipe: { name: 'x', steps: [{ op: 'nope' }] } }),
+    ).rejects.toThrow(/nope/);
+    await expect(
+      runBatch({
+        input: [file('a.jpg')],
+        output: new MemorySink(),
+        pool: pool as never,
+        recipe: RECIPE,
+        format: { format: 'bmp' as never },
+      }),
+    ).rejects.toThrow(/bmp/);
     pool.dispose();
     expect(calls).toEqual([]);
   });
 
-  test('a video that is not one fails with the sniffer\'s reason; the images go on', async () => {
+  test("a video that is not one fails with the sniffer's reason; the images go on", async () => {
     const { pool } = fakePool((req) => done(req));
     const sink = new MemorySink();
     const s = await runBatch({ input: [file('clip.mp4', 'hello'), file('a.jpg')], output: sink, pool: pool as never, recipe: RECIPE });

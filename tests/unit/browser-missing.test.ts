@@ -34,7 +34,8 @@ describe('when Chromium cannot start', () => {
   });
 
   it('the harness rejects and lets the process exit (no server left open)', () => {
-    const script = "import('./tests/browser/harness.mjs').then((h) => h.startApp()).then(() => console.log('started'), (e) => { console.error(e.message); process.exitCode = 3; });";
+    const script =
+      "import('./tests/browser/harness.mjs').then((h) => h.startApp()).then(() => console.log('started'), (e) => { console.error(e.message); process.exitCode = 3; });";
     const r = run(['--input-type=module', '-e', script]);
     expect(r.status).toBe(3);
     expect(r.stderr).toContain('could not start');

@@ -33,9 +33,19 @@ async function untiled(img: Frame, op: string, params: Params): Promise<Frame> {
 
 async function tiled(img: Frame, spec: OperationSpec, params: Params, tile: number): Promise<Frame> {
   const plan = planTiles(img.width, img.height, tile, tile, spec.halo(params));
-  const out = createFrame(img.width, img.height, spec.outChannels(img.channels), new ArrayBuffer(img.width * img.height * spec.outChannels(img.channels)));
+  const out = createFrame(
+    img.width,
+    img.height,
+    spec.outChannels(img.channels),
+    new ArrayBuffer(img.width * img.height * spec.outChannels(img.channels)),
+  );
   for (const t of plan.tiles) {
-    const win = createFrame(t.window.width, t.window.height, img.channels, new ArrayBuffer(t.window.width * t.window.height * img.channels));
+    const win = createFrame(
+      t.window.width,
+      t.window.height,
+      img.channels,
+      new ArrayBuffer(t.window.width * t.window.height * img.channels),
+    );
     blit(img, t.window.x, t.window.y, t.window.width, t.window.height, win, 0, 0);
     const { frame } = await runSteps(win, [{ op: spec.name, params }]);
     const o = coreOffset(t);
@@ -71,7 +81,14 @@ describe.each(operations().map((o) => [o.name, o] as const))('%s', (_name, spec)
   test('defaults validate; out-of-range values are rejected with their path', () => {
     expect(() => validateRecipe({ name: 't', steps: [{ op: spec.name }] })).not.toThrow();
     for (const [k, p] of Object.entries(spec.params)) {
-      const bad: unknown[] = p.type === 'number' || p.type === 'integer' ? [p.min - 1, p.max + 1, 'x'] : p.type === 'enum' ? ['no-such-option', 3] : p.type === 'color' ? ['red', '#12345'] : ['yes'];
+      const bad: unknown[] =
+        p.type === 'number' || p.type === 'integer'
+          ? [p.min - 1, p.max + 1, 'x']
+          : p.type === 'enum'
+            ? ['no-such-option', 3]
+            : p.type === 'color'
+              ? ['red', '#12345']
+              : ['yes'];
       for (const v of bad) {
         let err: unknown;
         try {

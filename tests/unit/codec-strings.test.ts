@@ -13,11 +13,15 @@ const FAMILY: Record<keyof typeof CODEC_STRINGS, RegExp> = {
 describe('CODEC_STRINGS', () => {
   test('every choice the options offer has a row, named as mediabunny names it', () => {
     for (const c of Object.keys(VIDEO_CODECS) as VideoCodecChoice[]) expect(CODEC_STRINGS[VIDEO_CODECS[c].mediabunny]).toBeDefined();
-    for (const codecs of Object.values(CONTAINER_CODECS)) for (const c of codecs) expect(CODEC_STRINGS[VIDEO_CODECS[c].mediabunny].base).toBeTruthy();
+    for (const codecs of Object.values(CONTAINER_CODECS))
+      for (const c of codecs) expect(CODEC_STRINGS[VIDEO_CODECS[c].mediabunny].base).toBeTruthy();
   });
 
   test('every string is of its own family; sized bounds grow and end at Infinity', () => {
-    for (const [name, row] of Object.entries(CODEC_STRINGS) as [keyof typeof CODEC_STRINGS, (typeof CODEC_STRINGS)[keyof typeof CODEC_STRINGS]][]) {
+    for (const [name, row] of Object.entries(CODEC_STRINGS) as [
+      keyof typeof CODEC_STRINGS,
+      (typeof CODEC_STRINGS)[keyof typeof CODEC_STRINGS],
+    ][]) {
       for (const s of [row.base, ...(row.sized ?? []).map(([, s]) => s), ...(row.record ?? [])]) expect(s, name).toMatch(FAMILY[name]);
       const bounds = (row.sized ?? []).map(([b]) => b);
       for (let i = 1; i < bounds.length; i++) expect(bounds[i]).toBeGreaterThan(bounds[i - 1]);
@@ -27,7 +31,11 @@ describe('CODEC_STRINGS', () => {
 
   test('the probe and fallback strings are the level-free ones the app always used', () => {
     expect(Object.fromEntries(Object.entries(CODEC_STRINGS).map(([k, v]) => [k, v.base]))).toEqual({
-      avc: 'avc1.640028', hevc: 'hvc1.1.6.L93.B0', vp9: 'vp09.00.10.08', vp8: 'vp8', av1: 'av01.0.04M.08',
+      avc: 'avc1.640028',
+      hevc: 'hvc1.1.6.L93.B0',
+      vp9: 'vp09.00.10.08',
+      vp8: 'vp8',
+      av1: 'av01.0.04M.08',
     });
     // The camera's lists, best first.
     expect(CODEC_STRINGS.avc.record).toEqual(['avc1.640028', 'avc1.4d0028', 'avc1.42001f']);

@@ -12,8 +12,7 @@ beforeAll(async () => {
 function gradient(w: number, h: number, ch: number): Frame {
   const f = createFrame(w, h, ch, new ArrayBuffer(w * h * ch));
   for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++)
-      for (let c = 0; c < ch; c++) f.data[(y * w + x) * ch + c] = (x * 3 + y * 5 + c * 60) & 255;
+    for (let x = 0; x < w; x++) for (let c = 0; c < ch; c++) f.data[(y * w + x) * ch + c] = (x * 3 + y * 5 + c * 60) & 255;
   return f;
 }
 
@@ -39,7 +38,10 @@ describe('codec', () => {
 
   test('JPEG output flattens alpha onto white', () => {
     const f = createFrame(8, 8, 2, new ArrayBuffer(128));
-    for (let i = 0; i < 64; i++) { f.data[2 * i] = 0; f.data[2 * i + 1] = 0; }
+    for (let i = 0; i < 64; i++) {
+      f.data[2 * i] = 0;
+      f.data[2 * i + 1] = 0;
+    }
     const back = decode(vips, encode(vips, f, outputOptions('jpeg', 95)));
     expect(back.channels).toBe(1);
     expect(back.data[27]).toBeGreaterThan(245);
@@ -58,7 +60,8 @@ describe('codec', () => {
     const raw = vips.Image.newFromMemory(new Uint16Array(16 * 16 * 3).fill(65535), 16, 16, 3, vips.BandFormat.ushort);
     const im = raw.copy({ interpretation: 'rgb16' });
     const png = im.pngsaveBuffer();
-    im.delete(); raw.delete();
+    im.delete();
+    raw.delete();
     const back = decode(vips, png);
     expect(back.channels).toBe(3);
     expect(back.data[0]).toBe(255);
@@ -73,7 +76,7 @@ describe('codec', () => {
     expect(() => checkInput('ok.jpg', jpg)).not.toThrow();
   });
 
-  test('a JPEG whose body is garbage fails with the decoder\'s reason', () => {
+  test("a JPEG whose body is garbage fails with the decoder's reason", () => {
     const bad = new Uint8Array(4096);
     for (let i = 0; i < bad.length; i++) bad[i] = (i * 7919) & 255;
     bad.set([0xff, 0xd8, 0xff, 0xe0], 0);
@@ -90,7 +93,10 @@ describe('codec', () => {
       expect([im.width, im.height, im.bands, im.interpretation]).toEqual([20, 10, 3, 'srgb']);
       const back = imageToFrame(im);
       expect(back.stride).toBe(60);
-      for (let y = 0; y < 10; y++) expect(Buffer.from(back.data.subarray(y * 60, y * 60 + 60)).equals(Buffer.from(v.data.subarray(y * v.stride, y * v.stride + 60)))).toBe(true);
+      for (let y = 0; y < 10; y++)
+        expect(
+          Buffer.from(back.data.subarray(y * 60, y * 60 + 60)).equals(Buffer.from(v.data.subarray(y * v.stride, y * v.stride + 60))),
+        ).toBe(true);
     } finally {
       im.delete();
     }

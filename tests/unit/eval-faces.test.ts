@@ -23,8 +23,19 @@ function run(...args: string[]) {
 }
 
 test('scores by hand: a match, a false box, a miss, ranked by score', () => {
-  const truth = { 'a.jpg': [[0, 0, 10, 10], [50, 50, 10, 10]] };
-  const found = { 'a.jpg': [{ box: [1, 1, 10, 10], score: 0.9 }, { box: [30, 30, 10, 10], score: 0.8 }, { box: [49, 50, 10, 10], score: 0.3 }] };
+  const truth = {
+    'a.jpg': [
+      [0, 0, 10, 10],
+      [50, 50, 10, 10],
+    ],
+  };
+  const found = {
+    'a.jpg': [
+      { box: [1, 1, 10, 10], score: 0.9 },
+      { box: [30, 30, 10, 10], score: 0.8 },
+      { box: [49, 50, 10, 10], score: 0.3 },
+    ],
+  };
   const r = evaluate(found, truth, { iouThr: 0.5, minScore: 0.5 });
   expect(r).toMatchObject({ truth: 2, detections: 2, tp: 1, fp: 1, precision: 0.5, recall: 0.5 });
   // PR points: (0.5, 1), (0.5, 0.5), (1, 2/3) → AP = 0.5·1 + 0.5·(2/3).
@@ -38,7 +49,12 @@ test('the command on two sample photos: BlazeFace finds every face, Haar fewer',
   writeFileSync(join(dir, 'truth.json'), JSON.stringify(truth));
   const r = run(dir, '--detector', 'blazeface,haar', '--iou', '0.4');
   expect(r.status, r.stderr).toBe(0);
-  console.log(r.stdout.split('\n').filter((l) => l.startsWith('|') || /images/.test(l)).join('\n'));
+  console.log(
+    r.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('|') || /images/.test(l))
+      .join('\n'),
+  );
   const json = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as EvalOutput;
   const [blaze, haar] = json.results;
   expect(blaze.truth).toBe(truth['sample2.jpg'].length + truth['sample3.jpg'].length);

@@ -36,7 +36,8 @@ let photoBytes: Uint8Array;
 
 beforeAll(async () => {
   for (const f of [join(SAMPLES, 'sample3.jpg'), join(MODELS, 'face_detection_full_range.tflite'), join(MODELS, 'haarcascade_eye.xml')])
-    if (!existsSync(f)) throw new Error(`${f} is missing: run \`npm install\` (scripts/setup-models.mjs provisions the face models and sample photos)`);
+    if (!existsSync(f))
+      throw new Error(`${f} is missing: run \`npm install\` (scripts/setup-models.mjs provisions the face models and sample photos)`);
   ({ vips } = await loadVips());
   ({ cv } = await loadOpenCV());
   photoBytes = new Uint8Array(readFileSync(join(SAMPLES, 'sample3.jpg')));
@@ -45,7 +46,9 @@ beforeAll(async () => {
 
 function synth(w: number, h: number, f: (x: number, y: number, c: number) => number): Frame {
   const fr = createFrame(w, h, 3, new ArrayBuffer(w * h * 3));
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) fr.data[(y * w + x) * 3 + c] = Math.max(0, Math.min(255, Math.round(f(x, y, c))));
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++)
+      for (let c = 0; c < 3; c++) fr.data[(y * w + x) * 3 + c] = Math.max(0, Math.min(255, Math.round(f(x, y, c))));
   return fr;
 }
 
@@ -56,10 +59,10 @@ const NEGATIVES: Record<string, () => Frame> = {
     const r = mulberry32(7);
     return synth(640, 480, () => r() * 256);
   },
-  checkerboard: () => synth(640, 480, (x, y) => ((x >> 4) + (y >> 4)) & 1 ? 230 : 25),
+  checkerboard: () => synth(640, 480, (x, y) => (((x >> 4) + (y >> 4)) & 1 ? 230 : 25)),
   'sine texture': () => synth(640, 480, (x, y, c) => 128 + 60 * Math.sin(x / 7 + c) + 50 * Math.cos(y / 11 - x / 23)),
   'blinds (stripes)': () => synth(640, 480, (_x, y) => (y % 24 < 16 ? 235 : 90)),
-  'blobs': () => synth(640, 480, (x, y) => 128 + 100 * Math.sin(x / 40) * Math.sin(y / 35) * Math.cos((x + y) / 90)),
+  blobs: () => synth(640, 480, (x, y) => 128 + 100 * Math.sin(x / 40) * Math.sin(y / 35) * Math.cos((x + y) / 90)),
 };
 
 describe('synthetic negatives give no faces', () => {
@@ -112,20 +115,28 @@ describe('redact-faces step', () => {
   for (const effect of ['blur', 'pixelate', 'fill'] as const) {
     test(`${effect}: pixels inside each face change, pixels well outside do not`, async () => {
       const margin = 20;
-      const steps = resolveSteps(validateRecipe({ name: 't', steps: [{ op: 'redact-faces', params: { effect, margin, color: '#ff00ff' } }] }));
+      const steps = resolveSteps(
+        validateRecipe({ name: 't', steps: [{ op: 'redact-faces', params: { effect, margin, color: '#ff00ff' } }] }),
+      );
       const { frame, reports } = await runSteps(photo, steps);
       const faces = (reports[0].data as FacesReport).faces;
       expect(faces).toHaveLength(3);
-      const W = photo.width, H = photo.height, ch = photo.channels;
+      const W = photo.width,
+        H = photo.height,
+        ch = photo.channels;
       const inside = new Uint8Array(W * H);
       const near = new Uint8Array(W * H);
       for (const f of faces) {
         const r = redactRegion(f.box, margin, W, H);
         for (let y = r[1]; y < r[3]; y++) for (let x = r[0]; x < r[2]; x++) inside[y * W + x] = 1;
         // "Well outside": more than 2 px beyond the redacted region.
-        for (let y = Math.max(0, r[1] - 2); y < Math.min(H, r[3] + 2); y++) for (let x = Math.max(0, r[0] - 2); x < Math.min(W, r[2] + 2); x++) near[y * W + x] = 1;
+        for (let y = Math.max(0, r[1] - 2); y < Math.min(H, r[3] + 2); y++)
+          for (let x = Math.max(0, r[0] - 2); x < Math.min(W, r[2] + 2); x++) near[y * W + x] = 1;
       }
-      let changedOutside = 0, inN = 0, changedInside = 0, magenta = 0;
+      let changedOutside = 0,
+        inN = 0,
+        changedInside = 0,
+        magenta = 0;
       for (let p = 0; p < W * H; p++) {
         let diff = 0;
         for (let c = 0; c < ch; c++) diff += Math.abs(frame.data[p * ch + c] - photo.data[p * ch + c]);
@@ -144,10 +155,12 @@ describe('redact-faces step', () => {
         // Each cell is one colour: inside the first face, pixels equal their cell's first pixel.
         const r = redactRegion(faces[0].box, margin, W, H);
         const cell = Math.ceil(Math.max(r[2] - r[0], r[3] - r[1]) / 6);
-        for (let y = r[1]; y < r[3]; y += 7) for (let x = r[0]; x < r[2]; x += 5) {
-          const cx = r[0] + Math.floor((x - r[0]) / cell) * cell, cy = r[1] + Math.floor((y - r[1]) / cell) * cell;
-          for (let c = 0; c < 3; c++) expect(frame.data[(y * W + x) * ch + c]).toBe(frame.data[(cy * W + cx) * ch + c]);
-        }
+        for (let y = r[1]; y < r[3]; y += 7)
+          for (let x = r[0]; x < r[2]; x += 5) {
+            const cx = r[0] + Math.floor((x - r[0]) / cell) * cell,
+              cy = r[1] + Math.floor((y - r[1]) / cell) * cell;
+            for (let c = 0; c < 3; c++) expect(frame.data[(y * W + x) * ch + c]).toBe(frame.data[(cy * W + cx) * ch + c]);
+          }
       }
       // After redaction the detector no longer finds those faces.
       const copy = createFrame(W, H, ch, new ArrayBuffer(W * H * ch));
@@ -166,7 +179,8 @@ describe('redact-faces step', () => {
     const steps = resolveSteps(validateRecipe({ name: 't', steps: [{ op: 'redact-faces', params: { effect: 'pixelate' } }] }));
     const { frame } = await runSteps(g, steps);
     expect(frame.channels).toBe(2);
-    let changed = 0, alphaChanged = 0;
+    let changed = 0,
+      alphaChanged = 0;
     for (let p = 0; p < photo.width * photo.height; p++) {
       if (frame.data[2 * p + 1] !== (p & 255)) alphaChanged++;
       if (frame.data[2 * p] !== g.data[2 * p]) changed++;
@@ -198,13 +212,21 @@ describe('runBatch writes <input path>.faces.json', () => {
       { path: 'wall.png', file: () => Promise.resolve(new Blob([blankPng as Uint8Array<ArrayBuffer>])) },
     ];
     const summary = await runBatch({
-      input, output: sink, pool: pool as never,
+      input,
+      output: sink,
+      pool: pool as never,
       recipe: { name: 'faces', steps: [{ op: 'detect-faces', params: { detector: 'blazeface', minScore: 0.5 } }] },
       format: { format: 'jpeg' },
     });
     pool.dispose();
     expect(summary.errors).toEqual([]);
-    expect([...sink.files.keys()].sort()).toEqual(['faces.csv', 'party/sample3.jpg', 'party/sample3.jpg.faces.json', 'wall.jpg', 'wall.png.faces.json']);
+    expect([...sink.files.keys()].sort()).toEqual([
+      'faces.csv',
+      'party/sample3.jpg',
+      'party/sample3.jpg.faces.json',
+      'wall.jpg',
+      'wall.png.faces.json',
+    ]);
     const json = JSON.parse(new TextDecoder().decode(sink.files.get('party/sample3.jpg.faces.json'))) as FacesReport;
     expect([json.width, json.height]).toEqual([1920, 1350]);
     expect(json.faces).toHaveLength(3);
@@ -215,17 +237,24 @@ describe('runBatch writes <input path>.faces.json', () => {
     expect(r.reports).toEqual(['party/sample3.jpg.faces.json']);
     // One table for the batch: a row per face, and the face-less file listed with empty face columns.
     expect(summary.facesTable).toBe('faces.csv');
-    const rows = new TextDecoder().decode(sink.files.get('faces.csv')).trim().split('\n').map((l) => l.split(','));
+    const rows = new TextDecoder()
+      .decode(sink.files.get('faces.csv'))
+      .trim()
+      .split('\n')
+      .map((l) => l.split(','));
     expect(rows[0].length).toBe(11 + 12);
     expect(rows.slice(1).map((x) => x.slice(0, 4))).toEqual([
-      ['party/sample3.jpg', '1920', '1350', '1'], ['party/sample3.jpg', '1920', '1350', '2'], ['party/sample3.jpg', '1920', '1350', '3'], ['wall.png', '320', '240', ''],
+      ['party/sample3.jpg', '1920', '1350', '1'],
+      ['party/sample3.jpg', '1920', '1350', '2'],
+      ['party/sample3.jpg', '1920', '1350', '3'],
+      ['wall.png', '320', '240', ''],
     ]);
     expect(rows.slice(1, 4).map((x) => x.slice(4, 8).map(Number))).toEqual(json.faces.map((f) => f.box));
     expect(rows[1].slice(11).every((v) => v !== '' && Number.isFinite(Number(v)))).toBe(true);
   });
 });
 
-describe('face reports are in the input image\'s pixels whatever came before', () => {
+describe("face reports are in the input image's pixels whatever came before", () => {
   const detect = async (steps: object[], source?: Parameters<typeof runSteps>[2]) => {
     const { reports, frame } = await runSteps(photo, resolveSteps(validateRecipe({ name: 't', steps })), source);
     return { rep: reports.find((r) => r.kind === 'faces')!.data as FacesReport, frame };
@@ -233,9 +262,22 @@ describe('face reports are in the input image\'s pixels whatever came before', (
 
   test.each([
     ['resize 50 %', [{ op: 'resize', params: { mode: 'percent', percent: 50 } }]],
-    ['rotate 90, resize 80 %, rotate −90', [{ op: 'rotate', params: { angle: 90 } }, { op: 'resize', params: { mode: 'percent', percent: 80 } }, { op: 'rotate', params: { angle: -90 } }]],
+    [
+      'rotate 90, resize 80 %, rotate −90',
+      [
+        { op: 'rotate', params: { angle: 90 } },
+        { op: 'resize', params: { mode: 'percent', percent: 80 } },
+        { op: 'rotate', params: { angle: -90 } },
+      ],
+    ],
     ['crop box, flip', [{ op: 'crop', params: { mode: 'box', x: 450, y: 150, width: 1350, height: 700 } }, { op: 'flip' }]],
-    ['rotate 12, thumbnail', [{ op: 'rotate', params: { angle: 12 } }, { op: 'thumbnail', params: { size: 1200 } }]],
+    [
+      'rotate 12, thumbnail',
+      [
+        { op: 'rotate', params: { angle: 12 } },
+        { op: 'thumbnail', params: { size: 1200 } },
+      ],
+    ],
   ] as [string, { op: string; params?: Record<string, unknown> }[]][])('%s', async (_name, pre) => {
     const plain = (await detect([{ op: 'detect-faces' }])).rep;
     const { rep } = await detect([...pre, { op: 'detect-faces' }, { op: 'resize', params: { mode: 'percent', percent: 30 } }]);
@@ -245,10 +287,13 @@ describe('face reports are in the input image\'s pixels whatever came before', (
     for (const f of rep.faces) {
       const best = Math.max(...plain.faces.map((p) => iou(p.box, f.box)));
       // Detection on a resampled frame moves boxes by a few pixels; rotations enlarge them (bounding box of a turned box).
-      expect(best, `${JSON.stringify(f.box)} vs ${JSON.stringify(plain.faces.map((p) => p.box))}`).toBeGreaterThan(pre[0].op === 'rotate' && pre[0].params?.angle === 12 ? 0.6 : 0.8);
+      expect(best, `${JSON.stringify(f.box)} vs ${JSON.stringify(plain.faces.map((p) => p.box))}`).toBeGreaterThan(
+        pre[0].op === 'rotate' && pre[0].params?.angle === 12 ? 0.6 : 0.8,
+      );
       const p = plain.faces.find((q) => iou(q.box, f.box) === best)!;
       // Keypoints also map back: eyes within a tenth of the face of the unmoved detection's.
-      for (let k = 0; k < 2; k++) expect(Math.hypot(f.keypoints![k][0] - p.keypoints![k][0], f.keypoints![k][1] - p.keypoints![k][1])).toBeLessThan(0.1 * p.box[2]);
+      for (let k = 0; k < 2; k++)
+        expect(Math.hypot(f.keypoints![k][0] - p.keypoints![k][0], f.keypoints![k][1] - p.keypoints![k][1])).toBeLessThan(0.1 * p.box[2]);
     }
     // And `frame.fromInput` takes the input boxes to the detector's frame, inside it.
     for (const b of rep.faces.map((f) => mapBox(rep.frame!.fromInput, f.box, rep.frame!.width, rep.frame!.height, 'outward'))) {
@@ -273,7 +318,10 @@ describe('face reports are in the input image\'s pixels whatever came before', (
     im.delete();
     turned.delete();
     const res = await processImage(vips, {
-      file: new Blob([]), bytes: bytes.slice().buffer, name: 'turned.jpg', maxPixels: Infinity,
+      file: new Blob([]),
+      bytes: bytes.slice().buffer,
+      name: 'turned.jpg',
+      maxPixels: Infinity,
       steps: resolveSteps(validateRecipe({ name: 't', steps: [{ op: 'auto-orient' }, { op: 'detect-faces' }] })),
       output: validateOutput({ format: 'png' }),
     });
@@ -293,7 +341,9 @@ describe('face reports are in the input image\'s pixels whatever came before', (
 describe('the live preview draws faces on the result, whatever the steps after them do', () => {
   const previewFaces = async (steps: object[]) => {
     const r = await preview(vips, {
-      file: new Blob([photoBytes as Uint8Array<ArrayBuffer>]), key: 'sample3', maxPixels: 1920 * 1350,
+      file: new Blob([photoBytes as Uint8Array<ArrayBuffer>]),
+      key: 'sample3',
+      maxPixels: 1920 * 1350,
       steps: resolveSteps(validateRecipe({ name: 't', steps })),
     });
     return { faces: r.faces!.map((f) => f.box), w: r.afterWidth, h: r.afterHeight };

@@ -35,15 +35,24 @@ beforeAll(async () => {
 function smallFaceCanvas(x: number, y: number): { frame: Frame; box: number[] } {
   const crop = [1000, 120, 400, 480];
   const s = 60 / 227;
-  let im = vips.Image.newFromMemory(photo.data.slice(0, photo.width * photo.height * photo.channels), photo.width, photo.height, photo.channels, vips.BandFormat.uchar);
+  let im = vips.Image.newFromMemory(
+    photo.data.slice(0, photo.width * photo.height * photo.channels),
+    photo.width,
+    photo.height,
+    photo.channels,
+    vips.BandFormat.uchar,
+  );
   const small = im.crop(crop[0], crop[1], crop[2], crop[3]).resize(s);
   const bytes = small.writeToMemory();
   im.delete();
   im = small;
-  const W = 4000, H = 3000, c = photo.channels;
+  const W = 4000,
+    H = 3000,
+    c = photo.channels;
   const frame = createFrame(W, H, c, new ArrayBuffer(W * H * c));
   frame.data.fill(128);
-  for (let r = 0; r < small.height; r++) frame.data.set(bytes.subarray(r * small.width * c, (r + 1) * small.width * c), ((y + r) * W + x) * c);
+  for (let r = 0; r < small.height; r++)
+    frame.data.set(bytes.subarray(r * small.width * c, (r + 1) * small.width * c), ((y + r) * W + x) * c);
   im.delete();
   return { frame, box: [x + (1079 - crop[0]) * s, y + (211 - crop[1]) * s, 227 * s, 298 * s] };
 }
@@ -59,8 +68,14 @@ test('tile grid: none up to 2.5 tiles, overlapping tiles covering a 4000-px imag
 
 test('a 60-px face in a 4000-px canvas: found with tiles, missed without', async () => {
   const lines: string[] = [];
-  let withHits = 0, withoutHits = 0, falseWith = 0;
-  const spots = [[1500, 1300], [730, 700], [3100, 2500]]; // middle; across a tile seam; near a corner
+  let withHits = 0,
+    withoutHits = 0,
+    falseWith = 0;
+  const spots = [
+    [1500, 1300],
+    [730, 700],
+    [3100, 2500],
+  ]; // middle; across a tile seam; near a corner
   for (const [x, y] of spots) {
     const { frame, box } = smallFaceCanvas(x, y);
     const withT = await detectFaces(cv, frame, { detector: 'blazeface', minScore: 0.5, minSize: 20, tiles: true });
@@ -69,9 +84,13 @@ test('a 60-px face in a 4000-px canvas: found with tiles, missed without', async
     withHits += +hit(withT);
     withoutHits += +hit(without);
     falseWith += withT.filter((f) => iou(f.box, box) < 0.4).length;
-    lines.push(`  at ${x},${y} truth ${JSON.stringify(box.map(Math.round))}: tiles ${JSON.stringify(withT.map((f) => [f.box, f.score]))}, no tiles ${JSON.stringify(without.map((f) => [f.box, f.score]))}`);
+    lines.push(
+      `  at ${x},${y} truth ${JSON.stringify(box.map(Math.round))}: tiles ${JSON.stringify(withT.map((f) => [f.box, f.score]))}, no tiles ${JSON.stringify(without.map((f) => [f.box, f.score]))}`,
+    );
   }
-  console.log(`small face (60 px) in 4000×3000: found ${withHits}/${spots.length} with tiles, ${withoutHits}/${spots.length} without, ${falseWith} false with tiles\n${lines.join('\n')}`);
+  console.log(
+    `small face (60 px) in 4000×3000: found ${withHits}/${spots.length} with tiles, ${withoutHits}/${spots.length} without, ${falseWith} false with tiles\n${lines.join('\n')}`,
+  );
   expect(withHits).toBe(spots.length);
   expect(withoutHits).toBe(0);
   expect(falseWith).toBe(0);
@@ -97,17 +116,24 @@ test('the passes of one large photo shared out (as over workers) give the same f
   const b = smallFaceCanvas(730, 700);
   const frame = a.frame;
   const row = frame.width * frame.channels;
-  for (let y = 0; y < 140; y++) frame.data.set(b.frame.data.subarray((700 + y) * row + 730 * 3, (700 + y) * row + (730 + 120) * 3), (700 + y) * row + 730 * 3);
+  for (let y = 0; y < 140; y++)
+    frame.data.set(b.frame.data.subarray((700 + y) * row + 730 * 3, (700 + y) * row + (730 + 120) * 3), (700 + y) * row + 730 * 3);
   const im = vips.Image.newFromMemory(frame.data, frame.width, frame.height, frame.channels, vips.BandFormat.uchar);
   const bytes = im.jpegsaveBuffer({ Q: 95 });
   im.delete();
-  const steps = resolveSteps(validateRecipe({ name: 't', steps: [{ op: 'flip' }, { op: 'detect-faces' }, { op: 'resize', params: { mode: 'percent', percent: 10 } }] }));
+  const steps = resolveSteps(
+    validateRecipe({
+      name: 't',
+      steps: [{ op: 'flip' }, { op: 'detect-faces' }, { op: 'resize', params: { mode: 'percent', percent: 10 } }],
+    }),
+  );
   const output = validateOutput({ format: 'png' });
   const req = { file: new Blob([]), name: 'big.jpg', steps, output, maxPixels: Infinity };
 
   const whole = await processImage(vips, { ...req, bytes: bytes.slice().buffer });
   const split = await processImage(vips, { ...req, bytes: bytes.slice().buffer, splitFaces: true });
-  if (whole.kind !== 'done' || split.kind !== 'faces-split') throw new Error(`expected done and faces-split, got ${whole.kind} and ${split.kind}`);
+  if (whole.kind !== 'done' || split.kind !== 'faces-split')
+    throw new Error(`expected done and faces-split, got ${whole.kind} and ${split.kind}`);
   expect(split.split.steps.map((s) => s.op)).toEqual(['detect-faces', 'resize']);
   expect(split.split.frame.buffer).toBeInstanceOf(SharedArrayBuffer);
 
@@ -124,7 +150,9 @@ test('the passes of one large photo shared out (as over workers) give the same f
   expect(done.reports).toEqual(whole.reports);
   expect(Buffer.from(done.bytes).equals(Buffer.from(whole.bytes))).toBe(true);
   const found = (whole.reports![0].data as FacesReport).faces;
-  console.log(`shared passes: ${passes.length} passes in ${groups.length} shares → ${found.length} faces ${JSON.stringify(found.map((f) => f.box))}; same as one worker`);
+  console.log(
+    `shared passes: ${passes.length} passes in ${groups.length} shares → ${found.length} faces ${JSON.stringify(found.map((f) => f.box))}; same as one worker`,
+  );
   // In input pixels (the flip is mapped back), on the faces drawn: 60-px faces are near the
   // detector's limit, so which of the two pass 0.5 depends on where the tile seams fall.
   expect(found.length).toBeGreaterThan(0);
@@ -136,9 +164,21 @@ test('no split when it would not help: a small photo, or a cascade detector', as
   const bytes = readFileSync(join(SAMPLES, 'sample3.jpg'));
   for (const detector of ['blazeface', 'haar']) {
     const steps = resolveSteps(validateRecipe({ name: 't', steps: [{ op: 'detect-faces', params: { detector } }] }));
-    const r = await processImage(vips, { file: new Blob([]), bytes: new Uint8Array(bytes).buffer, name: 's.jpg', steps, output, maxPixels: Infinity, splitFaces: true });
+    const r = await processImage(vips, {
+      file: new Blob([]),
+      bytes: new Uint8Array(bytes).buffer,
+      name: 's.jpg',
+      steps,
+      output,
+      maxPixels: Infinity,
+      splitFaces: true,
+    });
     expect(r.kind).toBe('done');
   }
-  expect(shares([1, 2, 3, 4, 5, 6, 7], 3)).toEqual([[1, 2], [3, 4, 5], [6, 7]]);
+  expect(shares([1, 2, 3, 4, 5, 6, 7], 3)).toEqual([
+    [1, 2],
+    [3, 4, 5],
+    [6, 7],
+  ]);
   expect(shares([1, 2], 8)).toEqual([[1], [2]]);
 });

@@ -26,7 +26,9 @@ describe('FaceTracker', () => {
     const b = a0.find((f) => f.box[0] === 200)!.trackId;
     expect(a).not.toBe(b);
     for (let i = 1; i < 10; i++) {
-      const out = t.update(i % 2 ? [det([200 - i * 2, 0, 50, 50]), det([i * 3, 0, 50, 50])] : [det([i * 3, 0, 50, 50]), det([200 - i * 2, 0, 50, 50])]);
+      const out = t.update(
+        i % 2 ? [det([200 - i * 2, 0, 50, 50]), det([i * 3, 0, 50, 50])] : [det([i * 3, 0, 50, 50]), det([200 - i * 2, 0, 50, 50])],
+      );
       expect(out.find((f) => f.box[0] === i * 3)!.trackId).toBe(a);
       expect(out.find((f) => f.box[0] === 200 - i * 2)!.trackId).toBe(b);
     }
@@ -70,12 +72,18 @@ describe('FaceTracker', () => {
     const t = new FaceTracker();
     t.update([det([0, 0, 40, 40])]);
     const out = t.update([det([300, 300, 40, 40])]);
-    expect(out.map((f) => [f.trackId, f.predicted])).toEqual([[2, false], [1, true]]);
+    expect(out.map((f) => [f.trackId, f.predicted])).toEqual([
+      [2, false],
+      [1, true],
+    ]);
   });
 
   test('keypoints pass through', () => {
     const t = new FaceTracker();
-    const kp: [number, number][] = [[1, 2], [3, 4]];
+    const kp: [number, number][] = [
+      [1, 2],
+      [3, 4],
+    ];
     expect(t.update([{ box: [0, 0, 10, 10], score: 0.7, keypoints: kp }])[0].keypoints).toEqual(kp);
   });
 
@@ -86,13 +94,16 @@ describe('FaceTracker', () => {
     const rnd = mulberry32(5);
     // Features of a few pixels (like eyes, brows, a mouth at this size), not per-pixel noise.
     const blocks = Array.from({ length: 100 }, () => 40 + Math.floor(rnd() * 180));
-    const face = Uint8Array.from({ length: 40 * 40 }, (_, k) => blocks[Math.floor((k / 40) / 4) * 10 + Math.floor((k % 40) / 4)]);
+    const face = Uint8Array.from({ length: 40 * 40 }, (_, k) => blocks[Math.floor(k / 40 / 4) * 10 + Math.floor((k % 40) / 4)]);
     const xAt = (i: number) => (i <= 9 ? 20 + 4 * i : 56 - 5 * (i - 9));
     const background = (x: number, y: number) => 110 + Math.round(30 * Math.sin(x / 40) * Math.cos(y / 50));
     function frame(i: number, withFace = true): TrackPixels {
-      const w = 240, h = 160, data = new Uint8Array(w * h);
+      const w = 240,
+        h = 160,
+        data = new Uint8Array(w * h);
       for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data[y * w + x] = background(x, y);
-      const fx = xAt(i), fy = 60;
+      const fx = xAt(i),
+        fy = 60;
       if (withFace) for (let y = 0; y < 40; y++) for (let x = 0; x < 40; x++) data[(fy + y) * w + fx + x] = face[y * 40 + x];
       return { width: w, height: h, channels: 1, data };
     }
@@ -114,7 +125,9 @@ describe('FaceTracker', () => {
     test('motion alone overshoots the turn; the correlation tracker stays on the face and keeps its ID', () => {
       const motion = run(false);
       const looked = run(true);
-      console.log(`IoU with the face while missed — motion only: ${motion.gap.map((g) => g.iou.toFixed(2)).join(', ')}; with appearance: ${looked.gap.map((g) => `${g.iou.toFixed(2)} (ncc ${g.matched})`).join(', ')}`);
+      console.log(
+        `IoU with the face while missed — motion only: ${motion.gap.map((g) => g.iou.toFixed(2)).join(', ')}; with appearance: ${looked.gap.map((g) => `${g.iou.toFixed(2)} (ncc ${g.matched})`).join(', ')}`,
+      );
       expect(motion.gap.at(-1)!.iou).toBeLessThan(0.3);
       expect(motion.backId, 'motion alone loses the face: it comes back under a new ID').not.toBe(1);
       for (const g of looked.gap) {

@@ -14,7 +14,8 @@ import { HttpSink, MemorySink, ZipSink } from '../../src/io/sinks';
 function firstEntryDate(zip: Uint8Array): Date {
   const dv = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
   expect(dv.getUint32(0, true)).toBe(0x04034b50);
-  const time = dv.getUint16(10, true), date = dv.getUint16(12, true);
+  const time = dv.getUint16(10, true),
+    date = dv.getUint16(12, true);
   return new Date(1980 + (date >> 9), ((date >> 5) & 15) - 1, date & 31, time >> 11, (time >> 5) & 63, (time & 31) * 2);
 }
 

@@ -31,7 +31,8 @@ beforeAll(async () => {
   }
 });
 
-const XMP = '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>Tessera test</dc:creator></rdf:Description></rdf:RDF></x:xmpmeta>';
+const XMP =
+  '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>Tessera test</dc:creator></rdf:Description></rdf:RDF></x:xmpmeta>';
 
 function frame(w: number, h: number): Frame {
   const f = createFrame(w, h, 3, new ArrayBuffer(w * h * 3));
@@ -80,11 +81,14 @@ function found(bytes: Uint8Array): Found {
   }
 }
 
-
 async function run(input: Uint8Array, format: OutputFormat, metadata: 'keep' | 'strip', steps: ResolvedStep[] = []): Promise<Uint8Array> {
   const res = await processImage(vips, {
-    file: new Blob([]), bytes: input.slice().buffer, name: 'in.jpg', steps,
-    output: validateOutput({ format, metadata }), maxPixels: Infinity,
+    file: new Blob([]),
+    bytes: input.slice().buffer,
+    name: 'in.jpg',
+    steps,
+    output: validateOutput({ format, metadata }),
+    maxPixels: Infinity,
   });
   if (res.kind !== 'done') throw new Error('expected done');
   return res.bytes;
@@ -126,7 +130,12 @@ describe.each(Object.keys(CARRIES) as OutputFormat[])('%s', (format) => {
 
   test('metadata strip writes none', async () => {
     const got = found(await run(taggedJpeg(), format, 'strip'));
-    expect({ exif: got.exif, icc: got.icc, xmp: got.xmp, orientation: got.orientation }).toEqual({ exif: false, icc: false, xmp: false, orientation: 1 });
+    expect({ exif: got.exif, icc: got.icc, xmp: got.xmp, orientation: got.orientation }).toEqual({
+      exif: false,
+      icc: false,
+      xmp: false,
+      orientation: 1,
+    });
   });
 });
 
@@ -140,10 +149,18 @@ describe('metadata and processing', () => {
 
   test('a leading thumbnail keeps metadata, and the orientation unless auto-oriented', async () => {
     expect(found(await run(taggedJpeg(), 'webp', 'keep', [{ op: 'thumbnail', params: { size: 20 } }]))).toMatchObject({
-      exif: true, icc: true, orientation: 6, width: 20, height: 15,
+      exif: true,
+      icc: true,
+      orientation: 6,
+      width: 20,
+      height: 15,
     });
     expect(found(await run(taggedJpeg(), 'webp', 'keep', [step('auto-orient'), { op: 'thumbnail', params: { size: 20 } }]))).toMatchObject({
-      exif: true, icc: true, orientation: 1, width: 15, height: 20,
+      exif: true,
+      icc: true,
+      orientation: 1,
+      width: 15,
+      height: 20,
     });
   });
 
@@ -178,7 +195,9 @@ describe('metadata and processing', () => {
     expect(source.orientation).toBe(6);
     const kept = found((await encodeFrame(vips, describeFrame(dst), validateOutput({ format: 'jpeg' }), source)).bytes);
     expect(kept).toMatchObject({ exif: true, icc: true, xmp: true, orientation: 6, artist: 'Tessera test' });
-    const stripped = found((await encodeFrame(vips, describeFrame(dst), validateOutput({ format: 'jpeg', metadata: 'strip' }), source)).bytes);
+    const stripped = found(
+      (await encodeFrame(vips, describeFrame(dst), validateOutput({ format: 'jpeg', metadata: 'strip' }), source)).bytes,
+    );
     expect(stripped).toMatchObject({ exif: false, icc: false, xmp: false });
   });
 });

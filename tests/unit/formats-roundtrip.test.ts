@@ -22,7 +22,7 @@ function image(w: number, h: number, ch: number, seed = 1): Frame {
     for (let x = 0; x < w; x++)
       for (let c = 0; c < ch; c++) {
         const alpha = (ch === 2 && c === 1) || (ch === 4 && c === 3);
-        f.data[(y * w + x) * ch + c] = alpha ? 128 + ((x * 127) / w | 0) : Math.min(255, Math.floor(30 + x + y + c * 40 + rnd() * 6));
+        f.data[(y * w + x) * ch + c] = alpha ? 128 + (((x * 127) / w) | 0) : Math.min(255, Math.floor(30 + x + y + c * 40 + rnd() * 6));
       }
   return f;
 }
@@ -48,7 +48,8 @@ function maxDiff(a: Frame, b: Frame): number {
 }
 
 function meanDiff(a: Frame, b: Frame, channels = a.channels): number {
-  let d = 0, n = 0;
+  let d = 0,
+    n = 0;
   for (let i = 0; i < a.width * a.height; i++)
     for (let c = 0; c < channels; c++, n++) d += Math.abs(a.data[i * a.channels + c] - b.data[i * b.channels + c]);
   return d / n;
@@ -80,7 +81,9 @@ describe.each(Object.keys(CHANNELS) as OutputFormat[])('%s', (format) => {
 describe('JPEG options', () => {
   test('progressive shows as vips "interlaced"; baseline does not', () => {
     const f = image(64, 48, 3);
-    expect(inspect(encode(vips, f, out('jpeg', { progressive: true })), (im) => im.getTypeof('interlaced') && im.getInt('interlaced'))).toBe(1);
+    expect(
+      inspect(encode(vips, f, out('jpeg', { progressive: true })), (im) => im.getTypeof('interlaced') && im.getInt('interlaced')),
+    ).toBe(1);
     expect(inspect(encode(vips, f, out('jpeg')), (im) => im.getTypeof('interlaced'))).toBe(0);
   });
 
@@ -166,7 +169,8 @@ describe('alpha', () => {
   /** Left half opaque red, right half fully transparent. */
   function halfTransparent(ch: 2 | 4): Frame {
     const f = createFrame(16, 8, ch, new ArrayBuffer(16 * 8 * ch));
-    for (let i = 0; i < 128; i++) f.data.set(ch === 4 ? (i % 16 < 8 ? [255, 0, 0, 255] : [255, 0, 0, 0]) : i % 16 < 8 ? [200, 255] : [200, 0], i * ch);
+    for (let i = 0; i < 128; i++)
+      f.data.set(ch === 4 ? (i % 16 < 8 ? [255, 0, 0, 255] : [255, 0, 0, 0]) : i % 16 < 8 ? [200, 255] : [200, 0], i * ch);
     return f;
   }
 
@@ -177,7 +181,7 @@ describe('alpha', () => {
     expect(Array.from(back.data.subarray(12 * 3, 12 * 3 + 3))).toEqual([0x20, 0x40, 0xff]);
   });
 
-  test('gray + alpha flattens onto the background\'s luma', () => {
+  test("gray + alpha flattens onto the background's luma", () => {
     const back = decode(vips, encode(vips, halfTransparent(2), out('png', { alpha: 'flatten', background: '#2040ff' })));
     expect(back.channels).toBe(1);
     expect(back.data[0]).toBe(200);

@@ -9,7 +9,6 @@ function fillPattern(f: Frame): void {
       for (let c = 0; c < f.channels; c++) f.data[y * f.stride + x * f.channels + c] = ((x + 10 * y) * f.channels + c + 1) & 255;
 }
 
-
 test('createFrame: tight stride on a fresh SharedArrayBuffer', () => {
   const f = createFrame(5, 3, 4);
   expect(f).toMatchObject({ width: 5, height: 3, channels: 4, stride: 20 });

@@ -5,7 +5,6 @@
 import { gaussianKernel } from '../../src/engine/kernels/gaussian-blur';
 import { reflect101 } from './reference';
 
-
 export function gaussianBlurPlaneF64(src: Uint8Array, dst: Uint8Array, w: number, h: number, sigma: number): void {
   const k = gaussianKernel(sigma);
   const taps = k.length;

@@ -19,7 +19,6 @@ beforeAll(async () => {
   ({ vips } = await loadVips());
 });
 
-
 function random(w: number, h: number, ch: number, seed: number): Frame {
   const rnd = mulberry32(seed);
   const f = createFrame(w, h, ch, new ArrayBuffer(w * h * ch));
@@ -27,11 +26,15 @@ function random(w: number, h: number, ch: number, seed: number): Frame {
   return f;
 }
 
-
-async function chain(src: Frame, steps: ResolvedStep[], source: SourceInfo = { orientation: 1 }): Promise<{ out: Frame; toInput: Affine; source: SourceInfo }> {
+async function chain(
+  src: Frame,
+  steps: ResolvedStep[],
+  source: SourceInfo = { orientation: 1 },
+): Promise<{ out: Frame; toInput: Affine; source: SourceInfo }> {
   const { frame } = await runSteps(src, steps, source);
   const out = createFrame(frame.width, frame.height, frame.channels, new ArrayBuffer(frame.width * frame.height * frame.channels));
-  for (let y = 0; y < frame.height; y++) out.data.set(frame.data.subarray(y * frame.stride, y * frame.stride + frame.width * frame.channels), y * frame.width * frame.channels);
+  for (let y = 0; y < frame.height; y++)
+    out.data.set(frame.data.subarray(y * frame.stride, y * frame.stride + frame.width * frame.channels), y * frame.width * frame.channels);
   return { out, toInput: source.geometry?.toInput ?? IDENTITY, source };
 }
 
@@ -63,11 +66,18 @@ describe('affine maps', () => {
   });
 
   test.each([1, 2, 3, 4, 5, 6, 7, 8])('orientation %i: each upright pixel maps to the stored pixel the EXIF table puts there', (o) => {
-    const W = 7, H = 4;
+    const W = 7,
+      H = 4;
     // The EXIF 2.3 table, as pixel maps from the upright image (w × h) to the stored one (W × H).
     const table: Record<number, (x: number, y: number) => [number, number]> = {
-      1: (x, y) => [x, y], 2: (x, y) => [W - 1 - x, y], 3: (x, y) => [W - 1 - x, H - 1 - y], 4: (x, y) => [x, H - 1 - y],
-      5: (x, y) => [y, x], 6: (x, y) => [y, H - 1 - x], 7: (x, y) => [W - 1 - y, H - 1 - x], 8: (x, y) => [W - 1 - y, x],
+      1: (x, y) => [x, y],
+      2: (x, y) => [W - 1 - x, y],
+      3: (x, y) => [W - 1 - x, H - 1 - y],
+      4: (x, y) => [x, H - 1 - y],
+      5: (x, y) => [y, x],
+      6: (x, y) => [y, H - 1 - x],
+      7: (x, y) => [W - 1 - y, H - 1 - x],
+      8: (x, y) => [W - 1 - y, x],
     };
     const [w, h] = o >= 5 ? [H, W] : [W, H];
     const m = orientationMap(o, W, H);
@@ -84,7 +94,8 @@ describe('steps that move pixels exactly record where each pixel came from', () 
   async function exact(steps: ResolvedStep[], w = 53, h = 37, source?: SourceInfo): Promise<Affine> {
     const src = random(w, h, 3, w * 31 + h);
     const { out, toInput } = await chain(src, steps, source);
-    let bad = 0, first = '';
+    let bad = 0,
+      first = '';
     for (let y = 0; y < out.height; y++)
       for (let x = 0; x < out.width; x++) {
         const [sx, sy] = apply(toInput, x + 0.5, y + 0.5).map(Math.floor);
@@ -106,7 +117,15 @@ describe('steps that move pixels exactly record where each pixel came from', () 
     ['rotate 180', [step('rotate', { angle: 180 })]],
     ['rotate -90', [step('rotate', { angle: -90 })]],
     ['resize nearest ×2', [step('resize', { mode: 'percent', percent: 200, kernel: 'nearest' })]],
-    ['a chain: crop, turn, flip, crop', [step('crop', { mode: 'box', x: 3, y: 4, width: 40, height: 30 }), step('rotate', { angle: 90 }), step('flip', { direction: 'vertical' }), step('crop', { mode: 'centre', width: 19, height: 23 })]],
+    [
+      'a chain: crop, turn, flip, crop',
+      [
+        step('crop', { mode: 'box', x: 3, y: 4, width: 40, height: 30 }),
+        step('rotate', { angle: 90 }),
+        step('flip', { direction: 'vertical' }),
+        step('crop', { mode: 'centre', width: 19, height: 23 }),
+      ],
+    ],
   ] as [string, ResolvedStep[]][])('%s', async (_name, steps) => {
     await exact(steps);
   });
@@ -136,7 +155,9 @@ describe('steps that move pixels exactly record where each pixel came from', () 
 describe('resampling steps: a marker lands where its mapped position says', () => {
   /** Centre of mass of the bright pixels (value > 40) of a gray frame. */
   function centroid(f: Frame): [number, number] {
-    let sx = 0, sy = 0, n = 0;
+    let sx = 0,
+      sy = 0,
+      n = 0;
     for (let y = 0; y < f.height; y++)
       for (let x = 0; x < f.width; x++) {
         const v = f.data[y * f.stride + x * f.channels];
@@ -164,14 +185,25 @@ describe('resampling steps: a marker lands where its mapped position says', () =
     ['thumbnail', [step('thumbnail', { size: 128 })]],
     ['rotate 30', [step('rotate', { angle: 30 })]],
     ['rotate -47, canvas kept', [step('rotate', { angle: -47, expand: false })]],
-    ['resize, rotate 17, crop', [step('resize', { mode: 'percent', percent: 60 }), step('rotate', { angle: 17 }), step('crop', { mode: 'centre', width: 120, height: 90 })]],
+    [
+      'resize, rotate 17, crop',
+      [
+        step('resize', { mode: 'percent', percent: 60 }),
+        step('rotate', { angle: 17 }),
+        step('crop', { mode: 'centre', width: 120, height: 90 }),
+      ],
+    ],
   ] as [string, ResolvedStep[]][])('%s', async (_name, steps) => {
     // Off-centre and asymmetric, so a wrong flip, turn or offset would show.
-    const cx = 141, cy = 73;
+    const cx = 141,
+      cy = 73;
     const src = marker(301, 203, cx, cy);
     const { out, toInput } = await chain(src, steps);
     const [mx, my] = apply(toInput, ...centroid(out));
-    expect(Math.hypot(mx - cx, my - cy), `marker mapped back to (${mx.toFixed(2)}, ${my.toFixed(2)}), drawn at (${cx}, ${cy})`).toBeLessThan(1);
+    expect(
+      Math.hypot(mx - cx, my - cy),
+      `marker mapped back to (${mx.toFixed(2)}, ${my.toFixed(2)}), drawn at (${cx}, ${cy})`,
+    ).toBeLessThan(1);
   });
 });
 
@@ -188,24 +220,29 @@ describe('the decoder records orientation and shrink-on-load', () => {
     [8, { autoOrient: true, thumbnail: 100 }],
     [3, { thumbnail: 64 }],
     [1, { thumbnail: 150 }],
-  ] as [number, { autoOrient?: boolean; thumbnail?: number }][])('orientation %i, %j: the marker maps back to the stored pixels', (o, opts) => {
-    const { frame, source } = decodeSource(vips, png(o), opts);
-    expect(source.geometry, 'geometry recorded').toBeDefined();
-    const g = source.geometry!;
-    expect([g.inputWidth, g.inputHeight]).toEqual([301, 203]);
-    let sx = 0, sy = 0, n = 0;
-    for (let y = 0; y < frame.height; y++)
-      for (let x = 0; x < frame.width; x++) {
-        const v = frame.data[y * frame.stride + x * frame.channels];
-        if (v > 40) {
-          sx += v * (x + 0.5);
-          sy += v * (y + 0.5);
-          n += v;
+  ] as [number, { autoOrient?: boolean; thumbnail?: number }][])(
+    'orientation %i, %j: the marker maps back to the stored pixels',
+    (o, opts) => {
+      const { frame, source } = decodeSource(vips, png(o), opts);
+      expect(source.geometry, 'geometry recorded').toBeDefined();
+      const g = source.geometry!;
+      expect([g.inputWidth, g.inputHeight]).toEqual([301, 203]);
+      let sx = 0,
+        sy = 0,
+        n = 0;
+      for (let y = 0; y < frame.height; y++)
+        for (let x = 0; x < frame.width; x++) {
+          const v = frame.data[y * frame.stride + x * frame.channels];
+          if (v > 40) {
+            sx += v * (x + 0.5);
+            sy += v * (y + 0.5);
+            n += v;
+          }
         }
-      }
-    const [mx, my] = apply(g.toInput, sx / n, sy / n);
-    expect(Math.hypot(mx - 204, my - 64)).toBeLessThan(1);
-  });
+      const [mx, my] = apply(g.toInput, sx / n, sy / n);
+      expect(Math.hypot(mx - 204, my - 64)).toBeLessThan(1);
+    },
+  );
 
   test('a plain decode records nothing', () => {
     expect(decodeSource(vips, png(6)).source.geometry).toBeUndefined();

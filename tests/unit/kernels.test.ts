@@ -8,15 +8,7 @@ import { SEED_RECIPE } from '../../src/core/presets';
 import { resolveSteps, type ResolvedStep } from '../../src/core/recipe';
 import { ENGINE_OPS, runSteps } from '../../src/engine/run-steps';
 import { firstDiff, fromFrame, mulberry32, photoLikeImage, randomImage, runOnImage, runOnViews, toFrame } from './helpers';
-import {
-  planeOf,
-  refChain,
-  refGaussianWeights,
-  refGrayscale,
-  refStep,
-  sharpenNumerator,
-  type RefImage,
-} from './reference';
+import { planeOf, refChain, refGaussianWeights, refGrayscale, refStep, sharpenNumerator, type RefImage } from './reference';
 
 const SIZES: ReadonlyArray<[number, number]> = [
   [1, 1],
@@ -100,7 +92,9 @@ describe('seed recipe equals the chained reference', () => {
   });
 
   test('runSteps rejects an unknown operation', async () => {
-    await expect(runSteps(toFrame(randomImage(2, 2, 1, 1)), [{ op: 'no-such-op', params: {} }])).rejects.toThrow(/unknown operation "no-such-op"/);
+    await expect(runSteps(toFrame(randomImage(2, 2, 1, 1)), [{ op: 'no-such-op', params: {} }])).rejects.toThrow(
+      /unknown operation "no-such-op"/,
+    );
   });
 });
 

@@ -1,7 +1,6 @@
 import { expect, test } from 'vitest';
 import { cvMessage, loadOpenCV } from '../../src/engine/opencv';
 
-
 test('OpenCV.js loads through the wrapper (the bare import never settles) and frees its Mats', async () => {
   const { cv, ms } = await loadOpenCV();
   expect(ms).toBeGreaterThan(0);

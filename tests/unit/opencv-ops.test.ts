@@ -210,9 +210,14 @@ describe('OpenCV op details', () => {
   test('an OpenCV exception becomes an Error with its text', async () => {
     const { OPENCV_OPS } = await import('../../src/engine/ops/opencv');
     const src = load('inputs/rgb.png');
-    const ctx = { alloc: (w: number, h: number, c: number) => createFrame(w, h, c, new ArrayBuffer(w * h * c)), source: { orientation: 1 } };
+    const ctx = {
+      alloc: (w: number, h: number, c: number) => createFrame(w, h, c, new ArrayBuffer(w * h * c)),
+      source: { orientation: 1 },
+    };
     // Bypasses validation on purpose: ksize −1 makes medianBlur throw.
-    await expect(Promise.resolve().then(() => OPENCV_OPS.median(src, { radius: -1 }, ctx))).rejects.toThrow(/^median: OpenCV failed: .*ksize/);
+    await expect(Promise.resolve().then(() => OPENCV_OPS.median(src, { radius: -1 }, ctx))).rejects.toThrow(
+      /^median: OpenCV failed: .*ksize/,
+    );
   });
 
   test('no Mat is leaked: the wasm heap does not grow over repeated runs (errors included)', async () => {
@@ -223,7 +228,10 @@ describe('OpenCV op details', () => {
     const w = 700;
     const big = createFrame(w, w, 4, new ArrayBuffer(w * w * 4));
     for (let i = 0; i < big.data.length; i++) big.data[i] = (i * 7919) % 251;
-    const ctx = { alloc: (x: number, y: number, c: number) => createFrame(x, y, c, new ArrayBuffer(x * y * c)), source: { orientation: 1 } };
+    const ctx = {
+      alloc: (x: number, y: number, c: number) => createFrame(x, y, c, new ArrayBuffer(x * y * c)),
+      source: { orientation: 1 },
+    };
     const steps: [string, Params][] = [
       ['median', { radius: 2 }],
       ['bilateral', { diameter: 3, sigmaColor: 20, sigmaSpace: 5 }],

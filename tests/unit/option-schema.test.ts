@@ -32,65 +32,100 @@ function message(fn: () => unknown): string {
 }
 
 describe.each(SCHEMAS)('%s schema', (_name, schema, formats) => {
-  test.each(Object.entries(schema))('%s: label, help, defaults within its own range, known formats and conditions', (key, spec: OptionSpec) => {
-    expect(spec.label).toBeTruthy();
-    expect(spec.help).toBeTruthy();
-    for (const f of [undefined, ...formats]) {
-      const d = optionDefault(spec, f);
-      if ('optional' in spec) expect(d).toBeUndefined();
-      else expect(checkOption(spec, d, key)).toBe(d);
-    }
-    for (const f of Object.keys(spec.formatDefaults ?? {})) expect(formats).toContain(f);
-    for (const [f, when] of Object.entries(spec.appliesTo ?? {}) as [string, true | ParamCondition][]) {
-      expect(formats).toContain(f);
-      if (when === true) continue;
-      const other = schema[when.param];
-      expect(other, `${key} depends on ${when.param}`).toBeDefined();
-      const values = other.type === 'boolean' ? ['true', 'false'] : other.type === 'enum' ? other.options : [];
-      for (const v of when.in) expect(values).toContain(v);
-    }
-  });
+  test.each(Object.entries(schema))(
+    '%s: label, help, defaults within its own range, known formats and conditions',
+    (key, spec: OptionSpec) => {
+      expect(spec.label).toBeTruthy();
+      expect(spec.help).toBeTruthy();
+      for (const f of [undefined, ...formats]) {
+        const d = optionDefault(spec, f);
+        if ('optional' in spec) expect(d).toBeUndefined();
+        else expect(checkOption(spec, d, key)).toBe(d);
+      }
+      for (const f of Object.keys(spec.formatDefaults ?? {})) expect(formats).toContain(f);
+      for (const [f, when] of Object.entries(spec.appliesTo ?? {}) as [string, true | ParamCondition][]) {
+        expect(formats).toContain(f);
+        if (when === true) continue;
+        const other = schema[when.param];
+        expect(other, `${key} depends on ${when.param}`).toBeDefined();
+        const values = other.type === 'boolean' ? ['true', 'false'] : other.type === 'enum' ? other.options : [];
+        for (const v of when.in) expect(values).toContain(v);
+      }
+    },
+  );
 });
 
 describe('output options', () => {
   test('defaults per format are those the encoders were tuned for', () => {
-    const got = Object.fromEntries(FORMAT_NAMES.map((f) => {
-      const o = validateOutput({ format: f });
-      return [f, [o.quality, o.effort, o.compression]];
-    }));
+    const got = Object.fromEntries(
+      FORMAT_NAMES.map((f) => {
+        const o = validateOutput({ format: f });
+        return [f, [o.quality, o.effort, o.compression]];
+      }),
+    );
     expect(got).toEqual({ png: [100, 2, 1], jpeg: [85, 4, 6], webp: [80, 6, 6], avif: [60, 2, 6], tiff: [90, 4, 6], gif: [100, 2, 6] });
     expect(validateOutput({})).toEqual({
-      format: 'png', quality: 100, compression: 1, progressive: false, subsampling: 'auto', palette: false, lossless: false,
-      effort: 2, metadata: 'keep', alpha: 'keep', background: '#ffffff',
+      format: 'png',
+      quality: 100,
+      compression: 1,
+      progressive: false,
+      subsampling: 'auto',
+      palette: false,
+      lossless: false,
+      effort: 2,
+      metadata: 'keep',
+      alpha: 'keep',
+      background: '#ffffff',
     });
   });
 
   test('rejections name the field and what it takes', () => {
     expect(message(() => validateOutput({ metadata: 'drop' }))).toBe('/output/metadata: must be "keep" or "strip", got "drop"');
-    expect(message(() => validateOutput({ subsampling: '4:2:2' }))).toBe('/output/subsampling: must be one of "auto", "4:2:0", "4:4:4", got "4:2:2"');
+    expect(message(() => validateOutput({ subsampling: '4:2:2' }))).toBe(
+      '/output/subsampling: must be one of "auto", "4:2:0", "4:4:4", got "4:2:2"',
+    );
     expect(message(() => validateOutput({ palette: 'yes' }))).toBe('/output/palette: must be true or false, got "yes"');
     expect(message(() => validateOutput({ background: 'white' }))).toBe('/output/background: must be a colour like "#ffffff", got "white"');
     expect(message(() => validateOutput({ dpi: 300 }))).toBe(
-      '/output/dpi: unknown field "dpi" (output has: format, quality, compression, progressive, subsampling, palette, lossless, effort, metadata, alpha, background)');
+      '/output/dpi: unknown field "dpi" (output has: format, quality, compression, progressive, subsampling, palette, lossless, effort, metadata, alpha, background)',
+    );
     expect(message(() => validateOutput(null))).toBe('/output: must be an object like {"format": "webp", "quality": 82}');
     expect(validateOutput({ background: '#AbCdEf' }).background).toBe('#abcdef');
   });
 
   test('a format change takes the new format’s defaults and keeps the other choices', () => {
     const png = validateOutput({ format: 'png', compression: 9, metadata: 'strip', progressive: true });
-    expect(withFormat(png, 'tiff')).toMatchObject({ format: 'tiff', compression: 6, quality: 90, effort: 4, metadata: 'strip', progressive: true });
+    expect(withFormat(png, 'tiff')).toMatchObject({
+      format: 'tiff',
+      compression: 6,
+      quality: 90,
+      effort: 4,
+      metadata: 'strip',
+      progressive: true,
+    });
     expect(withFormat(validateOutput({ format: 'jpeg', quality: 95 }), 'webp')).toMatchObject({ quality: 80, effort: 6 });
   });
 
   test('which options apply: TIFF compression; PNG quality and effort only with a palette; AVIF subsampling only lossy', () => {
     const shown = (o: Record<string, unknown>) => {
       const v = validateOutput(o);
-      return Object.entries(OUTPUT_OPTIONS as OptionSchema).filter(([, s]) => optionApplies(s, v.format, v)).map(([k]) => k);
+      return Object.entries(OUTPUT_OPTIONS as OptionSchema)
+        .filter(([, s]) => optionApplies(s, v.format, v))
+        .map(([k]) => k);
     };
     expect(shown({ format: 'tiff' })).toEqual(['format', 'compression', 'metadata', 'alpha']);
     expect(shown({ format: 'tiff', alpha: 'flatten' })).toEqual(['format', 'compression', 'metadata', 'alpha', 'background']);
     expect(shown({ format: 'png' })).toEqual(['format', 'compression', 'progressive', 'palette', 'metadata', 'alpha']);
-    expect(shown({ format: 'png', palette: true })).toEqual(['format', 'quality', 'compression', 'progressive', 'palette', 'effort', 'metadata', 'alpha']);
+    expect(shown({ format: 'png', palette: true })).toEqual([
+      'format',
+      'quality',
+      'compression',
+      'progressive',
+      'palette',
+      'effort',
+      'metadata',
+      'alpha',
+    ]);
     expect(shown({ format: 'jpeg' })).toEqual(['format', 'quality', 'progressive', 'subsampling', 'metadata', 'background']);
     expect(shown({ format: 'avif' })).toContain('subsampling');
     expect(shown({ format: 'avif', lossless: true })).not.toContain('subsampling');
@@ -103,13 +138,17 @@ describe('command-line flags', () => {
 
   test('every output and video option has a flag and a --help line; --format lists every format', () => {
     const keys = OPTION_FLAGS.map((f) => `${f.group}.${f.key}`);
-    expect(keys).toEqual([...Object.keys(OUTPUT_OPTIONS).map((k) => `output.${k}`), ...Object.keys(VIDEO_OPTIONS).map((k) => `video.${k}`)]);
+    expect(keys).toEqual([
+      ...Object.keys(OUTPUT_OPTIONS).map((k) => `output.${k}`),
+      ...Object.keys(VIDEO_OPTIONS).map((k) => `video.${k}`),
+    ]);
     for (const f of OPTION_FLAGS) expect(help).toContain(flagUsage(f));
     expect(help).toContain(`--format ${FORMAT_NAMES.join('|')}`);
     expect(FORMAT_NAMES).toHaveLength(6);
     // The flag names the command had before the schema still work.
     const names = Object.keys(parseArgsOptions());
-    for (const n of ['format', 'quality', 'container', 'video-codec', 'video-quality', 'video-bitrate', 'analysis']) expect(names).toContain(n);
+    for (const n of ['format', 'quality', 'container', 'video-codec', 'video-quality', 'video-bitrate', 'analysis'])
+      expect(names).toContain(n);
     expect(names).toContain('no-palette');
     // No flag is claimed twice, nor one of the command's own.
     expect(new Set(names).size).toBe(names.length);
@@ -117,15 +156,32 @@ describe('command-line flags', () => {
   });
 
   test('values are parsed by type: numbers, enums (with aliases), booleans and --no-, colours', () => {
-    expect(readFlags({
-      format: 'JPG', quality: '80', 'no-progressive': true, subsampling: '4:4:4', background: '00FF00', metadata: 'strip',
-      container: 'WebM', 'video-codec': 'vp8', 'video-start': '1.5', 'video-end': '4', analysis: true, audio: 'drop', 'keyframe-interval': '0.5',
-      recipe: 'seed', workers: '2',
-    })).toEqual({
+    expect(
+      readFlags({
+        format: 'JPG',
+        quality: '80',
+        'no-progressive': true,
+        subsampling: '4:4:4',
+        background: '00FF00',
+        metadata: 'strip',
+        container: 'WebM',
+        'video-codec': 'vp8',
+        'video-start': '1.5',
+        'video-end': '4',
+        analysis: true,
+        audio: 'drop',
+        'keyframe-interval': '0.5',
+        recipe: 'seed',
+        workers: '2',
+      }),
+    ).toEqual({
       output: { format: 'jpeg', quality: 80, progressive: false, subsampling: '4:4:4', background: '#00ff00', metadata: 'strip' },
       video: { container: 'webm', codec: 'vp8', start: 1.5, end: 4, analysis: true, audio: 'drop', keyframeInterval: 0.5 },
     });
-    expect(readFlags({ 'video-codec': 'H.264', compression: '0', format: 'tif' })).toEqual({ output: { compression: 0, format: 'tiff' }, video: { codec: 'h264' } });
+    expect(readFlags({ 'video-codec': 'H.264', compression: '0', format: 'tif' })).toEqual({
+      output: { compression: 0, format: 'tiff' },
+      video: { codec: 'h264' },
+    });
     expect(readFlags({})).toEqual({ output: {}, video: {} });
   });
 
@@ -155,10 +211,14 @@ describe('every format encodes with every option that applies to it', () => {
   /** A value other than the default (the other boolean, another enum value, the other end of the range). */
   function other(spec: OptionSpec, v: unknown): unknown {
     switch (spec.type) {
-      case 'boolean': return !v;
-      case 'enum': return spec.options.find((o) => o !== v);
-      case 'color': return v === '#000000' ? '#ffffff' : '#000000';
-      default: return v === spec.min ? spec.max : spec.min;
+      case 'boolean':
+        return !v;
+      case 'enum':
+        return spec.options.find((o) => o !== v);
+      case 'color':
+        return v === '#000000' ? '#ffffff' : '#000000';
+      default:
+        return v === spec.min ? spec.max : spec.min;
     }
   }
 

@@ -55,14 +55,25 @@ function refBlend(input: RefImage, filtered: RefImage, t: number): RefImage {
   const { channels: ch } = input;
   const colours = ch === 2 || ch === 4 ? ch - 1 : ch;
   const data = filtered.data.slice();
-  for (let i = 0; i < data.length; i++) if (i % ch < colours) data[i] = roundHalfEvenFloat(input.data[i] + (filtered.data[i] - input.data[i]) * t);
+  for (let i = 0; i < data.length; i++)
+    if (i % ch < colours) data[i] = roundHalfEvenFloat(input.data[i] + (filtered.data[i] - input.data[i]) * t);
   return { ...input, data };
 }
 
 /** Runs one op with its defaults filled in (as a validated recipe would). */
 const engine = (img: RefImage, op: string, params: Record<string, number> = {}) => runOnImage(img, op, params);
 
-const SIZES: ReadonlyArray<[number, number]> = [[1, 1], [1, 7], [7, 1], [2, 2], [3, 2], [4, 5], [13, 5], [64, 48], [101, 67]];
+const SIZES: ReadonlyArray<[number, number]> = [
+  [1, 1],
+  [1, 7],
+  [7, 1],
+  [2, 2],
+  [3, 2],
+  [4, 5],
+  [13, 5],
+  [64, 48],
+  [101, 67],
+];
 
 describe.each(Object.keys(PIL_FILTERS))('%s equals the float32 Pillow reference', (name) => {
   let seed = name.length * 1000;
@@ -86,7 +97,8 @@ describe('exact .5 ties decided by Pillow’s float32 arithmetic', () => {
     const img = randomImage(200, 150, 1, 4242);
     const [size, scale, offset, k] = PIL_FILTERS[name];
     const r = (size - 1) / 2;
-    let ties = 0, down = 0;
+    let ties = 0,
+      down = 0;
     const want = refPillowFilter(img, name);
     for (let y = 0; y < img.height; y++)
       for (let x = 0; x < img.width; x++) {
@@ -147,7 +159,8 @@ describe('intensity', () => {
     expect(firstDiff(await engine(img, op, { intensity: 0 }), img)).toBeNull();
     expect(firstDiff(await engine(img, op, { intensity: 1 }), full)).toBeNull();
     expect(firstDiff(await engine(img, op), full)).toBeNull();
-    for (const t of [0.5, 0.25, 0.8]) expect(firstDiff(await engine(img, op, { intensity: t }), refBlend(img, full, t)), `t=${t}`).toBeNull();
+    for (const t of [0.5, 0.25, 0.8])
+      expect(firstDiff(await engine(img, op, { intensity: t }), refBlend(img, full, t)), `t=${t}`).toBeNull();
   });
 
   test('0.5 blend ties go to even', async () => {
@@ -205,7 +218,11 @@ describe('unsharp-mask', () => {
 
   test('hand-checked: a step edge overshoots on both sides', async () => {
     const row = [50, 50, 50, 50, 200, 200, 200, 200];
-    const got = await engine({ width: 8, height: 1, channels: 1, data: Uint8Array.from(row) }, 'unsharp-mask', { sigma: 1, amount: 1, threshold: 0 });
+    const got = await engine({ width: 8, height: 1, channels: 1, data: Uint8Array.from(row) }, 'unsharp-mask', {
+      sigma: 1,
+      amount: 1,
+      threshold: 0,
+    });
     expect(got.data[3]).toBeLessThan(50);
     expect(got.data[4]).toBeGreaterThan(200);
     expect(got.data[0]).toBe(50);

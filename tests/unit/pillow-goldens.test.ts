@@ -52,7 +52,10 @@ interface Comparison {
 
 function compare(got: Frame, want: Frame, border: number): Comparison {
   const { width: w, height: h, channels: ch } = want;
-  let max = 0, differing = 0, compared = 0, borderDiffering = 0;
+  let max = 0,
+    differing = 0,
+    compared = 0,
+    borderDiffering = 0;
   let first = '';
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++) {
@@ -79,7 +82,22 @@ function compare(got: Frame, want: Frame, border: number): Comparison {
 describe(`goldens from Pillow ${manifest.pillow}`, () => {
   test('the manifest covers every Pillow-compatible op', () => {
     const ops = new Set(manifest.cases.map((c) => c.op));
-    for (const op of ['blur', 'sharpen', 'edge-enhance', 'edge-enhance-more', 'smooth', 'smooth-more', 'emboss', 'contour', 'detail', 'find-edges', 'contrast', 'saturation', 'invert', 'threshold'])
+    for (const op of [
+      'blur',
+      'sharpen',
+      'edge-enhance',
+      'edge-enhance-more',
+      'smooth',
+      'smooth-more',
+      'emboss',
+      'contour',
+      'detail',
+      'find-edges',
+      'contrast',
+      'saturation',
+      'invert',
+      'threshold',
+    ])
       expect(ops.has(op), op).toBe(true);
   });
 

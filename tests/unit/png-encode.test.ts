@@ -23,7 +23,7 @@ function padded(w: number, h: number, ch: number): Frame {
 function chunks(png: Uint8Array): { type: string; data: Uint8Array }[] {
   const v = new DataView(png.buffer, png.byteOffset, png.byteLength);
   const out = [];
-  for (let p = 8; p < png.length; ) {
+  for (let p = 8; p < png.length;) {
     const len = v.getUint32(p);
     out.push({ type: String.fromCharCode(...png.subarray(p + 4, p + 8)), data: png.subarray(p + 8, p + 8 + len) });
     p += 12 + len;
@@ -37,7 +37,10 @@ describe('PNG through the native zlib (png-encode.ts)', () => {
     const png = await encodeOutput(vips, f, outputOptions('png'));
     const back = decode(vips, png);
     expect([back.width, back.height, back.channels]).toEqual([37, 21, ch]);
-    for (let y = 0; y < 21; y++) expect(Buffer.from(back.data.subarray(y * 37 * ch, (y + 1) * 37 * ch))).toEqual(Buffer.from(f.data.subarray(y * f.stride, y * f.stride + 37 * ch)));
+    for (let y = 0; y < 21; y++)
+      expect(Buffer.from(back.data.subarray(y * 37 * ch, (y + 1) * 37 * ch))).toEqual(
+        Buffer.from(f.data.subarray(y * f.stride, y * f.stride + 37 * ch)),
+      );
     const types = chunks(png).map((c) => c.type);
     expect(types).toEqual(['IHDR', 'IDAT', 'IEND']);
     // Each row starts with its filter: None, Sub or Up.

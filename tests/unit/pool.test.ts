@@ -52,7 +52,14 @@ describe('WorkerPool', () => {
     const { factory } = fakeFactory();
     const pool = new WorkerPool(factory, 3);
     const seen = new Set<number>();
-    const all = await Promise.all(Array.from({ length: 9 }, (_, i) => pool.run(async (api) => { seen.add(api.id); return api.run(20, i); })));
+    const all = await Promise.all(
+      Array.from({ length: 9 }, (_, i) =>
+        pool.run(async (api) => {
+          seen.add(api.id);
+          return api.run(20, i);
+        }),
+      ),
+    );
     expect(all).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
     expect(seen.size).toBe(3);
     const m = pool.metrics();
@@ -66,8 +73,20 @@ describe('WorkerPool', () => {
     const { factory } = fakeFactory();
     const pool = new WorkerPool(factory, 1, undefined, 1);
     const order: string[] = [];
-    const job = (name: string, p: 0 | 1 | 2) => pool.run(async (api) => { order.push(name); return api.run(5, name); }, { priority: p });
-    const ps = [job('bg1', Priority.background), job('bg2', Priority.background), job('user', Priority.user), job('preview', Priority.interactive)];
+    const job = (name: string, p: 0 | 1 | 2) =>
+      pool.run(
+        async (api) => {
+          order.push(name);
+          return api.run(5, name);
+        },
+        { priority: p },
+      );
+    const ps = [
+      job('bg1', Priority.background),
+      job('bg2', Priority.background),
+      job('user', Priority.user),
+      job('preview', Priority.interactive),
+    ];
     await Promise.all(ps);
     // bg1 was already running when the others arrived.
     expect(order).toEqual(['bg1', 'preview', 'user', 'bg2']);
@@ -102,13 +121,30 @@ describe('WorkerPool', () => {
     const { factory } = fakeFactory();
     const pool = new WorkerPool(factory, 4, 100);
     let peak = 0;
-    const task = (cost: number) => pool.run(async (api) => { peak = Math.max(peak, pool.metrics().bytesInFlight); return api.run(10, cost); }, { cost });
+    const task = (cost: number) =>
+      pool.run(
+        async (api) => {
+          peak = Math.max(peak, pool.metrics().bytesInFlight);
+          return api.run(10, cost);
+        },
+        { cost },
+      );
     await Promise.all([task(40), task(40), task(40), task(40), task(250)]);
     expect(peak).toBeLessThanOrEqual(250);
     expect(pool.metrics().bytesInFlight).toBe(0);
     // Two 40s fit together, a third does not.
     const concurrent: number[] = [];
-    await Promise.all([0, 1, 2].map(() => pool.run(async (api) => { concurrent.push(pool.metrics().running); return api.run(10, 0); }, { cost: 40 })));
+    await Promise.all(
+      [0, 1, 2].map(() =>
+        pool.run(
+          async (api) => {
+            concurrent.push(pool.metrics().running);
+            return api.run(10, 0);
+          },
+          { cost: 40 },
+        ),
+      ),
+    );
     expect(Math.max(...concurrent)).toBe(2);
     pool.dispose();
   });
@@ -237,7 +273,13 @@ describe('WorkerPool', () => {
       const me = id++;
       return {
         api: { id: me },
-        bench: { probe: async (tag) => { order.push(tag); await tick(5); return `${tag}@${me}`; } },
+        bench: {
+          probe: async (tag) => {
+            order.push(tag);
+            await tick(5);
+            return `${tag}@${me}`;
+          },
+        },
         terminate: () => {},
         onCrash: () => {},
       };

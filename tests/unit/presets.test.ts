@@ -16,7 +16,8 @@ let vips: Vips;
 let jpeg: Uint8Array;
 beforeAll(async () => {
   ({ vips } = await loadVips());
-  const w = 3000, h = 2000;
+  const w = 3000,
+    h = 2000;
   const f = createFrame(w, h, 3, new ArrayBuffer(w * h * 3));
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++) {
@@ -38,14 +39,20 @@ beforeAll(async () => {
 async function run(key: string) {
   const recipe = validateRecipe(PRESETS[key]);
   const r = await processImage(vips, {
-    file: new Blob([]), bytes: jpeg.slice().buffer, name: 'photo.jpg',
-    steps: resolveSteps(recipe), output: validateOutput(recipe.output ?? {}), maxPixels: Infinity,
+    file: new Blob([]),
+    bytes: jpeg.slice().buffer,
+    name: 'photo.jpg',
+    steps: resolveSteps(recipe),
+    output: validateOutput(recipe.output ?? {}),
+    maxPixels: Infinity,
   });
   if (r.kind !== 'done') throw new Error('expected a whole-image result');
   const out = vips.Image.newFromBuffer(r.bytes);
   try {
     return {
-      width: out.width, height: out.height, bands: out.bands,
+      width: out.width,
+      height: out.height,
+      bands: out.bands,
       loader: out.getTypeof('vips-loader') ? out.getString('vips-loader') : '',
       exif: out.getTypeof('exif-data') !== 0,
       steps: r.timings.steps.map((s) => s.op),

@@ -82,20 +82,57 @@ describe('validateRecipe', () => {
   });
 
   test('range bounds are inclusive', () => {
-    expect(validateRecipe(withSteps([{ op: 'gaussian-blur', params: { sigma: 0.1 } }, { op: 'brightness', params: { factor: 10 } }])).steps).toHaveLength(2);
+    expect(
+      validateRecipe(
+        withSteps([
+          { op: 'gaussian-blur', params: { sigma: 0.1 } },
+          { op: 'brightness', params: { factor: 10 } },
+        ]),
+      ).steps,
+    ).toHaveLength(2);
     expect(errorOf(() => validateRecipe(withSteps([{ op: 'gaussian-blur', params: { sigma: 0.09 } }]))).code).toBe('bad-param');
   });
 
   test.each([
-    ['string number', { op: 'gaussian-blur', params: { sigma: '2' } }, '/steps/0/params/sigma', 'must be a number, got string "2"', 'bad-param'],
+    [
+      'string number',
+      { op: 'gaussian-blur', params: { sigma: '2' } },
+      '/steps/0/params/sigma',
+      'must be a number, got string "2"',
+      'bad-param',
+    ],
     ['NaN-like null', { op: 'gaussian-blur', params: { sigma: null } }, '/steps/0/params/sigma', 'must be a number, got null', 'bad-param'],
     ['params array', { op: 'sobel', params: [] }, '/steps/0/params', 'params must be an object, got an array', 'bad-param'],
-    ['unknown param', { op: 'brightness', params: { amount: 2 } }, '/steps/0/params/amount', '"brightness" has no parameter "amount" (it takes: factor)', 'bad-param'],
+    [
+      'unknown param',
+      { op: 'brightness', params: { amount: 2 } },
+      '/steps/0/params/amount',
+      '"brightness" has no parameter "amount" (it takes: factor)',
+      'bad-param',
+    ],
     ['param on a parameterless op', { op: 'sobel', params: { size: 3 } }, '/steps/0/params/size', '(it takes none)', 'bad-param'],
-    ['inherited name "constructor"', { op: 'sobel', params: { constructor: 1 } }, '/steps/0/params/constructor', 'has no parameter "constructor"', 'bad-param'],
-    ['inherited name "toString"', { op: 'gaussian-blur', params: { toString: 1 } }, '/steps/0/params/toString', 'has no parameter "toString"', 'bad-param'],
+    [
+      'inherited name "constructor"',
+      { op: 'sobel', params: { constructor: 1 } },
+      '/steps/0/params/constructor',
+      'has no parameter "constructor"',
+      'bad-param',
+    ],
+    [
+      'inherited name "toString"',
+      { op: 'gaussian-blur', params: { toString: 1 } },
+      '/steps/0/params/toString',
+      'has no parameter "toString"',
+      'bad-param',
+    ],
     ['op not a string', { op: 3 }, '/steps/0/op', 'must be an operation name, got number 3', 'invalid-recipe'],
-    ['enabled not boolean', { op: 'sobel', enabled: 'yes' }, '/steps/0/enabled', 'must be true or false, got string "yes"', 'invalid-recipe'],
+    [
+      'enabled not boolean',
+      { op: 'sobel', enabled: 'yes' },
+      '/steps/0/enabled',
+      'must be true or false, got string "yes"',
+      'invalid-recipe',
+    ],
     ['unknown step field', { op: 'sobel', param: {} }, '/steps/0/param', 'unknown field "param"', 'invalid-recipe'],
     ['step is null', null, '/steps/0', 'a step must be an object', 'invalid-recipe'],
   ])('step with %s', (_name, step, path, text, code) => {
@@ -115,7 +152,12 @@ describe('validateRecipe', () => {
   test.each([
     ['an array', [], '', 'a recipe must be a JSON object, got an array'],
     ['null', null, '', 'got null'],
-    ['unknown top-level field', { name: 'r', steps: [], author: 'me' }, '/author', 'unknown field "author" (a recipe has: name, description, steps, output)'],
+    [
+      'unknown top-level field',
+      { name: 'r', steps: [], author: 'me' },
+      '/author',
+      'unknown field "author" (a recipe has: name, description, steps, output)',
+    ],
     ['missing name', { steps: [] }, '/name', 'must be a non-empty string'],
     ['blank name', { name: '  ', steps: [] }, '/name', 'must be a non-empty string, got string "  "'],
     ['description not a string', { name: 'r', description: 5, steps: [] }, '/description', 'must be a string, got number 5'],
@@ -182,13 +224,20 @@ describe('recipeHash', () => {
     const omitted: Recipe = { name: 'a', steps: [{ op: 'gaussian-blur' }, { op: 'brightness' }, { op: 'sobel' }] };
     const explicit: Recipe = {
       name: 'a',
-      steps: [{ op: 'gaussian-blur', params: { sigma: 2 } }, { op: 'brightness', params: { factor: 1 } }, { op: 'sobel', params: {} }],
+      steps: [
+        { op: 'gaussian-blur', params: { sigma: 2 } },
+        { op: 'brightness', params: { factor: 1 } },
+        { op: 'sobel', params: {} },
+      ],
     };
     expect(recipeHash(omitted)).toBe(recipeHash(explicit));
   });
 
   test('differs when a param changes, or steps are reordered', () => {
-    const changed: Recipe = { ...SEED_RECIPE, steps: SEED_RECIPE.steps.map((s) => (s.op === 'gaussian-blur' ? { ...s, params: { sigma: 2.1 } } : s)) };
+    const changed: Recipe = {
+      ...SEED_RECIPE,
+      steps: SEED_RECIPE.steps.map((s) => (s.op === 'gaussian-blur' ? { ...s, params: { sigma: 2.1 } } : s)),
+    };
     expect(recipeHash(changed)).not.toBe(seedHash);
     const reordered: Recipe = { ...SEED_RECIPE, steps: [...SEED_RECIPE.steps].reverse() };
     expect(recipeHash(reordered)).not.toBe(seedHash);
@@ -211,7 +260,12 @@ describe('resolveSteps, chainHalo, outputChannels', () => {
   test('disabled steps are excluded; params are complete', () => {
     const r: Recipe = {
       name: 'r',
-      steps: [{ op: 'sobel', enabled: false }, { op: 'gaussian-blur' }, { op: 'sharpen', enabled: true }, { op: 'brightness', params: { factor: 3 }, enabled: false }],
+      steps: [
+        { op: 'sobel', enabled: false },
+        { op: 'gaussian-blur' },
+        { op: 'sharpen', enabled: true },
+        { op: 'brightness', params: { factor: 3 }, enabled: false },
+      ],
     };
     expect(resolveSteps(r)).toEqual([
       { op: 'gaussian-blur', params: { sigma: 2 } },
@@ -227,9 +281,16 @@ describe('resolveSteps, chainHalo, outputChannels', () => {
     expect(chainHalo(resolveSteps(SEED_RECIPE))).toBe(8);
     expect(chainHalo([])).toBe(0);
     expect(chainHalo([{ op: 'gaussian-blur', params: { sigma: 3.3 } }])).toBe(10);
-    expect(chainHalo([{ op: 'gaussian-blur', params: { sigma: 0.1 } }, { op: 'brightness', params: { factor: 2 } }])).toBe(1);
+    expect(
+      chainHalo([
+        { op: 'gaussian-blur', params: { sigma: 0.1 } },
+        { op: 'brightness', params: { factor: 2 } },
+      ]),
+    ).toBe(1);
     // Disabled steps do not count.
-    expect(chainHalo(resolveSteps({ name: 'r', steps: [{ op: 'gaussian-blur', params: { sigma: 20 }, enabled: false }, { op: 'sobel' }] }))).toBe(1);
+    expect(
+      chainHalo(resolveSteps({ name: 'r', steps: [{ op: 'gaussian-blur', params: { sigma: 20 }, enabled: false }, { op: 'sobel' }] })),
+    ).toBe(1);
   });
 
   test('outputChannels follows grayscale', () => {

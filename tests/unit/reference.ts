@@ -99,8 +99,7 @@ function perColourPlane(img: RefImage, f: (p: Plane) => Plane): RefImage {
   for (let c = 0; c < channels; c++) {
     const src = getPlane(img, c);
     const res = c < colours ? f(src) : src;
-    for (let y = 0; y < height; y++)
-      for (let x = 0; x < width; x++) out[(y * width + x) * channels + c] = res[y][x];
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) out[(y * width + x) * channels + c] = res[y][x];
   }
   return { width, height, channels, data: out };
 }
@@ -196,21 +195,16 @@ export function refSobel(img: RefImage): RefImage {
 /** The exact numerator of sharpen at (x, y): 32·centre − 2·Σ(8 neighbours); the result is this / 16. */
 export function sharpenNumerator(p: Plane, x: number, y: number): number {
   let neighbours = 0;
-  for (let dy = -1; dy <= 1; dy++)
-    for (let dx = -1; dx <= 1; dx++) if (dx !== 0 || dy !== 0) neighbours += at(p, x + dx, y + dy);
+  for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) if (dx !== 0 || dy !== 0) neighbours += at(p, x + dx, y + dy);
   return 32 * at(p, x, y) - 2 * neighbours;
 }
 
 export function refSharpen(img: RefImage): RefImage {
-  return perColourPlane(img, (p) =>
-    build(p[0].length, p.length, (x, y) => clip255(divRoundHalfEven(sharpenNumerator(p, x, y), 16))),
-  );
+  return perColourPlane(img, (p) => build(p[0].length, p.length, (x, y) => clip255(divRoundHalfEven(sharpenNumerator(p, x, y), 16))));
 }
 
 export function refBrightness(img: RefImage, factor: number): RefImage {
-  return perColourPlane(img, (p) =>
-    build(p[0].length, p.length, (x, y) => clip255(roundHalfEvenFloat(p[y][x] * factor))),
-  );
+  return perColourPlane(img, (p) => build(p[0].length, p.length, (x, y) => clip255(roundHalfEvenFloat(p[y][x] * factor))));
 }
 
 // ---------------------------------------------------------------------------------------------

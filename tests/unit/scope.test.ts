@@ -30,7 +30,11 @@ describe('Scope', () => {
     expect(() =>
       withScope((scope) => {
         scope.track(wasm('a'));
-        scope.track({ delete: () => { throw new Error('free failed'); } });
+        scope.track({
+          delete: () => {
+            throw new Error('free failed');
+          },
+        });
         throw new Error('boom');
       }),
     ).toThrow('boom');
@@ -81,12 +85,29 @@ describe('Scope', () => {
     const { wasm } = objects(log);
     const scope = new Scope();
     scope.track(wasm('a'));
-    scope.track({ delete: () => { throw new Error('first'); } });
+    scope.track({
+      delete: () => {
+        throw new Error('first');
+      },
+    });
     scope.track(wasm('c'));
-    scope.track({ close: () => { throw new Error('second'); } });
+    scope.track({
+      close: () => {
+        throw new Error('second');
+      },
+    });
     expect(() => scope.dispose()).toThrow('second'); // newest first: 'second' fails first
     expect(log).toEqual(['delete c', 'delete a']);
     // Through withScope after a successful body, the failure to free is reported.
-    expect(() => withScope((s) => void s.track({ delete: () => { throw new Error('double free'); } }))).toThrow('double free');
+    expect(() =>
+      withScope(
+        (s) =>
+          void s.track({
+            delete: () => {
+              throw new Error('double free');
+            },
+          }),
+      ),
+    ).toThrow('double free');
   });
 });

@@ -70,7 +70,9 @@ describe('sniff', () => {
     expect(sniffBytes('a.webp', new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"/>')).problem).toMatch(
       /^not a WebP file: it is XML\/SVG text .*vector images are not supported$/,
     );
-    expect(sniffBytes('a.tif', Uint8Array.from([0x50, 0x4b, 3, 4, 0, 0])).problem).toBe('not a TIFF file: it is a zip archive (starts with 50 4B 03 04)');
+    expect(sniffBytes('a.tif', Uint8Array.from([0x50, 0x4b, 3, 4, 0, 0])).problem).toBe(
+      'not a TIFF file: it is a zip archive (starts with 50 4B 03 04)',
+    );
     expect(sniffBytes('noext', Uint8Array.from([1, 2, 0xab, 4, 5])).problem).toBe('not an image file: it starts with bytes 01 02 AB 04');
   });
 
@@ -102,7 +104,17 @@ describe('names', () => {
   test('isImageName', () => {
     for (const n of ['a.jpg', 'IMG_0001.JPG', 'x.jpeg', 'scan.TIFF', 'p.png', 'c.heif', 'd.jxl', 'e.webp', 'f.avif', 'trip/day.1/a.jpg'])
       expect(isImageName(n), n).toBe(true);
-    for (const n of ['notes.txt', 'README', '.hidden.jpg', 'archive.jpg.zip', 'jpg', 'photo.', 'a.svg', 'trip/._IMG_0001.jpg', 'a/b/.thumb.png'])
+    for (const n of [
+      'notes.txt',
+      'README',
+      '.hidden.jpg',
+      'archive.jpg.zip',
+      'jpg',
+      'photo.',
+      'a.svg',
+      'trip/._IMG_0001.jpg',
+      'a/b/.thumb.png',
+    ])
       expect(isImageName(n), n).toBe(false);
   });
 
@@ -131,7 +143,14 @@ describe('formats', () => {
   });
 
   test('outputOptions defaults per format', () => {
-    expect(outputOptions()).toMatchObject({ format: 'png', quality: 100, compression: 1, metadata: 'keep', alpha: 'keep', background: '#ffffff' });
+    expect(outputOptions()).toMatchObject({
+      format: 'png',
+      quality: 100,
+      compression: 1,
+      metadata: 'keep',
+      alpha: 'keep',
+      background: '#ffffff',
+    });
     expect(outputOptions('jpeg')).toMatchObject({ format: 'jpeg', quality: 85, compression: 6 });
     expect(outputOptions('tiff')).toMatchObject({ format: 'tiff', compression: 6 });
     expect(outputOptions('webp', 1, 0)).toMatchObject({ format: 'webp', quality: 1, compression: 0 });

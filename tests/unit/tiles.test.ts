@@ -18,7 +18,12 @@ async function runTiled(img: RefImage, steps: readonly ResolvedStep[], tw: numbe
   const out = createFrame(img.width, img.height, outCh, new ArrayBuffer(img.width * img.height * outCh));
   const plan = planTiles(img.width, img.height, tw, th, halo);
   for (const t of plan.tiles) {
-    const win: Frame = createFrame(t.window.width, t.window.height, img.channels, new ArrayBuffer(t.window.width * t.window.height * img.channels));
+    const win: Frame = createFrame(
+      t.window.width,
+      t.window.height,
+      img.channels,
+      new ArrayBuffer(t.window.width * t.window.height * img.channels),
+    );
     blit(src, t.window.x, t.window.y, t.window.width, t.window.height, win, 0, 0);
     const { frame } = await runSteps(win, steps);
     const o = coreOffset(t);
@@ -42,7 +47,15 @@ const CHAINS: ReadonlyArray<[string, ResolvedStep[]]> = [
   ['sharpen', [{ op: 'sharpen', params: {} }]],
   ['brightness ×1.2', [{ op: 'brightness', params: { factor: 1.2 } }]],
   ['seed chain', SEED],
-  ['sharpen ×3 then sobel', [{ op: 'sharpen', params: {} }, { op: 'sharpen', params: {} }, { op: 'sharpen', params: {} }, { op: 'sobel', params: {} }]],
+  [
+    'sharpen ×3 then sobel',
+    [
+      { op: 'sharpen', params: {} },
+      { op: 'sharpen', params: {} },
+      { op: 'sharpen', params: {} },
+      { op: 'sobel', params: {} },
+    ],
+  ],
 ];
 
 /** [width, height, tileWidth, tileHeight] */

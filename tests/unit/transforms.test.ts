@@ -53,7 +53,14 @@ const REF = {
 
 /** What a viewer does to show a stored image with EXIF orientation o (the EXIF 2.3 table). */
 const ORIENT: Record<number, (f: Frame) => Frame> = {
-  1: REF.id, 2: REF.flipH, 3: REF.rot180, 4: REF.flipV, 5: REF.transpose, 6: REF.rot90, 7: REF.transverse, 8: REF.rot270,
+  1: REF.id,
+  2: REF.flipH,
+  3: REF.rot180,
+  4: REF.flipV,
+  5: REF.transpose,
+  6: REF.rot90,
+  7: REF.transverse,
+  8: REF.rot270,
 };
 
 function packedCopy(f: Frame): Frame {
@@ -69,13 +76,18 @@ async function run(src: Frame, op: string, params: Params = {}, source: SourceIn
 }
 
 function same(a: Frame, b: Frame): boolean {
-  return a.width === b.width && a.height === b.height && a.channels === b.channels &&
-    Buffer.from(packedCopy(a).data).equals(Buffer.from(packedCopy(b).data));
+  return (
+    a.width === b.width &&
+    a.height === b.height &&
+    a.channels === b.channels &&
+    Buffer.from(packedCopy(a).data).equals(Buffer.from(packedCopy(b).data))
+  );
 }
 
 function meanAbsDiff(a: Frame, b: Frame): number {
   expect([a.width, a.height, a.channels]).toEqual([b.width, b.height, b.channels]);
-  const pa = packedCopy(a).data, pb = packedCopy(b).data;
+  const pa = packedCopy(a).data,
+    pb = packedCopy(b).data;
   let d = 0;
   for (let i = 0; i < pa.length; i++) d += Math.abs(pa[i] - pb[i]);
   return d / pa.length;
@@ -86,7 +98,6 @@ function uniform(w: number, h: number, value: number[]): Frame {
   for (let i = 0; i < w * h; i++) f.data.set(value, i * value.length);
   return f;
 }
-
 
 describe('catalogue entries', () => {
   test('all six are global vips transforms; auto-orient and thumbnail run at decode', () => {
@@ -100,7 +111,14 @@ describe('catalogue entries', () => {
     expect(getOperation('auto-orient').stage).toBe('decode');
     expect(getOperation('thumbnail').stage).toBe('decode');
     expect(getOperation('resize').stage).toBeUndefined();
-    expect(defaultParams(getOperation('resize'))).toEqual({ mode: 'fit', width: 1024, height: 1024, percent: 50, kernel: 'lanczos3', enlarge: false });
+    expect(defaultParams(getOperation('resize'))).toEqual({
+      mode: 'fit',
+      width: 1024,
+      height: 1024,
+      percent: 50,
+      kernel: 'lanczos3',
+      enlarge: false,
+    });
     expect(defaultParams(getOperation('crop'))).toEqual({ mode: 'centre', x: 0, y: 0, width: 512, height: 512 });
     expect(defaultParams(getOperation('rotate'))).toEqual({ angle: 90, expand: true, background: '#000000' });
   });
@@ -136,7 +154,12 @@ describe('resize', () => {
   });
 
   test.each(['nearest', 'linear', 'cubic', 'lanczos3'])('%s: every kernel gives exact sizes for awkward scales', async (kernel) => {
-    for (const [w, h, W] of [[97, 61, 13], [1000, 3, 7], [5, 400, 3], [640, 480, 639]] as const) {
+    for (const [w, h, W] of [
+      [97, 61, 13],
+      [1000, 3, 7],
+      [5, 400, 3],
+      [640, 480, 639],
+    ] as const) {
       const out = await run(padded(w, h, 1, W), 'resize', { mode: 'width', width: W, kernel });
       expect([out.width, out.height]).toEqual([W, Math.max(1, Math.round((h * W) / w))]);
     }
@@ -197,7 +220,8 @@ describe('rotate', () => {
   test('arbitrary angles: bounding-box canvas, background corners, transparent corners with alpha', async () => {
     const f = uniform(100, 50, [255, 255, 255]);
     const out = await run(f, 'rotate', { angle: 30, background: '#ff0000' });
-    const bw = 100 * Math.cos(Math.PI / 6) + 50 * Math.sin(Math.PI / 6), bh = 100 * Math.sin(Math.PI / 6) + 50 * Math.cos(Math.PI / 6);
+    const bw = 100 * Math.cos(Math.PI / 6) + 50 * Math.sin(Math.PI / 6),
+      bh = 100 * Math.sin(Math.PI / 6) + 50 * Math.cos(Math.PI / 6);
     expect(Math.abs(out.width - bw)).toBeLessThanOrEqual(2);
     expect(Math.abs(out.height - bh)).toBeLessThanOrEqual(2);
     expect(px(out, 0, 0)).toEqual([255, 0, 0]);
@@ -238,9 +262,19 @@ describe('crop', () => {
   test('box: exact pixels, clamped to the image', async () => {
     const f = padded(50, 40, 3, 7);
     const out = await run(f, 'crop', { mode: 'box', x: 10, y: 5, width: 20, height: 15 });
-    expect(same(out, remap(f, 20, 15, (x, y) => [x + 10, y + 5]))).toBe(true);
+    expect(
+      same(
+        out,
+        remap(f, 20, 15, (x, y) => [x + 10, y + 5]),
+      ),
+    ).toBe(true);
     const clamped = await run(f, 'crop', { mode: 'box', x: 45, y: 30, width: 100, height: 100 });
-    expect(same(clamped, remap(f, 5, 10, (x, y) => [x + 45, y + 30]))).toBe(true);
+    expect(
+      same(
+        clamped,
+        remap(f, 5, 10, (x, y) => [x + 45, y + 30]),
+      ),
+    ).toBe(true);
   });
 
   test('box wholly outside the image is a clear error', async () => {
@@ -254,17 +288,28 @@ describe('crop', () => {
   test('centre: the middle window, exact pixels; larger than the image is the image', async () => {
     const f = padded(51, 40, 4, 9);
     const out = await run(f, 'crop', { mode: 'centre', width: 20, height: 11 });
-    expect(same(out, remap(f, 20, 11, (x, y) => [x + 15, y + 14]))).toBe(true);
+    expect(
+      same(
+        out,
+        remap(f, 20, 11, (x, y) => [x + 15, y + 14]),
+      ),
+    ).toBe(true);
     const big = await run(f, 'crop', { mode: 'centre', width: 100, height: 20 });
     expect([big.width, big.height]).toEqual([51, 20]);
   });
 
   test.each([1, 2, 3, 4])('attention: the requested size, on the interesting part (%i channels)', async (ch) => {
     // Flat gray with a busy, saturated patch near the bottom-right corner.
-    const f = uniform(200, 150, new Array<number>(ch).fill(128).map((v, i) => (i === 3 || (ch === 2 && i === 1) ? 255 : v)));
+    const f = uniform(
+      200,
+      150,
+      new Array<number>(ch).fill(128).map((v, i) => (i === 3 || (ch === 2 && i === 1) ? 255 : v)),
+    );
     const rnd = mulberry32(3);
     const colour = ch >= 3 ? 3 : 1;
-    for (let y = 110; y < 145; y++) for (let x = 150; x < 195; x++) for (let c = 0; c < colour; c++) f.data[(y * 200 + x) * ch + c] = c === 0 ? 255 : Math.floor(rnd() * 256);
+    for (let y = 110; y < 145; y++)
+      for (let x = 150; x < 195; x++)
+        for (let c = 0; c < colour; c++) f.data[(y * 200 + x) * ch + c] = c === 0 ? 255 : Math.floor(rnd() * 256);
     const out = await run(f, 'crop', { mode: 'attention', width: 60, height: 50 });
     expect([out.width, out.height, out.channels]).toEqual([60, 50, ch]);
     // The window lies over the patch: most of its pixels are not the flat gray.
@@ -302,8 +347,12 @@ describe('auto-orient', () => {
 
     // Through the worker's per-image path, with metadata kept: the output says orientation 1.
     const res = await processImage(vips, {
-      file: new Blob([]), bytes: png.slice().buffer, name: 'o.png', steps: [step('auto-orient')],
-      output: validateOutput({ format: 'png', metadata: 'keep' }), maxPixels: Infinity,
+      file: new Blob([]),
+      bytes: png.slice().buffer,
+      name: 'o.png',
+      steps: [step('auto-orient')],
+      output: validateOutput({ format: 'png', metadata: 'keep' }),
+      maxPixels: Infinity,
     });
     if (res.kind !== 'done') throw new Error('expected done');
     expect(same(decode(vips, res.bytes), ORIENT[o](f))).toBe(true);
@@ -318,8 +367,12 @@ describe('auto-orient', () => {
   test('without auto-orient, a kept orientation is passed on unchanged', async () => {
     const f = packedCopy(padded(7, 4, 3, 5));
     const res = await processImage(vips, {
-      file: new Blob([]), bytes: pngWithOrientation(vips, f, 6).slice().buffer, name: 'o.png', steps: [step('flip')],
-      output: validateOutput({ format: 'jpeg', metadata: 'keep' }), maxPixels: Infinity,
+      file: new Blob([]),
+      bytes: pngWithOrientation(vips, f, 6).slice().buffer,
+      name: 'o.png',
+      steps: [step('flip')],
+      output: validateOutput({ format: 'jpeg', metadata: 'keep' }),
+      maxPixels: Infinity,
     });
     if (res.kind !== 'done') throw new Error('expected done');
     const back = vips.Image.newFromBuffer(res.bytes);
@@ -396,7 +449,14 @@ describe('thumbnail', () => {
     const big = photo(4000, 3000);
     const jpg = encode(vips, big, outputOptions('jpeg', 90));
     const output = outputOptions('png');
-    const req = (steps: ResolvedStep[]) => ({ file: new Blob([]), bytes: jpg.slice().buffer, name: 'big.jpg', steps, output, maxPixels: Infinity });
+    const req = (steps: ResolvedStep[]) => ({
+      file: new Blob([]),
+      bytes: jpg.slice().buffer,
+      name: 'big.jpg',
+      steps,
+      output,
+      maxPixels: Infinity,
+    });
     const a = await processImage(vips, req([step('thumbnail', { size: 256 })]));
     // The same result the slow way: full decode, then a fit-resize as a frame op.
     const b = await processImage(vips, req([step('resize', { mode: 'fit', width: 256, height: 256 })]));

@@ -1,10 +1,25 @@
 import { describe, expect, test } from 'vitest';
-import { analysisPath, encoderCodecString, evenSize, targetBitrate, validateVideoOptions, videoOutputPath } from '../../src/core/video-options';
+import {
+  analysisPath,
+  encoderCodecString,
+  evenSize,
+  targetBitrate,
+  validateVideoOptions,
+  videoOutputPath,
+} from '../../src/core/video-options';
 import { isImageName, isMediaName, isVideoName, sniffVideo } from '../../src/core/sniff';
 
 describe('video options', () => {
   test('defaults: MP4 + H.264, quality 60, whole video, audio copied', () => {
-    expect(validateVideoOptions(undefined)).toEqual({ container: 'mp4', codec: 'h264', quality: 60, start: 0, analysis: false, keyframeInterval: 2, audio: 'copy' });
+    expect(validateVideoOptions(undefined)).toEqual({
+      container: 'mp4',
+      codec: 'h264',
+      quality: 60,
+      start: 0,
+      analysis: false,
+      keyframeInterval: 2,
+      audio: 'copy',
+    });
   });
   test('a codec alone picks its container; a container alone its first codec', () => {
     expect(validateVideoOptions({ codec: 'vp9' }).container).toBe('webm');
@@ -13,7 +28,9 @@ describe('video options', () => {
     expect(validateVideoOptions({ container: 'webm', codec: 'av1' }).codec).toBe('av1');
   });
   test('rejections carry their path and say what is allowed', () => {
-    expect(() => validateVideoOptions({ container: 'mp4', codec: 'vp8' })).toThrow('/video/codec: VP8 cannot go in MP4 here (MP4 takes H.264 High, AV1)');
+    expect(() => validateVideoOptions({ container: 'mp4', codec: 'vp8' })).toThrow(
+      '/video/codec: VP8 cannot go in MP4 here (MP4 takes H.264 High, AV1)',
+    );
     expect(() => validateVideoOptions({ codec: 'hevc' })).toThrow('/video/codec: unknown video codec "hevc" (choose h264, vp9, vp8, av1)');
     expect(() => validateVideoOptions({ container: 'avi' })).toThrow('/video/container: unknown container "avi"');
     expect(() => validateVideoOptions({ quality: 0 })).toThrow('/video/quality: must be a whole number 1–100, got 0');
@@ -24,7 +41,12 @@ describe('video options', () => {
     expect(() => validateVideoOptions([])).toThrow('/video: must be an object');
   });
   test('ranges, bitrate and analysis pass through', () => {
-    expect(validateVideoOptions({ start: 1.5, end: 3, bitrate: 2_000_000, analysis: true })).toMatchObject({ start: 1.5, end: 3, bitrate: 2_000_000, analysis: true });
+    expect(validateVideoOptions({ start: 1.5, end: 3, bitrate: 2_000_000, analysis: true })).toMatchObject({
+      start: 1.5,
+      end: 3,
+      bitrate: 2_000_000,
+      analysis: true,
+    });
   });
   test('bitrate from quality grows with quality and size; AV1/VP9 need less', () => {
     const b = targetBitrate(1920, 1080, 30, 60, 'h264');
@@ -70,6 +92,8 @@ describe('video names and magic', () => {
     const ebml = new Uint8Array([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01, ...new TextEncoder().encode('B\x82\x84webm')]);
     expect(sniffVideo('a.webm', 100, ebml)).toEqual({ kind: 'webm' });
     expect(sniffVideo('a.webm', 0, new Uint8Array())).toEqual({ problem: 'empty file (0 bytes)' });
-    expect(sniffVideo('a.mp4', 10, new TextEncoder().encode('<html></html>')).problem).toBe('not an MP4 video: it is an HTML page (starts with 3C 68 74 6D)');
+    expect(sniffVideo('a.mp4', 10, new TextEncoder().encode('<html></html>')).problem).toBe(
+      'not an MP4 video: it is an HTML page (starts with 3C 68 74 6D)',
+    );
   });
 });

@@ -51,10 +51,12 @@ describe('ReorderWindow', () => {
     const flow = new Flow();
     const ordered: number[] = [];
     const emitted: number[] = [];
-    let emitting = 0, most = 0;
+    let emitting = 0,
+      most = 0;
     const rnd = mulberry32(3);
     const w = new ReorderWindow<string, string>({
-      capacity: 100, flow,
+      capacity: 100,
+      flow,
       order: (item, i) => (ordered.push(i), `${item}!`),
       emit: async (value, item, i) => {
         most = Math.max(most, ++emitting);
@@ -85,9 +87,12 @@ describe('ReorderWindow', () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const w = new ReorderWindow<number, number>({
-      capacity: 10, flow,
+      capacity: 10,
+      flow,
       order: (x, i) => (ordered.push(i), x),
-      emit: async (_v, _x, i) => { if (i === 0) await gate; },
+      emit: async (_v, _x, i) => {
+        if (i === 0) await gate;
+      },
     });
     for (let i = 0; i < 4; i++) w.enter();
     w.complete(1, 1);
@@ -110,7 +115,9 @@ describe('ReorderWindow', () => {
     const gates: (() => void)[] = [];
     const onEmitted: number[] = [];
     const w = new ReorderWindow<number, number>({
-      capacity: 3, flow, order: (x) => x,
+      capacity: 3,
+      flow,
+      order: (x) => x,
       emit: () => new Promise<void>((r) => gates.push(r)),
       onEmitted: (n) => onEmitted.push(n),
     });
@@ -145,7 +152,9 @@ describe('ReorderWindow', () => {
     const flow = new Flow();
     const emitted: number[] = [];
     const w = new ReorderWindow<number, number>({
-      capacity: 10, flow, order: (x) => x,
+      capacity: 10,
+      flow,
+      order: (x) => x,
       emit: (_v, _x, i) => {
         if (i === 2) return Promise.reject(new Error('the encoder failed at frame 2'));
         emitted.push(i);
@@ -169,7 +178,8 @@ describe('ReorderWindow', () => {
     const flow = new Flow();
     const emitted: number[] = [];
     const w = new ReorderWindow<number, number>({
-      capacity: 10, flow,
+      capacity: 10,
+      flow,
       order: (x) => (x === 1 ? Promise.reject(new Error('redaction call failed')) : x),
       emit: (v) => {
         emitted.push(v);
@@ -183,8 +193,12 @@ describe('ReorderWindow', () => {
 
     const flow2 = new Flow();
     const w2 = new ReorderWindow<number, number>({
-      capacity: 10, flow: flow2,
-      order: (x) => { if (x === 0) throw new Error('tracker threw'); return x; },
+      capacity: 10,
+      flow: flow2,
+      order: (x) => {
+        if (x === 0) throw new Error('tracker threw');
+        return x;
+      },
       emit: async () => {},
     });
     w2.complete(0, 0);

@@ -78,8 +78,18 @@ describe('faceRecipe', () => {
 
 function frameWith(faces: FacesReport | undefined, width = 200, height = 100): FrameResult {
   return {
-    width, height, rgba: new ArrayBuffer(width * height * 4), steps: [{ op: 'detect-faces', ms: 1 }], means: [], channels: 4,
-    reports: faces ? [{ op: 'detect-faces', kind: 'faces', data: { width: 1, height: 1, faces: [] } }, { op: 'detect-faces', kind: 'faces', data: faces }] : [],
+    width,
+    height,
+    rgba: new ArrayBuffer(width * height * 4),
+    steps: [{ op: 'detect-faces', ms: 1 }],
+    means: [],
+    channels: 4,
+    reports: faces
+      ? [
+          { op: 'detect-faces', kind: 'faces', data: { width: 1, height: 1, faces: [] } },
+          { op: 'detect-faces', kind: 'faces', data: faces },
+        ]
+      : [],
   };
 }
 const face = (box: [number, number, number, number], score = 0.9) => ({ box, score, detector: 'blazeface' as const });
@@ -107,11 +117,25 @@ describe('FrameTracking', () => {
     expect((await t.track(frameWith(undefined), 5)).detections.every((d) => d.predicted)).toBe(true);
   });
 
-  test('boxes are tracked in the detection frame and reported in the input\'s pixels', async () => {
+  test("boxes are tracked in the detection frame and reported in the input's pixels", async () => {
     // The detector saw a half-size frame: input (x, y) → (x/2, y/2).
     const half: Affine = [0.5, 0, 0, 0, 0.5, 0];
-    const t = new FrameTracking(faceRecipe([{ op: 'resize', params: {} }, { op: 'detect-faces', params: {} }], 'transcode'), undefined);
-    const rep: FacesReport = { width: 400, height: 200, faces: [face([100, 40, 60, 60])], frame: { width: 200, height: 100, fromInput: half } };
+    const t = new FrameTracking(
+      faceRecipe(
+        [
+          { op: 'resize', params: {} },
+          { op: 'detect-faces', params: {} },
+        ],
+        'transcode',
+      ),
+      undefined,
+    );
+    const rep: FacesReport = {
+      width: 400,
+      height: 200,
+      faces: [face([100, 40, 60, 60])],
+      frame: { width: 200, height: 100, fromInput: half },
+    };
     const { detections } = await t.track(frameWith(rep), 0);
     expect(detections).toHaveLength(1);
     expect(detections[0].box).toEqual([100, 40, 60, 60]);
@@ -143,7 +167,11 @@ describe('FrameTracking', () => {
 
   test('the tracker is updated when track() is called, before the redaction settles', () => {
     let release!: () => void;
-    const t = new FrameTracking(faceRecipe([{ op: 'redact-faces', params: {} }], 'transcode'), undefined, (first) => new Promise((r) => (release = () => r(first))));
+    const t = new FrameTracking(
+      faceRecipe([{ op: 'redact-faces', params: {} }], 'transcode'),
+      undefined,
+      (first) => new Promise((r) => (release = () => r(first))),
+    );
     void t.track(frameWith({ width: 200, height: 100, faces: [face([10, 10, 30, 30])] }), 0);
     expect(t.tracks).toBe(1);
     expect(t.framesRedacted).toBe(1);
@@ -156,18 +184,29 @@ describe('planAudio', () => {
     expect(planAudio('opus', ['aac', 'opus'], 'copy', 'MP4')).toEqual({ result: { status: 'copied', codec: 'opus' } });
   });
   test('dropped by choice: no warning', () => {
-    expect(planAudio('aac', ['aac'], 'drop', 'MP4')).toEqual({ result: { status: 'dropped', codec: 'aac', reason: 'audio: drop was chosen' } });
+    expect(planAudio('aac', ['aac'], 'drop', 'MP4')).toEqual({
+      result: { status: 'dropped', codec: 'aac', reason: 'audio: drop was chosen' },
+    });
   });
   test('dropped when the container cannot take it: the reason names what it takes (no PCM or G.711)', () => {
     const p = planAudio('aac', ['opus', 'vorbis', 'pcm-s16', 'ulaw', 'alaw'], 'copy', 'WebM');
-    expect(p.result).toEqual({ status: 'dropped', codec: 'aac', reason: 'AAC audio cannot go in WebM without re-encoding (WebM takes Opus, Vorbis)' });
+    expect(p.result).toEqual({
+      status: 'dropped',
+      codec: 'aac',
+      reason: 'AAC audio cannot go in WebM without re-encoding (WebM takes Opus, Vorbis)',
+    });
     expect(p.warning).toBe('audio dropped: AAC audio cannot go in WebM without re-encoding (WebM takes Opus, Vorbis)');
-    expect(planAudio(null, ['opus'], 'copy', 'WebM').result.reason).toBe('an unknown codec audio cannot go in WebM without re-encoding (WebM takes Opus)');
+    expect(planAudio(null, ['opus'], 'copy', 'WebM').result.reason).toBe(
+      'an unknown codec audio cannot go in WebM without re-encoding (WebM takes Opus)',
+    );
   });
 });
 
 class Packet {
-  constructor(readonly timestamp: number, readonly id: number) {}
+  constructor(
+    readonly timestamp: number,
+    readonly id: number,
+  ) {}
   clone(o: { timestamp: number }): Packet {
     return new Packet(o.timestamp, this.id);
   }
@@ -194,17 +233,30 @@ describe('AudioPump', () => {
     const added: { id: number; t: number; config: boolean }[] = [];
     const config = { codec: 'opus', sampleRate: 48000, numberOfChannels: 2 };
     const src = packets(times);
-    const pump = new AudioPump<Packet>(src, (p, meta) => {
-      added.push({ id: p.id, t: p.timestamp, config: !!meta?.decoderConfig });
-      return Promise.resolve();
-    }, frameRange({ start: 1, end: 3 }, { duration: 4, frameRate: 30, packetCount: 120 }), config);
+    const pump = new AudioPump<Packet>(
+      src,
+      (p, meta) => {
+        added.push({ id: p.id, t: p.timestamp, config: !!meta?.decoderConfig });
+        return Promise.resolve();
+      },
+      frameRange({ start: 1, end: 3 }, { duration: 4, frameRate: 30, packetCount: 120 }),
+      config,
+    );
     // The first kept video frame was at 1.0 s: output time = input time − 1.
     await pump.pump(0.6, 1e6);
-    expect(added).toEqual([{ id: 2, t: 0, config: true }, { id: 3, t: 0.5, config: false }]);
+    expect(added).toEqual([
+      { id: 2, t: 0, config: true },
+      { id: 3, t: 0.5, config: false },
+    ]);
     await pump.pump(0.6, 1e6); // nothing new is due
     expect(added).toHaveLength(2);
     await pump.pump(Infinity, 1e6);
-    expect(added.map((a) => [a.id, a.t])).toEqual([[2, 0], [3, 0.5], [4, 1], [5, 1.5]]); // 3.0 s is past the end
+    expect(added.map((a) => [a.id, a.t])).toEqual([
+      [2, 0],
+      [3, 0.5],
+      [4, 1],
+      [5, 1.5],
+    ]); // 3.0 s is past the end
     expect(pump.sent).toBe(4);
     await pump.close();
     expect(src.returned).toBe(true);
@@ -212,24 +264,33 @@ describe('AudioPump', () => {
 
   test('from the start with no shift: packets unchanged, no config when the track has none', async () => {
     const added: { p: Packet; meta: unknown }[] = [];
-    const pump = new AudioPump<Packet>(packets([0, 0.5, 1]), (p, meta) => {
-      added.push({ p, meta });
-      return Promise.resolve();
-    }, frameRange({ start: 0 }, { duration: 2, frameRate: 30, packetCount: 60 }));
+    const pump = new AudioPump<Packet>(
+      packets([0, 0.5, 1]),
+      (p, meta) => {
+        added.push({ p, meta });
+        return Promise.resolve();
+      },
+      frameRange({ start: 0 }, { duration: 2, frameRate: 30, packetCount: 60 }),
+    );
     await pump.pump(0.5, 0);
     expect(added.map((a) => a.p.timestamp)).toEqual([0, 0.5]);
     expect(added.every((a) => a.meta === undefined)).toBe(true);
   });
 
   test('a muxer failure propagates to the caller', async () => {
-    const pump = new AudioPump<Packet>(packets([0, 1]), () => Promise.reject(new Error('muxer closed')), frameRange({ start: 0 }, { duration: 2, frameRate: 30, packetCount: 60 }));
+    const pump = new AudioPump<Packet>(
+      packets([0, 1]),
+      () => Promise.reject(new Error('muxer closed')),
+      frameRange({ start: 0 }, { duration: 2, frameRate: 30, packetCount: 60 }),
+    );
     await expect(pump.pump(5, 0)).rejects.toThrow('muxer closed');
   });
 });
 
 describe('cropRgba', () => {
   test('keeps the first columns and rows', () => {
-    const w = 3, h = 3;
+    const w = 3,
+      h = 3;
     const data = new Uint8Array(w * h * 4).map((_, i) => i);
     const c = cropRgba(data, w, 2, 2);
     expect([...c]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 12, 13, 14, 15, 16, 17, 18, 19]);

@@ -25,7 +25,8 @@ function thrown(run: () => unknown): unknown {
 }
 
 function jpeg(): Uint8Array {
-  const w = 64, h = 48;
+  const w = 64,
+    h = 48;
   const rgb = new Uint8Array(w * h * 3).map((_, i) => (i * 13) & 255);
   const im = vips.Image.newFromMemory(rgb, w, h, 3, vips.BandFormat.uchar);
   try {
@@ -44,12 +45,17 @@ describe('vipsMessage', () => {
   });
 
   test('keeps up to three distinct lines and drops the generic wrapper', () => {
-    const e = { message: ['vips::Error', 'unable to call VipsForeignLoadJpegBuffer\nVipsJpeg: premature end of JPEG image\nVipsJpeg: JPEG datastream contains no image\nVipsJpeg: premature end of JPEG image\n'] };
+    const e = {
+      message: [
+        'vips::Error',
+        'unable to call VipsForeignLoadJpegBuffer\nVipsJpeg: premature end of JPEG image\nVipsJpeg: JPEG datastream contains no image\nVipsJpeg: premature end of JPEG image\n',
+      ],
+    };
     expect(vipsMessage(e)).toBe('premature end of JPEG image; JPEG datastream contains no image');
     expect(vipsMessage(new Error('VipsForeignLoad: buffer is not in a known format'))).toBe('buffer is not in a known format');
-    expect(vipsMessage(new Error('unable to call VipsForeignLoadTiffBuffer\ntiff2vips: Read error at scanline 9; got 0 bytes, expected 1200'))).toBe(
-      'Read error at scanline 9; got 0 bytes, expected 1200',
-    );
+    expect(
+      vipsMessage(new Error('unable to call VipsForeignLoadTiffBuffer\ntiff2vips: Read error at scanline 9; got 0 bytes, expected 1200')),
+    ).toBe('Read error at scanline 9; got 0 bytes, expected 1200');
     expect(vipsMessage(new Error('gifload_buffer: Invalid frame data'))).toBe('Invalid frame data');
     expect(vipsMessage(new Error('unable to write to memory\n'))).toBe('the image data is damaged (decoding stopped part-way)');
   });
@@ -58,7 +64,9 @@ describe('vipsMessage', () => {
     expect(vipsMessage({ message: ['vips::Error', 'unable to call VipsForeignLoadPngBuffer\n'] })).toBe(
       "the PNG data is damaged (libvips' PNG loader stopped without a reason)",
     );
-    expect(vipsMessage({ message: ['vips::Error', 'unable to call VipsForeignSaveGifBuffer\n'] })).toBe("libvips' GIF writer failed without a reason");
+    expect(vipsMessage({ message: ['vips::Error', 'unable to call VipsForeignSaveGifBuffer\n'] })).toBe(
+      "libvips' GIF writer failed without a reason",
+    );
   });
 });
 
@@ -73,7 +81,7 @@ describe('decode and encode errors', () => {
     expect((e as TesseraError).message).not.toMatch(/object|Exception/);
   });
 
-  test("a failure does not quote the warnings of earlier calls that succeeded", () => {
+  test('a failure does not quote the warnings of earlier calls that succeeded', () => {
     // A JPEG cut short inside its entropy data (but with its end marker) decodes: libjpeg warns
     // and fills in grey, leaving "Corrupt JPEG data" in libvips' error buffer.
     const j = jpeg();
@@ -104,7 +112,9 @@ describe('formats Tessera recognises but cannot read yet', () => {
   });
 
   test('HEVC-coded HEIF is refused in words; AVIF in a mif1 box is not', () => {
-    expect(sniff('IMG_0001.HEIC', 900, head(box('heic\0\0\0\0mif1heicmiaf')), new Uint8Array(0)).problem).toMatch(/^HEIC photos cannot be decoded here \(they are HEVC-coded/);
+    expect(sniff('IMG_0001.HEIC', 900, head(box('heic\0\0\0\0mif1heicmiaf')), new Uint8Array(0)).problem).toMatch(
+      /^HEIC photos cannot be decoded here \(they are HEVC-coded/,
+    );
     expect(sniff('a.heif', 900, head(box('mif1\0\0\0\0mif1heic')), new Uint8Array(0)).problem).toMatch(/HEVC/);
     const avif = sniff('b.heif', 900, head(box('mif1\0\0\0\0mif1avifmiaf')), new Uint8Array(0));
     expect(avif.problem).toBeUndefined();

@@ -11,18 +11,28 @@ import { wasmYccAvailable, yccToRgbWasm } from '../../src/engine/kernels/ycc-was
 import { mulberry32 } from './helpers';
 
 function planes(w: number, h: number, sub: Subsampling, seed: number, extreme = false) {
-  const cw = Math.ceil(w / sub.h), ch = Math.ceil(h / sub.v);
+  const cw = Math.ceil(w / sub.h),
+    ch = Math.ceil(h / sub.v);
   // Padded strides, as decoders may give.
-  const ys = w + 3, cs = cw + 5;
+  const ys = w + 3,
+    cs = cw + 5;
   const size = ys * h + 2 * cs * ch;
   const buf = new Uint8Array(size);
   const rnd = mulberry32(seed);
   for (let i = 0; i < size; i++) buf[i] = extreme ? (rnd() < 0.5 ? 0 : 255) : Math.floor(rnd() * 256);
-  const layout: PlaneLayout[] = [{ offset: 0, stride: ys }, { offset: ys * h, stride: cs }, { offset: ys * h + cs * ch, stride: cs }];
+  const layout: PlaneLayout[] = [
+    { offset: 0, stride: ys },
+    { offset: ys * h, stride: cs },
+    { offset: ys * h + cs * ch, stride: cs },
+  ];
   return { buf, layout, size };
 }
 
-const SUBS: [string, Subsampling][] = [['4:2:0', { h: 2, v: 2 }], ['4:2:2', { h: 2, v: 1 }], ['4:4:4', { h: 1, v: 1 }]];
+const SUBS: [string, Subsampling][] = [
+  ['4:2:0', { h: 2, v: 2 }],
+  ['4:2:2', { h: 2, v: 1 }],
+  ['4:4:4', { h: 1, v: 1 }],
+];
 
 describe('YCbCr → RGB', () => {
   test('WebAssembly SIMD is available in Node', () => expect(wasmYccAvailable()).toBe(true));
@@ -34,7 +44,14 @@ describe('YCbCr → RGB', () => {
   });
 
   for (const [label, sub] of SUBS) {
-    const sizes = [[5, 3], [16, 1], [17, 9], [33, 31], [517, 389], [1, 7]].filter(([w]) => fancyUpsamples(w, sub));
+    const sizes = [
+      [5, 3],
+      [16, 1],
+      [17, 9],
+      [33, 31],
+      [517, 389],
+      [1, 7],
+    ].filter(([w]) => fancyUpsamples(w, sub));
     test.each(sizes)(`${label} %i×%i: wasm ≡ TypeScript`, async (w, h) => {
       for (const extreme of [false, true]) {
         const { buf, layout, size } = planes(w, h, sub, w * 31 + h, extreme);
@@ -53,7 +70,11 @@ describe('YCbCr → RGB', () => {
     // Y, Cb, Cr → R, G, B per jdcolor.c, worked by hand: (128,128,128) → gray; (0,255,255) →
     // R (91881·127 + 32768) >> 16 = 178, G −134 → 0, B 225; (255,0,0) → 76, 390 → 255, 28.
     const buf = new Uint8Array([128, 0, 255, 76, 128, 255, 0, 85, 128, 255, 0, 255]);
-    const layout: PlaneLayout[] = [{ offset: 0, stride: 4 }, { offset: 4, stride: 4 }, { offset: 8, stride: 4 }];
+    const layout: PlaneLayout[] = [
+      { offset: 0, stride: 4 },
+      { offset: 4, stride: 4 },
+      { offset: 8, stride: 4 },
+    ];
     const out = createFrame(4, 1, 3);
     yccToRgb(buf, layout, 4, 1, { h: 1, v: 1 }, out);
     // (76, 85, 255), JFIF's pure red: R = 76 + 178 = 254, G = 76 + (−4941264 >> 16 = −76) = 0, B = 76 − 76 = 0.

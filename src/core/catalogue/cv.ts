@@ -71,8 +71,24 @@ export const CV_OPS = [
     description: 'Thin, connected edges (OpenCV Canny). Colour is converted to gray first; the result is white edges on black.',
     category: 'cv',
     params: {
-      low: { type: 'number', label: 'Low threshold', min: 0, max: 1000, default: 100, step: 1, help: 'Weak edges above this are kept when connected to a strong one.' },
-      high: { type: 'number', label: 'High threshold', min: 0, max: 1000, default: 200, step: 1, help: 'Edges above this are always kept. If low > high the two are swapped.' },
+      low: {
+        type: 'number',
+        label: 'Low threshold',
+        min: 0,
+        max: 1000,
+        default: 100,
+        step: 1,
+        help: 'Weak edges above this are kept when connected to a strong one.',
+      },
+      high: {
+        type: 'number',
+        label: 'High threshold',
+        min: 0,
+        max: 1000,
+        default: 200,
+        step: 1,
+        help: 'Edges above this are always kept. If low > high the two are swapped.',
+      },
     },
     engine: 'opencv',
     locality: 'global',
@@ -97,10 +113,19 @@ export const CV_OPS = [
   defineOp({
     name: 'clahe',
     label: 'CLAHE',
-    description: 'Contrast-limited adaptive histogram equalisation (OpenCV CLAHE): local contrast per tile, blended smoothly. Colour: luma only.',
+    description:
+      'Contrast-limited adaptive histogram equalisation (OpenCV CLAHE): local contrast per tile, blended smoothly. Colour: luma only.',
     category: 'tone',
     params: {
-      clipLimit: { type: 'number', label: 'Clip limit', min: 0.1, max: 40, default: 2, step: 0.1, help: 'Higher allows more contrast (and noise).' },
+      clipLimit: {
+        type: 'number',
+        label: 'Clip limit',
+        min: 0.1,
+        max: 40,
+        default: 2,
+        step: 0.1,
+        help: 'Higher allows more contrast (and noise).',
+      },
       tiles: { type: 'integer', label: 'Tiles', min: 1, max: 32, default: 8, help: 'Grid of tiles per side.' },
     },
     engine: 'opencv',
@@ -108,7 +133,7 @@ export const CV_OPS = [
     halo: () => 0,
     outChannels: same,
     definition:
-      'new cv.CLAHE(clipLimit, Size(tiles, tiles)).apply(src, dst). The image is padded on the right and bottom with reflect-101 to a multiple of the grid; each tile\'s 256-bin histogram is clipped at max(1, floor(clipLimit · tilePixels / 256)), the excess redistributed evenly, and its CDF scaled by 255/tilePixels gives the tile\'s table; each pixel bilinearly interpolates the tables of its four nearest tile centres (float32), rounded to nearest. Gray: applied directly; colour: to Y of YCrCb as in equalize; alpha passes through.',
+      "new cv.CLAHE(clipLimit, Size(tiles, tiles)).apply(src, dst). The image is padded on the right and bottom with reflect-101 to a multiple of the grid; each tile's 256-bin histogram is clipped at max(1, floor(clipLimit · tilePixels / 256)), the excess redistributed evenly, and its CDF scaled by 255/tilePixels gives the tile's table; each pixel bilinearly interpolates the tables of its four nearest tile centres (float32), rounded to nearest. Gray: applied directly; colour: to Y of YCrCb as in equalize; alpha passes through.",
   }),
 ];
 

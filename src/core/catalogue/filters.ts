@@ -21,10 +21,9 @@ const INTENSITY =
  * the pixel; byte = truncate(clamp(value + 0.5)) — round half up.
  */
 const PILLOW_ROUNDING =
-  ' Rounding as Pillow (libImaging/Filter.c): round half up of the exact value S/scale + offset (S = Σ k·p in integers), then clipped to 0–255; where that value is exactly x.5 and scale is not a power of two, Pillow\'s float32 evaluation (weights k/scale in float32, running sum from offset + 0.5, rows summed from the bottom one up, truncated) decides and is reproduced bit for bit.';
+  " Rounding as Pillow (libImaging/Filter.c): round half up of the exact value S/scale + offset (S = Σ k·p in integers), then clipped to 0–255; where that value is exactly x.5 and scale is not a power of two, Pillow's float32 evaluation (weights k/scale in float32, running sum from offset + 0.5, rows summed from the bottom one up, truncated) decides and is reproduced bit for bit.";
 
-const BORDER =
-  ' Borders: reflect-101 (Pillow instead copies the outer %R-pixel frame unfiltered, so results differ there only).';
+const BORDER = ' Borders: reflect-101 (Pillow instead copies the outer %R-pixel frame unfiltered, so results differ there only).';
 
 function pillowEntry<const N extends string>(
   name: N,
@@ -79,24 +78,8 @@ export const FILTER_OPS = [
       '(Pillow rounds the exact .5 ties up instead, so on those pixels the result is 1 below Pillow’s; kept half-to-even because the seed pipeline is defined that way.)' +
       INTENSITY,
   }),
-  pillowEntry(
-    'edge-enhance',
-    'Edge enhance',
-    "Pillow's EDGE_ENHANCE.",
-    '(−1 −1 −1 / −1 10 −1 / −1 −1 −1)',
-    2,
-    0,
-    1,
-  ),
-  pillowEntry(
-    'edge-enhance-more',
-    'Edge enhance more',
-    "Pillow's EDGE_ENHANCE_MORE.",
-    '(−1 −1 −1 / −1 9 −1 / −1 −1 −1)',
-    1,
-    0,
-    1,
-  ),
+  pillowEntry('edge-enhance', 'Edge enhance', "Pillow's EDGE_ENHANCE.", '(−1 −1 −1 / −1 10 −1 / −1 −1 −1)', 2, 0, 1),
+  pillowEntry('edge-enhance-more', 'Edge enhance more', "Pillow's EDGE_ENHANCE_MORE.", '(−1 −1 −1 / −1 9 −1 / −1 −1 −1)', 1, 0, 1),
   pillowEntry('smooth', 'Smooth', "Pillow's SMOOTH.", '(1 1 1 / 1 5 1 / 1 1 1)', 13, 0, 1),
   pillowEntry(
     'smooth-more',
@@ -119,7 +102,15 @@ export const FILTER_OPS = [
   ),
   pillowEntry('contour', 'Contour', "Pillow's CONTOUR: dark lines on white.", '(−1 −1 −1 / −1 8 −1 / −1 −1 −1)', 1, 255, 1),
   pillowEntry('detail', 'Detail', "Pillow's DETAIL.", '(0 −1 0 / −1 10 −1 / 0 −1 0)', 6, 0, 1),
-  pillowEntry('find-edges', 'Find edges', "Pillow's FIND_EDGES: Laplacian-style edge magnitude.", '(−1 −1 −1 / −1 8 −1 / −1 −1 −1)', 1, 0, 1),
+  pillowEntry(
+    'find-edges',
+    'Find edges',
+    "Pillow's FIND_EDGES: Laplacian-style edge magnitude.",
+    '(−1 −1 −1 / −1 8 −1 / −1 −1 −1)',
+    1,
+    0,
+    1,
+  ),
   defineOp({
     name: 'unsharp-mask',
     label: 'Unsharp mask',
@@ -128,7 +119,14 @@ export const FILTER_OPS = [
     params: {
       sigma: { type: 'number', label: 'Sigma', min: 0.1, max: 10, default: 1, step: 0.1, unit: 'px' },
       amount: { type: 'number', label: 'Amount', min: 0, max: 5, default: 1, step: 0.05, unit: '×' },
-      threshold: { type: 'integer', label: 'Threshold', min: 0, max: 255, default: 0, help: 'Leave pixels alone whose difference from the blur is smaller than this.' },
+      threshold: {
+        type: 'integer',
+        label: 'Threshold',
+        min: 0,
+        max: 255,
+        default: 0,
+        help: 'Leave pixels alone whose difference from the blur is smaller than this.',
+      },
     },
     engine: 'kernel',
     locality: 'local',

@@ -22,7 +22,12 @@ import type { EngineName, OperationSpec, Params, ParamsOf } from './types';
 export * from './types';
 
 /** Every entry with its literal name, engine and param specs. */
-type Entry = (typeof TONE_OPS)[number] | (typeof FILTER_OPS)[number] | (typeof CV_OPS)[number] | (typeof FACE_OPS)[number] | (typeof TRANSFORM_OPS)[number];
+type Entry =
+  | (typeof TONE_OPS)[number]
+  | (typeof FILTER_OPS)[number]
+  | (typeof CV_OPS)[number]
+  | (typeof FACE_OPS)[number]
+  | (typeof TRANSFORM_OPS)[number];
 
 export type OpName = Entry['name'];
 /** The catalogue entry of an op, with its param specs' literal types. */

@@ -61,7 +61,8 @@ export const TONE_OPS = [
     label: 'Gamma',
     description: 'Gamma curve: values above 1 brighten the midtones, below 1 darken them.',
     params: { gamma: { type: 'number', label: 'Gamma', min: 0.1, max: 10, default: 1, step: 0.05 } },
-    definition: 'out = 255·(v/255)^(1/gamma) in float64, rounded half-to-even, clipped to 0–255 (a 256-entry table). Per colour plane, alpha passes through.',
+    definition:
+      'out = 255·(v/255)^(1/gamma) in float64, rounded half-to-even, clipped to 0–255 (a 256-entry table). Per colour plane, alpha passes through.',
   }),
   defineOp({
     ...point,

@@ -21,13 +21,48 @@ export const TRANSFORM_OPS = [
     label: 'Resize',
     description: 'Scale to fit a box, fill a box (cropping the overflow), to a width, a height or a percentage.',
     params: {
-      mode: { type: 'enum', label: 'Mode', options: ['fit', 'fill', 'width', 'height', 'percent'], default: 'fit',
-        help: 'fit: inside the box keeping the aspect ratio; fill: cover the box, then crop its centre; width/height: that side, the other in proportion; percent: both sides by a factor.' },
-      width: { type: 'integer', label: 'Width', min: 1, max: 65535, default: 1024, unit: 'px', visibleWhen: { param: 'mode', in: ['fit', 'fill', 'width'] } },
-      height: { type: 'integer', label: 'Height', min: 1, max: 65535, default: 1024, unit: 'px', visibleWhen: { param: 'mode', in: ['fit', 'fill', 'height'] } },
-      percent: { type: 'number', label: 'Percent', min: 1, max: 1000, default: 50, step: 1, unit: '%', visibleWhen: { param: 'mode', in: ['percent'] } },
+      mode: {
+        type: 'enum',
+        label: 'Mode',
+        options: ['fit', 'fill', 'width', 'height', 'percent'],
+        default: 'fit',
+        help: 'fit: inside the box keeping the aspect ratio; fill: cover the box, then crop its centre; width/height: that side, the other in proportion; percent: both sides by a factor.',
+      },
+      width: {
+        type: 'integer',
+        label: 'Width',
+        min: 1,
+        max: 65535,
+        default: 1024,
+        unit: 'px',
+        visibleWhen: { param: 'mode', in: ['fit', 'fill', 'width'] },
+      },
+      height: {
+        type: 'integer',
+        label: 'Height',
+        min: 1,
+        max: 65535,
+        default: 1024,
+        unit: 'px',
+        visibleWhen: { param: 'mode', in: ['fit', 'fill', 'height'] },
+      },
+      percent: {
+        type: 'number',
+        label: 'Percent',
+        min: 1,
+        max: 1000,
+        default: 50,
+        step: 1,
+        unit: '%',
+        visibleWhen: { param: 'mode', in: ['percent'] },
+      },
       kernel: { type: 'enum', label: 'Kernel', options: ['nearest', 'linear', 'cubic', 'lanczos3'], default: 'lanczos3' },
-      enlarge: { type: 'boolean', label: 'Allow enlarging', default: false, help: 'Off: fit, fill, width and height never make an image bigger.' },
+      enlarge: {
+        type: 'boolean',
+        label: 'Allow enlarging',
+        default: false,
+        help: 'Off: fit, fill, width and height never make an image bigger.',
+      },
     },
     definition:
       'For a w×h input: fit s = min(W/w, H/h); fill s = max(W/w, H/h); width s = W/w; height s = H/h; percent s = percent/100 (percent ignores "enlarge"). ' +
@@ -41,9 +76,28 @@ export const TRANSFORM_OPS = [
     label: 'Rotate',
     description: 'Rotate clockwise by any angle; quarter turns are lossless.',
     params: {
-      angle: { type: 'number', label: 'Angle', min: -360, max: 360, default: 90, step: 0.1, unit: '°', help: 'Clockwise; negative turns anticlockwise.' },
-      expand: { type: 'boolean', label: 'Expand canvas', default: true, help: 'On: the canvas grows to hold the whole rotated image. Off: the original canvas size, centred.' },
-      background: { type: 'color', label: 'Background', default: '#000000', help: 'Fills the corners. Images with alpha get transparent corners instead.' },
+      angle: {
+        type: 'number',
+        label: 'Angle',
+        min: -360,
+        max: 360,
+        default: 90,
+        step: 0.1,
+        unit: '°',
+        help: 'Clockwise; negative turns anticlockwise.',
+      },
+      expand: {
+        type: 'boolean',
+        label: 'Expand canvas',
+        default: true,
+        help: 'On: the canvas grows to hold the whole rotated image. Off: the original canvas size, centred.',
+      },
+      background: {
+        type: 'color',
+        label: 'Background',
+        default: '#000000',
+        help: 'Fills the corners. Images with alpha get transparent corners instead.',
+      },
     },
     definition:
       'Angle a = angle mod 360, clockwise (y axis pointing down). Multiples of 90° use vips_rot (pixels moved, bit-exact). Other angles use vips_rotate with a bicubic interpolator ' +
@@ -56,8 +110,13 @@ export const TRANSFORM_OPS = [
     label: 'Crop',
     description: 'Cut out a box, the centre, or the most interesting region.',
     params: {
-      mode: { type: 'enum', label: 'Mode', options: ['box', 'centre', 'attention'], default: 'centre',
-        help: 'box: at x, y; centre: the middle; attention: where vips finds skin tones, saturated colour and detail.' },
+      mode: {
+        type: 'enum',
+        label: 'Mode',
+        options: ['box', 'centre', 'attention'],
+        default: 'centre',
+        help: 'box: at x, y; centre: the middle; attention: where vips finds skin tones, saturated colour and detail.',
+      },
       x: { type: 'integer', label: 'X', min: 0, max: 65535, default: 0, unit: 'px', visibleWhen: { param: 'mode', in: ['box'] } },
       y: { type: 'integer', label: 'Y', min: 0, max: 65535, default: 0, unit: 'px', visibleWhen: { param: 'mode', in: ['box'] } },
       width: { type: 'integer', label: 'Width', min: 1, max: 65535, default: 512, unit: 'px' },
@@ -73,7 +132,8 @@ export const TRANSFORM_OPS = [
     label: 'Flip',
     description: 'Mirror left–right, top–bottom, or both.',
     params: { direction: { type: 'enum', label: 'Direction', options: ['horizontal', 'vertical', 'both'], default: 'horizontal' } },
-    definition: 'horizontal: out(x, y) = in(w − 1 − x, y); vertical: out(x, y) = in(x, h − 1 − y); both: out(x, y) = in(w − 1 − x, h − 1 − y) (= a 180° turn). Exact (vips_flip).',
+    definition:
+      'horizontal: out(x, y) = in(w − 1 − x, y); vertical: out(x, y) = in(x, h − 1 − y); both: out(x, y) = in(w − 1 − x, h − 1 − y) (= a 180° turn). Exact (vips_flip).',
   }),
   defineOp({
     ...global,
@@ -91,7 +151,8 @@ export const TRANSFORM_OPS = [
     ...global,
     name: 'thumbnail',
     label: 'Thumbnail',
-    description: 'Fit inside a square, never enlarging. As the first step it decodes at reduced size (JPEG shrink-on-load): much faster on big photos.',
+    description:
+      'Fit inside a square, never enlarging. As the first step it decodes at reduced size (JPEG shrink-on-load): much faster on big photos.',
     stage: 'decode',
     params: { size: { type: 'integer', label: 'Size', min: 8, max: 8192, default: 256, unit: 'px' } },
     definition:

@@ -61,7 +61,11 @@ export type Category = 'tone' | 'filter' | 'cv' | 'transform';
  * literal types in entries made with defineOp, so the params an engine function or `halo`
  * receives are typed from the specs (ParamsOf<P>); the defaults describe any entry.
  */
-export interface OperationSpec<P extends Record<string, ParamSpec> = Record<string, ParamSpec>, N extends string = string, E extends EngineName = EngineName> {
+export interface OperationSpec<
+  P extends Record<string, ParamSpec> = Record<string, ParamSpec>,
+  N extends string = string,
+  E extends EngineName = EngineName,
+> {
   name: N;
   label: string;
   description: string;
@@ -83,7 +87,9 @@ export interface OperationSpec<P extends Record<string, ParamSpec> = Record<stri
 }
 
 /** A catalogue entry with its name, engine and param specs kept literal (see OperationSpec). */
-export function defineOp<const P extends Record<string, ParamSpec>, const N extends string, const E extends EngineName>(op: OperationSpec<P, N, E>): OperationSpec<P, N, E> {
+export function defineOp<const P extends Record<string, ParamSpec>, const N extends string, const E extends EngineName>(
+  op: OperationSpec<P, N, E>,
+): OperationSpec<P, N, E> {
   return op;
 }
 

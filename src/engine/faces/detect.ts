@@ -20,7 +20,16 @@ import { view, type Frame } from '../../core/frame';
 import { withScope, type Scope } from '../../core/scope';
 import { cvMessage, type CV } from '../opencv';
 import { ensureModelFile } from './models';
-import { BLAZE_INPUT, blazePasses, cutByTile, mergeBlaze, type DetectOptions, type DetectorName, type Face, type RawFace } from '../../core/faces';
+import {
+  BLAZE_INPUT,
+  blazePasses,
+  cutByTile,
+  mergeBlaze,
+  type DetectOptions,
+  type DetectorName,
+  type Face,
+  type RawFace,
+} from '../../core/faces';
 
 type Mat = InstanceType<CV['Mat']>;
 type Deletable = { delete(): void };
@@ -32,7 +41,14 @@ interface DnnNet extends Deletable {
 }
 interface CvDnn {
   readNetFromTFLite(path: string): DnnNet;
-  blobFromImage(img: Mat, scale: number, size: InstanceType<CV['Size']>, mean: InstanceType<CV['Scalar']>, swapRB: boolean, crop: boolean): Mat;
+  blobFromImage(
+    img: Mat,
+    scale: number,
+    size: InstanceType<CV['Size']>,
+    mean: InstanceType<CV['Scalar']>,
+    swapRB: boolean,
+    crop: boolean,
+  ): Mat;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -114,7 +130,14 @@ const BLAZE: Record<'blazeface' | 'blazeface-short', BlazeModel> = {
   // face_detection_full_range.pbtxt: 1 layer, stride 4 (48×48), 1 anchor per cell = 2304.
   blazeface: { file: 'face_detection_full_range.tflite', size: BLAZE_INPUT.blazeface, layers: [[4, 1]] },
   // face_detection_short_range.pbtxt: strides 8, 16, 16, 16 → 16×16×2 + 8×8×6 = 896.
-  'blazeface-short': { file: 'face_detection_short_range.tflite', size: BLAZE_INPUT['blazeface-short'], layers: [[8, 2], [16, 6]] },
+  'blazeface-short': {
+    file: 'face_detection_short_range.tflite',
+    size: BLAZE_INPUT['blazeface-short'],
+    layers: [
+      [8, 2],
+      [16, 6],
+    ],
+  },
 };
 
 const anchorCache = new Map<string, Float32Array>();
@@ -137,7 +160,15 @@ export function blazeAnchors(model: BlazeModel): Float32Array {
  * One BlazeFace pass over `part`, the RGB pixels of the rectangle `rect` of the image: raw
  * detections above minScore, in image pixels.
  */
-function blazePass(cv: CV, net: DnnNet, part: Mat, rect: readonly number[], model: BlazeModel, names: string[], minScore: number): RawFace[] {
+function blazePass(
+  cv: CV,
+  net: DnnNet,
+  part: Mat,
+  rect: readonly number[],
+  model: BlazeModel,
+  names: string[],
+  minScore: number,
+): RawFace[] {
   const dnn = cv as unknown as CvDnn;
   const S = model.size;
   const [rx, ry, w, h] = rect;
@@ -162,7 +193,8 @@ function blazePass(cv: CV, net: DnnNet, part: Mat, rect: readonly number[], mode
   });
   const anchors = blazeAnchors(model);
   const n = anchors.length / 2;
-  if (scores.length !== n || regs.length !== n * 16) throw new Error(`unexpected output sizes ${scores.length}, ${regs.length} for ${n} anchors`);
+  if (scores.length !== n || regs.length !== n * 16)
+    throw new Error(`unexpected output sizes ${scores.length}, ${regs.length} for ${n} anchors`);
   // Model coordinates (pixels of the S×S square) → image pixels.
   const mx = (v: number) => rx + (v * S - padX) / scale;
   const my = (v: number) => ry + (v * S - padY) / scale;
@@ -205,10 +237,13 @@ export async function blazeRaw(cv: CV, frame: Frame, opts: DetectOptions, rects:
   const out: RawFace[] = [];
   for (const r of rects) {
     const [x, y, rw, rh] = r;
-    if (x < 0 || y < 0 || rw < 1 || rh < 1 || x + rw > w || y + rh > h) throw new Error(`pass [${r.join(', ')}] is outside the ${w}×${h} frame`);
+    if (x < 0 || y < 0 || rw < 1 || rh < 1 || x + rw > w || y + rh > h)
+      throw new Error(`pass [${r.join(', ')}] is outside the ${w}×${h} frame`);
     const tile = rw < w || rh < h;
     // Only the pass's own pixels are converted: a tile task does not copy the whole frame.
-    const found = await scoped(cv, `${name}: OpenCV failed`, (keep) => blazePass(cv, net, keep(rgbMat(cv, view(frame, x, y, rw, rh))), r, model, names, opts.minScore));
+    const found = await scoped(cv, `${name}: OpenCV failed`, (keep) =>
+      blazePass(cv, net, keep(rgbMat(cv, view(frame, x, y, rw, rh))), r, model, names, opts.minScore),
+    );
     for (const d of found) if (!tile || !cutByTile(d.box, r, w, h)) out.push(d);
   }
   return out;
@@ -270,7 +305,16 @@ async function detectCascade(cv: CV, frame: Frame, opts: DetectOptions, name: 'h
     const rects = keep(new cv.RectVector());
     const counts = keep(new cv.IntVector());
     const minSide = Math.max(20, Math.round(opts.minSize * s));
-    (faceC as unknown as { detectMultiScale2(...a: unknown[]): void }).detectMultiScale2(work, rects, counts, 1.1, 1, 0, new cv.Size(minSide, minSide), new cv.Size(0, 0));
+    (faceC as unknown as { detectMultiScale2(...a: unknown[]): void }).detectMultiScale2(
+      work,
+      rects,
+      counts,
+      1.1,
+      1,
+      0,
+      new cv.Size(minSide, minSide),
+      new cv.Size(0, 0),
+    );
     const faces: Face[] = [];
     for (let i = 0; i < rects.size(); i++) {
       const r = rects.get(i);

@@ -8,7 +8,8 @@ import type { CV } from '../opencv';
 
 const written = new Map<string, Promise<void>>();
 
-const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined' && typeof importScripts === 'undefined';
+const isNode =
+  typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined' && typeof importScripts === 'undefined';
 
 declare const importScripts: unknown;
 

@@ -26,7 +26,9 @@ const colourChannels = (f: Frame): number => (f.channels === 2 || f.channels ===
 function fill(f: Frame, r: number[], rgb: number[]): void {
   const cc = colourChannels(f);
   const vals = cc === 1 ? [Math.round(0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2])] : rgb;
-  for (let y = r[1]; y < r[3]; y++) for (let x = r[0], i = y * f.stride + r[0] * f.channels; x < r[2]; x++, i += f.channels) for (let c = 0; c < cc; c++) f.data[i + c] = vals[c];
+  for (let y = r[1]; y < r[3]; y++)
+    for (let x = r[0], i = y * f.stride + r[0] * f.channels; x < r[2]; x++, i += f.channels)
+      for (let c = 0; c < cc; c++) f.data[i + c] = vals[c];
 }
 
 function pixelate(f: Frame, r: number[], blocks: number): void {
@@ -38,10 +40,14 @@ function pixelate(f: Frame, r: number[], blocks: number): void {
       const ey = Math.min(r[3], by + cell);
       const ex = Math.min(r[2], bx + cell);
       sum.fill(0);
-      for (let y = by; y < ey; y++) for (let x = bx, i = y * f.stride + bx * f.channels; x < ex; x++, i += f.channels) for (let c = 0; c < cc; c++) sum[c] += f.data[i + c];
+      for (let y = by; y < ey; y++)
+        for (let x = bx, i = y * f.stride + bx * f.channels; x < ex; x++, i += f.channels)
+          for (let c = 0; c < cc; c++) sum[c] += f.data[i + c];
       const n = (ey - by) * (ex - bx);
       const mean = Array.from(sum, (s) => Math.round(s / n));
-      for (let y = by; y < ey; y++) for (let x = bx, i = y * f.stride + bx * f.channels; x < ex; x++, i += f.channels) for (let c = 0; c < cc; c++) f.data[i + c] = mean[c];
+      for (let y = by; y < ey; y++)
+        for (let x = bx, i = y * f.stride + bx * f.channels; x < ex; x++, i += f.channels)
+          for (let c = 0; c < cc; c++) f.data[i + c] = mean[c];
     }
 }
 
@@ -55,16 +61,21 @@ export const BLUR_SMALL_SIGMA = 2;
 
 function blur(cv: CV, f: Frame, r: number[], sigma: number): void {
   const rad = Math.ceil(3 * sigma);
-  const px0 = Math.max(0, r[0] - rad), py0 = Math.max(0, r[1] - rad);
-  const px1 = Math.min(f.width, r[2] + rad), py1 = Math.min(f.height, r[3] + rad);
-  const pw = px1 - px0, ph = py1 - py0;
+  const px0 = Math.max(0, r[0] - rad),
+    py0 = Math.max(0, r[1] - rad);
+  const px1 = Math.min(f.width, r[2] + rad),
+    py1 = Math.min(f.height, r[3] + rad);
+  const pw = px1 - px0,
+    ph = py1 - py0;
   const cc = colourChannels(f);
   const k = Math.max(1, Math.min(sigma / BLUR_SMALL_SIGMA, pw / 4, ph / 4));
   try {
     withScope(({ track: keep }) => {
       const m = keep(new cv.Mat(ph, pw, cc === 1 ? cv.CV_8UC1 : cv.CV_8UC3));
       const d = m.data;
-      for (let y = 0, o = 0; y < ph; y++) for (let x = 0, i = (py0 + y) * f.stride + px0 * f.channels; x < pw; x++, i += f.channels) for (let c = 0; c < cc; c++) d[o++] = f.data[i + c];
+      for (let y = 0, o = 0; y < ph; y++)
+        for (let x = 0, i = (py0 + y) * f.stride + px0 * f.channels; x < pw; x++, i += f.channels)
+          for (let c = 0; c < cc; c++) d[o++] = f.data[i + c];
       const out = keep(new cv.Mat());
       if (k <= 1) cv.GaussianBlur(m, out, new cv.Size(2 * rad + 1, 2 * rad + 1), sigma, sigma, cv.BORDER_REPLICATE);
       else {
@@ -78,7 +89,8 @@ function blur(cv: CV, f: Frame, r: number[], sigma: number): void {
       }
       const b = out.data;
       for (let y = r[1]; y < r[3]; y++)
-        for (let x = r[0], i = y * f.stride + x * f.channels, o = ((y - py0) * pw + (x - px0)) * cc; x < r[2]; x++, i += f.channels) for (let c = 0; c < cc; c++) f.data[i + c] = b[o++];
+        for (let x = r[0], i = y * f.stride + x * f.channels, o = ((y - py0) * pw + (x - px0)) * cc; x < r[2]; x++, i += f.channels)
+          for (let c = 0; c < cc; c++) f.data[i + c] = b[o++];
     });
   } catch (e) {
     throw new Error(`redact-faces: OpenCV failed: ${cvMessage(cv, e)}`);
@@ -88,7 +100,6 @@ function blur(cv: CV, f: Frame, r: number[], sigma: number): void {
 function hexRgb(hex: string): number[] {
   return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
 }
-
 
 /** Redacts each box of `boxes` in `f` (in place) with redact-faces' params. `cv` only for blur. */
 export function redactBoxes(f: Frame, boxes: readonly (readonly number[])[], p: OpParams<'redact-faces'>, cv?: CV): void {

@@ -7,7 +7,7 @@ export function gaussianKernel(sigma: number): Float64Array {
   const r = Math.ceil(3 * sigma);
   const k = new Float64Array(2 * r + 1);
   let sum = 0;
-  for (let i = -r; i <= r; i++) sum += (k[i + r] = Math.exp(-(i * i) / (2 * sigma * sigma)));
+  for (let i = -r; i <= r; i++) sum += k[i + r] = Math.exp(-(i * i) / (2 * sigma * sigma));
   for (let i = 0; i < k.length; i++) k[i] /= sum;
   return k;
 }

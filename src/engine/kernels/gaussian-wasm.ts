@@ -9,8 +9,19 @@ import { lazyModule, type KernelModule } from './wasm-module';
 
 interface GaussExports extends KernelModule {
   blur(
-    kv: number, ks: number, r: number, src: number, dst: number, w: number, h: number,
-    ring: number, stride: number, rows: number, held: number, pad: number, xIndex: number,
+    kv: number,
+    ks: number,
+    r: number,
+    src: number,
+    dst: number,
+    w: number,
+    h: number,
+    ring: number,
+    stride: number,
+    rows: number,
+    held: number,
+    pad: number,
+    xIndex: number,
   ): void;
 }
 
@@ -52,6 +63,20 @@ export function gaussianBlurPlaneWasm(src: Uint8Array, dst: Uint8Array, w: numbe
   for (let j = 0; j <= r; j++) kv.fill(k[j], j * 4, j * 4 + 4);
   new Float32Array(mem, base + ksOff, r + 1).set(k);
   new Uint8Array(mem, base + srcOff, w * h).set(src.subarray(0, w * h));
-  g.blur(base + kvOff, base + ksOff, r, base + srcOff, base + dstOff, w, h, base + ringOff, stride, base + rowsOff, base + heldOff, base + padOff, base + xOff);
+  g.blur(
+    base + kvOff,
+    base + ksOff,
+    r,
+    base + srcOff,
+    base + dstOff,
+    w,
+    h,
+    base + ringOff,
+    stride,
+    base + rowsOff,
+    base + heldOff,
+    base + padOff,
+    base + xOff,
+  );
   dst.set(new Uint8Array(g.memory.buffer, base + dstOff, w * h));
 }

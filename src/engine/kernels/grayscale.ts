@@ -6,8 +6,14 @@ import { rgbToLumaWasm, wasmLumaAvailable } from './luma-wasm';
  * rounded quotient of every possible sum is tabulated once (255 KB, built with exact integer
  * rounding); the loop is then three product lookups, two adds and one table read.
  */
-const R = new Int32Array(256), G = new Int32Array(256), B = new Int32Array(256);
-for (let v = 0; v < 256; v++) { R[v] = 299 * v; G[v] = 587 * v; B[v] = 114 * v; }
+const R = new Int32Array(256),
+  G = new Int32Array(256),
+  B = new Int32Array(256);
+for (let v = 0; v < 256; v++) {
+  R[v] = 299 * v;
+  G[v] = 587 * v;
+  B[v] = 114 * v;
+}
 let LUMA: Uint8Array | undefined;
 function lumaTable(): Uint8Array {
   if (LUMA) return LUMA;
@@ -42,7 +48,8 @@ export function grayscaleJs(src: Frame, dst: Frame): void {
     return;
   }
   const out = dst.channels;
-  const s = src.data, d = dst.data;
+  const s = src.data,
+    d = dst.data;
   const L = lumaTable();
   for (let y = 0; y < h; y++) {
     let i = y * src.stride;

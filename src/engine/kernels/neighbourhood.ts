@@ -13,7 +13,10 @@ export interface Rows3 {
 }
 
 export function rows3(w: number, h: number): Rows3 {
-  const up = new Int32Array(h), down = new Int32Array(h), left = new Int32Array(w), right = new Int32Array(w);
+  const up = new Int32Array(h),
+    down = new Int32Array(h),
+    left = new Int32Array(w),
+    right = new Int32Array(w);
   for (let y = 0; y < h; y++) {
     up[y] = reflect101(y - 1, h) * w;
     down[y] = reflect101(y + 1, h) * w;

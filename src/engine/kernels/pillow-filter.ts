@@ -78,7 +78,8 @@ const TABLES = new WeakMap<PillowKernel, ResultTable>();
 function resultTable(spec: PillowKernel): ResultTable {
   let t = TABLES.get(spec);
   if (t) return t;
-  let min = 0, max = 0;
+  let min = 0,
+    max = 0;
   for (const k of spec.kernel) {
     if (k < 0) min += 255 * k;
     else max += 255 * k;
@@ -107,7 +108,17 @@ function resultTable(spec: PillowKernel): ResultTable {
  * Pillow's float32 evaluation for one 3×3 pixel: rows y+1, y, y−1 (offsets c, b, a), columns
  * l, x, r; weights in Pillow's row-major order. Only used on exact ties.
  */
-function pillowFloat3(s: Uint8Array, a: number, b: number, c: number, l: number, x: number, r: number, f: Float32Array, offset: number): number {
+function pillowFloat3(
+  s: Uint8Array,
+  a: number,
+  b: number,
+  c: number,
+  l: number,
+  x: number,
+  r: number,
+  f: Float32Array,
+  offset: number,
+): number {
   const fr = Math.fround;
   let ss = fr(offset + 0.5);
   ss = fr(ss + fr(fr(fr(s[c + l] * f[0]) + fr(s[c + x] * f[1])) + fr(s[c + r] * f[2])));
@@ -139,19 +150,34 @@ function filter3(s: Uint8Array, dst: Uint8Array, w: number, h: number, spec: Pil
   const { up, down, left, right } = rows3(w, h);
   const K = spec.kernel;
   // Our orientation: t* = row above (y−1) = Pillow's row 2; b* = row below = Pillow's row 0.
-  const t0 = K[6], t1 = K[7], t2 = K[8];
-  const m0 = K[3], m1 = K[4], m2 = K[5];
-  const b0 = K[0], b1 = K[1], b2 = K[2];
+  const t0 = K[6],
+    t1 = K[7],
+    t2 = K[8];
+  const m0 = K[3],
+    m1 = K[4],
+    m2 = K[5];
+  const b0 = K[0],
+    b1 = K[1],
+    b2 = K[2];
   const { min, bytes } = resultTable(spec);
   const f = floatWeights(spec);
   for (let y = 0; y < h; y++) {
-    const a = up[y], b = y * w, c = down[y];
+    const a = up[y],
+      b = y * w,
+      c = down[y];
     for (let x = 0; x < w; x++) {
-      const l = left[x], r = right[x];
+      const l = left[x],
+        r = right[x];
       const S =
-        t0 * s[a + l] + t1 * s[a + x] + t2 * s[a + r] +
-        m0 * s[b + l] + m1 * s[b + x] + m2 * s[b + r] +
-        b0 * s[c + l] + b1 * s[c + x] + b2 * s[c + r];
+        t0 * s[a + l] +
+        t1 * s[a + x] +
+        t2 * s[a + r] +
+        m0 * s[b + l] +
+        m1 * s[b + x] +
+        m2 * s[b + r] +
+        b0 * s[c + l] +
+        b1 * s[c + x] +
+        b2 * s[c + r];
       const v = bytes[S - min];
       dst[b + x] = v >= 0 ? v : pillowFloat3(s, a, b, c, l, x, r, f, spec.offset);
     }
@@ -167,31 +193,86 @@ function filter5(s: Uint8Array, dst: Uint8Array, w: number, h: number, spec: Pil
   const K = spec.kernel;
   const k = new Int32Array(25);
   for (let j = 0; j < 5; j++) for (let i = 0; i < 5; i++) k[j * 5 + i] = K[(4 - j) * 5 + i];
-  const k0 = k[0], k1 = k[1], k2 = k[2], k3 = k[3], k4 = k[4];
-  const k5 = k[5], k6 = k[6], k7 = k[7], k8 = k[8], k9 = k[9];
-  const k10 = k[10], k11 = k[11], k12 = k[12], k13 = k[13], k14 = k[14];
-  const k15 = k[15], k16 = k[16], k17 = k[17], k18 = k[18], k19 = k[19];
-  const k20 = k[20], k21 = k[21], k22 = k[22], k23 = k[23], k24 = k[24];
+  const k0 = k[0],
+    k1 = k[1],
+    k2 = k[2],
+    k3 = k[3],
+    k4 = k[4];
+  const k5 = k[5],
+    k6 = k[6],
+    k7 = k[7],
+    k8 = k[8],
+    k9 = k[9];
+  const k10 = k[10],
+    k11 = k[11],
+    k12 = k[12],
+    k13 = k[13],
+    k14 = k[14];
+  const k15 = k[15],
+    k16 = k[16],
+    k17 = k[17],
+    k18 = k[18],
+    k19 = k[19];
+  const k20 = k[20],
+    k21 = k[21],
+    k22 = k[22],
+    k23 = k[23],
+    k24 = k[24];
   const { min, bytes } = resultTable(spec);
   const f = floatWeights(spec);
   const rows = new Int32Array(5);
   const cols = new Int32Array(5);
   for (let y = 0; y < h; y++) {
-    const ya = rowOff[y * 5], yb = rowOff[y * 5 + 1], yc = y * w, yd = rowOff[y * 5 + 3], ye = rowOff[y * 5 + 4];
+    const ya = rowOff[y * 5],
+      yb = rowOff[y * 5 + 1],
+      yc = y * w,
+      yd = rowOff[y * 5 + 3],
+      ye = rowOff[y * 5 + 4];
     for (let x = 0; x < w; x++) {
       const ci = x * 5;
-      const c0 = col[ci], c1 = col[ci + 1], c3 = col[ci + 3], c4 = col[ci + 4];
+      const c0 = col[ci],
+        c1 = col[ci + 1],
+        c3 = col[ci + 3],
+        c4 = col[ci + 4];
       const S =
-        k0 * s[ya + c0] + k1 * s[ya + c1] + k2 * s[ya + x] + k3 * s[ya + c3] + k4 * s[ya + c4] +
-        k5 * s[yb + c0] + k6 * s[yb + c1] + k7 * s[yb + x] + k8 * s[yb + c3] + k9 * s[yb + c4] +
-        k10 * s[yc + c0] + k11 * s[yc + c1] + k12 * s[yc + x] + k13 * s[yc + c3] + k14 * s[yc + c4] +
-        k15 * s[yd + c0] + k16 * s[yd + c1] + k17 * s[yd + x] + k18 * s[yd + c3] + k19 * s[yd + c4] +
-        k20 * s[ye + c0] + k21 * s[ye + c1] + k22 * s[ye + x] + k23 * s[ye + c3] + k24 * s[ye + c4];
+        k0 * s[ya + c0] +
+        k1 * s[ya + c1] +
+        k2 * s[ya + x] +
+        k3 * s[ya + c3] +
+        k4 * s[ya + c4] +
+        k5 * s[yb + c0] +
+        k6 * s[yb + c1] +
+        k7 * s[yb + x] +
+        k8 * s[yb + c3] +
+        k9 * s[yb + c4] +
+        k10 * s[yc + c0] +
+        k11 * s[yc + c1] +
+        k12 * s[yc + x] +
+        k13 * s[yc + c3] +
+        k14 * s[yc + c4] +
+        k15 * s[yd + c0] +
+        k16 * s[yd + c1] +
+        k17 * s[yd + x] +
+        k18 * s[yd + c3] +
+        k19 * s[yd + c4] +
+        k20 * s[ye + c0] +
+        k21 * s[ye + c1] +
+        k22 * s[ye + x] +
+        k23 * s[ye + c3] +
+        k24 * s[ye + c4];
       const v = bytes[S - min];
       if (v >= 0) dst[yc + x] = v;
       else {
-        rows[0] = ya; rows[1] = yb; rows[2] = yc; rows[3] = yd; rows[4] = ye;
-        cols[0] = c0; cols[1] = c1; cols[2] = x; cols[3] = c3; cols[4] = c4;
+        rows[0] = ya;
+        rows[1] = yb;
+        rows[2] = yc;
+        rows[3] = yd;
+        rows[4] = ye;
+        cols[0] = c0;
+        cols[1] = c1;
+        cols[2] = x;
+        cols[3] = c3;
+        cols[4] = c4;
         dst[yc + x] = pillowFloat5(s, rows, cols, f, spec.offset);
       }
     }

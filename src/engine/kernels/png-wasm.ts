@@ -28,7 +28,9 @@ export function pngImageData(rowAt: (y: number) => Uint8Array, row: number, h: n
   // when no larger than that estimate + 5), the zlib header and Adler-32; generous slack.
   const dstBytes = filtBytes + 16 * (Math.ceil(filtBytes / 65535) + 2) + 1024;
   const align = (x: number) => (x + 15) & ~15;
-  const srcOff = 0, filtOff = align(n), dstOff = align(filtOff + filtBytes);
+  const srcOff = 0,
+    filtOff = align(n),
+    dstOff = align(filtOff + filtBytes);
   m.reserve(dstOff + dstBytes);
   const base = m.heapBase();
   const mem = new Uint8Array(m.memory.buffer);

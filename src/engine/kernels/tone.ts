@@ -76,7 +76,8 @@ export function contrastLut(mean: number, factor: number): Uint8Array {
  */
 export function pillowSaturation(src: Frame, dst: Frame, factor: number): void {
   const { width: w, height: h, channels: ch } = src;
-  const s = src.data, o = dst.data;
+  const s = src.data,
+    o = dst.data;
   if (ch < 3) {
     for (let y = 0; y < h; y++) o.set(s.subarray(y * src.stride, y * src.stride + w * ch), y * dst.stride);
     return;
@@ -89,7 +90,9 @@ export function pillowSaturation(src: Frame, dst: Frame, factor: number): void {
     let i = y * src.stride;
     let j = y * dst.stride;
     for (let x = 0; x < w; x++, i += ch, j += ch) {
-      const r = s[i], g = s[i + 1], b = s[i + 2];
+      const r = s[i],
+        g = s[i + 1],
+        b = s[i + 2];
       const L = (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16;
       let t = Math.fround(L + prod[r - L + 255]);
       o[j] = t <= 0 ? 0 : t >= 255 ? 255 : t | 0;

@@ -14,7 +14,13 @@ export function instantiate<T extends KernelModule>(base64: string): T | null {
     const bin = atob(base64);
     const bytes = new Uint8Array(bin.length);
     for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { abort: () => { throw new Error('Tessera wasm kernel aborted'); } } });
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
+      env: {
+        abort: () => {
+          throw new Error('Tessera wasm kernel aborted');
+        },
+      },
+    });
     return inst.exports as unknown as T;
   } catch {
     return null;

@@ -22,7 +22,10 @@ export function wasmYccAvailable(): boolean {
  * returns the RGB frame (copied out). `fill` gets the destination view and returns the layout.
  */
 export async function yccToRgbWasm(
-  size: number, w: number, h: number, sub: Subsampling,
+  size: number,
+  w: number,
+  h: number,
+  sub: Subsampling,
   fill: (dst: Uint8Array) => Promise<readonly PlaneLayout[]>,
 ): Promise<Frame> {
   const m = ycc.get();
@@ -32,7 +35,18 @@ export async function yccToRgbWasm(
   const base = m.heapBase();
   const layout = await fill(new Uint8Array(m.memory.buffer, base, size));
   if (layout[1].stride !== layout[2].stride) throw new Error('chroma planes with different strides');
-  m.yccToRgb(base + layout[0].offset, layout[0].stride, base + layout[1].offset, base + layout[2].offset, layout[1].stride, w, h, sub.h, sub.v, base + planes);
+  m.yccToRgb(
+    base + layout[0].offset,
+    layout[0].stride,
+    base + layout[1].offset,
+    base + layout[2].offset,
+    layout[1].stride,
+    w,
+    h,
+    sub.h,
+    sub.v,
+    base + planes,
+  );
   const out = createFrame(w, h, 3);
   out.data.set(new Uint8Array(m.memory.buffer, base + planes, w * h * 3));
   return out;

@@ -41,7 +41,12 @@ export const FACE_OPS_TABLE: Pick<EngineTable<'opencv'>, 'detect-faces' | 'redac
   'redact-faces': async (src, p, ctx) => {
     const { cv, faces } = await findFaces(src, p, ctx);
     const out = copyOf(src, ctx);
-    redactBoxes(out, faces.map((f) => f.box), p, cv);
+    redactBoxes(
+      out,
+      faces.map((f) => f.box),
+      p,
+      cv,
+    );
     return out;
   },
 };

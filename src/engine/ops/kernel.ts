@@ -64,8 +64,7 @@ export const KERNEL_OPS: EngineTable<'kernel'> = {
   contour: pillowFilter('contour'),
   detail: pillowFilter('detail'),
   'find-edges': pillowFilter('find-edges'),
-  'unsharp-mask': (src, p, ctx) =>
-    perPlane(src, ctx, (a, b, w, h) => unsharpPlane(a, b, w, h, p.sigma, p.amount, p.threshold)),
+  'unsharp-mask': (src, p, ctx) => perPlane(src, ctx, (a, b, w, h) => unsharpPlane(a, b, w, h, p.sigma, p.amount, p.threshold)),
   brightness: (src, p, ctx) => perPlane(src, ctx, (a, b, w, h) => brightnessPlane(a, b, w, h, p.factor)),
   contrast: (src, p, ctx) => lutOp(src, ctx, contrastLut(pillowMeanGray(src), p.factor)),
   saturation: (src, p, ctx) => {

@@ -55,20 +55,31 @@ export interface ResizeGeometry {
 
 /** Output geometry of 'resize' for a w×h input (see the catalogue definition). */
 export function resizeGeometry(w: number, h: number, p: OpParams<'resize'>): ResizeGeometry {
-  const W = p.width, H = p.height;
+  const W = p.width,
+    H = p.height;
   let s: number;
   switch (p.mode) {
-    case 'fit': s = Math.min(W / w, H / h); break;
-    case 'fill': s = Math.max(W / w, H / h); break;
-    case 'width': s = W / w; break;
-    case 'height': s = H / h; break;
-    default: s = p.percent / 100;
+    case 'fit':
+      s = Math.min(W / w, H / h);
+      break;
+    case 'fill':
+      s = Math.max(W / w, H / h);
+      break;
+    case 'width':
+      s = W / w;
+      break;
+    case 'height':
+      s = H / h;
+      break;
+    default:
+      s = p.percent / 100;
   }
   if (p.mode !== 'percent' && !p.enlarge) s = Math.min(s, 1);
   const width = Math.max(1, Math.round(w * s));
   const height = Math.max(1, Math.round(h * s));
   if (p.mode !== 'fill') return { width, height };
-  const cw = Math.min(W, width), ch = Math.min(H, height);
+  const cw = Math.min(W, width),
+    ch = Math.min(H, height);
   return { width, height, crop: { x: Math.floor((width - cw) / 2), y: Math.floor((height - ch) / 2), width: cw, height: ch } };
 }
 
@@ -127,7 +138,8 @@ async function rotate(src: Frame, p: OpParams<'rotate'>, ctx: OpContext): Promis
     return out;
   });
   // vips_gravity 'centre' embeds the turned image at (size − turned size) / 2, truncated (C division).
-  const dx = Math.trunc((out.width - turned.width) / 2), dy = Math.trunc((out.height - turned.height) / 2);
+  const dx = Math.trunc((out.width - turned.width) / 2),
+    dy = Math.trunc((out.height - turned.height) / 2);
   moved(ctx, src, compose(rotationMap(a, src.width, src.height, turned.width, turned.height), offsetMap(-dx, -dy)));
   return out;
 }
@@ -136,9 +148,12 @@ function flip(src: Frame, p: OpParams<'flip'>, ctx: OpContext): Promise<Frame> {
   moved(ctx, src, flipMap(p.direction, src.width, src.height));
   return withImage(src, (im, keep) => {
     switch (p.direction) {
-      case 'vertical': return keep(im.flip('vertical'));
-      case 'both': return keep(im.rot('d180'));
-      default: return keep(im.flip('horizontal'));
+      case 'vertical':
+        return keep(im.flip('vertical'));
+      case 'both':
+        return keep(im.rot('d180'));
+      default:
+        return keep(im.flip('horizontal'));
     }
   });
 }
@@ -159,20 +174,26 @@ async function autoOrient(src: Frame, _p: OpParams<'auto-orient'>, ctx: OpContex
 // crop
 
 async function crop(src: Frame, p: OpParams<'crop'>, ctx: OpContext): Promise<Frame> {
-  const w = src.width, h = src.height;
+  const w = src.width,
+    h = src.height;
   if (p.mode === 'box') {
-    const x = p.x, y = p.y;
+    const x = p.x,
+      y = p.y;
     if (x >= w || y >= h) {
-      throw new TesseraError('bad-param',
-        `crop box at x ${formatInt(x)}, y ${formatInt(y)} is outside the ${formatInt(w)}×${formatInt(h)} image (x must be below ${formatInt(w)} and y below ${formatInt(h)})`);
+      throw new TesseraError(
+        'bad-param',
+        `crop box at x ${formatInt(x)}, y ${formatInt(y)} is outside the ${formatInt(w)}×${formatInt(h)} image (x must be below ${formatInt(w)} and y below ${formatInt(h)})`,
+      );
     }
-    const cw = Math.min(p.width, w - x), ch = Math.min(p.height, h - y);
+    const cw = Math.min(p.width, w - x),
+      ch = Math.min(p.height, h - y);
     moved(ctx, src, offsetMap(x, y));
     const out = ctx.alloc(cw, ch, src.channels);
     blit(src, x, y, cw, ch, out, 0, 0);
     return out;
   }
-  const cw = Math.min(p.width, w), ch = Math.min(p.height, h);
+  const cw = Math.min(p.width, w),
+    ch = Math.min(p.height, h);
   if (cw === w && ch === h) return src;
   let at = { x: 0, y: 0 };
   const out = await withImage(src, (im, keep) => {
@@ -181,7 +202,8 @@ async function crop(src: Frame, p: OpParams<'crop'>, ctx: OpContext): Promise<Fr
     at = { x: -c.xoffset, y: -c.yoffset };
     return c;
   });
-  if (!(at.x >= 0 && at.y >= 0 && at.x + cw <= w && at.y + ch <= h)) throw new Error(`crop: vips reported the window at ${at.x}, ${at.y}, outside the ${w}×${h} image`);
+  if (!(at.x >= 0 && at.y >= 0 && at.x + cw <= w && at.y + ch <= h))
+    throw new Error(`crop: vips reported the window at ${at.x}, ${at.y}, outside the ${w}×${h} image`);
   moved(ctx, src, offsetMap(at.x, at.y));
   return out;
 }

@@ -31,7 +31,12 @@ export type StartFile = (f: InputFile, computed: () => void) => Promise<void>;
  * Starts every file the listing gives (until it ends or `signal` aborts), within `windows`;
  * returns the files still running once the last one has been started.
  */
-export async function dispatchFiles(listing: InputListing, windows: DispatchWindows, signal: AbortSignal | undefined, start: StartFile): Promise<Promise<void>[]> {
+export async function dispatchFiles(
+  listing: InputListing,
+  windows: DispatchWindows,
+  signal: AbortSignal | undefined,
+  start: StartFile,
+): Promise<Promise<void>[]> {
   const inFlight = new Set<Promise<void>>();
   let computing = 0;
   let freed: (() => void) | undefined;

@@ -38,7 +38,11 @@ export async function processFile(f: InputFile, out: string, computed: () => voi
     // With metadata kept, the output also keeps the input's modified date where the sink can.
     const lastModified = s.output.metadata === 'keep' ? (blob as Partial<File>).lastModified : undefined;
     await writeImage(s.sink, out, bytes, { signal: s.signal, lastModified });
-    if (reports?.length) await writeReports(s.sink, f.path, reports, (result.reports = []), { signal: s.signal, onFaces: (report) => tally.facesRows.push({ path: f.path, report }) });
+    if (reports?.length)
+      await writeReports(s.sink, f.path, reports, (result.reports = []), {
+        signal: s.signal,
+        onFaces: (report) => tally.facesRows.push({ path: f.path, report }),
+      });
     tally.wrote(w0);
     result.outputPath = out;
     result.bytesOut = bytes.length;

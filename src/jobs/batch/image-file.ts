@@ -42,11 +42,27 @@ export async function processWhole(path: string, blob: Blob, s: BatchSettings, b
 }
 
 /** The encoded output of a whole-image result, tiling it across the workers when it was handed back. */
-export async function finishImage(res: WholeResult, path: string, blob: Blob, s: BatchSettings, breakdown: Breakdown): Promise<{ bytes: Uint8Array; tiles?: number; reports?: DoneResult['reports'] }> {
+export async function finishImage(
+  res: WholeResult,
+  path: string,
+  blob: Blob,
+  s: BatchSettings,
+  breakdown: Breakdown,
+): Promise<{ bytes: Uint8Array; tiles?: number; reports?: DoneResult['reports'] }> {
   if (res.kind === 'done') return { bytes: res.bytes, reports: res.reports };
   const tiled = await processTiled({
-    pool: s.pool, buffers: s.buffers, file: blob, name: path, width: res.width, height: res.height, channels: res.channels,
-    steps: s.steps, output: s.output, tilePixels: s.tilePixels, signal: s.signal, breakdown,
+    pool: s.pool,
+    buffers: s.buffers,
+    file: blob,
+    name: path,
+    width: res.width,
+    height: res.height,
+    channels: res.channels,
+    steps: s.steps,
+    output: s.output,
+    tilePixels: s.tilePixels,
+    signal: s.signal,
+    breakdown,
   });
   return { bytes: tiled.bytes, tiles: tiled.tiles };
 }

@@ -74,12 +74,19 @@ export function batchSettings(opts: RunBatchOptions): BatchSettings {
   const video = validateVideoOptions(opts.video ?? {});
   const pool = opts.pool ?? createEnginePool(opts.workers);
   return {
-    steps, output, video, pool, ownPool: !opts.pool, buffers: opts.buffers ?? new BufferPool(),
+    steps,
+    output,
+    video,
+    pool,
+    ownPool: !opts.pool,
+    buffers: opts.buffers ?? new BufferPool(),
     // A recipe with a global step (resize, rotate, Canny…) runs on the whole image in one worker.
-    maxPixels: isTileable(steps) ? opts.maxPixels ?? DEFAULT_MAX_PIXELS : Number.POSITIVE_INFINITY,
+    maxPixels: isTileable(steps) ? (opts.maxPixels ?? DEFAULT_MAX_PIXELS) : Number.POSITIVE_INFINITY,
     tilePixels: opts.tilePixels ?? DEFAULT_TILE_PIXELS,
     // Small-face passes of one large photo are shared out when there is more than one worker.
     splitFaces: opts.splitFaces ?? pool.size > 1,
-    sink: opts.output, signal: opts.signal, onVideoProgress: opts.onVideoProgress,
+    sink: opts.output,
+    signal: opts.signal,
+    onVideoProgress: opts.onVideoProgress,
   };
 }

@@ -13,7 +13,8 @@ export function emptyBreakdown(): Breakdown {
 
 /** Files done and failed (cancelled ones are neither). */
 export function countResults(results: readonly FileResult[]): { done: number; failed: number } {
-  let done = 0, failed = 0;
+  let done = 0,
+    failed = 0;
   for (const r of results) {
     if (r.status === 'ok') done++;
     else if (r.status === 'failed') failed++;
@@ -28,12 +29,22 @@ export interface ListingCounts {
   complete: boolean;
 }
 
-export function batchProgress(results: readonly FileResult[], listing: ListingCounts, running: Iterable<string>, elapsedSeconds: number): BatchProgress {
+export function batchProgress(
+  results: readonly FileResult[],
+  listing: ListingCounts,
+  running: Iterable<string>,
+  elapsedSeconds: number,
+): BatchProgress {
   const { done, failed } = countResults(results);
   const rate = elapsedSeconds > 0 ? (done + failed) / elapsedSeconds : 0;
   const remaining = listing.found - done - failed;
   return {
-    done, failed, skipped: listing.skipped, total: listing.found, totalKnown: listing.complete, elapsedSeconds,
+    done,
+    failed,
+    skipped: listing.skipped,
+    total: listing.found,
+    totalKnown: listing.complete,
+    elapsedSeconds,
     imagesPerSecond: elapsedSeconds > 0 ? done / elapsedSeconds : 0,
     etaSeconds: listing.complete && rate > 0 ? remaining / rate : undefined,
     running: [...running],
@@ -120,8 +131,12 @@ export class BatchTally {
 
   summary(p: Omit<SummaryParts, 'results' | 'errors' | 'skipped' | 'seconds' | 'breakdown'>): BatchSummary {
     return batchSummary({
-      ...p, results: this.results, errors: this.errors, skipped: this.listing.skipped,
-      seconds: (this.lastWrite - this.start) / 1000, breakdown: this.breakdown,
+      ...p,
+      results: this.results,
+      errors: this.errors,
+      skipped: this.listing.skipped,
+      seconds: (this.lastWrite - this.start) / 1000,
+      breakdown: this.breakdown,
     });
   }
 }

@@ -6,13 +6,29 @@ import type { BatchTally } from './summary';
 import { writeVideo } from './write';
 
 /** Processes and writes the video at `out`; what the file's result gains. The output is discarded on failure. */
-export async function processVideoFile(path: string, blob: Blob, out: string, s: BatchSettings, tally: BatchTally): Promise<Required<Pick<FileResult, 'width' | 'height' | 'video' | 'bytesOut'>>> {
+export async function processVideoFile(
+  path: string,
+  blob: Blob,
+  out: string,
+  s: BatchSettings,
+  tally: BatchTally,
+): Promise<Required<Pick<FileResult, 'width' | 'height' | 'video' | 'bytesOut'>>> {
   const { runVideo } = await import('../video');
   // Sinks that take positioned writes get the container as it is produced: memory stays flat
   // for long videos. Others (zip, HTTP) receive the finished file.
   const stream = await s.sink.openStream?.(out, s.signal);
   try {
-    const r = await runVideo({ file: blob, name: path, steps: s.steps, options: s.video, pool: s.pool, buffers: s.buffers, signal: s.signal, onProgress: s.onVideoProgress, stream });
+    const r = await runVideo({
+      file: blob,
+      name: path,
+      steps: s.steps,
+      options: s.video,
+      pool: s.pool,
+      buffers: s.buffers,
+      signal: s.signal,
+      onProgress: s.onVideoProgress,
+      stream,
+    });
     const { breakdown } = tally;
     for (const [op, ms] of Object.entries(r.timings.stepsMs)) breakdown.steps[op] = (breakdown.steps[op] ?? 0) + ms;
     breakdown.decode += r.timings.copyMs;
@@ -23,9 +39,17 @@ export async function processVideoFile(path: string, blob: Blob, out: string, s:
       width: r.width,
       height: r.height,
       video: {
-        frames: r.frames, seconds: r.timings.seconds, fps: r.timings.fps, codec: r.codec, container: r.container,
-        inputCodec: r.inputCodec, audio: r.audio, analysisPath: r.analysis ? analysisPath(out) : undefined,
-        videoFramesOpen: r.videoFrames.open, warnings: r.warnings, streamed: !!stream,
+        frames: r.frames,
+        seconds: r.timings.seconds,
+        fps: r.timings.fps,
+        codec: r.codec,
+        container: r.container,
+        inputCodec: r.inputCodec,
+        audio: r.audio,
+        analysisPath: r.analysis ? analysisPath(out) : undefined,
+        videoFramesOpen: r.videoFrames.open,
+        warnings: r.warnings,
+        streamed: !!stream,
       },
       bytesOut,
     };

@@ -12,7 +12,12 @@ import { FACES_TABLE } from './naming';
 const json = (data: unknown) => new TextEncoder().encode(JSON.stringify(data));
 
 /** Writes an image's output, dated `lastModified` where the sink can. */
-export async function writeImage(sink: OutputSink, out: string, bytes: Uint8Array, o: { signal?: AbortSignal; lastModified?: number }): Promise<void> {
+export async function writeImage(
+  sink: OutputSink,
+  out: string,
+  bytes: Uint8Array,
+  o: { signal?: AbortSignal; lastModified?: number },
+): Promise<void> {
   await sink.write(out, bytes, o.signal, o.lastModified !== undefined ? { lastModified: o.lastModified } : undefined);
 }
 
@@ -21,7 +26,10 @@ export async function writeImage(sink: OutputSink, out: string, bytes: Uint8Arra
  * each path to `written` once it is written; `onFaces` gets the faces report first.
  */
 export async function writeReports(
-  sink: OutputSink, inputPath: string, reports: StepReport[], written: string[],
+  sink: OutputSink,
+  inputPath: string,
+  reports: StepReport[],
+  written: string[],
   o: { signal?: AbortSignal; onFaces: (report: FacesReport) => void },
 ): Promise<void> {
   const byKind = new Map(reports.map((r) => [r.kind, r.data] as const));
@@ -34,7 +42,12 @@ export async function writeReports(
 }
 
 /** Commits a streamed video, or writes the finished file; then its analysis. Returns the output's size. */
-export async function writeVideo(sink: OutputSink, out: string, r: { stream?: OutputStream; bytes?: Uint8Array; analysis?: unknown }, signal?: AbortSignal): Promise<number> {
+export async function writeVideo(
+  sink: OutputSink,
+  out: string,
+  r: { stream?: OutputStream; bytes?: Uint8Array; analysis?: unknown },
+  signal?: AbortSignal,
+): Promise<number> {
   let size: number;
   if (r.stream) {
     await r.stream.commit();
@@ -48,7 +61,11 @@ export async function writeVideo(sink: OutputSink, out: string, r: { stream?: Ou
 }
 
 /** All the batch's faces in one table beside the outputs (the per-file JSON has the same data); its path, when written. */
-export async function writeFacesTable(sink: OutputSink, rows: { path: string; report: FacesReport }[], o: { enabled: boolean; signal?: AbortSignal }): Promise<string | undefined> {
+export async function writeFacesTable(
+  sink: OutputSink,
+  rows: { path: string; report: FacesReport }[],
+  o: { enabled: boolean; signal?: AbortSignal },
+): Promise<string | undefined> {
   if (!rows.length || o.signal?.aborted || !o.enabled) return undefined;
   await sink.write(FACES_TABLE, new TextEncoder().encode(facesCsv(rows)), o.signal);
   return FACES_TABLE;

@@ -4,7 +4,14 @@
  * reason. Packets go to the muxer interleaved with the video: before each video packet, the
  * audio due by its time.
  */
-import { EncodedAudioPacketSource, EncodedPacketSink, type EncodedPacket, type InputAudioTrack, type Output, type OutputFormat } from 'mediabunny';
+import {
+  EncodedAudioPacketSource,
+  EncodedPacketSink,
+  type EncodedPacket,
+  type InputAudioTrack,
+  type Output,
+  type OutputFormat,
+} from 'mediabunny';
 import { codecLabel } from '../../io/media';
 import { inRange, type FrameRange } from './range';
 import type { VideoJobResult } from './types';
@@ -12,10 +19,18 @@ import type { VideoJobResult } from './types';
 export type AudioResult = VideoJobResult['audio'];
 
 /** Whether audio of `codec` is copied into a container taking `allowed`, and if not, why (`warning`: also worth a warning). */
-export function planAudio(codec: string | null, allowed: readonly string[], choice: 'copy' | 'drop', containerLabel: string): { result: AudioResult; warning?: string } {
+export function planAudio(
+  codec: string | null,
+  allowed: readonly string[],
+  choice: 'copy' | 'drop',
+  containerLabel: string,
+): { result: AudioResult; warning?: string } {
   if (choice === 'drop') return { result: { status: 'dropped', codec: codec ?? undefined, reason: 'audio: drop was chosen' } };
   if (!codec || !allowed.includes(codec)) {
-    const takes = allowed.filter((c) => !c.startsWith('pcm') && c !== 'ulaw' && c !== 'alaw').map(codecLabel).join(', ');
+    const takes = allowed
+      .filter((c) => !c.startsWith('pcm') && c !== 'ulaw' && c !== 'alaw')
+      .map(codecLabel)
+      .join(', ');
     const reason = `${codecLabel(codec)} audio cannot go in ${containerLabel} without re-encoding (${containerLabel} takes ${takes})`;
     return { result: { status: 'dropped', codec: codec ?? undefined, reason }, warning: `audio dropped: ${reason}` };
   }
@@ -95,7 +110,12 @@ export class AudioPass {
     const source = new EncodedAudioPacketSource(ac);
     output.addAudioTrack(source);
     Object.assign(this.result, plan.result);
-    this.pumper = new AudioPump(new EncodedPacketSink(track).packets()[Symbol.asyncIterator](), (p, meta) => source.add(p, meta), this.range, config);
+    this.pumper = new AudioPump(
+      new EncodedPacketSink(track).packets()[Symbol.asyncIterator](),
+      (p, meta) => source.add(p, meta),
+      this.range,
+      config,
+    );
   }
 
   /** Muxes the audio due by `untilSec` (output time; Infinity: all that is left). */

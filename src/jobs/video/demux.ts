@@ -49,12 +49,23 @@ export class Demux {
     const { video: v, flow } = this.o;
     const decoder = (this.decoder = new VideoDecoder({
       output: (frame) => this.output(frame),
-      error: (e) => flow.fail(new TesseraError('decode-failed', `corrupt video data near ${this.lastFedTs.toFixed(3)} s: the ${codecLabel(v.codec)} decoder failed (${messageOf(e)})`)),
+      error: (e) =>
+        flow.fail(
+          new TesseraError(
+            'decode-failed',
+            `corrupt video data near ${this.lastFedTs.toFixed(3)} s: the ${codecLabel(v.codec)} decoder failed (${messageOf(e)})`,
+          ),
+        ),
     }));
     decoder.addEventListener('dequeue', () => flow.notify());
     decoder.configure(v.decoderConfig);
     await this.feed(decoder);
-    if (!flow.failure) await decoder.flush().catch((e) => flow.fail(new TesseraError('decode-failed', `corrupt video data near ${this.lastFedTs.toFixed(3)} s (${messageOf(e)})`)));
+    if (!flow.failure)
+      await decoder
+        .flush()
+        .catch((e) =>
+          flow.fail(new TesseraError('decode-failed', `corrupt video data near ${this.lastFedTs.toFixed(3)} s (${messageOf(e)})`)),
+        );
   }
 
   close(): void {
@@ -77,7 +88,10 @@ export class Demux {
   /** From the key frame at or before `start`, up to the first key frame past the range's end. */
   private async feed(decoder: VideoDecoder): Promise<void> {
     const { video: v, range, flow, timings } = this.o;
-    const first = this.o.start > 0 ? (await v.packets.getKeyPacket(this.o.start)) ?? (await v.packets.getFirstPacket()) : await v.packets.getFirstPacket();
+    const first =
+      this.o.start > 0
+        ? ((await v.packets.getKeyPacket(this.o.start)) ?? (await v.packets.getFirstPacket()))
+        : await v.packets.getFirstPacket();
     if (!first) throw new TesseraError('bad-input', 'the video track has no frames');
     let sawKey = false;
     try {
@@ -97,7 +111,11 @@ export class Demux {
         d0 = performance.now();
       }
     } catch (e) {
-      if (!flow.failure) throw new TesseraError('bad-input', `corrupt video file: cannot read packets after ${this.lastFedTs.toFixed(3)} s (${messageOf(e)})`);
+      if (!flow.failure)
+        throw new TesseraError(
+          'bad-input',
+          `corrupt video file: cannot read packets after ${this.lastFedTs.toFixed(3)} s (${messageOf(e)})`,
+        );
     }
   }
 }

@@ -21,8 +21,16 @@ import { addStepTimes, type FrameCount, type ProcessedFrame, type VideoMode, typ
  * recipes that start with grayscale under 'auto', or any recipe with 'yuv'. Never for face
  * recipes (the tracker reads the detection frame's RGBA) nor in 'decode' mode.
  */
-export function copiesPlanes(format: string | null, o: { mode: VideoMode; tracks: boolean; pixels?: 'auto' | 'rgba' | 'yuv'; grayFirst: boolean }): boolean {
-  return o.mode !== 'decode' && !o.tracks && (format === 'I420' || format === 'NV12') && (o.pixels === 'yuv' || (o.pixels !== 'rgba' && o.grayFirst));
+export function copiesPlanes(
+  format: string | null,
+  o: { mode: VideoMode; tracks: boolean; pixels?: 'auto' | 'rgba' | 'yuv'; grayFirst: boolean },
+): boolean {
+  return (
+    o.mode !== 'decode' &&
+    !o.tracks &&
+    (format === 'I420' || format === 'NV12') &&
+    (o.pixels === 'yuv' || (o.pixels !== 'rgba' && o.grayFirst))
+  );
 }
 
 /** A decoded frame's pixels in shared memory (the VideoFrame itself is closed). */
@@ -95,14 +103,26 @@ export class FrameDispatch {
     if (!redact) throw new Error('redact() without a redaction step');
     const desc = { width: first.width, height: first.height, channels: 4, stride: first.width * 4, byteOffset: 0, buffer: first.rgba };
     const r0 = performance.now();
-    return pool.run((api) => api.processFrame(transfer(desc, [first.rgba]), redact.restSteps, {
-      opaque: first.channels !== 4 && first.channels !== 2, measure: this.o.analysis,
-      redact: { boxes, params: redact.params, channels: first.channels === 1 ? 1 : undefined },
-    }), { priority: this.o.priority ?? Priority.background, cost: first.width * first.height * 4 * 2, signal: this.o.signal, label: `${this.o.name} frame ${index} (redact)` }).then((second) => {
-      timings.workerMs += performance.now() - r0;
-      addStepTimes(timings.stepsMs, second.steps);
-      return { ...second, steps: [...first.steps, ...second.steps], reports: [...(first.reports ?? []), ...(second.reports ?? [])] };
-    });
+    return pool
+      .run(
+        (api) =>
+          api.processFrame(transfer(desc, [first.rgba]), redact.restSteps, {
+            opaque: first.channels !== 4 && first.channels !== 2,
+            measure: this.o.analysis,
+            redact: { boxes, params: redact.params, channels: first.channels === 1 ? 1 : undefined },
+          }),
+        {
+          priority: this.o.priority ?? Priority.background,
+          cost: first.width * first.height * 4 * 2,
+          signal: this.o.signal,
+          label: `${this.o.name} frame ${index} (redact)`,
+        },
+      )
+      .then((second) => {
+        timings.workerMs += performance.now() - r0;
+        addStepTimes(timings.stepsMs, second.steps);
+        return { ...second, steps: [...first.steps, ...second.steps], reports: [...(first.reports ?? []), ...(second.reports ?? [])] };
+      });
   }
 
   private async process(index: number, frame: VideoFrame, timestamp: number): Promise<ProcessedFrame> {
@@ -111,7 +131,11 @@ export class FrameDispatch {
     const c = await this.copy(index, frame);
     if (this.o.mode === 'decode') {
       buffers.release(c.sab);
-      return { res: { width: c.width, height: c.height, rgba: new ArrayBuffer(0), steps: [], means: [], channels: 4 }, timestamp, duration };
+      return {
+        res: { width: c.width, height: c.height, rgba: new ArrayBuffer(0), steps: [], means: [], channels: 4 },
+        timestamp,
+        duration,
+      };
     }
     const { width: w, height: h, yuv } = c;
     const desc = yuv
@@ -120,9 +144,16 @@ export class FrameDispatch {
     const r0 = performance.now();
     let res: FrameResult;
     try {
-      const fo: FrameOptions = { opaque: c.opaque, measure: this.o.analysis && !this.o.redact, ...(yuv ? { yuv, output: 'i420' as const } : {}) };
+      const fo: FrameOptions = {
+        opaque: c.opaque,
+        measure: this.o.analysis && !this.o.redact,
+        ...(yuv ? { yuv, output: 'i420' as const } : {}),
+      };
       res = await this.o.pool.run((api) => api.processFrame(desc, this.o.steps, fo), {
-        priority: this.o.priority ?? Priority.background, cost: w * h * 4 * 3, signal: this.o.signal, label: `${this.o.name} frame ${index}`,
+        priority: this.o.priority ?? Priority.background,
+        cost: w * h * 4 * 3,
+        signal: this.o.signal,
+        label: `${this.o.name} frame ${index}`,
       });
     } finally {
       buffers.release(c.sab);
@@ -157,7 +188,12 @@ export class FrameDispatch {
         const layout = await frame.copyTo(new Uint8Array(sab, 0, bytes));
         timings.copyMs += performance.now() - c0;
         const cs = frame.colorSpace;
-        const yuv: YuvInput = { format: frame.format as 'I420' | 'NV12', layout: layout.map((l) => ({ offset: l.offset, stride: l.stride })), matrix: cs.matrix ?? null, fullRange: cs.fullRange ?? false };
+        const yuv: YuvInput = {
+          format: frame.format as 'I420' | 'NV12',
+          layout: layout.map((l) => ({ offset: l.offset, stride: l.stride })),
+          matrix: cs.matrix ?? null,
+          fullRange: cs.fullRange ?? false,
+        };
         return { sab, width, height, opaque, yuv, color: cs.toJSON() };
       }
       const bytes = width * height * 4;

@@ -7,7 +7,13 @@
  * due by then); `encode` waits on the encoder's queue and the muxer, so memory stays flat.
  */
 import {
-  BufferTarget, EncodedPacket, EncodedVideoPacketSource, Mp4OutputFormat, Output, StreamTarget, WebMOutputFormat,
+  BufferTarget,
+  EncodedPacket,
+  EncodedVideoPacketSource,
+  Mp4OutputFormat,
+  Output,
+  StreamTarget,
+  WebMOutputFormat,
   type OutputFormat,
 } from 'mediabunny';
 import { TesseraError, messageOf, toError } from '../../core/errors';
@@ -96,7 +102,10 @@ export class EncodeMux {
       this.resultH = r.height;
       await this.configure(r.width, r.height);
     } else if (r.width !== this.resultW || r.height !== this.resultH) {
-      throw new TesseraError('encode-failed', `the recipe made frame ${index} ${r.width}×${r.height} but earlier frames ${this.resultW}×${this.resultH}: a video needs one size`);
+      throw new TesseraError(
+        'encode-failed',
+        `the recipe made frame ${index} ${r.width}×${r.height} but earlier frames ${this.resultW}×${this.resultH}: a video needs one size`,
+      );
     }
     const encoder = this.encoder!;
     this.streamColor ??= item.color;
@@ -149,7 +158,10 @@ export class EncodeMux {
     this.height = even.height;
     this.cropped = even.cropped;
     const { width: outW, height: outH } = even;
-    if (even.cropped) this.warnings.push(`the recipe makes ${w}×${h} frames: encoded as ${outW}×${outH} (4:2:0 video needs even sides; the last ${w !== outW ? 'column' : ''}${w !== outW && h !== outH ? ' and ' : ''}${h !== outH ? 'row' : ''} dropped)`);
+    if (even.cropped)
+      this.warnings.push(
+        `the recipe makes ${w}×${h} frames: encoded as ${outW}×${outH} (4:2:0 video needs even sides; the last ${w !== outW ? 'column' : ''}${w !== outW && h !== outH ? ' and ' : ''}${h !== outH ? 'row' : ''} dropped)`,
+      );
     this.bitrate = opt.bitrate ?? targetBitrate(outW, outH, v.frameRate, opt.quality, opt.codec);
     const cfg = await encoderConfig(opt.codec, outW, outH, this.bitrate, v.frameRate);
     this.codecString = cfg.codec;
@@ -157,14 +169,16 @@ export class EncodeMux {
     const encoder = (this.encoder = new VideoEncoder({
       output: (chunk, meta) => {
         const packet = EncodedPacket.fromEncodedChunk(chunk);
-        this.muxChain = this.muxChain.then(async () => {
-          const m0 = performance.now();
-          await this.o.audioUntil(packet.timestamp);
-          await this.source!.add(packet, meta);
-          timings.muxMs += performance.now() - m0;
-        }).catch((e) => {
-          flow.fail(new TesseraError('encode-failed', `cannot write the ${label} file: ${messageOf(e)}`));
-        });
+        this.muxChain = this.muxChain
+          .then(async () => {
+            const m0 = performance.now();
+            await this.o.audioUntil(packet.timestamp);
+            await this.source!.add(packet, meta);
+            timings.muxMs += performance.now() - m0;
+          })
+          .catch((e) => {
+            flow.fail(new TesseraError('encode-failed', `cannot write the ${label} file: ${messageOf(e)}`));
+          });
       },
       error: (e) => flow.fail(new TesseraError('encode-failed', `the ${VIDEO_CODECS[opt.codec].label} encoder failed: ${messageOf(e)}`)),
     }));
@@ -178,11 +192,26 @@ export class EncodeMux {
     if (r.i420) {
       // Even-sized by construction (the worker falls back to RGBA otherwise): no crop.
       timings.encodedFormat ??= 'I420';
-      return new VideoFrame(r.i420, withTransfer({ format: 'I420', codedWidth: r.width, codedHeight: r.height, ...at, ...(this.streamColor ? { colorSpace: this.streamColor } : {}) }, r.i420));
+      return new VideoFrame(
+        r.i420,
+        withTransfer(
+          {
+            format: 'I420',
+            codedWidth: r.width,
+            codedHeight: r.height,
+            ...at,
+            ...(this.streamColor ? { colorSpace: this.streamColor } : {}),
+          },
+          r.i420,
+        ),
+      );
     }
     timings.encodedFormat ??= 'RGBA';
     const rgba = new Uint8Array(r.rgba);
     const data = this.cropped ? cropRgba(rgba, r.width, this.width, this.height) : rgba;
-    return new VideoFrame(data, withTransfer({ format: 'RGBA', codedWidth: this.width, codedHeight: this.height, ...at }, data.buffer as ArrayBuffer));
+    return new VideoFrame(
+      data,
+      withTransfer({ format: 'RGBA', codedWidth: this.width, codedHeight: this.height, ...at }, data.buffer as ArrayBuffer),
+    );
   }
 }

@@ -10,7 +10,10 @@ export interface FrameRange {
   totalFrames: number;
 }
 
-export function frameRange(opt: Pick<VideoOptions, 'start' | 'end'>, video: { duration: number; frameRate: number; packetCount: number }): FrameRange {
+export function frameRange(
+  opt: Pick<VideoOptions, 'start' | 'end'>,
+  video: { duration: number; frameRate: number; packetCount: number },
+): FrameRange {
   const rangeEnd = Math.min(opt.end ?? video.duration, video.duration);
   const whole = !(opt.start > 0 || opt.end !== undefined);
   return {

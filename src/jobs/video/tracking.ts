@@ -50,7 +50,11 @@ export class FrameTracking {
   private readonly tracker: FaceTracker;
 
   /** `redact` is required when the recipe redacts. */
-  constructor(private readonly recipe: FaceRecipe, options: Partial<TrackerOptions> | undefined, private readonly redact?: Redact) {
+  constructor(
+    private readonly recipe: FaceRecipe,
+    options: Partial<TrackerOptions> | undefined,
+    private readonly redact?: Redact,
+  ) {
     this.tracker = new FaceTracker(options);
   }
 
@@ -67,18 +71,30 @@ export class FrameTracking {
     const rep = r.reports?.filter((x) => x.kind === 'faces').pop()?.data as FacesReport | undefined;
     // Tracking runs in the pixels of the frame the detector saw (its appearance model reads
     // them); reports and the analysis are in the input's pixels.
-    const W = rep?.frame?.width ?? rep?.width ?? r.width, H = rep?.frame?.height ?? rep?.height ?? r.height;
+    const W = rep?.frame?.width ?? rep?.width ?? r.width,
+      H = rep?.frame?.height ?? rep?.height ?? r.height;
     const fromInput = rep?.frame?.fromInput;
     const toInput = fromInput && invert(fromInput);
-    const found: Detection[] = (rep?.faces ?? []).map((f) => ({ box: fromInput ? mapBox(fromInput, f.box, W, H) : f.box, score: f.score, ...(f.keypoints ? { keypoints: f.keypoints } : {}) }));
+    const found: Detection[] = (rep?.faces ?? []).map((f) => ({
+      box: fromInput ? mapBox(fromInput, f.box, W, H) : f.box,
+      score: f.score,
+      ...(f.keypoints ? { keypoints: f.keypoints } : {}),
+    }));
     if (found.length) this.framesWithDetections++;
     // The worker's result is that frame when the recipe stops at the face step (call 1 of a
     // redaction, or detect-faces last): then missed faces are followed by appearance too.
-    const pixels = this.recipe.seesDetectionFrame && r.width === W && r.height === H ? { width: W, height: H, channels: 4, data: new Uint8Array(r.rgba) } : undefined;
+    const pixels =
+      this.recipe.seesDetectionFrame && r.width === W && r.height === H
+        ? { width: W, height: H, channels: 4, data: new Uint8Array(r.rgba) }
+        : undefined;
     const tracked = this.tracker.update(found, pixels);
     const detections: FrameDetection[] = tracked.map((t) => ({
-      box: toInput ? mapBox(toInput, t.box, rep.width, rep.height) : t.box, score: t.score, ...(t.keypoints ? { keypoints: t.keypoints } : {}), trackId: t.trackId,
-      ...(t.predicted ? { predicted: true as const } : {}), ...(t.matched !== undefined ? { matched: t.matched } : {}),
+      box: toInput ? mapBox(toInput, t.box, rep.width, rep.height) : t.box,
+      score: t.score,
+      ...(t.keypoints ? { keypoints: t.keypoints } : {}),
+      trackId: t.trackId,
+      ...(t.predicted ? { predicted: true as const } : {}),
+      ...(t.matched !== undefined ? { matched: t.matched } : {}),
     }));
     if (!this.recipe.redact) return Promise.resolve({ res: r, detections });
     if (!this.redact) throw new Error('a redacting recipe needs the redaction call');

@@ -172,8 +172,20 @@ export interface ProcessedFrame {
 
 export function emptyTimings(): VideoTimings {
   return {
-    seconds: 0, fps: 0, copyMs: 0, workerMs: 0, stepsMs: {}, frameMs: 0, encodeWaitMs: 0, feedWaitMs: 0, finishMs: 0,
-    demuxMs: 0, convertInMs: 0, convertOutMs: 0, workerIdleMs: 0, muxMs: 0,
+    seconds: 0,
+    fps: 0,
+    copyMs: 0,
+    workerMs: 0,
+    stepsMs: {},
+    frameMs: 0,
+    encodeWaitMs: 0,
+    feedWaitMs: 0,
+    finishMs: 0,
+    demuxMs: 0,
+    convertInMs: 0,
+    convertOutMs: 0,
+    workerIdleMs: 0,
+    muxMs: 0,
   };
 }
 
