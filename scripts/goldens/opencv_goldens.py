@@ -3,7 +3,7 @@
 
 Rerun (only needed when inputs or variants change; `npm test` never runs this):
     apt-get install -y python3-opencv        # Debian 12: OpenCV 4.6, NumPy 1.24
-    cd /work/main && /usr/bin/python3 scripts/goldens/opencv_goldens.py
+    /usr/bin/python3 scripts/goldens/opencv_goldens.py   # from the repository root
 
 Writes tests/goldens/opencv/inputs/{rgb,gray}.png and tests/goldens/opencv/<op>-<variant>.png,
 plus tests/goldens/opencv/manifest.json listing each golden's input and Tessera params, which
