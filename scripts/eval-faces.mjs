@@ -14,20 +14,13 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { stackOf } from './lib/errors.mjs';
 import { parseJson } from './lib/json.mjs';
+import { ssrServer } from './lib/ssr.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Loads the engine's TypeScript modules in Node (Vite SSR); returns them, OpenCV, libvips and close(). */
 export async function loadEngine() {
-  const { createServer } = await import('vite');
-  const server = await createServer({
-    root: ROOT,
-    configFile: false,
-    logLevel: 'error',
-    appType: 'custom',
-    server: { middlewareMode: true, hmr: false, watch: null },
-    optimizeDeps: { noDiscovery: true, include: [] },
-  });
+  const server = await ssrServer();
   /** A module of src/ by its path from the root ('/src/…'): Vite types it as a plain record. @param {string} p */
   const load = (p) => server.ssrLoadModule(p);
   try {

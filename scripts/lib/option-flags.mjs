@@ -9,6 +9,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT, distDir, newestMtime } from './dist.mjs';
+import { ssrServer } from './ssr.mjs';
 
 /**
  * @returns {Promise<typeof import('../../src/core/option-flags.ts')>} OPTION_FLAGS,
@@ -21,15 +22,7 @@ export async function loadOptionFlags() {
     const module = await import(pathToFileURL(built).href);
     return /** @type {typeof import('../../src/core/option-flags.ts')} */ (module);
   }
-  const { createServer } = await import('vite');
-  const server = await createServer({
-    root: ROOT,
-    configFile: false,
-    logLevel: 'error',
-    appType: 'custom',
-    server: { middlewareMode: true, hmr: false, watch: null },
-    optimizeDeps: { noDiscovery: true, include: [] },
-  });
+  const server = await ssrServer();
   try {
     // Vite types a loaded module as a plain record: it is this one.
     return /** @type {typeof import('../../src/core/option-flags.ts')} */ (await server.ssrLoadModule('/src/core/option-flags.ts'));
