@@ -330,6 +330,11 @@ function codecCeilings(page, name) {
         await d2.flush();
         d2.close();
         await Promise.all(checks);
+        // A PSNR over fewer frames than were encoded would read as a quality figure it is not.
+        // (err is set by the decoder's callback; TypeScript narrowed it at the check above.)
+        const checkErr = /** @type {Error | undefined} */ (err);
+        if (checkErr) throw checkErr;
+        if (n !== source.size) throw new Error(`the quality check decoded ${n} of ${source.size} frames`);
         const bytes = chunks.reduce((a, c) => a + c.byteLength, 0);
         return {
           frames,
