@@ -66,7 +66,6 @@ function control(
           min=${spec.min / scale}
           max=${spec.max / scale}
           step=${step}
-          placeholder=${unset ?? ''}
           .value=${typeof value === 'number' ? String(value / scale) : ''}
           @change=${changed}
         />${unit ? ` ${unit}` : ''} ${unset ? html`<span class="muted">(empty: ${unset})</span>` : nothing}</label
