@@ -18,7 +18,7 @@
  * the encoder then converts nothing, and 1.5 bytes per pixel cross the thread boundary, not 4.
  */
 import { fromDesc, type Frame, type FrameDesc } from '../core/frame';
-import { getOperation } from '../core/catalogue';
+import { getOperation, operations } from '../core/catalogue';
 import { validateParams, type ResolvedStep } from '../core/recipe';
 import type { FrameOptions, FrameResult } from './api';
 import { runSteps, type StepTiming } from './run-steps';
@@ -40,29 +40,12 @@ function copyFrame(f: Frame, dst: Uint8Array): Frame {
   return { ...f, data: dst.subarray(0, n) };
 }
 
-/**
- * Ops that treat each colour plane on its own, with nothing shared between planes (kernel engine,
- * same size): running them on R, G and B as three gray frames gives the same bytes as on RGB.
- */
-export const PLANE_WISE_OPS: ReadonlySet<string> = new Set([
-  'gaussian-blur',
-  'sobel',
-  'sharpen',
-  'blur',
-  'edge-enhance',
-  'edge-enhance-more',
-  'smooth',
-  'smooth-more',
-  'emboss',
-  'contour',
-  'detail',
-  'find-edges',
-  'unsharp-mask',
-  'brightness',
-  'gamma',
-  'invert',
-  'threshold',
-]);
+/** The catalogue's plane-wise ops (`planeWise`): on R, G and B as three gray frames, the same bytes as on RGB. */
+export const PLANE_WISE_OPS: ReadonlySet<string> = new Set(
+  operations()
+    .filter((op) => op.planeWise)
+    .map((op) => op.name),
+);
 
 export function planeWise(steps: readonly ResolvedStep[]): boolean {
   return steps.every((s) => PLANE_WISE_OPS.has(s.op));

@@ -121,3 +121,34 @@ describe.each(operations().map((o) => [o.name, o] as const))('%s', (_name, spec)
     });
   }
 });
+
+// `planeWise` lets video frames skip the RGBA round trip (engine/frame-task.ts): it must be true.
+describe.each(
+  operations()
+    .filter((op) => op.planeWise)
+    .map((op) => [op.name, op] as const),
+)('%s is plane-wise', (_name, op) => {
+  // At the defaults and away from them (a factor of 1 would make many tone ops the identity).
+  const moved: Params = { ...defaultParams(op) };
+  for (const [k, spec] of Object.entries(op.params))
+    if (spec.type === 'number' || spec.type === 'integer') {
+      const v = spec.min + (spec.max - spec.min) * 0.3;
+      moved[k] = spec.type === 'integer' ? Math.round(v) : v;
+    }
+  test.each([
+    ['defaults', defaultParams(op)],
+    ['moved', moved],
+  ])('on R, G and B as three gray frames: the same bytes as on RGB (%s)', async (_which, params) => {
+    const rgb = scene(37, 23, 3, op.name.length * 31);
+    const whole = await untiled(rgb, op.name, params);
+    expect([whole.width, whole.height, whole.channels]).toEqual([37, 23, 3]);
+    for (let c = 0; c < 3; c++) {
+      const plane = createFrame(37, 23, 1, new ArrayBuffer(37 * 23));
+      for (let i = 0; i < 37 * 23; i++) plane.data[i] = rgb.data[i * 3 + c]!;
+      const out = await untiled(plane, op.name, params);
+      let differing = 0;
+      for (let i = 0; i < 37 * 23; i++) if (out.data[i] !== whole.data[i * 3 + c]) differing++;
+      expect(differing, `channel ${c}`).toBe(0);
+    }
+  });
+});

@@ -18,6 +18,7 @@ export const CV_OPS = [
     locality: 'local',
     halo: (p) => gaussRadius(p.sigma),
     outChannels: same,
+    planeWise: true,
     definition:
       'Kernel radius r = ceil(3σ); weights exp(−x²/2σ²) for x = −r…r, normalised to sum 1 in float64 (summed from −r to r), then each rounded to float32: k_0 … k_r are the weights of x = −r … 0. Arithmetic in float32, every product and sum rounded to float32 (no fused multiply-add). Horizontal pass H = k_0·(p[x−r] + p[x+r]) + k_1·(p[x−r+1] + p[x+r−1]) + … + k_{r−1}·(p[x−1] + p[x+1]) + k_r·p[x], summed left to right; then the same sum down the columns of H (not rounded in between); result rounded half-to-even and clipped to 0–255. Reflect-101 borders. Differs from the float64 blur by at most 1, on under 0.001 % of the pixels of photographs.',
   }),
@@ -31,6 +32,7 @@ export const CV_OPS = [
     locality: 'local',
     halo: () => 1,
     outChannels: same,
+    planeWise: true,
     definition:
       'gx = [−1 0 1; −2 0 2; −1 0 1] ⋆ I, gy = its transpose; out = √(gx² + gy²) rounded (no ties are possible), clipped to 255. Radius 1, reflect-101 borders.',
   }),

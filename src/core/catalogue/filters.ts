@@ -44,6 +44,7 @@ function pillowEntry<const N extends string>(
     locality: 'local',
     halo: () => radius,
     outChannels: same,
+    planeWise: true,
     definition:
       `Pillow ImageFilter kernel ${kernel}, scale ${scale}, offset ${offset}; radius ${radius}. ` +
       'Kernel rows are listed top to bottom as correlation weights; per colour plane, alpha passes through.' +
@@ -73,6 +74,7 @@ export const FILTER_OPS = [
     locality: 'local',
     halo: () => 1,
     outChannels: same,
+    planeWise: true,
     definition:
       'Kernel (−2 −2 −2 / −2 32 −2 / −2 −2 −2) / 16, computed in integers, rounded half-to-even, clipped to 0–255. Radius 1, reflect-101 borders. ' +
       '(Pillow rounds the exact .5 ties up instead, so on those pixels the result is 1 below Pillow’s; kept half-to-even because the seed pipeline is defined that way.)' +
@@ -132,6 +134,7 @@ export const FILTER_OPS = [
     locality: 'local',
     halo: (p) => gaussRadius(p.sigma),
     outChannels: same,
+    planeWise: true,
     definition:
       'b = the gaussian-blur op at σ (its float32 definition: radius ceil(3σ), reflect-101, rounded half-to-even to bytes); d = v − b; out = v + amount·d in float64, rounded half-to-even and clipped to 0–255, where |d| ≥ threshold; elsewhere out = v. Per colour plane, alpha passes through. Radius ceil(3σ).',
   }),

@@ -25,6 +25,7 @@ export const TONE_OPS = [
   }),
   defineOp({
     ...point,
+    planeWise: true,
     name: 'brightness',
     label: 'Brightness',
     description: 'Multiply every value by a factor (Pillow ImageEnhance.Brightness).',
@@ -57,6 +58,7 @@ export const TONE_OPS = [
   }),
   defineOp({
     ...point,
+    planeWise: true,
     name: 'gamma',
     label: 'Gamma',
     description: 'Gamma curve: values above 1 brighten the midtones, below 1 darken them.',
@@ -66,6 +68,7 @@ export const TONE_OPS = [
   }),
   defineOp({
     ...point,
+    planeWise: true,
     name: 'invert',
     label: 'Invert',
     description: 'Negative image (Pillow ImageOps.invert), alpha kept.',
@@ -74,6 +77,7 @@ export const TONE_OPS = [
   }),
   defineOp({
     ...point,
+    planeWise: true,
     name: 'threshold',
     label: 'Threshold',
     description: 'Black and white: each colour value becomes 255 at or above the level, else 0.',

@@ -84,6 +84,12 @@ export interface OperationSpec<
   outChannels(inChannels: number): number;
   /** Exact definition, including kernel radius and rounding, for people checking results. */
   definition: string;
+  /**
+   * Each colour plane is computed on its own, nothing shared between planes, size unchanged: run
+   * on R, G and B as three gray frames it gives the same bytes as on RGB (video frames then skip
+   * the RGBA round trip; tests/unit/catalogue-contract.test.ts holds every such entry to it).
+   */
+  planeWise?: true;
 }
 
 /** A catalogue entry with its name, engine and param specs kept literal (see OperationSpec). */
