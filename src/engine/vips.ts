@@ -4,7 +4,7 @@
  * thread: vips' pthreads deadlock there.
  */
 import type VipsFactory from 'wasm-vips';
-import { TesseraError, type ErrorCode } from '../core/errors';
+import { messageOf, TesseraError, type ErrorCode } from '../core/errors';
 
 export type Vips = Awaited<ReturnType<typeof VipsFactory>>;
 export type VipsImage = InstanceType<Vips['Image']>;
@@ -74,16 +74,6 @@ export function loadVips(opts: VipsLoadOptions = defaults): Promise<{ vips: Vips
   return loading;
 }
 
-/** The raw text of anything wasm-vips (or a worker around it) threw. */
-function rawText(e: unknown): string {
-  if (e instanceof Error) return e.message;
-  // wasm-vips throws libvips errors as C++ exceptions: opaque `WebAssembly.Exception`s (String()
-  // gives "[object WebAssembly.Exception]") on which Emscripten sets `message` to [C++ type, what()].
-  const m = typeof e === 'object' && e !== null ? (e as { message?: unknown }).message : undefined;
-  if (Array.isArray(m) && typeof m[1] === 'string') return m[1];
-  return typeof e === 'string' ? e : String(e);
-}
-
 /** libvips' generic wrapper lines, which say only which call failed. */
 const WRAPPER_LINE = /^unable to (call|load from|write to|save)\b/i;
 
@@ -104,7 +94,9 @@ function wrapperInWords(line: string): string {
  * attempt): keep the specific lines, each once, without the "Vips…:" class prefixes.
  */
 export function vipsMessage(e: unknown): string {
-  const lines = rawText(e)
+  // messageOf reads wasm-vips' C++ exceptions too (opaque WebAssembly.Exceptions, String() gives
+  // "[object WebAssembly.Exception]"): Emscripten sets their `message` to [C++ type, what()].
+  const lines = messageOf(e)
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean);
