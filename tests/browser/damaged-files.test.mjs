@@ -7,21 +7,11 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { batchCommand, commandSummary, requireBuilt } from './harness.mjs';
-
-/** mulberry32: the same damage on every run. @param {number} seed */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32, vips as fixtureVips } from './fixtures.mjs';
 
 /** Random bytes over the middle third: head and tail stay intact, so only a decoder can tell. @param {Uint8Array} bytes @param {number} seed */
 function scrambleMiddle(bytes, seed) {
-  const rnd = prng(seed);
+  const rnd = mulberry32(seed);
   const out = Buffer.from(bytes);
   for (let i = Math.floor(out.length / 3); i < Math.floor((2 * out.length) / 3); i++) out[i] = Math.floor(rnd() * 256);
   return out;
@@ -73,12 +63,11 @@ const files = {};
 
 before(async () => {
   dist = requireBuilt();
-  const { default: Vips } = await import('wasm-vips');
-  const vips = await Vips({ dynamicLibraries: [] });
+  const vips = await fixtureVips();
   const w = 300,
     h = 200;
   const rgb = new Uint8Array(w * h * 3);
-  const rnd = prng(7);
+  const rnd = mulberry32(7);
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++)
       for (let c = 0; c < 3; c++) rgb[(y * w + x) * 3 + c] = Math.min(255, Math.floor(((x + y * (c + 1)) % 256) * 0.8 + rnd() * 40));

@@ -13,8 +13,8 @@ export function vips() {
   return vipsPromise;
 }
 
-/** @param {number} seed */
-function mulberry32(seed) {
+/** mulberry32: tiny, seeded, reproducible; floats in [0, 1). @param {number} seed */
+export function mulberry32(seed) {
   return () => {
     seed |= 0;
     seed = (seed + 0x6d2b79f5) | 0;
