@@ -59,8 +59,8 @@ export const OUTPUT_OPTIONS = defineOptions<OutputFormat>()({
     max: 100,
     default: 85,
     formatDefaults: { png: 100, webp: 80, avif: 60, tiff: 90, gif: 100 },
-    appliesTo: { jpeg: true, webp: true, avif: true, png: PALETTE },
-    help: 'Lossy quality 1–100 (PNG: of the palette quantisation).',
+    appliesTo: { jpeg: true, webp: true, avif: true, png: PALETTE, tiff: { param: 'tiffCompression', in: ['jpeg'] } },
+    help: 'Lossy quality 1–100 (PNG: of the palette quantisation; TIFF: of its JPEG compression).',
   },
   compression: {
     type: 'integer',
@@ -70,7 +70,15 @@ export const OUTPUT_OPTIONS = defineOptions<OutputFormat>()({
     default: 6,
     formatDefaults: { png: 1 },
     appliesTo: { png: true, tiff: true },
-    help: "PNG: 1 is Tessera's fast encoder (run-length deflate, several times faster than zlib 6 and smaller on photographs), 0 and 2–9 zlib levels (0 stored, 9 smallest). TIFF: 0 uncompressed, 1–9 the deflate level.",
+    help: "PNG: 1 is Tessera's fast encoder (run-length deflate, several times faster than zlib 6 and smaller on photographs), 0 and 2–9 zlib levels (0 stored, 9 smallest). TIFF deflate: 0 uncompressed, 1–9 the level.",
+  },
+  tiffCompression: {
+    type: 'enum',
+    label: 'TIFF compression',
+    options: ['deflate', 'lzw', 'jpeg'],
+    default: 'deflate',
+    appliesTo: { tiff: true },
+    help: 'deflate (at the Compression level; 0 stores uncompressed), LZW, or lossy JPEG (at the Quality). TIFFs of 16 MP or more are tiled 256×256, and BigTIFF above 3.5 GB.',
   },
   progressive: {
     type: 'boolean',

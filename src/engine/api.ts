@@ -9,9 +9,11 @@ import type { FrameDesc } from '../core/frame';
 import type { OutputOptions } from '../core/formats';
 import type { ResolvedStep } from '../core/recipe';
 import type { StepReport } from '../core/reports';
+import type { RowRing } from '../core/strips';
 import type { Tile } from '../core/tiles';
 import type { BenchApi } from './bench-api';
 import type { SourceInfo } from './ops/context';
+import type { StreamHeader } from './stream-decode';
 import type { StepTiming } from './run-steps';
 
 export type { StepTiming };
@@ -163,9 +165,13 @@ export interface EngineApi {
   /** Starts wasm-vips; `heif` also starts the instance with the HEIF side module (AVIF output). */
   start(opts?: { heif?: boolean }): Promise<EngineInfo>;
   processImage(req: ProcessRequest): Promise<ProcessResult>;
+  /** A file's size, channels and metadata from its header, reading only the slices it needs (giant files). */
+  probe(file: Blob, name: string): Promise<StreamHeader>;
   /** Also returns the file's orientation and metadata blobs: pass them to encodeFrame. */
   decodeInto(file: Blob, name: string, dst: FrameDesc): Promise<{ readMs: number; decodeMs: number; source?: SourceInfo }>;
   runTile(src: FrameDesc, dst: FrameDesc, tile: Tile, steps: ResolvedStep[]): Promise<{ steps: StepTiming[] }>;
+  /** A streamed giant image's strip: input ring window → chain → output ring core rows (core/strips.ts). */
+  runStrip(input: RowRing, output: RowRing, strip: Tile, steps: ResolvedStep[]): Promise<{ steps: StepTiming[] }>;
   /** `source` (from decodeInto) lets output.metadata 'keep' copy EXIF/ICC/XMP. */
   encodeFrame(src: FrameDesc, output: OutputOptions, source?: SourceInfo): Promise<{ bytes: Uint8Array; encodeMs: number }>;
   /** Raw BlazeFace detections of the given passes (rectangles) over a shared frame, and the time taken. */

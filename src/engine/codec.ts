@@ -41,7 +41,7 @@ function open(vips: Vips, bytes: Uint8Array): VipsImage {
   }
 }
 
-function normalisedChannels(im: VipsImage): number {
+export function normalisedChannels(im: VipsImage): number {
   const bands = im.bands;
   const alpha = im.hasAlpha() ? 1 : 0;
   const colour = bands - alpha;
@@ -52,7 +52,7 @@ function normalisedChannels(im: VipsImage): number {
  * `im` as 8-bit sRGB/B-W, keeping alpha: `im` itself when it already is, else a new image. The
  * caller frees both (tracking `im` and the result in one Scope frees `im` once).
  */
-function normalise(im: VipsImage): VipsImage {
+export function normalise(im: VipsImage): VipsImage {
   const want = normalisedChannels(im);
   const colour = want >= 3 ? 3 : 1;
   const ok = im.format === 'uchar' && im.bands === want && (colour === 3 ? im.interpretation === 'srgb' : im.interpretation === 'b-w');
@@ -324,7 +324,7 @@ const SUBSAMPLE = { auto: 'auto', '4:2:0': 'on', '4:4:4': 'off' } as const;
  * Encodes a frame with every output option honoured (see OUTPUT_OPTIONS in formats.ts; mapping notes):
  * - effort 0–9: WebP round(effort·6/9) (its 0–6), AVIF 0–9 as is, PNG palette and GIF
  *   quantisation effort + 1 (libimagequant's 1–10). JPEG and deflate have no effort knob.
- * - quality: JPEG/WebP/AVIF Q; PNG palette quantisation quality. TIFF is deflate (lossless;
+ * - quality: JPEG/WebP/AVIF Q; PNG palette quantisation quality; TIFF with JPEG compression. TIFF is deflate (lossless;
  *   compression 0 = uncompressed, else the zlib level, horizontal predictor); GIF ignores it.
  * - alpha: kept, or composited onto `background`; JPEG always flattens. GIF keeps alpha as 1-bit
  *   transparency (vips thresholds it) unless flattened.
@@ -337,57 +337,104 @@ export function encode(vips: Vips, frame: Frame, opts: OutputOptions, source?: S
 
 /** One attempt; every image it makes is tracked in `scope`. */
 function encodeOnce(scope: Scope, vips: Vips, frame: Frame, opts: OutputOptions, source?: SourceInfo): Uint8Array {
-  const keep = scope.track;
   try {
-    let im: VipsImage = keep(frameToImage(vips, frame));
-    const alpha = frame.channels === 2 || frame.channels === 4;
-    if (alpha && (opts.alpha === 'flatten' || !FORMATS[opts.format].alpha)) {
-      im = keep(im.flatten({ background: backgroundFor(opts.background, frame.channels - 1) }));
-      if (im.format !== 'uchar') im = keep(im.cast('uchar'));
-      im = keep(im.copy({ interpretation: frame.channels >= 3 ? 'srgb' : 'b-w' }));
-    }
-    im = keep(im.copy());
-    const k = attachMetadata(im, opts, source);
-    const effort = opts.effort;
-    switch (opts.format) {
-      case 'png':
-        return im.pngsaveBuffer({
-          compression: opts.compression,
-          interlace: opts.progressive,
-          keep: k,
-          ...(opts.palette ? { palette: true, Q: opts.quality, effort: effort + 1 } : {}),
-        });
-      case 'jpeg':
-        return im.jpegsaveBuffer({ Q: opts.quality, interlace: opts.progressive, subsample_mode: SUBSAMPLE[opts.subsampling], keep: k });
-      case 'webp':
-        return im.webpsaveBuffer({ Q: opts.quality, lossless: opts.lossless, effort: Math.round((effort * 6) / 9), keep: k });
-      case 'avif':
-        return im.heifsaveBuffer({
-          Q: opts.quality,
-          lossless: opts.lossless,
-          compression: 'av1',
-          effort,
-          bitdepth: 8,
-          subsample_mode: opts.lossless ? 'off' : SUBSAMPLE[opts.subsampling],
-          keep: k,
-        });
-      case 'tiff':
-        return im.tiffsaveBuffer(
-          opts.compression === 0
-            ? { compression: 'none', keep: k }
-            : { compression: 'deflate', level: opts.compression, predictor: 'horizontal', keep: k },
-        );
-      case 'gif':
-        return im.gifsaveBuffer({ effort: effort + 1, interlace: opts.progressive, keep: k });
-      default: {
-        // Every OutputFormat has its case: a new format does not compile until it has one.
-        const unhandled: never = opts.format;
-        throw new TesseraError('encode-failed', `unknown output format "${String(unhandled)}"`);
-      }
-    }
+    const { im, keep } = prepareForSave(scope, scope.track(frameToImage(vips, frame)), opts, source);
+    return save(im, opts, keep) as Uint8Array;
   } catch (e) {
     if (e instanceof TesseraError) throw e;
     throw vipsError('encode-failed', `cannot encode ${opts.format.toUpperCase()}`, e);
+  }
+}
+
+/**
+ * `im` (8-bit sRGB/B-W, any alpha) made ready for the saver: alpha flattened where asked or where
+ * the format has none, a private copy carrying the metadata to keep. Images made are tracked in
+ * `scope`. Shared by the whole-image encoder and the streamed one, so both write the same bytes.
+ */
+export function prepareForSave(scope: Scope, im: VipsImage, opts: OutputOptions, source?: SourceInfo): { im: VipsImage; keep: number } {
+  const bands = im.bands;
+  const alpha = bands === 2 || bands === 4;
+  if (alpha && (opts.alpha === 'flatten' || !FORMATS[opts.format].alpha)) {
+    im = scope.track(im.flatten({ background: backgroundFor(opts.background, bands - 1) }));
+    if (im.format !== 'uchar') im = scope.track(im.cast('uchar'));
+    im = scope.track(im.copy({ interpretation: bands >= 3 ? 'srgb' : 'b-w' }));
+  }
+  im = scope.track(im.copy());
+  return { im, keep: attachMetadata(im, opts, source) };
+}
+
+type VipsTarget = InstanceType<Vips['Target']>;
+
+/** Pixels from which TIFF output is tiled (readers fetch regions of big images without reading it all). */
+const TIFF_TILED_PIXELS = 16 << 20;
+/** Above this many raw bytes classic TIFF's 32-bit offsets may not reach the end: BigTIFF. */
+const TIFF_BIG_BYTES = 3.5 * 2 ** 30;
+
+/** vips tiffsave options for this output and image size (both encoders use them, so their bytes agree). */
+export function tiffOptions(opts: OutputOptions, width: number, height: number, bands: number, keep: number): Record<string, unknown> {
+  const layout = {
+    ...(width * height >= TIFF_TILED_PIXELS ? { tile: true, tile_width: 256, tile_height: 256 } : {}),
+    ...(width * height * bands > TIFF_BIG_BYTES ? { bigtiff: true } : {}),
+    keep,
+  };
+  switch (opts.tiffCompression) {
+    case 'lzw':
+      return { ...layout, compression: 'lzw', predictor: 'horizontal' };
+    case 'jpeg':
+      return { ...layout, compression: 'jpeg', Q: opts.quality };
+    default:
+      return opts.compression === 0
+        ? { ...layout, compression: 'none' }
+        : { ...layout, compression: 'deflate', level: opts.compression, predictor: 'horizontal' };
+  }
+}
+
+/** Saves `im` (from prepareForSave) to a buffer, or into `target` when given (streamed output). */
+export function save(im: VipsImage, opts: OutputOptions, k: number, target?: VipsTarget): Uint8Array | undefined {
+  const effort = opts.effort;
+  switch (opts.format) {
+    case 'png': {
+      const o = {
+        compression: opts.compression,
+        interlace: opts.progressive,
+        keep: k,
+        ...(opts.palette ? { palette: true, Q: opts.quality, effort: effort + 1 } : {}),
+      };
+      return target ? void im.pngsaveTarget(target, o) : im.pngsaveBuffer(o);
+    }
+    case 'jpeg': {
+      const o = { Q: opts.quality, interlace: opts.progressive, subsample_mode: SUBSAMPLE[opts.subsampling], keep: k };
+      return target ? void im.jpegsaveTarget(target, o) : im.jpegsaveBuffer(o);
+    }
+    case 'webp': {
+      const o = { Q: opts.quality, lossless: opts.lossless, effort: Math.round((effort * 6) / 9), keep: k };
+      return target ? void im.webpsaveTarget(target, o) : im.webpsaveBuffer(o);
+    }
+    case 'avif': {
+      const o = {
+        Q: opts.quality,
+        lossless: opts.lossless,
+        compression: 'av1',
+        effort,
+        bitdepth: 8,
+        subsample_mode: opts.lossless ? 'off' : SUBSAMPLE[opts.subsampling],
+        keep: k,
+      } as const;
+      return target ? void im.heifsaveTarget(target, o) : im.heifsaveBuffer(o);
+    }
+    case 'tiff': {
+      const o = tiffOptions(opts, im.width, im.height, im.bands, k);
+      return target ? void im.tiffsaveTarget(target, o) : im.tiffsaveBuffer(o);
+    }
+    case 'gif': {
+      const o = { effort: effort + 1, interlace: opts.progressive, keep: k };
+      return target ? void im.gifsaveTarget(target, o) : im.gifsaveBuffer(o);
+    }
+    default: {
+      // Every OutputFormat has its case: a new format does not compile until it has one.
+      const unhandled: never = opts.format;
+      throw new TesseraError('encode-failed', `unknown output format "${String(unhandled)}"`);
+    }
   }
 }
 

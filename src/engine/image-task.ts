@@ -5,10 +5,11 @@
 import { getOperation, stepParams } from '../core/catalogue';
 import { FACE_OPS } from '../core/catalogue/faces';
 import { blazePasses, detectOptions, type FaceParams, type RawFace } from '../core/faces';
-import { blit, createFrame, describe, fromDesc, type Frame, type FrameDesc } from '../core/frame';
+import { blit, createFrame, describe, fromDesc, packed, type Frame, type FrameDesc } from '../core/frame';
 import type { OutputOptions } from '../core/formats';
 import type { ResolvedStep } from '../core/recipe';
 import type { StepReport } from '../core/reports';
+import { ringRead, ringWrite, type RowRing } from '../core/strips';
 import { coreOffset, type Tile } from '../core/tiles';
 import type { DoneResult, FinishRequest, ImageTimings, ProcessRequest, ProcessResult } from './api';
 import { blazeRaw } from './faces/detect';
@@ -176,6 +177,28 @@ export async function runTile(src: FrameDesc, dst: FrameDesc, tile: Tile, steps:
   const { frame, timings } = await runSteps(win, steps);
   const off = coreOffset(tile);
   blit(frame, off.x, off.y, tile.core.width, tile.core.height, fromDesc(dst), tile.core.x, tile.core.y);
+  return { steps: timings };
+}
+
+/**
+ * A streamed strip: the chain on the strip's window of the input ring, its core rows into the
+ * output ring (core/strips.ts). Strips are full-width tiles, so the bytes are the untiled run's.
+ */
+export async function runStrip(input: RowRing, output: RowRing, strip: Tile, steps: ResolvedStep[]): Promise<{ steps: StepTiming[] }> {
+  const w = strip.window;
+  const win = createFrame(w.width, w.height, input.channels, new ArrayBuffer(w.width * w.height * input.channels));
+  ringRead(input, w.y, win.data);
+  const { frame, timings } = await runSteps(win, steps);
+  if (frame.channels !== output.channels || frame.width !== output.width) {
+    throw new Error(`strip result is ${frame.width}×${frame.channels}, the output ring ${output.width}×${output.channels}`);
+  }
+  const off = coreOffset(strip).y;
+  const rowBytes = frame.width * frame.channels;
+  const core =
+    frame.stride === rowBytes
+      ? frame.data.subarray(off * rowBytes, (off + strip.core.height) * rowBytes)
+      : packed({ ...frame, height: strip.core.height, data: frame.data.subarray(off * frame.stride) }).data;
+  ringWrite(output, strip.core.y, core);
   return { steps: timings };
 }
 

@@ -137,11 +137,19 @@ export function withFreshErrors<T>(vips: Vips, run: () => T): T {
     return run();
   } catch (e) {
     if (!(e instanceof Error) || !fromVips.has(e)) throw e;
-    try {
-      vips.Image.black(0, 0).delete();
-    } catch {
-      // the purpose: a throw empties the buffer
-    }
+    clearVipsErrors(vips);
     return run();
+  }
+}
+
+/**
+ * Empties libvips' error buffer before work that cannot be run twice (a streamed image reads its
+ * file and ring once), so a failure quotes only its own messages.
+ */
+export function clearVipsErrors(vips: Vips): void {
+  try {
+    vips.Image.black(0, 0).delete();
+  } catch {
+    // the purpose: a throw empties the buffer
   }
 }

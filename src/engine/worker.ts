@@ -10,8 +10,19 @@
 import * as Comlink from 'comlink';
 import type { BenchApi } from './bench-api';
 import type { EngineApi, EngineWorker } from './api';
-import { decodeFileInto, detectFacePasses, encodeFrame, finishImage, processImage, runTile, startEarlyDecode } from './image-task';
+import {
+  decodeFileInto,
+  detectFacePasses,
+  encodeFrame,
+  finishImage,
+  processImage,
+  runStrip,
+  runTile,
+  startEarlyDecode,
+} from './image-task';
 import { preview } from './preview';
+import { blobReader } from './blob-source';
+import { probeStream } from './stream-decode';
 import { releaseJpegDecode } from './browser-jpeg';
 import { frameTransferables, processFrameTask } from './frame-task';
 import { frameDelay, setFrameDelay, timeSteps, touchBase64, touchShared } from './bench-task';
@@ -54,6 +65,7 @@ const engine: EngineApi = {
       }
     });
   },
+  probe: (file, name) => serial(async () => probeStream(await vipsFor({ head: await headOf(file), name }), blobReader(file), name)),
   detectFacePasses: (frame, params, rects) => serial(() => detectFacePasses(frame, params, rects)),
   finishImage: (req) =>
     serial(async () => {
@@ -62,6 +74,7 @@ const engine: EngineApi = {
     }),
   decodeInto: (file, name, dst) => serial(async () => decodeFileInto(await vipsFor({ head: await headOf(file), name }), file, name, dst)),
   runTile: (src, dst, tile, steps) => serial(() => runTile(src, dst, tile, steps)),
+  runStrip: (input, output, strip, steps) => serial(() => runStrip(input, output, strip, steps)),
   encodeFrame: (src, output, source) =>
     serial(async () => {
       const r = await encodeFrame(await vipsFor({ output }), src, output, source);

@@ -97,6 +97,34 @@ export function positionedStream(
   };
 }
 
+/**
+ * The sink's own stream where it has one (positioned writes straight to the file); otherwise the
+ * pieces are kept and written as one file at commit (zip, memory and hash sinks hold their
+ * outputs in memory anyway).
+ */
+export async function openOutputStream(sink: OutputSink, path: string, signal?: AbortSignal): Promise<OutputStream> {
+  if (sink.openStream) return sink.openStream(path, signal);
+  let pieces: { position: number; data: Uint8Array }[] = [];
+  return positionedStream(path, {
+    write(position, data) {
+      // The writer may reuse its buffer once the write resolves: keep a copy.
+      pieces.push({ position, data: data.slice() });
+      return Promise.resolve();
+    },
+    async commit() {
+      const size = pieces.reduce((n, p) => Math.max(n, p.position + p.data.length), 0);
+      const bytes = new Uint8Array(size);
+      for (const p of pieces) bytes.set(p.data, p.position);
+      pieces = [];
+      await sink.write(path, bytes, signal);
+    },
+    discard() {
+      pieces = [];
+      return Promise.resolve();
+    },
+  });
+}
+
 export class FolderSink implements OutputSink {
   readonly kind = 'folder';
   constructor(readonly dir: FileSystemDirectoryHandle) {}

@@ -8,7 +8,7 @@
  * - discovery.ts   the input listed ahead of the processing; non-media names skipped
  * - dispatch.ts    files started in order within two windows (computing, in flight)
  * - file.ts        one file start to finish, and its result
- * - image-file.ts  an image whole in one worker, its face passes shared out, or tiled
+ * - image-file.ts  an image whole in one worker, its face passes shared out, tiled, or streamed
  * - video-file.ts  a video through jobs/video.ts, streamed into the sink where it can be
  * - naming.ts      output paths, kept distinct
  * - write.ts       outputs, step reports, video analyses, the faces table
@@ -24,7 +24,7 @@ import { batchSettings, type RunBatchOptions } from './batch/settings';
 import { BatchTally } from './batch/summary';
 import { writeFacesTable } from './batch/write';
 
-export { DEFAULT_MAX_PIXELS, DEFAULT_TILE_PIXELS, type RunBatchOptions } from './batch/settings';
+export { DEFAULT_MAX_PIXELS, DEFAULT_STREAM_PIXELS, DEFAULT_TILE_PIXELS, type RunBatchOptions } from './batch/settings';
 export { FACES_TABLE } from './batch/naming';
 export { emptyBreakdown } from './batch/summary';
 
@@ -56,6 +56,7 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
       buffers: s.buffers.stats(),
     });
   } finally {
+    s.streamWorkers.dispose();
     if (s.ownPool) pool.dispose();
   }
 }

@@ -15,6 +15,8 @@ export interface FileResult {
   height?: number;
   /** Number of tiles when the image was split across workers. */
   tiles?: number;
+  /** Number of strips when the image was streamed (never whole in memory). */
+  strips?: number;
   /** "<path>: <reason>" for failures. */
   error?: string;
   /** Set for videos (see jobs/video.ts). */

@@ -7,7 +7,8 @@ import { isAbort, messageOf } from '../../core/errors';
 import { isVideoName } from '../../core/sniff';
 import type { InputFile } from '../../io/sources';
 import type { FileResult } from '../types';
-import { finishImage, processWhole } from './image-file';
+import { openOutputStream } from '../../io/sinks';
+import { PROBE_BYTES, finishImage, probeFile, processWhole, routeLarge, streamImage, type WholeResult } from './image-file';
 import type { BatchSettings } from './settings';
 import type { BatchTally } from './summary';
 import { processVideoFile } from './video-file';
@@ -28,7 +29,39 @@ export async function processFile(f: InputFile, out: string, computed: () => voi
       Object.assign(result, { width: v.width, height: v.height, video: v.video, outputPath: out, bytesOut: v.bytesOut, status: 'ok' });
       return;
     }
-    const res = await processWhole(f.path, blob, s, tally.breakdown);
+    // Giant files are probed first, so nothing reads them whole before their route is known.
+    let header = blob.size > PROBE_BYTES ? await probeFile(f.path, blob, s) : undefined;
+    let route = header ? routeLarge({ ...header, orientation: header.source.orientation }, s) : undefined;
+    let res: WholeResult | undefined;
+    if (route?.path !== 'stream') {
+      // 'whole' after a probe or a 'needs-tiles': the route has checked what fits one worker.
+      res = await processWhole(f.path, blob, s, tally.breakdown, route?.path === 'whole' ? Number.POSITIVE_INFINITY : s.maxPixels);
+      if (res.kind === 'needs-tiles') {
+        header ??= await probeFile(f.path, blob, s);
+        route = routeLarge({ ...header, orientation: header.source.orientation }, s);
+        if (route.path === 'whole') res = await processWhole(f.path, blob, s, tally.breakdown, Number.POSITIVE_INFINITY);
+      }
+    }
+    if (route?.path === 'stream' && header) {
+      result.width = header.width;
+      result.height = header.height;
+      const stream = await openOutputStream(s.sink, out, s.signal);
+      let streamed;
+      try {
+        streamed = await streamImage(f.path, blob, header, route, stream, s, tally.breakdown);
+        computed();
+        // The file was written as it was encoded; what is left is making it visible.
+        const w0 = performance.now();
+        await stream.commit();
+        tally.wrote(w0);
+      } catch (e) {
+        await stream.abort();
+        throw e;
+      }
+      Object.assign(result, { strips: streamed.strips, outputPath: out, bytesOut: streamed.bytes, status: 'ok' });
+      return;
+    }
+    if (!res) throw new Error(`${f.path}: no route`);
     result.width = res.width;
     result.height = res.height;
     const { bytes, tiles, reports } = await finishImage(res, f.path, blob, s, tally.breakdown);

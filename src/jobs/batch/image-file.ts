@@ -1,13 +1,18 @@
 /**
- * An image through the recipe, three ways: whole in one worker (the worker reads, decodes,
+ * An image through the recipe, four ways: whole in one worker (the worker reads, decodes,
  * processes and encodes); paused before a face step to share its BlazeFace passes among all
- * workers (a large photo, several workers: face-split.ts); or, above `maxPixels`, decoded into
- * shared memory and tiled across the workers (tiled.ts).
+ * workers (a large photo, several workers: face-split.ts); above `maxPixels`, decoded into shared
+ * memory and tiled across the workers (tiled.ts); or, giant, streamed through rings of rows
+ * (streamed.ts). core/large.ts chooses between the last two, or refuses before any work.
  */
 import { transfer } from 'comlink';
 import type { DoneResult, ProcessResult } from '../../engine/api';
 import { Priority } from '../../pool/pool';
 import { finishFaceSplit } from '../face-split';
+import { largePath, type LargeRoute } from '../../core/large';
+import type { StreamHeader } from '../../engine/stream-decode';
+import type { OutputStream } from '../../io/sinks';
+import { processStreamed, type StreamedResult } from '../streamed';
 import { processTiled } from '../tiled';
 import type { Breakdown } from '../types';
 import type { BatchSettings } from './settings';
@@ -15,8 +20,14 @@ import type { BatchSettings } from './settings';
 export type WholeResult = Exclude<ProcessResult, { kind: 'faces-split' }>;
 
 /** Whole image in one worker (or its faces shared out): done, or too large and handed back for tiling. The worker's timings join `breakdown`. */
-export async function processWhole(path: string, blob: Blob, s: BatchSettings, breakdown: Breakdown): Promise<WholeResult> {
-  const { pool, steps, output, maxPixels, splitFaces, signal } = s;
+export async function processWhole(
+  path: string,
+  blob: Blob,
+  s: BatchSettings,
+  breakdown: Breakdown,
+  maxPixels = s.maxPixels,
+): Promise<WholeResult> {
+  const { pool, steps, output, splitFaces, signal } = s;
   // Read on the main thread while workers compute, then transfer (no copy).
   const r0 = performance.now();
   const data = await blob.arrayBuffer();
@@ -65,4 +76,46 @@ export async function finishImage(
     breakdown,
   });
   return { bytes: tiled.bytes, tiles: tiled.tiles };
+}
+
+/** Files this big are probed (their header, read in slices) before anything reads them whole. */
+export const PROBE_BYTES = 32 << 20;
+
+/** The header of a file, read by a worker in slices (never the whole file). */
+export function probeFile(path: string, blob: Blob, s: BatchSettings): Promise<StreamHeader> {
+  return s.pool.run((api) => api.probe(blob, path), { signal: s.signal, priority: Priority.background, label: `${path} (header)` });
+}
+
+/** core/large.ts's route for this image and batch. */
+export function routeLarge(img: { width: number; height: number; channels: number; orientation?: number }, s: BatchSettings): LargeRoute {
+  return largePath(img, s.steps, s.output.format, {
+    maxPixels: s.maxPixels,
+    streamPixels: s.streamPixels,
+    memoryBudget: s.pool.memoryBudget,
+  });
+}
+
+/** A giant image streamed into `stream` (committed by the caller). */
+export function streamImage(
+  path: string,
+  blob: Blob,
+  header: StreamHeader,
+  route: Extract<LargeRoute, { path: 'stream' }>,
+  stream: OutputStream,
+  s: BatchSettings,
+  breakdown: Breakdown,
+): Promise<StreamedResult> {
+  return processStreamed({
+    pool: s.pool,
+    workers: s.streamWorkers,
+    file: blob,
+    name: path,
+    header,
+    steps: route.steps,
+    output: s.output,
+    stream,
+    stripRows: s.streamRows,
+    signal: s.signal,
+    breakdown,
+  });
 }

@@ -6,6 +6,7 @@ import { validateVideoOptions, type VideoOptions } from '../../core/video-option
 import type { InputSource } from '../../io/sources';
 import type { OutputSink } from '../../io/sinks';
 import { createEnginePool, type EnginePool } from '../../pool/engine-pool';
+import { StreamWorkers } from '../stream-workers';
 import type { BatchProgress, FileResult } from '../types';
 import type { VideoProgress } from '../video';
 
@@ -24,6 +25,13 @@ export interface RunBatchOptions {
   maxPixels?: number;
   /** Pixels per tile window. Default 1 MP. */
   tilePixels?: number;
+  /**
+   * Images above this many pixels, with a recipe of local steps and a JPEG, PNG or TIFF output,
+   * are streamed (jobs/streamed.ts): never whole in memory. Default 40 MP.
+   */
+  streamPixels?: number;
+  /** Rows per streamed strip (tests: 1-row and odd strips); default sized by core/strips.ts. */
+  streamRows?: number;
   signal?: AbortSignal;
   onProgress?: (p: BatchProgress) => void;
   onResult?: (r: FileResult) => void;
@@ -46,6 +54,13 @@ export interface RunBatchOptions {
 
 export const DEFAULT_MAX_PIXELS = 4 * 1024 * 1024;
 export const DEFAULT_TILE_PIXELS = 1024 * 1024;
+/**
+ * Below this the tiled path is faster (no codec workers to start, no encoder fed row by row) and
+ * its two shared frames cost at most ~0.3 GB.
+ */
+export const DEFAULT_STREAM_PIXELS = 40_000_000;
+/** Recipes with a global step run whole in one worker: the decoded image, the step's result and the encoder's copy. */
+const WHOLE_COPIES = 3;
 
 /** The batch's settings, validated, and the pool and buffers it runs on. */
 export interface BatchSettings {
@@ -56,9 +71,17 @@ export interface BatchSettings {
   /** The pool was made for this batch (and is disposed at its end). */
   ownPool: boolean;
   buffers: BufferPool;
-  /** Images above this many pixels are tiled (Infinity: the recipe cannot be tiled). */
+  /**
+   * Images above this many pixels are tiled or streamed (core/large.ts); for a recipe that cannot
+   * be tiled, those above what one worker can hold whole are checked there (thumbnail-first
+   * recipes never: they shrink on load).
+   */
   maxPixels: number;
   tilePixels: number;
+  streamPixels: number;
+  streamRows?: number;
+  /** The streamed path's codec workers, made at the first giant image, disposed with the batch. */
+  streamWorkers: StreamWorkers;
   splitFaces: boolean;
   sink: OutputSink;
   signal?: AbortSignal;
@@ -81,8 +104,11 @@ export function batchSettings(opts: RunBatchOptions): BatchSettings {
     ownPool: !opts.pool,
     buffers: opts.buffers ?? new BufferPool(),
     // A recipe with a global step (resize, rotate, Canny…) runs on the whole image in one worker.
-    maxPixels: isTileable(steps) ? (opts.maxPixels ?? DEFAULT_MAX_PIXELS) : Number.POSITIVE_INFINITY,
+    maxPixels: isTileable(steps) ? (opts.maxPixels ?? DEFAULT_MAX_PIXELS) : Math.floor(pool.memoryBudget / (4 * WHOLE_COPIES)),
     tilePixels: opts.tilePixels ?? DEFAULT_TILE_PIXELS,
+    streamPixels: opts.streamPixels ?? DEFAULT_STREAM_PIXELS,
+    streamRows: opts.streamRows,
+    streamWorkers: new StreamWorkers(),
     // Small-face passes of one large photo are shared out when there is more than one worker.
     splitFaces: opts.splitFaces ?? pool.size > 1,
     sink: opts.output,

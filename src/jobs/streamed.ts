@@ -1,0 +1,179 @@
+/**
+ * A giant image streamed through the recipe (core/strips.ts has the scheme): a decoder worker
+ * fills the input ring a band at a time, the engine pool runs haloed strips from it into the
+ * output ring, an encoder worker turns the ready rows into the file, whose chunks this thread
+ * writes to the sink as positioned writes. The three only meet in shared memory and the control
+ * block; each waits on the others (backpressure), so memory is bounded by the rings whatever the
+ * image's size. The bytes are those of the untiled run.
+ */
+import * as Comlink from 'comlink';
+import { TesseraError, cancelled, formatInt, toError } from '../core/errors';
+import type { OutputOptions } from '../core/formats';
+import { chainHalo, outputChannels, type ResolvedStep } from '../core/recipe';
+import { CTL_SLOTS, Ctl, createRing, planStream, streamBytes, type StreamPlan } from '../core/strips';
+import type { StreamHeader } from '../engine/stream-decode';
+import type { Chunk } from '../engine/stream-encode';
+import type { OutputStream } from '../io/sinks';
+import type { EnginePool } from '../pool/engine-pool';
+import { Priority, type PriorityLevel } from '../pool/pool';
+import type { StreamWorkers } from './stream-workers';
+import type { Breakdown } from './types';
+
+export interface StreamedRequest {
+  pool: EnginePool;
+  workers: StreamWorkers;
+  file: Blob;
+  name: string;
+  header: StreamHeader;
+  steps: ResolvedStep[];
+  output: OutputOptions;
+  /** Where the file goes; committed by the caller once this resolves, aborted if it rejects. */
+  stream: OutputStream;
+  /** Strip height override (tests: 1-row and odd strips); default from core/strips.ts. */
+  stripRows?: number;
+  signal?: AbortSignal;
+  priority?: PriorityLevel;
+  breakdown: Breakdown;
+}
+
+export interface StreamedResult {
+  width: number;
+  height: number;
+  bytes: number;
+  strips: number;
+  /** Bytes the rings and strip windows held at most. */
+  memory: number;
+}
+
+function bump(ctl: Int32Array): void {
+  Atomics.add(ctl, Ctl.seq, 1);
+  Atomics.notify(ctl, Ctl.seq);
+}
+
+/** Bytes a plan would hold, for refusing before any work (see largePath in core/large.ts). */
+export function streamPlanFor(header: StreamHeader, steps: readonly ResolvedStep[], workers: number, stripRows?: number): StreamPlan {
+  return planStream(header.width, header.height, header.channels, outputChannels(steps, header.channels), chainHalo(steps), {
+    workers,
+    stripRows,
+  });
+}
+
+export async function processStreamed(r: StreamedRequest): Promise<StreamedResult> {
+  const { pool, header } = r;
+  const plan = streamPlanFor(header, r.steps, pool.size, r.stripRows);
+  const { width, height } = plan;
+  const ctlBuffer = new SharedArrayBuffer(CTL_SLOTS * 4);
+  const ctl = new Int32Array(ctlBuffer);
+  const input = createRing(width, plan.inChannels, plan.inCapacity);
+  const output = createRing(width, plan.outChannels, plan.outCapacity);
+  const priority = r.priority ?? Priority.background;
+
+  let failure: Error | undefined;
+  let wake: () => void = () => {};
+  const fail = (e: unknown) => {
+    failure ??= toError(e);
+    Atomics.store(ctl, Ctl.cancel, 1);
+    bump(ctl);
+    wake();
+  };
+  const failed = (): Error | undefined => failure;
+  const onAbort = () => fail(cancelled());
+  r.signal?.addEventListener('abort', onAbort);
+  if (r.signal?.aborted) onAbort();
+
+  // The encoder's chunks, written in arrival order; each written one is counted for its credit.
+  const writer = r.stream.writable.getWriter();
+  const channel = new MessageChannel();
+  let writes: Promise<void> = Promise.resolve();
+  channel.port1.onmessage = (e: MessageEvent<Chunk>) => {
+    const { position, data } = e.data;
+    writes = writes
+      .then(() => (failure ? undefined : writer.write({ type: 'write', position, data })))
+      .then(() => {
+        Atomics.add(ctl, Ctl.chunksWritten, 1);
+        bump(ctl);
+      }, fail);
+  };
+
+  const parties: Promise<unknown>[] = [];
+  try {
+    const { decoder, encoder } = await r.workers.get();
+    const job = { ctl: ctlBuffer, width, height };
+    const decoding = decoder.api.decode(r.file, r.name, { ...job, ring: input, channels: plan.inChannels, bandRows: plan.bandRows });
+    const encoding = encoder.api.encode(
+      { ...job, ring: output, channels: plan.outChannels, output: r.output, source: header.source },
+      Comlink.transfer(channel.port2, [channel.port2]),
+    );
+    decoding.catch(fail);
+    encoding.catch(fail);
+    parties.push(decoding, encoding);
+
+    const n = plan.strips.length;
+    const done = new Uint8Array(n);
+    let next = 0;
+    let firstOpen = 0;
+    let running = 0;
+    const advance = () => {
+      while (firstOpen < n && done[firstOpen]) firstOpen++;
+      const s = plan.strips[firstOpen];
+      Atomics.store(ctl, Ctl.outReady, s ? s.core.y : height);
+      Atomics.store(ctl, Ctl.inFree, s ? s.window.y : height);
+      bump(ctl);
+      wake();
+    };
+    while (firstOpen < n && !failure) {
+      const seq = Atomics.load(ctl, Ctl.seq);
+      while (next < n && running < plan.inFlight) {
+        const s = plan.strips[next];
+        if (s.window.y + s.window.height > Atomics.load(ctl, Ctl.decoded)) break;
+        if (s.core.y + s.core.height > Atomics.load(ctl, Ctl.outTaken) + plan.outCapacity) break;
+        const k = next++;
+        running++;
+        const px = s.window.width * s.window.height;
+        pool
+          .run((api) => api.runStrip(input, output, s, r.steps), {
+            cost: px * (plan.inChannels + 2 * plan.outChannels),
+            signal: r.signal,
+            priority,
+            label: `${r.name} (rows ${formatInt(s.core.y)}–${formatInt(s.core.y + s.core.height)})`,
+          })
+          .then(({ steps }) => {
+            for (const st of steps) r.breakdown.steps[st.op] = (r.breakdown.steps[st.op] ?? 0) + st.ms;
+            done[k] = 1;
+            running--;
+            advance();
+          }, fail);
+      }
+      if (firstOpen >= n || failure) break;
+      // Anything that changes what can be dispatched bumps Ctl.seq (the codec workers) or calls wake (strips).
+      const waited = Atomics.waitAsync(ctl, Ctl.seq, seq, 5000);
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        if (waited.async) void waited.value.then(() => resolve());
+        else resolve();
+      });
+      wake = () => {};
+    }
+    if (failure) throw failure;
+    const [dec, enc] = await Promise.all([decoding, encoding]);
+    await writes;
+    // (Callbacks set `failure`: read it through a call, not the narrowed variable.)
+    const late = failed();
+    if (late) throw late;
+    if (Atomics.load(ctl, Ctl.chunksWritten) !== Atomics.load(ctl, Ctl.chunksSent)) {
+      throw new TesseraError('io-failed', `${r.name}: the encoder's output did not all reach the sink`);
+    }
+    r.breakdown.decode += dec.decodeMs;
+    r.breakdown.encode += enc.encodeMs;
+    return { width, height, bytes: enc.bytes, strips: n, memory: streamBytes(plan) };
+  } catch (e) {
+    fail(e);
+    // Every party sees the cancel and stops; wait for them, so the first failure is the one reported.
+    await Promise.allSettled([...parties, writes]);
+    throw failure ?? toError(e);
+  } finally {
+    r.signal?.removeEventListener('abort', onAbort);
+    channel.port1.close();
+    writer.releaseLock();
+  }
+}
