@@ -69,7 +69,7 @@ export const OUTPUT_OPTIONS = defineOptions<OutputFormat>()({
     max: 9,
     default: 6,
     formatDefaults: { png: 1 },
-    appliesTo: { png: true, tiff: true },
+    appliesTo: { png: true, tiff: { param: 'tiffCompression', in: ['deflate'] } },
     help: "PNG: 1 is Tessera's fast encoder (run-length deflate, several times faster than zlib 6 and smaller on photographs), 0 and 2–9 zlib levels (0 stored, 9 smallest). TIFF deflate: 0 uncompressed, 1–9 the level.",
   },
   tiffCompression: {

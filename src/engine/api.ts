@@ -14,6 +14,7 @@ import type { Tile } from '../core/tiles';
 import type { BenchApi } from './bench-api';
 import type { SourceInfo } from './ops/context';
 import type { StreamHeader } from './stream-decode';
+import type { StripOutput } from './image-task';
 import type { StepTiming } from './run-steps';
 
 export type { StepTiming };
@@ -170,8 +171,22 @@ export interface EngineApi {
   /** Also returns the file's orientation and metadata blobs: pass them to encodeFrame. */
   decodeInto(file: Blob, name: string, dst: FrameDesc): Promise<{ readMs: number; decodeMs: number; source?: SourceInfo }>;
   runTile(src: FrameDesc, dst: FrameDesc, tile: Tile, steps: ResolvedStep[]): Promise<{ steps: StepTiming[] }>;
-  /** A streamed giant image's strip: input ring window → chain → output ring core rows (core/strips.ts). */
-  runStrip(input: RowRing, output: RowRing, strip: Tile, steps: ResolvedStep[]): Promise<{ steps: StepTiming[] }>;
+  /** A streamed giant image's strip: input ring window → chain → its core rows into the output ring, or a JPEG band (transferred). */
+  runStrip(
+    input: RowRing,
+    strip: Tile,
+    steps: ResolvedStep[],
+    out: StripOutput,
+  ): Promise<{ steps: StepTiming[]; band?: Uint8Array; encodeMs?: number }>;
+  /** The headers (to SOS) of a band-parallel JPEG of this size (core/jpeg-bands.ts). */
+  jpegHeader(
+    width: number,
+    height: number,
+    bands: number,
+    output: OutputOptions,
+    source: SourceInfo | undefined,
+    restartInterval: number,
+  ): Promise<Uint8Array>;
   /** `source` (from decodeInto) lets output.metadata 'keep' copy EXIF/ICC/XMP. */
   encodeFrame(src: FrameDesc, output: OutputOptions, source?: SourceInfo): Promise<{ bytes: Uint8Array; encodeMs: number }>;
   /** Raw BlazeFace detections of the given passes (rectangles) over a shared frame, and the time taken. */

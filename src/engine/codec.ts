@@ -331,15 +331,22 @@ const SUBSAMPLE = { auto: 'auto', '4:2:0': 'on', '4:4:4': 'off' } as const;
  * - metadata 'keep': the source's EXIF, ICC and XMP (see attachMetadata); GIF stores none, TIFF
  *   stores ICC, XMP and the orientation tag but not the EXIF block. 'strip': nothing.
  */
-export function encode(vips: Vips, frame: Frame, opts: OutputOptions, source?: SourceInfo): Uint8Array {
-  return withFreshErrors(vips, () => withScope((scope) => encodeOnce(scope, vips, frame, opts, source)));
+export function encode(vips: Vips, frame: Frame, opts: OutputOptions, source?: SourceInfo, restartInterval?: number): Uint8Array {
+  return withFreshErrors(vips, () => withScope((scope) => encodeOnce(scope, vips, frame, opts, source, restartInterval)));
 }
 
 /** One attempt; every image it makes is tracked in `scope`. */
-function encodeOnce(scope: Scope, vips: Vips, frame: Frame, opts: OutputOptions, source?: SourceInfo): Uint8Array {
+function encodeOnce(
+  scope: Scope,
+  vips: Vips,
+  frame: Frame,
+  opts: OutputOptions,
+  source?: SourceInfo,
+  restartInterval?: number,
+): Uint8Array {
   try {
     const { im, keep } = prepareForSave(scope, scope.track(frameToImage(vips, frame)), opts, source);
-    return save(im, opts, keep) as Uint8Array;
+    return save(im, opts, keep, undefined, restartInterval) as Uint8Array;
   } catch (e) {
     if (e instanceof TesseraError) throw e;
     throw vipsError('encode-failed', `cannot encode ${opts.format.toUpperCase()}`, e);
@@ -389,8 +396,12 @@ export function tiffOptions(opts: OutputOptions, width: number, height: number, 
   }
 }
 
-/** Saves `im` (from prepareForSave) to a buffer, or into `target` when given (streamed output). */
-export function save(im: VipsImage, opts: OutputOptions, k: number, target?: VipsTarget): Uint8Array | undefined {
+/**
+ * Saves `im` (from prepareForSave) to a buffer, or into `target` when given (streamed output).
+ * `restartInterval`: JPEG restart markers every that many MCUs (the band-parallel JPEG encoder's
+ * layout, jpeg-bands.ts).
+ */
+export function save(im: VipsImage, opts: OutputOptions, k: number, target?: VipsTarget, restartInterval?: number): Uint8Array | undefined {
   const effort = opts.effort;
   switch (opts.format) {
     case 'png': {
@@ -403,7 +414,13 @@ export function save(im: VipsImage, opts: OutputOptions, k: number, target?: Vip
       return target ? void im.pngsaveTarget(target, o) : im.pngsaveBuffer(o);
     }
     case 'jpeg': {
-      const o = { Q: opts.quality, interlace: opts.progressive, subsample_mode: SUBSAMPLE[opts.subsampling], keep: k };
+      const o = {
+        Q: opts.quality,
+        interlace: opts.progressive,
+        subsample_mode: SUBSAMPLE[opts.subsampling],
+        keep: k,
+        ...(restartInterval ? { restart_interval: restartInterval } : {}),
+      };
       return target ? void im.jpegsaveTarget(target, o) : im.jpegsaveBuffer(o);
     }
     case 'webp': {

@@ -13,6 +13,7 @@ import { ringRead, ringWrite, type RowRing } from '../core/strips';
 import { coreOffset, type Tile } from '../core/tiles';
 import type { DoneResult, FinishRequest, ImageTimings, ProcessRequest, ProcessResult } from './api';
 import { blazeRaw } from './faces/detect';
+import { jpegBand } from './jpeg-bands';
 import { loadOpenCV } from './opencv';
 import { checkInput, decodeImage, decodeInto, encodeOutput, type DecodeOptions } from './codec';
 import { decodeJpegFast, startJpegDecode, type PendingDecode } from './browser-jpeg';
@@ -180,25 +181,37 @@ export async function runTile(src: FrameDesc, dst: FrameDesc, tile: Tile, steps:
   return { steps: timings };
 }
 
+/** Where a streamed strip's core rows go: into the output ring (for the encoder worker), or encoded here as one band of a band-parallel JPEG. */
+export type StripOutput = { ring: RowRing } | { jpeg: { output: OutputOptions; restartInterval: number } };
+
 /**
- * A streamed strip: the chain on the strip's window of the input ring, its core rows into the
- * output ring (core/strips.ts). Strips are full-width tiles, so the bytes are the untiled run's.
+ * A streamed strip: the chain on the strip's window of the input ring, then its core rows into
+ * the output ring or encoded as a JPEG band (core/strips.ts, core/jpeg-bands.ts). Strips are
+ * full-width tiles, so the bytes are the untiled run's.
  */
-export async function runStrip(input: RowRing, output: RowRing, strip: Tile, steps: ResolvedStep[]): Promise<{ steps: StepTiming[] }> {
+export async function runStrip(
+  vips: Vips,
+  input: RowRing,
+  strip: Tile,
+  steps: ResolvedStep[],
+  out: StripOutput,
+): Promise<{ steps: StepTiming[]; band?: Uint8Array; encodeMs?: number }> {
   const w = strip.window;
   const win = createFrame(w.width, w.height, input.channels, new ArrayBuffer(w.width * w.height * input.channels));
   ringRead(input, w.y, win.data);
   const { frame, timings } = await runSteps(win, steps);
-  if (frame.channels !== output.channels || frame.width !== output.width) {
-    throw new Error(`strip result is ${frame.width}×${frame.channels}, the output ring ${output.width}×${output.channels}`);
-  }
   const off = coreOffset(strip).y;
+  const core: Frame = { ...frame, height: strip.core.height, data: frame.data.subarray(off * frame.stride) };
+  if ('jpeg' in out) {
+    const t = performance.now();
+    const band = jpegBand(vips, core, out.jpeg.output, out.jpeg.restartInterval);
+    return { steps: timings, band, encodeMs: performance.now() - t };
+  }
+  if (frame.channels !== out.ring.channels || frame.width !== out.ring.width) {
+    throw new Error(`strip result is ${frame.width}×${frame.channels}, the output ring ${out.ring.width}×${out.ring.channels}`);
+  }
   const rowBytes = frame.width * frame.channels;
-  const core =
-    frame.stride === rowBytes
-      ? frame.data.subarray(off * rowBytes, (off + strip.core.height) * rowBytes)
-      : packed({ ...frame, height: strip.core.height, data: frame.data.subarray(off * frame.stride) }).data;
-  ringWrite(output, strip.core.y, core);
+  ringWrite(out.ring, strip.core.y, frame.stride === rowBytes ? core.data.subarray(0, core.height * rowBytes) : packed(core).data);
   return { steps: timings };
 }
 

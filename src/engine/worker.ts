@@ -21,6 +21,7 @@ import {
   startEarlyDecode,
 } from './image-task';
 import { preview } from './preview';
+import { jpegHeader } from './jpeg-bands';
 import { blobReader } from './blob-source';
 import { probeStream } from './stream-decode';
 import { releaseJpegDecode } from './browser-jpeg';
@@ -74,7 +75,13 @@ const engine: EngineApi = {
     }),
   decodeInto: (file, name, dst) => serial(async () => decodeFileInto(await vipsFor({ head: await headOf(file), name }), file, name, dst)),
   runTile: (src, dst, tile, steps) => serial(() => runTile(src, dst, tile, steps)),
-  runStrip: (input, output, strip, steps) => serial(() => runStrip(input, output, strip, steps)),
+  runStrip: (input, strip, steps, out) =>
+    serial(async () => {
+      const r = await runStrip(await vipsFor('jpeg' in out ? { output: out.jpeg.output } : {}), input, strip, steps, out);
+      return r.band ? Comlink.transfer(r, [r.band.buffer]) : r;
+    }),
+  jpegHeader: (width, height, bands, output, source, restartInterval) =>
+    serial(async () => jpegHeader(await vipsFor({ output }), width, height, bands, output, source, restartInterval)),
   encodeFrame: (src, output, source) =>
     serial(async () => {
       const r = await encodeFrame(await vipsFor({ output }), src, output, source);

@@ -13,6 +13,9 @@ import { chainHalo, outputChannels, type ResolvedStep } from '../core/recipe';
 import { CTL_SLOTS, Ctl, createRing, planStream, streamBytes, type StreamPlan } from '../core/strips';
 import type { StreamHeader } from '../engine/stream-decode';
 import type { Chunk } from '../engine/stream-encode';
+import type { StripOutput } from '../engine/image-task';
+import { JPEG_EOI, jpegBandLayout, restartMarker } from '../core/jpeg-bands';
+import type { Tile } from '../core/tiles';
 import type { OutputStream } from '../io/sinks';
 import type { EnginePool } from '../pool/engine-pool';
 import { Priority, type PriorityLevel } from '../pool/pool';
@@ -58,14 +61,38 @@ export function streamPlanFor(header: StreamHeader, steps: readonly ResolvedStep
   });
 }
 
+/**
+ * How finished strips become the file. The encoder worker's end: strips write rows into the
+ * output ring, the worker encodes them as they become ready. The JPEG-band end: each strip comes
+ * back as a band of entropy-coded data (encoded on the pool, in parallel) and is written in order
+ * behind headers made once (core/jpeg-bands.ts).
+ */
+interface OutputEnd {
+  strip: StripOutput;
+  /** Whether strip `k` may start now (room for its result). */
+  canStart(s: Tile): boolean;
+  /** Strip `k` has finished. */
+  done(k: number, band: Uint8Array | undefined): void;
+  /** Every strip done: resolves when the file is complete in the stream. */
+  finish(): Promise<{ bytes: number; encodeMs: number }>;
+}
+
 export async function processStreamed(r: StreamedRequest): Promise<StreamedResult> {
   const { pool, header } = r;
-  const plan = streamPlanFor(header, r.steps, pool.size, r.stripRows);
+  const outChannels = outputChannels(r.steps, header.channels);
+  // JPEG: bands encoded on every worker when the layout allows (not progressive).
+  const wantRows = planStream(header.width, header.height, header.channels, outChannels, chainHalo(r.steps), {
+    workers: pool.size,
+    stripRows: r.stripRows,
+  }).stripRows;
+  const flatBands = outChannels >= 3 ? 3 : 1;
+  const bands =
+    r.stripRows === undefined || r.stripRows % 16 === 0 ? jpegBandLayout(header.width, flatBands, r.output, wantRows) : undefined;
+  const plan = streamPlanFor(header, r.steps, pool.size, bands?.bandRows ?? r.stripRows);
   const { width, height } = plan;
   const ctlBuffer = new SharedArrayBuffer(CTL_SLOTS * 4);
   const ctl = new Int32Array(ctlBuffer);
   const input = createRing(width, plan.inChannels, plan.inCapacity);
-  const output = createRing(width, plan.outChannels, plan.outCapacity);
   const priority = r.priority ?? Priority.background;
 
   let failure: Error | undefined;
@@ -81,32 +108,84 @@ export async function processStreamed(r: StreamedRequest): Promise<StreamedResul
   r.signal?.addEventListener('abort', onAbort);
   if (r.signal?.aborted) onAbort();
 
-  // The encoder's chunks, written in arrival order; each written one is counted for its credit.
+  // Writes to the sink, in the order they are queued.
   const writer = r.stream.writable.getWriter();
-  const channel = new MessageChannel();
   let writes: Promise<void> = Promise.resolve();
-  channel.port1.onmessage = (e: MessageEvent<Chunk>) => {
-    const { position, data } = e.data;
-    writes = writes
-      .then(() => (failure ? undefined : writer.write({ type: 'write', position, data })))
-      .then(() => {
-        Atomics.add(ctl, Ctl.chunksWritten, 1);
-        bump(ctl);
-      }, fail);
+  const write = (position: number, data: Uint8Array, then?: () => void) => {
+    writes = writes.then(() => (failure ? undefined : writer.write({ type: 'write', position, data }))).then(then, fail);
   };
 
   const parties: Promise<unknown>[] = [];
+  const cleanup: (() => void)[] = [];
   try {
     const { decoder, encoder } = await r.workers.get();
     const job = { ctl: ctlBuffer, width, height };
+    let end: OutputEnd;
+    if (bands) {
+      const head = await pool.run((api) => api.jpegHeader(width, height, flatBands, r.output, header.source, bands.restartInterval), {
+        signal: r.signal,
+        priority,
+        label: `${r.name} (JPEG headers)`,
+      });
+      write(0, head);
+      let position = head.length;
+      const ready = new Map<number, Uint8Array>();
+      let nextWrite = 0;
+      end = {
+        strip: { jpeg: { output: r.output, restartInterval: bands.restartInterval } },
+        canStart: () => ready.size < plan.inFlight,
+        done(k, band) {
+          ready.set(k, band!);
+          for (let b = ready.get(nextWrite); b; b = ready.get(nextWrite)) {
+            ready.delete(nextWrite);
+            const marker = restartMarker(nextWrite++);
+            const chunk = new Uint8Array(marker.length + b.length);
+            chunk.set(marker);
+            chunk.set(b, marker.length);
+            write(position, chunk);
+            position += chunk.length;
+          }
+        },
+        async finish() {
+          write(position, JPEG_EOI);
+          position += JPEG_EOI.length;
+          await writes;
+          return { bytes: position, encodeMs: 0 };
+        },
+      };
+    } else {
+      const output = createRing(width, plan.outChannels, plan.outCapacity);
+      // The encoder's chunks, written in arrival order; each written one is counted for its credit.
+      const channel = new MessageChannel();
+      cleanup.push(() => channel.port1.close());
+      channel.port1.onmessage = (e: MessageEvent<Chunk>) =>
+        write(e.data.position, e.data.data, () => {
+          Atomics.add(ctl, Ctl.chunksWritten, 1);
+          bump(ctl);
+        });
+      const encoding = encoder.api.encode(
+        { ...job, ring: output, channels: plan.outChannels, output: r.output, source: header.source },
+        Comlink.transfer(channel.port2, [channel.port2]),
+      );
+      encoding.catch(fail);
+      parties.push(encoding);
+      end = {
+        strip: { ring: output },
+        canStart: (s) => s.core.y + s.core.height <= Atomics.load(ctl, Ctl.outTaken) + plan.outCapacity,
+        done: () => {},
+        async finish() {
+          const enc = await encoding;
+          await writes;
+          if (Atomics.load(ctl, Ctl.chunksWritten) !== Atomics.load(ctl, Ctl.chunksSent)) {
+            throw new TesseraError('io-failed', `${r.name}: the encoder's output did not all reach the sink`);
+          }
+          return { bytes: enc.bytes, encodeMs: enc.encodeMs };
+        },
+      };
+    }
     const decoding = decoder.api.decode(r.file, r.name, { ...job, ring: input, channels: plan.inChannels, bandRows: plan.bandRows });
-    const encoding = encoder.api.encode(
-      { ...job, ring: output, channels: plan.outChannels, output: r.output, source: header.source },
-      Comlink.transfer(channel.port2, [channel.port2]),
-    );
     decoding.catch(fail);
-    encoding.catch(fail);
-    parties.push(decoding, encoding);
+    parties.push(decoding);
 
     const n = plan.strips.length;
     const done = new Uint8Array(n);
@@ -125,22 +204,23 @@ export async function processStreamed(r: StreamedRequest): Promise<StreamedResul
       const seq = Atomics.load(ctl, Ctl.seq);
       while (next < n && running < plan.inFlight) {
         const s = plan.strips[next];
-        if (s.window.y + s.window.height > Atomics.load(ctl, Ctl.decoded)) break;
-        if (s.core.y + s.core.height > Atomics.load(ctl, Ctl.outTaken) + plan.outCapacity) break;
+        if (s.window.y + s.window.height > Atomics.load(ctl, Ctl.decoded) || !end.canStart(s)) break;
         const k = next++;
         running++;
         const px = s.window.width * s.window.height;
         pool
-          .run((api) => api.runStrip(input, output, s, r.steps), {
+          .run((api) => api.runStrip(input, s, r.steps, end.strip), {
             cost: px * (plan.inChannels + 2 * plan.outChannels),
             signal: r.signal,
             priority,
             label: `${r.name} (rows ${formatInt(s.core.y)}–${formatInt(s.core.y + s.core.height)})`,
           })
-          .then(({ steps }) => {
+          .then(({ steps, band, encodeMs }) => {
             for (const st of steps) r.breakdown.steps[st.op] = (r.breakdown.steps[st.op] ?? 0) + st.ms;
+            r.breakdown.encode += encodeMs ?? 0;
             done[k] = 1;
             running--;
+            end.done(k, band);
             advance();
           }, fail);
       }
@@ -154,15 +234,12 @@ export async function processStreamed(r: StreamedRequest): Promise<StreamedResul
       });
       wake = () => {};
     }
-    if (failure) throw failure;
-    const [dec, enc] = await Promise.all([decoding, encoding]);
-    await writes;
+    const early = failed();
+    if (early) throw early;
+    const [dec, enc] = await Promise.all([decoding, end.finish()]);
     // (Callbacks set `failure`: read it through a call, not the narrowed variable.)
     const late = failed();
     if (late) throw late;
-    if (Atomics.load(ctl, Ctl.chunksWritten) !== Atomics.load(ctl, Ctl.chunksSent)) {
-      throw new TesseraError('io-failed', `${r.name}: the encoder's output did not all reach the sink`);
-    }
     r.breakdown.decode += dec.decodeMs;
     r.breakdown.encode += enc.encodeMs;
     return { width, height, bytes: enc.bytes, strips: n, memory: streamBytes(plan) };
@@ -173,7 +250,7 @@ export async function processStreamed(r: StreamedRequest): Promise<StreamedResul
     throw failure ?? toError(e);
   } finally {
     r.signal?.removeEventListener('abort', onAbort);
-    channel.port1.close();
+    for (const c of cleanup) c();
     writer.releaseLock();
   }
 }

@@ -68,6 +68,7 @@ describe('output options', () => {
       format: 'png',
       quality: 100,
       compression: 1,
+      tiffCompression: 'deflate',
       progressive: false,
       subsampling: 'auto',
       palette: false,
@@ -87,7 +88,7 @@ describe('output options', () => {
     expect(message(() => validateOutput({ palette: 'yes' }))).toBe('/output/palette: must be true or false, got "yes"');
     expect(message(() => validateOutput({ background: 'white' }))).toBe('/output/background: must be a colour like "#ffffff", got "white"');
     expect(message(() => validateOutput({ dpi: 300 }))).toBe(
-      '/output/dpi: unknown field "dpi" (output has: format, quality, compression, progressive, subsampling, palette, lossless, effort, metadata, alpha, background)',
+      '/output/dpi: unknown field "dpi" (output has: format, quality, compression, tiffCompression, progressive, subsampling, palette, lossless, effort, metadata, alpha, background)',
     );
     expect(message(() => validateOutput(null))).toBe('/output: must be an object like {"format": "webp", "quality": 82}');
     expect(validateOutput({ background: '#AbCdEf' }).background).toBe('#abcdef');
@@ -113,8 +114,17 @@ describe('output options', () => {
         .filter(([, s]) => optionApplies(s, v.format, v))
         .map(([k]) => k);
     };
-    expect(shown({ format: 'tiff' })).toEqual(['format', 'compression', 'metadata', 'alpha']);
-    expect(shown({ format: 'tiff', alpha: 'flatten' })).toEqual(['format', 'compression', 'metadata', 'alpha', 'background']);
+    expect(shown({ format: 'tiff' })).toEqual(['format', 'compression', 'tiffCompression', 'metadata', 'alpha']);
+    expect(shown({ format: 'tiff', alpha: 'flatten' })).toEqual([
+      'format',
+      'compression',
+      'tiffCompression',
+      'metadata',
+      'alpha',
+      'background',
+    ]);
+    expect(shown({ format: 'tiff', tiffCompression: 'jpeg' })).toEqual(['format', 'quality', 'tiffCompression', 'metadata', 'alpha']);
+    expect(shown({ format: 'tiff', tiffCompression: 'lzw' })).toEqual(['format', 'tiffCompression', 'metadata', 'alpha']);
     expect(shown({ format: 'png' })).toEqual(['format', 'compression', 'progressive', 'palette', 'metadata', 'alpha']);
     expect(shown({ format: 'png', palette: true })).toEqual([
       'format',

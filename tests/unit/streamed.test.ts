@@ -12,6 +12,8 @@ import { outputOptions, validateOutput, type OutputOptions } from '../../src/cor
 import { chainHalo, outputChannels, type ResolvedStep } from '../../src/core/recipe';
 import { CTL_SLOTS, Ctl, createRing, planStream, ringRead, ringSpans, ringWrite, type StreamPlan } from '../../src/core/strips';
 import { bytesReader } from '../../src/engine/blob-source';
+import { JPEG_EOI, jpegBandLayout, restartMarker } from '../../src/core/jpeg-bands';
+import { jpegHeader } from '../../src/engine/jpeg-bands';
 import { decodeSource, encode } from '../../src/engine/codec';
 import { runStrip } from '../../src/engine/image-task';
 import { runSteps } from '../../src/engine/run-steps';
@@ -44,7 +46,7 @@ async function throughRings(src: Frame, steps: ResolvedStep[], plan: StreamPlan)
       ringWrite(input, written, src.data.subarray(written * rowIn, (written + 1) * rowIn));
       written++;
     }
-    await runStrip(input, output, s, steps);
+    await runStrip(vips, input, s, steps, { ring: output });
     ringRead(output, s.core.y, result.data.subarray(s.core.y * rowOut, (s.core.y + s.core.height) * rowOut));
   }
   return result;
@@ -143,7 +145,7 @@ async function streamFile(file: Uint8Array, steps: ResolvedStep[], output: Outpu
   decodeRows(vips, reader, { name: 'in.img', ring: input, ctl, width, height, channels, bandRows: plan.bandRows });
   expect(Atomics.load(ctl, Ctl.decoded)).toBe(height);
   const outRing = createRing(width, plan.outChannels, height);
-  for (const s of plan.strips) await runStrip(input, outRing, s, steps);
+  for (const s of plan.strips) await runStrip(vips, input, s, steps, { ring: outRing });
   Atomics.store(ctl, Ctl.outReady, height);
   const chunks: Chunk[] = [];
   const { bytes } = encodeRows(
@@ -208,6 +210,37 @@ describe('streamed files equal the untiled run, byte for byte', () => {
       expect(im.getInt('tile-width')).toBe(256);
     } finally {
       im.delete();
+    }
+  });
+
+  test('band-parallel JPEG: bands encoded apart and stitched equal one encoder with that restart interval, and decode to the plain JPEG’s pixels', async () => {
+    for (const [ch, output] of [
+      [3, outputOptions('jpeg', 85)],
+      [3, validateOutput({ format: 'jpeg', quality: 80, subsampling: '4:4:4' })],
+      [1, outputOptions('jpeg', 92)],
+      [4, outputOptions('jpeg', 75)],
+    ] as const) {
+      const file = encode(vips, toFrame(photoLikeImage(1013, 333, ch, ch)), outputOptions(ch === 4 ? 'png' : 'jpeg', 95));
+      const { frame, source } = decodeSource(vips, file);
+      const steps: ResolvedStep[] = [{ op: 'sharpen', params: {} }];
+      const input = createRing(1013, frame.channels, 333);
+      ringWrite(input, 0, frame.data);
+      // A copy: the kernels' result views their scratch memory, which the strips below reuse.
+      const result = toFrame(fromFrame((await runSteps(frame, steps)).frame));
+      const layout = jpegBandLayout(1013, ch >= 3 ? 3 : 1, output, 48)!;
+      expect(layout.bandRows).toBe(48);
+      const plan = planStream(1013, 333, frame.channels, frame.channels, chainHalo(steps), { workers: 1, stripRows: layout.bandRows });
+      const parts = [jpegHeader(vips, 1013, 333, ch >= 3 ? 3 : 1, output, source, layout.restartInterval)];
+      for (const [k, s] of plan.strips.entries()) {
+        const { band } = await runStrip(vips, input, s, steps, { jpeg: { output, restartInterval: layout.restartInterval } });
+        parts.push(restartMarker(k), band!);
+      }
+      parts.push(JPEG_EOI);
+      const stitched = Buffer.concat(parts);
+      const one = encode(vips, result, output, source, layout.restartInterval);
+      expect(stitched.equals(Buffer.from(one)), `${ch} channels, ${output.subsampling}`).toBe(true);
+      const plain = decodeSource(vips, encode(vips, result, output, source)).frame;
+      expect(same(decodeSource(vips, stitched).frame, plain), 'restart markers change no pixel').toBe(true);
     }
   });
 
