@@ -1,25 +1,23 @@
 /**
- * The two codec workers of the streamed path, made when a batch meets its first giant image
- * (each starts its own wasm-vips: about a second) and kept for the rest of the batch.
+ * The streamed path's codec workers, each made when a batch first needs it (each starts its own
+ * wasm-vips: about a second and ~100 MB) and kept for the rest of the batch. A JPEG output needs
+ * only the decoder: its bands are encoded on the pool.
  */
 import { createStreamWorker, type StreamWorker } from '../pool/stream-workers';
 
 export class StreamWorkers {
-  private made: { decoder: StreamWorker; encoder: StreamWorker } | undefined;
+  private workers: Partial<Record<'decode' | 'encode', StreamWorker>> = {};
 
-  get(): Promise<{ decoder: StreamWorker; encoder: StreamWorker }> {
-    this.made ??= { decoder: createStreamWorker('decode'), encoder: createStreamWorker('encode') };
-    return Promise.resolve(this.made);
-  }
-
-  /** After a failure that may have left a worker wedged (a crash, an abandoned call): start afresh next time. */
-  reset(): void {
-    this.dispose();
+  /** The role's worker, made afresh if it was never made or has died. */
+  get(role: 'decode' | 'encode'): StreamWorker {
+    const w = this.workers[role];
+    if (w?.alive) return w;
+    w?.terminate();
+    return (this.workers[role] = createStreamWorker(role));
   }
 
   dispose(): void {
-    this.made?.decoder.terminate();
-    this.made?.encoder.terminate();
-    this.made = undefined;
+    for (const w of Object.values(this.workers)) w.terminate();
+    this.workers = {};
   }
 }

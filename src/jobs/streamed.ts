@@ -118,7 +118,8 @@ export async function processStreamed(r: StreamedRequest): Promise<StreamedResul
   const parties: Promise<unknown>[] = [];
   const cleanup: (() => void)[] = [];
   try {
-    const { decoder, encoder } = await r.workers.get();
+    const decoder = r.workers.get('decode');
+    void decoder.crashed.then((e) => fail(new TesseraError('worker-crashed', e.message)));
     const job = { ctl: ctlBuffer, width, height };
     let end: OutputEnd;
     if (bands) {
@@ -163,18 +164,20 @@ export async function processStreamed(r: StreamedRequest): Promise<StreamedResul
           Atomics.add(ctl, Ctl.chunksWritten, 1);
           bump(ctl);
         });
+      const encoder = r.workers.get('encode');
+      void encoder.crashed.then((e) => fail(new TesseraError('worker-crashed', e.message)));
       const encoding = encoder.api.encode(
         { ...job, ring: output, channels: plan.outChannels, output: r.output, source: header.source },
         Comlink.transfer(channel.port2, [channel.port2]),
       );
       encoding.catch(fail);
-      parties.push(encoding);
+      parties.push(Promise.race([encoding, encoder.crashed]));
       end = {
         strip: { ring: output },
         canStart: (s) => s.core.y + s.core.height <= Atomics.load(ctl, Ctl.outTaken) + plan.outCapacity,
         done: () => {},
         async finish() {
-          const enc = await encoding;
+          const enc = await Promise.race([encoding, encoder.crashed.then((e) => Promise.reject(e))]);
           await writes;
           if (Atomics.load(ctl, Ctl.chunksWritten) !== Atomics.load(ctl, Ctl.chunksSent)) {
             throw new TesseraError('io-failed', `${r.name}: the encoder's output did not all reach the sink`);
@@ -185,7 +188,7 @@ export async function processStreamed(r: StreamedRequest): Promise<StreamedResul
     }
     const decoding = decoder.api.decode(r.file, r.name, { ...job, ring: input, channels: plan.inChannels, bandRows: plan.bandRows });
     decoding.catch(fail);
-    parties.push(decoding);
+    parties.push(Promise.race([decoding, decoder.crashed]));
 
     const n = plan.strips.length;
     const done = new Uint8Array(n);
@@ -236,7 +239,7 @@ export async function processStreamed(r: StreamedRequest): Promise<StreamedResul
     }
     const early = failed();
     if (early) throw early;
-    const [dec, enc] = await Promise.all([decoding, end.finish()]);
+    const [dec, enc] = await Promise.all([Promise.race([decoding, decoder.crashed.then((e) => Promise.reject(e))]), end.finish()]);
     // (Callbacks set `failure`: read it through a call, not the narrowed variable.)
     const late = failed();
     if (late) throw late;

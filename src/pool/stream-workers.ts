@@ -1,23 +1,38 @@
 /**
  * Codec workers for streamed giant images (engine/stream-worker.ts): one decodes, one encodes,
  * each blocking in its own thread for the whole image while the engine pool's workers run the
- * strips. Made per image and terminated after it, so a batch of ordinary photos never pays for
- * the two extra wasm-vips instances.
+ * strips. Made when a batch first needs them (jobs/stream-workers.ts), terminated with it.
  */
 import * as Comlink from 'comlink';
 import type { StreamWorkerApi } from '../engine/stream-worker';
 
 export interface StreamWorker {
   api: Comlink.Remote<StreamWorkerApi>;
+  /** Settles (never rejects) with the reason if the worker dies (out of memory, a script error): its calls then never answer. */
+  crashed: Promise<Error>;
+  readonly alive: boolean;
   terminate(): void;
 }
 
 export function createStreamWorker(role: 'decode' | 'encode'): StreamWorker {
   const worker = new Worker(new URL('../engine/stream-worker.ts', import.meta.url), { type: 'module', name: `tessera-${role}` });
   const api = Comlink.wrap<StreamWorkerApi>(worker);
+  let alive = true;
+  const crashed = new Promise<Error>((resolve) => {
+    worker.addEventListener('error', (e) => {
+      e.preventDefault();
+      alive = false;
+      resolve(new Error(`the ${role} worker crashed: ${e.message || 'script error (out of memory?)'}`));
+    });
+  });
   return {
     api,
+    crashed,
+    get alive() {
+      return alive;
+    },
     terminate() {
+      alive = false;
       api[Comlink.releaseProxy]();
       worker.terminate();
     },

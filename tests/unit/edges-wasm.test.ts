@@ -1,5 +1,11 @@
 import { expect, test } from 'vitest';
-import { sharpenPlaneWasm, sobelPlaneWasm, wasmEdgesAvailable } from '../../src/engine/kernels/edges-wasm';
+import {
+  sharpenInterleavedWasm,
+  sharpenPlaneWasm,
+  sobelInterleavedWasm,
+  sobelPlaneWasm,
+  wasmEdgesAvailable,
+} from '../../src/engine/kernels/edges-wasm';
 import { sharpenPlaneJs } from '../../src/engine/kernels/sharpen';
 import { sobelPlaneJs } from '../../src/engine/kernels/sobel';
 
@@ -73,4 +79,35 @@ test('the SIMD luma kernel is bit-identical to the TypeScript one, on packed and
       expect(Buffer.from(b.data).equals(Buffer.from(a.data)), `${w}×${h} stride ${src.stride}`).toBe(true);
     }
   }
+});
+
+test('interleaved SOBEL and SHARPEN (2–4 channels at once) equal the TypeScript kernels on each plane', () => {
+  for (const ch of [2, 3, 4])
+    for (const [w, h] of [
+      [1, 1],
+      [1, 4],
+      [3, 1],
+      [2, 3],
+      [7, 5],
+      [17, 9],
+      [130, 11],
+    ]) {
+      const n = w * h;
+      const src = plane(w * ch, h, w * 31 + h + ch, 999);
+      for (const [name, fast, ref] of [
+        ['sobel', sobelInterleavedWasm, sobelPlaneJs],
+        ['sharpen', sharpenInterleavedWasm, sharpenPlaneJs],
+      ] as const) {
+        const got = new Uint8Array(n * ch);
+        fast(src, got, w, h, ch);
+        for (let c = 0; c < ch; c++) {
+          const p = new Uint8Array(n);
+          for (let i = 0; i < n; i++) p[i] = src[i * ch + c];
+          const want = new Uint8Array(n);
+          ref(p, want, w, h);
+          const mine = Uint8Array.from({ length: n }, (_, i) => got[i * ch + c]);
+          expect(Buffer.from(mine).equals(Buffer.from(want)), `${name} ${w}×${h}×${ch}, channel ${c}`).toBe(true);
+        }
+      }
+    }
 });

@@ -27,25 +27,31 @@ function sharpenAt(a: usize, b: usize, c: usize, l: i32, x: i32, r: i32): u8 {
   return q < 0 ? 0 : q > 255 ? 255 : <u8>q;
 }
 
-/** kind 0 = Sobel magnitude, 1 = SHARPEN. */
-export function filter3x3(kind: i32, src: usize, dst: usize, w: i32, h: i32): void {
+/**
+ * kind 0 = Sobel magnitude, 1 = SHARPEN. `step` bytes between horizontal neighbours: 1 for a
+ * plane, the channel count for interleaved pixels (every byte is then filtered with the same
+ * channel of its neighbours, which is the plane result for each channel without splitting).
+ */
+export function filter3x3(kind: i32, src: usize, dst: usize, w: i32, h: i32, step: i32): void {
   const two = i16x8.splat(2);
   const k34 = i16x8.splat(34);
   const fifteen = i16x8.splat(15);
   const eight = i16x8.splat(8);
   const one = i16x8.splat(1);
+  const rowBytes = w * step;
+  const s = <usize>step;
   for (let y = 0; y < h; y++) {
-    const a = src + <usize>(reflect101(y - 1, h) * w);
-    const b = src + <usize>(y * w);
-    const c = src + <usize>(reflect101(y + 1, h) * w);
-    const out = dst + <usize>(y * w);
-    // Columns 1 … w−2 have both neighbours inside the row: 8 at a time where they fit.
-    let x = 1;
-    for (; x + 8 <= w - 1; x += 8) {
+    const a = src + <usize>(reflect101(y - 1, h) * rowBytes);
+    const b = src + <usize>(y * rowBytes);
+    const c = src + <usize>(reflect101(y + 1, h) * rowBytes);
+    const out = dst + <usize>(y * rowBytes);
+    // Bytes of pixels 1 … w−2 have both neighbours inside the row: 8 at a time where they fit.
+    let x = step;
+    for (; x + 8 <= rowBytes - step; x += 8) {
       const p = <usize>x;
-      const al = v128.load8x8_u(a + p - 1), ac = v128.load8x8_u(a + p), ar = v128.load8x8_u(a + p + 1);
-      const bl = v128.load8x8_u(b + p - 1), bc = v128.load8x8_u(b + p), br = v128.load8x8_u(b + p + 1);
-      const cl = v128.load8x8_u(c + p - 1), cc = v128.load8x8_u(c + p), cr = v128.load8x8_u(c + p + 1);
+      const al = v128.load8x8_u(a + p - s), ac = v128.load8x8_u(a + p), ar = v128.load8x8_u(a + p + s);
+      const bl = v128.load8x8_u(b + p - s), bc = v128.load8x8_u(b + p), br = v128.load8x8_u(b + p + s);
+      const cl = v128.load8x8_u(c + p - s), cc = v128.load8x8_u(c + p), cr = v128.load8x8_u(c + p + s);
       let res: v128;
       if (kind == 0) {
         const gx = i16x8.add(i16x8.add(i16x8.sub(ar, al), i16x8.mul(two, i16x8.sub(br, bl))), i16x8.sub(cr, cl));
@@ -65,12 +71,16 @@ export function filter3x3(kind: i32, src: usize, dst: usize, w: i32, h: i32): vo
       }
       v128.store64_lane(out + p, res, 0);
     }
-    for (; x < w - 1; x++) store<u8>(out + <usize>x, kind == 0 ? sobelAt(a, b, c, x - 1, x, x + 1) : sharpenAt(a, b, c, x - 1, x, x + 1));
-    // First and last columns reflect.
-    store<u8>(out, kind == 0 ? sobelAt(a, b, c, reflect101(-1, w), 0, reflect101(1, w)) : sharpenAt(a, b, c, reflect101(-1, w), 0, reflect101(1, w)));
-    if (w > 1) {
-      const l = w - 1;
-      store<u8>(out + <usize>l, kind == 0 ? sobelAt(a, b, c, l - 1, l, reflect101(l + 1, w)) : sharpenAt(a, b, c, l - 1, l, reflect101(l + 1, w)));
+    for (; x < rowBytes - step; x++) store<u8>(out + <usize>x, kind == 0 ? sobelAt(a, b, c, x - step, x, x + step) : sharpenAt(a, b, c, x - step, x, x + step));
+    // The first and last pixels reflect (each of their channels).
+    for (let ch = 0; ch < step; ch++) {
+      const l0 = reflect101(-1, w) * step + ch, r0 = reflect101(1, w) * step + ch;
+      store<u8>(out + <usize>ch, kind == 0 ? sobelAt(a, b, c, l0, ch, r0) : sharpenAt(a, b, c, l0, ch, r0));
+      if (w > 1) {
+        const last = (w - 1) * step + ch;
+        const rl = reflect101(w, w) * step + ch;
+        store<u8>(out + <usize>last, kind == 0 ? sobelAt(a, b, c, last - step, last, rl) : sharpenAt(a, b, c, last - step, last, rl));
+      }
     }
   }
 }

@@ -8,6 +8,7 @@ import { grayscale } from '../kernels/grayscale';
 import { blendPlane, PILLOW_KERNELS, pillowFilterPlane, type PillowFilterName } from '../kernels/pillow-filter';
 import { forEachPlane, type PlaneKernel } from '../kernels/planes';
 import { sharpenPlane } from '../kernels/sharpen';
+import { sharpenInterleavedWasm, sobelInterleavedWasm, wasmEdgesAvailable } from '../kernels/edges-wasm';
 import { sobelPlane } from '../kernels/sobel';
 import { contrastLut, gammaLut, invertLut, lutPlane, pillowMeanGray, pillowSaturation, thresholdLut } from '../kernels/tone';
 import { unsharpPlane } from '../kernels/unsharp';
@@ -17,6 +18,29 @@ import type { EngineTable, OpContext, OpFunction } from './context';
 export function perPlane(src: Frame, ctx: OpContext, kernel: PlaneKernel): Frame {
   const dst = ctx.alloc(src.width, src.height, src.channels);
   forEachPlane(src, dst, kernel);
+  return dst;
+}
+
+/**
+ * A 3×3 filter from edges-wasm over packed interleaved pixels in one pass (what perPlane computes,
+ * without splitting into planes), alpha restored; undefined when SIMD wasm is missing or the frame
+ * is not packed, and the caller goes plane by plane.
+ */
+function interleaved3x3(
+  src: Frame,
+  ctx: OpContext,
+  filter: (s: Uint8Array, d: Uint8Array, w: number, h: number, ch: number) => void,
+  t = 1,
+): Frame | undefined {
+  const ch = src.channels;
+  if (ch === 1 || !wasmEdgesAvailable() || src.stride !== src.width * ch) return undefined;
+  const dst = ctx.alloc(src.width, src.height, ch);
+  if (dst.stride !== dst.width * ch) return undefined;
+  const n = src.width * src.height * ch;
+  filter(src.data, dst.data, src.width, src.height, ch);
+  if (ch === 2 || ch === 4) for (let i = ch - 1; i < n; i += ch) dst.data[i] = src.data[i];
+  // The blend is per byte; alpha, equal on both sides, stays.
+  blendPlane(src.data, dst.data, n, t);
   return dst;
 }
 
@@ -47,9 +71,11 @@ export const KERNEL_OPS: EngineTable<'kernel'> = {
     return dst;
   },
   'gaussian-blur': (src, p, ctx) => perPlane(src, ctx, (a, b, w, h) => gaussianBlurPlane(a, b, w, h, p.sigma)),
-  sobel: (src, _p, ctx) => perPlane(src, ctx, sobelPlane),
+  sobel: (src, _p, ctx) => interleaved3x3(src, ctx, sobelInterleavedWasm) ?? perPlane(src, ctx, sobelPlane),
   sharpen: (src, p, ctx) => {
     const t = intensity(p);
+    const fast = interleaved3x3(src, ctx, sharpenInterleavedWasm, t);
+    if (fast) return fast;
     return perPlane(src, ctx, (a, b, w, h) => {
       sharpenPlane(a, b, w, h);
       blendPlane(a, b, w * h, t);
