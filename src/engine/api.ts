@@ -13,7 +13,7 @@ import type { RowRing } from '../core/strips';
 import type { Tile } from '../core/tiles';
 import type { BenchApi } from './bench-api';
 import type { SourceInfo } from './ops/context';
-import type { StreamHeader } from './stream-decode';
+import type { StreamCodecApi } from './stream-task';
 import type { StripOutput } from './image-task';
 import type { StepTiming } from './run-steps';
 
@@ -162,12 +162,10 @@ export interface FrameResult {
   reports?: StepReport[];
 }
 
-export interface EngineApi {
+export interface EngineApi extends StreamCodecApi {
   /** Starts wasm-vips; `heif` also starts the instance with the HEIF side module (AVIF output). */
   start(opts?: { heif?: boolean }): Promise<EngineInfo>;
   processImage(req: ProcessRequest): Promise<ProcessResult>;
-  /** A file's size, channels and metadata from its header, reading only the slices it needs (giant files). */
-  probe(file: Blob, name: string): Promise<StreamHeader>;
   /** Also returns the file's orientation and metadata blobs: pass them to encodeFrame. */
   decodeInto(file: Blob, name: string, dst: FrameDesc): Promise<{ readMs: number; decodeMs: number; source?: SourceInfo }>;
   runTile(src: FrameDesc, dst: FrameDesc, tile: Tile, steps: ResolvedStep[]): Promise<{ steps: StepTiming[] }>;

@@ -22,8 +22,7 @@ import {
 } from './image-task';
 import { preview } from './preview';
 import { jpegHeader } from './jpeg-bands';
-import { blobReader } from './blob-source';
-import { probeStream } from './stream-decode';
+import { streamCodec } from './stream-task';
 import { releaseJpegDecode } from './browser-jpeg';
 import { frameTransferables, processFrameTask } from './frame-task';
 import { frameDelay, setFrameDelay, timeSteps, touchBase64, touchShared } from './bench-task';
@@ -66,7 +65,10 @@ const engine: EngineApi = {
       }
     });
   },
-  probe: (file, name) => serial(async () => probeStream(await vipsFor({ head: await headOf(file), name }), blobReader(file), name)),
+  // A giant image's codec ends (a leased worker: nothing else is scheduled on it meanwhile).
+  probe: (file, name) => serial(() => streamCodec.probe(file, name)),
+  decodeStream: (file, name, job) => serial(() => streamCodec.decodeStream(file, name, job)),
+  encodeStream: (job, port) => serial(() => streamCodec.encodeStream(job, port)),
   detectFacePasses: (frame, params, rects) => serial(() => detectFacePasses(frame, params, rects)),
   finishImage: (req) =>
     serial(async () => {

@@ -80,15 +80,17 @@ interface OutputEnd {
 export async function processStreamed(r: StreamedRequest): Promise<StreamedResult> {
   const { pool, header } = r;
   const outChannels = outputChannels(r.steps, header.channels);
+  // Strips run on the workers the decoder leaves (it leases one where the pool can spare it).
+  const stripWorkers = Math.max(1, pool.size - 1);
   // JPEG: bands encoded on every worker when the layout allows (not progressive).
   const wantRows = planStream(header.width, header.height, header.channels, outChannels, chainHalo(r.steps), {
-    workers: pool.size,
+    workers: stripWorkers,
     stripRows: r.stripRows,
   }).stripRows;
   const flatBands = outChannels >= 3 ? 3 : 1;
   const bands =
     r.stripRows === undefined || r.stripRows % 16 === 0 ? jpegBandLayout(header.width, flatBands, r.output, wantRows) : undefined;
-  const plan = streamPlanFor(header, r.steps, pool.size, bands?.bandRows ?? r.stripRows);
+  const plan = streamPlanFor(header, r.steps, stripWorkers, bands?.bandRows ?? r.stripRows);
   const { width, height } = plan;
   const ctlBuffer = new SharedArrayBuffer(CTL_SLOTS * 4);
   const ctl = new Int32Array(ctlBuffer);
@@ -118,7 +120,8 @@ export async function processStreamed(r: StreamedRequest): Promise<StreamedResul
   const parties: Promise<unknown>[] = [];
   const cleanup: (() => void)[] = [];
   try {
-    const decoder = r.workers.get('decode');
+    const decoder = r.workers.codec('decode', pool);
+    cleanup.push(() => decoder.release());
     void decoder.crashed.then((e) => fail(new TesseraError('worker-crashed', e.message)));
     const job = { ctl: ctlBuffer, width, height };
     let end: OutputEnd;
@@ -164,9 +167,10 @@ export async function processStreamed(r: StreamedRequest): Promise<StreamedResul
           Atomics.add(ctl, Ctl.chunksWritten, 1);
           bump(ctl);
         });
-      const encoder = r.workers.get('encode');
+      const encoder = r.workers.codec('encode', pool);
+      cleanup.push(() => encoder.release());
       void encoder.crashed.then((e) => fail(new TesseraError('worker-crashed', e.message)));
-      const encoding = encoder.api.encode(
+      const encoding = encoder.api.encodeStream(
         { ...job, ring: output, channels: plan.outChannels, output: r.output, source: header.source },
         Comlink.transfer(channel.port2, [channel.port2]),
       );
@@ -186,7 +190,7 @@ export async function processStreamed(r: StreamedRequest): Promise<StreamedResul
         },
       };
     }
-    const decoding = decoder.api.decode(r.file, r.name, { ...job, ring: input, channels: plan.inChannels, bandRows: plan.bandRows });
+    const decoding = decoder.api.decodeStream(r.file, r.name, { ...job, ring: input, channels: plan.inChannels, bandRows: plan.bandRows });
     decoding.catch(fail);
     parties.push(Promise.race([decoding, decoder.crashed]));
 

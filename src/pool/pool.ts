@@ -79,6 +79,19 @@ interface Slot<A, B> {
   busySince: number;
   metrics: WorkerMetrics;
   retired: boolean;
+  /** Held by a lease (pool.lease): no task is scheduled on it until released. */
+  leased?: { crashed(e: Error): void };
+}
+
+/**
+ * A worker taken out of scheduling for one long, blocking call (a giant image's decoder waits on
+ * shared memory for the strips the other workers run): see WorkerPool.lease.
+ */
+export interface Lease<A> {
+  api: A;
+  /** Settles (never rejects) if the worker dies meanwhile: its call then never answers. */
+  crashed: Promise<Error>;
+  release(): void;
 }
 
 interface Task<A, B, T> {
@@ -201,6 +214,29 @@ export class WorkerPool<A, B = never> {
     });
   }
 
+  /**
+   * An idle worker for the caller alone, or undefined when taking one would leave no worker to
+   * schedule tasks on (then the caller uses a worker of its own). Never waits: a caller that
+   * blocked on a lease while holding another could deadlock the pool.
+   */
+  lease(): Lease<A> | undefined {
+    const free = this.slots.filter((s) => !s.retired && !s.leased);
+    const slot = free.find((s) => s.tasks.size === 0);
+    if (free.length < 2 || !slot) return undefined;
+    let crashed!: (e: Error) => void;
+    const crash = new Promise<Error>((resolve) => (crashed = resolve));
+    slot.leased = { crashed };
+    return {
+      api: slot.handle.api,
+      crashed: crash,
+      release: () => {
+        if (slot.leased?.crashed !== crashed) return;
+        slot.leased = undefined;
+        this.pump();
+      },
+    };
+  }
+
   metrics(): PoolMetrics {
     return {
       size: this.size,
@@ -228,6 +264,7 @@ export class WorkerPool<A, B = never> {
     const shutDown = () => new TesseraError('cancelled', 'the worker pool was shut down');
     for (let t = this.queue.pop(); t; t = this.queue.pop()) this.settle(t, false, shutDown());
     for (const s of [...this.slots]) {
+      s.leased?.crashed(shutDown());
       const running = [...s.tasks];
       // finish() forgets each task (execute() then ignores its outcome) and keeps the counts right.
       for (const t of running) this.finish(s, t);
@@ -268,7 +305,8 @@ export class WorkerPool<A, B = never> {
       if (!task) return;
       // The least loaded worker: an idle one before one with a task to pipeline behind.
       let slot: Slot<A, B> | undefined;
-      for (const s of this.slots) if (!s.retired && s.tasks.size < this.depth && (!slot || s.tasks.size < slot.tasks.size)) slot = s;
+      for (const s of this.slots)
+        if (!s.retired && !s.leased && s.tasks.size < this.depth && (!slot || s.tasks.size < slot.tasks.size)) slot = s;
       if (!slot) return;
       const fits = this.bytesInFlight + task.cost <= this.memoryBudget || this.bytesInFlight === 0;
       if (!fits) return;
@@ -312,6 +350,7 @@ export class WorkerPool<A, B = never> {
 
   private crashed(slot: Slot<A, B>, e: Error): void {
     if (!this.slots.includes(slot)) return;
+    slot.leased?.crashed(e);
     // Workers run their calls one at a time, in order: the first task was the one running.
     // Tasks queued behind it are innocent and go back to the queue without using a retry.
     const [running, ...queued] = slot.tasks;

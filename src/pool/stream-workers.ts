@@ -4,10 +4,10 @@
  * strips. Made when a batch first needs them (jobs/stream-workers.ts), terminated with it.
  */
 import * as Comlink from 'comlink';
-import type { StreamWorkerApi } from '../engine/stream-worker';
+import type { StreamCodecApi } from '../engine/stream-task';
 
 export interface StreamWorker {
-  api: Comlink.Remote<StreamWorkerApi>;
+  api: Comlink.Remote<StreamCodecApi>;
   /** Settles (never rejects) with the reason if the worker dies (out of memory, a script error): its calls then never answer. */
   crashed: Promise<Error>;
   readonly alive: boolean;
@@ -16,7 +16,7 @@ export interface StreamWorker {
 
 export function createStreamWorker(role: 'decode' | 'encode'): StreamWorker {
   const worker = new Worker(new URL('../engine/stream-worker.ts', import.meta.url), { type: 'module', name: `tessera-${role}` });
-  const api = Comlink.wrap<StreamWorkerApi>(worker);
+  const api = Comlink.wrap<StreamCodecApi>(worker);
   let alive = true;
   const crashed = new Promise<Error>((resolve) => {
     worker.addEventListener('error', (e) => {

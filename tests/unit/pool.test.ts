@@ -306,4 +306,35 @@ describe('WorkerPool', () => {
     expect(isFatal(new Error('Aborted(OOM)'))).toBe(true);
     expect(isFatal(new Error('not a complete JPEG file'))).toBe(false);
   });
+
+  test('a lease takes an idle worker out of scheduling, only while another remains, and reports its crash', async () => {
+    const { factory, made } = fakeFactory();
+    const pool = new WorkerPool(factory, 2);
+    const lease = pool.lease();
+    expect(lease).toBeDefined();
+    expect(pool.lease(), 'the last schedulable worker is never leased').toBeUndefined();
+    const ids = await Promise.all(Array.from({ length: 6 }, () => pool.run((api) => api.run(2, api.id))));
+    expect(new Set(ids)).toEqual(new Set([1 - lease!.api.id]));
+    const crash = lease!.crashed;
+    made[lease!.api.id].crash?.(new Error('out of memory'));
+    expect((await crash).message).toBe('out of memory');
+    // Its replacement is schedulable again.
+    const after = await Promise.all(Array.from({ length: 6 }, () => pool.run((api) => api.run(5, api.id))));
+    expect(new Set(after).size).toBe(2);
+    lease!.release();
+    pool.dispose();
+  });
+
+  test('a released lease gives the worker back; one worker alone is never leased', async () => {
+    const { factory } = fakeFactory();
+    const pool = new WorkerPool(factory, 2);
+    const lease = pool.lease()!;
+    lease.release();
+    const ids = await Promise.all(Array.from({ length: 8 }, () => pool.run((api) => api.run(5, api.id))));
+    expect(new Set(ids).size).toBe(2);
+    pool.dispose();
+    const single = new WorkerPool(fakeFactory().factory, 1);
+    expect(single.lease()).toBeUndefined();
+    single.dispose();
+  });
 });
