@@ -15,6 +15,7 @@ import { sniff } from '../core/sniff';
 import type { SourceInfo } from './ops/context';
 import { browserWebpSupports, encodeWebpInBrowser } from './browser-webp';
 import { encodePng, fastPngSupports } from './png-encode';
+import { openSource, type SyncReader } from './blob-source';
 import { vipsError, withFreshErrors, type Vips, type VipsImage } from './vips';
 
 export interface ImageHeader {
@@ -32,10 +33,18 @@ export function checkInput(name: string, bytes: Uint8Array): void {
   if (problem) throw new TesseraError('decode-failed', problem);
 }
 
-function open(vips: Vips, bytes: Uint8Array): VipsImage {
+/**
+ * A file as vips reads it: its bytes, or (a giant file never read whole) a synchronous reader of
+ * its slices, with the scope that frees the source made over it.
+ */
+export type FileInput = Uint8Array | { reader: SyncReader; scope: Scope };
+
+function open(vips: Vips, input: FileInput): VipsImage {
   try {
     // fail_on 'error' turns corrupt-data warnings into errors instead of grey filler.
-    return vips.Image.newFromBuffer(bytes, '', { access: 'sequential', fail_on: 'error' });
+    return input instanceof Uint8Array
+      ? vips.Image.newFromBuffer(input, '', { access: 'sequential', fail_on: 'error' })
+      : vips.Image.newFromSource(input.scope.track(openSource(vips, input.reader)), '', { access: 'sequential', fail_on: 'error' });
   } catch (e) {
     throw vipsError('decode-failed', 'cannot decode', e);
   }
@@ -136,18 +145,21 @@ export interface Decoded {
   source: SourceInfo;
 }
 
-function thumbnail(vips: Vips, bytes: Uint8Array, size: number, rotate: boolean): VipsImage {
+function thumbnail(vips: Vips, input: FileInput, size: number, rotate: boolean): VipsImage {
+  const opts = { height: size, size: 'down', no_rotate: !rotate, fail_on: 'error' } as const;
   try {
-    return vips.Image.thumbnailBuffer(bytes, size, { height: size, size: 'down', no_rotate: !rotate, fail_on: 'error' });
+    return input instanceof Uint8Array
+      ? vips.Image.thumbnailBuffer(input, size, opts)
+      : vips.Image.thumbnailSource(input.scope.track(openSource(vips, input.reader)), size, opts);
   } catch (e) {
     throw vipsError('decode-failed', 'cannot decode', e);
   }
 }
 
 /** The stored size and orientation of the file (header only). */
-function storedHeader(vips: Vips, bytes: Uint8Array): { width: number; height: number; orientation: number } {
+function storedHeader(vips: Vips, input: FileInput): { width: number; height: number; orientation: number } {
   return withScope((scope) => {
-    const head = scope.track(open(vips, bytes));
+    const head = scope.track(open(vips, input));
     return { width: head.width, height: head.height, orientation: orientationOf(head) };
   });
 }
@@ -178,8 +190,18 @@ export function decodeImage(vips: Vips, bytes: Uint8Array, opts: DecodeOptions =
   return withFreshErrors(vips, () => withScope((scope) => decodeImageOnce(scope, vips, bytes, opts)));
 }
 
+/**
+ * A giant file's thumbnail (shrink-on-load), reading the file in slices: neither the file nor the
+ * full-size image is ever in memory.
+ */
+export function decodeThumbnail(vips: Vips, reader: SyncReader, size: number, autoOrient: boolean): Decoded {
+  return withFreshErrors(vips, () =>
+    withScope((scope) => decodeImageOnce(scope, vips, { reader, scope }, { thumbnail: size, autoOrient }) as Decoded),
+  );
+}
+
 /** One attempt; every image it makes is tracked in `scope`. */
-function decodeImageOnce(scope: Scope, vips: Vips, bytes: Uint8Array, opts: DecodeOptions): Decoded | ImageHeader {
+function decodeImageOnce(scope: Scope, vips: Vips, bytes: FileInput, opts: DecodeOptions): Decoded | ImageHeader {
   let im = scope.track(opts.thumbnail ? thumbnail(vips, bytes, opts.thumbnail, !!opts.autoOrient) : open(vips, bytes));
   if (!opts.thumbnail && im.width * im.height > (opts.maxPixels ?? Infinity)) {
     return { width: im.width, height: im.height, channels: normalisedChannels(im) };
@@ -192,6 +214,7 @@ function decodeImageOnce(scope: Scope, vips: Vips, bytes: Uint8Array, opts: Deco
     // image goes first).
     scope.free(im);
     try {
+      if (!(bytes instanceof Uint8Array)) throw new Error('only thumbnails decode from a reader');
       im = scope.track(scope.track(vips.Image.newFromBuffer(bytes, '', { fail_on: 'error' })).autorot());
     } catch (e) {
       throw vipsError('decode-failed', 'cannot decode', e);

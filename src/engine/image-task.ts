@@ -15,7 +15,9 @@ import type { DoneResult, FinishRequest, ImageTimings, ProcessRequest, ProcessRe
 import { blazeRaw } from './faces/detect';
 import { jpegBand } from './jpeg-bands';
 import { loadOpenCV } from './opencv';
-import { checkInput, decodeImage, decodeInto, encodeOutput, type DecodeOptions } from './codec';
+import { checkInput, decodeImage, decodeInto, decodeThumbnail, encodeOutput, type DecodeOptions } from './codec';
+import { blobReader } from './blob-source';
+import { checkEnds } from './stream-decode';
 import { decodeJpegFast, startJpegDecode, type PendingDecode } from './browser-jpeg';
 import type { SourceInfo } from './ops/context';
 import { runSteps, type StepTiming } from './run-steps';
@@ -75,12 +77,13 @@ export function startEarlyDecode(req: ProcessRequest): PendingDecode | undefined
 
 /** `early`: the JPEG's browser decode, already started when the request arrived (startEarlyDecode). */
 export async function processImage(vips: Vips, req: ProcessRequest, early?: PendingDecode): Promise<ProcessResult> {
+  // Steps done while decoding are timed as decode.
+  const plan = planDecode(req.steps);
+  if (!req.bytes && plan.decode.thumbnail !== undefined && req.file.size > GIANT_FILE_BYTES) return thumbnailGiant(vips, req, plan);
   const { bytes, ms: readMs } = req.bytes ? { bytes: new Uint8Array(req.bytes), ms: 0 } : await readBytes(req.file);
   checkInput(req.name, bytes);
   const timings: ImageTimings = { idleMs: 0, readMs, decodeMs: 0, steps: [], encodeMs: 0 };
   const t = performance.now();
-  // Steps done while decoding are timed as decode.
-  const plan = planDecode(req.steps);
   const decodeOpts = { ...plan.decode, maxPixels: req.maxPixels };
   // JPEGs through the browser's native decoder where that gives libjpeg's exact bytes.
   const fast = req.nativeDecode === false ? undefined : await decodeJpegFast(vips, bytes, decodeOpts, early);
@@ -110,6 +113,23 @@ export async function processImage(vips: Vips, req: ProcessRequest, early?: Pend
       split: { frame: describe(shared), steps: plan.rest.slice(pausedAt), source, reports },
     };
   }
+  return encodeDone(vips, frame, req.output, source, timings, reports);
+}
+
+/** Files above this size that start with a thumbnail are decoded from slices (shrink-on-load), never read whole. */
+const GIANT_FILE_BYTES = 32 << 20;
+
+/** A thumbnail-first recipe on a giant file: shrink-on-load from the file's slices, then the rest as usual. */
+async function thumbnailGiant(vips: Vips, req: ProcessRequest, plan: ReturnType<typeof planDecode>): Promise<ProcessResult> {
+  const reader = blobReader(req.file);
+  checkEnds(req.name, reader);
+  const timings: ImageTimings = { idleMs: 0, readMs: 0, decodeMs: 0, steps: [], encodeMs: 0, decoder: 'vips' };
+  const t = performance.now();
+  const input = decodeThumbnail(vips, reader, plan.decode.thumbnail!, !!plan.decode.autoOrient);
+  timings.decodeMs = performance.now() - t;
+  const source: SourceInfo = { ...input.source };
+  const { frame, timings: steps, reports } = await runSteps(input.frame, plan.rest, source);
+  timings.steps = steps;
   return encodeDone(vips, frame, req.output, source, timings, reports);
 }
 

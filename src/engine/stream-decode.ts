@@ -31,7 +31,7 @@ function openSequential(vips: Vips, src: InstanceType<Vips['SourceCustom']>): Vi
 }
 
 /** Checks the file's first and last bytes (as checkInput does) without reading the rest. */
-function checkEnds(name: string, reader: SyncReader): void {
+export function checkEnds(name: string, reader: SyncReader): void {
   const head = reader.read(0, 64);
   const tail = reader.read(Math.max(0, reader.size - 64), 64);
   const { problem } = sniff(name, reader.size, head, tail);

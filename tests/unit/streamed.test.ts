@@ -14,7 +14,7 @@ import { CTL_SLOTS, Ctl, createRing, planStream, ringRead, ringSpans, ringWrite,
 import { bytesReader } from '../../src/engine/blob-source';
 import { JPEG_EOI, jpegBandLayout, restartMarker } from '../../src/core/jpeg-bands';
 import { jpegHeader } from '../../src/engine/jpeg-bands';
-import { decodeSource, encode } from '../../src/engine/codec';
+import { decodeSource, decodeThumbnail, encode } from '../../src/engine/codec';
 import { runStrip } from '../../src/engine/image-task';
 import { runSteps } from '../../src/engine/run-steps';
 import { decodeRows, probeStream } from '../../src/engine/stream-decode';
@@ -242,6 +242,15 @@ describe('streamed files equal the untiled run, byte for byte', () => {
       const plain = decodeSource(vips, encode(vips, result, output, source)).frame;
       expect(same(decodeSource(vips, stitched).frame, plain), 'restart markers change no pixel').toBe(true);
     }
+  });
+
+  test('a thumbnail decoded from slices of the file equals the one decoded from its bytes', () => {
+    const file = encode(vips, toFrame(photoLikeImage(900, 600, 3, 4)), outputOptions('jpeg', 90));
+    const sliced = decodeThumbnail(vips, bytesReader(file), 128, true);
+    const whole = decodeSource(vips, file, { thumbnail: 128, autoOrient: true });
+    expect([sliced.frame.width, sliced.frame.height]).toEqual([128, 85]);
+    expect(same(sliced.frame, whole.frame)).toBe(true);
+    expect(sliced.source.geometry).toEqual(whole.source.geometry);
   });
 
   test('a damaged file fails with the row it reached', () => {

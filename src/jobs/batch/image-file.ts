@@ -28,9 +28,10 @@ export async function processWhole(
   maxPixels = s.maxPixels,
 ): Promise<WholeResult> {
   const { pool, steps, output, splitFaces, signal } = s;
-  // Read on the main thread while workers compute, then transfer (no copy).
+  // Read on the main thread while workers compute, then transfer (no copy); a giant file is left
+  // to the worker, which reads only what it needs (a thumbnail-first recipe: slices).
   const r0 = performance.now();
-  const data = await blob.arrayBuffer();
+  const data = blob.size > PROBE_BYTES ? new ArrayBuffer(0) : await blob.arrayBuffer();
   breakdown.read += performance.now() - r0;
   let res = await pool.run(
     async (api) => {
