@@ -36,9 +36,10 @@ const CHUNK = 1 << 20;
 
 /**
  * A vips SourceCustom over `reader`, seekable (so header probes and format sniffing need no extra
- * caching). The caller deletes it after the image made from it.
+ * caching). The caller deletes it after the image made from it. A failed read (the file changed
+ * or vanished) ends the stream and is kept in `failed`.
  */
-export function openSource(vips: Vips, reader: SyncReader): VipsSource {
+export function openSource(vips: Vips, reader: SyncReader, failed?: { error?: Error }): VipsSource {
   let pos = 0;
   let chunk: Uint8Array = new Uint8Array(0);
   let chunkAt = 0;
@@ -46,7 +47,14 @@ export function openSource(vips: Vips, reader: SyncReader): VipsSource {
   src.onRead = (length: number) => {
     if (pos >= reader.size) return undefined;
     if (pos < chunkAt || pos >= chunkAt + chunk.length) {
-      chunk = reader.read(pos, Math.max(CHUNK, length));
+      try {
+        chunk = reader.read(pos, Math.max(CHUNK, length));
+      } catch (e) {
+        // Never thrown through libvips (it would unwind past its locks): the read ends here, vips
+        // reports a truncated file, and `failed` tells the caller why.
+        if (failed) failed.error = e instanceof Error ? e : new Error(String(e));
+        return undefined;
+      }
       chunkAt = pos;
     }
     const from = pos - chunkAt;

@@ -85,8 +85,9 @@ export function decodeRows(vips: Vips, reader: SyncReader, r: DecodeRowsRequest)
   const t0 = performance.now();
   let waitMs = 0;
   clearVipsErrors(vips);
+  const failed: { error?: Error } = {};
   withScope((scope) => {
-    const src = scope.track(openSource(vips, reader));
+    const src = scope.track(openSource(vips, reader, failed));
     const im = scope.track(normalise(scope.track(openSequential(vips, src))));
     if (im.width !== r.width || im.height !== r.height || im.bands !== r.channels) {
       throw new TesseraError(
@@ -104,6 +105,8 @@ export function decodeRows(vips: Vips, reader: SyncReader, r: DecodeRowsRequest)
         try {
           data = band.track(im.crop(0, y, r.width, h)).writeToMemory() as Uint8Array;
         } catch (e) {
+          if (failed.error)
+            throw new TesseraError('decode-failed', `cannot read the file at row ${formatInt(y)}: ${messageOf(failed.error)}`);
           const why = messageOf(vipsError('decode-failed', 'cannot decode', e));
           throw new TesseraError(
             'decode-failed',

@@ -8,7 +8,7 @@
  * and save options are the whole-image encoder's (codec.ts prepareForSave/save), so the bytes are
  * the same as an untiled run's.
  */
-import { TesseraError } from '../core/errors';
+import { TesseraError, toError } from '../core/errors';
 import type { OutputOptions } from '../core/formats';
 import { withScope } from '../core/scope';
 import { Ctl, type RowRing } from '../core/strips';
@@ -112,6 +112,17 @@ export function encodeRows(
   let waitMs = 0;
   let size = 0;
   clearVipsErrors(vips);
+  /** Why a callback stopped the save (cancelled, or the sink failed), rethrown once vips has unwound. */
+  let stopped: Error | undefined;
+  const guarded = <T>(f: () => T): T | undefined => {
+    if (stopped) return undefined;
+    try {
+      return f();
+    } catch (e) {
+      stopped = toError(e);
+      return undefined;
+    }
+  };
   withScope((scope) => {
     const alpha = r.channels === 2 || r.channels === 4;
     const colour = alpha ? r.channels - 1 : r.channels;
@@ -129,7 +140,9 @@ export function encodeRows(
       const src = scope.track(new vips.SourceCustom());
       src.onRead = (length: number) => {
         const w0 = performance.now();
-        const out = stream.read(length);
+        // Nothing may be thrown through libvips (it would unwind past its locks): a stop reads
+        // as the end of the stream, vips fails its save, and the reason is rethrown below.
+        const out = guarded(() => stream.read(length));
         waitMs += performance.now() - w0;
         return out;
       };
@@ -155,7 +168,8 @@ export function encodeRows(
       bufLen = 0;
     };
     const target = scope.track(new vips.TargetCustom());
-    target.onWrite = (data: Uint8Array) => {
+    target.onWrite = (data: Uint8Array) => guarded(() => write(data)) ?? -1;
+    const write = (data: Uint8Array): number => {
       if (bufLen && bufAt + bufLen !== pos) flush();
       if (!bufLen) bufAt = pos;
       if (bufLen + data.length > buf.length) {
@@ -175,17 +189,16 @@ export function encodeRows(
     };
     // libtiff may ask to read back; nothing it writes here needs it (checked for tiled deflate/LZW/JPEG).
     target.onRead = () => undefined;
-    target.onEnd = () => {
-      flush();
-      return 0;
-    };
+    target.onEnd = () => guarded(() => (flush(), 0)) ?? -1;
     const { im: ready, keep } = prepareForSave(scope, im, r.output, r.source);
     try {
       save(ready, r.output, keep, target);
     } catch (e) {
+      if (stopped) throw stopped;
       if (e instanceof TesseraError) throw e;
       throw vipsError('encode-failed', `cannot encode ${r.output.format.toUpperCase()}`, e);
     }
+    if (stopped) throw stopped;
     flush();
     size = end;
   });

@@ -253,6 +253,22 @@ describe('streamed files equal the untiled run, byte for byte', () => {
     expect(sliced.source.geometry).toEqual(whole.source.geometry);
   });
 
+  test('a cancelled encoder stops with "cancelled", and its wasm-vips is fine afterwards', () => {
+    const ctl = new Int32Array(new SharedArrayBuffer(CTL_SLOTS * 4));
+    const ring = createRing(64, 3, 64);
+    Atomics.store(ctl, Ctl.outReady, 20);
+    Atomics.store(ctl, Ctl.cancel, 1);
+    let err: unknown;
+    try {
+      encodeRows(vips, { ring, ctl, width: 64, height: 64, channels: 3, output: outputOptions('jpeg', 80) }, () => {});
+    } catch (e) {
+      err = e;
+    }
+    expect((err as { code?: string }).code).toBe('cancelled');
+    const again = encode(vips, toFrame(photoLikeImage(32, 32, 3, 1)), outputOptions('png', undefined, 6));
+    expect(decodeSource(vips, again).frame.width).toBe(32);
+  });
+
   test('a damaged file fails with the row it reached', () => {
     const file = encode(vips, toFrame(photoLikeImage(256, 640, 3, 1)), outputOptions('png', undefined, 6));
     // Scribble over the compressed rows past the middle, keeping the file's end (IEND) intact.
