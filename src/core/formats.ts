@@ -2,6 +2,7 @@
  * Output formats and their options, validated once so engines can trust them. A recipe may carry
  * its own `output` (presets like "Web export" do); the batch's choice overrides field by field.
  */
+import { DZI_OVERLAP, DZI_TILE_SIZE } from './dzi';
 import { TesseraError } from './errors';
 import { checkFields, defineOptions, readOptions, type OptionValues } from './options';
 
@@ -12,11 +13,17 @@ export interface FormatInfo {
   lossy: boolean;
   /** Whether the format can store an alpha channel (JPEG cannot: always flattened). */
   alpha: boolean;
+  /**
+   * A tile pyramid: a descriptor at the output path and a folder of tiles beside it, written by
+   * the jobs layer from the result's raw pixels (jobs/dzi-writer.ts), never encoded as one file.
+   */
+  pyramid?: true;
 }
 
 /**
  * The output formats. A new one needs an entry here, its place in the options' `appliesTo`
- * below, and its case in engine/codec.ts encode() (a compile error until added).
+ * below, and its case in engine/codec.ts encode() (a compile error until added). DZI's tiles
+ * are encoded as JPEG or PNG (pyramidTileOptions).
  */
 const FORMAT_TABLE = {
   png: { label: 'PNG', extension: '.png', mime: 'image/png', lossy: false, alpha: true },
@@ -25,9 +32,13 @@ const FORMAT_TABLE = {
   avif: { label: 'AVIF', extension: '.avif', mime: 'image/avif', lossy: true, alpha: true },
   tiff: { label: 'TIFF', extension: '.tif', mime: 'image/tiff', lossy: false, alpha: true },
   gif: { label: 'GIF', extension: '.gif', mime: 'image/gif', lossy: true, alpha: true },
+  dzi: { label: 'Deep Zoom (DZI)', extension: '.dzi', mime: 'application/xml', lossy: true, alpha: true, pyramid: true },
 } satisfies Record<string, FormatInfo>;
 
 export type OutputFormat = keyof typeof FORMAT_TABLE;
+
+/** The formats written as one encoded file (all but the pyramids). */
+export type FileFormat = { [K in OutputFormat]: (typeof FORMAT_TABLE)[K] extends { pyramid: true } ? never : K }[OutputFormat];
 
 export const FORMATS: Readonly<Record<OutputFormat, FormatInfo>> = FORMAT_TABLE;
 
@@ -35,6 +46,8 @@ const FORMAT_NAMES = Object.keys(FORMAT_TABLE) as OutputFormat[];
 
 const PALETTE = { param: 'palette', in: ['true'] } as const;
 const FLATTENED = { param: 'alpha', in: ['flatten'] } as const;
+const JPEG_TILES = { param: 'tileFormat', in: ['jpeg'] } as const;
+const PNG_TILES = { param: 'tileFormat', in: ['png'] } as const;
 
 /**
  * Every output option, once: its type and range, default (per format where they differ), the
@@ -50,7 +63,38 @@ export const OUTPUT_OPTIONS = defineOptions<OutputFormat>()({
     noun: 'output format',
     optionLabels: Object.fromEntries(FORMAT_NAMES.map((f) => [f, FORMATS[f].label])),
     aliases: { jpg: 'jpeg', tif: 'tiff' },
-    help: 'Image output format (and file extension).',
+    help: 'Image output format (and file extension). Deep Zoom writes <name>.dzi and a <name>_files folder of tiles for zoomable viewers.',
+  },
+  tileFormat: {
+    type: 'enum',
+    label: 'Tile format',
+    options: ['jpeg', 'png'],
+    default: 'jpeg',
+    optionLabels: { jpeg: 'JPEG', png: 'PNG' },
+    aliases: { jpg: 'jpeg' },
+    appliesTo: { dzi: true },
+    help: "The pyramid's tiles: JPEG (at the Quality) or PNG (lossless, keeps alpha).",
+  },
+  tileSize: {
+    type: 'integer',
+    label: 'Tile size',
+    min: 64,
+    max: 4096,
+    default: DZI_TILE_SIZE,
+    unit: 'px',
+    appliesTo: { dzi: true },
+    help: "Pixels per tile side before the overlap (Deep Zoom's default 254: 256-pixel tiles with overlap 1).",
+  },
+  /** At most 32 < the smallest tile size, so no cross-field rule is needed: a tile always has pixels of its own. */
+  overlap: {
+    type: 'integer',
+    label: 'Tile overlap',
+    min: 0,
+    max: 32,
+    default: DZI_OVERLAP,
+    unit: 'px',
+    appliesTo: { dzi: true },
+    help: 'Pixels each tile repeats of its neighbours on every inner side (so viewers can blend seams).',
   },
   quality: {
     type: 'integer',
@@ -59,8 +103,8 @@ export const OUTPUT_OPTIONS = defineOptions<OutputFormat>()({
     max: 100,
     default: 85,
     formatDefaults: { png: 100, webp: 80, avif: 60, tiff: 90, gif: 100 },
-    appliesTo: { jpeg: true, webp: true, avif: true, png: PALETTE, tiff: { param: 'tiffCompression', in: ['jpeg'] } },
-    help: 'Lossy quality 1–100 (PNG: of the palette quantisation; TIFF: of its JPEG compression).',
+    appliesTo: { jpeg: true, webp: true, avif: true, png: PALETTE, tiff: { param: 'tiffCompression', in: ['jpeg'] }, dzi: JPEG_TILES },
+    help: 'Lossy quality 1–100 (PNG: of the palette quantisation; TIFF: of its JPEG compression; DZI: of JPEG tiles).',
   },
   compression: {
     type: 'integer',
@@ -68,9 +112,9 @@ export const OUTPUT_OPTIONS = defineOptions<OutputFormat>()({
     min: 0,
     max: 9,
     default: 6,
-    formatDefaults: { png: 1 },
-    appliesTo: { png: true, tiff: { param: 'tiffCompression', in: ['deflate'] } },
-    help: "PNG: 1 is Tessera's fast encoder (run-length deflate, several times faster than zlib 6 and smaller on photographs), 0 and 2–9 zlib levels (0 stored, 9 smallest). TIFF deflate: 0 uncompressed, 1–9 the level.",
+    formatDefaults: { png: 1, dzi: 1 },
+    appliesTo: { png: true, tiff: { param: 'tiffCompression', in: ['deflate'] }, dzi: PNG_TILES },
+    help: "PNG (and DZI's PNG tiles): 1 is Tessera's fast encoder (run-length deflate, several times faster than zlib 6 and smaller on photographs), 0 and 2–9 zlib levels (0 stored, 9 smallest). TIFF deflate: 0 uncompressed, 1–9 the level.",
   },
   tiffCompression: {
     type: 'enum',
@@ -92,7 +136,7 @@ export const OUTPUT_OPTIONS = defineOptions<OutputFormat>()({
     label: 'Chroma subsampling',
     options: ['auto', '4:2:0', '4:4:4'],
     default: 'auto',
-    appliesTo: { jpeg: true, avif: { param: 'lossless', in: ['false'] } },
+    appliesTo: { jpeg: true, avif: { param: 'lossless', in: ['false'] }, dzi: JPEG_TILES },
     help: 'auto lets the encoder choose by quality.',
   },
   palette: {
@@ -137,14 +181,15 @@ export const OUTPUT_OPTIONS = defineOptions<OutputFormat>()({
     label: 'Alpha',
     options: ['keep', 'flatten'],
     default: 'keep',
-    appliesTo: { png: true, webp: true, avif: true, tiff: true, gif: true },
-    help: 'Keep an alpha channel (GIF: as 1-bit transparency) or flatten it onto the background. JPEG always flattens.',
+    appliesTo: { png: true, webp: true, avif: true, tiff: true, gif: true, dzi: PNG_TILES },
+    help: 'Keep an alpha channel (GIF: as 1-bit transparency) or flatten it onto the background. JPEG (and JPEG tiles) always flattens.',
   },
   background: {
     type: 'color',
     label: 'Background',
     default: '#ffffff',
-    appliesTo: { jpeg: true, png: FLATTENED, webp: FLATTENED, avif: FLATTENED, tiff: FLATTENED, gif: FLATTENED },
+    // DZI: JPEG tiles always flatten; one condition cannot also say "or PNG tiles flattened".
+    appliesTo: { jpeg: true, png: FLATTENED, webp: FLATTENED, avif: FLATTENED, tiff: FLATTENED, gif: FLATTENED, dzi: true },
     help: 'The colour transparent pixels are flattened onto.',
   },
 });
@@ -187,6 +232,16 @@ export function outputOptions(format: string = 'png', quality?: number, compress
   if (compression !== undefined) raw.compression = compression;
   if (quality !== undefined) raw.quality = quality;
   return validateOutput(raw, '/output');
+}
+
+/**
+ * The options every tile of a pyramid output is encoded with: its tile format at the output's
+ * quality (JPEG) or compression (PNG), alpha kept or flattened as chosen, and no metadata — a
+ * thousand tiles each carrying the photo's EXIF would only be larger.
+ */
+export function pyramidTileOptions(o: OutputOptions): OutputOptions {
+  const { quality, compression, subsampling, alpha, background } = o;
+  return validateOutput({ format: o.tileFormat, quality, compression, subsampling, alpha, background, metadata: 'strip' });
 }
 
 /** "holiday/IMG_001.JPG" + webp -> "holiday/IMG_001.webp": same folder, same base name. */

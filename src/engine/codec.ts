@@ -470,6 +470,9 @@ export function save(im: VipsImage, opts: OutputOptions, k: number, target?: Vip
       const o = { effort: effort + 1, interlace: opts.progressive, keep: k };
       return target ? void im.gifsaveTarget(target, o) : im.gifsaveBuffer(o);
     }
+    case 'dzi':
+      // A pyramid is many files: its tiles are encoded one by one with pyramidTileOptions.
+      throw new TesseraError('encode-failed', 'a Deep Zoom pyramid is written tile by tile (jobs/dzi-writer.ts), not encoded as one file');
     default: {
       // Every OutputFormat has its case: a new format does not compile until it has one.
       const unhandled: never = opts.format;

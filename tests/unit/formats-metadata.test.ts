@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, test } from 'vitest';
 import { createFrame, describe as describeFrame, type Frame } from '../../src/core/frame';
-import { validateOutput, type OutputFormat } from '../../src/core/formats';
+import { validateOutput, type FileFormat } from '../../src/core/formats';
 import type { ResolvedStep } from '../../src/core/recipe';
 import { decodeSource, frameToImage } from '../../src/engine/codec';
 import { decodeFileInto, encodeFrame, processImage } from '../../src/engine/image-task';
@@ -81,7 +81,7 @@ function found(bytes: Uint8Array): Found {
   }
 }
 
-async function run(input: Uint8Array, format: OutputFormat, metadata: 'keep' | 'strip', steps: ResolvedStep[] = []): Promise<Uint8Array> {
+async function run(input: Uint8Array, format: FileFormat, metadata: 'keep' | 'strip', steps: ResolvedStep[] = []): Promise<Uint8Array> {
   const res = await processImage(vips, {
     file: new Blob([]),
     bytes: input.slice().buffer,
@@ -96,7 +96,7 @@ async function run(input: Uint8Array, format: OutputFormat, metadata: 'keep' | '
 
 // What each format can carry (TIFF has ICC, XMP and an orientation tag but no EXIF block; GIF
 // none; AVIF turns the orientation into a transform property that decoders apply).
-const CARRIES: Record<OutputFormat, { exif: boolean; icc: boolean; xmp: boolean; orientation: boolean }> = {
+const CARRIES: Record<FileFormat, { exif: boolean; icc: boolean; xmp: boolean; orientation: boolean }> = {
   jpeg: { exif: true, icc: true, xmp: true, orientation: true },
   png: { exif: true, icc: true, xmp: true, orientation: true },
   webp: { exif: true, icc: true, xmp: true, orientation: true },
@@ -117,7 +117,7 @@ describe('the input', () => {
   });
 });
 
-describe.each(Object.keys(CARRIES) as OutputFormat[])('%s', (format) => {
+describe.each(Object.keys(CARRIES) as FileFormat[])('%s', (format) => {
   test('metadata keep copies what the format can carry', async () => {
     const c = CARRIES[format];
     const got = found(await run(taggedJpeg(), format, 'keep'));

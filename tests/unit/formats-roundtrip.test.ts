@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, test } from 'vitest';
 import { createFrame, type Frame } from '../../src/core/frame';
-import { validateOutput, type OutputFormat, type OutputOptions } from '../../src/core/formats';
+import { validateOutput, type FileFormat, type OutputOptions } from '../../src/core/formats';
 import { backgroundFor, decode, encode } from '../../src/engine/codec';
 import { loadVips, type Vips } from '../../src/engine/vips';
 import { mulberry32 } from './helpers';
@@ -27,7 +27,7 @@ function image(w: number, h: number, ch: number, seed = 1): Frame {
   return f;
 }
 
-function out(format: OutputFormat, extra: Partial<OutputOptions> = {}): OutputOptions {
+function out(format: FileFormat, extra: Partial<OutputOptions> = {}): OutputOptions {
   return validateOutput({ format, ...extra });
 }
 
@@ -56,7 +56,7 @@ function meanDiff(a: Frame, b: Frame, channels = a.channels): number {
 }
 
 // Channels each format gives back for 1, 2, 3, 4 channels in (decoded and normalised).
-const CHANNELS: Record<OutputFormat, [number, number, number, number]> = {
+const CHANNELS: Record<FileFormat, [number, number, number, number]> = {
   png: [1, 2, 3, 4],
   tiff: [1, 2, 3, 4],
   jpeg: [1, 1, 3, 3], // alpha flattened
@@ -65,7 +65,7 @@ const CHANNELS: Record<OutputFormat, [number, number, number, number]> = {
   gif: [0, 0, 0, 0], // RGB, or RGBA when the file has a transparent index (vips decides by content)
 };
 
-describe.each(Object.keys(CHANNELS) as OutputFormat[])('%s', (format) => {
+describe.each(Object.keys(CHANNELS) as FileFormat[])('%s', (format) => {
   test.each([1, 2, 3, 4])('round trip keeps the size (%i channels in)', (ch) => {
     const f = image(67, 45, ch, ch);
     const bytes = encode(vips, f, out(format));

@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { ParamCondition } from '../../src/core/catalogue/types';
 import { TesseraError } from '../../src/core/errors';
-import { FORMATS, OUTPUT_OPTIONS, validateOutput, withFormat, type OutputFormat } from '../../src/core/formats';
+import { FORMATS, OUTPUT_OPTIONS, pyramidTileOptions, validateOutput, withFormat, type OutputFormat } from '../../src/core/formats';
 import { OPTION_FLAGS, flagUsage, optionsHelp, parseArgsOptions, readFlags } from '../../src/core/option-flags';
 import { checkOption, optionApplies, optionDefault, type OptionSchema, type OptionSpec } from '../../src/core/options';
 import { VIDEO_CONTAINERS, VIDEO_OPTIONS } from '../../src/core/video-options';
@@ -63,9 +63,20 @@ describe('output options', () => {
         return [f, [o.quality, o.effort, o.compression]];
       }),
     );
-    expect(got).toEqual({ png: [100, 2, 1], jpeg: [85, 4, 6], webp: [80, 6, 6], avif: [60, 2, 6], tiff: [90, 4, 6], gif: [100, 2, 6] });
+    expect(got).toEqual({
+      png: [100, 2, 1],
+      jpeg: [85, 4, 6],
+      webp: [80, 6, 6],
+      avif: [60, 2, 6],
+      tiff: [90, 4, 6],
+      gif: [100, 2, 6],
+      dzi: [85, 4, 1],
+    });
     expect(validateOutput({})).toEqual({
       format: 'png',
+      tileFormat: 'jpeg',
+      tileSize: 254,
+      overlap: 1,
       quality: 100,
       compression: 1,
       tiffCompression: 'deflate',
@@ -88,7 +99,7 @@ describe('output options', () => {
     expect(message(() => validateOutput({ palette: 'yes' }))).toBe('/output/palette: must be true or false, got "yes"');
     expect(message(() => validateOutput({ background: 'white' }))).toBe('/output/background: must be a colour like "#ffffff", got "white"');
     expect(message(() => validateOutput({ dpi: 300 }))).toBe(
-      '/output/dpi: unknown field "dpi" (output has: format, quality, compression, tiffCompression, progressive, subsampling, palette, lossless, effort, metadata, alpha, background)',
+      '/output/dpi: unknown field "dpi" (output has: format, tileFormat, tileSize, overlap, quality, compression, tiffCompression, progressive, subsampling, palette, lossless, effort, metadata, alpha, background)',
     );
     expect(message(() => validateOutput(null))).toBe('/output: must be an object like {"format": "webp", "quality": 82}');
     expect(validateOutput({ background: '#AbCdEf' }).background).toBe('#abcdef');
@@ -140,6 +151,17 @@ describe('output options', () => {
     expect(shown({ format: 'avif' })).toContain('subsampling');
     expect(shown({ format: 'avif', lossless: true })).not.toContain('subsampling');
     expect(shown({ format: 'gif' })).toEqual(['format', 'progressive', 'effort', 'alpha']);
+    // DZI: the tiles' own options, then JPEG's quality and subsampling or PNG's compression and alpha.
+    expect(shown({ format: 'dzi' })).toEqual(['format', 'tileFormat', 'tileSize', 'overlap', 'quality', 'subsampling', 'background']);
+    expect(shown({ format: 'dzi', tileFormat: 'png' })).toEqual([
+      'format',
+      'tileFormat',
+      'tileSize',
+      'overlap',
+      'compression',
+      'alpha',
+      'background',
+    ]);
   });
 });
 
@@ -154,7 +176,7 @@ describe('command-line flags', () => {
     ]);
     for (const f of OPTION_FLAGS) expect(help).toContain(flagUsage(f));
     expect(help).toContain(`--format ${FORMAT_NAMES.join('|')}`);
-    expect(FORMAT_NAMES).toHaveLength(6);
+    expect(FORMAT_NAMES).toHaveLength(7);
     // The flag names the command had before the schema still work.
     const names = Object.keys(parseArgsOptions());
     for (const n of ['format', 'quality', 'container', 'video-codec', 'video-quality', 'video-bitrate', 'analysis'])
@@ -193,13 +215,19 @@ describe('command-line flags', () => {
       video: { codec: 'h264' },
     });
     expect(readFlags({})).toEqual({ output: {}, video: {} });
+    expect(readFlags({ format: 'dzi', 'tile-size': '512', overlap: '0', 'tile-format': 'JPG' })).toEqual({
+      output: { format: 'dzi', tileSize: 512, overlap: 0, tileFormat: 'jpeg' },
+      video: {},
+    });
   });
 
   test.each([
     [{ quality: 'high' }, '--quality: must be a whole number 1–100, got "high"'],
     [{ quality: '101' }, '--quality: must be a whole number 1–100, got 101'],
     [{ compression: '1.5' }, '--compression: must be a whole number 0–9, got "1.5"'],
-    [{ format: 'bmp' }, '--format: unknown output format "bmp" (choose png, jpeg, webp, avif, tiff, gif)'],
+    [{ format: 'bmp' }, '--format: unknown output format "bmp" (choose png, jpeg, webp, avif, tiff, gif, dzi)'],
+    [{ 'tile-size': '32' }, '--tile-size: must be a whole number 64–4096, got 32'],
+    [{ 'tile-format': 'webp' }, '--tile-format: must be "jpeg" or "png", got "webp"'],
     [{ metadata: 'all' }, '--metadata: must be "keep" or "strip", got "all"'],
     [{ background: 'white' }, '--background: must be a colour like "#ffffff", got "white"'],
     [{ palette: true, 'no-palette': true }, '--palette: given together with --no-palette'],
@@ -249,7 +277,9 @@ describe('every format encodes with every option that applies to it', () => {
     }
     expect(cases.length).toBeGreaterThan(2);
     for (const [what, patch] of cases) {
-      const back = decode(vips, encode(vips, frame, validateOutput({ ...base, ...patch })));
+      const o = validateOutput({ ...base, ...patch });
+      // A pyramid's files are its tiles: each is encoded with the tile options made from these.
+      const back = decode(vips, encode(vips, frame, FORMATS[format].pyramid ? pyramidTileOptions(o) : o));
       expect([back.width, back.height], `${format} ${what}`).toEqual([24, 16]);
     }
   });

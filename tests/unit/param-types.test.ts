@@ -39,7 +39,9 @@ describe('params typed from their specs', () => {
 
   test('output and video options are typed from their schemas', () => {
     const o = validateOutput({});
-    expectTypeOf(o.format).toEqualTypeOf<'png' | 'jpeg' | 'webp' | 'avif' | 'tiff' | 'gif'>();
+    expectTypeOf(o.format).toEqualTypeOf<'png' | 'jpeg' | 'webp' | 'avif' | 'tiff' | 'gif' | 'dzi'>();
+    expectTypeOf(o.tileFormat).toEqualTypeOf<'jpeg' | 'png'>();
+    expectTypeOf(o.tileSize).toEqualTypeOf<number>();
     expectTypeOf(o.metadata).toEqualTypeOf<'keep' | 'strip'>();
     expectTypeOf(o.subsampling).toEqualTypeOf<'auto' | '4:2:0' | '4:4:4'>();
     expectTypeOf(o.quality).toEqualTypeOf<number>();
