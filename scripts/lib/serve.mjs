@@ -87,6 +87,14 @@ export async function serve({ root, outputDir, isolate = true, port = 0 }) {
         } else res.writeHead(405, headers).end('method not allowed');
         return;
       }
+      if (req.method === 'DELETE' && path.startsWith('/__out/') && outputDir) {
+        // HttpSink.remove: a file the batch wrote, or a folder once empty.
+        const rel = path.slice('/__out/'.length);
+        await removeOutput(inside(resolve(outputDir), rel));
+        forget(written, rel);
+        res.writeHead(204, headers).end();
+        return;
+      }
       if (req.method === 'PUT' && path.startsWith('/__out/') && outputDir) {
         const rel = path.slice('/__out/'.length);
         const target = inside(resolve(outputDir), rel);
@@ -144,6 +152,27 @@ export async function serve({ root, outputDir, isolate = true, port = 0 }) {
 /** Sets a file's modified date (ms since 1970) when one was sent. @param {string} file @param {number | undefined} modified */
 async function dateFile(file, modified) {
   if (modified !== undefined && Number.isFinite(modified)) await fs.utimes(file, new Date(), new Date(modified));
+}
+
+/**
+ * Takes back an output (a failed or cancelled DZI pyramid's tiles and folders): the file at
+ * `target`, or the folder there once it is empty — never a folder's contents.
+ * @param {string} target
+ */
+async function removeOutput(target) {
+  const st = await fs.lstat(target).catch(() => null);
+  if (!st) return;
+  if (!st.isDirectory()) return fs.rm(target, { force: true });
+  await fs.rmdir(target).catch((/** @type {unknown} */ e) => {
+    const code = /** @type {{ code?: string }} */ (e).code;
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'ENOENT') throw e;
+  });
+}
+
+/** Drops `rel` from the list of landed files (it was removed again). @param {string[]} written @param {string} rel */
+function forget(written, rel) {
+  const i = written.lastIndexOf(rel);
+  if (i >= 0) written.splice(i, 1);
 }
 
 /**
@@ -234,6 +263,11 @@ function attachSocketReceiver(server, outputDir, written) {
             await dateFile(st.tmp, head.lastModified);
             await fs.rename(st.tmp, st.target);
             written.push(st.path);
+            break;
+          }
+          case 'remove': {
+            await removeOutput(target);
+            forget(written, head.path);
             break;
           }
           case 'abort': {

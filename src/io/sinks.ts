@@ -1,7 +1,8 @@
 /**
  * Output sinks. A write either lands whole or not at all: File System Access writes go to a swap
  * file that only replaces the target on close(), and an aborted write is discarded; the HTTP
- * sink's server renames a complete temporary file into place.
+ * sink's server renames a complete temporary file into place. An output made of many files (a
+ * DZI pyramid's tiles) that fails or is cancelled midway takes its files back with `remove`.
  */
 import { Zip, ZipPassThrough } from 'fflate';
 import { TesseraError, cancelled, messageOf } from '../core/errors';
@@ -21,6 +22,12 @@ export interface OutputSink {
   openStream?(path: string, signal?: AbortSignal): Promise<OutputStream>;
   readonly kind: 'folder' | 'zip' | 'hash' | 'http' | 'socket' | 'memory';
   write(path: string, bytes: Uint8Array, signal?: AbortSignal, options?: WriteOptions): Promise<void>;
+  /**
+   * Takes back what the batch wrote: the file at `path`, or the folder at `path` once it is empty
+   * (never a folder's contents, so nothing the batch did not write is touched). Resolves when it
+   * is gone, or was never there. Every sink here has it; a sink without it keeps such files.
+   */
+  remove?(path: string): Promise<void>;
   /** Reads back a written output (for the before/after view), when the sink keeps it. */
   read?(path: string): Promise<Blob | undefined>;
 }
@@ -182,6 +189,24 @@ export class FolderSink implements OutputSink {
     }
   }
 
+  async remove(path: string): Promise<void> {
+    const { dirs, name } = splitPath(path);
+    let dir: FileSystemDirectoryHandle;
+    try {
+      dir = await subdir(this.dir, dirs, false);
+    } catch {
+      return; // its folder is not there: nor is it
+    }
+    try {
+      await dir.removeEntry(name);
+    } catch (e) {
+      // Not there, or a folder that still holds something: both are left as they are.
+      const kind = (e as { name?: string } | null)?.name;
+      if (kind === 'NotFoundError' || kind === 'InvalidModificationError') return;
+      throw new TesseraError('io-failed', `cannot remove ${path}: ${messageOf(e)}`);
+    }
+  }
+
   async read(path: string): Promise<Blob | undefined> {
     try {
       const { dirs, name } = splitPath(path);
@@ -200,43 +225,54 @@ function zipDate(ms: number | undefined): Date | undefined {
 }
 
 /**
- * Builds a zip as results arrive (stored, not deflated: the images are compressed already).
- * Entries are kept as Blobs, which the browser may page to disk, until `finish()`.
+ * A zip of the results (stored, not deflated: the images are compressed already). Entries are
+ * kept as Blobs, which the browser may page to disk, and only go into the archive in `finish()`:
+ * so an entry can still be taken back (`remove`, a failed pyramid's tiles) and a path written
+ * twice is stored once, with its last bytes.
  */
 export class ZipSink implements OutputSink {
   readonly kind = 'zip';
-  private chunks: Uint8Array[] = [];
-  private entries = new Map<string, Blob>();
-  private zip = new Zip((err, chunk) => {
-    if (err) throw err;
-    this.chunks.push(chunk);
-  });
+  private entries = new Map<string, { blob: Blob; mtime: Date }>();
 
   write(path: string, bytes: Uint8Array, signal?: AbortSignal, options?: WriteOptions): Promise<void> {
     return settled(() => {
       if (signal?.aborted) throw cancelled();
       splitPath(path);
-      const entry = new ZipPassThrough(path);
       // Zip (DOS) dates cover 1980–2099 at 2-second resolution, in local time; others get "now".
-      const mtime = zipDate(options?.lastModified);
-      if (mtime) entry.mtime = mtime;
-      this.zip.add(entry);
-      entry.push(bytes, true);
-      this.entries.set(path, new Blob([bytes as Uint8Array<ArrayBuffer>]));
+      const mtime = zipDate(options?.lastModified) ?? new Date();
+      this.entries.delete(path); // a rewrite goes to the end, in the order written
+      this.entries.set(path, { blob: new Blob([bytes as Uint8Array<ArrayBuffer>]), mtime });
     });
   }
 
+  remove(path: string): Promise<void> {
+    this.entries.delete(path);
+    return Promise.resolve();
+  }
+
   read(path: string): Promise<Blob | undefined> {
-    return Promise.resolve(this.entries.get(path));
+    return Promise.resolve(this.entries.get(path)?.blob);
   }
 
   get count(): number {
     return this.entries.size;
   }
 
-  finish(): Blob {
-    this.zip.end();
-    return new Blob(this.chunks as Uint8Array<ArrayBuffer>[], { type: 'application/zip' });
+  /** The archive of every entry, in the order written. */
+  async finish(): Promise<Blob> {
+    const chunks: Uint8Array[] = [];
+    const zip = new Zip((err, chunk) => {
+      if (err) throw err;
+      chunks.push(chunk);
+    });
+    for (const [path, { blob, mtime }] of this.entries) {
+      const entry = new ZipPassThrough(path);
+      entry.mtime = mtime;
+      zip.add(entry);
+      entry.push(new Uint8Array(await blob.arrayBuffer()), true);
+    }
+    zip.end();
+    return new Blob(chunks as Uint8Array<ArrayBuffer>[], { type: 'application/zip' });
   }
 }
 
@@ -250,10 +286,18 @@ export class HashSink implements OutputSink {
   readonly kind = 'hash';
   readonly hashes = new Map<string, string>();
   bytes = 0;
+  private sizes = new Map<string, number>();
   async write(path: string, bytes: Uint8Array, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) throw cancelled();
     this.hashes.set(path, await sha256Hex(bytes));
-    this.bytes += bytes.length;
+    this.bytes += bytes.length - (this.sizes.get(path) ?? 0);
+    this.sizes.set(path, bytes.length);
+  }
+  remove(path: string): Promise<void> {
+    this.hashes.delete(path);
+    this.bytes -= this.sizes.get(path) ?? 0;
+    this.sizes.delete(path);
+    return Promise.resolve();
   }
 }
 
@@ -269,6 +313,11 @@ export class MemorySink implements OutputSink {
       this.files.set(path, bytes);
       if (options?.lastModified !== undefined) this.modified.set(path, options.lastModified);
     });
+  }
+  remove(path: string): Promise<void> {
+    this.files.delete(path);
+    this.modified.delete(path);
+    return Promise.resolve();
   }
   read(path: string): Promise<Blob | undefined> {
     const b = this.files.get(path);
@@ -313,6 +362,13 @@ export class HttpSink implements OutputSink {
     // lands must be reported as written. The server renames a complete file into place.
     const res = await fetch(url, { method: 'PUT', body: bytes as Uint8Array<ArrayBuffer>, headers });
     if (!res.ok) throw new TesseraError('io-failed', `cannot write ${path}: server answered ${res.status} ${await res.text()}`);
+  }
+
+  /** DELETE: the server removes the file, or the folder once empty. */
+  async remove(path: string): Promise<void> {
+    splitPath(path);
+    const res = await fetch(this.base + path.split('/').map(encodeURIComponent).join('/'), { method: 'DELETE' });
+    if (!res.ok) throw new TesseraError('io-failed', `cannot remove ${path}: server answered ${res.status} ${await res.text()}`);
   }
 }
 

@@ -8,14 +8,14 @@
  * or not at all: the receiver writes a temporary file and renames it into place before it acks.
  *
  * Message: [u32 little-endian header length][header JSON, UTF-8][payload bytes]. Header:
- * `{id, op: 'write'|'open'|'put'|'commit'|'abort', path?, stream?, position?, lastModified?}`.
+ * `{id, op: 'write'|'open'|'put'|'commit'|'abort'|'remove', path?, stream?, position?, lastModified?}`.
  * Reply (text): `{id, ok: true}` or `{id, ok: false, error}`.
  */
 import { TesseraError, cancelled } from '../core/errors';
 import { positionedStream, splitPath, type OutputSink, type OutputStream, type WriteOptions } from './sinks';
 
 interface Header {
-  op: 'write' | 'open' | 'put' | 'commit' | 'abort';
+  op: 'write' | 'open' | 'put' | 'commit' | 'abort' | 'remove';
   path?: string;
   stream?: string;
   position?: number;
@@ -92,6 +92,12 @@ export class SocketSink implements OutputSink {
     // Not abandoned once sent: the receiver may already have it, and a file that lands must be
     // reported as written.
     await this.call({ op: 'write', path, ...(lastModified !== undefined ? { lastModified } : {}) }, bytes);
+  }
+
+  /** The receiver removes the file, or the folder once empty. */
+  async remove(path: string): Promise<void> {
+    splitPath(path);
+    await this.call({ op: 'remove', path });
   }
 
   /** Positioned pieces into a temporary file that the receiver renames into place on commit. */

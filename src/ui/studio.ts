@@ -480,7 +480,7 @@ export class TesseraStudio extends LitElement {
       });
       this.summary = summary;
       if (sink instanceof api.ZipSink && sink.count > 0) {
-        const blob = sink.finish();
+        const blob = await sink.finish();
         const name = `tessera-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.zip`;
         this.zipUrl = { url: URL.createObjectURL(blob), name, count: sink.count };
         if (!summary.cancelled) queueMicrotask(() => this.renderRoot.querySelector<HTMLAnchorElement>('#zip-link')?.click());

@@ -25,7 +25,7 @@ describe('modified dates', () => {
   test('zip entries take lastModified', async () => {
     const sink = new ZipSink();
     await sink.write('a/b.png', new Uint8Array([1, 2, 3]), undefined, { lastModified: WHEN });
-    const zip = new Uint8Array(await sink.finish().arrayBuffer());
+    const zip = new Uint8Array(await (await sink.finish()).arrayBuffer());
     expect(firstEntryDate(zip).getTime()).toBe(WHEN);
     expect(Array.from(unzipSync(zip)['a/b.png'])).toEqual([1, 2, 3]);
   });
@@ -33,7 +33,7 @@ describe('modified dates', () => {
   test('zip entries without a date (or one a zip cannot hold) are dated now', async () => {
     const sink = new ZipSink();
     await sink.write('x.png', new Uint8Array([1]), undefined, { lastModified: Date.UTC(1970, 0, 2) });
-    const zip = new Uint8Array(await sink.finish().arrayBuffer());
+    const zip = new Uint8Array(await (await sink.finish()).arrayBuffer());
     expect(Math.abs(firstEntryDate(zip).getTime() - Date.now())).toBeLessThan(60_000);
   });
 
