@@ -43,6 +43,21 @@ export interface ImageTimings {
 export type ProcessResult =
   /** `reports`: what steps reported besides pixels (ctx.report), e.g. detect-faces' boxes. */
   | { kind: 'done'; bytes: Uint8Array; width: number; height: number; channels: number; timings: ImageTimings; reports?: StepReport[] }
+  /**
+   * The output is a tile pyramid (FormatInfo.pyramid): the result's raw pixels instead of encoded
+   * bytes, tightly packed in a buffer of its own (transferred), with what the decoder and steps
+   * recorded; the caller writes the pyramid from it (jobs/dzi-writer.ts).
+   */
+  | {
+      kind: 'frame';
+      frame: FrameDesc;
+      width: number;
+      height: number;
+      channels: number;
+      source: SourceInfo;
+      timings: ImageTimings;
+      reports?: StepReport[];
+    }
   /** Too many pixels for one task: the caller decodes into shared memory and tiles it. */
   | { kind: 'needs-tiles'; width: number; height: number; channels: number; timings: ImageTimings }
   /**
@@ -52,6 +67,17 @@ export type ProcessResult =
   | { kind: 'faces-split'; width: number; height: number; channels: number; timings: ImageTimings; split: FaceSplit };
 
 export type DoneResult = Extract<ProcessResult, { kind: 'done' }>;
+export type FrameDoneResult = Extract<ProcessResult, { kind: 'frame' }>;
+/** The end of an image's recipe: encoded bytes, or the raw frame of a pyramid output. */
+export type FinishedResult = DoneResult | FrameDoneResult;
+
+/** A batch of encoded tiles (encodeTiles): every tile's bytes one after another in one buffer (transferred). */
+export interface EncodedTiles {
+  bytes: Uint8Array;
+  /** Each tile's byte length, in the order asked. */
+  lengths: number[];
+  encodeMs: number;
+}
 
 /** A recipe paused before a face step; `frame` is in shared memory (made by the worker). */
 export interface FaceSplit {
@@ -189,8 +215,13 @@ export interface EngineApi extends StreamCodecApi {
   encodeFrame(src: FrameDesc, output: OutputOptions, source?: SourceInfo): Promise<{ bytes: Uint8Array; encodeMs: number }>;
   /** Raw BlazeFace detections of the given passes (rectangles) over a shared frame, and the time taken. */
   detectFacePasses(frame: FrameDesc, params: FaceParams, rects: number[][]): Promise<{ raw: RawFace[]; ms: number }>;
-  /** Resumes a 'faces-split' image with the merged faces and encodes it. */
-  finishImage(req: FinishRequest): Promise<DoneResult>;
+  /** Resumes a 'faces-split' image with the merged faces and encodes it (a pyramid output: returns its frame). */
+  finishImage(req: FinishRequest): Promise<FinishedResult>;
+  /**
+   * Encodes many small frames (a DZI pyramid's tiles, views of one SharedArrayBuffer) with the
+   * same options in one call, so messaging does not dominate tiles of a few milliseconds each.
+   */
+  encodeTiles(tiles: FrameDesc[], output: OutputOptions): Promise<EncodedTiles>;
   /** Runs a recipe on one RGBA frame (video, camera); see FrameOptions. */
   processFrame(src: FrameDesc, steps: ResolvedStep[], opts?: FrameOptions): Promise<FrameResult>;
   /** Live preview of the region on screen (see preview.ts); the decoded source is cached. */

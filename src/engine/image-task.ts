@@ -6,12 +6,12 @@ import { getOperation, stepParams } from '../core/catalogue';
 import { FACE_OPS } from '../core/catalogue/faces';
 import { blazePasses, detectOptions, type FaceParams, type RawFace } from '../core/faces';
 import { blit, createFrame, describe, fromDesc, packed, type Frame, type FrameDesc } from '../core/frame';
-import type { OutputOptions } from '../core/formats';
+import { FORMATS, type OutputOptions } from '../core/formats';
 import type { ResolvedStep } from '../core/recipe';
 import type { StepReport } from '../core/reports';
 import { ringRead, ringWrite, type RowRing } from '../core/strips';
 import { coreOffset, type Tile } from '../core/tiles';
-import type { DoneResult, FinishRequest, ImageTimings, ProcessRequest, ProcessResult } from './api';
+import type { FinishedResult, FinishRequest, ImageTimings, ProcessRequest, ProcessResult } from './api';
 import { blazeRaw } from './faces/detect';
 import { jpegBand } from './jpeg-bands';
 import { loadOpenCV } from './opencv';
@@ -133,7 +133,11 @@ async function thumbnailGiant(vips: Vips, req: ProcessRequest, plan: ReturnType<
   return encodeDone(vips, frame, req.output, source, timings, reports);
 }
 
-/** The end of every per-image task: encode (timed) and the 'done' result with the steps' reports. */
+/**
+ * The end of every per-image task: encode (timed) and the 'done' result with the steps' reports;
+ * for a pyramid output, the 'frame' result instead — a packed copy in a buffer of its own, since
+ * the result may view this thread's scratch buffers (run-steps.ts), which must not be transferred.
+ */
 async function encodeDone(
   vips: Vips,
   frame: Frame,
@@ -141,7 +145,12 @@ async function encodeDone(
   source: SourceInfo,
   timings: ImageTimings,
   reports: StepReport[],
-): Promise<DoneResult> {
+): Promise<FinishedResult> {
+  const { width, height, channels } = frame;
+  if (FORMATS[output.format].pyramid) {
+    const own = describe(packed(frame));
+    return { kind: 'frame', frame: own, width, height, channels, source, timings, ...(reports.length ? { reports } : {}) };
+  }
   const t = performance.now();
   const bytes = await encodeOutput(vips, frame, output, source);
   timings.encodeMs = performance.now() - t;
@@ -165,7 +174,7 @@ export async function detectFacePasses(frame: FrameDesc, params: FaceParams, rec
 }
 
 /** Resumes a 'faces-split' image with the merged faces: the rest of the recipe, then encoding. */
-export async function finishImage(vips: Vips, req: FinishRequest): Promise<DoneResult> {
+export async function finishImage(vips: Vips, req: FinishRequest): Promise<FinishedResult> {
   const timings: ImageTimings = { idleMs: 0, readMs: 0, decodeMs: 0, steps: [], encodeMs: 0 };
   const source: SourceInfo = { ...req.split.source };
   const { frame, timings: steps, reports } = await runSteps(fromDesc(req.split.frame), req.split.steps, source, { faces: req.faces });
@@ -245,4 +254,11 @@ export async function encodeFrame(
   const t = performance.now();
   const bytes = await encodeOutput(vips, fromDesc(src), output, source);
   return { bytes, encodeMs: performance.now() - t };
+}
+
+/** The buffers a result hands over (transferred, not copied): encoded bytes, or a pyramid output's own frame. */
+export function resultTransferables(r: ProcessResult): ArrayBuffer[] {
+  if (r.kind === 'done') return [r.bytes.buffer as ArrayBuffer];
+  if (r.kind === 'frame' && r.frame.buffer instanceof ArrayBuffer) return [r.frame.buffer];
+  return [];
 }

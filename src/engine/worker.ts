@@ -4,7 +4,7 @@
  * production EngineApi (api.ts) and the bench/test BenchApi (bench-api.ts) side by side
  * (EngineWorker), runs calls one at a time, and hands results back as transferred buffers
  * (frames stay in SharedArrayBuffers). The work itself: image-task.ts (files, tiles, faces
- * shares), frame-task.ts (video and camera frames), preview.ts, bench-task.ts; which wasm-vips
+ * shares), tile-task.ts (pyramid tiles), frame-task.ts (video and camera frames), preview.ts, bench-task.ts; which wasm-vips
  * instance serves a call: vips-instances.ts.
  */
 import * as Comlink from 'comlink';
@@ -16,10 +16,12 @@ import {
   encodeFrame,
   finishImage,
   processImage,
+  resultTransferables,
   runStrip,
   runTile,
   startEarlyDecode,
 } from './image-task';
+import { encodeTiles } from './tile-task';
 import { preview } from './preview';
 import { jpegHeader } from './jpeg-bands';
 import { streamCodec } from './stream-task';
@@ -59,7 +61,7 @@ const engine: EngineApi = {
         const head = req.bytes ? new Uint8Array(req.bytes, 0, Math.min(16, req.bytes.byteLength)) : await headOf(req.file);
         const r = await processImage(await vipsFor({ output: req.output, head }), req, early);
         r.timings.idleMs = idleMs;
-        return r.kind === 'done' ? Comlink.transfer(r, [r.bytes.buffer]) : r;
+        return Comlink.transfer(r, resultTransferables(r));
       } finally {
         releaseJpegDecode(early);
       }
@@ -73,6 +75,11 @@ const engine: EngineApi = {
   finishImage: (req) =>
     serial(async () => {
       const r = await finishImage(await vipsFor({ output: req.output }), req);
+      return Comlink.transfer(r, resultTransferables(r));
+    }),
+  encodeTiles: (tiles, output) =>
+    serial(async () => {
+      const r = await encodeTiles(await vipsFor({ output }), tiles, output);
       return Comlink.transfer(r, [r.bytes.buffer]);
     }),
   decodeInto: (file, name, dst) => serial(async () => decodeFileInto(await vipsFor({ head: await headOf(file), name }), file, name, dst)),

@@ -6,7 +6,7 @@
  */
 import { stepParams } from '../core/catalogue';
 import { blazePasses, detectOptions, mergeBlaze, type RawFace } from '../core/faces';
-import type { DoneResult, ProcessResult } from '../engine/api';
+import type { FinishedResult, ProcessResult } from '../engine/api';
 import type { EnginePool } from '../pool/engine-pool';
 import { Priority, type PriorityLevel } from '../pool/pool';
 import type { OutputOptions } from '../core/formats';
@@ -35,7 +35,7 @@ export function shares<T>(items: readonly T[], k: number): T[][] {
   return Array.from({ length: parts }, (_, i) => items.slice(Math.round((i * n) / parts), Math.round(((i + 1) * n) / parts)));
 }
 
-export async function finishFaceSplit(res: Split, o: FaceSplitOptions): Promise<DoneResult> {
+export async function finishFaceSplit(res: Split, o: FaceSplitOptions): Promise<FinishedResult> {
   const { split } = res;
   const step = split.steps[0];
   const params = stepParams(step, 'detect-faces', 'redact-faces');
@@ -58,7 +58,7 @@ export async function finishFaceSplit(res: Split, o: FaceSplitOptions): Promise<
   );
   const raw: RawFace[] = found.flatMap((f) => f.raw);
   const faces = mergeBlaze(raw, w, h, opts);
-  const done = await o.pool.run((api) => api.finishImage({ split, faces, output: o.output }), {
+  const done = await o.pool.run<FinishedResult>((api) => api.finishImage({ split, faces, output: o.output }), {
     cost: w * h * c * 3,
     signal: o.signal,
     priority,

@@ -146,6 +146,7 @@ test('the passes of one large photo shared out (as over workers) give the same f
   const raw = results.reverse().flatMap((r) => r.raw);
   const faces = mergeBlaze(raw, split.width, split.height, detectOptions(params));
   const done = await finishImage(vips, { split: split.split, faces, output });
+  if (done.kind !== 'done') throw new Error(`expected done, got ${done.kind}`);
 
   expect(done.reports).toEqual(whole.reports);
   expect(Buffer.from(done.bytes).equals(Buffer.from(whole.bytes))).toBe(true);
