@@ -8,7 +8,9 @@ export { runBenchmark, type BenchmarkOptions, type BenchmarkResult } from './job
 export { measureHandoff, type HandoffRow } from './jobs/handoff';
 export { measureOps, type OpBenchRow } from './jobs/op-bench';
 export { Previewer, type PreviewOptions, type PreviewOutcome } from './jobs/preview';
-export type { BatchProgress, BatchSummary, FileResult, Breakdown } from './jobs/types';
+export type { BatchProgress, BatchSummary, FileResult, Breakdown, PyramidSummary } from './jobs/types';
+export { DziWriter, type DziWriterOptions, type PyramidStats } from './jobs/dzi-writer';
+export { feedFrame, type StripConsumer } from './jobs/strip-consumer';
 export { SEED_RECIPE, PRESETS } from './core/presets';
 export { parseRecipe, validateRecipe, serializeRecipe, recipeHash, resolveSteps, type Recipe } from './core/recipe';
 export { operations, getOperation, defaultParams } from './core/catalogue';

@@ -76,6 +76,17 @@ export function dziTileCount(width: number, height: number, tileSize: number): n
   }, 0);
 }
 
+/**
+ * The highest level that is a single tile: the whole image at most `tileSize` pixels on its
+ * longer side (its tile has no neighbours, so no overlap) — a preview of the pyramid.
+ */
+export function dziOverviewLevel(width: number, height: number, tileSize: number): number {
+  const levels = dziLevels(width, height);
+  let l = levels.length - 1;
+  while (l > 0 && (levels[l].width > tileSize || levels[l].height > tileSize)) l--;
+  return l;
+}
+
 /** The tile folder beside a descriptor: "a/b.dzi" → "a/b_files" (dzsave's and Deep Zoom Composer's layout). */
 export function dziFolder(dziPath: string): string {
   const base = dziPath.endsWith('.dzi') ? dziPath.slice(0, -'.dzi'.length) : dziPath;

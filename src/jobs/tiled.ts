@@ -1,16 +1,18 @@
 /**
  * An image with more pixels than one task should hold: decoded once into a shared frame, cut
  * into haloed tiles that every worker processes in place, stitched into a shared output frame,
- * then encoded. Output bytes equal the untiled run's (see core/tiles.ts for why).
+ * then encoded — or, for a pyramid output, handed to its writer as it is (runTiled). Output
+ * bytes equal the untiled run's (see core/tiles.ts for why).
  */
 import type { BufferPool } from '../core/buffer-pool';
 import { TesseraError, formatInt } from '../core/errors';
-import { createFrame, describe } from '../core/frame';
+import { createFrame, describe, fromDesc, type Frame } from '../core/frame';
 import type { OutputOptions } from '../core/formats';
 import { chainHalo, outputChannels, type ResolvedStep } from '../core/recipe';
 import { planTiles, tileSizeFor } from '../core/tiles';
 import type { EnginePool } from '../pool/engine-pool';
 import { Priority, type PriorityLevel } from '../pool/pool';
+import type { SourceInfo } from '../engine/ops/context';
 import type { Breakdown } from './types';
 
 export interface TiledRequest {
@@ -29,7 +31,30 @@ export interface TiledRequest {
   breakdown: Breakdown;
 }
 
+/** The tiled image encoded by one worker. */
 export async function processTiled(r: TiledRequest): Promise<{ bytes: Uint8Array; tiles: number }> {
+  const priority = r.priority ?? Priority.background;
+  const { value, tiles } = await runTiled(r, async (dst, source) => {
+    const enc = await r.pool.run((api) => api.encodeFrame(describe(dst), r.output, source), {
+      cost: dst.width * dst.height * dst.channels * 2,
+      signal: r.signal,
+      priority,
+      label: `${r.name} (encode)`,
+    });
+    r.breakdown.encode += enc.encodeMs;
+    return enc.bytes;
+  });
+  return { bytes: value, tiles };
+}
+
+/**
+ * Decodes and tiles the image, then hands the finished output frame (shared memory, valid only
+ * until `use` settles) and the file's metadata to `use`.
+ */
+export async function runTiled<T>(
+  r: TiledRequest,
+  use: (dst: Frame, source: SourceInfo | undefined) => Promise<T>,
+): Promise<{ value: T; tiles: number }> {
   const { width: w, height: h, channels: cin, pool, buffers } = r;
   const cout = outputChannels(r.steps, cin);
   const srcBytes = w * h * cin;
@@ -75,15 +100,9 @@ export async function processTiled(r: TiledRequest): Promise<{ bytes: Uint8Array
           });
       }),
     );
-    const enc = await pool.run((api) => api.encodeFrame(dst, r.output, dec.source), {
-      cost: dstBytes * 2,
-      signal: r.signal,
-      priority,
-      label: `${r.name} (encode)`,
-    });
-    r.breakdown.encode += enc.encodeMs;
+    const value = await use(fromDesc(dst), dec.source);
     finished = true;
-    return { bytes: enc.bytes, tiles: plan.tiles.length };
+    return { value, tiles: plan.tiles.length };
   } finally {
     // After a failure or cancel, abandoned tile tasks may still be writing into these buffers:
     // leave them to the garbage collector rather than hand them to the next image.

@@ -23,6 +23,18 @@ export interface FileResult {
   video?: VideoFileSummary;
   /** Paths of the step reports written beside the output (e.g. "a.jpg.faces.json" for detect-faces on a.jpg). */
   reports?: string[];
+  /** Set for a tile-pyramid output (DZI): `outputPath` is its descriptor, `bytesOut` counts every file. */
+  pyramid?: PyramidSummary;
+}
+
+export interface PyramidSummary {
+  /** Tiles written, all levels. */
+  tiles: number;
+  levels: number;
+  /** The tiles' folder beside the descriptor: "a/b_files". */
+  tileFolder: string;
+  /** The highest level that is one tile ("a/b_files/8/0_0.jpg"): the whole image small, for the before/after view. */
+  overview: string;
 }
 
 export interface VideoFileSummary {

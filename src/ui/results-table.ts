@@ -68,7 +68,13 @@ export class ResultsTable extends LitElement {
                 >
                   <td>${r.path}</td>
                   <td class=${r.status === 'ok' ? 'ok' : r.status === 'failed' ? 'bad' : 'muted'}>
-                    ${r.status}${r.tiles ? html` <span class="muted">(${r.tiles} tiles)</span>` : ''}
+                    ${r.status}${
+                      r.pyramid
+                        ? html` <span class="muted">(DZI: ${r.pyramid.tiles} tiles, ${r.pyramid.levels} levels)</span>`
+                        : r.tiles
+                          ? html` <span class="muted">(${r.tiles} tiles)</span>`
+                          : ''
+                    }
                   </td>
                   <td class="num">${r.width ? `${r.width}×${r.height}` : ''}</td>
                   <td class="num">${bytes(r.bytesIn)}</td>

@@ -538,7 +538,9 @@ export class TesseraStudio extends LitElement {
     let after: Blob | undefined;
     try {
       before = await input?.file();
-      after = r.outputPath ? await this.sink?.read?.(r.outputPath) : undefined;
+      // A pyramid's descriptor is XML: its overview tile (the whole image, small) stands in for it.
+      const shown = r.pyramid?.overview ?? r.outputPath;
+      after = shown ? await this.sink?.read?.(shown) : undefined;
     } catch (err) {
       this.message = `${r.path}: cannot be read back for comparison (${messageOf(err)})`;
       return;

@@ -8,6 +8,7 @@ import {
   dziFolder,
   dziLevels,
   dziMaxLevel,
+  dziOverviewLevel,
   dziTileCount,
   dziTilePath,
   halve,
@@ -124,6 +125,13 @@ describe('tiles', () => {
       const nearBoundary = [...Array(n - 1).keys()].some((i) => Math.abs(x - (i + 1) * ts + 0.5) < ov);
       expect(covered[x], `x=${x}`).toBe(nearBoundary ? 2 : 1);
     }
+  });
+
+  test('the overview: the highest level that is one tile', () => {
+    expect(dziOverviewLevel(1000, 700, 254)).toBe(8); // 250×175
+    expect(dziOverviewLevel(254, 100, 254)).toBe(8); // the image itself
+    expect(dziOverviewLevel(255, 1, 254)).toBe(7);
+    expect(dziOverviewLevel(1, 1, 254)).toBe(0);
   });
 
   test('tile count over all levels', () => {

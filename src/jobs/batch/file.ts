@@ -1,14 +1,17 @@
 /**
  * One file of a batch, start to finish: read, processed (an image whole / shared out / tiled, or
- * a video), written, and its result recorded — ok, failed with a reason, or cancelled. One file's
+ * a video), written (one file, or a DZI pyramid's tiles and descriptor), and its result recorded — ok, failed with a reason, or cancelled. One file's
  * failure never stops the others.
  */
 import { isAbort, messageOf } from '../../core/errors';
+import { FORMATS } from '../../core/formats';
+import type { StepReport } from '../../core/reports';
 import { isVideoName } from '../../core/sniff';
 import type { InputFile } from '../../io/sources';
 import type { FileResult } from '../types';
 import { openOutputStream } from '../../io/sinks';
 import { PROBE_BYTES, finishImage, probeFile, processWhole, routeLarge, streamImage, type WholeResult } from './image-file';
+import { writePyramidImage } from './pyramid-file';
 import type { BatchSettings } from './settings';
 import type { BatchTally } from './summary';
 import { processVideoFile } from './video-file';
@@ -64,21 +67,36 @@ export async function processFile(f: InputFile, out: string, computed: () => voi
     if (!res) throw new Error(`${f.path}: no route`);
     result.width = res.width;
     result.height = res.height;
-    const { bytes, tiles, reports } = await finishImage(res, f.path, blob, s, tally.breakdown);
-    if (tiles !== undefined) result.tiles = tiles;
-    computed();
-    const w0 = performance.now();
-    // With metadata kept, the output also keeps the input's modified date where the sink can.
-    const lastModified = s.output.metadata === 'keep' ? (blob as Partial<File>).lastModified : undefined;
-    await writeImage(s.sink, out, bytes, { signal: s.signal, lastModified });
+    let reports: StepReport[] | undefined;
+    let w0: number;
+    // A pyramid's tiles were written while it was computed: their writing time joins the breakdown's.
+    let tileWriteMs = 0;
+    if (FORMATS[s.output.format].pyramid) {
+      // (Its tiles are encoded on the workers as it is written: it counts as computing until then.)
+      const p = await writePyramidImage(res, out, f.path, blob, s, tally.breakdown);
+      if (p.processingTiles !== undefined) result.tiles = p.processingTiles;
+      Object.assign(result, { pyramid: p.pyramid, bytesOut: p.bytes });
+      reports = p.reports;
+      tileWriteMs = p.writeMs;
+      w0 = performance.now();
+    } else {
+      const done = await finishImage(res, f.path, blob, s, tally.breakdown);
+      if (done.tiles !== undefined) result.tiles = done.tiles;
+      computed();
+      w0 = performance.now();
+      // With metadata kept, the output also keeps the input's modified date where the sink can.
+      const lastModified = s.output.metadata === 'keep' ? (blob as Partial<File>).lastModified : undefined;
+      await writeImage(s.sink, out, done.bytes, { signal: s.signal, lastModified });
+      result.bytesOut = done.bytes.length;
+      reports = done.reports;
+    }
     if (reports?.length)
       await writeReports(s.sink, f.path, reports, (result.reports = []), {
         signal: s.signal,
         onFaces: (report) => tally.facesRows.push({ path: f.path, report }),
       });
-    tally.wrote(w0);
+    tally.wrote(w0, tileWriteMs + performance.now() - w0);
     result.outputPath = out;
-    result.bytesOut = bytes.length;
     result.status = 'ok';
   } catch (e) {
     if (isAbort(e) || s.signal?.aborted) {

@@ -3,7 +3,9 @@
  * processes and encodes); paused before a face step to share its BlazeFace passes among all
  * workers (a large photo, several workers: face-split.ts); above `maxPixels`, decoded into shared
  * memory and tiled across the workers (tiled.ts); or, giant, streamed through rings of rows
- * (streamed.ts). core/large.ts chooses between the last two, or refuses before any work.
+ * (streamed.ts). core/large.ts chooses between the last two, or refuses before any work. A
+ * pyramid output (DZI) takes the first three ways but ends in its raw frame, which
+ * pyramid-file.ts writes.
  */
 import { transfer } from 'comlink';
 import type { DoneResult, ProcessResult } from '../../engine/api';
@@ -13,7 +15,7 @@ import { largePath, type LargeRoute } from '../../core/large';
 import type { StreamHeader } from '../../engine/stream-decode';
 import type { OutputStream } from '../../io/sinks';
 import { processStreamed, type StreamedResult } from '../streamed';
-import { processTiled } from '../tiled';
+import { processTiled, type TiledRequest } from '../tiled';
 import type { Breakdown } from '../types';
 import type { BatchSettings } from './settings';
 
@@ -62,7 +64,20 @@ export async function finishImage(
   breakdown: Breakdown,
 ): Promise<{ bytes: Uint8Array; tiles?: number; reports?: DoneResult['reports'] }> {
   if (res.kind === 'done') return { bytes: res.bytes, reports: res.reports };
-  const tiled = await processTiled({
+  if (res.kind === 'frame') throw new Error(`${path}: a raw frame came back for a ${s.output.format} output`);
+  const tiled = await processTiled(tiledRequest(res, path, blob, s, breakdown));
+  return { bytes: tiled.bytes, tiles: tiled.tiles };
+}
+
+/** The tiled path's request for an image handed back as too large for one task. */
+export function tiledRequest(
+  res: Extract<WholeResult, { kind: 'needs-tiles' }>,
+  path: string,
+  blob: Blob,
+  s: BatchSettings,
+  breakdown: Breakdown,
+): TiledRequest {
+  return {
     pool: s.pool,
     buffers: s.buffers,
     file: blob,
@@ -75,8 +90,7 @@ export async function finishImage(
     tilePixels: s.tilePixels,
     signal: s.signal,
     breakdown,
-  });
-  return { bytes: tiled.bytes, tiles: tiled.tiles };
+  };
 }
 
 /** Files this big are probed (their header, read in slices) before anything reads them whole. */

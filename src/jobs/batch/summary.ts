@@ -118,10 +118,10 @@ export class BatchTally {
     this.progress();
   }
 
-  /** A write that began at `w0` (performance.now()) has just ended. */
-  wrote(w0: number): void {
+  /** A write that began at `w0` (performance.now()) has just ended; `ms` of it was writing (default: all of it). */
+  wrote(w0: number, ms?: number): void {
     this.lastWrite = performance.now();
-    this.breakdown.write += this.lastWrite - w0;
+    this.breakdown.write += ms ?? this.lastWrite - w0;
   }
 
   progress(): void {
