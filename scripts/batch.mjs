@@ -2,7 +2,7 @@
 // The headless batch command:
 //
 //   npm run batch -- <input-dir> <output-dir> [--recipe seed|file.json] [--workers N]
-//                    [--format png|jpeg|webp|avif|tiff|gif] [--quality Q] [… every output and video option] [--no-build]
+//                    [--format png|jpeg|webp|avif|tiff|gif|dzi] [--quality Q] [… every output and video option] [--no-build]
 //
 // Builds the app when dist/ is stale, serves it, and drives the same code path as the studio
 // (window.tessera.runBatch) in headless Chromium. Inputs reach the page as a folder chosen in a
@@ -472,6 +472,7 @@ async function main() {
             steps: valid.steps.length,
             format: o.format,
             quality: o.quality,
+            tiles: o.format === 'dzi' ? `${o.tileFormat.toUpperCase()} tiles of ${o.tileSize} px` : undefined,
             flags,
             defaultWorkers: t.defaultWorkerCount(),
           };
@@ -509,7 +510,7 @@ async function main() {
     );
     await setInputFiles(page, `#${INPUT_ID}`, [folders.input]);
 
-    const lossy = check.format !== 'png' ? ` Q${check.quality}` : '';
+    const lossy = check.tiles ? ` (${check.tiles})` : check.format !== 'png' ? ` Q${check.quality}` : '';
     log(
       `${folders.input} → ${folders.output}: recipe “${check.recipe}” (${check.steps} step${check.steps === 1 ? '' : 's'}), ${check.format.toUpperCase()}${lossy}, ${opts.workers ?? check.defaultWorkers} workers`,
     );
@@ -570,6 +571,9 @@ async function main() {
               errors: s.errors,
               facesTable: s.facesTable,
               breakdown: s.breakdown,
+              pyramids: s.results.flatMap((r) =>
+                r.pyramid && r.outputPath ? [{ file: r.path, dzi: r.outputPath, tiles: r.pyramid.tiles, levels: r.pyramid.levels }] : [],
+              ),
             },
           };
         } catch (e) {
@@ -637,8 +641,16 @@ async function main() {
       // Milliseconds summed over files per stage (read, decode, steps by op, encode, handoff, write).
       breakdown: roundBreakdown(s.breakdown),
       ...(s.facesTable ? { facesTable: join(folders.output, s.facesTable) } : {}),
+      // Deep Zoom outputs: each descriptor (what a viewer opens) and its tile count.
+      ...(s.pyramids.length ? { pyramids: s.pyramids.map((p) => ({ ...p, dzi: join(folders.output, p.dzi) })) } : {}),
     };
     if (s.facesTable) log(`faces of every image: ${summary.facesTable} (and <image>.faces.json beside each output)`);
+    if (s.pyramids.length) {
+      const tiles = s.pyramids.reduce((n, p) => n + p.tiles, 0);
+      log(
+        `${s.pyramids.length} Deep Zoom pyramid${s.pyramids.length === 1 ? '' : 's'}, ${tiles} tiles: open the .dzi files in a viewer such as OpenSeadragon`,
+      );
+    }
     await new Promise((r) => process.stdout.write(JSON.stringify(summary) + '\n', r));
     if (s.cancelled) return 130;
     return s.failed > 0 ? 1 : 0;
@@ -654,6 +666,7 @@ async function main() {
  *   ok: number, failed: number, workers: number, seconds: number, imagesPerSecond: number, startupSeconds: number,
  *   engineStartSeconds: number, errors: { file: string, message: string }[], skipped: number, cancelled: boolean,
  *   breakdown?: ReturnType<typeof roundBreakdown>, facesTable?: string,
+ *   pyramids?: { file: string, dzi: string, tiles: number, levels: number }[],
  * }} Summary
  */
 

@@ -63,7 +63,7 @@ describe('<output-options> panel', () => {
   test('each format shows exactly the controls of the options that apply to it', async () => {
     const { page } = app;
     const formats = await page.evaluate(() => Object.keys(window.tessera.FORMATS));
-    assert.deepEqual(formats, ['png', 'jpeg', 'webp', 'avif', 'tiff', 'gif']);
+    assert.deepEqual(formats, ['png', 'jpeg', 'webp', 'avif', 'tiff', 'gif', 'dzi']);
     const seen = new Set();
     for (const format of formats) {
       await page.selectOption(`${PANEL} #format`, format);
@@ -79,7 +79,8 @@ describe('<output-options> panel', () => {
     await page.selectOption(`${PANEL} #out-alpha`, 'flatten');
     (await controlIds(page, 'out-')).forEach((id) => seen.add(id));
     const all = await page.evaluate(() => Object.keys(window.tessera.OUTPUT_OPTIONS).filter((k) => k !== 'format'));
-    assert.deepEqual([...seen].sort(), all.map((k) => `out-${k}`).sort());
+    const kebab = (/** @type {string} */ k) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    assert.deepEqual([...seen].sort(), all.map((k) => `out-${kebab(k)}`).sort());
     assert.deepEqual(app.errors, []);
   });
 
@@ -103,6 +104,32 @@ describe('<output-options> panel', () => {
     await page.check(`${PANEL} #out-palette`);
     assert.equal(await page.inputValue(`${PANEL} #out-quality`), '100');
     assert.equal(await page.locator(`${PANEL} #out-effort`).count(), 1);
+  });
+
+  test('Deep Zoom: tile format, size and overlap reach the studio; JPEG tiles take the quality, PNG tiles the compression', async () => {
+    const { page } = app;
+    await page.selectOption(`${PANEL} #format`, 'dzi');
+    assert.deepEqual(await controlIds(page, 'out-'), [
+      'out-tile-format',
+      'out-tile-size',
+      'out-overlap',
+      'out-quality',
+      'out-subsampling',
+      'out-background',
+    ]);
+    assert.equal(await page.inputValue(`${PANEL} #out-tile-size`), '254');
+    await page.fill(`${PANEL} #out-tile-size`, '512');
+    await page.dispatchEvent(`${PANEL} #out-tile-size`, 'change');
+    await page.selectOption(`${PANEL} #out-tile-format`, 'png');
+    assert.deepEqual(await controlIds(page, 'out-'), await expectedIds(page, 'output'));
+    assert.equal(await page.locator(`${PANEL} #out-quality`).count(), 0);
+    assert.equal(await page.inputValue(`${PANEL} #out-compression`), '1');
+    const { format, tileSize, overlap, tileFormat } = await studioOutput(page);
+    assert.deepEqual({ format, tileSize, overlap, tileFormat }, { format: 'dzi', tileSize: 512, overlap: 1, tileFormat: 'png' });
+    await page.fill(`${PANEL} #out-overlap`, '40');
+    await page.dispatchEvent(`${PANEL} #out-overlap`, 'change');
+    assert.match((await page.textContent(`${PANEL} #output-error`)) ?? '', /overlap: must be a whole number 0–32, got 40/);
+    await page.selectOption(`${PANEL} #format`, 'png');
   });
 
   test('video: a control for every video option; the codec menu follows the container', async () => {
@@ -142,10 +169,11 @@ describe('batch command flags from the specs', () => {
     if (work) await fs.rm(work, { recursive: true, force: true });
   });
 
-  test('--help lists all six formats and every output and video option', async () => {
+  test('--help lists all seven formats and every output and video option', async () => {
     const r = await runBatch(['--help']);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /--format png\|jpeg\|webp\|avif\|tiff\|gif/);
+    assert.match(r.stdout, /--format png\|jpeg\|webp\|avif\|tiff\|gif\|dzi/);
+    assert.match(r.stdout, /--tile-size 64-4096/);
     const { OPTION_FLAGS, flagUsage } = await loadOptionFlags();
     assert.ok(OPTION_FLAGS.length >= 20);
     for (const f of OPTION_FLAGS) assert.ok(r.stdout.includes(flagUsage(f)), `${flagUsage(f)} in --help`);
