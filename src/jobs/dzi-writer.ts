@@ -163,7 +163,11 @@ export class DziWriter implements StripConsumer {
         this.ready.push(this.batch);
         this.batch = undefined;
       }
-      if (this.ready.length) await this.dispatch();
+      if (this.ready.length) {
+        await this.dispatch();
+        // An abort() (or a failure) while this push waited ends it here.
+        this.check();
+      }
     }
   }
 

@@ -231,6 +231,21 @@ describe('failures take everything back', () => {
     await expect(writer.push(rows, 150)).rejects.toThrow('already ended or aborted');
   });
 
+  test('abort() while a push() waits on backpressure: the push is refused and nothing stays', async () => {
+    const sink = new MemorySink();
+    const slow: TileEncoder = async (tiles, output) => {
+      await new Promise((r) => setTimeout(r, 5));
+      return rawEncoder(tiles, output);
+    };
+    const writer = new DziWriter({ sink, path: 'w.dzi', output: dzi(), encode: slow, maxInFlight: 1 });
+    await writer.begin({ width: 500, height: 500, channels: 3 });
+    const pushing = writer.push(toFrame(randomImage(500, 500, 3, 4)), 0);
+    await new Promise((r) => setTimeout(r, 12));
+    await writer.abort();
+    await expect(pushing).rejects.toThrow('already ended or aborted');
+    expect([...sink.files.keys()]).toEqual([]);
+  });
+
   test('a cancelled signal stops it; rows out of order or of another width are refused', async () => {
     const controller = new AbortController();
     const writer = new DziWriter({ sink: new MemorySink(), path: 'c.dzi', output: dzi(), encode: rawEncoder, signal: controller.signal });
