@@ -1,7 +1,8 @@
 /**
- * One file of a batch, start to finish: read, processed (an image whole / shared out / tiled, or
- * a video), written (one file, or a DZI pyramid's tiles and descriptor), and its result recorded — ok, failed with a reason, or cancelled. One file's
- * failure never stops the others.
+ * One file of a batch, start to finish: read, processed (an image whole / shared out / tiled /
+ * streamed, or a video), written (one file, or a DZI pyramid's tiles and descriptor), and its
+ * result recorded — ok, failed with a reason, or cancelled. One file's failure never stops the
+ * others.
  */
 import { isAbort, messageOf } from '../../core/errors';
 import { FORMATS } from '../../core/formats';
