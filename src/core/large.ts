@@ -31,7 +31,7 @@ export type LargeRoute =
   { path: 'stream'; steps: ResolvedStep[] } | { path: 'tiles' } | { path: 'whole' };
 
 /** Output formats written as a stream of rows at any size. */
-export const STREAMED_FORMATS: readonly OutputFormat[] = ['jpeg', 'png', 'tiff'];
+export const STREAMED_FORMATS: readonly OutputFormat[] = ['jpeg', 'png', 'tiff', 'dzi'];
 
 /** Hard size limits of the formats that have them: [max side, max pixels, why]. */
 const FORMAT_LIMITS: Partial<Record<OutputFormat, { side: number; pixels?: number; why: string }>> = {
@@ -59,7 +59,8 @@ export function checkFormatLimits(width: number, height: number, format: OutputF
   if (!lim) return;
   if (Math.max(width, height) > lim.side || (lim.pixels !== undefined && width * height > lim.pixels)) {
     const others = STREAMED_FORMATS.filter((f) => f !== format && !FORMAT_LIMITS[f]).map((f) => FORMATS[f].label);
-    tooLarge(`a ${size(width, height)} output is too large for ${FORMATS[format].label}: ${lim.why}; ${others.join(' or ')} can take it`);
+    const list = others.length > 1 ? `${others.slice(0, -1).join(', ')} or ${others[others.length - 1]}` : others.join('');
+    tooLarge(`a ${size(width, height)} output is too large for ${FORMATS[format].label}: ${lim.why}; ${list} can take it`);
   }
 }
 

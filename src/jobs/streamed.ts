@@ -10,7 +10,9 @@ import * as Comlink from 'comlink';
 import { TesseraError, cancelled, formatInt, toError } from '../core/errors';
 import type { OutputOptions } from '../core/formats';
 import { chainHalo, outputChannels, type ResolvedStep } from '../core/recipe';
-import { CTL_SLOTS, Ctl, createRing, planStream, streamBytes, type StreamPlan } from '../core/strips';
+import { CTL_SLOTS, Ctl, createRing, planStream, ringSpans, streamBytes, type RowRing, type StreamPlan } from '../core/strips';
+import type { Frame } from '../core/frame';
+import type { StripConsumer } from './strip-consumer';
 import type { StreamHeader } from '../engine/stream-decode';
 import type { Chunk } from '../engine/stream-encode';
 import type { StripOutput } from '../engine/image-task';
@@ -30,8 +32,12 @@ export interface StreamedRequest {
   header: StreamHeader;
   steps: ResolvedStep[];
   output: OutputOptions;
-  /** Where the file goes; committed by the caller once this resolves, aborted if it rejects. */
-  stream: OutputStream;
+  /**
+   * Where the output goes: one file's positioned writes (committed by the caller once this
+   * resolves, aborted if it rejects), or a strip consumer fed the rows in order (a DZI pyramid:
+   * ended here, aborted by the caller).
+   */
+  to: { stream: OutputStream } | { consumer: StripConsumer };
   /** Strip height override (tests: 1-row and odd strips); default from core/strips.ts. */
   stripRows?: number;
   signal?: AbortSignal;
@@ -77,6 +83,58 @@ interface OutputEnd {
   finish(): Promise<{ bytes: number; encodeMs: number }>;
 }
 
+/**
+ * The consumer's end: strips write rows into the output ring; as a prefix becomes ready it is
+ * pushed to the consumer (a view of the ring, one contiguous span at a time), then its slots freed.
+ */
+function consumerEnd(
+  consumer: StripConsumer,
+  output: RowRing,
+  ctl: Int32Array,
+  plan: StreamPlan,
+  header: StreamHeader,
+  pending: () => Promise<void>,
+  chain: (p: Promise<void>) => void,
+): OutputEnd {
+  const rowBytes = plan.width * plan.outChannels;
+  let queued = 0;
+  chain(consumer.begin({ width: plan.width, height: plan.height, channels: plan.outChannels, source: header.source }));
+  const pushReady = () => {
+    const ready = Atomics.load(ctl, Ctl.outReady);
+    if (ready <= queued) return;
+    const spans = ringSpans(output, queued, ready);
+    queued = ready;
+    chain(
+      pending().then(async () => {
+        for (const s of spans) {
+          const rows: Frame = {
+            width: plan.width,
+            height: s.rows,
+            channels: plan.outChannels,
+            stride: rowBytes,
+            data: new Uint8Array(output.buffer, s.offset, s.rows * rowBytes),
+          };
+          await consumer.push(rows, s.row);
+          Atomics.store(ctl, Ctl.outTaken, s.row + s.rows);
+          Atomics.add(ctl, Ctl.seq, 1);
+          Atomics.notify(ctl, Ctl.seq);
+        }
+      }),
+    );
+  };
+  return {
+    strip: { ring: output },
+    canStart: (s) => s.core.y + s.core.height <= Atomics.load(ctl, Ctl.outTaken) + plan.outCapacity,
+    done: () => pushReady(),
+    async finish() {
+      pushReady();
+      await pending();
+      const { bytes } = await consumer.end();
+      return { bytes, encodeMs: 0 };
+    },
+  };
+}
+
 export async function processStreamed(r: StreamedRequest): Promise<StreamedResult> {
   const { pool, header } = r;
   const outChannels = outputChannels(r.steps, header.channels);
@@ -111,10 +169,10 @@ export async function processStreamed(r: StreamedRequest): Promise<StreamedResul
   if (r.signal?.aborted) onAbort();
 
   // Writes to the sink, in the order they are queued.
-  const writer = r.stream.writable.getWriter();
+  const writer = 'stream' in r.to ? r.to.stream.writable.getWriter() : undefined;
   let writes: Promise<void> = Promise.resolve();
   const write = (position: number, data: Uint8Array, then?: () => void) => {
-    writes = writes.then(() => (failure ? undefined : writer.write({ type: 'write', position, data }))).then(then, fail);
+    writes = writes.then(() => (failure ? undefined : writer?.write({ type: 'write', position, data }))).then(then, fail);
   };
 
   const parties: Promise<unknown>[] = [];
@@ -157,6 +215,18 @@ export async function processStreamed(r: StreamedRequest): Promise<StreamedResul
           return { bytes: position, encodeMs: 0 };
         },
       };
+    } else if ('consumer' in r.to) {
+      end = consumerEnd(
+        r.to.consumer,
+        createRing(width, plan.outChannels, plan.outCapacity),
+        ctl,
+        plan,
+        header,
+        () => writes,
+        (p) => {
+          writes = p.catch(fail);
+        },
+      );
     } else {
       const output = createRing(width, plan.outChannels, plan.outCapacity);
       // The encoder's chunks, written in arrival order; each written one is counted for its credit.
@@ -227,8 +297,8 @@ export async function processStreamed(r: StreamedRequest): Promise<StreamedResul
             r.breakdown.encode += encodeMs ?? 0;
             done[k] = 1;
             running--;
-            end.done(k, band);
             advance();
+            end.done(k, band);
           }, fail);
       }
       if (firstOpen >= n || failure) break;
@@ -258,6 +328,6 @@ export async function processStreamed(r: StreamedRequest): Promise<StreamedResul
   } finally {
     r.signal?.removeEventListener('abort', onAbort);
     for (const c of cleanup) c();
-    writer.releaseLock();
+    writer?.releaseLock();
   }
 }

@@ -140,6 +140,54 @@ describe('giant images (100 MP), streamed', () => {
     }
   });
 
+  test(
+    'streamed with 7-row and default strips, TIFF, PNG and a DZI pyramid are the whole-image path’s files, byte for byte',
+    { timeout: 300_000 },
+    async () => {
+      const small = join(dir, 'small');
+      mkdirSync(small);
+      await makeGiant(join(small, 'scan.jpg'), 2000, 1500, 'jpeg');
+      app ??= await startApp();
+      await handFiles(app.page, 'small-in', [join(small, 'scan.jpg')]);
+      const runs = await app.page.evaluate(async (recipe) => {
+        const t = window.tessera;
+        const files = Array.from(/** @type {HTMLInputElement} */ (document.getElementById('small-in')).files ?? []);
+        /** @param {Record<string, unknown>} format @param {Record<string, unknown>} knobs */
+        const run = async (format, knobs) => {
+          const sink = new t.HashSink();
+          const s = await t.runBatch({ input: t.filesSource(files), output: sink, recipe, format, workers: 2, ...knobs });
+          return { ok: s.ok, errors: s.errors, strips: s.results[0]?.strips, hashes: Object.fromEntries(sink.hashes) };
+        };
+        const whole = { maxPixels: Number.POSITIVE_INFINITY, streamPixels: Number.POSITIVE_INFINITY };
+        /** @type {Record<string, unknown>[]} */
+        const formats = [
+          { format: 'tiff', tiffCompression: 'lzw' },
+          { format: 'png', compression: 6 },
+          { format: 'dzi', tileFormat: 'png' },
+        ];
+        const out = [];
+        for (const format of formats)
+          out.push({
+            format: String(format.format),
+            whole: await run(format, whole),
+            streamed: await run(format, { maxPixels: 1_000_000, streamPixels: 1_000_000 }),
+            oddStrips: await run(format, { maxPixels: 1_000_000, streamPixels: 1_000_000, streamRows: 7 }),
+          });
+        return out;
+      }, RECIPE);
+      for (const r of runs) {
+        for (const k of /** @type {const} */ (['whole', 'streamed', 'oddStrips']))
+          assert.equal(r[k].ok, 1, `${r.format} ${k}: ${JSON.stringify(r[k].errors)}`);
+        assert.equal(r.whole.strips, undefined);
+        assert.ok((r.streamed.strips ?? 0) > 1, `${r.format}: streamed in strips`);
+        assert.equal(r.oddStrips.strips, Math.ceil(1500 / 7));
+        assert.ok(Object.keys(r.whole.hashes).length >= 1);
+        assert.deepEqual(r.streamed.hashes, r.whole.hashes, `${r.format}: default strips`);
+        assert.deepEqual(r.oddStrips.hashes, r.whole.hashes, `${r.format}: 7-row strips`);
+      }
+    },
+  );
+
   test('a damaged giant PNG fails with the row where it stopped and leaves no output', { timeout: 300_000 }, async () => {
     const bad = join(dir, 'bad');
     mkdirSync(bad);

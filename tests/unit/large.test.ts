@@ -36,12 +36,12 @@ describe('largePath', () => {
     expect(largePath(img(100), sharpen, 'webp', { ...limits, memoryBudget: 4 * GB }).path).toBe('tiles');
     const m = refusal(() => largePath({ width: 14000, height: 14000, channels: 3 }, sharpen, 'webp', limits));
     expect(m).toMatch(/14,000×14,000 \(196 MP\): WebP output needs the whole image in memory \(about 1,122 MB, over the 1,024 MB budget\)/);
-    expect(m).toMatch(/JPEG, PNG, TIFF are written as a stream at any size/);
+    expect(m).toMatch(/JPEG, PNG, TIFF, Deep Zoom \(DZI\) are written as a stream at any size/);
   });
 
   test('hard format limits, whatever the memory', () => {
     expect(refusal(() => checkFormatLimits(20000, 15000, 'webp'))).toMatch(
-      /too large for WebP: WebP stores at most 16,383 pixels a side; PNG or TIFF can take it/,
+      /too large for WebP: WebP stores at most 16,383 pixels a side; PNG, TIFF or Deep Zoom \(DZI\) can take it/,
     );
     expect(refusal(() => checkFormatLimits(70000, 1000, 'jpeg'))).toMatch(/JPEG stores at most 65,535 pixels a side/);
     expect(refusal(() => checkFormatLimits(8000, 6000, 'avif'))).toMatch(/AVIF/);

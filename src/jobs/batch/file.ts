@@ -12,7 +12,7 @@ import type { InputFile } from '../../io/sources';
 import type { FileResult } from '../types';
 import { openOutputStream } from '../../io/sinks';
 import { PROBE_BYTES, finishImage, probeFile, processWhole, routeLarge, streamImage, type WholeResult } from './image-file';
-import { writePyramidImage } from './pyramid-file';
+import { pyramidSummary, pyramidWriter, writePyramidImage } from './pyramid-file';
 import type { BatchSettings } from './settings';
 import type { BatchTally } from './summary';
 import { processVideoFile } from './video-file';
@@ -46,13 +46,32 @@ export async function processFile(f: InputFile, out: string, computed: () => voi
         if (route.path === 'whole') res = await processWhole(f.path, blob, s, tally.breakdown, Number.POSITIVE_INFINITY);
       }
     }
+    if (route?.path === 'stream' && header && FORMATS[s.output.format].pyramid) {
+      result.width = header.width;
+      result.height = header.height;
+      // The pyramid is written as the rows leave the workers; a failure takes its files back.
+      const writer = pyramidWriter(out, f.path, s);
+      try {
+        const streamed = await streamImage(f.path, blob, header, route, { consumer: writer }, s, tally.breakdown);
+        computed();
+        Object.assign(result, { strips: streamed.strips, bytesOut: streamed.bytes });
+      } catch (e) {
+        await writer.abort();
+        throw e;
+      }
+      const st = writer.stats;
+      result.pyramid = pyramidSummary(out, header.width, header.height, st, s);
+      tally.wrote(performance.now(), st.writeMs);
+      Object.assign(result, { outputPath: out, status: 'ok' });
+      return;
+    }
     if (route?.path === 'stream' && header) {
       result.width = header.width;
       result.height = header.height;
       const stream = await openOutputStream(s.sink, out, s.signal);
       let streamed;
       try {
-        streamed = await streamImage(f.path, blob, header, route, stream, s, tally.breakdown);
+        streamed = await streamImage(f.path, blob, header, route, { stream }, s, tally.breakdown);
         computed();
         // The file was written as it was encoded; what is left is making it visible.
         const w0 = performance.now();

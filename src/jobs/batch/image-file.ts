@@ -13,8 +13,7 @@ import { Priority } from '../../pool/pool';
 import { finishFaceSplit } from '../face-split';
 import { largePath, type LargeRoute } from '../../core/large';
 import type { StreamHeader } from '../../engine/stream-decode';
-import type { OutputStream } from '../../io/sinks';
-import { processStreamed, type StreamedResult } from '../streamed';
+import { processStreamed, type StreamedRequest, type StreamedResult } from '../streamed';
 import { processTiled, type TiledRequest } from '../tiled';
 import type { Breakdown } from '../types';
 import type { BatchSettings } from './settings';
@@ -110,13 +109,13 @@ export function routeLarge(img: { width: number; height: number; channels: numbe
   });
 }
 
-/** A giant image streamed into `stream` (committed by the caller). */
+/** A giant image streamed into one file's stream (committed by the caller) or a strip consumer (a pyramid). */
 export function streamImage(
   path: string,
   blob: Blob,
   header: StreamHeader,
   route: Extract<LargeRoute, { path: 'stream' }>,
-  stream: OutputStream,
+  to: StreamedRequest['to'],
   s: BatchSettings,
   breakdown: Breakdown,
 ): Promise<StreamedResult> {
@@ -128,7 +127,7 @@ export function streamImage(
     header,
     steps: route.steps,
     output: s.output,
-    stream,
+    to,
     stripRows: s.streamRows,
     signal: s.signal,
     breakdown,

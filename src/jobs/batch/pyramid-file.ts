@@ -8,7 +8,7 @@ import { dziOverviewLevel, dziTilePath } from '../../core/dzi';
 import { fromDesc } from '../../core/frame';
 import { FORMATS, pyramidTileOptions } from '../../core/formats';
 import type { StepReport } from '../../core/reports';
-import { DziWriter } from '../dzi-writer';
+import { DziWriter, type PyramidStats } from '../dzi-writer';
 import { feedFrame } from '../strip-consumer';
 import { runTiled } from '../tiled';
 import { poolTileEncoder } from '../tile-encoder';
@@ -27,15 +27,9 @@ export interface WrittenPyramid {
   reports?: StepReport[];
 }
 
-export async function writePyramidImage(
-  res: WholeResult,
-  out: string,
-  path: string,
-  blob: Blob,
-  s: BatchSettings,
-  breakdown: Breakdown,
-): Promise<WrittenPyramid> {
-  const writer = new DziWriter({
+/** The DZI writer for one output, its tiles encoded on the pool. */
+export function pyramidWriter(out: string, path: string, s: BatchSettings): DziWriter {
+  return new DziWriter({
     sink: s.sink,
     path: out,
     output: s.output,
@@ -44,6 +38,24 @@ export async function writePyramidImage(
     // Enough to keep every worker's pipeline full (the pool runs two calls per worker).
     maxInFlight: s.pool.size * 2,
   });
+}
+
+/** A written pyramid's result row: its tiles, levels, folder and the overview tile. */
+export function pyramidSummary(out: string, width: number, height: number, st: PyramidStats, s: BatchSettings): PyramidSummary {
+  const extension = FORMATS[pyramidTileOptions(s.output).format].extension.slice(1);
+  const overview = dziTilePath(out, dziOverviewLevel(width, height, s.output.tileSize), 0, 0, extension);
+  return { tiles: st.tiles, levels: st.levels, tileFolder: st.tileFolder, overview };
+}
+
+export async function writePyramidImage(
+  res: WholeResult,
+  out: string,
+  path: string,
+  blob: Blob,
+  s: BatchSettings,
+  breakdown: Breakdown,
+): Promise<WrittenPyramid> {
+  const writer = pyramidWriter(out, path, s);
   let processingTiles: number | undefined;
   let reports: StepReport[] | undefined;
   if (res.kind === 'frame') {
@@ -55,10 +67,8 @@ export async function writePyramidImage(
   } else throw new Error(`${path}: encoded bytes came back for a pyramid output`);
   const st = writer.stats;
   breakdown.encode += st.encodeMs;
-  const extension = FORMATS[pyramidTileOptions(s.output).format].extension.slice(1);
-  const overview = dziTilePath(out, dziOverviewLevel(res.width, res.height, s.output.tileSize), 0, 0, extension);
   return {
-    pyramid: { tiles: st.tiles, levels: st.levels, tileFolder: st.tileFolder, overview },
+    pyramid: pyramidSummary(out, res.width, res.height, st, s),
     bytes: st.bytes,
     writeMs: st.writeMs,
     ...(processingTiles !== undefined ? { processingTiles } : {}),
