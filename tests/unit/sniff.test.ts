@@ -159,7 +159,7 @@ describe('formats', () => {
   });
 
   test.each([
-    ['bmp', undefined, 6, '/output/format: unknown output format "bmp" (choose png, jpeg, webp, avif, tiff, gif)'],
+    ['bmp', undefined, 6, '/output/format: unknown output format "bmp" (choose png, jpeg, webp, avif, tiff, gif, dzi)'],
     ['jpeg', 0, 6, '/output/quality: must be a whole number 1–100, got 0'],
     ['jpeg', 101, 6, '/output/quality: must be a whole number 1–100, got 101'],
     ['jpeg', 85.5, 6, '/output/quality: must be a whole number 1–100, got 85.5'],
