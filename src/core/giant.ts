@@ -29,9 +29,12 @@ export const CACHE_TILE = 256;
 /** JPEG shrink-on-load's largest factor (libjpeg scales by 1/8 at most): the overview's scale. */
 export const OVERVIEW_SHRINK = 8;
 
-/** The overview of a w×h image: what libjpeg's 1/8 scaling gives (it rounds up). */
+/**
+ * The overview of a w×h image: what vips' JPEG shrink-on-load by 8 gives (libjpeg rounds a
+ * partial block up, vips drops it again; the browser's decoder's extra column is cut off too).
+ */
 export function overviewSize(width: number, height: number): { width: number; height: number } {
-  return { width: Math.ceil(width / OVERVIEW_SHRINK), height: Math.ceil(height / OVERVIEW_SHRINK) };
+  return { width: Math.max(1, Math.floor(width / OVERVIEW_SHRINK)), height: Math.max(1, Math.floor(height / OVERVIEW_SHRINK)) };
 }
 
 /** The full-resolution cache's layout: tiles in row-major order, every tile stored full size. */
@@ -199,6 +202,9 @@ export function overviewRect(r: Rect, sx: number, sy: number, ow: number, oh: nu
   const y1 = Math.max(y + 1, Math.min(oh, Math.ceil((r.y + r.height) * sy)));
   return { x, y, width: x1 - x, height: y1 - y };
 }
+
+/** The OPFS folder of the preview's caches (one file per giant image being shown). */
+export const CACHE_DIR = 'tessera-giant';
 
 /** Slots of the control block (a shared Int32Array of CONTROL_SLOTS). */
 export const Control = {

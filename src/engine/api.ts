@@ -123,7 +123,21 @@ export interface ProcessRequest {
 }
 
 import type { PreviewRequest, PreviewResult } from './preview';
-export type { PreviewRequest, PreviewResult };
+import type { GiantInfo, GiantPreviewRequest } from './giant/view';
+import type { ImageProbe } from './giant/probe';
+import type { CacheRequest, CacheResult, OverviewRequest } from './giant/task';
+import type { OverviewResult } from './giant/overview';
+export type {
+  PreviewRequest,
+  PreviewResult,
+  GiantInfo,
+  GiantPreviewRequest,
+  ImageProbe,
+  CacheRequest,
+  CacheResult,
+  OverviewRequest,
+  OverviewResult,
+};
 
 export interface FrameOptions {
   /** The alpha is meaningless (video, camera): drop it first, so gray recipes work on one plane. */
@@ -226,6 +240,25 @@ export interface EngineApi extends StreamCodecApi {
   processFrame(src: FrameDesc, steps: ResolvedStep[], opts?: FrameOptions): Promise<FrameResult>;
   /** Live preview of the region on screen (see preview.ts); the decoded source is cached. */
   preview(req: PreviewRequest): Promise<PreviewResult>;
+  /**
+   * What the preview needs to know of a file, from its header (read through a seekable source,
+   * never whole): size, channels, format, whether a TIFF's regions can be read directly.
+   */
+  probePreview(file: Blob): Promise<ImageProbe>;
+  /**
+   * Decodes a giant image's overview into `req.overview` (shared), rows done in `req.control`.
+   * Other calls to this worker run between its strips.
+   */
+  giantOverview(req: OverviewRequest): Promise<OverviewResult>;
+  /**
+   * Streams a giant image into its full-resolution cache in OPFS, rows done in `req.control`
+   * (whose cancel slot stops it). Other calls to this worker run between its strips.
+   */
+  buildGiantCache(req: CacheRequest): Promise<CacheResult>;
+  /** A giant image's fit view or a region of it (engine/giant/view.ts). */
+  giantPreview(req: GiantPreviewRequest): Promise<PreviewResult>;
+  /** Closes this worker's handle on a giant image's cache file, so it can be deleted. */
+  releaseGiant(name: string): Promise<void>;
 }
 
 /**

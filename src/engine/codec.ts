@@ -50,6 +50,7 @@ function open(vips: Vips, input: FileInput): VipsImage {
   }
 }
 
+/** Channels of `im` once normalised (1 gray, 2 gray + alpha, 3 RGB, 4 RGBA). */
 export function normalisedChannels(im: VipsImage): number {
   const bands = im.bands;
   const alpha = im.hasAlpha() ? 1 : 0;

@@ -10,11 +10,13 @@ import type { FacesReport } from '../core/faces';
 import { blit, createFrame, type Frame } from '../core/frame';
 import { invert, mapBox } from '../core/geometry';
 import { chainHalo, isTileable, type ResolvedStep } from '../core/recipe';
+import { haloWindow } from '../core/giant';
 import type { Rect } from '../core/tiles';
 import { checkInput, decodeSource } from './codec';
 import { runSteps, type StepTiming } from './run-steps';
 import type { Vips } from './vips';
 import type { SourceInfo } from './ops/context';
+import type { GiantInfo } from './giant/view';
 import { toRgba } from './rgba';
 
 export interface PreviewRequest {
@@ -44,11 +46,14 @@ export interface PreviewResult {
   steps: StepTiming[];
   /** Faces reported by the last face step, in "after" pixels (for the viewer's overlay). */
   faces?: { box: number[]; score: number }[];
+  /** Set for giant images (engine/giant/view.ts): which view this is, and how faithful. */
+  giant?: GiantInfo;
 }
 
 let cached: { key: string; frame: Frame; source: SourceInfo } | undefined;
 
-function copyOut(src: Frame, r: Rect): Frame {
+/** A copy of rectangle `r` of `src` in a fresh buffer. */
+export function copyOut(src: Frame, r: Rect): Frame {
   const f = createFrame(r.width, r.height, src.channels, new ArrayBuffer(r.width * r.height * src.channels));
   blit(src, r.x, r.y, r.width, r.height, f, 0, 0);
   return f;
@@ -67,6 +72,52 @@ function shrink(src: Frame, scale: number): Frame {
     }
   }
   return f;
+}
+
+/**
+ * The region to compute for a wanted one: inside the W×H image, at most `maxPixels` (a square of
+ * that area when none is wanted: the centre).
+ */
+export function previewRegion(want: Rect | undefined, W: number, H: number, maxPixels: number): Rect {
+  const side = Math.floor(Math.sqrt(maxPixels));
+  const r = want ?? { x: Math.max(0, (W - side) >> 1), y: Math.max(0, (H - side) >> 1), width: side, height: side };
+  const x = Math.max(0, Math.min(W - 1, Math.floor(r.x)));
+  const y = Math.max(0, Math.min(H - 1, Math.floor(r.y)));
+  const w = Math.max(1, Math.min(W - x, Math.ceil(r.width), side));
+  const h = Math.max(1, Math.min(H - y, Math.ceil(r.height), Math.floor(maxPixels / w)));
+  return { x, y, width: w, height: h };
+}
+
+/** The part of a result shared by every kind of preview: the pixels before and after, and what the steps said. */
+export type PreviewPixels = Pick<PreviewResult, 'width' | 'height' | 'before' | 'after' | 'afterWidth' | 'afterHeight' | 'steps' | 'faces'>;
+
+/**
+ * Runs the steps on `input` and keeps `crop` of it and of the result (all of both without one),
+ * as RGBA for the screen. `source` is this run's own (steps such as auto-orient update it).
+ */
+export async function previewPixels(
+  input: Frame,
+  crop: Rect | undefined,
+  steps: ResolvedStep[],
+  source: SourceInfo,
+): Promise<PreviewPixels> {
+  const before = crop ? copyOut(input, crop) : input;
+  const beforeRgba = toRgba(before).buffer as ArrayBuffer;
+  const { frame, timings, reports } = await runSteps(input, steps, source);
+  const after = crop ? copyOut(frame, crop) : frame;
+  const facesReport = reports.filter((r) => r.kind === 'faces').at(-1)?.data as FacesReport | undefined;
+  // Reports are in the input's pixels; the overlay sits on the result, after every step.
+  const toAfter = source.geometry && invert(source.geometry.toInput);
+  return {
+    width: before.width,
+    height: before.height,
+    before: beforeRgba,
+    after: toRgba(after).buffer as ArrayBuffer,
+    afterWidth: after.width,
+    afterHeight: after.height,
+    steps: timings,
+    faces: facesReport?.faces.map((f) => ({ box: toAfter ? mapBox(toAfter, f.box, after.width, after.height) : f.box, score: f.score })),
+  };
 }
 
 export async function preview(vips: Vips, req: PreviewRequest): Promise<PreviewResult> {
@@ -88,19 +139,10 @@ export async function preview(vips: Vips, req: PreviewRequest): Promise<PreviewR
   let scale = 1;
   let crop: Rect | undefined;
   if (isTileable(req.steps)) {
-    const side = Math.floor(Math.sqrt(req.maxPixels));
-    const want = req.region ?? { x: Math.max(0, (W - side) >> 1), y: Math.max(0, (H - side) >> 1), width: side, height: side };
-    const x = Math.max(0, Math.min(W - 1, Math.floor(want.x)));
-    const y = Math.max(0, Math.min(H - 1, Math.floor(want.y)));
-    const w = Math.max(1, Math.min(W - x, Math.ceil(want.width), side));
-    const h = Math.max(1, Math.min(H - y, Math.ceil(want.height), Math.floor(req.maxPixels / w)));
-    region = { x, y, width: w, height: h };
-    const halo = chainHalo(req.steps);
-    const wx = Math.max(0, x - halo),
-      wy = Math.max(0, y - halo);
-    const win: Rect = { x: wx, y: wy, width: Math.min(W, x + w + halo) - wx, height: Math.min(H, y + h + halo) - wy };
+    region = previewRegion(req.region, W, H, req.maxPixels);
+    const win = haloWindow(region, chainHalo(req.steps), W, H);
     input = copyOut(src, win);
-    crop = { x: x - wx, y: y - wy, width: w, height: h };
+    crop = { x: region.x - win.x, y: region.y - win.y, width: region.width, height: region.height };
   } else {
     region = { x: 0, y: 0, width: W, height: H };
     scale = Math.min(1, Math.sqrt(req.maxPixels / (W * H)));
@@ -108,28 +150,7 @@ export async function preview(vips: Vips, req: PreviewRequest): Promise<PreviewR
     // can go in; no whole-image copy per edit.
     input = scale < 1 ? shrink(src, scale) : src;
   }
-  const before = crop ? copyOut(input, crop) : input;
-  const beforeRgba = toRgba(before).buffer as ArrayBuffer;
   // Each run gets its own SourceInfo: steps such as auto-orient update it.
-  const source: SourceInfo = { ...cached.source };
-  const { frame, timings, reports } = await runSteps(input, req.steps, source);
-  const after = crop ? copyOut(frame, crop) : frame;
-  const facesReport = reports.filter((r) => r.kind === 'faces').at(-1)?.data as FacesReport | undefined;
-  // Reports are in the input's pixels; the overlay sits on the result, after every step.
-  const toAfter = source.geometry && invert(source.geometry.toInput);
-  return {
-    width: before.width,
-    height: before.height,
-    region,
-    scale,
-    sourceWidth: W,
-    sourceHeight: H,
-    before: beforeRgba,
-    after: toRgba(after).buffer as ArrayBuffer,
-    afterWidth: after.width,
-    afterHeight: after.height,
-    decodeMs,
-    steps: timings,
-    faces: facesReport?.faces.map((f) => ({ box: toAfter ? mapBox(toAfter, f.box, after.width, after.height) : f.box, score: f.score })),
-  };
+  const pixels = await previewPixels(input, crop, req.steps, { ...cached.source });
+  return { ...pixels, region, scale, sourceWidth: W, sourceHeight: H, decodeMs };
 }

@@ -29,6 +29,10 @@ import { releaseJpegDecode } from './browser-jpeg';
 import { frameTransferables, processFrameTask } from './frame-task';
 import { frameDelay, setFrameDelay, timeSteps, touchBase64, touchShared } from './bench-task';
 import { headOf, startEngine, vipsFor } from './vips-instances';
+import { cacheTask, overviewTask, probeFile, releaseGiant } from './giant/task';
+import { giantPreview } from './giant/view';
+import { cacheFile } from './giant/opfs';
+import { blobReader } from './blob-source';
 
 /**
  * The pool pipelines a second request into each worker; calls must still run one at a time,
@@ -49,6 +53,9 @@ function serial<T>(fn: (idleMs: number) => Promise<T>): Promise<T> {
   lane = run.catch(() => undefined);
   return run;
 }
+
+/** One step of a long call in the lane: calls that arrive meanwhile run between steps. */
+const turn = <T>(fn: () => T): Promise<T> => serial(() => Promise.resolve().then(fn));
 
 const engine: EngineApi = {
   start: (opts = {}) => startEngine(opts),
@@ -108,6 +115,16 @@ const engine: EngineApi = {
       const r = await preview(await vipsFor({ head: await headOf(req.file) }), req);
       return Comlink.transfer(r, [r.before, r.after]);
     }),
+  probePreview: (file) => serial(async () => probeFile(await vipsFor({ head: await headOf(file) }), file)),
+  // Not in the lane as a whole: each strip takes its own turn (giant/task.ts).
+  giantOverview: async (req) => overviewTask(await vipsFor({ head: await headOf(req.file) }), req, turn),
+  buildGiantCache: async (req) => cacheTask(await vipsFor({ head: await headOf(req.file) }), req, turn),
+  giantPreview: (req) =>
+    serial(async () => {
+      const r = await giantPreview(await vipsFor({ head: await headOf(req.file) }), req, { cache: cacheFile, reader: blobReader });
+      return Comlink.transfer(r, [r.before, r.after]);
+    }),
+  releaseGiant: (name) => serial(() => releaseGiant(name)),
 };
 
 const bench: BenchApi = {

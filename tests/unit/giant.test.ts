@@ -56,9 +56,10 @@ describe('giant images: the arithmetic', () => {
     expect(isGiant(8001, 5000)).toBe(true);
   });
 
-  test('the overview is libjpeg 1/8 scaling, rounded up', () => {
+  test("the overview is vips' 1/8 shrink-on-load, partial blocks dropped", () => {
     expect(overviewSize(40000, 25000)).toEqual({ width: 5000, height: 3125 });
-    expect(overviewSize(12001, 8399)).toEqual({ width: 1501, height: 1050 });
+    expect(overviewSize(12001, 8399)).toEqual({ width: 1500, height: 1049 });
+    expect(overviewSize(5, 7)).toEqual({ width: 1, height: 1 });
   });
 
   test.each([
