@@ -7,7 +7,7 @@ export { runBatch, DEFAULT_MAX_PIXELS, DEFAULT_TILE_PIXELS, type RunBatchOptions
 export { runBenchmark, type BenchmarkOptions, type BenchmarkResult } from './jobs/benchmark';
 export { measureHandoff, type HandoffRow } from './jobs/handoff';
 export { measureOps, type OpBenchRow } from './jobs/op-bench';
-export { Previewer, type PreviewOptions, type PreviewOutcome } from './jobs/preview';
+export { Previewer, type PreviewOptions, type PreviewOutcome, type PreviewerOptions, type GiantStatus } from './jobs/preview';
 export type { BatchProgress, BatchSummary, FileResult, Breakdown, PyramidSummary } from './jobs/types';
 export { DziWriter, type DziWriterOptions, type PyramidStats } from './jobs/dzi-writer';
 export { feedFrame, type StripConsumer } from './jobs/strip-consumer';

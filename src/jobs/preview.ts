@@ -1,18 +1,26 @@
 /**
  * Live preview for the recipe editor: runs at interactive priority (ahead of any batch), and a
  * new request supersedes the previous one — queued work is dropped, running work is ignored.
+ * Each new file's header is read first (a few KB, never the whole file): an image above
+ * core/giant.ts GIANT_PIXELS goes to a GiantSession (fit view, then full resolution from a cache
+ * built in the background), every other image to the worker's whole-image preview.
  */
 import { messageOf } from '../core/errors';
+import { isGiant } from '../core/giant';
 import { resolveSteps, validateRecipe, type Recipe } from '../core/recipe';
 import type { Rect } from '../core/tiles';
-import type { PreviewResult } from '../engine/api';
+import type { GiantInfo, ImageProbe, PreviewResult } from '../engine/api';
 import type { EnginePool } from '../pool/engine-pool';
 import { Priority } from '../pool/pool';
+import { GiantSession, type GiantStatus } from './giant-preview';
+
+export type { GiantStatus };
 
 export interface PreviewOptions {
   file: Blob;
   key: string;
   recipe: Recipe;
+  /** Region wanted, in source pixels. For a giant image none means the fit view. */
   region?: Rect;
   maxPixels?: number;
 }
@@ -20,11 +28,31 @@ export interface PreviewOptions {
 export type PreviewOutcome =
   { kind: 'ok'; result: PreviewResult; ms: number } | { kind: 'error'; message: string } | { kind: 'superseded' };
 
+export interface PreviewerOptions {
+  /**
+   * Progress of a giant image's overview and full-resolution cache (see GiantSession). `refresh`:
+   * the last view returned is out of date — its region's rows are cached now, or more of the
+   * overview has decoded (at most once a second) — so ask for it again.
+   */
+  onGiantStatus?: (status: GiantStatus, refresh: boolean) => void;
+}
+
+/** While the overview decodes, a partial fit view is refreshed at most this often. */
+const PARTIAL_REFRESH_MS = 1000;
+
 export class Previewer {
   private current?: AbortController;
   private seq = 0;
+  /** The last file's header (or undefined when it could not be read: the usual preview says why). */
+  private probed?: { key: string; probe: Promise<ImageProbe | undefined> };
+  private giant?: GiantSession;
+  /** The last giant view returned, while a status update could make it stale. */
+  private shown?: { info: GiantInfo; at: number };
 
-  constructor(private readonly pool: EnginePool) {}
+  constructor(
+    private readonly pool: EnginePool,
+    private readonly opts: PreviewerOptions = {},
+  ) {}
 
   async request(opts: PreviewOptions): Promise<PreviewOutcome> {
     this.current?.abort();
@@ -33,11 +61,23 @@ export class Previewer {
     const t0 = performance.now();
     try {
       const steps = resolveSteps(validateRecipe(opts.recipe));
-      const result = await this.pool.run(
-        (api) => api.preview({ file: opts.file, key: opts.key, steps, region: opts.region, maxPixels: opts.maxPixels ?? 1_000_000 }),
-        { priority: Priority.interactive, signal: ac.signal, label: 'preview', cost: 64 << 20 },
-      );
+      const maxPixels = opts.maxPixels ?? 1_000_000;
+      const probe = await this.probe(opts.file, opts.key);
       if (id !== this.seq) return { kind: 'superseded' };
+      let result: PreviewResult;
+      if (probe && isGiant(probe.width, probe.height)) {
+        result = await this.session(opts, probe).view(steps, opts.region, maxPixels, ac.signal);
+      } else {
+        void this.endGiant();
+        result = await this.pool.run((api) => api.preview({ file: opts.file, key: opts.key, steps, region: opts.region, maxPixels }), {
+          priority: Priority.interactive,
+          signal: ac.signal,
+          label: 'preview',
+          cost: 64 << 20,
+        });
+      }
+      if (id !== this.seq) return { kind: 'superseded' };
+      this.shown = result.giant && { info: result.giant, at: performance.now() };
       return { kind: 'ok', result, ms: performance.now() - t0 };
     } catch (e) {
       if (id !== this.seq || ac.signal.aborted) return { kind: 'superseded' };
@@ -45,8 +85,60 @@ export class Previewer {
     }
   }
 
+  /** The giant image being shown, if any (its progress, its size). */
+  get giantSession(): GiantSession | undefined {
+    return this.giant;
+  }
+
   cancel(): void {
     this.current?.abort();
     this.seq++;
+  }
+
+  /** Cancels, and ends a giant image's session (its background build stops, its cache is deleted). */
+  dispose(): Promise<void> {
+    this.cancel();
+    this.probed = undefined;
+    return this.endGiant();
+  }
+
+  private probe(file: Blob, key: string): Promise<ImageProbe | undefined> {
+    if (this.probed?.key !== key) {
+      const probe = this.pool
+        .run((api) => api.probePreview(file), { priority: Priority.interactive, label: 'probe' })
+        .catch(() => undefined);
+      this.probed = { key, probe };
+    }
+    return this.probed.probe;
+  }
+
+  private session(opts: PreviewOptions, probe: ImageProbe): GiantSession {
+    if (this.giant?.key !== opts.key) {
+      void this.endGiant();
+      this.shown = undefined;
+      const session = new GiantSession(this.pool, opts.file, opts.key, probe, (s) => {
+        if (this.giant === session) this.opts.onGiantStatus?.(s, this.stale(s));
+      });
+      this.giant = session;
+    }
+    return this.giant;
+  }
+
+  /** Whether `s` makes the last giant view out of date (then it is forgotten: one refresh per change). */
+  private stale(s: GiantStatus): boolean {
+    const shown = this.shown;
+    if (!shown) return false;
+    const { info } = shown;
+    const stale =
+      (info.needsRows !== undefined && s.cacheRows >= info.needsRows) ||
+      (info.overviewRows !== undefined && (s.phase !== 'overview' || performance.now() - shown.at >= PARTIAL_REFRESH_MS));
+    if (stale) this.shown = undefined;
+    return stale;
+  }
+
+  private endGiant(): Promise<void> {
+    const g = this.giant;
+    this.giant = undefined;
+    return g ? g.dispose().catch(() => undefined) : Promise.resolve();
   }
 }

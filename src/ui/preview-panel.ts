@@ -1,11 +1,19 @@
 /**
  * <preview-panel>: the live before/after of the current image. Slider or side by side; zoom is
  * a display scale, pan moves the computed region (in source pixels) and asks for a new preview.
+ * A giant image (result.giant) opens at "fit", a reduced view the steps ran on (labelled so);
+ * clicking a point, or a zoom button, asks for that place at full resolution ('region-change';
+ * undefined: back to fit), and the full-resolution cache's progress shows below.
  */
 import { LitElement, html, css, nothing } from 'lit';
 import type { PreviewResult } from '../engine/api';
+import type { GiantStatus } from '../jobs/preview';
 import type { Rect } from '../core/tiles';
+import { regionAround } from '../core/giant';
 import { panel } from './styles';
+
+/** The side of the region asked for when zooming into a giant image (the preview's 1 MP). */
+const ZOOM_SIDE = 1000;
 
 export class PreviewPanel extends LitElement {
   static properties = {
@@ -13,6 +21,7 @@ export class PreviewPanel extends LitElement {
     status: {},
     label: {},
     ms: { type: Number },
+    giantStatus: { attribute: false },
     split: { state: true },
     mode: { state: true },
     zoom: { state: true },
@@ -21,6 +30,8 @@ export class PreviewPanel extends LitElement {
   declare status?: string;
   declare label?: string;
   declare ms?: number;
+  /** Progress of a giant image's overview and full-resolution cache. */
+  declare giantStatus?: GiantStatus;
   declare split: number;
   declare mode: 'slider' | 'side';
   declare zoom: number;
@@ -134,7 +145,39 @@ export class PreviewPanel extends LitElement {
 
   private pannable(): boolean {
     const r = this.result;
+    if (r?.giant) return r.giant.view === 'region';
     return !!r && r.scale === 1 && (r.region.width < r.sourceWidth || r.region.height < r.sourceHeight);
+  }
+
+  /** CSS scale of the canvases: the zoom in source pixels (a giant region shown reduced is enlarged to match; fit is as computed). */
+  private displayScale(r: PreviewResult): number {
+    if (!r.giant) return this.zoom;
+    return r.giant.view === 'fit' ? 1 : this.zoom / r.scale;
+  }
+
+  /** Asks for a giant image's region around (cx, cy) in source pixels, or (undefined) its fit view. */
+  private giantView(r: PreviewResult, centre?: [number, number]) {
+    const detail = centre && regionAround(centre[0], centre[1], ZOOM_SIDE, ZOOM_SIDE, r.sourceWidth, r.sourceHeight);
+    this.dispatchEvent(new CustomEvent('region-change', { detail, bubbles: true, composed: true }));
+  }
+
+  private zoomTo(z: number) {
+    const r = this.result;
+    this.zoom = z;
+    if (r?.giant?.view === 'fit') this.giantView(r, [r.sourceWidth / 2, r.sourceHeight / 2]);
+  }
+
+  /** A click on a giant image's fit view: that point at full resolution. */
+  private clickFit(e: MouseEvent) {
+    const r = this.result;
+    if (r?.giant?.view !== 'fit') return;
+    const canvas = (e.target as HTMLElement).closest('canvas');
+    if (!canvas) return;
+    const box = canvas.getBoundingClientRect();
+    const fx = (e.clientX - box.left) / box.width,
+      fy = (e.clientY - box.top) / box.height;
+    this.zoom = Math.max(1, this.zoom);
+    this.giantView(r, [fx * r.sourceWidth, fy * r.sourceHeight]);
   }
 
   private down(e: PointerEvent) {
@@ -170,10 +213,26 @@ export class PreviewPanel extends LitElement {
     </div>`;
   }
 
+  /** What a giant image's view is, and how far to trust it. */
+  private giantMeta(r: PreviewResult): string {
+    const g = r.giant!;
+    const of = `${r.sourceWidth}×${r.sourceHeight}`;
+    if (g.view === 'fit') {
+      const partial = g.overviewRows !== undefined ? ` (${Math.floor((100 * g.overviewRows) / g.overviewHeight)}% decoded)` : '';
+      const why = g.global ? 'a step needs the whole image, so ' : '';
+      return `fit — ${g.scaleLabel} scale preview of ${of}${partial}: ${why}the steps ran on this reduced view, not the exact output — click a point to see it at 100%`;
+    }
+    const where = `region ${r.region.width}×${r.region.height} at (${r.region.x}, ${r.region.y}) of ${of}`;
+    if (g.exact) return `${where}, full resolution, exact — drag to pan`;
+    return `${where}, shown at ${g.scaleLabel} scale until full resolution is ready (the steps ran on that reduced view) — drag to pan`;
+  }
+
   render() {
     const r = this.result;
+    const fit = r?.giant?.view === 'fit';
     const zoomBtn = (z: number, label: string) =>
-      html`<button @click=${() => (this.zoom = z)} ?disabled=${this.zoom === z}>${label}</button>`;
+      html`<button id="zoom-${z * 100}" @click=${() => this.zoomTo(z)} ?disabled=${this.zoom === z && !fit}>${label}</button>`;
+    const scale = r ? this.displayScale(r) : 1;
     return html`<div class="panel" id="preview">
       <h2>Preview${this.label ? ` — ${this.label}` : ''}</h2>
       ${
@@ -183,18 +242,20 @@ export class PreviewPanel extends LitElement {
                   ${this.mode === 'slider' ? 'Side by side' : 'Slider'}
                 </button>
                 ${this.mode === 'slider' ? html`<input type="range" min="0" max="100" .value=${String(this.split)} aria-label="Split" @input=${(e: Event) => (this.split = Number((e.target as HTMLInputElement).value))} />` : nothing}
-                zoom ${zoomBtn(0.5, '50%')} ${zoomBtn(1, '100%')} ${zoomBtn(2, '200%')} ${zoomBtn(4, '400%')}
+                zoom ${r.giant ? html`<button id="zoom-fit" @click=${() => this.giantView(r)} ?disabled=${fit}>Fit</button>` : nothing}
+                ${r.giant ? nothing : zoomBtn(0.5, '50%')} ${zoomBtn(1, '100%')} ${zoomBtn(2, '200%')} ${zoomBtn(4, '400%')}
               </div>
               <div
                 class="viewport ${this.drag ? 'dragging' : ''}"
                 @pointerdown=${(e: PointerEvent) => this.down(e)}
                 @pointerup=${(e: PointerEvent) => this.up(e)}
+                @click=${(e: MouseEvent) => this.clickFit(e)}
               >
                 ${
                   this.mode === 'slider'
                     ? html`<div
                         class="stage"
-                        style="transform: scale(${this.zoom}); width:${r.width}px; height:${r.height}px; margin-right:${r.width * (this.zoom - 1)}px; margin-bottom:${r.height * (this.zoom - 1)}px"
+                        style="transform: scale(${scale}); width:${r.width}px; height:${r.height}px; margin-right:${r.width * (scale - 1)}px; margin-bottom:${r.height * (scale - 1)}px"
                       >
                         <canvas class="before"></canvas>
                         <canvas
@@ -204,22 +265,37 @@ export class PreviewPanel extends LitElement {
                         ${this.faceBoxes(r)}
                         <div class="divider" style="left: calc(${this.split}% - 1px)"></div>
                       </div>`
-                    : html`<div class="side" style="zoom:${this.zoom}">
+                    : html`<div class="side" style="zoom:${scale}">
                         <canvas class="before"></canvas>
                         <div class="after-wrap"><canvas class="after"></canvas>${this.faceBoxes(r)}</div>
                       </div>`
                 }
               </div>
               <div class="meta" id="preview-meta">
-                ${r.scale < 1 ? `whole image at ${Math.round(r.scale * 100)}% (a step needs the whole image)` : `region ${r.region.width}×${r.region.height} at (${r.region.x}, ${r.region.y}) of ${r.sourceWidth}×${r.sourceHeight}, 100%${this.pannable() ? ' — drag to pan' : ''}`}
+                ${r.giant ? this.giantMeta(r) : r.scale < 1 ? `whole image at ${Math.round(r.scale * 100)}% (a step needs the whole image)` : `region ${r.region.width}×${r.region.height} at (${r.region.x}, ${r.region.y}) of ${r.sourceWidth}×${r.sourceHeight}, 100%${this.pannable() ? ' — drag to pan' : ''}`}
                 · ${r.afterWidth}×${r.afterHeight}
                 out${r.faces ? html` · <span id="preview-faces">${r.faces.length} face${r.faces.length === 1 ? '' : 's'}</span>` : ''} ·
                 ${this.ms !== undefined ? `${this.ms.toFixed(0)} ms` : ''}${r.decodeMs ? ` (decode ${r.decodeMs.toFixed(0)} ms)` : ''}
               </div>`
           : nothing
       }
+      ${r?.giant && this.giantStatus ? html`<p class="muted" id="giant-progress">${giantProgress(this.giantStatus)}</p>` : nothing}
       ${this.status ? html`<p class="muted" id="preview-status">${this.status}</p>` : nothing}
     </div>`;
   }
 }
+/** What the background work on a giant image is doing, in words. */
+function giantProgress(s: GiantStatus): string {
+  switch (s.phase) {
+    case 'overview':
+      return `decoding the fit view… ${s.percent}%`;
+    case 'cache':
+      return `preparing full resolution… ${s.percent}%`;
+    case 'ready':
+      return s.cache ? `full resolution ready (prepared in ${(s.cache.ms / 1000).toFixed(1)} s)` : 'full resolution ready';
+    case 'failed':
+      return s.message ?? 'failed';
+  }
+}
+
 customElements.define('preview-panel', PreviewPanel);

@@ -45,6 +45,7 @@ export class TesseraStudio extends LitElement {
     previewStatus: { state: true },
     previewMs: { state: true },
     previewLabel: { state: true },
+    giantStatus: { state: true },
     shareUrl: { state: true },
     outputKind: { state: true },
     cameraOpen: { state: true },
@@ -77,6 +78,8 @@ export class TesseraStudio extends LitElement {
   declare previewStatus?: string;
   declare previewMs?: number;
   declare previewLabel?: string;
+  /** Progress of the giant image in the preview (its overview, its full-resolution cache). */
+  declare giantStatus?: api.GiantStatus;
   declare shareUrl?: string;
   declare cameraOpen: boolean;
   declare outputKind: 'folder' | 'zip';
@@ -221,8 +224,9 @@ export class TesseraStudio extends LitElement {
     window.removeEventListener('hashchange', this.loadFromHash);
     clearTimeout(this.previewTimer);
     this.previewTimer = undefined;
-    this.previewer?.cancel();
+    void this.previewer?.dispose();
     this.previewer = undefined;
+    this.giantStatus = undefined;
     this.controller?.abort();
     this.pool?.dispose();
     this.pool = undefined;
@@ -252,6 +256,7 @@ export class TesseraStudio extends LitElement {
     this.input = input;
     this.previewFile = undefined;
     this.previewRegion = undefined;
+    this.giantStatus = undefined;
     void this.firstImage(input).then((f) => {
       if (this.input !== input || !f) return;
       this.previewFile = f;
@@ -274,7 +279,12 @@ export class TesseraStudio extends LitElement {
   private async runPreview(): Promise<void> {
     const f = this.previewFile;
     if (!f || !this.isolated || !this.recipeValid || !this.isConnected) return;
-    const previewer = (this.previewer ??= new api.Previewer(this.getPool()));
+    const previewer = (this.previewer ??= new api.Previewer(this.getPool(), {
+      onGiantStatus: (s, refresh) => {
+        this.giantStatus = s;
+        if (refresh) this.schedulePreview(0);
+      },
+    }));
     this.previewStatus = 'Updating preview…';
     const file = await f.file();
     if (previewer !== this.previewer) return; // the studio was removed meanwhile
@@ -290,6 +300,7 @@ export class TesseraStudio extends LitElement {
       return;
     }
     this.preview = out.result;
+    if (!out.result.giant) this.giantStatus = undefined;
     this.previewMs = out.ms;
     this.previewLabel = f.path;
     this.previewStatus = undefined;
@@ -532,6 +543,7 @@ export class TesseraStudio extends LitElement {
     if (input) {
       this.previewFile = input;
       this.previewRegion = undefined;
+      this.giantStatus = undefined;
       this.schedulePreview(0);
     }
     let before: Blob | undefined;
@@ -684,7 +696,8 @@ export class TesseraStudio extends LitElement {
                 status=${this.previewStatus ?? ''}
                 label=${this.previewLabel ?? ''}
                 .ms=${this.previewMs}
-                @region-change=${(e: CustomEvent<Rect>) => {
+                .giantStatus=${this.giantStatus}
+                @region-change=${(e: CustomEvent<Rect | undefined>) => {
                   this.previewRegion = e.detail;
                   this.schedulePreview(0);
                 }}
