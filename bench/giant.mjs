@@ -8,56 +8,25 @@
 // Inputs are made once with the vips CLI (a real photo tiled to size) under .tmp/giant/ and kept
 // for the next run; outputs are deleted after each run. Prints a table, writes
 // bench/results/giant-<time>.json.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from '../scripts/lib/dist.mjs';
+import { GIANT_DIR, GIANT_SIZES, giantJpeg, hasVipsCli, treeMemory } from './lib/giant-inputs.mjs';
 import { parseJson } from '../scripts/lib/json.mjs';
 
-const SIZES = /** @type {const} */ ({ 100: [12000, 8400], 300: [20000, 15000], 1000: [40000, 25000] });
 /** Pillow's SHARPEN, the catalogue's `sharpen` at intensity 1: 3×3, scale 16, offset 0. */
 const MASK = '3 3 16 0\n-2 -2 -2\n-2 32 -2\n-2 -2 -2\n';
-const PHOTO = join(ROOT, '.tmp', 'face-samples', 'sample1.jpg');
-const DIR = join(ROOT, '.tmp', 'giant');
 
 const { values } = parseArgs({
   options: { sizes: { type: 'string', default: '100,300,1000' }, workers: { type: 'string', default: '2' } },
 });
 const sizes = values.sizes.split(',').map(Number);
-for (const s of sizes) if (!(s in SIZES)) throw new Error(`--sizes: ${s} is not one of ${Object.keys(SIZES).join(', ')} (megapixels)`);
-const hasVips = spawnSync('vips', ['--version']).status === 0;
+for (const s of sizes)
+  if (!(s in GIANT_SIZES)) throw new Error(`--sizes: ${s} is not one of ${Object.keys(GIANT_SIZES).join(', ')} (megapixels)`);
+const hasVips = hasVipsCli();
 if (!hasVips) console.log('native anchor missing: apt-get install -y libvips-tools (vips CLI); Tessera is measured alone');
-
-/** Bytes of memory a process tree holds now: PSS (shared pages split between sharers) and RSS sums. */
-function treeMemory(/** @type {number} */ root) {
-  /** @type {Map<number, number[]>} */
-  const children = new Map();
-  for (const e of readdirSync('/proc')) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      const text = readFileSync(`/proc/${e}/stat`, 'utf8');
-      const ppid = Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(e)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  let pss = 0;
-  let rss = 0;
-  const stack = [root];
-  for (let pid = stack.pop(); pid !== undefined; pid = stack.pop()) {
-    try {
-      const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-      pss += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0) * 1024;
-      rss += Number(/^Rss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0) * 1024;
-    } catch {
-      // gone meanwhile
-    }
-    stack.push(...(children.get(pid) ?? []));
-  }
-  return { pss, rss };
-}
 
 /** @typedef {{ code: number | null, seconds: number, peak: { pss: number, rss: number }, stdout: string, stderr: string }} Run */
 
@@ -89,47 +58,24 @@ function measured(cmd, args) {
   });
 }
 
-/** A photo-like JPEG of w×h: a real photo tiled to size (made once, kept in .tmp/giant/). */
-function input(/** @type {number} */ mp, /** @type {number} */ w, /** @type {number} */ h) {
-  const dir = join(DIR, `in-${mp}`);
-  const file = join(dir, `giant-${mp}mp.jpg`);
-  if (existsSync(file)) return { dir, file };
-  if (!hasVips) throw new Error(`${file} is missing and the vips CLI that makes it is not installed (apt-get install -y libvips-tools)`);
-  mkdirSync(dir, { recursive: true });
-  const across = Math.ceil(w / 1920) + 1;
-  const down = Math.ceil(h / 1280) + 1;
-  const t0 = performance.now();
-  const tiled = join(DIR, `tiled-${mp}.v`);
-  for (const [cmd, ...args] of [
-    ['vips', 'replicate', PHOTO, tiled, String(across), String(down)],
-    ['vips', 'crop', tiled, `${file}[Q=90]`, '0', '0', String(w), String(h)],
-  ]) {
-    const r = spawnSync(cmd, args, { stdio: 'inherit' });
-    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed`);
-  }
-  rmSync(tiled, { force: true });
-  console.log(`made ${file}: ${w}×${h}, ${(statSync(file).size / 1e6).toFixed(0)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  return { dir, file };
-}
-
 const gb = (/** @type {number} */ b) => `${(b / 2 ** 30).toFixed(2)} GB`;
 const rows = [];
-mkdirSync(DIR, { recursive: true });
-writeFileSync(join(DIR, 'sharpen.mat'), MASK);
-writeFileSync(join(DIR, 'sharpen.json'), JSON.stringify({ name: 'Sharpen', steps: [{ op: 'sharpen' }] }));
+mkdirSync(GIANT_DIR, { recursive: true });
+writeFileSync(join(GIANT_DIR, 'sharpen.mat'), MASK);
+writeFileSync(join(GIANT_DIR, 'sharpen.json'), JSON.stringify({ name: 'Sharpen', steps: [{ op: 'sharpen' }] }));
 for (const mp of sizes) {
-  const [w, h] = SIZES[/** @type {keyof typeof SIZES} */ (mp)];
-  const { dir, file } = input(mp, w, h);
+  const [w, h] = GIANT_SIZES[/** @type {keyof typeof GIANT_SIZES} */ (mp)];
+  const { dir, file } = giantJpeg(/** @type {keyof typeof GIANT_SIZES} */ (mp));
   /** @type {Record<string, unknown>} */
   const row = { megapixels: mp, width: w, height: h, inputBytes: statSync(file).size };
-  const out = join(DIR, `out-${mp}`);
+  const out = join(GIANT_DIR, `out-${mp}`);
   rmSync(out, { recursive: true, force: true });
   const args = [
     join(ROOT, 'scripts', 'batch.mjs'),
     dir,
     out,
     '--recipe',
-    join(DIR, 'sharpen.json'),
+    join(GIANT_DIR, 'sharpen.json'),
     '--format',
     'jpeg',
     '--workers',
@@ -147,8 +93,8 @@ for (const mp of sizes) {
   };
   rmSync(out, { recursive: true, force: true });
   if (hasVips) {
-    const nativeOut = join(DIR, `native-${mp}.jpg`);
-    const n = await measured('vips', ['conv', file, nativeOut, join(DIR, 'sharpen.mat'), '--precision', 'integer']);
+    const nativeOut = join(GIANT_DIR, `native-${mp}.jpg`);
+    const n = await measured('vips', ['conv', file, nativeOut, join(GIANT_DIR, 'sharpen.mat'), '--precision', 'integer']);
     row.native = { seconds: n.seconds, peakPss: n.peak.pss, peakRss: n.peak.rss, written: n.code === 0 };
     rmSync(nativeOut, { force: true });
   }
