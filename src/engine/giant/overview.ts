@@ -41,9 +41,10 @@ export async function decodeOverview(
   dst: Frame,
   control: Int32Array,
   turn: Turn,
+  decoder: 'auto' | 'vips' = 'auto',
 ): Promise<OverviewResult> {
   const t0 = performance.now();
-  if (browserCan(probe) && (await browserOverview(file, dst))) {
+  if (decoder === 'auto' && browserCan(probe) && (await browserOverview(file, dst))) {
     Atomics.store(control, Control.overviewRows, dst.height);
     return { decoder: 'browser', ms: performance.now() - t0 };
   }

@@ -21,6 +21,8 @@ export interface OverviewRequest {
   overview: FrameDesc;
   /** The control block (core/giant.ts Control): rows done, cancel. */
   control: SharedArrayBuffer;
+  /** 'vips' skips the browser's decoder (benchmarks and tests compare the two); default 'auto'. */
+  decoder?: 'auto' | 'vips';
 }
 
 export interface CacheRequest {
@@ -42,7 +44,16 @@ export function probeFile(vips: Vips, file: Blob): ImageProbe {
 }
 
 export function overviewTask(vips: Vips, req: OverviewRequest, turn: Turn): Promise<OverviewResult> {
-  return decodeOverview(vips, req.file, blobReader(req.file), req.probe, fromDesc(req.overview), new Int32Array(req.control), turn);
+  return decodeOverview(
+    vips,
+    req.file,
+    blobReader(req.file),
+    req.probe,
+    fromDesc(req.overview),
+    new Int32Array(req.control),
+    turn,
+    req.decoder,
+  );
 }
 
 export async function cacheTask(vips: Vips, req: CacheRequest, turn: Turn): Promise<CacheResult> {
