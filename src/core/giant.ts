@@ -147,10 +147,20 @@ export function boxShrink(src: Frame, k: number): Frame {
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`box factor must be a positive integer, got ${k}`);
   const w = Math.ceil(src.width / k);
   const h = Math.ceil(src.height / k);
+  const out = createFrame(w, h, src.channels, new ArrayBuffer(w * h * src.channels));
+  boxShrinkRows(src, k, out, 0, h);
+  return out;
+}
+
+/**
+ * Output rows `from`…`to` of boxShrink(src, k), written into `dst` (made by boxShrink): so an
+ * image that arrives top down is shrunk once, as its rows come in.
+ */
+export function boxShrinkRows(src: Frame, k: number, dst: Frame, from: number, to: number): void {
   const c = src.channels;
-  const out = createFrame(w, h, c, new ArrayBuffer(w * h * c));
+  const w = dst.width;
   const sums = new Uint32Array(w * c);
-  for (let oy = 0; oy < h; oy++) {
+  for (let oy = from; oy < to; oy++) {
     sums.fill(0);
     const y0 = oy * k;
     const y1 = Math.min(src.height, y0 + k);
@@ -163,10 +173,9 @@ export function boxShrink(src: Frame, k: number): Frame {
     }
     for (let ox = 0; ox < w; ox++) {
       const n = (Math.min(src.width, (ox + 1) * k) - ox * k) * (y1 - y0);
-      for (let ch = 0; ch < c; ch++) out.data[(oy * w + ox) * c + ch] = Math.floor((sums[ox * c + ch] + (n >> 1)) / n);
+      for (let ch = 0; ch < c; ch++) dst.data[oy * dst.stride + ox * c + ch] = Math.floor((sums[ox * c + ch] + (n >> 1)) / n);
     }
   }
-  return out;
 }
 
 /** How a scale reads on screen: 1 → "100%", 1/32 → "1/32". */

@@ -3,7 +3,7 @@
 // and the views (fit, exact region, region still waiting for its rows, tiled TIFF read directly).
 import { beforeAll, describe, expect, test } from 'vitest';
 import { createFrame, describe as describeFrame, view, type Frame } from '../../src/core/frame';
-import { cacheBytes, Control, CONTROL_SLOTS, overviewSize, tileGrid } from '../../src/core/giant';
+import { boxShrink, cacheBytes, Control, CONTROL_SLOTS, overviewSize, tileGrid } from '../../src/core/giant';
 import { bytesReader } from '../../src/engine/blob-source';
 import { decode, frameToImage, imageToFrame } from '../../src/engine/codec';
 import { buildCache, readCached, type CacheFile } from '../../src/engine/giant/cache';
@@ -152,6 +152,23 @@ describe('giant preview engine', () => {
     const want = toRgba(packed(view(whole.frame, region.x, region.y, region.width, region.height)));
     expect(Buffer.from(exact.after).equals(Buffer.from(want.buffer))).toBe(true);
     expect(Buffer.from(exact.before).equals(Buffer.from(toRgba(packed(view(decoded, region.x, region.y, 120, 100))).buffer))).toBe(true);
+  });
+
+  test('the fit view of an overview still decoding fills in as its rows come, ending as the whole shrink', async () => {
+    const probe = probeImage(vips, bytesReader(jpeg));
+    const size = overviewSize(W, H);
+    const overview = createFrame(size.width, size.height, 3);
+    await decodeOverview(vips, new Blob([jpeg.slice()]), bytesReader(jpeg), probe, overview, control(), turn);
+    const base = { file: new Blob([jpeg.slice()]), probe, steps: [], maxPixels: 2000, overview: describeFrame(overview) };
+    const part = await giantPreview(vips, { ...base, overviewRows: 21 }, io());
+    expect(part.giant).toMatchObject({ view: 'fit', overviewRows: 21 });
+    const rgba = new Uint8Array(part.before);
+    expect(rgba.subarray(0, 10 * part.width * 4).some((v, i) => i % 4 !== 3 && v !== 0)).toBe(true); // rows 0–9: in
+    expect(rgba.subarray(11 * part.width * 4).every((v, i) => i % 4 === 3 || v === 0)).toBe(true); // from row 11: not yet
+    await giantPreview(vips, { ...base, overviewRows: 40 }, io());
+    const full = await giantPreview(vips, { ...base, overviewRows: size.height }, io());
+    expect(full.giant?.overviewRows).toBeUndefined();
+    expect(Buffer.from(full.before).equals(Buffer.from(toRgba(boxShrink(overview, 2)).buffer))).toBe(true);
   });
 
   test('a global step keeps the view reduced, and says why', async () => {

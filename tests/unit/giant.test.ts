@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { createFrame } from '../../src/core/frame';
 import {
   boxShrink,
+  boxShrinkRows,
   cacheBytes,
   fitFactor,
   haloWindow,
@@ -117,6 +118,21 @@ describe('giant images: the arithmetic', () => {
     const rgb = createFrame(4, 4, 3, new ArrayBuffer(48));
     rgb.data.fill(7);
     expect([...boxShrink(rgb, 4).data]).toEqual([7, 7, 7]);
+  });
+
+  test('box shrink row by row, in any pieces, is the whole shrink', () => {
+    const rnd = mulberry32(5);
+    const f = createFrame(37, 29, 3, new ArrayBuffer(37 * 29 * 3));
+    for (let i = 0; i < f.data.length; i++) f.data[i] = Math.floor(rnd() * 256);
+    const whole = boxShrink(f, 4);
+    const out = createFrame(whole.width, whole.height, 3, new ArrayBuffer(whole.data.length));
+    for (const [a, b] of [
+      [0, 2],
+      [2, 3],
+      [3, 8],
+    ])
+      boxShrinkRows(f, 4, out, a, b);
+    expect([...out.data]).toEqual([...whole.data]);
   });
 
   test('regions stay inside the image; halo windows are clipped', () => {

@@ -7,8 +7,8 @@
  *   batch's. Until the cache holds the window's rows, the region is shown from the overview,
  *   enlarged, and says which row it waits for.
  */
-import { fromDesc, type Frame, type FrameDesc } from '../../core/frame';
-import { boxShrink, fitFactor, haloWindow, overviewRect, scaleLabel, tileGrid } from '../../core/giant';
+import { createFrame, fromDesc, type Frame, type FrameDesc } from '../../core/frame';
+import { boxShrinkRows, fitFactor, haloWindow, overviewRect, scaleLabel, tileGrid } from '../../core/giant';
 import { chainHalo, isTileable, type ResolvedStep } from '../../core/recipe';
 import type { Rect } from '../../core/tiles';
 import type { SyncReader } from '../blob-source';
@@ -49,18 +49,34 @@ export interface GiantInfo {
   overviewHeight: number;
 }
 
-/** The last fit frame (the box shrink of a 15 MP overview is not free; recipe edits reuse it). */
-let lastFit: { buffer: ArrayBufferLike; rows: number; k: number; frame: Frame } | undefined;
+/**
+ * The last fit frame, kept between calls: the box shrink of a 15 MP overview is not free, and
+ * while the overview decodes it is extended by the rows that came in since (recipe edits and the
+ * partial views' refreshes reuse it).
+ */
+let lastFit: { buffer: ArrayBufferLike; k: number; rows: number; frame: Frame } | undefined;
 
 /** Drops the kept fit frame (and with it the last overview's buffer). */
 export function forgetFit(): void {
   lastFit = undefined;
 }
 
+/** The overview's first `rows` rows box-shrunk by k (the rest of the frame still blank). */
 function fitFrame(overview: Frame, rows: number, k: number): Frame {
-  if (lastFit?.buffer !== overview.data.buffer || lastFit.rows !== rows || lastFit.k !== k) {
-    lastFit = { buffer: overview.data.buffer, rows, k, frame: boxShrink(overview, k) };
+  if (lastFit?.buffer !== overview.data.buffer || lastFit.k !== k || lastFit.rows > rows) {
+    const w = Math.ceil(overview.width / k),
+      h = Math.ceil(overview.height / k);
+    lastFit = {
+      buffer: overview.data.buffer,
+      k,
+      rows: 0,
+      frame: createFrame(w, h, overview.channels, new ArrayBuffer(w * h * overview.channels)),
+    };
   }
+  // Output rows whose k source rows are all in (the last one once the overview is complete).
+  const done = (r: number) => (r >= overview.height ? lastFit!.frame.height : Math.floor(r / k));
+  if (rows > lastFit.rows) boxShrinkRows(overview, k, lastFit.frame, done(lastFit.rows), done(rows));
+  lastFit.rows = rows;
   return lastFit.frame;
 }
 
