@@ -32,6 +32,9 @@ export interface GiantStatus {
   cache?: CacheResult;
 }
 
+/** Sessions opened on this page (their cache files' names). */
+let sessions = 0;
+
 /** How often progress is read from the control block. */
 const POLL_MS = 200;
 
@@ -56,7 +59,9 @@ export class GiantSession {
     readonly probe: ImageProbe,
     private readonly onStatus: (s: GiantStatus) => void = () => {},
   ) {
-    this.name = `${fnv1a64(key)}.tiles`;
+    // One file per session, never per image: a session still letting go of its file (workers
+    // closing their handles, then the delete) must not meet the next session of the same image.
+    this.name = `${fnv1a64(key)}-${++sessions}.tiles`;
     const size = overviewSize(probe.width, probe.height);
     this.overview = createFrame(size.width, size.height, probe.channels);
     this.timer = setInterval(() => this.poll(), POLL_MS);
