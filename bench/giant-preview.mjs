@@ -12,8 +12,9 @@
 //  2. the studio, in a fresh browser: the giant file chosen first thing (engines start with it:
 //     "cold"), time to the first and the complete fit view; a small photo and the giant file again
 //     ("warm" fit); 100% at the centre: time to the first (reduced) and the exact region; the
-//     full-resolution cache's build time; a pan once it is ready. Peak PSS / RSS of all the
-//     browser's processes over the whole session, sampled every 100 ms.
+//     full-resolution cache's build time; a pan once it is ready. Then the same session again for
+//     the peak PSS / RSS of all the browser's processes, sampled every 500 ms (sampling slows the
+//     renderer, so it is not done while timing).
 // Prints a table, writes bench/results/giant-preview-<time>.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -136,10 +137,14 @@ async function until(page, t0, what, test, timeout = 600_000) {
 }
 
 /**
- * The studio session of one size (a fresh browser), with the browsers' memory sampled throughout.
+ * The studio session of one size (a fresh browser), with the browsers' memory sampled every
+ * `sampleMs` (0: not at all). Reading /proc/<pid>/smaps_rollup of a renderer with several wasm
+ * heaps costs 50–150 ms of CPU and takes its memory map's lock, so timings come from a session
+ * that does not sample.
  * @param {string} file @param {number} w the image's width (tells its views from the small photo's)
+ * @param {number} sampleMs
  */
-async function studio(file, w) {
+async function studio(file, w, sampleMs) {
   const app = await startApp();
   const peak = { pss: 0, rss: 0 };
   const sample = () => {
@@ -148,7 +153,7 @@ async function studio(file, w) {
     peak.rss = Math.max(peak.rss, m.rss);
   };
   const idle = browserMemory();
-  const timer = setInterval(sample, 100);
+  const timer = sampleMs ? setInterval(sample, sampleMs) : undefined;
   try {
     const { page } = app;
     const isThis = (/** @type {{ sourceWidth?: number }} */ s) => s.sourceWidth === w;
@@ -226,7 +231,9 @@ for (const mp of sizes) {
   } finally {
     await app.close();
   }
-  const session = await studio(file, width);
+  const session = await studio(file, width, 0);
+  const { peak, idle } = await studio(file, width, 500);
+  Object.assign(session, { peak, idle });
   const row = { megapixels: mp, width, height, decodedBytes: width * height * 3, decoders: dec, studio: session };
   rows.push(row);
   console.log(
