@@ -48,13 +48,15 @@ const isFormat = (f) => /** @type {readonly string[]} */ (FORMATS).includes(f);
 const SEED_OPS = ['grayscale', 'gaussian-blur', 'sobel', 'sharpen', 'brightness'];
 
 const USAGE = `usage: npm run bench -- [options]
-  --only seed|batch|handoff|ops|video|camera|faces|giant  run one benchmark (default: all but giant; faces:
+  --only seed|batch|handoff|ops|video|camera|faces|giant|giant-preview  run one benchmark (default: all but the giant ones; faces:
                           per-detector times in Node first, then 1 vs N workers on a 4000-px group
                           photo and a redact-faces video in the app; batch: studio vs npm run batch
                           vs OpenCV-Python / Pillow pools / vips CLI on real photos, --workers
                           default 2 there, anchors skipped with an apt-get hint when missing;
                           giant: 100 MP / 300 MP / 1 GP sharpen through npm run batch vs vips conv,
-                          time and peak memory, bench/giant.mjs, --workers default 2)
+                          time and peak memory, bench/giant.mjs, --workers default 2; giant-preview: the
+                          studio's fit view and full-resolution regions of the same JPEGs, the fit-view
+                          decoders side by side, peak memory, bench/giant-preview.mjs)
   --video-frames N        frames per generated clip in the video bench (default 60)
   --video-colour          video bench recipe on R, G, B instead of luminance
   --workers N             workers for the parallel run (default: navigator.hardwareConcurrency)
@@ -121,8 +123,8 @@ function parseOptions(argv) {
     return n;
   };
   const only = values.only;
-  if (only !== undefined && !['seed', 'batch', 'handoff', 'ops', 'video', 'camera', 'faces', 'giant'].includes(only))
-    throw new UsageError(`--only must be seed, batch, handoff, ops, video, camera, faces or giant, got "${only}"`);
+  if (only !== undefined && !['seed', 'batch', 'handoff', 'ops', 'video', 'camera', 'faces', 'giant', 'giant-preview'].includes(only))
+    throw new UsageError(`--only must be seed, batch, handoff, ops, video, camera, faces, giant or giant-preview, got "${only}"`);
   const format = values.format ?? 'png';
   if (!isFormat(format)) throw new UsageError(`--format must be one of ${FORMATS.join('|')}, got "${format}"`);
   const input = values.input ? resolve(values.input) : undefined;
@@ -716,6 +718,12 @@ async function main() {
   if (opts.only === 'giant') {
     // Its own processes (the batch command, the vips CLI) measured from outside: no page here.
     const r = spawnSync(process.execPath, [join(ROOT, 'bench', 'giant.mjs'), '--workers', String(opts.workers ?? 2)], { stdio: 'inherit' });
+    process.exitCode = r.status ?? 1;
+    return;
+  }
+  if (opts.only === 'giant-preview') {
+    // Fresh browsers of its own (one per measurement: memory sampling would skew the timings).
+    const r = spawnSync(process.execPath, [join(ROOT, 'bench', 'giant-preview.mjs')], { stdio: 'inherit' });
     process.exitCode = r.status ?? 1;
     return;
   }
