@@ -252,10 +252,21 @@ export async function processStreamed(r: StreamedRequest): Promise<StreamedResul
         done: () => {},
         async finish() {
           const enc = await Promise.race([encoding, encoder.crashed.then((e) => Promise.reject(e))]);
-          await writes;
-          if (Atomics.load(ctl, Ctl.chunksWritten) !== Atomics.load(ctl, Ctl.chunksSent)) {
-            throw new TesseraError('io-failed', `${r.name}: the encoder's output did not all reach the sink`);
+          // The chunks travel on their own channel: the call's answer can overtake the last of
+          // them. Every chunk was counted before it was posted; wait until each is written.
+          const sent = Atomics.load(ctl, Ctl.chunksSent);
+          const deadline = performance.now() + 60_000;
+          while (Atomics.load(ctl, Ctl.chunksWritten) < sent) {
+            const why = failed();
+            if (why) throw why;
+            if (performance.now() > deadline)
+              throw new TesseraError('io-failed', `${r.name}: the encoder's output did not all reach the sink`);
+            const seq = Atomics.load(ctl, Ctl.seq);
+            if (Atomics.load(ctl, Ctl.chunksWritten) >= sent) break;
+            const w = Atomics.waitAsync(ctl, Ctl.seq, seq, 1000);
+            if (w.async) await w.value;
           }
+          await writes;
           return { bytes: enc.bytes, encodeMs: enc.encodeMs };
         },
       };
