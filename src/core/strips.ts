@@ -35,6 +35,12 @@ export const Ctl = {
 } as const;
 export const CTL_SLOTS = 16;
 
+/** Bumps the control block's change counter and wakes every waiter (codec workers and the main thread). */
+export function notifyCtl(ctl: Int32Array): void {
+  Atomics.add(ctl, Ctl.seq, 1);
+  Atomics.notify(ctl, Ctl.seq);
+}
+
 /** A ring of whole rows in a SharedArrayBuffer: row r lives in slot r mod capacity. */
 export interface RowRing {
   buffer: SharedArrayBuffer;

@@ -7,7 +7,7 @@
  */
 import { TesseraError, cancelled, formatInt, messageOf } from '../core/errors';
 import { withScope } from '../core/scope';
-import { Ctl, ringWrite, type RowRing } from '../core/strips';
+import { Ctl, notifyCtl, ringWrite, type RowRing } from '../core/strips';
 import { sniff } from '../core/sniff';
 import { normalise, normalisedChannels, sourceInfo } from './codec';
 import { openSource, type SyncReader } from './blob-source';
@@ -48,12 +48,6 @@ export function probeStream(vips: Vips, reader: SyncReader, name: string): Strea
       return { width: im.width, height: im.height, channels: normalisedChannels(im), source: sourceInfo(im) };
     }),
   );
-}
-
-/** Bumps the control block's change counter and wakes every waiter. */
-export function signal(ctl: Int32Array): void {
-  Atomics.add(ctl, Ctl.seq, 1);
-  Atomics.notify(ctl, Ctl.seq);
 }
 
 /** Blocks until `ready()` or cancellation (then throws), waking on every change of the control block. */
@@ -116,10 +110,10 @@ export function decodeRows(vips: Vips, reader: SyncReader, r: DecodeRowsRequest)
         ringWrite(r.ring, y, data);
       });
       Atomics.store(r.ctl, Ctl.decoded, y + h);
-      signal(r.ctl);
+      notifyCtl(r.ctl);
     }
     Atomics.store(r.ctl, Ctl.decodeDone, 1);
-    signal(r.ctl);
+    notifyCtl(r.ctl);
   });
   return { decodeMs: performance.now() - t0 - waitMs, waitMs };
 }

@@ -11,10 +11,10 @@
 import { TesseraError, toError } from '../core/errors';
 import type { OutputOptions } from '../core/formats';
 import { withScope } from '../core/scope';
-import { Ctl, type RowRing } from '../core/strips';
+import { Ctl, notifyCtl, type RowRing } from '../core/strips';
 import { prepareForSave, save } from './codec';
 import type { SourceInfo } from './ops/context';
-import { signal, waitUntil } from './stream-decode';
+import { waitUntil } from './stream-decode';
 import { vipsError, clearVipsErrors, type Vips, type VipsImage } from './vips';
 
 export interface Chunk {
@@ -131,7 +131,7 @@ export function encodeRows(
       const taken = Math.min(...streams.map((s) => s.rowsTaken));
       if (taken > Atomics.load(r.ctl, Ctl.outTaken)) {
         Atomics.store(r.ctl, Ctl.outTaken, taken);
-        signal(r.ctl);
+        notifyCtl(r.ctl);
       }
     };
     const load = (first: number, count: number): VipsImage => {

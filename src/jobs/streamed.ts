@@ -10,7 +10,7 @@ import * as Comlink from 'comlink';
 import { TesseraError, cancelled, formatInt, toError } from '../core/errors';
 import type { OutputOptions } from '../core/formats';
 import { chainHalo, outputChannels, type ResolvedStep } from '../core/recipe';
-import { CTL_SLOTS, Ctl, createRing, planStream, ringSpans, streamBytes, type RowRing, type StreamPlan } from '../core/strips';
+import { CTL_SLOTS, Ctl, createRing, notifyCtl, planStream, ringSpans, streamBytes, type RowRing, type StreamPlan } from '../core/strips';
 import type { Frame } from '../core/frame';
 import type { StripConsumer } from './strip-consumer';
 import type { StreamHeader } from '../engine/stream-decode';
@@ -52,11 +52,6 @@ export interface StreamedResult {
   strips: number;
   /** Bytes the rings and strip windows held at most. */
   memory: number;
-}
-
-function bump(ctl: Int32Array): void {
-  Atomics.add(ctl, Ctl.seq, 1);
-  Atomics.notify(ctl, Ctl.seq);
 }
 
 /** Bytes a plan would hold, for refusing before any work (see largePath in core/large.ts). */
@@ -116,8 +111,7 @@ function consumerEnd(
           };
           await consumer.push(rows, s.row);
           Atomics.store(ctl, Ctl.outTaken, s.row + s.rows);
-          Atomics.add(ctl, Ctl.seq, 1);
-          Atomics.notify(ctl, Ctl.seq);
+          notifyCtl(ctl);
         }
       }),
     );
@@ -160,7 +154,7 @@ export async function processStreamed(r: StreamedRequest): Promise<StreamedResul
   const fail = (e: unknown) => {
     failure ??= toError(e);
     Atomics.store(ctl, Ctl.cancel, 1);
-    bump(ctl);
+    notifyCtl(ctl);
     wake();
   };
   const failed = (): Error | undefined => failure;
@@ -235,7 +229,7 @@ export async function processStreamed(r: StreamedRequest): Promise<StreamedResul
       channel.port1.onmessage = (e: MessageEvent<Chunk>) =>
         write(e.data.position, e.data.data, () => {
           Atomics.add(ctl, Ctl.chunksWritten, 1);
-          bump(ctl);
+          notifyCtl(ctl);
         });
       const encoder = r.workers.codec('encode', pool);
       cleanup.push(() => encoder.release());
@@ -285,7 +279,7 @@ export async function processStreamed(r: StreamedRequest): Promise<StreamedResul
       const s = plan.strips[firstOpen];
       Atomics.store(ctl, Ctl.outReady, s ? s.core.y : height);
       Atomics.store(ctl, Ctl.inFree, s ? s.window.y : height);
-      bump(ctl);
+      notifyCtl(ctl);
       wake();
     };
     while (firstOpen < n && !failure) {
