@@ -62,6 +62,15 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
     },
   },
+  // The service worker is its own program (WebWorker types): the project service only looks at
+  // the root tsconfig, so its files name their own.
+  {
+    files: ['src/sw/**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: false, project: ['./src/sw/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
+      globals: { ...globals.serviceworker },
+    },
+  },
   // The layers: ui → jobs → pool/io → engine → core. Core has no DOM and no wasm.
   ...layer(
     'core',

@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { createReadStream, promises as fs } from 'node:fs';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { parseJson } from './json.mjs';
 
@@ -23,11 +24,20 @@ const MIME = {
   '.tflite': 'application/octet-stream',
 };
 
-export const ISOLATION_HEADERS = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-};
+/**
+ * The headers the app's service worker adds (src/core/web-policy.ts, built beside the app as
+ * dist/cli/web-policy.mjs): isolation, and the page's or a worker's Content-Security-Policy.
+ * @param {string} root the built app
+ * @returns {Promise<(destination: string) => Record<string, string>>}
+ */
+async function loadPolicy(root) {
+  const file = join(root, 'cli', 'web-policy.mjs');
+  const st = await fs.stat(file).catch(() => null);
+  if (!st) throw new Error(`${file} is missing: rebuild the app (npx vite build)`);
+  /** @type {unknown} the built module: this one */
+  const module = await import(pathToFileURL(file).href);
+  return /** @type {typeof import('../../src/core/web-policy.ts')} */ (module).policyHeaders;
+}
 
 /** `rel` under `root`, refusing a path that leaves it. @param {string} root @param {string} rel */
 function inside(root, rel) {
@@ -37,17 +47,25 @@ function inside(root, rel) {
 }
 
 /**
- * @param {{ root: string, outputDir?: string, isolate?: boolean, port?: number }} opts
+ * @param {{ root: string, outputDir?: string, isolate?: boolean, serviceWorker?: boolean, port?: number, onRequest?: (method: string, path: string) => void }} opts
+ *   isolate: false serves like a plain static host — no isolation or CSP headers at all (the
+ *   service worker must add them). serviceWorker: serve the app's offline service worker
+ *   (sw.js); off by default, as the batch command, the benches and most tests load a fresh
+ *   profile each run, where precaching the whole app (24 MB) would only cost time — the app then
+ *   runs online, as without service workers. onRequest: told of every request that reaches the server.
  * @returns {Promise<{ url: string, socketUrl?: string, close(): Promise<void>, written: string[] }>}
  */
-export async function serve({ root, outputDir, isolate = true, port = 0 }) {
+export async function serve({ root, outputDir, isolate = true, serviceWorker = false, port = 0, onRequest }) {
   root = resolve(root);
+  const policy = isolate ? await loadPolicy(root) : undefined;
   /** @type {string[]} */
   const written = [];
   /** @type {import('node:http').RequestListener} */
   const handle = async (req, res) => {
+    const dest = req.headers['sec-fetch-dest'];
     /** @type {Record<string, string>} */
-    const headers = isolate ? { ...ISOLATION_HEADERS } : {};
+    const headers = policy ? policy(typeof dest === 'string' ? dest : 'document') : {};
+    onRequest?.(req.method ?? 'GET', req.url ?? '/');
     try {
       const url = new URL(req.url ?? '/', 'http://x');
       const path = decodeURIComponent(url.pathname);
@@ -108,6 +126,10 @@ export async function serve({ root, outputDir, isolate = true, port = 0 }) {
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.writeHead(405, headers).end('method not allowed');
+        return;
+      }
+      if (!serviceWorker && path === '/sw.js') {
+        res.writeHead(404, headers).end('no service worker on this server');
         return;
       }
       let file = inside(root, path === '/' ? '/index.html' : path);

@@ -191,3 +191,34 @@ export function sniffVideo(name: string, size: number, head: Uint8Array): { kind
   if (!kind) return { problem: `not ${label}: ${describeBytes(head)}` };
   return { kind };
 }
+
+// ---------------------------------------------------------------- media types
+
+const KIND_MIME: Record<InputKind | VideoKind, string> = {
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  gif: 'image/gif',
+  tiff: 'image/tiff',
+  avif: 'image/avif',
+  heic: 'image/heic',
+  bmp: 'image/bmp',
+  jxl: 'image/jxl',
+  mp4: 'video/mp4',
+  webm: 'video/webm',
+  mkv: 'video/x-matroska',
+  mov: 'video/quicktime',
+};
+
+/**
+ * Every input the batch takes, as MIME type → extensions (with the dot), from the same tables the
+ * batch reads: for the web app manifest's `file_handlers` and `share_target`, so "Open with" and
+ * "Share to" offer exactly what a folder walk would pick up.
+ */
+export function mediaTypes(): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  const add = (ext: string, kind: InputKind | VideoKind) => (out[KIND_MIME[kind]] ??= []).push(`.${ext}`);
+  for (const [ext, kind] of Object.entries(EXT_KIND)) add(ext, kind);
+  for (const [ext, kind] of Object.entries(VIDEO_EXT)) add(ext, kind);
+  return out;
+}

@@ -25,6 +25,9 @@ import './recipe-editor';
 import './preview-panel';
 import './output-options';
 import './camera-panel';
+import './app-status';
+import { app } from './pwa';
+import { consumeLaunches, consumeShare } from './launch-inputs';
 
 interface ChosenInput {
   label: string;
@@ -207,6 +210,10 @@ export class TesseraStudio extends LitElement {
 
   connectedCallback() {
     super.connectedCallback();
+    // Files opened with the installed app, or shared to it from another app.
+    const launch = { useInputFiles: (f: File[], label?: string) => this.useInputFiles(f, label), say: (m: string) => (this.message = m) };
+    consumeLaunches(launch);
+    void consumeShare(launch);
     this.loadFromHash();
     window.addEventListener('hashchange', this.loadFromHash);
     // Back on the page after a removal: the preview (and an open camera panel) come back on a
@@ -563,10 +570,12 @@ export class TesseraStudio extends LitElement {
 
   render() {
     const busy = !!this.running;
+    app.busy = busy;
     const ready = this.isolated && !!this.input && !busy && this.recipeValid;
     return html` <header>
         <h1>Tessera</h1>
         <p class="muted">Batch image processing in your browser, in parallel. Nothing is uploaded.</p>
+        <app-status .busy=${busy}></app-status>
       </header>
       ${
         this.isolated
@@ -574,7 +583,8 @@ export class TesseraStudio extends LitElement {
           : html`<div class="banner" id="not-isolated" role="alert">
               <b>This page is not cross-origin isolated.</b> Tessera shares pixels between its workers through SharedArrayBuffer, which
               browsers only allow on isolated pages. Serve it with the headers <code>Cross-Origin-Opener-Policy: same-origin</code> and
-              <code>Cross-Origin-Embedder-Policy: require-corp</code> (<code>npm start</code> does).
+              <code>Cross-Origin-Embedder-Policy: require-corp</code> (<code>npm start</code> does), or open it once in a browser with
+              service workers, which add them.
             </div>`
       }
       <div class="grid">
