@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { build, defineConfig, type Connect, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
@@ -70,7 +71,16 @@ function webPolicy(): Plugin {
   };
 }
 
+/** The version the studio shows (and a second build for the update test can tell apart). */
+const version = [
+  (JSON.parse(readFileSync(resolve(import.meta.dirname, 'package.json'), 'utf8')) as { version: string }).version,
+  process.env.TESSERA_BUILD_ID,
+]
+  .filter(Boolean)
+  .join('+');
+
 export default defineConfig({
+  define: { 'import.meta.env.TESSERA_VERSION': JSON.stringify(version) },
   // Relative URLs throughout: the same dist/ works at a host's root or under any sub-path.
   base: './',
   plugins: [

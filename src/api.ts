@@ -12,6 +12,8 @@ export type { BatchProgress, BatchSummary, FileResult, Breakdown, PyramidSummary
 export { DziWriter, type DziWriterOptions, type PyramidStats } from './jobs/dzi-writer';
 export { feedFrame, type StripConsumer } from './jobs/strip-consumer';
 export { SEED_RECIPE, PRESETS } from './core/presets';
+/** The app's version (package.json, plus the build id of a test build). */
+export const VERSION: string = import.meta.env.TESSERA_VERSION ?? 'dev';
 export { parseRecipe, validateRecipe, serializeRecipe, recipeHash, resolveSteps, type Recipe } from './core/recipe';
 export { operations, getOperation, defaultParams } from './core/catalogue';
 export { validateParams } from './core/recipe';

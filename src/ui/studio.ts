@@ -192,6 +192,10 @@ export class TesseraStudio extends LitElement {
         color: #c62828;
         font-size: 13px;
       }
+      footer {
+        margin-top: 18px;
+        font-size: 12px;
+      }
     `,
   ];
 
@@ -727,7 +731,8 @@ export class TesseraStudio extends LitElement {
           selected=${this.compare?.path ?? ''}
           @select=${(e: CustomEvent<FileResult>) => this.select(e)}
         ></results-table>
-      </div>`;
+      </div>
+      <footer class="muted" id="version">Tessera ${api.VERSION} · everything runs on this device</footer>`;
   }
 }
 customElements.define('tessera-studio', TesseraStudio);

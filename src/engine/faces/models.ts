@@ -29,11 +29,23 @@ async function readModel(name: string): Promise<Uint8Array> {
       throw new Error(`face model ${file} is missing: run \`npm install\` (${hint})`);
     }
   }
-  const base = (import.meta as { env?: { BASE_URL?: string } }).env?.BASE_URL ?? '/';
-  const url = `${base}models/${name}`;
+  const url = modelUrl(name);
   const res = await fetch(url);
   if (!res.ok) throw new Error(`face model ${url}: HTTP ${res.status} (${hint})`);
   return new Uint8Array(await res.arrayBuffer());
+}
+
+/**
+ * Where the app serves a model. The build's base is relative ('./', so dist/ works under any
+ * sub-path): relative to the app's root, which is the folder above the bundled chunks (assets/) —
+ * not to this worker's own URL. The dev server's base is absolute ('/').
+ */
+function modelUrl(name: string): string {
+  const base = (import.meta as { env?: { BASE_URL?: string } }).env?.BASE_URL ?? '/';
+  if (base.startsWith('/')) return `${base}models/${name}`;
+  // Concatenated, not a literal: Vite would otherwise take it for an asset to bundle.
+  const up = '../';
+  return new URL(up + base.replace(/^\.\//, '') + 'models/' + name, import.meta.url).href;
 }
 
 /** Makes `/name` exist in OpenCV's file system (fetching or reading it the first time); returns its path. */
