@@ -112,7 +112,7 @@ export default defineConfig({
   optimizeDeps: {
     // wasm-vips locates vips.wasm relative to its own module: pre-bundling breaks that.
     exclude: ['wasm-vips'],
-    include: ['comlink', 'lit', 'fflate'],
+    include: ['comlink', 'lit', 'fflate', 'workbox-window'],
   },
   build: { target: 'es2022', chunkSizeWarningLimit: 12_000 },
 });
