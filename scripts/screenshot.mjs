@@ -1,4 +1,6 @@
-// Regenerates docs/screenshot.png: the studio after a small batch, with the compare view open.
+// Regenerates docs/screenshot.png: the studio after a small batch, with the compare view open;
+// and the install sheet's screenshots (docs/install-wide.png 1280×800, docs/install-narrow.png
+// 390×844: the manifest's, src/core/app-manifest.ts).
 // usage: node scripts/screenshot.mjs [out.png]   (after `npx vite build`)
 import { serve } from './lib/serve.mjs';
 import { launch, openApp } from './lib/browser.mjs';
@@ -38,6 +40,16 @@ try {
   await b.page.waitForTimeout(300);
   await b.page.screenshot({ path: out, fullPage: true });
   console.log(`wrote ${out}`);
+  for (const [file, width, height] of /** @type {const} */ ([
+    ['docs/install-wide.png', 1280, 800],
+    ['docs/install-narrow.png', 390, 844],
+  ])) {
+    await b.page.setViewportSize({ width, height });
+    await b.page.evaluate(() => scrollTo(0, 0));
+    await b.page.waitForTimeout(300);
+    await b.page.screenshot({ path: file });
+    console.log(`wrote ${file}`);
+  }
 } finally {
   await b.close();
   await server.close();

@@ -31,7 +31,7 @@ export const SCREENSHOTS = [
     from: 'docs/install-wide.png',
     sizes: '1280x800',
     form_factor: 'wide',
-    label: 'A batch of photos sharpened and converted, with the before/after view',
+    label: 'The studio after a batch: input, recipe with per-step timings, output and progress',
   },
   { src: 'screenshots/narrow.png', from: 'docs/install-narrow.png', sizes: '390x844', form_factor: 'narrow', label: 'Tessera on a phone' },
 ] as const;
