@@ -22,6 +22,9 @@ export class AppStatus extends LitElement {
     .chip {
       color: #1b5e20;
     }
+    .muted {
+      color: #5b6474;
+    }
     .update {
       background: #eef3fe;
       border: 1px solid #9db6ef;
@@ -55,6 +58,7 @@ export class AppStatus extends LitElement {
   render() {
     const s = this.state;
     return html`${s.offlineReady ? html`<span class="chip" id="offline-ready" title="Everything Tessera needs is stored on this device">✓ Works offline</span>` : ''}
+    ${s.unsupported ? html`<span class="muted" id="online-only" title=${`Offline use is unavailable: ${s.unsupported}`}>Online only</span>` : ''}
     ${
       s.updateReady
         ? html`<span class="update" id="update-ready" role="status"

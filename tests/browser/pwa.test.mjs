@@ -3,8 +3,9 @@
 // - The worker takes over and the page reloads itself once into cross-origin isolation; the
 //   manifest parses and Chromium reports no installability errors.
 // - Offline (context.setOffline) and reloaded, the studio loads and a batch with each engine
-//   writes its outputs: the seed recipe (own kernels + wasm-vips), Canny (OpenCV.js), detect-faces
-//   (OpenCV.js + the BlazeFace model) and a video transcode (mediabunny + WebCodecs).
+//   writes its outputs: the seed recipe (own kernels + wasm-vips), AVIF (wasm-vips' HEIF side
+//   module), Canny (OpenCV.js), detect-faces (OpenCV.js + the BlazeFace model) and a video
+//   transcode (mediabunny + WebCodecs).
 // - Every request of the session is same-origin, and once loaded a batch reaches the server with
 //   none at all.
 // - Shared files (a multipart POST to the share target) and files opened with the app
@@ -167,6 +168,18 @@ describe('installable, offline, on a host without headers', () => {
       assert.ok(
         seedOut.every((f) => f.size > 100),
         JSON.stringify(seedOut),
+      );
+
+      // AVIF needs wasm-vips' HEIF side module, loaded only when first used.
+      const avif = await studioBatch(page, 'in-photos', 'out-avif', {
+        name: 'AVIF',
+        steps: [{ op: 'sharpen' }],
+        output: { format: 'avif', quality: 60 },
+      });
+      assert.deepEqual(avif, { ok: 2, failed: 0, errors: [] });
+      assert.deepEqual(
+        (await listOpfs(page, 'out-avif')).map((f) => f.path),
+        ['p/a.avif', 'p/b.avif'],
       );
 
       const edges = await studioBatch(page, 'in-photos', 'out-edges', {
