@@ -23,6 +23,19 @@ export { BufferPool } from './core/buffer-pool';
 export { walkDirectory, filesSource, droppedSource, zipSource, type InputFile, type InputSource } from './io/sources';
 export { FolderSink, ZipSink, HashSink, MemorySink, HttpSink, checkSeparateFolders, sha256Hex, type OutputSink } from './io/sinks';
 export { SocketSink } from './io/socket-sink';
+export { loadSettings, saveSettings } from './io/settings-store';
+export {
+  saveOutputFolder,
+  loadOutputFolder,
+  forgetOutputFolder,
+  folderAccess,
+  requestFolderAccess,
+  folderExists,
+  type FolderAccess,
+} from './io/handle-store';
+export { isInOriginStorage, requestPersistence, estimateStorage } from './io/storage';
+export { SETTINGS_KEY, parseSettings, serializeSettings, type RememberedSettings } from './core/remembered-settings';
+export { isLowOnSpace, storageLabel, type StorageEstimateLike } from './core/storage-space';
 export { createEnginePool, defaultWorkerCount } from './pool/engine-pool';
 export {
   startCamera,

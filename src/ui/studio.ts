@@ -16,6 +16,7 @@ import type { PreviewResult } from '../engine/api';
 import type { Rect } from '../core/tiles';
 import type { EnginePool } from '../pool/engine-pool';
 import { panel } from './styles';
+import { RememberController } from './remember';
 import { seconds } from './format';
 import './progress-panel';
 import './results-table';
@@ -107,6 +108,8 @@ export class TesseraStudio extends LitElement {
   private previewFile?: InputFile;
   private previewRegion?: Rect;
   private previewTimer?: ReturnType<typeof setTimeout>;
+  /** The last recipe, output options, workers and output folder, kept between visits (ui/remember.ts). */
+  private remembered = new RememberController(this, hasPicker);
   readonly isolated = globalThis.crossOriginIsolated === true;
 
   static styles = [
@@ -355,8 +358,14 @@ export class TesseraStudio extends LitElement {
       this.recipeValid = true;
       this.recipeError = undefined;
       this.output = api.validateOutput(this.recipe.output ?? {});
-      const editor = this.renderRoot?.querySelector<import('./recipe-editor').RecipeEditor>('recipe-editor');
-      if (editor) editor.preset = Object.entries(api.PRESETS).find(([, p]) => p.name === this.recipe.name)?.[0] ?? '';
+      const preset = Object.entries(api.PRESETS).find(([, p]) => p.name === this.recipe.name)?.[0] ?? '';
+      const showPreset = () => {
+        const editor = this.renderRoot?.querySelector<import('./recipe-editor').RecipeEditor>('recipe-editor');
+        if (editor) editor.preset = preset;
+      };
+      // A recipe applied before the first render (remembered, or from a link) finds no editor yet.
+      if (this.hasUpdated) showPreset();
+      else void this.updateComplete.then(showPreset);
       this.schedulePreview();
     } catch (e) {
       this.recipeValid = false;
@@ -466,6 +475,12 @@ export class TesseraStudio extends LitElement {
         this.message = 'Choose an output folder first (or switch the output to a zip download).';
         return;
       }
+      // In this click: a remembered folder may need its permission asked for again.
+      const refused = await this.remembered.beforeBatch();
+      if (refused) {
+        this.message = refused;
+        return;
+      }
       if (this.input.dir) {
         try {
           await api.checkSeparateFolders(this.input.dir, this.outDir);
@@ -513,6 +528,7 @@ export class TesseraStudio extends LitElement {
     } finally {
       this.running = '';
       this.controller = undefined;
+      this.remembered.afterBatch();
     }
   }
 
@@ -637,6 +653,7 @@ export class TesseraStudio extends LitElement {
             @output-change=${(e: CustomEvent<OutputOptions>) => (this.output = e.detail)}
             @video-change=${(e: CustomEvent<import('../core/video-options').VideoOptions>) => (this.video = e.detail)}
           ></output-options>
+          ${this.remembered.renderNotes()}
           <label
             ><input
               type="radio"
