@@ -38,6 +38,12 @@ interface Window {
   __benchBuffers?: BufferPool;
   __panPool?: EnginePool;
   __panBuffers?: BufferPool;
+  /** The remembered-folder test's stubbed permission calls (tests/browser/remember.test.mjs), with the user activation at each. */
+  __permissionRequests?: { mode?: string; name: string; active: boolean }[];
+  /** What that stub's requestPermission answers (default 'granted'). */
+  __permissionAnswer?: PermissionState;
+  /** Calls to that test's stubbed navigator.storage.persist. */
+  __persistCalls?: number;
   /** Progress of the seed benchmark, exposed by Node (bench/run.mjs, page.exposeFunction). */
   __benchProgress?: (p: import('../bench/page.mjs').BenchProgress) => void;
 }

@@ -1,5 +1,5 @@
 // The recipe editor as a person uses it: build a recipe from the catalogue, watch the preview
-// change, save it, reload, load it, share it as a link, and run it as a batch.
+// change, save it, reload (it is remembered), load it, share it as a link, and run it as a batch.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -136,6 +136,10 @@ describe('recipe editor', () => {
     const { page } = app;
     await page.reload();
     await page.waitForFunction(() => window.tessera);
+    // The edited recipe is remembered across the reload (tests/browser/remember.test.mjs); back to
+    // the seed preset, so loading the saved file below has something to change.
+    assert.equal(await page.inputValue(`${S} #recipe-name`), 'My edges');
+    await page.selectOption(`${S} #preset`, 'seed');
     assert.equal(await page.inputValue(`${S} #recipe-name`), 'Seed pipeline');
     await page.setInputFiles(`${S} #recipe-input`, {
       name: 'my-edges.json',
