@@ -145,12 +145,18 @@ export class RememberController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  /** Applies the outcome of asking for access to the output folder `dir`. */
-  private async settle(dir: FileSystemDirectoryHandle, access: FolderAccess): Promise<void> {
-    if (access === 'granted' && !(await api.folderExists(dir))) return this.folderGone(dir);
-    if (this.host.outDir !== dir) return; // another folder was chosen meanwhile
-    this.folder = access === 'granted' ? undefined : { name: dir.name, state: access };
-    this.host.requestUpdate();
+  /** Applies the outcome of asking for access to the output folder `dir`; 'gone' when it is no longer there. */
+  private async settle(dir: FileSystemDirectoryHandle, access: FolderAccess): Promise<FolderAccess | 'gone'> {
+    if (access === 'granted' && !(await api.folderExists(dir))) {
+      this.folderGone(dir);
+      return 'gone';
+    }
+    if (this.host.outDir === dir) {
+      // (else another folder was chosen meanwhile: nothing said about this one applies)
+      this.folder = access === 'granted' ? undefined : { name: dir.name, state: access };
+      this.host.requestUpdate();
+    }
+    return access;
   }
 
   /** The "Allow access" button: asks in its click (the browser requires a user gesture). */
@@ -175,12 +181,11 @@ export class RememberController implements ReactiveController {
       access = await api.folderAccess(dir);
       if (access === 'prompt') access = await api.requestFolderAccess(dir);
     } catch (e) {
-      return `Tessera could not ask for access to “${dir.name}” (${messageOf(e)}): press “Allow access” or choose the folder again.`;
+      return `Tessera could not ask for access to “${dir.name}” (${messageOf(e)}): press Start again, or choose the folder again.`;
     }
-    await this.settle(dir, access);
-    if (this.folder?.state === 'gone')
-      return `The output folder “${dir.name}” is no longer there (it was moved or deleted): choose another one.`;
-    if (access !== 'granted')
+    const outcome = await this.settle(dir, access);
+    if (outcome === 'gone') return `The output folder “${dir.name}” is no longer there (it was moved or deleted): choose another one.`;
+    if (outcome !== 'granted')
       return `Tessera may not write to “${dir.name}”: allow access when the browser asks, or choose another folder.`;
     // Asked, not awaited: the answer (Firefox may show a prompt) must not hold the batch back.
     if (await api.isInOriginStorage(dir)) void api.requestPersistence();
