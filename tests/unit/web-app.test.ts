@@ -6,7 +6,13 @@ import { ICONS, SHARE_FIELD, SHARE_TARGET_PATH, appManifest } from '../../src/co
 import { isImageName, isVideoName, mediaTypes } from '../../src/core/sniff';
 
 /** A policy as directive → sources. */
-const directives = (csp: string) => new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+const directives = (csp: string) =>
+  new Map(
+    csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([k, ...v]) => [k, v]),
+  );
 
 describe('web policy', () => {
   test('the page: scripts from the origin and WebAssembly only, no eval, nothing sent elsewhere', () => {
