@@ -13,7 +13,11 @@ export type ErrorCode =
   | 'worker-crashed'
   | 'cancelled'
   | 'not-isolated'
-  | 'io-failed';
+  | 'io-failed'
+  /** A lazily loaded part (OpenCV.js, a model, a worker script…) could not be fetched: core/offline.ts. */
+  | 'unavailable-offline'
+  /** The page remembers a part that failed to load while offline; only a reload loads it now. */
+  | 'reload-needed';
 
 export class TesseraError extends Error {
   readonly code: ErrorCode;
