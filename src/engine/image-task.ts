@@ -168,7 +168,7 @@ async function encodeDone(
 /** Raw BlazeFace detections of some passes over a shared frame (a share of a 'faces-split'). */
 export async function detectFacePasses(frame: FrameDesc, params: FaceParams, rects: number[][]): Promise<{ raw: RawFace[]; ms: number }> {
   const t = performance.now();
-  const { cv } = await loadOpenCV();
+  const { cv } = await loadOpenCV('face detection');
   const raw = await blazeRaw(cv, fromDesc(frame), detectOptions(params), rects);
   return { raw, ms: performance.now() - t };
 }

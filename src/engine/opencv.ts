@@ -6,6 +6,8 @@
  * delete `then` before resolving. It is 10.9 MB, single-threaded, with no
  * finalizers: every Mat must be deleted (tracked in a Scope, core/scope.ts).
  */
+import { lazyParts } from './lazy';
+
 type OpenCvModule = typeof import('@techstark/opencv-js');
 /**
  * The enum constants used here. They are numbers at run time, but @techstark/opencv-js types
@@ -26,10 +28,16 @@ export type CV = Omit<OpenCvModule, EnumConstant> & { readonly [K in EnumConstan
 
 let loading: Promise<{ cv: CV; ms: number }> | undefined;
 
-export function loadOpenCV(timeoutMs = 60_000): Promise<{ cv: CV; ms: number }> {
+/**
+ * OpenCV.js, started once per thread. `usedBy` names what needs it ("Canny edges") for the message
+ * when it cannot be fetched: "OpenCV (used by Canny edges) is not available offline yet: open
+ * Tessera once online". A failed load is forgotten, so the next call tries again.
+ */
+export function loadOpenCV(usedBy?: string, timeoutMs = 60_000): Promise<{ cv: CV; ms: number }> {
   loading ??= (async () => {
     const t0 = performance.now();
-    const { openCvModule } = await import('./opencv-entry');
+    const what = usedBy ? `OpenCV (used by ${usedBy})` : 'OpenCV';
+    const { openCvModule } = await lazyParts.load(what, () => import('./opencv-entry'));
     const cv = openCvModule() as CV & { then?: unknown; Mat?: unknown; onRuntimeInitialized?: () => void };
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`OpenCV.js did not start within ${timeoutMs / 1000} s`)), timeoutMs);

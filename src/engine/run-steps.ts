@@ -33,18 +33,19 @@ export const ENGINE_OPS: Readonly<Record<EngineName, OpTable>> = {
   opencv: byName(OPENCV_OPS),
 };
 
-const RUNTIMES: Record<EngineName, (() => Promise<unknown>) | undefined> = {
+/** Each engine's runtime, started for a step (whose label a load failure names: "OpenCV (used by Canny edges) …"). */
+const RUNTIMES: Record<EngineName, ((usedBy: string) => Promise<unknown>) | undefined> = {
   kernel: undefined,
   vips: () => loadVips(),
-  opencv: () => loadOpenCV(),
+  opencv: (usedBy) => loadOpenCV(usedBy),
 };
 
 export async function engineFunction(op: string): Promise<OpFunction> {
-  const engine = getOperation(op)?.engine;
-  if (!engine) throw new Error(`unknown operation "${op}"`);
-  const fn = ENGINE_OPS[engine][op];
-  if (!fn) throw new Error(`no ${engine} engine function for "${op}"`);
-  await RUNTIMES[engine]?.();
+  const spec = getOperation(op);
+  if (!spec) throw new Error(`unknown operation "${op}"`);
+  const fn = ENGINE_OPS[spec.engine][op];
+  if (!fn) throw new Error(`no ${spec.engine} engine function for "${op}"`);
+  await RUNTIMES[spec.engine]?.(spec.label);
   return fn;
 }
 

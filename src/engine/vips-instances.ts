@@ -7,6 +7,7 @@
 import heifUrl from 'wasm-vips/vips-heif.wasm?url';
 import vipsUrl from 'wasm-vips/vips.wasm?url';
 import type { OutputOptions } from '../core/formats';
+import { isNotAvailableOffline } from '../core/offline';
 import { kindFromMagic, kindFromName } from '../core/sniff';
 import type { EngineInfo } from './api';
 import { loadVips, setVipsDefaults, type Vips } from './vips';
@@ -27,8 +28,13 @@ let started = false;
 export async function startEngine(opts: { heif?: boolean } = {}): Promise<EngineInfo> {
   const first = !started;
   const { vips: v, ms } = await loadVips();
-  // A batch writing AVIF starts the HEIF instance now rather than on its first file.
-  if (opts.heif) await loadVips(HEIF_OPTIONS);
+  // A batch writing AVIF starts the HEIF instance now rather than on its first file. If its wasm
+  // cannot be fetched (offline), each file that needs it fails with that message instead of the
+  // whole batch: the batch goes on with what it can do, and a later try fetches it again.
+  if (opts.heif)
+    await loadVips(HEIF_OPTIONS).catch((e: unknown) => {
+      if (!isNotAvailableOffline(e)) throw e;
+    });
   started = true;
   return {
     startMs: first ? ms : 0,

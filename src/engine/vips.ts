@@ -5,6 +5,8 @@
  */
 import type VipsFactory from 'wasm-vips';
 import { messageOf, TesseraError, type ErrorCode } from '../core/errors';
+import { explainFetchFailure } from '../core/offline';
+import { lazyParts } from './lazy';
 
 export type Vips = Awaited<ReturnType<typeof VipsFactory>>;
 export type VipsImage = InstanceType<Vips['Image']>;
@@ -35,9 +37,11 @@ export function loadVips(opts: VipsLoadOptions = defaults): Promise<{ vips: Vips
   const key = (opts.dynamicLibraries ?? ['(default)']).join(',');
   const cached = instances.get(key);
   if (cached) return cached;
+  // What the message names when a piece cannot be fetched: the module, its wasm, a side module.
+  const what = opts.dynamicLibraries?.includes('vips-heif.wasm') ? 'The AVIF/HEIF codec (wasm-vips with vips-heif.wasm)' : 'wasm-vips';
   const loading = (async () => {
     const t0 = performance.now();
-    const { default: Factory } = await import('wasm-vips');
+    const { default: Factory } = await lazyParts.load(what, () => import('wasm-vips'));
     const config: Record<string, unknown> = {
       preRun: [
         (m: { ENV: Record<string, string> }) => {
@@ -65,7 +69,12 @@ export function loadVips(opts: VipsLoadOptions = defaults): Promise<{ vips: Vips
           timeoutMs,
         );
       }),
-    ]).finally(() => clearTimeout(timer));
+    ])
+      .catch((e: unknown) => {
+        // Emscripten fetches the wasm itself and aborts when it cannot: "Aborted(NetworkError: …)".
+        throw explainFetchFailure(what, e);
+      })
+      .finally(() => clearTimeout(timer));
     vips.Cache.max(0);
     return { vips, ms: performance.now() - t0 };
   })();

@@ -147,3 +147,9 @@ const bench: BenchApi = {
 };
 
 Comlink.expose({ engine: Comlink.proxy(engine), bench: Comlink.proxy(bench) } satisfies EngineWorker);
+
+// wasm-vips (its chunk and wasm) starts now, not with the first call that needs it: nearly every
+// call does, and a worker made while online must not need the network for it later (a second
+// worker that sat idle while the first ran the preview would otherwise fail everything once
+// offline). A failure here is not reported: the first call that needs vips tries again and says why.
+void vipsFor().catch(() => undefined);

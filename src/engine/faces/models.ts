@@ -4,6 +4,7 @@
  * serves at `<base>models/` and copies into dist/; in Node (tests, tools) they are read from
  * `$TESSERA_MODELS_DIR` or `<cwd>/public/models/`.
  */
+import { explainFetchFailure } from '../../core/offline';
 import type { CV } from '../opencv';
 
 const written = new Map<string, Promise<void>>();
@@ -30,9 +31,14 @@ async function readModel(name: string): Promise<Uint8Array> {
     }
   }
   const url = modelUrl(name);
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`face model ${url}: HTTP ${res.status} (${hint})`);
-  return new Uint8Array(await res.arrayBuffer());
+  try {
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`face model ${url}: HTTP ${res.status} (${hint})`);
+    return new Uint8Array(await res.arrayBuffer());
+  } catch (e) {
+    // The network (not the server) failed, before or while the body came: say so in words.
+    throw explainFetchFailure(`The face model ${name}`, e);
+  }
 }
 
 /**

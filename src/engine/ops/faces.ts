@@ -14,7 +14,7 @@ import { redactBoxes } from '../faces/redact-boxes';
 export { redactRegion } from '../faces/redact-boxes';
 
 async function findFaces(src: Frame, p: OpParams<'detect-faces' | 'redact-faces'>, ctx: OpContext): Promise<{ cv: CV; faces: Face[] }> {
-  const { cv } = await loadOpenCV();
+  const { cv } = await loadOpenCV('face detection');
   const given = ctx.faces;
   ctx.faces = undefined;
   const faces = given ?? (await detectFaces(cv, src, detectOptions(p)));

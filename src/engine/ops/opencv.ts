@@ -7,6 +7,7 @@
  * the result into a `ctx.alloc` frame, putting the input's alpha channel back unchanged.
  * Frames are RGB; only RGB conversion codes are used (never BGR).
  */
+import { getOperation } from '../../core/catalogue';
 import type { Frame } from '../../core/frame';
 import { withScope, type Scope } from '../../core/scope';
 import { cvMessage, loadOpenCV, type CV } from '../opencv';
@@ -21,7 +22,7 @@ type Keep = Scope['track'];
  * OpenCV's C++ exceptions (numbers) become Errors naming the op.
  */
 async function withCv(op: string, body: (cv: CV, keep: Keep) => Frame): Promise<Frame> {
-  const { cv } = await loadOpenCV();
+  const { cv } = await loadOpenCV(getOperation(op)?.label ?? op);
   try {
     return withScope((scope) => body(cv, scope.track));
   } catch (e) {
