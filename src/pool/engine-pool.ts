@@ -4,9 +4,13 @@
  * `pool.bench()` the bench/test BenchApi.
  */
 import * as Comlink from 'comlink';
+import { notAvailableOffline, workerScriptFailed } from '../core/offline';
 import type { EngineApi, EngineWorker } from '../engine/api';
 import type { BenchApi } from '../engine/bench-api';
 import { WorkerPool, type WorkerFactory } from './pool';
+
+/** What a worker that cannot load is called in messages. */
+const ENGINE_SCRIPT = "Tessera's image engine (its worker script)";
 
 export type EngineRemote = Comlink.Remote<EngineApi>;
 export type BenchRemote = Comlink.Remote<BenchApi>;
@@ -26,7 +30,10 @@ export const engineWorkerFactory: WorkerFactory<EngineRemote, BenchRemote> = (in
     onCrash(cb) {
       worker.addEventListener('error', (e) => {
         e.preventDefault();
-        cb(new Error(`worker crashed: ${e.message || 'script error'}`));
+        // A plain Event, not an ErrorEvent: the script (or a module it imports) could not be
+        // loaded — offline, before it was cached. The pool then waits for work before trying again.
+        if (workerScriptFailed(e)) cb(notAvailableOffline(ENGINE_SCRIPT));
+        else cb(new Error(`worker crashed: ${e.message || 'script error'}`));
       });
     },
   };

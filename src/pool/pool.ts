@@ -10,11 +10,17 @@
  *   waiting in the worker's queue when the current one ends, so no worker idles for a message
  *   round trip between images.
  * - Crashes: a worker that dies (uncaught error, wasm trap such as out-of-bounds memory) is
- *   terminated and replaced; its task is retried once on a fresh worker, then fails clearly.
+ *   terminated and replaced; its task is retried once on a fresh worker, then fails clearly. So is
+ *   one whose module map keeps an import that failed offline (core/offline.ts LazyParts), once
+ *   the network is back.
+ * - Offline: a worker whose script cannot be loaded is not replaced at once (offline, the new
+ *   one would fail too, and again: a loop); it comes back when there is work for it, and its
+ *   task, out of retries, fails with the "not available offline yet" message.
  * - Shutdown: dispose() terminates the workers and rejects every unsettled task, queued or
  *   running, with a 'cancelled' error at once (nothing is left waiting on a dead worker).
  */
 import { TesseraError, cancelled, messageOf } from '../core/errors';
+import { isNotAvailableOffline, isStaleModules } from '../core/offline';
 import { PriorityQueue } from './priority-queue';
 
 export const Priority = { interactive: 0, user: 1, background: 2 } as const;
@@ -79,6 +85,8 @@ interface Slot<A, B> {
   busySince: number;
   metrics: WorkerMetrics;
   retired: boolean;
+  /** It has answered a call, so its script loaded (see Task.needsLoaded). */
+  answered?: boolean;
   /** Held by a lease (pool.lease): no task is scheduled on it until released. */
   leased?: { crashed(e: Error): void };
 }
@@ -106,6 +114,8 @@ interface Task<A, B, T> {
   reject(e: unknown): void;
   settled: boolean;
   onAbort?: () => void;
+  /** Its last worker could not load its script: its retry goes to one that has answered, if any. */
+  needsLoaded?: boolean;
 }
 
 /** Wasm traps and Emscripten aborts leave the module unusable: the worker must be replaced. */
@@ -130,6 +140,8 @@ export class WorkerPool<A, B = never> {
   private retried = 0;
   private replaced = 0;
   private disposed = false;
+  /** Workers whose script could not be loaded, waiting for work to be started again (their metrics). */
+  private unloaded: WorkerMetrics[] = [];
 
   constructor(
     private readonly factory: WorkerFactory<A, B>,
@@ -140,8 +152,9 @@ export class WorkerPool<A, B = never> {
     this.resize(size);
   }
 
+  /** Live workers, counting those waiting to be started again after their script failed to load. */
   get size(): number {
-    return this.slots.filter((s) => !s.retired).length;
+    return this.slots.filter((s) => !s.retired).length + this.unloaded.length;
   }
 
   /** Grows at once; shrinks as busy workers finish their current task. */
@@ -149,7 +162,9 @@ export class WorkerPool<A, B = never> {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`pool size must be a positive integer, got ${size}`);
     if (this.disposed) return; // no workers are started for a pool that was shut down
     const live = this.slots.filter((s) => !s.retired);
-    for (let i = live.length; i < size; i++) this.spawn();
+    // Workers that could not load count as there (they start with the next work); shrinking forgets them first.
+    this.unloaded.splice(Math.max(0, size - live.length));
+    for (let i = live.length + this.unloaded.length; i < size; i++) this.spawn();
     for (const s of live.slice(size)) {
       s.retired = true;
       if (!s.tasks.size) this.drop(s);
@@ -183,7 +198,15 @@ export class WorkerPool<A, B = never> {
   }
 
   private async everyWorker<T>(fn: (worker: WorkerHandle<A, B>, workerIndex: number) => Promise<T>): Promise<T[]> {
-    return Promise.all(this.slots.filter((s) => !s.retired).map((s) => fn(s.handle, s.index)));
+    return Promise.all(
+      this.slots
+        .filter((s) => !s.retired)
+        .map(async (s) => {
+          const v = await fn(s.handle, s.index);
+          s.answered = true;
+          return v;
+        }),
+    );
   }
 
   private schedule<T>(fn: (worker: WorkerHandle<A, B>, workerIndex: number) => Promise<T>, opts: TaskOptions): Promise<T> {
@@ -248,7 +271,7 @@ export class WorkerPool<A, B = never> {
       tasksFailed: this.failed,
       retries: this.retried,
       workersReplaced: this.replaced,
-      workers: this.slots.map((s) => ({ ...s.metrics, busy: s.tasks.size > 0 })),
+      workers: [...this.slots.map((s) => ({ ...s.metrics, busy: s.tasks.size > 0 })), ...this.unloaded.map((m) => ({ ...m, busy: false }))],
     };
   }
 
@@ -261,6 +284,7 @@ export class WorkerPool<A, B = never> {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.unloaded = [];
     const shutDown = () => new TesseraError('cancelled', 'the worker pool was shut down');
     for (let t = this.queue.pop(); t; t = this.queue.pop()) this.settle(t, false, shutDown());
     for (const s of [...this.slots]) {
@@ -303,10 +327,27 @@ export class WorkerPool<A, B = never> {
     for (;;) {
       const task = this.queue.peek();
       if (!task) return;
+      // A task whose worker could not load its script waits for one that has answered, while one does.
+      const loadedOnly = task.needsLoaded === true && this.slots.some((s) => !s.retired && s.answered);
       // The least loaded worker: an idle one before one with a task to pipeline behind.
       let slot: Slot<A, B> | undefined;
       for (const s of this.slots)
-        if (!s.retired && !s.leased && s.tasks.size < this.depth && (!slot || s.tasks.size < slot.tasks.size)) slot = s;
+        if (
+          !s.retired &&
+          !s.leased &&
+          (!loadedOnly || s.answered) &&
+          s.tasks.size < this.depth &&
+          (!slot || s.tasks.size < slot.tasks.size)
+        )
+          slot = s;
+      // A worker whose script failed to load starts again only for a task no worker can take now,
+      // and only one such task at a time: offline this never loops.
+      if (!slot && !loadedOnly && this.unloaded.length && !this.disposed) {
+        const m = this.unloaded.shift()!;
+        this.replaced++;
+        this.spawn(m.index).metrics = { ...m, busy: false };
+        continue;
+      }
       if (!slot) return;
       const fits = this.bytesInFlight + task.cost <= this.memoryBudget || this.bytesInFlight === 0;
       if (!fits) return;
@@ -330,8 +371,10 @@ export class WorkerPool<A, B = never> {
       error = e;
     }
     if (!slot.tasks.has(task)) return; // the crash handler already dealt with this task
-    if (!ok && isFatal(error)) {
-      // The module is dead: every task queued on this worker fails over, not only this one.
+    slot.answered = true;
+    if (!ok && (isFatal(error) || isStaleModules(error))) {
+      // The module is dead (or its module map keeps a failed import, core/offline.ts): every
+      // task queued on this worker fails over, not only this one.
       this.crashed(slot, error instanceof Error ? error : new Error(messageOf(error)));
       return;
     }
@@ -353,22 +396,38 @@ export class WorkerPool<A, B = never> {
     slot.leased?.crashed(e);
     // Workers run their calls one at a time, in order: the first task was the one running.
     // Tasks queued behind it are innocent and go back to the queue without using a retry.
+    // A worker whose script could not load ran none of them: each uses a retry (else tasks
+    // queued behind would go round without end while offline).
+    const unloadable = isNotAvailableOffline(e);
+    // A worker replaced because its module map keeps a failed import (core/offline.ts) is no fault
+    // of the task: it goes back without using a retry, for another worker may be in the same
+    // state. A fresh worker never is, so this ends.
+    const stale = isStaleModules(e);
     const [running, ...queued] = slot.tasks;
     for (const t of slot.tasks) this.finish(slot, t);
     this.replace(slot, e);
-    if (running) this.retryOrFail(running, e);
+    if (running && stale) queued.unshift(running);
+    else if (running) this.retryOrFail(running, e);
     for (const t of queued) {
+      if (unloadable) {
+        this.retryOrFail(t, e);
+        continue;
+      }
       t.attempts--;
       this.queue.push(t, t.priority);
     }
     this.pump();
   }
 
-  private replace(slot: Slot<A, B>, _e: unknown): void {
+  private replace(slot: Slot<A, B>, e: unknown): void {
     slot.metrics.crashes++;
     const wasRetired = slot.retired;
     if (this.slots.includes(slot)) this.drop(slot);
-    if (!wasRetired && !this.disposed) {
+    if (!wasRetired && !this.disposed && isNotAvailableOffline(e)) {
+      // Its script could not be loaded: a fresh one now would fail the same way, at once, and so
+      // on. It is started again when there is work (pump).
+      this.unloaded.push({ ...slot.metrics, busy: false });
+    } else if (!wasRetired && !this.disposed) {
       this.replaced++;
       const fresh = this.spawn(slot.index);
       fresh.metrics = { ...slot.metrics, busy: false };
@@ -378,12 +437,15 @@ export class WorkerPool<A, B = never> {
   private retryOrFail(task: Task<A, B, unknown>, e: unknown): void {
     if (task.settled) return;
     if (task.retriesLeft > 0 && !task.signal?.aborted) {
+      task.needsLoaded = isNotAvailableOffline(e);
       task.retriesLeft--;
       this.retried++;
       this.queue.push(task, task.priority);
     } else {
       const tries = task.attempts > 1 ? `; it crashed on all ${task.attempts} attempts` : '';
-      this.settle(task, false, new TesseraError('worker-crashed', `the worker crashed (${messageOf(e)})${tries}`));
+      // A worker that could not load did not crash: its message says what is missing.
+      if (isNotAvailableOffline(e)) this.settle(task, false, e);
+      else this.settle(task, false, new TesseraError('worker-crashed', `the worker crashed (${messageOf(e)})${tries}`));
     }
   }
 

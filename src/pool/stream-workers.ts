@@ -4,6 +4,7 @@
  * strips. Made when a batch first needs them (jobs/stream-workers.ts), terminated with it.
  */
 import * as Comlink from 'comlink';
+import { notAvailableOffline, workerScriptFailed } from '../core/offline';
 import type { StreamCodecApi } from '../engine/stream-task';
 
 export interface StreamWorker {
@@ -22,7 +23,9 @@ export function createStreamWorker(role: 'decode' | 'encode'): StreamWorker {
     worker.addEventListener('error', (e) => {
       e.preventDefault();
       alive = false;
-      resolve(new Error(`the ${role} worker crashed: ${e.message || 'script error (out of memory?)'}`));
+      // A plain Event: its script could not be loaded (offline, before it was cached).
+      if (workerScriptFailed(e)) resolve(notAvailableOffline(`The giant-image ${role} worker (its script)`));
+      else resolve(new Error(`the ${role} worker crashed: ${e.message || 'script error (out of memory?)'}`));
     });
   });
   return {
