@@ -3,6 +3,8 @@
  * them as `window.tessera` so scripts, the headless `npm run batch` command and the benchmarks
  * drive the same code path.
  */
+import { pageParts, VIDEO_PART } from './jobs/lazy';
+
 export { runBatch, DEFAULT_MAX_PIXELS, DEFAULT_TILE_PIXELS, type RunBatchOptions } from './jobs/batch';
 export { runBenchmark, type BenchmarkOptions, type BenchmarkResult } from './jobs/benchmark';
 export { measureHandoff, type HandoffRow } from './jobs/handoff';
@@ -65,9 +67,10 @@ export {
 export { isVideoName, isMediaName, sniffVideo } from './core/sniff';
 export type { VideoJobOptions, VideoJobResult, VideoProgress, VideoAnalysis, FrameAnalysis, VideoMode } from './jobs/video';
 /** The video job (loaded on first use: mediabunny stays out of the main bundle until then). */
-export const runVideo = async (o: import('./jobs/video').VideoJobOptions) => (await import('./jobs/video')).runVideo(o);
+export const runVideo = async (o: import('./jobs/video').VideoJobOptions) =>
+  (await pageParts.load(VIDEO_PART, () => import('./jobs/video'))).runVideo(o);
 /** Decodes a whole video and samples each frame (tests, tools). */
 export const probeVideo = async <S = undefined>(file: Blob, sample?: (rgba: Uint8Array, width: number, height: number) => S) =>
-  (await import('./io/media')).probeVideo(file, sample);
+  (await pageParts.load(VIDEO_PART, () => import('./io/media'))).probeVideo(file, sample);
 /** mediabunny itself, loaded on demand (tests generate fixture videos in the page with it). */
-export const loadMediabunny = () => import('mediabunny');
+export const loadMediabunny = () => pageParts.load(VIDEO_PART, () => import('mediabunny'));

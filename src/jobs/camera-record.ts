@@ -7,6 +7,7 @@
 import type { BufferTarget, EncodedVideoPacketSource, Output } from 'mediabunny';
 import { TesseraError, messageOf, toError } from '../core/errors';
 import { CODEC_STRINGS } from '../core/video-options';
+import { pageParts, VIDEO_PART } from './lazy';
 
 export type RecordContainer = 'webm' | 'mp4';
 export type RecordCodec = 'vp8' | 'vp9' | 'avc' | 'av1';
@@ -93,7 +94,10 @@ export class CameraRecorder {
       }
     }
     if (!config) throw new TesseraError('encode-failed', `no ${this.codec} encoder for ${width}×${height} in this browser`);
-    const { BufferTarget, EncodedPacket, EncodedVideoPacketSource, Mp4OutputFormat, Output, WebMOutputFormat } = await import('mediabunny');
+    const { BufferTarget, EncodedPacket, EncodedVideoPacketSource, Mp4OutputFormat, Output, WebMOutputFormat } = await pageParts.load(
+      VIDEO_PART,
+      () => import('mediabunny'),
+    );
     this.codecString = config.codec;
     this.target = new BufferTarget();
     this.width = width;

@@ -104,9 +104,14 @@ export class Previewer {
 
   private probe(file: Blob, key: string): Promise<ImageProbe | undefined> {
     if (this.probed?.key !== key) {
-      const probe = this.pool
+      const probe: Promise<ImageProbe | undefined> = this.pool
         .run((api) => api.probePreview(file), { priority: Priority.interactive, label: 'probe' })
-        .catch(() => undefined);
+        .catch(() => {
+          // Not kept: a probe that failed (offline, a worker that could not load) runs again with
+          // the next request, so a giant image is not taken for a small one from then on.
+          if (this.probed?.probe === probe) this.probed = undefined;
+          return undefined;
+        });
       this.probed = { key, probe };
     }
     return this.probed.probe;

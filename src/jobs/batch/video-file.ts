@@ -1,5 +1,6 @@
 /** A video in a batch: the same recipe frame by frame (jobs/video.ts), streamed into the sink where it can be. */
 import { analysisPath } from '../../core/video-options';
+import { pageParts, VIDEO_PART } from '../lazy';
 import type { FileResult } from '../types';
 import type { BatchSettings } from './settings';
 import type { BatchTally } from './summary';
@@ -13,7 +14,7 @@ export async function processVideoFile(
   s: BatchSettings,
   tally: BatchTally,
 ): Promise<Required<Pick<FileResult, 'width' | 'height' | 'video' | 'bytesOut'>>> {
-  const { runVideo } = await import('../video');
+  const { runVideo } = await pageParts.load(VIDEO_PART, () => import('../video'));
   // Sinks that take positioned writes get the container as it is produced: memory stays flat
   // for long videos. Others (zip, HTTP) receive the finished file.
   const stream = await s.sink.openStream?.(out, s.signal);
