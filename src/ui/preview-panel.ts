@@ -4,6 +4,8 @@
  * A giant image (result.giant) opens at "fit", a reduced view the steps ran on (labelled so);
  * clicking a point, or a zoom button, asks for that place at full resolution ('region-change';
  * undefined: back to fit), and the full-resolution cache's progress shows below.
+ * When the latest preview failed (`failed`), the image still shown is from earlier settings: it
+ * is dimmed and says so, beside the reason and a Retry button ('retry').
  */
 import { LitElement, html, css, nothing } from 'lit';
 import type { PreviewResult } from '../engine/api';
@@ -19,6 +21,7 @@ export class PreviewPanel extends LitElement {
   static properties = {
     result: { attribute: false },
     status: {},
+    failed: {},
     label: {},
     ms: { type: Number },
     giantStatus: { attribute: false },
@@ -28,6 +31,8 @@ export class PreviewPanel extends LitElement {
   };
   declare result?: PreviewResult;
   declare status?: string;
+  /** Why the latest preview failed; the result shown (if any) is then from earlier settings. */
+  declare failed?: string;
   declare label?: string;
   declare ms?: number;
   /** Progress of a giant image's overview and full-resolution cache. */
@@ -112,6 +117,20 @@ export class PreviewPanel extends LitElement {
         color: #000;
         padding: 0 3px;
         white-space: nowrap;
+      }
+      /* A result from earlier settings, after the latest preview failed: visibly not the current one. */
+      .stale {
+        opacity: 0.3;
+        filter: grayscale(1);
+      }
+      .failed {
+        color: #c62828;
+        margin: 0 0 8px;
+        font-size: 13px;
+      }
+      .failed button {
+        margin-left: 6px;
+        padding: 2px 10px;
       }
       .meta {
         font-size: 12px;
@@ -233,8 +252,20 @@ export class PreviewPanel extends LitElement {
     const zoomBtn = (z: number, label: string) =>
       html`<button id="zoom-${z * 100}" @click=${() => this.zoomTo(z)} ?disabled=${this.zoom === z && !fit}>${label}</button>`;
     const scale = r ? this.displayScale(r) : 1;
+    const stale = this.failed ? 'stale' : '';
     return html`<div class="panel" id="preview">
       <h2>Preview${this.label ? ` — ${this.label}` : ''}</h2>
+      ${
+        this.failed
+          ? html`<p class="failed" id="preview-failed" role="alert">
+              Preview failed:
+              ${this.failed.replace(/\.$/, '')}.${r ? ' The image below is from the previous settings, not the current ones.' : ''}
+              <button id="preview-retry" @click=${() => this.dispatchEvent(new CustomEvent('retry', { bubbles: true, composed: true }))}>
+                Retry
+              </button>
+            </p>`
+          : nothing
+      }
       ${
         r
           ? html`<div class="tools">
@@ -246,7 +277,8 @@ export class PreviewPanel extends LitElement {
                 ${r.giant ? nothing : zoomBtn(0.5, '50%')} ${zoomBtn(1, '100%')} ${zoomBtn(2, '200%')} ${zoomBtn(4, '400%')}
               </div>
               <div
-                class="viewport ${this.drag ? 'dragging' : ''}"
+                class="viewport ${this.drag ? 'dragging' : ''} ${stale}"
+                aria-hidden=${this.failed ? 'true' : nothing}
                 @pointerdown=${(e: PointerEvent) => this.down(e)}
                 @pointerup=${(e: PointerEvent) => this.up(e)}
                 @click=${(e: MouseEvent) => this.clickFit(e)}
@@ -271,7 +303,7 @@ export class PreviewPanel extends LitElement {
                       </div>`
                 }
               </div>
-              <div class="meta" id="preview-meta">
+              <div class="meta ${stale}" id="preview-meta">
                 ${r.giant ? this.giantMeta(r) : r.scale < 1 ? `whole image at ${Math.round(r.scale * 100)}% (a step needs the whole image)` : `region ${r.region.width}×${r.region.height} at (${r.region.x}, ${r.region.y}) of ${r.sourceWidth}×${r.sourceHeight}, 100%${this.pannable() ? ' — drag to pan' : ''}`}
                 · ${r.afterWidth}×${r.afterHeight}
                 out${r.faces ? html` · <span id="preview-faces">${r.faces.length} face${r.faces.length === 1 ? '' : 's'}</span>` : ''} ·

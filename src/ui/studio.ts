@@ -108,6 +108,8 @@ export class TesseraStudio extends LitElement {
   private previewFile?: InputFile;
   private previewRegion?: Rect;
   private previewTimer?: ReturnType<typeof setTimeout>;
+  /** Why the latest preview failed: what is on screen is then from earlier settings (or nothing). */
+  private previewFailed?: string;
   /** The last recipe, output options, workers and output folder, kept between visits (ui/remember.ts). */
   private remembered = new RememberController(this, hasPicker);
   readonly isolated = globalThis.crossOriginIsolated === true;
@@ -310,9 +312,16 @@ export class TesseraStudio extends LitElement {
     });
     if (out.kind === 'superseded') return;
     if (out.kind === 'error') {
-      this.previewStatus = `${f.path}: ${out.message}`;
+      // Never leave an earlier result looking current: another file's is removed, this file's
+      // earlier settings' is kept but marked stale by the panel (with the reason and Retry).
+      if (this.previewLabel !== f.path) this.preview = undefined;
+      this.previewLabel = f.path;
+      this.previewFailed = out.message;
+      this.previewStatus = undefined;
+      this.requestUpdate();
       return;
     }
+    this.previewFailed = undefined;
     this.preview = out.result;
     if (!out.result.giant) this.giantStatus = undefined;
     this.previewMs = out.ms;
@@ -637,7 +646,7 @@ export class TesseraStudio extends LitElement {
         </section>
         <recipe-editor
           .recipe=${this.recipe}
-          .timings=${this.preview ? this.previewTimings() : undefined}
+          .timings=${this.preview && !this.previewFailed ? this.previewTimings() : undefined}
           @recipe-change=${(e: CustomEvent<{ recipe: api.Recipe; valid: boolean }>) => this.onRecipeChange(e)}
           @save-recipe=${() => this.saveRecipe()}
           @load-recipe=${(e: CustomEvent<Event>) => this.onRecipeFile(e)}
@@ -725,6 +734,7 @@ export class TesseraStudio extends LitElement {
             ? html`<preview-panel
                 .result=${this.preview}
                 status=${this.previewStatus ?? ''}
+                failed=${this.previewFailed ?? ''}
                 label=${this.previewLabel ?? ''}
                 .ms=${this.previewMs}
                 .giantStatus=${this.giantStatus}
@@ -732,6 +742,7 @@ export class TesseraStudio extends LitElement {
                   this.previewRegion = e.detail;
                   this.schedulePreview(0);
                 }}
+                @retry=${() => this.schedulePreview(0)}
               ></preview-panel>`
             : ''
         }
