@@ -16,6 +16,9 @@ writeFileSync(broken, 'not a browser\n');
 const dist = join(dir, 'dist');
 mkdirSync(dist);
 writeFileSync(join(dist, 'index.html'), '<!doctype html><title>stand-in</title>');
+// The server sends the built app's web policy (dist/cli/web-policy.mjs); the stand-in has its own.
+mkdirSync(join(dist, 'cli'));
+writeFileSync(join(dist, 'cli', 'web-policy.mjs'), 'export const policyHeaders = () => ({});\n');
 const env = { ...process.env, CHROMIUM_PATH: broken, TESSERA_DIST: dist };
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
