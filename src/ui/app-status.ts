@@ -21,6 +21,7 @@ export class AppStatus extends LitElement {
     }
     .chip {
       color: #1b5e20;
+      white-space: nowrap;
     }
     .muted {
       color: #5b6474;

@@ -125,8 +125,9 @@ export class TesseraStudio extends LitElement {
       }
       header {
         display: flex;
+        flex-wrap: wrap;
         align-items: baseline;
-        gap: 14px;
+        gap: 4px 14px;
         margin-bottom: 14px;
       }
       header h1 {
