@@ -20,8 +20,9 @@ const common = [
   // Lit templates set style attributes; styles cannot send data anywhere under connect-src 'self'.
   "style-src 'self' 'unsafe-inline'",
   "font-src 'self'",
-  // Nothing leaves the origin: no fetch, XHR, WebSocket or beacon to anywhere else.
-  "connect-src 'self'",
+  // Nothing leaves the origin: no fetch, XHR, WebSocket or beacon to anywhere else. blob: URLs
+  // are objects made on this device (a recording, a zip) that page code may read back.
+  "connect-src 'self' blob:",
   "worker-src 'self'",
   "object-src 'none'",
   "base-uri 'self'",

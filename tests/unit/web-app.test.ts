@@ -18,7 +18,7 @@ describe('web policy', () => {
   test('the page: scripts from the origin and WebAssembly only, no eval, nothing sent elsewhere', () => {
     const d = directives(PAGE_CSP);
     expect(d.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'"]);
-    expect(d.get('connect-src')).toEqual(["'self'"]);
+    expect(d.get('connect-src')).toEqual(["'self'", 'blob:']);
     expect(d.get('default-src')).toEqual(["'self'"]);
     expect(d.get('object-src')).toEqual(["'none'"]);
     expect(PAGE_CSP).not.toMatch(/'unsafe-eval'|https?:|\*/);
@@ -27,7 +27,7 @@ describe('web policy', () => {
   test("workers may evaluate (embind's wrappers) but still send nothing off the origin", () => {
     const d = directives(WORKER_CSP);
     expect(d.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'", "'unsafe-eval'"]);
-    expect(d.get('connect-src')).toEqual(["'self'"]);
+    expect(d.get('connect-src')).toEqual(["'self'", 'blob:']);
     expect(WORKER_CSP).not.toMatch(/https?:|\*/);
   });
 
