@@ -34,6 +34,10 @@ interface Window {
   __buffers?: BufferPool;
   __camPool?: EnginePool;
   __yuvPool?: EnginePool;
+  /** The bar-code sampler of tests/browser/video-fixtures.mjs (SAMPLER), defined in the page. */
+  __sampler?: (rgba: Uint8Array, w: number, h: number) => { index: number; red: number[]; inverted: boolean };
+  /** The frame maker a video-yuv test defined in the page. */
+  __yuvMake?: () => VideoFrame;
   __benchPool?: EnginePool;
   __benchBuffers?: BufferPool;
   __panPool?: EnginePool;

@@ -262,19 +262,16 @@ export const SAMPLER = `(rgba, w, h) => {
  * Decodes a video Blob held in the page (window.__videos[name]) frame by frame, each frame read by SAMPLER.
  * @param {Page} page @param {string} name
  */
-export function probe(page, name) {
-  return page.evaluate(
-    async ({ name, sampler }) => {
-      const video = window.__videos?.[name];
-      if (!video) throw new Error(`no video ${name} in the page`);
-      /** @type {unknown} SAMPLER's source, evaluated */
-      const made = (0, eval)(sampler);
-      const fn = /** @type {(rgba: Uint8Array, w: number, h: number) => Sample} */ (made);
-      const r = await window.tessera.probeVideo(video, fn);
-      return r;
-    },
-    { name, sampler: SAMPLER },
-  );
+export async function probe(page, name) {
+  // Defined by Playwright's own evaluation: the page's CSP forbids eval of a string in page code.
+  await page.evaluate(`window.__sampler = ${SAMPLER}`);
+  return page.evaluate(async (name) => {
+    const video = window.__videos?.[name];
+    if (!video) throw new Error(`no video ${name} in the page`);
+    const fn = window.__sampler;
+    if (!fn) throw new Error('no sampler in the page');
+    return window.tessera.probeVideo(video, fn);
+  }, name);
 }
 
 /**

@@ -27,7 +27,9 @@ after(async () => app?.close());
  * @param {{ name?: string, index?: number, steps: RecipeStep[], make?: () => VideoFrame, yuvOutput?: 'i420' | 'rgba' }} opts
  *   make: runs in the page (its source is sent), so it must be self-contained.
  */
-function bothRoutes(page, { name, index = 0, steps, make, yuvOutput = 'i420' }) {
+async function bothRoutes(page, { name, index = 0, steps, make, yuvOutput = 'i420' }) {
+  // Defined by Playwright's own evaluation: the page's CSP forbids eval of a string in page code.
+  if (make) await page.evaluate(`window.__yuvMake = ${make.toString()}`);
   return page.evaluate(
     async ({ name, index, steps, make, yuvOutput }) => {
       const t = window.tessera;
@@ -36,9 +38,8 @@ function bothRoutes(page, { name, index = 0, steps, make, yuvOutput = 'i420' }) 
       /** @type {VideoFrame | null | undefined} */
       let frame;
       if (make) {
-        /** @type {unknown} make's source, evaluated */
-        const made = (0, eval)(make);
-        frame = /** @type {() => VideoFrame} */ (made)();
+        if (!window.__yuvMake) throw new Error('no frame maker in the page');
+        frame = window.__yuvMake();
       } else {
         const video = name === undefined ? undefined : window.__videos?.[name];
         if (!video) throw new Error(`no video ${name} in the page`);
@@ -135,7 +136,7 @@ function bothRoutes(page, { name, index = 0, steps, make, yuvOutput = 'i420' }) 
         frame.close();
       }
     },
-    { name, index, steps, make: make?.toString(), yuvOutput },
+    { name, index, steps, make: !!make, yuvOutput },
   );
 }
 
