@@ -5,6 +5,7 @@
  */
 import { LitElement, html, css } from 'lit';
 import { app, type AppState } from './pwa';
+import { focusRing } from './styles';
 
 export class AppStatus extends LitElement {
   static properties = { busy: { type: Boolean }, state: { state: true } };
@@ -13,6 +14,7 @@ export class AppStatus extends LitElement {
   declare state: AppState;
 
   static styles = css`
+    ${focusRing}
     :host {
       display: inline-flex;
       gap: 10px;

@@ -7,6 +7,7 @@ import { LitElement, html, css, nothing, type TemplateResult } from 'lit';
 import { OUTPUT_OPTIONS, validateOutput, withFormat, type OutputFormat, type OutputOptions } from '../core/formats';
 import { optionApplies, optionChoices, type OptionSchema, type OptionSpec } from '../core/options';
 import { VIDEO_OPTIONS, validateVideoOptions, type VideoOptions } from '../core/video-options';
+import { focusRing } from './styles';
 
 const kebab = (k: string): string => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
@@ -94,6 +95,7 @@ export class OutputOptionsPanel extends LitElement {
   declare video: VideoOptions;
 
   static styles = css`
+    ${focusRing}
     :host {
       display: block;
       font-size: 14px;

@@ -56,9 +56,11 @@ export class ProgressPanel extends LitElement {
       <div
         class="bar"
         role="progressbar"
+        aria-label="Files processed"
         aria-valuemin="0"
         aria-valuemax=${p?.total ?? 0}
         aria-valuenow=${(p?.done ?? 0) + (p?.failed ?? 0)}
+        aria-valuetext=${`${p?.done ?? 0} done, ${p?.failed ?? 0} failed, of ${p?.total ?? 0}${p && !p.totalKnown ? ' so far' : ''}`}
       >
         <div class="done" style="width:${pct(p?.done ?? 0)}"></div>
         <div class="failed" style="width:${pct(p?.failed ?? 0)}"></div>
@@ -70,7 +72,7 @@ export class ProgressPanel extends LitElement {
         <span><b id="rate">${rate(p?.imagesPerSecond ?? 0)}</b> images/s</span>
         <span>ETA <b id="eta">${seconds(p?.etaSeconds)}</b></span>
         <span>elapsed ${seconds(p?.elapsedSeconds)}</span>
-        <span class="muted" id="state">${this.state}</span>
+        <span class="muted" id="state" role="status">${this.state}</span>
       </div>
       ${p?.running.length ? html`<div class="running muted">Working on ${p.running.join(', ')}</div>` : ''}
     </div>`;

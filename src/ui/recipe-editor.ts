@@ -59,8 +59,15 @@ export class RecipeEditor extends LitElement {
         margin-bottom: 6px;
         background: #fbfcfe;
       }
+      /* A step that does not run: dashed and greyed, without lowering the text's contrast
+         (opacity would take it below 4.5:1). */
       li.step.off {
-        opacity: 0.55;
+        border-style: dashed;
+        background: #f1f3f6;
+      }
+      li.step.off .title {
+        color: #5b6475;
+        font-weight: 400;
       }
       .step-head {
         display: flex;
@@ -78,7 +85,7 @@ export class RecipeEditor extends LitElement {
       }
       .ms {
         font-size: 12px;
-        color: #6b7385;
+        color: #5b6475;
         font-variant-numeric: tabular-nums;
       }
       .param {
@@ -150,10 +157,26 @@ export class RecipeEditor extends LitElement {
     if (j < 0 || j >= steps.length) return;
     [steps[i], steps[j]] = [steps[j], steps[i]];
     this.emit({ ...this.recipe, steps });
+    void this.focusStep(j, by < 0 ? 'up' : 'down');
   }
 
   private removeStep(i: number) {
     this.emit({ ...this.recipe, steps: this.recipe.steps.filter((_, j) => j !== i) });
+    void this.focusStep(Math.min(i, this.recipe.steps.length - 1), 'remove');
+  }
+
+  /**
+   * Steps are rendered by position, so after a move or a removal the focused button belongs to
+   * another step: focus goes to the same button of the step that moved (or of the one now in the
+   * removed step's place), another of its buttons when that one is disabled (moved to an end),
+   * and the "Add a step" menu when no step is left.
+   */
+  private async focusStep(i: number, button: 'up' | 'down' | 'remove') {
+    await this.updateComplete;
+    const li = this.renderRoot.querySelector(`li.step[data-index="${i}"]`);
+    const wanted = li?.querySelector<HTMLButtonElement>(`button.${button}`);
+    const target = wanted && !wanted.disabled ? wanted : li?.querySelector<HTMLButtonElement>('button:not(:disabled)');
+    (target ?? this.renderRoot.querySelector<HTMLSelectElement>('#add-step'))?.focus();
   }
 
   private add(e: Event) {
@@ -234,20 +257,35 @@ export class RecipeEditor extends LitElement {
     const err = this.stepError(s, i);
     const t = s.enabled !== false ? this.timings?.[this.enabledIndex(i)] : undefined;
     const ms = t?.op === s.op ? t.ms : undefined;
+    // The buttons' names say which step they act on ("Move step 2 (Gaussian blur) up"): a list
+    // of "↑ ↓ ✕" read out by a screen reader says nothing.
+    const name = `step ${i + 1} (${op?.label ?? s.op})`;
+    const up = `Move ${name} up`,
+      down = `Move ${name} down`,
+      remove = `Remove ${name}`;
     return html`<li class="step ${s.enabled === false ? 'off' : ''}" data-op=${s.op} data-index=${i}>
       <div class="step-head">
         <input
           type="checkbox"
           class="toggle"
           title="Run this step"
+          aria-label=${`Run ${name}`}
           .checked=${s.enabled !== false}
           @change=${(e: Event) => this.updateStep(i, { enabled: (e.target as HTMLInputElement).checked ? undefined : false })}
         />
         <span class="title" title=${op?.definition ?? ''}>${i + 1}. ${op?.label ?? s.op}</span>
         ${ms !== undefined ? html`<span class="ms">${ms.toFixed(1)} ms</span>` : nothing}
-        <button class="up" title="Move up" ?disabled=${i === 0} @click=${() => this.move(i, -1)}>↑</button>
-        <button class="down" title="Move down" ?disabled=${i === this.recipe.steps.length - 1} @click=${() => this.move(i, 1)}>↓</button>
-        <button class="remove" title="Remove" @click=${() => this.removeStep(i)}>✕</button>
+        <button class="up" title=${up} aria-label=${up} ?disabled=${i === 0} @click=${() => this.move(i, -1)}>↑</button>
+        <button
+          class="down"
+          title=${down}
+          aria-label=${down}
+          ?disabled=${i === this.recipe.steps.length - 1}
+          @click=${() => this.move(i, 1)}
+        >
+          ↓
+        </button>
+        <button class="remove" title=${remove} aria-label=${remove} @click=${() => this.removeStep(i)}>✕</button>
       </div>
       ${
         op
@@ -288,7 +326,6 @@ export class RecipeEditor extends LitElement {
             id="recipe-input"
             type="file"
             accept=".json,application/json"
-            hidden
             @change=${(e: Event) => this.dispatchEvent(new CustomEvent('load-recipe', { detail: e, bubbles: true, composed: true }))}
         /></label>
         <button id="share-recipe" @click=${() => this.dispatchEvent(new CustomEvent('share-recipe', { bubbles: true, composed: true }))}>

@@ -1,13 +1,20 @@
-import { LitElement, html, css } from 'lit';
+import { LitElement, html, css, nothing } from 'lit';
 import type { FileResult } from '../jobs/types';
 import { bytes } from './format';
 import { panel } from './styles';
 
-/** One row per file: status, size, time, output path, and the plain error for failures. */
+/**
+ * One row per file: status, size, time, output path, and the plain error for failures. A written
+ * file's row opens the before/after view (`select` event) on a click, or on Enter or Space. The
+ * rows are one stop in the tab order (a roving tabindex: 10,000 rows are not 10,000 Tabs); the
+ * arrow keys, Home, End, Page Up and Page Down move between them.
+ */
 export class ResultsTable extends LitElement {
-  static properties = { results: { attribute: false }, selected: {} };
+  static properties = { results: { attribute: false }, selected: {}, active: { state: true } };
   declare results: FileResult[];
   declare selected?: string;
+  /** The row in the tab order (the last one focused), by index. */
+  declare active: number;
 
   static styles = [
     panel,
@@ -18,6 +25,11 @@ export class ResultsTable extends LitElement {
       }
       tr.row {
         cursor: pointer;
+      }
+      /* Inside the scroll box, whose overflow would clip an outer ring. */
+      tr.row:focus-visible {
+        outline: 2px solid #2457d6;
+        outline-offset: -2px;
       }
       tr.row:hover {
         background: #f4f7fd;
@@ -34,6 +46,7 @@ export class ResultsTable extends LitElement {
   constructor() {
     super();
     this.results = [];
+    this.active = 0;
   }
 
   private pick(r: FileResult) {
@@ -41,11 +54,38 @@ export class ResultsTable extends LitElement {
     this.dispatchEvent(new CustomEvent('select', { detail: r, bubbles: true, composed: true }));
   }
 
+  /** Enter or Space opens the row; arrows, Home, End and Page Up/Down move the focus. */
+  private onKey(e: KeyboardEvent, i: number) {
+    const rowHeight = (e.currentTarget as HTMLElement).offsetHeight || 1;
+    const page = Math.max(1, Math.floor((this.renderRoot.querySelector('.scroll')?.clientHeight ?? 0) / rowHeight) - 1);
+    const last = this.results.length - 1;
+    const to: Record<string, number> = {
+      ArrowDown: i + 1,
+      ArrowUp: i - 1,
+      Home: 0,
+      End: last,
+      PageDown: i + page,
+      PageUp: i - page,
+    };
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault(); // Space would scroll the page
+      this.pick(this.results[i]);
+    } else if (e.key in to) {
+      e.preventDefault();
+      this.renderRoot.querySelectorAll<HTMLTableRowElement>('tbody tr.row')[Math.max(0, Math.min(last, to[e.key]))]?.focus();
+    }
+  }
+
   render() {
+    // A new, shorter list: the row in the tab order must still exist.
+    const active = Math.min(this.active, this.results.length - 1);
     return html`<div class="panel">
-      <h2>Results (${this.results.length})</h2>
+      <h2 id="results-heading">Results (${this.results.length})</h2>
+      <p class="visually-hidden" id="results-hint">
+        Press Enter on a written file's row to compare it before and after; the arrow keys move between rows.
+      </p>
       <div class="scroll">
-        <table id="results">
+        <table id="results" aria-labelledby="results-heading" aria-describedby="results-hint">
           <thead>
             <tr>
               <th>File</th>
@@ -59,12 +99,16 @@ export class ResultsTable extends LitElement {
           </thead>
           <tbody>
             ${this.results.map(
-              (r) =>
+              (r, i) =>
                 html`<tr
                   class="row ${this.selected === r.path ? 'sel' : ''}"
                   data-path=${r.path}
                   data-status=${r.status}
+                  tabindex=${i === active ? 0 : -1}
+                  aria-current=${this.selected === r.path ? 'true' : nothing}
                   @click=${() => this.pick(r)}
+                  @focus=${() => (this.active = i)}
+                  @keydown=${(e: KeyboardEvent) => this.onKey(e, i)}
                 >
                   <td>${r.path}</td>
                   <td class=${r.status === 'ok' ? 'ok' : r.status === 'failed' ? 'bad' : 'muted'}>

@@ -601,13 +601,21 @@ export class TesseraStudio extends LitElement {
   render() {
     const busy = !!this.running;
     app.busy = busy;
-    const ready = this.isolated && !!this.input && !busy && this.recipeValid;
-    return html` <header>
+    // Landmarks (banner, main, contentinfo): a screen reader can jump to the work area, and
+    // every part of the page sits in one.
+    return html`<header>
         <h1>Tessera</h1>
         <p class="muted">Batch image processing in your browser, in parallel. Nothing is uploaded.</p>
         <app-status .busy=${busy}></app-status>
       </header>
-      ${
+      <main>${this.renderMain(busy)}</main>
+      <footer class="muted" id="version">Tessera ${api.VERSION} · everything runs on this device</footer>`;
+  }
+
+  /** The work area, inside the main landmark: input, recipe, output, actions, progress, preview, results. */
+  private renderMain(busy: boolean) {
+    const ready = this.isolated && !!this.input && !busy && this.recipeValid;
+    return html` ${
         this.isolated
           ? ''
           : html`<div class="banner" id="not-isolated" role="alert">
@@ -760,8 +768,7 @@ export class TesseraStudio extends LitElement {
           selected=${this.compare?.path ?? ''}
           @select=${(e: CustomEvent<FileResult>) => this.select(e)}
         ></results-table>
-      </div>
-      <footer class="muted" id="version">Tessera ${api.VERSION} · everything runs on this device</footer>`;
+      </div>`;
   }
 }
 customElements.define('tessera-studio', TesseraStudio);
