@@ -119,6 +119,17 @@ describe('studio UI', () => {
       mimeType: 'application/json',
       buffer: Buffer.from(JSON.stringify({ name: 'Just gray', steps: [{ op: 'grayscale' }] })),
     });
+    // The file is read asynchronously: wait for the editor to show it (or time out and fail below).
+    await page
+      .waitForFunction(
+        () =>
+          /** @type {HTMLInputElement | null | undefined} */ (
+            document.querySelector('tessera-studio')?.shadowRoot?.querySelector('recipe-editor')?.shadowRoot?.querySelector('#recipe-name')
+          )?.value === 'Just gray',
+        null,
+        { timeout: 10_000 },
+      )
+      .catch(() => {});
     assert.equal(await page.inputValue('tessera-studio #recipe-name'), 'Just gray');
     assert.equal(await page.isDisabled('tessera-studio #start'), false);
   });
