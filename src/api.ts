@@ -13,7 +13,7 @@ export { Previewer, type PreviewOptions, type PreviewOutcome, type PreviewerOpti
 export type { BatchProgress, BatchSummary, FileResult, Breakdown, PyramidSummary } from './jobs/types';
 export { DziWriter, type DziWriterOptions, type PyramidStats } from './jobs/dzi-writer';
 export { feedFrame, type StripConsumer } from './jobs/strip-consumer';
-export { SEED_RECIPE, PRESETS } from './core/presets';
+export { SEED_RECIPE, PRESETS, DEFAULT_PRESET, matchingPreset } from './core/presets';
 /** The app's version (package.json, plus the build id of a test build). */
 export const VERSION: string = import.meta.env.TESSERA_VERSION ?? 'dev';
 export { parseRecipe, validateRecipe, serializeRecipe, recipeHash, resolveSteps, type Recipe } from './core/recipe';
