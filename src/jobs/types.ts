@@ -27,6 +27,12 @@ export interface FileResult {
   pyramid?: PyramidSummary;
 }
 
+/** A file of the input the batch left out, and why (core/sniff.ts skipReason: "camera RAW file (.cr2): …"). */
+export interface SkippedFile {
+  path: string;
+  reason: string;
+}
+
 export interface PyramidSummary {
   /** Tiles written, all levels. */
   tiles: number;
@@ -83,6 +89,8 @@ export interface BatchSummary {
   ok: number;
   failed: number;
   skipped: number;
+  /** The files left out (neither images nor videos by their names), each with the reason. */
+  skippedFiles: SkippedFile[];
   cancelled: boolean;
   workers: number;
   /** From the first file read to the last file written; excludes engine start-up. */

@@ -60,8 +60,10 @@ describe('runBatch', () => {
     const sink = new MemorySink();
     const progress: BatchProgress[] = [];
     const seen: FileResult[] = [];
+    const skippedLive: string[] = [];
     const s = await runBatch({
       input: [file('a.jpg'), file('notes.txt'), file('a.png'), file('A.webp'), file('broken.jpg'), file('sub/a.jpg'), file('README')],
+      onSkip: (f) => skippedLive.push(f.path),
       output: sink,
       pool: pool as never,
       recipe: RECIPE,
@@ -76,6 +78,12 @@ describe('runBatch', () => {
     expect(new TextDecoder().decode(sink.files.get('a_png.png'))).toBe('out:a.png');
     expect(s).toMatchObject({ ok: 4, failed: 1, skipped: 2, cancelled: false, workers: 1 });
     expect(s.errors).toEqual([{ file: 'broken.jpg', message: 'not a JPEG: 6 bytes of text' }]);
+    // Skipped files are listed with the reason, in listing order, and reported as they are listed.
+    expect(s.skippedFiles).toEqual([
+      { path: 'notes.txt', reason: 'not an image or video Tessera reads (.txt files are left out)' },
+      { path: 'README', reason: 'no file extension: Tessera picks up images and videos by their extension (.jpg, .png, .mp4 …)' },
+    ]);
+    expect(skippedLive).toEqual(['notes.txt', 'README']);
     const broken = s.results.find((r) => r.path === 'broken.jpg')!;
     expect(broken).toMatchObject({ status: 'failed', error: 'broken.jpg: not a JPEG: 6 bytes of text', bytesIn: 10 });
     expect(broken.outputPath).toBeUndefined();
@@ -103,6 +111,7 @@ describe('runBatch', () => {
       'results',
       'seconds',
       'skipped',
+      'skippedFiles',
       'startupSeconds',
       'workers',
     ]);

@@ -7,7 +7,7 @@ import type { InputSource } from '../../io/sources';
 import type { OutputSink } from '../../io/sinks';
 import { createEnginePool, type EnginePool } from '../../pool/engine-pool';
 import { StreamWorkers } from '../stream-workers';
-import type { BatchProgress, FileResult } from '../types';
+import type { BatchProgress, FileResult, SkippedFile } from '../types';
 import type { VideoProgress } from '../video';
 
 export interface RunBatchOptions {
@@ -35,6 +35,8 @@ export interface RunBatchOptions {
   signal?: AbortSignal;
   onProgress?: (p: BatchProgress) => void;
   onResult?: (r: FileResult) => void;
+  /** Each file left out of the batch (not an image or video by its name), with the reason, as it is listed. */
+  onSkip?: (f: SkippedFile) => void;
   /**
    * Videos in the input (mp4, m4v, mov, webm, mkv) go through the same recipe frame by frame
    * (jobs/video.ts) and are written under the same relative path with the container's extension.
