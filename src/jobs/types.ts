@@ -23,6 +23,8 @@ export interface FileResult {
   video?: VideoFileSummary;
   /** Paths of the step reports written beside the output (e.g. "a.jpg.faces.json" for detect-faces on a.jpg). */
   reports?: string[];
+  /** Faces found in the image (a recipe with a face step: the last face step's count). */
+  faces?: number;
   /** Set for a tile-pyramid output (DZI): `outputPath` is its descriptor, `bytesOut` counts every file. */
   pyramid?: PyramidSummary;
 }

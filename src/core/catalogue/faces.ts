@@ -45,6 +45,7 @@ export const FACE_OPS = [
       'Finds the faces and lists where they are (<photo>.faces.json beside each output, faces.csv for all); the picture is unchanged.',
     aka: 'face detection (BlazeFace or Haar/LBP cascades)',
     category: 'cv',
+    reports: 'faces',
     params: DETECT_PARAMS,
     engine: 'opencv',
     locality: 'global',
@@ -58,6 +59,7 @@ export const FACE_OPS = [
     description: 'Finds the faces and hides them: blurred, pixelated or covered, with a margin around each.',
     aka: 'face redaction',
     category: 'cv',
+    reports: 'faces',
     params: {
       ...DETECT_PARAMS,
       effect: { type: 'enum', label: 'Effect', options: ['blur', 'pixelate', 'fill'], default: 'blur' },

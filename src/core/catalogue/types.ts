@@ -78,6 +78,11 @@ export interface OperationSpec<
   aka?: string;
   category: Category;
   /**
+   * The kind of report the step hands over besides its pixels (ctx.report: 'faces'), which a batch
+   * writes beside the output (`<input path>.<kind>.json`); absent for steps that report nothing.
+   */
+  reports?: string;
+  /**
    * 'decode': when the step leads the recipe, the decoder performs it (EXIF auto-orient while
    * decoding; thumbnail with shrink-on-load). Elsewhere it runs as an ordinary frame operation.
    */

@@ -1,7 +1,7 @@
 /** What a batch takes (RunBatchOptions), validated once into the settings every part reads. */
 import { BufferPool } from '../../core/buffer-pool';
 import { validateOutput, type OutputOptions } from '../../core/formats';
-import { isTileable, resolveSteps, validateRecipe, type ResolvedStep } from '../../core/recipe';
+import { checkWritesSomething, isTileable, resolveSteps, validateRecipe, type ResolvedStep } from '../../core/recipe';
 import { validateVideoOptions, type VideoOptions } from '../../core/video-options';
 import type { InputSource } from '../../io/sources';
 import type { OutputSink } from '../../io/sinks';
@@ -96,6 +96,7 @@ export function batchSettings(opts: RunBatchOptions): BatchSettings {
   const steps = resolveSteps(recipe);
   // The recipe's own output settings, overridden field by field by the batch's choice.
   const output = validateOutput({ ...(recipe.output ?? {}), ...(opts.format ?? {}) });
+  checkWritesSomething(steps, output);
   const video = validateVideoOptions(opts.video ?? {});
   const pool = opts.pool ?? createEnginePool(opts.workers);
   return {
