@@ -367,14 +367,6 @@ export class TesseraStudio extends LitElement {
       this.recipeValid = true;
       this.recipeError = undefined;
       this.output = api.validateOutput(this.recipe.output ?? {});
-      const preset = Object.entries(api.PRESETS).find(([, p]) => p.name === this.recipe.name)?.[0] ?? '';
-      const showPreset = () => {
-        const editor = this.renderRoot?.querySelector<import('./recipe-editor').RecipeEditor>('recipe-editor');
-        if (editor) editor.preset = preset;
-      };
-      // A recipe applied before the first render (remembered, or from a link) finds no editor yet.
-      if (this.hasUpdated) showPreset();
-      else void this.updateComplete.then(showPreset);
       this.schedulePreview();
     } catch (e) {
       this.recipeValid = false;
