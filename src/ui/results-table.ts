@@ -1,12 +1,18 @@
 import { LitElement, html, css } from 'lit';
-import type { FileResult } from '../jobs/types';
+import type { FileResult, SkippedFile } from '../jobs/types';
 import { bytes } from './format';
 import { panel } from './styles';
 
-/** One row per file: status, size, time, output path, and the plain error for failures. */
+/**
+ * One row per file: status (with the faces found, for a recipe with a face step), size, time,
+ * output path (or, when no image was written, the reports), and the plain error for failures;
+ * then one row per skipped file with the reason it was left out.
+ */
 export class ResultsTable extends LitElement {
-  static properties = { results: { attribute: false }, selected: {} };
+  static properties = { results: { attribute: false }, skipped: { attribute: false }, selected: {} };
   declare results: FileResult[];
+  /** Files of the input the batch left out, with why. */
+  declare skipped: readonly SkippedFile[];
   declare selected?: string;
 
   static styles = [
@@ -34,6 +40,7 @@ export class ResultsTable extends LitElement {
   constructor() {
     super();
     this.results = [];
+    this.skipped = [];
   }
 
   private pick(r: FileResult) {
@@ -43,7 +50,9 @@ export class ResultsTable extends LitElement {
 
   render() {
     return html`<div class="panel">
-      <h2>Results (${this.results.length})</h2>
+      <h2>
+        Results (${this.results.length}${this.skipped.length ? html`, <span id="skipped-count">${this.skipped.length} skipped</span>` : ''})
+      </h2>
       <div class="scroll">
         <table id="results">
           <thead>
@@ -74,13 +83,21 @@ export class ResultsTable extends LitElement {
                         : r.tiles
                           ? html` <span class="muted">(${r.tiles} tiles)</span>`
                           : ''
-                    }
+                    }${r.faces !== undefined ? html` <span class="faces">(${r.faces} face${r.faces === 1 ? '' : 's'})</span>` : ''}
                   </td>
                   <td class="num">${r.width ? `${r.width}×${r.height}` : ''}</td>
                   <td class="num">${bytes(r.bytesIn)}</td>
                   <td class="num">${bytes(r.bytesOut)}</td>
                   <td class="num">${r.ms.toFixed(0)} ms</td>
-                  <td class=${r.error ? 'err' : 'muted'}>${r.error ?? r.outputPath ?? ''}</td>
+                  <td class=${r.error ? 'err' : 'muted'}>${r.error ?? r.outputPath ?? r.reports?.join(', ') ?? ''}</td>
+                </tr>`,
+            )}
+            ${this.skipped.map(
+              (s) =>
+                html`<tr class="skipped" data-path=${s.path} data-status="skipped">
+                  <td>${s.path}</td>
+                  <td class="muted">skipped</td>
+                  <td colspan="5" class="muted">${s.reason}</td>
                 </tr>`,
             )}
           </tbody>
