@@ -10,10 +10,10 @@ export { runBenchmark, type BenchmarkOptions, type BenchmarkResult } from './job
 export { measureHandoff, type HandoffRow } from './jobs/handoff';
 export { measureOps, type OpBenchRow } from './jobs/op-bench';
 export { Previewer, type PreviewOptions, type PreviewOutcome, type PreviewerOptions, type GiantStatus } from './jobs/preview';
-export type { BatchProgress, BatchSummary, FileResult, Breakdown, PyramidSummary } from './jobs/types';
+export type { BatchProgress, BatchSummary, FileResult, Breakdown, PyramidSummary, SkippedFile } from './jobs/types';
 export { DziWriter, type DziWriterOptions, type PyramidStats } from './jobs/dzi-writer';
 export { feedFrame, type StripConsumer } from './jobs/strip-consumer';
-export { SEED_RECIPE, PRESETS } from './core/presets';
+export { SEED_RECIPE, PRESETS, DEFAULT_PRESET, matchingPreset } from './core/presets';
 /** The app's version (package.json, plus the build id of a test build). */
 export const VERSION: string = import.meta.env.TESSERA_VERSION ?? 'dev';
 export { parseRecipe, validateRecipe, serializeRecipe, recipeHash, resolveSteps, type Recipe } from './core/recipe';
@@ -64,7 +64,7 @@ export {
   type VideoContainer,
   type VideoCodecChoice,
 } from './core/video-options';
-export { isVideoName, isMediaName, sniffVideo } from './core/sniff';
+export { isVideoName, isMediaName, sniffVideo, skipReason } from './core/sniff';
 export type { VideoJobOptions, VideoJobResult, VideoProgress, VideoAnalysis, FrameAnalysis, VideoMode } from './jobs/video';
 /** The video job (loaded on first use: mediabunny stays out of the main bundle until then). */
 export const runVideo = async (o: import('./jobs/video').VideoJobOptions) =>

@@ -46,6 +46,8 @@ interface Window {
   __permissionRequests?: { mode?: string; name: string; active: boolean }[];
   /** What that stub's requestPermission answers (default 'granted'). */
   __permissionAnswer?: PermissionState;
+  /** The first-run test's stubbed folder picker: each call's mode and user activation (tests/browser/first-run.test.mjs). */
+  __pickerCalls?: { mode?: string; active: boolean }[];
   /** Calls to that test's stubbed navigator.storage.persist. */
   __persistCalls?: number;
   /** Progress of the seed benchmark, exposed by Node (bench/run.mjs, page.exposeFunction). */

@@ -65,6 +65,17 @@ export const OUTPUT_OPTIONS = defineOptions<OutputFormat>()({
     aliases: { jpg: 'jpeg', tif: 'tiff' },
     help: 'Image output format (and file extension). Deep Zoom writes <name>.dzi and a <name>_files folder of tiles for zoomable viewers.',
   },
+  /**
+   * Off for a recipe run for its reports alone (Find faces' boxes): the engine then encodes nothing
+   * and the batch writes only the reports (core/recipe.ts checkWritesSomething refuses a recipe
+   * that has none). Videos are outputs of their own and are still written.
+   */
+  images: {
+    type: 'boolean',
+    label: 'Write images',
+    default: true,
+    help: "Off: no image files are written, only the steps' reports (Find faces: <photo>.faces.json and faces.csv), when you want the face boxes rather than copies of the photos. Videos are still written.",
+  },
   tileFormat: {
     type: 'enum',
     label: 'Tile format',

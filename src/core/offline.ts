@@ -2,7 +2,7 @@
  * Parts of the app that load lazily — OpenCV.js, mediabunny's video chunks, wasm-vips' wasm and its
  * HEIF side module, the face models, the worker scripts themselves — and what to say when one
  * cannot be fetched (the network went away after the page loaded, before they were cached):
- * "OpenCV (used by Canny edges) is not available offline yet: open Tessera once online", never the
+ * "OpenCV (used by Edge lines) is not available offline yet: open Tessera once online", never the
  * browser's "Failed to fetch dynamically imported module …".
  *
  * Pure: the classification reads only the thrown value's name, message and cause (errors that

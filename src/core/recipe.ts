@@ -188,3 +188,20 @@ export function isTileable(steps: readonly ResolvedStep[]): boolean {
 export function outputChannels(steps: readonly ResolvedStep[], inChannels: number): number {
   return steps.reduce((c, s) => getOperation(s.op)!.outChannels(c), inChannels);
 }
+
+/** The kinds of report the steps hand over ('faces'), each once, in order. */
+export function stepReports(steps: readonly ResolvedStep[]): string[] {
+  return [...new Set(steps.flatMap((s) => getOperation(s.op)?.reports ?? []))];
+}
+
+/**
+ * Refuses a batch that would write no file for an image: image output off (`images: false`) and
+ * no step that reports. Checked before any work starts, so the person hears it once, not per file.
+ */
+export function checkWritesSomething(steps: readonly ResolvedStep[], output: OutputOptions): void {
+  if (output.images || stepReports(steps).length) return;
+  fail(
+    '/output/images',
+    '"Write images" is off and no step of the recipe writes a report (Find faces and Hide faces do), so nothing would be written: turn "Write images" on, or add Find faces',
+  );
+}

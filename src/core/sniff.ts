@@ -165,6 +165,27 @@ export function isMediaName(name: string): boolean {
   return isImageName(name) || isVideoName(name);
 }
 
+/** Camera RAW extensions: recognised so a skipped RAW file is named as one, not as "unknown". */
+const RAW_EXT = new Set(
+  '3fr ari arw bay cr2 cr3 crw dcr dng erf fff iiq k25 kdc mef mos mrw nef nrw orf pef raf raw rw2 rwl sr2 srf srw x3f'.split(' '),
+);
+
+/**
+ * Why a batch leaves this file out, in words for the list of skipped files; undefined for the
+ * images and videos it processes (isMediaName). Decided by the name alone, as the batch does.
+ */
+export function skipReason(path: string): string | undefined {
+  if (isMediaName(path)) return undefined;
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  if (base.startsWith('.')) return 'hidden file (not a photo: e.g. the "._" copies macOS leaves beside files)';
+  const dot = base.lastIndexOf('.');
+  const ext = dot > 0 ? base.slice(dot + 1).toLowerCase() : '';
+  if (RAW_EXT.has(ext))
+    return `camera RAW file (.${ext}): Tessera cannot read RAW yet; export it as JPEG or TIFF from your camera's or photo app first`;
+  if (!ext) return 'no file extension: Tessera picks up images and videos by their extension (.jpg, .png, .mp4 …)';
+  return `not an image or video Tessera reads (.${ext} files are left out)`;
+}
+
 /** The container from the first bytes: ISO BMFF (`ftyp` box) or EBML (Matroska/WebM). */
 export function videoKindFromMagic(head: Uint8Array): VideoKind | undefined {
   if (head.length >= 12 && ascii(head, 4, 4) === 'ftyp') {

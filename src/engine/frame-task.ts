@@ -72,7 +72,7 @@ export async function processFrameTask(src: FrameDesc, steps: ResolvedStep[], op
     if (input.data.buffer === fromDesc(src).data.buffer) input = copyFrame(input, scratchU8('frame-copy', input.stride * input.height));
     // The redact-faces step's params, checked (and typed) against its specs as they cross from the job.
     const params = validateParams(getOperation('redact-faces'), opts.redact.params, '/redact/params');
-    const cv = params.effect === 'blur' ? (await loadOpenCV('Redact faces')).cv : undefined;
+    const cv = params.effect === 'blur' ? (await loadOpenCV('Hide faces')).cv : undefined;
     redactBoxes(input, opts.redact.boxes, params, cv);
     pre.push({ op: 'redact-faces', ms: performance.now() - t0 });
   }

@@ -147,6 +147,9 @@ async function encodeDone(
   reports: StepReport[],
 ): Promise<FinishedResult> {
   const { width, height, channels } = frame;
+  // Reports only (images: false): nothing to encode; the batch writes the reports alone.
+  if (!output.images)
+    return { kind: 'done', bytes: new Uint8Array(0), width, height, channels, timings, ...(reports.length ? { reports } : {}) };
   if (FORMATS[output.format].pyramid) {
     const own = describe(packed(frame));
     return { kind: 'frame', frame: own, width, height, channels, source, timings, ...(reports.length ? { reports } : {}) };

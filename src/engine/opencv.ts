@@ -29,8 +29,8 @@ export type CV = Omit<OpenCvModule, EnumConstant> & { readonly [K in EnumConstan
 let loading: Promise<{ cv: CV; ms: number }> | undefined;
 
 /**
- * OpenCV.js, started once per thread. `usedBy` names what needs it ("Canny edges") for the message
- * when it cannot be fetched: "OpenCV (used by Canny edges) is not available offline yet: open
+ * OpenCV.js, started once per thread. `usedBy` names what needs it ("Edge lines") for the message
+ * when it cannot be fetched: "OpenCV (used by Edge lines) is not available offline yet: open
  * Tessera once online". A failed load is forgotten, so the next call tries again.
  */
 export function loadOpenCV(usedBy?: string, timeoutMs = 60_000): Promise<{ cv: CV; ms: number }> {

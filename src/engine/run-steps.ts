@@ -33,7 +33,7 @@ export const ENGINE_OPS: Readonly<Record<EngineName, OpTable>> = {
   opencv: byName(OPENCV_OPS),
 };
 
-/** Each engine's runtime, started for a step (whose label a load failure names: "OpenCV (used by Canny edges) …"). */
+/** Each engine's runtime, started for a step (whose label a load failure names: "OpenCV (used by Edge lines) …"). */
 const RUNTIMES: Record<EngineName, ((usedBy: string) => Promise<unknown>) | undefined> = {
   kernel: undefined,
   vips: () => loadVips(),

@@ -60,7 +60,12 @@ export async function droppedSource(items: DataTransferItemList): Promise<InputF
       }
     }
   };
-  const entries = Array.from(items, (i) => i.webkitGetAsEntry()).filter((e): e is FileSystemEntry => !!e);
+  // Read while the drop event is being handled: its items are unreadable once it returns. A file
+  // item without an entry (a DataTransfer made by a page, some browsers' drags) is taken as a file.
+  const picked = Array.from(items, (i) => ({ entry: i.webkitGetAsEntry(), file: i.kind === 'file' ? i.getAsFile() : null }));
+  const entries = picked.map((p) => p.entry).filter((e): e is FileSystemEntry => !!e);
+  for (const { entry, file } of picked)
+    if (!entry && file && !file.name.startsWith('.')) out.push({ path: file.name, file: () => Promise.resolve(file) });
   for (const e of entries) await walk(e, '');
   // A single dropped folder behaves like a picked folder: its contents, not itself.
   if (entries.length === 1 && entries[0].isDirectory) for (const f of out) f.path = f.path.slice(entries[0].name.length + 1);

@@ -36,7 +36,7 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
     await pool.broadcast((api) => api.start({ heif: s.output.format === 'avif' }));
     const startupSeconds = (performance.now() - t0) / 1000;
 
-    const listing = new InputListing(opts.input, signal);
+    const listing = new InputListing(opts.input, signal, opts.onSkip);
     const tally = new BatchTally(listing, opts.onProgress, opts.onResult);
     const names = new OutputNames();
     const running = await dispatchFiles(listing, dispatchWindows(pool.size), signal, (f, computed) =>

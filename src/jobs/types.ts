@@ -23,8 +23,16 @@ export interface FileResult {
   video?: VideoFileSummary;
   /** Paths of the step reports written beside the output (e.g. "a.jpg.faces.json" for detect-faces on a.jpg). */
   reports?: string[];
+  /** Faces found in the image (a recipe with a face step: the last face step's count). */
+  faces?: number;
   /** Set for a tile-pyramid output (DZI): `outputPath` is its descriptor, `bytesOut` counts every file. */
   pyramid?: PyramidSummary;
+}
+
+/** A file of the input the batch left out, and why (core/sniff.ts skipReason: "camera RAW file (.cr2): …"). */
+export interface SkippedFile {
+  path: string;
+  reason: string;
 }
 
 export interface PyramidSummary {
@@ -83,6 +91,8 @@ export interface BatchSummary {
   ok: number;
   failed: number;
   skipped: number;
+  /** The files left out (neither images nor videos by their names), each with the reason. */
+  skippedFiles: SkippedFile[];
   cancelled: boolean;
   workers: number;
   /** From the first file read to the last file written; excludes engine start-up. */

@@ -89,10 +89,12 @@ function controls(
 }
 
 export class OutputOptionsPanel extends LitElement {
-  static properties = { value: { attribute: false }, video: { attribute: false } };
+  static properties = { value: { attribute: false }, video: { attribute: false }, locked: { type: Boolean } };
   declare value: OutputOptions;
   /** Settings for videos in the input (container, codec, rate, range, analysis export). */
   declare video: VideoOptions;
+  /** A batch is running with these settings: every control is disabled until it ends. */
+  declare locked: boolean;
 
   static styles = css`
     ${focusRing}
@@ -121,6 +123,12 @@ export class OutputOptionsPanel extends LitElement {
       color: #c62828;
       font-size: 13px;
     }
+    fieldset {
+      border: 0;
+      padding: 0;
+      margin: 0;
+      min-width: 0;
+    }
   `;
 
   private outputError?: string;
@@ -130,6 +138,7 @@ export class OutputOptionsPanel extends LitElement {
     super();
     this.value = validateOutput({});
     this.video = validateVideoOptions({});
+    this.locked = false;
   }
 
   /** Applies one output change (a format change takes that format's defaults); a bad value is explained, not applied. */
@@ -174,7 +183,8 @@ export class OutputOptionsPanel extends LitElement {
 
   render() {
     const v = this.value;
-    return html` ${controls('output', OUTPUT_OPTIONS, v, v.format, (k, x) => this.set(k, x))}
+    return html`<fieldset ?disabled=${this.locked}>
+      ${controls('output', OUTPUT_OPTIONS, v, v.format, (k, x) => this.set(k, x))}
       ${this.outputError ? html`<p class="err" id="output-error">${this.outputError}</p>` : nothing}
       <details id="video-options">
         <summary>Videos</summary>
@@ -183,7 +193,8 @@ export class OutputOptionsPanel extends LitElement {
           Resize with a recipe step; odd sizes lose their last column/row (4:2:0 video needs even sides).
         </p>
         ${this.videoError ? html`<p class="err" id="video-error">${this.videoError}</p>` : nothing}
-      </details>`;
+      </details>
+    </fieldset>`;
   }
 }
 customElements.define('output-options', OutputOptionsPanel);

@@ -1,28 +1,32 @@
 /**
  * <recipe-editor>: builds a recipe step by step. Every control comes from the operation
- * catalogue; values are checked as they change and problems are shown beside the control.
- * Emits `recipe-change` (detail: { recipe, valid }) on every edit.
+ * catalogue; values are checked as they change and problems are shown beside the control. Each
+ * step shows its plain one-line description, its exact definition one click away. The preset menu
+ * shows the preset whose steps the recipe has (derived from the recipe, never remembered apart
+ * from it, so it cannot go stale). Emits `recipe-change` (detail: { recipe, valid }) on every edit.
  */
 import { LitElement, html, css, nothing } from 'lit';
+import { live } from 'lit/directives/live.js';
 import { defaultParams, getOperation, operations, type Category, type ParamSpec, type ParamValue, type Params } from '../core/catalogue';
 import { messageOf } from '../core/errors';
-import { PRESETS } from '../core/presets';
+import { PRESETS, afterStepEdit, matchingPreset } from '../core/presets';
 import { validateParams, type Recipe, type RecipeStep } from '../core/recipe';
 import type { StepTiming } from '../jobs/types';
 import { panel } from './styles';
 
 const CATEGORY_LABEL: Record<Category, string> = {
-  tone: 'Tone & colour',
-  filter: 'Pillow filters',
-  cv: 'Classic CV',
-  transform: 'Transforms',
+  tone: 'Light & colour',
+  filter: 'Filters & effects',
+  cv: 'Sharpen, blur, edges & faces',
+  transform: 'Size & orientation',
 };
 
 export class RecipeEditor extends LitElement {
-  static properties = { recipe: { attribute: false }, timings: { attribute: false }, preset: {} };
+  static properties = { recipe: { attribute: false }, timings: { attribute: false }, locked: { type: Boolean } };
   declare recipe: Recipe;
   declare timings?: StepTiming[];
-  declare preset: string;
+  /** A batch is running with this recipe: every control is disabled until it ends. */
+  declare locked: boolean;
 
   static styles = [
     panel,
@@ -116,12 +120,48 @@ export class RecipeEditor extends LitElement {
         font-size: 12px;
         margin-top: 6px;
       }
+      fieldset.lock {
+        border: 0;
+        padding: 0;
+        margin: 0;
+        min-width: 0;
+      }
+      fieldset.lock:disabled .file-btn {
+        opacity: 0.45;
+        cursor: default;
+      }
+      .desc {
+        margin: 2px 0 0;
+        font-size: 12px;
+        color: #5b6475;
+      }
+      details.definition {
+        font-size: 12px;
+        color: #5b6475;
+        margin-top: 2px;
+      }
+      details.definition summary {
+        cursor: pointer;
+        width: max-content;
+      }
+      details.definition p {
+        margin: 4px 0;
+      }
+      #preset-description {
+        font-size: 13px;
+        margin: 0 0 6px;
+      }
     `,
   ];
 
   constructor() {
     super();
-    this.preset = 'seed';
+    this.locked = false;
+  }
+
+  /** A step edit: the recipe's name and description follow (core/presets.ts afterStepEdit). */
+  private emitSteps(recipe: Recipe) {
+    this.emit(afterStepEdit(recipe));
   }
 
   private emit(recipe: Recipe) {
@@ -143,7 +183,7 @@ export class RecipeEditor extends LitElement {
 
   private updateStep(i: number, change: Partial<RecipeStep>) {
     const steps = this.recipe.steps.map((s, j) => (j === i ? { ...s, ...change } : s));
-    this.emit({ ...this.recipe, steps });
+    this.emitSteps({ ...this.recipe, steps });
   }
 
   private setParam(i: number, key: string, value: ParamValue) {
@@ -156,12 +196,12 @@ export class RecipeEditor extends LitElement {
     const j = i + by;
     if (j < 0 || j >= steps.length) return;
     [steps[i], steps[j]] = [steps[j], steps[i]];
-    this.emit({ ...this.recipe, steps });
+    this.emitSteps({ ...this.recipe, steps });
     void this.focusStep(j, by < 0 ? 'up' : 'down');
   }
 
   private removeStep(i: number) {
-    this.emit({ ...this.recipe, steps: this.recipe.steps.filter((_, j) => j !== i) });
+    this.emitSteps({ ...this.recipe, steps: this.recipe.steps.filter((_, j) => j !== i) });
     void this.focusStep(Math.min(i, this.recipe.steps.length - 1), 'remove');
   }
 
@@ -184,12 +224,11 @@ export class RecipeEditor extends LitElement {
     const op = getOperation(sel.value);
     sel.value = '';
     if (!op) return;
-    this.emit({ ...this.recipe, steps: [...this.recipe.steps, { op: op.name, params: defaultParams(op) }] });
+    this.emitSteps({ ...this.recipe, steps: [...this.recipe.steps, { op: op.name, params: defaultParams(op) }] });
   }
 
   private choosePreset(e: Event) {
     const key = (e.target as HTMLSelectElement).value;
-    this.preset = key;
     const p = PRESETS[key];
     if (p) this.emit(structuredClone(p));
   }
@@ -273,7 +312,7 @@ export class RecipeEditor extends LitElement {
           .checked=${s.enabled !== false}
           @change=${(e: Event) => this.updateStep(i, { enabled: (e.target as HTMLInputElement).checked ? undefined : false })}
         />
-        <span class="title" title=${op?.definition ?? ''}>${i + 1}. ${op?.label ?? s.op}</span>
+        <span class="title">${i + 1}. ${op?.label ?? s.op}</span>
         ${ms !== undefined ? html`<span class="ms">${ms.toFixed(1)} ms</span>` : nothing}
         <button class="up" title=${up} aria-label=${up} ?disabled=${i === 0} @click=${() => this.move(i, -1)}>↑</button>
         <button
@@ -287,6 +326,16 @@ export class RecipeEditor extends LitElement {
         </button>
         <button class="remove" title=${remove} aria-label=${remove} @click=${() => this.removeStep(i)}>✕</button>
       </div>
+      ${
+        op
+          ? html`<p class="desc">${op.description}</p>
+              <details class="definition">
+                <summary>Exact definition</summary>
+                ${op.aka ? html`<p>Known as: ${op.aka}.</p>` : nothing}
+                <p>${op.definition}</p>
+              </details>`
+          : nothing
+      }
       ${
         op
           ? Object.entries(op.params)
@@ -311,45 +360,54 @@ export class RecipeEditor extends LitElement {
   render() {
     const groups = new Map<Category, string[]>();
     for (const op of operations()) groups.set(op.category, [...(groups.get(op.category) ?? []), op.name]);
+    const preset = matchingPreset(this.recipe);
+    const description = preset !== undefined ? PRESETS[preset].description : this.recipe.description;
     return html`<div class="panel">
-      <h2>2 · Recipe</h2>
-      <div class="head">
-        <select id="preset" aria-label="Preset" @change=${(e: Event) => this.choosePreset(e)}>
-          ${Object.entries(PRESETS).map(([k, r]) => html`<option value=${k} ?selected=${k === this.preset}>${r.name}</option>`)}
-          <option value="" ?selected=${!PRESETS[this.preset]}>Custom</option>
+      <fieldset class="lock" ?disabled=${this.locked}>
+        <h2>2 · Recipe</h2>
+        <div class="head">
+          <select id="preset" aria-label="Preset" @change=${(e: Event) => this.choosePreset(e)}>
+            ${Object.entries(PRESETS).map(([k, r]) => html`<option value=${k} .selected=${live(k === preset)}>${r.name}</option>`)}
+            ${preset === undefined ? html`<option value="" .selected=${live(true)}>Custom</option>` : nothing}
+          </select>
+          <button id="save-recipe" @click=${() => this.dispatchEvent(new CustomEvent('save-recipe', { bubbles: true, composed: true }))}>
+            Save JSON
+          </button>
+          <label class="file-btn"
+            >Load JSON…<input
+              id="recipe-input"
+              type="file"
+              accept=".json,application/json"
+              @change=${(e: Event) => this.dispatchEvent(new CustomEvent('load-recipe', { detail: e, bubbles: true, composed: true }))}
+          /></label>
+          <button id="share-recipe" @click=${() => this.dispatchEvent(new CustomEvent('share-recipe', { bubbles: true, composed: true }))}>
+            Share link
+          </button>
+        </div>
+        ${description ? html`<p class="muted" id="preset-description">${description}</p>` : nothing}
+        <input
+          class="name"
+          id="recipe-name"
+          aria-label="Recipe name"
+          .value=${live(this.recipe.name)}
+          @change=${(e: Event) => {
+            this.emit({ ...this.recipe, name: (e.target as HTMLInputElement).value || 'Untitled' });
+          }}
+        />
+        <ol id="steps">
+          ${this.recipe.steps.map((s, i) => this.renderStep(s, i))}
+        </ol>
+        <select id="add-step" aria-label="Add a step" @change=${(e: Event) => this.add(e)}>
+          <option value="">Add a step…</option>
+          ${[...groups].map(
+            ([cat, names]) =>
+              html`<optgroup label=${CATEGORY_LABEL[cat]}>
+                ${names.map((n) => html`<option value=${n} title=${getOperation(n)!.description}>${getOperation(n)!.label}</option>`)}
+              </optgroup>`,
+          )}
         </select>
-        <button id="save-recipe" @click=${() => this.dispatchEvent(new CustomEvent('save-recipe', { bubbles: true, composed: true }))}>
-          Save JSON
-        </button>
-        <label class="file-btn"
-          >Load JSON…<input
-            id="recipe-input"
-            type="file"
-            accept=".json,application/json"
-            @change=${(e: Event) => this.dispatchEvent(new CustomEvent('load-recipe', { detail: e, bubbles: true, composed: true }))}
-        /></label>
-        <button id="share-recipe" @click=${() => this.dispatchEvent(new CustomEvent('share-recipe', { bubbles: true, composed: true }))}>
-          Share link
-        </button>
-      </div>
-      <input
-        class="name"
-        id="recipe-name"
-        aria-label="Recipe name"
-        .value=${this.recipe.name}
-        @change=${(e: Event) => {
-          this.preset = '';
-          this.emit({ ...this.recipe, name: (e.target as HTMLInputElement).value || 'Untitled' });
-        }}
-      />
-      <ol id="steps">
-        ${this.recipe.steps.map((s, i) => this.renderStep(s, i))}
-      </ol>
-      <select id="add-step" aria-label="Add a step" @change=${(e: Event) => this.add(e)}>
-        <option value="">Add a step…</option>
-        ${[...groups].map(([cat, names]) => html`<optgroup label=${CATEGORY_LABEL[cat]}>${names.map((n) => html`<option value=${n}>${getOperation(n)!.label}</option>`)}</optgroup>`)}
-      </select>
-      <slot></slot>
+        <slot></slot>
+      </fieldset>
     </div>`;
   }
 }

@@ -1,17 +1,21 @@
 import { LitElement, html, css, nothing } from 'lit';
-import type { FileResult } from '../jobs/types';
+import type { FileResult, SkippedFile } from '../jobs/types';
 import { bytes } from './format';
 import { panel } from './styles';
 
 /**
- * One row per file: status, size, time, output path, and the plain error for failures. A written
- * file's row opens the before/after view (`select` event) on a click, or on Enter or Space. The
- * rows are one stop in the tab order (a roving tabindex: 10,000 rows are not 10,000 Tabs); the
- * arrow keys, Home, End, Page Up and Page Down move between them.
+ * One row per file: status (with the faces found, for a recipe with a face step), size, time,
+ * output path (or, when no image was written, the reports), and the plain error for failures;
+ * then one row per skipped file with the reason it was left out. A written file's row opens the
+ * before/after view (`select` event) on a click, or on Enter or Space. The rows are one stop in
+ * the tab order (a roving tabindex: 10,000 rows are not 10,000 Tabs); the arrow keys, Home, End,
+ * Page Up and Page Down move between them.
  */
 export class ResultsTable extends LitElement {
-  static properties = { results: { attribute: false }, selected: {}, active: { state: true } };
+  static properties = { results: { attribute: false }, skipped: { attribute: false }, selected: {}, active: { state: true } };
   declare results: FileResult[];
+  /** Files of the input the batch left out, with why. */
+  declare skipped: readonly SkippedFile[];
   declare selected?: string;
   /** The row in the tab order (the last one focused), by index. */
   declare active: number;
@@ -47,6 +51,7 @@ export class ResultsTable extends LitElement {
     super();
     this.results = [];
     this.active = 0;
+    this.skipped = [];
   }
 
   private pick(r: FileResult) {
@@ -80,7 +85,9 @@ export class ResultsTable extends LitElement {
     // A new, shorter list: the row in the tab order must still exist.
     const active = Math.min(this.active, this.results.length - 1);
     return html`<div class="panel">
-      <h2 id="results-heading">Results (${this.results.length})</h2>
+      <h2 id="results-heading">
+        Results (${this.results.length}${this.skipped.length ? html`, <span id="skipped-count">${this.skipped.length} skipped</span>` : ''})
+      </h2>
       <p class="visually-hidden" id="results-hint">
         Press Enter on a written file's row to compare it before and after; the arrow keys move between rows.
       </p>
@@ -118,13 +125,21 @@ export class ResultsTable extends LitElement {
                         : r.tiles
                           ? html` <span class="muted">(${r.tiles} tiles)</span>`
                           : ''
-                    }
+                    }${r.faces !== undefined ? html` <span class="faces">(${r.faces} face${r.faces === 1 ? '' : 's'})</span>` : ''}
                   </td>
                   <td class="num">${r.width ? `${r.width}×${r.height}` : ''}</td>
                   <td class="num">${bytes(r.bytesIn)}</td>
                   <td class="num">${bytes(r.bytesOut)}</td>
                   <td class="num">${r.ms.toFixed(0)} ms</td>
-                  <td class=${r.error ? 'err' : 'muted'}>${r.error ?? r.outputPath ?? ''}</td>
+                  <td class=${r.error ? 'err' : 'muted'}>${r.error ?? r.outputPath ?? r.reports?.join(', ') ?? ''}</td>
+                </tr>`,
+            )}
+            ${this.skipped.map(
+              (s) =>
+                html`<tr class="skipped" data-path=${s.path} data-status="skipped">
+                  <td>${s.path}</td>
+                  <td class="muted">skipped</td>
+                  <td colspan="5" class="muted">${s.reason}</td>
                 </tr>`,
             )}
           </tbody>

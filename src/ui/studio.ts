@@ -1,16 +1,24 @@
 /**
  * <tessera-studio>: renders state and sends intents to the jobs layer; it holds no processing
- * logic. Inputs: folder picker, file/folder inputs, drop, zip. Outputs: a folder or a zip.
+ * logic. Inputs: folder picker, file/folder inputs, a drop anywhere on the page, zip. Outputs: a
+ * zip download (the default: it works without a choice) or a folder (asked for when Start is
+ * pressed, if none is chosen yet).
+ *
+ * First visit: the Web export preset, a zip download, and a short "start here" in the input
+ * panel. While a batch runs, the recipe, output and input controls are locked (the batch runs
+ * with the settings it started with); inputs handed over meanwhile (a drop, an "Open with") are
+ * queued for the next run, and leaving the page asks first (so does leaving with a zip not yet
+ * downloaded).
  */
 import { LitElement, html, css } from 'lit';
 import * as api from '../api';
 import type { BenchmarkResult } from '../jobs/benchmark';
-import type { BatchProgress, BatchSummary, FileResult } from '../jobs/types';
+import type { BatchProgress, BatchSummary, FileResult, SkippedFile } from '../jobs/types';
 import type { InputFile, InputSource } from '../io/sources';
 import type { OutputSink } from '../io/sinks';
 import type { OutputOptions } from '../core/formats';
 import { messageOf } from '../core/errors';
-import { isImageName } from '../core/sniff';
+import { isImageName, isVideoName, sniff, skipReason } from '../core/sniff';
 import { recipeFromHash, recipeToHash } from '../core/recipe-url';
 import type { PreviewResult } from '../engine/api';
 import type { Rect } from '../core/tiles';
@@ -37,6 +45,12 @@ interface ChosenInput {
 }
 
 const hasPicker = typeof (globalThis as { showDirectoryPicker?: unknown }).showDirectoryPicker === 'function';
+
+/** Bad files the preview moves past before it shows the failure: a folder of broken files is not walked whole. */
+const MAX_PREVIEW_SKIPS = 5;
+
+/** A drag carrying files (not text or a link dragged within the page). */
+const hasFiles = (e: DragEvent): boolean => !!e.dataTransfer?.types.includes('Files');
 
 export class TesseraStudio extends LitElement {
   static properties = {
@@ -67,7 +81,25 @@ export class TesseraStudio extends LitElement {
     dragging: { state: true },
     video: { state: true },
     videoProgress: { state: true },
+    skipped: { state: true },
+    videoResult: { state: true },
+    resultNote: { state: true },
+    previewNote: { state: true },
+    queued: { state: true },
+    inputCounts: { state: true },
   };
+  /** Files the last batch left out, with why (listed under the results). */
+  declare skipped: SkippedFile[];
+  /** A video result opened from the results table: its written file, played as it is. */
+  declare videoResult?: { url: string; path: string; unplayable?: boolean };
+  /** A result with nothing to compare (reports only): what was written instead. */
+  declare resultNote?: { path: string; text: string };
+  /** Why the preview shows another file than the first (the first could not be previewed). */
+  declare previewNote?: string;
+  /** Handed over while a batch ran: applied when it ends. */
+  declare queued?: { input?: ChosenInput; recipe?: unknown };
+  /** What the chosen input holds, once listed: images, videos and files a batch will skip. */
+  declare inputCounts?: { images: number; videos: number; skipped: number };
   /** Settings for videos in the input (output-options' video section). */
   declare video?: import('../core/video-options').VideoOptions;
   /** Progress of the videos being processed, by path. */
@@ -96,7 +128,8 @@ export class TesseraStudio extends LitElement {
   declare bench?: BenchmarkResult;
   declare benchStatus?: string;
   declare message?: string;
-  declare zipUrl?: { url: string; name: string; count: number };
+  /** The finished zip; `saved` once its link was clicked (by the studio at the end, or the person). */
+  declare zipUrl?: { url: string; name: string; count: number; saved: boolean };
   declare compare?: { before: Blob; after: Blob; label: string; path: string };
   declare dragging: boolean;
 
@@ -110,6 +143,21 @@ export class TesseraStudio extends LitElement {
   private previewTimer?: ReturnType<typeof setTimeout>;
   /** Why the latest preview failed: what is on screen is then from earlier settings (or nothing). */
   private previewFailed?: string;
+  /**
+   * The input's images that look intact, in order, for the preview to try when it picks the file
+   * itself (not a file the person chose from the results): one whose preview fails before any of
+   * its previews succeeded gives way to the next.
+   */
+  private previewCandidates?: AsyncIterator<InputFile>;
+  private previewAuto = false;
+  /** Paths whose preview succeeded at least once: a later failure there is the settings', not the file's. */
+  private previewedOk = new Set<string>();
+  /** The last auto-picked file's failure, its path taken out: the same again means the recipe fails, not the files. */
+  private autoFailure?: string;
+  /** Files the preview has moved past for this input (at most MAX_PREVIEW_SKIPS). */
+  private autoSkips = 0;
+  /** Nested dragenter/dragleave pairs over the page (a drag crosses many elements). */
+  private dragDepth = 0;
   /** The last recipe, output options, workers and output folder, kept between visits (ui/remember.ts). */
   private remembered = new RememberController(this, hasPicker);
   readonly isolated = globalThis.crossOriginIsolated === true;
@@ -202,16 +250,51 @@ export class TesseraStudio extends LitElement {
         margin-top: 18px;
         font-size: 12px;
       }
+      fieldset.lock {
+        border: 0;
+        padding: 0;
+        margin: 0;
+        min-width: 0;
+      }
+      fieldset.lock:disabled .file-btn {
+        opacity: 0.45;
+        cursor: default;
+      }
+      .drop-overlay {
+        position: fixed;
+        inset: 0;
+        z-index: 10;
+        display: flex;
+        align-items: center;
+        justify-content: center;
+        background: rgb(36 87 214 / 12%);
+        border: 3px dashed #2457d6;
+        color: #173a8f;
+        font-size: 20px;
+        font-weight: 600;
+        pointer-events: none;
+      }
+      #empty-state p {
+        margin: 8px 0 0;
+      }
+      #video-result video {
+        display: block;
+        max-width: 100%;
+        max-height: 60vh;
+      }
     `,
   ];
 
   constructor() {
     super();
-    this.recipe = api.SEED_RECIPE;
+    // What a first visit starts with (nothing remembered, no link): photos made ready for the
+    // web, into a zip download, so choosing photos and pressing Start is the whole first run.
+    this.recipe = api.validateRecipe(api.PRESETS[api.DEFAULT_PRESET]);
     this.recipeValid = true;
     this.cameraOpen = false;
     this.output = api.validateOutput(this.recipe.output ?? {});
-    this.outputKind = hasPicker ? 'folder' : 'zip';
+    this.outputKind = 'zip';
+    this.skipped = [];
     this.workers = api.defaultWorkerCount();
     this.running = '';
     this.results = [];
@@ -226,6 +309,13 @@ export class TesseraStudio extends LitElement {
     void consumeShare(launch);
     this.loadFromHash();
     window.addEventListener('hashchange', this.loadFromHash);
+    // Drops anywhere on the page are the studio's: the browser would otherwise open the file in
+    // the tab, losing everything on the page.
+    window.addEventListener('dragenter', this.onPageDragEnter);
+    window.addEventListener('dragover', this.onPageDragOver);
+    window.addEventListener('dragleave', this.onPageDragLeave);
+    window.addEventListener('drop', this.onPageDrop);
+    window.addEventListener('beforeunload', this.onBeforeUnload);
     // Back on the page after a removal: the preview (and an open camera panel) come back on a
     // fresh pool. (A render while off the page starts no workers.)
     if (this.previewFile) this.schedulePreview(0);
@@ -239,6 +329,11 @@ export class TesseraStudio extends LitElement {
   disconnectedCallback() {
     super.disconnectedCallback();
     window.removeEventListener('hashchange', this.loadFromHash);
+    window.removeEventListener('dragenter', this.onPageDragEnter);
+    window.removeEventListener('dragover', this.onPageDragOver);
+    window.removeEventListener('dragleave', this.onPageDragLeave);
+    window.removeEventListener('drop', this.onPageDrop);
+    window.removeEventListener('beforeunload', this.onBeforeUnload);
     clearTimeout(this.previewTimer);
     this.previewTimer = undefined;
     void this.previewer?.dispose();
@@ -254,8 +349,54 @@ export class TesseraStudio extends LitElement {
       const r = recipeFromHash(location.hash);
       if (r) this.useRecipe(r);
     } catch (e) {
-      this.recipeError = `shared link: ${messageOf(e)}`;
+      // Worded for the person who opened the link (core/recipe-url.ts); the recipe in use stays.
+      this.message = messageOf(e);
     }
+  };
+
+  /**
+   * Why leaving the page now would lose work, or undefined: a batch running, or a finished zip
+   * not yet downloaded. The page asks before unloading while this says something.
+   */
+  get unsavedWork(): string | undefined {
+    if (this.running === 'batch') return 'A batch is running: leaving the page stops it.';
+    if (this.zipUrl && !this.zipUrl.saved) return 'The zip of the results has not been downloaded yet.';
+    return undefined;
+  }
+
+  private onBeforeUnload = (e: BeforeUnloadEvent) => {
+    if (!this.unsavedWork) return;
+    // Browsers show their own sentence; preventDefault (and returnValue, for older ones) asks it.
+    e.preventDefault();
+    e.returnValue = this.unsavedWork;
+  };
+
+  private onPageDragEnter = (e: DragEvent) => {
+    if (!hasFiles(e)) return;
+    this.dragDepth++;
+    this.dragging = true;
+  };
+
+  private onPageDragOver = (e: DragEvent) => {
+    if (!hasFiles(e)) return;
+    // Cancelling dragover is what lets the page take the drop (else the browser opens the file).
+    e.preventDefault();
+    if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+  };
+
+  private onPageDragLeave = (e: DragEvent) => {
+    if (!hasFiles(e)) return;
+    if (--this.dragDepth <= 0) {
+      this.dragDepth = 0;
+      this.dragging = false;
+    }
+  };
+
+  private onPageDrop = (e: DragEvent) => {
+    if (!hasFiles(e)) return;
+    e.preventDefault();
+    this.dragDepth = 0;
+    void this.onDrop(e);
   };
 
   // ---- intents also used by tests and scripts (pickers cannot be automated headless) ----
@@ -270,20 +411,64 @@ export class TesseraStudio extends LitElement {
   }
 
   private setInput(input: ChosenInput): void {
+    if (this.running) {
+      // The running batch reads the input it started with: this one is for the next run.
+      this.queued = { ...this.queued, input };
+      return;
+    }
     this.input = input;
+    this.inputCounts = undefined;
     this.previewFile = undefined;
     this.previewRegion = undefined;
     this.giantStatus = undefined;
-    void this.firstImage(input).then((f) => {
-      if (this.input !== input || !f) return;
-      this.previewFile = f;
-      this.schedulePreview(0);
-    });
+    this.previewNote = undefined;
+    this.autoFailure = undefined;
+    this.autoSkips = 0;
+    this.previewCandidates = this.intactImages(input);
+    void this.nextPreviewFile(input);
+    void this.countInput(input);
   }
 
-  private async firstImage(input: ChosenInput): Promise<InputFile | undefined> {
-    for await (const f of input.open() as AsyncIterable<InputFile>) if (isImageName(f.path)) return f;
-    return undefined;
+  /** The preview moves to the input's next intact-looking image (the first, at the start). */
+  private async nextPreviewFile(input: ChosenInput): Promise<boolean> {
+    const next = await this.previewCandidates?.next();
+    if (this.input !== input || !next || next.done) return false;
+    this.previewFile = next.value;
+    this.previewAuto = true;
+    this.previewRegion = undefined;
+    this.giantStatus = undefined;
+    this.schedulePreview(0);
+    return true;
+  }
+
+  /** The input's images whose first and last bytes look like an intact image (core/sniff.ts). */
+  private async *intactImages(input: ChosenInput): AsyncGenerator<InputFile> {
+    for await (const f of input.open() as AsyncIterable<InputFile>) {
+      if (!isImageName(f.path)) continue;
+      try {
+        const file = await f.file();
+        const [head, tail] = await Promise.all([file.slice(0, 64).arrayBuffer(), file.slice(Math.max(0, file.size - 64)).arrayBuffer()]);
+        if (sniff(f.path, file.size, new Uint8Array(head), new Uint8Array(tail)).problem) continue;
+      } catch {
+        continue; // unreadable (gone meanwhile): not one to preview
+      }
+      yield f;
+    }
+  }
+
+  /** Lists the input once (names only) to say what a batch will do with it. */
+  private async countInput(input: ChosenInput): Promise<void> {
+    const counts = { images: 0, videos: 0, skipped: 0 };
+    try {
+      for await (const f of input.open() as AsyncIterable<InputFile>) {
+        if (isImageName(f.path)) counts.images++;
+        else if (isVideoName(f.path)) counts.videos++;
+        else if (skipReason(f.path)) counts.skipped++;
+      }
+    } catch {
+      return; // the batch will say what is wrong with the input
+    }
+    if (this.input === input) this.inputCounts = counts;
   }
 
   /** Debounced: typing in a field or dragging a slider previews once it pauses. */
@@ -313,6 +498,7 @@ export class TesseraStudio extends LitElement {
     });
     if (out.kind === 'superseded') return;
     if (out.kind === 'error') {
+      if (this.previewAuto && !this.previewedOk.has(f.path) && this.input && (await this.previewNext(f, out.message))) return;
       // Never leave an earlier result looking current: another file's is removed, this file's
       // earlier settings' is kept but marked stale by the panel (with the reason and Retry).
       if (this.previewLabel !== f.path) this.preview = undefined;
@@ -323,11 +509,29 @@ export class TesseraStudio extends LitElement {
       return;
     }
     this.previewFailed = undefined;
+    this.previewedOk.add(f.path);
+    this.autoFailure = undefined;
     this.preview = out.result;
     if (!out.result.giant) this.giantStatus = undefined;
     this.previewMs = out.ms;
     this.previewLabel = f.path;
     this.previewStatus = undefined;
+  }
+
+  /**
+   * The file the preview picked itself failed before it ever showed: the next intact-looking
+   * image is tried instead, unless the failure is the same as the previous file's (then it is the
+   * recipe or the engine that fails, not the file, and moving on would only hide it).
+   */
+  private async previewNext(f: InputFile, message: string): Promise<boolean> {
+    const why = message.split(f.path).join('');
+    if (why === this.autoFailure || this.autoSkips >= MAX_PREVIEW_SKIPS) return false;
+    this.autoFailure = why;
+    this.autoSkips++;
+    const input = this.input!;
+    if (!(await this.nextPreviewFile(input))) return false;
+    this.previewNote = `${f.path} could not be previewed (${message}); the preview shows the next photo instead.`;
+    return true;
   }
 
   private onRecipeChange(e: CustomEvent<{ recipe: api.Recipe; valid: boolean }>) {
@@ -362,20 +566,20 @@ export class TesseraStudio extends LitElement {
     this.outputKind = 'folder';
   }
 
+  /**
+   * Applies a recipe as a loaded file does: validated, its output options with it (the editor's
+   * preset menu follows from its steps). While a batch runs it is queued for the next run.
+   */
   useRecipe(recipe: unknown): void {
+    if (this.running) {
+      this.queued = { ...this.queued, recipe };
+      return;
+    }
     try {
       this.recipe = api.validateRecipe(recipe);
       this.recipeValid = true;
       this.recipeError = undefined;
       this.output = api.validateOutput(this.recipe.output ?? {});
-      const preset = Object.entries(api.PRESETS).find(([, p]) => p.name === this.recipe.name)?.[0] ?? '';
-      const showPreset = () => {
-        const editor = this.renderRoot?.querySelector<import('./recipe-editor').RecipeEditor>('recipe-editor');
-        if (editor) editor.preset = preset;
-      };
-      // A recipe applied before the first render (remembered, or from a link) finds no editor yet.
-      if (this.hasUpdated) showPreset();
-      else void this.updateComplete.then(showPreset);
       this.schedulePreview();
     } catch (e) {
       this.recipeValid = false;
@@ -396,14 +600,17 @@ export class TesseraStudio extends LitElement {
     }
   }
 
-  private async pickOutputFolder() {
+  /** Asks for the output folder (in a click: the picker needs one); undefined when none was chosen. */
+  private async pickOutputFolder(): Promise<FileSystemDirectoryHandle | undefined> {
     try {
       const dir = await (
         globalThis as unknown as { showDirectoryPicker(o?: object): Promise<FileSystemDirectoryHandle> }
       ).showDirectoryPicker({ mode: 'readwrite', id: 'tessera-output' });
       this.useOutputFolder(dir);
+      return dir;
     } catch (e) {
       if ((e as Error).name !== 'AbortError') this.message = messageOf(e);
+      return undefined;
     }
   }
 
@@ -427,11 +634,14 @@ export class TesseraStudio extends LitElement {
   }
 
   private async onDrop(e: DragEvent) {
-    e.preventDefault();
     this.dragging = false;
     if (!e.dataTransfer) return;
     try {
       const list = await api.droppedSource(e.dataTransfer.items);
+      if (!list.length) {
+        this.message = 'Nothing usable was dropped: drop photos, videos or folders of them.';
+        return;
+      }
       this.setInput({ label: `${list.length} dropped file${list.length === 1 ? '' : 's'}`, open: () => list });
     } catch (err) {
       this.message = `the dropped items cannot be read: ${messageOf(err)}`;
@@ -471,20 +681,31 @@ export class TesseraStudio extends LitElement {
     }
   }
 
+  /**
+   * Runs the batch with the settings in force (the Start button). Output to a folder with none
+   * chosen yet asks for it first, in this click; the batch does not start when none is chosen.
+   */
   async start(): Promise<BatchSummary | undefined> {
     if (!this.input || this.running) return;
+    if (this.outputKind === 'folder' && !this.outDir) {
+      // Before any other await: the picker needs this click's user activation.
+      if (!hasPicker) {
+        this.message = 'This browser cannot write into a folder: choose Zip download for the results.';
+        return;
+      }
+      if (!(await this.pickOutputFolder())) return; // the picker was closed: nothing started, nothing to say
+    }
     this.message = undefined;
     this.results = [];
+    this.skipped = [];
     this.summary = undefined;
-    this.compare = undefined;
+    this.progress = undefined;
+    this.videoProgress = undefined;
+    this.closeResult();
     if (this.zipUrl) URL.revokeObjectURL(this.zipUrl.url);
     this.zipUrl = undefined;
     let sink: OutputSink;
-    if (this.outputKind === 'folder') {
-      if (!this.outDir) {
-        this.message = 'Choose an output folder first (or switch the output to a zip download).';
-        return;
-      }
+    if (this.outputKind === 'folder' && this.outDir) {
       // In this click: a remembered folder may need its permission asked for again.
       const refused = await this.remembered.beforeBatch();
       if (refused) {
@@ -502,9 +723,10 @@ export class TesseraStudio extends LitElement {
       sink = new api.FolderSink(this.outDir);
     } else sink = new api.ZipSink();
     this.sink = sink;
-    this.controller = new AbortController();
+    const controller = (this.controller = new AbortController());
     this.running = 'batch';
     const results: FileResult[] = [];
+    const skipped: SkippedFile[] = [];
     try {
       const summary = await api.runBatch({
         input: this.remember(this.input.open()),
@@ -513,7 +735,12 @@ export class TesseraStudio extends LitElement {
         format: this.output,
         pool: this.getPool(),
         signal: this.controller.signal,
-        onProgress: (p) => (this.progress = p),
+        // Reports still arrive while a cancelled batch winds down: their estimate is no longer one.
+        onProgress: (p) => (this.progress = controller.signal.aborted ? { ...p, etaSeconds: undefined } : p),
+        onSkip: (f) => {
+          skipped.push(f);
+          this.skipped = [...skipped];
+        },
         video: this.video,
         onVideoProgress: (p) => (this.videoProgress = { ...this.videoProgress, [p.path]: p }),
         onResult: (r) => {
@@ -529,7 +756,7 @@ export class TesseraStudio extends LitElement {
       if (sink instanceof api.ZipSink && sink.count > 0) {
         const blob = await sink.finish();
         const name = `tessera-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.zip`;
-        this.zipUrl = { url: URL.createObjectURL(blob), name, count: sink.count };
+        this.zipUrl = { url: URL.createObjectURL(blob), name, count: sink.count, saved: false };
         if (!summary.cancelled) queueMicrotask(() => this.renderRoot.querySelector<HTMLAnchorElement>('#zip-link')?.click());
       }
       return summary;
@@ -538,17 +765,30 @@ export class TesseraStudio extends LitElement {
     } finally {
       this.running = '';
       this.controller = undefined;
+      this.videoProgress = undefined;
       this.remembered.afterBatch();
+      this.applyQueued();
     }
   }
 
+  /** Stops the batch or benchmark; files in flight end as cancelled, and the ETA goes. */
   cancel(): void {
     this.controller?.abort();
+    if (this.progress) this.progress = { ...this.progress, etaSeconds: undefined };
+  }
+
+  /** Inputs and recipes handed over during the run, now that it has ended. */
+  private applyQueued(): void {
+    const q = this.queued;
+    this.queued = undefined;
+    if (q?.recipe !== undefined) this.useRecipe(q.recipe);
+    if (q?.input) this.setInput(q.input);
   }
 
   async benchmark(): Promise<BenchmarkResult | undefined> {
     if (!this.input || this.running) return;
     const input = this.input;
+    let run = '';
     this.controller = new AbortController();
     this.running = 'benchmark';
     this.bench = undefined;
@@ -560,8 +800,10 @@ export class TesseraStudio extends LitElement {
         format: this.output,
         workers: this.workers,
         signal: this.controller.signal,
-        onRun: (n) => (this.benchStatus = `Running with ${n} worker${n === 1 ? '' : 's'}…`),
-        onProgress: (p) => (this.progress = p),
+        onRun: (n) => (run = this.benchStatus = `Running with ${n} worker${n === 1 ? '' : 's'}…`),
+        // Its runs' counts are the benchmark's own: the progress panel keeps the last batch's,
+        // which the results table shows.
+        onProgress: (p) => (this.benchStatus = `${run} ${p.done + p.failed} of ${p.total}${p.totalKnown ? '' : '+'} files`),
       });
       this.benchStatus = undefined;
       return this.bench;
@@ -571,13 +813,35 @@ export class TesseraStudio extends LitElement {
     } finally {
       this.running = '';
       this.controller = undefined;
+      this.applyQueued();
     }
+  }
+
+  /** Closes whatever result is open (before/after, video, note). */
+  private closeResult(): void {
+    this.compare = undefined;
+    if (this.videoResult) URL.revokeObjectURL(this.videoResult.url);
+    this.videoResult = undefined;
+    this.resultNote = undefined;
   }
 
   private async select(e: CustomEvent<FileResult>) {
     const r = e.detail;
     const input = this.inputsByPath.get(r.path);
+    this.closeResult();
+    if (r.video || isVideoName(r.path)) return this.showVideo(r);
+    if (!r.outputPath && !r.pyramid) {
+      // Reports only: there is no image to compare; say what was written instead.
+      const faces = r.faces !== undefined ? ` (${r.faces} face${r.faces === 1 ? '' : 's'} found)` : '';
+      this.resultNote = {
+        path: r.path,
+        text: `No image was written for ${r.path} ("Write images" is off): only ${r.reports?.join(', ') || 'nothing'}${faces}.`,
+      };
+      return;
+    }
     if (input) {
+      this.previewAuto = false;
+      this.previewNote = undefined;
       this.previewFile = input;
       this.previewRegion = undefined;
       this.giantStatus = undefined;
@@ -596,6 +860,60 @@ export class TesseraStudio extends LitElement {
     }
     if (before && after) this.compare = { before, after, label: r.path, path: r.path };
     else this.message = `${r.path}: the output cannot be read back for comparison`;
+  }
+
+  /** A video result: its written file in a player (the before/after comparison is for images). */
+  private async showVideo(r: FileResult): Promise<void> {
+    let blob: Blob | undefined;
+    try {
+      blob = r.outputPath ? await this.sink?.read?.(r.outputPath) : undefined;
+    } catch (err) {
+      this.message = `${r.path}: the written video cannot be read back (${messageOf(err)})`;
+      return;
+    }
+    if (!blob) {
+      this.message = `${r.path}: the written video cannot be read back from this output`;
+      return;
+    }
+    this.videoResult = { url: URL.createObjectURL(blob), path: r.path };
+  }
+
+  private zipSaved(): void {
+    if (this.zipUrl) this.zipUrl = { ...this.zipUrl, saved: true };
+  }
+
+  /** What the chosen input holds, once listed. */
+  private renderCounts() {
+    const c = this.inputCounts;
+    if (!c) return '';
+    const n = (k: number, one: string, many = `${one}s`) => `${k} ${k === 1 ? one : many}`;
+    const parts = [n(c.images, 'image'), ...(c.videos ? [n(c.videos, 'video')] : [])];
+    return html` <span class="muted" id="input-counts"
+      >— ${parts.join(', ')}${c.skipped ? `; ${n(c.skipped, 'other file')} will be skipped (listed after the run)` : ''}</span
+    >`;
+  }
+
+  /** The page before any input: what to do, in order. */
+  private renderEmptyState() {
+    const where =
+      this.outputKind === 'zip'
+        ? 'the results download as one zip file'
+        : this.outDir
+          ? `the results are written into “${this.outDir.name}”`
+          : 'you choose the folder to write the results into';
+    return html`<div id="empty-state">
+      <p><b>Start here:</b> choose your photos with <b>Files</b> or <b>Folder</b>, or drop them anywhere on this page.</p>
+      <p class="muted">
+        Then check the recipe (<b>${this.recipe.name}</b> is ready to use; the menu has others) and press <b>Start</b>: ${where}. Nothing is
+        uploaded.
+      </p>
+    </div>`;
+  }
+
+  private renderQueued() {
+    const q = this.queued!;
+    const what = [q.input ? `input ${q.input.label}` : '', q.recipe !== undefined ? 'a recipe' : ''].filter(Boolean).join(' and ');
+    return `Received ${what} while the ${this.running || 'batch'} runs: used once it ends.`;
   }
 
   render() {
@@ -625,35 +943,30 @@ export class TesseraStudio extends LitElement {
               service workers, which add them.
             </div>`
       }
+      ${this.dragging ? html`<div class="drop-overlay" id="drop-overlay">Drop photos, videos or folders to use them as the input</div>` : ''}
       <div class="grid">
-        <section
-          class="panel"
-          @dragover=${(e: DragEvent) => {
-            e.preventDefault();
-            this.dragging = true;
-          }}
-          @dragleave=${() => (this.dragging = false)}
-          @drop=${(e: DragEvent) => this.onDrop(e)}
-        >
+        <section class="panel">
           <h2>1 · Input</h2>
-          <div class="row">
-            ${hasPicker ? html`<button id="pick-input" @click=${() => this.pickInputFolder()}>Choose folder…</button>` : ''}
-            <label class="file-btn"
-              >Folder (upload)<input id="folder-input" type="file" webkitdirectory multiple @change=${(e: Event) => this.onFiles(e)}
-            /></label>
-            <label class="file-btn"
-              >Files<input id="files-input" type="file" multiple accept="image/*,video/*" @change=${(e: Event) => this.onFiles(e)}
-            /></label>
-            <label class="file-btn"
-              >Zip<input id="zip-input" type="file" accept=".zip,application/zip" @change=${(e: Event) => this.onZip(e)}
-            /></label>
-          </div>
-          <div class="drop ${this.dragging ? 'over' : ''}">or drop files and folders here</div>
-          <p id="input-label">
-            ${this.input ? html`Input: <b>${this.input.label}</b>` : html`<span class="muted">No input chosen.</span>`}
-          </p>
+          <fieldset class="lock" ?disabled=${busy}>
+            <div class="row">
+              ${hasPicker ? html`<button id="pick-input" @click=${() => this.pickInputFolder()}>Choose folder…</button>` : ''}
+              <label class="file-btn"
+                >Folder (upload)<input id="folder-input" type="file" webkitdirectory multiple @change=${(e: Event) => this.onFiles(e)}
+              /></label>
+              <label class="file-btn"
+                >Files<input id="files-input" type="file" multiple accept="image/*,video/*" @change=${(e: Event) => this.onFiles(e)}
+              /></label>
+              <label class="file-btn"
+                >Zip<input id="zip-input" type="file" accept=".zip,application/zip" @change=${(e: Event) => this.onZip(e)}
+              /></label>
+            </div>
+            <div class="drop ${this.dragging ? 'over' : ''}">or drop photos and folders anywhere on this page</div>
+          </fieldset>
+          ${this.input ? html`<p id="input-label">Input: <b>${this.input.label}</b>${this.renderCounts()}</p>` : this.renderEmptyState()}
+          ${this.queued ? html`<p class="muted" id="queued">${this.renderQueued()}</p>` : ''}
         </section>
         <recipe-editor
+          ?locked=${busy}
           .recipe=${this.recipe}
           .timings=${this.preview && !this.previewFailed ? this.previewTimings() : undefined}
           @recipe-change=${(e: CustomEvent<{ recipe: api.Recipe; valid: boolean }>) => this.onRecipeChange(e)}
@@ -667,47 +980,63 @@ export class TesseraStudio extends LitElement {
         <section class="panel">
           <h2>3 · Output</h2>
           <output-options
+            ?locked=${busy}
             .value=${this.output}
             @output-change=${(e: CustomEvent<OutputOptions>) => (this.output = e.detail)}
             @video-change=${(e: CustomEvent<import('../core/video-options').VideoOptions>) => (this.video = e.detail)}
           ></output-options>
           ${this.remembered.renderNotes()}
-          <label
-            ><input
-              type="radio"
-              name="out"
-              value="folder"
-              ?disabled=${!hasPicker && !this.outDir}
-              .checked=${this.outputKind === 'folder'}
-              @change=${() => (this.outputKind = 'folder')}
-            />
-            Folder
-            ${hasPicker ? html`<button id="pick-output" @click=${() => this.pickOutputFolder()}>${this.outDir ? `“${this.outDir.name}”` : 'Choose…'}</button>` : html`<span class="muted">(needs File System Access)</span>`}</label
-          >
-          <label
-            ><input type="radio" name="out" value="zip" .checked=${this.outputKind === 'zip'} @change=${() => (this.outputKind = 'zip')} />
-            Zip download</label
-          >
-          <label
-            >Workers
-            <input
-              id="workers"
-              type="number"
-              min="1"
-              max="16"
-              .value=${String(this.workers)}
-              @change=${(e: Event) => (this.workers = Math.min(16, Math.max(1, Math.round(Number((e.target as HTMLInputElement).value)) || 1)))}
-              style="width:4em"
-            />
-            <span class="muted">(this device has ${navigator.hardwareConcurrency} cores)</span></label
-          >
+          <fieldset class="lock" ?disabled=${busy}>
+            <label
+              ><input
+                type="radio"
+                name="out"
+                value="folder"
+                ?disabled=${!hasPicker && !this.outDir}
+                .checked=${this.outputKind === 'folder'}
+                @change=${() => (this.outputKind = 'folder')}
+              />
+              Folder
+              ${hasPicker ? html`<button id="pick-output" @click=${() => this.pickOutputFolder()}>${this.outDir ? `“${this.outDir.name}”` : 'Choose…'}</button>` : html`<span class="muted">(needs File System Access)</span>`}</label
+            >
+            <label
+              ><input
+                type="radio"
+                name="out"
+                value="zip"
+                .checked=${this.outputKind === 'zip'}
+                @change=${() => (this.outputKind = 'zip')}
+              />
+              Zip download</label
+            >
+            <label
+              >Workers
+              <input
+                id="workers"
+                type="number"
+                min="1"
+                max="16"
+                .value=${String(this.workers)}
+                @change=${(e: Event) => (this.workers = Math.min(16, Math.max(1, Math.round(Number((e.target as HTMLInputElement).value)) || 1)))}
+                style="width:4em"
+              />
+              <span class="muted">(this device has ${navigator.hardwareConcurrency} cores)</span></label
+            >
+          </fieldset>
+          ${busy ? html`<p class="muted" id="locked-note">Settings are locked while the ${this.running} runs: cancel it to change them.</p>` : ''}
         </section>
       </div>
       <div class="actions">
         <button class="primary" id="start" ?disabled=${!ready} @click=${() => this.start()}>Start</button>
         <button id="cancel" ?disabled=${!busy} @click=${() => this.cancel()}>Cancel</button>
         <button id="benchmark" ?disabled=${!ready} @click=${() => this.benchmark()}>Benchmark</button>
-        ${this.zipUrl ? html`<a id="zip-link" href=${this.zipUrl.url} download=${this.zipUrl.name}>Download zip (${this.zipUrl.count} files)</a>` : ''}
+        ${
+          this.zipUrl
+            ? html`<a id="zip-link" href=${this.zipUrl.url} download=${this.zipUrl.name} @click=${() => this.zipSaved()}
+                >Download zip (${this.zipUrl.count} files)</a
+              >`
+            : ''
+        }
         ${this.summary ? html`<span id="summary">${this.summary.cancelled ? 'Cancelled: ' : ''}${this.summary.ok} written, ${this.summary.failed} failed in ${seconds(this.summary.seconds)} (engine start-up ${seconds(this.summary.startupSeconds)})</span>` : ''}
         ${this.message ? html`<span class="err" id="message" role="alert">${this.message}</span>` : ''}
       </div>
@@ -721,6 +1050,21 @@ export class TesseraStudio extends LitElement {
           : ''
       }
       <div class="stack">
+        <progress-panel
+          .progress=${this.progress}
+          .videos=${this.running === 'batch' && this.videoProgress ? Object.values(this.videoProgress) : undefined}
+          state=${
+            this.running
+              ? this.controller?.signal.aborted
+                ? 'cancelling'
+                : `running ${this.running}`
+              : this.summary?.cancelled
+                ? 'cancelled'
+                : this.summary
+                  ? 'finished'
+                  : 'idle'
+          }
+        ></progress-panel>
         ${
           this.videoProgress && Object.keys(this.videoProgress).length
             ? html`<p class="muted" id="video-progress">
@@ -734,10 +1078,7 @@ export class TesseraStudio extends LitElement {
               </p>`
             : ''
         }
-        <progress-panel
-          .progress=${this.progress}
-          state=${this.running ? `running ${this.running}` : this.summary?.cancelled ? 'cancelled' : this.summary ? 'finished' : 'idle'}
-        ></progress-panel>
+        ${this.previewNote && this.previewFile ? html`<p class="muted" id="preview-note">${this.previewNote}</p>` : ''}
         ${
           this.previewFile
             ? html`<preview-panel
@@ -757,6 +1098,27 @@ export class TesseraStudio extends LitElement {
         }
         ${this.bench || this.benchStatus ? html`<benchmark-panel .result=${this.bench} status=${this.benchStatus ?? ''}></benchmark-panel>` : ''}
         ${this.compare ? html`<compare-view .beforeImage=${this.compare.before} .afterImage=${this.compare.after} label=${this.compare.label}></compare-view>` : ''}
+        ${
+          this.videoResult
+            ? html`<section class="panel" id="video-result">
+                <h2>Result — ${this.videoResult.path}</h2>
+                <video
+                  controls
+                  preload="metadata"
+                  src=${this.videoResult.url}
+                  @error=${() => (this.videoResult &&= { ...this.videoResult, unplayable: true })}
+                ></video>
+                <p class=${this.videoResult.unplayable ? 'err' : 'muted'} id="video-result-note">
+                  ${
+                    this.videoResult.unplayable
+                      ? 'This browser cannot play this video here; it was written as it is: open it in a video player.'
+                      : 'The video as written. (The before/after comparison is for photos.)'
+                  }
+                </p>
+              </section>`
+            : ''
+        }
+        ${this.resultNote ? html`<p class="panel" id="result-note">${this.resultNote.text}</p>` : ''}
         <details class="panel" id="camera-section" @toggle=${(e: Event) => (this.cameraOpen = (e.target as HTMLDetailsElement).open)}>
           <summary>
             <b>Live camera</b> <span class="muted">— the recipe on your camera, dropping frames rather than falling behind</span>
@@ -765,7 +1127,8 @@ export class TesseraStudio extends LitElement {
         </details>
         <results-table
           .results=${this.results}
-          selected=${this.compare?.path ?? ''}
+          .skipped=${this.skipped}
+          selected=${this.compare?.path ?? this.videoResult?.path ?? this.resultNote?.path ?? ''}
           @select=${(e: CustomEvent<FileResult>) => this.select(e)}
         ></results-table>
       </div>`;

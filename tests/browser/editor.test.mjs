@@ -70,13 +70,18 @@ describe('recipe editor', () => {
   let saved;
   test('build a recipe step by step; the preview follows every change', async () => {
     const { page } = app;
+    // From the seed preset (the studio starts with Web export): its PNG output travels with the
+    // recipe built below.
+    await page.selectOption(`${S} #preset`, 'seed');
     await page.setInputFiles('tessera-studio #folder-input', fixture.dir);
     await page.waitForSelector('tessera-studio preview-panel #preview-meta', { timeout: 30_000 });
     let print = await afterPrint(page);
     assert.ok(print, 'the seed preview is drawn');
 
-    // Clear the seed recipe, then add steps from the catalogue menu.
+    // Clear the seed recipe, then add steps from the catalogue menu: the name and menu say it is no longer the preset.
     while (await page.locator(`${S} li.step`).count()) await page.click(`${S} li.step >> nth=0 >> button.remove`);
+    assert.equal(await page.inputValue(`${S} #recipe-name`), 'Edge map (reference pipeline) (edited)');
+    assert.equal(await page.inputValue(`${S} #preset`), '');
     await page.selectOption(`${S} #add-step`, 'grayscale');
     print = await waitForNewPreview(page, print);
     await page.selectOption(`${S} #add-step`, 'gaussian-blur');
@@ -140,7 +145,7 @@ describe('recipe editor', () => {
     // the seed preset, so loading the saved file below has something to change.
     assert.equal(await page.inputValue(`${S} #recipe-name`), 'My edges');
     await page.selectOption(`${S} #preset`, 'seed');
-    assert.equal(await page.inputValue(`${S} #recipe-name`), 'Seed pipeline');
+    assert.equal(await page.inputValue(`${S} #recipe-name`), 'Edge map (reference pipeline)');
     await page.setInputFiles(`${S} #recipe-input`, {
       name: 'my-edges.json',
       mimeType: 'application/json',

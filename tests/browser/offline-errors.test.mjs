@@ -13,7 +13,7 @@ const SPECS = [
   { path: 'a.jpg', w: 160, h: 120, channels: 3, format: 'jpeg' },
   { path: 'b.jpg', w: 140, h: 100, channels: 3, format: 'jpeg' },
 ];
-const OPENCV_OFFLINE = 'OpenCV (used by Canny edges) is not available offline yet: open Tessera once online';
+const OPENCV_OFFLINE = 'OpenCV (used by Edge lines) is not available offline yet: open Tessera once online';
 
 /** @type {import('./harness.mjs').App} */
 let app;

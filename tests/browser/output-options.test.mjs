@@ -110,6 +110,7 @@ describe('<output-options> panel', () => {
     const { page } = app;
     await page.selectOption(`${PANEL} #format`, 'dzi');
     assert.deepEqual(await controlIds(page, 'out-'), [
+      'out-images',
       'out-tile-format',
       'out-tile-size',
       'out-overlap',

@@ -143,8 +143,10 @@ describe('remembered between visits', () => {
   test('recipe (a preset), output format and quality, zip output and workers survive a reload, and the batch uses them', async () => {
     const { page } = app;
     const fresh = await state(page);
-    assert.equal(fresh.name, 'Seed pipeline');
-    assert.equal(fresh.output.format, 'png');
+    // A first visit's defaults (tests/browser/first-run.test.mjs): Web export into a zip.
+    assert.equal(fresh.name, 'Web export');
+    assert.equal(fresh.output.format, 'webp');
+    assert.equal(fresh.outputKind, 'zip');
 
     await page.selectOption(`${EDITOR} #preset`, 'thumbnails');
     await page.selectOption(`${PANEL} #format`, 'webp');
@@ -207,14 +209,14 @@ describe('remembered between visits', () => {
 
   test('a damaged or outdated stored value is ignored, field by field, with no error shown', async () => {
     const { page } = app;
-    const defaults = { name: 'Seed pipeline', workers: await page.evaluate(() => window.tessera.defaultWorkerCount()) };
+    const defaults = { name: 'Web export', workers: await page.evaluate(() => window.tessera.defaultWorkerCount()) };
 
     // Not JSON at all: the defaults, no message.
     await detachStudio(page);
     await page.evaluate((key) => localStorage.setItem(key, '{"v":1,"recipe":{"name":'), KEY);
     await reload(page);
     let now = await state(page);
-    assert.deepEqual([now.name, now.workers, now.output.format], [defaults.name, defaults.workers, 'png']);
+    assert.deepEqual([now.name, now.workers, now.output.format], [defaults.name, defaults.workers, 'webp']);
     assert.equal(await page.locator(`${S} #recipe-error`).count(), 0);
     assert.equal(await page.locator(`${S} #message`).count(), 0);
 
@@ -227,7 +229,8 @@ describe('remembered between visits', () => {
           JSON.stringify({
             v: 1,
             recipe: { name: 'From the future', steps: [{ op: 'hyper-resolve' }] },
-            output: { format: 'webp', quality: 500 },
+            // (AVIF, not the default recipe's WebP: a dropped value must look different from a kept one.)
+            output: { format: 'avif', quality: 500 },
             workers: 2,
             outputKind: 'zip',
           }),
@@ -236,7 +239,7 @@ describe('remembered between visits', () => {
     );
     await reload(page);
     now = await state(page);
-    assert.deepEqual([now.name, now.output.format, now.workers, now.outputKind], [defaults.name, 'png', 2, 'zip']);
+    assert.deepEqual([now.name, now.output.format, now.workers, now.outputKind], [defaults.name, 'webp', 2, 'zip']);
     assert.equal(await page.locator(`${S} #recipe-error`).count(), 0);
 
     // Another version's value: ignored whole.
@@ -285,7 +288,7 @@ describe('remembered between visits', () => {
     assert.match(await text(page, `${S} #summary`), /^2 written, 0 failed/);
     assert.deepEqual(
       (await listOpfs(page, OUT)).map((f) => f.path),
-      ['pics/one.png', 'pics/two.png'],
+      ['pics/one.webp', 'pics/two.webp'],
     );
   });
 

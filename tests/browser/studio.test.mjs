@@ -35,6 +35,9 @@ after(async () => app?.close());
 describe('studio UI', () => {
   test('choose a folder, Start, results table with a named error, before/after view', async () => {
     const { page } = app;
+    // The seed pipeline (PNG edge maps), chosen: the studio starts with Web export
+    // (tests/browser/first-run.test.mjs), this test is about the batch around any recipe.
+    await page.selectOption('tessera-studio recipe-editor #preset', 'seed');
     await page.setInputFiles('tessera-studio #folder-input', fixture.dir);
     await page.waitForSelector('tessera-studio #input-label b');
     assert.match((await page.textContent('tessera-studio #input-label')) ?? '', /7 files/);

@@ -299,6 +299,7 @@ describe('tally and summary', () => {
       'ok',
       'failed',
       'skipped',
+      'skippedFiles',
       'cancelled',
       'workers',
       'seconds',
@@ -311,6 +312,9 @@ describe('tally and summary', () => {
       'buffers',
     ]);
     expect(s).toMatchObject({ ok: 1, failed: 1, skipped: 3, seconds: 4, imagesPerSecond: 0.25, startupSeconds: 0.5 });
+    expect(s.skippedFiles).toEqual([]); // only counted: no list was given
+    const listed = [{ path: 'notes.txt', reason: 'not an image or video Tessera reads (.txt files are left out)' }];
+    expect(batchSummary({ ...base, skipped: 1, skippedFiles: listed }).skippedFiles).toEqual(listed);
     expect(batchSummary({ ...base, facesTable: 'faces.csv' }).facesTable).toBe('faces.csv');
     expect(batchSummary({ ...base, seconds: -1 })).toMatchObject({ seconds: 0, imagesPerSecond: 0 });
   });

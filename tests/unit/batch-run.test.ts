@@ -60,8 +60,10 @@ describe('runBatch', () => {
     const sink = new MemorySink();
     const progress: BatchProgress[] = [];
     const seen: FileResult[] = [];
+    const skippedLive: string[] = [];
     const s = await runBatch({
       input: [file('a.jpg'), file('notes.txt'), file('a.png'), file('A.webp'), file('broken.jpg'), file('sub/a.jpg'), file('README')],
+      onSkip: (f) => skippedLive.push(f.path),
       output: sink,
       pool: pool as never,
       recipe: RECIPE,
@@ -76,6 +78,12 @@ describe('runBatch', () => {
     expect(new TextDecoder().decode(sink.files.get('a_png.png'))).toBe('out:a.png');
     expect(s).toMatchObject({ ok: 4, failed: 1, skipped: 2, cancelled: false, workers: 1 });
     expect(s.errors).toEqual([{ file: 'broken.jpg', message: 'not a JPEG: 6 bytes of text' }]);
+    // Skipped files are listed with the reason, in listing order, and reported as they are listed.
+    expect(s.skippedFiles).toEqual([
+      { path: 'notes.txt', reason: 'not an image or video Tessera reads (.txt files are left out)' },
+      { path: 'README', reason: 'no file extension: Tessera picks up images and videos by their extension (.jpg, .png, .mp4 …)' },
+    ]);
+    expect(skippedLive).toEqual(['notes.txt', 'README']);
     const broken = s.results.find((r) => r.path === 'broken.jpg')!;
     expect(broken).toMatchObject({ status: 'failed', error: 'broken.jpg: not a JPEG: 6 bytes of text', bytesIn: 10 });
     expect(broken.outputPath).toBeUndefined();
@@ -103,6 +111,7 @@ describe('runBatch', () => {
       'results',
       'seconds',
       'skipped',
+      'skippedFiles',
       'startupSeconds',
       'workers',
     ]);
@@ -165,6 +174,39 @@ describe('runBatch', () => {
     p2.dispose();
     expect([...sink2.files.keys()].sort()).toEqual(['a.jpg.faces.json', 'a.png']);
     expect('facesTable' in s2).toBe(false);
+  });
+
+  test('reports only (images: false): the reports and faces table are written, no image; results count the faces', async () => {
+    const face = { box: [1, 2, 3, 4], score: 0.9 };
+    const asked: boolean[] = [];
+    const { pool } = fakePool((req) => {
+      asked.push(req.output.images);
+      return done(req, {
+        bytes: new Uint8Array(0), // what the engine returns when told not to encode
+        reports: [{ op: 'detect-faces', kind: 'faces', data: { width: 10, height: 20, faces: req.name === 'a.jpg' ? [face, face] : [] } }],
+      });
+    });
+    const sink = new MemorySink();
+    const s = await runBatch({
+      input: [file('a.jpg'), file('b.png')],
+      output: sink,
+      pool: pool as never,
+      recipe: { name: 'faces', steps: [{ op: 'detect-faces' }], output: { format: 'png', images: false } },
+    });
+    pool.dispose();
+    expect(asked).toEqual([false, false]); // the engine is told, so it encodes nothing
+    expect([...sink.files.keys()].sort()).toEqual(['a.jpg.faces.json', 'b.png.faces.json', 'faces.csv']);
+    const a = s.results.find((r) => r.path === 'a.jpg')!;
+    expect(a).toMatchObject({ status: 'ok', faces: 2, reports: ['a.jpg.faces.json'] });
+    expect(a.outputPath).toBeUndefined();
+    expect(a.bytesOut).toBeUndefined();
+    expect(s.results.find((r) => r.path === 'b.png')!.faces).toBe(0);
+    expect(s.ok).toBe(2);
+
+    // Images off and nothing that reports: refused before any work, with the way out.
+    await expect(
+      runBatch({ input: [file('a.jpg')], output: new MemorySink(), workers: 1, recipe: RECIPE, format: { images: false } }),
+    ).rejects.toThrow(/"Write images" is off and no step of the recipe writes a report/);
   });
 
   test('metadata keep passes the input modified date to the sink; strip does not', async () => {

@@ -61,6 +61,6 @@ describe('largePath', () => {
   test('auto-orient of an upright image is left out so the rest streams; of a turned one it needs the whole image', () => {
     const steps: ResolvedStep[] = [{ op: 'auto-orient', params: {} }, ...sharpen];
     expect(largePath({ ...img(1000), orientation: 1 }, steps, 'jpeg', limits)).toEqual({ path: 'stream', steps: sharpen });
-    expect(refusal(() => largePath({ ...img(1000), orientation: 6 }, steps, 'jpeg', limits))).toMatch(/"Auto-orient"/);
+    expect(refusal(() => largePath({ ...img(1000), orientation: 6 }, steps, 'jpeg', limits))).toMatch(/"Turn upright"/);
   });
 });

@@ -74,6 +74,7 @@ describe('output options', () => {
     });
     expect(validateOutput({})).toEqual({
       format: 'png',
+      images: true,
       tileFormat: 'jpeg',
       tileSize: 254,
       overlap: 1,
@@ -99,7 +100,7 @@ describe('output options', () => {
     expect(message(() => validateOutput({ palette: 'yes' }))).toBe('/output/palette: must be true or false, got "yes"');
     expect(message(() => validateOutput({ background: 'white' }))).toBe('/output/background: must be a colour like "#ffffff", got "white"');
     expect(message(() => validateOutput({ dpi: 300 }))).toBe(
-      '/output/dpi: unknown field "dpi" (output has: format, tileFormat, tileSize, overlap, quality, compression, tiffCompression, progressive, subsampling, palette, lossless, effort, metadata, alpha, background)',
+      '/output/dpi: unknown field "dpi" (output has: format, images, tileFormat, tileSize, overlap, quality, compression, tiffCompression, progressive, subsampling, palette, lossless, effort, metadata, alpha, background)',
     );
     expect(message(() => validateOutput(null))).toBe('/output: must be an object like {"format": "webp", "quality": 82}');
     expect(validateOutput({ background: '#AbCdEf' }).background).toBe('#abcdef');
@@ -125,20 +126,29 @@ describe('output options', () => {
         .filter(([, s]) => optionApplies(s, v.format, v))
         .map(([k]) => k);
     };
-    expect(shown({ format: 'tiff' })).toEqual(['format', 'compression', 'tiffCompression', 'metadata', 'alpha']);
+    expect(shown({ format: 'tiff' })).toEqual(['format', 'images', 'compression', 'tiffCompression', 'metadata', 'alpha']);
     expect(shown({ format: 'tiff', alpha: 'flatten' })).toEqual([
       'format',
+      'images',
       'compression',
       'tiffCompression',
       'metadata',
       'alpha',
       'background',
     ]);
-    expect(shown({ format: 'tiff', tiffCompression: 'jpeg' })).toEqual(['format', 'quality', 'tiffCompression', 'metadata', 'alpha']);
-    expect(shown({ format: 'tiff', tiffCompression: 'lzw' })).toEqual(['format', 'tiffCompression', 'metadata', 'alpha']);
-    expect(shown({ format: 'png' })).toEqual(['format', 'compression', 'progressive', 'palette', 'metadata', 'alpha']);
+    expect(shown({ format: 'tiff', tiffCompression: 'jpeg' })).toEqual([
+      'format',
+      'images',
+      'quality',
+      'tiffCompression',
+      'metadata',
+      'alpha',
+    ]);
+    expect(shown({ format: 'tiff', tiffCompression: 'lzw' })).toEqual(['format', 'images', 'tiffCompression', 'metadata', 'alpha']);
+    expect(shown({ format: 'png' })).toEqual(['format', 'images', 'compression', 'progressive', 'palette', 'metadata', 'alpha']);
     expect(shown({ format: 'png', palette: true })).toEqual([
       'format',
+      'images',
       'quality',
       'compression',
       'progressive',
@@ -147,14 +157,24 @@ describe('output options', () => {
       'metadata',
       'alpha',
     ]);
-    expect(shown({ format: 'jpeg' })).toEqual(['format', 'quality', 'progressive', 'subsampling', 'metadata', 'background']);
+    expect(shown({ format: 'jpeg' })).toEqual(['format', 'images', 'quality', 'progressive', 'subsampling', 'metadata', 'background']);
     expect(shown({ format: 'avif' })).toContain('subsampling');
     expect(shown({ format: 'avif', lossless: true })).not.toContain('subsampling');
-    expect(shown({ format: 'gif' })).toEqual(['format', 'progressive', 'effort', 'alpha']);
+    expect(shown({ format: 'gif' })).toEqual(['format', 'images', 'progressive', 'effort', 'alpha']);
     // DZI: the tiles' own options, then JPEG's quality and subsampling or PNG's compression and alpha.
-    expect(shown({ format: 'dzi' })).toEqual(['format', 'tileFormat', 'tileSize', 'overlap', 'quality', 'subsampling', 'background']);
+    expect(shown({ format: 'dzi' })).toEqual([
+      'format',
+      'images',
+      'tileFormat',
+      'tileSize',
+      'overlap',
+      'quality',
+      'subsampling',
+      'background',
+    ]);
     expect(shown({ format: 'dzi', tileFormat: 'png' })).toEqual([
       'format',
+      'images',
       'tileFormat',
       'tileSize',
       'overlap',

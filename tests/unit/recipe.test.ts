@@ -31,7 +31,7 @@ const withSteps = (steps: unknown[]): unknown => ({ name: 'r', steps });
 describe('validateRecipe', () => {
   test('the seed preset validates, with params filled in', () => {
     const r = validateRecipe(SEED_RECIPE);
-    expect(r.name).toBe('Seed pipeline');
+    expect(r.name).toBe('Edge map (reference pipeline)');
     expect(r.steps).toEqual([
       { op: 'grayscale', params: {} },
       { op: 'gaussian-blur', params: { sigma: 2 } },
@@ -185,7 +185,7 @@ describe('parseRecipe / serializeRecipe', () => {
   test('round trip of the seed recipe', () => {
     const text = serializeRecipe(SEED_RECIPE);
     expect(parseRecipe(text)).toEqual(validateRecipe(SEED_RECIPE));
-    expect(text).toContain('\n  "name": "Seed pipeline"');
+    expect(text).toContain('\n  "name": "Edge map (reference pipeline)"');
   });
 
   test('validation errors propagate through parseRecipe', () => {

@@ -10,8 +10,9 @@ import { defineOp } from './types';
 export const CV_OPS = [
   defineOp({
     name: 'gaussian-blur',
-    label: 'Gaussian blur',
-    description: 'Separable Gaussian blur.',
+    label: 'Blur',
+    description: 'An even, soft blur; a larger sigma blurs more.',
+    aka: 'Gaussian blur',
     category: 'cv',
     params: { sigma: { type: 'number', label: 'Sigma', min: 0.1, max: 20, default: 2, step: 0.1, unit: 'px' } },
     engine: 'kernel',
@@ -24,8 +25,9 @@ export const CV_OPS = [
   }),
   defineOp({
     name: 'sobel',
-    label: 'Sobel edges',
-    description: 'Gradient magnitude of the 3×3 Sobel kernels.',
+    label: 'Edge map',
+    description: 'A dark picture whose bright parts are where the brightness changes: the edges.',
+    aka: 'Sobel gradient magnitude',
     category: 'cv',
     params: {},
     engine: 'kernel',
@@ -38,8 +40,9 @@ export const CV_OPS = [
   }),
   defineOp({
     name: 'median',
-    label: 'Median',
-    description: 'Median of the (2r+1)×(2r+1) square around each pixel (OpenCV medianBlur). Removes salt-and-pepper noise, keeps edges.',
+    label: 'Remove specks',
+    description: 'Removes specks and speckled noise while keeping edges sharp.',
+    aka: 'median filter (OpenCV medianBlur)',
     category: 'cv',
     params: { radius: { type: 'integer', label: 'Radius', min: 1, max: 10, default: 1, unit: 'px' } },
     engine: 'opencv',
@@ -51,8 +54,9 @@ export const CV_OPS = [
   }),
   defineOp({
     name: 'bilateral',
-    label: 'Bilateral filter',
-    description: 'Edge-preserving smoothing: neighbours are weighted by distance and by colour difference (OpenCV bilateralFilter).',
+    label: 'Smooth, keep edges',
+    description: 'Smooths noise and skin while keeping edges sharp.',
+    aka: 'bilateral filter (OpenCV bilateralFilter)',
     category: 'cv',
     params: {
       diameter: { type: 'integer', label: 'Diameter', min: 1, max: 25, default: 9, unit: 'px' },
@@ -69,8 +73,9 @@ export const CV_OPS = [
   }),
   defineOp({
     name: 'canny',
-    label: 'Canny edges',
-    description: 'Thin, connected edges (OpenCV Canny). Colour is converted to gray first; the result is white edges on black.',
+    label: 'Edge lines',
+    description: 'Thin white lines along the edges of things, on black.',
+    aka: 'Canny edge detector (OpenCV Canny)',
     category: 'cv',
     params: {
       low: {
@@ -101,8 +106,9 @@ export const CV_OPS = [
   }),
   defineOp({
     name: 'equalize',
-    label: 'Equalise histogram',
-    description: 'Spread the tones over the full range (OpenCV equalizeHist). Colour: equalises luma only, keeping chroma.',
+    label: 'Auto contrast',
+    description: 'Spreads the tones over the whole range from black to white (colour: the brightness only).',
+    aka: 'histogram equalisation (OpenCV equalizeHist)',
     category: 'tone',
     params: {},
     engine: 'opencv',
@@ -114,9 +120,9 @@ export const CV_OPS = [
   }),
   defineOp({
     name: 'clahe',
-    label: 'CLAHE',
-    description:
-      'Contrast-limited adaptive histogram equalisation (OpenCV CLAHE): local contrast per tile, blended smoothly. Colour: luma only.',
+    label: 'Local contrast',
+    description: 'Brings out detail in shadows and highlights, area by area (colour: the brightness only).',
+    aka: 'CLAHE, contrast-limited adaptive histogram equalisation (OpenCV)',
     category: 'tone',
     params: {
       clipLimit: {

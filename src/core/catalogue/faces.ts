@@ -40,10 +40,12 @@ const DETECTION =
 export const FACE_OPS = [
   defineOp({
     name: 'detect-faces',
-    label: 'Detect faces',
+    label: 'Find faces',
     description:
-      'Finds faces and reports their boxes, confidence and keypoints (a batch writes <input path>.faces.json beside the output, and faces.csv with every face of the batch). The image passes through unchanged.',
+      'Finds the faces and lists where they are (<photo>.faces.json beside each output, faces.csv for all); the picture is unchanged.',
+    aka: 'face detection (BlazeFace or Haar/LBP cascades)',
     category: 'cv',
+    reports: 'faces',
     params: DETECT_PARAMS,
     engine: 'opencv',
     locality: 'global',
@@ -53,9 +55,11 @@ export const FACE_OPS = [
   }),
   defineOp({
     name: 'redact-faces',
-    label: 'Redact faces',
-    description: 'Finds faces and hides them: blur, pixelate or solid fill, with a margin around each face.',
+    label: 'Hide faces',
+    description: 'Finds the faces and hides them: blurred, pixelated or covered, with a margin around each.',
+    aka: 'face redaction',
     category: 'cv',
+    reports: 'faces',
     params: {
       ...DETECT_PARAMS,
       effect: { type: 'enum', label: 'Effect', options: ['blur', 'pixelate', 'fill'], default: 'blur' },

@@ -19,7 +19,8 @@ export const TRANSFORM_OPS = [
     ...global,
     name: 'resize',
     label: 'Resize',
-    description: 'Scale to fit a box, fill a box (cropping the overflow), to a width, a height or a percentage.',
+    description:
+      'Makes pictures smaller (or larger): to fit inside a box, to fill it (cutting off the overflow), to a width, a height or a percentage.',
     params: {
       mode: {
         type: 'enum',
@@ -138,8 +139,9 @@ export const TRANSFORM_OPS = [
   defineOp({
     ...global,
     name: 'auto-orient',
-    label: 'Auto-orient',
-    description: 'Turn the image upright as its camera recorded (EXIF orientation). Outputs then say orientation 1.',
+    label: 'Turn upright',
+    description: 'Turns photos upright, the way the camera held them (phones often store them sideways).',
+    aka: 'auto-orient (EXIF orientation)',
     stage: 'decode',
     params: {},
     definition:

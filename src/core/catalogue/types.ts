@@ -67,9 +67,21 @@ export interface OperationSpec<
   E extends EngineName = EngineName,
 > {
   name: N;
+  /** What the studio calls it: plain words ("Edge lines", not "Canny"). */
   label: string;
+  /** One plain line saying what it does to a picture, shown under the step in the studio. */
   description: string;
+  /**
+   * The technical name people may know it by ("Canny edge detector (OpenCV)"), shown with the
+   * exact definition; absent when the label already is that name.
+   */
+  aka?: string;
   category: Category;
+  /**
+   * The kind of report the step hands over besides its pixels (ctx.report: 'faces'), which a batch
+   * writes beside the output (`<input path>.<kind>.json`); absent for steps that report nothing.
+   */
+  reports?: string;
   /**
    * 'decode': when the step leads the recipe, the decoder performs it (EXIF auto-orient while
    * decoding; thumbnail with shrink-on-load). Elsewhere it runs as an ordinary frame operation.

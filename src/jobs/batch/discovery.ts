@@ -1,15 +1,19 @@
 /**
  * Discovery: the input is listed ahead of the processing (handles and names only, no bytes), so
  * the total and the ETA are known early, while only a few files are in flight at once (memory does
- * not scale with the folder). Names that are neither images nor videos are skipped and counted.
+ * not scale with the folder). Names that are neither images nor videos are skipped, counted and
+ * listed with the reason (core/sniff.ts skipReason), so none vanishes unexplained.
  */
-import { isImageName, isVideoName } from '../../core/sniff';
+import { skipReason } from '../../core/sniff';
 import type { InputFile, InputSource } from '../../io/sources';
+import type { SkippedFile } from '../types';
 
 export class InputListing {
   /** Images and videos listed so far. */
   found = 0;
   skipped = 0;
+  /** The skipped files, in listing order, each with why. */
+  readonly skippedFiles: SkippedFile[] = [];
   /** The listing ended (input exhausted, failed, or cancelled): `found` is final. */
   complete = false;
   /** The input's own failure (e.g. a folder that went away), raised after the listed files are done. */
@@ -20,7 +24,12 @@ export class InputListing {
   private nextIndex = 0;
   private wake?: () => void;
 
-  constructor(input: InputSource, signal?: AbortSignal) {
+  /** `onSkip`: called with each skipped file as it is listed. */
+  constructor(
+    input: InputSource,
+    signal?: AbortSignal,
+    private readonly onSkip?: (f: SkippedFile) => void,
+  ) {
     this.done = this.list(input, signal);
   }
 
@@ -42,8 +51,13 @@ export class InputListing {
     try {
       for await (const f of input as AsyncIterable<InputFile>) {
         if (signal?.aborted) break;
-        if (!isImageName(f.path) && !isVideoName(f.path)) this.skipped++;
-        else {
+        const reason = skipReason(f.path);
+        if (reason !== undefined) {
+          this.skipped++;
+          const skipped = { path: f.path, reason };
+          this.skippedFiles.push(skipped);
+          this.onSkip?.(skipped);
+        } else {
           this.listed.push(f);
           this.found++;
         }

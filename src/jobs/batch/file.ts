@@ -91,7 +91,7 @@ export async function processFile(f: InputFile, out: string, computed: () => voi
     let w0: number;
     // A pyramid's tiles were written while it was computed: their writing time joins the breakdown's.
     let tileWriteMs = 0;
-    if (FORMATS[s.output.format].pyramid) {
+    if (FORMATS[s.output.format].pyramid && s.output.images) {
       // (Its tiles are encoded on the workers as it is written: it counts as computing until then.)
       const p = await writePyramidImage(res, out, f.path, blob, s, tally.breakdown);
       if (p.processingTiles !== undefined) result.tiles = p.processingTiles;
@@ -104,19 +104,25 @@ export async function processFile(f: InputFile, out: string, computed: () => voi
       if (done.tiles !== undefined) result.tiles = done.tiles;
       computed();
       w0 = performance.now();
-      // With metadata kept, the output also keeps the input's modified date where the sink can.
-      const lastModified = s.output.metadata === 'keep' ? (blob as Partial<File>).lastModified : undefined;
-      await writeImage(s.sink, out, done.bytes, { signal: s.signal, lastModified });
-      result.bytesOut = done.bytes.length;
+      if (s.output.images) {
+        // With metadata kept, the output also keeps the input's modified date where the sink can.
+        const lastModified = s.output.metadata === 'keep' ? (blob as Partial<File>).lastModified : undefined;
+        await writeImage(s.sink, out, done.bytes, { signal: s.signal, lastModified });
+        result.bytesOut = done.bytes.length;
+      }
       reports = done.reports;
     }
     if (reports?.length)
       await writeReports(s.sink, f.path, reports, (result.reports = []), {
         signal: s.signal,
-        onFaces: (report) => tally.facesRows.push({ path: f.path, report }),
+        onFaces: (report) => {
+          result.faces = report.faces.length;
+          tally.facesRows.push({ path: f.path, report });
+        },
       });
     tally.wrote(w0, tileWriteMs + performance.now() - w0);
-    result.outputPath = out;
+    // Reports only: no image was written, so there is no output path (the reports are listed).
+    if (s.output.images) result.outputPath = out;
     result.status = 'ok';
   } catch (e) {
     if (isAbort(e) || s.signal?.aborted) {

@@ -1,13 +1,13 @@
 /** What a batch takes (RunBatchOptions), validated once into the settings every part reads. */
 import { BufferPool } from '../../core/buffer-pool';
 import { validateOutput, type OutputOptions } from '../../core/formats';
-import { isTileable, resolveSteps, validateRecipe, type ResolvedStep } from '../../core/recipe';
+import { checkWritesSomething, isTileable, resolveSteps, validateRecipe, type ResolvedStep } from '../../core/recipe';
 import { validateVideoOptions, type VideoOptions } from '../../core/video-options';
 import type { InputSource } from '../../io/sources';
 import type { OutputSink } from '../../io/sinks';
 import { createEnginePool, type EnginePool } from '../../pool/engine-pool';
 import { StreamWorkers } from '../stream-workers';
-import type { BatchProgress, FileResult } from '../types';
+import type { BatchProgress, FileResult, SkippedFile } from '../types';
 import type { VideoProgress } from '../video';
 
 export interface RunBatchOptions {
@@ -35,6 +35,8 @@ export interface RunBatchOptions {
   signal?: AbortSignal;
   onProgress?: (p: BatchProgress) => void;
   onResult?: (r: FileResult) => void;
+  /** Each file left out of the batch (not an image or video by its name), with the reason, as it is listed. */
+  onSkip?: (f: SkippedFile) => void;
   /**
    * Videos in the input (mp4, m4v, mov, webm, mkv) go through the same recipe frame by frame
    * (jobs/video.ts) and are written under the same relative path with the container's extension.
@@ -94,6 +96,7 @@ export function batchSettings(opts: RunBatchOptions): BatchSettings {
   const steps = resolveSteps(recipe);
   // The recipe's own output settings, overridden field by field by the batch's choice.
   const output = validateOutput({ ...(recipe.output ?? {}), ...(opts.format ?? {}) });
+  checkWritesSomething(steps, output);
   const video = validateVideoOptions(opts.video ?? {});
   const pool = opts.pool ?? createEnginePool(opts.workers);
   return {

@@ -5,7 +5,7 @@
 import type { BufferPoolStats } from '../../core/buffer-pool';
 import type { FacesReport } from '../../core/faces';
 import type { PoolMetrics } from '../../pool/pool';
-import type { BatchProgress, BatchSummary, Breakdown, FileResult } from '../types';
+import type { BatchProgress, BatchSummary, Breakdown, FileResult, SkippedFile } from '../types';
 
 export function emptyBreakdown(): Breakdown {
   return { read: 0, decode: 0, steps: {}, encode: 0, handoff: 0, write: 0 };
@@ -27,6 +27,8 @@ export interface ListingCounts {
   found: number;
   skipped: number;
   complete: boolean;
+  /** The skipped files with their reasons (absent: only counted). */
+  skippedFiles?: readonly SkippedFile[];
 }
 
 export function batchProgress(
@@ -55,6 +57,7 @@ export interface SummaryParts {
   results: FileResult[];
   errors: { file: string; message: string }[];
   skipped: number;
+  skippedFiles?: readonly SkippedFile[];
   cancelled: boolean;
   workers: number;
   /** From the first file read to the last file written. */
@@ -73,6 +76,7 @@ export function batchSummary(p: SummaryParts): BatchSummary {
     ok: done,
     failed,
     skipped: p.skipped,
+    skippedFiles: [...(p.skippedFiles ?? [])],
     cancelled: p.cancelled,
     workers: p.workers,
     seconds,
@@ -129,12 +133,13 @@ export class BatchTally {
     this.onProgress(batchProgress(this.results, this.listing, this.running, (performance.now() - this.start) / 1000));
   }
 
-  summary(p: Omit<SummaryParts, 'results' | 'errors' | 'skipped' | 'seconds' | 'breakdown'>): BatchSummary {
+  summary(p: Omit<SummaryParts, 'results' | 'errors' | 'skipped' | 'skippedFiles' | 'seconds' | 'breakdown'>): BatchSummary {
     return batchSummary({
       ...p,
       results: this.results,
       errors: this.errors,
       skipped: this.listing.skipped,
+      skippedFiles: this.listing.skippedFiles,
       seconds: (this.lastWrite - this.start) / 1000,
       breakdown: this.breakdown,
     });

@@ -25,3 +25,31 @@ export function progressReporter(
     });
   };
 }
+
+/** Several videos' progress as one: see {@link combineVideoProgress}. */
+export interface CombinedVideoProgress {
+  frames: number;
+  totalFrames: number;
+  /** Frames per second of all of them together. */
+  fps: number;
+  /** The latest of their ETAs (they run side by side); undefined until one has an estimate. */
+  etaSeconds?: number;
+}
+
+/**
+ * The videos in progress as one line for the studio's main bar: frames of all of them together,
+ * their summed rate, and the latest of their ETAs.
+ */
+export function combineVideoProgress(videos: readonly VideoProgress[]): CombinedVideoProgress {
+  let frames = 0,
+    totalFrames = 0,
+    fps = 0,
+    eta: number | undefined;
+  for (const v of videos) {
+    frames += v.frames;
+    totalFrames += Math.max(v.totalFrames, v.frames);
+    fps += v.fps;
+    if (v.etaSeconds !== undefined) eta = Math.max(eta ?? 0, v.etaSeconds);
+  }
+  return { frames, totalFrames, fps, ...(eta !== undefined ? { etaSeconds: eta } : {}) };
+}
