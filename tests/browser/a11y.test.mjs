@@ -199,10 +199,10 @@ describe('axe-core finds no serious or critical violation', () => {
       .locator('tessera-studio recipe-editor li.step[data-index="2"] .step-head')
       .evaluate((head) => [...head.querySelectorAll('input, button')].map((el) => el.getAttribute('aria-label')));
     assert.deepEqual(names, [
-      'Run step 3 (Gaussian blur)',
-      'Move step 3 (Gaussian blur) up',
-      'Move step 3 (Gaussian blur) down',
-      'Remove step 3 (Gaussian blur)',
+      'Run step 3 (Blur)',
+      'Move step 3 (Blur) up',
+      'Move step 3 (Blur) down',
+      'Remove step 3 (Blur)',
     ]);
     // Reach step 2's "up" from the page's start by keyboard; Enter moves it to the top. Its "up"
     // is then disabled, so the focus goes to its "down", now named for position 1.
@@ -219,7 +219,7 @@ describe('axe-core finds no serious or critical violation', () => {
     await tabTo(page, 'button[aria-label="Remove step 2 (Resize)"]');
     await page.keyboard.press('Space');
     assert.deepEqual(await ops(), ['auto-orient', 'gaussian-blur', 'rotate', 'unsharp-mask', 'saturation']);
-    assert.equal((await focused(page)).name, 'Remove step 2 (Gaussian blur)');
+    assert.equal((await focused(page)).name, 'Remove step 2 (Blur)');
   });
 });
 
