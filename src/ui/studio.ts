@@ -167,7 +167,7 @@ export class TesseraStudio extends LitElement {
     css`
       :host {
         display: block;
-        max-width: 1180px;
+        max-width: 1440px;
         margin: 0 auto;
         padding: 18px;
       }
@@ -193,11 +193,50 @@ export class TesseraStudio extends LitElement {
         padding: 12px 16px;
         margin-bottom: 14px;
       }
-      .grid {
+      /* The work: settings in a column on the left, the picture (and Start) beside them, kept in
+         view while the settings scroll; one column on narrow screens, the picture after the input. */
+      .workspace {
         display: grid;
-        grid-template-columns: repeat(auto-fit, minmax(260px, 1fr));
+        grid-template-columns: minmax(320px, 400px) minmax(0, 1fr);
         gap: 14px;
+        align-items: start;
         margin-bottom: 14px;
+      }
+      .side {
+        display: flex;
+        flex-direction: column;
+        gap: 14px;
+        min-width: 0;
+      }
+      .stage {
+        position: sticky;
+        top: 10px;
+        display: flex;
+        flex-direction: column;
+        gap: 10px;
+        min-width: 0;
+      }
+      @media (max-width: 900px) {
+        .workspace {
+          display: flex;
+          flex-direction: column;
+        }
+        .side,
+        .stage {
+          display: contents;
+        }
+        .in {
+          order: 1;
+        }
+        .stage > * {
+          order: 2;
+        }
+        .recipe {
+          order: 3;
+        }
+        .out {
+          order: 4;
+        }
       }
       .stack > * + * {
         margin-top: 14px;
@@ -234,7 +273,6 @@ export class TesseraStudio extends LitElement {
         display: flex;
         gap: 10px;
         align-items: center;
-        margin-bottom: 14px;
         flex-wrap: wrap;
       }
       ol.steps {
@@ -944,159 +982,161 @@ export class TesseraStudio extends LitElement {
             </div>`
       }
       ${this.dragging ? html`<div class="drop-overlay" id="drop-overlay">Drop photos, videos or folders to use them as the input</div>` : ''}
-      <div class="grid">
-        <section class="panel">
-          <h2>1 · Input</h2>
-          <fieldset class="lock" ?disabled=${busy}>
-            <div class="row">
-              ${hasPicker ? html`<button id="pick-input" @click=${() => this.pickInputFolder()}>Choose folder…</button>` : ''}
-              <label class="file-btn"
-                >Folder (upload)<input id="folder-input" type="file" webkitdirectory multiple @change=${(e: Event) => this.onFiles(e)}
-              /></label>
-              <label class="file-btn"
-                >Files<input id="files-input" type="file" multiple accept="image/*,video/*" @change=${(e: Event) => this.onFiles(e)}
-              /></label>
-              <label class="file-btn"
-                >Zip<input id="zip-input" type="file" accept=".zip,application/zip" @change=${(e: Event) => this.onZip(e)}
-              /></label>
-            </div>
-            <div class="drop ${this.dragging ? 'over' : ''}">or drop photos and folders anywhere on this page</div>
-          </fieldset>
-          ${this.input ? html`<p id="input-label">Input: <b>${this.input.label}</b>${this.renderCounts()}</p>` : this.renderEmptyState()}
-          ${this.queued ? html`<p class="muted" id="queued">${this.renderQueued()}</p>` : ''}
-        </section>
-        <recipe-editor
-          ?locked=${busy}
-          .recipe=${this.recipe}
-          .timings=${this.preview && !this.previewFailed ? this.previewTimings() : undefined}
-          @recipe-change=${(e: CustomEvent<{ recipe: api.Recipe; valid: boolean }>) => this.onRecipeChange(e)}
-          @save-recipe=${() => this.saveRecipe()}
-          @load-recipe=${(e: CustomEvent<Event>) => this.onRecipeFile(e)}
-          @share-recipe=${() => this.shareRecipe()}
-        >
-          ${this.recipeError ? html`<p class="err" id="recipe-error">${this.recipeError}</p>` : ''}
-          ${this.shareUrl ? html`<input class="share" id="share-url" readonly .value=${this.shareUrl} @focus=${(e: Event) => (e.target as HTMLInputElement).select()} />` : ''}
-        </recipe-editor>
-        <section class="panel">
-          <h2>3 · Output</h2>
-          <output-options
+      <div class="workspace">
+        <div class="side">
+          <section class="panel in">
+            <h2>1 · Input</h2>
+            <fieldset class="lock" ?disabled=${busy}>
+              <div class="row">
+                ${hasPicker ? html`<button id="pick-input" @click=${() => this.pickInputFolder()}>Choose folder…</button>` : ''}
+                <label class="file-btn"
+                  >Folder (upload)<input id="folder-input" type="file" webkitdirectory multiple @change=${(e: Event) => this.onFiles(e)}
+                /></label>
+                <label class="file-btn"
+                  >Files<input id="files-input" type="file" multiple accept="image/*,video/*" @change=${(e: Event) => this.onFiles(e)}
+                /></label>
+                <label class="file-btn"
+                  >Zip<input id="zip-input" type="file" accept=".zip,application/zip" @change=${(e: Event) => this.onZip(e)}
+                /></label>
+              </div>
+              <div class="drop ${this.dragging ? 'over' : ''}">or drop photos and folders anywhere on this page</div>
+            </fieldset>
+            ${this.input ? html`<p id="input-label">Input: <b>${this.input.label}</b>${this.renderCounts()}</p>` : this.renderEmptyState()}
+            ${this.queued ? html`<p class="muted" id="queued">${this.renderQueued()}</p>` : ''}
+          </section>
+          <recipe-editor
+            class="recipe"
             ?locked=${busy}
-            .value=${this.output}
-            @output-change=${(e: CustomEvent<OutputOptions>) => (this.output = e.detail)}
-            @video-change=${(e: CustomEvent<import('../core/video-options').VideoOptions>) => (this.video = e.detail)}
-          ></output-options>
-          ${this.remembered.renderNotes()}
-          <fieldset class="lock" ?disabled=${busy}>
-            <label
-              ><input
-                type="radio"
-                name="out"
-                value="folder"
-                ?disabled=${!hasPicker && !this.outDir}
-                .checked=${this.outputKind === 'folder'}
-                @change=${() => (this.outputKind = 'folder')}
-              />
-              Folder
-              ${hasPicker ? html`<button id="pick-output" @click=${() => this.pickOutputFolder()}>${this.outDir ? `“${this.outDir.name}”` : 'Choose…'}</button>` : html`<span class="muted">(needs File System Access)</span>`}</label
-            >
-            <label
-              ><input
-                type="radio"
-                name="out"
-                value="zip"
-                .checked=${this.outputKind === 'zip'}
-                @change=${() => (this.outputKind = 'zip')}
-              />
-              Zip download</label
-            >
-            <label
-              >Workers
-              <input
-                id="workers"
-                type="number"
-                min="1"
-                max="16"
-                .value=${String(this.workers)}
-                @change=${(e: Event) => (this.workers = Math.min(16, Math.max(1, Math.round(Number((e.target as HTMLInputElement).value)) || 1)))}
-                style="width:4em"
-              />
-              <span class="muted">(this device has ${navigator.hardwareConcurrency} cores)</span></label
-            >
-          </fieldset>
-          ${busy ? html`<p class="muted" id="locked-note">Settings are locked while the ${this.running} runs: cancel it to change them.</p>` : ''}
-        </section>
-      </div>
-      <div class="actions">
-        <button class="primary" id="start" ?disabled=${!ready} @click=${() => this.start()}>Start</button>
-        <button id="cancel" ?disabled=${!busy} @click=${() => this.cancel()}>Cancel</button>
-        <button id="benchmark" ?disabled=${!ready} @click=${() => this.benchmark()}>Benchmark</button>
-        ${
-          this.zipUrl
-            ? html`<a id="zip-link" href=${this.zipUrl.url} download=${this.zipUrl.name} @click=${() => this.zipSaved()}
-                >Download zip (${this.zipUrl.count} files)</a
-              >`
-            : ''
-        }
-        ${this.summary ? html`<span id="summary">${this.summary.cancelled ? 'Cancelled: ' : ''}${this.summary.ok} written, ${this.summary.failed} failed in ${seconds(this.summary.seconds)} (engine start-up ${seconds(this.summary.startupSeconds)})</span>` : ''}
-        ${this.message ? html`<span class="err" id="message" role="alert">${this.message}</span>` : ''}
-      </div>
-      ${
-        this.summary
-          ? html`<p class="muted" id="metrics">
-              ${this.summary.pool.workers.map((w) => `worker ${w.index + 1}: ${w.tasks} tasks, ${seconds(w.busyMs / 1000)} busy${w.crashes ? `, ${w.crashes} crash${w.crashes > 1 ? 'es' : ''}` : ''}`).join(' · ')}
-              ${this.summary.buffers.hits + this.summary.buffers.misses ? ` · shared-buffer pool hit rate ${Math.round(100 * this.summary.buffers.hitRate)}% (${this.summary.buffers.hits}/${this.summary.buffers.hits + this.summary.buffers.misses})` : ''}
-              ${this.summary.pool.retries ? ` · ${this.summary.pool.retries} retried after a worker crash` : ''}
-            </p>`
-          : ''
-      }
-      <div class="stack">
-        <progress-panel
-          .progress=${this.progress}
-          .videos=${this.running === 'batch' && this.videoProgress ? Object.values(this.videoProgress) : undefined}
-          state=${
-            this.running
-              ? this.controller?.signal.aborted
-                ? 'cancelling'
-                : `running ${this.running}`
-              : this.summary?.cancelled
-                ? 'cancelled'
-                : this.summary
-                  ? 'finished'
-                  : 'idle'
+            .recipe=${this.recipe}
+            .timings=${this.preview && !this.previewFailed ? this.previewTimings() : undefined}
+            @recipe-change=${(e: CustomEvent<{ recipe: api.Recipe; valid: boolean }>) => this.onRecipeChange(e)}
+            @save-recipe=${() => this.saveRecipe()}
+            @load-recipe=${(e: CustomEvent<Event>) => this.onRecipeFile(e)}
+            @share-recipe=${() => this.shareRecipe()}
+          >
+            ${this.recipeError ? html`<p class="err" id="recipe-error">${this.recipeError}</p>` : ''}
+            ${this.shareUrl ? html`<input class="share" id="share-url" readonly .value=${this.shareUrl} @focus=${(e: Event) => (e.target as HTMLInputElement).select()} />` : ''}
+          </recipe-editor>
+          <section class="panel out">
+            <h2>3 · Output</h2>
+            <output-options
+              ?locked=${busy}
+              .value=${this.output}
+              @output-change=${(e: CustomEvent<OutputOptions>) => (this.output = e.detail)}
+              @video-change=${(e: CustomEvent<import('../core/video-options').VideoOptions>) => (this.video = e.detail)}
+            ></output-options>
+            ${this.remembered.renderNotes()}
+            <fieldset class="lock" ?disabled=${busy}>
+              <label
+                ><input
+                  type="radio"
+                  name="out"
+                  value="folder"
+                  ?disabled=${!hasPicker && !this.outDir}
+                  .checked=${this.outputKind === 'folder'}
+                  @change=${() => (this.outputKind = 'folder')}
+                />
+                Folder
+                ${hasPicker ? html`<button id="pick-output" @click=${() => this.pickOutputFolder()}>${this.outDir ? `“${this.outDir.name}”` : 'Choose…'}</button>` : html`<span class="muted">(needs File System Access)</span>`}</label
+              >
+              <label
+                ><input
+                  type="radio"
+                  name="out"
+                  value="zip"
+                  .checked=${this.outputKind === 'zip'}
+                  @change=${() => (this.outputKind = 'zip')}
+                />
+                Zip download</label
+              >
+              <label
+                >Workers
+                <input
+                  id="workers"
+                  type="number"
+                  min="1"
+                  max="16"
+                  .value=${String(this.workers)}
+                  @change=${(e: Event) => (this.workers = Math.min(16, Math.max(1, Math.round(Number((e.target as HTMLInputElement).value)) || 1)))}
+                  style="width:4em"
+                />
+                <span class="muted">(this device has ${navigator.hardwareConcurrency} cores)</span></label
+              >
+            </fieldset>
+            ${busy ? html`<p class="muted" id="locked-note">Settings are locked while the ${this.running} runs: cancel it to change them.</p>` : ''}
+          </section>
+        </div>
+        <div class="stage">
+          <div class="actions">
+            <button class="primary" id="start" ?disabled=${!ready} @click=${() => this.start()}>Start</button>
+            <button id="cancel" ?disabled=${!busy} @click=${() => this.cancel()}>Cancel</button>
+            ${
+              this.zipUrl
+                ? html`<a id="zip-link" href=${this.zipUrl.url} download=${this.zipUrl.name} @click=${() => this.zipSaved()}
+                    >Download zip (${this.zipUrl.count} files)</a
+                  >`
+                : ''
+            }
+            ${this.summary ? html`<span id="summary">${this.summary.cancelled ? 'Cancelled: ' : ''}${this.summary.ok} written, ${this.summary.failed} failed in ${seconds(this.summary.seconds)} (engine start-up ${seconds(this.summary.startupSeconds)})</span>` : ''}
+            ${this.message ? html`<span class="err" id="message" role="alert">${this.message}</span>` : ''}
+          </div>
+          ${
+            this.videoProgress && Object.keys(this.videoProgress).length
+              ? html`<p class="muted" id="video-progress">
+                  ${Object.values(this.videoProgress).map(
+                    (p) =>
+                      html`<span
+                          >${p.path}: ${p.frames}/${p.totalFrames} frames · ${p.fps.toFixed(1)}
+                          fps${p.etaSeconds !== undefined ? html` · ETA ${seconds(p.etaSeconds)}` : ''}</span
+                        ><br />`,
+                  )}
+                </p>`
+              : ''
           }
-        ></progress-panel>
-        ${
-          this.videoProgress && Object.keys(this.videoProgress).length
-            ? html`<p class="muted" id="video-progress">
-                ${Object.values(this.videoProgress).map(
-                  (p) =>
-                    html`<span
-                        >${p.path}: ${p.frames}/${p.totalFrames} frames · ${p.fps.toFixed(1)}
-                        fps${p.etaSeconds !== undefined ? html` · ETA ${seconds(p.etaSeconds)}` : ''}</span
-                      ><br />`,
-                )}
-              </p>`
-            : ''
-        }
-        ${this.previewNote && this.previewFile ? html`<p class="muted" id="preview-note">${this.previewNote}</p>` : ''}
-        ${
-          this.previewFile
-            ? html`<preview-panel
-                .result=${this.preview}
-                status=${this.previewStatus ?? ''}
-                failed=${this.previewFailed ?? ''}
-                label=${this.previewLabel ?? ''}
-                .ms=${this.previewMs}
-                .giantStatus=${this.giantStatus}
-                @region-change=${(e: CustomEvent<Rect | undefined>) => {
-                  this.previewRegion = e.detail;
-                  this.schedulePreview(0);
-                }}
-                @retry=${() => this.schedulePreview(0)}
-              ></preview-panel>`
-            : ''
-        }
-        ${this.bench || this.benchStatus ? html`<benchmark-panel .result=${this.bench} status=${this.benchStatus ?? ''}></benchmark-panel>` : ''}
+          ${this.previewNote && this.previewFile ? html`<p class="muted" id="preview-note">${this.previewNote}</p>` : ''}
+          ${
+            this.previewFile
+              ? html`<preview-panel
+                  .result=${this.preview}
+                  status=${this.previewStatus ?? ''}
+                  failed=${this.previewFailed ?? ''}
+                  label=${this.previewLabel ?? ''}
+                  .ms=${this.previewMs}
+                  .giantStatus=${this.giantStatus}
+                  @region-change=${(e: CustomEvent<Rect | undefined>) => {
+                    this.previewRegion = e.detail;
+                    this.schedulePreview(0);
+                  }}
+                  @retry=${() => this.schedulePreview(0)}
+                ></preview-panel>`
+              : ''
+          }
+          ${
+            this.previewFile
+              ? ''
+              : html`<section class="panel" id="preview-empty">
+                  <h2>Preview</h2>
+                  <p class="muted">Choose photos and the first one appears here, as the recipe will write it.</p>
+                </section>`
+          }
+          <progress-panel
+            .progress=${this.progress}
+            .videos=${this.running === 'batch' && this.videoProgress ? Object.values(this.videoProgress) : undefined}
+            state=${
+              this.running
+                ? this.controller?.signal.aborted
+                  ? 'cancelling'
+                  : `running ${this.running}`
+                : this.summary?.cancelled
+                  ? 'cancelled'
+                  : this.summary
+                    ? 'finished'
+                    : 'idle'
+            }
+          ></progress-panel>
+        </div>
+      </div>
+      <div class="stack">
         ${this.compare ? html`<compare-view .beforeImage=${this.compare.before} .afterImage=${this.compare.after} label=${this.compare.label}></compare-view>` : ''}
         ${
           this.videoResult
@@ -1131,6 +1171,23 @@ export class TesseraStudio extends LitElement {
           selected=${this.compare?.path ?? this.videoResult?.path ?? this.resultNote?.path ?? ''}
           @select=${(e: CustomEvent<FileResult>) => this.select(e)}
         ></results-table>
+        <details class="panel" id="speed">
+          <summary><b>Speed and details</b> <span class="muted">— benchmark 1 vs N workers, per-worker metrics</span></summary>
+          <p class="muted">
+            Runs the recipe on the input with 1 worker and with N, and checks the outputs are identical. Nothing is written.
+          </p>
+          <button id="benchmark" ?disabled=${!ready} @click=${() => this.benchmark()}>Benchmark</button>
+          ${
+            this.summary
+              ? html`<p class="muted" id="metrics">
+                  ${this.summary.pool.workers.map((w) => `worker ${w.index + 1}: ${w.tasks} tasks, ${seconds(w.busyMs / 1000)} busy${w.crashes ? `, ${w.crashes} crash${w.crashes > 1 ? 'es' : ''}` : ''}`).join(' · ')}
+                  ${this.summary.buffers.hits + this.summary.buffers.misses ? ` · shared-buffer pool hit rate ${Math.round(100 * this.summary.buffers.hitRate)}% (${this.summary.buffers.hits}/${this.summary.buffers.hits + this.summary.buffers.misses})` : ''}
+                  ${this.summary.pool.retries ? ` · ${this.summary.pool.retries} retried after a worker crash` : ''}
+                </p>`
+              : ''
+          }
+          ${this.bench || this.benchStatus ? html`<benchmark-panel .result=${this.bench} status=${this.benchStatus ?? ''}></benchmark-panel>` : ''}
+        </details>
       </div>`;
   }
 }

@@ -85,6 +85,8 @@ describe('studio UI', () => {
 
   test('Benchmark shows 1 vs N workers with speedup, efficiency and identical outputs', async () => {
     const { page } = app;
+    // Benchmark sits with the speed details, folded away.
+    await page.click('tessera-studio #speed > summary');
     await page.click('tessera-studio #benchmark');
     await page.waitForSelector('tessera-studio benchmark-panel #identical', { timeout: 120_000 });
     assert.match(
