@@ -198,12 +198,7 @@ describe('axe-core finds no serious or critical violation', () => {
     const names = await page
       .locator('tessera-studio recipe-editor li.step[data-index="2"] .step-head')
       .evaluate((head) => [...head.querySelectorAll('input, button')].map((el) => el.getAttribute('aria-label')));
-    assert.deepEqual(names, [
-      'Run step 3 (Blur)',
-      'Move step 3 (Blur) up',
-      'Move step 3 (Blur) down',
-      'Remove step 3 (Blur)',
-    ]);
+    assert.deepEqual(names, ['Run step 3 (Blur)', 'Move step 3 (Blur) up', 'Move step 3 (Blur) down', 'Remove step 3 (Blur)']);
     // Reach step 2's "up" from the page's start by keyboard; Enter moves it to the top. Its "up"
     // is then disabled, so the focus goes to its "down", now named for position 1.
     await page.evaluate(() => /** @type {HTMLElement} */ (document.activeElement)?.blur());
