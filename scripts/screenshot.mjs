@@ -21,11 +21,17 @@ const fixture = await makeFolder(
   ],
   3,
 );
-const server = await serve({ root: distDir() });
+// With the service worker, as a deployed studio is: the header then says "Works offline".
+const server = await serve({ root: distDir(), serviceWorker: true });
 const b = await launch();
 try {
   await b.page.setViewportSize({ width: 1240, height: 1300 });
   await openApp(b.page, server.url);
+  await b.page.waitForFunction(
+    () => document.querySelector('tessera-studio')?.shadowRoot?.querySelector('app-status')?.shadowRoot?.querySelector('#offline-ready'),
+    null,
+    { timeout: 60_000 },
+  );
   await b.page.setInputFiles('tessera-studio #folder-input', fixture.dir);
   await b.page.evaluate(async () => {
     const root = await navigator.storage.getDirectory();

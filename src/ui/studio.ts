@@ -208,6 +208,14 @@ export class TesseraStudio extends LitElement {
         gap: 14px;
         min-width: 0;
       }
+      /* A wide picture scrolls inside its panel; it never widens the page (390 px phones). */
+      .side > *,
+      .stage > *,
+      .stack > * {
+        min-width: 0;
+        max-width: 100%;
+        box-sizing: border-box;
+      }
       .stage {
         position: sticky;
         top: 10px;
