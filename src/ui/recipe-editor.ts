@@ -120,16 +120,6 @@ export class RecipeEditor extends LitElement {
         font-size: 12px;
         margin-top: 6px;
       }
-      fieldset.lock {
-        border: 0;
-        padding: 0;
-        margin: 0;
-        min-width: 0;
-      }
-      fieldset.lock:disabled .file-btn {
-        opacity: 0.45;
-        cursor: default;
-      }
       .desc {
         margin: 2px 0 0;
         font-size: 12px;

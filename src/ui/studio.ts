@@ -296,16 +296,6 @@ export class TesseraStudio extends LitElement {
         margin-top: 18px;
         font-size: 12px;
       }
-      fieldset.lock {
-        border: 0;
-        padding: 0;
-        margin: 0;
-        min-width: 0;
-      }
-      fieldset.lock:disabled .file-btn {
-        opacity: 0.45;
-        cursor: default;
-      }
       .drop-overlay {
         position: fixed;
         inset: 0;
@@ -962,9 +952,14 @@ export class TesseraStudio extends LitElement {
     return `Received ${what} while the ${this.running || 'batch'} runs: used once it ends.`;
   }
 
+  /** The app controller refuses an update while a batch or benchmark runs: tell it when that changes. */
+  updated(changed: Map<PropertyKey, unknown>) {
+    super.updated(changed);
+    if (changed.has('running')) app.busy = !!this.running;
+  }
+
   render() {
     const busy = !!this.running;
-    app.busy = busy;
     // Landmarks (banner, main, contentinfo): a screen reader can jump to the work area, and
     // every part of the page sits in one.
     return html`<header>

@@ -74,20 +74,22 @@ export const panel = css`
   .muted {
     color: #5b6475;
   }
-  /* Off screen but still in the accessibility tree and, for a control, in the tab order. */
-  .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    margin: -1px;
-    padding: 0;
+  /* Off screen but still in the accessibility tree and, for a control, in the tab order; a file
+     input dressed as a button (.file-btn) is hidden this way so Tab still reaches it. */
+  /* A settings group that a running batch disables as a whole (fieldset[disabled]). */
+  fieldset.lock {
     border: 0;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
+    padding: 0;
+    margin: 0;
+    min-width: 0;
   }
+  fieldset.lock:disabled .file-btn {
+    opacity: 0.45;
+    cursor: default;
+  }
+  .visually-hidden,
   /* A file input dressed as a button: the input stays focusable (Tab reaches it, Enter or Space
-     opens the chooser), hidden the same way as .visually-hidden; the label shows its focus. */
+     opens the chooser); the label shows its focus. */
   .file-btn {
     position: relative;
     display: inline-block;
