@@ -409,9 +409,10 @@ async function main() {
       if (now - lastPrint < 250) return;
       lastPrint = now;
       const p = latest;
-      const processed = p.done + p.failed;
+      // Files whose output exists (--existing skip) are done with too.
+      const processed = p.done + p.failed + p.skippedExisting;
       // Until the page has walked the whole list, the total is the listed files minus those skipped so far.
-      const total = p.totalKnown ? p.total : Math.max(processed, p.listed - p.skipped);
+      const total = p.totalKnown ? p.total : Math.max(processed, p.listed - (p.skipped - p.skippedExisting));
       const rate = p.elapsedSeconds > 0 ? processed / p.elapsedSeconds : 0;
       const eta = p.etaSeconds ?? (rate > 0 ? (total - processed) / rate : undefined);
       status(progressLine({ processed, total, failed: p.failed, imagesPerSecond: p.imagesPerSecond, eta }));
@@ -562,6 +563,11 @@ async function main() {
               ok: s.ok,
               failed: s.failed,
               skipped: s.skipped,
+              skippedFiles: s.skippedFiles,
+              skippedExisting: s.results.filter((r) => r.status === 'skipped').length,
+              renamed: s.results.flatMap((r) =>
+                r.status === 'ok' && r.message && r.outputPath ? [{ file: r.path, output: r.outputPath, message: r.message }] : [],
+              ),
               cancelled: s.cancelled,
               workers: s.workers,
               seconds: s.seconds,
@@ -603,7 +609,7 @@ async function main() {
       return 1;
     }
     const s = outcome.summary;
-    const processed = s.ok + s.failed;
+    const processed = s.ok + s.failed + s.skippedExisting;
     latest = undefined;
     if (!s.cancelled)
       status(
@@ -617,10 +623,18 @@ async function main() {
         }),
       );
     endStatus();
+    /** @param {number} n @param {string} what */
+    const plural = (n, what) => `${n} ${what}${n === 1 ? '' : 's'}`;
+    const byName = s.skipped - s.skippedExisting;
     if (processed === 0 && !s.cancelled)
-      log(`no images or videos found in ${folders.input}${s.skipped ? ` (${s.skipped} other files skipped)` : ''}`);
-    else if (s.skipped) log(`${s.skipped} file${s.skipped === 1 ? '' : 's'} skipped (not images or videos)`);
-    if (s.cancelled) log(`cancelled: ${processed} of ${outcome.listed - s.skipped} images processed`);
+      log(`no images or videos found in ${folders.input}${byName ? ` (${byName} other files skipped)` : ''}`);
+    else if (byName) log(`${plural(byName, 'file')} skipped (not images or videos)`);
+    if (s.skippedExisting) log(`${plural(s.skippedExisting, 'file')} skipped: the output was already there (--existing skip)`);
+    if (s.renamed.length)
+      log(
+        `${plural(s.renamed.length, 'output')} renamed: a file of that name was already there (e.g. ${s.renamed[0].message}; --existing overwrite replaces)`,
+      );
+    if (s.cancelled) log(`cancelled: ${processed} of ${outcome.listed - byName} images processed`);
 
     await cleanup();
     /** @param {number} x @param {number} d decimals */
@@ -637,6 +651,10 @@ async function main() {
       engineStartSeconds: round(s.engineStartSeconds, 3),
       errors: s.errors,
       skipped: s.skipped,
+      // Each file left out and why: not an image or video, or its output already there (--existing skip).
+      skippedFiles: s.skippedFiles,
+      // Outputs written as name_1… because the name was taken by a file already in the output folder.
+      renamed: s.renamed,
       cancelled: s.cancelled,
       // Milliseconds summed over files per stage (read, decode, steps by op, encode, handoff, write).
       breakdown: roundBreakdown(s.breakdown),
@@ -665,6 +683,7 @@ async function main() {
  * @typedef {{
  *   ok: number, failed: number, workers: number, seconds: number, imagesPerSecond: number, startupSeconds: number,
  *   engineStartSeconds: number, errors: { file: string, message: string }[], skipped: number, cancelled: boolean,
+ *   skippedFiles: { path: string, reason: string }[], renamed: { file: string, output: string, message: string }[],
  *   breakdown?: ReturnType<typeof roundBreakdown>, facesTable?: string,
  *   pyramids?: { file: string, dzi: string, tiles: number, levels: number }[],
  * }} Summary

@@ -113,6 +113,12 @@ export async function serve({ root, outputDir, isolate = true, serviceWorker = f
         res.writeHead(204, headers).end();
         return;
       }
+      if (req.method === 'HEAD' && path.startsWith('/__out/') && outputDir) {
+        // HttpSink.exists: is something already there (output policy rename / skip / overwrite)?
+        const found = await present(inside(resolve(outputDir), path.slice('/__out/'.length)));
+        res.writeHead(found ? 200 : 404, headers).end();
+        return;
+      }
       if (req.method === 'PUT' && path.startsWith('/__out/') && outputDir) {
         const rel = path.slice('/__out/'.length);
         const target = inside(resolve(outputDir), rel);
@@ -215,6 +221,17 @@ async function landFile(target, data, modified) {
 }
 
 /**
+ * Whether a file or folder is at `target`.
+ * @param {string} target
+ */
+async function present(target) {
+  return fs.lstat(target).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
  * The receiver of SocketSink (src/io/socket-sink.ts) at ws://host/__out-ws: one binary message per
  * output (or positioned piece of a streamed one), each acknowledged once its file has landed: a
  * temporary `<target>.<8 hex>.partial` renamed into place, so nothing is half-written.
@@ -286,6 +303,10 @@ function attachSocketReceiver(server, outputDir, written) {
             await fs.rename(st.tmp, st.target);
             written.push(st.path);
             break;
+          }
+          case 'exists': {
+            socket.send(JSON.stringify({ id, ok: true, exists: await present(target) }));
+            return;
           }
           case 'remove': {
             await removeOutput(target);

@@ -4,6 +4,7 @@
  */
 import { DZI_OVERLAP, DZI_TILE_SIZE } from './dzi';
 import { TesseraError } from './errors';
+import { DEFAULT_NAME_TEMPLATE, NAME_TOKENS, parseNameTemplate } from './name-template';
 import { checkFields, defineOptions, readOptions, type OptionValues } from './options';
 
 export interface FormatInfo {
@@ -202,6 +203,25 @@ export const OUTPUT_OPTIONS = defineOptions<OutputFormat>()({
     // DZI: JPEG tiles always flatten; one condition cannot also say "or PNG tiles flattened".
     appliesTo: { jpeg: true, png: FLATTENED, webp: FLATTENED, avif: FLATTENED, tiff: FLATTENED, gif: FLATTENED, dzi: true },
     help: 'The colour transparent pixels are flattened onto.',
+  },
+  name: {
+    type: 'text',
+    label: 'File names',
+    default: DEFAULT_NAME_TEMPLATE,
+    maxLength: 200,
+    placeholder: 'TEMPLATE',
+    check: (v, path) => void parseNameTemplate(v, path),
+    help: `Where each output goes and what it is called, from tokens: ${Object.keys(NAME_TOKENS)
+      .map((t) => `{${t}}`)
+      .join(' ')}. For example {dir}/{name}-{width}w.{ext} or {date:YYYY-MM-DD}/{n:4}.{ext}. Without {ext}, the extension is added.`,
+  },
+  existing: {
+    type: 'enum',
+    label: 'If a file exists',
+    options: ['rename', 'skip', 'overwrite'],
+    default: 'rename',
+    optionLabels: { rename: 'Keep it, add _1 to the new name', skip: 'Keep it, skip this file', overwrite: 'Replace it' },
+    help: 'What happens when the output folder already has a file of that name: rename writes the new one as name_1 (reported), skip leaves it and does not process the input again (so a rerun finishes an interrupted batch), overwrite replaces it.',
   },
 });
 

@@ -165,6 +165,8 @@ export function flagUsage(f: OptionFlag): string {
       return `--${f.name} ${s.options.join('|')}`;
     case 'color':
       return `--${f.name} RRGGBB`;
+    case 'text':
+      return `--${f.name} ${s.placeholder ?? 'TEXT'}`;
     case 'integer':
     case 'number':
       return `--${f.name} ${s.unit === 's' ? 'SECONDS' : s.unit === 'bit/s' ? 'BPS' : s.type === 'integer' ? `${s.min}-${s.max}` : 'X'}`;

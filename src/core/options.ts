@@ -40,6 +40,8 @@ export interface OptionExtras<F extends string> {
   noun?: string;
   /** The panel shows value / scale, in `unit` (video bitrate in kbit/s). */
   display?: { scale: number; unit: string };
+  /** A text option's own rule (a naming template's tokens): throws a TesseraError naming `path`. */
+  check?: (value: string, path: string) => void;
 }
 
 export type OptionSpec<F extends string = string> = (ParamSpec | OptionalNumberSpec) & OptionExtras<F>;
@@ -102,6 +104,11 @@ export function checkOption(spec: OptionSpec, v: unknown, path: string): ParamVa
     case 'color':
       if (typeof v !== 'string' || !/^#[0-9a-fA-F]{6}$/.test(v)) bad(path, `must be a colour like "#ffffff", got ${JSON.stringify(v)}`);
       return v.toLowerCase();
+    case 'text':
+      if (typeof v !== 'string') bad(path, `must be text, got ${JSON.stringify(v)}`);
+      if (v.length > spec.maxLength) bad(path, `is longer than ${spec.maxLength} characters`);
+      spec.check?.(v, path);
+      return v;
   }
 }
 

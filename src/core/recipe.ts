@@ -96,6 +96,11 @@ export function validateParams<P extends Record<string, ParamSpec>>(op: Operatio
           fail(p, `must be a colour like "#ffffff", got ${typeName(value)}`, 'bad-param');
         out[key] = value.toLowerCase();
         break;
+      case 'text':
+        if (typeof value !== 'string') fail(p, `must be text, got ${typeName(value)}`, 'bad-param');
+        if (value.length > spec.maxLength) fail(p, `is longer than ${spec.maxLength} characters`, 'bad-param');
+        out[key] = value;
+        break;
       case 'enum':
         if (typeof value !== 'string' || !spec.options.includes(value))
           fail(p, `must be one of ${spec.options.map((o) => `"${o}"`).join(', ')}, got ${typeName(value)}`, 'bad-param');

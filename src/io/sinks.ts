@@ -30,6 +30,16 @@ export interface OutputSink {
   remove?(path: string): Promise<void>;
   /** Reads back a written output (for the before/after view), when the sink keeps it. */
   read?(path: string): Promise<Blob | undefined>;
+  /**
+   * Whether something is already at `path` before this batch writes there (output policy
+   * `existing`: rename, skip or overwrite). A sink without it (a fresh zip) has nothing there.
+   */
+  exists?(path: string): Promise<boolean>;
+}
+
+/** An `exists` that says no when the sink cannot tell. */
+export function outputExists(sink: OutputSink, path: string): Promise<boolean> {
+  return sink.exists ? sink.exists(path) : Promise.resolve(false);
 }
 
 export function splitPath(path: string): { dirs: string[]; name: string } {
@@ -215,6 +225,23 @@ export class FolderSink implements OutputSink {
       return undefined;
     }
   }
+
+  async exists(path: string): Promise<boolean> {
+    const { dirs, name } = splitPath(path);
+    let dir: FileSystemDirectoryHandle;
+    try {
+      dir = await subdir(this.dir, dirs, false);
+    } catch {
+      return false;
+    }
+    try {
+      await dir.getFileHandle(name);
+      return true;
+    } catch (e) {
+      // A folder of that name is in the way too.
+      return (e as { name?: string } | null)?.name === 'TypeMismatchError';
+    }
+  }
 }
 
 function zipDate(ms: number | undefined): Date | undefined {
@@ -323,6 +350,9 @@ export class MemorySink implements OutputSink {
     const b = this.files.get(path);
     return Promise.resolve(b && new Blob([b as Uint8Array<ArrayBuffer>]));
   }
+  exists(path: string): Promise<boolean> {
+    return Promise.resolve(this.files.has(path));
+  }
 }
 
 /** PUTs each output to a local server (the headless `npm run batch` command's receiver). */
@@ -362,6 +392,15 @@ export class HttpSink implements OutputSink {
     // lands must be reported as written. The server renames a complete file into place.
     const res = await fetch(url, { method: 'PUT', body: bytes as Uint8Array<ArrayBuffer>, headers });
     if (!res.ok) throw new TesseraError('io-failed', `cannot write ${path}: server answered ${res.status} ${await res.text()}`);
+  }
+
+  /** HEAD: 200 when the server's output folder has a file (or folder) at `path`, 404 when not. */
+  async exists(path: string): Promise<boolean> {
+    splitPath(path);
+    const res = await fetch(this.base + path.split('/').map(encodeURIComponent).join('/'), { method: 'HEAD' });
+    if (res.status === 404) return false;
+    if (!res.ok) throw new TesseraError('io-failed', `cannot check ${path}: server answered ${res.status}`);
+    return true;
   }
 
   /** DELETE: the server removes the file, or the folder once empty. */

@@ -8,14 +8,14 @@
  * or not at all: the receiver writes a temporary file and renames it into place before it acks.
  *
  * Message: [u32 little-endian header length][header JSON, UTF-8][payload bytes]. Header:
- * `{id, op: 'write'|'open'|'put'|'commit'|'abort'|'remove', path?, stream?, position?, lastModified?}`.
- * Reply (text): `{id, ok: true}` or `{id, ok: false, error}`.
+ * `{id, op: 'write'|'open'|'put'|'commit'|'abort'|'remove'|'exists', path?, stream?, position?, lastModified?}`.
+ * Reply (text): `{id, ok: true}` (for 'exists' with `exists: boolean`) or `{id, ok: false, error}`.
  */
 import { TesseraError, cancelled } from '../core/errors';
 import { positionedStream, splitPath, type OutputSink, type OutputStream, type WriteOptions } from './sinks';
 
 interface Header {
-  op: 'write' | 'open' | 'put' | 'commit' | 'abort' | 'remove';
+  op: 'write' | 'open' | 'put' | 'commit' | 'abort' | 'remove' | 'exists';
   path?: string;
   stream?: string;
   position?: number;
@@ -26,7 +26,7 @@ export class SocketSink implements OutputSink {
   readonly kind = 'socket';
   private nextId = 1;
   /** Calls awaiting their acknowledgement (`done` settles when it, or the connection's end, comes). */
-  private pending = new Map<number, { resolve(): void; reject(e: Error): void; path: string; done: Promise<void> }>();
+  private pending = new Map<number, { resolve(exists: boolean): void; reject(e: Error): void; path: string; done: Promise<boolean> }>();
   private closedError: Error | undefined;
   private readonly encoder = new TextEncoder();
 
@@ -34,11 +34,11 @@ export class SocketSink implements OutputSink {
     socket.binaryType = 'arraybuffer';
     socket.addEventListener('message', (e: MessageEvent<string | ArrayBuffer>) => {
       if (typeof e.data !== 'string') return;
-      const reply = JSON.parse(e.data) as { id: number; ok: boolean; error?: string };
+      const reply = JSON.parse(e.data) as { id: number; ok: boolean; error?: string; exists?: boolean };
       const p = this.pending.get(reply.id);
       if (!p) return;
       this.pending.delete(reply.id);
-      if (reply.ok) p.resolve();
+      if (reply.ok) p.resolve(reply.exists === true);
       else p.reject(new TesseraError('io-failed', `cannot write ${p.path}: ${reply.error ?? 'the receiver refused it'}`));
     });
     const fail = () => {
@@ -68,8 +68,8 @@ export class SocketSink implements OutputSink {
     });
   }
 
-  /** Sends one message and resolves when the receiver has done it. */
-  private call(header: Header, payload?: Uint8Array): Promise<void> {
+  /** Sends one message and resolves when the receiver has done it (with its `exists` answer). */
+  private call(header: Header, payload?: Uint8Array): Promise<boolean> {
     if (this.closedError) return Promise.reject(this.closedError);
     const id = this.nextId++;
     const head = this.encoder.encode(JSON.stringify({ id, ...header }));
@@ -77,8 +77,8 @@ export class SocketSink implements OutputSink {
     new DataView(msg.buffer).setUint32(0, head.length, true);
     msg.set(head, 4);
     if (payload) msg.set(payload, 4 + head.length);
-    let settle!: { resolve(): void; reject(e: Error): void };
-    const done = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+    let settle!: { resolve(exists: boolean): void; reject(e: Error): void };
+    const done = new Promise<boolean>((resolve, reject) => (settle = { resolve, reject }));
     this.pending.set(id, { ...settle, path: header.path ?? header.stream ?? '', done });
     this.socket.send(msg);
     return done;
@@ -94,6 +94,12 @@ export class SocketSink implements OutputSink {
     await this.call({ op: 'write', path, ...(lastModified !== undefined ? { lastModified } : {}) }, bytes);
   }
 
+  /** Whether the receiver's output folder has something at `path`. */
+  async exists(path: string): Promise<boolean> {
+    splitPath(path);
+    return this.call({ op: 'exists', path });
+  }
+
   /** The receiver removes the file, or the folder once empty. */
   async remove(path: string): Promise<void> {
     splitPath(path);
@@ -107,9 +113,9 @@ export class SocketSink implements OutputSink {
     const stream = crypto.randomUUID();
     await this.call({ op: 'open', path, stream });
     return positionedStream(path, {
-      write: (position, data) => this.call({ op: 'put', path, stream, position }, data),
-      commit: () => this.call({ op: 'commit', path, stream }),
-      discard: () => this.call({ op: 'abort', path, stream }),
+      write: async (position, data) => void (await this.call({ op: 'put', path, stream, position }, data)),
+      commit: async () => void (await this.call({ op: 'commit', path, stream })),
+      discard: async () => void (await this.call({ op: 'abort', path, stream })),
     });
   }
 

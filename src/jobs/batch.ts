@@ -19,7 +19,8 @@ import type { BatchSummary } from './types';
 import { InputListing } from './batch/discovery';
 import { dispatchFiles, dispatchWindows } from './batch/dispatch';
 import { processFile } from './batch/file';
-import { OutputNames, outputTarget } from './batch/naming';
+import { FileName, OutputNamer } from './batch/naming';
+import { parseNameTemplate } from '../core/name-template';
 import { batchSettings, type RunBatchOptions } from './batch/settings';
 import { BatchTally } from './batch/summary';
 import { writeFacesTable } from './batch/write';
@@ -38,10 +39,22 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
 
     const listing = new InputListing(opts.input, signal, opts.onSkip);
     const tally = new BatchTally(listing, opts.onProgress, opts.onResult);
-    const names = new OutputNames();
-    const running = await dispatchFiles(listing, dispatchWindows(pool.size), signal, (f, computed) =>
-      processFile(f, names.claim(f.path, outputTarget(f.path, s.output.format, s.video.container)), computed, s, tally),
-    );
+    const namer = new OutputNamer({
+      template: parseNameTemplate(s.output.name),
+      existing: s.output.existing,
+      ask: opts.onExisting,
+      format: s.output.format,
+      container: s.video.container,
+      sink: s.sink,
+      recipe: s.recipeName,
+    });
+    let listed = 0;
+    const running = await dispatchFiles(listing, dispatchWindows(pool.size), signal, (f, computed) => {
+      // Read once, whether the name's {date} or the processing asks first.
+      let blob: Promise<Blob> | undefined;
+      const file = { path: f.path, file: () => (blob ??= f.file()) };
+      return processFile(file, new FileName(namer, listed++, f.path, file.file), computed, s, tally);
+    });
     await listing.done;
     tally.progress();
     await Promise.all(running);

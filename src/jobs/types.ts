@@ -6,7 +6,8 @@ import type { BufferPoolStats } from '../core/buffer-pool';
 export interface FileResult {
   path: string;
   outputPath?: string;
-  status: 'ok' | 'failed' | 'cancelled';
+  /** skipped: its output already exists and the batch's `existing` policy is skip. */
+  status: 'ok' | 'failed' | 'cancelled' | 'skipped';
   /** Wall time from dispatch to written. */
   ms: number;
   bytesIn?: number;
@@ -19,6 +20,8 @@ export interface FileResult {
   strips?: number;
   /** "<path>: <reason>" for failures. */
   error?: string;
+  /** What happened to the name, in words: "a.webp already exists: written as a_1.webp", or why it was skipped. */
+  message?: string;
   /** Set for videos (see jobs/video.ts). */
   video?: VideoFileSummary;
   /** Paths of the step reports written beside the output (e.g. "a.jpg.faces.json" for detect-faces on a.jpg). */
@@ -64,7 +67,10 @@ export interface VideoFileSummary {
 export interface BatchProgress {
   done: number;
   failed: number;
+  /** Files left out: by their names (not images or videos), or because their output exists. */
   skipped: number;
+  /** Of `skipped`, those listed as images or videos whose output exists (`existing: skip`): part of `total`. */
+  skippedExisting: number;
   /** Files found so far; final once `totalKnown`. */
   total: number;
   totalKnown: boolean;
@@ -90,9 +96,12 @@ export interface Breakdown {
 export interface BatchSummary {
   ok: number;
   failed: number;
+  /** Files left out: not images or videos by their names, or (`existing: skip`) their output exists. */
   skipped: number;
-  /** The files left out (neither images nor videos by their names), each with the reason. */
+  /** The files left out, each with the reason. */
   skippedFiles: SkippedFile[];
+  /** Outputs written under another name because the template's name was taken by a file already there. */
+  renamed: number;
   cancelled: boolean;
   workers: number;
   /** From the first file read to the last file written; excludes engine start-up. */

@@ -47,6 +47,18 @@ function control(
         >${spec.label}
         <input id=${id} type="color" .value=${String(value)} @input=${(e: Event) => set((e.target as HTMLInputElement).value)}
       /></label>`;
+    case 'text':
+      return html`<label title=${title}
+        >${spec.label}
+        <input
+          id=${id}
+          type="text"
+          spellcheck="false"
+          maxlength=${spec.maxLength}
+          placeholder=${spec.placeholder ?? ''}
+          .value=${typeof value === 'string' ? value : ''}
+          @change=${(e: Event) => set((e.target as HTMLInputElement).value)}
+      /></label>`;
     case 'number':
     case 'integer': {
       const scale = spec.display?.scale ?? 1;

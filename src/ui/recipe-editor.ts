@@ -277,6 +277,16 @@ export class RecipeEditor extends LitElement {
             .value=${String(value)}
             @input=${(e: Event) => this.setParam(i, key, (e.target as HTMLInputElement).value)}
           /><span></span>`;
+      case 'text':
+        return html`<input
+            type="text"
+            id=${id}
+            data-param=${key}
+            maxlength=${spec.maxLength}
+            placeholder=${spec.placeholder ?? ''}
+            .value=${String(value)}
+            @change=${(e: Event) => this.setParam(i, key, (e.target as HTMLInputElement).value)}
+          /><span></span>`;
     }
   }
 

@@ -131,7 +131,7 @@ export class ResultsTable extends LitElement {
                   <td class="num">${bytes(r.bytesIn)}</td>
                   <td class="num">${bytes(r.bytesOut)}</td>
                   <td class="num">${r.ms.toFixed(0)} ms</td>
-                  <td class=${r.error ? 'err' : 'muted'}>${r.error ?? r.outputPath ?? r.reports?.join(', ') ?? ''}</td>
+                  <td class=${r.error ? 'err' : 'muted'}>${r.error ?? r.message ?? r.outputPath ?? r.reports?.join(', ') ?? ''}</td>
                 </tr>`,
             )}
             ${this.skipped.map(

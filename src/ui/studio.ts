@@ -32,6 +32,7 @@ import './benchmark-panel';
 import './compare-view';
 import './recipe-editor';
 import './preview-panel';
+import { askExisting, type ExistingChoice } from './existing-dialog';
 import './output-options';
 import './camera-panel';
 import './app-status';
@@ -51,6 +52,12 @@ const MAX_PREVIEW_SKIPS = 5;
 
 /** A drag carrying files (not text or a link dragged within the page). */
 const hasFiles = (e: DragEvent): boolean => !!e.dataTransfer?.types.includes('Files');
+
+/** ", 2 kept (already there), 1 renamed": what the batch did about outputs already in the folder. */
+function keptText(s: BatchSummary): string {
+  const kept = s.results.filter((r) => r.status === 'skipped').length;
+  return `${kept ? `, ${kept} skipped (already there)` : ''}${s.renamed ? `, ${s.renamed} renamed (name taken)` : ''}`;
+}
 
 export class TesseraStudio extends LitElement {
   static properties = {
@@ -507,6 +514,19 @@ export class TesseraStudio extends LitElement {
     if (this.input === input) this.inputCounts = counts;
   }
 
+  /** The batch's one question about outputs already in the folder; stopping cancels the batch. */
+  private async askExisting(path: string, controller: AbortController): Promise<ExistingChoice> {
+    const choice = await askExisting(
+      this.renderRoot as ShadowRoot,
+      path,
+      this.outDir?.name ?? 'the output folder',
+      this.output.existing ?? 'rename',
+    );
+    if (choice) return choice;
+    controller.abort();
+    return 'skip'; // nothing more is written: the batch is cancelled
+  }
+
   /** Debounced: typing in a field or dragging a slider previews once it pauses. */
   private schedulePreview(delay = 150): void {
     clearTimeout(this.previewTimer);
@@ -778,6 +798,8 @@ export class TesseraStudio extends LitElement {
           this.skipped = [...skipped];
         },
         video: this.video,
+        // A folder may already hold outputs of these names: asked once, at the first.
+        onExisting: sink instanceof api.FolderSink ? (path) => this.askExisting(path, controller) : undefined,
         onVideoProgress: (p) => (this.videoProgress = { ...this.videoProgress, [p.path]: p }),
         onResult: (r) => {
           if (this.videoProgress?.[r.path]) {
@@ -1080,7 +1102,7 @@ export class TesseraStudio extends LitElement {
                   >`
                 : ''
             }
-            ${this.summary ? html`<span id="summary">${this.summary.cancelled ? 'Cancelled: ' : ''}${this.summary.ok} written, ${this.summary.failed} failed in ${seconds(this.summary.seconds)} (engine start-up ${seconds(this.summary.startupSeconds)})</span>` : ''}
+            ${this.summary ? html`<span id="summary">${this.summary.cancelled ? 'Cancelled: ' : ''}${this.summary.ok} written, ${this.summary.failed} failed${keptText(this.summary)} in ${seconds(this.summary.seconds)} (engine start-up ${seconds(this.summary.startupSeconds)})</span>` : ''}
             ${this.message ? html`<span class="err" id="message" role="alert">${this.message}</span>` : ''}
           </div>
           ${

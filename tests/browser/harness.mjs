@@ -173,20 +173,22 @@ export async function folderToOpfs(page, dir, name) {
 }
 
 /**
- * Lists every file under an OPFS folder as { path, size }, sorted by path.
+ * Lists every file under an OPFS folder as { path, size, lastModified }, sorted by path.
  * @param {Page} page
  * @param {string} name
  */
 export function listOpfs(page, name) {
   return page.evaluate(async (name) => {
-    /** @type {{ path: string, size: number }[]} */
+    /** @type {{ path: string, size: number, lastModified: number }[]} */
     const out = [];
     /** @param {FileSystemDirectoryHandle} d @param {string} prefix @returns {Promise<void>} */
     const walk = async (d, prefix) => {
       // The DOM types give entries as plain FileSystemHandles: `kind` says which they are.
       for await (const e of d.values()) {
-        if (e.kind === 'file') out.push({ path: prefix + e.name, size: (await /** @type {FileSystemFileHandle} */ (e).getFile()).size });
-        else await walk(/** @type {FileSystemDirectoryHandle} */ (e), `${prefix}${e.name}/`);
+        if (e.kind === 'file') {
+          const f = await /** @type {FileSystemFileHandle} */ (e).getFile();
+          out.push({ path: prefix + e.name, size: f.size, lastModified: f.lastModified });
+        } else await walk(/** @type {FileSystemDirectoryHandle} */ (e), `${prefix}${e.name}/`);
       }
     };
     const root = await navigator.storage.getDirectory();

@@ -117,6 +117,8 @@ describe('<output-options> panel', () => {
       'out-quality',
       'out-subsampling',
       'out-background',
+      'out-name',
+      'out-existing',
     ]);
     assert.equal(await page.inputValue(`${PANEL} #out-tile-size`), '254');
     await page.fill(`${PANEL} #out-tile-size`, '512');

@@ -310,6 +310,8 @@ describe('remembered between visits', () => {
       await page.setInputFiles(`${S} #folder-input`, fixture.dir);
       await page.waitForSelector(`${S} #input-label b`);
       await page.click(`${S} #start`);
+      // The folder holds the first visit's outputs: the batch asks once what to do with them.
+      await page.click(`${S} dialog.existing [data-choice="overwrite"]`, { timeout: 60_000 });
       await page.waitForSelector(`${S} #summary`, { timeout: 60_000 });
       assert.match(await text(page, `${S} #summary`), /^2 written, 0 failed/);
       assert.deepEqual(await page.evaluate(() => window.__permissionRequests), [{ mode: 'readwrite', name: OUT, active: true }]);

@@ -5,7 +5,8 @@ import type { InputFile } from '../../src/io/sources';
 import { MemorySink, type OutputStream } from '../../src/io/sinks';
 import { InputListing } from '../../src/jobs/batch/discovery';
 import { dispatchFiles, dispatchWindows } from '../../src/jobs/batch/dispatch';
-import { FACES_TABLE, OutputNames, outputTarget } from '../../src/jobs/batch/naming';
+import { FACES_TABLE, OutputNamer, claimMessage, type NamerOptions } from '../../src/jobs/batch/naming';
+import { DEFAULT_NAME_TEMPLATE, parseNameTemplate } from '../../src/core/name-template';
 import { BatchTally, batchProgress, batchSummary, countResults, emptyBreakdown } from '../../src/jobs/batch/summary';
 import { writeFacesTable, writeReports, writeVideo } from '../../src/jobs/batch/write';
 import type { BatchProgress, FileResult } from '../../src/jobs/types';
@@ -79,21 +80,75 @@ describe('InputListing', () => {
 });
 
 describe('naming', () => {
-  test("outputTarget: the image format's extension, or the container's for videos", () => {
-    expect(outputTarget('trip/IMG_1.JPG', 'webp', 'mp4')).toBe('trip/IMG_1.webp');
-    expect(outputTarget('trip/clip.MOV', 'webp', 'webm')).toBe('trip/clip.webm');
-    expect(outputTarget('a.b/noext', 'png', 'mp4')).toBe('a.b/noext.png');
+  const namer = (o: Partial<NamerOptions> = {}) =>
+    new OutputNamer({
+      template: parseNameTemplate(DEFAULT_NAME_TEMPLATE),
+      existing: 'rename',
+      format: 'png',
+      container: 'mp4',
+      sink: new MemorySink(),
+      ...o,
+    });
+  const claims = async (n: OutputNamer, inputs: string[]) => {
+    const out: string[] = [];
+    for (const [i, p] of inputs.entries()) out.push((await n.claim(i, p)).path);
+    return out;
+  };
+
+  test("default names: the image format's extension, or the container's for videos", async () => {
+    expect(await claims(namer({ format: 'webp', container: 'webm' }), ['trip/IMG_1.JPG', 'trip/clip.MOV', 'a.b/noext'])).toEqual([
+      'trip/IMG_1.webp',
+      'trip/clip.webm',
+      'a.b/noext.webp',
+    ]);
   });
 
-  test('OutputNames: the first claim keeps the name; later ones get the input extension, then a number; case-insensitive', () => {
-    const n = new OutputNames();
-    expect(n.claim('a.jpg', 'a.png')).toBe('a.png');
-    expect(n.claim('a.png', 'a.png')).toBe('a_png.png');
-    expect(n.claim('A.PNG', 'A.png')).toBe('A_PNG_2.png'); // "a_png.png" is taken, whatever the case
-    expect(n.claim('a.Png', 'a.png')).toBe('a_Png_3.png');
-    expect(n.claim('sub/a.jpg', 'sub/a.png')).toBe('sub/a.png');
-    expect(n.claim('b.jpg', 'b.png')).toBe('b.png');
+  test('collisions: the first keeps the name; later ones get the input extension, then a number; case-insensitive', async () => {
+    expect(await claims(namer(), ['a.jpg', 'a.png', 'A.PNG', 'a.Png', 'sub/a.jpg', 'b.jpg'])).toEqual([
+      'a.png',
+      'a_png.png',
+      'A_PNG_2.png', // "a_png.png" is taken, whatever the case
+      'a_Png_3.png',
+      'sub/a.png',
+      'b.png',
+    ]);
   });
+
+  test('names are given in listing order, whatever order the files ask in', async () => {
+    const n = namer({ template: parseNameTemplate('{n}-{width}.{ext}') });
+    // {width} is late: the third file is ready first, but waits for the first two.
+    const third = n.claim(2, 'c.jpg', { width: 10 });
+    const order: number[] = [];
+    void third.then(() => order.push(2));
+    const second = n.claim(1, 'b.jpg', { width: 10 }).then((c) => (order.push(1), c));
+    await tick();
+    expect(order).toEqual([]);
+    n.pass(0); // the first failed before it had a name
+    expect((await second).path).toBe('2-10.png');
+    expect((await third).path).toBe('3-10.png');
+    expect(order).toEqual([1, 2]);
+  });
+
+  test('existing files: rename adds _1, _2 and says so; skip keeps them; overwrite replaces', async () => {
+    const sink = new MemorySink();
+    await sink.write('a.png', new Uint8Array([1]));
+    await sink.write('a_1.png', new Uint8Array([1]));
+    expect(await namer({ sink }).claim(0, 'a.jpg')).toEqual({ action: 'write', path: 'a_2.png', renamedFrom: 'a.png' });
+    expect(await namer({ sink, existing: 'skip' }).claim(0, 'a.jpg')).toEqual({ action: 'skip', path: 'a.png' });
+    expect(await namer({ sink, existing: 'overwrite' }).claim(0, 'a.jpg')).toEqual({ action: 'write', path: 'a.png' });
+    expect(claimMessage({ action: 'write', path: 'a_2.png', renamedFrom: 'a.png' })).toBe('a.png already exists: written as a_2.png');
+  });
+
+  test('the studio asks once, at the first existing output, and the answer holds for the batch', async () => {
+    const sink = new MemorySink();
+    for (const p of ['b.png', 'c.png']) await sink.write(p, new Uint8Array([1]));
+    const asked: string[] = [];
+    const n = namer({ sink, ask: (p) => (asked.push(p), Promise.resolve('skip')) });
+    const got = await Promise.all(['a.jpg', 'b.jpg', 'c.jpg'].map((p, i) => n.claim(i, p)));
+    expect(got.map((c) => c.action)).toEqual(['write', 'skip', 'skip']);
+    expect(asked).toEqual(['b.png']);
+  });
+
   test('FACES_TABLE', () => expect(FACES_TABLE).toBe('faces.csv'));
 });
 
@@ -259,8 +314,19 @@ describe('writing', () => {
 describe('tally and summary', () => {
   const r = (path: string, status: FileResult['status']): FileResult => ({ path, status, ms: 1 });
 
-  test('countResults: cancelled files are neither done nor failed', () => {
-    expect(countResults([r('a', 'ok'), r('b', 'failed'), r('c', 'cancelled'), r('d', 'ok')])).toEqual({ done: 2, failed: 1 });
+  test('countResults: cancelled files are neither done nor failed nor skipped', () => {
+    expect(countResults([r('a', 'ok'), r('b', 'failed'), r('c', 'cancelled'), r('d', 'ok'), r('e', 'skipped')])).toEqual({
+      done: 2,
+      failed: 1,
+      skipped: 1,
+    });
+  });
+
+  test('files skipped because their output exists count as skipped, with the reason, and leave the ETA', () => {
+    const skippedExisting: FileResult = { path: 'b.jpg', status: 'skipped', ms: 0, message: 'b.png already exists: left as it is' };
+    const p = batchProgress([r('a.jpg', 'ok'), skippedExisting], { found: 4, skipped: 1, complete: true }, [], 2);
+    expect(p).toMatchObject({ done: 1, skipped: 2, total: 4 });
+    expect(p.etaSeconds).toBe(2); // 2 left at one per second
   });
 
   test('batchProgress: rates from the elapsed time; an ETA only once the total is known', () => {
@@ -270,6 +336,7 @@ describe('tally and summary', () => {
       done: 2,
       failed: 1,
       skipped: 2,
+      skippedExisting: 0,
       total: 9,
       totalKnown: false,
       elapsedSeconds: 2,
@@ -300,6 +367,7 @@ describe('tally and summary', () => {
       'failed',
       'skipped',
       'skippedFiles',
+      'renamed',
       'cancelled',
       'workers',
       'seconds',

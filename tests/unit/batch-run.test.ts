@@ -108,6 +108,7 @@ describe('runBatch', () => {
       'imagesPerSecond',
       'ok',
       'pool',
+      'renamed',
       'results',
       'seconds',
       'skipped',

@@ -89,6 +89,8 @@ describe('output options', () => {
       metadata: 'keep',
       alpha: 'keep',
       background: '#ffffff',
+      name: '{dir}/{name}.{ext}',
+      existing: 'rename',
     });
   });
 
@@ -100,7 +102,7 @@ describe('output options', () => {
     expect(message(() => validateOutput({ palette: 'yes' }))).toBe('/output/palette: must be true or false, got "yes"');
     expect(message(() => validateOutput({ background: 'white' }))).toBe('/output/background: must be a colour like "#ffffff", got "white"');
     expect(message(() => validateOutput({ dpi: 300 }))).toBe(
-      '/output/dpi: unknown field "dpi" (output has: format, images, tileFormat, tileSize, overlap, quality, compression, tiffCompression, progressive, subsampling, palette, lossless, effort, metadata, alpha, background)',
+      '/output/dpi: unknown field "dpi" (output has: format, images, tileFormat, tileSize, overlap, quality, compression, tiffCompression, progressive, subsampling, palette, lossless, effort, metadata, alpha, background, name, existing)',
     );
     expect(message(() => validateOutput(null))).toBe('/output: must be an object like {"format": "webp", "quality": 82}');
     expect(validateOutput({ background: '#AbCdEf' }).background).toBe('#abcdef');
@@ -120,11 +122,15 @@ describe('output options', () => {
   });
 
   test('which options apply: TIFF compression; PNG quality and effort only with a palette; AVIF subsampling only lossy', () => {
+    // Where outputs go and what they are called applies to every format (checked once here).
+    const NAMING = ['name', 'existing'];
     const shown = (o: Record<string, unknown>) => {
       const v = validateOutput(o);
-      return Object.entries(OUTPUT_OPTIONS as OptionSchema)
+      const applies = Object.entries(OUTPUT_OPTIONS as OptionSchema)
         .filter(([, s]) => optionApplies(s, v.format, v))
         .map(([k]) => k);
+      expect(applies.slice(-2)).toEqual(NAMING);
+      return applies.filter((k) => !NAMING.includes(k));
     };
     expect(shown({ format: 'tiff' })).toEqual(['format', 'images', 'compression', 'tiffCompression', 'metadata', 'alpha']);
     expect(shown({ format: 'tiff', alpha: 'flatten' })).toEqual([
@@ -275,6 +281,8 @@ describe('every format encodes with every option that applies to it', () => {
         return spec.options.find((o) => o !== v);
       case 'color':
         return v === '#000000' ? '#ffffff' : '#000000';
+      case 'text':
+        return `${String(v)}-other`;
       default:
         return v === spec.min ? spec.max : spec.min;
     }

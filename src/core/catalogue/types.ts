@@ -23,6 +23,8 @@ export type ParamSpec = ParamBase &
     | { type: 'enum'; options: readonly string[]; default: string }
     /** "#rrggbb" */
     | { type: 'color'; default: string }
+    /** A line of text (a naming template, a watermark's words), at most `maxLength` characters. */
+    | { type: 'text'; default: string; maxLength: number; placeholder?: string }
   );
 
 export type ParamValue = number | boolean | string;
@@ -35,7 +37,7 @@ export type ParamValueOf<S> = S extends { type: 'number' | 'integer' }
     ? boolean
     : S extends { type: 'enum'; options: readonly (infer O)[] }
       ? O
-      : S extends { type: 'color' }
+      : S extends { type: 'color' | 'text' }
         ? string
         : never;
 

@@ -15,22 +15,45 @@ import { PROBE_BYTES, finishImage, probeFile, processWhole, routeLarge, streamIm
 import { pyramidSummary, pyramidWriter, writePyramidImage } from './pyramid-file';
 import type { BatchSettings } from './settings';
 import type { BatchTally } from './summary';
+import { claimMessage, type FileName, type NameClaim } from './naming';
 import { processVideoFile } from './video-file';
 import { writeImage, writeReports } from './write';
 
-/** `computed`: see StartFile (dispatch.ts). Never rejects. */
-export async function processFile(f: InputFile, out: string, computed: () => void, s: BatchSettings, tally: BatchTally): Promise<void> {
+/**
+ * `computed`: see StartFile (dispatch.ts). `name` gives the output its name — before the work when
+ * the template can say it then (so `existing: skip` skips the work too), else once the output's
+ * size is known. Never rejects.
+ */
+export async function processFile(f: InputFile, name: FileName, computed: () => void, s: BatchSettings, tally: BatchTally): Promise<void> {
   const t = performance.now();
   const result: FileResult = { path: f.path, status: 'failed', ms: 0 };
   let reason = '';
   tally.started(f.path);
+  /** The output's name; false when the file is skipped (it exists, `existing: skip`). */
+  const claim = async (size?: { width: number; height: number }): Promise<string | false> => {
+    const c: NameClaim = await name.claim(size);
+    const message = claimMessage(c);
+    if (message) result.message = message;
+    if (c.action === 'skip') {
+      result.status = 'skipped';
+      result.outputPath = c.path;
+      return false;
+    }
+    return c.path;
+  };
   try {
+    const video = isVideoName(f.path);
+    // Reports only (no image written): nothing to name; a video is written all the same.
+    const named = video || s.output.images;
+    const early = named && !name.late ? await claim() : undefined;
+    if (early === false) return;
     const blob = await f.file();
     result.bytesIn = blob.size;
-    if (isVideoName(f.path)) {
+    if (video) {
       // (A video counts as computing until it is written: `computed` only in the finally.)
-      const v = await processVideoFile(f.path, blob, out, s, tally);
-      Object.assign(result, { width: v.width, height: v.height, video: v.video, outputPath: out, bytesOut: v.bytesOut, status: 'ok' });
+      const v = await processVideoFile(f.path, blob, early ?? ((size) => claim(size)), s, tally);
+      if (!v) return; // skipped once its size was known
+      Object.assign(result, { width: v.width, height: v.height, video: v.video, outputPath: v.out, bytesOut: v.bytesOut, status: 'ok' });
       return;
     }
     // Giant files are probed first, so nothing reads them whole before their route is known.
@@ -49,6 +72,8 @@ export async function processFile(f: InputFile, out: string, computed: () => voi
     if (route?.path === 'stream' && header && FORMATS[s.output.format].pyramid) {
       result.width = header.width;
       result.height = header.height;
+      const out = early ?? (await claim(header));
+      if (out === false) return;
       // The pyramid is written as the rows leave the workers; a failure takes its files back.
       const writer = pyramidWriter(out, f.path, s);
       try {
@@ -68,6 +93,8 @@ export async function processFile(f: InputFile, out: string, computed: () => voi
     if (route?.path === 'stream' && header) {
       result.width = header.width;
       result.height = header.height;
+      const out = early ?? (await claim(header));
+      if (out === false) return;
       const stream = await openOutputStream(s.sink, out, s.signal);
       let streamed;
       try {
@@ -87,6 +114,8 @@ export async function processFile(f: InputFile, out: string, computed: () => voi
     if (!res) throw new Error(`${f.path}: no route`);
     result.width = res.width;
     result.height = res.height;
+    const out = early ?? (named ? await claim(res) : '');
+    if (out === false) return;
     let reports: StepReport[] | undefined;
     let w0: number;
     // A pyramid's tiles were written while it was computed: their writing time joins the breakdown's.
@@ -132,6 +161,7 @@ export async function processFile(f: InputFile, out: string, computed: () => voi
       result.error = `${f.path}: ${reason}`;
     }
   } finally {
+    name.pass();
     computed();
     result.ms = performance.now() - t;
     tally.finished(result, reason);

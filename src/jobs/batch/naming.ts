@@ -1,28 +1,205 @@
-/** Output names: each input's output path, kept distinct when two inputs would share one. */
-import { outputPath, type OutputFormat } from '../../core/formats';
+/**
+ * Output names: each input's output path from the naming template (core/name-template.ts), kept
+ * distinct within the batch, and checked against what is already in the output (the `existing`
+ * policy: rename, skip or overwrite). Names are given in listing order whatever order the files
+ * finish in, so a rerun of the same batch names every output the same way.
+ */
+import { FORMATS, type OutputFormat } from '../../core/formats';
+import { nameParts, renderName, withSuffix, type NameTemplate, type NameValues } from '../../core/name-template';
 import { isVideoName } from '../../core/sniff';
-import { videoOutputPath, type VideoContainer } from '../../core/video-options';
+import { VIDEO_CONTAINERS, type VideoContainer } from '../../core/video-options';
+import { outputExists, type OutputSink } from '../../io/sinks';
+import { captureDate } from './capture-date';
 
 /** The batch-wide faces table, at the root of the output. */
 export const FACES_TABLE = 'faces.csv';
 
-/** Same folder and base name, the output format's extension (the container's for videos). */
-export function outputTarget(inputPath: string, format: OutputFormat, container: VideoContainer): string {
-  return isVideoName(inputPath) ? videoOutputPath(inputPath, container) : outputPath(inputPath, format);
+/** The batch's outputs never take these names (its own table). */
+const RESERVED = new Set([FACES_TABLE]);
+
+/** What the output at a claimed name does. */
+export type NameClaim =
+  | { action: 'write'; path: string; /** The name the template gave, taken by a file already there. */ renamedFrom?: string }
+  | { action: 'skip'; path: string };
+
+export type ExistingPolicy = 'rename' | 'skip' | 'overwrite';
+
+export interface NamerOptions {
+  template: NameTemplate;
+  existing: ExistingPolicy;
+  /**
+   * Asked at the first output that already exists (the studio's question); its answer replaces
+   * `existing` for the rest of the batch. Without it, `existing` applies as it is.
+   */
+  ask?: (path: string) => Promise<ExistingPolicy>;
+  format: OutputFormat;
+  container: VideoContainer;
+  sink: OutputSink;
+  recipe?: string;
+  variant?: string;
 }
 
-/** Keeps outputs distinct when "a.jpg" and "a.png" would both become "a.png" (case-insensitively: "a_png.png"). */
-export class OutputNames {
+/** What the file adds to the name once known: its output size and capture date. */
+export type LateValues = Pick<NameValues, 'width' | 'height' | 'date'>;
+
+/**
+ * Gives every listed file its output name. `claim(index, …)` for the file listed `index`-th
+ * (0-based) waits until every earlier file has claimed or passed, so collisions resolve in
+ * listing order; every file must call `claim` or `pass` exactly once.
+ */
+export class OutputNamer {
   private used = new Set<string>();
-  claim(input: string, out: string): string {
-    let name = out;
-    if (this.used.has(name.toLowerCase())) {
-      const dot = out.lastIndexOf('.');
-      const srcExt = input.slice(input.lastIndexOf('.') + 1);
-      name = `${out.slice(0, dot)}_${srcExt}${out.slice(dot)}`;
-      for (let i = 2; this.used.has(name.toLowerCase()); i++) name = `${out.slice(0, dot)}_${srcExt}_${i}${out.slice(dot)}`;
+  private next = 0;
+  private waiting = new Map<number, () => void>();
+  private finished = new Set<number>();
+  private policy: ExistingPolicy | Promise<ExistingPolicy>;
+  private asked = false;
+
+  constructor(private readonly o: NamerOptions) {
+    this.policy = o.existing;
+  }
+
+  /** The policy for a name that exists: the option, or the answer to the one question. */
+  private async decide(path: string): Promise<ExistingPolicy> {
+    if (this.o.ask && typeof this.policy === 'string' && !this.asked) {
+      this.asked = true;
+      this.policy = this.o.ask(path);
     }
-    this.used.add(name.toLowerCase());
+    return this.policy;
+  }
+
+  /** Whether names need what only processing tells (the output's size). */
+  get late(): boolean {
+    return this.o.template.late;
+  }
+
+  get usesDate(): boolean {
+    return this.o.template.usesDate;
+  }
+
+  /** The extension the output gets, without its dot: the format's, the container's for videos. */
+  private extension(inputPath: string): string {
+    return (isVideoName(inputPath) ? VIDEO_CONTAINERS[this.o.container].extension : FORMATS[this.o.format].extension).slice(1);
+  }
+
+  /** The template's name for the file, before collisions. */
+  render(index: number, inputPath: string, late: LateValues = {}): string {
+    const { name, dir } = nameParts(inputPath);
+    return renderName(this.o.template, {
+      name,
+      dir,
+      ext: this.extension(inputPath),
+      n: index + 1,
+      recipe: this.o.recipe,
+      variant: this.o.variant,
+      ...late,
+    });
+  }
+
+  /** Waits for the file's turn, then gives it a name nobody in this batch has, and applies the `existing` policy. */
+  async claim(index: number, inputPath: string, late?: LateValues): Promise<NameClaim> {
+    await this.turn(index);
+    try {
+      const wanted = this.render(index, inputPath, late);
+      let path = this.distinct(inputPath, wanted);
+      let renamedFrom: string | undefined;
+      const check = this.o.ask !== undefined || this.o.existing !== 'overwrite';
+      const policy = check && (await outputExists(this.o.sink, path)) ? await this.decide(path) : 'overwrite';
+      if (policy !== 'overwrite') {
+        if (policy === 'skip') {
+          this.used.add(path.toLowerCase());
+          return { action: 'skip', path };
+        }
+        renamedFrom = path;
+        let i = 1;
+        do path = withSuffix(renamedFrom, `_${i++}`);
+        while (this.used.has(path.toLowerCase()) || (await outputExists(this.o.sink, path)));
+      }
+      this.used.add(path.toLowerCase());
+      return renamedFrom ? { action: 'write', path, renamedFrom } : { action: 'write', path };
+    } finally {
+      this.done(index);
+    }
+  }
+
+  /** The file will not claim a name (it failed, or was cancelled, first): later files need not wait for it. */
+  pass(index: number): void {
+    if (index >= this.next && !this.finished.has(index)) this.done(index);
+  }
+
+  /**
+   * "a.jpg" and "a.png" both becoming "a.webp": the second is "a_png.webp" (then "_2"…),
+   * compared case-insensitively as some file systems do.
+   */
+  private distinct(inputPath: string, wanted: string): string {
+    const taken = (p: string) => this.used.has(p.toLowerCase()) || RESERVED.has(p.toLowerCase());
+    if (!taken(wanted)) return wanted;
+    const srcExt = inputPath.slice(inputPath.lastIndexOf('.') + 1);
+    let name = withSuffix(wanted, `_${srcExt}`);
+    for (let i = 2; taken(name); i++) name = withSuffix(wanted, `_${srcExt}_${i}`);
     return name;
+  }
+
+  private turn(index: number): Promise<void> {
+    if (index <= this.next) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.set(index, resolve));
+  }
+
+  private done(index: number): void {
+    this.finished.add(index);
+    while (this.finished.has(this.next)) {
+      this.finished.delete(this.next);
+      this.next++;
+    }
+    const wake = this.waiting.get(this.next);
+    if (wake) {
+      this.waiting.delete(this.next);
+      wake();
+    }
+  }
+}
+
+/** "a.webp exists: written as a_1.webp" — what a file's result says about its name, if anything. */
+export function claimMessage(c: NameClaim): string | undefined {
+  if (c.action === 'skip') return `${c.path} already exists: left as it is, this file skipped (if a file exists: skip)`;
+  return c.renamedFrom ? `${c.renamedFrom} already exists: written as ${c.path}` : undefined;
+}
+
+/**
+ * One file's name: claimed once (before processing when the template can say it then, else
+ * with the output's size), or passed so later files need not wait. Reads the capture date when
+ * the template has {date}.
+ */
+export class FileName {
+  private claimed?: Promise<NameClaim>;
+
+  constructor(
+    private readonly namer: OutputNamer,
+    readonly index: number,
+    private readonly inputPath: string,
+    private readonly blob: () => Promise<Blob>,
+  ) {}
+
+  /** The name needs the output's size ({width}, {height}). */
+  get late(): boolean {
+    return this.namer.late;
+  }
+
+  claim(size: Pick<LateValues, 'width' | 'height'> = {}): Promise<NameClaim> {
+    return (this.claimed ??= (async () => {
+      let date: number | undefined;
+      try {
+        date = this.namer.usesDate ? await captureDate(await this.blob()) : undefined;
+      } catch (e) {
+        this.namer.pass(this.index); // the file fails with the reason; later files go on
+        throw e;
+      }
+      return this.namer.claim(this.index, this.inputPath, { ...size, date });
+    })());
+  }
+
+  /** No name after all (failed, cancelled, nothing to write): a no-op once claimed. */
+  pass(): void {
+    if (!this.claimed) this.namer.pass(this.index);
   }
 }

@@ -52,6 +52,11 @@ export interface RunBatchOptions {
   splitFaces?: boolean;
   /** With a face step: also write every face of the batch to `faces.csv` at the output's root (default true). */
   facesTable?: boolean;
+  /**
+   * Asked once, at the first output whose name is already taken in the output: rename, skip or
+   * overwrite, for the rest of the batch (the studio's question). Without it, `output.existing`.
+   */
+  onExisting?: (path: string) => Promise<'rename' | 'skip' | 'overwrite'>;
 }
 
 export const DEFAULT_MAX_PIXELS = 4 * 1024 * 1024;
@@ -66,6 +71,8 @@ const WHOLE_COPIES = 3;
 
 /** The batch's settings, validated, and the pool and buffers it runs on. */
 export interface BatchSettings {
+  /** The recipe's name (naming templates' {recipe}). */
+  recipeName: string;
   steps: ResolvedStep[];
   output: OutputOptions;
   video: VideoOptions;
@@ -100,6 +107,7 @@ export function batchSettings(opts: RunBatchOptions): BatchSettings {
   const video = validateVideoOptions(opts.video ?? {});
   const pool = opts.pool ?? createEnginePool(opts.workers);
   return {
+    recipeName: recipe.name,
     steps,
     output,
     video,

@@ -11,15 +11,22 @@ export function emptyBreakdown(): Breakdown {
   return { read: 0, decode: 0, steps: {}, encode: 0, handoff: 0, write: 0 };
 }
 
-/** Files done and failed (cancelled ones are neither). */
-export function countResults(results: readonly FileResult[]): { done: number; failed: number } {
+/** Files done, failed and skipped because their output exists (cancelled ones are none of these). */
+export function countResults(results: readonly FileResult[]): { done: number; failed: number; skipped: number } {
   let done = 0,
-    failed = 0;
+    failed = 0,
+    skipped = 0;
   for (const r of results) {
     if (r.status === 'ok') done++;
     else if (r.status === 'failed') failed++;
+    else if (r.status === 'skipped') skipped++;
   }
-  return { done, failed };
+  return { done, failed, skipped };
+}
+
+/** The files whose output already existed (`existing: skip`), as skipped files with the reason. */
+function existingSkips(results: readonly FileResult[]): SkippedFile[] {
+  return results.filter((r) => r.status === 'skipped').map((r) => ({ path: r.path, reason: r.message ?? 'its output already exists' }));
 }
 
 /** What the listing knows so far (InputListing). */
@@ -37,13 +44,14 @@ export function batchProgress(
   running: Iterable<string>,
   elapsedSeconds: number,
 ): BatchProgress {
-  const { done, failed } = countResults(results);
-  const rate = elapsedSeconds > 0 ? (done + failed) / elapsedSeconds : 0;
-  const remaining = listing.found - done - failed;
+  const { done, failed, skipped } = countResults(results);
+  const rate = elapsedSeconds > 0 ? (done + failed + skipped) / elapsedSeconds : 0;
+  const remaining = listing.found - done - failed - skipped;
   return {
     done,
     failed,
-    skipped: listing.skipped,
+    skipped: listing.skipped + skipped,
+    skippedExisting: skipped,
     total: listing.found,
     totalKnown: listing.complete,
     elapsedSeconds,
@@ -72,11 +80,13 @@ export interface SummaryParts {
 export function batchSummary(p: SummaryParts): BatchSummary {
   const { done, failed } = countResults(p.results);
   const seconds = Math.max(0, p.seconds);
+  const existing = existingSkips(p.results);
   return {
     ok: done,
     failed,
-    skipped: p.skipped,
-    skippedFiles: [...(p.skippedFiles ?? [])],
+    skipped: p.skipped + existing.length,
+    skippedFiles: [...(p.skippedFiles ?? []), ...existing],
+    renamed: p.results.filter((r) => r.status === 'ok' && r.message).length,
     cancelled: p.cancelled,
     workers: p.workers,
     seconds,

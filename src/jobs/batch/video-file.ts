@@ -6,18 +6,23 @@ import type { BatchSettings } from './settings';
 import type { BatchTally } from './summary';
 import { writeVideo } from './write';
 
-/** Processes and writes the video at `out`; what the file's result gains. The output is discarded on failure. */
+/**
+ * Processes and writes the video at `out` — or, when its name needs the output's size, at the
+ * name `out(size)` gives once it is known (false: skip it); what the file's result gains, or
+ * undefined when skipped. The output is discarded on failure.
+ */
 export async function processVideoFile(
   path: string,
   blob: Blob,
-  out: string,
+  out: string | ((size: { width: number; height: number }) => Promise<string | false>),
   s: BatchSettings,
   tally: BatchTally,
-): Promise<Required<Pick<FileResult, 'width' | 'height' | 'video' | 'bytesOut'>>> {
+): Promise<(Required<Pick<FileResult, 'width' | 'height' | 'video' | 'bytesOut'>> & { out: string }) | undefined> {
   const { runVideo } = await pageParts.load(VIDEO_PART, () => import('../video'));
   // Sinks that take positioned writes get the container as it is produced: memory stays flat
-  // for long videos. Others (zip, HTTP) receive the finished file.
-  const stream = await s.sink.openStream?.(out, s.signal);
+  // for long videos. Others (zip, HTTP) receive the finished file — as does a video named by
+  // its output size ({width}), whose name is only known once it is made.
+  const stream = typeof out === 'string' ? await s.sink.openStream?.(out, s.signal) : undefined;
   try {
     const r = await runVideo({
       file: blob,
@@ -33,8 +38,10 @@ export async function processVideoFile(
     const { breakdown } = tally;
     for (const [op, ms] of Object.entries(r.timings.stepsMs)) breakdown.steps[op] = (breakdown.steps[op] ?? 0) + ms;
     breakdown.decode += r.timings.copyMs;
+    const target = typeof out === 'string' ? out : await out({ width: r.width, height: r.height });
+    if (target === false) return undefined;
     const w0 = performance.now();
-    const bytesOut = await writeVideo(s.sink, out, { stream, bytes: r.bytes, analysis: r.analysis }, s.signal);
+    const bytesOut = await writeVideo(s.sink, target, { stream, bytes: r.bytes, analysis: r.analysis }, s.signal);
     tally.wrote(w0);
     return {
       width: r.width,
@@ -47,12 +54,13 @@ export async function processVideoFile(
         container: r.container,
         inputCodec: r.inputCodec,
         audio: r.audio,
-        analysisPath: r.analysis ? analysisPath(out) : undefined,
+        analysisPath: r.analysis ? analysisPath(target) : undefined,
         videoFramesOpen: r.videoFrames.open,
         warnings: r.warnings,
         streamed: !!stream,
       },
       bytesOut,
+      out: target,
     };
   } catch (e) {
     await stream?.abort();

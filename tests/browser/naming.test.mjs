@@ -1,0 +1,141 @@
+// Output names and existing files, through the headless command a user runs: naming templates
+// (EXIF dates, counters, output sizes), and a rerun into the same folder never overwriting
+// silently (rename by default, skip to resume an interrupted batch, overwrite when asked).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import { batchCommand, commandSummary, requireBuilt, samplePhoto } from './harness.mjs';
+
+/** @type {string} */
+let work;
+/** @type {string} */
+let input;
+const INPUTS = { 'a/one.jpg': 'sample1.jpg', 'a/two.jpg': 'sample2.jpg', 'b/three.jpg': 'sample3.jpg' };
+
+/** Files under dir, relative, sorted. @param {string} dir @returns {Promise<string[]>} */
+async function listFiles(dir) {
+  const out = [];
+  for (const e of await fs.readdir(dir, { recursive: true, withFileTypes: true }))
+    if (e.isFile()) out.push(relative(dir, join(e.parentPath, e.name)).split(sep).join('/'));
+  return out.sort();
+}
+
+/** Each file's bytes and modified time. @param {string} dir */
+async function snapshot(dir) {
+  /** @type {Record<string, { bytes: Buffer, mtimeMs: number }>} */
+  const s = {};
+  for (const f of await listFiles(dir)) s[f] = { bytes: await fs.readFile(join(dir, f)), mtimeMs: (await fs.stat(join(dir, f))).mtimeMs };
+  return s;
+}
+
+before(async () => {
+  requireBuilt();
+  work = await fs.mkdtemp(join(tmpdir(), 'tessera-naming-'));
+  input = join(work, 'in');
+  for (const [rel, sample] of Object.entries(INPUTS)) {
+    await fs.mkdir(join(input, rel, '..'), { recursive: true });
+    await fs.copyFile(samplePhoto(sample), join(input, rel));
+  }
+});
+
+after(async () => {
+  if (work) await fs.rm(work, { recursive: true, force: true });
+});
+
+const WEB = ['--recipe', 'web-export', '--workers', '2', '--no-build'];
+
+test('--name: EXIF dates, counters in input order, output sizes, folders from the template', async () => {
+  const out = join(work, 'out-template');
+  const r = await batchCommand([input, out, ...WEB, '--name', '{date:YYYY}/{date}_{n:3}_{name}_{width}x{height}']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(commandSummary(r.stdout, r.stderr).ok, 3);
+  // Web export fits 1200 px wide; the samples' capture dates are 2017-10-31, 2016-08-13, 2016-12-17.
+  const files = await listFiles(out);
+  assert.equal(files.length, 3, files.join(', '));
+  const [one, two, three] = ['one', 'two', 'three'].map((n) => files.find((f) => f.includes(`_${n}_`)));
+  assert.match(one ?? '', /^2017\/2017-10-31_001_one_\d+x\d+\.webp$/);
+  assert.match(two ?? '', /^2016\/2016-08-13_002_two_\d+x\d+\.webp$/);
+  assert.match(three ?? '', /^2016\/2016-12-17_003_three_\d+x\d+\.webp$/);
+  // {width}x{height} is the size written: read it back from the WebP's VP8/VP8L/VP8X header.
+  for (const f of files) {
+    const [, w, h] = /_(\d+)x(\d+)\.webp$/.exec(f) ?? [];
+    assert.deepEqual(webpSize(await fs.readFile(join(out, f))), { width: Number(w), height: Number(h) }, f);
+  }
+});
+
+test('a bad template is a usage error naming --name', async () => {
+  const r = await batchCommand([input, join(work, 'out-bad'), ...WEB, '--name', '{name}-{size}']);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /--name: unknown token \{size\}/);
+});
+
+test('a rerun into the same folder keeps every file there: new outputs get _1, and the summary says so', async () => {
+  const out = join(work, 'out-rerun');
+  const first = await batchCommand([input, out, ...WEB]);
+  assert.equal(first.code, 0, first.stderr);
+  const before = await snapshot(out);
+  assert.deepEqual(Object.keys(before), ['a/one.webp', 'a/two.webp', 'b/three.webp']);
+
+  const again = await batchCommand([input, out, ...WEB]);
+  assert.equal(again.code, 0, again.stderr);
+  const s = commandSummary(again.stdout, again.stderr);
+  assert.equal(s.ok, 3);
+  assert.deepEqual(
+    s.renamed.map((x) => x.output),
+    ['a/one_1.webp', 'a/two_1.webp', 'b/three_1.webp'],
+  );
+  assert.match(s.renamed[0].message, /a\/one\.webp already exists: written as a\/one_1\.webp/);
+  assert.match(again.stderr, /3 outputs renamed/);
+  const after = await snapshot(out);
+  for (const [f, was] of Object.entries(before)) {
+    assert.ok(after[f].bytes.equals(was.bytes), `${f} untouched`);
+    assert.equal(after[f].mtimeMs, was.mtimeMs, `${f} not rewritten`);
+  }
+  assert.ok(after['a/one_1.webp'].bytes.equals(before['a/one.webp'].bytes), 'the same settings give the same bytes');
+});
+
+test('--existing skip resumes an interrupted batch: only the missing output is made', async () => {
+  const out = join(work, 'out-resume');
+  assert.equal((await batchCommand([input, out, ...WEB])).code, 0);
+  await fs.rm(join(out, 'a/two.webp')); // as if the batch had stopped before it
+  const before = await snapshot(out);
+  const r = await batchCommand([input, out, ...WEB, '--existing', 'skip']);
+  assert.equal(r.code, 0, r.stderr);
+  const s = commandSummary(r.stdout, r.stderr);
+  assert.equal(s.ok, 1);
+  assert.equal(s.skipped, 2);
+  assert.deepEqual(
+    s.skippedFiles.map((f) => f.path),
+    ['a/one.jpg', 'b/three.jpg'],
+  );
+  assert.match(s.skippedFiles[0].reason, /a\/one\.webp already exists: left as it is/);
+  assert.match(r.stderr, /2 files skipped: the output was already there/);
+  const after = await snapshot(out);
+  assert.deepEqual(Object.keys(after), ['a/one.webp', 'a/two.webp', 'b/three.webp']);
+  for (const f of ['a/one.webp', 'b/three.webp']) assert.equal(after[f].mtimeMs, before[f].mtimeMs, `${f} not rewritten`);
+});
+
+test('--existing overwrite replaces in place', async () => {
+  const out = join(work, 'out-overwrite');
+  assert.equal((await batchCommand([input, out, ...WEB])).code, 0);
+  await fs.writeFile(join(out, 'a/one.webp'), 'stale');
+  const r = await batchCommand([input, out, ...WEB, '--existing', 'overwrite']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(commandSummary(r.stdout, r.stderr).renamed, []);
+  assert.deepEqual(await listFiles(out), ['a/one.webp', 'a/two.webp', 'b/three.webp']);
+  assert.notEqual(String(await fs.readFile(join(out, 'a/one.webp'))), 'stale');
+});
+
+/** A WebP's canvas size (VP8X, VP8 or VP8L). @param {Buffer} b */
+function webpSize(b) {
+  const kind = b.toString('ascii', 12, 16);
+  if (kind === 'VP8X') return { width: 1 + b.readUIntLE(24, 3), height: 1 + b.readUIntLE(27, 3) };
+  if (kind === 'VP8 ') return { width: b.readUInt16LE(26) & 0x3fff, height: b.readUInt16LE(28) & 0x3fff };
+  if (kind === 'VP8L') {
+    const bits = b.readUInt32LE(21);
+    return { width: 1 + (bits & 0x3fff), height: 1 + ((bits >> 14) & 0x3fff) };
+  }
+  throw new Error(`not a WebP: ${kind}`);
+}
