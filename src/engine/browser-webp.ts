@@ -25,7 +25,7 @@ export function browserWebpSupports(opts: OutputOptions, frame: Frame, source: S
   )
     return false;
   // Frames with alpha (to keep or to flatten) are vips' job.
-  return (frame.channels === 1 || frame.channels === 3) && !keepsMetadata(opts.metadata, source);
+  return (frame.channels === 1 || frame.channels === 3) && !keepsMetadata(opts, source);
 }
 
 /** Encodes an opaque 1- or 3-channel frame (browserWebpSupports) as lossy WebP. */

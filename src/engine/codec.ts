@@ -12,7 +12,8 @@ import { withScope, type Scope } from '../core/scope';
 import { compose, orientationMap, scaleMap, type Geometry } from '../core/geometry';
 import { FORMATS, type OutputOptions } from '../core/formats';
 import { sniff } from '../core/sniff';
-import type { SourceInfo } from './ops/context';
+import { keepsMetadata, type SourceInfo } from './ops/context';
+import { outputSource } from './metadata-edit';
 import { browserWebpSupports, encodeWebpInBrowser } from './browser-webp';
 import { encodePng, fastPngSupports } from './png-encode';
 import { openSource, type SyncReader } from './blob-source';
@@ -323,8 +324,9 @@ function iccSpace(icc: Uint8Array): string {
  * profile converted away, or an RGB profile on an image made gray, is dropped). EXIF carries
  * the current orientation (1 after auto-orient); vips also rewrites its pixel dimensions.
  */
-function attachMetadata(im: VipsImage, opts: OutputOptions, source: SourceInfo | undefined): number {
-  if (opts.metadata !== 'keep' || !source) return KEEP.none;
+function attachMetadata(vips: Vips, im: VipsImage, opts: OutputOptions, original: SourceInfo | undefined): number {
+  const source = outputSource(vips, opts, original);
+  if (!source || !keepsMetadata(opts, source)) return KEEP.none;
   let keep: number = KEEP.none;
   if (source.exif || source.orientation !== 1) {
     if (source.exif) im.setBlob('exif-data', source.exif);
@@ -369,7 +371,7 @@ function encodeOnce(
   restartInterval?: number,
 ): Uint8Array {
   try {
-    const { im, keep } = prepareForSave(scope, scope.track(frameToImage(vips, frame)), opts, source);
+    const { im, keep } = prepareForSave(vips, scope, scope.track(frameToImage(vips, frame)), opts, source);
     return save(im, opts, keep, undefined, restartInterval) as Uint8Array;
   } catch (e) {
     if (e instanceof TesseraError) throw e;
@@ -382,7 +384,13 @@ function encodeOnce(
  * the format has none, a private copy carrying the metadata to keep. Images made are tracked in
  * `scope`. Shared by the whole-image encoder and the streamed one, so both write the same bytes.
  */
-export function prepareForSave(scope: Scope, im: VipsImage, opts: OutputOptions, source?: SourceInfo): { im: VipsImage; keep: number } {
+export function prepareForSave(
+  vips: Vips,
+  scope: Scope,
+  im: VipsImage,
+  opts: OutputOptions,
+  source?: SourceInfo,
+): { im: VipsImage; keep: number } {
   const bands = im.bands;
   const alpha = bands === 2 || bands === 4;
   if (alpha && (opts.alpha === 'flatten' || !FORMATS[opts.format].alpha)) {
@@ -391,7 +399,7 @@ export function prepareForSave(scope: Scope, im: VipsImage, opts: OutputOptions,
     im = scope.track(im.copy({ interpretation: bands >= 3 ? 'srgb' : 'b-w' }));
   }
   im = scope.track(im.copy());
-  return { im, keep: attachMetadata(im, opts, source) };
+  return { im, keep: attachMetadata(vips, im, opts, source) };
 }
 
 type VipsTarget = InstanceType<Vips['Target']>;
@@ -498,7 +506,7 @@ export async function encodeOutput(vips: Vips, frame: Frame, opts: OutputOptions
   if (!fastPngSupports(opts, frame.channels, frame.width * frame.height * frame.channels)) return encode(vips, frame, opts, source);
   return withFreshErrors(vips, () => {
     try {
-      return encodePng(vips, frame, opts, source, (im) => attachMetadata(im, opts, source));
+      return encodePng(vips, frame, opts, source, (im) => attachMetadata(vips, im, opts, source));
     } catch (e) {
       throw vipsError('encode-failed', 'cannot encode PNG', e);
     }

@@ -30,7 +30,7 @@ export function jpegHeader(
     withScope((scope) => {
       const black = scope.track(scope.track(vips.Image.black(width, height, { bands })).cast('uchar'));
       const im0 = scope.track(black.copy({ interpretation: bands >= 3 ? 'srgb' : 'b-w' }));
-      const { im, keep } = prepareForSave(scope, im0, opts, source);
+      const { im, keep } = prepareForSave(vips, scope, im0, opts, source);
       let got = new Uint8Array(0);
       let header: Uint8Array | undefined;
       const target = scope.track(new vips.TargetCustom());
@@ -63,7 +63,7 @@ export function jpegBand(vips: Vips, band: Frame, opts: OutputOptions, restartIn
   return withFreshErrors(vips, () =>
     withScope((scope) => {
       try {
-        const { im, keep } = prepareForSave(scope, scope.track(frameToImage(vips, band)), opts, undefined);
+        const { im, keep } = prepareForSave(vips, scope, scope.track(frameToImage(vips, band)), opts, undefined);
         return scanData(save(im, opts, keep, undefined, restartInterval)!).slice();
       } catch (e) {
         if (e instanceof TesseraError) throw e;

@@ -97,7 +97,7 @@ export function encodePng(
 ): Uint8Array {
   const { width: w, height: h, channels: c } = frame;
   const row = w * c;
-  const meta = keepsMetadata(opts.metadata, source) ? metadataChunks(vips, frame, attach) : [];
+  const meta = keepsMetadata(opts, source) ? metadataChunks(vips, frame, attach) : [];
   const z = pngImageData((y) => frame.data.subarray(y * frame.stride, y * frame.stride + row), row, h, c);
   const zLen = z.length;
   const metaLen = meta.reduce((n, p) => n + p.length, 0);

@@ -190,7 +190,7 @@ export function encodeRows(
     // libtiff may ask to read back; nothing it writes here needs it (checked for tiled deflate/LZW/JPEG).
     target.onRead = () => undefined;
     target.onEnd = () => guarded(() => (flush(), 0)) ?? -1;
-    const { im: ready, keep } = prepareForSave(scope, im, r.output, r.source);
+    const { im: ready, keep } = prepareForSave(vips, scope, im, r.output, r.source);
     try {
       save(ready, r.output, keep, target);
     } catch (e) {

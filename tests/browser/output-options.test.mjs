@@ -187,7 +187,7 @@ describe('batch command flags from the specs', () => {
     /** @type {[string[], RegExp][]} flags, and the error they must give */
     const cases = [
       [['--compression', '12'], /^tessera batch: --compression: must be a whole number 0–9, got 12$/m],
-      [['--metadata', 'all'], /--metadata: must be "keep" or "strip", got "all"/],
+      [['--metadata', 'all'], /--metadata: must be one of "keep", "no-location", "strip", got "all"/],
       [['--container', 'mp4', '--video-codec', 'vp9'], /--video-codec: VP9 cannot go in MP4 here/],
     ];
     for (const [args, want] of cases) {

@@ -87,6 +87,8 @@ describe('output options', () => {
       lossless: false,
       effort: 2,
       metadata: 'keep',
+      copyright: '',
+      artist: '',
       alpha: 'keep',
       background: '#ffffff',
       name: '{dir}/{name}.{ext}',
@@ -95,14 +97,16 @@ describe('output options', () => {
   });
 
   test('rejections name the field and what it takes', () => {
-    expect(message(() => validateOutput({ metadata: 'drop' }))).toBe('/output/metadata: must be "keep" or "strip", got "drop"');
+    expect(message(() => validateOutput({ metadata: 'drop' }))).toBe(
+      '/output/metadata: must be one of "keep", "no-location", "strip", got "drop"',
+    );
     expect(message(() => validateOutput({ subsampling: '4:2:2' }))).toBe(
       '/output/subsampling: must be one of "auto", "4:2:0", "4:4:4", got "4:2:2"',
     );
     expect(message(() => validateOutput({ palette: 'yes' }))).toBe('/output/palette: must be true or false, got "yes"');
     expect(message(() => validateOutput({ background: 'white' }))).toBe('/output/background: must be a colour like "#ffffff", got "white"');
     expect(message(() => validateOutput({ dpi: 300 }))).toBe(
-      '/output/dpi: unknown field "dpi" (output has: format, images, tileFormat, tileSize, overlap, quality, compression, tiffCompression, progressive, subsampling, palette, lossless, effort, metadata, alpha, background, name, existing)',
+      '/output/dpi: unknown field "dpi" (output has: format, images, tileFormat, tileSize, overlap, quality, compression, tiffCompression, progressive, subsampling, palette, lossless, effort, metadata, copyright, artist, alpha, background, name, existing)',
     );
     expect(message(() => validateOutput(null))).toBe('/output: must be an object like {"format": "webp", "quality": 82}');
     expect(validateOutput({ background: '#AbCdEf' }).background).toBe('#abcdef');
@@ -151,7 +155,17 @@ describe('output options', () => {
       'alpha',
     ]);
     expect(shown({ format: 'tiff', tiffCompression: 'lzw' })).toEqual(['format', 'images', 'tiffCompression', 'metadata', 'alpha']);
-    expect(shown({ format: 'png' })).toEqual(['format', 'images', 'compression', 'progressive', 'palette', 'metadata', 'alpha']);
+    expect(shown({ format: 'png' })).toEqual([
+      'format',
+      'images',
+      'compression',
+      'progressive',
+      'palette',
+      'metadata',
+      'copyright',
+      'artist',
+      'alpha',
+    ]);
     expect(shown({ format: 'png', palette: true })).toEqual([
       'format',
       'images',
@@ -161,9 +175,21 @@ describe('output options', () => {
       'palette',
       'effort',
       'metadata',
+      'copyright',
+      'artist',
       'alpha',
     ]);
-    expect(shown({ format: 'jpeg' })).toEqual(['format', 'images', 'quality', 'progressive', 'subsampling', 'metadata', 'background']);
+    expect(shown({ format: 'jpeg' })).toEqual([
+      'format',
+      'images',
+      'quality',
+      'progressive',
+      'subsampling',
+      'metadata',
+      'copyright',
+      'artist',
+      'background',
+    ]);
     expect(shown({ format: 'avif' })).toContain('subsampling');
     expect(shown({ format: 'avif', lossless: true })).not.toContain('subsampling');
     expect(shown({ format: 'gif' })).toEqual(['format', 'images', 'progressive', 'effort', 'alpha']);
@@ -254,7 +280,7 @@ describe('command-line flags', () => {
     [{ format: 'bmp' }, '--format: unknown output format "bmp" (choose png, jpeg, webp, avif, tiff, gif, dzi)'],
     [{ 'tile-size': '32' }, '--tile-size: must be a whole number 64–4096, got 32'],
     [{ 'tile-format': 'webp' }, '--tile-format: must be "jpeg" or "png", got "webp"'],
-    [{ metadata: 'all' }, '--metadata: must be "keep" or "strip", got "all"'],
+    [{ metadata: 'all' }, '--metadata: must be one of "keep", "no-location", "strip", got "all"'],
     [{ background: 'white' }, '--background: must be a colour like "#ffffff", got "white"'],
     [{ palette: true, 'no-palette': true }, '--palette: given together with --no-palette'],
     [{ 'video-bitrate': '5k' }, '--video-bitrate: must be a whole number 10000–500000000, got "5k"'],

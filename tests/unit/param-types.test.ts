@@ -42,7 +42,9 @@ describe('params typed from their specs', () => {
     expectTypeOf(o.format).toEqualTypeOf<'png' | 'jpeg' | 'webp' | 'avif' | 'tiff' | 'gif' | 'dzi'>();
     expectTypeOf(o.tileFormat).toEqualTypeOf<'jpeg' | 'png'>();
     expectTypeOf(o.tileSize).toEqualTypeOf<number>();
-    expectTypeOf(o.metadata).toEqualTypeOf<'keep' | 'strip'>();
+    expectTypeOf(o.metadata).toEqualTypeOf<'keep' | 'no-location' | 'strip'>();
+    expectTypeOf(o.copyright).toEqualTypeOf<string>();
+    expectTypeOf(o.existing).toEqualTypeOf<'rename' | 'skip' | 'overwrite'>();
     expectTypeOf(o.subsampling).toEqualTypeOf<'auto' | '4:2:0' | '4:4:4'>();
     expectTypeOf(o.quality).toEqualTypeOf<number>();
     const v = validateVideoOptions({});

@@ -23,9 +23,16 @@ export interface SourceInfo {
   geometry?: Geometry;
 }
 
-/** Whether an output with `metadata` 'keep' has anything of the source's to carry. */
-export function keepsMetadata(metadata: 'keep' | 'strip', source: SourceInfo | undefined): boolean {
-  return metadata === 'keep' && !!source && (!!source.exif || !!source.icc || !!source.xmp || source.orientation !== 1);
+/**
+ * Whether an output has metadata to carry: the source's (unless stripped), or a copyright or
+ * artist line to write.
+ */
+export function keepsMetadata(
+  o: { metadata: 'keep' | 'no-location' | 'strip'; copyright: string; artist: string },
+  source: SourceInfo | undefined,
+): boolean {
+  if (o.copyright || o.artist) return true;
+  return o.metadata !== 'strip' && !!source && (!!source.exif || !!source.icc || !!source.xmp || source.orientation !== 1);
 }
 
 /**

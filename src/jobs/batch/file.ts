@@ -135,7 +135,7 @@ export async function processFile(f: InputFile, name: FileName, computed: () => 
       w0 = performance.now();
       if (s.output.images) {
         // With metadata kept, the output also keeps the input's modified date where the sink can.
-        const lastModified = s.output.metadata === 'keep' ? (blob as Partial<File>).lastModified : undefined;
+        const lastModified = s.output.metadata !== 'strip' ? (blob as Partial<File>).lastModified : undefined;
         await writeImage(s.sink, out, done.bytes, { signal: s.signal, lastModified });
         result.bytesOut = done.bytes.length;
       }

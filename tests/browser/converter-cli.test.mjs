@@ -1,11 +1,13 @@
-// Output names and existing files, through the headless command a user runs: naming templates
-// (EXIF dates, counters, output sizes), and a rerun into the same folder never overwriting
-// silently (rename by default, skip to resume an interrupted batch, overwrite when asked).
+// The converter features, through the headless command a user runs, on real photos: naming
+// templates (EXIF dates, counters, output sizes); a rerun into the same folder never overwriting
+// silently (rename by default, skip to resume an interrupted batch, overwrite when asked);
+// selective metadata (GPS out, date, camera and copyright kept).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
+import exifr from 'exifr';
 import { batchCommand, commandSummary, requireBuilt, samplePhoto } from './harness.mjs';
 
 /** @type {string} */
@@ -127,6 +129,48 @@ test('--existing overwrite replaces in place', async () => {
   assert.deepEqual(await listFiles(out), ['a/one.webp', 'a/two.webp', 'b/three.webp']);
   assert.notEqual(String(await fs.readFile(join(out, 'a/one.webp'))), 'stale');
 });
+
+test('--metadata no-location --copyright: GPS gone, capture date and camera kept, copyright written', async () => {
+  const out = join(work, 'out-meta');
+  const r = await batchCommand([
+    input,
+    out,
+    ...WEB,
+    '--format',
+    'jpeg',
+    '--metadata',
+    'no-location',
+    '--copyright',
+    'Jane Doe 2026',
+    '--artist',
+    'Jane Doe',
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  for (const f of ['a/one.jpg', 'a/two.jpg', 'b/three.jpg']) {
+    const before = await tags(join(input, f));
+    const after = await tags(join(out, f));
+    assert.equal(typeof before.latitude, 'number', `${f}: the sample has GPS`);
+    assert.deepEqual(
+      Object.keys(after).filter((k) => /^GPS|latitude|longitude/.test(k)),
+      [],
+      f,
+    );
+    assert.ok(before.DateTimeOriginal instanceof Date && after.DateTimeOriginal instanceof Date, f);
+    assert.equal(after.DateTimeOriginal.getTime(), before.DateTimeOriginal.getTime(), f);
+    assert.equal(after.Make, before.Make, f);
+    assert.equal(after.Copyright, 'Jane Doe 2026');
+    assert.equal(after.Artist, 'Jane Doe');
+  }
+});
+
+/**
+ * The EXIF tags exifr (an independent reader) finds in a file.
+ * @param {string} path
+ * @returns {Promise<Record<string, unknown> & { latitude?: number, DateTimeOriginal?: Date }>}
+ */
+async function tags(path) {
+  return /** @type {Record<string, unknown>} */ (await exifr.parse(await fs.readFile(path), { gps: true })) ?? {};
+}
 
 /** A WebP's canvas size (VP8X, VP8 or VP8L). @param {Buffer} b */
 function webpSize(b) {
