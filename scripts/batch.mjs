@@ -36,7 +36,8 @@ Processes every image and video (mp4, m4v, mov, webm, mkv) under <input-dir> in 
 <output-dir>, keeping relative paths. Inputs are never modified.
 
 options:
-  --recipe seed|FILE.json   recipe preset name or recipe file (default: seed)
+  --recipe NAME|FILE.json   a recipe preset or a recipe file (default: seed). Presets:
+                            ${optionFlags.presetNames()}
   --workers N               engine workers (default: one per core)
   --no-build                use dist/ as it is (default: build when dist/ is older than src/)
   -h, --help                show this help

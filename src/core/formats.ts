@@ -189,6 +189,14 @@ export const OUTPUT_OPTIONS = defineOptions<OutputFormat>()({
     appliesTo: { png: true, jpeg: true, webp: true, avif: true, tiff: true },
     help: "keep: the input's EXIF, ICC profile and XMP (TIFF: ICC, XMP and the orientation); no-location: the same without GPS (EXIF) and place names (XMP), keeping capture date, camera and copyright; strip: none. GIF stores none.",
   },
+  colour: {
+    type: 'enum',
+    label: 'Colour',
+    options: ['srgb', 'keep'],
+    default: 'srgb',
+    optionLabels: { srgb: 'Convert to sRGB', keep: "Keep the input's profile" },
+    help: 'srgb: a photo tagged with another RGB profile (Adobe RGB, Display P3, ProPhoto…) is converted to sRGB with an ICC transform and tagged sRGB, so it looks the same everywhere, profile or not (metadata strip included); keep: its values and profile as they are (stripping metadata then loses the profile: colours shift). CMYK and 16-bit inputs become 8-bit sRGB either way.',
+  },
   copyright: {
     type: 'text',
     label: 'Copyright',

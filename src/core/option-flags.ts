@@ -8,6 +8,7 @@ import type { ParamCondition } from './catalogue/types';
 import { TesseraError } from './errors';
 import { OUTPUT_OPTIONS, validateOutput, type OutputOptions } from './formats';
 import { checkOption, type OptionSchema, type OptionSpec } from './options';
+import { PRESETS } from './presets';
 import { VIDEO_OPTIONS, validateVideoOptions, type VideoOptions } from './video-options';
 
 export type FlagGroup = 'output' | 'video';
@@ -219,4 +220,11 @@ export function optionsHelp(width = 100): string {
     'video options (for mp4, m4v, mov, webm and mkv inputs):',
     section('video'),
   ].join('\n');
+}
+
+/** The recipe presets --recipe takes by name, for --help: "web-export (Web export), …". */
+export function presetNames(): string {
+  return Object.entries(PRESETS)
+    .map(([id, r]) => `${id} (${r.name})`)
+    .join(', ');
 }

@@ -207,7 +207,12 @@ export interface EngineApi extends StreamCodecApi {
   start(opts?: { heif?: boolean }): Promise<EngineInfo>;
   processImage(req: ProcessRequest): Promise<ProcessResult>;
   /** Also returns the file's orientation and metadata blobs: pass them to encodeFrame. */
-  decodeInto(file: Blob, name: string, dst: FrameDesc): Promise<{ readMs: number; decodeMs: number; source?: SourceInfo }>;
+  decodeInto(
+    file: Blob,
+    name: string,
+    dst: FrameDesc,
+    colour?: 'srgb' | 'keep',
+  ): Promise<{ readMs: number; decodeMs: number; source?: SourceInfo }>;
   runTile(src: FrameDesc, dst: FrameDesc, tile: Tile, steps: ResolvedStep[]): Promise<{ steps: StepTiming[] }>;
   /** A streamed giant image's strip: input ring window → chain → its core rows into the output ring, or a JPEG band (transferred). */
   runStrip(

@@ -10,6 +10,7 @@
  * without ImageDecoder. Before first use each worker decodes small JPEGs both ways and keeps the
  * fast path only if every byte agrees, so a browser whose decoder differs falls back by itself.
  */
+import { needsSrgbConversion } from '../core/icc';
 import { createFrame, type Frame } from '../core/frame';
 import { withScope } from '../core/scope';
 import type { DecodeOptions, Decoded } from './codec';
@@ -204,6 +205,8 @@ export async function decodeJpegFast(
       const channels = bands === 3 && im.interpretation === 'srgb' ? 3 : bands === 1 && im.interpretation === 'b-w' ? 1 : 0;
       if (!channels || im.format !== 'uchar' || width * height > Math.min(opts.maxPixels ?? Infinity, MAX_PIXELS)) return undefined;
       const source = sourceInfo(im);
+      // A photo in another RGB space is converted to sRGB by vips (its ICC transform).
+      if (opts.colour !== 'keep' && needsSrgbConversion(source.icc)) return undefined;
       // An EXIF rotation to apply while decoding stays with vips (autorot).
       if (opts.autoOrient && source.orientation !== 1) return undefined;
       if (opts.autoOrient) source.orientation = 1;

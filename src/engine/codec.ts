@@ -11,6 +11,7 @@ import { createFrame, type Frame } from '../core/frame';
 import { withScope, type Scope } from '../core/scope';
 import { compose, orientationMap, scaleMap, type Geometry } from '../core/geometry';
 import { FORMATS, type OutputOptions } from '../core/formats';
+import { iccColourSpace, needsSrgbConversion } from '../core/icc';
 import { sniff } from '../core/sniff';
 import { keepsMetadata, type SourceInfo } from './ops/context';
 import { outputSource } from './metadata-edit';
@@ -59,18 +60,52 @@ export function normalisedChannels(im: VipsImage): number {
   return (colour >= 3 ? 3 : 1) + alpha;
 }
 
+/** Output `colour`: 'srgb' converts images tagged with another RGB profile; 'keep' leaves the values. */
+export type ColourMode = 'srgb' | 'keep';
+
+/** Whether decoding converts this image's pixels to sRGB (an RGB profile other than sRGB, colour 'srgb'). */
+function convertsToSrgb(im: VipsImage, mode: ColourMode): boolean {
+  return mode === 'srgb' && im.getTypeof('icc-profile-data') !== 0 && needsSrgbConversion(im.getBlob('icc-profile-data'));
+}
+
+let srgbIcc: Uint8Array | undefined;
+
+/** lcms' sRGB profile, as libvips attaches it after an ICC transform to sRGB. */
+function srgbProfile(vips: Vips): Uint8Array {
+  return (srgbIcc ??= withScope((scope) => {
+    const im = scope.track(scope.track(vips.Image.black(1, 1, { bands: 3 })).copy({ interpretation: 'srgb' }));
+    return scope.track(im.iccTransform('srgb')).getBlob('icc-profile-data').slice();
+  }));
+}
+
 /**
- * `im` as 8-bit sRGB/B-W, keeping alpha: `im` itself when it already is, else a new image. The
- * caller frees both (tracking `im` and the result in one Scope frees `im` once).
+ * The file's SourceInfo as its decoded pixels need it: when decoding converts them to sRGB, the
+ * sRGB profile replaces the original (outputs are tagged with what their values are).
  */
-export function normalise(im: VipsImage): VipsImage {
+export function decodedSource(vips: Vips, im: VipsImage, mode: ColourMode): SourceInfo {
+  const info = sourceInfo(im);
+  if (convertsToSrgb(im, mode)) info.icc = srgbProfile(vips);
+  return info;
+}
+
+/**
+ * `im` as 8-bit sRGB/B-W, keeping alpha: `im` itself when it already is, else a new image. An
+ * image tagged with another RGB profile (Adobe RGB, Display P3…) goes through an ICC transform
+ * to sRGB unless `mode` is 'keep'. The caller frees both (tracking `im` and the result in one
+ * Scope frees `im` once).
+ */
+export function normalise(im: VipsImage, mode: ColourMode = 'srgb'): VipsImage {
   const want = normalisedChannels(im);
   const colour = want >= 3 ? 3 : 1;
-  const ok = im.format === 'uchar' && im.bands === want && (colour === 3 ? im.interpretation === 'srgb' : im.interpretation === 'b-w');
+  const convert = colour === 3 && convertsToSrgb(im, mode);
+  const ok =
+    !convert && im.format === 'uchar' && im.bands === want && (colour === 3 ? im.interpretation === 'srgb' : im.interpretation === 'b-w');
   if (ok) return im;
   return withScope((scope) => {
     let out: VipsImage = im;
     try {
+      // The embedded profile to lcms' sRGB, relative colorimetric (libvips' default), 8 bits.
+      if (convert) out = scope.track(out.iccTransform('srgb', { embedded: true, depth: 8 }));
       const isCmykOrLab = !['srgb', 'b-w', 'rgb16', 'grey16', 'multiband'].includes(out.interpretation);
       if (out.interpretation === 'rgb16' || out.interpretation === 'grey16' || isCmykOrLab) {
         out = scope.track(out.colourspace(colour === 3 ? 'srgb' : 'b-w'));
@@ -140,6 +175,8 @@ export interface DecodeOptions {
   thumbnail?: number;
   /** Return only the header when the full-size image has more pixels (ignored for thumbnails). */
   maxPixels?: number;
+  /** Output colour: convert other RGB profiles to sRGB (default) or keep the values. */
+  colour?: ColourMode;
 }
 
 export interface Decoded {
@@ -208,7 +245,8 @@ function decodeImageOnce(scope: Scope, vips: Vips, bytes: FileInput, opts: Decod
   if (!opts.thumbnail && im.width * im.height > (opts.maxPixels ?? Infinity)) {
     return { width: im.width, height: im.height, channels: normalisedChannels(im) };
   }
-  const source = sourceInfo(im);
+  const mode = opts.colour ?? 'srgb';
+  const source = decodedSource(vips, im, mode);
   const stored = { width: im.width, height: im.height, orientation: source.orientation };
   if (opts.thumbnail) Object.assign(stored, storedHeader(vips, bytes));
   if (opts.autoOrient && !opts.thumbnail && source.orientation !== 1) {
@@ -225,7 +263,7 @@ function decodeImageOnce(scope: Scope, vips: Vips, bytes: FileInput, opts: Decod
   if (opts.autoOrient) source.orientation = 1;
   const geometry = decodedGeometry(stored, !!opts.autoOrient, im.width, im.height);
   if (geometry) source.geometry = geometry;
-  const norm = scope.track(normalise(im));
+  const norm = scope.track(normalise(im, mode));
   const data = pixels(norm);
   return { frame: createFrame(norm.width, norm.height, norm.bands, data.buffer, data.byteOffset), source };
 }
@@ -244,15 +282,15 @@ export function decodeSource(vips: Vips, bytes: Uint8Array, opts: Omit<DecodeOpt
  * Decodes into a caller-provided (shared) frame in bands of rows, so the wasm heap holds one
  * band at a time rather than a second copy of a giant image. Returns the file's metadata.
  */
-export function decodeInto(vips: Vips, bytes: Uint8Array, dst: Frame, bandRows = 256): SourceInfo {
-  return withFreshErrors(vips, () => withScope((scope) => decodeIntoOnce(scope, vips, bytes, dst, bandRows)));
+export function decodeInto(vips: Vips, bytes: Uint8Array, dst: Frame, bandRows = 256, mode: ColourMode = 'srgb'): SourceInfo {
+  return withFreshErrors(vips, () => withScope((scope) => decodeIntoOnce(scope, vips, bytes, dst, bandRows, mode)));
 }
 
 /** One attempt; every image it makes is tracked in `scope` (each band in its own, freed at once). */
-function decodeIntoOnce(scope: Scope, vips: Vips, bytes: Uint8Array, dst: Frame, bandRows: number): SourceInfo {
+function decodeIntoOnce(scope: Scope, vips: Vips, bytes: Uint8Array, dst: Frame, bandRows: number, mode: ColourMode): SourceInfo {
   const opened = scope.track(open(vips, bytes));
-  const source = sourceInfo(opened);
-  const im = scope.track(normalise(opened));
+  const source = decodedSource(vips, opened, mode);
+  const im = scope.track(normalise(opened, mode));
   if (im.width !== dst.width || im.height !== dst.height || im.bands !== dst.channels) {
     throw new TesseraError(
       'decode-failed',
@@ -313,11 +351,6 @@ export function backgroundFor(hex: string, bands: number): number[] {
 /** vips ForeignKeep flags. */
 const KEEP = { none: 0, exif: 1, xmp: 2, iptc: 4, icc: 8 } as const;
 
-/** An ICC profile's colour space ("RGB ", "GRAY", "CMYK"…), from its header. */
-function iccSpace(icc: Uint8Array): string {
-  return icc.length >= 20 ? String.fromCharCode(...icc.subarray(16, 20)) : '';
-}
-
 /**
  * Attaches the source's metadata to `im` (which must not be shared) and returns the saver's
  * `keep` flags. The ICC profile is kept only if it describes the output's colour model (a CMYK
@@ -333,7 +366,7 @@ function attachMetadata(vips: Vips, im: VipsImage, opts: OutputOptions, original
     im.setInt('orientation', source.orientation);
     keep |= KEEP.exif;
   }
-  if (source.icc && iccSpace(source.icc) === (im.bands >= 3 ? 'RGB ' : 'GRAY')) {
+  if (source.icc && iccColourSpace(source.icc) === (im.bands >= 3 ? 'RGB ' : 'GRAY')) {
     im.setBlob('icc-profile-data', source.icc);
     keep |= KEEP.icc;
   }

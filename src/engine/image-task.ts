@@ -15,7 +15,7 @@ import type { FinishedResult, FinishRequest, ImageTimings, ProcessRequest, Proce
 import { blazeRaw } from './faces/detect';
 import { jpegBand } from './jpeg-bands';
 import { loadOpenCV } from './opencv';
-import { checkInput, decodeImage, decodeInto, decodeThumbnail, encodeOutput, type DecodeOptions } from './codec';
+import { checkInput, decodeImage, decodeInto, decodeThumbnail, encodeOutput, type ColourMode, type DecodeOptions } from './codec';
 import { blobReader } from './blob-source';
 import { checkEnds } from './stream-decode';
 import { decodeJpegFast, startJpegDecode, type PendingDecode } from './browser-jpeg';
@@ -84,7 +84,7 @@ export async function processImage(vips: Vips, req: ProcessRequest, early?: Pend
   checkInput(req.name, bytes);
   const timings: ImageTimings = { idleMs: 0, readMs, decodeMs: 0, steps: [], encodeMs: 0 };
   const t = performance.now();
-  const decodeOpts = { ...plan.decode, maxPixels: req.maxPixels };
+  const decodeOpts = { ...plan.decode, maxPixels: req.maxPixels, colour: req.output.colour };
   // JPEGs through the browser's native decoder where that gives libjpeg's exact bytes.
   const fast = req.nativeDecode === false ? undefined : await decodeJpegFast(vips, bytes, decodeOpts, early);
   timings.decoder = fast ? 'browser' : 'vips';
@@ -191,11 +191,12 @@ export async function decodeFileInto(
   file: Blob,
   name: string,
   dst: FrameDesc,
+  colour: ColourMode = 'srgb',
 ): Promise<{ readMs: number; decodeMs: number; source: SourceInfo }> {
   const { bytes, ms: readMs } = await readBytes(file);
   checkInput(name, bytes);
   const t = performance.now();
-  const source = decodeInto(vips, bytes, fromDesc(dst));
+  const source = decodeInto(vips, bytes, fromDesc(dst), undefined, colour);
   return { readMs, decodeMs: performance.now() - t, source };
 }
 

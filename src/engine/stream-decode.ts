@@ -9,7 +9,7 @@ import { TesseraError, cancelled, formatInt, messageOf } from '../core/errors';
 import { withScope } from '../core/scope';
 import { Ctl, notifyCtl, ringWrite, type RowRing } from '../core/strips';
 import { sniff } from '../core/sniff';
-import { normalise, normalisedChannels, sourceInfo } from './codec';
+import { decodedSource, normalise, normalisedChannels, type ColourMode } from './codec';
 import { openSource, type SyncReader } from './blob-source';
 import type { SourceInfo } from './ops/context';
 import { vipsError, clearVipsErrors, withFreshErrors, type Vips, type VipsImage } from './vips';
@@ -39,13 +39,13 @@ export function checkEnds(name: string, reader: SyncReader): void {
 }
 
 /** The image's size, normalised channels and metadata, from its header alone. */
-export function probeStream(vips: Vips, reader: SyncReader, name: string): StreamHeader {
+export function probeStream(vips: Vips, reader: SyncReader, name: string, colour: ColourMode = 'srgb'): StreamHeader {
   checkEnds(name, reader);
   return withFreshErrors(vips, () =>
     withScope((scope) => {
       const src = scope.track(openSource(vips, reader));
       const im = scope.track(openSequential(vips, src));
-      return { width: im.width, height: im.height, channels: normalisedChannels(im), source: sourceInfo(im) };
+      return { width: im.width, height: im.height, channels: normalisedChannels(im), source: decodedSource(vips, im, colour) };
     }),
   );
 }
@@ -69,6 +69,8 @@ export interface DecodeRowsRequest {
   channels: number;
   /** Rows per decode call (a multiple of 16: sequential JPEG reads go out of order otherwise). */
   bandRows: number;
+  /** Output colour (codec.ts normalise): the same as the probe's, so the pixels match its SourceInfo. */
+  colour?: ColourMode;
 }
 
 /**
@@ -82,7 +84,7 @@ export function decodeRows(vips: Vips, reader: SyncReader, r: DecodeRowsRequest)
   const failed: { error?: Error } = {};
   withScope((scope) => {
     const src = scope.track(openSource(vips, reader, failed));
-    const im = scope.track(normalise(scope.track(openSequential(vips, src))));
+    const im = scope.track(normalise(scope.track(openSequential(vips, src)), r.colour));
     if (im.width !== r.width || im.height !== r.height || im.bands !== r.channels) {
       throw new TesseraError(
         'decode-failed',

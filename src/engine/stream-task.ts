@@ -4,6 +4,7 @@
  * WorkerPool.lease) and the dedicated stream worker (when no pool worker can be spared) expose
  * them, so jobs/streamed.ts does not care which one runs a role.
  */
+import type { ColourMode } from './codec';
 import type { OutputOptions } from '../core/formats';
 import type { RowRing } from '../core/strips';
 import { blobReader } from './blob-source';
@@ -23,9 +24,13 @@ export interface StreamJob {
 
 export interface StreamCodecApi {
   /** A file's size, channels and metadata from its header, reading only the slices it needs. */
-  probe(file: Blob, name: string): Promise<StreamHeader>;
+  probe(file: Blob, name: string, colour?: ColourMode): Promise<StreamHeader>;
   /** Decodes every row into the ring, blocking while it is full (one long call). */
-  decodeStream(file: Blob, name: string, job: StreamJob & { bandRows: number }): Promise<{ decodeMs: number; waitMs: number }>;
+  decodeStream(
+    file: Blob,
+    name: string,
+    job: StreamJob & { bandRows: number; colour?: ColourMode },
+  ): Promise<{ decodeMs: number; waitMs: number }>;
   /** Encodes the ring's rows as they become ready, posting `{position, data}` chunks of the file on `port` (data transferred). */
   encodeStream(
     job: StreamJob & { output: OutputOptions; source?: SourceInfo },
@@ -34,7 +39,7 @@ export interface StreamCodecApi {
 }
 
 export const streamCodec: StreamCodecApi = {
-  probe: async (file, name) => probeStream(await vipsFor({ name }), blobReader(file), name),
+  probe: async (file, name, colour) => probeStream(await vipsFor({ name }), blobReader(file), name, colour),
   decodeStream: async (file, name, job) =>
     decodeRows(await vipsFor({ name }), blobReader(file), { ...job, name, ctl: new Int32Array(job.ctl) }),
   encodeStream: async (job, port) => {

@@ -75,7 +75,7 @@ const engine: EngineApi = {
     });
   },
   // A giant image's codec ends (a leased worker: nothing else is scheduled on it meanwhile).
-  probe: (file, name) => serial(() => streamCodec.probe(file, name)),
+  probe: (file, name, colour) => serial(() => streamCodec.probe(file, name, colour)),
   decodeStream: (file, name, job) => serial(() => streamCodec.decodeStream(file, name, job)),
   encodeStream: (job, port) => serial(() => streamCodec.encodeStream(job, port)),
   detectFacePasses: (frame, params, rects) => serial(() => detectFacePasses(frame, params, rects)),
@@ -89,7 +89,8 @@ const engine: EngineApi = {
       const r = await encodeTiles(await vipsFor({ output }), tiles, output);
       return Comlink.transfer(r, [r.bytes.buffer]);
     }),
-  decodeInto: (file, name, dst) => serial(async () => decodeFileInto(await vipsFor({ head: await headOf(file), name }), file, name, dst)),
+  decodeInto: (file, name, dst, colour) =>
+    serial(async () => decodeFileInto(await vipsFor({ head: await headOf(file), name }), file, name, dst, colour)),
   runTile: (src, dst, tile, steps) => serial(() => runTile(src, dst, tile, steps)),
   runStrip: (input, strip, steps, out) =>
     serial(async () => {

@@ -265,7 +265,13 @@ export async function processStreamed(r: StreamedRequest): Promise<StreamedResul
         },
       };
     }
-    const decoding = decoder.api.decodeStream(r.file, r.name, { ...job, ring: input, channels: plan.inChannels, bandRows: plan.bandRows });
+    const decoding = decoder.api.decodeStream(r.file, r.name, {
+      ...job,
+      ring: input,
+      channels: plan.inChannels,
+      bandRows: plan.bandRows,
+      colour: r.output.colour,
+    });
     decoding.catch(fail);
     parties.push(Promise.race([decoding, decoder.crashed]));
 

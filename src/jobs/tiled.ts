@@ -73,7 +73,7 @@ export async function runTiled<T>(
   try {
     const src = describe(createFrame(w, h, cin, srcBuf));
     const dst = describe(createFrame(w, h, cout, dstBuf));
-    const dec = await pool.run((api) => api.decodeInto(r.file, r.name, src), {
+    const dec = await pool.run((api) => api.decodeInto(r.file, r.name, src, r.output.colour), {
       cost: srcBytes,
       signal: r.signal,
       priority,

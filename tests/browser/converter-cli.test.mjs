@@ -4,6 +4,7 @@
 // selective metadata (GPS out, date, camera and copyright kept).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
@@ -46,6 +47,7 @@ after(async () => {
   if (work) await fs.rm(work, { recursive: true, force: true });
 });
 
+const ADOBE_RGB = '/usr/share/color/icc/colord/AdobeRGB1998.icc';
 const WEB = ['--recipe', 'web-export', '--workers', '2', '--no-build'];
 
 test('--name: EXIF dates, counters in input order, output sizes, folders from the template', async () => {
@@ -161,6 +163,50 @@ test('--metadata no-location --copyright: GPS gone, capture date and camera kept
     assert.equal(after.Copyright, 'Jane Doe 2026');
     assert.equal(after.Artist, 'Jane Doe');
   }
+});
+
+test('an Adobe RGB photo is written as sRGB: the values an ICC transform gives, tagged sRGB', async () => {
+  const dir = join(work, 'adobe');
+  await fs.mkdir(join(dir, 'in'), { recursive: true });
+  const adobe = join(dir, 'in', 'adobe.jpg');
+  // The sample converted into Adobe RGB and tagged so, by Debian's vips (colord-data's profile).
+  execFileSync('vips', ['icc_transform', samplePhoto('sample4.jpg'), `${adobe}[Q=95]`, ADOBE_RGB, '--embedded']);
+  const out = join(dir, 'out');
+  // A recipe of no steps: the photo converted, nothing else.
+  await fs.writeFile(join(dir, 'convert.json'), JSON.stringify({ name: 'Convert', steps: [] }));
+  const r = await batchCommand([
+    join(dir, 'in'),
+    out,
+    '--workers',
+    '1',
+    '--no-build',
+    '--format',
+    'png',
+    '--recipe',
+    join(dir, 'convert.json'),
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  // The reference: the same file to sRGB by Debian's native libvips and lcms.
+  execFileSync('vips', ['icc_transform', adobe, join(dir, 'ref.v'), 'srgb', '--embedded', '--depth', '8']);
+  execFileSync('vips', ['rawsave', join(dir, 'ref.v'), join(dir, 'ref.raw')]);
+  execFileSync('vips', ['rawsave', join(out, 'adobe.png'), join(dir, 'got.raw')]);
+  execFileSync('vips', ['rawsave', adobe, join(dir, 'raw.raw')]);
+  const [ref, got, raw] = await Promise.all(['ref', 'got', 'raw'].map((n) => fs.readFile(join(dir, `${n}.raw`))));
+  assert.equal(got.length, ref.length);
+  /** @param {Buffer} a @param {Buffer} b */
+  const meanDiff = (a, b) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]), 0) / a.length;
+  assert.ok(meanDiff(raw, ref) > 3, 'Adobe RGB values differ from sRGB ones');
+  assert.ok(meanDiff(got, ref) < 0.5, `mean difference from the reference transform: ${meanDiff(got, ref)}`);
+  // vipsheader prints the profile in base64; its description (v4 'mluc', UTF-16) says sRGB.
+  const profile = Buffer.from(
+    execFileSync('vipsheader', ['-f', 'icc-profile-data', join(out, 'adobe.png')])
+      .toString()
+      .trim(),
+    'base64',
+  );
+  assert.ok(profile.length > 100, 'the output carries a profile');
+  assert.ok(profile.includes(Buffer.from('\0s\0R\0G\0B', 'latin1')) || profile.includes(Buffer.from('sRGB')), 'tagged sRGB');
+  assert.ok(!profile.includes(Buffer.from('Adobe')), 'not Adobe RGB');
 });
 
 /**

@@ -116,6 +116,7 @@ describe('<output-options> panel', () => {
       'out-overlap',
       'out-quality',
       'out-subsampling',
+      'out-colour',
       'out-background',
       'out-name',
       'out-existing',

@@ -2,6 +2,7 @@
  * The unit tests' shared kit: a seeded PRNG, image generators, Frame <-> RefImage conversion,
  * recipe steps with their defaults, running steps on an image, and reading pixels.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { defaultParams, getOperation, type Params } from '../../src/core/catalogue';
 import { createFrame, view, type Frame } from '../../src/core/frame';
 import { frameToImage } from '../../src/engine/codec';
@@ -137,4 +138,11 @@ export async function runOnImage(img: RefImage, steps: readonly ResolvedStep[] |
 export function px(f: Frame, x: number, y: number): number[] {
   const i = y * f.stride + x * f.channels;
   return Array.from(f.data.subarray(i, i + f.channels));
+}
+
+/** An ICC profile from Debian's colord-data (.ci/run installs it); throws, never skips, when missing. */
+export function colordProfile(name: string): Uint8Array {
+  const path = `/usr/share/color/icc/colord/${name}`;
+  if (!existsSync(path)) throw new Error(`${path} is missing: apt-get install colord-data (.ci/run does)`);
+  return new Uint8Array(readFileSync(path));
 }

@@ -87,6 +87,7 @@ describe('output options', () => {
       lossless: false,
       effort: 2,
       metadata: 'keep',
+      colour: 'srgb',
       copyright: '',
       artist: '',
       alpha: 'keep',
@@ -106,7 +107,7 @@ describe('output options', () => {
     expect(message(() => validateOutput({ palette: 'yes' }))).toBe('/output/palette: must be true or false, got "yes"');
     expect(message(() => validateOutput({ background: 'white' }))).toBe('/output/background: must be a colour like "#ffffff", got "white"');
     expect(message(() => validateOutput({ dpi: 300 }))).toBe(
-      '/output/dpi: unknown field "dpi" (output has: format, images, tileFormat, tileSize, overlap, quality, compression, tiffCompression, progressive, subsampling, palette, lossless, effort, metadata, copyright, artist, alpha, background, name, existing)',
+      '/output/dpi: unknown field "dpi" (output has: format, images, tileFormat, tileSize, overlap, quality, compression, tiffCompression, progressive, subsampling, palette, lossless, effort, metadata, colour, copyright, artist, alpha, background, name, existing)',
     );
     expect(message(() => validateOutput(null))).toBe('/output: must be an object like {"format": "webp", "quality": 82}');
     expect(validateOutput({ background: '#AbCdEf' }).background).toBe('#abcdef');
@@ -126,14 +127,14 @@ describe('output options', () => {
   });
 
   test('which options apply: TIFF compression; PNG quality and effort only with a palette; AVIF subsampling only lossy', () => {
-    // Where outputs go and what they are called applies to every format (checked once here).
-    const NAMING = ['name', 'existing'];
+    // Colour and where outputs go and what they are called apply to every format (checked here).
+    const NAMING = ['colour', 'name', 'existing'];
     const shown = (o: Record<string, unknown>) => {
       const v = validateOutput(o);
       const applies = Object.entries(OUTPUT_OPTIONS as OptionSchema)
         .filter(([, s]) => optionApplies(s, v.format, v))
         .map(([k]) => k);
-      expect(applies.slice(-2)).toEqual(NAMING);
+      expect(applies.filter((k) => NAMING.includes(k))).toEqual(NAMING);
       return applies.filter((k) => !NAMING.includes(k));
     };
     expect(shown({ format: 'tiff' })).toEqual(['format', 'images', 'compression', 'tiffCompression', 'metadata', 'alpha']);

@@ -97,7 +97,11 @@ export const PROBE_BYTES = 32 << 20;
 
 /** The header of a file, read by a worker in slices (never the whole file). */
 export function probeFile(path: string, blob: Blob, s: BatchSettings): Promise<StreamHeader> {
-  return s.pool.run((api) => api.probe(blob, path), { signal: s.signal, priority: Priority.background, label: `${path} (header)` });
+  return s.pool.run((api) => api.probe(blob, path, s.output.colour), {
+    signal: s.signal,
+    priority: Priority.background,
+    label: `${path} (header)`,
+  });
 }
 
 /** core/large.ts's route for this image and batch. */
