@@ -5,7 +5,7 @@
  */
 import { formatInt } from './errors';
 
-export type InputKind = 'jpeg' | 'png' | 'webp' | 'gif' | 'tiff' | 'avif' | 'heic' | 'bmp' | 'jxl';
+export type InputKind = 'jpeg' | 'png' | 'webp' | 'gif' | 'tiff' | 'avif' | 'heic' | 'bmp' | 'ico' | 'jxl' | 'svg';
 
 export interface SniffResult {
   kind?: InputKind;
@@ -27,7 +27,9 @@ const EXT_KIND: Record<string, InputKind> = {
   heic: 'heic',
   heif: 'heic',
   bmp: 'bmp',
+  ico: 'ico',
   jxl: 'jxl',
+  svg: 'svg',
 };
 
 const KIND_LABEL: Record<InputKind, string> = {
@@ -39,7 +41,9 @@ const KIND_LABEL: Record<InputKind, string> = {
   avif: 'AVIF',
   heic: 'HEIC',
   bmp: 'BMP',
+  ico: 'ICO',
   jxl: 'JPEG XL',
+  svg: 'SVG',
 };
 
 export function kindFromName(name: string): InputKind | undefined {
@@ -71,6 +75,27 @@ export function kindFromMagic(head: Uint8Array): InputKind | undefined {
     if (brand.startsWith('hei') || brand === 'mif1' || brand === 'msf1') return 'heic';
   }
   if ((head.length >= 2 && head[0] === 0xff && head[1] === 0x0a) || (head.length >= 12 && ascii(head, 4, 4) === 'JXL ')) return 'jxl';
+  // ICONDIR: reserved 0, type 1 (icon), at least one image.
+  if (head.length >= 6 && head[0] === 0 && head[1] === 0 && head[2] === 1 && head[3] === 0 && (head[4] || head[5])) return 'ico';
+  const text = ascii(head, 0, Math.min(head.length, 64)).trimStart();
+  if (text.startsWith('<svg')) return 'svg';
+  return undefined;
+}
+
+/** HEIF brands whose pictures are HEVC-coded (AVIF is HEIF with AV1 and decodes fine). */
+const HEVC_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'hevm', 'hevs']);
+
+/**
+ * How a HEIF file's pictures are coded, from its ftyp brands: 'av1' (AVIF, which libvips' HEIF
+ * module decodes) or 'hevc' (iPhone HEIC photos, decoded by libheif-js with libde265).
+ */
+export function heifCoding(head: Uint8Array): 'av1' | 'hevc' | undefined {
+  if (head.length < 12 || ascii(head, 4, 4) !== 'ftyp') return undefined;
+  const brands: string[] = [];
+  const box = Math.min(head.length, ((head[0] << 24) | (head[1] << 16) | (head[2] << 8) | head[3]) >>> 0);
+  for (let o = 8; o + 4 <= box; o += 4) if (o !== 12) brands.push(ascii(head, o, 4)); // major brand, then compatible brands (12 is the version)
+  if (brands.includes('avif') || brands.includes('avis')) return 'av1';
+  if (brands.some((b) => HEVC_BRANDS.has(b))) return 'hevc';
   return undefined;
 }
 
@@ -79,7 +104,7 @@ function describeBytes(head: Uint8Array): string {
   const text = ascii(head, 0, Math.min(head.length, 64)).trimStart().toLowerCase();
   if (text.startsWith('<!doctype html') || text.startsWith('<html')) return `it is an HTML page (starts with ${hex})`;
   if (text.startsWith('<?xml') || text.startsWith('<svg'))
-    return `it is XML/SVG text (starts with ${hex}); vector images are not supported`;
+    return `it is XML text (starts with ${hex}); an SVG image needs the .svg extension`;
   if (head[0] === 0x50 && head[1] === 0x4b) return `it is a zip archive (starts with ${hex})`;
   return `it starts with bytes ${hex}`;
 }
@@ -94,7 +119,9 @@ export function sniff(name: string, size: number, head: Uint8Array, tail: Uint8A
   const expected = kindFromName(name);
   const label = expected ? `a ${KIND_LABEL[expected]} file` : 'an image file';
   if (size === 0) return { problem: `empty file (0 bytes)` };
-  const kind = kindFromMagic(head);
+  const text = ascii(head, 0, Math.min(head.length, 64)).trimStart();
+  // An SVG may open with an XML prolog (and comments) before its <svg>: its name says what it is.
+  const kind = kindFromMagic(head) ?? (expected === 'svg' && text.startsWith('<?xml') ? 'svg' : undefined);
   if (!kind) return { problem: `not ${label}: ${describeBytes(head)}` };
   if (kind === 'jpeg') {
     // A complete JPEG ends with the EOI marker FF D9, possibly followed by padding.
@@ -106,36 +133,12 @@ export function sniff(name: string, size: number, head: Uint8Array, tail: Uint8A
       }
     if (end < 0) return { kind, problem: `not a complete JPEG file (truncated at byte ${formatInt(size)}: no end-of-image marker)` };
   }
-  const unsupported = unsupportedProblem(kind, head);
-  if (unsupported) return { kind, problem: unsupported };
   if (kind === 'png') {
     // The IEND chunk is the last 12 bytes: length 0, "IEND", CRC AE 42 60 82.
     if (size < 20 || ascii(tail, tail.length - 8, 4) !== 'IEND')
       return { kind, problem: `not a complete PNG file (truncated at byte ${formatInt(size)}: no IEND chunk)` };
   }
   return { kind };
-}
-
-/** HEIF brands whose pictures are HEVC-coded (AVIF is HEIF with AV1 and decodes fine). */
-const HEVC_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'hevm', 'hevs']);
-
-/**
- * Formats Tessera recognises but cannot decode yet, said before any decoder runs (libvips would
- * only say "not in a known format" or fail deep inside its HEIF loader): what it is, why, what to do.
- */
-function unsupportedProblem(kind: InputKind, head: Uint8Array): string | undefined {
-  if (kind === 'bmp')
-    return 'BMP images cannot be read yet (the WebAssembly build of libvips has no BMP loader): save it as PNG or TIFF first';
-  if (kind === 'jxl') return 'JPEG XL images cannot be read yet (the JPEG XL decoder is not loaded): save it as PNG or JPEG first';
-  if (kind === 'heic') {
-    const brands: string[] = [];
-    const box = head.length >= 4 ? Math.min(head.length, ((head[0] << 24) | (head[1] << 16) | (head[2] << 8) | head[3]) >>> 0) : 0;
-    for (let o = 8; o + 4 <= box; o += 4) if (o !== 12) brands.push(ascii(head, o, 4)); // major brand, then compatible brands (12 is the version)
-    if (brands.includes('avif') || brands.includes('avis')) return undefined;
-    if (brands.some((b) => HEVC_BRANDS.has(b)))
-      return 'HEIC photos cannot be decoded here (they are HEVC-coded, and the browser build of libvips has no HEVC decoder): export them as JPEG (on an iPhone: Settings → Camera → Formats → Most Compatible)';
-  }
-  return undefined;
 }
 
 export function kindLabel(kind: InputKind): string {
@@ -224,7 +227,9 @@ const KIND_MIME: Record<InputKind | VideoKind, string> = {
   avif: 'image/avif',
   heic: 'image/heic',
   bmp: 'image/bmp',
+  ico: 'image/x-icon',
   jxl: 'image/jxl',
+  svg: 'image/svg+xml',
   mp4: 'video/mp4',
   webm: 'video/webm',
   mkv: 'video/x-matroska',

@@ -15,6 +15,7 @@ import type { FinishedResult, FinishRequest, ImageTimings, ProcessRequest, Proce
 import { blazeRaw } from './faces/detect';
 import { jpegBand } from './jpeg-bands';
 import { loadOpenCV } from './opencv';
+import { readableByVips } from './foreign-decode';
 import { checkInput, decodeImage, decodeInto, decodeThumbnail, encodeOutput, type ColourMode, type DecodeOptions } from './codec';
 import { blobReader } from './blob-source';
 import { checkEnds } from './stream-decode';
@@ -80,8 +81,9 @@ export async function processImage(vips: Vips, req: ProcessRequest, early?: Pend
   // Steps done while decoding are timed as decode.
   const plan = planDecode(req.steps);
   if (!req.bytes && plan.decode.thumbnail !== undefined && req.file.size > GIANT_FILE_BYTES) return thumbnailGiant(vips, req, plan);
-  const { bytes, ms: readMs } = req.bytes ? { bytes: new Uint8Array(req.bytes), ms: 0 } : await readBytes(req.file);
-  checkInput(req.name, bytes);
+  const { bytes: read, ms: readMs } = req.bytes ? { bytes: new Uint8Array(req.bytes), ms: 0 } : await readBytes(req.file);
+  checkInput(req.name, read);
+  const bytes = await readableByVips(vips, req.name, read);
   const timings: ImageTimings = { idleMs: 0, readMs, decodeMs: 0, steps: [], encodeMs: 0 };
   const t = performance.now();
   const decodeOpts = { ...plan.decode, maxPixels: req.maxPixels, colour: req.output.colour };
@@ -193,9 +195,10 @@ export async function decodeFileInto(
   dst: FrameDesc,
   colour: ColourMode = 'srgb',
 ): Promise<{ readMs: number; decodeMs: number; source: SourceInfo }> {
-  const { bytes, ms: readMs } = await readBytes(file);
-  checkInput(name, bytes);
+  const { bytes: read, ms: readMs } = await readBytes(file);
+  checkInput(name, read);
   const t = performance.now();
+  const bytes = await readableByVips(vips, name, read);
   const source = decodeInto(vips, bytes, fromDesc(dst), undefined, colour);
   return { readMs, decodeMs: performance.now() - t, source };
 }

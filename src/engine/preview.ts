@@ -13,6 +13,7 @@ import { chainHalo, isTileable, type ResolvedStep } from '../core/recipe';
 import { haloWindow } from '../core/giant';
 import type { Rect } from '../core/tiles';
 import { checkInput, decodeSource } from './codec';
+import { readableByVips } from './foreign-decode';
 import { runSteps, type StepTiming } from './run-steps';
 import type { Vips } from './vips';
 import type { SourceInfo } from './ops/context';
@@ -124,9 +125,10 @@ export async function preview(vips: Vips, req: PreviewRequest): Promise<PreviewR
   let decodeMs = 0;
   if (cached?.key !== req.key) {
     cached = undefined;
-    const bytes = new Uint8Array(await req.file.arrayBuffer());
-    checkInput(req.key, bytes);
+    const read = new Uint8Array(await req.file.arrayBuffer());
+    checkInput(req.key, read);
     const t = performance.now();
+    const bytes = await readableByVips(vips, req.key, read);
     const { frame, source } = decodeSource(vips, bytes);
     cached = { key: req.key, frame, source };
     decodeMs = performance.now() - t;

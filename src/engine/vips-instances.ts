@@ -1,10 +1,13 @@
 /**
  * Which wasm-vips instance serves a worker's request, and starting it. Workers start without the
  * HEIF side module (it cost ~0.3 s of every worker's start-up); a second wasm-vips instance with
- * it starts the first time a worker meets an AVIF/HEIF input or writes AVIF. (JXL and SVG side
- * modules are not loaded.) Worker-only: the wasm URLs come from the bundler.
+ * it starts the first time a worker meets an AVIF/HEIF input or writes AVIF; a third, with the
+ * HEIF, JPEG XL and SVG (resvg) side modules, the first time it meets a JPEG XL or SVG input.
+ * Worker-only: the wasm URLs come from the bundler.
  */
 import heifUrl from 'wasm-vips/vips-heif.wasm?url';
+import jxlUrl from 'wasm-vips/vips-jxl.wasm?url';
+import resvgUrl from 'wasm-vips/vips-resvg.wasm?url';
 import vipsUrl from 'wasm-vips/vips.wasm?url';
 import type { OutputOptions } from '../core/formats';
 import { isNotAvailableOffline } from '../core/offline';
@@ -13,14 +16,21 @@ import type { EngineInfo } from './api';
 import { loadVips, setVipsDefaults, type Vips } from './vips';
 
 // Bundlers hash asset names, so both wasm files are mapped explicitly.
-const WASM_URLS: Record<string, string> = { 'vips.wasm': vipsUrl, 'vips-heif.wasm': heifUrl };
+const WASM_URLS: Record<string, string> = {
+  'vips.wasm': vipsUrl,
+  'vips-heif.wasm': heifUrl,
+  'vips-jxl.wasm': jxlUrl,
+  'vips-resvg.wasm': resvgUrl,
+};
 const locateFile = (file: string, dir: string) => WASM_URLS[file] ?? dir + file;
 const VIPS_OPTIONS = { dynamicLibraries: [], locateFile };
 const HEIF_OPTIONS = { dynamicLibraries: ['vips-heif.wasm'], locateFile };
+const ALL_OPTIONS = { dynamicLibraries: ['vips-heif.wasm', 'vips-jxl.wasm', 'vips-resvg.wasm'], locateFile };
 
 setVipsDefaults(VIPS_OPTIONS);
 
 const HEIF_KINDS = new Set(['avif', 'heic']);
+const SIDE_MODULE_KINDS = new Set(['jxl', 'svg']);
 
 let started = false;
 
@@ -48,7 +58,10 @@ export async function startEngine(opts: { heif?: boolean } = {}): Promise<Engine
  * first bytes, else its name) is AVIF/HEIF.
  */
 export async function vipsFor(need: { output?: OutputOptions; head?: Uint8Array; name?: string } = {}): Promise<Vips> {
-  const kind = need.head && need.head.length >= 12 ? kindFromMagic(need.head) : need.name ? kindFromName(need.name) : undefined;
+  // The bytes say what the file is; an SVG's XML prolog does not, its name does.
+  const kind =
+    (need.head && need.head.length >= 12 ? kindFromMagic(need.head) : undefined) ?? (need.name ? kindFromName(need.name) : undefined);
+  if (kind !== undefined && SIDE_MODULE_KINDS.has(kind)) return (await loadVips(ALL_OPTIONS)).vips;
   const heif = need.output?.format === 'avif' || (kind !== undefined && HEIF_KINDS.has(kind));
   return (await loadVips(heif ? HEIF_OPTIONS : VIPS_OPTIONS)).vips;
 }

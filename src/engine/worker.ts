@@ -66,7 +66,7 @@ const engine: EngineApi = {
     return serial(async (idleMs) => {
       try {
         const head = req.bytes ? new Uint8Array(req.bytes, 0, Math.min(16, req.bytes.byteLength)) : await headOf(req.file);
-        const r = await processImage(await vipsFor({ output: req.output, head }), req, early);
+        const r = await processImage(await vipsFor({ output: req.output, head, name: req.name }), req, early);
         r.timings.idleMs = idleMs;
         return Comlink.transfer(r, resultTransferables(r));
       } finally {
@@ -113,7 +113,10 @@ const engine: EngineApi = {
     }),
   preview: (req) =>
     serial(async () => {
-      const r = await preview(await vipsFor({ head: await headOf(req.file) }), req);
+      const r = await preview(
+        await vipsFor({ head: await headOf(req.file), name: req.file instanceof File ? req.file.name : undefined }),
+        req,
+      );
       return Comlink.transfer(r, [r.before, r.after]);
     }),
   probePreview: (file) => serial(async () => probeFile(await vipsFor({ head: await headOf(file) }), file)),

@@ -108,20 +108,21 @@ async function batch(args) {
   return { status: r.code, summary: commandSummary(r.stdout, r.stderr), stderr: r.stderr };
 }
 
-test('every damaged or unsupported file is reported in words; the good one is written', async () => {
+test('every damaged file is reported in words; the good ones are written', async () => {
   // One worker: files in name order, so a damaged file follows others whose warnings libvips kept.
   const { summary } = await batch([input, output, '--workers', '1']);
   const errors = Object.fromEntries(summary.errors.map((e) => [e.file, e.message]));
   assert.ok((await fs.stat(join(output, 'good.png'))).size > 0, 'good.jpg was written');
   assert.equal(summary.ok + summary.failed, Object.keys(files).length);
-  assert.ok(summary.failed >= 8, `most damaged files fail (${summary.failed} did): ${JSON.stringify(errors, null, 1)}`);
+  assert.ok(summary.failed >= 7, `most damaged files fail (${summary.failed} did): ${JSON.stringify(errors, null, 1)}`);
   for (const [file, message] of Object.entries(errors)) {
     assert.doesNotMatch(message, /\[object|WebAssembly\.|Exception\b|\{\}|undefined|without saying why/, `${file}: ${message}`);
-    assert.match(message, /^(cannot decode: [a-z]|BMP images|HEIC photos)/i, `${file}: ${message}`);
+    assert.match(message, /^cannot decode: [a-z]/i, `${file}: ${message}`);
     assert.ok(message.length > 20, `${file}: a message a person can act on, got ${JSON.stringify(message)}`);
   }
-  assert.match(errors['scan.bmp'], /BMP images cannot be read yet .*save it as PNG/);
-  assert.match(errors['IMG_0001.HEIC'], /HEIC photos cannot be decoded here \(they are HEVC-coded/);
+  // A BMP is read (the browser's decoder); a HEIC cut after its header is said to be incomplete.
+  assert.ok((await fs.stat(join(output, 'scan.png'))).size > 0, 'scan.bmp was written');
+  assert.equal(errors['IMG_0001.HEIC'], 'cannot decode: not a complete HEIC file (libheif found no image in it)');
   assert.match(errors['tables.jpg'], /JPEG|Quantization|marker|table/i);
   assert.ok(errors['offset.tif'] && errors['scrambled.png'] && errors['header.png'], 'these damages are fatal');
   // libvips' error buffer keeps the warnings of calls that succeeded: no message may quote

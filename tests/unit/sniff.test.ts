@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { TesseraError } from '../../src/core/errors';
 import { outputOptions, outputPath } from '../../src/core/formats';
-import { isImageName, kindFromName, kindLabel, sniff } from '../../src/core/sniff';
+import { heifCoding, isImageName, kindFromName, kindLabel, sniff } from '../../src/core/sniff';
 
 /** Sniffs a whole in-memory file the way the batch does: first 64 and last 64 bytes. */
 function sniffBytes(name: string, bytes: Uint8Array) {
@@ -67,8 +67,10 @@ describe('sniff', () => {
   });
 
   test('SVG, zip and unknown bytes', () => {
-    expect(sniffBytes('a.webp', new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"/>')).problem).toMatch(
-      /^not a WebP file: it is XML\/SVG text .*vector images are not supported$/,
+    // The bytes say what it is, whatever the name: an SVG is read as one.
+    expect(sniffBytes('a.webp', new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"/>'))).toEqual({ kind: 'svg' });
+    expect(sniffBytes('a.webp', new TextEncoder().encode('<?xml version="1.0"?><svg/>')).problem).toMatch(
+      /^not a WebP file: it is XML text .*an SVG image needs the \.svg extension$/,
     );
     expect(sniffBytes('a.tif', Uint8Array.from([0x50, 0x4b, 3, 4, 0, 0])).problem).toBe(
       'not a TIFF file: it is a zip archive (starts with 50 4B 03 04)',
@@ -88,15 +90,28 @@ describe('sniff', () => {
     expect(sniffBytes('file', fileOf(100, head))).toEqual({ kind });
   });
 
-  // Recognised, but not decodable yet: the kind, and what to do (tests/unit/vips-errors.test.ts).
+  // Read by helpers (engine/foreign-decode.ts, libvips side modules): recognised, no problem.
   test.each([
-    ['bmp', [...ascii('BM'), 0, 0, 0, 0], /^BMP images cannot be read yet/],
-    ['heic', [0, 0, 0, 0x18, ...ascii('ftypheic'), 0, 0, 0, 0], /^HEIC photos cannot be decoded here/],
-    ['jxl', [0xff, 0x0a, 0, 0], /^JPEG XL images cannot be read yet/],
-  ])('magic bytes of %s, with the problem', (kind, head, problem) => {
-    const r = sniffBytes('file', fileOf(100, head));
-    expect(r.kind).toBe(kind);
-    expect(r.problem).toMatch(problem);
+    ['bmp', [...ascii('BM'), 0, 0, 0, 0]],
+    ['heic', [0, 0, 0, 0x18, ...ascii('ftypheic'), 0, 0, 0, 0]],
+    ['jxl', [0xff, 0x0a, 0, 0]],
+    ['ico', [0, 0, 1, 0, 1, 0]],
+    ['svg', ascii('<svg xmlns="http://www.w3.org/2000/svg">')],
+  ])('magic bytes of %s, read by a helper', (kind, head) => {
+    expect(sniffBytes('file', fileOf(100, head))).toEqual({ kind });
+  });
+
+  test('an SVG with an XML prolog is known by its name', () => {
+    expect(sniffBytes('drawing.svg', fileOf(100, ascii('<?xml version="1.0"?><svg>'))).kind).toBe('svg');
+    expect(sniffBytes('notes.xml', fileOf(100, ascii('<?xml version="1.0"?><svg>'))).problem).toMatch(/XML text/);
+  });
+
+  test('HEIF coding from the brands: HEVC (libheif-js) or AV1 (libvips)', () => {
+    const box = (brands: string) => new Uint8Array([0, 0, 0, 8 + brands.length, ...ascii('ftyp'), ...ascii(brands)]);
+    expect(heifCoding(box('heic\0\0\0\0mif1heicmiaf'))).toBe('hevc');
+    expect(heifCoding(box('mif1\0\0\0\0mif1heic'))).toBe('hevc');
+    expect(heifCoding(box('mif1\0\0\0\0mif1avifmiaf'))).toBe('av1');
+    expect(heifCoding(new Uint8Array(ascii('not a heif at all')))).toBeUndefined();
   });
 });
 
@@ -104,17 +119,7 @@ describe('names', () => {
   test('isImageName', () => {
     for (const n of ['a.jpg', 'IMG_0001.JPG', 'x.jpeg', 'scan.TIFF', 'p.png', 'c.heif', 'd.jxl', 'e.webp', 'f.avif', 'trip/day.1/a.jpg'])
       expect(isImageName(n), n).toBe(true);
-    for (const n of [
-      'notes.txt',
-      'README',
-      '.hidden.jpg',
-      'archive.jpg.zip',
-      'jpg',
-      'photo.',
-      'a.svg',
-      'trip/._IMG_0001.jpg',
-      'a/b/.thumb.png',
-    ])
+    for (const n of ['notes.txt', 'README', '.hidden.jpg', 'archive.jpg.zip', 'jpg', 'photo.', 'trip/._IMG_0001.jpg', 'a/b/.thumb.png'])
       expect(isImageName(n), n).toBe(false);
   });
 
