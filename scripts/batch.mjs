@@ -566,6 +566,11 @@ async function main() {
               skipped: s.skipped,
               skippedFiles: s.skippedFiles,
               skippedExisting: s.results.filter((r) => r.status === 'skipped').length,
+              fits: s.results.flatMap((r) =>
+                r.fit && r.outputPath
+                  ? [{ file: r.path, output: r.outputPath, bytes: r.bytesOut ?? 0, quality: r.fit.quality, scale: r.fit.scale }]
+                  : [],
+              ),
               renamed: s.results.flatMap((r) =>
                 r.status === 'ok' && r.message && r.outputPath ? [{ file: r.path, output: r.outputPath, message: r.message }] : [],
               ),
@@ -656,6 +661,8 @@ async function main() {
       skippedFiles: s.skippedFiles,
       // Outputs written as name_1… because the name was taken by a file already in the output folder.
       renamed: s.renamed,
+      // With --max-bytes: each output's size, the quality that met the limit and any shrink.
+      ...(s.fits.length ? { fits: s.fits.map((f) => ({ ...f, scale: round(f.scale, 3) })) } : {}),
       cancelled: s.cancelled,
       // Milliseconds summed over files per stage (read, decode, steps by op, encode, handoff, write).
       breakdown: roundBreakdown(s.breakdown),
@@ -685,6 +692,7 @@ async function main() {
  *   ok: number, failed: number, workers: number, seconds: number, imagesPerSecond: number, startupSeconds: number,
  *   engineStartSeconds: number, errors: { file: string, message: string }[], skipped: number, cancelled: boolean,
  *   skippedFiles: { path: string, reason: string }[], renamed: { file: string, output: string, message: string }[],
+ *   fits?: { file: string, output: string, bytes: number, quality?: number, scale: number }[],
  *   breakdown?: ReturnType<typeof roundBreakdown>, facesTable?: string,
  *   pyramids?: { file: string, dzi: string, tiles: number, levels: number }[],
  * }} Summary

@@ -3,6 +3,7 @@
  * Comlink endpoint (see EngineWorker): the production EngineApi, which jobs call through
  * `pool.run`, and the bench/test BenchApi (bench-api.ts), reached only through `pool.bench()`.
  */
+import type { SizeFit } from './target-size';
 import type { ProxyMarked } from 'comlink';
 import type { Face, FaceParams, RawFace } from '../core/faces';
 import type { FrameDesc } from '../core/frame';
@@ -42,7 +43,17 @@ export interface ImageTimings {
 
 export type ProcessResult =
   /** `reports`: what steps reported besides pixels (ctx.report), e.g. detect-faces' boxes. */
-  | { kind: 'done'; bytes: Uint8Array; width: number; height: number; channels: number; timings: ImageTimings; reports?: StepReport[] }
+  | {
+      kind: 'done';
+      bytes: Uint8Array;
+      width: number;
+      height: number;
+      channels: number;
+      timings: ImageTimings;
+      reports?: StepReport[];
+      /** Set when output.maxBytes was met: the quality written and any shrink. */
+      fit?: SizeFit;
+    }
   /**
    * The output is a tile pyramid (FormatInfo.pyramid): the result's raw pixels instead of encoded
    * bytes, tightly packed in a buffer of its own (transferred), with what the decoder and steps
@@ -231,7 +242,11 @@ export interface EngineApi extends StreamCodecApi {
     restartInterval: number,
   ): Promise<Uint8Array>;
   /** `source` (from decodeInto) lets output.metadata 'keep' copy EXIF/ICC/XMP. */
-  encodeFrame(src: FrameDesc, output: OutputOptions, source?: SourceInfo): Promise<{ bytes: Uint8Array; encodeMs: number }>;
+  encodeFrame(
+    src: FrameDesc,
+    output: OutputOptions,
+    source?: SourceInfo,
+  ): Promise<{ bytes: Uint8Array; encodeMs: number; width: number; height: number; fit?: SizeFit }>;
   /** Raw BlazeFace detections of the given passes (rectangles) over a shared frame, and the time taken. */
   detectFacePasses(frame: FrameDesc, params: FaceParams, rects: number[][]): Promise<{ raw: RawFace[]; ms: number }>;
   /** Resumes a 'faces-split' image with the merged faces and encodes it (a pyramid output: returns its frame). */

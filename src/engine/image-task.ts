@@ -16,7 +16,8 @@ import { blazeRaw } from './faces/detect';
 import { jpegBand } from './jpeg-bands';
 import { loadOpenCV } from './opencv';
 import { readableByVips } from './foreign-decode';
-import { checkInput, decodeImage, decodeInto, decodeThumbnail, encodeOutput, type ColourMode, type DecodeOptions } from './codec';
+import { encodeWithin, type SizeFit } from './target-size';
+import { checkInput, decodeImage, decodeInto, decodeThumbnail, type ColourMode, type DecodeOptions } from './codec';
 import { blobReader } from './blob-source';
 import { checkEnds } from './stream-decode';
 import { decodeJpegFast, startJpegDecode, type PendingDecode } from './browser-jpeg';
@@ -157,16 +158,17 @@ async function encodeDone(
     return { kind: 'frame', frame: own, width, height, channels, source, timings, ...(reports.length ? { reports } : {}) };
   }
   const t = performance.now();
-  const bytes = await encodeOutput(vips, frame, output, source);
+  const { bytes, width: w, height: h, fit } = await encodeWithin(vips, frame, output, source);
   timings.encodeMs = performance.now() - t;
   return {
     kind: 'done',
     bytes,
-    width: frame.width,
-    height: frame.height,
+    width: w,
+    height: h,
     channels: frame.channels,
     timings,
     ...(reports.length ? { reports } : {}),
+    ...(fit ? { fit } : {}),
   };
 }
 
@@ -257,10 +259,10 @@ export async function encodeFrame(
   src: FrameDesc,
   output: OutputOptions,
   source?: SourceInfo,
-): Promise<{ bytes: Uint8Array; encodeMs: number }> {
+): Promise<{ bytes: Uint8Array; encodeMs: number; width: number; height: number; fit?: SizeFit }> {
   const t = performance.now();
-  const bytes = await encodeOutput(vips, fromDesc(src), output, source);
-  return { bytes, encodeMs: performance.now() - t };
+  const r = await encodeWithin(vips, fromDesc(src), output, source);
+  return { ...r, encodeMs: performance.now() - t };
 }
 
 /** The buffers a result hands over (transferred, not copied): encoded bytes, or a pyramid output's own frame. */

@@ -4,6 +4,7 @@
  * then encoded — or, for a pyramid output, handed to its writer as it is (runTiled). Output
  * bytes equal the untiled run's (see core/tiles.ts for why).
  */
+import type { SizeFit } from '../engine/target-size';
 import type { BufferPool } from '../core/buffer-pool';
 import { TesseraError, formatInt } from '../core/errors';
 import { createFrame, describe, fromDesc, type Frame } from '../core/frame';
@@ -32,7 +33,9 @@ export interface TiledRequest {
 }
 
 /** The tiled image encoded by one worker. */
-export async function processTiled(r: TiledRequest): Promise<{ bytes: Uint8Array; tiles: number }> {
+export async function processTiled(
+  r: TiledRequest,
+): Promise<{ bytes: Uint8Array; tiles: number; width: number; height: number; fit?: SizeFit }> {
   const priority = r.priority ?? Priority.background;
   const { value, tiles } = await runTiled(r, async (dst, source) => {
     const enc = await r.pool.run((api) => api.encodeFrame(describe(dst), r.output, source), {
@@ -42,9 +45,9 @@ export async function processTiled(r: TiledRequest): Promise<{ bytes: Uint8Array
       label: `${r.name} (encode)`,
     });
     r.breakdown.encode += enc.encodeMs;
-    return enc.bytes;
+    return enc;
   });
-  return { bytes: value, tiles };
+  return { bytes: value.bytes, tiles, width: value.width, height: value.height, ...(value.fit ? { fit: value.fit } : {}) };
 }
 
 /**

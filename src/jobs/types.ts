@@ -1,4 +1,5 @@
 /** The typed programmatic API's data: what a batch takes, reports and returns. */
+import type { SizeFit } from '../engine/target-size';
 import type { StepTiming } from '../engine/api';
 import type { PoolMetrics } from '../pool/pool';
 import type { BufferPoolStats } from '../core/buffer-pool';
@@ -20,6 +21,8 @@ export interface FileResult {
   strips?: number;
   /** "<path>: <reason>" for failures. */
   error?: string;
+  /** Set with output.maxBytes: the quality written to meet it, and any shrink (width/height are then the shrunk size). */
+  fit?: SizeFit;
   /** What happened to the name, in words: "a.webp already exists: written as a_1.webp", or why it was skipped. */
   message?: string;
   /** Set for videos (see jobs/video.ts). */

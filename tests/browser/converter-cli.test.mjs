@@ -209,6 +209,43 @@ test('an Adobe RGB photo is written as sRGB: the values an ICC transform gives, 
   assert.ok(!profile.includes(Buffer.from('Adobe')), 'not Adobe RGB');
 });
 
+test('--max-bytes: every output at most that size, at the quality reported; too small a limit fails in words or shrinks', async () => {
+  const out = join(work, 'out-max');
+  const r = await batchCommand([input, out, ...WEB, '--format', 'jpeg', '--max-bytes', '60000']);
+  assert.equal(r.code, 0, r.stderr);
+  const s = commandSummary(r.stdout, r.stderr);
+  assert.equal(s.fits?.length, 3);
+  for (const f of s.fits ?? []) {
+    const size = (await fs.stat(join(out, f.output))).size;
+    assert.ok(size <= 60000, `${f.output}: ${size} bytes`);
+    assert.equal(size, f.bytes);
+    assert.ok(f.quality !== undefined && f.quality >= 1 && f.quality <= 85, JSON.stringify(f));
+    assert.equal(f.scale, 1);
+  }
+
+  const tiny = await batchCommand([input, join(work, 'out-tiny'), ...WEB, '--format', 'jpeg', '--max-bytes', '1500']);
+  assert.equal(tiny.code, 1);
+  const t = commandSummary(tiny.stdout, tiny.stderr);
+  assert.equal(t.failed, 3);
+  assert.match(t.errors[0].message, /cannot be made 1\.5 KB or smaller: at quality 1 it is [\d.]+ KB; turn on Shrink to fit/);
+
+  const shrunk = await batchCommand([
+    input,
+    join(work, 'out-shrunk'),
+    ...WEB,
+    '--format',
+    'jpeg',
+    '--max-bytes',
+    '1500',
+    '--shrink-to-fit',
+  ]);
+  assert.equal(shrunk.code, 0, shrunk.stderr);
+  for (const f of commandSummary(shrunk.stdout, shrunk.stderr).fits ?? []) {
+    assert.ok((await fs.stat(join(work, 'out-shrunk', f.output))).size <= 1500);
+    assert.ok(f.scale < 1, JSON.stringify(f));
+  }
+});
+
 /**
  * The EXIF tags exifr (an independent reader) finds in a file.
  * @param {string} path

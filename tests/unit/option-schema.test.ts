@@ -92,6 +92,7 @@ describe('output options', () => {
       artist: '',
       alpha: 'keep',
       background: '#ffffff',
+      shrinkToFit: false,
       name: '{dir}/{name}.{ext}',
       existing: 'rename',
     });
@@ -107,7 +108,7 @@ describe('output options', () => {
     expect(message(() => validateOutput({ palette: 'yes' }))).toBe('/output/palette: must be true or false, got "yes"');
     expect(message(() => validateOutput({ background: 'white' }))).toBe('/output/background: must be a colour like "#ffffff", got "white"');
     expect(message(() => validateOutput({ dpi: 300 }))).toBe(
-      '/output/dpi: unknown field "dpi" (output has: format, images, tileFormat, tileSize, overlap, quality, compression, tiffCompression, progressive, subsampling, palette, lossless, effort, metadata, colour, copyright, artist, alpha, background, name, existing)',
+      '/output/dpi: unknown field "dpi" (output has: format, images, tileFormat, tileSize, overlap, quality, compression, tiffCompression, progressive, subsampling, palette, lossless, effort, metadata, colour, copyright, artist, alpha, background, maxBytes, shrinkToFit, name, existing)',
     );
     expect(message(() => validateOutput(null))).toBe('/output: must be an object like {"format": "webp", "quality": 82}');
     expect(validateOutput({ background: '#AbCdEf' }).background).toBe('#abcdef');
@@ -127,14 +128,15 @@ describe('output options', () => {
   });
 
   test('which options apply: TIFF compression; PNG quality and effort only with a palette; AVIF subsampling only lossy', () => {
-    // Colour and where outputs go and what they are called apply to every format (checked here).
-    const NAMING = ['colour', 'name', 'existing'];
+    // Colour, a size limit (files, not pyramids) and where outputs go and what they are called
+    // apply to every format: checked here, left out of the lists below.
+    const NAMING = ['colour', 'maxBytes', 'shrinkToFit', 'name', 'existing'];
     const shown = (o: Record<string, unknown>) => {
       const v = validateOutput(o);
       const applies = Object.entries(OUTPUT_OPTIONS as OptionSchema)
         .filter(([, s]) => optionApplies(s, v.format, v))
         .map(([k]) => k);
-      expect(applies.filter((k) => NAMING.includes(k))).toEqual(NAMING);
+      expect(applies.filter((k) => NAMING.includes(k))).toEqual(v.format === 'dzi' ? ['colour', 'name', 'existing'] : NAMING);
       return applies.filter((k) => !NAMING.includes(k));
     };
     expect(shown({ format: 'tiff' })).toEqual(['format', 'images', 'compression', 'tiffCompression', 'metadata', 'alpha']);

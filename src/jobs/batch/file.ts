@@ -131,6 +131,12 @@ export async function processFile(f: InputFile, name: FileName, computed: () => 
     } else {
       const done = await finishImage(res, f.path, blob, s, tally.breakdown);
       if (done.tiles !== undefined) result.tiles = done.tiles;
+      if (done.fit) {
+        // Shrunk to fit: the size written.
+        result.fit = done.fit;
+        result.width = done.width;
+        result.height = done.height;
+      }
       computed();
       w0 = performance.now();
       if (s.output.images) {

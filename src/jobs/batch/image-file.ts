@@ -7,6 +7,7 @@
  * pyramid output (DZI) takes the first three ways but ends in its raw frame, which
  * pyramid-file.ts writes.
  */
+import type { SizeFit } from '../../engine/target-size';
 import { transfer } from 'comlink';
 import type { DoneResult, ProcessResult } from '../../engine/api';
 import { Priority } from '../../pool/pool';
@@ -61,11 +62,10 @@ export async function finishImage(
   blob: Blob,
   s: BatchSettings,
   breakdown: Breakdown,
-): Promise<{ bytes: Uint8Array; tiles?: number; reports?: DoneResult['reports'] }> {
-  if (res.kind === 'done') return { bytes: res.bytes, reports: res.reports };
+): Promise<{ bytes: Uint8Array; tiles?: number; reports?: DoneResult['reports']; width: number; height: number; fit?: SizeFit }> {
+  if (res.kind === 'done') return { bytes: res.bytes, reports: res.reports, width: res.width, height: res.height, fit: res.fit };
   if (res.kind === 'frame') throw new Error(`${path}: a raw frame came back for a ${s.output.format} output`);
-  const tiled = await processTiled(tiledRequest(res, path, blob, s, breakdown));
-  return { bytes: tiled.bytes, tiles: tiled.tiles };
+  return processTiled(tiledRequest(res, path, blob, s, breakdown));
 }
 
 /** The tiled path's request for an image handed back as too large for one task. */
@@ -108,7 +108,8 @@ export function probeFile(path: string, blob: Blob, s: BatchSettings): Promise<S
 export function routeLarge(img: { width: number; height: number; channels: number; orientation?: number }, s: BatchSettings): LargeRoute {
   return largePath(img, s.steps, s.output.format, {
     maxPixels: s.maxPixels,
-    streamPixels: s.streamPixels,
+    // A size limit needs the whole image to encode several times over: never streamed.
+    streamPixels: s.output.maxBytes === undefined ? s.streamPixels : Number.POSITIVE_INFINITY,
     memoryBudget: s.pool.memoryBudget,
   });
 }
