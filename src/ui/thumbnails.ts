@@ -1,0 +1,115 @@
+/**
+ * Small thumbnails of input photos for the input grid, decoded lazily and off the main thread:
+ * `createImageBitmap(blob, { resizeWidth })` decodes on the browser's image-decoding threads and
+ * keeps only the small bitmap. At most `capacity` bitmaps are kept (an LRU: each one dropped is
+ * closed), at most `concurrency` decodes run at once, and a request whose cell scrolled away
+ * before its turn is dropped unstarted — scrolling through 10,000 files decodes what was seen.
+ */
+import { LruCache } from '../core/lru';
+
+export interface ThumbnailOptions {
+  /** Bitmap width, px (the cell's width times the device pixel ratio). */
+  width: number;
+  /** Bitmaps kept; more are closed, oldest use first. */
+  capacity?: number;
+  /** Decodes at once. */
+  concurrency?: number;
+}
+
+export class ThumbnailLoader {
+  private readonly cache: LruCache<string, ImageBitmap>;
+  /** Why a file has no thumbnail (the browser cannot decode it), by key: a few words each, kept. */
+  private readonly failures = new Map<string, string>();
+  private queue: { key: string; file: () => Promise<Blob> }[] = [];
+  private readonly queued = new Set<string>();
+  private running = 0;
+  private generation = 0;
+  readonly width: number;
+  readonly concurrency: number;
+  /** Decodes started since the last `clear` (the bench and tests read it). */
+  decoded = 0;
+
+  /**
+   * `wanted(key)`: whether the cell is still on screen when its turn comes; `ready(key)`: a
+   * thumbnail arrived (draw it).
+   */
+  constructor(
+    opts: ThumbnailOptions,
+    private readonly wanted: (key: string) => boolean,
+    private readonly ready: (key: string) => void,
+  ) {
+    this.width = Math.max(16, Math.round(opts.width));
+    this.concurrency = opts.concurrency ?? 3;
+    this.cache = new LruCache<string, ImageBitmap>(opts.capacity ?? 240, (b) => b.close());
+  }
+
+  /** Bitmaps held now. */
+  get size(): number {
+    return this.cache.size;
+  }
+
+  /** The bitmap if decoded (marking it recently used), else undefined and a decode is queued. */
+  get(key: string, file: () => Promise<Blob>): ImageBitmap | undefined {
+    const t = this.cache.get(key);
+    if (t) return t;
+    if (!this.queued.has(key) && !this.failures.has(key)) {
+      this.queued.add(key);
+      this.queue.push({ key, file });
+      this.pump();
+    }
+    return undefined;
+  }
+
+  /** Why `key` has no thumbnail, once its decode failed. */
+  failure(key: string): string | undefined {
+    return this.failures.get(key);
+  }
+
+  /** Drops every bitmap (closing them) and every queued decode: a new input. */
+  clear(): void {
+    this.generation++;
+    this.queue = [];
+    this.queued.clear();
+    this.cache.clear();
+    this.failures.clear();
+    this.decoded = 0;
+  }
+
+  private pump(): void {
+    while (this.running < this.concurrency && this.queue.length) {
+      // Newest request first: what was just scrolled to is what the person looks at.
+      const job = this.queue.pop()!;
+      this.queued.delete(job.key);
+      if (!this.wanted(job.key) || this.cache.has(job.key)) continue;
+      this.running++;
+      const gen = this.generation;
+      void this.decode(job.file)
+        .then((t) => {
+          if (gen !== this.generation) {
+            if (typeof t !== 'string') t.close();
+            return;
+          }
+          if (typeof t === 'string') this.failures.set(job.key, t);
+          else this.cache.set(job.key, t);
+          this.ready(job.key);
+        })
+        .finally(() => {
+          this.running--;
+          this.pump();
+        });
+    }
+  }
+
+  /** The small bitmap, or why there is none. */
+  private async decode(file: () => Promise<Blob>): Promise<ImageBitmap | string> {
+    this.decoded++;
+    try {
+      const blob = await file();
+      // EXIF orientation applied (the default), so thumbnails are upright.
+      return await createImageBitmap(blob, { resizeWidth: this.width, resizeQuality: 'medium' });
+    } catch {
+      // Often a format the browser has no decoder for (TIFF, HEIC) that the engine still reads.
+      return 'no thumbnail';
+    }
+  }
+}
