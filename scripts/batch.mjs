@@ -562,6 +562,7 @@ async function main() {
               ok: s.ok,
               failed: s.failed,
               skipped: s.skipped,
+              skippedFiles: s.skippedFiles,
               cancelled: s.cancelled,
               workers: s.workers,
               seconds: s.seconds,
@@ -620,6 +621,8 @@ async function main() {
     if (processed === 0 && !s.cancelled)
       log(`no images or videos found in ${folders.input}${s.skipped ? ` (${s.skipped} other files skipped)` : ''}`);
     else if (s.skipped) log(`${s.skipped} file${s.skipped === 1 ? '' : 's'} skipped (not images or videos)`);
+    for (const f of s.skippedFiles.slice(0, 20)) log(`skipped: ${f.path}: ${f.reason}`);
+    if (s.skippedFiles.length > 20) log(`… and ${s.skippedFiles.length - 20} more skipped (listed in the JSON summary)`);
     if (s.cancelled) log(`cancelled: ${processed} of ${outcome.listed - s.skipped} images processed`);
 
     await cleanup();
@@ -637,6 +640,8 @@ async function main() {
       engineStartSeconds: round(s.engineStartSeconds, 3),
       errors: s.errors,
       skipped: s.skipped,
+      // Each file left out (not an image or a video by its name), with the reason.
+      skippedFiles: s.skippedFiles,
       cancelled: s.cancelled,
       // Milliseconds summed over files per stage (read, decode, steps by op, encode, handoff, write).
       breakdown: roundBreakdown(s.breakdown),
@@ -664,7 +669,8 @@ async function main() {
  * The JSON summary: the last line on stdout.
  * @typedef {{
  *   ok: number, failed: number, workers: number, seconds: number, imagesPerSecond: number, startupSeconds: number,
- *   engineStartSeconds: number, errors: { file: string, message: string }[], skipped: number, cancelled: boolean,
+ *   engineStartSeconds: number, errors: { file: string, message: string }[], skipped: number,
+ *   skippedFiles: { path: string, reason: string }[], cancelled: boolean,
  *   breakdown?: ReturnType<typeof roundBreakdown>, facesTable?: string,
  *   pyramids?: { file: string, dzi: string, tiles: number, levels: number }[],
  * }} Summary
