@@ -80,6 +80,10 @@ export class ResultsTable extends LitElement {
         gap: 4px;
         align-items: center;
       }
+      #sort-direction[aria-pressed='true'] {
+        background: #e6eefc;
+        border-color: #2457d6;
+      }
       .tools select,
       .tools button {
         font: inherit;
@@ -185,6 +189,44 @@ export class ResultsTable extends LitElement {
     </p>`;
   }
 
+  /** The totals, then sort, filter, Retry failed and the CSV report. */
+  private renderTools(all: readonly ReportRow[], failed: number, counts: Record<RowFilter, number>) {
+    return html`${this.renderTotals(all)}
+      <div class="tools">
+        <label
+          >Sort by
+          <select
+            id="sort"
+            .value=${this.sort}
+            @change=${(e: Event) => (this.sort = (e.target as HTMLSelectElement).value as SortKey | 'batch')}
+          >
+            ${SORTS.map((s) => html`<option value=${s.key} ?selected=${s.key === this.sort}>${s.label}</option>`)}
+          </select></label
+        >
+        <button id="sort-direction" aria-pressed=${this.descending ? 'true' : 'false'} @click=${() => (this.descending = !this.descending)}>
+          Descending
+        </button>
+        <label
+          >Show
+          <select
+            id="filter"
+            .value=${this.filter}
+            @change=${(e: Event) => (this.filter = (e.target as HTMLSelectElement).value as RowFilter)}
+          >
+            ${ROW_FILTERS.map((f) => html`<option value=${f} ?selected=${f === this.filter}>${FILTER_LABEL[f]} (${counts[f]})</option>`)}
+          </select></label
+        >
+        <button
+          id="retry-failed"
+          ?disabled=${!failed || this.busy || !this.canRetry}
+          @click=${() => this.dispatchEvent(new CustomEvent('retry-failed', { bubbles: true, composed: true }))}
+        >
+          Retry failed${failed ? ` (${failed})` : ''}
+        </button>
+        <button id="csv" ?disabled=${!all.length} @click=${() => this.downloadCsv(all)}>Download CSV report</button>
+      </div>`;
+  }
+
   render() {
     const all = reportRows(this.results, this.skipped);
     const byPath = new Map(this.results.map((r) => [r.path, r]));
@@ -205,46 +247,7 @@ export class ResultsTable extends LitElement {
       <h2 id="results-heading">
         Results (${this.results.length}${this.skipped.length ? html`, <span id="skipped-count">${this.skipped.length} skipped</span>` : ''})
       </h2>
-      ${all.length ? this.renderTotals(all) : ''}
-      <div class="tools">
-        <label
-          >Sort by
-          <select
-            id="sort"
-            .value=${this.sort}
-            @change=${(e: Event) => (this.sort = (e.target as HTMLSelectElement).value as SortKey | 'batch')}
-          >
-            ${SORTS.map((s) => html`<option value=${s.key} ?selected=${s.key === this.sort}>${s.label}</option>`)}
-          </select></label
-        >
-        <button
-          id="sort-direction"
-          aria-pressed=${this.descending ? 'true' : 'false'}
-          aria-label="Descending order"
-          title="Reverse the order"
-          @click=${() => (this.descending = !this.descending)}
-        >
-          ${this.descending ? '↓ descending' : '↑ ascending'}
-        </button>
-        <label
-          >Show
-          <select
-            id="filter"
-            .value=${this.filter}
-            @change=${(e: Event) => (this.filter = (e.target as HTMLSelectElement).value as RowFilter)}
-          >
-            ${ROW_FILTERS.map((f) => html`<option value=${f} ?selected=${f === this.filter}>${FILTER_LABEL[f]} (${counts[f]})</option>`)}
-          </select></label
-        >
-        <button
-          id="retry-failed"
-          ?disabled=${!failed || this.busy || !this.canRetry}
-          @click=${() => this.dispatchEvent(new CustomEvent('retry-failed', { bubbles: true, composed: true }))}
-        >
-          Retry failed${failed ? ` (${failed})` : ''}
-        </button>
-        <button id="csv" ?disabled=${!all.length} @click=${() => this.downloadCsv(all)}>Download CSV report</button>
-      </div>
+      ${all.length ? this.renderTools(all, failed, counts) : ''}
       <p class="visually-hidden" id="results-hint">
         Press Enter on a written file's row to compare it before and after; the arrow keys move between rows.
       </p>
