@@ -127,7 +127,8 @@ export class InputGrid extends LitElement {
         box-shadow: inset 0 0 0 1px #2457d6;
         background: #e6eefc;
       }
-      .cell.out .thumb {
+      /* Only the picture fades: text keeps its contrast. */
+      .cell.out canvas {
         opacity: 0.35;
       }
       .thumb {
@@ -370,7 +371,7 @@ export class InputGrid extends LitElement {
   }
 
   private renderThumb(item: GridItem, i: number, cellWidth: number) {
-    if (item.kind === 'video') return html`<span class="icon" aria-hidden="true">▶ video</span>`;
+    if (item.kind === 'video') return html`<span class="icon"><span aria-hidden="true">▶</span> video</span>`;
     if (item.kind === 'other') return html`<span class="icon">skipped: ${item.reason}</span>`;
     const failed = this.loader?.failure(item.path);
     if (failed) return html`<span class="icon">${failed}</span>`;
@@ -386,12 +387,12 @@ export class InputGrid extends LitElement {
 
   private renderCell(item: GridItem, i: number, col: number, tabStop: number, cellWidth: number) {
     const out = this.excluded.has(item.path);
+    // Named by its content (the name, the reason or the video mark, the checkbox); the full path as a tooltip.
     const label = `${item.path}${item.kind === 'other' ? ` — skipped: ${item.reason}` : out ? ' — excluded' : ''}`;
     return html`<div
       role="gridcell"
       class="cell ${item.kind} ${out ? 'out' : ''} ${this.current === item.path ? 'current' : ''}"
       aria-colindex=${col + 1}
-      aria-label=${label}
       aria-current=${this.current === item.path ? 'true' : nothing}
       title=${label}
       data-index=${i}

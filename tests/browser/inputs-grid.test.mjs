@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
 import { listOpfs, startApp } from './harness.mjs';
 import { makeFolder } from './fixtures.mjs';
 
@@ -369,6 +370,20 @@ describe('results', () => {
     }
     assert.equal(byPath['shoot/notes.txt'][1], 'skipped');
     assert.match(byPath['shoot/notes.txt'][2], /not an image or video .*\.txt/);
+
+    // axe-core, every impact, on the grid and the results in this state (a cell focused, rows sorted).
+    await page.focus(`${GRID} .cell[data-path="shoot/a1.jpg"]`);
+    const axe = await new AxeBuilder({ page }).analyze();
+    const ours = axe.violations.flatMap((v) =>
+      v.nodes
+        .filter((n) => JSON.stringify(n.target).match(/input-grid|results-table/))
+        .map((n) => `${v.impact} ${v.id}: ${JSON.stringify(n.target)}`),
+    );
+    assert.deepEqual(ours, []);
+    assert.ok(
+      axe.passes.some((p) => p.id === 'aria-required-children'),
+      'axe judged the grid',
+    );
     assert.deepEqual(app.errors, []);
   });
 
