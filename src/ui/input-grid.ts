@@ -208,9 +208,9 @@ export class InputGrid extends LitElement {
     this.loader = undefined;
   }
 
-  /** Bitmaps held and decodes started, for the bench and the tests. */
-  get thumbnailStats(): { held: number; decoded: number } {
-    return { held: this.loader?.size ?? 0, decoded: this.loader?.decoded ?? 0 };
+  /** Bitmaps held, decodes started and those of them at a reduced JPEG scale, for the bench and the tests. */
+  get thumbnailStats(): { held: number; decoded: number; scaled: number } {
+    return { held: this.loader?.size ?? 0, decoded: this.loader?.decoded ?? 0, scaled: this.loader?.scaled ?? 0 };
   }
 
   private get scroller(): HTMLElement | null {

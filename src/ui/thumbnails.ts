@@ -6,6 +6,11 @@
  * before its turn is dropped unstarted — scrolling through 10,000 files decodes what was seen.
  */
 import { LruCache } from '../core/lru';
+import { withScope } from '../core/scope';
+import { jpegScaledSize, jpegSize } from '../core/sniff';
+
+/** Enough of a JPEG's start to find its frame header behind the EXIF block (at most 64 KB). */
+const JPEG_HEAD = 128 * 1024;
 
 export interface ThumbnailOptions {
   /** Bitmap width, px (the cell's width times the device pixel ratio). */
@@ -22,12 +27,16 @@ export class ThumbnailLoader {
   private readonly failures = new Map<string, string>();
   private queue: { key: string; file: () => Promise<Blob> }[] = [];
   private readonly queued = new Set<string>();
+  /** Being decoded now: asked for again meanwhile (every render asks), not queued twice. */
+  private readonly inFlight = new Set<string>();
   private running = 0;
   private generation = 0;
   readonly width: number;
   readonly concurrency: number;
   /** Decodes started since the last `clear` (the bench and tests read it). */
   decoded = 0;
+  /** Of those, JPEGs decoded at a reduced scale (ImageDecoder). */
+  scaled = 0;
 
   /**
    * `wanted(key)`: whether the cell is still on screen when its turn comes; `ready(key)`: a
@@ -52,7 +61,7 @@ export class ThumbnailLoader {
   get(key: string, file: () => Promise<Blob>): ImageBitmap | undefined {
     const t = this.cache.get(key);
     if (t) return t;
-    if (!this.queued.has(key) && !this.failures.has(key)) {
+    if (!this.queued.has(key) && !this.inFlight.has(key) && !this.failures.has(key)) {
       this.queued.add(key);
       this.queue.push({ key, file });
       this.pump();
@@ -70,9 +79,11 @@ export class ThumbnailLoader {
     this.generation++;
     this.queue = [];
     this.queued.clear();
+    this.inFlight.clear();
     this.cache.clear();
     this.failures.clear();
     this.decoded = 0;
+    this.scaled = 0;
   }
 
   private pump(): void {
@@ -82,6 +93,7 @@ export class ThumbnailLoader {
       this.queued.delete(job.key);
       if (!this.wanted(job.key) || this.cache.has(job.key)) continue;
       this.running++;
+      this.inFlight.add(job.key);
       const gen = this.generation;
       void this.decode(job.file)
         .then((t) => {
@@ -94,6 +106,7 @@ export class ThumbnailLoader {
           this.ready(job.key);
         })
         .finally(() => {
+          if (gen === this.generation) this.inFlight.delete(job.key);
           this.running--;
           this.pump();
         });
@@ -105,11 +118,38 @@ export class ThumbnailLoader {
     this.decoded++;
     try {
       const blob = await file();
-      // EXIF orientation applied (the default), so thumbnails are upright.
-      return await createImageBitmap(blob, { resizeWidth: this.width, resizeQuality: 'medium' });
+      // EXIF orientation applied (the default, in both paths), so thumbnails are upright.
+      return (await this.scaledJpeg(blob)) ?? (await createImageBitmap(blob, { resizeWidth: this.width, resizeQuality: 'medium' }));
     } catch {
       // Often a format the browser has no decoder for (TIFF, HEIC) that the engine still reads.
       return 'no thumbnail';
     }
+  }
+
+  /**
+   * A large JPEG decoded at 1/8, 1/4 or 1/2 scale by the browser's ImageDecoder (on its decoder
+   * thread; core/sniff.ts jpegScaledSize), then made small; undefined when that path does not
+   * apply or fails (the caller then decodes it whole).
+   */
+  private async scaledJpeg(blob: Blob): Promise<ImageBitmap | undefined> {
+    if (typeof ImageDecoder === 'undefined') return undefined;
+    const head = new Uint8Array(await blob.slice(0, JPEG_HEAD).arrayBuffer());
+    if (head[0] !== 0xff || head[1] !== 0xd8) return undefined;
+    const stored = jpegSize(head);
+    const size = stored && jpegScaledSize(stored.width, stored.height, this.width);
+    if (!size) return undefined;
+    return withScope(async (scope) => {
+      const decoder = scope.track(
+        new ImageDecoder({ data: blob.stream(), type: 'image/jpeg', desiredWidth: size.width, desiredHeight: size.height }),
+      );
+      try {
+        const frame = scope.track((await decoder.decode()).image);
+        const bitmap = await createImageBitmap(frame, { resizeWidth: this.width, resizeQuality: 'medium' });
+        this.scaled++;
+        return bitmap;
+      } catch {
+        return undefined;
+      }
+    });
   }
 }

@@ -228,6 +228,61 @@ describe('input grid', () => {
     assert.equal(await page.isDisabled(`${S} #start`), false);
   });
 
+  test('thumbnails are upright (EXIF orientation) and contained, from the scaled JPEG decode', async () => {
+    const { page } = app;
+    await page.evaluate(async () => {
+      const canvas = new OffscreenCanvas(1600, 800);
+      const ctx = canvas.getContext('2d');
+      if (!ctx) throw new Error('no 2D context');
+      ctx.fillStyle = '#c22';
+      ctx.fillRect(0, 0, 1600, 800);
+      const jpeg = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/jpeg' })).arrayBuffer());
+      // An APP1 Exif block saying "rotate 90° clockwise to show" (orientation 6), after SOI.
+      const tiff = [0x49, 0x49, 0x2a, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0];
+      const payload = [0x45, 0x78, 0x69, 0x66, 0, 0, ...tiff];
+      const app1 = [0xff, 0xe1, (payload.length + 2) >> 8, (payload.length + 2) & 255, ...payload];
+      const rotated = new Uint8Array([...jpeg.subarray(0, 2), ...app1, ...jpeg.subarray(2)]);
+      document
+        .querySelector('tessera-studio')
+        ?.useInputFiles([
+          new File([rotated], 'portrait.jpg', { type: 'image/jpeg' }),
+          new File([jpeg], 'landscape.jpg', { type: 'image/jpeg' }),
+        ]);
+    });
+    await page.waitForFunction(() => {
+      const root = document.querySelector('tessera-studio')?.shadowRoot?.querySelector('input-grid')?.shadowRoot;
+      const drawn = [...(root?.querySelectorAll('canvas') ?? [])].filter((c) => c.dataset.drawn === c.dataset.path);
+      return drawn.length === 2;
+    });
+    /** The drawn picture's box in its canvas: [width, height]. @param {string} path */
+    const box = (path) =>
+      page.$eval(`${GRID} canvas[data-path="${path}"]`, (el) => {
+        const c = /** @type {HTMLCanvasElement} */ (el);
+        const px = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? new Uint8ClampedArray();
+        let x0 = c.width,
+          x1 = -1,
+          y0 = c.height,
+          y1 = -1;
+        for (let y = 0; y < c.height; y++)
+          for (let x = 0; x < c.width; x++)
+            if (px[(y * c.width + x) * 4 + 3] > 200) {
+              x0 = Math.min(x0, x);
+              x1 = Math.max(x1, x);
+              y0 = Math.min(y0, y);
+              y1 = Math.max(y1, y);
+            }
+        return [x1 - x0 + 1, y1 - y0 + 1, c.width, c.height];
+      });
+    const [pw, ph, cw, ch] = await box('portrait.jpg');
+    const [lw, lh] = await box('landscape.jpg');
+    // Upright: the rotated photo is twice as tall as wide, filling the thumbnail's height; the other twice as wide.
+    assert.ok(Math.abs(ph / pw - 2) < 0.1 && Math.abs(ph - ch) <= 1, `portrait drawn ${pw}×${ph} in ${cw}×${ch}`);
+    assert.ok(Math.abs(lw / lh - 2) < 0.1 && lw <= cw, `landscape drawn ${lw}×${lh} in ${cw}×${ch}`);
+    // Both 1600×800 JPEGs went through the browser's scaled decode (not decoded whole).
+    const stats = await page.$eval(GRID, (g) => /** @type {import('../../src/ui/input-grid').InputGrid} */ (g).thumbnailStats);
+    assert.deepEqual([stats.decoded, stats.scaled], [2, 2]);
+  });
+
   test('with 2,500 files the page holds only a window of cells, wherever the grid is scrolled', async () => {
     const { page } = app;
     const n = 2500;

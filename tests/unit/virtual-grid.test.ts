@@ -2,6 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import { gridColumns, gridWindow, moveInGrid, scrollToReveal, type GridGeometry } from '../../src/core/virtual-grid';
 import { LruCache } from '../../src/core/lru';
+import { jpegScaledSize } from '../../src/core/sniff';
 
 const BASE: GridGeometry = {
   count: 10_000,
@@ -108,5 +109,18 @@ describe('thumbnail cache', () => {
     expect(evicted).toEqual(['b', 'a', 'c', 'a']);
     expect(c.size).toBe(0);
     expect(() => new LruCache(0)).toThrow(RangeError);
+  });
+});
+
+describe('scaled JPEG decode for thumbnails', () => {
+  test('the smallest 1/8, 1/4 or 1/2 size with both sides at least the thumbnail, rounded up as libjpeg does', () => {
+    expect(jpegScaledSize(6000, 4000, 176)).toEqual({ width: 750, height: 500 });
+    expect(jpegScaledSize(4001, 3001, 176)).toEqual({ width: 501, height: 376 });
+    // 700 / 4 = 175 < 176: a quarter is too small, a half it is.
+    expect(jpegScaledSize(1000, 700, 176)).toEqual({ width: 500, height: 350 });
+    // Tall photos too (the sizes are in stored orientation).
+    expect(jpegScaledSize(3000, 6000, 176)).toEqual({ width: 375, height: 750 });
+    // Already small: decoded whole.
+    expect(jpegScaledSize(300, 200, 176)).toBeUndefined();
   });
 });
