@@ -45,17 +45,25 @@ const quantile = (xs, q) => {
  * the end) or 'jump' (a random position each frame); returns the frame-to-frame times and the
  * most cells seen in the page at once.
  * @param {import('playwright-core').Page} page @param {'fling' | 'jump'} mode @param {number} frames
- * @returns {Promise<{ times: number[], maxCells: number }>}
+ * @returns {Promise<{ times: number[], maxCells: number, longTasks: number[] }>}
  */
 function scrollFrames(page, mode, frames) {
   return page.evaluate(
     ({ mode, frames }) =>
-      /** @type {Promise<{ times: number[], maxCells: number }>} */ (
+      /** @type {Promise<{ times: number[], maxCells: number, longTasks: number[] }>} */ (
         new Promise((resolve) => {
           const grid = document.querySelector('tessera-studio')?.shadowRoot?.querySelector('input-grid');
           const box = grid?.shadowRoot?.querySelector('.scroll');
           if (!grid?.shadowRoot || !box) throw new Error('no input grid');
           const root = grid.shadowRoot;
+          // Main-thread tasks over 50 ms meanwhile: a long frame without one was the machine (or
+          // the compositor), not the page's own work.
+          /** @type {number[]} */
+          const longTasks = [];
+          const observer = new PerformanceObserver((list) => {
+            for (const e of list.getEntries()) longTasks.push(e.duration);
+          });
+          observer.observe({ type: 'longtask' });
           /** @type {number[]} */
           const times = [];
           let maxCells = 0;
@@ -68,7 +76,10 @@ function scrollFrames(page, mode, frames) {
             if (n > 0) times.push(now - last);
             last = now;
             maxCells = Math.max(maxCells, root.querySelectorAll('.cell').length);
-            if (n++ >= frames) return resolve({ times, maxCells });
+            if (n++ >= frames) {
+              observer.disconnect();
+              return resolve({ times, maxCells, longTasks });
+            }
             const end = box.scrollHeight - box.clientHeight;
             box.scrollTop = mode === 'fling' ? (box.scrollTop + 60 > end ? 0 : box.scrollTop + 60) : Math.floor(rnd() * end);
             requestAnimationFrame(step);
@@ -131,7 +142,7 @@ try {
     const after = await elementCounts(page);
     const thumbs = await page.$eval(GRID, (g) => /** @type {import('../src/ui/input-grid').InputGrid} */ (g).thumbnailStats);
     const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-    /** @param {{ times: number[], maxCells: number }} r */
+    /** @param {{ times: number[], maxCells: number, longTasks: number[] }} r */
     const frameStats = (r) => ({
       frames: r.times.length,
       medianMs: quantile(r.times, 0.5),
@@ -139,6 +150,8 @@ try {
       maxMs: Math.max(...r.times),
       over50ms: r.times.filter((t) => t > 50).length,
       maxCells: r.maxCells,
+      longTasks: r.longTasks.length,
+      longestTaskMs: r.longTasks.length ? Math.max(...r.longTasks) : 0,
     });
     results.push({
       viewport: `${width}×${height}`,
@@ -159,13 +172,13 @@ try {
 const f1 = (/** @type {number} */ x) => x.toFixed(1);
 console.log(`\nInput grid, ${COUNT} files (Folder (upload) input), headless Chromium\n`);
 console.log(
-  '| viewport | listed in | cells / grid elements / page elements | fling: median / p95 / max ms, >50 ms | jumps: median / p95 / max ms, >50 ms | thumbnails held / decoded | scrollWidth |',
+  '| viewport | listed in | cells / grid elements / page elements | fling: median / p95 / max ms, >50 ms, long tasks | jumps: median / p95 / max ms, >50 ms, long tasks | thumbnails held / decoded | scrollWidth |',
 );
 console.log('| --- | --- | --- | --- | --- | --- | --- |');
 for (const r of results) {
   const e = r.elements.afterScrolling;
   console.log(
-    `| ${r.viewport} | ${(r.listMs / 1000).toFixed(2)} s | ${Math.max(r.fling.maxCells, r.jump.maxCells)} / ${e.grid} / ${e.page} | ${f1(r.fling.medianMs)} / ${f1(r.fling.p95Ms)} / ${f1(r.fling.maxMs)}, ${r.fling.over50ms} of ${r.fling.frames} | ${f1(r.jump.medianMs)} / ${f1(r.jump.p95Ms)} / ${f1(r.jump.maxMs)}, ${r.jump.over50ms} of ${r.jump.frames} | ${r.thumbnails.held} / ${r.thumbnails.decoded} | ${r.scrollWidth} |`,
+    `| ${r.viewport} | ${(r.listMs / 1000).toFixed(2)} s | ${Math.max(r.fling.maxCells, r.jump.maxCells)} / ${e.grid} / ${e.page} | ${f1(r.fling.medianMs)} / ${f1(r.fling.p95Ms)} / ${f1(r.fling.maxMs)}, ${r.fling.over50ms} of ${r.fling.frames}, ${r.fling.longTasks} | ${f1(r.jump.medianMs)} / ${f1(r.jump.p95Ms)} / ${f1(r.jump.maxMs)}, ${r.jump.over50ms} of ${r.jump.frames}, ${r.jump.longTasks} | ${r.thumbnails.held} / ${r.thumbnails.decoded} | ${r.scrollWidth} |`,
   );
 }
 const out = join(ROOT, 'bench', 'results');

@@ -1,6 +1,7 @@
 /**
  * <tessera-studio>: renders state and sends intents to the jobs layer; it holds no processing
- * logic. Inputs: folder picker, file/folder inputs, a drop anywhere on the page, zip. Outputs: a
+ * logic. Inputs: folder picker, file/folder inputs, a drop anywhere on the page, zip — shown in the
+ * input grid (ui/input-grid.ts: pick the preview, include or exclude files). Outputs: a
  * zip download (the default: it works without a choice) or a folder (asked for when Start is
  * pressed, if none is chosen yet).
  *
@@ -770,7 +771,7 @@ export class TesseraStudio extends LitElement {
    * same output (the zip then holds the earlier results too), their rows replaced in the table.
    */
   async start(retry?: ReadonlySet<string>): Promise<BatchSummary | undefined> {
-    if (!this.input || this.running) return;
+    if (!this.input || this.running || (retry && this.resultsInput !== this.input)) return;
     if (this.outputKind === 'folder' && !this.outDir) {
       // Before any other await: the picker needs this click's user activation.
       if (!hasPicker) {
@@ -780,7 +781,6 @@ export class TesseraStudio extends LitElement {
       if (!(await this.pickOutputFolder())) return; // the picker was closed: nothing started, nothing to say
     }
     this.message = undefined;
-    if (retry && this.resultsInput !== this.input) return;
     const kept = retry ? this.results.filter((r) => !retry.has(r.path)) : [];
     this.resultsInput = this.input;
     this.results = kept;
