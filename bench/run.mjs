@@ -48,7 +48,8 @@ const isFormat = (f) => /** @type {readonly string[]} */ (FORMATS).includes(f);
 const SEED_OPS = ['grayscale', 'gaussian-blur', 'sobel', 'sharpen', 'brightness'];
 
 const USAGE = `usage: npm run bench -- [options]
-  --only seed|batch|handoff|ops|video|camera|faces|giant|giant-preview  run one benchmark (default: all but the giant ones; faces:
+  --only seed|batch|handoff|ops|video|camera|faces|giant|giant-preview|input-grid  run one benchmark (default: all but the giant ones
+                          and input-grid; faces:
                           per-detector times in Node first, then 1 vs N workers on a 4000-px group
                           photo and a redact-faces video in the app; batch: studio vs npm run batch
                           vs OpenCV-Python / Pillow pools / vips CLI on real photos, --workers
@@ -56,7 +57,9 @@ const USAGE = `usage: npm run bench -- [options]
                           giant: 100 MP / 300 MP / 1 GP sharpen through npm run batch vs vips conv,
                           time and peak memory, bench/giant.mjs, --workers default 2; giant-preview: the
                           studio's fit view and full-resolution regions of the same JPEGs, the fit-view
-                          decoders side by side, peak memory, bench/giant-preview.mjs)
+                          decoders side by side, peak memory, bench/giant-preview.mjs; input-grid: the studio's
+                          input grid with 10,000 files, listing time, elements in the page, scroll frame
+                          times, bench/input-grid.mjs)
   --video-frames N        frames per generated clip in the video bench (default 60)
   --video-colour          video bench recipe on R, G, B instead of luminance
   --workers N             workers for the parallel run (default: navigator.hardwareConcurrency)
@@ -123,8 +126,13 @@ function parseOptions(argv) {
     return n;
   };
   const only = values.only;
-  if (only !== undefined && !['seed', 'batch', 'handoff', 'ops', 'video', 'camera', 'faces', 'giant', 'giant-preview'].includes(only))
-    throw new UsageError(`--only must be seed, batch, handoff, ops, video, camera, faces, giant or giant-preview, got "${only}"`);
+  if (
+    only !== undefined &&
+    !['seed', 'batch', 'handoff', 'ops', 'video', 'camera', 'faces', 'giant', 'giant-preview', 'input-grid'].includes(only)
+  )
+    throw new UsageError(
+      `--only must be seed, batch, handoff, ops, video, camera, faces, giant, giant-preview or input-grid, got "${only}"`,
+    );
   const format = values.format ?? 'png';
   if (!isFormat(format)) throw new UsageError(`--format must be one of ${FORMATS.join('|')}, got "${format}"`);
   const input = values.input ? resolve(values.input) : undefined;
@@ -718,6 +726,12 @@ async function main() {
   if (opts.only === 'giant') {
     // Its own processes (the batch command, the vips CLI) measured from outside: no page here.
     const r = spawnSync(process.execPath, [join(ROOT, 'bench', 'giant.mjs'), '--workers', String(opts.workers ?? 2)], { stdio: 'inherit' });
+    process.exitCode = r.status ?? 1;
+    return;
+  }
+  if (opts.only === 'input-grid') {
+    // The studio's page in a browser of its own, 10,000 files in its input grid.
+    const r = spawnSync(process.execPath, [join(ROOT, 'bench', 'input-grid.mjs')], { stdio: 'inherit' });
     process.exitCode = r.status ?? 1;
     return;
   }

@@ -640,6 +640,8 @@ async function main() {
       log(
         `${plural(s.renamed.length, 'output')} renamed: a file of that name was already there (e.g. ${s.renamed[0].message}; --existing overwrite replaces)`,
       );
+    for (const f of s.skippedFiles.slice(0, 20)) log(`skipped: ${f.path}: ${f.reason}`);
+    if (s.skippedFiles.length > 20) log(`… and ${s.skippedFiles.length - 20} more skipped (listed in the JSON summary)`);
     if (s.cancelled) log(`cancelled: ${processed} of ${outcome.listed - byName} images processed`);
 
     await cleanup();

@@ -13,6 +13,7 @@
 import { needsSrgbConversion } from '../core/icc';
 import { createFrame, type Frame } from '../core/frame';
 import { withScope } from '../core/scope';
+import { jpegSize } from '../core/sniff';
 import type { DecodeOptions, Decoded } from './codec';
 import { sourceInfo } from './codec';
 import { fancyUpsamples, yccToRgb, type PlaneLayout, type Subsampling } from './kernels/ycc';
@@ -141,24 +142,8 @@ async function selfCheck(vips: Vips): Promise<boolean> {
 
 let passed = false;
 
-/** Width and height from a JPEG's frame header (SOFn), without decoding; undefined if not found. */
-export function jpegSize(b: Uint8Array): { width: number; height: number } | undefined {
-  for (let p = 2; p + 9 < b.length;) {
-    if (b[p] !== 0xff) return undefined;
-    const m = b[p + 1];
-    if (m === 0xff) {
-      p++;
-      continue;
-    }
-    const len = (b[p + 2] << 8) | b[p + 3];
-    // SOF0–SOF15 except DHT (C4), JPG (C8) and DAC (CC).
-    if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc)
-      return { height: (b[p + 5] << 8) | b[p + 6], width: (b[p + 7] << 8) | b[p + 8] };
-    if (m === 0xda || len < 2) return undefined;
-    p += 2 + len;
-  }
-  return undefined;
-}
+// The frame-header reader lives in core (the input grid's thumbnails read it too); kept importable from here.
+export { jpegSize };
 
 /** Whether this worker decodes JPEGs through the browser (after the self-check). */
 export function browserJpegAvailable(vips: Vips): Promise<boolean> {

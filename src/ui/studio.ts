@@ -1,6 +1,7 @@
 /**
  * <tessera-studio>: renders state and sends intents to the jobs layer; it holds no processing
- * logic. Inputs: folder picker, file/folder inputs, a drop anywhere on the page, zip. Outputs: a
+ * logic. Inputs: folder picker, file/folder inputs, a drop anywhere on the page, zip — shown in the
+ * input grid (ui/input-grid.ts: pick the preview, include or exclude files). Outputs: a
  * zip download (the default: it works without a choice) or a folder (asked for when Start is
  * pressed, if none is chosen yet).
  *
@@ -28,6 +29,8 @@ import { RememberController } from './remember';
 import { seconds } from './format';
 import './progress-panel';
 import './results-table';
+import './input-grid';
+import type { GridItem } from './input-grid';
 import './benchmark-panel';
 import './compare-view';
 import './recipe-editor';
@@ -94,7 +97,13 @@ export class TesseraStudio extends LitElement {
     previewNote: { state: true },
     queued: { state: true },
     inputCounts: { state: true },
+    inputItems: { state: true },
+    excluded: { state: true },
   };
+  /** The chosen input's files, once listed (names and handles only), for the input grid. */
+  declare inputItems?: GridItem[];
+  /** Paths of the input left out of the batch (unticked in the input grid). */
+  declare excluded: ReadonlySet<string>;
   /** Files the last batch left out, with why (listed under the results). */
   declare skipped: SkippedFile[];
   /** A video result opened from the results table: its written file, played as it is. */
@@ -144,6 +153,8 @@ export class TesseraStudio extends LitElement {
   private pool?: EnginePool;
   private sink?: OutputSink;
   private inputsByPath = new Map<string, InputFile>();
+  /** The input the results in the table came from: Retry failed reruns its files, not another input's. */
+  private resultsInput?: ChosenInput;
   private previewer?: api.Previewer;
   private previewFile?: InputFile;
   private previewRegion?: Rect;
@@ -338,6 +349,7 @@ export class TesseraStudio extends LitElement {
     this.output = api.validateOutput(this.recipe.output ?? {});
     this.outputKind = 'zip';
     this.skipped = [];
+    this.excluded = new Set();
     this.workers = api.defaultWorkerCount();
     this.running = '';
     this.results = [];
@@ -461,6 +473,8 @@ export class TesseraStudio extends LitElement {
     }
     this.input = input;
     this.inputCounts = undefined;
+    this.inputItems = undefined;
+    this.excluded = new Set();
     this.previewFile = undefined;
     this.previewRegion = undefined;
     this.giantStatus = undefined;
@@ -499,19 +513,52 @@ export class TesseraStudio extends LitElement {
     }
   }
 
-  /** Lists the input once (names only) to say what a batch will do with it. */
+  /** Lists the input once (names and handles only) to say what a batch will do with it, and for the grid. */
   private async countInput(input: ChosenInput): Promise<void> {
     const counts = { images: 0, videos: 0, skipped: 0 };
+    const items: GridItem[] = [];
     try {
       for await (const f of input.open() as AsyncIterable<InputFile>) {
-        if (isImageName(f.path)) counts.images++;
-        else if (isVideoName(f.path)) counts.videos++;
-        else if (skipReason(f.path)) counts.skipped++;
+        const kind = isImageName(f.path) ? 'image' : isVideoName(f.path) ? 'video' : 'other';
+        const reason = kind === 'other' ? skipReason(f.path) : undefined;
+        if (kind === 'image') counts.images++;
+        else if (kind === 'video') counts.videos++;
+        else if (reason) counts.skipped++;
+        items.push({ path: f.path, kind, reason, file: () => f.file() });
       }
     } catch {
       return; // the batch will say what is wrong with the input
     }
-    if (this.input === input) this.inputCounts = counts;
+    if (this.input !== input) return;
+    this.inputCounts = counts;
+    this.inputItems = items;
+  }
+
+  /** The input grid picked a file: the preview shows it (the person's choice: no moving past it on failure). */
+  private pickPreview(path: string): void {
+    const item = this.inputItems?.find((i) => i.path === path);
+    // Photos only here: the preview runs recipes on images.
+    if (!item || item.kind !== 'image') return;
+    this.previewAuto = false;
+    this.previewNote = undefined;
+    this.previewFile = { path: item.path, file: () => item.file() };
+    this.previewRegion = undefined;
+    this.giantStatus = undefined;
+    this.schedulePreview(0);
+  }
+
+  /** The input as the batch takes it: without the files excluded in the grid, or only `only`'s. */
+  private async *batchInput(source: InputSource, only?: ReadonlySet<string>): AsyncGenerator<InputFile> {
+    const excluded = this.excluded;
+    for await (const f of source as AsyncIterable<InputFile>) {
+      if (only ? only.has(f.path) : !excluded.has(f.path)) yield f;
+    }
+  }
+
+  /** Files the batch would process: all media unless some are excluded; undefined until listed. */
+  private get includedCount(): number | undefined {
+    const c = this.inputCounts;
+    return c ? c.images + c.videos - this.excluded.size : undefined;
   }
 
   /** The batch's one question about outputs already in the folder; stopping cancels the batch. */
@@ -729,8 +776,8 @@ export class TesseraStudio extends LitElement {
   }
 
   /** Tracks inputs by path for the compare view (handles only, no bytes). */
-  private async *remember(source: InputSource): AsyncGenerator<InputFile> {
-    this.inputsByPath.clear();
+  private async *remember(source: InputSource, keep = false): AsyncGenerator<InputFile> {
+    if (!keep) this.inputsByPath.clear();
     for await (const f of source as AsyncIterable<InputFile>) {
       this.inputsByPath.set(f.path, f);
       yield f;
@@ -738,11 +785,13 @@ export class TesseraStudio extends LitElement {
   }
 
   /**
-   * Runs the batch with the settings in force (the Start button). Output to a folder with none
-   * chosen yet asks for it first, in this click; the batch does not start when none is chosen.
+   * Runs the batch with the settings in force (the Start button) on the files included in the
+   * input grid. Output to a folder with none chosen yet asks for it first, in this click; the
+   * batch does not start when none is chosen. `retry`: only these files (Retry failed), into the
+   * same output (the zip then holds the earlier results too), their rows replaced in the table.
    */
-  async start(): Promise<BatchSummary | undefined> {
-    if (!this.input || this.running) return;
+  async start(retry?: ReadonlySet<string>): Promise<BatchSummary | undefined> {
+    if (!this.input || this.running || (retry && this.resultsInput !== this.input)) return;
     if (this.outputKind === 'folder' && !this.outDir) {
       // Before any other await: the picker needs this click's user activation.
       if (!hasPicker) {
@@ -752,8 +801,10 @@ export class TesseraStudio extends LitElement {
       if (!(await this.pickOutputFolder())) return; // the picker was closed: nothing started, nothing to say
     }
     this.message = undefined;
-    this.results = [];
-    this.skipped = [];
+    const kept = retry ? this.results.filter((r) => !retry.has(r.path)) : [];
+    this.resultsInput = this.input;
+    this.results = kept;
+    if (!retry) this.skipped = [];
     this.summary = undefined;
     this.progress = undefined;
     this.videoProgress = undefined;
@@ -777,15 +828,15 @@ export class TesseraStudio extends LitElement {
         }
       }
       sink = new api.FolderSink(this.outDir);
-    } else sink = new api.ZipSink();
+    } else sink = retry && this.sink instanceof api.ZipSink ? this.sink : new api.ZipSink();
     this.sink = sink;
     const controller = (this.controller = new AbortController());
     this.running = 'batch';
-    const results: FileResult[] = [];
-    const skipped: SkippedFile[] = [];
+    const results: FileResult[] = [...kept];
+    const skipped: SkippedFile[] = retry ? [...this.skipped] : [];
     try {
       const summary = await api.runBatch({
-        input: this.remember(this.input.open()),
+        input: this.remember(this.batchInput(this.input.open(), retry), !!retry),
         output: sink,
         recipe: this.recipe,
         format: this.output,
@@ -853,7 +904,7 @@ export class TesseraStudio extends LitElement {
     this.message = undefined;
     try {
       this.bench = await api.runBenchmark({
-        input: () => input.open(),
+        input: () => this.batchInput(input.open()),
         recipe: this.recipe,
         format: this.output,
         workers: this.workers,
@@ -995,7 +1046,7 @@ export class TesseraStudio extends LitElement {
 
   /** The work area, inside the main landmark: input, recipe, output, actions, progress, preview, results. */
   private renderMain(busy: boolean) {
-    const ready = this.isolated && !!this.input && !busy && this.recipeValid;
+    const ready = this.isolated && !!this.input && !busy && this.recipeValid && this.includedCount !== 0;
     return html` ${
         this.isolated
           ? ''
@@ -1027,6 +1078,18 @@ export class TesseraStudio extends LitElement {
               <div class="drop ${this.dragging ? 'over' : ''}">or drop photos and folders anywhere on this page</div>
             </fieldset>
             ${this.input ? html`<p id="input-label">Input: <b>${this.input.label}</b>${this.renderCounts()}</p>` : this.renderEmptyState()}
+            ${
+              this.inputItems?.length
+                ? html`<input-grid
+                    .items=${this.inputItems}
+                    .excluded=${this.excluded}
+                    current=${this.previewFile?.path ?? ''}
+                    ?locked=${busy}
+                    @pick=${(e: CustomEvent<string>) => this.pickPreview(e.detail)}
+                    @exclusion-change=${(e: CustomEvent<Set<string>>) => (this.excluded = e.detail)}
+                  ></input-grid>`
+                : ''
+            }
             ${this.queued ? html`<p class="muted" id="queued">${this.renderQueued()}</p>` : ''}
           </section>
           <recipe-editor
@@ -1193,6 +1256,9 @@ export class TesseraStudio extends LitElement {
         <results-table
           .results=${this.results}
           .skipped=${this.skipped}
+          ?busy=${busy}
+          ?can-retry=${this.resultsInput === this.input}
+          @retry-failed=${() => void this.start(new Set(this.results.filter((r) => r.status === 'failed').map((r) => r.path)))}
           selected=${this.compare?.path ?? this.videoResult?.path ?? this.resultNote?.path ?? ''}
           @select=${(e: CustomEvent<FileResult>) => this.select(e)}
         ></results-table>

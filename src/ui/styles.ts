@@ -74,8 +74,6 @@ export const panel = css`
   .muted {
     color: #5b6475;
   }
-  /* Off screen but still in the accessibility tree and, for a control, in the tab order; a file
-     input dressed as a button (.file-btn) is hidden this way so Tab still reaches it. */
   /* A settings group that a running batch disables as a whole (fieldset[disabled]). */
   fieldset.lock {
     border: 0;
@@ -87,18 +85,9 @@ export const panel = css`
     opacity: 0.45;
     cursor: default;
   }
+  /* Off screen but still in the accessibility tree and, for a control, in the tab order; a file
+     input dressed as a button (.file-btn) is hidden this way so Tab still reaches it. */
   .visually-hidden,
-  /* A file input dressed as a button: the input stays focusable (Tab reaches it, Enter or Space
-     opens the chooser); the label shows its focus. */
-  .file-btn {
-    position: relative;
-    display: inline-block;
-    border: 1px solid #b9c2d0;
-    border-radius: 7px;
-    padding: 6px 12px;
-    cursor: pointer;
-    background: #fff;
-  }
   .file-btn input {
     position: absolute;
     width: 1px;
@@ -109,6 +98,17 @@ export const panel = css`
     overflow: hidden;
     clip-path: inset(50%);
     white-space: nowrap;
+  }
+  /* A file input dressed as a button: the input stays focusable (Tab reaches it, Enter or Space
+     opens the chooser); the label shows its focus. */
+  .file-btn {
+    position: relative;
+    display: inline-block;
+    border: 1px solid #b9c2d0;
+    border-radius: 7px;
+    padding: 6px 12px;
+    cursor: pointer;
+    background: #fff;
   }
   .file-btn:has(input:focus-visible) {
     outline: 2px solid #2457d6;

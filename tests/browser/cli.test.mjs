@@ -155,6 +155,7 @@ before(async () => {
   // Not inputs: a hidden file and a text file.
   await put('.hidden.png', encodePng(8, 8, 3));
   await put('holiday/notes.txt', Buffer.from('not an image\n'));
+  await put('holiday/IMG_0001.CR2', Buffer.from('raw sensor data'));
 });
 
 after(async () => {
@@ -180,6 +181,16 @@ test('processes a nested folder: outputs mirror the inputs, bad files reported, 
   assert.match(r.stderr, /failed: empty\.png: empty file/);
   assert.match(r.stderr, /failed: holiday\/broken\/cut\.jpg: .*truncated at byte/);
   assert.match(r.stderr, /\[\s*\d+\/\d+\] \d+ failed · [\d.]+ img\/s/);
+  // The files left out are listed with why, in the summary and on stderr (the hidden one is not an input at all).
+  assert.equal(s.skipped, 2);
+  assert.deepEqual(
+    s.skippedFiles.map((f) => f.path),
+    ['holiday/IMG_0001.CR2', 'holiday/notes.txt'],
+  );
+  const why = Object.fromEntries(s.skippedFiles.map((f) => [f.path, f.reason]));
+  assert.match(why['holiday/IMG_0001.CR2'], /camera RAW file \(\.cr2\)/);
+  assert.match(why['holiday/notes.txt'], /\.txt files are left out/);
+  assert.match(r.stderr, /skipped: holiday\/notes\.txt: not an image or video/);
 
   const expected = Object.keys(good)
     .map((f) => f.replace(/\.[^.]+$/, '.png'))

@@ -397,7 +397,8 @@ describe('faces: reports only', () => {
     assert.equal(report.faces.length, 3);
     const row = `${S} tr.row[data-path="sample1.jpg"]`;
     assert.match(await text(page, `${row} td:nth-child(2)`), /^ok \(3 faces\)$/);
-    assert.equal(await text(page, `${row} td:nth-child(7)`), 'sample1.jpg.faces.json');
+    // The 8th column: output / error (after Size, In, Out, Saved, Time).
+    assert.equal(await text(page, `${row} td:nth-child(8)`), 'sample1.jpg.faces.json');
     await page.click(row);
     assert.equal(
       await text(page, `${S} #result-note`),
