@@ -67,7 +67,7 @@ export const PRESETS: Readonly<Record<string, Recipe>> = {
 export const DEFAULT_PRESET = 'web-export';
 
 /** A recipe's steps as compared: validated (every parameter present), disabled steps included. */
-function stepsKey(r: Recipe): string {
+export function stepsKey(r: Recipe): string {
   return canonicalJson(validateRecipe({ name: 'x', steps: r.steps }).steps);
 }
 

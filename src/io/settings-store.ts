@@ -7,7 +7,7 @@
 import { SETTINGS_KEY, parseSettings, serializeSettings, type RememberedSettings } from '../core/remembered-settings';
 
 /** The page's localStorage, or undefined where reading it throws (it can: SecurityError). */
-function storage(): Storage | undefined {
+export function storage(): Storage | undefined {
   try {
     return globalThis.localStorage ?? undefined;
   } catch {

@@ -10,6 +10,7 @@ import { live } from 'lit/directives/live.js';
 import { defaultParams, getOperation, operations, type Category, type ParamSpec, type ParamValue, type Params } from '../core/catalogue';
 import { messageOf } from '../core/errors';
 import { PRESETS, afterStepEdit, matchingPreset } from '../core/presets';
+import { matchingUserPreset } from '../core/user-presets';
 import { validateParams, type Recipe, type RecipeStep } from '../core/recipe';
 import type { StepTiming } from '../jobs/types';
 import { panel } from './styles';
@@ -22,8 +23,15 @@ const CATEGORY_LABEL: Record<Category, string> = {
 };
 
 export class RecipeEditor extends LitElement {
-  static properties = { recipe: { attribute: false }, timings: { attribute: false }, locked: { type: Boolean } };
+  static properties = {
+    recipe: { attribute: false },
+    timings: { attribute: false },
+    locked: { type: Boolean },
+    userPresets: { attribute: false },
+  };
   declare recipe: Recipe;
+  /** The person's saved presets (core/user-presets.ts), offered after the built-in ones. */
+  declare userPresets: Recipe[];
   declare timings?: StepTiming[];
   /** A batch is running with this recipe: every control is disabled until it ends. */
   declare locked: boolean;
@@ -146,6 +154,7 @@ export class RecipeEditor extends LitElement {
 
   constructor() {
     super();
+    this.userPresets = [];
     this.locked = false;
   }
 
@@ -219,8 +228,14 @@ export class RecipeEditor extends LitElement {
 
   private choosePreset(e: Event) {
     const key = (e.target as HTMLSelectElement).value;
-    const p = PRESETS[key];
+    // A saved preset brings its output settings with it (the studio applies recipe.output).
+    const mine = key.startsWith('mine:') ? this.userPresets[Number(key.slice(5))] : undefined;
+    const p = mine ?? PRESETS[key];
     if (p) this.emit(structuredClone(p));
+  }
+
+  private send(name: 'save-preset' | 'delete-preset') {
+    this.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true }));
   }
 
   private control(i: number, key: string, spec: ParamSpec, value: ParamValue) {
@@ -360,7 +375,8 @@ export class RecipeEditor extends LitElement {
   render() {
     const groups = new Map<Category, string[]>();
     for (const op of operations()) groups.set(op.category, [...(groups.get(op.category) ?? []), op.name]);
-    const preset = matchingPreset(this.recipe);
+    const mine = matchingUserPreset(this.userPresets, this.recipe);
+    const preset = mine === undefined ? matchingPreset(this.recipe) : undefined;
     const description = preset !== undefined ? PRESETS[preset].description : this.recipe.description;
     return html`<div class="panel">
       <fieldset class="lock" ?disabled=${this.locked}>
@@ -368,8 +384,33 @@ export class RecipeEditor extends LitElement {
         <div class="head">
           <select id="preset" aria-label="Preset" @change=${(e: Event) => this.choosePreset(e)}>
             ${Object.entries(PRESETS).map(([k, r]) => html`<option value=${k} .selected=${live(k === preset)}>${r.name}</option>`)}
-            ${preset === undefined ? html`<option value="" .selected=${live(true)}>Custom</option>` : nothing}
+            ${
+              this.userPresets.length
+                ? html`<optgroup label="Your presets">
+                    ${this.userPresets.map((r, i) => html`<option value=${`mine:${i}`} .selected=${live(i === mine)}>${r.name}</option>`)}
+                  </optgroup>`
+                : nothing
+            }
+            ${preset === undefined && mine === undefined ? html`<option value="" .selected=${live(true)}>Custom</option>` : nothing}
           </select>
+          <button
+            id="save-preset"
+            title="Keep this recipe and its output settings in this browser, under the recipe's name"
+            @click=${() => this.send('save-preset')}
+          >
+            Save as preset
+          </button>
+          ${
+            mine !== undefined
+              ? html`<button
+                  id="delete-preset"
+                  aria-label=${`Delete the preset “${this.userPresets[mine].name}”`}
+                  @click=${() => this.send('delete-preset')}
+                >
+                  Delete preset
+                </button>`
+              : nothing
+          }
           <button id="save-recipe" @click=${() => this.dispatchEvent(new CustomEvent('save-recipe', { bubbles: true, composed: true }))}>
             Save JSON
           </button>

@@ -35,6 +35,8 @@ import './benchmark-panel';
 import './compare-view';
 import './recipe-editor';
 import './preview-panel';
+import { withPreset, withoutPreset } from '../core/user-presets';
+import { loadUserPresets, saveUserPresets } from '../io/preset-store';
 import { askExisting, type ExistingChoice } from './existing-dialog';
 import './output-options';
 import './camera-panel';
@@ -67,6 +69,8 @@ export class TesseraStudio extends LitElement {
     input: { state: true },
     recipe: { state: true },
     recipeError: { state: true },
+    userPresets: { state: true },
+    presetNote: { state: true },
     output: { state: true },
     recipeValid: { state: true },
     preview: { state: true },
@@ -123,6 +127,10 @@ export class TesseraStudio extends LitElement {
   declare input?: ChosenInput;
   declare recipe: api.Recipe;
   declare recipeError?: string;
+  /** The person's saved presets (localStorage), for the editor's menu. */
+  declare userPresets: api.Recipe[];
+  /** What saving or deleting a preset did, said under the editor. */
+  declare presetNote?: string;
   declare recipeValid: boolean;
   /** The output settings in force: the recipe's own, as edited in the output panel. */
   declare output: OutputOptions;
@@ -348,6 +356,7 @@ export class TesseraStudio extends LitElement {
     this.cameraOpen = false;
     this.output = api.validateOutput(this.recipe.output ?? {});
     this.outputKind = 'zip';
+    this.userPresets = loadUserPresets();
     this.skipped = [];
     this.excluded = new Set();
     this.workers = api.defaultWorkerCount();
@@ -655,6 +664,28 @@ export class TesseraStudio extends LitElement {
     a.download = `${recipe.name.replace(/[^\w.-]+/g, '-').replace(/^-|-$/g, '') || 'recipe'}.json`;
     a.click();
     setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  /** Keeps the recipe with its output settings as a preset under the recipe's name. */
+  private savePreset() {
+    const recipe: api.Recipe = { ...this.recipe, name: this.recipe.name.replace(/ \(edited\)$/, ''), output: this.output };
+    try {
+      this.userPresets = withPreset(this.userPresets, recipe);
+    } catch (e) {
+      this.presetNote = messageOf(e);
+      return;
+    }
+    this.recipe = recipe;
+    this.presetNote = saveUserPresets(this.userPresets)
+      ? `Saved “${recipe.name}” in this browser: it is under “Your presets”. Save JSON exports it for another browser or npm run batch --recipe.`
+      : `“${recipe.name}” is in the menu for this visit only: this browser does not let Tessera keep it.`;
+  }
+
+  private deletePreset() {
+    const name = this.recipe.name;
+    this.userPresets = withoutPreset(this.userPresets, name);
+    saveUserPresets(this.userPresets);
+    this.presetNote = `Deleted the preset “${name}” (the recipe stays as it is).`;
   }
 
   private async shareRecipe() {
@@ -1101,7 +1132,11 @@ export class TesseraStudio extends LitElement {
             @save-recipe=${() => this.saveRecipe()}
             @load-recipe=${(e: CustomEvent<Event>) => this.onRecipeFile(e)}
             @share-recipe=${() => this.shareRecipe()}
+            .userPresets=${this.userPresets}
+            @save-preset=${() => this.savePreset()}
+            @delete-preset=${() => this.deletePreset()}
           >
+            ${this.presetNote ? html`<p class="muted" id="preset-note" role="status">${this.presetNote}</p>` : ''}
             ${this.recipeError ? html`<p class="err" id="recipe-error">${this.recipeError}</p>` : ''}
             ${this.shareUrl ? html`<input class="share" id="share-url" readonly .value=${this.shareUrl} @focus=${(e: Event) => (e.target as HTMLInputElement).select()} />` : ''}
           </recipe-editor>
