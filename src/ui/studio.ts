@@ -25,6 +25,7 @@ import type { Rect } from '../core/tiles';
 import type { EnginePool } from '../pool/engine-pool';
 import { panel } from './styles';
 import { RememberController } from './remember';
+import { VideoPreviewController } from './video-preview';
 import { seconds } from './format';
 import './progress-panel';
 import './results-table';
@@ -156,6 +157,8 @@ export class TesseraStudio extends LitElement {
   private autoFailure?: string;
   /** Files the preview has moved past for this input (at most MAX_PREVIEW_SKIPS). */
   private autoSkips = 0;
+  /** A video in the preview: the frame chosen with its scrubber, as a still the previewer reads. */
+  private videoPreview = new VideoPreviewController(this, () => this.schedulePreview());
   /** Nested dragenter/dragleave pairs over the page (a drag crosses many elements). */
   private dragDepth = 0;
   /** The last recipe, output options, workers and output folder, kept between visits (ui/remember.ts). */
@@ -460,6 +463,7 @@ export class TesseraStudio extends LitElement {
     this.previewNote = undefined;
     this.autoFailure = undefined;
     this.autoSkips = 0;
+    this.videoPreview.close();
     this.previewCandidates = this.intactImages(input);
     void this.nextPreviewFile(input);
     void this.countInput(input);
@@ -477,9 +481,14 @@ export class TesseraStudio extends LitElement {
     return true;
   }
 
-  /** The input's images whose first and last bytes look like an intact image (core/sniff.ts). */
+  /**
+   * The input's images whose first and last bytes look like an intact image (core/sniff.ts), then
+   * its videos (an input of videos alone previews a frame of the first).
+   */
   private async *intactImages(input: ChosenInput): AsyncGenerator<InputFile> {
+    const videos: InputFile[] = [];
     for await (const f of input.open() as AsyncIterable<InputFile>) {
+      if (isVideoName(f.path)) videos.push(f);
       if (!isImageName(f.path)) continue;
       try {
         const file = await f.file();
@@ -490,6 +499,7 @@ export class TesseraStudio extends LitElement {
       }
       yield f;
     }
+    yield* videos;
   }
 
   /** Lists the input once (names only) to say what a batch will do with it. */
@@ -526,12 +536,17 @@ export class TesseraStudio extends LitElement {
     this.previewStatus = 'Updating preview…';
     const file = await f.file();
     if (previewer !== this.previewer) return; // the studio was removed meanwhile
-    const out = await previewer.request({
-      file,
-      key: `${f.path}|${file.size}|${(file as File).lastModified ?? 0}`,
-      recipe: this.recipe,
-      region: this.previewRegion,
-    });
+    const key = `${f.path}|${file.size}|${(file as File).lastModified ?? 0}`;
+    // A video: the frame its scrubber chose, as a still; the preview runs on it as on a photo.
+    let shown: { file: Blob; key: string } | undefined = { file, key };
+    let failed: string | undefined;
+    if (isVideoName(f.path))
+      shown = await this.videoPreview.still(f.path, file, key).catch((e: unknown) => void (failed = `${f.path}: ${messageOf(e)}`));
+    else this.videoPreview.close();
+    if (this.previewFile !== f || (!shown && !failed)) return; // another file or frame was chosen meanwhile
+    const out: api.PreviewOutcome = shown
+      ? await previewer.request({ file: shown.file, key: shown.key, recipe: this.recipe, region: this.previewRegion })
+      : { kind: 'error', message: failed ?? '' };
     if (out.kind === 'superseded') return;
     if (out.kind === 'error') {
       if (this.previewAuto && !this.previewedOk.has(f.path) && this.input && (await this.previewNext(f, out.message))) return;
@@ -545,6 +560,7 @@ export class TesseraStudio extends LitElement {
       return;
     }
     this.previewFailed = undefined;
+    if (isVideoName(f.path)) this.videoPreview.shown();
     this.previewedOk.add(f.path);
     this.autoFailure = undefined;
     this.preview = out.result;
@@ -865,7 +881,11 @@ export class TesseraStudio extends LitElement {
     const r = e.detail;
     const input = this.inputsByPath.get(r.path);
     this.closeResult();
-    if (r.video || isVideoName(r.path)) return this.showVideo(r);
+    if (r.video || isVideoName(r.path)) {
+      // The written video plays; the preview shows a frame of the input with the recipe on it.
+      if (input) this.previewInput(input);
+      return this.showVideo(r);
+    }
     if (!r.outputPath && !r.pyramid) {
       // Reports only: there is no image to compare; say what was written instead.
       const faces = r.faces !== undefined ? ` (${r.faces} face${r.faces === 1 ? '' : 's'} found)` : '';
@@ -875,14 +895,7 @@ export class TesseraStudio extends LitElement {
       };
       return;
     }
-    if (input) {
-      this.previewAuto = false;
-      this.previewNote = undefined;
-      this.previewFile = input;
-      this.previewRegion = undefined;
-      this.giantStatus = undefined;
-      this.schedulePreview(0);
-    }
+    if (input) this.previewInput(input);
     let before: Blob | undefined;
     let after: Blob | undefined;
     try {
@@ -896,6 +909,16 @@ export class TesseraStudio extends LitElement {
     }
     if (before && after) this.compare = { before, after, label: r.path, path: r.path };
     else this.message = `${r.path}: the output cannot be read back for comparison`;
+  }
+
+  /** The preview moves to a file the person chose. */
+  private previewInput(input: InputFile): void {
+    this.previewAuto = false;
+    this.previewNote = undefined;
+    this.previewFile = input;
+    this.previewRegion = undefined;
+    this.giantStatus = undefined;
+    this.schedulePreview(0);
   }
 
   /** A video result: its written file in a player (the before/after comparison is for images). */
@@ -1097,6 +1120,7 @@ export class TesseraStudio extends LitElement {
               : ''
           }
           ${this.previewNote && this.previewFile ? html`<p class="muted" id="preview-note">${this.previewNote}</p>` : ''}
+          ${this.previewFile && isVideoName(this.previewFile.path) ? this.videoPreview.render() : ''}
           ${
             this.previewFile
               ? html`<preview-panel

@@ -1,0 +1,115 @@
+/**
+ * Stills of a video for the studio's preview: the frame at a chosen index, decoded on the page
+ * (mediabunny's VideoSampleSink seeks to the key frame before it and decodes up to it), copied out
+ * as RGBA and handed on as a lossless still (core/raw-tiff.ts), so the ordinary image preview runs
+ * the recipe on it — before/after, zoom, pan and face boxes as for a photo. Every decoded sample is
+ * closed when its still is made (core/scope.ts), whatever happens.
+ *
+ * What the preview shows is the frame as the video job sees it on its RGBA route (colour recipes
+ * run on RGB, alpha dropped). Recipes that start with grayscale are an exception: the job then
+ * takes the stream's own luma Y′ (BT.709 weights for HD streams), the preview the catalogue's 601
+ * luma of the RGB — at most a level or so apart on most pixels (docs/ARCHITECTURE.md, "Video").
+ */
+import { VideoSampleSink } from 'mediabunny';
+import { TesseraError, messageOf } from '../core/errors';
+import { rgbaToTiff } from '../core/raw-tiff';
+import { withScope } from '../core/scope';
+import { openVideo, type OpenedVideo } from '../io/media';
+
+/** What the scrubber needs to know of a video. */
+export interface VideoFramesInfo {
+  width: number;
+  height: number;
+  /** Seconds, to the end of the last frame. */
+  duration: number;
+  /** Frames per second used to turn an index into a time (the exact rate of a constant-rate video). */
+  frameRate: number;
+  /** Frames in the video track (its packets). */
+  frames: number;
+  /** The first frame's timestamp in seconds (usually 0). */
+  start: number;
+}
+
+/** One frame as a still the image preview reads. */
+export interface VideoStill {
+  /** An uncompressed RGB TIFF of the frame's visible pixels. */
+  image: Blob;
+  index: number;
+  /** The decoded frame's own timestamp and duration, in seconds. */
+  timestamp: number;
+  duration: number;
+  width: number;
+  height: number;
+}
+
+export class VideoFrames {
+  private queue: Promise<unknown> = Promise.resolve();
+  private disposed = false;
+
+  private constructor(
+    private readonly video: OpenedVideo,
+    private readonly sink: VideoSampleSink,
+    readonly info: VideoFramesInfo,
+  ) {}
+
+  /**
+   * Opens `file` (checked as the video job checks it: container, track, a codec this browser
+   * decodes). Throws TesseraError with the problem in words; the caller names the file.
+   */
+  static async open(file: Blob, name: string): Promise<VideoFrames> {
+    const v = await openVideo(file, name);
+    try {
+      const start = await v.video.getFirstTimestamp();
+      const frameRate = v.constantFrameRate ?? (v.frameRate > 0 ? v.frameRate : v.packetCount / Math.max(1e-6, v.duration - start));
+      const info = { width: v.width, height: v.height, duration: v.duration, frameRate, frames: v.packetCount, start };
+      return new VideoFrames(v, new VideoSampleSink(v.video), info);
+    } catch (e) {
+      v.input.dispose();
+      throw new TesseraError('bad-input', `corrupt video track (${messageOf(e)})`);
+    }
+  }
+
+  /** The time of frame `index` by the frame rate (a point inside the frame, not its edge). */
+  private timeOf(index: number): number {
+    return this.info.start + (index + 0.5) / this.info.frameRate;
+  }
+
+  /** Frame `index` (0-based, clamped to the video) as a still. Calls run one after another. */
+  frameAt(index: number): Promise<VideoStill> {
+    const i = Math.max(0, Math.min(this.info.frames - 1, Math.round(index)));
+    const run = this.queue.then(() => this.decode(i));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async decode(index: number): Promise<VideoStill> {
+    if (this.disposed) throw new TesseraError('cancelled', 'the video was closed');
+    const t = this.timeOf(index);
+    return withScope(async (scope) => {
+      let sample;
+      try {
+        sample = await this.sink.getSample(t);
+      } catch (e) {
+        throw new TesseraError('decode-failed', `cannot decode the frame at ${t.toFixed(3)} s (${messageOf(e)})`);
+      }
+      if (!sample) throw new TesseraError('decode-failed', `no frame at ${t.toFixed(3)} s`);
+      scope.track(sample);
+      const { width, height } = sample.visibleRect;
+      const rgba = new Uint8Array(width * height * 4);
+      await sample.copyTo(rgba, { format: 'RGBA' });
+      const image = new Blob([rgbaToTiff(rgba, width, height)], { type: 'image/tiff' });
+      return { image, index, timestamp: sample.timestamp, duration: sample.duration, width, height };
+    });
+  }
+
+  /** Closes the file; stills already made stay usable. */
+  dispose(): void {
+    this.disposed = true;
+    this.video.input.dispose();
+  }
+}
+
+/** Opens a video's frames for the preview (see VideoFrames.open). */
+export function openVideoFrames(file: Blob, name: string): Promise<VideoFrames> {
+  return VideoFrames.open(file, name);
+}
