@@ -20,6 +20,7 @@ import type { OutputOptions } from '../core/formats';
 import { messageOf } from '../core/errors';
 import { isImageName, isVideoName, sniff, skipReason } from '../core/sniff';
 import { recipeFromHash, recipeToHash } from '../core/recipe-url';
+import { followRecipe, imagesHint } from '../core/write-images';
 import type { PreviewResult } from '../engine/api';
 import type { Rect } from '../core/tiles';
 import type { EnginePool } from '../pool/engine-pool';
@@ -88,7 +89,10 @@ export class TesseraStudio extends LitElement {
     previewNote: { state: true },
     queued: { state: true },
     inputCounts: { state: true },
+    imagesChanged: { state: true },
   };
+  /** "Write images" just turned off or back on by itself, following the recipe (core/write-images.ts). */
+  declare imagesChanged?: 'off' | 'on';
   /** Files the last batch left out, with why (listed under the results). */
   declare skipped: SkippedFile[];
   /** A video result opened from the results table: its written file, played as it is. */
@@ -157,6 +161,8 @@ export class TesseraStudio extends LitElement {
   private autoFailure?: string;
   /** Files the preview has moved past for this input (at most MAX_PREVIEW_SKIPS). */
   private autoSkips = 0;
+  /** "Write images" is off because the recipe finds faces only, not by the person's choice. */
+  private imagesOffByRecipe = false;
   /** A video in the preview: the frame chosen with its scrubber, as a still the previewer reads. */
   private videoPreview = new VideoPreviewController(this, () => this.schedulePreview());
   /** Nested dragenter/dragleave pairs over the page (a drag crosses many elements). */
@@ -589,11 +595,35 @@ export class TesseraStudio extends LitElement {
   private onRecipeChange(e: CustomEvent<{ recipe: api.Recipe; valid: boolean }>) {
     const { recipe, valid } = e.detail;
     const outputChanged = JSON.stringify(recipe.output) !== JSON.stringify(this.recipe.output);
+    const was = this.recipe;
     this.recipe = recipe;
     this.recipeValid = valid;
     this.recipeError = valid ? undefined : 'Fix the highlighted step before running.';
     if (outputChanged) this.output = api.validateOutput(recipe.output ?? {});
+    this.followImages(was, recipe, outputChanged);
     if (valid) this.schedulePreview();
+  }
+
+  /**
+   * "Write images" follows the recipe: off for one that only finds faces, back on when the recipe
+   * leaves that, if it was the recipe that turned it off (core/write-images.ts).
+   */
+  private followImages(was: api.Recipe, now: api.Recipe, fromRecipe: boolean): void {
+    const before = this.output.images;
+    const f = followRecipe(was, now, before, this.imagesOffByRecipe, fromRecipe);
+    this.imagesOffByRecipe = f.offByRecipe;
+    if (f.images !== before) this.output = { ...this.output, images: f.images };
+    if (f.changed) this.imagesChanged = f.changed;
+    else if (f.images !== before) this.imagesChanged = undefined;
+  }
+
+  /** The output panel changed; "Write images" set by hand is the person's from then on. */
+  private onOutputChange(output: OutputOptions): void {
+    if (output.images !== this.output.images) {
+      this.imagesOffByRecipe = false;
+      this.imagesChanged = undefined;
+    }
+    this.output = output;
   }
 
   private saveRecipe() {
@@ -628,10 +658,12 @@ export class TesseraStudio extends LitElement {
       return;
     }
     try {
+      const was = this.recipe;
       this.recipe = api.validateRecipe(recipe);
       this.recipeValid = true;
       this.recipeError = undefined;
       this.output = api.validateOutput(this.recipe.output ?? {});
+      this.followImages(was, this.recipe, true);
       this.schedulePreview();
     } catch (e) {
       this.recipeValid = false;
@@ -941,6 +973,12 @@ export class TesseraStudio extends LitElement {
     if (this.zipUrl) this.zipUrl = { ...this.zipUrl, saved: true };
   }
 
+  /** What a batch writes while "Write images" is off, or that it came back on by itself. */
+  private renderImagesHint() {
+    const hint = imagesHint(this.recipe, this.output.images, this.imagesChanged);
+    return hint ? html`<p class=${hint.error ? 'err' : 'muted'} id="images-note" role="status">${hint.text}</p>` : '';
+  }
+
   /** What the chosen input holds, once listed. */
   private renderCounts() {
     const c = this.inputCounts;
@@ -1048,10 +1086,10 @@ export class TesseraStudio extends LitElement {
             <output-options
               ?locked=${busy}
               .value=${this.output}
-              @output-change=${(e: CustomEvent<OutputOptions>) => (this.output = e.detail)}
+              @output-change=${(e: CustomEvent<OutputOptions>) => this.onOutputChange(e.detail)}
               @video-change=${(e: CustomEvent<import('../core/video-options').VideoOptions>) => (this.video = e.detail)}
             ></output-options>
-            ${this.remembered.renderNotes()}
+            ${this.renderImagesHint()} ${this.remembered.renderNotes()}
             <fieldset class="lock" ?disabled=${busy}>
               <label
                 ><input
