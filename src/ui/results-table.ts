@@ -84,6 +84,9 @@ export class ResultsTable extends LitElement {
   render() {
     // A new, shorter list: the row in the tab order must still exist.
     const active = Math.min(this.active, this.results.length - 1);
+    // With no result row to focus (none yet, or only skipped files) the scroll box itself takes
+    // the focus, so its scrolling (a phone scrolls the wide table sideways) is reachable by keyboard.
+    const focusBox = this.results.length === 0;
     return html`<div class="panel">
       <h2 id="results-heading">
         Results (${this.results.length}${this.skipped.length ? html`, <span id="skipped-count">${this.skipped.length} skipped</span>` : ''})
@@ -91,7 +94,12 @@ export class ResultsTable extends LitElement {
       <p class="visually-hidden" id="results-hint">
         Press Enter on a written file's row to compare it before and after; the arrow keys move between rows.
       </p>
-      <div class="scroll">
+      <div
+        class="scroll"
+        tabindex=${focusBox ? '0' : nothing}
+        role=${focusBox ? 'group' : nothing}
+        aria-labelledby=${focusBox ? 'results-heading' : nothing}
+      >
         <table id="results" aria-labelledby="results-heading" aria-describedby="results-hint">
           <thead>
             <tr>
