@@ -5,16 +5,30 @@
  * the recipe on it — before/after, zoom, pan and face boxes as for a photo. Every decoded sample is
  * closed when its still is made (core/scope.ts), whatever happens.
  *
- * What the preview shows is the frame as the video job sees it on its RGBA route (colour recipes
- * run on RGB, alpha dropped). Recipes that start with grayscale are an exception: the job then
- * takes the stream's own luma Y′ (BT.709 weights for HD streams), the preview the catalogue's 601
- * luma of the RGB — at most a level or so apart on most pixels (docs/ARCHITECTURE.md, "Video").
+ * The still is what the video job's workers get for that frame, so the preview shows the pixels
+ * the job writes there: the frame's RGB (alpha dropped), or — for a recipe that starts with
+ * grayscale and has no face step, on 4:2:0 frames — the stream's own luma plane Y′, range-expanded
+ * as the job does it (engine/yuv.ts yuvToLuma; the grayscale step is then a copy), not the
+ * catalogue's 601 luma of the RGB, which differs on HD (BT.709) streams.
  */
 import { VideoSampleSink } from 'mediabunny';
 import { TesseraError, messageOf } from '../core/errors';
-import { rgbaToTiff } from '../core/raw-tiff';
+import { grayToTiff, rgbaToTiff } from '../core/raw-tiff';
+import type { ResolvedStep } from '../core/recipe';
 import { withScope } from '../core/scope';
+import { yuvCoefficients, yuvToLuma } from '../engine/yuv';
 import { openVideo, type OpenedVideo } from '../io/media';
+import { copiesPlanes } from './video/dispatch';
+import { faceRecipe } from './video/tracking';
+
+/**
+ * Whether the video job (as a batch runs it) hands these steps a frame of this pixel format as
+ * its luma plane (jobs/video/dispatch.ts copiesPlanes): a gray-first recipe without face steps.
+ */
+export function runsOnLuma(steps: readonly ResolvedStep[], format: string | null): boolean {
+  const faces = faceRecipe([...steps], 'transcode');
+  return copiesPlanes(format, { mode: 'transcode', tracks: faces.tracks, grayFirst: faces.firstSteps[0]?.op === 'grayscale' });
+}
 
 /** What the scrubber needs to know of a video. */
 export interface VideoFramesInfo {
@@ -32,8 +46,9 @@ export interface VideoFramesInfo {
 
 /** One frame as a still the image preview reads. */
 export interface VideoStill {
-  /** An uncompressed RGB TIFF of the frame's visible pixels. */
+  /** An uncompressed TIFF of the frame's visible pixels: RGB, or its luma plane (`luma`). */
   image: Blob;
+  luma: boolean;
   index: number;
   /** The decoded frame's own timestamp and duration, in seconds. */
   timestamp: number;
@@ -74,15 +89,18 @@ export class VideoFrames {
     return this.info.start + (index + 0.5) / this.info.frameRate;
   }
 
-  /** Frame `index` (0-based, clamped to the video) as a still. Calls run one after another. */
-  frameAt(index: number): Promise<VideoStill> {
+  /**
+   * Frame `index` (0-based, clamped to the video) as a still for `steps` (the recipe it is for
+   * decides RGB or luma: runsOnLuma). Calls run one after another.
+   */
+  frameAt(index: number, steps: readonly ResolvedStep[]): Promise<VideoStill> {
     const i = Math.max(0, Math.min(this.info.frames - 1, Math.round(index)));
-    const run = this.queue.then(() => this.decode(i));
+    const run = this.queue.then(() => this.decode(i, steps));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async decode(index: number): Promise<VideoStill> {
+  private async decode(index: number, steps: readonly ResolvedStep[]): Promise<VideoStill> {
     if (this.disposed) throw new TesseraError('cancelled', 'the video was closed');
     const t = this.timeOf(index);
     return withScope(async (scope) => {
@@ -95,10 +113,22 @@ export class VideoFrames {
       if (!sample) throw new TesseraError('decode-failed', `no frame at ${t.toFixed(3)} s`);
       scope.track(sample);
       const { width, height } = sample.visibleRect;
-      const rgba = new Uint8Array(width * height * 4);
-      await sample.copyTo(rgba, { format: 'RGBA' });
-      const image = new Blob([rgbaToTiff(rgba, width, height)], { type: 'image/tiff' });
-      return { image, index, timestamp: sample.timestamp, duration: sample.duration, width, height };
+      const luma = runsOnLuma(steps, sample.format);
+      let tiff: Uint8Array<ArrayBuffer>;
+      if (luma) {
+        // The decoder's own planes, as the job copies them; the Y plane range-expanded as its workers do.
+        const bytes = new Uint8Array(sample.allocationSize());
+        const layout = await sample.copyTo(bytes);
+        const k = yuvCoefficients(sample.colorSpace.matrix, sample.colorSpace.fullRange ?? false);
+        const gray = yuvToLuma({ bytes, layout, nv12: sample.format === 'NV12' }, width, height, k, new Uint8Array(width * height));
+        tiff = grayToTiff(gray.data, width, height, gray.stride);
+      } else {
+        const rgba = new Uint8Array(width * height * 4);
+        await sample.copyTo(rgba, { format: 'RGBA' });
+        tiff = rgbaToTiff(rgba, width, height);
+      }
+      const image = new Blob([tiff], { type: 'image/tiff' });
+      return { image, luma, index, timestamp: sample.timestamp, duration: sample.duration, width, height };
     });
   }
 

@@ -547,7 +547,9 @@ export class TesseraStudio extends LitElement {
     let shown: { file: Blob; key: string } | undefined = { file, key };
     let failed: string | undefined;
     if (isVideoName(f.path))
-      shown = await this.videoPreview.still(f.path, file, key).catch((e: unknown) => void (failed = `${f.path}: ${messageOf(e)}`));
+      shown = await this.videoPreview
+        .still(f.path, file, key, this.recipe)
+        .catch((e: unknown) => void (failed = `${f.path}: ${messageOf(e)}`));
     else this.videoPreview.close();
     if (this.previewFile !== f || (!shown && !failed)) return; // another file or frame was chosen meanwhile
     const out: api.PreviewOutcome = shown

@@ -31,11 +31,11 @@ export class VideoPreviewController implements ReactiveController {
   }
 
   /**
-   * The wanted frame of the video `path` (its bytes `file`, cache key `key`) as a still and a key
-   * for the previewer; undefined when another frame was chosen while this one decoded (the
+   * The wanted frame of the video `path` (its bytes `file`, cache key `key`) as a still for
+   * `recipe` and a key for the previewer; undefined when another frame was chosen while this one decoded (the
    * newer choice asks for its own preview). A new video starts at its first frame.
    */
-  async still(path: string, file: Blob, key: string): Promise<{ file: Blob; key: string } | undefined> {
+  async still(path: string, file: Blob, key: string, recipe: api.Recipe): Promise<{ file: Blob; key: string } | undefined> {
     if (this.opened?.key !== key) {
       this.close();
       const frames = api.openVideoFrames(file, path);
@@ -50,9 +50,9 @@ export class VideoPreviewController implements ReactiveController {
       this.host.requestUpdate();
     }
     const index = this.index;
-    const still = await frames.frameAt(index);
+    const still = await frames.frameAt(index, api.resolveSteps(recipe));
     if (this.opened !== opened || this.index !== index) return undefined;
-    return { file: still.image, key: `${key}|frame ${still.index} at ${still.timestamp}` };
+    return { file: still.image, key: `${key}|frame ${still.index} at ${still.timestamp}${still.luma ? ' luma' : ''}` };
   }
 
   /** The still of `still()` is on screen now (the scrubber stops saying it decodes). */

@@ -2,7 +2,8 @@
 // tests/browser/video-fixtures.mjs) chosen as the input shows its first frame through the recipe;
 // the scrubber (keys, buttons, a drag) moves the preview to the frame at that time — the "before"
 // pixels are that frame's as the browser decodes it, the "after" pixels the recipe's on them
-// (invert: 255 − before, exactly). A face recipe draws its box on the frame; a video row in the
+// (invert: 255 − before, exactly); a gray-first recipe runs on the stream's own luma plane, as the
+// video job runs it. A face recipe draws its box on the frame; a video row in the
 // results plays the written video and previews the input. No VideoFrame is left to the garbage
 // collector (Chromium warns on the console when one is), and the page logs no error.
 import { after, before, describe, test } from 'node:test';
@@ -170,6 +171,64 @@ describe('the preview on a video frame', () => {
     await page.keyboard.press('Home');
     await check(0);
     assert.equal(await page.locator(`${S} preview-panel #preview-failed`).count(), 0);
+  });
+
+  test('a recipe that starts with grayscale previews the stream’s own luma, as the video job runs it', { timeout: 60_000 }, async () => {
+    const { page } = app;
+    await page.evaluate(() =>
+      document.querySelector('tessera-studio')?.useRecipe({ name: 'Gray negative', steps: [{ op: 'grayscale' }, { op: 'invert' }] }),
+    );
+    await page.focus(`${S} video-scrubber #frame`);
+    await page.keyboard.press('PageUp'); // frame 15
+    await waitForFrame(page, 15);
+    // The definition, computed here on the decoder's planes: Y′ of a full-range stream, else
+    // round((Y − 16) · 255 / 219) clamped to 0–255.
+    const want = await page.evaluate(async () => {
+      const mb = await window.tessera.loadMediabunny();
+      const clip = window.__videos?.clip;
+      if (!clip) throw new Error('no clip');
+      const input = new mb.Input({ source: new mb.BlobSource(clip), formats: mb.ALL_FORMATS });
+      const track = await input.getPrimaryVideoTrack();
+      if (!track) throw new Error('no track');
+      const sample = await new mb.VideoSampleSink(track).getSample((15 + 0.5) / 15);
+      if (!sample) throw new Error('no frame 15');
+      try {
+        const bytes = new Uint8Array(sample.allocationSize());
+        const [y] = await sample.copyTo(bytes);
+        const { width: w, height: h } = sample.visibleRect;
+        const full = sample.colorSpace.fullRange ?? false;
+        let hash = 2166136261;
+        for (let r = 0; r < h; r++)
+          for (let x = 0; x < w; x++) {
+            const v = bytes[y.offset + r * y.stride + x];
+            const g = full ? v : Math.max(0, Math.min(255, Math.round(((v - 16) * 255) / 219)));
+            hash = Math.imul(hash ^ (255 - g), 16777619);
+          }
+        return { format: sample.format, matrix: sample.colorSpace.matrix, hash: hash >>> 0 };
+      } finally {
+        sample.close();
+        input.dispose();
+      }
+    });
+    assert.match(String(want.format), /^(I420|NV12)$/);
+    const got = await page.evaluate(() => {
+      const root = document.querySelector('tessera-studio')?.shadowRoot?.querySelector('preview-panel')?.shadowRoot;
+      const c = /** @type {HTMLCanvasElement | null | undefined} */ (root?.querySelector('canvas.after'));
+      if (!c) throw new Error('no after canvas');
+      const px = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? new Uint8ClampedArray();
+      let hash = 2166136261,
+        gray = true;
+      for (let i = 0; i < px.length; i += 4) {
+        hash = Math.imul(hash ^ px[i], 16777619);
+        if (px[i + 1] !== px[i] || px[i + 2] !== px[i]) gray = false;
+      }
+      return { hash: hash >>> 0, gray };
+    });
+    assert.ok(got.gray);
+    assert.equal(got.hash, want.hash, `the preview is 255 − the luma plane of frame 15 (${want.matrix ?? 'no'} matrix)`);
+    await page.evaluate((r) => document.querySelector('tessera-studio')?.useRecipe(r), INVERT);
+    await page.keyboard.press('Home');
+    await waitForFrame(page, 0);
   });
 
   test('a face recipe draws its box on the frame', { timeout: 120_000 }, async () => {
