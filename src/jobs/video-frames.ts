@@ -11,7 +11,7 @@
  * as the job does it (engine/yuv.ts yuvToLuma; the grayscale step is then a copy), not the
  * catalogue's 601 luma of the RGB, which differs on HD (BT.709) streams.
  */
-import { VideoSampleSink } from 'mediabunny';
+import { VideoSampleSink, type VideoSample } from 'mediabunny';
 import { TesseraError, messageOf } from '../core/errors';
 import { grayToTiff, rgbaToTiff } from '../core/raw-tiff';
 import type { ResolvedStep } from '../core/recipe';
@@ -57,9 +57,17 @@ export interface VideoStill {
   height: number;
 }
 
+/** Samples in presentation order from a seek (VideoSampleSink.samples), and the frame index it gave last. */
+interface SampleRun {
+  samples: AsyncGenerator<VideoSample, void, unknown>;
+  last: number;
+}
+
 export class VideoFrames {
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
+  /** Kept open after a seek: the frames just after it need no new seek from the key frame. */
+  private run?: SampleRun;
 
   private constructor(
     private readonly video: OpenedVideo,
@@ -106,8 +114,9 @@ export class VideoFrames {
     return withScope(async (scope) => {
       let sample;
       try {
-        sample = await this.sink.getSample(t);
+        sample = await this.sampleAt(index, t);
       } catch (e) {
+        await this.endRun();
         throw new TesseraError('decode-failed', `cannot decode the frame at ${t.toFixed(3)} s (${messageOf(e)})`);
       }
       if (!sample) throw new TesseraError('decode-failed', `no frame at ${t.toFixed(3)} s`);
@@ -132,10 +141,59 @@ export class VideoFrames {
     });
   }
 
+  /**
+   * The frame covering time `t` (frame `index`): up to a second after the frame given last, the
+   * open run decodes on from there (a step to the next frame costs one frame's decode, not a seek
+   * from the key frame and every frame after it); anywhere else, a new run from a seek to `t`.
+   */
+  private async sampleAt(index: number, t: number): Promise<VideoSample | null> {
+    const run = this.run;
+    if (run && index > run.last && index - run.last <= Math.ceil(this.info.frameRate)) {
+      const s = await this.pull(run, index, t);
+      if (s) return s;
+    }
+    await this.endRun();
+    const fresh: SampleRun = { samples: this.sink.samples(t), last: -1 };
+    this.run = fresh;
+    return (await this.pull(fresh, index, t)) ?? (await this.sink.getSample(t));
+  }
+
+  /**
+   * Moves `run` on to the sample covering `t`, closing the ones before it. Undefined (and the run
+   * ended) when it has none there: it ran out, or its next frame starts after `t`.
+   */
+  private async pull(run: SampleRun, index: number, t: number): Promise<VideoSample | undefined> {
+    for (;;) {
+      const next = await run.samples.next();
+      if (next.done) break;
+      const s = next.value;
+      const end = s.timestamp + (s.duration > 0 ? s.duration : 1 / this.info.frameRate);
+      if (end <= t) {
+        s.close(); // a frame before the one wanted: passed over
+        continue;
+      }
+      if (s.timestamp > t) {
+        s.close();
+        break;
+      }
+      run.last = index;
+      return s;
+    }
+    if (this.run === run) await this.endRun();
+    return undefined;
+  }
+
+  /** Ends the open run: mediabunny closes the samples it decoded ahead. */
+  private async endRun(): Promise<void> {
+    const run = this.run;
+    this.run = undefined;
+    await run?.samples.return(undefined).catch(() => undefined);
+  }
+
   /** Closes the file; stills already made stay usable. */
   dispose(): void {
     this.disposed = true;
-    this.video.input.dispose();
+    void this.queue.then(() => this.endRun()).finally(() => this.video.input.dispose());
   }
 }
 
