@@ -3,9 +3,10 @@
 // the scrubber (keys, buttons, a drag) moves the preview to the frame at that time — the "before"
 // pixels are that frame's as the browser decodes it, the "after" pixels the recipe's on them
 // (invert: 255 − before, exactly); a gray-first recipe runs on the stream's own luma plane, as the
-// video job runs it. A face recipe draws its box on the frame; a video row in the
-// results plays the written video and previews the input. No VideoFrame is left to the garbage
-// collector (Chromium warns on the console when one is), and the page logs no error.
+// video job runs it. A face recipe draws its box on the frame; a video row in the results plays
+// the written video and previews the input; a video the browser cannot decode is named with the
+// reason. No VideoFrame is left to the garbage collector (Chromium warns on the console when one
+// is), and the page logs no error.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { samplePhoto, startApp } from './harness.mjs';
@@ -305,6 +306,20 @@ describe('the preview on a video frame', () => {
     // The preview is on the same video, at the frame chosen before.
     await waitForFrame(page, 15);
     assert.ok((await previewPixels(page)).inverse);
+  });
+
+  test('a video this browser cannot decode: the preview says which file and why', { timeout: 60_000 }, async () => {
+    const { page } = app;
+    await makeVideo(page, { name: 'hevc', width: 160, height: 120, frames: 6, claimCodec: 'hevc' });
+    await page.evaluate(() => {
+      const clip = window.__videos?.hevc;
+      if (!clip) throw new Error('no clip');
+      document.querySelector('tessera-studio')?.useInputFiles([new File([clip], 'phone.mp4', { type: 'video/mp4' })]);
+    });
+    await page.waitForSelector(`${S} preview-panel #preview-failed`, { timeout: 30_000 });
+    const text = ((await page.textContent(`${S} preview-panel #preview-failed`)) ?? '').replace(/\s+/g, ' ').trim();
+    assert.match(text, /^Preview failed: phone\.mp4: unsupported video codec: HEVC \(H\.265\)/);
+    assert.equal(await page.locator(`${S} video-scrubber`).count(), 0, 'no scrubber for a video that cannot be read');
   });
 
   test('no VideoFrame was left unclosed; no page error', { timeout: 30_000 }, async () => {
