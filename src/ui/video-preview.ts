@@ -14,6 +14,8 @@ export class VideoPreviewController implements ReactiveController {
   /** The frame wanted, and the one on screen (undefined while none is). */
   private index = 0;
   private shownIndex?: number;
+  /** The still on screen is the video's luma plane (a recipe that starts with grayscale). */
+  private luma = false;
 
   /**
    * @param host the studio
@@ -52,6 +54,7 @@ export class VideoPreviewController implements ReactiveController {
     const index = this.index;
     const still = await frames.frameAt(index, api.resolveSteps(recipe));
     if (this.opened !== opened || this.index !== index) return undefined;
+    this.luma = still.luma;
     return { file: still.image, key: `${key}|frame ${still.index} at ${still.timestamp}${still.luma ? ' luma' : ''}` };
   }
 
@@ -87,6 +90,7 @@ export class VideoPreviewController implements ReactiveController {
       .info=${this.info}
       .index=${this.index}
       .shown=${this.shownIndex === this.index}
+      .luma=${this.luma}
       label=${this.opened.path}
       @seek=${(e: CustomEvent<number>) => this.seek(e.detail)}
     ></video-scrubber>`;

@@ -26,11 +26,14 @@ export class VideoScrubber extends LitElement {
     label: {},
     /** Whether the frame at `index` is on screen (else it is being decoded). */
     shown: { type: Boolean },
+    /** The frame is shown as the video's luma plane (a recipe that starts with grayscale). */
+    luma: { type: Boolean },
   };
   declare info?: VideoFramesInfo;
   declare index: number;
   declare label: string;
   declare shown: boolean;
+  declare luma: boolean;
 
   static styles = [
     panel,
@@ -61,6 +64,7 @@ export class VideoScrubber extends LitElement {
     this.index = 0;
     this.label = '';
     this.shown = false;
+    this.luma = false;
   }
 
   private get last(): number {
@@ -117,6 +121,14 @@ export class VideoScrubber extends LitElement {
         <output id="frame-time" for="frame">${where}${this.shown ? '' : ' (decoding…)'}</output>
       </div>
       <p class="muted keys">← → one frame · Page Up / Page Down or Shift+← → one second · Home / End first and last frame</p>
+      ${
+        this.luma
+          ? html`<p class="muted keys" id="frame-luma">
+              Before is the video's own brightness (luma): a recipe that starts with Grayscale reads it straight from the video, as the
+              batch does.
+            </p>`
+          : ''
+      }
     </section>`;
   }
 }

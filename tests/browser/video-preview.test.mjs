@@ -227,9 +227,11 @@ describe('the preview on a video frame', () => {
     });
     assert.ok(got.gray);
     assert.equal(got.hash, want.hash, `the preview is 255 − the luma plane of frame 15 (${want.matrix ?? 'no'} matrix)`);
+    assert.equal(await page.locator(`${S} video-scrubber #frame-luma`).count(), 1, 'the scrubber says the frame is the luma');
     await page.evaluate((r) => document.querySelector('tessera-studio')?.useRecipe(r), INVERT);
     await page.keyboard.press('Home');
     await waitForFrame(page, 0);
+    assert.equal(await page.locator(`${S} video-scrubber #frame-luma`).count(), 0);
   });
 
   test('a face recipe draws its box on the frame', { timeout: 120_000 }, async () => {
