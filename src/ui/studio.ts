@@ -546,11 +546,14 @@ export class TesseraStudio extends LitElement {
     // A video: the frame its scrubber chose, as a still; the preview runs on it as on a photo.
     let shown: { file: Blob; key: string } | undefined = { file, key };
     let failed: string | undefined;
-    if (isVideoName(f.path))
-      shown = await this.videoPreview
-        .still(f.path, file, key, this.recipe)
-        .catch((e: unknown) => void (failed = `${f.path}: ${messageOf(e)}`));
-    else this.videoPreview.close();
+    if (isVideoName(f.path)) {
+      try {
+        shown = await this.videoPreview.still(f.path, file, key, this.recipe);
+      } catch (e) {
+        shown = undefined;
+        failed = `${f.path}: ${messageOf(e)}`;
+      }
+    } else this.videoPreview.close();
     if (this.previewFile !== f || (!shown && !failed)) return; // another file or frame was chosen meanwhile
     const out: api.PreviewOutcome = shown
       ? await previewer.request({ file: shown.file, key: shown.key, recipe: this.recipe, region: this.previewRegion })
