@@ -72,5 +72,9 @@ export const runVideo = async (o: import('./jobs/video').VideoJobOptions) =>
 /** Decodes a whole video and samples each frame (tests, tools). */
 export const probeVideo = async <S = undefined>(file: Blob, sample?: (rgba: Uint8Array, width: number, height: number) => S) =>
   (await pageParts.load(VIDEO_PART, () => import('./io/media'))).probeVideo(file, sample);
+export type { VideoFrames, VideoFramesInfo, VideoStill } from './jobs/video-frames';
+/** A video's frames as stills for the studio's preview (jobs/video-frames.ts; loaded with the video chunks). */
+export const openVideoFrames = async (file: Blob, name: string) =>
+  (await pageParts.load(VIDEO_PART, () => import('./jobs/video-frames'))).openVideoFrames(file, name);
 /** mediabunny itself, loaded on demand (tests generate fixture videos in the page with it). */
 export const loadMediabunny = () => pageParts.load(VIDEO_PART, () => import('mediabunny'));

@@ -35,7 +35,13 @@ interface Window {
   __camPool?: EnginePool;
   __yuvPool?: EnginePool;
   /** The bar-code sampler of tests/browser/video-fixtures.mjs (SAMPLER), defined in the page. */
-  __sampler?: (rgba: Uint8Array, w: number, h: number) => { index: number; red: number[]; inverted: boolean };
+  __sampler?: (rgba: Uint8Array | Uint8ClampedArray, w: number, h: number) => { index: number; red: number[]; inverted: boolean };
+  /** tests/browser/video-preview.test.mjs: SAMPLER's reading plus an FNV hash of the RGB bytes. */
+  __hashSampler?: (
+    rgba: Uint8Array | Uint8ClampedArray,
+    w: number,
+    h: number,
+  ) => { hash: number; read: { index: number; red: number[]; inverted: boolean } };
   /** The frame maker a video-yuv test defined in the page. */
   __yuvMake?: () => VideoFrame;
   __benchPool?: EnginePool;

@@ -222,6 +222,7 @@ export class CameraPanel extends LitElement {
         >
         <select
           id="camera-container"
+          aria-label="Recording format"
           ?disabled=${this.running || !this.record}
           .value=${this.container}
           @change=${(e: Event) => (this.container = (e.target as HTMLSelectElement).value as RecordContainer)}

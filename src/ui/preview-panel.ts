@@ -118,7 +118,8 @@ export class PreviewPanel extends LitElement {
         padding: 0 3px;
         white-space: nowrap;
       }
-      /* A result from earlier settings, after the latest preview failed: visibly not the current one. */
+      /* A result from earlier settings, after the latest preview failed: visibly not the current one.
+         Only the picture is dimmed: opacity on text would take its contrast below 4.5:1. */
       .stale {
         opacity: 0.3;
         filter: grayscale(1);
@@ -303,7 +304,7 @@ export class PreviewPanel extends LitElement {
                       </div>`
                 }
               </div>
-              <div class="meta ${stale}" id="preview-meta">
+              <div class="meta" id="preview-meta">
                 ${r.giant ? this.giantMeta(r) : r.scale < 1 ? `whole image at ${Math.round(r.scale * 100)}% (a step needs the whole image)` : `region ${r.region.width}×${r.region.height} at (${r.region.x}, ${r.region.y}) of ${r.sourceWidth}×${r.sourceHeight}, 100%${this.pannable() ? ' — drag to pan' : ''}`}
                 · ${r.afterWidth}×${r.afterHeight}
                 out${r.faces ? html` · <span id="preview-faces">${r.faces.length} face${r.faces.length === 1 ? '' : 's'}</span>` : ''} ·

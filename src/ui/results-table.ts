@@ -243,6 +243,9 @@ export class ResultsTable extends LitElement {
       faces: all.filter((r) => (r.faces ?? 0) > 0).length,
     };
     let fileIndex = 0;
+    // With no result row to focus (none yet, or only skipped files) the scroll box itself takes
+    // the focus, so its scrolling (a phone scrolls the wide table sideways) is reachable by keyboard.
+    const focusBox = fileRows === 0;
     return html`<div class="panel">
       <h2 id="results-heading">
         Results (${this.results.length}${this.skipped.length ? html`, <span id="skipped-count">${this.skipped.length} skipped</span>` : ''})
@@ -251,7 +254,12 @@ export class ResultsTable extends LitElement {
       <p class="visually-hidden" id="results-hint">
         Press Enter on a written file's row to compare it before and after; the arrow keys move between rows.
       </p>
-      <div class="scroll">
+      <div
+        class="scroll"
+        tabindex=${focusBox ? '0' : nothing}
+        role=${focusBox ? 'group' : nothing}
+        aria-labelledby=${focusBox ? 'results-heading' : nothing}
+      >
         <table id="results" aria-labelledby="results-heading" aria-describedby="results-hint">
           <thead>
             <tr>

@@ -21,11 +21,13 @@ import type { OutputOptions } from '../core/formats';
 import { messageOf } from '../core/errors';
 import { isImageName, isVideoName, sniff, skipReason } from '../core/sniff';
 import { recipeFromHash, recipeToHash } from '../core/recipe-url';
+import { followRecipe, imagesHint } from '../core/write-images';
 import type { PreviewResult } from '../engine/api';
 import type { Rect } from '../core/tiles';
 import type { EnginePool } from '../pool/engine-pool';
 import { panel } from './styles';
 import { RememberController } from './remember';
+import { VideoPreviewController } from './video-preview';
 import { seconds } from './format';
 import './progress-panel';
 import './results-table';
@@ -103,11 +105,14 @@ export class TesseraStudio extends LitElement {
     inputCounts: { state: true },
     inputItems: { state: true },
     excluded: { state: true },
+    imagesChanged: { state: true },
   };
   /** The chosen input's files, once listed (names and handles only), for the input grid. */
   declare inputItems?: GridItem[];
   /** Paths of the input left out of the batch (unticked in the input grid). */
   declare excluded: ReadonlySet<string>;
+  /** "Write images" just turned off or back on by itself, following the recipe (core/write-images.ts). */
+  declare imagesChanged?: 'off' | 'on';
   /** Files the last batch left out, with why (listed under the results). */
   declare skipped: SkippedFile[];
   /** A video result opened from the results table: its written file, played as it is. */
@@ -182,6 +187,10 @@ export class TesseraStudio extends LitElement {
   private autoFailure?: string;
   /** Files the preview has moved past for this input (at most MAX_PREVIEW_SKIPS). */
   private autoSkips = 0;
+  /** "Write images" is off because the recipe finds faces only, not by the person's choice. */
+  private imagesOffByRecipe = false;
+  /** A video in the preview: the frame chosen with its scrubber, as a still the previewer reads. */
+  private videoPreview = new VideoPreviewController(this, () => this.schedulePreview());
   /** Nested dragenter/dragleave pairs over the page (a drag crosses many elements). */
   private dragDepth = 0;
   /** The last recipe, output options, workers and output folder, kept between visits (ui/remember.ts). */
@@ -490,6 +499,7 @@ export class TesseraStudio extends LitElement {
     this.previewNote = undefined;
     this.autoFailure = undefined;
     this.autoSkips = 0;
+    this.videoPreview.close();
     this.previewCandidates = this.intactImages(input);
     void this.nextPreviewFile(input);
     void this.countInput(input);
@@ -507,9 +517,14 @@ export class TesseraStudio extends LitElement {
     return true;
   }
 
-  /** The input's images whose first and last bytes look like an intact image (core/sniff.ts). */
+  /**
+   * The input's images whose first and last bytes look like an intact image (core/sniff.ts), then
+   * its videos (an input of videos alone previews a frame of the first).
+   */
   private async *intactImages(input: ChosenInput): AsyncGenerator<InputFile> {
+    const videos: InputFile[] = [];
     for await (const f of input.open() as AsyncIterable<InputFile>) {
+      if (isVideoName(f.path)) videos.push(f);
       if (!isImageName(f.path)) continue;
       try {
         const file = await f.file();
@@ -520,6 +535,7 @@ export class TesseraStudio extends LitElement {
       }
       yield f;
     }
+    yield* videos;
   }
 
   /** Lists the input once (names and handles only) to say what a batch will do with it, and for the grid. */
@@ -546,14 +562,9 @@ export class TesseraStudio extends LitElement {
   /** The input grid picked a file: the preview shows it (the person's choice: no moving past it on failure). */
   private pickPreview(path: string): void {
     const item = this.inputItems?.find((i) => i.path === path);
-    // Photos only here: the preview runs recipes on images.
-    if (!item || item.kind !== 'image') return;
-    this.previewAuto = false;
-    this.previewNote = undefined;
-    this.previewFile = { path: item.path, file: () => item.file() };
-    this.previewRegion = undefined;
-    this.giantStatus = undefined;
-    this.schedulePreview(0);
+    // Photos and videos (a frame of it, with the scrubber); skipped files have nothing to preview.
+    if (!item || (item.kind !== 'image' && item.kind !== 'video')) return;
+    this.previewInput({ path: item.path, file: () => item.file() });
   }
 
   /** The input as the batch takes it: without the files excluded in the grid, or only `only`'s. */
@@ -602,12 +613,22 @@ export class TesseraStudio extends LitElement {
     this.previewStatus = 'Updating preview…';
     const file = await f.file();
     if (previewer !== this.previewer) return; // the studio was removed meanwhile
-    const out = await previewer.request({
-      file,
-      key: `${f.path}|${file.size}|${(file as File).lastModified ?? 0}`,
-      recipe: this.recipe,
-      region: this.previewRegion,
-    });
+    const key = `${f.path}|${file.size}|${(file as File).lastModified ?? 0}`;
+    // A video: the frame its scrubber chose, as a still; the preview runs on it as on a photo.
+    let shown: { file: Blob; key: string } | undefined = { file, key };
+    let failed: string | undefined;
+    if (isVideoName(f.path)) {
+      try {
+        shown = await this.videoPreview.still(f.path, file, key, this.recipe);
+      } catch (e) {
+        shown = undefined;
+        failed = `${f.path}: ${messageOf(e)}`;
+      }
+    } else this.videoPreview.close();
+    if (this.previewFile !== f || (!shown && !failed)) return; // another file or frame was chosen meanwhile
+    const out: api.PreviewOutcome = shown
+      ? await previewer.request({ file: shown.file, key: shown.key, recipe: this.recipe, region: this.previewRegion })
+      : { kind: 'error', message: failed ?? '' };
     if (out.kind === 'superseded') return;
     if (out.kind === 'error') {
       if (this.previewAuto && !this.previewedOk.has(f.path) && this.input && (await this.previewNext(f, out.message))) return;
@@ -621,6 +642,7 @@ export class TesseraStudio extends LitElement {
       return;
     }
     this.previewFailed = undefined;
+    if (isVideoName(f.path)) this.videoPreview.shown();
     this.previewedOk.add(f.path);
     this.autoFailure = undefined;
     this.preview = out.result;
@@ -649,11 +671,35 @@ export class TesseraStudio extends LitElement {
   private onRecipeChange(e: CustomEvent<{ recipe: api.Recipe; valid: boolean }>) {
     const { recipe, valid } = e.detail;
     const outputChanged = JSON.stringify(recipe.output) !== JSON.stringify(this.recipe.output);
+    const was = this.recipe;
     this.recipe = recipe;
     this.recipeValid = valid;
     this.recipeError = valid ? undefined : 'Fix the highlighted step before running.';
     if (outputChanged) this.output = api.validateOutput(recipe.output ?? {});
+    this.followImages(was, recipe, outputChanged);
     if (valid) this.schedulePreview();
+  }
+
+  /**
+   * "Write images" follows the recipe: off for one that only finds faces, back on when the recipe
+   * leaves that, if it was the recipe that turned it off (core/write-images.ts).
+   */
+  private followImages(was: api.Recipe, now: api.Recipe, fromRecipe: boolean): void {
+    const before = this.output.images;
+    const f = followRecipe(was, now, before, this.imagesOffByRecipe, fromRecipe);
+    this.imagesOffByRecipe = f.offByRecipe;
+    if (f.images !== before) this.output = { ...this.output, images: f.images };
+    if (f.changed) this.imagesChanged = f.changed;
+    else if (f.images !== before) this.imagesChanged = undefined;
+  }
+
+  /** The output panel changed; "Write images" set by hand is the person's from then on. */
+  private onOutputChange(output: OutputOptions): void {
+    if (output.images !== this.output.images) {
+      this.imagesOffByRecipe = false;
+      this.imagesChanged = undefined;
+    }
+    this.output = output;
   }
 
   private saveRecipe() {
@@ -710,10 +756,12 @@ export class TesseraStudio extends LitElement {
       return;
     }
     try {
+      const was = this.recipe;
       this.recipe = api.validateRecipe(recipe);
       this.recipeValid = true;
       this.recipeError = undefined;
       this.output = api.validateOutput(this.recipe.output ?? {});
+      this.followImages(was, this.recipe, true);
       this.schedulePreview();
     } catch (e) {
       this.recipeValid = false;
@@ -969,7 +1017,11 @@ export class TesseraStudio extends LitElement {
     const r = e.detail;
     const input = this.inputsByPath.get(r.path);
     this.closeResult();
-    if (r.video || isVideoName(r.path)) return this.showVideo(r);
+    if (r.video || isVideoName(r.path)) {
+      // The written video plays; the preview shows a frame of the input with the recipe on it.
+      if (input) this.previewInput(input);
+      return this.showVideo(r);
+    }
     if (!r.outputPath && !r.pyramid) {
       // Reports only: there is no image to compare; say what was written instead.
       const faces = r.faces !== undefined ? ` (${r.faces} face${r.faces === 1 ? '' : 's'} found)` : '';
@@ -979,14 +1031,7 @@ export class TesseraStudio extends LitElement {
       };
       return;
     }
-    if (input) {
-      this.previewAuto = false;
-      this.previewNote = undefined;
-      this.previewFile = input;
-      this.previewRegion = undefined;
-      this.giantStatus = undefined;
-      this.schedulePreview(0);
-    }
+    if (input) this.previewInput(input);
     let before: Blob | undefined;
     let after: Blob | undefined;
     try {
@@ -1000,6 +1045,16 @@ export class TesseraStudio extends LitElement {
     }
     if (before && after) this.compare = { before, after, label: r.path, path: r.path };
     else this.message = `${r.path}: the output cannot be read back for comparison`;
+  }
+
+  /** The preview moves to a file the person chose. */
+  private previewInput(input: InputFile): void {
+    this.previewAuto = false;
+    this.previewNote = undefined;
+    this.previewFile = input;
+    this.previewRegion = undefined;
+    this.giantStatus = undefined;
+    this.schedulePreview(0);
   }
 
   /** A video result: its written file in a player (the before/after comparison is for images). */
@@ -1020,6 +1075,12 @@ export class TesseraStudio extends LitElement {
 
   private zipSaved(): void {
     if (this.zipUrl) this.zipUrl = { ...this.zipUrl, saved: true };
+  }
+
+  /** What a batch writes while "Write images" is off, or that it came back on by itself. */
+  private renderImagesHint() {
+    const hint = imagesHint(this.recipe, this.output.images, this.imagesChanged);
+    return hint ? html`<p class=${hint.error ? 'err' : 'muted'} id="images-note" role="status">${hint.text}</p>` : '';
   }
 
   /** What the chosen input holds, once listed. */
@@ -1145,10 +1206,10 @@ export class TesseraStudio extends LitElement {
             <output-options
               ?locked=${busy}
               .value=${this.output}
-              @output-change=${(e: CustomEvent<OutputOptions>) => (this.output = e.detail)}
+              @output-change=${(e: CustomEvent<OutputOptions>) => this.onOutputChange(e.detail)}
               @video-change=${(e: CustomEvent<import('../core/video-options').VideoOptions>) => (this.video = e.detail)}
             ></output-options>
-            ${this.remembered.renderNotes()}
+            ${this.renderImagesHint()} ${this.remembered.renderNotes()}
             <fieldset class="lock" ?disabled=${busy}>
               <label
                 ><input
@@ -1217,6 +1278,7 @@ export class TesseraStudio extends LitElement {
               : ''
           }
           ${this.previewNote && this.previewFile ? html`<p class="muted" id="preview-note">${this.previewNote}</p>` : ''}
+          ${this.previewFile && isVideoName(this.previewFile.path) ? this.videoPreview.render() : ''}
           ${
             this.previewFile
               ? html`<preview-panel

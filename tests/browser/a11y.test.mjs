@@ -1,16 +1,19 @@
 // Accessibility of the studio, in the built app in Chromium at 1366×768: axe-core finds no serious
 // or critical violation on first load, with a recipe of several steps, after a batch and with the
-// compare view open; and a person without a mouse can load photos, pick a preset, run a batch,
-// get the zip and open a result with the keyboard alone (page.keyboard only: Tab, Shift+Tab,
-// Enter, Space, arrows).
+// compare view open; the same at 390×844 (a phone, where nothing may widen the page), plus with
+// the live camera running (Chromium's fake camera), with a failed preview (the earlier picture
+// dimmed, its text not) and with a video frame and its scrubber, at both sizes; and a person
+// without a mouse can load photos, pick a preset, run a batch, get the zip and open a result with
+// the keyboard alone (page.keyboard only: Tab, Shift+Tab, Enter, Space, arrows).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { AxeBuilder } from '@axe-core/playwright';
-import { startApp } from './harness.mjs';
+import { FAKE_CAMERA_ARGS, startApp } from './harness.mjs';
 import { makeFolder, vips } from './fixtures.mjs';
+import { makeVideo } from './video-fixtures.mjs';
 
 /** @typedef {import('playwright-core').Page} Page */
 
@@ -215,6 +218,148 @@ describe('axe-core finds no serious or critical violation', () => {
     await page.keyboard.press('Space');
     assert.deepEqual(await ops(), ['auto-orient', 'gaussian-blur', 'rotate', 'unsharp-mask', 'saturation']);
     assert.equal((await focused(page)).name, 'Remove step 2 (Blur)');
+  });
+});
+
+/** A recipe whose preview fails on the 400×300 photos: its crop box lies wholly outside them. */
+const CROP_OUTSIDE = { name: 'Crop outside', steps: [{ op: 'crop', params: { mode: 'box', x: 5000, y: 0, width: 100, height: 100 } }] };
+
+/** Fails unless nothing widens the page (phones: nothing scrolls sideways). @param {Page} page @param {string} state */
+async function assertNoSideScroll(page, state) {
+  const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
+  assert.ok(scroll <= width, `${state}: the page is ${scroll} px wide in a ${width} px window`);
+}
+
+describe('at 390×844, with the camera, a failed preview and a video frame', () => {
+  /** @type {import('./harness.mjs').App} */
+  let app;
+  before(async () => {
+    app = await startApp({ extraArgs: FAKE_CAMERA_ARGS });
+    await app.page.setViewportSize({ width: 390, height: 844 });
+  });
+  after(async () => app?.close());
+
+  /** axe and the page's width in one state. @param {string} state @param {import('node:test').TestContext} t */
+  const check = async (state, t) => {
+    const width = app.page.viewportSize()?.width;
+    await assertAccessible(app.page, `${width} px: ${state}`, t);
+    await assertNoSideScroll(app.page, `${width} px: ${state}`);
+  };
+
+  /** Opens the camera section, starts the fake camera and waits for processed frames. @param {Page} page */
+  const startCamera = async (page) => {
+    if (!(await page.$eval('tessera-studio #camera-section', (d) => /** @type {HTMLDetailsElement} */ (d).open)))
+      await page.click('tessera-studio #camera-section summary');
+    await page.click('tessera-studio camera-panel #camera-start');
+    await page.waitForFunction(
+      () =>
+        Number(
+          document
+            .querySelector('tessera-studio')
+            ?.shadowRoot?.querySelector('camera-panel')
+            ?.shadowRoot?.querySelector('#camera-processed')?.textContent,
+        ) >= 3,
+      undefined,
+      { timeout: 60_000 },
+    );
+  };
+
+  /** A failed preview over the earlier picture; its words keep full opacity. @param {Page} page */
+  const failPreview = async (page) => {
+    await page.evaluate((r) => document.querySelector('tessera-studio')?.useRecipe(r), CROP_OUTSIDE);
+    await page.waitForSelector('tessera-studio preview-panel #preview-failed', { timeout: 60_000 });
+    assert.equal(await page.locator('tessera-studio preview-panel canvas.after').count(), 1, 'the earlier picture stays, dimmed');
+    const opacity = await page.$eval('tessera-studio preview-panel', (panel) => {
+      const root = panel.shadowRoot;
+      /** Opacity an element shows: its own times its ancestors' in the shadow root. @param {Element | null | undefined} el */
+      const shown = (el) => {
+        let o = 1;
+        for (let e = el; e && e !== root?.host; e = e.parentElement) o *= Number(getComputedStyle(e).opacity);
+        return o;
+      };
+      return {
+        meta: shown(root?.querySelector('#preview-meta')),
+        failed: shown(root?.querySelector('#preview-failed')),
+        picture: shown(root?.querySelector('canvas.after')),
+      };
+    });
+    assert.equal(opacity.meta, 1, 'the text under the picture is not dimmed');
+    assert.equal(opacity.failed, 1);
+    assert.ok(opacity.picture < 1, 'the earlier picture is dimmed');
+  };
+
+  test(
+    'first load, a recipe, the camera running, a failed preview, after a batch, the compare view, a video frame',
+    { timeout: 300_000 },
+    async (t) => {
+      const { page } = app;
+      await check('first load', t);
+      await page.evaluate((r) => document.querySelector('tessera-studio')?.useRecipe(r), SEVERAL_STEPS);
+      await page.setInputFiles('tessera-studio #files-input', photos);
+      await page.waitForSelector('tessera-studio preview-panel canvas.after', { timeout: 60_000 });
+      await check('with a recipe of several steps', t);
+
+      await startCamera(page);
+      await check('with the camera running', t);
+      await page.click('tessera-studio camera-panel #camera-stop');
+
+      await failPreview(page);
+      await check('with a failed preview', t);
+
+      await page.evaluate((r) => document.querySelector('tessera-studio')?.useRecipe(r), SEVERAL_STEPS);
+      await page.waitForFunction(
+        () =>
+          !document
+            .querySelector('tessera-studio')
+            ?.shadowRoot?.querySelector('preview-panel')
+            ?.shadowRoot?.querySelector('#preview-failed'),
+      );
+      await page.evaluate(async () => {
+        const studio = document.querySelector('tessera-studio');
+        if (!studio) throw new Error('no <tessera-studio> on the page');
+        const root = await navigator.storage.getDirectory();
+        await root.removeEntry('a11y-phone', { recursive: true }).catch(() => {});
+        studio.useOutputFolder(await root.getDirectoryHandle('a11y-phone', { create: true }));
+      });
+      await page.click('tessera-studio #start');
+      await page.waitForSelector('tessera-studio #summary', { timeout: 120_000 });
+      assert.match((await page.textContent('tessera-studio #summary')) ?? '', /^14 written, 0 failed/);
+      await check('after a batch', t);
+      await page.click('tessera-studio results-table tr.row[data-path="p03.jpg"]');
+      await page.waitForSelector('tessera-studio compare-view #compare');
+      await check('with the compare view open', t);
+
+      await makeVideo(page, { name: 'clip', width: 320, height: 240, frames: 30, fps: 15 });
+      await page.evaluate(() => {
+        const clip = window.__videos?.clip;
+        if (!clip) throw new Error('no clip');
+        document.querySelector('tessera-studio')?.useInputFiles([new File([clip], 'clip.mp4', { type: 'video/mp4' })]);
+      });
+      await page.waitForSelector('tessera-studio video-scrubber #frame', { timeout: 60_000 });
+      await page.waitForFunction(() =>
+        /clip\.mp4/.test(document.querySelector('tessera-studio')?.shadowRoot?.querySelector('preview-panel')?.getAttribute('label') ?? ''),
+      );
+      await page.waitForSelector('tessera-studio preview-panel canvas.after');
+      await check('with a video frame and its scrubber', t);
+      assert.deepEqual(app.errors, []);
+    },
+  );
+
+  test('at 1366×768 too: the camera running, a failed preview, a video frame', { timeout: 120_000 }, async (t) => {
+    const { page } = app;
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await check('with a video frame and its scrubber', t);
+    await startCamera(page);
+    await check('with the camera running', t);
+    await page.click('tessera-studio camera-panel #camera-stop');
+    await page.setInputFiles('tessera-studio #files-input', photos);
+    await page.waitForFunction(() =>
+      /\.jpg$/.test(document.querySelector('tessera-studio')?.shadowRoot?.querySelector('preview-panel')?.getAttribute('label') ?? ''),
+    );
+    await page.waitForSelector('tessera-studio preview-panel canvas.after', { timeout: 60_000 });
+    await failPreview(page);
+    await check('with a failed preview', t);
+    assert.deepEqual(app.errors, []);
   });
 });
 

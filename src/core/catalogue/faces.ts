@@ -46,6 +46,7 @@ export const FACE_OPS = [
     aka: 'face detection (BlazeFace or Haar/LBP cascades)',
     category: 'cv',
     reports: 'faces',
+    reportOnly: true,
     params: DETECT_PARAMS,
     engine: 'opencv',
     locality: 'global',

@@ -85,6 +85,12 @@ export interface OperationSpec<
    */
   reports?: string;
   /**
+   * The step only reports: its picture out is its picture in (Find faces). A recipe of such steps
+   * alone is run for its reports, so the studio turns "Write images" off for it
+   * (core/write-images.ts) rather than write a re-encoded copy of every photo.
+   */
+  reportOnly?: true;
+  /**
    * 'decode': when the step leads the recipe, the decoder performs it (EXIF auto-orient while
    * decoding; thumbnail with shrink-on-load). Elsewhere it runs as an ordinary frame operation.
    */
