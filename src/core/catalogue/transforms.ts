@@ -20,7 +20,7 @@ export const TRANSFORM_OPS = [
     name: 'resize',
     label: 'Resize',
     description:
-      'Makes pictures smaller (or larger): to fit inside a box, to fill it (cutting off the overflow), to a width, a height, the long or short side, a number of megapixels or a percentage, or fitted onto an exact canvas with coloured bars.',
+      'Makes pictures smaller (or larger): to fit or fill a box, to a width, height, long or short side, megapixels or percent, or padded onto an exact canvas.',
     params: {
       mode: {
         type: 'enum',
