@@ -53,6 +53,45 @@ async function waitForNewPreview(page, previous) {
   return afterPrint(page);
 }
 
+/** Waits until the preview's "after" canvas has one of the given sizes ("WxH"); returns it. @param {import('playwright-core').Page} page @param {string[]} sizes */
+async function waitForSize(page, sizes) {
+  await page.waitForFunction(
+    (want) => {
+      /** @type {HTMLCanvasElement | null | undefined} */
+      const c = document
+        .querySelector('tessera-studio')
+        ?.shadowRoot?.querySelector('preview-panel')
+        ?.shadowRoot?.querySelector('canvas.after');
+      return !!c && want.includes(`${c.width}x${c.height}`);
+    },
+    sizes,
+    { timeout: 30_000 },
+  );
+  return (await afterPrint(page)).split(':')[0];
+}
+
+/** The pixel (x, y) of the preview's "after" canvas as [r, g, b, a]. @param {import('playwright-core').Page} page @param {number} x @param {number} y */
+const afterPixel = (page, x, y) =>
+  page.evaluate(
+    ([x, y]) => {
+      /** @type {HTMLCanvasElement | null | undefined} */
+      const c = document
+        .querySelector('tessera-studio')
+        ?.shadowRoot?.querySelector('preview-panel')
+        ?.shadowRoot?.querySelector('canvas.after');
+      const g = c?.getContext('2d');
+      if (!g) throw new Error('no preview canvas');
+      return [...g.getImageData(x, y, 1, 1).data];
+    },
+    [x, y],
+  );
+
+/** The params an editor step shows, in order. @param {import('playwright-core').Page} page @param {string} op */
+const shownParams = (page, op) =>
+  page
+    .locator(`${S} li.step[data-op="${op}"] [data-param]`)
+    .evaluateAll((/** @type {HTMLElement[]} */ els) => els.map((e) => e.dataset.param));
+
 before(async () => {
   fixture = await makeFolder(
     [
@@ -203,6 +242,65 @@ describe('recipe editor', () => {
       'sobel',
       'gaussian-blur',
     ]);
+  });
+
+  test('resize modes and crop to aspect ratio: each mode shows its own controls; the preview has the exact shape', async () => {
+    const { page } = app;
+    await page.setInputFiles('tessera-studio #folder-input', fixture.dir);
+    await page.waitForSelector('tessera-studio preview-panel #preview-meta', { timeout: 30_000 });
+    while (await page.locator(`${S} li.step`).count()) await page.click(`${S} li.step >> nth=0 >> button.remove`);
+    // The preview shows one of the two 4:3 photos (320×240 or 200×150).
+    await page.selectOption(`${S} #add-step`, 'crop-aspect');
+    assert.equal(await page.textContent(`${S} li.step[data-op="crop-aspect"] .title`), '1. Crop to aspect ratio');
+    assert.deepEqual(await shownParams(page, 'crop-aspect'), ['ratioWidth', 'ratioHeight', 'gravity']);
+    // 16:9 by default: 320×180, or 200×113 (112.5 rounded).
+    const cut = await waitForSize(page, ['320x180', '200x113']);
+
+    await page.selectOption(`${S} #add-step`, 'resize');
+    await page.selectOption(`${S} li.step[data-op="resize"] select[data-param="mode"]`, 'pad');
+    assert.deepEqual(await shownParams(page, 'resize'), ['mode', 'width', 'height', 'background', 'kernel', 'enlarge']);
+    for (const [k, v] of [
+      ['width', '300'],
+      ['height', '100'],
+    ]) {
+      await page.fill(`${S} li.step[data-op="resize"] input[type=number][data-param="${k}"]`, v);
+      await page.press(`${S} li.step[data-op="resize"] input[type=number][data-param="${k}"]`, 'Enter');
+    }
+    await page.fill(`${S} li.step[data-op="resize"] input[type=color][data-param="background"]`, '#ff0000');
+    await waitForSize(page, ['300x100']);
+    // The 16:9 picture is fitted to 100 px high (178 or 177 wide) and centred: red bars at both ends.
+    await page.waitForFunction(
+      () => {
+        const c = document
+          .querySelector('tessera-studio')
+          ?.shadowRoot?.querySelector('preview-panel')
+          ?.shadowRoot?.querySelector('canvas.after');
+        const g = c instanceof HTMLCanvasElement ? c.getContext('2d') : null;
+        return !!g && g.getImageData(5, 50, 1, 1).data.join() === '255,0,0,255';
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
+    assert.deepEqual(await afterPixel(page, 294, 95), [255, 0, 0, 255]);
+    assert.notDeepEqual(await afterPixel(page, 150, 50), [255, 0, 0, 255]);
+
+    await page.selectOption(`${S} li.step[data-op="resize"] select[data-param="mode"]`, 'long-edge');
+    assert.deepEqual(await shownParams(page, 'resize'), ['mode', 'edge', 'kernel', 'enlarge']);
+    assert.equal(await page.textContent(`${S} label[for="s1-edge"]`), 'Side length');
+    await page.fill(`${S} li.step[data-op="resize"] input[type=number][data-param="edge"]`, '100');
+    await page.press(`${S} li.step[data-op="resize"] input[type=number][data-param="edge"]`, 'Enter');
+    await waitForSize(page, [cut === '320x180' ? '100x56' : '100x57']);
+
+    await page.selectOption(`${S} li.step[data-op="resize"] select[data-param="mode"]`, 'megapixels');
+    assert.deepEqual(await shownParams(page, 'resize'), ['mode', 'megapixels', 'kernel', 'enlarge']);
+
+    // A square crop, then the long edge to 100: 100×100.
+    await page.selectOption(`${S} li.step[data-op="resize"] select[data-param="mode"]`, 'long-edge');
+    for (const k of ['ratioWidth', 'ratioHeight']) {
+      await page.fill(`${S} li.step[data-op="crop-aspect"] input[type=number][data-param="${k}"]`, '1');
+      await page.press(`${S} li.step[data-op="crop-aspect"] input[type=number][data-param="${k}"]`, 'Enter');
+    }
+    await waitForSize(page, ['100x100']);
   });
 
   test('no page errors', () => assert.deepEqual(app.errors, []));

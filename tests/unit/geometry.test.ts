@@ -117,6 +117,10 @@ describe('steps that move pixels exactly record where each pixel came from', () 
     ['rotate 180', [step('rotate', { angle: 180 })]],
     ['rotate -90', [step('rotate', { angle: -90 })]],
     ['resize nearest ×2', [step('resize', { mode: 'percent', percent: 200, kernel: 'nearest' })]],
+    ['crop-aspect centre 1:1', [step('crop-aspect', { ratioWidth: 1, ratioHeight: 1 })]],
+    ['crop-aspect centre 16:9', [step('crop-aspect', { ratioWidth: 16, ratioHeight: 9 })]],
+    ['crop-aspect attention 2:3', [step('crop-aspect', { ratioWidth: 2, ratioHeight: 3, gravity: 'attention' })]],
+    ['long-edge nearest ×2', [step('resize', { mode: 'long-edge', edge: 106, kernel: 'nearest', enlarge: true })]],
     [
       'a chain: crop, turn, flip, crop',
       [
@@ -145,6 +149,43 @@ describe('steps that move pixels exactly record where each pixel came from', () 
         } else expect(px(out, x, y)).toEqual([0, 0, 0]);
       }
     expect(inside).toBe(37 * 37);
+  });
+
+  test.each([
+    ['onto a square: bars above and below', 106, 106, 0, 16],
+    ['onto a wide canvas: bars left and right', 200, 74, 47, 0],
+  ] as const)('pad, %s: the picture maps exactly, the bars map outside the input', async (_n, W, H, dx, dy) => {
+    // 53×37 doubled (nearest) is 106×74, placed at (floor((W − 106)/2), floor((H − 74)/2)).
+    const src = random(53, 37, 3, 4);
+    const { out, toInput } = await chain(src, [
+      step('resize', { mode: 'pad', width: W, height: H, kernel: 'nearest', enlarge: true, background: '#000000' }),
+    ]);
+    expect([out.width, out.height]).toEqual([W, H]);
+    let inside = 0;
+    for (let y = 0; y < H; y++)
+      for (let x = 0; x < W; x++) {
+        const [sx, sy] = apply(toInput, x + 0.5, y + 0.5).map(Math.floor);
+        if (sx >= 0 && sy >= 0 && sx < 53 && sy < 37) {
+          inside++;
+          expect(px(out, x, y), `(${x}, ${y})`).toEqual(px(src, sx, sy));
+          expect([sx, sy]).toEqual([Math.floor((x - dx) / 2), Math.floor((y - dy) / 2)]);
+        } else expect(px(out, x, y), `(${x}, ${y})`).toEqual([0, 0, 0]);
+      }
+    expect(inside).toBe(106 * 74);
+  });
+
+  test('pad then crop: a point of the final frame maps back to its input pixel', async () => {
+    // 400×300 padded to 100×100 is 100×75 (a quarter) at y = floor(25 / 2) = 12; then a box from (10, 5), reaching into the top bar.
+    const src = createFrame(400, 300, 1, new ArrayBuffer(400 * 300));
+    const { out, toInput } = await chain(src, [
+      step('resize', { mode: 'pad', width: 100, height: 100 }),
+      step('crop', { mode: 'box', x: 10, y: 5, width: 50, height: 50 }),
+    ]);
+    expect([out.width, out.height]).toEqual([50, 50]);
+    // Output (5, 10) is canvas (15, 15), scaled image (15, 3), input (60, 12).
+    expect(apply(toInput, 5, 10)).toEqual([60, 12]);
+    // Output (0, 0) is canvas (10, 5), in the top bar: above the input, at y (5 − 12)·4 = −28.
+    expect(apply(toInput, 0, 0)).toEqual([40, -28]);
   });
 
   test.each([2, 3, 4, 5, 6, 7, 8])('auto-orient as a step (orientation %i)', async (o) => {
@@ -182,6 +223,14 @@ describe('resampling steps: a marker lands where its mapped position says', () =
     ['resize fill', [step('resize', { mode: 'fill', width: 120, height: 120 })]],
     ['resize width (lanczos3)', [step('resize', { mode: 'width', width: 97 })]],
     ['resize 250 %', [step('resize', { mode: 'percent', percent: 250, kernel: 'cubic' })]],
+    ['resize long-edge', [step('resize', { mode: 'long-edge', edge: 170 })]],
+    ['resize short-edge', [step('resize', { mode: 'short-edge', edge: 90 })]],
+    ['resize megapixels', [step('resize', { mode: 'megapixels', megapixels: 0.02 })]],
+    ['resize pad', [step('resize', { mode: 'pad', width: 160, height: 160, background: '#000000' })]],
+    [
+      'crop-aspect 4:5, then resize',
+      [step('crop-aspect', { ratioWidth: 4, ratioHeight: 5 }), step('resize', { mode: 'long-edge', edge: 99 })],
+    ],
     ['thumbnail', [step('thumbnail', { size: 128 })]],
     ['rotate 30', [step('rotate', { angle: 30 })]],
     ['rotate -47, canvas kept', [step('rotate', { angle: -47, expand: false })]],

@@ -14,7 +14,9 @@ import { KERNEL_OPS } from '../../src/engine/ops/kernel';
 describe('params typed from their specs', () => {
   test('integer/number → number, boolean → boolean, enum → its options, color → string', () => {
     const resize = defaultParams(getOperation('resize'));
-    expectTypeOf(resize.mode).toEqualTypeOf<'fit' | 'fill' | 'width' | 'height' | 'percent'>();
+    expectTypeOf(resize.mode).toEqualTypeOf<
+      'fit' | 'fill' | 'width' | 'height' | 'long-edge' | 'short-edge' | 'megapixels' | 'percent' | 'pad'
+    >();
     expectTypeOf(resize.width).toEqualTypeOf<number>();
     expectTypeOf(resize.enlarge).toEqualTypeOf<boolean>();
     expectTypeOf(validateParams(getOperation('rotate'), {}, '').background).toEqualTypeOf<string>();

@@ -1,5 +1,5 @@
 /**
- * Geometry ops (resize, rotate, crop, flip, auto-orient, thumbnail): exact sizes, exact pixels
+ * Geometry ops (resize, rotate, crop, crop-aspect, flip, auto-orient, thumbnail): exact sizes, exact pixels
  * where the op moves pixels only (checked against independent JS references), and the decode
  * stage (auto-orient / thumbnail leading a recipe are done by the decoder).
  */
@@ -11,7 +11,7 @@ import type { ResolvedStep } from '../../src/core/recipe';
 import { decode, decodeSource, encode, frameToImage } from '../../src/engine/codec';
 import { planDecode, processImage } from '../../src/engine/image-task';
 import type { SourceInfo } from '../../src/engine/ops/context';
-import { resizeGeometry } from '../../src/engine/ops/vips';
+import { aspectWindow, resizeGeometry } from '../../src/engine/ops/vips';
 import { runSteps } from '../../src/engine/run-steps';
 import { loadVips, type Vips } from '../../src/engine/vips';
 import { mulberry32, pngWithOrientation, px, step } from './helpers';
@@ -100,8 +100,8 @@ function uniform(w: number, h: number, value: number[]): Frame {
 }
 
 describe('catalogue entries', () => {
-  test('all six are global vips transforms; auto-orient and thumbnail run at decode', () => {
-    for (const name of ['resize', 'rotate', 'crop', 'flip', 'auto-orient', 'thumbnail']) {
+  test('all seven are global vips transforms; auto-orient and thumbnail run at decode', () => {
+    for (const name of ['resize', 'rotate', 'crop', 'crop-aspect', 'flip', 'auto-orient', 'thumbnail']) {
       const op = getOperation(name)!;
       expect(op, name).toBeDefined();
       expect([op.category, op.engine, op.locality]).toEqual(['transform', 'vips', 'global']);
@@ -115,10 +115,14 @@ describe('catalogue entries', () => {
       mode: 'fit',
       width: 1024,
       height: 1024,
+      edge: 2048,
+      megapixels: 2,
       percent: 50,
+      background: '#ffffff',
       kernel: 'lanczos3',
       enlarge: false,
     });
+    expect(defaultParams(getOperation('crop-aspect'))).toEqual({ ratioWidth: 16, ratioHeight: 9, gravity: 'centre' });
     expect(defaultParams(getOperation('crop'))).toEqual({ mode: 'centre', x: 0, y: 0, width: 512, height: 512 });
     expect(defaultParams(getOperation('rotate'))).toEqual({ angle: 90, expand: true, background: '#000000' });
   });
@@ -142,11 +146,26 @@ describe('resize', () => {
     ['percent down', 401, 301, { mode: 'percent', percent: 25 }, [100, 75]],
     ['percent up (always allowed)', 40, 30, { mode: 'percent', percent: 250 }, [100, 75]],
     ['percent to a 1-pixel floor', 40, 30, { mode: 'percent', percent: 1 }, [1, 1]],
+    ['long-edge, landscape', 400, 300, { mode: 'long-edge', edge: 120 }, [120, 90]],
+    ['long-edge, portrait', 300, 400, { mode: 'long-edge', edge: 120 }, [90, 120]],
+    ['long-edge, never enlarges by default', 80, 60, { mode: 'long-edge', edge: 120 }, [80, 60]],
+    ['long-edge, enlarges when allowed', 80, 60, { mode: 'long-edge', edge: 120, enlarge: true }, [120, 90]],
+    ['short-edge, landscape', 400, 300, { mode: 'short-edge', edge: 60 }, [80, 60]],
+    ['short-edge, portrait', 300, 400, { mode: 'short-edge', edge: 60 }, [60, 80]],
+    ['short-edge, never enlarges by default', 80, 60, { mode: 'short-edge', edge: 90 }, [80, 60]],
+    ['megapixels', 400, 300, { mode: 'megapixels', megapixels: 0.03 }, [200, 150]],
+    ['megapixels, rounded sides', 333, 211, { mode: 'megapixels', megapixels: 0.01 }, [126, 80]],
+    ['megapixels, never enlarges by default', 100, 100, { mode: 'megapixels', megapixels: 0.02 }, [100, 100]],
+    ['megapixels, enlarges when allowed', 100, 100, { mode: 'megapixels', megapixels: 0.02, enlarge: true }, [141, 141]],
+    ['pad, landscape onto a square', 400, 300, { mode: 'pad', width: 100, height: 100 }, [100, 100]],
+    ['pad, portrait onto a wide canvas', 300, 400, { mode: 'pad', width: 160, height: 90 }, [160, 90]],
+    ['pad, a small image is not enlarged but the canvas is exact', 30, 20, { mode: 'pad', width: 100, height: 50 }, [100, 50]],
   ];
   test.each(cases)('%s: %i×%i → exact size', async (_n, w, h, params, want) => {
     const p = { ...defaultParams(getOperation('resize')), ...params };
     const g = resizeGeometry(w, h, p);
-    expect(g.crop ? [g.crop.width, g.crop.height] : [g.width, g.height]).toEqual(want);
+    const box = g.crop ?? g.pad;
+    expect(box ? [box.width, box.height] : [g.width, g.height]).toEqual(want);
     for (const ch of [3, 4]) {
       const out = await run(padded(w, h, ch, w + h), 'resize', params);
       expect([out.width, out.height, out.channels]).toEqual([...want, ch]);
@@ -192,6 +211,61 @@ describe('resize', () => {
     const out = await run(f, 'resize', { mode: 'fill', width: 100, height: 100, kernel: 'nearest' });
     expect([out.width, out.height]).toEqual([100, 100]);
     expect(out.data.every((v) => v === 255)).toBe(true);
+  });
+
+  test.each([
+    ['long-edge 1200', { mode: 'long-edge', edge: 1200 }, [1200, 900]],
+    ['short-edge 600', { mode: 'short-edge', edge: 600 }, [800, 600]],
+    // s = sqrt(2/12) = 0.408248…: 1632.99 → 1633 and 1224.74 → 1225 (2.000 425 MP).
+    ['megapixels 2', { mode: 'megapixels', megapixels: 2 }, [1633, 1225]],
+    ['pad 1000×1000', { mode: 'pad', width: 1000, height: 1000 }, [1000, 1000]],
+  ] as [string, Params, [number, number]][])('a 4000×3000 photo, %s → exact size', async (_n, params, want) => {
+    const out = await run(uniform(4000, 3000, [90, 140, 200]), 'resize', { ...params, kernel: 'linear' });
+    expect([out.width, out.height, out.channels]).toEqual([...want, 3]);
+    expect(px(out, out.width >> 1, out.height >> 1)).toEqual([90, 140, 200]);
+    if (params.mode === 'pad') {
+      // 1000×750 at y = 125, white bars above and below.
+      const column = [0, 124, 125, 874, 875, 999].map((y) => px(out, 500, y).join());
+      expect(column).toEqual(['255,255,255', '255,255,255', '90,140,200', '90,140,200', '255,255,255', '255,255,255']);
+    }
+  });
+
+  test('pad: the picture centred, the bars exactly the background colour (RGB, gray, alpha)', async () => {
+    // 400×300 onto 200×200: scaled to 200×150 at y = floor(50 / 2) = 25.
+    const rows = (out: Frame, bar: number[], pic: number[]) => {
+      let wrong = 0;
+      for (let y = 0; y < 200; y++)
+        for (let x = 0; x < 200; x++) if (px(out, x, y).join() !== (y >= 25 && y < 175 ? pic : bar).join()) wrong++;
+      return wrong;
+    };
+    const rgb = await run(uniform(400, 300, [200, 30, 40]), 'resize', { mode: 'pad', width: 200, height: 200, background: '#1040f0' });
+    expect([rgb.width, rgb.height]).toEqual([200, 200]);
+    expect(rows(rgb, [0x10, 0x40, 0xf0], [200, 30, 40])).toBe(0);
+    const gray = await run(uniform(400, 300, [77]), 'resize', { mode: 'pad', width: 200, height: 200, background: '#ff8000' });
+    expect(rows(gray, [Math.round((299 * 255 + 587 * 128) / 1000)], [77])).toBe(0);
+    const alpha = await run(uniform(400, 300, [10, 20, 30, 128]), 'resize', {
+      mode: 'pad',
+      width: 200,
+      height: 200,
+      background: '#ffffff',
+    });
+    expect(rows(alpha, [255, 255, 255, 255], [10, 20, 30, 128])).toBe(0);
+
+    // Portrait onto a wide canvas: bars left and right; a smaller image is centred unscaled.
+    const tall = await run(uniform(30, 60, [5, 6, 7]), 'resize', { mode: 'pad', width: 100, height: 40, background: '#000000' });
+    // 30×60 → 20×40 at x = 40.
+    expect([tall.width, tall.height]).toEqual([100, 40]);
+    expect([px(tall, 39, 20), px(tall, 40, 20), px(tall, 59, 20), px(tall, 60, 20)]).toEqual([
+      [0, 0, 0],
+      [5, 6, 7],
+      [5, 6, 7],
+      [0, 0, 0],
+    ]);
+    const f = padded(31, 21, 3, 5);
+    const small = await run(f, 'resize', { mode: 'pad', width: 100, height: 50, background: '#ffffff' });
+    // Not enlarged: the very pixels at (floor(69 / 2), floor(29 / 2)) = (34, 14).
+    expect(same(await run(small, 'crop', { mode: 'box', x: 34, y: 14, width: 31, height: 21 }), REF.id(f))).toBe(true);
+    expect(px(small, 33, 14)).toEqual([255, 255, 255]);
   });
 });
 
@@ -316,6 +390,73 @@ describe('crop', () => {
     let busy = 0;
     for (let i = 0; i < 60 * 50; i++) if (out.data[i * ch] !== 128) busy++;
     expect(busy).toBeGreaterThan(60 * 50 * 0.3);
+  });
+});
+
+describe('crop-aspect', () => {
+  test.each([
+    [4000, 3000, 16, 9, [4000, 2250]],
+    [4000, 3000, 1, 1, [3000, 3000]],
+    [3000, 4000, 16, 9, [3000, 1688]],
+    [3000, 4000, 9, 16, [2250, 4000]],
+    [4000, 3000, 4, 5, [2400, 3000]],
+    [1920, 1080, 16, 9, [1920, 1080]],
+    [1000, 3, 1, 1, [3, 3]],
+    [5, 7, 1000, 1, [5, 1]],
+  ] as const)('%i×%i at %i:%i → the largest window', (w, h, a, b, want) => {
+    expect(aspectWindow(w, h, a, b)).toEqual({ width: want[0], height: want[1] });
+  });
+
+  test('16:9 of a 4000×3000 photo is 4000×2250, cut from the middle', async () => {
+    const f = createFrame(4000, 3000, 3, new ArrayBuffer(4000 * 3000 * 3));
+    // Rows carry their number, so the cut's position is readable from the pixels.
+    for (let y = 0; y < 3000; y++) f.data.fill(y % 251, y * 12000, (y + 1) * 12000);
+    const out = await run(f, 'crop-aspect', { ratioWidth: 16, ratioHeight: 9 });
+    expect([out.width, out.height]).toEqual([4000, 2250]);
+    // floor((3000 − 2250) / 2) = 375.
+    for (const y of [0, 1, 1000, 2249]) expect(px(out, 1234, y)).toEqual(new Array(3).fill((y + 375) % 251));
+  });
+
+  test('centre: exact pixels; an image of the ratio already is passed on as it is', async () => {
+    const f = padded(51, 40, 4, 19);
+    const out = await run(f, 'crop-aspect', { ratioWidth: 1, ratioHeight: 1 });
+    expect(
+      same(
+        out,
+        remap(f, 40, 40, (x, y) => [x + 5, y]),
+      ),
+    ).toBe(true);
+    const g = padded(32, 18, 3, 4);
+    expect(same(await run(g, 'crop-aspect', { ratioWidth: 16, ratioHeight: 9 }), REF.id(g))).toBe(true);
+  });
+
+  test.each([1, 3, 4])('attention: the window goes where the interesting patch is (%i channels)', async (ch) => {
+    // Flat gray, a busy saturated patch near the left edge: centre would cut x 50…349, attention
+    // should slide the 300×300 window left over the patch.
+    const f = uniform(
+      400,
+      300,
+      new Array<number>(ch).fill(128).map((v, i) => (i === 3 ? 255 : v)),
+    );
+    const rnd = mulberry32(8);
+    const colour = ch >= 3 ? 3 : 1;
+    for (let y = 120; y < 180; y++)
+      for (let x = 5; x < 45; x++)
+        for (let c = 0; c < colour; c++) f.data[(y * 400 + x) * ch + c] = c === 0 ? 255 : Math.floor(rnd() * 256);
+    const source: SourceInfo = { orientation: 1 };
+    const { frame } = await runSteps(f, [step('crop-aspect', { ratioWidth: 1, ratioHeight: 1, gravity: 'attention' })], source);
+    expect([frame.width, frame.height, frame.channels]).toEqual([300, 300, ch]);
+    const left = source.geometry!.toInput[2];
+    expect(left, 'window left edge in the input').toBeLessThanOrEqual(5);
+    // The patch is in the output, where the map says.
+    expect(px(frame, 20 - left, 150)[0]).toBe(255);
+    const centre = await run(f, 'crop-aspect', { ratioWidth: 1, ratioHeight: 1, gravity: 'centre' });
+    expect(
+      same(
+        centre,
+        remap(f, 300, 300, (x, y) => [x + 50, y]),
+      ),
+    ).toBe(true);
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * Geometry: resize, rotate, crop, flip, orientation, thumbnails (wasm-vips). All global: they
+ * Geometry: resize, rotate, crop, crop to aspect ratio, flip, orientation, thumbnails (wasm-vips). All global: they
  * change the image size or read it whole, so they always run untiled on one worker.
  *
  * Shared conventions:
@@ -20,14 +20,14 @@ export const TRANSFORM_OPS = [
     name: 'resize',
     label: 'Resize',
     description:
-      'Makes pictures smaller (or larger): to fit inside a box, to fill it (cutting off the overflow), to a width, a height or a percentage.',
+      'Makes pictures smaller (or larger): to fit or fill a box, to a width, height, long or short side, megapixels or percent, or padded onto an exact canvas.',
     params: {
       mode: {
         type: 'enum',
         label: 'Mode',
-        options: ['fit', 'fill', 'width', 'height', 'percent'],
+        options: ['fit', 'fill', 'width', 'height', 'long-edge', 'short-edge', 'megapixels', 'percent', 'pad'],
         default: 'fit',
-        help: 'fit: inside the box keeping the aspect ratio; fill: cover the box, then crop its centre; width/height: that side, the other in proportion; percent: both sides by a factor.',
+        help: 'fit: inside the box keeping the aspect ratio; fill: cover the box, then crop its centre; width/height: that side, the other in proportion; long-edge/short-edge: the longer/shorter side to the length; megapixels: about that many million pixels; percent: both sides by a factor; pad: fit inside the box, then centre it on a canvas of exactly that size filled with the background colour.',
       },
       width: {
         type: 'integer',
@@ -36,7 +36,7 @@ export const TRANSFORM_OPS = [
         max: 65535,
         default: 1024,
         unit: 'px',
-        visibleWhen: { param: 'mode', in: ['fit', 'fill', 'width'] },
+        visibleWhen: { param: 'mode', in: ['fit', 'fill', 'width', 'pad'] },
       },
       height: {
         type: 'integer',
@@ -45,7 +45,28 @@ export const TRANSFORM_OPS = [
         max: 65535,
         default: 1024,
         unit: 'px',
-        visibleWhen: { param: 'mode', in: ['fit', 'fill', 'height'] },
+        visibleWhen: { param: 'mode', in: ['fit', 'fill', 'height', 'pad'] },
+      },
+      edge: {
+        type: 'integer',
+        label: 'Side length',
+        min: 1,
+        max: 65535,
+        default: 2048,
+        unit: 'px',
+        help: 'long-edge: the longer side becomes this long; short-edge: the shorter side.',
+        visibleWhen: { param: 'mode', in: ['long-edge', 'short-edge'] },
+      },
+      megapixels: {
+        type: 'number',
+        label: 'Megapixels',
+        min: 0.01,
+        max: 1000,
+        default: 2,
+        step: 0.01,
+        unit: 'MP',
+        help: 'Millions of pixels (width × height); the shape is kept, so the count is the nearest the rounded sides give.',
+        visibleWhen: { param: 'mode', in: ['megapixels'] },
       },
       percent: {
         type: 'number',
@@ -57,17 +78,27 @@ export const TRANSFORM_OPS = [
         unit: '%',
         visibleWhen: { param: 'mode', in: ['percent'] },
       },
+      background: {
+        type: 'color',
+        label: 'Background',
+        default: '#ffffff',
+        help: 'Fills the bars around the picture (opaque, also on images with alpha).',
+        visibleWhen: { param: 'mode', in: ['pad'] },
+      },
       kernel: { type: 'enum', label: 'Kernel', options: ['nearest', 'linear', 'cubic', 'lanczos3'], default: 'lanczos3' },
       enlarge: {
         type: 'boolean',
         label: 'Allow enlarging',
         default: false,
-        help: 'Off: fit, fill, width and height never make an image bigger.',
+        help: 'Off: no mode but percent makes an image bigger (pad centres a small image on the canvas as it is).',
       },
     },
     definition:
-      'For a w×h input: fit s = min(W/w, H/h); fill s = max(W/w, H/h); width s = W/w; height s = H/h; percent s = percent/100 (percent ignores "enlarge"). ' +
-      'Unless enlarge is on, s = min(s, 1) for fit/fill/width/height. Output size (max(1, round(w·s)), max(1, round(h·s))); fill then crops the centre (offset floor((size − box)/2)) to min(W, ·) × min(H, ·), so a smaller image is cropped to the box but not enlarged. ' +
+      'For a w×h input: fit and pad s = min(W/w, H/h); fill s = max(W/w, H/h); width s = W/w; height s = H/h; long-edge s = edge/max(w, h); short-edge s = edge/min(w, h); ' +
+      'megapixels s = sqrt(megapixels·10⁶/(w·h)); percent s = percent/100 (percent ignores "enlarge"). ' +
+      'Unless enlarge is on, s = min(s, 1) for every mode but percent. Output size (max(1, round(w·s)), max(1, round(h·s))) — e.g. 4000×3000 at 2 MP: s = 0.40825, 1633×1225 (2.0004 MP). ' +
+      'fill then crops the centre (offset floor((size − box)/2)) to min(W, ·) × min(H, ·), so a smaller image is cropped to the box but not enlarged. ' +
+      'pad then places the scaled image on an exactly W×H canvas at offset (floor((W − outW)/2), floor((H − outH)/2)); the rest is the background colour (luma on gray, alpha 255 on images with alpha). ' +
       'Pixels by vips_resize(hscale = outW/w, vscale = outH/h, kernel) — exact output size; downsizing by more than 2× first box-shrinks (vips "gap" 2), then applies the kernel. ' +
       'Alpha images are resized premultiplied (except "nearest"), then unpremultiplied and rounded.',
   }),
@@ -126,6 +157,41 @@ export const TRANSFORM_OPS = [
     definition:
       'box: the pixels x…min(x + width, w) − 1 by y…min(y + height, h) − 1, copied exactly (a box partly outside is clamped to the image; one wholly outside is an error). ' +
       'centre / attention: a min(width, w) × min(height, h) window chosen by vips_smartcrop with interesting = centre (offset floor((w − cw)/2), floor((h − ch)/2)) or attention; pixels copied exactly.',
+  }),
+  defineOp({
+    ...global,
+    name: 'crop-aspect',
+    label: 'Crop to aspect ratio',
+    description: 'Cut the largest piece of a given shape (16:9, 1:1, 4:5…) from the middle or the most interesting part.',
+    params: {
+      ratioWidth: {
+        type: 'integer',
+        label: 'Ratio width',
+        min: 1,
+        max: 1000,
+        default: 16,
+        help: 'The first number of the ratio: 16 of 16:9.',
+      },
+      ratioHeight: {
+        type: 'integer',
+        label: 'Ratio height',
+        min: 1,
+        max: 1000,
+        default: 9,
+        help: 'The second number of the ratio: 9 of 16:9.',
+      },
+      gravity: {
+        type: 'enum',
+        label: 'Keep',
+        options: ['centre', 'attention'],
+        default: 'centre',
+        help: 'centre: the middle; attention: where vips finds skin tones, saturated colour and detail.',
+      },
+    },
+    definition:
+      'For a w×h input and ratio a:b: if w·b ≤ h·a the crop is w × min(h, max(1, round(w·b/a))), otherwise min(w, max(1, round(h·a/b))) × h — the largest window of that shape, to the nearest pixel ' +
+      '(4000×3000 at 16:9: 4000×2250). It is placed by vips_smartcrop with interesting = centre (offset floor((w − cw)/2), floor((h − ch)/2)) or attention; pixels copied exactly. ' +
+      'An image already of that shape is passed on unchanged.',
   }),
   defineOp({
     ...global,

@@ -8,7 +8,7 @@ import type { OpParams } from '../../core/catalogue';
 import { withScope, type Freeable } from '../../core/scope';
 import { TesseraError, formatInt } from '../../core/errors';
 import { blit, createFrame, type Frame } from '../../core/frame';
-import { compose, flipMap, offsetMap, orientationMap, rotationMap, scaleMap } from '../../core/geometry';
+import { compose, flipMap, type Affine, offsetMap, orientationMap, rotationMap, scaleMap } from '../../core/geometry';
 import { backgroundFor, frameToImage, imageToFrame } from '../codec';
 import { loadVips, type Vips, type VipsImage } from '../vips';
 import { moved, type EngineTable, type OpContext } from './context';
@@ -51,6 +51,8 @@ export interface ResizeGeometry {
   height: number;
   /** 'fill' only: the centred box cut from the scaled image. */
   crop?: { x: number; y: number; width: number; height: number };
+  /** 'pad' only: the canvas, and where the scaled image's top-left corner lies on it. */
+  pad?: { x: number; y: number; width: number; height: number };
 }
 
 /** Output geometry of 'resize' for a w×h input (see the catalogue definition). */
@@ -60,6 +62,7 @@ export function resizeGeometry(w: number, h: number, p: OpParams<'resize'>): Res
   let s: number;
   switch (p.mode) {
     case 'fit':
+    case 'pad':
       s = Math.min(W / w, H / h);
       break;
     case 'fill':
@@ -71,12 +74,23 @@ export function resizeGeometry(w: number, h: number, p: OpParams<'resize'>): Res
     case 'height':
       s = H / h;
       break;
+    case 'long-edge':
+      s = p.edge / Math.max(w, h);
+      break;
+    case 'short-edge':
+      s = p.edge / Math.min(w, h);
+      break;
+    case 'megapixels':
+      s = Math.sqrt((p.megapixels * 1e6) / (w * h));
+      break;
     default:
       s = p.percent / 100;
   }
   if (p.mode !== 'percent' && !p.enlarge) s = Math.min(s, 1);
   const width = Math.max(1, Math.round(w * s));
   const height = Math.max(1, Math.round(h * s));
+  if (p.mode === 'pad')
+    return { width, height, pad: { x: Math.floor((W - width) / 2), y: Math.floor((H - height) / 2), width: W, height: H } };
   if (p.mode !== 'fill') return { width, height };
   const cw = Math.min(W, width),
     ch = Math.min(H, height);
@@ -98,6 +112,7 @@ async function resize(src: Frame, p: OpParams<'resize'>, ctx: OpContext): Promis
       throw new Error(`resize produced ${scaled.width}×${scaled.height}, expected ${g.width}×${g.height}`);
     }
   }
+  if (g.pad) return padded(src, scaled, scale, g.pad, p.background, ctx);
   if (!g.crop || (g.crop.width === scaled.width && g.crop.height === scaled.height)) {
     if (scaled !== src) moved(ctx, src, scale);
     return scaled;
@@ -108,9 +123,48 @@ async function resize(src: Frame, p: OpParams<'resize'>, ctx: OpContext): Promis
   return out;
 }
 
+/** 'pad': `scaled` centred on a canvas of the background colour (opaque), the map recorded. */
+function padded(
+  src: Frame,
+  scaled: Frame,
+  scale: Affine,
+  pad: NonNullable<ResizeGeometry['pad']>,
+  background: string,
+  ctx: OpContext,
+): Frame {
+  if (pad.x === 0 && pad.y === 0 && pad.width === scaled.width && pad.height === scaled.height) {
+    if (scaled !== src) moved(ctx, src, scale);
+    return scaled;
+  }
+  const ch = src.channels;
+  const colour = [...backgroundFor(background, hasAlpha(src) ? ch - 1 : ch), ...(hasAlpha(src) ? [255] : [])];
+  const out = ctx.alloc(pad.width, pad.height, ch);
+  const row = new Uint8Array(pad.width * ch);
+  for (let i = 0; i < pad.width; i++) row.set(colour, i * ch);
+  for (let y = 0; y < pad.height; y++) out.data.set(row, y * out.stride);
+  blit(scaled, 0, 0, scaled.width, scaled.height, out, pad.x, pad.y);
+  // Canvas → scaled image (shift back by the offset) → input.
+  moved(ctx, src, compose(scale, offsetMap(-pad.x, -pad.y)));
+  return out;
+}
+
 function thumbnail(src: Frame, p: OpParams<'thumbnail'>, ctx: OpContext): Promise<Frame> {
   const size = p.size;
-  return resize(src, { mode: 'fit', width: size, height: size, percent: 100, kernel: 'lanczos3', enlarge: false }, ctx);
+  return resize(
+    src,
+    {
+      mode: 'fit',
+      width: size,
+      height: size,
+      edge: size,
+      megapixels: 1,
+      percent: 100,
+      background: '#000000',
+      kernel: 'lanczos3',
+      enlarge: false,
+    },
+    ctx,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -208,10 +262,23 @@ async function crop(src: Frame, p: OpParams<'crop'>, ctx: OpContext): Promise<Fr
   return out;
 }
 
+/** The crop-aspect window for a w×h input (see the catalogue definition). */
+export function aspectWindow(w: number, h: number, a: number, b: number): { width: number; height: number } {
+  // Integer comparison first, so an image already of the ratio is never cut by a rounding pixel.
+  if (w * b <= h * a) return { width: w, height: Math.min(h, Math.max(1, Math.round((w * b) / a))) };
+  return { width: Math.min(w, Math.max(1, Math.round((h * a) / b))), height: h };
+}
+
+function cropAspect(src: Frame, p: OpParams<'crop-aspect'>, ctx: OpContext): Promise<Frame> {
+  const win = aspectWindow(src.width, src.height, p.ratioWidth, p.ratioHeight);
+  return crop(src, { mode: p.gravity, x: 0, y: 0, width: win.width, height: win.height }, ctx);
+}
+
 export const VIPS_OPS: EngineTable<'vips'> = {
   resize,
   rotate,
   crop,
+  'crop-aspect': cropAspect,
   flip,
   'auto-orient': autoOrient,
   thumbnail,
