@@ -75,6 +75,7 @@ describe('output options', () => {
     expect(validateOutput({})).toEqual({
       format: 'png',
       images: true,
+      orientation: 'upright',
       tileFormat: 'jpeg',
       tileSize: 254,
       overlap: 1,
@@ -100,7 +101,7 @@ describe('output options', () => {
     expect(message(() => validateOutput({ palette: 'yes' }))).toBe('/output/palette: must be true or false, got "yes"');
     expect(message(() => validateOutput({ background: 'white' }))).toBe('/output/background: must be a colour like "#ffffff", got "white"');
     expect(message(() => validateOutput({ dpi: 300 }))).toBe(
-      '/output/dpi: unknown field "dpi" (output has: format, images, tileFormat, tileSize, overlap, quality, compression, tiffCompression, progressive, subsampling, palette, lossless, effort, metadata, alpha, background)',
+      '/output/dpi: unknown field "dpi" (output has: format, images, orientation, tileFormat, tileSize, overlap, quality, compression, tiffCompression, progressive, subsampling, palette, lossless, effort, metadata, alpha, background)',
     );
     expect(message(() => validateOutput(null))).toBe('/output: must be an object like {"format": "webp", "quality": 82}');
     expect(validateOutput({ background: '#AbCdEf' }).background).toBe('#abcdef');
@@ -126,10 +127,11 @@ describe('output options', () => {
         .filter(([, s]) => optionApplies(s, v.format, v))
         .map(([k]) => k);
     };
-    expect(shown({ format: 'tiff' })).toEqual(['format', 'images', 'compression', 'tiffCompression', 'metadata', 'alpha']);
+    expect(shown({ format: 'tiff' })).toEqual(['format', 'images', 'orientation', 'compression', 'tiffCompression', 'metadata', 'alpha']);
     expect(shown({ format: 'tiff', alpha: 'flatten' })).toEqual([
       'format',
       'images',
+      'orientation',
       'compression',
       'tiffCompression',
       'metadata',
@@ -139,16 +141,18 @@ describe('output options', () => {
     expect(shown({ format: 'tiff', tiffCompression: 'jpeg' })).toEqual([
       'format',
       'images',
+      'orientation',
       'quality',
       'tiffCompression',
       'metadata',
       'alpha',
     ]);
-    expect(shown({ format: 'tiff', tiffCompression: 'lzw' })).toEqual(['format', 'images', 'tiffCompression', 'metadata', 'alpha']);
-    expect(shown({ format: 'png' })).toEqual(['format', 'images', 'compression', 'progressive', 'palette', 'metadata', 'alpha']);
+    expect(shown({ format: 'tiff', tiffCompression: 'lzw' })).toEqual(['format', 'images', 'orientation', 'tiffCompression', 'metadata', 'alpha']);
+    expect(shown({ format: 'png' })).toEqual(['format', 'images', 'orientation', 'compression', 'progressive', 'palette', 'metadata', 'alpha']);
     expect(shown({ format: 'png', palette: true })).toEqual([
       'format',
       'images',
+      'orientation',
       'quality',
       'compression',
       'progressive',
@@ -157,14 +161,15 @@ describe('output options', () => {
       'metadata',
       'alpha',
     ]);
-    expect(shown({ format: 'jpeg' })).toEqual(['format', 'images', 'quality', 'progressive', 'subsampling', 'metadata', 'background']);
+    expect(shown({ format: 'jpeg' })).toEqual(['format', 'images', 'orientation', 'quality', 'progressive', 'subsampling', 'metadata', 'background']);
     expect(shown({ format: 'avif' })).toContain('subsampling');
     expect(shown({ format: 'avif', lossless: true })).not.toContain('subsampling');
-    expect(shown({ format: 'gif' })).toEqual(['format', 'images', 'progressive', 'effort', 'alpha']);
+    expect(shown({ format: 'gif' })).toEqual(['format', 'images', 'orientation', 'progressive', 'effort', 'alpha']);
     // DZI: the tiles' own options, then JPEG's quality and subsampling or PNG's compression and alpha.
     expect(shown({ format: 'dzi' })).toEqual([
       'format',
       'images',
+      'orientation',
       'tileFormat',
       'tileSize',
       'overlap',
@@ -175,6 +180,7 @@ describe('output options', () => {
     expect(shown({ format: 'dzi', tileFormat: 'png' })).toEqual([
       'format',
       'images',
+      'orientation',
       'tileFormat',
       'tileSize',
       'overlap',

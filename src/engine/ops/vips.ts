@@ -9,6 +9,7 @@ import { withScope, type Freeable } from '../../core/scope';
 import { TesseraError, formatInt } from '../../core/errors';
 import { blit, createFrame, type Frame } from '../../core/frame';
 import { compose, flipMap, offsetMap, orientationMap, rotationMap, scaleMap } from '../../core/geometry';
+import { resizeGeometry, thumbnailAsResize } from '../../core/output-geometry';
 import { backgroundFor, frameToImage, imageToFrame } from '../codec';
 import { loadVips, type Vips, type VipsImage } from '../vips';
 import { moved, type EngineTable, type OpContext } from './context';
@@ -43,45 +44,7 @@ function resampling(im: VipsImage, keep: Keep, alpha: boolean, op: (im: VipsImag
 }
 
 // ---------------------------------------------------------------------------------------------
-// resize / thumbnail
-
-export interface ResizeGeometry {
-  /** Size after scaling. */
-  width: number;
-  height: number;
-  /** 'fill' only: the centred box cut from the scaled image. */
-  crop?: { x: number; y: number; width: number; height: number };
-}
-
-/** Output geometry of 'resize' for a w×h input (see the catalogue definition). */
-export function resizeGeometry(w: number, h: number, p: OpParams<'resize'>): ResizeGeometry {
-  const W = p.width,
-    H = p.height;
-  let s: number;
-  switch (p.mode) {
-    case 'fit':
-      s = Math.min(W / w, H / h);
-      break;
-    case 'fill':
-      s = Math.max(W / w, H / h);
-      break;
-    case 'width':
-      s = W / w;
-      break;
-    case 'height':
-      s = H / h;
-      break;
-    default:
-      s = p.percent / 100;
-  }
-  if (p.mode !== 'percent' && !p.enlarge) s = Math.min(s, 1);
-  const width = Math.max(1, Math.round(w * s));
-  const height = Math.max(1, Math.round(h * s));
-  if (p.mode !== 'fill') return { width, height };
-  const cw = Math.min(W, width),
-    ch = Math.min(H, height);
-  return { width, height, crop: { x: Math.floor((width - cw) / 2), y: Math.floor((height - ch) / 2), width: cw, height: ch } };
-}
+// resize / thumbnail (sizes: core/output-geometry.ts)
 
 async function resize(src: Frame, p: OpParams<'resize'>, ctx: OpContext): Promise<Frame> {
   const g = resizeGeometry(src.width, src.height, p);
@@ -109,8 +72,7 @@ async function resize(src: Frame, p: OpParams<'resize'>, ctx: OpContext): Promis
 }
 
 function thumbnail(src: Frame, p: OpParams<'thumbnail'>, ctx: OpContext): Promise<Frame> {
-  const size = p.size;
-  return resize(src, { mode: 'fit', width: size, height: size, percent: 100, kernel: 'lanczos3', enlarge: false }, ctx);
+  return resize(src, thumbnailAsResize(p.size), ctx);
 }
 
 // ---------------------------------------------------------------------------------------------
