@@ -83,7 +83,8 @@ export function largePath(img: LargeImage, steps: readonly ResolvedStep[], forma
     if (need <= limits.memoryBudget) return { path: 'whole' };
     const label = getOperation(global.op)?.label ?? global.op;
     // A photo stored sideways is turned upright first (output option orientation), which needs it whole.
-    const keep = global.op === 'auto-orient' ? '; Orientation "As stored in the file" (--orientation keep) leaves it sideways and streams' : '';
+    const keep =
+      global.op === 'auto-orient' ? '; Orientation "As stored in the file" (--orientation keep) leaves it sideways and streams' : '';
     tooLarge(
       `${size(w, h)}: the step "${label}" needs the whole image in memory (about ${mb(need)}, over the ${mb(limits.memoryBudget)} budget); ` +
         `local steps (filters, tone, edges) stream at any size, and Thumbnail as the first step shrinks while decoding${keep}`,

@@ -115,7 +115,8 @@ export function outputGeometry(steps: readonly ResolvedStep[], input: ChainInput
       }
       case 'resize':
       case 'thumbnail': {
-        const p = step.op === 'resize' ? (step.params as OpParams<'resize'>) : thumbnailAsResize((step.params as OpParams<'thumbnail'>).size);
+        const p =
+          step.op === 'resize' ? (step.params as OpParams<'resize'>) : thumbnailAsResize((step.params as OpParams<'thumbnail'>).size);
         const g = resizeGeometry(w, h, p);
         then(scaleMap(g.width / w, g.height / h));
         if (g.crop && (g.crop.width !== g.width || g.crop.height !== g.height)) {

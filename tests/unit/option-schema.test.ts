@@ -147,8 +147,24 @@ describe('output options', () => {
       'metadata',
       'alpha',
     ]);
-    expect(shown({ format: 'tiff', tiffCompression: 'lzw' })).toEqual(['format', 'images', 'orientation', 'tiffCompression', 'metadata', 'alpha']);
-    expect(shown({ format: 'png' })).toEqual(['format', 'images', 'orientation', 'compression', 'progressive', 'palette', 'metadata', 'alpha']);
+    expect(shown({ format: 'tiff', tiffCompression: 'lzw' })).toEqual([
+      'format',
+      'images',
+      'orientation',
+      'tiffCompression',
+      'metadata',
+      'alpha',
+    ]);
+    expect(shown({ format: 'png' })).toEqual([
+      'format',
+      'images',
+      'orientation',
+      'compression',
+      'progressive',
+      'palette',
+      'metadata',
+      'alpha',
+    ]);
     expect(shown({ format: 'png', palette: true })).toEqual([
       'format',
       'images',
@@ -161,7 +177,16 @@ describe('output options', () => {
       'metadata',
       'alpha',
     ]);
-    expect(shown({ format: 'jpeg' })).toEqual(['format', 'images', 'orientation', 'quality', 'progressive', 'subsampling', 'metadata', 'background']);
+    expect(shown({ format: 'jpeg' })).toEqual([
+      'format',
+      'images',
+      'orientation',
+      'quality',
+      'progressive',
+      'subsampling',
+      'metadata',
+      'background',
+    ]);
     expect(shown({ format: 'avif' })).toContain('subsampling');
     expect(shown({ format: 'avif', lossless: true })).not.toContain('subsampling');
     expect(shown({ format: 'gif' })).toEqual(['format', 'images', 'orientation', 'progressive', 'effort', 'alpha']);

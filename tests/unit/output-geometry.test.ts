@@ -81,7 +81,10 @@ describe('outputGeometry', () => {
       (angle) => [`rotate ${angle}°`, [step('rotate', { angle })]] as [string, ResolvedStep[]],
     ),
     ['rotate 20° no expand', [step('rotate', { angle: 20, expand: false })]],
-    ['a chain', [step('rotate', { angle: 12 }), step('resize', { mode: 'fit', width: 90, height: 90 }), step('crop', { width: 50, height: 70 })]],
+    [
+      'a chain',
+      [step('rotate', { angle: 12 }), step('resize', { mode: 'fit', width: 90, height: 90 }), step('crop', { width: 50, height: 70 })],
+    ],
   ];
   test.each(chains)('%s: the size the engine makes', async (_name, steps) => {
     for (const [w, h] of [
