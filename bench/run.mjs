@@ -48,7 +48,9 @@ const isFormat = (f) => /** @type {readonly string[]} */ (FORMATS).includes(f);
 const SEED_OPS = ['grayscale', 'gaussian-blur', 'sobel', 'sharpen', 'brightness'];
 
 const USAGE = `usage: npm run bench -- [options]
-  --only seed|batch|handoff|ops|video|camera|faces|giant|giant-preview  run one benchmark (default: all but the giant ones; faces:
+  --only seed|batch|handoff|ops|video|camera|faces|giant|giant-preview|preview  run one benchmark (default: all but the giant ones
+                          and preview; preview: the studio's live preview on 24 MP photos, last slider change to the
+                          preview shown, bench/preview.mjs; faces:
                           per-detector times in Node first, then 1 vs N workers on a 4000-px group
                           photo and a redact-faces video in the app; batch: studio vs npm run batch
                           vs OpenCV-Python / Pillow pools / vips CLI on real photos, --workers
@@ -123,8 +125,11 @@ function parseOptions(argv) {
     return n;
   };
   const only = values.only;
-  if (only !== undefined && !['seed', 'batch', 'handoff', 'ops', 'video', 'camera', 'faces', 'giant', 'giant-preview'].includes(only))
-    throw new UsageError(`--only must be seed, batch, handoff, ops, video, camera, faces, giant or giant-preview, got "${only}"`);
+  if (
+    only !== undefined &&
+    !['seed', 'batch', 'handoff', 'ops', 'video', 'camera', 'faces', 'giant', 'giant-preview', 'preview'].includes(only)
+  )
+    throw new UsageError(`--only must be seed, batch, handoff, ops, video, camera, faces, giant, giant-preview or preview, got "${only}"`);
   const format = values.format ?? 'png';
   if (!isFormat(format)) throw new UsageError(`--format must be one of ${FORMATS.join('|')}, got "${format}"`);
   const input = values.input ? resolve(values.input) : undefined;
@@ -718,6 +723,12 @@ async function main() {
   if (opts.only === 'giant') {
     // Its own processes (the batch command, the vips CLI) measured from outside: no page here.
     const r = spawnSync(process.execPath, [join(ROOT, 'bench', 'giant.mjs'), '--workers', String(opts.workers ?? 2)], { stdio: 'inherit' });
+    process.exitCode = r.status ?? 1;
+    return;
+  }
+  if (opts.only === 'preview') {
+    // A browser of its own at 1366×768, driving the studio's sliders.
+    const r = spawnSync(process.execPath, [join(ROOT, 'bench', 'preview.mjs')], { stdio: 'inherit' });
     process.exitCode = r.status ?? 1;
     return;
   }

@@ -35,6 +35,11 @@ export interface PreviewRequest {
   /** Also encode the whole output as the batch does and return the decoded file's pixels there. */
   encode?: OutputOptions;
   limits?: PlanLimits;
+  /**
+   * Superseded when `flag[0]` is no longer `id` (shared memory: the caller bumps it when a newer
+   * edit arrives, and the worker stops at the next step instead of finishing a stale preview).
+   */
+  generation?: { flag: Int32Array; id: number };
 }
 
 /** How a (non-giant) preview relates to the output the batch writes. */

@@ -21,18 +21,38 @@ import type { PreviewRequest, PreviewResult } from './preview';
 import { copyOut } from './preview';
 import { toRgba } from './rgba';
 import { runSteps, type StepTiming } from './run-steps';
+import { TesseraError } from '../core/errors';
 import type { Vips } from './vips';
 
 /** Above this many decoded pixels, a prefix that must run again answers first from a reduced copy (`quick`). */
 const QUICK_ABOVE = 6_000_000;
 /** Pixels of that reduced copy. */
 const QUICK_PIXELS = 1_000_000;
+/** An exact region larger than this (fit on a 3 MP output) answers first from its reduced copy (`quick`). */
+const QUICK_REGION = 1_500_000;
+
+/** Thrown when a newer request made this one stale (PreviewRequest.generation). */
+const superseded = () => new TesseraError('cancelled', 'preview superseded by a newer one');
+
+/** Whether a newer request has made `req` stale. */
+function stale(req: PreviewRequest): boolean {
+  return !!req.generation && Atomics.load(req.generation.flag, 0) !== req.generation.id;
+}
+
+/** runSteps that stops before the next step once the request is stale. */
+async function run(req: PreviewRequest, input: Frame, steps: readonly ResolvedStep[], source: SourceInfo) {
+  const r = await runSteps(input, steps, source, { pauseBefore: () => stale(req) });
+  if (r.pausedAt !== undefined) throw superseded();
+  return r;
+}
 
 const decodes: { key: string; decoded: Decoded; ms: number }[] = [];
 let prefixCache: { key: string; frame: Frame; source: SourceInfo; timings: StepTiming[]; reports: FacesReport[] } | undefined;
 let beforeCache: { key: string; rgba: ArrayBuffer } | undefined;
 let encodedCache: { key: string; frame: Frame; bytes: number; ms: number } | undefined;
 let smallCache: { key: string; frame: Frame } | undefined;
+/** A region's reduced copy, input of the local steps when they do not run at full resolution. */
+let reducedCache: { key: string; frame: Frame } | undefined;
 
 /** The file decoded as the batch's decoder does for these leading steps (kept: the last two). */
 async function decoded(vips: Vips, req: PreviewRequest, decode: ReturnType<typeof decodeStage>['decode']) {
@@ -60,12 +80,12 @@ function runSource(s: SourceInfo): SourceInfo {
 const facesOf = (reports: { kind: string; data: unknown }[]) => reports.filter((r) => r.kind === 'faces').map((r) => r.data as FacesReport);
 
 /** The prefix's result on the whole decoded frame, at true scale (kept). */
-async function prefixResult(key: string, input: Frame, source: SourceInfo, prefix: ResolvedStep[]) {
+async function prefixResult(req: PreviewRequest, key: string, input: Frame, source: SourceInfo, prefix: ResolvedStep[]) {
   const k = `${key}|${JSON.stringify(prefix)}`;
   if (prefixCache?.key === k) return { ...prefixCache, ran: false };
   prefixCache = undefined;
   const src = runSource(source);
-  const { frame, timings, reports } = await runSteps(input, prefix, src);
+  const { frame, timings, reports } = await run(req, input, prefix, src);
   // runSteps' result may view this thread's scratch buffers, which the next run reuses.
   const own = frame === input ? input : packed(frame);
   prefixCache = { key: k, frame: own, source: src, timings, reports: facesOf(reports) };
@@ -106,12 +126,16 @@ export async function preview(vips: Vips, req: PreviewRequest): Promise<PreviewR
     return quickView(dec.key, src, source, rest, req, storedOrientation, decode.autoOrient === true, base);
   }
 
-  const pre = prefix.length ? await prefixResult(dec.key, src, source, prefix) : undefined;
+  const pre = prefix.length ? await prefixResult(req, dec.key, src, source, prefix) : undefined;
   const out = pre?.frame ?? src;
   const W = out.width,
     H = out.height;
-  const plan = planView(W, H, req.view, limits);
+  const planned = planView(W, H, req.view, limits);
+  // A large exact region (fit on a few megapixels) answers first from its reduced copy when asked to be quick.
+  const quickRegion = req.quick === true && planned.exact && planned.region.width * planned.region.height > QUICK_REGION;
+  const plan = quickRegion ? { ...planned, exact: false } : planned;
   const { region, display } = plan;
+  if (stale(req)) throw superseded();
   const toDecoded = pre?.source.geometry?.toInput;
 
   // After: the local steps on the region plus halo (exact), or on a reduced copy of it.
@@ -121,25 +145,29 @@ export async function preview(vips: Vips, req: PreviewRequest): Promise<PreviewR
   const runSrc = () => ({ ...(pre?.source ?? runSource(source)) });
   if (plan.exact) {
     const win = haloWindow(region, chainHalo(suffix), W, H);
-    const r = await runSteps(copyOut(out, win), suffix, runSrc());
+    const r = await run(req, copyOut(out, win), suffix, runSrc());
     timings = r.timings;
     after = shown(r.frame, { x: region.x - win.x, y: region.y - win.y, width: region.width, height: region.height }, display);
     faces = facesOf(r.reports).at(-1) ?? faces;
   } else {
-    const small = areaResize(view(out, region.x, region.y, region.width, region.height), display.width, display.height);
-    const r = await runSteps(small, suffix, runSrc());
+    const reducedKey = `${prefixKey}|${JSON.stringify(region)}|${display.width}×${display.height}`;
+    if (reducedCache?.key !== reducedKey)
+      reducedCache = {
+        key: reducedKey,
+        frame: areaResize(view(out, region.x, region.y, region.width, region.height), display.width, display.height),
+      };
+    const r = await run(req, reducedCache.frame, suffix, runSrc());
     timings = r.timings;
     after = toRgba(r.frame).buffer as ArrayBuffer;
   }
 
   // Before: the decoded photo under the same part of the output, at the same size.
-  const beforeKey = `${prefixKey}|${JSON.stringify(region)}|${display.width}×${display.height}`;
-  if (beforeCache?.key !== beforeKey) {
-    const at = toDecoded
-      ? boxOf(mapBox(toDecoded, [region.x, region.y, region.width, region.height], src.width, src.height, 'outward'))
-      : region;
-    beforeCache = { key: beforeKey, rgba: shown(src, at, display) };
-  }
+  // Keyed by the place in the photo, not by the steps: dragging a resize at Fit keeps it.
+  const at = toDecoded
+    ? boxOf(mapBox(toDecoded, [region.x, region.y, region.width, region.height], src.width, src.height, 'outward'))
+    : region;
+  const beforeKey = `${dec.key}|${JSON.stringify(at)}|${display.width}×${display.height}`;
+  if (beforeCache?.key !== beforeKey) beforeCache = { key: beforeKey, rgba: shown(src, at, display) };
   const before = beforeCache.rgba.slice(0);
 
   const result: PreviewResult = {
@@ -161,11 +189,14 @@ export async function preview(vips: Vips, req: PreviewRequest): Promise<PreviewR
       zoom: plan.zoom,
       exact: plan.exact,
       computeScale: plan.exact ? 1 : display.width / region.width,
+      ...(quickRegion ? { pending: true } : {}),
       storedOrientation,
       turned: decode.autoOrient === true && storedOrientation !== 1,
     },
   };
-  if (req.encode) result.encoded = await encodedView(vips, req, dec.key, out, pre?.source ?? runSource(source), suffix, plan);
+  // The encoded file is the whole output: not for a quick answer (the exact one follows).
+  if (req.encode && !result.truth?.pending)
+    result.encoded = await encodedView(vips, req, dec.key, out, pre?.source ?? runSource(source), suffix, plan);
   return result;
 }
 
@@ -205,7 +236,7 @@ async function quickView(
   if (smallCache?.key !== decodeKey) smallCache = { key: decodeKey, frame: areaResize(src, src.width * k, src.height * k) };
   const small = smallCache.frame;
   const real = outputGeometry(rest, { width: src.width, height: src.height, orientation: source.orientation });
-  const r = await runSteps(small, rest, runSource(source));
+  const r = await run(req, small, rest, runSource(source));
   const plan = planView(real.width, real.height, req.view, req.limits ?? DEFAULT_LIMITS);
   // The reduced output stands for the real one: the region scaled by their ratio.
   const fx = r.frame.width / real.width,
@@ -272,7 +303,7 @@ async function encodedView(
     encodedCache = undefined;
     const t = performance.now();
     const src = { ...source };
-    const { frame } = await runSteps(out, suffix, src);
+    const { frame } = await run(req, out, suffix, src);
     const bytes = await encodeOutput(vips, frame, opts, src);
     const ms = performance.now() - t;
     encodedCache = { key, frame: decodeSource(vips, bytes).frame, bytes: bytes.length, ms };

@@ -52,12 +52,21 @@ export interface PreviewerOptions {
   onGiantStatus?: (status: GiantStatus, refresh: boolean) => void;
 }
 
+/** The worker's answer to a request made stale by a newer one (engine/true-preview.ts). */
+const isSuperseded = (e: unknown) => /preview superseded/.test(messageOf(e));
+
 /** While the overview decodes, a partial fit view is refreshed at most this often. */
 const PARTIAL_REFRESH_MS = 1000;
 
 export class Previewer {
   private current?: AbortController;
   private seq = 0;
+  /**
+   * Shared with the worker: the request running there is stale once this moved past its id, and
+   * it stops at its next step (engine/true-preview.ts) — a slider dragged does not wait for the
+   * previous position's preview to finish.
+   */
+  private generation = new Int32Array(new SharedArrayBuffer(4));
   /** The last file's header (or undefined when it could not be read: the usual preview says why). */
   private probed?: { key: string; probe: Promise<ImageProbe | undefined> };
   private giant?: GiantSession;
@@ -89,6 +98,7 @@ export class Previewer {
       } else {
         void this.endGiant();
         const req = {
+          generation: { flag: this.generation, id: Atomics.add(this.generation, 0, 1) + 1 },
           file: opts.file,
           key: opts.key,
           steps,
@@ -109,7 +119,7 @@ export class Previewer {
       this.shown = result.giant && { info: result.giant, at: performance.now() };
       return { kind: 'ok', result, ms: performance.now() - t0 };
     } catch (e) {
-      if (id !== this.seq || ac.signal.aborted) return { kind: 'superseded' };
+      if (id !== this.seq || ac.signal.aborted || isSuperseded(e)) return { kind: 'superseded' };
       return { kind: 'error', message: messageOf(e) };
     }
   }
@@ -122,6 +132,12 @@ export class Previewer {
   cancel(): void {
     this.current?.abort();
     this.seq++;
+    this.supersede();
+  }
+
+  /** Makes the request running in the worker stale: it stops at its next step and answers 'superseded'. */
+  supersede(): void {
+    Atomics.add(this.generation, 0, 1);
   }
 
   /** Cancels, and ends a giant image's session (its background build stops, its cache is deleted). */

@@ -326,6 +326,12 @@ export class PreviewPanel extends LitElement {
     return this.zoom === 'fit' ? (r.truth?.zoom ?? 1) : this.zoom;
   }
 
+  /** The scale Fit shows the output at in this viewport (never above 100%). */
+  private fitZoom(r: PreviewResult): number {
+    const t = r.truth;
+    return t ? Math.min(1, this.pane.width / t.outputWidth, this.pane.height / t.outputHeight) : 1;
+  }
+
   /** The centre now, kept where the view can stay inside the output. */
   private clampedCentre(r: PreviewResult, c = this.centre): [number, number] {
     const t = r.truth!;
@@ -368,8 +374,8 @@ export class PreviewPanel extends LitElement {
     if (moves[e.key] && r.truth) {
       this.panBy(...moves[e.key]);
       this.loupeAtCentre();
-    } else if (e.key === '+' || e.key === '=') this.setZoom(stepZoom(this.zoom, 1, r.truth?.zoom));
-    else if (e.key === '-') this.setZoom(stepZoom(this.zoom, -1, r.truth?.zoom));
+    } else if (e.key === '+' || e.key === '=') this.setZoom(stepZoom(this.zoom, 1, this.fitZoom(r)));
+    else if (e.key === '-') this.setZoom(stepZoom(this.zoom, -1, this.fitZoom(r)));
     else if (e.key === '0' || e.key === 'f') this.setZoom('fit');
     else if (e.key === 'l') this.toggleLoupe();
     else return;
@@ -491,7 +497,7 @@ export class PreviewPanel extends LitElement {
             </div>`;
     return html`<div
         class=${classes}
-        tabindex="0"
+        tabindex=${this.failed ? '-1' : '0'}
         role="group"
         aria-label="Preview picture: drag or use the arrow keys to pan, + and − to zoom, 0 to fit, L for the loupe"
         aria-hidden=${this.failed ? 'true' : nothing}

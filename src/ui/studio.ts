@@ -527,7 +527,9 @@ export class TesseraStudio extends LitElement {
 
   private async runPreview(): Promise<void> {
     if (this.previewRunning) {
+      // The one in flight is stale now: it stops at its next step, and this edit's preview follows.
       this.previewQueued = true;
+      this.previewer?.supersede();
       return;
     }
     this.previewRunning = true;
