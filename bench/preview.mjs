@@ -114,10 +114,11 @@ const CASES = [
  */
 function drag(page, c) {
   return page.evaluate(async ({ step, param, values }) => {
-    const studio = /** @type {any} */ (document.querySelector('tessera-studio'));
-    const editor = studio.shadowRoot.querySelector('recipe-editor');
-    const panel = studio.shadowRoot.querySelector('preview-panel');
-    const number = editor.shadowRoot.querySelectorAll('li.step')[step]?.querySelector(`input[type=number][data-param="${param}"]`);
+    const studio = document.querySelector('tessera-studio');
+    const editor = studio?.shadowRoot?.querySelector('recipe-editor');
+    const panel = studio?.shadowRoot?.querySelector('preview-panel');
+    if (!editor || !panel) throw new Error('no recipe editor or preview panel');
+    const number = editor.shadowRoot?.querySelectorAll('li.step')[step]?.querySelector(`input[type=number][data-param="${param}"]`);
     const range = /** @type {HTMLInputElement | null} */ (number?.previousElementSibling);
     if (!range || range.type !== 'range') throw new Error(`no slider for ${param} in step ${step}`);
     /** @type {{ t: number, pending: boolean }[]} */
@@ -164,17 +165,16 @@ function drag(page, c) {
 /** Waits until the preview is settled (nothing new for 1 s). @param {import('playwright-core').Page} page */
 async function settle(page) {
   await page.evaluate(async () => {
-    const studio = /** @type {any} */ (document.querySelector('tessera-studio'));
-    /** @type {any} */
-    let panel;
-    for (let i = 0; i < 600 && !(panel = studio.shadowRoot.querySelector('preview-panel'))?.result; i++)
-      await new Promise((r) => setTimeout(r, 100));
-    let last = panel.result,
+    const studio = document.querySelector('tessera-studio');
+    const panel = () => studio?.shadowRoot?.querySelector('preview-panel');
+    for (let i = 0; i < 600 && !panel()?.result; i++) await new Promise((r) => setTimeout(r, 100));
+    let last = panel()?.result,
       since = performance.now();
     for (;;) {
       await new Promise((r) => setTimeout(r, 100));
-      if (panel.result !== last) [last, since] = [panel.result, performance.now()];
-      else if (performance.now() - since > 1000 && !panel.result?.truth?.pending) return;
+      const now = panel()?.result;
+      if (now !== last) [last, since] = [now, performance.now()];
+      else if (performance.now() - since > 1000 && !now?.truth?.pending && !studio?.previewBusy) return;
     }
   });
 }
@@ -185,7 +185,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const files = await inputs();
 const server = await serve({ root: dist });
 const browser = await launch();
-/** @type {Record<string, unknown>[]} */
+/** @type {{ input: string, recipe: string, view: string, lastMedianMs: number, lastMinMs: number, lastMaxMs: number, firstMedianMs: number, quickView: boolean, meta?: string, runs: unknown[] }[]} */
 const rows = [];
 try {
   const { page } = browser;
@@ -195,8 +195,7 @@ try {
     await page.setInputFiles('tessera-studio #files-input', input.file);
     for (const c of CASES) {
       await page.evaluate((key) => {
-        const studio = /** @type {any} */ (document.querySelector('tessera-studio'));
-        studio.useRecipe(window.tessera.PRESETS[key]);
+        document.querySelector('tessera-studio')?.useRecipe(window.tessera.PRESETS[key]);
       }, c.preset);
       await settle(page);
       // An older build without Fit shows its own default view: measured once as it is, said so.

@@ -515,6 +515,11 @@ export class TesseraStudio extends LitElement {
     if (this.input === input) this.inputCounts = counts;
   }
 
+  /** Whether a preview is being computed or waits to be (for tests and benches: the preview has settled when not). */
+  get previewBusy(): boolean {
+    return this.previewRunning || this.previewQueued || this.previewTimer !== undefined;
+  }
+
   /**
    * At once by default: a slider dragged re-previews as fast as the worker answers, one request in
    * flight and the latest settings next (runPreview), rather than after a pause.
@@ -522,7 +527,10 @@ export class TesseraStudio extends LitElement {
   private schedulePreview(delay = 0): void {
     clearTimeout(this.previewTimer);
     if (!this.isConnected) return;
-    this.previewTimer = setTimeout(() => void this.runPreview(), delay);
+    this.previewTimer = setTimeout(() => {
+      this.previewTimer = undefined;
+      void this.runPreview();
+    }, delay);
   }
 
   private async runPreview(): Promise<void> {

@@ -50,19 +50,19 @@ after(async () => app?.close());
 /** The preview panel's result and state, from the page. @param {Page} page */
 function state(page) {
   return page.evaluate(() => {
-    const panel = /** @type {any} */ (document.querySelector('tessera-studio'))?.shadowRoot?.querySelector('preview-panel');
+    const studio = document.querySelector('tessera-studio');
+    const panel = studio?.shadowRoot?.querySelector('preview-panel');
     const r = panel?.result;
-    const studio = /** @type {any} */ (document.querySelector('tessera-studio'));
-    return r
+    return studio && panel && r
       ? {
           truth: r.truth,
           region: r.region,
           width: r.width,
           height: r.height,
           encodedBytes: r.encoded?.bytes,
-          busy: !!studio.previewRunning || !!studio.previewQueued || !!panel.shadowRoot.querySelector('#preview-status'),
-          size: panel.shadowRoot.querySelector('#preview-size')?.textContent,
-          meta: panel.shadowRoot.querySelector('#preview-meta')?.textContent?.replace(/\s+/g, ' ').trim(),
+          busy: studio.previewBusy || !!panel.shadowRoot?.querySelector('#preview-status'),
+          size: panel.shadowRoot?.querySelector('#preview-size')?.textContent,
+          meta: panel.shadowRoot?.querySelector('#preview-meta')?.textContent?.replace(/\s+/g, ' ').trim(),
         }
       : undefined;
   });
@@ -87,8 +87,10 @@ async function settled(page, ok, what, timeout = 120_000) {
 /** RGBA pixels of the panel's last result ('after', 'before' or 'encoded'). @param {Page} page @param {'after' | 'before' | 'encoded'} which */
 async function pixels(page, which) {
   const b64 = await page.evaluate((which) => {
-    const r = /** @type {any} */ (document.querySelector('tessera-studio'))?.shadowRoot?.querySelector('preview-panel')?.result;
-    const buf = which === 'encoded' ? r.encoded.pixels : r[which];
+    const r = document.querySelector('tessera-studio')?.shadowRoot?.querySelector('preview-panel')?.result;
+    if (!r) throw new Error('no preview result');
+    const buf = which === 'encoded' ? r.encoded?.pixels : r[which];
+    if (!buf) throw new Error(`no ${which} pixels`);
     const u = new Uint8Array(buf);
     let s = '';
     for (let i = 0; i < u.length; i += 0x8000) s += String.fromCharCode(...u.subarray(i, i + 0x8000));
@@ -152,7 +154,7 @@ describe('the preview is the batch output', () => {
     { timeout: 300_000 },
     async () => {
       const { page } = app;
-      await page.evaluate((r) => /** @type {any} */ (document.querySelector('tessera-studio')).useRecipe(r), WEB_1200);
+      await page.evaluate((r) => document.querySelector('tessera-studio')?.useRecipe(r), WEB_1200);
       await page.setInputFiles(`${S} #files-input`, big);
       const fit = await settled(page, (s) => s.size === '1200×900', 'Fit of the resized photo');
       assert.deepEqual(fit.region, { x: 0, y: 0, width: 1200, height: 900 }, 'Fit: the whole output');
@@ -191,7 +193,7 @@ describe('the preview is the batch output', () => {
     const { page } = app;
     await page.evaluate(
       (r) =>
-        /** @type {any} */ (document.querySelector('tessera-studio')).useRecipe({
+        document.querySelector('tessera-studio')?.useRecipe({
           ...r,
           output: { format: 'webp', quality: 75, metadata: 'strip' },
         }),
@@ -216,7 +218,7 @@ describe('the preview is the batch output', () => {
   test('a photo stored sideways previews upright and is written upright; "as stored" keeps it', { timeout: 300_000 }, async () => {
     const { page } = app;
     await page.evaluate(() =>
-      /** @type {any} */ (document.querySelector('tessera-studio')).useRecipe({
+      document.querySelector('tessera-studio')?.useRecipe({
         name: 'Sharpen',
         steps: [{ op: 'sharpen' }],
         output: { format: 'png' },
@@ -272,7 +274,7 @@ describe('zoom, loupe and panning by keyboard', () => {
     { timeout: 300_000 },
     async () => {
       const { page } = app;
-      await page.evaluate((r) => /** @type {any} */ (document.querySelector('tessera-studio')).useRecipe(r), WEB_1200);
+      await page.evaluate((r) => document.querySelector('tessera-studio')?.useRecipe(r), WEB_1200);
       await page.setInputFiles(`${S} #files-input`, big);
       await page.click(`${P} #zoom-fit`);
       await settled(page, (s) => s.size === '1200×900' && s.region.width === 1200, 'Fit');
