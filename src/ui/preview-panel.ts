@@ -113,6 +113,16 @@ export class PreviewPanel extends LitElement {
         outline-offset: 2px;
         touch-action: none;
       }
+      /* A phone: a picture about as tall as the column is wide, not a mostly empty box. */
+      @media (max-width: 900px) {
+        .viewport {
+          height: min(70vh, 85vw);
+        }
+      }
+      /* At Fit there is nothing to pan: a finger on the picture scrolls the page. */
+      .viewport.whole {
+        touch-action: auto;
+      }
       .viewport.giant {
         display: block;
         height: auto;
@@ -474,7 +484,7 @@ export class PreviewPanel extends LitElement {
     const encodedShown = this.encoded && !!r.encoded;
     const afterName = encodedShown ? `Encoded (${this.encodeLabel ?? 'output format'})` : 'Result';
     const fit = this.zoom === 'fit' ? 'fit' : '';
-    const classes = `viewport ${this.drag ? 'dragging' : ''} ${this.loupe ? 'loupe' : ''} ${this.failed ? 'stale' : ''}`;
+    const classes = `viewport ${fit ? 'whole' : ''} ${this.drag ? 'dragging' : ''} ${this.loupe ? 'loupe' : ''} ${this.failed ? 'stale' : ''}`;
     const loupe = this.loupe ? this.loupeSource() : undefined;
     const panes =
       this.mode === 'slider'
