@@ -48,8 +48,10 @@ const isFormat = (f) => /** @type {readonly string[]} */ (FORMATS).includes(f);
 const SEED_OPS = ['grayscale', 'gaussian-blur', 'sobel', 'sharpen', 'brightness'];
 
 const USAGE = `usage: npm run bench -- [options]
-  --only seed|batch|handoff|ops|video|camera|faces|giant|giant-preview|input-grid  run one benchmark (default: all but the giant ones
-                          and input-grid; faces:
+  --only seed|batch|handoff|ops|video|camera|faces|giant|giant-preview|input-grid|preview  run one benchmark (default: all but
+                          the giant ones, input-grid and preview; preview: the studio's live preview on 24 MP photos,
+                          last slider change to the preview shown, bench/preview.mjs; input-grid: 10,000 files in the
+                          studio's input grid, bench/input-grid.mjs; faces:
                           per-detector times in Node first, then 1 vs N workers on a 4000-px group
                           photo and a redact-faces video in the app; batch: studio vs npm run batch
                           vs OpenCV-Python / Pillow pools / vips CLI on real photos, --workers
@@ -128,10 +130,10 @@ function parseOptions(argv) {
   const only = values.only;
   if (
     only !== undefined &&
-    !['seed', 'batch', 'handoff', 'ops', 'video', 'camera', 'faces', 'giant', 'giant-preview', 'input-grid'].includes(only)
+    !['seed', 'batch', 'handoff', 'ops', 'video', 'camera', 'faces', 'giant', 'giant-preview', 'input-grid', 'preview'].includes(only)
   )
     throw new UsageError(
-      `--only must be seed, batch, handoff, ops, video, camera, faces, giant, giant-preview or input-grid, got "${only}"`,
+      `--only must be seed, batch, handoff, ops, video, camera, faces, giant, giant-preview, input-grid or preview, got "${only}"`,
     );
   const format = values.format ?? 'png';
   if (!isFormat(format)) throw new UsageError(`--format must be one of ${FORMATS.join('|')}, got "${format}"`);
@@ -732,6 +734,12 @@ async function main() {
   if (opts.only === 'input-grid') {
     // The studio's page in a browser of its own, 10,000 files in its input grid.
     const r = spawnSync(process.execPath, [join(ROOT, 'bench', 'input-grid.mjs')], { stdio: 'inherit' });
+    process.exitCode = r.status ?? 1;
+    return;
+  }
+  if (opts.only === 'preview') {
+    // A browser of its own at 1366×768, driving the studio's sliders.
+    const r = spawnSync(process.execPath, [join(ROOT, 'bench', 'preview.mjs')], { stdio: 'inherit' });
     process.exitCode = r.status ?? 1;
     return;
   }

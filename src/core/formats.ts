@@ -77,6 +77,19 @@ export const OUTPUT_OPTIONS = defineOptions<OutputFormat>()({
     default: true,
     help: "Off: no image files are written, only the steps' reports (Find faces: <photo>.faces.json and faces.csv), when you want the face boxes rather than copies of the photos. Videos are still written.",
   },
+  /**
+   * Photos whose camera stored them sideways (EXIF orientation 2–8) are turned upright as they are
+   * decoded, before every step, in the preview and the batch alike (core/output-geometry.ts
+   * orientedSteps). 'keep' writes the pixels as stored (a recipe's own Turn upright step still turns them).
+   */
+  orientation: {
+    type: 'enum',
+    label: 'Orientation',
+    options: ['upright', 'keep'],
+    default: 'upright',
+    optionLabels: { upright: 'Upright, as shot', keep: 'As stored in the file' },
+    help: "upright: photos a camera or phone stored sideways (EXIF orientation) are turned the way they were taken, before the recipe's steps, and their EXIF then says upright. keep: the pixels as stored in the file, sideways or not.",
+  },
   tileFormat: {
     type: 'enum',
     label: 'Tile format',

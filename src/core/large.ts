@@ -27,8 +27,8 @@ export interface LargeLimits {
 }
 
 export type LargeRoute =
-  /** `steps`: the recipe to stream (a leading auto-orient of an upright image dropped). */
-  { path: 'stream'; steps: ResolvedStep[] } | { path: 'tiles' } | { path: 'whole' };
+  /** `steps`: the recipe to stream or tile (a leading auto-orient of an upright image dropped). */
+  { path: 'stream'; steps: ResolvedStep[] } | { path: 'tiles'; steps: ResolvedStep[] } | { path: 'whole' };
 
 /** Output formats written as a stream of rows at any size. */
 export const STREAMED_FORMATS: readonly OutputFormat[] = ['jpeg', 'png', 'tiff', 'dzi'];
@@ -82,9 +82,12 @@ export function largePath(img: LargeImage, steps: readonly ResolvedStep[], forma
     const need = px * Math.max(c, outputChannels(steps, c)) * 3;
     if (need <= limits.memoryBudget) return { path: 'whole' };
     const label = getOperation(global.op)?.label ?? global.op;
+    // A photo stored sideways is turned upright first (output option orientation), which needs it whole.
+    const keep =
+      global.op === 'auto-orient' ? '; Orientation "As stored in the file" (--orientation keep) leaves it sideways and streams' : '';
     tooLarge(
       `${size(w, h)}: the step "${label}" needs the whole image in memory (about ${mb(need)}, over the ${mb(limits.memoryBudget)} budget); ` +
-        `local steps (filters, tone, edges) stream at any size, and Thumbnail as the first step shrinks while decoding`,
+        `local steps (filters, tone, edges) stream at any size, and Thumbnail as the first step shrinks while decoding${keep}`,
     );
   }
   if (px <= limits.maxPixels) return { path: 'whole' };
@@ -92,7 +95,7 @@ export function largePath(img: LargeImage, steps: readonly ResolvedStep[], forma
   const streams = STREAMED_FORMATS.includes(format);
   if (streams && px > limits.streamPixels) return { path: 'stream', steps: rest };
   const tiled = px * (c + outputChannels(rest, c));
-  if (tiled <= limits.memoryBudget) return { path: 'tiles' };
+  if (tiled <= limits.memoryBudget) return { path: 'tiles', steps: rest };
   if (streams) return { path: 'stream', steps: rest };
   tooLarge(
     `${size(w, h)}: ${FORMATS[format].label} output needs the whole image in memory (about ${mb(tiled)}, over the ${mb(limits.memoryBudget)} budget); ` +

@@ -2,7 +2,8 @@
  * The per-image work of an engine worker, free of Comlink so it can be exercised directly in
  * Node: read → check → decode → steps → encode, with timings.
  */
-import { getOperation, stepParams } from '../core/catalogue';
+import { stepParams } from '../core/catalogue';
+import { decodeStage } from '../core/preview-plan';
 import { FACE_OPS } from '../core/catalogue/faces';
 import { blazePasses, detectOptions, type FaceParams, type RawFace } from '../core/faces';
 import { blit, createFrame, describe, fromDesc, packed, type Frame, type FrameDesc } from '../core/frame';
@@ -31,21 +32,9 @@ async function readBytes(file: Blob): Promise<{ bytes: Uint8Array; ms: number }>
   return { bytes, ms: performance.now() - t0 };
 }
 
-/**
- * Splits off the leading decode-stage steps the decoder performs itself: auto-orient (vips
- * autorot while loading) and thumbnail (vips thumbnail, shrink-on-load), each at most once, in
- * either order (they commute: the thumbnail box is square). The rest run as frame operations.
- */
+/** The decoder's part of a recipe (core/preview-plan.ts decodeStage: the preview plans with the same rule). */
 export function planDecode(steps: readonly ResolvedStep[]): { decode: DecodeOptions; rest: ResolvedStep[] } {
-  const decode: DecodeOptions = {};
-  let i = 0;
-  for (; i < steps.length && getOperation(steps[i].op)?.stage === 'decode'; i++) {
-    const s = steps[i];
-    if (s.op === 'auto-orient' && !decode.autoOrient) decode.autoOrient = true;
-    else if (s.op === 'thumbnail' && decode.thumbnail === undefined) decode.thumbnail = stepParams(s, 'thumbnail').size;
-    else break;
-  }
-  return { decode, rest: steps.slice(i) };
+  return decodeStage(steps);
 }
 
 /** The face steps (detect-faces, redact-faces), from the catalogue. */

@@ -1,21 +1,20 @@
 /**
- * Interactive preview in a worker: the decoded source is kept between calls (editing a recipe
- * re-runs it on the same image many times), and only the region on screen is computed.
- * - Tileable recipes: the visible region at full resolution, computed on a haloed window, so the
- *   preview shows exactly the bytes the batch will write for those pixels.
- * - Recipes with a global step (resize, rotate, Canny…): the whole image, scaled down to fit.
+ * Interactive preview in a worker, following core/preview-plan.ts: the file is decoded as the
+ * batch decodes it (upright, shrink-on-load for a leading thumbnail) and kept; the steps up to the
+ * last global one run once on the whole image at true scale and are kept; the local rest runs on
+ * the region on screen plus its halo — so the pixels shown are the batch's there, and the sizes
+ * reported are the output's. A region too large for every edit is computed on a reduced copy and
+ * says so. The encoded view runs the batch's own encoder on the whole output (encode()).
  * Pixels come back as RGBA (ready for ImageData), in transferred buffers.
  */
 import type { FacesReport } from '../core/faces';
 import { blit, createFrame, type Frame } from '../core/frame';
 import { invert, mapBox } from '../core/geometry';
-import { chainHalo, isTileable, type ResolvedStep } from '../core/recipe';
-import { haloWindow } from '../core/giant';
+import type { ResolvedStep } from '../core/recipe';
 import type { Rect } from '../core/tiles';
-import { checkInput, decodeSource } from './codec';
-import { readableByVips } from './foreign-decode';
+import type { OutputOptions } from '../core/formats';
+import type { PlanLimits, ViewRequest } from '../core/preview-plan';
 import { runSteps, type StepTiming } from './run-steps';
-import type { Vips } from './vips';
 import type { SourceInfo } from './ops/context';
 import type { GiantInfo } from './giant/view';
 import { toRgba } from './rgba';
@@ -24,11 +23,49 @@ export interface PreviewRequest {
   file: Blob;
   /** Identifies the file for the decode cache (e.g. path + size + lastModified). */
   key: string;
+  /** The steps the batch runs (already turned upright when output.orientation says so: orientedSteps). */
   steps: ResolvedStep[];
-  /** Region wanted, in source pixels; clipped to the image. Default: centre. */
-  region?: Rect;
-  /** Most pixels to compute; larger regions or global recipes are scaled down to this. */
-  maxPixels: number;
+  /** What to show: zoom, centre and viewport, in output pixels (core/preview-plan.ts). */
+  view: ViewRequest;
+  /**
+   * When the whole-image steps must run again on a large image, answer at once from a reduced
+   * copy (`truth.pending`) and let the caller ask again without `quick` for the exact view.
+   */
+  quick?: boolean;
+  /** Also encode the whole output as the batch does and return the decoded file's pixels there. */
+  encode?: OutputOptions;
+  limits?: PlanLimits;
+  /**
+   * Superseded when `flag[0]` is no longer `id` (shared memory: the caller bumps it when a newer
+   * edit arrives, and the worker stops at the next step instead of finishing a stale preview).
+   */
+  generation?: { flag: Int32Array; id: number };
+}
+
+/** How a (non-giant) preview relates to the output the batch writes. */
+export interface PreviewTruth {
+  /** The size of the file the batch writes. */
+  outputWidth: number;
+  outputHeight: number;
+  /** Screen pixels per output pixel. */
+  zoom: number;
+  /** The pixels are the batch's own (full resolution); else the local steps ran on a copy reduced by `computeScale`. */
+  exact: boolean;
+  computeScale: number;
+  /** A quick reduced view while the whole-image steps run again: the exact one follows. */
+  pending?: boolean;
+  /** The EXIF orientation the file stores (1 upright), and whether the preview turned it. */
+  storedOrientation: number;
+  turned: boolean;
+}
+
+/** The encoded view: the output file as the batch writes it, decoded again (its region, like `after`). */
+export interface EncodedView {
+  pixels: ArrayBuffer;
+  /** Bytes of the encoded output file, and of the input file. */
+  bytes: number;
+  inputBytes: number;
+  encodeMs: number;
 }
 
 export interface PreviewResult {
@@ -49,29 +86,15 @@ export interface PreviewResult {
   faces?: { box: number[]; score: number }[];
   /** Set for giant images (engine/giant/view.ts): which view this is, and how faithful. */
   giant?: GiantInfo;
+  /** Set for every other image: `region` is then in output pixels, and `width`×`height` the picture returned for it. */
+  truth?: PreviewTruth;
+  encoded?: EncodedView;
 }
-
-let cached: { key: string; frame: Frame; source: SourceInfo } | undefined;
 
 /** A copy of rectangle `r` of `src` in a fresh buffer. */
 export function copyOut(src: Frame, r: Rect): Frame {
   const f = createFrame(r.width, r.height, src.channels, new ArrayBuffer(r.width * r.height * src.channels));
   blit(src, r.x, r.y, r.width, r.height, f, 0, 0);
-  return f;
-}
-
-/** Nearest-neighbour downscale: only for showing a global recipe's input at preview size. */
-function shrink(src: Frame, scale: number): Frame {
-  const w = Math.max(1, Math.round(src.width * scale)),
-    h = Math.max(1, Math.round(src.height * scale));
-  const f = createFrame(w, h, src.channels, new ArrayBuffer(w * h * src.channels));
-  for (let y = 0; y < h; y++) {
-    const sy = Math.min(src.height - 1, Math.floor(y / scale));
-    for (let x = 0; x < w; x++) {
-      const sx = Math.min(src.width - 1, Math.floor(x / scale));
-      for (let c = 0; c < src.channels; c++) f.data[(y * w + x) * src.channels + c] = src.data[sy * src.stride + sx * src.channels + c];
-    }
-  }
   return f;
 }
 
@@ -119,40 +142,4 @@ export async function previewPixels(
     steps: timings,
     faces: facesReport?.faces.map((f) => ({ box: toAfter ? mapBox(toAfter, f.box, after.width, after.height) : f.box, score: f.score })),
   };
-}
-
-export async function preview(vips: Vips, req: PreviewRequest): Promise<PreviewResult> {
-  let decodeMs = 0;
-  if (cached?.key !== req.key) {
-    cached = undefined;
-    const read = new Uint8Array(await req.file.arrayBuffer());
-    checkInput(req.key, read);
-    const t = performance.now();
-    const bytes = await readableByVips(vips, req.key, read);
-    const { frame, source } = decodeSource(vips, bytes);
-    cached = { key: req.key, frame, source };
-    decodeMs = performance.now() - t;
-  }
-  const src = cached.frame;
-  const W = src.width,
-    H = src.height;
-  let region: Rect;
-  let input: Frame;
-  let scale = 1;
-  let crop: Rect | undefined;
-  if (isTileable(req.steps)) {
-    region = previewRegion(req.region, W, H, req.maxPixels);
-    const win = haloWindow(region, chainHalo(req.steps), W, H);
-    input = copyOut(src, win);
-    crop = { x: region.x - win.x, y: region.y - win.y, width: region.width, height: region.height };
-  } else {
-    region = { x: 0, y: 0, width: W, height: H };
-    scale = Math.min(1, Math.sqrt(req.maxPixels / (W * H)));
-    // Steps never write to their input (they allocate their results), so the cached frame itself
-    // can go in; no whole-image copy per edit.
-    input = scale < 1 ? shrink(src, scale) : src;
-  }
-  // Each run gets its own SourceInfo: steps such as auto-orient update it.
-  const pixels = await previewPixels(input, crop, req.steps, { ...cached.source });
-  return { ...pixels, region, scale, sourceWidth: W, sourceHeight: H, decodeMs };
 }

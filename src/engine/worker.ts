@@ -22,7 +22,7 @@ import {
   startEarlyDecode,
 } from './image-task';
 import { encodeTiles } from './tile-task';
-import { preview } from './preview';
+import { preview } from './true-preview';
 import { jpegHeader } from './jpeg-bands';
 import { streamCodec } from './stream-task';
 import { releaseJpegDecode } from './browser-jpeg';
@@ -113,11 +113,9 @@ const engine: EngineApi = {
     }),
   preview: (req) =>
     serial(async () => {
-      const r = await preview(
-        await vipsFor({ head: await headOf(req.file), name: req.file instanceof File ? req.file.name : undefined }),
-        req,
-      );
-      return Comlink.transfer(r, [r.before, r.after]);
+      const name = req.file instanceof File ? req.file.name : undefined;
+      const r = await preview(await vipsFor({ head: await headOf(req.file), name, output: req.encode }), req);
+      return Comlink.transfer(r, [r.before, r.after, ...(r.encoded ? [r.encoded.pixels] : [])]);
     }),
   probePreview: (file) => serial(async () => probeFile(await vipsFor({ head: await headOf(file) }), file)),
   // Not in the lane as a whole: each strip takes its own turn (giant/task.ts).

@@ -3,10 +3,14 @@
  * new request supersedes the previous one — queued work is dropped, running work is ignored.
  * Each new file's header is read first (a few KB, never the whole file): an image above
  * core/giant.ts GIANT_PIXELS goes to a GiantSession (fit view, then full resolution from a cache
- * built in the background), every other image to the worker's whole-image preview.
+ * built in the background), every other image to the worker's truthful preview
+ * (engine/true-preview.ts: the batch's own steps, orientation and sizes, optionally its encoder).
  */
 import { messageOf } from '../core/errors';
 import { isGiant } from '../core/giant';
+import { FORMATS, type OutputOptions } from '../core/formats';
+import { orientedSteps } from '../core/output-geometry';
+import type { ViewRequest } from '../core/preview-plan';
 import { resolveSteps, validateRecipe, type Recipe } from '../core/recipe';
 import type { Rect } from '../core/tiles';
 import type { GiantInfo, ImageProbe, PreviewResult } from '../engine/api';
@@ -20,10 +24,21 @@ export interface PreviewOptions {
   file: Blob;
   key: string;
   recipe: Recipe;
-  /** Region wanted, in source pixels. For a giant image none means the fit view. */
+  /** Output options: `orientation` turns the photo upright as the batch will; `encode` uses the rest. */
+  output?: OutputOptions;
+  /** What to show of an ordinary image: zoom, centre (output pixels) and viewport. Default: fit in 960×640. */
+  view?: ViewRequest;
+  /** Answer a slow whole-image change first from a reduced copy (the result says `truth.pending`; ask again without it). */
+  quick?: boolean;
+  /** Also show the output encoded as the batch writes it (its bytes and decoded pixels). */
+  encode?: boolean;
+  /** A giant image's region wanted, in source pixels; none means its fit view. */
   region?: Rect;
   maxPixels?: number;
 }
+
+/** The view asked for when none is given. */
+export const DEFAULT_VIEW: ViewRequest = { zoom: 'fit', viewport: { width: 960, height: 640 } };
 
 export type PreviewOutcome =
   { kind: 'ok'; result: PreviewResult; ms: number } | { kind: 'error'; message: string } | { kind: 'superseded' };
@@ -37,12 +52,21 @@ export interface PreviewerOptions {
   onGiantStatus?: (status: GiantStatus, refresh: boolean) => void;
 }
 
+/** The worker's answer to a request made stale by a newer one (engine/true-preview.ts). */
+const isSuperseded = (e: unknown) => /preview superseded/.test(messageOf(e));
+
 /** While the overview decodes, a partial fit view is refreshed at most this often. */
 const PARTIAL_REFRESH_MS = 1000;
 
 export class Previewer {
   private current?: AbortController;
   private seq = 0;
+  /**
+   * Shared with the worker: the request running there is stale once this moved past its id, and
+   * it stops at its next step (engine/true-preview.ts) — a slider dragged does not wait for the
+   * previous position's preview to finish.
+   */
+  private generation = new Int32Array(new SharedArrayBuffer(4));
   /** The last file's header (or undefined when it could not be read: the usual preview says why). */
   private probed?: { key: string; probe: Promise<ImageProbe | undefined> };
   private giant?: GiantSession;
@@ -60,27 +84,42 @@ export class Previewer {
     const id = ++this.seq;
     const t0 = performance.now();
     try {
-      const steps = resolveSteps(validateRecipe(opts.recipe));
+      const recipeSteps = resolveSteps(validateRecipe(opts.recipe));
+      // The batch's steps: turned upright first unless the output keeps the stored orientation.
+      const steps = orientedSteps(recipeSteps, opts.output?.orientation ?? 'upright');
+      const implied = steps.length - recipeSteps.length;
       const maxPixels = opts.maxPixels ?? 1_000_000;
       const probe = await this.probe(opts.file, opts.key);
       if (id !== this.seq) return { kind: 'superseded' };
       let result: PreviewResult;
       if (probe && isGiant(probe.width, probe.height)) {
-        result = await this.session(opts, probe).view(steps, opts.region, maxPixels, ac.signal);
+        // Giant images are shown as stored (their batch streams them so: core/large.ts).
+        result = await this.session(opts, probe).view(recipeSteps, opts.region, maxPixels, ac.signal);
       } else {
         void this.endGiant();
-        result = await this.pool.run((api) => api.preview({ file: opts.file, key: opts.key, steps, region: opts.region, maxPixels }), {
+        const req = {
+          generation: { flag: this.generation, id: Atomics.add(this.generation, 0, 1) + 1 },
+          file: opts.file,
+          key: opts.key,
+          steps,
+          view: opts.view ?? DEFAULT_VIEW,
+          quick: opts.quick,
+          encode: opts.encode && opts.output?.images !== false && !FORMATS[opts.output?.format ?? 'png'].pyramid ? opts.output : undefined,
+        };
+        result = await this.pool.run((api) => api.preview(req), {
           priority: Priority.interactive,
           signal: ac.signal,
           label: 'preview',
           cost: 64 << 20,
         });
+        // Timings line up with the recipe's steps (the editor shows them per step).
+        if (implied) result = { ...result, steps: result.steps.slice(implied) };
       }
       if (id !== this.seq) return { kind: 'superseded' };
       this.shown = result.giant && { info: result.giant, at: performance.now() };
       return { kind: 'ok', result, ms: performance.now() - t0 };
     } catch (e) {
-      if (id !== this.seq || ac.signal.aborted) return { kind: 'superseded' };
+      if (id !== this.seq || ac.signal.aborted || isSuperseded(e)) return { kind: 'superseded' };
       return { kind: 'error', message: messageOf(e) };
     }
   }
@@ -93,6 +132,12 @@ export class Previewer {
   cancel(): void {
     this.current?.abort();
     this.seq++;
+    this.supersede();
+  }
+
+  /** Makes the request running in the worker stale: it stops at its next step and answers 'superseded'. */
+  supersede(): void {
+    Atomics.add(this.generation, 0, 1);
   }
 
   /** Cancels, and ends a giant image's session (its background build stops, its cache is deleted). */

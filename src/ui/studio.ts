@@ -28,7 +28,7 @@ import type { EnginePool } from '../pool/engine-pool';
 import { panel } from './styles';
 import { RememberController } from './remember';
 import { VideoPreviewController } from './video-preview';
-import { seconds } from './format';
+import { encodeLabel, seconds } from './format';
 import './progress-panel';
 import './results-table';
 import './input-grid';
@@ -171,6 +171,14 @@ export class TesseraStudio extends LitElement {
   private previewer?: api.Previewer;
   private previewFile?: InputFile;
   private previewRegion?: Rect;
+  /** What the preview panel shows of an ordinary image (zoom, centre, viewport), and whether it asked for the encoded file. */
+  private previewView?: api.ViewRequest;
+  private previewEncode = false;
+  /** One preview in flight at a time; edits meanwhile ask for one more, with the latest settings, when it returns. */
+  private previewRunning = false;
+  private previewQueued = false;
+  /** The last result was a quick reduced view (`truth.pending`): the next request asks for the exact one. */
+  private previewExact = false;
   private previewTimer?: ReturnType<typeof setTimeout>;
   /** Why the latest preview failed: what is on screen is then from earlier settings (or nothing). */
   private previewFailed?: string;
@@ -594,14 +602,44 @@ export class TesseraStudio extends LitElement {
     return 'skip'; // nothing more is written: the batch is cancelled
   }
 
-  /** Debounced: typing in a field or dragging a slider previews once it pauses. */
-  private schedulePreview(delay = 150): void {
+  /** Whether a preview is being computed or waits to be (for tests and benches: the preview has settled when not). */
+  get previewBusy(): boolean {
+    return this.previewRunning || this.previewQueued || this.previewTimer !== undefined;
+  }
+
+  /**
+   * At once by default: a slider dragged re-previews as fast as the worker answers, one request in
+   * flight and the latest settings next (runPreview), rather than after a pause.
+   */
+  private schedulePreview(delay = 0): void {
     clearTimeout(this.previewTimer);
     if (!this.isConnected) return;
-    this.previewTimer = setTimeout(() => void this.runPreview(), delay);
+    this.previewTimer = setTimeout(() => {
+      this.previewTimer = undefined;
+      void this.runPreview();
+    }, delay);
   }
 
   private async runPreview(): Promise<void> {
+    if (this.previewRunning) {
+      // The one in flight is stale now: it stops at its next step, and this edit's preview follows.
+      this.previewQueued = true;
+      this.previewer?.supersede();
+      return;
+    }
+    this.previewRunning = true;
+    try {
+      await this.previewOnce();
+    } finally {
+      this.previewRunning = false;
+      if (this.previewQueued) {
+        this.previewQueued = false;
+        this.schedulePreview(0);
+      }
+    }
+  }
+
+  private async previewOnce(): Promise<void> {
     const f = this.previewFile;
     if (!f || !this.isolated || !this.recipeValid || !this.isConnected) return;
     const previewer = (this.previewer ??= new api.Previewer(this.getPool(), {
@@ -627,8 +665,19 @@ export class TesseraStudio extends LitElement {
     } else this.videoPreview.close();
     if (this.previewFile !== f || (!shown && !failed)) return; // another file or frame was chosen meanwhile
     const out: api.PreviewOutcome = shown
-      ? await previewer.request({ file: shown.file, key: shown.key, recipe: this.recipe, region: this.previewRegion })
+      ? await previewer.request({
+          file: shown.file,
+          key: shown.key,
+          recipe: this.recipe,
+          output: this.output,
+          view: this.previewView,
+          encode: this.previewEncode,
+          // A slow whole-image step answers first from a reduced copy; the exact view is asked next.
+          quick: !this.previewExact,
+          region: this.previewRegion,
+        })
       : { kind: 'error', message: failed ?? '' };
+    this.previewExact = false;
     if (out.kind === 'superseded') return;
     if (out.kind === 'error') {
       if (this.previewAuto && !this.previewedOk.has(f.path) && this.input && (await this.previewNext(f, out.message))) return;
@@ -650,6 +699,11 @@ export class TesseraStudio extends LitElement {
     this.previewMs = out.ms;
     this.previewLabel = f.path;
     this.previewStatus = undefined;
+    if (out.result.truth?.pending) {
+      this.previewStatus = 'Computing the exact view…';
+      this.previewExact = true;
+      this.schedulePreview(0);
+    }
   }
 
   /**
@@ -1121,6 +1175,9 @@ export class TesseraStudio extends LitElement {
   updated(changed: Map<PropertyKey, unknown>) {
     super.updated(changed);
     if (changed.has('running')) app.busy = !!this.running;
+    // The preview follows the output options it shows: orientation always, the rest in the encoded view.
+    const was = changed.get('output') as OutputOptions | undefined;
+    if (was && this.previewFile && (was.orientation !== this.output.orientation || this.previewEncode)) this.schedulePreview();
   }
 
   render() {
@@ -1288,6 +1345,15 @@ export class TesseraStudio extends LitElement {
                   label=${this.previewLabel ?? ''}
                   .ms=${this.previewMs}
                   .giantStatus=${this.giantStatus}
+                  encodeLabel=${encodeLabel(this.output)}
+                  @view-change=${(e: CustomEvent<api.ViewRequest>) => {
+                    this.previewView = e.detail;
+                    this.schedulePreview(0);
+                  }}
+                  @encode-change=${(e: CustomEvent<boolean>) => {
+                    this.previewEncode = e.detail;
+                    this.schedulePreview(0);
+                  }}
                   @region-change=${(e: CustomEvent<Rect | undefined>) => {
                     this.previewRegion = e.detail;
                     this.schedulePreview(0);

@@ -124,7 +124,7 @@ describe('offline after loading', () => {
     const back = await previewState(page);
     assert.equal(back.staleViewport, false);
     assert.equal(back.opacity, 1);
-    assert.match(back.meta ?? '', /160×120 out/);
+    assert.match(back.meta ?? '', /^Output 160×120 · /);
     // Canny's output: white edges on black, nothing in between (the seed's was grey levels).
     assert.deepEqual(back.values, [0, 255]);
 

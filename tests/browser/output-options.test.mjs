@@ -111,6 +111,7 @@ describe('<output-options> panel', () => {
     await page.selectOption(`${PANEL} #format`, 'dzi');
     assert.deepEqual(await controlIds(page, 'out-'), [
       'out-images',
+      'out-orientation',
       'out-tile-format',
       'out-tile-size',
       'out-overlap',

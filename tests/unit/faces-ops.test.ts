@@ -14,7 +14,7 @@ import type { EngineApi } from '../../src/engine/api';
 import { decode } from '../../src/engine/codec';
 import { detectFaces } from '../../src/engine/faces/detect';
 import { processImage } from '../../src/engine/image-task';
-import { preview } from '../../src/engine/preview';
+import { preview } from '../../src/engine/true-preview';
 import { redactRegion } from '../../src/engine/ops/faces';
 import { iou, type FacesReport } from '../../src/core/faces';
 import { mapBox } from '../../src/core/geometry';
@@ -343,7 +343,8 @@ describe('the live preview draws faces on the result, whatever the steps after t
     const r = await preview(vips, {
       file: new Blob([photoBytes as Uint8Array<ArrayBuffer>]),
       key: 'sample3',
-      maxPixels: 1920 * 1350,
+      // Fit in a viewport larger than the photo: the whole output at 100%.
+      view: { zoom: 'fit', viewport: { width: 4000, height: 4000 } },
       steps: resolveSteps(validateRecipe({ name: 't', steps })),
     });
     return { faces: r.faces!.map((f) => f.box), w: r.afterWidth, h: r.afterHeight };

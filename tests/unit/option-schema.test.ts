@@ -75,6 +75,7 @@ describe('output options', () => {
     expect(validateOutput({})).toEqual({
       format: 'png',
       images: true,
+      orientation: 'upright',
       tileFormat: 'jpeg',
       tileSize: 254,
       overlap: 1,
@@ -108,7 +109,7 @@ describe('output options', () => {
     expect(message(() => validateOutput({ palette: 'yes' }))).toBe('/output/palette: must be true or false, got "yes"');
     expect(message(() => validateOutput({ background: 'white' }))).toBe('/output/background: must be a colour like "#ffffff", got "white"');
     expect(message(() => validateOutput({ dpi: 300 }))).toBe(
-      '/output/dpi: unknown field "dpi" (output has: format, images, tileFormat, tileSize, overlap, quality, compression, tiffCompression, progressive, subsampling, palette, lossless, effort, metadata, colour, copyright, artist, alpha, background, maxBytes, shrinkToFit, name, existing)',
+      '/output/dpi: unknown field "dpi" (output has: format, images, orientation, tileFormat, tileSize, overlap, quality, compression, tiffCompression, progressive, subsampling, palette, lossless, effort, metadata, colour, copyright, artist, alpha, background, maxBytes, shrinkToFit, name, existing)',
     );
     expect(message(() => validateOutput(null))).toBe('/output: must be an object like {"format": "webp", "quality": 82}');
     expect(validateOutput({ background: '#AbCdEf' }).background).toBe('#abcdef');
@@ -139,10 +140,11 @@ describe('output options', () => {
       expect(applies.filter((k) => NAMING.includes(k))).toEqual(v.format === 'dzi' ? ['colour', 'name', 'existing'] : NAMING);
       return applies.filter((k) => !NAMING.includes(k));
     };
-    expect(shown({ format: 'tiff' })).toEqual(['format', 'images', 'compression', 'tiffCompression', 'metadata', 'alpha']);
+    expect(shown({ format: 'tiff' })).toEqual(['format', 'images', 'orientation', 'compression', 'tiffCompression', 'metadata', 'alpha']);
     expect(shown({ format: 'tiff', alpha: 'flatten' })).toEqual([
       'format',
       'images',
+      'orientation',
       'compression',
       'tiffCompression',
       'metadata',
@@ -152,15 +154,24 @@ describe('output options', () => {
     expect(shown({ format: 'tiff', tiffCompression: 'jpeg' })).toEqual([
       'format',
       'images',
+      'orientation',
       'quality',
       'tiffCompression',
       'metadata',
       'alpha',
     ]);
-    expect(shown({ format: 'tiff', tiffCompression: 'lzw' })).toEqual(['format', 'images', 'tiffCompression', 'metadata', 'alpha']);
+    expect(shown({ format: 'tiff', tiffCompression: 'lzw' })).toEqual([
+      'format',
+      'images',
+      'orientation',
+      'tiffCompression',
+      'metadata',
+      'alpha',
+    ]);
     expect(shown({ format: 'png' })).toEqual([
       'format',
       'images',
+      'orientation',
       'compression',
       'progressive',
       'palette',
@@ -172,6 +183,7 @@ describe('output options', () => {
     expect(shown({ format: 'png', palette: true })).toEqual([
       'format',
       'images',
+      'orientation',
       'quality',
       'compression',
       'progressive',
@@ -185,6 +197,7 @@ describe('output options', () => {
     expect(shown({ format: 'jpeg' })).toEqual([
       'format',
       'images',
+      'orientation',
       'quality',
       'progressive',
       'subsampling',
@@ -195,11 +208,12 @@ describe('output options', () => {
     ]);
     expect(shown({ format: 'avif' })).toContain('subsampling');
     expect(shown({ format: 'avif', lossless: true })).not.toContain('subsampling');
-    expect(shown({ format: 'gif' })).toEqual(['format', 'images', 'progressive', 'effort', 'alpha']);
+    expect(shown({ format: 'gif' })).toEqual(['format', 'images', 'orientation', 'progressive', 'effort', 'alpha']);
     // DZI: the tiles' own options, then JPEG's quality and subsampling or PNG's compression and alpha.
     expect(shown({ format: 'dzi' })).toEqual([
       'format',
       'images',
+      'orientation',
       'tileFormat',
       'tileSize',
       'overlap',
@@ -210,6 +224,7 @@ describe('output options', () => {
     expect(shown({ format: 'dzi', tileFormat: 'png' })).toEqual([
       'format',
       'images',
+      'orientation',
       'tileFormat',
       'tileSize',
       'overlap',

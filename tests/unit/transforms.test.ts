@@ -11,7 +11,7 @@ import type { ResolvedStep } from '../../src/core/recipe';
 import { decode, decodeSource, encode, frameToImage } from '../../src/engine/codec';
 import { planDecode, processImage } from '../../src/engine/image-task';
 import type { SourceInfo } from '../../src/engine/ops/context';
-import { aspectWindow, resizeGeometry } from '../../src/engine/ops/vips';
+import { aspectWindow, resizeGeometry } from '../../src/core/output-geometry';
 import { runSteps } from '../../src/engine/run-steps';
 import { loadVips, type Vips } from '../../src/engine/vips';
 import { mulberry32, pngWithOrientation, px, step } from './helpers';

@@ -9,6 +9,7 @@ import { withScope, type Freeable } from '../../core/scope';
 import { TesseraError, formatInt } from '../../core/errors';
 import { blit, createFrame, type Frame } from '../../core/frame';
 import { compose, flipMap, type Affine, offsetMap, orientationMap, rotationMap, scaleMap } from '../../core/geometry';
+import { aspectWindow, resizeGeometry, thumbnailAsResize, type ResizeGeometry } from '../../core/output-geometry';
 import { backgroundFor, frameToImage, imageToFrame } from '../codec';
 import { loadVips, type Vips, type VipsImage } from '../vips';
 import { moved, type EngineTable, type OpContext } from './context';
@@ -43,59 +44,7 @@ function resampling(im: VipsImage, keep: Keep, alpha: boolean, op: (im: VipsImag
 }
 
 // ---------------------------------------------------------------------------------------------
-// resize / thumbnail
-
-export interface ResizeGeometry {
-  /** Size after scaling. */
-  width: number;
-  height: number;
-  /** 'fill' only: the centred box cut from the scaled image. */
-  crop?: { x: number; y: number; width: number; height: number };
-  /** 'pad' only: the canvas, and where the scaled image's top-left corner lies on it. */
-  pad?: { x: number; y: number; width: number; height: number };
-}
-
-/** Output geometry of 'resize' for a w×h input (see the catalogue definition). */
-export function resizeGeometry(w: number, h: number, p: OpParams<'resize'>): ResizeGeometry {
-  const W = p.width,
-    H = p.height;
-  let s: number;
-  switch (p.mode) {
-    case 'fit':
-    case 'pad':
-      s = Math.min(W / w, H / h);
-      break;
-    case 'fill':
-      s = Math.max(W / w, H / h);
-      break;
-    case 'width':
-      s = W / w;
-      break;
-    case 'height':
-      s = H / h;
-      break;
-    case 'long-edge':
-      s = p.edge / Math.max(w, h);
-      break;
-    case 'short-edge':
-      s = p.edge / Math.min(w, h);
-      break;
-    case 'megapixels':
-      s = Math.sqrt((p.megapixels * 1e6) / (w * h));
-      break;
-    default:
-      s = p.percent / 100;
-  }
-  if (p.mode !== 'percent' && !p.enlarge) s = Math.min(s, 1);
-  const width = Math.max(1, Math.round(w * s));
-  const height = Math.max(1, Math.round(h * s));
-  if (p.mode === 'pad')
-    return { width, height, pad: { x: Math.floor((W - width) / 2), y: Math.floor((H - height) / 2), width: W, height: H } };
-  if (p.mode !== 'fill') return { width, height };
-  const cw = Math.min(W, width),
-    ch = Math.min(H, height);
-  return { width, height, crop: { x: Math.floor((width - cw) / 2), y: Math.floor((height - ch) / 2), width: cw, height: ch } };
-}
+// resize / thumbnail (sizes: core/output-geometry.ts)
 
 async function resize(src: Frame, p: OpParams<'resize'>, ctx: OpContext): Promise<Frame> {
   const g = resizeGeometry(src.width, src.height, p);
@@ -149,22 +98,7 @@ function padded(
 }
 
 function thumbnail(src: Frame, p: OpParams<'thumbnail'>, ctx: OpContext): Promise<Frame> {
-  const size = p.size;
-  return resize(
-    src,
-    {
-      mode: 'fit',
-      width: size,
-      height: size,
-      edge: size,
-      megapixels: 1,
-      percent: 100,
-      background: '#000000',
-      kernel: 'lanczos3',
-      enlarge: false,
-    },
-    ctx,
-  );
+  return resize(src, thumbnailAsResize(p.size), ctx);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -260,13 +194,6 @@ async function crop(src: Frame, p: OpParams<'crop'>, ctx: OpContext): Promise<Fr
     throw new Error(`crop: vips reported the window at ${at.x}, ${at.y}, outside the ${w}×${h} image`);
   moved(ctx, src, offsetMap(at.x, at.y));
   return out;
-}
-
-/** The crop-aspect window for a w×h input (see the catalogue definition). */
-export function aspectWindow(w: number, h: number, a: number, b: number): { width: number; height: number } {
-  // Integer comparison first, so an image already of the ratio is never cut by a rounding pixel.
-  if (w * b <= h * a) return { width: w, height: Math.min(h, Math.max(1, Math.round((w * b) / a))) };
-  return { width: Math.min(w, Math.max(1, Math.round((h * a) / b))), height: h };
 }
 
 function cropAspect(src: Frame, p: OpParams<'crop-aspect'>, ctx: OpContext): Promise<Frame> {

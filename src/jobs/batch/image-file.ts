@@ -84,7 +84,9 @@ export function tiledRequest(
     width: res.width,
     height: res.height,
     channels: res.channels,
-    steps: s.steps,
+    // Tiled only when upright (a sideways photo turned upright goes whole: core/large.ts), so a
+    // leading auto-orient would do nothing on every tile.
+    steps: s.steps[0]?.op === 'auto-orient' ? s.steps.slice(1) : s.steps,
     output: s.output,
     tilePixels: s.tilePixels,
     signal: s.signal,

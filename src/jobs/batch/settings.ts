@@ -1,6 +1,7 @@
 /** What a batch takes (RunBatchOptions), validated once into the settings every part reads. */
 import { BufferPool } from '../../core/buffer-pool';
 import { validateOutput, type OutputOptions } from '../../core/formats';
+import { orientedSteps } from '../../core/output-geometry';
 import { checkWritesSomething, isTileable, resolveSteps, validateRecipe, type ResolvedStep } from '../../core/recipe';
 import { validateVideoOptions, type VideoOptions } from '../../core/video-options';
 import type { InputSource } from '../../io/sources';
@@ -73,7 +74,10 @@ const WHOLE_COPIES = 3;
 export interface BatchSettings {
   /** The recipe's name (naming templates' {recipe}). */
   recipeName: string;
+  /** What images go through: the recipe's steps, turned upright first unless output.orientation is 'keep' (orientedSteps). */
   steps: ResolvedStep[];
+  /** The recipe's steps as written (videos: frames carry no EXIF orientation). */
+  recipeSteps: ResolvedStep[];
   output: OutputOptions;
   video: VideoOptions;
   pool: EnginePool;
@@ -100,22 +104,26 @@ export interface BatchSettings {
 /** Validates the recipe, output and video options (throws before any pool is made), then makes the pool when none is given. */
 export function batchSettings(opts: RunBatchOptions): BatchSettings {
   const recipe = validateRecipe(opts.recipe);
-  const steps = resolveSteps(recipe);
+  const recipeSteps = resolveSteps(recipe);
   // The recipe's own output settings, overridden field by field by the batch's choice.
   const output = validateOutput({ ...(recipe.output ?? {}), ...(opts.format ?? {}) });
-  checkWritesSomething(steps, output);
+  checkWritesSomething(recipeSteps, output);
+  // An upright photo's leading auto-orient does nothing and is dropped where it matters (the
+  // decoder skips it, core/large.ts routes around it), so tileable recipes still tile.
+  const steps = orientedSteps(recipeSteps, output.orientation);
   const video = validateVideoOptions(opts.video ?? {});
   const pool = opts.pool ?? createEnginePool(opts.workers);
   return {
     recipeName: recipe.name,
     steps,
+    recipeSteps,
     output,
     video,
     pool,
     ownPool: !opts.pool,
     buffers: opts.buffers ?? new BufferPool(),
     // A recipe with a global step (resize, rotate, Canny…) runs on the whole image in one worker.
-    maxPixels: isTileable(steps) ? (opts.maxPixels ?? DEFAULT_MAX_PIXELS) : Math.floor(pool.memoryBudget / (4 * WHOLE_COPIES)),
+    maxPixels: isTileable(recipeSteps) ? (opts.maxPixels ?? DEFAULT_MAX_PIXELS) : Math.floor(pool.memoryBudget / (4 * WHOLE_COPIES)),
     tilePixels: opts.tilePixels ?? DEFAULT_TILE_PIXELS,
     streamPixels: opts.streamPixels ?? DEFAULT_STREAM_PIXELS,
     streamRows: opts.streamRows,

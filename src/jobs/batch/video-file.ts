@@ -27,7 +27,7 @@ export async function processVideoFile(
     const r = await runVideo({
       file: blob,
       name: path,
-      steps: s.steps,
+      steps: s.recipeSteps,
       options: s.video,
       pool: s.pool,
       buffers: s.buffers,
