@@ -523,7 +523,7 @@ export class PreviewPanel extends LitElement {
         ${panes}
         ${loupe ? html`<preview-loupe .source=${loupe.canvas} .at=${loupe.at} .x=${this.loupeAt!.x} .y=${this.loupeAt!.y}></preview-loupe>` : nothing}
       </div>
-      <div class="meta ${this.failed ? 'stale' : ''}" id="preview-meta">${this.truthMeta(r, t)}</div>`;
+      <div class="meta" id="preview-meta">${this.truthMeta(r, t)}</div>`;
   }
 
   private truthMeta(r: PreviewResult, t: NonNullable<PreviewResult['truth']>) {
@@ -661,7 +661,7 @@ export class PreviewPanel extends LitElement {
               </div>`
         }
       </div>
-      <div class="meta ${stale}" id="preview-meta">
+      <div class="meta" id="preview-meta">
         ${this.giantMeta(r)} · ${r.afterWidth}×${r.afterHeight} shown · ${this.ms !== undefined ? `${this.ms.toFixed(0)} ms` : ''}
       </div>`;
   }
