@@ -61,7 +61,8 @@ try {
   ])) {
     await b.page.setViewportSize({ width, height });
     await b.page.evaluate(() => scrollTo(0, 0));
-    await b.page.waitForTimeout(300);
+    // The grid lays out its cells again at the new width: their thumbnails decode anew.
+    await b.page.waitForTimeout(2000);
     await b.page.screenshot({ path: file });
     console.log(`wrote ${file}`);
   }

@@ -349,7 +349,9 @@ export class InputGrid extends LitElement {
     const loader = this.thumbnails();
     for (const canvas of this.renderRoot.querySelectorAll<HTMLCanvasElement>('canvas[data-path]')) {
       const key = canvas.dataset.path!;
-      if (canvas.dataset.drawn === key) continue;
+      // A new width or height (the grid laid out for another viewport) clears a canvas: draw again.
+      const drawn = `${key}@${canvas.width}x${canvas.height}`;
+      if (canvas.dataset.drawn === drawn) continue;
       const ctx = canvas.getContext('2d');
       if (!ctx) continue;
       ctx.clearRect(0, 0, canvas.width, canvas.height);
@@ -366,7 +368,7 @@ export class InputGrid extends LitElement {
       const w = bitmap.width * s;
       const h = bitmap.height * s;
       ctx.drawImage(bitmap, (canvas.width - w) / 2, (canvas.height - h) / 2, w, h);
-      canvas.dataset.drawn = key;
+      canvas.dataset.drawn = drawn;
     }
   }
 

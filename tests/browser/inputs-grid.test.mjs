@@ -163,17 +163,32 @@ describe('input grid', () => {
     // Thumbnails are drawn: a photo's canvas has its pixels (not blank) once decoded.
     await page.waitForFunction(() => {
       const grid = document.querySelector('tessera-studio')?.shadowRoot?.querySelector('input-grid');
-      return [...(grid?.shadowRoot?.querySelectorAll('canvas') ?? [])].every((c) => c.dataset.drawn === c.dataset.path);
+      return [...(grid?.shadowRoot?.querySelectorAll('canvas') ?? [])].every((c) => c.dataset.drawn?.startsWith(`${c.dataset.path}@`));
     });
-    const lit = await page.$eval(`${GRID} canvas[data-path="shoot/a2.jpg"]`, (c) => {
-      const ctx = /** @type {HTMLCanvasElement} */ (c).getContext('2d');
-      const px =
-        ctx?.getImageData(0, 0, /** @type {HTMLCanvasElement} */ (c).width, /** @type {HTMLCanvasElement} */ (c).height).data ?? [];
-      let opaque = 0;
-      for (let i = 3; i < px.length; i += 4) if (px[i] === 255) opaque++;
-      return opaque;
-    });
-    assert.ok(lit > 100, `the thumbnail of a2 has ${lit} opaque pixels`);
+    const lit = () =>
+      page.$eval(`${GRID} canvas[data-path="shoot/a2.jpg"]`, (c) => {
+        const ctx = /** @type {HTMLCanvasElement} */ (c).getContext('2d');
+        const px =
+          ctx?.getImageData(0, 0, /** @type {HTMLCanvasElement} */ (c).width, /** @type {HTMLCanvasElement} */ (c).height).data ?? [];
+        let opaque = 0;
+        for (let i = 3; i < px.length; i += 4) if (px[i] === 255) opaque++;
+        return opaque;
+      });
+    assert.ok((await lit()) > 100, `the thumbnail of a2 has ${await lit()} opaque pixels`);
+    // A phone-sized window lays the cells out anew (a canvas resized is cleared): drawn again.
+    const size = page.viewportSize();
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.waitForFunction(() => {
+        const grid = document.querySelector('tessera-studio')?.shadowRoot?.querySelector('input-grid');
+        return [...(grid?.shadowRoot?.querySelectorAll('canvas') ?? [])].every(
+          (c) => c.dataset.drawn === `${c.dataset.path}@${c.width}x${c.height}`,
+        );
+      });
+      assert.ok((await lit()) > 100, 'the thumbnail is drawn again at 390 px');
+    } finally {
+      if (size) await page.setViewportSize(size);
+    }
   });
 
   test('a click or Enter on a cell shows that photo in the preview', async () => {
@@ -251,7 +266,7 @@ describe('input grid', () => {
     });
     await page.waitForFunction(() => {
       const root = document.querySelector('tessera-studio')?.shadowRoot?.querySelector('input-grid')?.shadowRoot;
-      const drawn = [...(root?.querySelectorAll('canvas') ?? [])].filter((c) => c.dataset.drawn === c.dataset.path);
+      const drawn = [...(root?.querySelectorAll('canvas') ?? [])].filter((c) => c.dataset.drawn?.startsWith(`${c.dataset.path}@`));
       return drawn.length === 2;
     });
     /** The drawn picture's box in its canvas: [width, height]. @param {string} path */
