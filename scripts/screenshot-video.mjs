@@ -1,6 +1,7 @@
 // Regenerates docs/video-preview.png: the studio at 1366×768 previewing a frame of a video (a pan
 // over sample1.jpg, made in the page) through the Line drawing preset, with the scrubber at 1 s.
 // usage: node scripts/screenshot-video.mjs [out.png]   (after `npx vite build`)
+import { writeSmallPng } from './lib/small-png.mjs';
 import { samplePhoto, startApp } from '../tests/browser/harness.mjs';
 import { makePanVideo } from '../tests/browser/video-fixtures.mjs';
 
@@ -33,7 +34,7 @@ try {
     { timeout: 60_000 },
   );
   await page.evaluate(() => /** @type {HTMLElement | null} */ (document.activeElement)?.blur());
-  await page.screenshot({ path: out });
+  await writeSmallPng(await page.screenshot(), out);
   console.log(`wrote ${out}`);
 } finally {
   await app.close();

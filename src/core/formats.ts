@@ -215,7 +215,6 @@ export const OUTPUT_OPTIONS = defineOptions<OutputFormat>()({
     label: 'Copyright',
     default: '',
     maxLength: 200,
-    placeholder: 'TEXT',
     appliesTo: { png: true, jpeg: true, webp: true, avif: true },
     help: 'Written as the EXIF Copyright of every output (with any metadata setting, strip included). EXIF text is ASCII: "©" is written "(C)".',
   },
@@ -224,7 +223,6 @@ export const OUTPUT_OPTIONS = defineOptions<OutputFormat>()({
     label: 'Artist',
     default: '',
     maxLength: 200,
-    placeholder: 'TEXT',
     appliesTo: { png: true, jpeg: true, webp: true, avif: true },
     help: 'Written as the EXIF Artist (the photographer) of every output, with any metadata setting.',
   },
@@ -268,7 +266,7 @@ export const OUTPUT_OPTIONS = defineOptions<OutputFormat>()({
     label: 'File names',
     default: DEFAULT_NAME_TEMPLATE,
     maxLength: 200,
-    placeholder: 'TEMPLATE',
+    valueName: 'TEMPLATE',
     check: (v, path) => void parseNameTemplate(v, path),
     help: `Where each output goes and what it is called, from tokens: ${Object.keys(NAME_TOKENS)
       .map((t) => `{${t}}`)

@@ -167,7 +167,7 @@ export function flagUsage(f: OptionFlag): string {
     case 'color':
       return `--${f.name} RRGGBB`;
     case 'text':
-      return `--${f.name} ${s.placeholder ?? 'TEXT'}`;
+      return `--${f.name} ${s.valueName ?? 'TEXT'}`;
     case 'integer':
     case 'number':
       return `--${f.name} ${s.unit === 's' ? 'SECONDS' : s.unit === 'bit/s' ? 'BPS' : s.type === 'integer' ? `${s.min}-${s.max}` : 'X'}`;

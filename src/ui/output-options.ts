@@ -55,7 +55,6 @@ function control(
           type="text"
           spellcheck="false"
           maxlength=${spec.maxLength}
-          placeholder=${spec.placeholder ?? ''}
           .value=${typeof value === 'string' ? value : ''}
           @change=${(e: Event) => set((e.target as HTMLInputElement).value)}
       /></label>`;

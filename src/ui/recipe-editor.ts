@@ -298,7 +298,6 @@ export class RecipeEditor extends LitElement {
             id=${id}
             data-param=${key}
             maxlength=${spec.maxLength}
-            placeholder=${spec.placeholder ?? ''}
             .value=${String(value)}
             @change=${(e: Event) => this.setParam(i, key, (e.target as HTMLInputElement).value)}
           /><span></span>`;

@@ -23,8 +23,11 @@ export type ParamSpec = ParamBase &
     | { type: 'enum'; options: readonly string[]; default: string }
     /** "#rrggbb" */
     | { type: 'color'; default: string }
-    /** A line of text (a naming template, a watermark's words), at most `maxLength` characters. */
-    | { type: 'text'; default: string; maxLength: number; placeholder?: string }
+    /**
+     * A line of text (a naming template, a watermark's words), at most `maxLength` characters;
+     * `valueName` is the word `--help` shows for it ("--name TEMPLATE").
+     */
+    | { type: 'text'; default: string; maxLength: number; valueName?: string }
   );
 
 export type ParamValue = number | boolean | string;
