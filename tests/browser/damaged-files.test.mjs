@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { batchCommand, commandSummary, requireBuilt } from './harness.mjs';
-import { mulberry32, vips as fixtureVips } from './fixtures.mjs';
+import { encodeBmp, mulberry32, vips as fixtureVips } from './fixtures.mjs';
 
 /** Random bytes over the middle third: head and tail stay intact, so only a decoder can tell. @param {Uint8Array} bytes @param {number} seed */
 function scrambleMiddle(bytes, seed) {
@@ -22,26 +22,6 @@ function zeroHeader(bytes) {
   const out = Buffer.from(bytes);
   out.fill(0, 12, 40);
   return out;
-}
-
-/** A valid 4×2 24-bit BMP (a format Tessera recognises but cannot read yet). */
-function bmp() {
-  const w = 4,
-    h = 2,
-    row = w * 3,
-    size = 54 + row * h;
-  const b = Buffer.alloc(size);
-  b.write('BM', 0, 'latin1');
-  b.writeUInt32LE(size, 2);
-  b.writeUInt32LE(54, 10);
-  b.writeUInt32LE(40, 14);
-  b.writeInt32LE(w, 18);
-  b.writeInt32LE(h, 22);
-  b.writeUInt16LE(1, 26);
-  b.writeUInt16LE(24, 28);
-  b.writeUInt32LE(row * h, 34);
-  for (let i = 54; i < size; i++) b[i] = (i * 37) & 255;
-  return b;
 }
 
 /** The start of an HEVC-coded HEIF (an iPhone photo): its ftyp box, then a meta box. */
@@ -88,7 +68,7 @@ before(async () => {
   files['tables.jpg'] = Buffer.from(encoded.jpg).fill(0, 20, 200); // quantisation and frame headers gone
   files['offset.tif'] = Buffer.from(encoded.tif).fill(0xff, 4, 8); // the first IFD points past the end
   files['good.jpg'] = encoded.jpg;
-  files['scan.bmp'] = bmp();
+  files['scan.bmp'] = encodeBmp(4, 2, (x, y) => [(x * 37) & 255, (y * 91) & 255, 200]);
   files['IMG_0001.HEIC'] = heic();
   work = await fs.mkdtemp(join(tmpdir(), 'tessera-damaged-'));
   input = join(work, 'in');

@@ -94,3 +94,30 @@ export async function makeFolder(specs, seed = 1) {
   }
   return { dir, files };
 }
+
+/**
+ * A 24-bit bottom-up BMP, as Windows Paint writes one: W×H, `pixel(x, y)` gives [r, g, b].
+ * @param {number} W @param {number} H @param {(x: number, y: number) => number[]} pixel
+ */
+export function encodeBmp(W, H, pixel) {
+  const row = Math.ceil((W * 3) / 4) * 4;
+  const b = Buffer.alloc(54 + row * H);
+  b.write('BM', 0, 'latin1');
+  b.writeUInt32LE(b.length, 2);
+  b.writeUInt32LE(54, 10);
+  b.writeUInt32LE(40, 14);
+  b.writeInt32LE(W, 18);
+  b.writeInt32LE(H, 22);
+  b.writeUInt16LE(1, 26);
+  b.writeUInt16LE(24, 28);
+  b.writeUInt32LE(row * H, 34);
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      const [r, g, bl] = pixel(x, y);
+      const at = 54 + (H - 1 - y) * row + x * 3;
+      b[at] = bl;
+      b[at + 1] = g;
+      b[at + 2] = r;
+    }
+  return b;
+}

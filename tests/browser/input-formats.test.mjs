@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { encodeBmp } from './fixtures.mjs';
 import { batchCommand, commandSummary, requireBuilt, samplePhoto } from './harness.mjs';
 
 /** @type {string} */
@@ -22,30 +23,6 @@ const W = 37;
 const H = 21;
 /** The BMP's and ICO's pixels: a gradient with a red stripe. @param {number} x @param {number} y */
 const pixel = (x, y) => (y === 5 ? [255, 0, 0] : [(x * 7) & 255, (y * 12) & 255, ((x + y) * 5) & 255]);
-
-/** A 24-bit bottom-up BMP, as Windows Paint writes one. */
-function bmp() {
-  const row = Math.ceil((W * 3) / 4) * 4;
-  const b = Buffer.alloc(54 + row * H);
-  b.write('BM', 0, 'latin1');
-  b.writeUInt32LE(b.length, 2);
-  b.writeUInt32LE(54, 10);
-  b.writeUInt32LE(40, 14);
-  b.writeInt32LE(W, 18);
-  b.writeInt32LE(H, 22);
-  b.writeUInt16LE(1, 26);
-  b.writeUInt16LE(24, 28);
-  b.writeUInt32LE(row * H, 34);
-  for (let y = 0; y < H; y++)
-    for (let x = 0; x < W; x++) {
-      const [r, g, bl] = pixel(x, y);
-      const at = 54 + (H - 1 - y) * row + x * 3;
-      b[at] = bl;
-      b[at + 1] = g;
-      b[at + 2] = r;
-    }
-  return b;
-}
 
 /** An ICO holding one PNG image (as modern icon editors write them). @param {Buffer} png */
 function ico(png) {
@@ -94,7 +71,7 @@ before(async () => {
   execFileSync('heif-enc', ['-q', '90', samplePhoto('sample2.jpg'), '-o', join(input, 'IMG_0001.HEIC')]);
   execFileSync('vips', ['copy', samplePhoto('sample3.jpg'), join(input, 'photo.jxl')]);
   await fs.writeFile(join(input, 'drawing.svg'), SVG);
-  await fs.writeFile(join(input, 'scan.bmp'), bmp());
+  await fs.writeFile(join(input, 'scan.bmp'), encodeBmp(W, H, pixel));
   // The ICO's PNG: the BMP's pixels, by Debian's vips.
   execFileSync('vips', ['copy', join(input, 'scan.bmp'), join(work, 'icon.png')]);
   await fs.writeFile(join(input, 'icon.ico'), ico(await fs.readFile(join(work, 'icon.png'))));
