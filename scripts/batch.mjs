@@ -469,7 +469,10 @@ async function main() {
           // The recipe's output, overridden field by field by the flags given (as runBatch does);
           // the flags themselves were checked by readFlags.
           const o = t.validateOutput({ ...(valid.output ?? {}), ...flags }, '');
+          // The variants over those (their names, what each writes), as runBatch checks them.
+          const variants = t.resolveVariants(valid, o);
           return {
+            variants: variants?.map((v) => `${v.name} (${v.output.format.toUpperCase()})`),
             recipe: valid.name,
             steps: valid.steps.length,
             format: o.format,
@@ -514,7 +517,7 @@ async function main() {
 
     const lossy = check.tiles ? ` (${check.tiles})` : check.format !== 'png' ? ` Q${check.quality}` : '';
     log(
-      `${folders.input} → ${folders.output}: recipe “${check.recipe}” (${check.steps} step${check.steps === 1 ? '' : 's'}), ${check.format.toUpperCase()}${lossy}, ${opts.workers ?? check.defaultWorkers} workers`,
+      `${folders.input} → ${folders.output}: recipe “${check.recipe}” (${check.steps} step${check.steps === 1 ? '' : 's'}), ${check.variants ? `variants ${check.variants.join(', ')}` : `${check.format.toUpperCase()}${lossy}`}, ${opts.workers ?? check.defaultWorkers} workers`,
     );
 
     if (signalCode !== undefined) return signalCode;
@@ -585,6 +588,22 @@ async function main() {
               breakdown: s.breakdown,
               pyramids: s.results.flatMap((r) =>
                 r.pyramid && r.outputPath ? [{ file: r.path, dzi: r.outputPath, tiles: r.pyramid.tiles, levels: r.pyramid.levels }] : [],
+              ),
+              variants: s.results.flatMap((r) =>
+                r.variant !== undefined
+                  ? [
+                      {
+                        file: r.path,
+                        variant: r.variant,
+                        status: r.status,
+                        output: r.outputPath,
+                        width: r.width,
+                        height: r.height,
+                        bytes: r.bytesOut,
+                        sharedDecode: !!r.sharedDecode,
+                      },
+                    ]
+                  : [],
               ),
             },
           };
@@ -671,6 +690,8 @@ async function main() {
       ...(s.facesTable ? { facesTable: join(folders.output, s.facesTable) } : {}),
       // Deep Zoom outputs: each descriptor (what a viewer opens) and its tile count.
       ...(s.pyramids.length ? { pyramids: s.pyramids.map((p) => ({ ...p, dzi: join(folders.output, p.dzi) })) } : {}),
+      // A recipe with variants: every output of every input (sharedDecode: made from the input's one decode).
+      ...(s.variants.length ? { variants: s.variants } : {}),
     };
     if (s.facesTable) log(`faces of every image: ${summary.facesTable} (and <image>.faces.json beside each output)`);
     if (s.pyramids.length) {
@@ -697,6 +718,8 @@ async function main() {
  *   fits?: { file: string, output: string, bytes: number, quality?: number, scale: number }[],
  *   breakdown?: ReturnType<typeof roundBreakdown>, facesTable?: string,
  *   pyramids?: { file: string, dzi: string, tiles: number, levels: number }[],
+ *   variants?: { file: string, variant: string, status: string, output?: string, width?: number, height?: number,
+ *     bytes?: number, sharedDecode: boolean }[],
  * }} Summary
  */
 

@@ -20,7 +20,7 @@ export { SEED_RECIPE, PRESETS, DEFAULT_PRESET, matchingPreset } from './core/pre
 export const VERSION: string = import.meta.env.TESSERA_VERSION ?? 'dev';
 export { parseRecipe, validateRecipe, serializeRecipe, recipeHash, resolveSteps, type Recipe } from './core/recipe';
 export { operations, getOperation, defaultParams } from './core/catalogue';
-export { validateParams } from './core/recipe';
+export { validateParams, resolveVariants } from './core/recipe';
 export { FORMATS, OUTPUT_OPTIONS, outputOptions, validateOutput, withFormat, type OutputOptions, type OutputFormat } from './core/formats';
 export { optionApplies, optionChoices, type OptionSpec, type OptionSchema } from './core/options';
 export { BufferPool } from './core/buffer-pool';

@@ -7,6 +7,7 @@ import { defaultParams, getOperation, operations, type OperationSpec, type Param
 import { TesseraError } from './errors';
 import { canonicalJson, fnv1a64 } from './hash';
 import { validateOutput, type OutputOptions } from './formats';
+import { checkVariantNames, validateVariants, variantOutput, type RecipeVariant, type ResolvedVariant } from './variants';
 
 export interface RecipeStep {
   op: string;
@@ -21,6 +22,8 @@ export interface Recipe {
   steps: RecipeStep[];
   /** Output settings that travel with the recipe (e.g. "WebP 82, strip metadata"); partial. */
   output?: Partial<OutputOptions>;
+  /** Several outputs per input (core/variants.ts): the steps above run once, then each variant's own steps and output. */
+  variants?: RecipeVariant[];
 }
 
 /** A validated step with every parameter present. */
@@ -29,7 +32,7 @@ export interface ResolvedStep {
   params: Params;
 }
 
-const RECIPE_KEYS = new Set(['name', 'description', 'steps', 'output']);
+const RECIPE_KEYS = new Set(['name', 'description', 'steps', 'output', 'variants']);
 const STEP_KEYS = new Set(['op', 'params', 'enabled']);
 
 function fail(path: string, message: string, code: 'invalid-recipe' | 'unknown-op' | 'bad-param' = 'invalid-recipe'): never {
@@ -117,13 +120,26 @@ export function validateRecipe(raw: unknown): Recipe {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail('', `a recipe must be a JSON object, got ${typeName(raw)}`);
   const r = raw as Record<string, unknown>;
   for (const k of Object.keys(r))
-    if (!RECIPE_KEYS.has(k)) fail(`/${k}`, `unknown field "${k}" (a recipe has: name, description, steps, output)`);
+    if (!RECIPE_KEYS.has(k)) fail(`/${k}`, `unknown field "${k}" (a recipe has: name, description, steps, output, variants)`);
   if (typeof r.name !== 'string' || !r.name.trim()) fail('/name', `must be a non-empty string, got ${typeName(r.name)}`);
   if (r.description !== undefined && typeof r.description !== 'string')
     fail('/description', `must be a string, got ${typeName(r.description)}`);
-  if (!Array.isArray(r.steps)) fail('/steps', `must be an array of steps, got ${typeName(r.steps)}`);
-  const steps: RecipeStep[] = r.steps.map((s: unknown, i: number) => {
-    const path = `/steps/${i}`;
+  const steps = validateSteps(r.steps, '/steps');
+  const recipe: Recipe = { name: r.name, steps };
+  if (r.description !== undefined) recipe.description = r.description;
+  if (r.output !== undefined) {
+    validateOutput(r.output, '/output');
+    recipe.output = { ...(r.output as Partial<OutputOptions>) };
+  }
+  if (r.variants !== undefined) recipe.variants = validateVariants(r.variants, validateSteps);
+  return recipe;
+}
+
+/** Checks a list of steps (the recipe's, or a variant's) at `at`, every parameter filled with its default. */
+function validateSteps(raw: unknown, at: string): RecipeStep[] {
+  if (!Array.isArray(raw)) fail(at, `must be an array of steps, got ${typeName(raw)}`);
+  return raw.map((s: unknown, i: number) => {
+    const path = `${at}/${i}`;
     if (s === null || typeof s !== 'object' || Array.isArray(s))
       fail(path, `a step must be an object like {"op": "sobel"}, got ${typeName(s)}`);
     const step = s as Record<string, unknown>;
@@ -137,13 +153,6 @@ export function validateRecipe(raw: unknown): Recipe {
     const params = validateParams(op, step.params, `${path}/params`);
     return step.enabled === false ? { op: op.name, params, enabled: false } : { op: op.name, params };
   });
-  const recipe: Recipe = { name: r.name, steps };
-  if (r.description !== undefined) recipe.description = r.description;
-  if (r.output !== undefined) {
-    validateOutput(r.output, '/output');
-    recipe.output = { ...(r.output as Partial<OutputOptions>) };
-  }
-  return recipe;
 }
 
 /** Parses recipe JSON text; syntax errors are reported with their position. */
@@ -203,10 +212,29 @@ export function stepReports(steps: readonly ResolvedStep[]): string[] {
  * Refuses a batch that would write no file for an image: image output off (`images: false`) and
  * no step that reports. Checked before any work starts, so the person hears it once, not per file.
  */
-export function checkWritesSomething(steps: readonly ResolvedStep[], output: OutputOptions): void {
+export function checkWritesSomething(steps: readonly ResolvedStep[], output: OutputOptions, path = '/output'): void {
   if (output.images || stepReports(steps).length) return;
   fail(
-    '/output/images',
+    `${path}/images`,
     '"Write images" is off and no step of the recipe writes a report (Find faces and Hide faces do), so nothing would be written: turn "Write images" on, or add Find faces',
   );
+}
+
+/**
+ * The recipe's variants for a batch whose output options are `base` (the recipe's own, then the
+ * batch's): each with its own steps resolved and its output options complete. Undefined without
+ * variants. Throws, naming the variant, when two would name their outputs alike or one would
+ * write nothing.
+ */
+export function resolveVariants(r: Recipe, base: OutputOptions): ResolvedVariant[] | undefined {
+  if (!r.variants) return undefined;
+  const shared = resolveSteps(r);
+  const variants = r.variants.map((v, i) => ({
+    name: v.name,
+    steps: resolveSteps({ name: v.name, steps: v.steps ?? [] }),
+    output: variantOutput(base, v.output, `/variants/${i}/output`),
+  }));
+  checkVariantNames(variants);
+  variants.forEach((v, i) => checkWritesSomething([...shared, ...v.steps], v.output, `/variants/${i}/output`));
+  return variants;
 }

@@ -8,6 +8,8 @@
 /** What a processed file's result carries that the report reads (jobs/types.ts FileResult fits). */
 export interface ResultLike {
   path: string;
+  /** Which of the recipe's variants this output is (an input then has one result per variant). */
+  variant?: string;
   /** skipped: its output was already there (output `existing: skip`). */
   status: 'ok' | 'failed' | 'cancelled' | 'skipped';
   outputPath?: string;
@@ -34,6 +36,10 @@ export type RowStatus = ResultLike['status'] | 'skipped';
 /** One file in the table and the report. */
 export interface ReportRow {
   path: string;
+  /** The recipe's variant this row's output is. */
+  variant?: string;
+  /** Tells the rows apart: the path, with the variant when there is one (resultKey). */
+  key: string;
   status: RowStatus;
   /** The error for a failure, the reason for a skip; '' otherwise. */
   message: string;
@@ -56,10 +62,17 @@ export function savedPercent(bytesIn: number | undefined, bytesOut: number | und
   return (1 - bytesOut / bytesIn) * 100;
 }
 
+/** One result among the batch's: its input path, and with variants which variant ("a.jpg (small)"). */
+export function resultKey(r: { path: string; variant?: string }): string {
+  return r.variant === undefined ? r.path : `${r.path} (${r.variant})`;
+}
+
 /** The results, then the skipped files, as rows (in the order given). */
 export function reportRows(results: readonly ResultLike[], skipped: readonly SkippedLike[]): ReportRow[] {
   const rows: ReportRow[] = results.map((r) => ({
     path: r.path,
+    ...(r.variant !== undefined ? { variant: r.variant } : {}),
+    key: resultKey(r),
     status: r.status,
     message: r.error ?? r.message ?? '',
     outputs: [...(r.outputPath ? [r.outputPath] : []), ...(r.reports ?? [])],
@@ -71,7 +84,7 @@ export function reportRows(results: readonly ResultLike[], skipped: readonly Ski
     faces: r.faces,
     ms: r.ms,
   }));
-  for (const s of skipped) rows.push({ path: s.path, status: 'skipped', message: s.reason, outputs: [] });
+  for (const s of skipped) rows.push({ path: s.path, key: s.path, status: 'skipped', message: s.reason, outputs: [] });
   return rows;
 }
 
@@ -152,6 +165,7 @@ export const CSV_COLUMNS = [
   'height',
   'faces',
   'ms',
+  'variant',
 ] as const;
 
 /**
@@ -184,6 +198,7 @@ export function reportCsv(rows: readonly ReportRow[]): string {
         r.height,
         r.faces,
         r.ms === undefined ? undefined : Math.round(r.ms),
+        r.variant,
       ]
         .map(csvField)
         .join(','),

@@ -75,7 +75,13 @@ export type ProcessResult =
    * (`splitFaces`) Stopped before a face step on a frame large enough to tile: the caller detects
    * its passes on every worker (detectFacePasses), merges them, and resumes with finishImage.
    */
-  | { kind: 'faces-split'; width: number; height: number; channels: number; timings: ImageTimings; split: FaceSplit };
+  | { kind: 'faces-split'; width: number; height: number; channels: number; timings: ImageTimings; split: FaceSplit }
+  /**
+   * (`share`) The recipe's steps done, the frame not encoded but handed back in shared memory
+   * (`split.steps` is empty): a recipe's variants each finish it with their own steps and output
+   * (finishImage), on any worker. The input is decoded once however many variants it has.
+   */
+  | { kind: 'shared'; width: number; height: number; channels: number; timings: ImageTimings; split: FaceSplit };
 
 export type DoneResult = Extract<ProcessResult, { kind: 'done' }>;
 export type FrameDoneResult = Extract<ProcessResult, { kind: 'frame' }>;
@@ -103,8 +109,8 @@ export interface FaceSplit {
 
 export interface FinishRequest {
   split: FaceSplit;
-  /** The merged faces, in the split frame's pixels: the face step uses them instead of detecting. */
-  faces: Face[];
+  /** The merged faces, in the split frame's pixels: the face step uses them instead of detecting. Absent (a variant's own steps): detected as usual. */
+  faces?: Face[];
   output: OutputOptions;
 }
 
@@ -126,6 +132,8 @@ export interface ProcessRequest {
    * 'faces-split' (the caller has other workers to share the passes with).
    */
   splitFaces?: boolean;
+  /** Return the frame after the steps in shared memory instead of encoding it (a 'shared' result, for variants). */
+  share?: boolean;
   /**
    * Decode JPEGs through the browser's native decoder where that gives libjpeg's exact pixels
    * (engine/browser-jpeg.ts). Default true; false forces wasm-vips (tests and benchmarks).
@@ -249,7 +257,7 @@ export interface EngineApi extends StreamCodecApi {
   ): Promise<{ bytes: Uint8Array; encodeMs: number; width: number; height: number; fit?: SizeFit }>;
   /** Raw BlazeFace detections of the given passes (rectangles) over a shared frame, and the time taken. */
   detectFacePasses(frame: FrameDesc, params: FaceParams, rects: number[][]): Promise<{ raw: RawFace[]; ms: number }>;
-  /** Resumes a 'faces-split' image with the merged faces and encodes it (a pyramid output: returns its frame). */
+  /** Resumes a 'faces-split' image with the merged faces, or a 'shared' one with a variant's steps, and encodes it (a pyramid output: returns its frame). */
   finishImage(req: FinishRequest): Promise<FinishedResult>;
   /**
    * Encodes many small frames (a DZI pyramid's tiles, views of one SharedArrayBuffer) with the

@@ -85,27 +85,29 @@ export async function processImage(vips: Vips, req: ProcessRequest, early?: Pend
   if (!('frame' in input)) return { kind: 'needs-tiles', ...input, timings };
   // This run's own SourceInfo: auto-orient records on it that the orientation is now 1.
   const source: SourceInfo = { ...input.source };
-  const { frame, timings: steps, reports, pausedAt } = await runSteps(input.frame, plan.rest, source, { pauseBefore: faceSplitPoint(req) });
+  // (Shared for variants: the face step runs here, whole, as the variants' own steps may not detect.)
+  const pauseBefore = req.share ? undefined : faceSplitPoint(req);
+  const { frame, timings: steps, reports, pausedAt } = await runSteps(input.frame, plan.rest, source, { pauseBefore });
   timings.steps = steps;
-  if (pausedAt !== undefined) {
-    // The frame the face step would see, in shared memory that every worker can read.
-    const shared = createFrame(
-      frame.width,
-      frame.height,
-      frame.channels,
-      new SharedArrayBuffer(frame.width * frame.height * frame.channels),
-    );
-    blit(frame, 0, 0, frame.width, frame.height, shared, 0, 0);
-    return {
-      kind: 'faces-split',
-      width: frame.width,
-      height: frame.height,
-      channels: frame.channels,
-      timings,
-      split: { frame: describe(shared), steps: plan.rest.slice(pausedAt), source, reports },
-    };
-  }
+  // The frame the face step would see, in shared memory that every worker can read.
+  if (pausedAt !== undefined) return shareFrame('faces-split', frame, plan.rest.slice(pausedAt), source, timings, reports);
+  if (req.share) return shareFrame('shared', frame, [], source, timings, reports);
   return encodeDone(vips, frame, req.output, source, timings, reports);
+}
+
+/** The frame copied into shared memory, with what the rest of its recipe needs: a result other workers finish. */
+function shareFrame(
+  kind: 'faces-split' | 'shared',
+  frame: Frame,
+  steps: ResolvedStep[],
+  source: SourceInfo,
+  timings: ImageTimings,
+  reports: StepReport[],
+): ProcessResult {
+  const shared = createFrame(frame.width, frame.height, frame.channels, new SharedArrayBuffer(frame.width * frame.height * frame.channels));
+  blit(frame, 0, 0, frame.width, frame.height, shared, 0, 0);
+  const split = { frame: describe(shared), steps, source, reports };
+  return { kind, width: frame.width, height: frame.height, channels: frame.channels, timings, split };
 }
 
 /** Files above this size that start with a thumbnail are decoded from slices (shrink-on-load), never read whole. */
@@ -122,6 +124,7 @@ async function thumbnailGiant(vips: Vips, req: ProcessRequest, plan: ReturnType<
   const source: SourceInfo = { ...input.source };
   const { frame, timings: steps, reports } = await runSteps(input.frame, plan.rest, source);
   timings.steps = steps;
+  if (req.share) return shareFrame('shared', frame, [], source, timings, reports);
   return encodeDone(vips, frame, req.output, source, timings, reports);
 }
 
@@ -169,7 +172,11 @@ export async function detectFacePasses(frame: FrameDesc, params: FaceParams, rec
   return { raw, ms: performance.now() - t };
 }
 
-/** Resumes a 'faces-split' image with the merged faces: the rest of the recipe, then encoding. */
+/**
+ * Resumes a 'faces-split' image with the merged faces, or a 'shared' one with a variant's own
+ * steps: the rest of the recipe, then encoding. The shared frame is only read (runSteps never
+ * writes its input), so several variants finish the same frame at once.
+ */
 export async function finishImage(vips: Vips, req: FinishRequest): Promise<FinishedResult> {
   const timings: ImageTimings = { idleMs: 0, readMs: 0, decodeMs: 0, steps: [], encodeMs: 0 };
   const source: SourceInfo = { ...req.split.source };

@@ -10,6 +10,7 @@
  * - file.ts        one file start to finish, and its result
  * - image-file.ts  an image whole in one worker, its face passes shared out, tiled, or streamed
  * - video-file.ts  a video through jobs/video.ts, streamed into the sink where it can be
+ * - variants-file.ts  an input with the recipe's variants: one decode, each variant finishing it
  * - naming.ts      output paths, kept distinct
  * - write.ts       outputs, step reports, video analyses, the faces table
  * - summary.ts     the tally: progress reports and the summary
@@ -19,6 +20,7 @@ import type { BatchSummary } from './types';
 import { InputListing } from './batch/discovery';
 import { dispatchFiles, dispatchWindows } from './batch/dispatch';
 import { processFile } from './batch/file';
+import { processVariants } from './batch/variants-file';
 import { FileName, OutputNamer } from './batch/naming';
 import { parseNameTemplate } from '../core/name-template';
 import { batchSettings, type RunBatchOptions } from './batch/settings';
@@ -34,11 +36,14 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
   const { pool, signal } = s;
   try {
     const t0 = performance.now();
-    await pool.broadcast((api) => api.start({ heif: s.output.format === 'avif' }));
+    await pool.broadcast((api) =>
+      api.start({ heif: [s.output, ...(s.variants ?? []).map((v) => v.settings.output)].some((o) => o.format === 'avif') }),
+    );
     const startupSeconds = (performance.now() - t0) / 1000;
 
     const listing = new InputListing(opts.input, signal, opts.onSkip);
-    const tally = new BatchTally(listing, opts.onProgress, opts.onResult);
+    const variants = s.variants;
+    const tally = new BatchTally(listing, opts.onProgress, opts.onResult, variants?.length ?? 1);
     const namer = new OutputNamer({
       template: parseNameTemplate(s.output.name),
       existing: s.output.existing,
@@ -53,7 +58,11 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
       // Read once, whether the name's {date} or the processing asks first.
       let blob: Promise<Blob> | undefined;
       const file = { path: f.path, file: () => (blob ??= f.file()) };
-      return processFile(file, new FileName(namer, listed++, f.path, file.file), computed, s, tally);
+      const n = listed++;
+      if (!variants) return processFile(file, new FileName(namer, n, f.path, file.file), computed, s, tally);
+      // Each input claims one name per variant, in variant order; {n} stays the input's place.
+      const names = variants.map((v, i) => new FileName(namer, n * variants.length + i, f.path, file.file, v.style, n + 1));
+      return processVariants(file, names, computed, s, tally);
     });
     await listing.done;
     tally.progress();

@@ -6,6 +6,14 @@ import type { BufferPoolStats } from '../core/buffer-pool';
 
 export interface FileResult {
   path: string;
+  /** With a recipe's variants: which one this output is (each input has one result per variant). */
+  variant?: string;
+  /**
+   * With variants: this output was finished from the input's one decode and shared steps (false:
+   * it ran alone, decoding again — videos, giant or tiled images, variants that disagree on
+   * orientation or colour).
+   */
+  sharedDecode?: boolean;
   outputPath?: string;
   /** skipped: its output already exists and the batch's `existing` policy is skip. */
   status: 'ok' | 'failed' | 'cancelled' | 'skipped';

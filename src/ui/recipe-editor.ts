@@ -366,6 +366,44 @@ export class RecipeEditor extends LitElement {
     </li>`;
   }
 
+  /**
+   * The recipe's variants (from a recipe file or a preset): listed with what each adds, and each
+   * can be removed; the steps above run once per input, before every variant's own.
+   */
+  private renderVariants() {
+    const variants = this.recipe.variants;
+    if (!variants?.length) return nothing;
+    const label = (op: string) => getOperation(op)?.label ?? op;
+    return html`<section id="variants" aria-labelledby="variants-heading">
+      <h3 id="variants-heading">Variants: ${variants.length} output${variants.length === 1 ? '' : 's'} per input</h3>
+      <p class="muted">
+        The steps above run once for each input; then each variant adds its own steps, and its output settings over those below.
+      </p>
+      <ul>
+        ${variants.map(
+          (v, i) =>
+            html`<li data-variant=${v.name}>
+              <b>${v.name}</b>
+              <span class="muted"
+                >${(v.output?.format ?? 'as below').toUpperCase()}${v.steps?.length ? ` · ${v.steps.map((st) => label(st.op)).join(', ')}` : ''}</span
+              >
+              <button
+                class="remove-variant"
+                aria-label=${`Remove the variant “${v.name}”`}
+                @click=${() => {
+                  const rest = variants.filter((_, j) => j !== i);
+                  const { variants: _drop, ...plain } = this.recipe;
+                  this.emit(rest.length ? { ...plain, variants: rest } : plain);
+                }}
+              >
+                ✕
+              </button>
+            </li>`,
+        )}
+      </ul>
+    </section>`;
+  }
+
   /** Timings come only for enabled steps, in order: map step i to its timing index. */
   private enabledIndex(i: number): number {
     return this.recipe.steps.slice(0, i).filter((s) => s.enabled !== false).length;
@@ -375,7 +413,8 @@ export class RecipeEditor extends LitElement {
     const groups = new Map<Category, string[]>();
     for (const op of operations()) groups.set(op.category, [...(groups.get(op.category) ?? []), op.name]);
     const mine = matchingUserPreset(this.userPresets, this.recipe);
-    const preset = mine === undefined ? matchingPreset(this.recipe) : undefined;
+    // A recipe with variants is never one of the built-in presets, whatever its shared steps.
+    const preset = mine === undefined && !this.recipe.variants ? matchingPreset(this.recipe) : undefined;
     const description = preset !== undefined ? PRESETS[preset].description : this.recipe.description;
     return html`<div class="panel">
       <fieldset class="lock" ?disabled=${this.locked}>
@@ -437,6 +476,7 @@ export class RecipeEditor extends LitElement {
         <ol id="steps">
           ${this.recipe.steps.map((s, i) => this.renderStep(s, i))}
         </ol>
+        ${this.renderVariants()}
         <select id="add-step" aria-label="Add a step" @change=${(e: Event) => this.add(e)}>
           <option value="">Add a step…</option>
           ${[...groups].map(

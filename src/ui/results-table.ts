@@ -6,6 +6,7 @@ import {
   reportCsv,
   reportRows,
   reportTotals,
+  resultKey,
   sortRows,
   type ReportRow,
   type RowFilter,
@@ -229,7 +230,7 @@ export class ResultsTable extends LitElement {
 
   render() {
     const all = reportRows(this.results, this.skipped);
-    const byPath = new Map(this.results.map((r) => [r.path, r]));
+    const byKey = new Map(this.results.map((r) => [resultKey(r), r]));
     const ordered = this.sort === 'batch' ? (this.descending ? [...all].reverse() : all) : sortRows(all, this.sort, this.descending);
     const shown = filterRows(ordered, this.filter);
     const fileRows = shown.filter((r) => r.status !== 'skipped').length;
@@ -281,19 +282,20 @@ export class ResultsTable extends LitElement {
                   <td class="muted">skipped</td>
                   <td colspan="6" class="muted">${row.message}</td>
                 </tr>`;
-              const r = byPath.get(row.path);
+              const r = byKey.get(row.key);
               const i = fileIndex++;
               return html`<tr
-                class="row ${this.selected === row.path ? 'sel' : ''}"
+                class="row ${this.selected === row.key ? 'sel' : ''}"
                 data-path=${row.path}
+                data-variant=${row.variant ?? nothing}
                 data-status=${row.status}
                 tabindex=${i === active ? 0 : -1}
-                aria-current=${this.selected === row.path ? 'true' : nothing}
+                aria-current=${this.selected === row.key ? 'true' : nothing}
                 @click=${() => this.pick(r)}
                 @focus=${() => (this.active = i)}
                 @keydown=${(e: KeyboardEvent) => this.onKey(e, i, fileRows - 1, r)}
               >
-                <td class="path">${row.path}</td>
+                <td class="path">${row.path}${row.variant !== undefined ? html` <span class="muted">(${row.variant})</span>` : ''}</td>
                 <td class=${row.status === 'ok' ? 'ok' : row.status === 'failed' ? 'bad' : 'muted'}>
                   ${row.status}${
                     r?.pyramid

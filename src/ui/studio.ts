@@ -22,6 +22,7 @@ import { messageOf } from '../core/errors';
 import { isImageName, isVideoName, sniff, skipReason } from '../core/sniff';
 import { recipeFromHash, recipeToHash } from '../core/recipe-url';
 import { followRecipe, imagesHint } from '../core/write-images';
+import { resultKey } from '../core/results-report';
 import type { PreviewResult } from '../engine/api';
 import type { Rect } from '../core/tiles';
 import type { EnginePool } from '../pool/engine-pool';
@@ -1097,7 +1098,8 @@ export class TesseraStudio extends LitElement {
       this.message = `${r.path}: cannot be read back for comparison (${messageOf(err)})`;
       return;
     }
-    if (before && after) this.compare = { before, after, label: r.path, path: r.path };
+    // With variants, one input has several results: the key names the one compared.
+    if (before && after) this.compare = { before, after, label: resultKey(r), path: resultKey(r) };
     else this.message = `${r.path}: the output cannot be read back for comparison`;
   }
 

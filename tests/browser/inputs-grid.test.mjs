@@ -423,6 +423,7 @@ describe('results', () => {
       'height',
       'faces',
       'ms',
+      'variant',
     ]);
     const byPath = Object.fromEntries(rows.map((r) => [r[0], r]));
     assert.deepEqual(Object.keys(byPath).sort(), [...SPECS.map((s) => s.path), 'shoot/notes.txt'].sort());

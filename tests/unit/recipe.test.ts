@@ -156,7 +156,7 @@ describe('validateRecipe', () => {
       'unknown top-level field',
       { name: 'r', steps: [], author: 'me' },
       '/author',
-      'unknown field "author" (a recipe has: name, description, steps, output)',
+      'unknown field "author" (a recipe has: name, description, steps, output, variants)',
     ],
     ['missing name', { steps: [] }, '/name', 'must be a non-empty string'],
     ['blank name', { name: '  ', steps: [] }, '/name', 'must be a non-empty string, got string "  "'],

@@ -132,6 +132,22 @@ describe('CSV report', () => {
     expect(csvField(0)).toBe('0');
   });
 
+  test('with variants: one row per output, told apart by the variant (its own column)', () => {
+    const rows = reportRows(
+      [
+        { path: 'a.jpg', variant: 'small', status: 'ok', outputPath: 'a-small.webp', ms: 5 },
+        { path: 'a.jpg', variant: 'big', status: 'ok', outputPath: 'a-big.jpg', ms: 6 },
+      ],
+      [],
+    );
+    expect(rows.map((r) => r.key)).toEqual(['a.jpg (small)', 'a.jpg (big)']);
+    const table = parseCsv(reportCsv(rows));
+    expect(table.slice(1).map((r) => [r[0], r[4], r[CSV_COLUMNS.indexOf('variant')]])).toEqual([
+      ['a.jpg', 'a-small.webp', 'small'],
+      ['a.jpg', 'a-big.jpg', 'big'],
+    ]);
+  });
+
   test('one line per file under the header, read back field for field', () => {
     const text = reportCsv(reportRows(RESULTS, SKIPPED));
     expect(text.endsWith('\r\n')).toBe(true);
@@ -139,8 +155,8 @@ describe('CSV report', () => {
     expect(table[0]).toEqual([...CSV_COLUMNS]);
     expect(table).toHaveLength(1 + 5);
     expect(table.every((r) => r.length === CSV_COLUMNS.length)).toBe(true);
-    expect(table[1]).toEqual(['b.jpg', 'ok', '', '1000', 'b.webp; b.jpg.faces.json', '250', '75.0', '120', '80', '2', '40']);
-    expect(table[2]).toEqual(['a.jpg', 'ok', '', '4000', 'a.webp', '5000', '-25.0', '64', '64', '0', '12']);
+    expect(table[1]).toEqual(['b.jpg', 'ok', '', '1000', 'b.webp; b.jpg.faces.json', '250', '75.0', '120', '80', '2', '40', '']);
+    expect(table[2]).toEqual(['a.jpg', 'ok', '', '4000', 'a.webp', '5000', '-25.0', '64', '64', '0', '12', '']);
     expect(table[3]).toEqual([
       'bad.jpg',
       'failed',
@@ -153,7 +169,8 @@ describe('CSV report', () => {
       '',
       '',
       '3',
+      '',
     ]);
-    expect(table[5]).toEqual(['notes, "draft".txt', 'skipped', 'not an image or a video (.txt)', '', '', '', '', '', '', '', '']);
+    expect(table[5]).toEqual(['notes, "draft".txt', 'skipped', 'not an image or a video (.txt)', '', '', '', '', '', '', '', '', '']);
   });
 });

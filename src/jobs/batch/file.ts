@@ -26,7 +26,12 @@ import { writeImage, writeReports } from './write';
  */
 export async function processFile(f: InputFile, name: FileName, computed: () => void, s: BatchSettings, tally: BatchTally): Promise<void> {
   const t = performance.now();
-  const result: FileResult = { path: f.path, status: 'failed', ms: 0 };
+  const result: FileResult = {
+    path: f.path,
+    ...(s.variant !== undefined ? { variant: s.variant, sharedDecode: false } : {}),
+    status: 'failed',
+    ms: 0,
+  };
   let reason = '';
   tally.started(f.path);
   /** The output's name; false when the file is skipped (it exists, `existing: skip`). */
@@ -147,7 +152,7 @@ export async function processFile(f: InputFile, name: FileName, computed: () => 
       }
       reports = done.reports;
     }
-    if (reports?.length)
+    if (reports?.length && s.writeReports)
       await writeReports(s.sink, f.path, reports, (result.reports = []), {
         signal: s.signal,
         onFaces: (report) => {

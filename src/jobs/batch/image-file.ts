@@ -21,15 +21,22 @@ import type { BatchSettings } from './settings';
 
 export type WholeResult = Exclude<ProcessResult, { kind: 'faces-split' }>;
 
-/** Whole image in one worker (or its faces shared out): done, or too large and handed back for tiling. The worker's timings join `breakdown`. */
+/**
+ * Whole image in one worker (or its faces shared out): done, or too large and handed back for
+ * tiling; with `share`, its frame after the steps in shared memory (variants finish it). The
+ * worker's timings join `breakdown`.
+ */
 export async function processWhole(
   path: string,
   blob: Blob,
   s: BatchSettings,
   breakdown: Breakdown,
   maxPixels = s.maxPixels,
+  share = false,
 ): Promise<WholeResult> {
-  const { pool, steps, output, splitFaces, signal } = s;
+  const { pool, steps, output, signal } = s;
+  // Variants finish the shared frame themselves: its face step runs whole in its worker.
+  const splitFaces = s.splitFaces && !share;
   // Read on the main thread while workers compute, then transfer (no copy); a giant file is left
   // to the worker, which reads only what it needs (a thumbnail-first recipe: slices).
   const r0 = performance.now();
@@ -39,7 +46,7 @@ export async function processWhole(
     async (api) => {
       // A retry after a crash finds `data` detached: the worker then reads the file itself.
       const bytes = data.byteLength ? data : undefined;
-      const req = { file: blob, bytes, name: path, steps, output, maxPixels, splitFaces };
+      const req = { file: blob, bytes, name: path, steps, output, maxPixels, splitFaces, share };
       return api.processImage(bytes ? transfer(req, [bytes]) : req);
     },
     { cost: Math.max(8 << 20, blob.size * 12), signal, priority: Priority.background, label: path },
@@ -65,6 +72,7 @@ export async function finishImage(
 ): Promise<{ bytes: Uint8Array; tiles?: number; reports?: DoneResult['reports']; width: number; height: number; fit?: SizeFit }> {
   if (res.kind === 'done') return { bytes: res.bytes, reports: res.reports, width: res.width, height: res.height, fit: res.fit };
   if (res.kind === 'frame') throw new Error(`${path}: a raw frame came back for a ${s.output.format} output`);
+  if (res.kind === 'shared') throw new Error(`${path}: a shared frame came back without variants to finish it`);
   return processTiled(tiledRequest(res, path, blob, s, breakdown));
 }
 

@@ -24,6 +24,13 @@ export type NameClaim =
 
 export type ExistingPolicy = 'rename' | 'skip' | 'overwrite';
 
+/** How one output is named: its template, format and variant (a recipe's variants each have their own). */
+export interface NameStyle {
+  template: NameTemplate;
+  format: OutputFormat;
+  variant?: string;
+}
+
 export interface NamerOptions {
   template: NameTemplate;
   existing: ExistingPolicy;
@@ -68,39 +75,38 @@ export class OutputNamer {
     return this.policy;
   }
 
-  /** Whether names need what only processing tells (the output's size). */
-  get late(): boolean {
-    return this.o.template.late;
-  }
-
-  get usesDate(): boolean {
-    return this.o.template.usesDate;
+  /** The batch's one style (no variants). */
+  get style(): NameStyle {
+    return { template: this.o.template, format: this.o.format, variant: this.o.variant };
   }
 
   /** The extension the output gets, without its dot: the format's, the container's for videos. */
-  private extension(inputPath: string): string {
-    return (isVideoName(inputPath) ? VIDEO_CONTAINERS[this.o.container].extension : FORMATS[this.o.format].extension).slice(1);
+  private extension(inputPath: string, format: OutputFormat): string {
+    return (isVideoName(inputPath) ? VIDEO_CONTAINERS[this.o.container].extension : FORMATS[format].extension).slice(1);
   }
 
-  /** The template's name for the file, before collisions. */
-  render(index: number, inputPath: string, late: LateValues = {}): string {
+  /**
+   * The template's name for the file, before collisions. `n`: the file's place in the listing
+   * from 1 ({n}), by default `index + 1` (with variants, an input claims several indices).
+   */
+  render(index: number, inputPath: string, late: LateValues = {}, style = this.style, n = index + 1): string {
     const { name, dir } = nameParts(inputPath);
-    return renderName(this.o.template, {
+    return renderName(style.template, {
       name,
       dir,
-      ext: this.extension(inputPath),
-      n: index + 1,
+      ext: this.extension(inputPath, style.format),
+      n,
       recipe: this.o.recipe,
-      variant: this.o.variant,
+      variant: style.variant,
       ...late,
     });
   }
 
   /** Waits for the file's turn, then gives it a name nobody in this batch has, and applies the `existing` policy. */
-  async claim(index: number, inputPath: string, late?: LateValues): Promise<NameClaim> {
+  async claim(index: number, inputPath: string, late?: LateValues, style = this.style, n = index + 1): Promise<NameClaim> {
     await this.turn(index);
     try {
-      const wanted = this.render(index, inputPath, late);
+      const wanted = this.render(index, inputPath, late, style, n);
       let path = this.distinct(inputPath, wanted);
       let renamedFrom: string | undefined;
       const check = this.o.ask !== undefined || this.o.existing !== 'overwrite';
@@ -172,29 +178,38 @@ export function claimMessage(c: NameClaim): string | undefined {
  */
 export class FileName {
   private claimed?: Promise<NameClaim>;
+  private readonly style: NameStyle;
 
+  /**
+   * `style` and `n` for a variant's output (an input with k variants claims k indices, one per
+   * variant, and keeps its own place `n` in the listing); by default the batch's one style.
+   */
   constructor(
     private readonly namer: OutputNamer,
     readonly index: number,
     private readonly inputPath: string,
     private readonly blob: () => Promise<Blob>,
-  ) {}
+    style?: NameStyle,
+    private readonly n = index + 1,
+  ) {
+    this.style = style ?? namer.style;
+  }
 
   /** The name needs the output's size ({width}, {height}). */
   get late(): boolean {
-    return this.namer.late;
+    return this.style.template.late;
   }
 
   claim(size: Pick<LateValues, 'width' | 'height'> = {}): Promise<NameClaim> {
     return (this.claimed ??= (async () => {
       let date: number | undefined;
       try {
-        date = this.namer.usesDate ? await captureDate(await this.blob()) : undefined;
+        date = this.style.template.usesDate ? await captureDate(await this.blob()) : undefined;
       } catch (e) {
         this.namer.pass(this.index); // the file fails with the reason; later files go on
         throw e;
       }
-      return this.namer.claim(this.index, this.inputPath, { ...size, date });
+      return this.namer.claim(this.index, this.inputPath, { ...size, date }, this.style, this.n);
     })());
   }
 

@@ -2,8 +2,10 @@
 import { BufferPool } from '../../core/buffer-pool';
 import { validateOutput, type OutputOptions } from '../../core/formats';
 import { orientedSteps } from '../../core/output-geometry';
-import { checkWritesSomething, isTileable, resolveSteps, validateRecipe, type ResolvedStep } from '../../core/recipe';
+import { checkWritesSomething, isTileable, resolveSteps, resolveVariants, validateRecipe, type ResolvedStep } from '../../core/recipe';
 import { validateVideoOptions, type VideoOptions } from '../../core/video-options';
+import { parseNameTemplate } from '../../core/name-template';
+import type { NameStyle } from './naming';
 import type { InputSource } from '../../io/sources';
 import type { OutputSink } from '../../io/sinks';
 import { createEnginePool, type EnginePool } from '../../pool/engine-pool';
@@ -99,6 +101,26 @@ export interface BatchSettings {
   sink: OutputSink;
   signal?: AbortSignal;
   onVideoProgress?: (p: VideoProgress) => void;
+  /**
+   * The recipe's variants (core/variants.ts), each with the settings it runs with on its own
+   * (steps: the shared ones then its own; its output). Absent: one output per input. With
+   * variants, `steps` are the shared steps only and `output` the batch's, before any variant's.
+   */
+  variants?: VariantRun[];
+  /** Set on a variant's own settings: its results carry the name. */
+  variant?: string;
+  /** False on every variant's settings but the first: an input's step reports are written once. */
+  writeReports: boolean;
+}
+
+/** One variant of the recipe, ready to run. */
+export interface VariantRun {
+  name: string;
+  /** Its own steps, after the shared ones. */
+  ownSteps: ResolvedStep[];
+  /** Its settings when it runs alone (a video, a giant image): every step, its output. */
+  settings: BatchSettings;
+  style: NameStyle;
 }
 
 /** Validates the recipe, output and video options (throws before any pool is made), then makes the pool when none is given. */
@@ -112,8 +134,12 @@ export function batchSettings(opts: RunBatchOptions): BatchSettings {
   // decoder skips it, core/large.ts routes around it), so tileable recipes still tile.
   const steps = orientedSteps(recipeSteps, output.orientation);
   const video = validateVideoOptions(opts.video ?? {});
+  const variants = resolveVariants(recipe, output);
   const pool = opts.pool ?? createEnginePool(opts.workers);
-  return {
+  // A recipe with a global step (resize, rotate, Canny…) runs on the whole image in one worker.
+  const maxPixels = (all: ResolvedStep[]) =>
+    isTileable(all) ? (opts.maxPixels ?? DEFAULT_MAX_PIXELS) : Math.floor(pool.memoryBudget / (4 * WHOLE_COPIES));
+  const base: BatchSettings = {
     recipeName: recipe.name,
     steps,
     recipeSteps,
@@ -122,8 +148,7 @@ export function batchSettings(opts: RunBatchOptions): BatchSettings {
     pool,
     ownPool: !opts.pool,
     buffers: opts.buffers ?? new BufferPool(),
-    // A recipe with a global step (resize, rotate, Canny…) runs on the whole image in one worker.
-    maxPixels: isTileable(recipeSteps) ? (opts.maxPixels ?? DEFAULT_MAX_PIXELS) : Math.floor(pool.memoryBudget / (4 * WHOLE_COPIES)),
+    maxPixels: maxPixels([...recipeSteps, ...(variants ?? []).flatMap((v) => v.steps)]),
     tilePixels: opts.tilePixels ?? DEFAULT_TILE_PIXELS,
     streamPixels: opts.streamPixels ?? DEFAULT_STREAM_PIXELS,
     streamRows: opts.streamRows,
@@ -133,5 +158,30 @@ export function batchSettings(opts: RunBatchOptions): BatchSettings {
     sink: opts.output,
     signal: opts.signal,
     onVideoProgress: opts.onVideoProgress,
+    writeReports: true,
+  };
+  if (!variants) return base;
+  return {
+    ...base,
+    // The shared steps run upright (or not) as the variants ask: all alike, or each runs alone (variants-file.ts).
+    steps: orientedSteps(recipeSteps, variants[0].output.orientation),
+    variants: variants.map((v, i) => {
+      const all = [...recipeSteps, ...v.steps];
+      const settings: BatchSettings = {
+        ...base,
+        steps: orientedSteps(all, v.output.orientation),
+        recipeSteps: all,
+        output: v.output,
+        maxPixels: maxPixels(all),
+        variant: v.name,
+        writeReports: i === 0,
+      };
+      const style: NameStyle = {
+        template: parseNameTemplate(v.output.name, `/variants/${i}/output/name`),
+        format: v.output.format,
+        variant: v.name,
+      };
+      return { name: v.name, ownSteps: v.steps, settings, style };
+    }),
   };
 }

@@ -43,16 +43,19 @@ export function batchProgress(
   listing: ListingCounts,
   running: Iterable<string>,
   elapsedSeconds: number,
+  perFile = 1,
 ): BatchProgress {
   const { done, failed, skipped } = countResults(results);
   const rate = elapsedSeconds > 0 ? (done + failed + skipped) / elapsedSeconds : 0;
-  const remaining = listing.found - done - failed - skipped;
+  // With variants each input has `perFile` results: progress counts outputs.
+  const found = listing.found * perFile;
+  const remaining = found - done - failed - skipped;
   return {
     done,
     failed,
     skipped: listing.skipped + skipped,
     skippedExisting: skipped,
-    total: listing.found,
+    total: found,
     totalKnown: listing.complete,
     elapsedSeconds,
     imagesPerSecond: elapsedSeconds > 0 ? done / elapsedSeconds : 0,
@@ -107,7 +110,8 @@ export class BatchTally {
   readonly errors: { file: string; message: string }[] = [];
   /** Every file's faces report (recipes with a face step), for the batch's table. */
   readonly facesRows: { path: string; report: FacesReport }[] = [];
-  private readonly running = new Set<string>();
+  /** Files being processed, each with how many of its outputs are (variants run side by side). */
+  private readonly running = new Map<string, number>();
   /** When processing began (after the engines started) and when the last output was written. */
   private readonly start = performance.now();
   private lastWrite = this.start;
@@ -116,16 +120,25 @@ export class BatchTally {
     private readonly listing: ListingCounts,
     private readonly onProgress?: (p: BatchProgress) => void,
     private readonly onResult?: (r: FileResult) => void,
+    /** Results per input: the recipe's variants (1 without). */
+    private readonly perFile = 1,
   ) {}
 
   started(path: string): void {
-    this.running.add(path);
+    this.running.set(path, (this.running.get(path) ?? 0) + 1);
     this.progress();
+  }
+
+  /** A start that will give no result after all (its work is handed to another start): undoes `started`. */
+  left(path: string): void {
+    const n = (this.running.get(path) ?? 1) - 1;
+    if (n > 0) this.running.set(path, n);
+    else this.running.delete(path);
   }
 
   /** `reason`: the failure's message, for the summary's errors. */
   finished(result: FileResult, reason: string): void {
-    this.running.delete(result.path);
+    this.left(result.path);
     this.results.push(result);
     if (reason) this.errors.push({ file: result.path, message: reason });
     this.onResult?.(result);
@@ -140,7 +153,7 @@ export class BatchTally {
 
   progress(): void {
     if (!this.onProgress) return;
-    this.onProgress(batchProgress(this.results, this.listing, this.running, (performance.now() - this.start) / 1000));
+    this.onProgress(batchProgress(this.results, this.listing, this.running.keys(), (performance.now() - this.start) / 1000, this.perFile));
   }
 
   summary(p: Omit<SummaryParts, 'results' | 'errors' | 'skipped' | 'skippedFiles' | 'seconds' | 'breakdown'>): BatchSummary {
