@@ -73,6 +73,8 @@ export async function facesBench({ repeat = 3, log = console.log, sample = join(
       margin: 20,
       blocks: 6,
       color: '#000000',
+      shape: /** @type {const} */ ('ellipse'),
+      feather: 15,
     };
     const detectOnly = { ...params };
     let t0 = performance.now();

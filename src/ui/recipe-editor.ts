@@ -282,7 +282,7 @@ export class RecipeEditor extends LitElement {
             data-param=${key}
             @change=${(e: Event) => this.setParam(i, key, (e.target as HTMLSelectElement).value)}
           >
-            ${spec.options.map((o) => html`<option value=${o} ?selected=${o === value}>${o}</option>`)}</select
+            ${spec.options.map((o) => html`<option value=${o} ?selected=${o === value}>${spec.optionLabels?.[o] ?? o}</option>`)}</select
           ><span></span>`;
       case 'color':
         return html`<input

@@ -18,6 +18,7 @@ import { preview } from '../../src/engine/true-preview';
 import { redactRegion } from '../../src/engine/ops/faces';
 import { iou, type FacesReport } from '../../src/core/faces';
 import { mapBox } from '../../src/core/geometry';
+import { maskWeights } from '../../src/core/redact-mask';
 import { validateOutput } from '../../src/core/formats';
 import { loadOpenCV, type CV } from '../../src/engine/opencv';
 import { runSteps } from '../../src/engine/run-steps';
@@ -149,8 +150,36 @@ describe('redact-faces step', () => {
       }
       expect(changedOutside).toBe(0);
       // Blur and pixelate leave a few pixels equal by chance; the share changed shows the effect.
-      expect(changedInside / inN, `${changedInside}/${inN} changed`).toBeGreaterThan(effect === 'fill' ? 0.999 : 0.8);
-      if (effect === 'fill') expect(magenta).toBe(inN);
+      // The default mask is a feathered ellipse: the region's corners stay as they were.
+      expect(changedInside / inN, `${changedInside}/${inN} changed`).toBeGreaterThan(effect === 'fill' ? 0.6 : 0.5);
+      if (effect === 'fill') {
+        // Fully inside the mask (weight 256): the colour exactly; weight 0: the original exactly.
+        let full = 0,
+          fullMagenta = 0,
+          zero = 0,
+          zeroSame = 0;
+        for (const f of faces) {
+          const r = redactRegion(f.box, margin, W, H);
+          const k = maskWeights(r, 'ellipse', 15);
+          for (let y = r[1]; y < r[3]; y++)
+            for (let x = r[0]; x < r[2]; x++) {
+              const w = k[(y - r[1]) * (r[2] - r[0]) + (x - r[0])];
+              const p = (y * W + x) * ch;
+              if (w === 256) {
+                full++;
+                if (frame.data[p] === 255 && frame.data[p + 1] === 0 && frame.data[p + 2] === 255) fullMagenta++;
+              } else if (w === 0) {
+                zero++;
+                if ([0, 1, 2].every((c) => frame.data[p + c] === photo.data[p + c])) zeroSame++;
+              }
+            }
+        }
+        expect(fullMagenta).toBe(full);
+        expect(full).toBeGreaterThan(0);
+        expect(zeroSame).toBe(zero);
+        expect(zero).toBeGreaterThan(0);
+        expect(magenta).toBeGreaterThanOrEqual(full);
+      }
       if (effect === 'pixelate') {
         // Each cell is one colour: inside the first face, pixels equal their cell's first pixel.
         const r = redactRegion(faces[0].box, margin, W, H);
@@ -159,6 +188,10 @@ describe('redact-faces step', () => {
           for (let x = r[0]; x < r[2]; x += 5) {
             const cx = r[0] + Math.floor((x - r[0]) / cell) * cell,
               cy = r[1] + Math.floor((y - r[1]) / cell) * cell;
+            // Where the feathered ellipse keeps the whole effect, at the pixel and its cell's first.
+            const k = maskWeights(r, 'ellipse', 15);
+            const at = (px: number, py: number) => k[(py - r[1]) * (r[2] - r[0]) + (px - r[0])];
+            if (at(x, y) !== 256 || at(cx, cy) !== 256) continue;
             for (let c = 0; c < 3; c++) expect(frame.data[(y * W + x) * ch + c]).toBe(frame.data[(cy * W + cx) * ch + c]);
           }
       }

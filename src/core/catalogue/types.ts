@@ -20,7 +20,8 @@ export type ParamSpec = ParamBase &
     | { type: 'number'; min: number; max: number; default: number; step?: number; unit?: string }
     | { type: 'integer'; min: number; max: number; default: number; unit?: string }
     | { type: 'boolean'; default: boolean }
-    | { type: 'enum'; options: readonly string[]; default: string }
+    /** `optionLabels`: the words the studio shows for some values (the value itself otherwise). */
+    | { type: 'enum'; options: readonly string[]; default: string; optionLabels?: Readonly<Record<string, string>> }
     /** "#rrggbb" */
     | { type: 'color'; default: string }
     /**

@@ -2,11 +2,13 @@
  * Redaction of given boxes, the one implementation of the effects: the redact-faces step uses
  * it for the boxes it detects, video for tracked boxes (including boxes the detector missed in
  * a frame). Definition in src/core/catalogue/faces.ts: margin, blur σ = strength % × max(w, h) / 4
- * (on a shrunk copy), pixelate cells of ceil(max(w, h) / blocks), or a fill colour. In place.
+ * (on a shrunk copy), pixelate cells of ceil(max(w, h) / blocks), or a fill colour, kept inside
+ * the mask's shape (core/redact-mask.ts: ellipse or rectangle, feathered edge). In place.
  */
 import type { OpParams } from '../../core/catalogue';
 import type { Frame } from '../../core/frame';
 import { withScope } from '../../core/scope';
+import { blend, maskWeights, type Region } from '../../core/redact-mask';
 import { cvMessage, type CV } from '../opencv';
 
 /** The face box grown by margin % of its width/height on each side, clipped, as integer [x0, y0, x1, y1). */
@@ -101,16 +103,48 @@ function hexRgb(hex: string): number[] {
   return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
 }
 
+/** The region's pixels, packed (its original, for blending). */
+function copyRegion(f: Frame, r: Region): Uint8Array {
+  const row = (r[2] - r[0]) * f.channels;
+  const out = new Uint8Array(row * (r[3] - r[1]));
+  for (let y = r[1]; y < r[3]; y++)
+    out.set(f.data.subarray(y * f.stride + r[0] * f.channels, y * f.stride + r[2] * f.channels), (y - r[1]) * row);
+  return out;
+}
+
+/**
+ * The effect (already in f) kept by the mask's weights, the original elsewhere: weight 0 gives the
+ * original byte for byte, so pixels outside the shape are untouched. Alpha is never changed.
+ */
+function applyMask(f: Frame, r: Region, orig: Uint8Array, weights: Uint16Array): void {
+  const cc = colourChannels(f);
+  const w = r[2] - r[0];
+  for (let y = r[1]; y < r[3]; y++)
+    for (
+      let x = r[0], i = y * f.stride + r[0] * f.channels, o = (y - r[1]) * w * f.channels, m = (y - r[1]) * w;
+      x < r[2];
+      x++, i += f.channels, o += f.channels, m++
+    ) {
+      const k = weights[m];
+      if (k === 256) continue;
+      for (let c = 0; c < cc; c++) f.data[i + c] = k === 0 ? orig[o + c] : blend(orig[o + c], f.data[i + c], k);
+    }
+}
+
 /** Redacts each box of `boxes` in `f` (in place) with redact-faces' params. `cv` only for blur. */
 export function redactBoxes(f: Frame, boxes: readonly (readonly number[])[], p: OpParams<'redact-faces'>, cv?: CV): void {
   for (const box of boxes) {
     const r = redactRegion(box, p.margin, f.width, f.height);
     if (r[2] <= r[0] || r[3] <= r[1]) continue;
+    // A full rectangle needs no mask; any other shape keeps the original to blend with.
+    const masked = p.shape !== 'rectangle' || p.feather > 0;
+    const orig = masked ? copyRegion(f, r) : undefined;
     if (p.effect === 'fill') fill(f, r, hexRgb(p.color));
     else if (p.effect === 'pixelate') pixelate(f, r, p.blocks);
     else {
       if (!cv) throw new Error('redactBoxes: blur needs OpenCV');
       blur(cv, f, r, Math.max(0.5, ((p.strength / 100) * Math.max(box[2], box[3])) / 4));
     }
+    if (orig) applyMask(f, r, orig, maskWeights(r, p.shape, p.feather));
   }
 }
