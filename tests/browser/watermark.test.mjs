@@ -194,3 +194,54 @@ test('in the page: tiled and untiled batches give the same bytes (repeated text 
     await app.close();
   }
 });
+
+test('in the studio: a logo picked with the step’s file button shows in the preview, where the recipe puts it', async () => {
+  const app = await startApp();
+  const S = 'tessera-studio recipe-editor';
+  try {
+    const { page } = app;
+    await page.setInputFiles('tessera-studio #folder-input', join(work, 'in'));
+    await page.waitForSelector('tessera-studio preview-panel #preview-meta', { timeout: 30_000 });
+    while (await page.locator(`${S} li.step`).count()) await page.click(`${S} li.step >> nth=0 >> button.remove`);
+    await page.selectOption(`${S} #add-step`, 'watermark-image');
+    const step = `${S} li.step[data-op="watermark-image"]`;
+    // No logo yet: the file button says so.
+    assert.equal((await page.textContent(`${step} label.file-btn`))?.trim(), 'Choose image…');
+    await page.setInputFiles(`${step} input[type=file][data-param="logo"]`, join(work, 'recipes', 'assets', 'logo.png'));
+    // The file is read, shared with the workers, and the step names it.
+    await page.waitForSelector(`${step} label.file-btn:has-text("logo.png")`, { timeout: 10_000 });
+    // The centre of the logo's opaque half (20 % wide, 2:1, 3 % of the shorter side from the
+    // corner), against the preview's own "before" picture of the same place.
+    const { width: W, height: H } = photo;
+    const margin = Math.floor(Math.min(W, H) * 0.03 + 0.5),
+      lw = Math.floor(W * 0.2 + 0.5);
+    const at = { fx: (W - margin - 0.75 * lw) / W, fy: (H - margin - lw / 4) / H };
+    const seen = await page.waitForFunction(
+      ({ fx, fy }) => {
+        const root = document.querySelector('tessera-studio')?.shadowRoot?.querySelector('preview-panel')?.shadowRoot;
+        const px = (/** @type {string} */ sel, /** @type {number} */ x, /** @type {number} */ y) => {
+          const c = root?.querySelector(sel);
+          const g = c instanceof HTMLCanvasElement && c.width ? c.getContext('2d') : null;
+          return g && c instanceof HTMLCanvasElement
+            ? [...g.getImageData(Math.floor(x * c.width), Math.floor(y * c.height), 1, 1).data].slice(0, 3)
+            : undefined;
+        };
+        const before = px('canvas.before', fx, fy),
+          after = px('canvas.after', fx, fy);
+        const farBefore = px('canvas.before', 0.3, 0.3),
+          farAfter = px('canvas.after', 0.3, 0.3);
+        if (!before || !after || !farBefore || !farAfter) return false;
+        // Opacity 0.8 (the default: alpha 204) of orange over the photo; far from it, the photo.
+        const orange = [240, 130, 20];
+        const ok = [0, 1, 2].every((k) => Math.abs(after[k] - (before[k] + ((orange[k] - before[k]) * 204) / 255)) <= 3);
+        return ok && farAfter.join() === farBefore.join() ? { before, after } : false;
+      },
+      at,
+      { timeout: 30_000 },
+    );
+    const { before, after } = /** @type {{ before: number[], after: number[] }} */ (await seen.jsonValue());
+    assert.notDeepEqual(after, before);
+  } finally {
+    await app.close();
+  }
+});
