@@ -25,6 +25,8 @@ import { runSteps } from '../../src/engine/run-steps';
 import { setTextRasteriser } from '../../src/engine/text-raster';
 import { loadVips, type Vips } from '../../src/engine/vips';
 import { boxRasteriser } from './text-raster-fake';
+import { batchSettings, type RunBatchOptions } from '../../src/jobs/batch/settings';
+import { hasAsset, shareAsset } from '../../src/pool/assets';
 
 let vips: Vips;
 beforeAll(async () => {
@@ -264,6 +266,28 @@ describe('logo watermark (wasm-vips composite2)', () => {
       ],
     });
     expect(recipeAssets(r.steps)).toEqual(['assets/logo.png']);
+  });
+
+  test('a batch naming a logo nobody shared is refused before any work, with the path of the step', () => {
+    const opts = (logo: string) =>
+      ({
+        recipe: { name: 'r', steps: [{ op: 'grayscale' }, { op: 'watermark-image', params: { logo } }] },
+        input: [],
+        output: undefined,
+        // Never reached: the recipe is checked before a pool would be made.
+        pool: {},
+      }) as unknown as RunBatchOptions;
+    let err: unknown;
+    try {
+      batchSettings(opts('brand/logo.png'));
+    } catch (e) {
+      err = e;
+    }
+    expect(String(err)).toMatch(/\/steps\/1\/params\/logo: the image "brand\/logo.png" was not loaded/);
+    expect(hasAsset('brand/logo.png')).toBe(false);
+    shareAsset('brand/logo.png', new Uint8Array([1, 2, 3]));
+    expect(hasAsset('brand/logo.png')).toBe(true);
+    expect(() => batchSettings(opts('brand/logo.png'))).not.toThrow();
   });
 
   test('without a logo the picture is unchanged; an unknown logo is a clear error', async () => {
