@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { batchCommand, commandSummary, handFiles, requireBuilt, samplePhoto, startApp } from './harness.mjs';
 import { vips } from './fixtures.mjs';
+import { AxeBuilder } from '@axe-core/playwright';
 
 /** @type {string} */
 let work;
@@ -241,6 +242,24 @@ test('in the studio: a logo picked with the step’s file button shows in the pr
     );
     const { before, after } = /** @type {{ before: number[], after: number[] }} */ (await seen.jsonValue());
     assert.notDeepEqual(after, before);
+
+    // Both steps' controls are named and legible: axe finds nothing serious (the file button,
+    // the text box, the position menus).
+    await page.selectOption(`${S} #add-step`, 'watermark-text');
+    assert.equal(
+      await page.locator(`${S} li.step[data-op="watermark-text"] input[type=text][data-param="text"]`).inputValue(),
+      '© Tessera',
+    );
+    const axe = await new AxeBuilder({ page }).analyze();
+    const blocking = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    assert.deepEqual(
+      blocking.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`),
+      [],
+    );
+    assert.ok(
+      axe.passes.some((r) => r.id === 'label'),
+      'axe checked the labels',
+    );
   } finally {
     await app.close();
   }
