@@ -27,6 +27,7 @@ import { parseJson } from './lib/json.mjs';
 // TESSERA_DIST: another build folder (parallel work on one machine); default dist/.
 const DIST = distDir();
 const INPUT_ID = 'tessera-batch-input';
+const ASSETS_ID = 'tessera-batch-assets';
 // The output and video option flags and their help, generated from the app's option specs.
 const optionFlags = await loadOptionFlags();
 
@@ -475,6 +476,10 @@ async function main() {
             variants: variants?.map((v) => `${v.name} (${v.output.format.toUpperCase()})`),
             recipe: valid.name,
             steps: valid.steps.length,
+            // Image files the steps name (a logo): read below, relative to the recipe file.
+            assets: t.recipeAssets(
+              [...valid.steps, ...(valid.variants ?? []).flatMap((v) => v.steps ?? [])].filter((st) => st.enabled !== false),
+            ),
             format: o.format,
             quality: o.quality,
             tiles: o.format === 'dzi' ? `${o.tileFormat.toUpperCase()} tiles of ${o.tileSize} px` : undefined,
@@ -490,6 +495,46 @@ async function main() {
     if (check.usage !== undefined) {
       await cleanup();
       return usageExit(check.usage);
+    }
+
+    // ---- image files the recipe names (a watermark's logo): a path relative to the recipe file
+    // (the working directory for a preset). Chromium reads them from disk through a file input,
+    // and the page shares each with the workers once (window.tessera.shareAsset): no base64.
+    if (check.assets?.length) {
+      const base = opts.recipeFile ? dirname(opts.recipeFile) : process.cwd();
+      const paths = [];
+      for (const name of check.assets) {
+        const path = isAbsolute(name) ? name : resolve(base, name);
+        const st = await fs.stat(path).catch(() => null);
+        if (!st?.isFile()) {
+          await cleanup();
+          return usageExit(
+            `the image "${name}" named in ${opts.recipeFile ? `recipe file ${opts.recipeFile}` : 'the recipe'} ${st ? 'is not a file' : 'does not exist'} (looked for ${path}; a path is relative to the recipe file)`,
+          );
+        }
+        paths.push(path);
+      }
+      await evaluate(
+        page,
+        (id) => {
+          const el = document.createElement('input');
+          el.type = 'file';
+          el.id = id;
+          el.multiple = true;
+          el.hidden = true;
+          document.body.append(el);
+        },
+        ASSETS_ID,
+      );
+      await setInputFiles(page, `#${ASSETS_ID}`, paths);
+      await evaluate(
+        page,
+        async ({ id, names }) => {
+          const files = /** @type {HTMLInputElement} */ (document.getElementById(id)).files ?? [];
+          for (let k = 0; k < names.length; k++) window.tessera.shareAsset(names[k], new Uint8Array(await files[k].arrayBuffer()));
+        },
+        { id: ASSETS_ID, names: check.assets },
+      );
     }
 
     try {

@@ -41,6 +41,8 @@ export { isInOriginStorage, requestPersistence, estimateStorage } from './io/sto
 export { SETTINGS_KEY, parseSettings, serializeSettings, type RememberedSettings } from './core/remembered-settings';
 export { isLowOnSpace, storageLabel, type StorageEstimateLike } from './core/storage-space';
 export { createEnginePool, defaultWorkerCount } from './pool/engine-pool';
+export { shareAsset, hasAsset, assetNames } from './pool/assets';
+export { recipeAssets } from './core/recipe';
 export {
   startCamera,
   type CameraOptions,

@@ -44,7 +44,8 @@ export interface OptionExtras<F extends string> {
   check?: (value: string, path: string) => void;
 }
 
-export type OptionSpec<F extends string = string> = (ParamSpec | OptionalNumberSpec) & OptionExtras<F>;
+/** Options take every param kind but files (a file is a recipe step's asset, not a setting). */
+export type OptionSpec<F extends string = string> = (Exclude<ParamSpec, { type: 'image' }> | OptionalNumberSpec) & OptionExtras<F>;
 
 export type OptionSchema<F extends string = string> = Readonly<Record<string, OptionSpec<F>>>;
 

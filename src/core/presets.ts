@@ -37,6 +37,18 @@ export const PRESETS: Readonly<Record<string, Recipe>> = {
     ],
     output: { format: 'webp', quality: 82, metadata: 'strip' },
   },
+  'web-watermark': {
+    name: 'Web export with watermark',
+    description:
+      'Web export, with your name in the bottom-right corner at the same size on every photo (change the text in the last step).',
+    steps: [
+      { op: 'auto-orient' },
+      { op: 'resize', params: { mode: 'fit', width: 2048, height: 2048 } },
+      { op: 'unsharp-mask', params: { sigma: 0.8, amount: 0.5 } },
+      { op: 'watermark-text', params: { text: '© Your name', size: 3.5, opacity: 0.7, position: 'bottom-right', margin: 2 } },
+    ],
+    output: { format: 'webp', quality: 82, metadata: 'strip' },
+  },
   thumbnails: {
     name: 'Thumbnails',
     description: 'Small previews that fit inside 256 × 256 px, as JPEG (fast even on big photos).',

@@ -62,6 +62,9 @@ function suggest(name: string): string {
   return `${hint} Known operations: ${names.join(', ')}.`;
 }
 
+/** Longest image-file reference a recipe may hold (a path). */
+const MAX_ASSET_NAME = 1000;
+
 /** Checks params against an op's specs (every one present after defaults), typed from them. */
 export function validateParams<P extends Record<string, ParamSpec>>(op: OperationSpec<P, string>, raw: unknown, path: string): ParamsOf<P> {
   if (raw === undefined) return defaultParams(op);
@@ -102,6 +105,11 @@ export function validateParams<P extends Record<string, ParamSpec>>(op: Operatio
       case 'text':
         if (typeof value !== 'string') fail(p, `must be text, got ${typeName(value)}`, 'bad-param');
         if (value.length > spec.maxLength) fail(p, `is longer than ${spec.maxLength} characters`, 'bad-param');
+        out[key] = value;
+        break;
+      case 'image':
+        if (typeof value !== 'string') fail(p, `must be an image file's name or path, got ${typeName(value)}`, 'bad-param');
+        if (value.length > MAX_ASSET_NAME) fail(p, `is longer than ${MAX_ASSET_NAME} characters`, 'bad-param');
         out[key] = value;
         break;
       case 'enum':
@@ -201,6 +209,24 @@ export function isTileable(steps: readonly ResolvedStep[]): boolean {
 
 export function outputChannels(steps: readonly ResolvedStep[], inChannels: number): number {
   return steps.reduce((c, s) => getOperation(s.op)!.outChannels(c), inChannels);
+}
+
+/**
+ * The image files the steps refer to (their 'image' params' values, e.g. a logo), each once, in
+ * order; empty references (none chosen yet) are left out. The jobs layer hands these files' bytes
+ * to the workers before the steps run.
+ */
+export function recipeAssets(steps: readonly { op: string; params?: Params }[]): string[] {
+  const names: string[] = [];
+  for (const s of steps) {
+    const op = getOperation(s.op);
+    if (!op) continue;
+    for (const [k, spec] of Object.entries(op.params)) {
+      const v = s.params?.[k];
+      if (spec.type === 'image' && typeof v === 'string' && v && !names.includes(v)) names.push(v);
+    }
+  }
+  return names;
 }
 
 /** The kinds of report the steps hand over ('faces'), each once, in order. */

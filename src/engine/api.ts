@@ -224,6 +224,8 @@ export interface FrameResult {
 export interface EngineApi extends StreamCodecApi {
   /** Starts wasm-vips; `heif` also starts the instance with the HEIF side module (AVIF output). */
   start(opts?: { heif?: boolean }): Promise<EngineInfo>;
+  /** Keeps an image file recipe steps refer to by name (a logo): shared memory, by reference (pool/assets.ts). */
+  putAsset(name: string, bytes: Uint8Array): void;
   processImage(req: ProcessRequest): Promise<ProcessResult>;
   /** Also returns the file's orientation and metadata blobs: pass them to encodeFrame. */
   decodeInto(
@@ -239,6 +241,8 @@ export interface EngineApi extends StreamCodecApi {
     strip: Tile,
     steps: ResolvedStep[],
     out: StripOutput,
+    /** The whole image's height (positional steps place themselves in it). */
+    imageHeight: number,
   ): Promise<{ steps: StepTiming[]; band?: Uint8Array; encodeMs?: number }>;
   /** The headers (to SOS) of a band-parallel JPEG of this size (core/jpeg-bands.ts). */
   jpegHeader(

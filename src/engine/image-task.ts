@@ -209,7 +209,7 @@ export async function runTile(src: FrameDesc, dst: FrameDesc, tile: Tile, steps:
   // contiguous copy is faster to scan than a strided view of a giant frame.
   const win = createFrame(w.width, w.height, s.channels, new ArrayBuffer(w.width * w.height * s.channels));
   blit(s, w.x, w.y, w.width, w.height, win, 0, 0);
-  const { frame, timings } = await runSteps(win, steps);
+  const { frame, timings } = await runSteps(win, steps, undefined, { placement: { x: w.x, y: w.y, width: s.width, height: s.height } });
   const off = coreOffset(tile);
   blit(frame, off.x, off.y, tile.core.width, tile.core.height, fromDesc(dst), tile.core.x, tile.core.y);
   return { steps: timings };
@@ -229,11 +229,12 @@ export async function runStrip(
   strip: Tile,
   steps: ResolvedStep[],
   out: StripOutput,
+  imageHeight: number,
 ): Promise<{ steps: StepTiming[]; band?: Uint8Array; encodeMs?: number }> {
   const w = strip.window;
   const win = createFrame(w.width, w.height, input.channels, new ArrayBuffer(w.width * w.height * input.channels));
   ringRead(input, w.y, win.data);
-  const { frame, timings } = await runSteps(win, steps);
+  const { frame, timings } = await runSteps(win, steps, undefined, { placement: { x: 0, y: w.y, width: w.width, height: imageHeight } });
   const off = coreOffset(strip).y;
   const core: Frame = { ...frame, height: strip.core.height, data: frame.data.subarray(off * frame.stride) };
   if ('jpeg' in out) {

@@ -7,6 +7,7 @@
  * says so. The encoded view runs the batch's own encoder on the whole output (encode()).
  * Pixels come back as RGBA (ready for ImageData), in transferred buffers.
  */
+import type { Placement } from '../core/watermark';
 import type { FacesReport } from '../core/faces';
 import { blit, createFrame, type Frame } from '../core/frame';
 import { invert, mapBox } from '../core/geometry';
@@ -124,10 +125,12 @@ export async function previewPixels(
   crop: Rect | undefined,
   steps: ResolvedStep[],
   source: SourceInfo,
+  /** Where `input` lies in the whole image (a giant image's region): see RunOptions.placement. */
+  placement?: Placement,
 ): Promise<PreviewPixels> {
   const before = crop ? copyOut(input, crop) : input;
   const beforeRgba = toRgba(before).buffer as ArrayBuffer;
-  const { frame, timings, reports } = await runSteps(input, steps, source);
+  const { frame, timings, reports } = await runSteps(input, steps, source, { placement });
   const after = crop ? copyOut(frame, crop) : frame;
   const facesReport = reports.filter((r) => r.kind === 'faces').at(-1)?.data as FacesReport | undefined;
   // Reports are in the input's pixels; the overlay sits on the result, after every step.

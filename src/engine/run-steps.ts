@@ -8,6 +8,7 @@ import { createFrame, type Frame } from '../core/frame';
 import type { Face } from '../core/faces';
 import type { ResolvedStep } from '../core/recipe';
 import type { StepReport } from '../core/reports';
+import type { Placement } from '../core/watermark';
 import type { EngineTable, OpContext, OpFunction, OpTable, SourceInfo } from './ops/context';
 import { KERNEL_OPS } from './ops/kernel';
 import { OPENCV_OPS } from './ops/opencv';
@@ -59,6 +60,12 @@ export interface RunOptions {
    * and the result says where (`pausedAt`), so the caller can resume with the rest later.
    */
   pauseBefore?: (step: ResolvedStep, index: number, frame: Frame) => boolean;
+  /**
+   * Where `input` lies in the whole image (OpContext.placement): given by every caller that runs
+   * steps on a part of an image, so positional steps (watermarks) draw what the whole image gets.
+   * Only local steps run on parts, and they keep the size, so it holds for every step.
+   */
+  placement?: Placement;
 }
 
 export interface RunResult {
@@ -91,6 +98,7 @@ export async function runSteps(
       reports.push({ op, kind, data });
     },
     faces: opts.faces,
+    placement: opts.placement,
     alloc(width, height, channels) {
       const bytes = width * height * channels;
       let b = buffers[slot];

@@ -15,6 +15,7 @@ import { DEFAULT_LIMITS, decodeStage, planView, splitGlobal, type ViewPlan } fro
 import { chainHalo, type ResolvedStep } from '../core/recipe';
 import { areaResize } from '../core/resample';
 import type { Rect } from '../core/tiles';
+import type { Placement } from '../core/watermark';
 import { checkInput, decodeSource, type Decoded } from './codec';
 import { readableByVips } from './foreign-decode';
 import { encodeWithin } from './target-size';
@@ -42,8 +43,8 @@ function stale(req: PreviewRequest): boolean {
 }
 
 /** runSteps that stops before the next step once the request is stale. */
-async function run(req: PreviewRequest, input: Frame, steps: readonly ResolvedStep[], source: SourceInfo) {
-  const r = await runSteps(input, steps, source, { pauseBefore: () => stale(req) });
+async function run(req: PreviewRequest, input: Frame, steps: readonly ResolvedStep[], source: SourceInfo, placement?: Placement) {
+  const r = await runSteps(input, steps, source, { pauseBefore: () => stale(req), placement });
   if (r.pausedAt !== undefined) throw superseded();
   return r;
 }
@@ -149,7 +150,7 @@ export async function preview(vips: Vips, req: PreviewRequest): Promise<PreviewR
   const runSrc = () => ({ ...(pre?.source ?? runSource(source)) });
   if (plan.exact) {
     const win = haloWindow(region, chainHalo(suffix), W, H);
-    const r = await run(req, copyOut(out, win), suffix, runSrc());
+    const r = await run(req, copyOut(out, win), suffix, runSrc(), { x: win.x, y: win.y, width: W, height: H });
     timings = r.timings;
     after = shown(r.frame, { x: region.x - win.x, y: region.y - win.y, width: region.width, height: region.height }, display);
     faces = facesOf(r.reports).at(-1) ?? faces;
@@ -160,7 +161,15 @@ export async function preview(vips: Vips, req: PreviewRequest): Promise<PreviewR
         key: reducedKey,
         frame: areaResize(view(out, region.x, region.y, region.width, region.height), display.width, display.height),
       };
-    const r = await run(req, reducedCache.frame, suffix, runSrc());
+    // The reduced region stands for its part of the output at that scale: watermarks sized and
+    // placed relative to the output then look as they will (not exact: the view says so).
+    const k = display.width / region.width;
+    const r = await run(req, reducedCache.frame, suffix, runSrc(), {
+      x: Math.round(region.x * k),
+      y: Math.round(region.y * k),
+      width: Math.max(display.width, Math.round(W * k)),
+      height: Math.max(display.height, Math.round(H * k)),
+    });
     timings = r.timings;
     after = toRgba(r.frame).buffer as ArrayBuffer;
   }

@@ -33,6 +33,7 @@ import { cacheTask, overviewTask, probeFile, releaseGiant } from './giant/task';
 import { giantPreview } from './giant/view';
 import { cacheFile } from './giant/opfs';
 import { blobReader } from './blob-source';
+import { putAsset } from './assets';
 
 /**
  * The pool pipelines a second request into each worker; calls must still run one at a time,
@@ -59,6 +60,8 @@ const turn = <T>(fn: () => T): Promise<T> => serial(() => Promise.resolve().then
 
 const engine: EngineApi = {
   start: (opts = {}) => startEngine(opts),
+  // Not in the lane: it only stores a reference, and must be there before the tasks sent after it.
+  putAsset: (name, bytes) => putAsset(name, bytes),
   processImage: (req) => {
     // The browser decodes JPEGs on its own thread: start now, while this worker finishes the image
     // before (calls below run one at a time).
@@ -92,9 +95,9 @@ const engine: EngineApi = {
   decodeInto: (file, name, dst, colour) =>
     serial(async () => decodeFileInto(await vipsFor({ head: await headOf(file), name }), file, name, dst, colour)),
   runTile: (src, dst, tile, steps) => serial(() => runTile(src, dst, tile, steps)),
-  runStrip: (input, strip, steps, out) =>
+  runStrip: (input, strip, steps, out, imageHeight) =>
     serial(async () => {
-      const r = await runStrip(await vipsFor('jpeg' in out ? { output: out.jpeg.output } : {}), input, strip, steps, out);
+      const r = await runStrip(await vipsFor('jpeg' in out ? { output: out.jpeg.output } : {}), input, strip, steps, out, imageHeight);
       return r.band ? Comlink.transfer(r, [r.band.buffer]) : r;
     }),
   jpegHeader: (width, height, bands, output, source, restartInterval) =>

@@ -297,7 +297,7 @@ export async function processStreamed(r: StreamedRequest): Promise<StreamedResul
         running++;
         const px = s.window.width * s.window.height;
         pool
-          .run((api) => api.runStrip(input, s, r.steps, end.strip), {
+          .run((api) => api.runStrip(input, s, r.steps, end.strip, height), {
             cost: px * (plan.inChannels + 2 * plan.outChannels),
             signal: r.signal,
             priority,

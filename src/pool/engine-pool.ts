@@ -7,6 +7,7 @@ import * as Comlink from 'comlink';
 import { notAvailableOffline, workerScriptFailed } from '../core/offline';
 import type { EngineApi, EngineWorker } from '../engine/api';
 import type { BenchApi } from '../engine/bench-api';
+import { addAssetReceiver } from './assets';
 import { WorkerPool, type WorkerFactory } from './pool';
 
 /** What a worker that cannot load is called in messages. */
@@ -19,11 +20,14 @@ export type EnginePool = WorkerPool<EngineRemote, BenchRemote>;
 export const engineWorkerFactory: WorkerFactory<EngineRemote, BenchRemote> = (index) => {
   const worker = new Worker(new URL('../engine/worker.ts', import.meta.url), { type: 'module', name: `tessera-engine-${index}` });
   const root = Comlink.wrap<EngineWorker>(worker);
+  // Recipe assets (a logo) reach the worker before its first task (pool/assets.ts).
+  const stopAssets = addAssetReceiver(root.engine);
   return {
     // Sub-proxies: their calls go to `engine.*` / `bench.*` in the worker, nothing else.
     api: root.engine,
     bench: root.bench,
     terminate() {
+      stopAssets();
       root[Comlink.releaseProxy]();
       worker.terminate();
     },

@@ -11,7 +11,8 @@ import { defaultParams, getOperation, operations, type Category, type ParamSpec,
 import { messageOf } from '../core/errors';
 import { PRESETS, afterStepEdit, matchingPreset } from '../core/presets';
 import { matchingUserPreset } from '../core/user-presets';
-import { validateParams, type Recipe, type RecipeStep } from '../core/recipe';
+import { recipeAssets, validateParams, type Recipe, type RecipeStep } from '../core/recipe';
+import { hasAsset, shareAsset } from '../api';
 import type { StepTiming } from '../jobs/types';
 import { panel } from './styles';
 
@@ -20,6 +21,7 @@ const CATEGORY_LABEL: Record<Category, string> = {
   filter: 'Filters & effects',
   cv: 'Sharpen, blur, edges & faces',
   transform: 'Size & orientation',
+  overlay: 'Watermarks',
 };
 
 export class RecipeEditor extends LitElement {
@@ -174,7 +176,9 @@ export class RecipeEditor extends LitElement {
     if (!op) return `unknown operation "${s.op}"`;
     try {
       validateParams(op, s.params ?? {}, `/steps/${i}/params`);
-      return undefined;
+      // A saved recipe names its logo, but the file itself is not saved with it.
+      const missing = recipeAssets([s]).find((name) => !hasAsset(name));
+      return missing ? `the image "${missing}" is not loaded in this page: choose the file again` : undefined;
     } catch (e) {
       return messageOf(e);
     }
@@ -301,7 +305,24 @@ export class RecipeEditor extends LitElement {
             .value=${String(value)}
             @change=${(e: Event) => this.setParam(i, key, (e.target as HTMLInputElement).value)}
           /><span></span>`;
+      case 'image':
+        // The file's bytes go to the workers once (shareAsset); the recipe keeps its name.
+        return html`<label class="file-btn image-pick"
+          >${value ? String(value) : 'Choose image…'}<input
+            type="file"
+            id=${id}
+            data-param=${key}
+            accept="image/png,image/jpeg,image/webp"
+            @change=${(e: Event) => void this.pickImage(i, key, e.target as HTMLInputElement)}
+        /></label>`;
     }
+  }
+
+  private async pickImage(i: number, key: string, input: HTMLInputElement) {
+    const file = input.files?.[0];
+    if (!file) return;
+    shareAsset(file.name, new Uint8Array(await file.arrayBuffer()));
+    this.setParam(i, key, file.name);
   }
 
   private renderStep(s: RecipeStep, i: number) {

@@ -3,13 +3,20 @@
  * valid defaults, range errors with a path, and — for tileable ops — tiled output equal to
  * untiled output at default and extreme parameters.
  */
-import { describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { defaultParams, operations, type OperationSpec, type Params } from '../../src/core/catalogue';
 import { blit, createFrame, type Frame } from '../../src/core/frame';
 import { validateRecipe } from '../../src/core/recipe';
 import { TesseraError } from '../../src/core/errors';
 import { coreOffset, planTiles } from '../../src/core/tiles';
 import { ENGINE_OPS, runSteps } from '../../src/engine/run-steps';
+import { setTextRasteriser } from '../../src/engine/text-raster';
+import { boxRasteriser } from './text-raster-fake';
+
+// Node has no OffscreenCanvas: the text watermark draws with a stand-in (its glyphs do not matter here).
+beforeAll(() => {
+  setTextRasteriser(boxRasteriser);
+});
 
 function scene(w: number, h: number, ch: number, seed: number): Frame {
   const f = createFrame(w, h, ch, new ArrayBuffer(w * h * ch));
@@ -47,7 +54,9 @@ async function tiled(img: Frame, spec: OperationSpec, params: Params, tile: numb
       new ArrayBuffer(t.window.width * t.window.height * img.channels),
     );
     blit(img, t.window.x, t.window.y, t.window.width, t.window.height, win, 0, 0);
-    const { frame } = await runSteps(win, [{ op: spec.name, params }]);
+    // As the real tiled paths do: positional steps (watermarks) learn where the window lies.
+    const placement = { x: t.window.x, y: t.window.y, width: img.width, height: img.height };
+    const { frame } = await runSteps(win, [{ op: spec.name, params }], undefined, { placement });
     const o = coreOffset(t);
     blit(frame, o.x, o.y, t.core.width, t.core.height, out, t.core.x, t.core.y);
   }
@@ -73,7 +82,7 @@ describe.each(operations().map((o) => [o.name, o] as const))('%s', (_name, spec)
   test('is described and has an engine function', () => {
     expect(spec.label.length).toBeGreaterThan(0);
     expect(spec.definition.length).toBeGreaterThan(10);
-    expect(['tone', 'filter', 'cv', 'transform']).toContain(spec.category);
+    expect(['tone', 'filter', 'cv', 'transform', 'overlay']).toContain(spec.category);
     expect(ENGINE_OPS[spec.engine][spec.name]).toBeTypeOf('function');
     if (spec.locality === 'point') expect(spec.halo(defaultParams(spec))).toBe(0);
   });
@@ -88,7 +97,11 @@ describe.each(operations().map((o) => [o.name, o] as const))('%s', (_name, spec)
             ? ['no-such-option', 3]
             : p.type === 'color'
               ? ['red', '#12345']
-              : ['yes'];
+              : p.type === 'image'
+                ? [3, 'x'.repeat(1001)]
+                : p.type === 'text'
+                  ? [3, 'x'.repeat(p.maxLength + 1)]
+                  : ['yes'];
       for (const v of bad) {
         let err: unknown;
         try {

@@ -6,7 +6,7 @@
  * reused exactly as they are in the browser.
  */
 import { beforeAll, describe, expect, test } from 'vitest';
-import { defaultParams, operations } from '../../src/core/catalogue';
+import { defaultParams, getOperation, operations } from '../../src/core/catalogue';
 import { createFrame, type Frame } from '../../src/core/frame';
 import { outputOptions, validateOutput, type OutputOptions } from '../../src/core/formats';
 import { chainHalo, outputChannels, type ResolvedStep } from '../../src/core/recipe';
@@ -20,11 +20,15 @@ import { runSteps } from '../../src/engine/run-steps';
 import { decodeRows, probeStream } from '../../src/engine/stream-decode';
 import { encodeRows, type Chunk } from '../../src/engine/stream-encode';
 import { loadVips, type Vips } from '../../src/engine/vips';
+import { setTextRasteriser } from '../../src/engine/text-raster';
 import { fromFrame, mulberry32, photoLikeImage, toFrame } from './helpers';
+import { boxRasteriser } from './text-raster-fake';
 
 let vips: Vips;
 beforeAll(async () => {
   ({ vips } = await loadVips());
+  // Node has no OffscreenCanvas: the text watermark draws with a stand-in.
+  setTextRasteriser(boxRasteriser);
 });
 
 /**
@@ -46,7 +50,7 @@ async function throughRings(src: Frame, steps: ResolvedStep[], plan: StreamPlan)
       ringWrite(input, written, src.data.subarray(written * rowIn, (written + 1) * rowIn));
       written++;
     }
-    await runStrip(vips, input, s, steps, { ring: output });
+    await runStrip(vips, input, s, steps, { ring: output }, src.height);
     ringRead(output, s.core.y, result.data.subarray(s.core.y * rowOut, (s.core.y + s.core.height) * rowOut));
   }
   return result;
@@ -91,6 +95,15 @@ const CHAINS: [string, ResolvedStep[]][] = [
     [
       { op: 'gaussian-blur', params: { sigma: 2 } },
       { op: 'sobel', params: {} },
+    ],
+  ],
+  [
+    // Positional: each strip places the marks in the whole image (its Placement).
+    'sharpen → repeated text watermark → text watermark at the bottom',
+    [
+      { op: 'sharpen', params: {} },
+      { op: 'watermark-text', params: { ...defaultParams(getOperation('watermark-text')), tiled: true, size: 6 } },
+      { op: 'watermark-text', params: { ...defaultParams(getOperation('watermark-text')), position: 'bottom', size: 9 } },
     ],
   ],
   [
@@ -145,7 +158,7 @@ async function streamFile(file: Uint8Array, steps: ResolvedStep[], output: Outpu
   decodeRows(vips, reader, { name: 'in.img', ring: input, ctl, width, height, channels, bandRows: plan.bandRows });
   expect(Atomics.load(ctl, Ctl.decoded)).toBe(height);
   const outRing = createRing(width, plan.outChannels, height);
-  for (const s of plan.strips) await runStrip(vips, input, s, steps, { ring: outRing });
+  for (const s of plan.strips) await runStrip(vips, input, s, steps, { ring: outRing }, height);
   Atomics.store(ctl, Ctl.outReady, height);
   const chunks: Chunk[] = [];
   const { bytes } = encodeRows(
@@ -232,7 +245,7 @@ describe('streamed files equal the untiled run, byte for byte', () => {
       const plan = planStream(1013, 333, frame.channels, frame.channels, chainHalo(steps), { workers: 1, stripRows: layout.bandRows });
       const parts = [jpegHeader(vips, 1013, 333, ch >= 3 ? 3 : 1, output, source, layout.restartInterval)];
       for (const [k, s] of plan.strips.entries()) {
-        const { band } = await runStrip(vips, input, s, steps, { jpeg: { output, restartInterval: layout.restartInterval } });
+        const { band } = await runStrip(vips, input, s, steps, { jpeg: { output, restartInterval: layout.restartInterval } }, 333);
         parts.push(restartMarker(k), band!);
       }
       parts.push(JPEG_EOI);

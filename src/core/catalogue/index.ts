@@ -17,6 +17,7 @@ import { FACE_OPS } from './faces';
 import { FILTER_OPS } from './filters';
 import { TONE_OPS } from './tone';
 import { TRANSFORM_OPS } from './transforms';
+import { WATERMARK_OPS } from './watermark';
 import type { EngineName, OperationSpec, Params, ParamsOf } from './types';
 
 export * from './types';
@@ -27,7 +28,8 @@ type Entry =
   | (typeof FILTER_OPS)[number]
   | (typeof CV_OPS)[number]
   | (typeof FACE_OPS)[number]
-  | (typeof TRANSFORM_OPS)[number];
+  | (typeof TRANSFORM_OPS)[number]
+  | (typeof WATERMARK_OPS)[number];
 
 export type OpName = Entry['name'];
 /** The catalogue entry of an op, with its param specs' literal types. */
@@ -37,7 +39,7 @@ export type OpParams<N extends OpName> = ParamsOf<OpSpec<N>['params']>;
 /** The ops an engine computes. */
 export type EngineOpName<E extends EngineName> = Extract<Entry, { engine: E }>['name'];
 
-const OPERATIONS: readonly OperationSpec[] = [...TONE_OPS, ...FILTER_OPS, ...CV_OPS, ...FACE_OPS, ...TRANSFORM_OPS];
+const OPERATIONS: readonly OperationSpec[] = [...TONE_OPS, ...FILTER_OPS, ...CV_OPS, ...FACE_OPS, ...TRANSFORM_OPS, ...WATERMARK_OPS];
 
 const BY_NAME = new Map<string, OperationSpec>();
 for (const op of OPERATIONS) {

@@ -29,6 +29,14 @@ export type ParamSpec = ParamBase &
      * `valueName` is the word `--help` shows for it ("--name TEMPLATE").
      */
     | { type: 'text'; default: string; maxLength: number; valueName?: string }
+    /**
+     * An image file the person picks (a watermark's logo). The value is the file's name as the
+     * recipe refers to it: in recipe JSON a path relative to the recipe file (`npm run batch`), in
+     * the studio the picked file's name; '' = none yet. The bytes never travel in the recipe: the
+     * jobs layer shares them with every worker once (pool/assets.ts), and the engine reads them by
+     * that name (engine/assets.ts).
+     */
+    | { type: 'image'; default: ''; valueName?: string }
   );
 
 export type ParamValue = number | boolean | string;
@@ -41,7 +49,7 @@ export type ParamValueOf<S> = S extends { type: 'number' | 'integer' }
     ? boolean
     : S extends { type: 'enum'; options: readonly (infer O)[] }
       ? O
-      : S extends { type: 'color' | 'text' }
+      : S extends { type: 'color' | 'text' | 'image' }
         ? string
         : never;
 
@@ -60,7 +68,7 @@ export type EngineName = 'kernel' | 'vips' | 'opencv';
 export type Locality = 'point' | 'local' | 'global';
 
 /** Groups for the editor's "add step" menu. */
-export type Category = 'tone' | 'filter' | 'cv' | 'transform';
+export type Category = 'tone' | 'filter' | 'cv' | 'transform' | 'overlay';
 
 /**
  * One catalogue entry. `P` (the params' specs), `N` (the name) and `E` (the engine) keep their
@@ -114,6 +122,13 @@ export interface OperationSpec<
    * the RGBA round trip; tests/unit/catalogue-contract.test.ts holds every such entry to it).
    */
   planeWise?: true;
+  /**
+   * The output also depends on where each pixel lies in the whole image (a watermark's place):
+   * the engine function reads `ctx.placement`, so every path that runs the step on a part of an
+   * image (a tile, a streamed strip, the preview's region) must pass that part's Placement
+   * (runSteps' `placement` option). Without one the frame is taken as the whole image.
+   */
+  positional?: true;
 }
 
 /** A catalogue entry with its name, engine and param specs kept literal (see OperationSpec). */

@@ -122,7 +122,7 @@ export async function giantPreview(vips: Vips, req: GiantPreviewRequest, io: Gia
   if (input) {
     const crop = { x: region.x - win.x, y: region.y - win.y, width: region.width, height: region.height };
     const readMs = performance.now() - t0;
-    const pixels = await previewPixels(input, crop, steps, source());
+    const pixels = await previewPixels(input, crop, steps, source(), { x: win.x, y: win.y, width: W, height: H });
     return {
       ...pixels,
       region,
@@ -137,7 +137,12 @@ export async function giantPreview(vips: Vips, req: GiantPreviewRequest, io: Gia
   const sx = overview.width / W,
     sy = overview.height / H;
   const o = overviewRect(region, sx, sy, overview.width, overview.height);
-  const pixels = await previewPixels(copyOut(overview, o), undefined, steps, source());
+  const pixels = await previewPixels(copyOut(overview, o), undefined, steps, source(), {
+    x: o.x,
+    y: o.y,
+    width: overview.width,
+    height: overview.height,
+  });
   return {
     ...pixels,
     region,

@@ -3,6 +3,7 @@ import type { EngineName, EngineOpName, OpParams, Params } from '../../core/cata
 import type { Face } from '../../core/faces';
 import type { Frame } from '../../core/frame';
 import { follow, type Affine, type Geometry } from '../../core/geometry';
+import type { Placement } from '../../core/watermark';
 
 /**
  * Facts about the decoded file that some operations and the encoder need. One object per run:
@@ -62,6 +63,12 @@ export interface OpContext {
    * detecting, and clears this.
    */
   faces?: Face[];
+  /**
+   * Where this frame lies in the whole image (a tile's or strip's window, the preview's region):
+   * positional steps (watermarks) place themselves in the whole image through it. Absent: the
+   * frame is the whole image.
+   */
+  placement?: Placement;
 }
 
 /** One engine function per catalogue entry: input frame + validated params → output frame. */

@@ -13,6 +13,7 @@ import { sobelPlane } from '../kernels/sobel';
 import { contrastLut, gammaLut, invertLut, lutPlane, pillowMeanGray, pillowSaturation, thresholdLut } from '../kernels/tone';
 import { unsharpPlane } from '../kernels/unsharp';
 import type { EngineTable, OpContext, OpFunction } from './context';
+import { watermarkText } from './watermark';
 
 /** Same-size, same-channels op applying `kernel` to each colour plane (alpha passes through). */
 export function perPlane(src: Frame, ctx: OpContext, kernel: PlaneKernel): Frame {
@@ -101,4 +102,5 @@ export const KERNEL_OPS: EngineTable<'kernel'> = {
   gamma: (src, p, ctx) => lutOp(src, ctx, gammaLut(p.gamma)),
   invert: (src, _p, ctx) => lutOp(src, ctx, invertLut()),
   threshold: (src, p, ctx) => lutOp(src, ctx, thresholdLut(p.level)),
+  'watermark-text': watermarkText,
 };

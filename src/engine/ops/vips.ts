@@ -13,6 +13,7 @@ import { aspectWindow, resizeGeometry, thumbnailAsResize, type ResizeGeometry } 
 import { backgroundFor, frameToImage, imageToFrame } from '../codec';
 import { loadVips, type Vips, type VipsImage } from '../vips';
 import { moved, type EngineTable, type OpContext } from './context';
+import { watermarkImage } from './watermark';
 
 async function getVips(): Promise<Vips> {
   return (await loadVips()).vips;
@@ -209,4 +210,5 @@ export const VIPS_OPS: EngineTable<'vips'> = {
   flip,
   'auto-orient': autoOrient,
   thumbnail,
+  'watermark-image': watermarkImage,
 };

@@ -2,12 +2,23 @@
 import { BufferPool } from '../../core/buffer-pool';
 import { validateOutput, type OutputOptions } from '../../core/formats';
 import { orientedSteps } from '../../core/output-geometry';
-import { checkWritesSomething, isTileable, resolveSteps, resolveVariants, validateRecipe, type ResolvedStep } from '../../core/recipe';
+import {
+  checkWritesSomething,
+  isTileable,
+  recipeAssets,
+  resolveSteps,
+  resolveVariants,
+  validateRecipe,
+  type Recipe,
+  type ResolvedStep,
+} from '../../core/recipe';
+import { TesseraError } from '../../core/errors';
 import { validateVideoOptions, type VideoOptions } from '../../core/video-options';
 import { parseNameTemplate } from '../../core/name-template';
 import type { NameStyle } from './naming';
 import type { InputSource } from '../../io/sources';
 import type { OutputSink } from '../../io/sinks';
+import { hasAsset } from '../../pool/assets';
 import { createEnginePool, type EnginePool } from '../../pool/engine-pool';
 import { StreamWorkers } from '../stream-workers';
 import type { BatchProgress, FileResult, SkippedFile } from '../types';
@@ -123,6 +134,30 @@ export interface VariantRun {
   style: NameStyle;
 }
 
+/**
+ * Refuses a recipe whose steps refer to an image file (a logo) that was never shared with the
+ * workers (pool/assets.ts), before any work: otherwise every file would fail with the same error.
+ */
+function checkAssets(recipe: Recipe): void {
+  const lists: [string, readonly Recipe['steps'][number][]][] = [
+    ['/steps', recipe.steps],
+    ...(recipe.variants ?? []).map((v, j): [string, Recipe['steps']] => [`/variants/${j}/steps`, v.steps ?? []]),
+  ];
+  for (const [at, steps] of lists)
+    steps.forEach((s, i) => {
+      if (s.enabled === false) return;
+      for (const name of recipeAssets([s]))
+        if (!hasAsset(name)) {
+          const key = Object.entries(s.params ?? {}).find(([, v]) => v === name)?.[0] ?? '';
+          throw new TesseraError(
+            'invalid-recipe',
+            `${at}/${i}/params/${key}: the image "${name}" was not loaded (in the studio, pick it again; with npm run batch, give its path relative to the recipe file)`,
+            `${at}/${i}/params/${key}`,
+          );
+        }
+    });
+}
+
 /** Validates the recipe, output and video options (throws before any pool is made), then makes the pool when none is given. */
 export function batchSettings(opts: RunBatchOptions): BatchSettings {
   const recipe = validateRecipe(opts.recipe);
@@ -130,6 +165,7 @@ export function batchSettings(opts: RunBatchOptions): BatchSettings {
   // The recipe's own output settings, overridden field by field by the batch's choice.
   const output = validateOutput({ ...(recipe.output ?? {}), ...(opts.format ?? {}) });
   checkWritesSomething(recipeSteps, output);
+  checkAssets(recipe);
   // An upright photo's leading auto-orient does nothing and is dropped where it matters (the
   // decoder skips it, core/large.ts routes around it), so tileable recipes still tile.
   const steps = orientedSteps(recipeSteps, output.orientation);
