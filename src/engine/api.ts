@@ -53,6 +53,8 @@ export type ProcessResult =
       reports?: StepReport[];
       /** Set when output.maxBytes was met: the quality written and any shrink. */
       fit?: SizeFit;
+      /** Set for an animated input: its frame count, and whether every frame was written (GIF/WebP) or only the first. */
+      animation?: AnimationSummary;
     }
   /**
    * The output is a tile pyramid (FormatInfo.pyramid): the result's raw pixels instead of encoded
@@ -76,6 +78,13 @@ export type ProcessResult =
    * its passes on every worker (detectFacePasses), merges them, and resumes with finishImage.
    */
   | { kind: 'faces-split'; width: number; height: number; channels: number; timings: ImageTimings; split: FaceSplit };
+
+/** What became of an animated input's frames. */
+export interface AnimationSummary {
+  frames: number;
+  /** true: written as an animation (every frame); false: the output format cannot animate, only frame 1 was written. */
+  animated: boolean;
+}
 
 export type DoneResult = Extract<ProcessResult, { kind: 'done' }>;
 export type FrameDoneResult = Extract<ProcessResult, { kind: 'frame' }>;

@@ -5,7 +5,7 @@
  * others.
  */
 import { isAbort, messageOf } from '../../core/errors';
-import { FORMATS } from '../../core/formats';
+import { FORMATS, type OutputFormat } from '../../core/formats';
 import type { StepReport } from '../../core/reports';
 import { isVideoName } from '../../core/sniff';
 import type { InputFile } from '../../io/sources';
@@ -18,6 +18,18 @@ import type { BatchTally } from './summary';
 import { claimMessage, type FileName, type NameClaim } from './naming';
 import { processVideoFile } from './video-file';
 import { writeImage, writeReports } from './write';
+import { animatedNote, firstFrameNote } from '../../core/animation';
+import type { AnimationSummary } from '../../engine/api';
+
+/** What a file's result says about an animated input's frames. */
+function animationMessage(a: AnimationSummary, format: OutputFormat): string {
+  return a.animated ? animatedNote(a.frames, FORMATS[format].label) : firstFrameNote(a.frames, FORMATS[format].label);
+}
+
+/** Adds a sentence to the file's result message (a rename may have said something already). */
+function note(result: FileResult, text: string): void {
+  result.message = result.message ? `${result.message}; ${text}` : text;
+}
 
 /**
  * `computed`: see StartFile (dispatch.ts). `name` gives the output its name — before the work when
@@ -34,6 +46,7 @@ export async function processFile(f: InputFile, name: FileName, computed: () => 
     const c: NameClaim = await name.claim(size);
     const message = claimMessage(c);
     if (message) result.message = message;
+    if (c.action === 'write' && c.renamedFrom) result.renamedFrom = c.renamedFrom;
     if (c.action === 'skip') {
       result.status = 'skipped';
       result.outputPath = c.path;
@@ -131,6 +144,10 @@ export async function processFile(f: InputFile, name: FileName, computed: () => 
     } else {
       const done = await finishImage(res, f.path, blob, s, tally.breakdown);
       if (done.tiles !== undefined) result.tiles = done.tiles;
+      if (done.animation) {
+        result.animation = done.animation;
+        note(result, animationMessage(done.animation, s.output.format));
+      }
       if (done.fit) {
         // Shrunk to fit: the size written.
         result.fit = done.fit;

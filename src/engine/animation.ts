@@ -1,0 +1,197 @@
+/**
+ * Animated GIF and WebP through a recipe, in one worker: the file is opened with all its pages
+ * (libvips `n: -1`: one tall image of `page-height` rows a frame, with `delay` and `loop`), each
+ * frame is cut out in order (the tall image is read sequentially, so the wasm heap holds one
+ * decoded frame at a time), runs the recipe on its own — every op sees one frame — and is kept as
+ * a vips image; the kept frames are joined again into a tall image with the input's delays and
+ * loop count and saved as an animated GIF (cgif) or WebP (libwebp). Rules (delays, the memory
+ * bound, pinning attention crops to frame 1's window) are in core/animation.ts.
+ */
+import {
+  ANIMATION_MAX_PIXELS,
+  animates,
+  checkAnimationPixels,
+  frameDelays,
+  loopCount,
+  pinSteps,
+  type AnimationInfo,
+  type PlacedWindow,
+} from '../core/animation';
+import { TesseraError } from '../core/errors';
+import { FORMATS, type OutputOptions } from '../core/formats';
+import type { ResolvedStep } from '../core/recipe';
+import type { StepReport } from '../core/reports';
+import { withScope } from '../core/scope';
+import { kindFromMagic } from '../core/sniff';
+import type { DoneResult, ImageTimings } from './api';
+import { decodedSource, frameToImage, imageToFrame, normalise, prepareForSave, save, type ColourMode } from './codec';
+import type { SourceInfo } from './ops/context';
+import { runSteps } from './run-steps';
+import { bestQuality, kb, tunable } from './target-size';
+import { vipsError, withFreshErrors, type Vips, type VipsImage } from './vips';
+
+/** libvips' loaders whose pages are an animation's frames (multi-page TIFFs are documents, not animations). */
+const ANIMATED_LOADERS = new Set(['gifload_buffer', 'webpload_buffer']);
+
+/**
+ * The animation in `bytes` (a GIF or WebP with more than one frame), from its header; undefined
+ * for anything else, stills included.
+ */
+export function probeAnimation(vips: Vips, bytes: Uint8Array): AnimationInfo | undefined {
+  const kind = kindFromMagic(bytes.subarray(0, 16));
+  if (kind !== 'gif' && kind !== 'webp') return undefined;
+  return withScope((scope) => {
+    let im: VipsImage;
+    try {
+      im = scope.track(vips.Image.newFromBuffer(bytes, '', { access: 'sequential' }));
+    } catch {
+      return undefined; // not readable: the ordinary decode words the error
+    }
+    const loader = im.getTypeof('vips-loader') ? im.getString('vips-loader') : '';
+    const frames = im.getTypeof('n-pages') ? im.getInt('n-pages') : 1;
+    if (!ANIMATED_LOADERS.has(loader) || frames < 2) return undefined;
+    const delays = im.getTypeof('delay') ? im.getArrayInt('delay') : undefined;
+    const loop = im.getTypeof('loop') ? im.getInt('loop') : undefined;
+    return { frames, width: im.width, height: im.height, delays: frameDelays(delays, frames), loop: loopCount(loop) };
+  });
+}
+
+/** What the animated path needs besides the request's steps and output. */
+export interface AnimationRequest {
+  name: string;
+  steps: readonly ResolvedStep[];
+  output: OutputOptions;
+  colour: ColourMode;
+  /** Most pixels held (frames × width × height); default ANIMATION_MAX_PIXELS. */
+  maxPixels?: number;
+}
+
+/** Every frame of the animation through the recipe, encoded as one animated GIF or WebP. */
+export async function processAnimation(
+  vips: Vips,
+  bytes: Uint8Array,
+  info: AnimationInfo,
+  req: AnimationRequest,
+  timings: ImageTimings,
+): Promise<DoneResult> {
+  const limit = req.maxPixels ?? ANIMATION_MAX_PIXELS;
+  checkAnimationPixels(info.frames, info.width, info.height, limit);
+  if (!animates(req.output.format)) throw new Error(`${FORMATS[req.output.format].label} cannot animate`);
+  return withScope(async (scope) => {
+    const t0 = performance.now();
+    const opened = scope.track(openFrames(vips, bytes));
+    const pageHeight = opened.getTypeof('page-height') ? opened.getInt('page-height') : opened.height / info.frames;
+    if (!Number.isInteger(pageHeight) || pageHeight * info.frames !== opened.height)
+      throw new TesseraError(
+        'decode-failed',
+        `cannot decode the animation: its ${info.frames} frames do not tile a ${opened.height}-row image`,
+      );
+    const source = decodedSource(vips, opened, req.colour);
+    const all = scope.track(normalise(opened, req.colour));
+    timings.decodeMs += performance.now() - t0;
+
+    const placed: PlacedWindow[] = [];
+    let later: ResolvedStep[] = [];
+    let first: { width: number; height: number; source: SourceInfo; reports: StepReport[] } | undefined;
+    const frames: VipsImage[] = [];
+    for (let i = 0; i < info.frames; i++) {
+      const t = performance.now();
+      const frame = withScope((s) => {
+        try {
+          return imageToFrame(s.track(all.extractArea(0, i * pageHeight, all.width, pageHeight)));
+        } catch (e) {
+          throw vipsError('decode-failed', `cannot decode frame ${i + 1} of ${info.frames}`, e);
+        }
+      });
+      timings.decodeMs += performance.now() - t;
+      // Each frame its own SourceInfo: auto-orient and the geometry record on it.
+      const own: SourceInfo = { ...source };
+      const run = await runSteps(frame, i === 0 ? req.steps : later, own, i === 0 ? { onPlaced: (w) => placed.push(w) } : {});
+      for (const st of run.timings) addStep(timings, st.op, st.ms);
+      const out = run.frame;
+      if (!first) {
+        // The output's size is known now: the kept frames must fit the bound too (a resize may enlarge).
+        checkAnimationPixels(info.frames, out.width, out.height, limit, 'processed frames');
+        first = { width: out.width, height: out.height, source: own, reports: run.reports };
+        later = pinSteps(req.steps, placed);
+      } else if (out.width !== first.width || out.height !== first.height) {
+        throw new TesseraError(
+          'bad-input',
+          `frame ${i + 1} came out ${out.width}×${out.height}, frame 1 ${first.width}×${first.height}: the frames of an animation must share one size`,
+        );
+      }
+      // Copied into the wasm heap at once: the step's result may view this thread's scratch buffers.
+      frames.push(scope.track(frameToImage(vips, out)));
+    }
+    const done = first!;
+    const t1 = performance.now();
+    const joined = scope.track(vips.Image.arrayjoin(frames, { across: 1 }));
+    // The frames' copies are in the joined image's pipeline; the tall image is all that is saved.
+    const anim = scope.track(joined.copy({ interpretation: joined.bands >= 3 ? 'srgb' : 'b-w' }));
+    anim.setInt('page-height', done.height);
+    anim.setArrayInt('delay', info.delays);
+    anim.setInt('loop', info.loop);
+    const encoded = await encodeAnimation(vips, anim, req.output, done.source);
+    timings.encodeMs += performance.now() - t1;
+    return {
+      kind: 'done',
+      bytes: encoded.bytes,
+      width: done.width,
+      height: done.height,
+      channels: anim.bands,
+      timings,
+      animation: { frames: info.frames, animated: true },
+      ...(done.reports.length ? { reports: done.reports } : {}),
+      ...(encoded.quality !== undefined ? { fit: { quality: encoded.quality, scale: 1, target: req.output.maxBytes! } } : {}),
+    };
+  });
+}
+
+function addStep(timings: ImageTimings, op: string, ms: number): void {
+  const st = timings.steps.find((s) => s.op === op);
+  if (st) st.ms += ms;
+  else timings.steps.push({ op, ms });
+}
+
+function openFrames(vips: Vips, bytes: Uint8Array): VipsImage {
+  try {
+    return vips.Image.newFromBuffer(bytes, 'n=-1', { access: 'sequential', fail_on: 'error' });
+  } catch (e) {
+    throw vipsError('decode-failed', 'cannot decode the animation', e);
+  }
+}
+
+/**
+ * The tall image saved as an animation with every output option that applies, meeting `maxBytes`
+ * by quality (WebP) when it is set. Shrinking to fit is not done for animations: resize in the
+ * recipe instead (the message says so).
+ */
+async function encodeAnimation(
+  vips: Vips,
+  anim: VipsImage,
+  o: OutputOptions,
+  source: SourceInfo,
+): Promise<{ bytes: Uint8Array; quality?: number }> {
+  const at = (quality: number) =>
+    withFreshErrors(vips, () =>
+      withScope((s) => {
+        try {
+          // prepareForSave makes its own copy for the metadata, so each attempt starts clean.
+          const { im, keep } = prepareForSave(vips, s, anim, { ...o, quality }, source);
+          return save(im, { ...o, quality }, keep) as Uint8Array;
+        } catch (e) {
+          if (e instanceof TesseraError) throw e;
+          throw vipsError('encode-failed', `cannot encode the animated ${o.format.toUpperCase()}`, e);
+        }
+      }),
+    );
+  const target = o.maxBytes;
+  if (target === undefined) return { bytes: at(o.quality) };
+  const best = await bestQuality(at, o, target);
+  if (best.fits) return { bytes: best.bytes, ...(best.quality !== undefined ? { quality: best.quality } : {}) };
+  const what = tunable(o) ? `at quality 1 it is ${kb(best.bytes.length)}` : `it is ${kb(best.bytes.length)}`;
+  throw new TesseraError(
+    'too-large',
+    `cannot be made ${kb(target)} or smaller: ${what}; an animation is not shrunk to fit — add a Resize step, or keep fewer frames`,
+  );
+}
