@@ -12,12 +12,8 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { batchCommand, commandSummary, requireBuilt } from './harness.mjs';
+import { DELAYS, LOOP, H, W, gifInfo, makeAnimations, webpInfo } from './animation-fixtures.mjs';
 
-const DELAYS = [80, 160, 240, 320];
-const LOOP = 3;
-/** Frame size in, and after the recipe (resize to 50 %). */
-const W = 64,
-  H = 48;
 const RECIPE = {
   name: 'Half size, inverted',
   steps: [
@@ -60,48 +56,6 @@ async function vipsFrames(file, dir, allBands = false) {
   return { width, pageHeight, bands, frames };
 }
 
-/** webpmux -info: frame count, each frame's duration, loop count. @param {string} file */
-function webpInfo(file) {
-  const info = run('webpmux', ['-info', file]);
-  const frames = Number(/Number of frames: (\d+)/.exec(info)?.[1]);
-  const loop = Number(/Loop Count : (\d+)/.exec(info)?.[1]);
-  const canvas = /Canvas size: (\d+) x (\d+)/.exec(info);
-  const durations = [...info.matchAll(/^\s*\d+:\s+\d+\s+\d+\s+\w+\s+\d+\s+\d+\s+(\d+)/gm)].map((m) => Number(m[1]));
-  return { frames, loop, durations, width: Number(canvas?.[1]), height: Number(canvas?.[2]) };
-}
-
-/**
- * A GIF's frame delays (Graphic Control Extensions, centiseconds → ms) and its plays (NETSCAPE
- * repeat count + 1; 0 forever), read from its blocks.
- * @param {Buffer} gif
- */
-function gifInfo(gif) {
-  const delays = [];
-  let repeat;
-  let i = 13 + (gif[10] & 0x80 ? 3 << ((gif[10] & 7) + 1) : 0); // header, logical screen, global palette
-  while (i < gif.length && gif[i] !== 0x3b) {
-    if (gif[i] === 0x21) {
-      const label = gif[i + 1];
-      let j = i + 2;
-      if (label === 0xf9) delays.push((gif[j + 2] | (gif[j + 3] << 8)) * 10);
-      if (label === 0xff && gif.toString('latin1', j + 1, j + 12) === 'NETSCAPE2.0') repeat = gif[j + 14] | (gif[j + 15] << 8);
-      while (gif[j]) j += gif[j] + 1; // sub-blocks
-      i = j + 1;
-    } else if (gif[i] === 0x2c) {
-      const packed = gif[i + 9];
-      let j = i + 10 + (packed & 0x80 ? 3 << ((packed & 7) + 1) : 0) + 1; // descriptor, local palette, LZW size
-      while (gif[j]) j += gif[j] + 1;
-      i = j + 1;
-    } else throw new Error(`GIF block 0x${gif[i].toString(16)} at ${i}`);
-  }
-  return {
-    delays,
-    plays: repeat === undefined ? 1 : repeat === 0 ? 0 : repeat + 1,
-    width: gif[6] | (gif[7] << 8),
-    height: gif[8] | (gif[9] << 8),
-  };
-}
-
 /** Largest and mean absolute difference of two byte arrays. @param {Buffer} a @param {Buffer} b */
 function diff(a, b) {
   assert.equal(a.length, b.length);
@@ -123,22 +77,7 @@ before(async () => {
   work = await fs.mkdtemp(join(tmpdir(), 'tessera-animation-'));
   input = join(work, 'in');
   await fs.mkdir(input);
-  // Four frames that differ everywhere (the hue turns 90° a frame), then the animations.
-  run('ffmpeg', [
-    '-loglevel',
-    'error',
-    '-f',
-    'lavfi',
-    '-i',
-    `testsrc2=size=${W}x${H}:rate=1,hue=h=90*n`,
-    '-frames:v',
-    '4',
-    join(work, 'f%d.png'),
-  ]);
-  const args = ['-lossless', '-loop', String(LOOP)];
-  DELAYS.forEach((d, i) => args.push('-d', String(d), join(work, `f${i + 1}.png`)));
-  run('img2webp', [...args, '-o', join(input, 'w.webp')]);
-  run('vips', ['copy', `${join(input, 'w.webp')}[n=-1]`, join(input, 'g.gif')]);
+  makeAnimations(work, input);
   recipe = join(work, 'recipe.json');
   await fs.writeFile(recipe, JSON.stringify(RECIPE));
   // The input frames as decoded, one PNG each, through the command as stills.
