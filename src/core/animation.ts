@@ -123,3 +123,36 @@ export function firstFrameNote(frames: number, label: string): string {
 export function animatedNote(frames: number, label: string): string {
   return `animated: ${frames} frames written as an animated ${label}`;
 }
+
+/**
+ * Picks a video's frames for an animation at `fps`: a frame is kept when its timestamp reaches the
+ * next tick (0, 1/fps, 2/fps… from the range's start, within TICK_SLACK_US for timestamps rounded
+ * by the container), so a 30 fps clip at 10 fps keeps every third frame, and a clip slower than
+ * `fps` keeps every frame (its own timing then shows in the delays).
+ */
+export class FrameSampler {
+  private nextUs = 0;
+  private readonly stepUs: number;
+  constructor(fps: number) {
+    this.stepUs = 1e6 / fps;
+  }
+
+  /** Whether the frame at `timestampUs` (output time: from the range's start) is kept. */
+  take(timestampUs: number): boolean {
+    if (timestampUs + TICK_SLACK_US < this.nextUs) return false;
+    while (this.nextUs <= timestampUs + TICK_SLACK_US) this.nextUs += this.stepUs;
+    return true;
+  }
+}
+
+/** How early a frame may be and still count as on its tick (containers round timestamps to µs or ms). */
+export const TICK_SLACK_US = 1000;
+
+/**
+ * Each kept frame's delay in ms: the time to the next kept frame, rounded on the cumulative clock
+ * (so the total stays right: 15 fps gives 67, 66, 67… ms), the last one `1000/fps`.
+ */
+export function sampledDelays(timestampsUs: readonly number[], fps: number): number[] {
+  const ms = timestampsUs.map((t) => Math.round(t / 1000));
+  return ms.map((t, i) => (i + 1 < ms.length ? Math.max(0, ms[i + 1] - t) : Math.round(1000 / fps)));
+}

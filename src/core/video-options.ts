@@ -126,6 +126,30 @@ export const VIDEO_OPTIONS = defineOptions<VideoContainer>()({
     unit: 's',
     help: 'Seconds between forced key frames.',
   },
+  /**
+   * Write the video as an animated image instead (core/animation.ts): the frames in From–To,
+   * sampled at `fps`, through the recipe, encoded by libvips in a worker. No sound.
+   */
+  animation: {
+    type: 'enum',
+    label: 'As animation',
+    options: ['off', 'gif', 'webp'],
+    default: 'off',
+    flag: 'video-animation',
+    help: 'gif or webp: write each video as an animated GIF or WebP instead (the frames from From to To at Animation fps, through the recipe: a Resize step sets the size; no sound). With --format set to the same format its image options apply.',
+  },
+  /** Frames per second of an animation made from a video (`animation` gif or webp). */
+  fps: {
+    type: 'number',
+    label: 'Animation fps',
+    min: 1,
+    max: 50,
+    default: 10,
+    step: 1,
+    unit: 'fps',
+    flag: 'animation-fps',
+    help: 'Frames per second of an animated GIF or WebP made from a video (frames are taken from the video at this rate; a slower video keeps its own).',
+  },
   /** Copy the audio track without re-encoding (when the container allows its codec), or drop it. */
   audio: {
     type: 'enum',

@@ -21,7 +21,7 @@ import { TesseraError } from '../core/errors';
 import { FORMATS, type OutputOptions } from '../core/formats';
 import type { ResolvedStep } from '../core/recipe';
 import type { StepReport } from '../core/reports';
-import { withScope } from '../core/scope';
+import { withScope, type Scope } from '../core/scope';
 import { kindFromMagic } from '../core/sniff';
 import type { DoneResult, ImageTimings } from './api';
 import { decodedSource, frameToImage, imageToFrame, normalise, prepareForSave, save, type ColourMode } from './codec';
@@ -125,12 +125,7 @@ export async function processAnimation(
     }
     const done = first!;
     const t1 = performance.now();
-    const joined = scope.track(vips.Image.arrayjoin(frames, { across: 1 }));
-    // The frames' copies are in the joined image's pipeline; the tall image is all that is saved.
-    const anim = scope.track(joined.copy({ interpretation: joined.bands >= 3 ? 'srgb' : 'b-w' }));
-    anim.setInt('page-height', done.height);
-    anim.setArrayInt('delay', info.delays);
-    anim.setInt('loop', info.loop);
+    const anim = joinFrames(vips, scope, frames, done.height, info.delays, info.loop);
     const encoded = await encodeAnimation(vips, anim, req.output, done.source);
     timings.encodeMs += performance.now() - t1;
     return {
@@ -144,6 +139,52 @@ export async function processAnimation(
       ...(done.reports.length ? { reports: done.reports } : {}),
       ...(encoded.quality !== undefined ? { fit: { quality: encoded.quality, scale: 1, target: req.output.maxBytes! } } : {}),
     };
+  });
+}
+
+/** The frames (vips images of one size) as one tall image with the animation's fields, tracked in `scope`. */
+function joinFrames(vips: Vips, scope: Scope, frames: VipsImage[], pageHeight: number, delays: number[], loop: number): VipsImage {
+  const joined = scope.track(vips.Image.arrayjoin(frames, { across: 1 }));
+  // A private copy to carry the fields; the frames stay in its pipeline until it is saved.
+  const anim = scope.track(joined.copy({ interpretation: joined.bands >= 3 ? 'srgb' : 'b-w' }));
+  anim.setInt('page-height', pageHeight);
+  anim.setArrayInt('delay', delays);
+  anim.setInt('loop', loop);
+  return anim;
+}
+
+/** Frames made elsewhere (a video's, processed on the pool), encoded as one animation. */
+export interface FramesRequest {
+  /** Tightly packed RGBA frames of one size, each in its own buffer (transferred). */
+  frames: ArrayBuffer[];
+  width: number;
+  height: number;
+  /** The recipe's result channels (1–4): without alpha (1, 3) the A of the RGBA is dropped. */
+  channels: number;
+  delays: number[];
+  loop: number;
+  output: OutputOptions;
+}
+
+/** Encodes frames already processed (a video's) as an animated GIF or WebP. */
+export async function encodeFrames(vips: Vips, req: FramesRequest): Promise<{ bytes: Uint8Array; encodeMs: number; quality?: number }> {
+  const t0 = performance.now();
+  checkAnimationPixels(req.frames.length, req.width, req.height);
+  if (!animates(req.output.format)) throw new Error(`${FORMATS[req.output.format].label} cannot animate`);
+  if (req.delays.length !== req.frames.length) throw new Error(`${req.frames.length} frames but ${req.delays.length} delays`);
+  const alpha = req.channels === 2 || req.channels === 4;
+  return withScope(async (scope) => {
+    const frames = req.frames.map((buf, i) => {
+      if (buf.byteLength < req.width * req.height * 4)
+        throw new Error(`frame ${i + 1} holds ${buf.byteLength} bytes, not ${req.width}×${req.height} RGBA`);
+      const rgba = scope.track(
+        vips.Image.newFromMemory(new Uint8Array(buf, 0, req.width * req.height * 4), req.width, req.height, 4, vips.BandFormat.uchar),
+      );
+      return alpha ? rgba : scope.track(rgba.extractBand(0, { n: 3 }));
+    });
+    const anim = joinFrames(vips, scope, frames, req.height, req.delays, req.loop);
+    const r = await encodeAnimation(vips, anim, req.output, { orientation: 1 });
+    return { ...r, encodeMs: performance.now() - t0 };
   });
 }
 

@@ -17,6 +17,7 @@ import type { SourceInfo } from './ops/context';
 import type { StreamCodecApi } from './stream-task';
 import type { StripOutput } from './image-task';
 import type { StepTiming } from './run-steps';
+import type { FramesRequest } from './animation';
 
 export type { StepTiming };
 
@@ -265,6 +266,8 @@ export interface EngineApi extends StreamCodecApi {
    * same options in one call, so messaging does not dominate tiles of a few milliseconds each.
    */
   encodeTiles(tiles: FrameDesc[], output: OutputOptions): Promise<EncodedTiles>;
+  /** A video's processed frames (RGBA, transferred) encoded as one animated GIF or WebP (engine/animation.ts). */
+  encodeAnimation(req: FramesRequest): Promise<{ bytes: Uint8Array; encodeMs: number; quality?: number }>;
   /** Runs a recipe on one RGBA frame (video, camera); see FrameOptions. */
   processFrame(src: FrameDesc, steps: ResolvedStep[], opts?: FrameOptions): Promise<FrameResult>;
   /** Live preview of the region on screen (see preview.ts); the decoded source is cached. */

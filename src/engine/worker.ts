@@ -29,6 +29,7 @@ import { releaseJpegDecode } from './browser-jpeg';
 import { frameTransferables, processFrameTask } from './frame-task';
 import { frameDelay, setFrameDelay, timeSteps, touchBase64, touchShared } from './bench-task';
 import { headOf, startEngine, vipsFor } from './vips-instances';
+import { encodeFrames } from './animation';
 import { cacheTask, overviewTask, probeFile, releaseGiant } from './giant/task';
 import { giantPreview } from './giant/view';
 import { cacheFile } from './giant/opfs';
@@ -103,6 +104,11 @@ const engine: EngineApi = {
     serial(async () => {
       const r = await encodeFrame(await vipsFor({ output }), src, output, source);
       return Comlink.transfer(r, [r.bytes.buffer]);
+    }),
+  encodeAnimation: (req) =>
+    serial(async () => {
+      const r = await encodeFrames(await vipsFor({ output: req.output }), req);
+      return Comlink.transfer(r, [r.bytes.buffer as ArrayBuffer]);
     }),
   processFrame: (src, steps, opts = {}) =>
     serial(async (idleMs) => {

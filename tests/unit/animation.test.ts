@@ -13,6 +13,8 @@ import {
   frameDelays,
   loopCount,
   pinSteps,
+  FrameSampler,
+  sampledDelays,
 } from '../../src/core/animation';
 import { TesseraError } from '../../src/core/errors';
 import { createFrame, type Frame } from '../../src/core/frame';
@@ -84,6 +86,42 @@ describe('animation rules', () => {
     expect(pinned[4]).toBe(steps[4]);
     // A step with no window reported stays as it was.
     expect(pinSteps(steps, [])).toEqual(steps);
+  });
+});
+
+describe('video frames for an animation', () => {
+  const sample = (fps: number, timestamps: number[]) => {
+    const s = new FrameSampler(fps);
+    return timestamps.filter((t) => s.take(t));
+  };
+  const at = (fps: number, n: number) => Array.from({ length: n }, (_, i) => Math.round((i * 1e6) / fps));
+
+  test('30 fps at 10 fps keeps every third frame: duration × fps frames', () => {
+    const kept = sample(10, at(30, 60)); // 2 s
+    expect(kept.length).toBe(20);
+    expect(kept.slice(0, 4)).toEqual([0, 100000, 200000, 300000]);
+    expect(sampledDelays(kept, 10)).toEqual(Array.from({ length: 20 }, () => 100));
+  });
+
+  test('timestamps rounded by the container still land on their tick', () => {
+    // 29.97 fps at 1/1000 s timestamps; 10 fps ticks every 100 ms.
+    const ts = Array.from({ length: 30 }, (_, i) => Math.floor((i * 1001) / 30) * 1000);
+    const kept = sample(10, ts);
+    expect(kept.length).toBe(10);
+  });
+
+  test('a video slower than the rate keeps every frame, its own timing in the delays', () => {
+    const kept = sample(20, at(5, 10));
+    expect(kept.length).toBe(10);
+    expect(sampledDelays(kept, 20)).toEqual([...Array.from({ length: 9 }, () => 200), 50]);
+  });
+
+  test('delays are rounded on the cumulative clock: 15 fps keeps its total', () => {
+    const kept = sample(15, at(30, 30));
+    expect(kept.length).toBe(15);
+    const d = sampledDelays(kept, 15);
+    expect(d.slice(0, 3)).toEqual([67, 66, 67]);
+    expect(d.slice(0, -1).reduce((a, b) => a + b, 0)).toBe(Math.round(kept[kept.length - 1] / 1000));
   });
 });
 
@@ -277,6 +315,28 @@ describe('animated input through the engine', () => {
     await expect(processAnimation(vips, file, info, { ...req, steps: big, maxPixels: 3 * W * H }, timings)).rejects.toThrow(
       /3 processed frames of 96×64/,
     );
+  });
+
+  test('processed frames made elsewhere (a video’s) encode with their delays', async () => {
+    const { encodeFrames } = await import('../../src/engine/animation');
+    const rgba = DELAYS.map((_, i) => {
+      const f = inputFrame(i);
+      const out = new Uint8Array(W * H * 4);
+      for (let p = 0; p < W * H; p++) out.set([f.data[p * 3], f.data[p * 3 + 1], f.data[p * 3 + 2], 255], p * 4);
+      return out.buffer;
+    });
+    const r = await encodeFrames(vips, {
+      frames: rgba,
+      width: W,
+      height: H,
+      channels: 3,
+      delays: DELAYS,
+      loop: 0,
+      output: validateOutput({ format: 'webp', lossless: true }),
+    });
+    const out = framesOf(r.bytes);
+    expect([out.frames.length, out.delays, out.loop]).toEqual([3, DELAYS, 0]);
+    for (let i = 0; i < 3; i++) expect(maxDiff(out.frames[i], inputFrame(i))).toBe(0);
   });
 
   test('maxBytes is met by quality on an animated WebP', async () => {

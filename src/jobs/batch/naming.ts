@@ -34,6 +34,8 @@ export interface NamerOptions {
   ask?: (path: string) => Promise<ExistingPolicy>;
   format: OutputFormat;
   container: VideoContainer;
+  /** A video written as an animated GIF or WebP (VideoOptions.animation) takes that extension. */
+  animation?: 'off' | 'gif' | 'webp';
   sink: OutputSink;
   recipe?: string;
   variant?: string;
@@ -79,7 +81,9 @@ export class OutputNamer {
 
   /** The extension the output gets, without its dot: the format's, the container's for videos. */
   private extension(inputPath: string): string {
-    return (isVideoName(inputPath) ? VIDEO_CONTAINERS[this.o.container].extension : FORMATS[this.o.format].extension).slice(1);
+    if (!isVideoName(inputPath)) return FORMATS[this.o.format].extension.slice(1);
+    const a = this.o.animation;
+    return (a && a !== 'off' ? FORMATS[a].extension : VIDEO_CONTAINERS[this.o.container].extension).slice(1);
   }
 
   /** The template's name for the file, before collisions. */
