@@ -34,6 +34,8 @@ const CODEC_NAMES = Object.keys(VIDEO_CODECS) as VideoCodecChoice[];
 const labels = <K extends string>(t: Readonly<Record<K, { label: string }>>) =>
   Object.fromEntries(Object.entries<{ label: string }>(t).map(([k, d]) => [k, d.label]));
 
+const ANIMATED = { param: 'animation', in: ['gif', 'webp'] } as const;
+
 /**
  * Every video option, once (as OUTPUT_OPTIONS in formats.ts): the validator below, the panel's
  * video section and the `npm run batch` flags/--help are built from it. All apply to both containers.
@@ -147,6 +149,8 @@ export const VIDEO_OPTIONS = defineOptions<VideoContainer>()({
     default: 10,
     step: 1,
     unit: 'fps',
+    // Shown (and listed in --help) only while the video is written as an animation.
+    appliesTo: { mp4: ANIMATED, webm: ANIMATED },
     flag: 'animation-fps',
     help: 'Frames per second of an animated GIF or WebP made from a video (frames are taken from the video at this rate; a slower video keeps its own).',
   },
