@@ -154,6 +154,13 @@ export const VIDEO_OPTIONS = defineOptions<VideoContainer>()({
     flag: 'animation-fps',
     help: 'Frames per second of an animated GIF or WebP made from a video (frames are taken from the video at this rate; a slower video keeps its own).',
   },
+  /** Animated GIF/WebP inputs written as videos in this container and codec (jobs/video/animation-video.ts). */
+  animationsAsVideo: {
+    type: 'boolean',
+    label: 'Animations as video',
+    default: false,
+    help: 'Write animated GIF and WebP inputs as videos (this container and codec): every frame through the recipe, each shown for its own delay, played once. Still GIFs and WebPs stay images.',
+  },
   /** Copy the audio track without re-encoding (when the container allows its codec), or drop it. */
   audio: {
     type: 'enum',

@@ -27,6 +27,8 @@ import type { DoneResult, ImageTimings } from './api';
 import { decodedSource, frameToImage, imageToFrame, normalise, prepareForSave, save, type ColourMode } from './codec';
 import type { SourceInfo } from './ops/context';
 import { runSteps } from './run-steps';
+import { toRgba } from './rgba';
+import type { Frame } from '../core/frame';
 import { bestQuality, kb, tunable } from './target-size';
 import { vipsError, withFreshErrors, type Vips, type VipsImage } from './vips';
 
@@ -66,17 +68,29 @@ export interface AnimationRequest {
   maxPixels?: number;
 }
 
-/** Every frame of the animation through the recipe, encoded as one animated GIF or WebP. */
-export async function processAnimation(
+/** What the recipe made of frame 1 (every frame has its size), with its SourceInfo and reports. */
+interface FirstFrame {
+  width: number;
+  height: number;
+  source: SourceInfo;
+  reports: StepReport[];
+}
+
+/**
+ * Decodes the animation frame by frame, in order, runs the recipe on each (frame 1's attention
+ * windows pinned for the rest) and hands each result to `take` at once (it may view this thread's
+ * scratch buffers: copy it there). Returns frame 1's facts.
+ */
+async function eachFrame(
   vips: Vips,
   bytes: Uint8Array,
   info: AnimationInfo,
   req: AnimationRequest,
   timings: ImageTimings,
-): Promise<DoneResult> {
+  take: (out: Frame, index: number) => void,
+): Promise<FirstFrame> {
   const limit = req.maxPixels ?? ANIMATION_MAX_PIXELS;
   checkAnimationPixels(info.frames, info.width, info.height, limit);
-  if (!animates(req.output.format)) throw new Error(`${FORMATS[req.output.format].label} cannot animate`);
   return withScope(async (scope) => {
     const t0 = performance.now();
     const opened = scope.track(openFrames(vips, bytes));
@@ -92,8 +106,7 @@ export async function processAnimation(
 
     const placed: PlacedWindow[] = [];
     let later: ResolvedStep[] = [];
-    let first: { width: number; height: number; source: SourceInfo; reports: StepReport[] } | undefined;
-    const frames: VipsImage[] = [];
+    let first: FirstFrame | undefined;
     for (let i = 0; i < info.frames; i++) {
       const t = performance.now();
       const frame = withScope((s) => {
@@ -120,10 +133,25 @@ export async function processAnimation(
           `frame ${i + 1} came out ${out.width}×${out.height}, frame 1 ${first.width}×${first.height}: the frames of an animation must share one size`,
         );
       }
-      // Copied into the wasm heap at once: the step's result may view this thread's scratch buffers.
-      frames.push(scope.track(frameToImage(vips, out)));
+      take(out, i);
     }
-    const done = first!;
+    return first!;
+  });
+}
+
+/** Every frame of the animation through the recipe, encoded as one animated GIF or WebP. */
+export async function processAnimation(
+  vips: Vips,
+  bytes: Uint8Array,
+  info: AnimationInfo,
+  req: AnimationRequest,
+  timings: ImageTimings,
+): Promise<DoneResult> {
+  if (!animates(req.output.format)) throw new Error(`${FORMATS[req.output.format].label} cannot animate`);
+  return withScope(async (scope) => {
+    const frames: VipsImage[] = [];
+    // Copied into the wasm heap at once: the step's result may view this thread's scratch buffers.
+    const done = await eachFrame(vips, bytes, info, req, timings, (out) => frames.push(scope.track(frameToImage(vips, out))));
     const t1 = performance.now();
     const anim = joinFrames(vips, scope, frames, done.height, info.delays, info.loop);
     const encoded = await encodeAnimation(vips, anim, req.output, done.source);
@@ -140,6 +168,36 @@ export async function processAnimation(
       ...(encoded.quality !== undefined ? { fit: { quality: encoded.quality, scale: 1, target: req.output.maxBytes! } } : {}),
     };
   });
+}
+
+/** An animation's processed frames for a video encoder: RGBA, each in its own buffer (to transfer). */
+export interface AnimationFrames {
+  frames: ArrayBuffer[];
+  width: number;
+  height: number;
+  /** The recipe's result channels (1–4) before RGBA expansion. */
+  channels: number;
+  delays: number[];
+  loop: number;
+  timings: ImageTimings;
+}
+
+/**
+ * The animated GIF/WebP in `bytes` through the recipe, frame by frame, returned as RGBA frames
+ * with their delays (an animation written as a video: jobs/video/animation-video.ts); undefined
+ * when the file is not an animation.
+ */
+export async function animationFrames(vips: Vips, bytes: Uint8Array, req: AnimationRequest): Promise<AnimationFrames | undefined> {
+  const info = probeAnimation(vips, bytes);
+  if (!info) return undefined;
+  const timings: ImageTimings = { idleMs: 0, readMs: 0, decodeMs: 0, steps: [], encodeMs: 0, decoder: 'vips' };
+  const frames: ArrayBuffer[] = [];
+  let channels = 4;
+  const done = await eachFrame(vips, bytes, info, req, timings, (out) => {
+    channels = out.channels;
+    frames.push(toRgba(out).buffer as ArrayBuffer);
+  });
+  return { frames, width: done.width, height: done.height, channels, delays: info.delays, loop: info.loop, timings };
 }
 
 /** The frames (vips images of one size) as one tall image with the animation's fields, tracked in `scope`. */

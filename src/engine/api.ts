@@ -17,7 +17,7 @@ import type { SourceInfo } from './ops/context';
 import type { StreamCodecApi } from './stream-task';
 import type { StripOutput } from './image-task';
 import type { StepTiming } from './run-steps';
-import type { FramesRequest } from './animation';
+import type { AnimationFrames, FramesRequest } from './animation';
 
 export type { StepTiming };
 
@@ -266,6 +266,11 @@ export interface EngineApi extends StreamCodecApi {
    * same options in one call, so messaging does not dominate tiles of a few milliseconds each.
    */
   encodeTiles(tiles: FrameDesc[], output: OutputOptions): Promise<EncodedTiles>;
+  /**
+   * An animated GIF/WebP through the recipe frame by frame, as RGBA frames (transferred) with their
+   * delays, for a video encoder; undefined when the file is a still (engine/animation.ts).
+   */
+  animationFrames(req: ProcessRequest): Promise<AnimationFrames | undefined>;
   /** A video's processed frames (RGBA, transferred) encoded as one animated GIF or WebP (engine/animation.ts). */
   encodeAnimation(req: FramesRequest): Promise<{ bytes: Uint8Array; encodeMs: number; quality?: number }>;
   /** Runs a recipe on one RGBA frame (video, camera); see FrameOptions. */

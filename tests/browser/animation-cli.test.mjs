@@ -12,6 +12,7 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { batchCommand, commandSummary, requireBuilt } from './harness.mjs';
+import { parseJson } from '../../scripts/lib/json.mjs';
 import { DELAYS, LOOP, H, W, gifInfo, makeAnimations, webpInfo } from './animation-fixtures.mjs';
 
 const RECIPE = {
@@ -183,4 +184,69 @@ test('a still format writes the first frame, and the file’s result and the com
   const got = await vipsFrames(join(out, 'w.png'), dir);
   assert.equal(got.frames.length, 1);
   assert.equal(diff(got.frames[0], reference.webp[0]).max, 0);
+});
+
+/** ffprobe: each video frame's time (s) and the stream's size. @param {string} file */
+function videoFrames(file) {
+  const out = run('ffprobe', [
+    ...['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height:frame=best_effort_timestamp_time'],
+    ...['-of', 'json', file],
+  ]);
+  const j = /** @type {{ frames: { best_effort_timestamp_time: string }[], streams: { width: number, height: number }[] }} */ (
+    parseJson(out)
+  );
+  return {
+    times: j.frames.map((f) => Number(f.best_effort_timestamp_time)),
+    width: j.streams[0].width,
+    height: j.streams[0].height,
+  };
+}
+
+test('--animations-as-video: an animated WebP becomes an MP4 whose frames show for their delays; a still GIF stays an image', async () => {
+  const dir = join(work, 'in-video');
+  await fs.mkdir(dir);
+  await fs.copyFile(join(input, 'w.webp'), join(dir, 'w.webp'));
+  run('vips', ['copy', join(work, 'f1.png'), join(dir, 'still.gif')]);
+  const out = join(work, 'out-video');
+  const r = await batchCommand(
+    [dir, out, '--recipe', recipe, '--animations-as-video', '--video-quality', '100', '--format', 'png', '--no-build', '--workers', '2'],
+    {
+      timeout: 120_000,
+    },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const s = commandSummary(r.stdout, r.stderr);
+  assert.equal(s.ok, 2);
+  assert.deepEqual((await fs.readdir(out)).sort(), ['still.png', 'w.mp4']);
+  const v = videoFrames(join(out, 'w.mp4'));
+  assert.deepEqual([v.width, v.height], [W / 2, H / 2]);
+  // Timestamps add up the delays: 0, 80, 240, 480 ms.
+  assert.deepEqual(
+    v.times.map((t) => Math.round(t * 1000)),
+    [0, 80, 240, 480],
+  );
+  // Frame 2 decoded by ffmpeg is the recipe on input frame 2, not its neighbours.
+  const frame2 = execFileSync(
+    'ffmpeg',
+    [
+      '-loglevel',
+      'error',
+      '-i',
+      join(out, 'w.mp4'),
+      '-vf',
+      'select=eq(n\\,1)',
+      '-frames:v',
+      '1',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgb24',
+      '-',
+    ],
+    { maxBuffer: 1 << 20 },
+  );
+  const own = diff(frame2, reference.webp[1]).mean;
+  // 4:2:0 chroma of a 32×24 pattern of sharp colour edges costs ~14 levels (the same at quality 100); the neighbours are ~50–60 away.
+  assert.ok(own < 16, `frame 2: mean difference ${own.toFixed(2)}`);
+  for (const i of [0, 2]) assert.ok(own < diff(frame2, reference.webp[i]).mean, `frame 2 is closer to input frame 2 than to ${i + 1}`);
 });

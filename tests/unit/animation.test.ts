@@ -125,6 +125,12 @@ describe('video frames for an animation', () => {
   });
 });
 
+test('an animation written as a video: each frame starts when the ones before it have shown', async () => {
+  const { frameTimes } = await import('../../src/jobs/video/animation-video');
+  expect(frameTimes([80, 160, 240, 320])).toEqual([0, 80_000, 240_000, 480_000]);
+  expect(frameTimes([])).toEqual([]);
+});
+
 // ---------------------------------------------------------------------------------------------
 // The engine, in Node.
 

@@ -21,6 +21,7 @@ describe('video options', () => {
       audio: 'copy',
       animation: 'off',
       fps: 10,
+      animationsAsVideo: false,
     });
   });
   test('a codec alone picks its container; a container alone its first codec', () => {

@@ -42,7 +42,8 @@ export interface NamerOptions {
 }
 
 /** What the file adds to the name once known: its output size and capture date. */
-export type LateValues = Pick<NameValues, 'width' | 'height' | 'date'>;
+/** Values known only once the file is read or made; `ext` overrides the extension (an animation written as a video). */
+export type LateValues = Pick<NameValues, 'width' | 'height' | 'date'> & { ext?: string };
 
 /**
  * Gives every listed file its output name. `claim(index, …)` for the file listed `index`-th
@@ -89,14 +90,15 @@ export class OutputNamer {
   /** The template's name for the file, before collisions. */
   render(index: number, inputPath: string, late: LateValues = {}): string {
     const { name, dir } = nameParts(inputPath);
+    const { ext, ...rest } = late;
     return renderName(this.o.template, {
       name,
       dir,
-      ext: this.extension(inputPath),
+      ext: ext ?? this.extension(inputPath),
       n: index + 1,
       recipe: this.o.recipe,
       variant: this.o.variant,
-      ...late,
+      ...rest,
     });
   }
 
@@ -189,7 +191,7 @@ export class FileName {
     return this.namer.late;
   }
 
-  claim(size: Pick<LateValues, 'width' | 'height'> = {}): Promise<NameClaim> {
+  claim(size: Pick<LateValues, 'width' | 'height' | 'ext'> = {}): Promise<NameClaim> {
     return (this.claimed ??= (async () => {
       let date: number | undefined;
       try {
