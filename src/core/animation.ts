@@ -8,15 +8,15 @@
  * the frames still line up, and what a file's result says when its format cannot animate.
  */
 import { TesseraError } from './errors';
-import type { OutputFormat } from './formats';
+import { FORMATS, type OutputFormat } from './formats';
 import type { ResolvedStep } from './recipe';
 
-/** The output formats that store an animation (libvips writes GIF with cgif, WebP with libwebp's anim encoder). */
-export const ANIMATED_FORMATS: ReadonlySet<OutputFormat> = new Set<OutputFormat>(['gif', 'webp']);
-
-/** Whether `format` keeps every frame of an animated input. */
+/**
+ * Whether `format` keeps every frame of an animated input (FormatInfo.animated: GIF, written by
+ * libvips with cgif, and WebP, with libwebp's animation encoder).
+ */
 export function animates(format: OutputFormat): boolean {
-  return ANIMATED_FORMATS.has(format);
+  return FORMATS[format].animated === true;
 }
 
 /**
