@@ -620,7 +620,14 @@ async function main() {
                   : [],
               ),
               renamed: s.results.flatMap((r) =>
-                r.status === 'ok' && r.message && r.outputPath ? [{ file: r.path, output: r.outputPath, message: r.message }] : [],
+                r.status === 'ok' && r.renamedFrom && r.message && r.outputPath
+                  ? [{ file: r.path, output: r.outputPath, message: r.message }]
+                  : [],
+              ),
+              animations: s.results.flatMap((r) =>
+                r.animation && r.outputPath
+                  ? [{ file: r.path, output: r.outputPath, frames: r.animation.frames, animated: r.animation.animated }]
+                  : [],
               ),
               cancelled: s.cancelled,
               workers: s.workers,
@@ -706,6 +713,11 @@ async function main() {
       );
     for (const f of s.skippedFiles.slice(0, 20)) log(`skipped: ${f.path}: ${f.reason}`);
     if (s.skippedFiles.length > 20) log(`… and ${s.skippedFiles.length - 20} more skipped (listed in the JSON summary)`);
+    const stills = s.animations.filter((a) => !a.animated);
+    if (stills.length)
+      log(
+        `${plural(stills.length, 'animated input')} written as ${stills.length === 1 ? 'its' : 'their'} first frame: the output format cannot animate (--format gif or webp keeps every frame)`,
+      );
     if (s.cancelled) log(`cancelled: ${processed} of ${outcome.listed - byName} images processed`);
 
     await cleanup();
@@ -729,6 +741,8 @@ async function main() {
       renamed: s.renamed,
       // With --max-bytes: each output's size, the quality that met the limit and any shrink.
       ...(s.fits.length ? { fits: s.fits.map((f) => ({ ...f, scale: round(f.scale, 3) })) } : {}),
+      // Animated GIF/WebP inputs: their frames, and whether all were written (GIF/WebP out) or only the first.
+      ...(s.animations.length ? { animations: s.animations.map((a) => ({ ...a, output: join(folders.output, a.output) })) } : {}),
       cancelled: s.cancelled,
       // Milliseconds summed over files per stage (read, decode, steps by op, encode, handoff, write).
       breakdown: roundBreakdown(s.breakdown),
@@ -765,6 +779,7 @@ async function main() {
  *   pyramids?: { file: string, dzi: string, tiles: number, levels: number }[],
  *   variants?: { file: string, variant: string, status: string, output?: string, width?: number, height?: number,
  *     bytes?: number, sharedDecode: boolean }[],
+ *   animations?: { file: string, output: string, frames: number, animated: boolean }[],
  * }} Summary
  */
 

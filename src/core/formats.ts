@@ -19,6 +19,8 @@ export interface FormatInfo {
    * the jobs layer from the result's raw pixels (jobs/dzi-writer.ts), never encoded as one file.
    */
   pyramid?: true;
+  /** Stores an animation: an animated input keeps every frame (core/animation.ts); other formats get its first frame. */
+  animated?: true;
 }
 
 /**
@@ -29,10 +31,10 @@ export interface FormatInfo {
 const FORMAT_TABLE = {
   png: { label: 'PNG', extension: '.png', mime: 'image/png', lossy: false, alpha: true },
   jpeg: { label: 'JPEG', extension: '.jpg', mime: 'image/jpeg', lossy: true, alpha: false },
-  webp: { label: 'WebP', extension: '.webp', mime: 'image/webp', lossy: true, alpha: true },
+  webp: { label: 'WebP', extension: '.webp', mime: 'image/webp', lossy: true, alpha: true, animated: true },
   avif: { label: 'AVIF', extension: '.avif', mime: 'image/avif', lossy: true, alpha: true },
   tiff: { label: 'TIFF', extension: '.tif', mime: 'image/tiff', lossy: false, alpha: true },
-  gif: { label: 'GIF', extension: '.gif', mime: 'image/gif', lossy: true, alpha: true },
+  gif: { label: 'GIF', extension: '.gif', mime: 'image/gif', lossy: true, alpha: true, animated: true },
   dzi: { label: 'Deep Zoom (DZI)', extension: '.dzi', mime: 'application/xml', lossy: true, alpha: true, pyramid: true },
 } satisfies Record<string, FormatInfo>;
 

@@ -34,6 +34,8 @@ const CODEC_NAMES = Object.keys(VIDEO_CODECS) as VideoCodecChoice[];
 const labels = <K extends string>(t: Readonly<Record<K, { label: string }>>) =>
   Object.fromEntries(Object.entries<{ label: string }>(t).map(([k, d]) => [k, d.label]));
 
+const ANIMATED = { param: 'animation', in: ['gif', 'webp'] } as const;
+
 /**
  * Every video option, once (as OUTPUT_OPTIONS in formats.ts): the validator below, the panel's
  * video section and the `npm run batch` flags/--help are built from it. All apply to both containers.
@@ -125,6 +127,39 @@ export const VIDEO_OPTIONS = defineOptions<VideoContainer>()({
     step: 0.1,
     unit: 's',
     help: 'Seconds between forced key frames.',
+  },
+  /**
+   * Write the video as an animated image instead (core/animation.ts): the frames in From–To,
+   * sampled at `fps`, through the recipe, encoded by libvips in a worker. No sound.
+   */
+  animation: {
+    type: 'enum',
+    label: 'As animation',
+    options: ['off', 'gif', 'webp'],
+    default: 'off',
+    flag: 'video-animation',
+    help: 'gif or webp: write each video as an animated GIF or WebP instead (the frames from From to To at Animation fps, through the recipe: a Resize step sets the size; no sound). With --format set to the same format its image options apply.',
+  },
+  /** Frames per second of an animation made from a video (`animation` gif or webp). */
+  fps: {
+    type: 'number',
+    label: 'Animation fps',
+    min: 1,
+    max: 50,
+    default: 10,
+    step: 1,
+    unit: 'fps',
+    // Shown (and listed in --help) only while the video is written as an animation.
+    appliesTo: { mp4: ANIMATED, webm: ANIMATED },
+    flag: 'animation-fps',
+    help: 'Frames per second of an animated GIF or WebP made from a video (frames are taken from the video at this rate; a slower video keeps its own).',
+  },
+  /** Animated GIF/WebP inputs written as videos in this container and codec (jobs/video/animation-video.ts). */
+  animationsAsVideo: {
+    type: 'boolean',
+    label: 'Animations as video',
+    default: false,
+    help: 'Write animated GIF and WebP inputs as videos (this container and codec): every frame through the recipe, each shown for its own delay, played once. Still GIFs and WebPs stay images.',
   },
   /** Copy the audio track without re-encoding (when the container allows its codec), or drop it. */
   audio: {

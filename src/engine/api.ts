@@ -17,6 +17,7 @@ import type { SourceInfo } from './ops/context';
 import type { StreamCodecApi } from './stream-task';
 import type { StripOutput } from './image-task';
 import type { StepTiming } from './run-steps';
+import type { AnimationFrames, FramesRequest } from './animation';
 
 export type { StepTiming };
 
@@ -53,6 +54,8 @@ export type ProcessResult =
       reports?: StepReport[];
       /** Set when output.maxBytes was met: the quality written and any shrink. */
       fit?: SizeFit;
+      /** Set for an animated input: its frame count, and whether every frame was written (GIF/WebP) or only the first. */
+      animation?: AnimationSummary;
     }
   /**
    * The output is a tile pyramid (FormatInfo.pyramid): the result's raw pixels instead of encoded
@@ -82,6 +85,13 @@ export type ProcessResult =
    * (finishImage), on any worker. The input is decoded once however many variants it has.
    */
   | { kind: 'shared'; width: number; height: number; channels: number; timings: ImageTimings; split: FaceSplit };
+
+/** What became of an animated input's frames. */
+export interface AnimationSummary {
+  frames: number;
+  /** true: written as an animation (every frame); false: the output format cannot animate, only frame 1 was written. */
+  animated: boolean;
+}
 
 export type DoneResult = Extract<ProcessResult, { kind: 'done' }>;
 export type FrameDoneResult = Extract<ProcessResult, { kind: 'frame' }>;
@@ -268,6 +278,13 @@ export interface EngineApi extends StreamCodecApi {
    * same options in one call, so messaging does not dominate tiles of a few milliseconds each.
    */
   encodeTiles(tiles: FrameDesc[], output: OutputOptions): Promise<EncodedTiles>;
+  /**
+   * An animated GIF/WebP through the recipe frame by frame, as RGBA frames (transferred) with their
+   * delays, for a video encoder; undefined when the file is a still (engine/animation.ts).
+   */
+  animationFrames(req: ProcessRequest): Promise<AnimationFrames | undefined>;
+  /** A video's processed frames (RGBA, transferred) encoded as one animated GIF or WebP (engine/animation.ts). */
+  encodeAnimation(req: FramesRequest): Promise<{ bytes: Uint8Array; encodeMs: number; quality?: number }>;
   /** Runs a recipe on one RGBA frame (video, camera); see FrameOptions. */
   processFrame(src: FrameDesc, steps: ResolvedStep[], opts?: FrameOptions): Promise<FrameResult>;
   /** Live preview of the region on screen (see preview.ts); the decoded source is cached. */

@@ -509,7 +509,8 @@ export function save(im: VipsImage, opts: OutputOptions, k: number, target?: Vip
       return target ? void im.tiffsaveTarget(target, o) : im.tiffsaveBuffer(o);
     }
     case 'gif': {
-      const o = { effort: effort + 1, interlace: opts.progressive, keep: k };
+      // An animation's frames stay as many as the input had (cgif would merge identical ones).
+      const o = { effort: effort + 1, interlace: opts.progressive, keep: k, keep_duplicate_frames: true };
       return target ? void im.gifsaveTarget(target, o) : im.gifsaveBuffer(o);
     }
     case 'dzi':

@@ -24,6 +24,8 @@ import { checkEnds } from './stream-decode';
 import { decodeJpegFast, startJpegDecode, type PendingDecode } from './browser-jpeg';
 import type { SourceInfo } from './ops/context';
 import { runSteps, type StepTiming } from './run-steps';
+import { animates } from '../core/animation';
+import { probeAnimation, processAnimation } from './animation';
 import type { Vips } from './vips';
 
 async function readBytes(file: Blob): Promise<{ bytes: Uint8Array; ms: number }> {
@@ -76,6 +78,20 @@ export async function processImage(vips: Vips, req: ProcessRequest, early?: Pend
   const bytes = await readableByVips(vips, req.name, read);
   const timings: ImageTimings = { idleMs: 0, readMs, decodeMs: 0, steps: [], encodeMs: 0 };
   const t = performance.now();
+  // An animated GIF/WebP keeps every frame when its output can animate; otherwise frame 1 goes on
+  // as a still, and the result says so (core/animation.ts).
+  const animation = probeAnimation(vips, bytes);
+  if (animation && req.output.images && animates(req.output.format)) {
+    timings.decoder = 'vips';
+    timings.decodeMs = performance.now() - t;
+    return processAnimation(
+      vips,
+      bytes,
+      animation,
+      { name: req.name, steps: req.steps, output: req.output, colour: req.output.colour },
+      timings,
+    );
+  }
   const decodeOpts = { ...plan.decode, maxPixels: req.maxPixels, colour: req.output.colour };
   // JPEGs through the browser's native decoder where that gives libjpeg's exact bytes.
   const fast = req.nativeDecode === false ? undefined : await decodeJpegFast(vips, bytes, decodeOpts, early);
@@ -92,7 +108,8 @@ export async function processImage(vips: Vips, req: ProcessRequest, early?: Pend
   // The frame the face step would see, in shared memory that every worker can read.
   if (pausedAt !== undefined) return shareFrame('faces-split', frame, plan.rest.slice(pausedAt), source, timings, reports);
   if (req.share) return shareFrame('shared', frame, [], source, timings, reports);
-  return encodeDone(vips, frame, req.output, source, timings, reports);
+  const done = await encodeDone(vips, frame, req.output, source, timings, reports);
+  return animation && done.kind === 'done' ? { ...done, animation: { frames: animation.frames, animated: false } } : done;
 }
 
 /** The frame copied into shared memory, with what the rest of its recipe needs: a result other workers finish. */

@@ -90,6 +90,8 @@ export interface PreviewResult {
   /** Set for every other image: `region` is then in output pixels, and `width`×`height` the picture returned for it. */
   truth?: PreviewTruth;
   encoded?: EncodedView;
+  /** An animated GIF/WebP's frame count: the preview (and its encoded view) shows the first frame; the batch writes them all. */
+  frames?: number;
 }
 
 /** A copy of rectangle `r` of `src` in a fresh buffer. */

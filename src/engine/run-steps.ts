@@ -6,6 +6,7 @@
 import { getOperation, type EngineName } from '../core/catalogue';
 import { createFrame, type Frame } from '../core/frame';
 import type { Face } from '../core/faces';
+import type { PlacedWindow } from '../core/animation';
 import type { ResolvedStep } from '../core/recipe';
 import type { StepReport } from '../core/reports';
 import type { Placement } from '../core/watermark';
@@ -66,6 +67,11 @@ export interface RunOptions {
    * Only local steps run on parts, and they keep the size, so it holds for every step.
    */
   placement?: Placement;
+  /**
+   * Told where a step chose a window from the picture (an attention crop: OpContext.placed), with
+   * the step's index: an animation pins frame 1's windows for the other frames (core/animation.ts).
+   */
+  onPlaced?: (window: PlacedWindow) => void;
 }
 
 export interface RunResult {
@@ -92,6 +98,8 @@ export async function runSteps(
   const reports: StepReport[] = [];
   let slot = 0;
   let op = '';
+  let index = 0;
+  const onPlaced = opts.onPlaced;
   const ctx: OpContext = {
     source,
     report(kind, data) {
@@ -99,6 +107,9 @@ export async function runSteps(
     },
     faces: opts.faces,
     placement: opts.placement,
+    ...(onPlaced
+      ? { placed: (x: number, y: number, width: number, height: number) => onPlaced({ step: index, x, y, width, height }) }
+      : {}),
     alloc(width, height, channels) {
       const bytes = width * height * channels;
       let b = buffers[slot];
@@ -111,6 +122,7 @@ export async function runSteps(
     if (opts.pauseBefore?.(step, i, cur)) return { frame: cur, timings, reports, pausedAt: i };
     const fn = await engineFunction(step.op);
     op = step.op;
+    index = i;
     const before = source.geometry;
     const t0 = performance.now();
     let next: Frame;

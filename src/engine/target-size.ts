@@ -34,10 +34,10 @@ const SHRINK_ROUNDS = 5;
 /** Never shrink below this many pixels on the short side. */
 const MIN_SIDE = 16;
 
-const kb = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} MB` : `${(n / 1e3).toFixed(1)} KB`);
+export const kb = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} MB` : `${(n / 1e3).toFixed(1)} KB`);
 
 /** Whether quality is the encoder's size knob for these options. */
-function tunable(o: OutputOptions): boolean {
+export function tunable(o: OutputOptions): boolean {
   return o.format === 'jpeg' || ((o.format === 'webp' || o.format === 'avif') && !o.lossless);
 }
 
@@ -48,7 +48,8 @@ export async function encodeWithin(vips: Vips, frame: Frame, o: OutputOptions, s
   let current = frame;
   let scale = 1;
   for (let round = 0; ; round++) {
-    const best = await bestQuality(vips, current, o, source, target);
+    const img = current;
+    const best = await bestQuality((quality) => encodeOutput(vips, img, { ...o, quality }, source), o, target);
     if (best.fits)
       return { bytes: best.bytes, width: current.width, height: current.height, fit: { quality: best.quality, scale, target } };
     const smallest = best.bytes.length;
@@ -73,15 +74,15 @@ export async function encodeWithin(vips: Vips, frame: Frame, o: OutputOptions, s
   }
 }
 
-/** The highest quality ≤ the chosen one whose file fits (`fits` false: the smallest file, at quality 1). */
-async function bestQuality(
-  vips: Vips,
-  frame: Frame,
+/**
+ * The highest quality ≤ the chosen one whose file fits (`fits` false: the smallest file, at
+ * quality 1), `at` encoding at a quality (one picture, or every frame of an animation).
+ */
+export async function bestQuality(
+  at: (quality: number) => Promise<Uint8Array> | Uint8Array,
   o: OutputOptions,
-  source: SourceInfo | undefined,
   target: number,
 ): Promise<{ fits: boolean; bytes: Uint8Array; quality?: number }> {
-  const at = (quality: number) => encodeOutput(vips, frame, { ...o, quality }, source);
   const first = await at(o.quality);
   if (first.length <= target || !tunable(o))
     return { fits: first.length <= target, bytes: first, quality: tunable(o) ? o.quality : undefined };

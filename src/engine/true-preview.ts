@@ -17,6 +17,7 @@ import { areaResize } from '../core/resample';
 import type { Rect } from '../core/tiles';
 import type { Placement } from '../core/watermark';
 import { checkInput, decodeSource, type Decoded } from './codec';
+import { probeAnimation } from './animation';
 import { readableByVips } from './foreign-decode';
 import { encodeWithin } from './target-size';
 import type { SourceInfo } from './ops/context';
@@ -49,7 +50,7 @@ async function run(req: PreviewRequest, input: Frame, steps: readonly ResolvedSt
   return r;
 }
 
-const decodes: { key: string; decoded: Decoded; ms: number }[] = [];
+const decodes: { key: string; decoded: Decoded; ms: number; frames?: number }[] = [];
 let prefixCache: { key: string; frame: Frame; source: SourceInfo; timings: StepTiming[]; reports: FacesReport[] } | undefined;
 let beforeCache: { key: string; rgba: ArrayBuffer } | undefined;
 let encodedCache: { key: string; frame: Frame; bytes: number; ms: number } | undefined;
@@ -61,19 +62,21 @@ let reducedCache: { key: string; frame: Frame } | undefined;
 async function decoded(vips: Vips, req: PreviewRequest, decode: ReturnType<typeof decodeStage>['decode']) {
   const key = `${req.key}|${JSON.stringify(decode)}`;
   const hit = decodes.find((d) => d.key === key);
-  if (hit) return { key, decoded: hit.decoded, ms: 0 };
+  if (hit) return { key, decoded: hit.decoded, ms: 0, frames: hit.frames };
   const read = new Uint8Array(await req.file.arrayBuffer());
   checkInput(req.key, read);
   const t = performance.now();
   // HEIC, BMP and ICO are decoded by their own decoders first, as in the batch.
   const bytes = await readableByVips(vips, req.key, read);
   const d = decodeSource(vips, bytes, decode);
+  // An animation's preview is its first frame (what the decoder gives): the panel says so.
+  const frames = probeAnimation(vips, bytes)?.frames;
   const ms = performance.now() - t;
   // Another file's decodes go: only this file's two ways of decoding are kept.
   for (let i = decodes.length - 1; i >= 0; i--) if (!decodes[i].key.startsWith(`${req.key}|`)) decodes.splice(i, 1);
-  decodes.unshift({ key, decoded: d, ms });
+  decodes.unshift({ key, decoded: d, ms, frames });
   decodes.length = Math.min(decodes.length, 2);
-  return { key, decoded: d, ms };
+  return { key, decoded: d, ms, frames };
 }
 
 /** A run's own SourceInfo, without the decoder's geometry: positions are then in the decoded frame's pixels. */
@@ -124,7 +127,7 @@ export async function preview(vips: Vips, req: PreviewRequest): Promise<PreviewR
   const storedOrientation = decode.autoOrient ? (dec.decoded.source.geometry ? storedOrientationOf(dec.decoded) : 1) : source.orientation;
   const { prefix, suffix } = splitGlobal(rest);
   const prefixKey = `${dec.key}|${JSON.stringify(prefix)}`;
-  const base = { sourceWidth: src.width, sourceHeight: src.height, decodeMs: dec.ms };
+  const base = { sourceWidth: src.width, sourceHeight: src.height, decodeMs: dec.ms, ...(dec.frames ? { frames: dec.frames } : {}) };
 
   // A prefix to run again on a large image: a quick answer from a reduced copy first.
   if (req.quick && prefix.length && prefixCache?.key !== prefixKey && src.width * src.height > QUICK_ABOVE) {
@@ -243,7 +246,7 @@ async function quickView(
   req: PreviewRequest,
   storedOrientation: number,
   turned: boolean,
-  base: { sourceWidth: number; sourceHeight: number; decodeMs: number },
+  base: { sourceWidth: number; sourceHeight: number; decodeMs: number; frames?: number },
 ): Promise<PreviewResult> {
   const k = Math.sqrt(QUICK_PIXELS / (src.width * src.height));
   if (smallCache?.key !== decodeKey) smallCache = { key: decodeKey, frame: areaResize(src, src.width * k, src.height * k) };

@@ -29,6 +29,8 @@ import { releaseJpegDecode } from './browser-jpeg';
 import { frameTransferables, processFrameTask } from './frame-task';
 import { frameDelay, setFrameDelay, timeSteps, touchBase64, touchShared } from './bench-task';
 import { headOf, startEngine, vipsFor } from './vips-instances';
+import { animationFrames, encodeFrames } from './animation';
+import { checkInput } from './codec';
 import { cacheTask, overviewTask, probeFile, releaseGiant } from './giant/task';
 import { giantPreview } from './giant/view';
 import { cacheFile } from './giant/opfs';
@@ -106,6 +108,23 @@ const engine: EngineApi = {
     serial(async () => {
       const r = await encodeFrame(await vipsFor({ output }), src, output, source);
       return Comlink.transfer(r, [r.bytes.buffer]);
+    }),
+  animationFrames: (req) =>
+    serial(async () => {
+      const read = new Uint8Array(req.bytes ?? (await req.file.arrayBuffer()));
+      checkInput(req.name, read);
+      const r = await animationFrames(await vipsFor({}), read, {
+        name: req.name,
+        steps: req.steps,
+        output: req.output,
+        colour: req.output.colour,
+      });
+      return r ? Comlink.transfer(r, r.frames) : r;
+    }),
+  encodeAnimation: (req) =>
+    serial(async () => {
+      const r = await encodeFrames(await vipsFor({ output: req.output }), req);
+      return Comlink.transfer(r, [r.bytes.buffer as ArrayBuffer]);
     }),
   processFrame: (src, steps, opts = {}) =>
     serial(async (idleMs) => {

@@ -50,6 +50,7 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
       ask: opts.onExisting,
       format: s.output.format,
       container: s.video.container,
+      animation: s.video.animation,
       sink: s.sink,
       recipe: s.recipeName,
     });

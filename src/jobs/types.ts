@@ -1,6 +1,6 @@
 /** The typed programmatic API's data: what a batch takes, reports and returns. */
 import type { SizeFit } from '../engine/target-size';
-import type { StepTiming } from '../engine/api';
+import type { AnimationSummary, StepTiming } from '../engine/api';
 import type { PoolMetrics } from '../pool/pool';
 import type { BufferPoolStats } from '../core/buffer-pool';
 
@@ -31,10 +31,17 @@ export interface FileResult {
   error?: string;
   /** Set with output.maxBytes: the quality written to meet it, and any shrink (width/height are then the shrunk size). */
   fit?: SizeFit;
-  /** What happened to the name, in words: "a.webp already exists: written as a_1.webp", or why it was skipped. */
+  /**
+   * What happened, in words: to the name ("a.webp already exists: written as a_1.webp", or why it
+   * was skipped) and to an animation's frames ("…only the first frame was written…"), joined by "; ".
+   */
   message?: string;
+  /** The name the template gave, when a file already there took it and the output was written as `outputPath` instead. */
+  renamedFrom?: string;
   /** Set for videos (see jobs/video.ts). */
   video?: VideoFileSummary;
+  /** Set for an animated GIF/WebP input: its frames, and whether all were written (a GIF/WebP output) or only the first. */
+  animation?: AnimationSummary;
   /** Paths of the step reports written beside the output (e.g. "a.jpg.faces.json" for detect-faces on a.jpg). */
   reports?: string[];
   /** Faces found in the image (a recipe with a face step: the last face step's count). */

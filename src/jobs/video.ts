@@ -34,6 +34,9 @@
  */
 import { TesseraError, cancelled, isAbort, toError } from '../core/errors';
 import { VIDEO_CONTAINERS } from '../core/video-options';
+import { FrameSampler } from '../core/animation';
+import { FORMATS, validateOutput } from '../core/formats';
+import { AnimationOut } from './video/animation-out';
 import type { FrameResult } from '../engine/api';
 import { openVideo, type OpenedVideo } from '../io/media';
 import { AudioPass } from './video/audio';
@@ -85,7 +88,10 @@ export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
   const flow = new Flow();
   const onAbort = () => flow.fail(cancelled());
   o.signal?.addEventListener('abort', onAbort);
+  const anim = mode === 'transcode' && o.options.animation !== 'off' ? o.options.animation : undefined;
   const range = frameRange(o.options, v);
+  // Animated GIF/WebP: frames taken at the chosen fps, so that many are expected.
+  if (anim) range.totalFrames = Math.max(1, Math.min(range.totalFrames, sampledCount(range, v.duration, o.options.fps)));
   const job: Job = {
     o,
     v,
@@ -116,7 +122,7 @@ export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
         `no frames between ${o.options.start} s and ${o.options.end ?? v.duration} s (the video lasts ${v.duration.toFixed(2)} s)`,
       );
     const f0 = performance.now();
-    const bytes = s.out ? await s.out.finish() : undefined;
+    const bytes = s.anim ? await s.anim.finish() : s.out ? await s.out.finish() : undefined;
     job.timings.finishMs = performance.now() - f0;
     return result(job, s, bytes);
   } catch (e) {
@@ -132,6 +138,12 @@ export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
     await s.audio.close();
     v.input.dispose();
   }
+}
+
+/** Frames an animation at `fps` takes from the range: one per tick from its start to its end. */
+function sampledCount(range: FrameRange, duration: number, fps: number): number {
+  const end = Math.min(range.endUs, duration * 1e6);
+  return Math.ceil(((end - range.startUs) / 1e6) * fps - 1e-6);
 }
 
 /** What every stage of one run reads or adds to. */
@@ -157,6 +169,20 @@ interface Job {
  */
 function stages(j: Job) {
   const { o, v, mode, flow, timings, frames, faces, analysis } = j;
+  const anim =
+    mode === 'transcode' && o.options.animation !== 'off'
+      ? new AnimationOut({
+          name: o.name,
+          fps: o.options.fps,
+          output: o.animationOutput ?? validateOutput({ format: o.options.animation }),
+          pool: o.pool,
+          signal: o.signal,
+          priority: o.priority,
+        })
+      : undefined;
+  const sampler = anim ? new FrameSampler(o.options.fps) : undefined;
+  /** Frames handed on (with a sampler, fewer than the demuxer accepted): numbered 0, 1, 2… for the reorder window. */
+  let kept = 0;
   const dispatch = new FrameDispatch({
     pool: o.pool,
     buffers: o.buffers,
@@ -170,15 +196,16 @@ function stages(j: Job) {
     flow,
     timings,
     frames,
+    // An animation is encoded from RGBA results.
     planes: (format) =>
-      copiesPlanes(format, { mode, tracks: faces.tracks, pixels: o.pixels, grayFirst: faces.firstSteps[0]?.op === 'grayscale' }),
+      !anim && copiesPlanes(format, { mode, tracks: faces.tracks, pixels: o.pixels, grayFirst: faces.firstSteps[0]?.op === 'grayscale' }),
   });
   const tracking = faces.tracks
     ? new FrameTracking(faces, o.tracker, (first, boxes, index) => dispatch.redact(first, boxes, index))
     : undefined;
   const audio = new AudioPass(v.audio, j.range, o.options.audio, VIDEO_CONTAINERS[o.options.container].label);
   const out =
-    mode === 'transcode'
+    mode === 'transcode' && !anim
       ? new EncodeMux({
           video: v,
           options: o.options,
@@ -195,7 +222,8 @@ function stages(j: Job) {
     order: (item, index) => (tracking ? tracking.track(item.res, index) : { res: item.res, detections: [] }),
     emit: async ({ res, detections }, item, index) => {
       analysis?.push(frameAnalysis(res, item, index, detections));
-      await out?.encode(res, item, index);
+      if (anim) anim.add(res, item.timestamp);
+      else await out?.encode(res, item, index);
     },
     onEmitted: (n) => j.progress(n),
   });
@@ -207,18 +235,25 @@ function stages(j: Job) {
     timings,
     frames,
     full: () => reorder.full,
-    onFrame: (frame, index, timestampUs) => {
+    onFrame: (frame, _accepted, timestampUs) => {
+      if (sampler && !sampler.take(timestampUs)) {
+        // Between two ticks of the animation's rate: not needed.
+        frame.close();
+        frames.closed++;
+        return;
+      }
+      const index = kept++;
       reorder.enter();
       dispatch.add(index, frame, timestampUs, (item) => reorder.complete(index, item));
     },
   });
-  return { demux, dispatch, reorder, tracking, out, audio };
+  return { demux, dispatch, reorder, tracking, out, audio, anim };
 }
 
 function result(j: Job, s: ReturnType<typeof stages>, bytes: Uint8Array | undefined): VideoJobResult {
   const { o, v, mode, timings, frames, analysis } = j;
-  const { out, reorder, tracking, audio } = s;
-  const container = VIDEO_CONTAINERS[o.options.container];
+  const { out, reorder, tracking, audio, anim } = s;
+  const container = anim ? FORMATS[o.options.animation as 'gif' | 'webp'] : VIDEO_CONTAINERS[o.options.container];
   timings.seconds = (performance.now() - j.t0) / 1000;
   timings.fps = timings.seconds > 0 ? reorder.emitted / timings.seconds : 0;
   j.progress(reorder.emitted, true);
@@ -226,22 +261,27 @@ function result(j: Job, s: ReturnType<typeof stages>, bytes: Uint8Array | undefi
     bytes,
     extension: container.extension,
     mime: container.mime,
-    container: o.options.container,
+    container: anim ? o.options.animation : o.options.container,
     inputCodec: v.codec,
     inputCodecString: v.codecString,
-    codec: o.options.codec,
+    codec: anim ? o.options.animation : o.options.codec,
     codecString: out?.codecString,
     frames: reorder.emitted,
     inputWidth: v.width,
     inputHeight: v.height,
-    width: out ? out.width : (analysis?.[0]?.width ?? v.width),
-    height: out ? out.height : (analysis?.[0]?.height ?? v.height),
+    width: anim ? anim.width : out ? out.width : (analysis?.[0]?.width ?? v.width),
+    height: anim ? anim.height : out ? out.height : (analysis?.[0]?.height ?? v.height),
     cropped: out?.cropped ?? false,
     inputDuration: v.duration,
     frameRate: v.frameRate,
     constantFrameRate: v.constantFrameRate,
     bitrate: out?.bitrate,
-    audio: out ? audio.finish() : { status: v.audio ? 'dropped' : 'none', reason: v.audio ? `${mode} mode writes no file` : undefined },
+    audio: out
+      ? audio.finish()
+      : {
+          status: v.audio ? 'dropped' : 'none',
+          reason: v.audio ? (anim ? `an animated ${container.label} has no sound` : `${mode} mode writes no file`) : undefined,
+        },
     analysis: analysis && { source: o.name, frames: analysis },
     faces: tracking && {
       framesWithDetections: tracking.framesWithDetections,

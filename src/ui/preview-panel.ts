@@ -553,7 +553,7 @@ export class PreviewPanel extends LitElement {
                 ${saving(e.bytes, e.inputBytes)}</span
               >`
           : nothing
-      }${r.faces ? html` · <span id="preview-faces">${r.faces.length} face${r.faces.length === 1 ? '' : 's'}</span>` : ''}
+      }${r.frames ? html` · <span id="preview-frames">animated, ${r.frames} frames: the preview shows the first</span>` : nothing}${r.faces ? html` · <span id="preview-faces">${r.faces.length} face${r.faces.length === 1 ? '' : 's'}</span>` : ''}
       · ${this.ms !== undefined ? `${this.ms.toFixed(0)} ms` : ''}${r.decodeMs ? ` (decode ${r.decodeMs.toFixed(0)} ms)` : ''}`;
   }
 

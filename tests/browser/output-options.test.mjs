@@ -143,7 +143,14 @@ describe('<output-options> panel', () => {
     const ids = await controlIds(page, 'video-');
     assert.deepEqual(ids, await expectedIds(page, 'video'));
     const all = await page.evaluate(() => Object.keys(window.tessera.VIDEO_OPTIONS));
-    assert.equal(ids.length, all.length);
+    // Every option but the animation's frame rate, which shows once the video is written as an animation.
+    assert.equal(ids.length, all.length - 1);
+    assert.equal(await page.locator(`${PANEL} #video-fps`).count(), 0);
+    await page.selectOption(`${PANEL} #video-animation`, 'webp');
+    assert.equal(await page.inputValue(`${PANEL} #video-fps`), '10');
+    assert.deepEqual(await controlIds(page, 'video-'), await expectedIds(page, 'video'));
+    assert.equal((await controlIds(page, 'video-')).length, all.length);
+    await page.selectOption(`${PANEL} #video-animation`, 'off');
     const codecs = () =>
       page.locator(`${PANEL} #video-codec option`).evaluateAll((/** @type {HTMLOptionElement[]} */ els) => els.map((e) => e.value));
     assert.deepEqual(await codecs(), ['h264', 'av1']);

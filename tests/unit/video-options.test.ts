@@ -19,6 +19,9 @@ describe('video options', () => {
       analysis: false,
       keyframeInterval: 2,
       audio: 'copy',
+      animation: 'off',
+      fps: 10,
+      animationsAsVideo: false,
     });
   });
   test('a codec alone picks its container; a container alone its first codec', () => {
@@ -37,7 +40,9 @@ describe('video options', () => {
     expect(() => validateVideoOptions({ bitrate: 1.5 })).toThrow('/video/bitrate');
     expect(() => validateVideoOptions({ start: 2, end: 1 })).toThrow('/video/end: must be after start (2 s), got 1 s');
     expect(() => validateVideoOptions({ audio: 'aac' })).toThrow('/video/audio');
-    expect(() => validateVideoOptions({ fps: 30 })).toThrow('/video/fps: unknown field "fps"');
+    expect(() => validateVideoOptions({ rate: 30 })).toThrow('/video/rate: unknown field "rate"');
+    expect(() => validateVideoOptions({ animation: 'apng' })).toThrow('/video/animation');
+    expect(() => validateVideoOptions({ fps: 60 })).toThrow('/video/fps');
     expect(() => validateVideoOptions([])).toThrow('/video: must be an object');
   });
   test('ranges, bitrate and analysis pass through', () => {

@@ -69,6 +69,12 @@ export interface OpContext {
    * frame is the whole image.
    */
   placement?: Placement;
+  /**
+   * Where a step placed a window it chose from the picture's content (an attention crop), in its
+   * input's pixels; an animation makes its other frames use the same window (core/animation.ts
+   * pinSteps). Optional: only runs that ask for it provide it.
+   */
+  placed?(x: number, y: number, width: number, height: number): void;
 }
 
 /** One engine function per catalogue entry: input frame + validated params → output frame. */

@@ -194,6 +194,7 @@ async function crop(src: Frame, p: OpParams<'crop'>, ctx: OpContext): Promise<Fr
   if (!(at.x >= 0 && at.y >= 0 && at.x + cw <= w && at.y + ch <= h))
     throw new Error(`crop: vips reported the window at ${at.x}, ${at.y}, outside the ${w}×${h} image`);
   moved(ctx, src, offsetMap(at.x, at.y));
+  if (p.mode === 'attention') ctx.placed?.(at.x, at.y, cw, ch);
   return out;
 }
 

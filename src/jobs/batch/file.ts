@@ -5,7 +5,7 @@
  * others.
  */
 import { isAbort, messageOf } from '../../core/errors';
-import { FORMATS } from '../../core/formats';
+import { FORMATS, type OutputFormat } from '../../core/formats';
 import type { StepReport } from '../../core/reports';
 import { isVideoName } from '../../core/sniff';
 import type { InputFile } from '../../io/sources';
@@ -17,7 +17,79 @@ import type { BatchSettings } from './settings';
 import type { BatchTally } from './summary';
 import { claimMessage, type FileName, type NameClaim } from './naming';
 import { processVideoFile } from './video-file';
+import { pageParts, VIDEO_PART } from '../lazy';
 import { writeImage, writeReports } from './write';
+import { animatedNote, firstFrameNote } from '../../core/animation';
+import type { AnimationSummary } from '../../engine/api';
+
+/** What a file's result says about an animated input's frames. */
+function animationMessage(a: AnimationSummary, format: OutputFormat): string {
+  return a.animated ? animatedNote(a.frames, FORMATS[format].label) : firstFrameNote(a.frames, FORMATS[format].label);
+}
+
+/** Inputs that may be animations (an animated GIF or WebP). */
+const MAYBE_ANIMATED = /\.(gif|webp)$/i;
+
+/**
+ * An animated GIF/WebP written as a video (`--animations-as-video`): true when it was (or was
+ * skipped by its name), false for a still, which goes on as an image.
+ */
+async function animationAsVideo(
+  path: string,
+  blob: Blob,
+  claim: (size: { width: number; height: number; ext: string }) => Promise<string | false>,
+  result: FileResult,
+  s: BatchSettings,
+  tally: BatchTally,
+  computed: () => void,
+): Promise<boolean> {
+  const { animationToVideo, animationVideoNote } = await pageParts.load(VIDEO_PART, () => import('../video/animation-video'));
+  const v = await animationToVideo({
+    name: path,
+    file: blob,
+    steps: s.steps,
+    output: s.output,
+    video: s.video,
+    pool: s.pool,
+    signal: s.signal,
+  });
+  if (!v) return false;
+  const tm = v.timings;
+  tally.breakdown.decode += tm.decodeMs;
+  for (const st of tm.steps) tally.breakdown.steps[st.op] = (tally.breakdown.steps[st.op] ?? 0) + st.ms;
+  computed();
+  Object.assign(result, { width: v.width, height: v.height });
+  const out = await claim({ width: v.width, height: v.height, ext: v.extension.slice(1) });
+  if (out === false) return true;
+  const w0 = performance.now();
+  await writeImage(s.sink, out, v.bytes, { signal: s.signal });
+  tally.wrote(w0);
+  Object.assign(result, {
+    outputPath: out,
+    bytesOut: v.bytes.length,
+    animation: { frames: v.frames, animated: true },
+    video: {
+      frames: v.frames,
+      seconds: v.seconds,
+      fps: v.fps,
+      container: v.container,
+      codec: v.codec,
+      inputCodec: path.slice(path.lastIndexOf('.') + 1).toLowerCase(),
+      audio: { status: 'none' },
+      videoFramesOpen: v.videoFramesOpen,
+      streamed: false,
+      warnings: v.warnings,
+    },
+    status: 'ok',
+  } satisfies Partial<FileResult>);
+  note(result, animationVideoNote(v));
+  return true;
+}
+
+/** Adds a sentence to the file's result message (a rename may have said something already). */
+function note(result: FileResult, text: string): void {
+  result.message = result.message ? `${result.message}; ${text}` : text;
+}
 
 /**
  * `computed`: see StartFile (dispatch.ts). `name` gives the output its name — before the work when
@@ -35,10 +107,11 @@ export async function processFile(f: InputFile, name: FileName, computed: () => 
   let reason = '';
   tally.started(f.path);
   /** The output's name; false when the file is skipped (it exists, `existing: skip`). */
-  const claim = async (size?: { width: number; height: number }): Promise<string | false> => {
+  const claim = async (size?: { width: number; height: number; ext?: string }): Promise<string | false> => {
     const c: NameClaim = await name.claim(size);
     const message = claimMessage(c);
     if (message) result.message = message;
+    if (c.action === 'write' && c.renamedFrom) result.renamedFrom = c.renamedFrom;
     if (c.action === 'skip') {
       result.status = 'skipped';
       result.outputPath = c.path;
@@ -50,10 +123,13 @@ export async function processFile(f: InputFile, name: FileName, computed: () => 
     const video = isVideoName(f.path);
     // Reports only (no image written): nothing to name; a video is written all the same.
     const named = video || s.output.images;
-    const early = named && !name.late ? await claim() : undefined;
+    // A GIF/WebP that may be an animation written as a video: named once that is known (its extension).
+    const asVideo = !video && s.video.animationsAsVideo && MAYBE_ANIMATED.test(f.path);
+    const early = named && !name.late && !asVideo ? await claim() : undefined;
     if (early === false) return;
     const blob = await f.file();
     result.bytesIn = blob.size;
+    if (asVideo && (await animationAsVideo(f.path, blob, claim, result, s, tally, computed))) return;
     if (video) {
       // (A video counts as computing until it is written: `computed` only in the finally.)
       const v = await processVideoFile(f.path, blob, early ?? ((size) => claim(size)), s, tally);
@@ -136,6 +212,10 @@ export async function processFile(f: InputFile, name: FileName, computed: () => 
     } else {
       const done = await finishImage(res, f.path, blob, s, tally.breakdown);
       if (done.tiles !== undefined) result.tiles = done.tiles;
+      if (done.animation) {
+        result.animation = done.animation;
+        note(result, animationMessage(done.animation, s.output.format));
+      }
       if (done.fit) {
         // Shrunk to fit: the size written.
         result.fit = done.fit;

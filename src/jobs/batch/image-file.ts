@@ -9,7 +9,7 @@
  */
 import type { SizeFit } from '../../engine/target-size';
 import { transfer } from 'comlink';
-import type { DoneResult, ProcessResult } from '../../engine/api';
+import type { AnimationSummary, DoneResult, ProcessResult } from '../../engine/api';
 import { Priority } from '../../pool/pool';
 import { finishFaceSplit } from '../face-split';
 import { largePath, type LargeRoute } from '../../core/large';
@@ -69,8 +69,17 @@ export async function finishImage(
   blob: Blob,
   s: BatchSettings,
   breakdown: Breakdown,
-): Promise<{ bytes: Uint8Array; tiles?: number; reports?: DoneResult['reports']; width: number; height: number; fit?: SizeFit }> {
-  if (res.kind === 'done') return { bytes: res.bytes, reports: res.reports, width: res.width, height: res.height, fit: res.fit };
+): Promise<{
+  bytes: Uint8Array;
+  tiles?: number;
+  reports?: DoneResult['reports'];
+  width: number;
+  height: number;
+  fit?: SizeFit;
+  animation?: AnimationSummary;
+}> {
+  if (res.kind === 'done')
+    return { bytes: res.bytes, reports: res.reports, width: res.width, height: res.height, fit: res.fit, animation: res.animation };
   if (res.kind === 'frame') throw new Error(`${path}: a raw frame came back for a ${s.output.format} output`);
   if (res.kind === 'shared') throw new Error(`${path}: a shared frame came back without variants to finish it`);
   return processTiled(tiledRequest(res, path, blob, s, breakdown));

@@ -41,13 +41,16 @@ export interface NamerOptions {
   ask?: (path: string) => Promise<ExistingPolicy>;
   format: OutputFormat;
   container: VideoContainer;
+  /** A video written as an animated GIF or WebP (VideoOptions.animation) takes that extension. */
+  animation?: 'off' | 'gif' | 'webp';
   sink: OutputSink;
   recipe?: string;
   variant?: string;
 }
 
 /** What the file adds to the name once known: its output size and capture date. */
-export type LateValues = Pick<NameValues, 'width' | 'height' | 'date'>;
+/** Values known only once the file is read or made; `ext` overrides the extension (an animation written as a video). */
+export type LateValues = Pick<NameValues, 'width' | 'height' | 'date'> & { ext?: string };
 
 /**
  * Gives every listed file its output name. `claim(index, …)` for the file listed `index`-th
@@ -82,7 +85,9 @@ export class OutputNamer {
 
   /** The extension the output gets, without its dot: the format's, the container's for videos. */
   private extension(inputPath: string, format: OutputFormat): string {
-    return (isVideoName(inputPath) ? VIDEO_CONTAINERS[this.o.container].extension : FORMATS[format].extension).slice(1);
+    if (!isVideoName(inputPath)) return FORMATS[format].extension.slice(1);
+    const a = this.o.animation;
+    return (a && a !== 'off' ? FORMATS[a].extension : VIDEO_CONTAINERS[this.o.container].extension).slice(1);
   }
 
   /**
@@ -91,14 +96,15 @@ export class OutputNamer {
    */
   render(index: number, inputPath: string, late: LateValues = {}, style = this.style, n = index + 1): string {
     const { name, dir } = nameParts(inputPath);
+    const { ext, ...rest } = late;
     return renderName(style.template, {
       name,
       dir,
-      ext: this.extension(inputPath, style.format),
+      ext: ext ?? this.extension(inputPath, style.format),
       n,
       recipe: this.o.recipe,
       variant: style.variant,
-      ...late,
+      ...rest,
     });
   }
 
@@ -200,7 +206,7 @@ export class FileName {
     return this.style.template.late;
   }
 
-  claim(size: Pick<LateValues, 'width' | 'height'> = {}): Promise<NameClaim> {
+  claim(size: Pick<LateValues, 'width' | 'height' | 'ext'> = {}): Promise<NameClaim> {
     return (this.claimed ??= (async () => {
       let date: number | undefined;
       try {

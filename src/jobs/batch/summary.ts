@@ -89,7 +89,7 @@ export function batchSummary(p: SummaryParts): BatchSummary {
     failed,
     skipped: p.skipped + existing.length,
     skippedFiles: [...(p.skippedFiles ?? []), ...existing],
-    renamed: p.results.filter((r) => r.status === 'ok' && r.message).length,
+    renamed: p.results.filter((r) => r.status === 'ok' && r.renamedFrom).length,
     cancelled: p.cancelled,
     workers: p.workers,
     seconds,

@@ -4,8 +4,8 @@
  * with its own steps and output on any worker, side by side, and is named, written and reported as
  * its own output. Inputs that the shared frame cannot serve run each variant on its own, as a
  * whole batch file (decoding again): videos, files large enough to be probed, images that need
- * tiles, pyramid outputs, and variants that disagree on orientation or colour (the decode
- * differs).
+ * tiles, pyramid outputs, GIF and WebP inputs (which may be animations), and variants that
+ * disagree on orientation or colour (the decode differs).
  */
 import { isAbort, messageOf } from '../../core/errors';
 import { FORMATS } from '../../core/formats';
@@ -24,6 +24,8 @@ import { writeImage, writeReports } from './write';
 /** Whether the variants can share one decode of this input (see the module comment). */
 function canShare(path: string, variants: readonly VariantRun[]): boolean {
   if (isVideoName(path)) return false;
+  // A GIF or WebP may be an animation, which keeps every frame per variant (engine/animation.ts).
+  if (/\.(gif|webp)$/i.test(path)) return false;
   const first = variants[0].settings.output;
   return variants.every(
     (v) =>
@@ -164,6 +166,7 @@ async function shared(
           if (c.action === 'skip') return skipped(i, c);
           const message = claimMessage(c);
           if (message) results[i].message = message;
+          if (c.renamedFrom) results[i].renamedFrom = c.renamedFrom;
           const w0 = performance.now();
           const lastModified = v.settings.output.metadata !== 'strip' ? (blob as Partial<File>).lastModified : undefined;
           await writeImage(s.sink, c.path, done.bytes, { signal: s.signal, lastModified });

@@ -1,5 +1,6 @@
 /** A video in a batch: the same recipe frame by frame (jobs/video.ts), streamed into the sink where it can be. */
 import { analysisPath } from '../../core/video-options';
+import { validateOutput } from '../../core/formats';
 import { pageParts, VIDEO_PART } from '../lazy';
 import type { FileResult } from '../types';
 import type { BatchSettings } from './settings';
@@ -22,7 +23,9 @@ export async function processVideoFile(
   // Sinks that take positioned writes get the container as it is produced: memory stays flat
   // for long videos. Others (zip, HTTP) receive the finished file — as does a video named by
   // its output size ({width}), whose name is only known once it is made.
-  const stream = typeof out === 'string' ? await s.sink.openStream?.(out, s.signal) : undefined;
+  // An animated GIF/WebP is encoded whole at the end: it is written as a finished file.
+  const animation = s.video.animation !== 'off' ? s.video.animation : undefined;
+  const stream = typeof out === 'string' && !animation ? await s.sink.openStream?.(out, s.signal) : undefined;
   try {
     const r = await runVideo({
       file: blob,
@@ -34,6 +37,8 @@ export async function processVideoFile(
       signal: s.signal,
       onProgress: s.onVideoProgress,
       stream,
+      // The batch's image options when they are for this format (--format webp --quality 90), else its defaults.
+      ...(animation ? { animationOutput: s.output.format === animation ? s.output : validateOutput({ format: animation }) } : {}),
     });
     const { breakdown } = tally;
     for (const [op, ms] of Object.entries(r.timings.stepsMs)) breakdown.steps[op] = (breakdown.steps[op] ?? 0) + ms;

@@ -41,7 +41,8 @@ function withTransfer(init: VideoFrameBufferInit, buffer: ArrayBuffer): VideoFra
 }
 
 export interface EncodeMuxOptions {
-  video: OpenedVideo;
+  /** What the encoder is sized and timed by: the input video's, or an animation's (animation-video.ts). */
+  video: Pick<OpenedVideo, 'width' | 'height' | 'frameRate' | 'constantFrameRate'>;
   options: VideoOptions;
   /** A sink's positioned stream: the container goes there as it is produced; else it is returned. */
   stream?: OutputStream;

@@ -7,6 +7,7 @@ import type { FrameResult } from '../../engine/api';
 import type { OutputStream } from '../../io/sinks';
 import type { EnginePool } from '../../pool/engine-pool';
 import type { PriorityLevel } from '../../pool/pool';
+import type { OutputOptions } from '../../core/formats';
 
 export type VideoMode = 'transcode' | 'process' | 'decode';
 
@@ -51,6 +52,11 @@ export interface VideoJobOptions {
    * recipes then run on R, G, B apart). 'yuv' / 'rgba' force one route (comparisons, tests).
    */
   pixels?: 'auto' | 'rgba' | 'yuv';
+  /**
+   * With `options.animation` gif or webp: the image output options to encode it with (a GIF or
+   * WebP format); default that format's defaults.
+   */
+  animationOutput?: OutputOptions;
 }
 
 export interface FrameAnalysis {
