@@ -586,6 +586,9 @@ async function main() {
               pyramids: s.results.flatMap((r) =>
                 r.pyramid && r.outputPath ? [{ file: r.path, dzi: r.outputPath, tiles: r.pyramid.tiles, levels: r.pyramid.levels }] : [],
               ),
+              pages: s.results.flatMap((r) =>
+                r.pages && r.outputPath ? [{ file: r.path, outputs: [r.outputPath, ...r.pages.map((p) => p.outputPath)] }] : [],
+              ),
             },
           };
         } catch (e) {
@@ -671,6 +674,8 @@ async function main() {
       ...(s.facesTable ? { facesTable: join(folders.output, s.facesTable) } : {}),
       // Deep Zoom outputs: each descriptor (what a viewer opens) and its tile count.
       ...(s.pyramids.length ? { pyramids: s.pyramids.map((p) => ({ ...p, dzi: join(folders.output, p.dzi) })) } : {}),
+      // Multi-page TIFFs written page by page (--pages all): each input's outputs, page 1 first.
+      ...(s.pages.length ? { pages: s.pages } : {}),
     };
     if (s.facesTable) log(`faces of every image: ${summary.facesTable} (and <image>.faces.json beside each output)`);
     if (s.pyramids.length) {
@@ -697,6 +702,7 @@ async function main() {
  *   fits?: { file: string, output: string, bytes: number, quality?: number, scale: number }[],
  *   breakdown?: ReturnType<typeof roundBreakdown>, facesTable?: string,
  *   pyramids?: { file: string, dzi: string, tiles: number, levels: number }[],
+ *   pages?: { file: string, outputs: string[] }[],
  * }} Summary
  */
 

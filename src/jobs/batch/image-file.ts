@@ -28,6 +28,7 @@ export async function processWhole(
   s: BatchSettings,
   breakdown: Breakdown,
   maxPixels = s.maxPixels,
+  page = 0,
 ): Promise<WholeResult> {
   const { pool, steps, output, splitFaces, signal } = s;
   // Read on the main thread while workers compute, then transfer (no copy); a giant file is left
@@ -39,13 +40,17 @@ export async function processWhole(
     async (api) => {
       // A retry after a crash finds `data` detached: the worker then reads the file itself.
       const bytes = data.byteLength ? data : undefined;
-      const req = { file: blob, bytes, name: path, steps, output, maxPixels, splitFaces };
+      const req = { file: blob, bytes, name: path, steps, output, maxPixels, splitFaces, ...(page ? { page } : {}) };
       return api.processImage(bytes ? transfer(req, [bytes]) : req);
     },
-    { cost: Math.max(8 << 20, blob.size * 12), signal, priority: Priority.background, label: path },
+    { cost: Math.max(8 << 20, blob.size * 12), signal, priority: Priority.background, label: page ? `${path} (page ${page + 1})` : path },
   );
   // A large photo paused before its face step: its detection passes go to every worker.
-  if (res.kind === 'faces-split') res = await finishFaceSplit(res, { pool, output, name: path, signal });
+  if (res.kind === 'faces-split') {
+    const { pages } = res;
+    res = await finishFaceSplit(res, { pool, output, name: path, signal });
+    if (pages) res = { ...res, pages };
+  }
   const tm = res.timings;
   breakdown.read += tm.readMs;
   breakdown.decode += tm.decodeMs;
@@ -62,10 +67,11 @@ export async function finishImage(
   blob: Blob,
   s: BatchSettings,
   breakdown: Breakdown,
+  page = 0,
 ): Promise<{ bytes: Uint8Array; tiles?: number; reports?: DoneResult['reports']; width: number; height: number; fit?: SizeFit }> {
   if (res.kind === 'done') return { bytes: res.bytes, reports: res.reports, width: res.width, height: res.height, fit: res.fit };
   if (res.kind === 'frame') throw new Error(`${path}: a raw frame came back for a ${s.output.format} output`);
-  return processTiled(tiledRequest(res, path, blob, s, breakdown));
+  return processTiled({ ...tiledRequest(res, path, blob, s, breakdown), ...(page ? { page } : {}) });
 }
 
 /** The tiled path's request for an image handed back as too large for one task. */
