@@ -1,7 +1,7 @@
 /**
- * The metadata items of a HEIF file (HEIC photos): the EXIF block and the XMP packet that
- * describe its primary image, read from the ISO BMFF boxes (ISO/IEC 23008-12: `meta` → `pitm`,
- * `iinf`/`infe`, `iref` 'cdsc', `iloc`, `idat`). libheif-js decodes pixels only (its JavaScript
+ * The metadata of a HEIF file (HEIC photos): the EXIF block and the XMP packet that describe its
+ * primary image, and its ICC profile, read from the ISO BMFF boxes (ISO/IEC 23008-12: `meta` →
+ * `pitm`, `iinf`/`infe`, `iref` 'cdsc', `iloc`, `idat`; `iprp` → `ipco` 'colr', `ipma`). libheif-js decodes pixels only (its JavaScript
  * wrapper exposes no metadata calls), so the engine finds the blocks here and hands them on with
  * the pixels (engine/foreign-decode.ts). Also: the EXIF orientation rewritten, because a HEIF
  * reader applies the file's own rotation (irot/imir) and must not apply the EXIF tag again.
@@ -12,6 +12,11 @@ export interface HeifMetadata {
   exif?: Uint8Array;
   /** The XMP packet (an `application/rdf+xml` item). */
   xmp?: Uint8Array;
+  /**
+   * The primary image's ICC profile (a `colr` property of type 'prof' or 'rICC': iPhones tag
+   * their photos Display P3 this way). Colour given as nclx code points is not turned into one.
+   */
+  icc?: Uint8Array;
 }
 
 interface Box {
@@ -87,11 +92,13 @@ function readMetadata(b: Uint8Array): HeifMetadata {
   let primary: number | undefined;
   const describes = new Map<number, number[]>();
   let idat: Box | undefined;
+  let iprp: Box | undefined;
   for (const c of children) {
     const version = b[c.start];
     const body = c.start + 4;
     if (c.type === 'pitm') primary = version === 0 ? v.getUint16(body) : v.getUint32(body);
     else if (c.type === 'idat') idat = c;
+    else if (c.type === 'iprp') iprp = c;
     else if (c.type === 'iinf') {
       const first = body + (version === 0 ? 2 : 4);
       for (const e of boxes(b, v, first, c.end)) {
@@ -157,7 +164,46 @@ function readMetadata(b: Uint8Array): HeifMetadata {
   }
   const xmp = pick((it) => it.type === 'mime' && it.contentType === 'application/rdf+xml');
   if (xmp?.length) out.xmp = xmp.slice();
+  const icc = iprp ? primaryIcc(b, v, iprp, primary) : undefined;
+  if (icc) out.icc = icc;
   return out;
+}
+
+/**
+ * The ICC profile among the properties (`ipco`) associated (`ipma`) with the primary item; else
+ * the file's only one, when all its ICC properties are the same profile.
+ */
+function primaryIcc(b: Uint8Array, v: DataView, iprp: Box, primary: number | undefined): Uint8Array | undefined {
+  const kids = boxes(b, v, iprp.start, iprp.end);
+  const ipco = kids.find((k) => k.type === 'ipco');
+  if (!ipco) return undefined;
+  const props = boxes(b, v, ipco.start, ipco.end);
+  const iccOf = (p: Box | undefined): Uint8Array | undefined => {
+    if (p?.type !== 'colr' || p.end - p.start < 4) return undefined;
+    const kind = fourcc(b, p.start);
+    return kind === 'prof' || kind === 'rICC' ? b.slice(p.start + 4, p.end) : undefined;
+  };
+  for (const ipma of kids.filter((k) => k.type === 'ipma')) {
+    const version = b[ipma.start];
+    const wide = (b[ipma.start + 3] & 1) === 1;
+    let p = ipma.start + 4;
+    const count = v.getUint32(p);
+    p += 4;
+    for (let i = 0; i < count && p < ipma.end; i++) {
+      const id = version < 1 ? v.getUint16(p) : v.getUint32(p);
+      p += version < 1 ? 2 : 4;
+      const n = b[p++];
+      for (let k = 0; k < n; k++) {
+        // The top bit says "essential"; the rest is the 1-based index into ipco.
+        const index = wide ? v.getUint16(p) & 0x7fff : b[p] & 0x7f;
+        p += wide ? 2 : 1;
+        const icc = id === primary && index > 0 ? iccOf(props[index - 1]) : undefined;
+        if (icc) return icc;
+      }
+    }
+  }
+  const all = props.map(iccOf).filter((x): x is Uint8Array => x !== undefined);
+  return all.length && all.every((x) => x.length === all[0].length && x.every((c, i) => c === all[0][i])) ? all[0] : undefined;
 }
 
 /** The item locations (`iloc`, versions 0–2) into `items`. */

@@ -3,8 +3,8 @@
  * and handed on as a lossless PNG that libvips reads like any other file:
  * - HEIC (HEVC-coded HEIF: iPhone photos) by libheif-js (libheif with libde265), loaded only
  *   when such a file appears; its irot/imir transforms are applied, so the picture is upright.
- *   libheif-js decodes pixels only, so the photo's EXIF and XMP are read from the file's boxes
- *   (core/heif-meta.ts) and travel in the PNG (eXIf, iTXt): every decode path then finds them
+ *   libheif-js decodes pixels only, so the photo's EXIF, XMP and ICC profile are read from the
+ *   file's boxes (core/heif-meta.ts) and travel in the PNG (eXIf, iTXt, iCCP): every decode path then finds them
  *   as it finds a JPEG's, and `metadata: keep`, `no-location`, {date} and the camera reach the
  *   output. The EXIF orientation is set to 1 on the way: the pixels are upright already, and
  *   HEIF readers must ignore that tag (as libvips' own heifload does).
@@ -129,6 +129,7 @@ async function decodeInBrowser(name: string, bytes: Uint8Array): Promise<Rgba> {
 /** vips ForeignKeep flags (codec.ts KEEP). */
 const KEEP_EXIF = 1;
 const KEEP_XMP = 2;
+const KEEP_ICC = 8;
 
 /**
  * A PNG of the pixels (stored, no compression: it is read back at once), opaque ones without
@@ -154,6 +155,12 @@ function toPng(vips: Vips, px: Rgba, meta: HeifMetadata): Uint8Array {
     if (meta.xmp) {
       im.setBlob('xmp-data', meta.xmp);
       keep |= KEEP_XMP;
+    }
+    // libheif-js hands over the stored values: their profile says what they mean (Display P3 on
+    // iPhones), so decoding converts them to sRGB as it does a JPEG's (codec.ts normalise).
+    if (meta.icc) {
+      im.setBlob('icc-profile-data', meta.icc);
+      keep |= KEEP_ICC;
     }
     return im.pngsaveBuffer({ compression: 0, keep });
   });

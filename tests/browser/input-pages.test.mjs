@@ -220,3 +220,25 @@ test('HEIC: its EXIF reaches the output (capture date, camera, GPS; none with no
     assert.equal(t?.GPSLatitude, undefined, `${f}: no GPS`);
   }
 });
+
+test("HEIC in Adobe RGB: converted to sRGB by its ICC profile as Debian's libvips and lcms convert it", async () => {
+  const input = join(work, 'heic-colour-in');
+  await fs.mkdir(input, { recursive: true });
+  const adobe = join(work, 'adobe.jpg');
+  execFileSync('vips', ['icc_transform', samplePhoto('sample3.jpg'), adobe, '/usr/share/color/icc/colord/AdobeRGB1998.icc']);
+  execFileSync('heif-enc', ['-q', '95', adobe, '-o', join(input, 'adobe.heic')]);
+  const out = join(work, 'heic-colour-out');
+  const s = await run([input, out, '--recipe', convert, '--format', 'png']);
+  assert.equal(s.ok, 1, JSON.stringify(s.errors));
+  const got = await raw(join(out, 'adobe.png'));
+  const ref = join(work, 'adobe-srgb.png');
+  execFileSync('vips', ['icc_transform', join(input, 'adobe.heic'), ref, 'srgb', '--embedded']);
+  const asStored = join(work, 'adobe-stored.png');
+  execFileSync('vips', ['copy', join(input, 'adobe.heic'), asStored]);
+  /** @param {Buffer} a @param {Buffer} b */
+  const meanDiff = (a, b) => a.reduce((n, v, i) => n + Math.abs(v - b[i]), 0) / a.length;
+  const converted = meanDiff(got, await raw(ref));
+  const unconverted = meanDiff(got, await raw(asStored));
+  assert.ok(converted < 1.5, `mean difference from the native sRGB conversion ${converted}`);
+  assert.ok(unconverted > 3 * converted, `the stored Adobe RGB values differ more (${unconverted})`);
+});

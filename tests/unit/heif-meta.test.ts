@@ -13,6 +13,7 @@ import { exifOrientation, exifWithOrientation, heifMetadata } from '../../src/co
 import { createFrame } from '../../src/core/frame';
 import { frameToImage } from '../../src/engine/codec';
 import { loadVips, type Vips } from '../../src/engine/vips';
+import { colordProfile } from './helpers';
 
 let vips: Vips;
 const dir = mkdtempSync(join(tmpdir(), 'tessera-heif-meta-'));
@@ -60,6 +61,23 @@ describe('heifMetadata', () => {
     expect(tags.Model).toBe('Model 7');
     expect((tags.DateTimeOriginal as Date).toISOString()).toBe('2021-05-06T07:08:09.000Z');
     expect(tags.GPSLatitude).toEqual([48, 51, 24]);
+  });
+
+  test("the primary image's ICC profile (colr 'prof'), byte for byte", () => {
+    const adobe = colordProfile('AdobeRGB1998.icc');
+    const f = createFrame(16, 16, 3, new ArrayBuffer(16 * 16 * 3));
+    f.data.fill(90);
+    const im = frameToImage(vips, f);
+    let jpeg: Uint8Array;
+    try {
+      im.setBlob('icc-profile-data', adobe);
+      jpeg = im.jpegsaveBuffer({ Q: 90 });
+    } finally {
+      im.delete();
+    }
+    const m = heifMetadata(heic(jpeg, 'adobe'));
+    expect(m.icc).toEqual(new Uint8Array(adobe));
+    expect(heifMetadata(heic(cameraJpeg(1), 'no-profile')).icc).toBeUndefined();
   });
 
   test('a file without metadata, a JPEG, a truncated HEIC: nothing, and no throw', () => {
