@@ -4,10 +4,11 @@
  * - HEIC (HEVC-coded HEIF: iPhone photos) by libheif-js (libheif with libde265), loaded only
  *   when such a file appears; its irot/imir transforms are applied, so the picture is upright.
  *   libheif-js decodes pixels only, so the photo's EXIF, XMP and ICC profile are read from the
- *   file's boxes (core/heif-meta.ts) and travel in the PNG (eXIf, iTXt, iCCP): every decode path then finds them
- *   as it finds a JPEG's, and `metadata: keep`, `no-location`, {date} and the camera reach the
- *   output. The EXIF orientation is set to 1 on the way: the pixels are upright already, and
- *   HEIF readers must ignore that tag (as libvips' own heifload does).
+ *   file's boxes (core/heif-meta.ts) and travel in the PNG (eXIf, iTXt, iCCP): every decode
+ *   path then finds them as it finds a JPEG's, so `metadata: keep`, `no-location`, the camera
+ *   and the sRGB conversion of a Display P3 photo work as for any other. The EXIF orientation is
+ *   set to 1 on the way: the pixels are upright already, and HEIF readers must ignore that tag
+ *   (as libvips' own heifload does).
  * - BMP and ICO by the browser's own decoders (createImageBitmap in the worker).
  * JPEG XL and SVG need no help: libvips' side modules read them (vips-instances.ts).
  */
