@@ -657,6 +657,9 @@ async function main() {
                     ]
                   : [],
               ),
+              pages: s.results.flatMap((r) =>
+                r.pages && r.outputPath ? [{ file: r.path, outputs: [r.outputPath, ...r.pages.map((p) => p.outputPath)] }] : [],
+              ),
             },
           };
         } catch (e) {
@@ -751,6 +754,8 @@ async function main() {
       ...(s.pyramids.length ? { pyramids: s.pyramids.map((p) => ({ ...p, dzi: join(folders.output, p.dzi) })) } : {}),
       // A recipe with variants: every output of every input (sharedDecode: made from the input's one decode).
       ...(s.variants.length ? { variants: s.variants } : {}),
+      // Multi-page TIFFs written page by page (--pages all): each input's outputs, page 1 first.
+      ...(s.pages.length ? { pages: s.pages } : {}),
     };
     if (s.facesTable) log(`faces of every image: ${summary.facesTable} (and <image>.faces.json beside each output)`);
     if (s.pyramids.length) {
@@ -780,6 +785,7 @@ async function main() {
  *   variants?: { file: string, variant: string, status: string, output?: string, width?: number, height?: number,
  *     bytes?: number, sharedDecode: boolean }[],
  *   animations?: { file: string, output: string, frames: number, animated: boolean }[],
+ *   pages?: { file: string, outputs: string[] }[],
  * }} Summary
  */
 

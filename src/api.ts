@@ -12,7 +12,7 @@ export { measureOps, type OpBenchRow } from './jobs/op-bench';
 export { Previewer, type PreviewOptions, type PreviewOutcome, type PreviewerOptions, type GiantStatus } from './jobs/preview';
 export type { ViewRequest } from './core/preview-plan';
 export { outputGeometry, orientedSteps } from './core/output-geometry';
-export type { BatchProgress, BatchSummary, FileResult, Breakdown, PyramidSummary, SkippedFile } from './jobs/types';
+export type { BatchProgress, BatchSummary, FileResult, PageResult, Breakdown, PyramidSummary, SkippedFile } from './jobs/types';
 export { DziWriter, type DziWriterOptions, type PyramidStats } from './jobs/dzi-writer';
 export { feedFrame, type StripConsumer } from './jobs/strip-consumer';
 export { SEED_RECIPE, PRESETS, DEFAULT_PRESET, matchingPreset } from './core/presets';

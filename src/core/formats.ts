@@ -92,6 +92,22 @@ export const OUTPUT_OPTIONS = defineOptions<OutputFormat>()({
     optionLabels: { upright: 'Upright, as shot', keep: 'As stored in the file' },
     help: "upright: photos a camera or phone stored sideways (EXIF orientation) are turned the way they were taken, before the recipe's steps, and their EXIF then says upright. keep: the pixels as stored in the file, sideways or not.",
   },
+  /**
+   * Multi-page TIFF inputs (scans, faxes, exported documents): the first page, as every other
+   * reader shows it, or each page through the recipe as its own output, named with {page}
+   * (core/name-template.ts: "-{page}" before the extension when the template has none). Pages
+   * are decoded one at a time (jobs/batch/pages.ts), never all at once.
+   */
+  pages: {
+    type: 'enum',
+    label: 'Pages',
+    options: ['first', 'all'],
+    default: 'first',
+    optionLabels: { first: 'First page', all: 'Every page, one file each' },
+    // A Deep Zoom pyramid is a folder of its own per input: its first page.
+    appliesTo: { png: true, jpeg: true, webp: true, avif: true, tiff: true, gif: true },
+    help: 'Multi-page TIFF inputs: first writes the first page; all writes every page through the recipe as its own file, name-1, name-2 … (or where the name template puts {page}). Other inputs have one page.',
+  },
   tileFormat: {
     type: 'enum',
     label: 'Tile format',

@@ -3,8 +3,11 @@
  * Tokens: {name} the input's base name, {ext} the output's extension, {dir} the input's folder
  * relative to the input root, {width}/{height} the output's size, {n} a 1-based counter in
  * listing order ({n:4} zero-padded), {date} the capture date (EXIF, else the file's date; the
- * default layout YYYY-MM-DD, or {date:YYYYMMDD-HHmmss}), {recipe} the recipe's name, {variant}.
- * A template without {ext} gets ".{ext}" appended, so every output keeps a real extension.
+ * default layout YYYY-MM-DD, or {date:YYYYMMDD-HHmmss}), {recipe} the recipe's name, {variant},
+ * {page} the page of a multi-page input written page by page (output pages 'all'; {page:3} pads).
+ * A template without {ext} gets ".{ext}" appended, so every output keeps a real extension; one
+ * without {page} gets "-{page}" before the extension for the pages of an input that has several,
+ * so the pages never fight over one name.
  * Rendered names are made safe for every file system (no reserved characters, no "..", no
  * empty or dot-ended components) — deterministically, so a rerun names its outputs the same.
  */
@@ -23,6 +26,7 @@ export const NAME_TOKENS = {
   date: 'the capture date (EXIF, else the file date): {date} is YYYY-MM-DD; {date:YYYYMMDD-HHmmss} any layout of YYYY MM DD HH mm ss',
   recipe: "the recipe's name",
   variant: "the variant's name (empty without variants)",
+  page: 'the page of a multi-page TIFF written page by page (Pages: every page), from 1 ({page:3} pads to 001)',
 } as const;
 
 export type NameToken = keyof typeof NAME_TOKENS;
@@ -39,6 +43,8 @@ export interface NameTemplate {
   late: boolean;
   /** It uses {date}: the batch reads each input's capture date. */
   usesDate: boolean;
+  /** It places {page} itself (else pages of a multi-page input get "-{page}" before the extension). */
+  usesPage: boolean;
 }
 
 /** What a name is made from. Dates are ms since 1970, rendered in local time as cameras record it. */
@@ -52,6 +58,9 @@ export interface NameValues {
   date?: number;
   recipe?: string;
   variant?: string;
+  /** The page this output is of (1-based; default 1), and how many pages the input writes (default 1). */
+  page?: number;
+  pages?: number;
 }
 
 const DATE_FIELDS = /YYYY|MM|DD|HH|mm|ss/g;
@@ -98,10 +107,10 @@ export function parseNameTemplate(source: string, path = '/output/name'): NameTe
       );
     const t = token as NameToken;
     if (arg !== undefined) {
-      if (t === 'n' && !/^[1-9]$/.test(arg)) bad(path, `{n:${arg}}: the padding is a digit 1–9, like {n:4}`);
+      if ((t === 'n' || t === 'page') && !/^[1-9]$/.test(arg)) bad(path, `{${t}:${arg}}: the padding is a digit 1–9, like {${t}:4}`);
       if (t === 'date' && (!arg || !arg.replace(DATE_FIELDS, '').match(/^[^A-Za-z]*$/)))
         bad(path, `{date:${arg}}: a layout of YYYY, MM, DD, HH, mm, ss and separators, like {date:YYYY-MM-DD}`);
-      if (t !== 'n' && t !== 'date') bad(path, `{${t}} takes no ":${arg}"`);
+      if (t !== 'n' && t !== 'date' && t !== 'page') bad(path, `{${t}} takes no ":${arg}"`);
     }
     if (text) parts.push(text);
     text = '';
@@ -113,7 +122,7 @@ export function parseNameTemplate(source: string, path = '/output/name'): NameTe
   if (!tokens.includes('ext')) parts.push('.', { token: 'ext' });
   if (!tokens.some((t) => t === 'name' || t === 'n' || t === 'date'))
     bad(path, 'needs {name}, {n} or {date}: otherwise every input gets the same name');
-  return { source, parts, late: tokens.some((t) => LATE.has(t)), usesDate: tokens.includes('date') };
+  return { source, parts, late: tokens.some((t) => LATE.has(t)), usesDate: tokens.includes('date'), usesPage: tokens.includes('page') };
 }
 
 const pad = (v: number, width: number) => String(v).padStart(width, '0');
@@ -151,6 +160,8 @@ function tokenValue(p: Exclude<Part, string>, v: NameValues): string {
       return v.recipe ?? '';
     case 'variant':
       return v.variant ?? '';
+    case 'page':
+      return pad(v.page ?? 1, p.arg ? Number(p.arg) : 1);
   }
 }
 
@@ -188,7 +199,9 @@ export function renderName(t: NameTemplate, values: NameValues): string {
   const name = components.pop() ?? '';
   // A file name that was only an extension ("{name}" empty) keeps a stem.
   const file = name.startsWith('.') || name === '' ? `_${name}` : name;
-  return [...components, file].join('/');
+  const path = [...components, file].join('/');
+  // Pages of one input under a template that does not place {page}: "-2" before the extension.
+  return (values.pages ?? 1) > 1 && !t.usesPage ? withSuffix(path, `-${values.page ?? 1}`) : path;
 }
 
 /** The base name, extension-less, and the folder of an input path ("a/b/c.jpg" → c, a/b). */

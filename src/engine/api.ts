@@ -42,49 +42,55 @@ export interface ImageTimings {
   encodeMs: number;
 }
 
+/**
+ * `pages`: set (above 1) when the input is a multi-page TIFF — how many pages it has, so the
+ * batch can send the others (output pages 'all') as requests of their own (ProcessRequest.page).
+ */
 export type ProcessResult =
   /** `reports`: what steps reported besides pixels (ctx.report), e.g. detect-faces' boxes. */
-  | {
-      kind: 'done';
-      bytes: Uint8Array;
-      width: number;
-      height: number;
-      channels: number;
-      timings: ImageTimings;
-      reports?: StepReport[];
-      /** Set when output.maxBytes was met: the quality written and any shrink. */
-      fit?: SizeFit;
-      /** Set for an animated input: its frame count, and whether every frame was written (GIF/WebP) or only the first. */
-      animation?: AnimationSummary;
-    }
-  /**
-   * The output is a tile pyramid (FormatInfo.pyramid): the result's raw pixels instead of encoded
-   * bytes, tightly packed in a buffer of its own (transferred), with what the decoder and steps
-   * recorded; the caller writes the pyramid from it (jobs/dzi-writer.ts).
-   */
-  | {
-      kind: 'frame';
-      frame: FrameDesc;
-      width: number;
-      height: number;
-      channels: number;
-      source: SourceInfo;
-      timings: ImageTimings;
-      reports?: StepReport[];
-    }
-  /** Too many pixels for one task: the caller decodes into shared memory and tiles it. */
-  | { kind: 'needs-tiles'; width: number; height: number; channels: number; timings: ImageTimings }
-  /**
-   * (`splitFaces`) Stopped before a face step on a frame large enough to tile: the caller detects
-   * its passes on every worker (detectFacePasses), merges them, and resumes with finishImage.
-   */
-  | { kind: 'faces-split'; width: number; height: number; channels: number; timings: ImageTimings; split: FaceSplit }
-  /**
-   * (`share`) The recipe's steps done, the frame not encoded but handed back in shared memory
-   * (`split.steps` is empty): a recipe's variants each finish it with their own steps and output
-   * (finishImage), on any worker. The input is decoded once however many variants it has.
-   */
-  | { kind: 'shared'; width: number; height: number; channels: number; timings: ImageTimings; split: FaceSplit };
+  (
+    | {
+        kind: 'done';
+        bytes: Uint8Array;
+        width: number;
+        height: number;
+        channels: number;
+        timings: ImageTimings;
+        reports?: StepReport[];
+        /** Set when output.maxBytes was met: the quality written and any shrink. */
+        fit?: SizeFit;
+        /** Set for an animated input: its frame count, and whether every frame was written (GIF/WebP) or only the first. */
+        animation?: AnimationSummary;
+      }
+    /**
+     * The output is a tile pyramid (FormatInfo.pyramid): the result's raw pixels instead of encoded
+     * bytes, tightly packed in a buffer of its own (transferred), with what the decoder and steps
+     * recorded; the caller writes the pyramid from it (jobs/dzi-writer.ts).
+     */
+    | {
+        kind: 'frame';
+        frame: FrameDesc;
+        width: number;
+        height: number;
+        channels: number;
+        source: SourceInfo;
+        timings: ImageTimings;
+        reports?: StepReport[];
+      }
+    /** Too many pixels for one task: the caller decodes into shared memory and tiles it. */
+    | { kind: 'needs-tiles'; width: number; height: number; channels: number; timings: ImageTimings }
+    /**
+     * (`splitFaces`) Stopped before a face step on a frame large enough to tile: the caller detects
+     * its passes on every worker (detectFacePasses), merges them, and resumes with finishImage.
+     */
+    | { kind: 'faces-split'; width: number; height: number; channels: number; timings: ImageTimings; split: FaceSplit }
+    /**
+     * (`share`) The recipe's steps done, the frame not encoded but handed back in shared memory
+     * (`split.steps` is empty): a recipe's variants each finish it with their own steps and output
+     * (finishImage), on any worker. The input is decoded once however many variants it has.
+     */
+    | { kind: 'shared'; width: number; height: number; channels: number; timings: ImageTimings; split: FaceSplit }
+  ) & { pages?: number };
 
 /** What became of an animated input's frames. */
 export interface AnimationSummary {
@@ -135,6 +141,8 @@ export interface ProcessRequest {
   name: string;
   steps: ResolvedStep[];
   output: OutputOptions;
+  /** The page of a multi-page TIFF (0-based; default the first). */
+  page?: number;
   /** Images with more pixels than this are handed back for tiling. */
   maxPixels: number;
   /**
@@ -243,6 +251,8 @@ export interface EngineApi extends StreamCodecApi {
     name: string,
     dst: FrameDesc,
     colour?: 'srgb' | 'keep',
+    /** The page of a multi-page TIFF (0-based). */
+    page?: number,
   ): Promise<{ readMs: number; decodeMs: number; source?: SourceInfo }>;
   runTile(src: FrameDesc, dst: FrameDesc, tile: Tile, steps: ResolvedStep[]): Promise<{ steps: StepTiming[] }>;
   /** A streamed giant image's strip: input ring window → chain → its core rows into the output ring, or a JPEG band (transferred). */

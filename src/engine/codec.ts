@@ -25,6 +25,8 @@ export interface ImageHeader {
   height: number;
   /** Channels after normalisation: 1, 2, 3 or 4. */
   channels: number;
+  /** Pages of a multi-page TIFF (set when more than one). */
+  pages?: number;
 }
 
 /** Rejects files that cannot be intact images, with the reason, before vips sees them. */
@@ -41,15 +43,30 @@ export function checkInput(name: string, bytes: Uint8Array): void {
  */
 export type FileInput = Uint8Array | { reader: SyncReader; scope: Scope };
 
-function open(vips: Vips, input: FileInput): VipsImage {
+/** The loader option that picks page `page` (0-based) of a multi-page file; none for the first. */
+const pageOption = (page = 0) => (page > 0 ? { page } : {});
+
+function open(vips: Vips, input: FileInput, page = 0): VipsImage {
   try {
     // fail_on 'error' turns corrupt-data warnings into errors instead of grey filler.
+    const opts = { access: 'sequential', fail_on: 'error', ...pageOption(page) } as const;
     return input instanceof Uint8Array
-      ? vips.Image.newFromBuffer(input, '', { access: 'sequential', fail_on: 'error' })
-      : vips.Image.newFromSource(input.scope.track(openSource(vips, input.reader)), '', { access: 'sequential', fail_on: 'error' });
+      ? vips.Image.newFromBuffer(input, '', opts)
+      : vips.Image.newFromSource(input.scope.track(openSource(vips, input.reader)), '', opts);
   } catch (e) {
-    throw vipsError('decode-failed', 'cannot decode', e);
+    throw vipsError('decode-failed', page > 0 ? `cannot decode page ${page + 1}` : 'cannot decode', e);
   }
+}
+
+/**
+ * How many pages a TIFF holds (libvips' "n-pages"), 1 for every other format: GIF and WebP
+ * animations have "pages" too, but their frames are not pages a person wants as files.
+ */
+export function pageCount(im: VipsImage): number {
+  const loader = im.getTypeof('vips-loader') ? im.getString('vips-loader') : '';
+  if (!loader.startsWith('tiffload') || !im.getTypeof('n-pages')) return 1;
+  const n = im.getInt('n-pages');
+  return Number.isInteger(n) && n > 1 ? n : 1;
 }
 
 /** Channels of `im` once normalised (1 gray, 2 gray + alpha, 3 RGB, 4 RGBA). */
@@ -177,15 +194,19 @@ export interface DecodeOptions {
   maxPixels?: number;
   /** Output colour: convert other RGB profiles to sRGB (default) or keep the values. */
   colour?: ColourMode;
+  /** The page of a multi-page TIFF to decode (0-based; default the first). */
+  page?: number;
 }
 
 export interface Decoded {
   frame: Frame;
   source: SourceInfo;
+  /** Pages of a multi-page TIFF (set when more than one). */
+  pages?: number;
 }
 
-function thumbnail(vips: Vips, input: FileInput, size: number, rotate: boolean): VipsImage {
-  const opts = { height: size, size: 'down', no_rotate: !rotate, fail_on: 'error' } as const;
+function thumbnail(vips: Vips, input: FileInput, size: number, rotate: boolean, page = 0): VipsImage {
+  const opts = { height: size, size: 'down', no_rotate: !rotate, fail_on: 'error', ...(page > 0 ? { option_string: `page=${page}` } : {}) };
   try {
     return input instanceof Uint8Array
       ? vips.Image.thumbnailBuffer(input, size, opts)
@@ -196,10 +217,10 @@ function thumbnail(vips: Vips, input: FileInput, size: number, rotate: boolean):
 }
 
 /** The stored size and orientation of the file (header only). */
-function storedHeader(vips: Vips, input: FileInput): { width: number; height: number; orientation: number } {
+function storedHeader(vips: Vips, input: FileInput, page = 0): { width: number; height: number; orientation: number; pages: number } {
   return withScope((scope) => {
-    const head = scope.track(open(vips, input));
-    return { width: head.width, height: head.height, orientation: orientationOf(head) };
+    const head = scope.track(open(vips, input, page));
+    return { width: head.width, height: head.height, orientation: orientationOf(head), pages: pageCount(head) };
   });
 }
 
@@ -233,29 +254,36 @@ export function decodeImage(vips: Vips, bytes: Uint8Array, opts: DecodeOptions =
  * A giant file's thumbnail (shrink-on-load), reading the file in slices: neither the file nor the
  * full-size image is ever in memory.
  */
-export function decodeThumbnail(vips: Vips, reader: SyncReader, size: number, autoOrient: boolean): Decoded {
+export function decodeThumbnail(vips: Vips, reader: SyncReader, size: number, autoOrient: boolean, page = 0): Decoded {
   return withFreshErrors(vips, () =>
-    withScope((scope) => decodeImageOnce(scope, vips, { reader, scope }, { thumbnail: size, autoOrient }) as Decoded),
+    withScope((scope) => decodeImageOnce(scope, vips, { reader, scope }, { thumbnail: size, autoOrient, page }) as Decoded),
   );
 }
 
 /** One attempt; every image it makes is tracked in `scope`. */
 function decodeImageOnce(scope: Scope, vips: Vips, bytes: FileInput, opts: DecodeOptions): Decoded | ImageHeader {
-  let im = scope.track(opts.thumbnail ? thumbnail(vips, bytes, opts.thumbnail, !!opts.autoOrient) : open(vips, bytes));
+  const page = opts.page ?? 0;
+  let im = scope.track(opts.thumbnail ? thumbnail(vips, bytes, opts.thumbnail, !!opts.autoOrient, page) : open(vips, bytes, page));
+  // (A thumbnail does not say how many pages its file has: the stored header, read below, does.)
+  let n = opts.thumbnail ? 1 : pageCount(im);
   if (!opts.thumbnail && im.width * im.height > (opts.maxPixels ?? Infinity)) {
-    return { width: im.width, height: im.height, channels: normalisedChannels(im) };
+    return { width: im.width, height: im.height, channels: normalisedChannels(im), ...(n > 1 ? { pages: n } : {}) };
   }
   const mode = opts.colour ?? 'srgb';
   const source = decodedSource(vips, im, mode);
   const stored = { width: im.width, height: im.height, orientation: source.orientation };
-  if (opts.thumbnail) Object.assign(stored, storedHeader(vips, bytes));
+  if (opts.thumbnail) {
+    const { pages: np, ...head } = storedHeader(vips, bytes, page);
+    Object.assign(stored, head);
+    n = np;
+  }
   if (opts.autoOrient && !opts.thumbnail && source.orientation !== 1) {
     // Quarter turns read the image out of order: reopen with random access (the sequential
     // image goes first).
     scope.free(im);
     try {
       if (!(bytes instanceof Uint8Array)) throw new Error('only thumbnails decode from a reader');
-      im = scope.track(scope.track(vips.Image.newFromBuffer(bytes, '', { fail_on: 'error' })).autorot());
+      im = scope.track(scope.track(vips.Image.newFromBuffer(bytes, '', { fail_on: 'error', ...pageOption(page) })).autorot());
     } catch (e) {
       throw vipsError('decode-failed', 'cannot decode', e);
     }
@@ -265,7 +293,7 @@ function decodeImageOnce(scope: Scope, vips: Vips, bytes: FileInput, opts: Decod
   if (geometry) source.geometry = geometry;
   const norm = scope.track(normalise(im, mode));
   const data = pixels(norm);
-  return { frame: createFrame(norm.width, norm.height, norm.bands, data.buffer, data.byteOffset), source };
+  return { frame: createFrame(norm.width, norm.height, norm.bands, data.buffer, data.byteOffset), source, ...(n > 1 ? { pages: n } : {}) };
 }
 
 /** Whole-image decode into a frame over a fresh (thread-local) buffer. */
@@ -282,13 +310,21 @@ export function decodeSource(vips: Vips, bytes: Uint8Array, opts: Omit<DecodeOpt
  * Decodes into a caller-provided (shared) frame in bands of rows, so the wasm heap holds one
  * band at a time rather than a second copy of a giant image. Returns the file's metadata.
  */
-export function decodeInto(vips: Vips, bytes: Uint8Array, dst: Frame, bandRows = 256, mode: ColourMode = 'srgb'): SourceInfo {
-  return withFreshErrors(vips, () => withScope((scope) => decodeIntoOnce(scope, vips, bytes, dst, bandRows, mode)));
+export function decodeInto(vips: Vips, bytes: Uint8Array, dst: Frame, bandRows = 256, mode: ColourMode = 'srgb', page = 0): SourceInfo {
+  return withFreshErrors(vips, () => withScope((scope) => decodeIntoOnce(scope, vips, bytes, dst, bandRows, mode, page)));
 }
 
 /** One attempt; every image it makes is tracked in `scope` (each band in its own, freed at once). */
-function decodeIntoOnce(scope: Scope, vips: Vips, bytes: Uint8Array, dst: Frame, bandRows: number, mode: ColourMode): SourceInfo {
-  const opened = scope.track(open(vips, bytes));
+function decodeIntoOnce(
+  scope: Scope,
+  vips: Vips,
+  bytes: Uint8Array,
+  dst: Frame,
+  bandRows: number,
+  mode: ColourMode,
+  page: number,
+): SourceInfo {
+  const opened = scope.track(open(vips, bytes, page));
   const source = decodedSource(vips, opened, mode);
   const im = scope.track(normalise(opened, mode));
   if (im.width !== dst.width || im.height !== dst.height || im.bands !== dst.channels) {

@@ -3,13 +3,18 @@
  * and handed on as a lossless PNG that libvips reads like any other file:
  * - HEIC (HEVC-coded HEIF: iPhone photos) by libheif-js (libheif with libde265), loaded only
  *   when such a file appears; its irot/imir transforms are applied, so the picture is upright.
+ *   libheif-js decodes pixels only, so the photo's EXIF, XMP and ICC profile are read from the
+ *   file's boxes (core/heif-meta.ts) and travel in the PNG (eXIf, iTXt, iCCP): every decode
+ *   path then finds them as it finds a JPEG's, so `metadata: keep`, `no-location`, the camera
+ *   and the sRGB conversion of a Display P3 photo work as for any other. The EXIF orientation is
+ *   set to 1 on the way: the pixels are upright already, and HEIF readers must ignore that tag
+ *   (as libvips' own heifload does).
  * - BMP and ICO by the browser's own decoders (createImageBitmap in the worker).
- * Their EXIF is not carried over (libheif-js decodes pixels only): a HEIC photo's capture date
- * and camera do not reach its output. JPEG XL and SVG need no help: libvips' side modules read
- * them (vips-instances.ts).
+ * JPEG XL and SVG need no help: libvips' side modules read them (vips-instances.ts).
  */
 import heifWasmUrl from 'libheif-js/libheif-wasm/libheif.wasm?url';
 import { TesseraError, messageOf } from '../core/errors';
+import { exifWithOrientation, heifMetadata, type HeifMetadata } from '../core/heif-meta';
 import { heifCoding, kindFromMagic } from '../core/sniff';
 import { LazyParts } from '../core/offline';
 import { withScope } from '../core/scope';
@@ -36,7 +41,7 @@ export async function readableByVips(vips: Vips, name: string, bytes: Uint8Array
   const how = helper(bytes.subarray(0, 64));
   if (!how) return bytes;
   const rgba = how === 'heic' ? await decodeHeic(name, bytes) : await decodeInBrowser(name, bytes);
-  return toPng(vips, rgba);
+  return toPng(vips, rgba, how === 'heic' ? heifMetadata(bytes) : {});
 }
 
 interface Rgba {
@@ -122,8 +127,16 @@ async function decodeInBrowser(name: string, bytes: Uint8Array): Promise<Rgba> {
   }
 }
 
-/** A PNG of the pixels (stored, no compression: it is read back at once); opaque ones without alpha. */
-function toPng(vips: Vips, px: Rgba): Uint8Array {
+/** vips ForeignKeep flags (codec.ts KEEP). */
+const KEEP_EXIF = 1;
+const KEEP_XMP = 2;
+const KEEP_ICC = 8;
+
+/**
+ * A PNG of the pixels (stored, no compression: it is read back at once), opaque ones without
+ * alpha, carrying `meta` (EXIF said upright: the pixels are).
+ */
+function toPng(vips: Vips, px: Rgba, meta: HeifMetadata): Uint8Array {
   let opaque = true;
   for (let i = 3; i < px.data.length; i += 4)
     if (px.data[i] !== 255) {
@@ -134,6 +147,22 @@ function toPng(vips: Vips, px: Rgba): Uint8Array {
     let im = scope.track(vips.Image.newFromMemory(px.data, px.width, px.height, 4, vips.BandFormat.uchar));
     if (opaque) im = scope.track(im.extractBand(0, { n: 3 }));
     im = scope.track(im.copy({ interpretation: 'srgb' }));
-    return im.pngsaveBuffer({ compression: 0 });
+    let keep = 0;
+    if (meta.exif) {
+      im.setBlob('exif-data', exifWithOrientation(meta.exif, 1));
+      im.setInt('orientation', 1);
+      keep |= KEEP_EXIF;
+    }
+    if (meta.xmp) {
+      im.setBlob('xmp-data', meta.xmp);
+      keep |= KEEP_XMP;
+    }
+    // libheif-js hands over the stored values: their profile says what they mean (Display P3 on
+    // iPhones), so decoding converts them to sRGB as it does a JPEG's (codec.ts normalise).
+    if (meta.icc) {
+      im.setBlob('icc-profile-data', meta.icc);
+      keep |= KEEP_ICC;
+    }
+    return im.pngsaveBuffer({ compression: 0, keep });
   });
 }

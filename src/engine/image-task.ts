@@ -68,11 +68,20 @@ export function startEarlyDecode(req: ProcessRequest): PendingDecode | undefined
     : undefined;
 }
 
-/** `early`: the JPEG's browser decode, already started when the request arrived (startEarlyDecode). */
+/**
+ * `early`: the JPEG's browser decode, already started when the request arrived (startEarlyDecode).
+ * A multi-page TIFF's result says how many pages it has (`pages`); `req.page` picks another.
+ */
 export async function processImage(vips: Vips, req: ProcessRequest, early?: PendingDecode): Promise<ProcessResult> {
+  const { result, pages } = await processPage(vips, req, early);
+  return pages && pages > 1 ? { ...result, pages } : result;
+}
+
+async function processPage(vips: Vips, req: ProcessRequest, early?: PendingDecode): Promise<{ result: ProcessResult; pages?: number }> {
   // Steps done while decoding are timed as decode.
   const plan = planDecode(req.steps);
   if (!req.bytes && plan.decode.thumbnail !== undefined && req.file.size > GIANT_FILE_BYTES) return thumbnailGiant(vips, req, plan);
+  const page = req.page ?? 0;
   const { bytes: read, ms: readMs } = req.bytes ? { bytes: new Uint8Array(req.bytes), ms: 0 } : await readBytes(req.file);
   checkInput(req.name, read);
   const bytes = await readableByVips(vips, req.name, read);
@@ -84,21 +93,23 @@ export async function processImage(vips: Vips, req: ProcessRequest, early?: Pend
   if (animation && req.output.images && animates(req.output.format)) {
     timings.decoder = 'vips';
     timings.decodeMs = performance.now() - t;
-    return processAnimation(
+    const result = await processAnimation(
       vips,
       bytes,
       animation,
       { name: req.name, steps: req.steps, output: req.output, colour: req.output.colour },
       timings,
     );
+    return { result };
   }
-  const decodeOpts = { ...plan.decode, maxPixels: req.maxPixels, colour: req.output.colour };
+  const decodeOpts = { ...plan.decode, maxPixels: req.maxPixels, colour: req.output.colour, page };
   // JPEGs through the browser's native decoder where that gives libjpeg's exact bytes.
-  const fast = req.nativeDecode === false ? undefined : await decodeJpegFast(vips, bytes, decodeOpts, early);
+  const fast = req.nativeDecode === false || page > 0 ? undefined : await decodeJpegFast(vips, bytes, decodeOpts, early);
   timings.decoder = fast ? 'browser' : 'vips';
   const input = fast ?? decodeImage(vips, bytes, decodeOpts);
   timings.decodeMs = performance.now() - t;
-  if (!('frame' in input)) return { kind: 'needs-tiles', ...input, timings };
+  const pages = input.pages;
+  if (!('frame' in input)) return { result: { kind: 'needs-tiles', ...input, timings }, pages };
   // This run's own SourceInfo: auto-orient records on it that the orientation is now 1.
   const source: SourceInfo = { ...input.source };
   // (Shared for variants: the face step runs here, whole, as the variants' own steps may not detect.)
@@ -106,10 +117,14 @@ export async function processImage(vips: Vips, req: ProcessRequest, early?: Pend
   const { frame, timings: steps, reports, pausedAt } = await runSteps(input.frame, plan.rest, source, { pauseBefore });
   timings.steps = steps;
   // The frame the face step would see, in shared memory that every worker can read.
-  if (pausedAt !== undefined) return shareFrame('faces-split', frame, plan.rest.slice(pausedAt), source, timings, reports);
-  if (req.share) return shareFrame('shared', frame, [], source, timings, reports);
+  if (pausedAt !== undefined)
+    return { result: shareFrame('faces-split', frame, plan.rest.slice(pausedAt), source, timings, reports), pages };
+  if (req.share) return { result: shareFrame('shared', frame, [], source, timings, reports), pages };
   const done = await encodeDone(vips, frame, req.output, source, timings, reports);
-  return animation && done.kind === 'done' ? { ...done, animation: { frames: animation.frames, animated: false } } : done;
+  return {
+    result: animation && done.kind === 'done' ? { ...done, animation: { frames: animation.frames, animated: false } } : done,
+    pages,
+  };
 }
 
 /** The frame copied into shared memory, with what the rest of its recipe needs: a result other workers finish. */
@@ -131,18 +146,22 @@ function shareFrame(
 const GIANT_FILE_BYTES = 32 << 20;
 
 /** A thumbnail-first recipe on a giant file: shrink-on-load from the file's slices, then the rest as usual. */
-async function thumbnailGiant(vips: Vips, req: ProcessRequest, plan: ReturnType<typeof planDecode>): Promise<ProcessResult> {
+async function thumbnailGiant(
+  vips: Vips,
+  req: ProcessRequest,
+  plan: ReturnType<typeof planDecode>,
+): Promise<{ result: ProcessResult; pages?: number }> {
   const reader = blobReader(req.file);
   checkEnds(req.name, reader);
   const timings: ImageTimings = { idleMs: 0, readMs: 0, decodeMs: 0, steps: [], encodeMs: 0, decoder: 'vips' };
   const t = performance.now();
-  const input = decodeThumbnail(vips, reader, plan.decode.thumbnail!, !!plan.decode.autoOrient);
+  const input = decodeThumbnail(vips, reader, plan.decode.thumbnail!, !!plan.decode.autoOrient, req.page);
   timings.decodeMs = performance.now() - t;
   const source: SourceInfo = { ...input.source };
   const { frame, timings: steps, reports } = await runSteps(input.frame, plan.rest, source);
   timings.steps = steps;
-  if (req.share) return shareFrame('shared', frame, [], source, timings, reports);
-  return encodeDone(vips, frame, req.output, source, timings, reports);
+  if (req.share) return { result: shareFrame('shared', frame, [], source, timings, reports), pages: input.pages };
+  return { result: await encodeDone(vips, frame, req.output, source, timings, reports), pages: input.pages };
 }
 
 /**
@@ -209,12 +228,13 @@ export async function decodeFileInto(
   name: string,
   dst: FrameDesc,
   colour: ColourMode = 'srgb',
+  page = 0,
 ): Promise<{ readMs: number; decodeMs: number; source: SourceInfo }> {
   const { bytes: read, ms: readMs } = await readBytes(file);
   checkInput(name, read);
   const t = performance.now();
   const bytes = await readableByVips(vips, name, read);
-  const source = decodeInto(vips, bytes, fromDesc(dst), undefined, colour);
+  const source = decodeInto(vips, bytes, fromDesc(dst), undefined, colour, page);
   return { readMs, decodeMs: performance.now() - t, source };
 }
 

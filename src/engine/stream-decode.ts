@@ -9,7 +9,7 @@ import { TesseraError, cancelled, formatInt, messageOf } from '../core/errors';
 import { withScope } from '../core/scope';
 import { Ctl, notifyCtl, ringWrite, type RowRing } from '../core/strips';
 import { sniff } from '../core/sniff';
-import { decodedSource, normalise, normalisedChannels, type ColourMode } from './codec';
+import { decodedSource, normalise, normalisedChannels, pageCount, type ColourMode } from './codec';
 import { openSource, type SyncReader } from './blob-source';
 import type { SourceInfo } from './ops/context';
 import { vipsError, clearVipsErrors, withFreshErrors, type Vips, type VipsImage } from './vips';
@@ -20,6 +20,8 @@ export interface StreamHeader {
   /** Channels after normalisation (what the ring carries). */
   channels: number;
   source: SourceInfo;
+  /** Pages of a multi-page TIFF (set when more than one): this header is the first page's. */
+  pages?: number;
 }
 
 function openSequential(vips: Vips, src: InstanceType<Vips['SourceCustom']>): VipsImage {
@@ -45,7 +47,9 @@ export function probeStream(vips: Vips, reader: SyncReader, name: string, colour
     withScope((scope) => {
       const src = scope.track(openSource(vips, reader));
       const im = scope.track(openSequential(vips, src));
-      return { width: im.width, height: im.height, channels: normalisedChannels(im), source: decodedSource(vips, im, colour) };
+      const pages = pageCount(im);
+      const header = { width: im.width, height: im.height, channels: normalisedChannels(im), source: decodedSource(vips, im, colour) };
+      return pages > 1 ? { ...header, pages } : header;
     }),
   );
 }

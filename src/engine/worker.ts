@@ -94,8 +94,8 @@ const engine: EngineApi = {
       const r = await encodeTiles(await vipsFor({ output }), tiles, output);
       return Comlink.transfer(r, [r.bytes.buffer]);
     }),
-  decodeInto: (file, name, dst, colour) =>
-    serial(async () => decodeFileInto(await vipsFor({ head: await headOf(file), name }), file, name, dst, colour)),
+  decodeInto: (file, name, dst, colour, page) =>
+    serial(async () => decodeFileInto(await vipsFor({ head: await headOf(file), name }), file, name, dst, colour, page)),
   runTile: (src, dst, tile, steps) => serial(() => runTile(src, dst, tile, steps)),
   runStrip: (input, strip, steps, out, imageHeight) =>
     serial(async () => {

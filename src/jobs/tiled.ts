@@ -30,6 +30,8 @@ export interface TiledRequest {
   signal?: AbortSignal;
   priority?: PriorityLevel;
   breakdown: Breakdown;
+  /** The page of a multi-page TIFF (0-based; default the first). */
+  page?: number;
 }
 
 /** The tiled image encoded by one worker. */
@@ -76,7 +78,7 @@ export async function runTiled<T>(
   try {
     const src = describe(createFrame(w, h, cin, srcBuf));
     const dst = describe(createFrame(w, h, cout, dstBuf));
-    const dec = await pool.run((api) => api.decodeInto(r.file, r.name, src, r.output.colour), {
+    const dec = await pool.run((api) => api.decodeInto(r.file, r.name, src, r.output.colour, r.page), {
       cost: srcBytes,
       signal: r.signal,
       priority,

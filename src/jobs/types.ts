@@ -48,6 +48,24 @@ export interface FileResult {
   faces?: number;
   /** Set for a tile-pyramid output (DZI): `outputPath` is its descriptor, `bytesOut` counts every file. */
   pyramid?: PyramidSummary;
+  /**
+   * A multi-page TIFF written page by page (output pages 'all'): its pages after the first, in
+   * order (`outputPath`, `width`, `height`, `bytesOut` and `message` above are the first page's).
+   */
+  pages?: PageResult[];
+}
+
+/** One page after the first of a multi-page input written page by page. */
+export interface PageResult {
+  /** 1-based. */
+  page: number;
+  outputPath: string;
+  /** skipped: its output already exists and the batch's `existing` policy is skip. */
+  status: 'ok' | 'skipped';
+  width?: number;
+  height?: number;
+  bytesOut?: number;
+  message?: string;
 }
 
 /** A file of the input the batch left out, and why (core/sniff.ts skipReason: "camera RAW file (.cr2): …"). */

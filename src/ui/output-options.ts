@@ -4,6 +4,7 @@
  * for the formats (and other values) it applies to.
  */
 import { LitElement, html, css, nothing, type TemplateResult } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
 import { OUTPUT_OPTIONS, validateOutput, withFormat, type OutputFormat, type OutputOptions } from '../core/formats';
 import { optionApplies, optionChoices, type OptionSchema, type OptionSpec } from '../core/options';
 import { VIDEO_OPTIONS, validateVideoOptions, type VideoOptions } from '../core/video-options';
@@ -94,9 +95,14 @@ function controls(
   format: string,
   set: (key: string, v: unknown) => void,
 ) {
-  return Object.entries(schema)
-    .filter(([, spec]) => optionApplies(spec, format, values))
-    .map(([key, spec]) => control(controlId(group, key), spec, values, key, (v) => set(key, v)));
+  // Keyed by option: a control that appears or goes with the format must not hand its element
+  // (and a value typed into it) to its neighbour — an overlap of 40 left in the tile-overlap box
+  // became the PNG compression's when DZI was switched to PNG, and was applied on blur.
+  return repeat(
+    Object.entries(schema).filter(([, spec]) => optionApplies(spec, format, values)),
+    ([key]) => key,
+    ([key, spec]) => control(controlId(group, key), spec, values, key, (v) => set(key, v)),
+  );
 }
 
 export class OutputOptionsPanel extends LitElement {

@@ -121,3 +121,55 @@ export function encodeBmp(W, H, pixel) {
     }
   return b;
 }
+
+/**
+ * A multi-page TIFF as scanners and fax software write one: uncompressed 8-bit RGB pages, each
+ * its own size, one directory per page chained in order (PageNumber set). `pages[k].pixel(x, y)`
+ * gives page k's [r, g, b].
+ * @param {{ width: number, height: number, pixel: (x: number, y: number) => number[] }[]} pages
+ */
+export function encodeTiffPages(pages) {
+  const ENTRIES = 11;
+  const ifdBytes = 2 + ENTRIES * 12 + 4 + 6; // directory, then BitsPerSample's three values
+  const sizes = pages.map((p) => ifdBytes + p.width * p.height * 3);
+  const b = Buffer.alloc(8 + sizes.reduce((a, n) => a + n, 0));
+  b.write('II', 0, 'latin1');
+  b.writeUInt16LE(42, 2);
+  let at = 8;
+  b.writeUInt32LE(at, 4);
+  pages.forEach((pg, k) => {
+    const data = at + ifdBytes;
+    const bits = at + 2 + ENTRIES * 12 + 4;
+    let p = at;
+    b.writeUInt16LE(ENTRIES, p);
+    p += 2;
+    /** @param {number} tag @param {number} type @param {number} count @param {number} value @param {number} [value2] */
+    const entry = (tag, type, count, value, value2) => {
+      b.writeUInt16LE(tag, p);
+      b.writeUInt16LE(type, p + 2);
+      b.writeUInt32LE(count, p + 4);
+      if (type === 3 && count <= 2) {
+        b.writeUInt16LE(value, p + 8);
+        b.writeUInt16LE(value2 ?? 0, p + 10);
+      } else b.writeUInt32LE(value, p + 8);
+      p += 12;
+    };
+    entry(254, 4, 1, 2); // NewSubfileType: a page of a multi-page document
+    entry(256, 4, 1, pg.width);
+    entry(257, 4, 1, pg.height);
+    entry(258, 3, 3, bits);
+    entry(259, 3, 1, 1); // no compression
+    entry(262, 3, 1, 2); // RGB
+    entry(273, 4, 1, data);
+    entry(277, 3, 1, 3);
+    entry(278, 4, 1, pg.height);
+    entry(279, 4, 1, pg.width * pg.height * 3);
+    entry(297, 3, 2, k, pages.length); // PageNumber: this page, of how many
+    const next = at + sizes[k];
+    b.writeUInt32LE(k + 1 < pages.length ? next : 0, p);
+    for (let i = 0; i < 3; i++) b.writeUInt16LE(8, bits + 2 * i);
+    for (let y = 0; y < pg.height; y++) for (let x = 0; x < pg.width; x++) b.set(pg.pixel(x, y), data + (y * pg.width + x) * 3);
+    at = next;
+  });
+  return b;
+}

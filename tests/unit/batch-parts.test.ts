@@ -129,6 +129,27 @@ describe('naming', () => {
     expect(order).toEqual([1, 2]);
   });
 
+  test("a multi-page input's pages are named together, in page order, before the next file's name", async () => {
+    const n = namer();
+    const next = n.claim(1, 'b.tif');
+    const order: string[] = [];
+    void next.then((c) => order.push(c.path));
+    // Page 1 of 3 claimed; the file keeps its turn until its last page.
+    expect((await n.claim(0, 'scan.tif', { page: 1, pages: 3 }, undefined, undefined, true)).path).toBe('scan-1.png');
+    await tick();
+    expect(order).toEqual([]);
+    expect((await n.claim(0, 'scan.tif', { page: 2, pages: 3 }, undefined, undefined, true)).path).toBe('scan-2.png');
+    expect((await n.claim(0, 'scan.tif', { page: 3, pages: 3 })).path).toBe('scan-3.png');
+    expect((await next).path).toBe('b.png');
+    expect(order).toEqual(['b.png']);
+    // A file that gives up its other pages (a page failed) passes its turn on.
+    const m = namer();
+    await m.claim(0, 'x.tif', { page: 1, pages: 2 }, undefined, undefined, true);
+    const after = m.claim(1, 'y.tif');
+    m.pass(0);
+    expect((await after).path).toBe('y.png');
+  });
+
   test('existing files: rename adds _1, _2 and says so; skip keeps them; overwrite replaces', async () => {
     const sink = new MemorySink();
     await sink.write('a.png', new Uint8Array([1]));

@@ -348,3 +348,75 @@ describe('runBatch', () => {
     expect(s2.ok).toBe(40);
   });
 });
+
+describe('runBatch: multi-page TIFFs, pages all', () => {
+  /** A fake TIFF of `n` pages: page k (0-based) is (10 + k) wide, its bytes "p<k>:<name>"; `failAt` throws there. */
+  const paged =
+    (n: Record<string, number>, failAt?: { name: string; page: number }) =>
+    (req: ProcessRequest): ProcessResult => {
+      const page = req.page ?? 0;
+      if (failAt && req.name === failAt.name && page === failAt.page)
+        throw new TesseraError('decode-failed', 'cannot decode page: damaged');
+      const pages = n[req.name] ?? 1;
+      return {
+        ...done(req, { bytes: new TextEncoder().encode(`p${page}:${req.name}`), width: 10 + page }),
+        ...(pages > 1 ? { pages } : {}),
+      };
+    };
+
+  test('each page its own file, in page order, one request per page; the first page only by default', async () => {
+    for (const pages of ['all', 'first'] as const) {
+      const { pool, calls } = fakePool(paged({ 'scan.tif': 3, 'b.tiff': 2 }));
+      const sink = new MemorySink();
+      const s = await runBatch({
+        input: [file('scan.tif'), file('photo.jpg'), file('b.tiff'), file('one.tif')],
+        output: sink,
+        pool: pool as never,
+        recipe: RECIPE,
+        format: { format: 'png', pages },
+      });
+      pool.dispose();
+      expect(s).toMatchObject({ ok: 4, failed: 0 });
+      const text = (p: string) => new TextDecoder().decode(sink.files.get(p));
+      if (pages === 'first') {
+        expect([...sink.files.keys()].sort()).toEqual(['b.png', 'one.png', 'photo.png', 'scan.png']);
+        expect(text('scan.png')).toBe('p0:scan.tif');
+        expect(calls.length).toBe(4);
+        continue;
+      }
+      expect([...sink.files.keys()].sort()).toEqual([
+        'b-1.png',
+        'b-2.png',
+        'one.png',
+        'photo.png',
+        'scan-1.png',
+        'scan-2.png',
+        'scan-3.png',
+      ]);
+      for (const k of [0, 1, 2]) expect(text(`scan-${k + 1}.png`)).toBe(`p${k}:scan.tif`);
+      expect(calls.filter((c) => c === 'scan.tif').length).toBe(3);
+      const scan = s.results.find((r) => r.path === 'scan.tif')!;
+      expect(scan).toMatchObject({ outputPath: 'scan-1.png', width: 10, status: 'ok' });
+      expect(scan.pages).toEqual([
+        { page: 2, outputPath: 'scan-2.png', status: 'ok', width: 11, height: 20, bytesOut: 11 },
+        { page: 3, outputPath: 'scan-3.png', status: 'ok', width: 12, height: 20, bytesOut: 11 },
+      ]);
+    }
+  });
+
+  test('a late template names each page with its own size; a failing page fails the file naming it, earlier pages stay, later files go on', async () => {
+    const { pool } = fakePool(paged({ 'scan.tif': 3, 'next.tif': 2 }, { name: 'scan.tif', page: 2 }));
+    const sink = new MemorySink();
+    const s = await runBatch({
+      input: [file('scan.tif'), file('next.tif')],
+      output: sink,
+      pool: pool as never,
+      recipe: RECIPE,
+      format: { format: 'png', pages: 'all', name: '{name}_{width}w' },
+    });
+    pool.dispose();
+    expect(s).toMatchObject({ ok: 1, failed: 1 });
+    expect(s.errors).toEqual([{ file: 'scan.tif', message: 'page 3 of 3: cannot decode page: damaged' }]);
+    expect([...sink.files.keys()].sort()).toEqual(['next_10w-1.png', 'next_11w-2.png', 'scan_10w-1.png', 'scan_11w-2.png']);
+  });
+});

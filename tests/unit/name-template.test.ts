@@ -30,6 +30,20 @@ describe('naming templates', () => {
     expect(parseNameTemplate('{name}').usesDate).toBe(false);
   });
 
+  test('pages: {page} where the template puts it (padded with {page:3}); else "-N" before the extension when the input has several', () => {
+    expect(render(DEFAULT_NAME_TEMPLATE, { page: 2, pages: 3 })).toBe('trip/day1/IMG_0042-2.webp');
+    expect(render('{name}', { page: 3, pages: 3 })).toBe('IMG_0042-3.webp'); // after the added extension's stem
+    expect(render('{name}.v1.{ext}', { page: 1, pages: 2 })).toBe('IMG_0042.v1-1.webp');
+    expect(render(DEFAULT_NAME_TEMPLATE, { page: 1, pages: 1 })).toBe('trip/day1/IMG_0042.webp'); // one page: as ever
+    expect(render('{name}_p{page:3}.{ext}', { page: 12, pages: 40 })).toBe('IMG_0042_p012.webp');
+    expect(render('{name}_p{page}', {})).toBe('IMG_0042_p1.webp'); // a one-page input is page 1
+    expect(parseNameTemplate('{name}-{page}').usesPage).toBe(true);
+    expect(parseNameTemplate('{name}-{page}').late).toBe(false);
+    expect(() => parseNameTemplate('{name}-{page:x}')).toThrow('/output/name: {page:x}: the padding is a digit 1–9, like {page:4}');
+    // {page} alone does not make names distinct across inputs.
+    expect(() => parseNameTemplate('{page}')).toThrow('needs {name}, {n} or {date}');
+  });
+
   test('late: only the output size needs the file processed', () => {
     expect(parseNameTemplate('{name}-{width}').late).toBe(true);
     expect(parseNameTemplate('{date}-{name}').late).toBe(false);

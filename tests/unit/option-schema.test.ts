@@ -76,6 +76,7 @@ describe('output options', () => {
       format: 'png',
       images: true,
       orientation: 'upright',
+      pages: 'first',
       tileFormat: 'jpeg',
       tileSize: 254,
       overlap: 1,
@@ -107,9 +108,11 @@ describe('output options', () => {
       '/output/subsampling: must be one of "auto", "4:2:0", "4:4:4", got "4:2:2"',
     );
     expect(message(() => validateOutput({ palette: 'yes' }))).toBe('/output/palette: must be true or false, got "yes"');
+    expect(message(() => validateOutput({ pages: 'odd' }))).toBe('/output/pages: must be "first" or "all", got "odd"');
+    expect(validateOutput({ pages: 'all' }).pages).toBe('all');
     expect(message(() => validateOutput({ background: 'white' }))).toBe('/output/background: must be a colour like "#ffffff", got "white"');
     expect(message(() => validateOutput({ dpi: 300 }))).toBe(
-      '/output/dpi: unknown field "dpi" (output has: format, images, orientation, tileFormat, tileSize, overlap, quality, compression, tiffCompression, progressive, subsampling, palette, lossless, effort, metadata, colour, copyright, artist, alpha, background, maxBytes, shrinkToFit, name, existing)',
+      '/output/dpi: unknown field "dpi" (output has: format, images, orientation, pages, tileFormat, tileSize, overlap, quality, compression, tiffCompression, progressive, subsampling, palette, lossless, effort, metadata, colour, copyright, artist, alpha, background, maxBytes, shrinkToFit, name, existing)',
     );
     expect(message(() => validateOutput(null))).toBe('/output: must be an object like {"format": "webp", "quality": 82}');
     expect(validateOutput({ background: '#AbCdEf' }).background).toBe('#abcdef');
@@ -129,9 +132,9 @@ describe('output options', () => {
   });
 
   test('which options apply: TIFF compression; PNG quality and effort only with a palette; AVIF subsampling only lossy', () => {
-    // Colour, a size limit (files, not pyramids) and where outputs go and what they are called
-    // apply to every format: checked here, left out of the lists below.
-    const NAMING = ['colour', 'maxBytes', 'shrinkToFit', 'name', 'existing'];
+    // Colour, pages, a size limit (files, not pyramids) and where outputs go and what they are
+    // called apply to every format: checked here, left out of the lists below.
+    const NAMING = ['pages', 'colour', 'maxBytes', 'shrinkToFit', 'name', 'existing'];
     const shown = (o: Record<string, unknown>) => {
       const v = validateOutput(o);
       const applies = Object.entries(OUTPUT_OPTIONS as OptionSchema)
@@ -285,6 +288,7 @@ describe('command-line flags', () => {
       video: { codec: 'h264' },
     });
     expect(readFlags({})).toEqual({ output: {}, video: {} });
+    expect(readFlags({ pages: 'ALL' })).toEqual({ output: { pages: 'all' }, video: {} });
     expect(readFlags({ format: 'dzi', 'tile-size': '512', overlap: '0', 'tile-format': 'JPG' })).toEqual({
       output: { format: 'dzi', tileSize: 512, overlap: 0, tileFormat: 'jpeg' },
       video: {},

@@ -8,6 +8,7 @@ import { isAbort, messageOf } from '../../core/errors';
 import { FORMATS, type OutputFormat } from '../../core/formats';
 import type { StepReport } from '../../core/reports';
 import { isVideoName } from '../../core/sniff';
+import { writeLaterPages, writesPages } from './pages';
 import type { InputFile } from '../../io/sources';
 import type { FileResult } from '../types';
 import { openOutputStream } from '../../io/sinks';
@@ -106,9 +107,12 @@ export async function processFile(f: InputFile, name: FileName, computed: () => 
   };
   let reason = '';
   tally.started(f.path);
-  /** The output's name; false when the file is skipped (it exists, `existing: skip`). */
+  // A multi-page TIFF written page by page: named once its page count is known (first decode).
+  const pageWise = writesPages(f.path, s.output);
+  let pages = 1;
+  /** The output's name (the first page's); false when the file is skipped (it exists, `existing: skip`). */
   const claim = async (size?: { width: number; height: number; ext?: string }): Promise<string | false> => {
-    const c: NameClaim = await name.claim(size);
+    const c: NameClaim = pages > 1 ? await name.claimPage(1, pages, size) : await name.claim(size);
     const message = claimMessage(c);
     if (message) result.message = message;
     if (c.action === 'write' && c.renamedFrom) result.renamedFrom = c.renamedFrom;
@@ -125,7 +129,7 @@ export async function processFile(f: InputFile, name: FileName, computed: () => 
     const named = video || s.output.images;
     // A GIF/WebP that may be an animation written as a video: named once that is known (its extension).
     const asVideo = !video && s.video.animationsAsVideo && MAYBE_ANIMATED.test(f.path);
-    const early = named && !name.late && !asVideo ? await claim() : undefined;
+    const early = named && !name.late && !asVideo && !pageWise ? await claim() : undefined;
     if (early === false) return;
     const blob = await f.file();
     result.bytesIn = blob.size;
@@ -150,6 +154,14 @@ export async function processFile(f: InputFile, name: FileName, computed: () => 
         if (route.path === 'whole') res = await processWhole(f.path, blob, s, tally.breakdown, Number.POSITIVE_INFINITY);
       }
     }
+    if (pageWise) pages = res?.pages ?? header?.pages ?? 1;
+    /** The first page written (or skipped): the others, one at a time, then the file is done. */
+    const laterPages = async () => {
+      if (pages > 1) await writeLaterPages(f.path, blob, pages, name, s, tally, result);
+      // The first page's output was there already (`existing: skip`), but later ones were written.
+      if (result.status === 'skipped' && result.pages?.some((p) => p.status === 'ok')) result.status = 'ok';
+      computed();
+    };
     if (route?.path === 'stream' && header && FORMATS[s.output.format].pyramid) {
       result.width = header.width;
       result.height = header.height;
@@ -175,12 +187,12 @@ export async function processFile(f: InputFile, name: FileName, computed: () => 
       result.width = header.width;
       result.height = header.height;
       const out = early ?? (await claim(header));
-      if (out === false) return;
+      if (out === false) return laterPages();
       const stream = await openOutputStream(s.sink, out, s.signal);
       let streamed;
       try {
         streamed = await streamImage(f.path, blob, header, route, { stream }, s, tally.breakdown);
-        computed();
+        if (pages <= 1) computed();
         // The file was written as it was encoded; what is left is making it visible.
         const w0 = performance.now();
         await stream.commit();
@@ -189,14 +201,16 @@ export async function processFile(f: InputFile, name: FileName, computed: () => 
         await stream.abort();
         throw e;
       }
-      Object.assign(result, { strips: streamed.strips, outputPath: out, bytesOut: streamed.bytes, status: 'ok' });
+      Object.assign(result, { strips: streamed.strips, outputPath: out, bytesOut: streamed.bytes });
+      await laterPages();
+      result.status = 'ok';
       return;
     }
     if (!res) throw new Error(`${f.path}: no route`);
     result.width = res.width;
     result.height = res.height;
     const out = early ?? (named ? await claim(res) : '');
-    if (out === false) return;
+    if (out === false) return laterPages();
     let reports: StepReport[] | undefined;
     let w0: number;
     // A pyramid's tiles were written while it was computed: their writing time joins the breakdown's.
@@ -222,7 +236,7 @@ export async function processFile(f: InputFile, name: FileName, computed: () => 
         result.width = done.width;
         result.height = done.height;
       }
-      computed();
+      if (pages <= 1) computed();
       w0 = performance.now();
       if (s.output.images) {
         // With metadata kept, the output also keeps the input's modified date where the sink can.
@@ -243,6 +257,7 @@ export async function processFile(f: InputFile, name: FileName, computed: () => 
     tally.wrote(w0, tileWriteMs + performance.now() - w0);
     // Reports only: no image was written, so there is no output path (the reports are listed).
     if (s.output.images) result.outputPath = out;
+    await laterPages();
     result.status = 'ok';
   } catch (e) {
     if (isAbort(e) || s.signal?.aborted) {

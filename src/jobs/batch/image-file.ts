@@ -33,6 +33,7 @@ export async function processWhole(
   breakdown: Breakdown,
   maxPixels = s.maxPixels,
   share = false,
+  page = 0,
 ): Promise<WholeResult> {
   const { pool, steps, output, signal } = s;
   // Variants finish the shared frame themselves: its face step runs whole in its worker.
@@ -46,13 +47,17 @@ export async function processWhole(
     async (api) => {
       // A retry after a crash finds `data` detached: the worker then reads the file itself.
       const bytes = data.byteLength ? data : undefined;
-      const req = { file: blob, bytes, name: path, steps, output, maxPixels, splitFaces, share };
+      const req = { file: blob, bytes, name: path, steps, output, maxPixels, splitFaces, share, ...(page ? { page } : {}) };
       return api.processImage(bytes ? transfer(req, [bytes]) : req);
     },
-    { cost: Math.max(8 << 20, blob.size * 12), signal, priority: Priority.background, label: path },
+    { cost: Math.max(8 << 20, blob.size * 12), signal, priority: Priority.background, label: page ? `${path} (page ${page + 1})` : path },
   );
   // A large photo paused before its face step: its detection passes go to every worker.
-  if (res.kind === 'faces-split') res = await finishFaceSplit(res, { pool, output, name: path, signal });
+  if (res.kind === 'faces-split') {
+    const { pages } = res;
+    res = await finishFaceSplit(res, { pool, output, name: path, signal });
+    if (pages) res = { ...res, pages };
+  }
   const tm = res.timings;
   breakdown.read += tm.readMs;
   breakdown.decode += tm.decodeMs;
@@ -69,6 +74,7 @@ export async function finishImage(
   blob: Blob,
   s: BatchSettings,
   breakdown: Breakdown,
+  page = 0,
 ): Promise<{
   bytes: Uint8Array;
   tiles?: number;
@@ -82,7 +88,7 @@ export async function finishImage(
     return { bytes: res.bytes, reports: res.reports, width: res.width, height: res.height, fit: res.fit, animation: res.animation };
   if (res.kind === 'frame') throw new Error(`${path}: a raw frame came back for a ${s.output.format} output`);
   if (res.kind === 'shared') throw new Error(`${path}: a shared frame came back without variants to finish it`);
-  return processTiled(tiledRequest(res, path, blob, s, breakdown));
+  return processTiled({ ...tiledRequest(res, path, blob, s, breakdown), ...(page ? { page } : {}) });
 }
 
 /** The tiled path's request for an image handed back as too large for one task. */

@@ -48,9 +48,12 @@ export interface NamerOptions {
   variant?: string;
 }
 
-/** What the file adds to the name once known: its output size and capture date. */
-/** Values known only once the file is read or made; `ext` overrides the extension (an animation written as a video). */
-export type LateValues = Pick<NameValues, 'width' | 'height' | 'date'> & { ext?: string };
+/**
+ * What the file adds to the name once known: its output size and capture date, for one page of
+ * a multi-page input written page by page which page of how many, and `ext` overriding the
+ * extension (an animation written as a video).
+ */
+export type LateValues = Pick<NameValues, 'width' | 'height' | 'date' | 'page' | 'pages'> & { ext?: string };
 
 /**
  * Gives every listed file its output name. `claim(index, …)` for the file listed `index`-th
@@ -108,9 +111,21 @@ export class OutputNamer {
     });
   }
 
-  /** Waits for the file's turn, then gives it a name nobody in this batch has, and applies the `existing` policy. */
-  async claim(index: number, inputPath: string, late?: LateValues, style = this.style, n = index + 1): Promise<NameClaim> {
+  /**
+   * Waits for the file's turn, then gives it a name nobody in this batch has, and applies the
+   * `existing` policy. `keepTurn`: the file has more names to claim (the next pages of a
+   * multi-page input); later files wait until its last claim, or its `pass`.
+   */
+  async claim(
+    index: number,
+    inputPath: string,
+    late?: LateValues,
+    style = this.style,
+    n = index + 1,
+    keepTurn = false,
+  ): Promise<NameClaim> {
     await this.turn(index);
+    let ok = false;
     try {
       const wanted = this.render(index, inputPath, late, style, n);
       let path = this.distinct(inputPath, wanted);
@@ -120,6 +135,7 @@ export class OutputNamer {
       if (policy !== 'overwrite') {
         if (policy === 'skip') {
           this.used.add(path.toLowerCase());
+          ok = true;
           return { action: 'skip', path };
         }
         renamedFrom = path;
@@ -128,9 +144,10 @@ export class OutputNamer {
         while (this.used.has(path.toLowerCase()) || (await outputExists(this.o.sink, path)));
       }
       this.used.add(path.toLowerCase());
+      ok = true;
       return renamedFrom ? { action: 'write', path, renamedFrom } : { action: 'write', path };
     } finally {
-      this.done(index);
+      if (!keepTurn || !ok) this.done(index);
     }
   }
 
@@ -185,6 +202,9 @@ export function claimMessage(c: NameClaim): string | undefined {
 export class FileName {
   private claimed?: Promise<NameClaim>;
   private readonly style: NameStyle;
+  private date?: Promise<number | undefined>;
+  /** Claimed some pages' names and holds the turn for the rest. */
+  private holding = false;
 
   /**
    * `style` and `n` for a variant's output (an input with k variants claims k indices, one per
@@ -207,20 +227,39 @@ export class FileName {
   }
 
   claim(size: Pick<LateValues, 'width' | 'height' | 'ext'> = {}): Promise<NameClaim> {
-    return (this.claimed ??= (async () => {
-      let date: number | undefined;
+    return (this.claimed ??= (async () =>
+      this.namer.claim(this.index, this.inputPath, { ...size, date: await this.captureDate() }, this.style, this.n))());
+  }
+
+  /**
+   * The name of page `page` (1-based) of `pages` of a multi-page input written page by page: call
+   * in page order, once per page (or `pass` to give up the rest). The file keeps its turn from
+   * the first page's claim to the last one's, so its pages' names come together in listing order.
+   */
+  async claimPage(page: number, pages: number, size: Pick<LateValues, 'width' | 'height'> = {}): Promise<NameClaim> {
+    const date = await this.captureDate();
+    const last = page >= pages;
+    const c = await this.namer.claim(this.index, this.inputPath, { ...size, date, page, pages }, this.style, this.n, !last);
+    this.holding = !last;
+    this.claimed ??= Promise.resolve(c);
+    return c;
+  }
+
+  /** The capture date when the template has {date} (read once). */
+  private captureDate(): Promise<number | undefined> {
+    return (this.date ??= (async () => {
       try {
-        date = this.style.template.usesDate ? await captureDate(await this.blob()) : undefined;
+        return this.style.template.usesDate ? await captureDate(await this.blob()) : undefined;
       } catch (e) {
         this.namer.pass(this.index); // the file fails with the reason; later files go on
         throw e;
       }
-      return this.namer.claim(this.index, this.inputPath, { ...size, date }, this.style, this.n);
     })());
   }
 
-  /** No name after all (failed, cancelled, nothing to write): a no-op once claimed. */
+  /** No name after all (failed, cancelled, nothing to write): a no-op once claimed, except to give up the pages left. */
   pass(): void {
-    if (!this.claimed) this.namer.pass(this.index);
+    if (!this.claimed || this.holding) this.namer.pass(this.index);
+    this.holding = false;
   }
 }

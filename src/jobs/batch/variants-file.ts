@@ -32,6 +32,8 @@ function canShare(path: string, variants: readonly VariantRun[]): boolean {
       !FORMATS[v.settings.output.format].pyramid &&
       v.settings.output.orientation === first.orientation &&
       v.settings.output.colour === first.colour &&
+      // Every page of a multi-page TIFF: each variant runs alone, page by page (pages.ts).
+      v.settings.output.pages !== 'all' &&
       v.settings.output.images,
   );
 }
