@@ -398,7 +398,8 @@ export class RecipeEditor extends LitElement {
     return html`<section id="variants" aria-labelledby="variants-heading">
       <h3 id="variants-heading">Variants: ${variants.length} output${variants.length === 1 ? '' : 's'} per input</h3>
       <p class="muted">
-        The steps above run once for each input; then each variant adds its own steps, and its output settings over those below.
+        The steps above run once for each input; then each variant adds its own steps, and its output settings over those below (with the
+        default file names, each output's name ends in -variant).
       </p>
       <ul>
         ${variants.map(
