@@ -514,18 +514,7 @@ async function main() {
         }
         paths.push(path);
       }
-      await evaluate(
-        page,
-        (id) => {
-          const el = document.createElement('input');
-          el.type = 'file';
-          el.id = id;
-          el.multiple = true;
-          el.hidden = true;
-          document.body.append(el);
-        },
-        ASSETS_ID,
-      );
+      await addFileInput(page, ASSETS_ID, false);
       await setInputFiles(page, `#${ASSETS_ID}`, paths);
       await evaluate(
         page,
@@ -545,19 +534,7 @@ async function main() {
     }
 
     // ---- hand the folder to the page: Chromium enumerates it, files are read lazily from disk
-    await evaluate(
-      page,
-      (id) => {
-        const el = document.createElement('input');
-        el.type = 'file';
-        el.id = id;
-        el.multiple = true;
-        el.webkitdirectory = true;
-        el.hidden = true;
-        document.body.append(el);
-      },
-      INPUT_ID,
-    );
+    await addFileInput(page, INPUT_ID, true);
     await setInputFiles(page, `#${INPUT_ID}`, [folders.input]);
 
     const lossy = check.tiles ? ` (${check.tiles})` : check.format !== 'png' ? ` Q${check.quality}` : '';
@@ -771,6 +748,27 @@ async function main() {
     endStatus();
     await cleanup();
   }
+}
+
+/**
+ * A hidden `<input type=file id=id>` in the page (a folder picker with `directory`), for
+ * setInputFiles to hand files or a folder on disk to the page as files, never as base64.
+ * @param {Parameters<typeof evaluate>[0]} page @param {string} id @param {boolean} directory
+ */
+function addFileInput(page, id, directory) {
+  return evaluate(
+    page,
+    ({ id, directory }) => {
+      const el = document.createElement('input');
+      el.type = 'file';
+      el.id = id;
+      el.multiple = true;
+      el.webkitdirectory = directory;
+      el.hidden = true;
+      document.body.append(el);
+    },
+    { id, directory },
+  );
 }
 
 /**

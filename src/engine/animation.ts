@@ -170,15 +170,20 @@ export async function processAnimation(
   });
 }
 
-/** An animation's processed frames for a video encoder: RGBA, each in its own buffer (to transfer). */
-export interface AnimationFrames {
+/** Processed frames of one size as RGBA, each in its own buffer (to transfer), with the animation's timing. */
+export interface RgbaFrames {
+  /** Tightly packed RGBA frames. */
   frames: ArrayBuffer[];
   width: number;
   height: number;
-  /** The recipe's result channels (1–4) before RGBA expansion. */
+  /** The recipe's result channels (1–4) before RGBA expansion: without alpha (1, 3) the A is dropped when encoded. */
   channels: number;
   delays: number[];
   loop: number;
+}
+
+/** An animation's processed frames for a video encoder. */
+export interface AnimationFrames extends RgbaFrames {
   timings: ImageTimings;
 }
 
@@ -212,15 +217,7 @@ function joinFrames(vips: Vips, scope: Scope, frames: VipsImage[], pageHeight: n
 }
 
 /** Frames made elsewhere (a video's, processed on the pool), encoded as one animation. */
-export interface FramesRequest {
-  /** Tightly packed RGBA frames of one size, each in its own buffer (transferred). */
-  frames: ArrayBuffer[];
-  width: number;
-  height: number;
-  /** The recipe's result channels (1–4): without alpha (1, 3) the A of the RGBA is dropped. */
-  channels: number;
-  delays: number[];
-  loop: number;
+export interface FramesRequest extends RgbaFrames {
   output: OutputOptions;
 }
 

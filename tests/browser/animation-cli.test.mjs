@@ -13,22 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { batchCommand, commandSummary, requireBuilt } from './harness.mjs';
 import { parseJson } from '../../scripts/lib/json.mjs';
-import { DELAYS, LOOP, H, W, gifInfo, makeAnimations, webpInfo } from './animation-fixtures.mjs';
-
-const RECIPE = {
-  name: 'Half size, inverted',
-  steps: [
-    { op: 'resize', params: { mode: 'percent', percent: 50 } },
-    { op: 'invert', params: {} },
-  ],
-};
+import { DELAYS, LOOP, H, W, RECIPE, gifInfo, makeAnimations, run, webpInfo } from './animation-fixtures.mjs';
 
 /** @type {string} */ let work;
 /** @type {string} */ let input;
 /** @type {string} */ let recipe;
-
-/** @param {string} cmd @param {string[]} args */
-const run = (cmd, args) => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 /**
  * Every frame of an animation (or a still) as the native vips CLI decodes it: raw bytes per frame,

@@ -11,9 +11,6 @@ export const LOOP = 3;
 export const W = 64,
   H = 48;
 
-/** @param {string} cmd @param {string[]} args */
-const run = (cmd, args) => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-
 /**
  * Writes `w.webp` and `g.gif` (the same four frames, delays and loop) into `into`; the frames go to `work`.
  * @param {string} work @param {string} into
@@ -78,3 +75,15 @@ export function gifInfo(gif) {
     height: gif[8] | (gif[9] << 8),
   };
 }
+
+/** The recipe the animation tests run: every frame halved and inverted. */
+export const RECIPE = {
+  name: 'Half size, inverted',
+  steps: [
+    { op: 'resize', params: { mode: 'percent', percent: 50 } },
+    { op: 'invert', params: {} },
+  ],
+};
+
+/** A native tool's stdout (it throws on a non-zero exit). @param {string} cmd @param {string[]} args */
+export const run = (cmd, args) => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

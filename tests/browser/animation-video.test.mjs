@@ -11,26 +11,16 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { batchCommand, commandSummary, requireBuilt } from './harness.mjs';
-import { gifInfo, webpInfo } from './animation-fixtures.mjs';
+import { RECIPE, gifInfo, run, webpInfo } from './animation-fixtures.mjs';
 
 const W = 160,
   H = 120,
   FPS = 30,
   SECONDS = 2;
-const RECIPE = {
-  name: 'Half size, inverted',
-  steps: [
-    { op: 'resize', params: { mode: 'percent', percent: 50 } },
-    { op: 'invert', params: {} },
-  ],
-};
 
 /** @type {string} */ let work;
 /** @type {string} */ let input;
 /** @type {string} */ let recipe;
-
-/** @param {string} cmd @param {string[]} args */
-const run = (cmd, args) => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 /** Frame `page` of an animation as the native vips CLI decodes it: RGB bytes. @param {string} file @param {number} page */
 async function vipsFrame(file, page) {

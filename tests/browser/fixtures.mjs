@@ -2,6 +2,8 @@
 // noise) so that compression and rounding behave as on real photos, in exact channel modes.
 import Vips from 'wasm-vips';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -172,4 +174,17 @@ export function encodeTiffPages(pages) {
     at = next;
   });
   return b;
+}
+
+/** Raw 8-bit pixels of an image file, by Debian's vips (libvips-tools). @param {string} path */
+export async function vipsRaw(path) {
+  const to = `${path}.raw`;
+  execFileSync('vips', ['rawsave', path, to]);
+  return readFile(to);
+}
+
+/** Width, height and bands of an image file, by Debian's vipsheader. @param {string} path */
+export function vipsHeader(path) {
+  const [w, h, b] = ['width', 'height', 'bands'].map((f) => Number(execFileSync('vipsheader', ['-f', f, path]).toString()));
+  return { width: w, height: h, bands: b };
 }

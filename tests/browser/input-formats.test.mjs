@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeBmp } from './fixtures.mjs';
+import { encodeBmp, vipsHeader as header, vipsRaw as raw } from './fixtures.mjs';
 import { batchCommand, commandSummary, requireBuilt, samplePhoto } from './harness.mjs';
 
 /** @type {string} */
@@ -45,19 +45,6 @@ const SVG = `<?xml version="1.0" encoding="UTF-8"?>
   <rect width="120" height="80" fill="#ffffff"/>
   <rect x="10" y="10" width="50" height="60" fill="#0000ff"/>
 </svg>`;
-
-/** Raw 8-bit pixels of an image file, by Debian's vips. @param {string} path */
-async function raw(path) {
-  const to = `${path}.raw`;
-  execFileSync('vips', ['rawsave', path, to]);
-  return fs.readFile(to);
-}
-
-/** Width, height and bands of an image file, by Debian's vips. @param {string} path */
-function header(path) {
-  const [w, h, b] = ['width', 'height', 'bands'].map((f) => Number(execFileSync('vipsheader', ['-f', f, path]).toString()));
-  return { width: w, height: h, bands: b };
-}
 
 /** @param {Buffer} a @param {Buffer} b */
 const meanDiff = (a, b) => a.reduce((s, v, i) => s + Math.abs(v - b[i]), 0) / a.length;

@@ -10,7 +10,7 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import exifr from 'exifr';
-import { encodeTiffPages, vips } from './fixtures.mjs';
+import { encodeTiffPages, vips, vipsHeader as header, vipsRaw as raw } from './fixtures.mjs';
 import { batchCommand, commandSummary, requireBuilt, samplePhoto } from './harness.mjs';
 
 /** @type {string} */
@@ -22,19 +22,6 @@ const PAGES = [
   { width: 25, height: 50, pixel: (/** @type {number} */ x, /** @type {number} */ y) => [0, 200 - y, x * 10] },
   { width: 64, height: 16, pixel: (/** @type {number} */ x, /** @type {number} */ y) => [y * 15, 0, 255 - x] },
 ];
-
-/** Raw 8-bit pixels of an image file, by Debian's vips. @param {string} path */
-async function raw(path) {
-  const to = `${path}.raw`;
-  execFileSync('vips', ['rawsave', path, to]);
-  return fs.readFile(to);
-}
-
-/** Width, height and bands of an image file, by Debian's vips. @param {string} path */
-function header(path) {
-  const [w, h, b] = ['width', 'height', 'bands'].map((f) => Number(execFileSync('vipsheader', ['-f', f, path]).toString()));
-  return { width: w, height: h, bands: b };
-}
 
 /** Every pixel of `path` is page `k`'s. @param {string} path @param {number} k */
 async function assertPage(path, k) {
