@@ -596,11 +596,14 @@ async function main() {
                   ? [{ file: r.path, output: r.outputPath, bytes: r.bytesOut ?? 0, quality: r.fit.quality, scale: r.fit.scale }]
                   : [],
               ),
-              renamed: s.results.flatMap((r) =>
-                r.status === 'ok' && r.renamedFrom && r.message && r.outputPath
-                  ? [{ file: r.path, output: r.outputPath, message: r.message }]
-                  : [],
-              ),
+              // Results arrive in finish order; the summary lists them by output name so reruns read alike.
+              renamed: s.results
+                .flatMap((r) =>
+                  r.status === 'ok' && r.renamedFrom && r.message && r.outputPath
+                    ? [{ file: r.path, output: r.outputPath, message: r.message }]
+                    : [],
+                )
+                .sort((a, b) => (a.output < b.output ? -1 : a.output > b.output ? 1 : 0)),
               animations: s.results.flatMap((r) =>
                 r.animation && r.outputPath
                   ? [{ file: r.path, output: r.outputPath, frames: r.animation.frames, animated: r.animation.animated }]
