@@ -75,6 +75,7 @@ export async function facesBench({ repeat = 3, log = console.log, sample = join(
       color: '#000000',
       shape: /** @type {const} */ ('ellipse'),
       feather: 15,
+      picture: '',
     };
     const detectOnly = { ...params };
     let t0 = performance.now();

@@ -25,6 +25,7 @@ import { runSteps, type StepTiming } from './run-steps';
 import { scratchU8 } from './kernels/scratch';
 import { loadOpenCV } from './opencv';
 import { redactBoxes } from './faces/redact-boxes';
+import { redactPicture } from './faces/redact-picture';
 import { channelMeans, dropAlpha, mergePlanes, splitRgba, toRgba } from './rgba';
 import { grayToI420, i420Size, rgbToI420, yuvCoefficients, yuvToLuma, yuvToRgb, type YuvCoefficients } from './yuv';
 
@@ -73,7 +74,8 @@ export async function processFrameTask(src: FrameDesc, steps: ResolvedStep[], op
     // The redact-faces step's params, checked (and typed) against its specs as they cross from the job.
     const params = validateParams(getOperation('redact-faces'), opts.redact.params, '/redact/params');
     const cv = params.effect === 'blur' ? (await loadOpenCV('Hide faces')).cv : undefined;
-    redactBoxes(input, opts.redact.boxes, params, cv);
+    const pic = params.effect === 'picture' ? await redactPicture(params.picture) : undefined;
+    redactBoxes(input, opts.redact.boxes, params, cv, pic);
     pre.push({ op: 'redact-faces', ms: performance.now() - t0 });
   }
   const { frame, timings, reports } = await runSteps(input, steps);

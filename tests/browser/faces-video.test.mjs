@@ -161,4 +161,30 @@ describe('faces in video', () => {
       assert.ok(Math.abs(m[0] - 0x7a) < 12 && Math.abs(m[2] - 0x9a) < 12, `frame ${i}: background ${m.join(',')} unchanged`),
     );
   });
+
+  test('redact-faces (picture): the face in every frame is covered by the shared picture (an opaque cyan PNG)', async () => {
+    await app.page.evaluate(async () => {
+      const c = new OffscreenCanvas(32, 32);
+      const g = c.getContext('2d');
+      if (!g) throw new Error('no 2d context');
+      g.fillStyle = '#00ffff';
+      g.fillRect(0, 0, 32, 32);
+      const png = await c.convertToBlob({ type: 'image/png' });
+      window.tessera.shareAsset('cyan.png', new Uint8Array(await png.arrayBuffer()));
+    });
+    const r = await run(app.page, {
+      name: 'face',
+      steps: [{ op: 'redact-faces', params: { effect: 'picture', picture: 'cyan.png', shape: 'rectangle', margin: 10 } }],
+    });
+    assert.ok(r.ok, r.message);
+    assert.equal(r.faces?.framesRedacted, 30);
+    const analysis = r.analysis;
+    assert.ok(analysis);
+    const means = await meansIn(
+      app.page,
+      'face-out',
+      analysis.frames.map((f) => f.detections[0].box),
+    );
+    means.forEach((m, i) => assert.ok(m[0] < 40 && m[1] > 215 && m[2] > 215, `frame ${i}: face centre ${m.join(',')} is cyan`));
+  });
 });

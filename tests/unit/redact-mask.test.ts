@@ -75,4 +75,36 @@ describe('redactBoxes with a mask', () => {
     expect(f.data[9 * 20 + 9]).toBe(cell(5, 5));
     expect(f.data[10]).toBe(10); // outside
   });
+
+  test('picture: stretched over the box and put over it with its alpha; transparent parts and outside untouched', () => {
+    // 2×2 picture: opaque red, transparent, half-transparent green, opaque blue.
+    const pic = createFrame(2, 2, 4, new ArrayBuffer(16));
+    pic.data.set([255, 0, 0, 255, 9, 9, 9, 0, 0, 255, 0, 128, 0, 0, 255, 255]);
+    const W = 30;
+    const f = createFrame(W, W, 3, new ArrayBuffer(W * W * 3));
+    for (let i = 0; i < f.data.length; i++) f.data[i] = (i * 13) & 255;
+    const before = f.data.slice();
+    redactBoxes(f, [[4, 6, 20, 20]], params({ effect: 'picture', picture: 'x.png', shape: 'rectangle', feather: 0 }), undefined, pic);
+    const half = Math.round((128 * 256) / 255);
+    for (let y = 0; y < W; y++)
+      for (let x = 0; x < W; x++) {
+        const p = (y * W + x) * 3;
+        const o = [0, 1, 2].map((c) => before[p + c]);
+        const got = [0, 1, 2].map((c) => f.data[p + c]);
+        const inside = x >= 4 && x < 24 && y >= 6 && y < 26;
+        if (!inside) {
+          expect(got, `${x},${y} outside`).toEqual(o);
+          continue;
+        }
+        const right = x >= 14,
+          bottom = y >= 16;
+        const want = !bottom ? (right ? o : [255, 0, 0]) : right ? [0, 0, 255] : [0, 255, 0].map((e, c) => blend(o[c], e, half));
+        expect(got, `${x},${y}`).toEqual(want);
+      }
+  });
+
+  test('picture: refused without one (faces must not be left visible)', () => {
+    const f = createFrame(8, 8, 3, new ArrayBuffer(192));
+    expect(() => redactBoxes(f, [[0, 0, 4, 4]], params({ effect: 'picture', picture: 'x.png' }))).toThrow(/needs an RGBA picture/);
+  });
 });

@@ -57,7 +57,8 @@ export const FACE_OPS = [
   defineOp({
     name: 'redact-faces',
     label: 'Hide faces',
-    description: 'Finds the faces and hides them: blurred, as a mosaic or covered, in an ellipse or box with a soft edge and a margin.',
+    description:
+      'Finds the faces and hides them: blurred, as a mosaic, covered in a colour or a picture (an emoji), in an ellipse or box with a soft edge and a margin.',
     aka: 'face redaction',
     category: 'cv',
     reports: 'faces',
@@ -66,9 +67,17 @@ export const FACE_OPS = [
       effect: {
         type: 'enum',
         label: 'Effect',
-        options: ['blur', 'pixelate', 'fill'],
-        optionLabels: { blur: 'Blur', pixelate: 'Mosaic', fill: 'Solid colour' },
+        options: ['blur', 'pixelate', 'fill', 'picture'],
+        optionLabels: { blur: 'Blur', pixelate: 'Mosaic', fill: 'Solid colour', picture: 'Picture' },
         default: 'blur',
+      },
+      picture: {
+        type: 'image',
+        label: 'Picture',
+        help: 'A PNG with transparency (an emoji, a logo), JPEG or WebP, stretched over each face',
+        default: '',
+        valueName: 'FILE',
+        visibleWhen: { param: 'effect', in: ['picture'] },
       },
       shape: {
         type: 'enum',
@@ -123,6 +132,6 @@ export const FACE_OPS = [
     locality: 'global',
     halo: () => 0,
     outChannels: same,
-    definition: `${DETECTION} Each face box grows by margin % of its width on the left and right and of its height at the top and bottom, clipped to the image. blur: cv.GaussianBlur of the colour channels with σ = strength/100 × max(w, h)/4 (kernel 2·ceil(3σ)+1), computed on the region padded by the kernel radius (so edges blend with real neighbours, BORDER_REPLICATE at the image edge) — for speed that padded region is shrunk by k = σ/2 (INTER_AREA, k capped at a quarter of its sides), blurred with σ/k and enlarged back (INTER_LINEAR) — written back inside the box only. pixelate: the box is cut into square cells of side ceil(max(w, h)/blocks) from its top-left corner; each cell becomes the rounded mean of its pixels. fill: the colour. The effect is then kept by a mask over the region: shape ellipse (inscribed in the region) or rectangle; a pixel's weight is, for the ellipse, with d = its centre's distance from the region's centre over the semi-axes, 1 for d ≤ 1 − f, 0 for d ≥ 1 and smoothstep((1 − d)/f) between, f = feather/100; for the rectangle smoothstep(e/f), e = the distance to the nearest edge over the shorter semi-axis (1 with f = 0); weights are quantised to k = round(256 × weight) and each colour value becomes (o·(256 − k) + e·k + 128) >> 8 — the original where k = 0. Alpha and everything outside the masks are unchanged. The image's report 'faces' (as detect-faces) lists the faces found.`,
+    definition: `${DETECTION} Each face box grows by margin % of its width on the left and right and of its height at the top and bottom, clipped to the image. blur: cv.GaussianBlur of the colour channels with σ = strength/100 × max(w, h)/4 (kernel 2·ceil(3σ)+1), computed on the region padded by the kernel radius (so edges blend with real neighbours, BORDER_REPLICATE at the image edge) — for speed that padded region is shrunk by k = σ/2 (INTER_AREA, k capped at a quarter of its sides), blurred with σ/k and enlarged back (INTER_LINEAR) — written back inside the box only. pixelate: the box is cut into square cells of side ceil(max(w, h)/blocks) from its top-left corner; each cell becomes the rounded mean of its pixels. fill: the colour. picture: the chosen image, read by libvips (sRGB, RGBA straight alpha, at most 512 px on its long side, by thumbnail), is stretched over the region by area resampling (core/resample.ts areaResize, rounded half up) and put over it with its alpha a quantised to k = round(256 × a / 255), each colour value (o·(256 − k) + p·k + 128) >> 8 (gray frames take the picture's Rec. 601 luma); without a picture chosen the step fails rather than leave faces visible. The effect is then kept by a mask over the region: shape ellipse (inscribed in the region) or rectangle; a pixel's weight is, for the ellipse, with d = its centre's distance from the region's centre over the semi-axes, 1 for d ≤ 1 − f, 0 for d ≥ 1 and smoothstep((1 − d)/f) between, f = feather/100; for the rectangle smoothstep(e/f), e = the distance to the nearest edge over the shorter semi-axis (1 with f = 0); weights are quantised to k = round(256 × weight) and each colour value becomes (o·(256 − k) + e·k + 128) >> 8 — the original where k = 0. Alpha and everything outside the masks are unchanged. The image's report 'faces' (as detect-faces) lists the faces found.`,
   }),
 ];

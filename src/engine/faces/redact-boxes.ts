@@ -2,13 +2,15 @@
  * Redaction of given boxes, the one implementation of the effects: the redact-faces step uses
  * it for the boxes it detects, video for tracked boxes (including boxes the detector missed in
  * a frame). Definition in src/core/catalogue/faces.ts: margin, blur σ = strength % × max(w, h) / 4
- * (on a shrunk copy), pixelate cells of ceil(max(w, h) / blocks), or a fill colour, kept inside
+ * (on a shrunk copy), pixelate cells of ceil(max(w, h) / blocks), a fill colour or a picture
+ * stretched over the region (engine/faces/redact-picture.ts decodes it), kept inside
  * the mask's shape (core/redact-mask.ts: ellipse or rectangle, feathered edge). In place.
  */
 import type { OpParams } from '../../core/catalogue';
 import type { Frame } from '../../core/frame';
 import { withScope } from '../../core/scope';
 import { blend, maskWeights, type Region } from '../../core/redact-mask';
+import { areaResize } from '../../core/resample';
 import { cvMessage, type CV } from '../opencv';
 
 /** The face box grown by margin % of its width/height on each side, clipped, as integer [x0, y0, x1, y1). */
@@ -99,6 +101,23 @@ function blur(cv: CV, f: Frame, r: number[], sigma: number): void {
   }
 }
 
+/**
+ * The picture (RGBA, straight alpha) stretched over region r by area resampling and put over it
+ * with its alpha: k = round(256 × a / 255), so a transparent pixel keeps the original exactly.
+ */
+function picture(f: Frame, r: Region, pic: Frame): void {
+  const cc = colourChannels(f);
+  const rw = r[2] - r[0];
+  const p = areaResize(pic, rw, r[3] - r[1]).data;
+  for (let y = r[1]; y < r[3]; y++)
+    for (let x = r[0], i = y * f.stride + r[0] * f.channels, o = (y - r[1]) * rw * 4; x < r[2]; x++, i += f.channels, o += 4) {
+      const k = Math.round((p[o + 3] * 256) / 255);
+      if (k === 0) continue;
+      if (cc === 1) f.data[i] = blend(f.data[i], Math.round(0.299 * p[o] + 0.587 * p[o + 1] + 0.114 * p[o + 2]), k);
+      else for (let c = 0; c < 3; c++) f.data[i + c] = blend(f.data[i + c], p[o + c], k);
+    }
+}
+
 function hexRgb(hex: string): number[] {
   return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
 }
@@ -131,8 +150,12 @@ function applyMask(f: Frame, r: Region, orig: Uint8Array, weights: Uint16Array):
     }
 }
 
-/** Redacts each box of `boxes` in `f` (in place) with redact-faces' params. `cv` only for blur. */
-export function redactBoxes(f: Frame, boxes: readonly (readonly number[])[], p: OpParams<'redact-faces'>, cv?: CV): void {
+/**
+ * Redacts each box of `boxes` in `f` (in place) with redact-faces' params. `cv` only for blur,
+ * `pic` (RGBA, from redactPicture) only for the picture effect.
+ */
+export function redactBoxes(f: Frame, boxes: readonly (readonly number[])[], p: OpParams<'redact-faces'>, cv?: CV, pic?: Frame): void {
+  if (p.effect === 'picture' && (!pic || pic.channels !== 4)) throw new Error('redactBoxes: the picture effect needs an RGBA picture');
   for (const box of boxes) {
     const r = redactRegion(box, p.margin, f.width, f.height);
     if (r[2] <= r[0] || r[3] <= r[1]) continue;
@@ -141,6 +164,7 @@ export function redactBoxes(f: Frame, boxes: readonly (readonly number[])[], p: 
     const orig = masked ? copyRegion(f, r) : undefined;
     if (p.effect === 'fill') fill(f, r, hexRgb(p.color));
     else if (p.effect === 'pixelate') pixelate(f, r, p.blocks);
+    else if (p.effect === 'picture') picture(f, r, pic as Frame);
     else {
       if (!cv) throw new Error('redactBoxes: blur needs OpenCV');
       blur(cv, f, r, Math.max(0.5, ((p.strength / 100) * Math.max(box[2], box[3])) / 4));

@@ -10,6 +10,7 @@ import { detectOptions, facesReport, type Face } from '../../core/faces';
 import { loadOpenCV, type CV } from '../opencv';
 import type { EngineTable, OpContext } from './context';
 import { redactBoxes } from '../faces/redact-boxes';
+import { redactPicture } from '../faces/redact-picture';
 
 export { redactRegion } from '../faces/redact-boxes';
 
@@ -39,6 +40,8 @@ export const FACE_OPS_TABLE: Pick<EngineTable<'opencv'>, 'detect-faces' | 'redac
   },
 
   'redact-faces': async (src, p, ctx) => {
+    // The picture first: a missing one fails before the detector runs.
+    const pic = p.effect === 'picture' ? await redactPicture(p.picture) : undefined;
     const { cv, faces } = await findFaces(src, p, ctx);
     const out = copyOf(src, ctx);
     redactBoxes(
@@ -46,6 +49,7 @@ export const FACE_OPS_TABLE: Pick<EngineTable<'opencv'>, 'detect-faces' | 'redac
       faces.map((f) => f.box),
       p,
       cv,
+      pic,
     );
     return out;
   },
