@@ -34,7 +34,7 @@ export async function facesBench({ repeat = 3, log = console.log, sample = join(
     for (const [detector, tiles] of cases)
       for (const side of [640, 4000]) {
         if (!tiles && side === 640) continue;
-        const opts = { detector, minScore: 0.5, minSize: 20, tiles };
+        const opts = { detector, minScore: 0.5, minFaceSize: 0, tiles };
         eng.detect.releaseFaceModels(eng.cv);
         let t0 = performance.now();
         let faces = await eng.detect.detectFaces(eng.cv, frames[side], opts);
@@ -66,8 +66,9 @@ export async function facesBench({ repeat = 3, log = console.log, sample = join(
     const params = {
       detector: /** @type {const} */ ('blazeface'),
       minScore: 0.5,
-      minSize: 20,
+      minFaceSize: 0,
       tiles: false,
+      rotated: false,
       effect: /** @type {const} */ ('blur'),
       strength: 50,
       margin: 20,

@@ -54,7 +54,9 @@ export function sampleTruth() {
   const src = readFileSync(join(ROOT, 'tests/unit/faces-samples.test.ts'), 'utf8');
   /** @type {Truth} */
   const truth = {};
-  for (const m of src.matchAll(/'(sample\d\.jpg)': \[(.*)\],?$/gm))
+  // Entries span one line or several (prettier breaks long ones): each runs to the next entry or the end of the table.
+  const table = src.slice(src.indexOf('const TRUTH'), src.indexOf('};', src.indexOf('const TRUTH')));
+  for (const m of table.matchAll(/'(sample\d\.jpg)': \[([\s\S]*?)(?=\n {2}'|$)/g))
     truth[m[1]] = [...m[2].matchAll(/box: \[([\d, ]+)\]/g)].map((b) => b[1].split(',').map(Number));
   return truth;
 }
@@ -70,18 +72,29 @@ function iou(a, b) {
   return u > 0 ? inter / u : 0;
 }
 
+/** Face size buckets (the larger side of the truth box, px) of the report: [name, lo, hi). */
+export const SIZE_BUCKETS = /** @type {const} */ ([
+  ['< 16 px', 0, 16],
+  ['16–48 px', 16, 48],
+  ['> 48 px', 48, Infinity],
+]);
+
 /**
- * Precision / recall at minScore and AP from per-image detections and truth boxes.
+ * Precision / recall at minScore and AP from per-image detections and truth boxes. With `size`
+ * [lo, hi), COCO-style for one size range: truth outside it is ignored (a detection matching it
+ * counts neither way), and so are unmatched detections whose size is outside it.
  * @param {Record<string, { box: number[], score: number }[]>} perImage detections per image file
  * @param {Truth} truth
- * @param {{ iouThr?: number, minScore?: number }} [opts]
+ * @param {{ iouThr?: number, minScore?: number, size?: readonly [number, number] }} [opts]
  */
-export function evaluate(perImage, truth, { iouThr = 0.5, minScore = 0.5 } = {}) {
+export function evaluate(perImage, truth, { iouThr = 0.5, minScore = 0.5, size } = {}) {
+  /** @param {number[]} b */
+  const inSize = (b) => !size || (Math.max(b[2], b[3]) >= size[0] && Math.max(b[2], b[3]) < size[1]);
   /** @type {{ score: number, tp: boolean }[]} */
   const ranked = [];
   let nTruth = 0;
   for (const [file, boxes] of Object.entries(truth)) {
-    nTruth += boxes.length;
+    nTruth += boxes.filter(inSize).length;
     const used = new Set();
     for (const d of [...(perImage[file] ?? [])].sort((a, b) => b.score - a.score)) {
       let best = -1,
@@ -94,6 +107,7 @@ export function evaluate(perImage, truth, { iouThr = 0.5, minScore = 0.5 } = {})
         }
       });
       if (best >= 0) used.add(best);
+      if (best >= 0 ? !inSize(boxes[best]) : !inSize(d.box)) continue;
       ranked.push({ score: d.score, tp: best >= 0 });
     }
   }
@@ -127,6 +141,18 @@ export function evaluate(perImage, truth, { iouThr = 0.5, minScore = 0.5 } = {})
   };
 }
 
+/**
+ * Detections at minScore on the images with no face in the truth (face-free photos, animals).
+ * @param {Record<string, { box: number[], score: number }[]>} perImage
+ * @param {Truth} truth
+ * @param {number} minScore
+ */
+export function falseOnNegatives(perImage, truth, minScore) {
+  return Object.entries(truth)
+    .filter(([, boxes]) => !boxes.length)
+    .flatMap(([file]) => (perImage[file] ?? []).filter((d) => d.score >= minScore).map((d) => ({ file, box: d.box, score: d.score })));
+}
+
 async function main() {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
@@ -135,6 +161,9 @@ async function main() {
       iou: { type: 'string' },
       'min-score': { type: 'string' },
       'no-tiles': { type: 'boolean' },
+      'min-face-size': { type: 'string' },
+      rotated: { type: 'boolean' },
+      rebuild: { type: 'boolean' },
       'write-sample-truth': { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -145,19 +174,31 @@ async function main() {
     console.error(`wrote ${file}`);
     if (!positionals.length) return;
   }
-  if (values.help || positionals.length !== 1) {
+  if (values.help || positionals.length > 1) {
     console.error(
-      'usage: npm run eval-faces -- <folder with truth.json> [--detector blazeface,blazeface-short,haar,haar-alt2,lbp] [--iou 0.5] [--min-score 0.5] [--no-tiles] [--write-sample-truth]',
+      'usage: npm run eval-faces -- [<folder with truth.json>] [--detector blazeface,blazeface-short,haar,haar-alt2,lbp] [--iou 0.4] [--min-score 0.5] [--min-face-size PX] [--rotated] [--no-tiles] [--rebuild] [--write-sample-truth]\n' +
+        '  without a folder: the labelled set of docs/FACE-EVAL.md, built into .tmp/face-eval/ when missing (or with --rebuild)',
     );
     process.exitCode = 2;
     return;
   }
-  const dir = resolve(positionals[0]);
+  const dir = resolve(positionals[0] ?? join(ROOT, '.tmp/face-eval'));
   const truthFile = join(dir, 'truth.json');
+  if (!positionals.length && (values.rebuild || !existsSync(truthFile))) {
+    const { buildFaceEvalSet } = await import('./face-eval-set.mjs');
+    const eng = await loadEngine();
+    try {
+      const { truth } = buildFaceEvalSet(eng.vips, dir, sampleTruth(), join(ROOT, '.tmp/face-samples'));
+      console.error(`face-eval: built ${Object.keys(truth).length} images in ${dir}`);
+    } finally {
+      await eng.close();
+    }
+  }
   if (!existsSync(truthFile))
     throw new Error(`${truthFile} is missing (for the sample photos: npm run eval-faces -- --write-sample-truth)`);
   const truth = /** @type {Truth} */ (parseJson(readFileSync(truthFile, 'utf8')));
-  const iouThr = values.iou ? Number(values.iou) : 0.5;
+  const iouThr = values.iou ? Number(values.iou) : 0.4;
+  const minFaceSize = values['min-face-size'] ? Number(values['min-face-size']) : 0;
   const minScore = values['min-score'] ? Number(values['min-score']) : 0.5;
   const eng = await loadEngine();
   try {
@@ -175,20 +216,47 @@ async function main() {
       let ms = 0;
       for (const [file, frame] of Object.entries(frames)) {
         const t0 = performance.now();
-        perImage[file] = await eng.detect.detectFaces(eng.cv, frame, { detector, minScore: 0.05, minSize: 20, tiles: !values['no-tiles'] });
+        perImage[file] = await eng.detect.detectFaces(eng.cv, frame, {
+          detector,
+          minScore: 0.05,
+          minFaceSize,
+          tiles: !values['no-tiles'],
+          rotated: !!values.rotated,
+        });
         ms += performance.now() - t0;
       }
-      results.push({ detector, ...evaluate(perImage, truth, { iouThr, minScore }), msPerImage: ms / Object.keys(frames).length });
+      const buckets = SIZE_BUCKETS.map(([name, lo, hi]) => ({ name, ...evaluate(perImage, truth, { iouThr, minScore, size: [lo, hi] }) }));
+      const negatives = falseOnNegatives(perImage, truth, minScore);
+      results.push({
+        detector,
+        ...evaluate(perImage, truth, { iouThr, minScore }),
+        buckets,
+        falseOnNegatives: negatives,
+        msPerImage: ms / Object.keys(frames).length,
+      });
     }
     /** @param {number} x */
     const f = (x) => x.toFixed(3);
+    const nNeg = Object.values(truth).filter((b) => !b.length).length;
     console.log(
-      `${Object.keys(truth).length} images, ${results[0]?.truth} faces; IoU ≥ ${iouThr}; precision and recall at score ≥ ${minScore}; AP over all detections ≥ 0.05`,
+      `${Object.keys(truth).length} images (${nNeg} without faces), ${results[0]?.truth} faces; IoU ≥ ${iouThr}; precision and recall at score ≥ ${minScore}; AP over all detections ≥ 0.05; smallest face ${minFaceSize || 'standard'}${values.rotated ? ', turned search' : ''}`,
     );
-    console.log('| detector | TP | FP | precision | recall | AP | ms/image |\n|---|---|---|---|---|---|---|');
+    console.log(
+      '| detector | TP | FP | precision | recall | AP | ' +
+        SIZE_BUCKETS.map(([n]) => `recall / AP ${n}`).join(' | ') +
+        ' | false on face-free | ms/image |\n|---|---|---|---|---|---|' +
+        SIZE_BUCKETS.map(() => '---|').join('') +
+        '---|---|',
+    );
     for (const r of results)
-      console.log(`| ${r.detector} | ${r.tp} | ${r.fp} | ${f(r.precision)} | ${f(r.recall)} | ${f(r.ap)} | ${r.msPerImage.toFixed(0)} |`);
-    console.log(JSON.stringify({ folder: dir, iou: iouThr, minScore, results }));
+      console.log(
+        `| ${r.detector} | ${r.tp} | ${r.fp} | ${f(r.precision)} | ${f(r.recall)} | ${f(r.ap)} | ` +
+          r.buckets.map((b) => `${f(b.recall)} / ${f(b.ap)} (${b.truth})`).join(' | ') +
+          ` | ${r.falseOnNegatives.length} | ${r.msPerImage.toFixed(0)} |`,
+      );
+    for (const r of results)
+      for (const n of r.falseOnNegatives) console.log(`  ${r.detector} false face on ${n.file}: ${JSON.stringify(n.box)} ${n.score}`);
+    console.log(JSON.stringify({ folder: dir, iou: iouThr, minScore, minFaceSize, rotated: !!values.rotated, results }));
   } finally {
     await eng.close();
   }

@@ -26,23 +26,30 @@ export interface DetectOptions {
   detector: DetectorName;
   /** Faces below this score are dropped. */
   minScore: number;
-  /** Faces whose larger side is below this many pixels are dropped (and cascades do not look for them). */
-  minSize: number;
+  /**
+   * The smallest face to find, in pixels (its larger side). BlazeFace adds finer tile passes,
+   * upscaled to the network input, until faces this small are seen at a size the model finds;
+   * cascades search down to it. Smaller faces are dropped. 0: the standard passes (the whole
+   * image, small images upscaled to the input, tiles on large photos), nothing dropped.
+   */
+  minFaceSize: number;
   /**
    * BlazeFace only: also detect on overlapping tiles when the image is much larger than the
    * network input, so small faces in large photos are found (default true).
    */
   tiles?: boolean;
+  /** BlazeFace only: also search the image turned by 90°, 180° and 270° (default false). */
+  rotated?: boolean;
 }
 
-export const DEFAULT_DETECT: DetectOptions = { detector: 'blazeface', minScore: 0.5, minSize: 20, tiles: true };
+export const DEFAULT_DETECT: DetectOptions = { detector: 'blazeface', minScore: 0.5, minFaceSize: 0, tiles: true, rotated: false };
 
 /** The params every face step has (detect-faces, redact-faces), typed from their specs. */
 export type FaceParams = OpParams<'detect-faces' | 'redact-faces'>;
 
 /** The detector options of a face step's (validated) params. */
 export function detectOptions(p: FaceParams): DetectOptions {
-  return { detector: p.detector, minScore: p.minScore, minSize: p.minSize, tiles: p.tiles };
+  return { detector: p.detector, minScore: p.minScore, minFaceSize: p.minFaceSize, tiles: p.tiles, rotated: p.rotated };
 }
 
 /** What a face step reports ('faces'); see the detect-faces definition in the catalogue. */
@@ -74,7 +81,40 @@ export interface RawFace {
   box: [number, number, number, number];
   score: number;
   keypoints: [number, number][];
+  /** The turn of the image the pass saw (rotated search), clockwise; 0 or absent: upright. */
+  rot?: Rotation;
 }
+
+/** Clockwise quarter turns the rotated search looks at. */
+export type Rotation = 0 | 90 | 180 | 270;
+
+/**
+ * A point of a picture turned clockwise by `rot` (the turned picture's pixels, continuous
+ * coordinates) → the same point in the picture before turning, whose size is w×h.
+ */
+export function unrotatePoint(p: readonly number[], rot: Rotation, w: number, h: number): [number, number] {
+  const [x, y] = p;
+  switch (rot) {
+    case 90:
+      return [y, h - x];
+    case 180:
+      return [w - x, h - y];
+    case 270:
+      return [w - y, x];
+    default:
+      return [x, y];
+  }
+}
+
+/** A box of a picture turned clockwise by `rot` → the box in the picture before turning (w×h). */
+export function unrotateBox(b: readonly number[], rot: Rotation, w: number, h: number): [number, number, number, number] {
+  const [ax, ay] = unrotatePoint([b[0], b[1]], rot, w, h);
+  const [bx, by] = unrotatePoint([b[0] + b[2], b[1] + b[3]], rot, w, h);
+  return [Math.min(ax, bx), Math.min(ay, by), Math.abs(bx - ax), Math.abs(by - ay)];
+}
+
+/** The size of a w×h picture turned by `rot`. */
+export const rotatedSize = (w: number, h: number, rot: Rotation): [number, number] => (rot === 90 || rot === 270 ? [h, w] : [w, h]);
 
 /**
  * MediaPipe's weighted NMS: take the best remaining detection, gather every remaining one that
@@ -101,6 +141,7 @@ export function weightedNms(dets: readonly RawFace[], thresh: number): RawFace[]
       box: box.map((v) => v / wsum) as RawFace['box'],
       score: top.score,
       keypoints: kps.map(([x, y]) => [x / wsum, y / wsum]),
+      ...(top.rot ? { rot: top.rot } : {}),
     });
   }
   return out;
@@ -130,12 +171,22 @@ export const TILE_MIN_FACTOR = 2.5;
 
 export type Rect4 = [number, number, number, number];
 
-/** Tile rectangles [x, y, side, side] (clipped to the image) for a w×h image and tile side t. */
-export function blazeTiles(w: number, h: number, t: number): Rect4[] {
-  if (Math.max(w, h) <= t * TILE_MIN_FACTOR) return [];
+/** One BlazeFace pass: a rectangle of the image (whole or a tile), seen turned by `rot`. */
+export interface BlazePass {
+  rect: Rect4;
+  rot: Rotation;
+}
+
+/**
+ * Square tiles [x, y, side, side] (clipped to the image) of side t covering a w×h image, evenly
+ * spread with at least `overlap` × t shared between neighbours. The standard plan (no `always`)
+ * tiles only images whose long side exceeds TILE_MIN_FACTOR × t.
+ */
+export function blazeTiles(w: number, h: number, t: number, overlap = TILE_OVERLAP, always = false): Rect4[] {
+  if (always ? Math.max(w, h) <= t : Math.max(w, h) <= t * TILE_MIN_FACTOR) return [];
   const starts = (len: number): number[] => {
     if (len <= t) return [0];
-    const n = Math.ceil((len - t) / (t * (1 - TILE_OVERLAP))) + 1;
+    const n = Math.ceil((len - t) / (t * (1 - overlap))) + 1;
     return Array.from({ length: n }, (_, i) => Math.round((i * (len - t)) / (n - 1)));
   };
   const out: Rect4[] = [];
@@ -143,16 +194,64 @@ export function blazeTiles(w: number, h: number, t: number): Rect4[] {
   return out;
 }
 
+/**
+ * The smallest face, in pixels of the network input, that passes rely on (measured: faces of
+ * 11–14 px in a 128-px thumbnail, 16–21 px once upscaled to the 192-px input, score 0.6–0.9).
+ */
+export const BLAZE_MIN_FACE = 16;
+
+/** A level is added only when the one above is this much too coarse (a 128-px thumbnail's whole pass sees 10-px faces well enough). */
+export const LEVEL_SLACK = 1.25;
+
+/**
+ * Tiles for a minimum face size: levels of square tiles below the whole image, their sides
+ * shrinking geometrically by a ratio r ≤ 4 down to the side at which a face of `minFaceSize` px
+ * covers BLAZE_MIN_FACE px of the input (tiles smaller than the input are upscaled to it). Each
+ * level is responsible for the faces the level above is too coarse for, up to
+ * BLAZE_MIN_FACE / S × the level above's side = r / 12 of its own tile (full range); neighbours
+ * share that much plus 5 %, so each such face lies whole in some tile.
+ */
+export function minFaceTiles(w: number, h: number, S: number, minFaceSize: number): Rect4[] {
+  const L = Math.max(w, h);
+  const plan = (tMin: number): Rect4[] => {
+    if (L <= tMin * LEVEL_SLACK) return [];
+    const levels = Math.ceil(Math.log(L / tMin) / Math.log(4) - 1e-9);
+    const ratio = (L / tMin) ** (1 / levels);
+    const overlap = Math.min(0.5, (ratio * BLAZE_MIN_FACE) / S + 0.05);
+    const out: Rect4[] = [];
+    for (let k = 1; k <= levels; k++) out.push(...blazeTiles(w, h, Math.round(L / ratio ** k), overlap, true));
+    return out;
+  };
+  // Within the budget: on a very large photo the finest level is coarsened until it fits.
+  for (let tMin = Math.max(8, (S * minFaceSize) / BLAZE_MIN_FACE); ; tMin *= 1.1) {
+    const tiles = plan(tMin);
+    if (tiles.length <= MAX_TILE_PASSES) return tiles;
+  }
+}
+
+/**
+ * At most this many tiles per orientation for a minFaceSize (~25 s in OpenCV.js at ~150 ms a
+ * pass): a 12-px face is searched in a 1000-px image, a 6000-px photo gets faces down to ~60 px.
+ */
+export const MAX_TILE_PASSES = 160;
+
 const isBlaze = (d: DetectorName): d is 'blazeface' | 'blazeface-short' => d === 'blazeface' || d === 'blazeface-short';
 
 /**
- * Every BlazeFace pass for a w×h frame: the whole frame first, then the tiles (with tiles on).
- * Undefined for the cascades (one pass, not split).
+ * Every BlazeFace pass for a w×h frame: the whole frame first, then the tiles (with tiles on: the
+ * standard plan, or the levels a minFaceSize needs when the whole pass cannot see faces that
+ * small), each upright and, with `rotated`, also turned by 90°, 180° and 270°. Undefined for the
+ * cascades (one pass, not split).
  */
-export function blazePasses(w: number, h: number, opts: DetectOptions): Rect4[] | undefined {
+export function blazePasses(w: number, h: number, opts: DetectOptions): BlazePass[] | undefined {
   if (!isBlaze(opts.detector)) return undefined;
+  const S = BLAZE_INPUT[opts.detector];
   const whole: Rect4 = [0, 0, w, h];
-  return (opts.tiles ?? true) ? [whole, ...blazeTiles(w, h, BLAZE_INPUT[opts.detector] * TILE_FACTOR)] : [whole];
+  const m = opts.minFaceSize;
+  const needFiner = m > 0 && (BLAZE_MIN_FACE * Math.max(w, h)) / S > m * LEVEL_SLACK;
+  const tiles = !(opts.tiles ?? true) ? [] : needFiner ? minFaceTiles(w, h, S, m) : blazeTiles(w, h, S * TILE_FACTOR);
+  const rots: Rotation[] = opts.rotated ? [0, 90, 180, 270] : [0];
+  return rots.flatMap((rot) => [whole, ...tiles].map((rect) => ({ rect, rot })));
 }
 
 /** True when the box crosses (or touches, within 1 % of the tile) an edge of the tile that is not an image edge. */
@@ -182,14 +281,84 @@ function clip(d: RawFace, w: number, h: number): Omit<Face, 'detector'> {
 }
 
 /**
- * The raw detections of all passes of a w×h frame (in pass order) → faces: weighted NMS, rounded
- * and clipped, empty and small (max side < minSize) boxes dropped, best first.
+ * Score calibration. A pass's score depends on the pass: the same face scores differently in the
+ * whole image and in a tile that shows it four times larger, and tiles, which show textures
+ * (chocolates, a starfish, a hand) at a size the model expects faces, add false boxes with
+ * confident scores. So every merged candidate gets a second look in one canonical view: a square
+ * RESCORE_VIEW times its side, turned as the pass that found it, in one cell of a 2×2 mosaic of
+ * the network input (RESCORE_GRID² candidates per forward pass), where every face has the same
+ * size (input / RESCORE_GRID / RESCORE_VIEW = 24 px of the 192-px input) whatever its size and
+ * pass. The face's score is its pass score lowered by how little that look confirms it
+ * (`calibratedScore`): false boxes, which the look does not confirm, fall to about half their
+ * score whichever pass made them, so one threshold works. Candidates below
+ * minScore cannot reach it and are not looked at; at most RESCORE_MAX (the best) are, which bounds
+ * the extra time at RESCORE_MAX / 4 forward passes (one, for a photo of up to four people).
  */
-export function mergeBlaze(raw: readonly RawFace[], w: number, h: number, opts: DetectOptions): Face[] {
-  const detector = opts.detector;
+export const RESCORE_VIEW = 4;
+export const RESCORE_GRID = 2;
+export const RESCORE_MAX = 16;
+/** A second look's detection belongs to the candidate when they overlap by this IoU. */
+export const RESCORE_IOU = 0.3;
+
+/**
+ * The raw detections of all passes of a frame (in pass order; each ≥ minScore) → the candidates
+ * for a second look: weighted NMS, at most RESCORE_MAX, best first.
+ */
+export function blazeCandidates(raw: readonly RawFace[], opts: DetectOptions): RawFace[] {
   return weightedNms(raw, BLAZE_NMS_IOU)
-    .map((d) => ({ ...clip(d, w, h), detector }))
-    .filter((f) => f.box[2] > 0 && f.box[3] > 0 && Math.max(f.box[2], f.box[3]) >= opts.minSize);
+    .filter((d) => d.score >= opts.minScore)
+    .slice(0, RESCORE_MAX);
+}
+
+/** The square a candidate is looked at again in, [x, y, side] in image pixels (may pass the edges). */
+export function rescoreView(box: readonly number[]): [number, number, number] {
+  const side = Math.max(1, Math.round(Math.max(box[2], box[3]) * RESCORE_VIEW));
+  return [Math.round(box[0] + box[2] / 2 - side / 2), Math.round(box[1] + box[3] / 2 - side / 2), side];
+}
+
+/**
+ * The calibrated score: the pass's score times min(1, 0.5 + the look's). A look of 0.5 or more
+ * (what faces get: 0.37–0.94 on the evaluation set's faces, the lowest on a turned, shadowed one)
+ * confirms it fully; no look halves it (the false faces' looks: 0–0.34). A look only lowers: at
+ * 24 px a 6-block mosaic of a face still reads as a face, so raising scores would re-find faces
+ * already hidden.
+ */
+export const calibratedScore = (pass: number, look: number): number => pass * Math.min(1, LOOK_TRUST + look);
+
+/** The share of a pass's score a candidate keeps with nothing seen in its second look. */
+export const LOOK_TRUST = 0.5;
+
+/**
+ * Candidates and their second looks' scores → faces: calibrated score, below minScore dropped,
+ * rounded and clipped, empty and small (max side < minFaceSize) boxes dropped, duplicates of a
+ * better face dropped, best first.
+ */
+export function finishBlaze(cands: readonly RawFace[], looks: readonly number[], w: number, h: number, opts: DetectOptions): Face[] {
+  if (looks.length !== cands.length) throw new Error(`${looks.length} second looks for ${cands.length} candidates`);
+  const detector = opts.detector;
+  const kept: Face[] = [];
+  for (const { rot: _rot, ...d } of cands
+    .map((c, i) => ({ ...c, score: calibratedScore(c.score, looks[i]) }))
+    .filter((d) => d.score >= opts.minScore)
+    .sort((a, b) => b.score - a.score)) {
+    const f: Face = { ...clip(d, w, h), detector };
+    if (f.box[2] <= 0 || f.box[3] <= 0 || Math.max(f.box[2], f.box[3]) < opts.minFaceSize) continue;
+    // A coarse pass and a fine one can box the same small face apart enough to escape the NMS.
+    if (kept.some((k) => overlapOfSmaller(k.box, f.box) > DUPLICATE_OVERLAP)) continue;
+    kept.push(f);
+  }
+  return kept;
+}
+
+/** A face covering more than this share of a better face's box, or covered by it, is the same face. */
+export const DUPLICATE_OVERLAP = 0.5;
+
+/** Intersection over the smaller box's area. */
+export function overlapOfSmaller(a: readonly number[], b: readonly number[]): number {
+  const ix = Math.max(0, Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0]));
+  const iy = Math.max(0, Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]));
+  const m = Math.min(a[2] * a[3], b[2] * b[3]);
+  return m > 0 ? (ix * iy) / m : 0;
 }
 
 // ---------------------------------------------------------------------------------------------

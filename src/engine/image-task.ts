@@ -5,7 +5,7 @@
 import { stepParams } from '../core/catalogue';
 import { decodeStage } from '../core/preview-plan';
 import { FACE_OPS } from '../core/catalogue/faces';
-import { blazePasses, detectOptions, type FaceParams, type RawFace } from '../core/faces';
+import { blazePasses, detectOptions, type BlazePass, type FaceParams, type RawFace } from '../core/faces';
 import { blit, createFrame, describe, fromDesc, packed, type Frame, type FrameDesc } from '../core/frame';
 import { FORMATS, type OutputOptions } from '../core/formats';
 import type { ResolvedStep } from '../core/recipe';
@@ -13,7 +13,7 @@ import type { StepReport } from '../core/reports';
 import { ringRead, ringWrite, type RowRing } from '../core/strips';
 import { coreOffset, type Tile } from '../core/tiles';
 import type { FinishedResult, FinishRequest, ImageTimings, ProcessRequest, ProcessResult } from './api';
-import { blazeRaw } from './faces/detect';
+import { blazeRaw, blazeRescore } from './faces/detect';
 import { jpegBand } from './jpeg-bands';
 import { loadOpenCV } from './opencv';
 import { readableByVips } from './foreign-decode';
@@ -201,11 +201,19 @@ async function encodeDone(
 }
 
 /** Raw BlazeFace detections of some passes over a shared frame (a share of a 'faces-split'). */
-export async function detectFacePasses(frame: FrameDesc, params: FaceParams, rects: number[][]): Promise<{ raw: RawFace[]; ms: number }> {
+export async function detectFacePasses(frame: FrameDesc, params: FaceParams, passes: BlazePass[]): Promise<{ raw: RawFace[]; ms: number }> {
   const t = performance.now();
   const { cv } = await loadOpenCV('face detection');
-  const raw = await blazeRaw(cv, fromDesc(frame), detectOptions(params), rects);
+  const raw = await blazeRaw(cv, fromDesc(frame), detectOptions(params), passes);
   return { raw, ms: performance.now() - t };
+}
+
+/** The second looks at a split image's merged candidates (score calibration, core/faces.ts). */
+export async function rescoreFaces(frame: FrameDesc, params: FaceParams, cands: RawFace[]): Promise<{ looks: number[]; ms: number }> {
+  const t = performance.now();
+  const { cv } = await loadOpenCV('face detection');
+  const looks = await blazeRescore(cv, fromDesc(frame), detectOptions(params), cands);
+  return { looks, ms: performance.now() - t };
 }
 
 /**

@@ -13,6 +13,7 @@ import type { EngineApi, EngineWorker } from './api';
 import {
   decodeFileInto,
   detectFacePasses,
+  rescoreFaces,
   encodeFrame,
   finishImage,
   processImage,
@@ -84,6 +85,7 @@ const engine: EngineApi = {
   decodeStream: (file, name, job) => serial(() => streamCodec.decodeStream(file, name, job)),
   encodeStream: (job, port) => serial(() => streamCodec.encodeStream(job, port)),
   detectFacePasses: (frame, params, rects) => serial(() => detectFacePasses(frame, params, rects)),
+  rescoreFaces: (frame, params, cands) => serial(() => rescoreFaces(frame, params, cands)),
   finishImage: (req) =>
     serial(async () => {
       const r = await finishImage(await vipsFor({ output: req.output }), req);

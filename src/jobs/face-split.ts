@@ -2,10 +2,11 @@
  * Small faces in one large photo, on every worker: BlazeFace's passes over a big frame (the
  * whole image plus ~35 overlapping tiles at 4000 px, ~100 ms each) are shared out as tasks, their
  * raw detections merged here with the same weighted NMS the single-worker path uses (same passes,
- * same order ⇒ the same faces), and one worker resumes the recipe with the merged faces.
+ * same order ⇒ the same faces), the candidates' second looks (score calibration) run as one more
+ * task, and one worker resumes the recipe with the faces.
  */
 import { stepParams } from '../core/catalogue';
-import { blazePasses, detectOptions, mergeBlaze, type RawFace } from '../core/faces';
+import { blazeCandidates, blazePasses, detectOptions, finishBlaze, type RawFace } from '../core/faces';
 import type { FinishedResult, ProcessResult } from '../engine/api';
 import type { EnginePool } from '../pool/engine-pool';
 import { Priority, type PriorityLevel } from '../pool/pool';
@@ -48,8 +49,8 @@ export async function finishFaceSplit(res: Split, o: FaceSplitOptions): Promise<
   const found = await Promise.all(
     groups.map((rects, i) =>
       o.pool.run((api) => api.detectFacePasses(split.frame, params, rects), {
-        // Each pass converts its own rectangle to RGB; the whole-image pass the whole frame.
-        cost: Math.max(...rects.map((r) => r[2] * r[3])) * 3 + (8 << 20),
+        // Each pass converts its own rectangle to RGB (twice when turned); the whole-image pass the whole frame.
+        cost: Math.max(...rects.map((p) => p.rect[2] * p.rect[3])) * 6 + (8 << 20),
         signal: o.signal,
         priority,
         label: `${o.name} (faces ${i + 1}/${groups.length})`,
@@ -57,7 +58,15 @@ export async function finishFaceSplit(res: Split, o: FaceSplitOptions): Promise<
     ),
   );
   const raw: RawFace[] = found.flatMap((f) => f.raw);
-  const faces = mergeBlaze(raw, w, h, opts);
+  // The second looks that calibrate the scores are few (≤ 4 forward passes): one task.
+  const cands = blazeCandidates(raw, opts);
+  const looked = await o.pool.run((api) => api.rescoreFaces(split.frame, params, cands), {
+    cost: 8 << 20,
+    signal: o.signal,
+    priority,
+    label: `${o.name} (faces, second look)`,
+  });
+  const faces = finishBlaze(cands, looked.looks, w, h, opts);
   const done = await o.pool.run<FinishedResult>((api) => api.finishImage({ split, faces, output: o.output }), {
     cost: w * h * c * 3,
     signal: o.signal,
@@ -65,7 +74,7 @@ export async function finishFaceSplit(res: Split, o: FaceSplitOptions): Promise<
     label: `${o.name} (after faces)`,
   });
   // The face step's time is the detection spread over the workers (their summed busy time).
-  const detectMs = found.reduce((t, f) => t + f.ms, 0);
+  const detectMs = found.reduce((t, f) => t + f.ms, 0) + looked.ms;
   const steps = [...res.timings.steps, ...done.timings.steps];
   const at = res.timings.steps.length;
   steps[at] = { op: step.op, ms: steps[at].ms + detectMs };

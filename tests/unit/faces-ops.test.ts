@@ -71,7 +71,7 @@ describe('synthetic negatives give no faces', () => {
     test(detector, async () => {
       const found: string[] = [];
       for (const [name, make] of Object.entries(NEGATIVES)) {
-        const faces = await detectFaces(cv, make(), { detector, minScore: 0.5, minSize: 20 });
+        const faces = await detectFaces(cv, make(), { detector, minScore: 0.5, minFaceSize: 0 });
         if (faces.length) found.push(`${name}: ${JSON.stringify(faces.map((f) => [f.box, f.score]))}`);
       }
       expect(found).toEqual([]);
@@ -105,8 +105,8 @@ describe('detect-faces step', () => {
   });
 
   test('minSize drops faces smaller than it; haar reports eye counts', async () => {
-    expect(await detectFaces(cv, photo, { detector: 'blazeface', minScore: 0.5, minSize: 400 })).toEqual([]);
-    const haar = await detectFaces(cv, photo, { detector: 'haar', minScore: 0.5, minSize: 20 });
+    expect(await detectFaces(cv, photo, { detector: 'blazeface', minScore: 0.5, minFaceSize: 400 })).toEqual([]);
+    const haar = await detectFaces(cv, photo, { detector: 'haar', minScore: 0.5, minFaceSize: 0 });
     expect(haar.length).toBeGreaterThan(0);
     for (const f of haar) expect(f.eyes).toBeGreaterThan(0);
   });
@@ -198,7 +198,7 @@ describe('redact-faces step', () => {
       // After redaction the detector no longer finds those faces.
       const copy = createFrame(W, H, ch, new ArrayBuffer(W * H * ch));
       copy.data.set(frame.data.subarray(0, W * H * ch));
-      const again = await detectFaces(cv, copy, { detector: 'blazeface', minScore: 0.5, minSize: 20 });
+      const again = await detectFaces(cv, copy, { detector: 'blazeface', minScore: 0.5, minFaceSize: 0 });
       expect(again.length, JSON.stringify(again)).toBe(0);
     });
   }

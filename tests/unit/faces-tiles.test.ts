@@ -10,10 +10,10 @@ import { createFrame, type Frame } from '../../src/core/frame';
 import { stepParams } from '../../src/core/catalogue';
 import { decode } from '../../src/engine/codec';
 import { cachedFaceModels, detectFaces, releaseFaceModels } from '../../src/engine/faces/detect';
-import { blazePasses, blazeTiles, detectOptions, iou, mergeBlaze, type FacesReport } from '../../src/core/faces';
+import { blazeCandidates, blazePasses, blazeTiles, detectOptions, finishBlaze, iou, type FacesReport } from '../../src/core/faces';
 import { validateOutput } from '../../src/core/formats';
 import { resolveSteps, validateRecipe } from '../../src/core/recipe';
-import { detectFacePasses, finishImage, processImage } from '../../src/engine/image-task';
+import { detectFacePasses, finishImage, processImage, rescoreFaces } from '../../src/engine/image-task';
 import { shares } from '../../src/jobs/face-split';
 import { loadOpenCV, type CV } from '../../src/engine/opencv';
 import { loadVips, type Vips } from '../../src/engine/vips';
@@ -78,8 +78,8 @@ test('a 60-px face in a 4000-px canvas: found with tiles, missed without', async
   ]; // middle; across a tile seam; near a corner
   for (const [x, y] of spots) {
     const { frame, box } = smallFaceCanvas(x, y);
-    const withT = await detectFaces(cv, frame, { detector: 'blazeface', minScore: 0.5, minSize: 20, tiles: true });
-    const without = await detectFaces(cv, frame, { detector: 'blazeface', minScore: 0.5, minSize: 20, tiles: false });
+    const withT = await detectFaces(cv, frame, { detector: 'blazeface', minScore: 0.5, minFaceSize: 0, tiles: true });
+    const without = await detectFaces(cv, frame, { detector: 'blazeface', minScore: 0.5, minFaceSize: 0, tiles: false });
     const hit = (fs: typeof withT) => fs.some((f) => iou(f.box, box) >= 0.4);
     withHits += +hit(withT);
     withoutHits += +hit(without);
@@ -100,14 +100,14 @@ test('nets and classifiers are cached per OpenCV instance and released on demand
   releaseFaceModels(cv);
   expect(cachedFaceModels(cv)).toBe(0);
   const f = createFrame(320, 240, 3);
-  await detectFaces(cv, f, { detector: 'blazeface', minScore: 0.5, minSize: 20 });
-  await detectFaces(cv, f, { detector: 'blazeface', minScore: 0.5, minSize: 20 });
+  await detectFaces(cv, f, { detector: 'blazeface', minScore: 0.5, minFaceSize: 0 });
+  await detectFaces(cv, f, { detector: 'blazeface', minScore: 0.5, minFaceSize: 0 });
   expect(cachedFaceModels(cv)).toBe(1);
-  await detectFaces(cv, f, { detector: 'haar', minScore: 0.5, minSize: 20 });
+  await detectFaces(cv, f, { detector: 'haar', minScore: 0.5, minFaceSize: 0 });
   expect(cachedFaceModels(cv)).toBe(3); // face + eye cascades
   releaseFaceModels(cv);
   expect(cachedFaceModels(cv)).toBe(0);
-  expect(await detectFaces(cv, f, { detector: 'blazeface', minScore: 0.5, minSize: 20 })).toEqual([]);
+  expect(await detectFaces(cv, f, { detector: 'blazeface', minScore: 0.5, minFaceSize: 0 })).toEqual([]);
 });
 
 test('the passes of one large photo shared out (as over workers) give the same faces, report and output bytes', async () => {
@@ -144,7 +144,9 @@ test('the passes of one large photo shared out (as over workers) give the same f
   const groups = shares(passes, 5);
   const results = await Promise.all([...groups].reverse().map((g) => detectFacePasses(split.split.frame, params, g)));
   const raw = results.reverse().flatMap((r) => r.raw);
-  const faces = mergeBlaze(raw, split.width, split.height, detectOptions(params));
+  const cands = blazeCandidates(raw, detectOptions(params));
+  const { looks } = await rescoreFaces(split.split.frame, params, cands);
+  const faces = finishBlaze(cands, looks, split.width, split.height, detectOptions(params));
   const done = await finishImage(vips, { split: split.split, faces, output });
   if (done.kind !== 'done') throw new Error(`expected done, got ${done.kind}`);
 

@@ -17,14 +17,14 @@ const DETECT_PARAMS = {
     help: 'blazeface: neural, full range (faces up to ~5 m). blazeface-short: neural, close-up selfies. haar / haar-alt2 / lbp: classical cascades.',
   },
   minScore: { type: 'number', label: 'Minimum confidence', min: 0, max: 1, default: 0.5, step: 0.05 },
-  minSize: {
+  minFaceSize: {
     type: 'integer',
-    label: 'Minimum face size',
+    label: 'Smallest face',
     min: 0,
     max: 4096,
-    default: 20,
+    default: 0,
     unit: 'px',
-    help: 'Faces whose larger side is smaller are ignored.',
+    help: 'The smallest face to find. BlazeFace then also looks at finer tiles, enlarged, until faces this small are seen clearly (down to ~10 px; up to 160 tiles, so slower, and on very large photos the finest tiles are coarser); smaller faces are ignored. 0: the standard search (small images enlarged, tiles on large photos).',
   },
   tiles: {
     type: 'boolean',
@@ -32,10 +32,16 @@ const DETECT_PARAMS = {
     default: true,
     help: 'BlazeFace: on images much larger than the network input (long side > 1920 px full-range, 1280 short-range), also look on overlapping 4×-input tiles, so small faces in large photos are found. Slower on big images.',
   },
+  rotated: {
+    type: 'boolean',
+    label: 'Turned faces',
+    default: false,
+    help: 'BlazeFace: also look at the image turned by 90°, 180° and 270° (people lying down, photos whose orientation was lost). Four times the work.',
+  },
 } as const satisfies Record<string, ParamSpec>;
 
 const DETECTION =
-  "BlazeFace (MediaPipe face_detection_full_range.tflite 192×192, or short_range 128×128) through cv.readNetFromTFLite: the image is scaled so its long side fits the input (INTER_AREA when shrinking), centred on a black square, scaled to [−1, 1] (blobFromImage 1/127.5, mean 127.5, RGB, NCHW); one forward pass gives 2304 (896) regressors and scores; boxes and 6 keypoints decode as value/size + anchor centre (full: 48×48 anchors at stride 4; short: 16×16×2 at stride 8 + 8×8×6 at stride 16), score = sigmoid; MediaPipe's weighted NMS (IoU > 0.3 merges, score-weighted mean); mapped back to image pixels. With tiles on and the long side > 2.5 × (4 × input) px, the same is also run on square tiles of 4 × input (768 / 512 px) overlapping by 25 %, evenly spread; tile detections within 1 % of an inner tile edge are dropped; all passes go through one weighted NMS; boxes are rounded and clipped. Cascades (haarcascade_frontalface_default / alt2, lbpcascade_frontalface_improved): gray (COLOR_RGB2GRAY), shrunk so the long side is ≤ 1024 px, equalizeHist, detectMultiScale2(scale 1.1, minNeighbors 1); score n/(n+5) for n merged windows, halved when haarcascade_eye finds no eye in the face's upper 60 %. Faces below minScore or with max(w, h) < minSize are dropped.";
+  "BlazeFace (MediaPipe face_detection_full_range.tflite 192×192, or short_range 128×128) through cv.readNetFromTFLite: each pass scales its rectangle so the long side fits the input (INTER_AREA when shrinking, INTER_LINEAR when enlarging small images and tiles), centred on a black square, scaled to [−1, 1] (blobFromImage 1/127.5, mean 127.5, RGB, NCHW); one forward pass gives 2304 (896) regressors and scores; boxes and 6 keypoints decode as value/size + anchor centre (full: 48×48 anchors at stride 4; short: 16×16×2 at stride 8 + 8×8×6 at stride 16), score = sigmoid; mapped back to image pixels. Passes: the whole image; with tiles on and the long side > 2.5 × (4 × input) px, square tiles of 4 × input (768 / 512 px) overlapping by 25 %, evenly spread; with minFaceSize m > 0 and a long side L with 16·L/input > m, instead levels of tiles each a quarter the side of the level above, geometric with a ratio ≤ 4 down to input·m/16 px, overlapping by ratio/12 + 5 %, at most 160 tiles (the finest side grown by 10 % steps until they fit); with rotated on, every pass also on its rectangle turned 90°, 180° and 270° (cv.rotate), detections turned back. Tile detections within 1 % of an inner tile edge are dropped; all passes go through MediaPipe's weighted NMS (IoU > 0.3 merges, score-weighted mean box and keypoints). Calibration: each candidate (the best 16 of score ≥ minScore) is looked at again in a square 4 × its long side around it (black beyond the image), turned as found, in one cell of a 2×2 mosaic of the input (24-px faces for every candidate); its score is pass × min(1, 0.5 + look), look = the best score in its cell of a box overlapping it by IoU ≥ 0.3 (0 when none); a face covering > 50 % of a better face's box (or covered by it) is dropped. Boxes are rounded and clipped. Cascades (haarcascade_frontalface_default / alt2, lbpcascade_frontalface_improved): gray (COLOR_RGB2GRAY), shrunk so the long side is ≤ 1024 px, equalizeHist, detectMultiScale2(scale 1.1, minNeighbors 1, min size max(20, minFaceSize)); score n/(n+5) for n merged windows, halved when haarcascade_eye finds no eye in the face's upper 60 %. Faces below minScore or with max(w, h) < minFaceSize are dropped.";
 
 export const FACE_OPS = [
   defineOp({

@@ -22,13 +22,22 @@ import { cvMessage, type CV } from '../opencv';
 import { ensureModelFile } from './models';
 import {
   BLAZE_INPUT,
+  RESCORE_GRID,
+  RESCORE_IOU,
+  blazeCandidates,
   blazePasses,
   cutByTile,
-  mergeBlaze,
+  finishBlaze,
+  iou,
+  rescoreView,
+  unrotateBox,
+  unrotatePoint,
+  type BlazePass,
   type DetectOptions,
   type DetectorName,
   type Face,
   type RawFace,
+  type Rotation,
 } from '../../core/faces';
 
 type Mat = InstanceType<CV['Mat']>;
@@ -157,8 +166,8 @@ export function blazeAnchors(model: BlazeModel): Float32Array {
 }
 
 /**
- * One BlazeFace pass over `part`, the RGB pixels of the rectangle `rect` of the image: raw
- * detections above minScore, in image pixels.
+ * One BlazeFace pass over `part`, the RGB pixels of the rectangle `rect` (its size is the part's;
+ * its origin where the part's pixels are placed): raw detections above minScore, in those pixels.
  */
 function blazePass(
   cv: CV,
@@ -220,38 +229,130 @@ function blazePass(
   return raw;
 }
 
-/**
- * Raw BlazeFace detections of the given passes over the frame (rectangles from `blazePasses`, in
- * that order; a rectangle smaller than the frame is a tile, whose detections cut by an inner tile
- * edge are dropped). The jobs layer spreads the passes of one large image over every worker and
- * merges them with `mergeBlaze`, exactly as detectFaces does in one worker.
- */
-export async function blazeRaw(cv: CV, frame: Frame, opts: DetectOptions, rects: readonly (readonly number[])[]): Promise<RawFace[]> {
-  const name = opts.detector;
+interface BlazeNet {
+  net: DnnNet;
+  model: BlazeModel;
+  names: string[];
+}
+
+async function blazeNet(cv: CV, name: DetectorName): Promise<BlazeNet> {
   if (name !== 'blazeface' && name !== 'blazeface-short') throw new Error(`"${name}" is not a BlazeFace detector`);
   const model = BLAZE[name];
   const dnn = cv as unknown as CvDnn;
   const net = await cachedModel(cv, model.file, (path) => dnn.readNetFromTFLite(path));
   const names = name === 'blazeface' ? ['reshaped_classifier_face_4', 'reshaped_regressor_face_4'] : ['classificators', 'regressors'];
+  return { net, model, names };
+}
+
+/** cv.rotate's code for a clockwise turn. */
+function rotateCode(cv: CV, rot: Rotation): number {
+  // Not in @techstark/opencv-js's typings.
+  const c = cv as unknown as Record<'ROTATE_90_CLOCKWISE' | 'ROTATE_180' | 'ROTATE_90_COUNTERCLOCKWISE', number>;
+  return rot === 90 ? c.ROTATE_90_CLOCKWISE : rot === 180 ? c.ROTATE_180 : c.ROTATE_90_COUNTERCLOCKWISE;
+}
+
+/** The Mat turned clockwise by `rot` (the same Mat when upright). */
+function turned(cv: CV, m: Mat, rot: Rotation, keep: Scope['track']): Mat {
+  if (!rot) return m;
+  const r = keep(new cv.Mat());
+  cv.rotate(m, r, rotateCode(cv, rot));
+  return r;
+}
+
+/** A detection in a w×h picture turned by `rot`, placed at (ox, oy) of the image → image pixels. */
+function unturn(d: RawFace, rot: Rotation, w: number, h: number, ox: number, oy: number): RawFace {
+  const b = unrotateBox(d.box, rot, w, h);
+  const kps = d.keypoints.map((k): [number, number] => {
+    const [x, y] = unrotatePoint(k, rot, w, h);
+    return [x + ox, y + oy];
+  });
+  return { box: [b[0] + ox, b[1] + oy, b[2], b[3]], score: d.score, keypoints: kps, ...(rot ? { rot } : {}) };
+}
+
+/**
+ * Raw BlazeFace detections of the given passes over the frame (from `blazePasses`, in that
+ * order; a rectangle smaller than the frame is a tile, whose detections cut by an inner tile edge
+ * are dropped; a turned pass sees its rectangle turned, its detections turned back). The jobs
+ * layer spreads the passes of one large image over every worker and merges them with
+ * `blazeCandidates`, exactly as detectFaces does in one worker.
+ */
+export async function blazeRaw(cv: CV, frame: Frame, opts: DetectOptions, passes: readonly BlazePass[]): Promise<RawFace[]> {
+  const { net, model, names } = await blazeNet(cv, opts.detector);
+  const name = opts.detector;
   const { width: w, height: h } = frame;
   const out: RawFace[] = [];
-  for (const r of rects) {
+  for (const { rect: r, rot } of passes) {
     const [x, y, rw, rh] = r;
     if (x < 0 || y < 0 || rw < 1 || rh < 1 || x + rw > w || y + rh > h)
       throw new Error(`pass [${r.join(', ')}] is outside the ${w}×${h} frame`);
     const tile = rw < w || rh < h;
     // Only the pass's own pixels are converted: a tile task does not copy the whole frame.
-    const found = await scoped(cv, `${name}: OpenCV failed`, (keep) =>
-      blazePass(cv, net, keep(rgbMat(cv, view(frame, x, y, rw, rh))), r, model, names, opts.minScore),
-    );
-    for (const d of found) if (!tile || !cutByTile(d.box, r, w, h)) out.push(d);
+    const found = await scoped(cv, `${name}: OpenCV failed`, (keep) => {
+      const part = turned(cv, keep(rgbMat(cv, view(frame, x, y, rw, rh))), rot, keep);
+      return blazePass(cv, net, part, [0, 0, part.cols, part.rows], model, names, opts.minScore);
+    });
+    for (const t of found) {
+      const d = unturn(t, rot, rw, rh, x, y);
+      if (!tile || !cutByTile(d.box, r, w, h)) out.push(d);
+    }
   }
   return out;
 }
 
+/**
+ * The second look at each candidate (see RESCORE_VIEW in core/faces.ts): its canonical view,
+ * turned as the pass that found it, in one cell of a RESCORE_GRID² mosaic filling the network
+ * input; its score is the best detection's in its cell overlapping it (IoU ≥ RESCORE_IOU), or 0.
+ */
+export async function blazeRescore(cv: CV, frame: Frame, opts: DetectOptions, cands: readonly RawFace[]): Promise<number[]> {
+  const { net, model, names } = await blazeNet(cv, opts.detector);
+  const { width: w, height: h } = frame;
+  const S = model.size;
+  const k = RESCORE_GRID;
+  const C = Math.floor(S / k);
+  const looks: number[] = [];
+  for (let g = 0; g < cands.length; g += k * k) {
+    const group = cands.slice(g, g + k * k);
+    const views = group.map((c) => rescoreView(c.box));
+    const found = await scoped(cv, `${opts.detector}: OpenCV failed`, (keep) => {
+      const mosaic = keep(new cv.Mat(S, S, cv.CV_8UC3, new cv.Scalar(0, 0, 0, 0)));
+      views.forEach(([x0, y0, side], n) => {
+        const ix0 = Math.max(0, x0);
+        const iy0 = Math.max(0, y0);
+        const ix1 = Math.min(w, x0 + side);
+        const iy1 = Math.min(h, y0 + side);
+        if (ix1 <= ix0 || iy1 <= iy0) return;
+        const part = keep(rgbMat(cv, view(frame, ix0, iy0, ix1 - ix0, iy1 - iy0)));
+        const sq = keep(new cv.Mat());
+        cv.copyMakeBorder(part, sq, iy0 - y0, y0 + side - iy1, ix0 - x0, x0 + side - ix1, cv.BORDER_CONSTANT, new cv.Scalar(0, 0, 0, 0));
+        const cell = keep(mosaic.roi(new cv.Rect((n % k) * C, Math.floor(n / k) * C, C, C)));
+        cv.resize(turned(cv, sq, group[n].rot ?? 0, keep), cell, new cv.Size(C, C), 0, 0, side > C ? cv.INTER_AREA : cv.INTER_LINEAR);
+      });
+      return blazePass(cv, net, mosaic, [0, 0, S, S], model, names, 0.05);
+    });
+    group.forEach((c, n) => {
+      const cx = (n % k) * C;
+      const cy = Math.floor(n / k) * C;
+      const [x0, y0, side] = views[n];
+      const f = side / C;
+      let best = 0;
+      for (const d of found) {
+        const mx = d.box[0] + d.box[2] / 2;
+        const my = d.box[1] + d.box[3] / 2;
+        if (mx < cx || mx >= cx + C || my < cy || my >= cy + C || d.score <= best) continue;
+        const inView = unrotateBox([(d.box[0] - cx) * f, (d.box[1] - cy) * f, d.box[2] * f, d.box[3] * f], c.rot ?? 0, side, side);
+        if (iou([x0 + inView[0], y0 + inView[1], inView[2], inView[3]], c.box) >= RESCORE_IOU) best = d.score;
+      }
+      looks.push(best);
+    });
+  }
+  return looks;
+}
+
 async function detectBlaze(cv: CV, frame: Frame, opts: DetectOptions): Promise<Face[]> {
   const raw = await blazeRaw(cv, frame, opts, blazePasses(frame.width, frame.height, opts)!);
-  return mergeBlaze(raw, frame.width, frame.height, opts);
+  const cands = blazeCandidates(raw, opts);
+  return finishBlaze(cands, await blazeRescore(cv, frame, opts, cands), frame.width, frame.height, opts);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -304,7 +405,7 @@ async function detectCascade(cv: CV, frame: Frame, opts: DetectOptions, name: 'h
     cv.equalizeHist(work, work);
     const rects = keep(new cv.RectVector());
     const counts = keep(new cv.IntVector());
-    const minSide = Math.max(20, Math.round(opts.minSize * s));
+    const minSide = Math.max(20, Math.round(opts.minFaceSize * s));
     (faceC as unknown as { detectMultiScale2(...a: unknown[]): void }).detectMultiScale2(
       work,
       rects,
