@@ -173,7 +173,7 @@ describe('gray frames', () => {
     expect([g.width, g.height]).toEqual([2, 1]);
     // The first 3×3 block holds pixels 0–2, 6–8 (red) and 12–14 (black): 6/9 of red's luma.
     const expected0 = Math.round((0.299 * 255 * 6) / 9);
-    expect(g.data[1]).toBe(0);
+    expect(g.data[1]).toBe(Math.round((0.299 * 255 * 3) / 9)); // pixels 3–5 red of 3–5, 9–11, 15–17
     expect(g.data[0]).toBe(expected0);
   });
 });
