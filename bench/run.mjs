@@ -10,7 +10,7 @@
 //   handoff  a 3840×2160 RGBA frame to a worker and back: shared memory vs transfer vs
 //            structured clone vs base64-in-JSON.
 //
-// Results: bench/results/<section>-<timestamp>.json (faces, seed, batch, ops, video, camera, handoff, faces-workers) and bench/results/latest.json.
+// Results: bench/results/<section>-<timestamp>.json (faces, object-track, seed, batch, ops, video, camera, handoff, faces-workers) and bench/results/latest.json.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, promises as fs, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -20,6 +20,7 @@ import { BLUR_EDGES, BLUR_EDGES_COLOUR, videoBench } from './video.mjs';
 import { CAMERA_BENCH_ARGS, cameraBench } from './camera.mjs';
 import { facesBench } from './faces.mjs';
 import { facesWorkersBench } from './faces-workers.mjs';
+import { objectTrackBench } from './object-track.mjs';
 import { batchBench } from './native.mjs';
 import { launch, openApp } from '../scripts/lib/browser.mjs';
 import { serve } from '../scripts/lib/serve.mjs';
@@ -714,6 +715,10 @@ async function main() {
     const file = join(RESULTS, `faces-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
     await fs.writeFile(file, JSON.stringify({ kind: 'faces', ...faces }, null, 2));
     console.log(`\nResults: ${relative(process.cwd(), file) || file}`);
+    const track = await objectTrackBench();
+    const trackFile = join(RESULTS, `object-track-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    await fs.writeFile(trackFile, JSON.stringify({ kind: 'object-track', ...track }, null, 2));
+    console.log(`\nResults: ${relative(process.cwd(), trackFile) || trackFile}`);
   }
   const started = new Date();
   const stamp = started
