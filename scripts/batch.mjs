@@ -604,6 +604,7 @@ async function main() {
                     : [],
                 )
                 .sort((a, b) => (a.output < b.output ? -1 : a.output > b.output ? 1 : 0)),
+              reviewed: s.results.flatMap((r) => (r.reviewedFaces && r.message ? [{ file: r.path, message: r.message }] : [])),
               animations: s.results.flatMap((r) =>
                 r.animation && r.outputPath
                   ? [{ file: r.path, output: r.outputPath, frames: r.animation.frames, animated: r.animation.animated }]
@@ -694,6 +695,7 @@ async function main() {
       log(
         `${plural(s.renamed.length, 'output')} renamed: a file of that name was already there (e.g. ${s.renamed[0].message}; --existing overwrite replaces)`,
       );
+    for (const f of s.reviewed) log(`${f.file}: ${f.message}`);
     for (const f of s.skippedFiles.slice(0, 20)) log(`skipped: ${f.path}: ${f.reason}`);
     if (s.skippedFiles.length > 20) log(`… and ${s.skippedFiles.length - 20} more skipped (listed in the JSON summary)`);
     const stills = s.animations.filter((a) => !a.animated);

@@ -64,6 +64,8 @@ export interface FacesReport {
    * (x' = a·x + b·y + c, y' = d·x + e·y + f for [a, b, c, d, e, f]).
    */
   frame?: { width: number; height: number; fromInput: Affine };
+  /** The boxes are a person's reviewed ones (core/reviewed-faces.ts), not a detector's. */
+  reviewed?: true;
 }
 
 export function iou(a: readonly number[], b: readonly number[]): number {

@@ -101,7 +101,14 @@ export function grayFactor(width: number, height: number): number {
  * luma, alpha ignored), area-averaged over `factor`×`factor` blocks (partial blocks at the right
  * and bottom edge averaged over what they hold).
  */
-export function toGray(data: Uint8Array, width: number, height: number, channels: number, factor: number, stride = width * channels): GrayFrame {
+export function toGray(
+  data: Uint8Array,
+  width: number,
+  height: number,
+  channels: number,
+  factor: number,
+  stride = width * channels,
+): GrayFrame {
   const gw = Math.ceil(width / factor),
     gh = Math.ceil(height / factor);
   const sum = new Float32Array(gw);

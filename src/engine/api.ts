@@ -6,6 +6,7 @@
 import type { SizeFit } from './target-size';
 import type { ProxyMarked } from 'comlink';
 import type { BlazePass, Face, FaceParams, RawFace } from '../core/faces';
+import type { ReviewedFaces } from '../core/reviewed-faces';
 import type { FrameDesc } from '../core/frame';
 import type { OutputOptions } from '../core/formats';
 import type { ResolvedStep } from '../core/recipe';
@@ -149,6 +150,11 @@ export interface ProcessRequest {
    * Stop before the first BlazeFace step when its frame is large enough for tiles, returning a
    * 'faces-split' (the caller has other workers to share the passes with).
    */
+  /**
+   * A person's reviewed boxes for this photo (its `<input>.faces.json`, core/reviewed-faces.ts):
+   * the first face step hides exactly these and detects nothing.
+   */
+  reviewed?: { faces: ReviewedFaces; file: string };
   splitFaces?: boolean;
   /** Return the frame after the steps in shared memory instead of encoding it (a 'shared' result, for variants). */
   share?: boolean;

@@ -48,7 +48,8 @@ const FACE_STEPS = new Set<string>(FACE_STEP_NAMES);
  * tiled (more than one pass), so the caller can spread the passes over every worker.
  */
 function faceSplitPoint(req: ProcessRequest): ((step: ResolvedStep, i: number, frame: Frame) => boolean) | undefined {
-  if (!req.splitFaces) return undefined;
+  // Reviewed boxes: nothing to detect, nothing to share out.
+  if (!req.splitFaces || req.reviewed) return undefined;
   let seen = false;
   return (step, _i, frame) => {
     if (seen || !FACE_STEPS.has(step.op)) return false;
@@ -114,7 +115,12 @@ async function processPage(vips: Vips, req: ProcessRequest, early?: PendingDecod
   const source: SourceInfo = { ...input.source };
   // (Shared for variants: the face step runs here, whole, as the variants' own steps may not detect.)
   const pauseBefore = req.share ? undefined : faceSplitPoint(req);
-  const { frame, timings: steps, reports, pausedAt } = await runSteps(input.frame, plan.rest, source, { pauseBefore });
+  const {
+    frame,
+    timings: steps,
+    reports,
+    pausedAt,
+  } = await runSteps(input.frame, plan.rest, source, { pauseBefore, reviewed: req.reviewed });
   timings.steps = steps;
   // The frame the face step would see, in shared memory that every worker can read.
   if (pausedAt !== undefined)
@@ -158,7 +164,7 @@ async function thumbnailGiant(
   const input = decodeThumbnail(vips, reader, plan.decode.thumbnail!, !!plan.decode.autoOrient, req.page);
   timings.decodeMs = performance.now() - t;
   const source: SourceInfo = { ...input.source };
-  const { frame, timings: steps, reports } = await runSteps(input.frame, plan.rest, source);
+  const { frame, timings: steps, reports } = await runSteps(input.frame, plan.rest, source, { reviewed: req.reviewed });
   timings.steps = steps;
   if (req.share) return { result: shareFrame('shared', frame, [], source, timings, reports), pages: input.pages };
   return { result: await encodeDone(vips, frame, req.output, source, timings, reports), pages: input.pages };

@@ -56,6 +56,8 @@ const buffers: ArrayBuffer[] = [new ArrayBuffer(0), new ArrayBuffer(0)];
 export interface RunOptions {
   /** Faces already found in the input (see OpContext.faces): the first face step uses them. */
   faces?: Face[];
+  /** A person's reviewed boxes for the photo (OpContext.reviewed). */
+  reviewed?: OpContext['reviewed'];
   /**
    * Called before each step with the frame it would get: returning true stops the chain there,
    * and the result says where (`pausedAt`), so the caller can resume with the rest later.
@@ -106,6 +108,7 @@ export async function runSteps(
       reports.push({ op, kind, data });
     },
     faces: opts.faces,
+    reviewed: opts.reviewed,
     placement: opts.placement,
     ...(onPlaced
       ? { placed: (x: number, y: number, width: number, height: number) => onPlaced({ step: index, x, y, width, height }) }

@@ -17,7 +17,7 @@
  */
 import { toError } from '../core/errors';
 import type { BatchSummary } from './types';
-import { InputListing } from './batch/discovery';
+import { InputListing, reviewedFaces } from './batch/discovery';
 import { dispatchFiles, dispatchWindows } from './batch/dispatch';
 import { processFile } from './batch/file';
 import { processVariants } from './batch/variants-file';
@@ -42,6 +42,14 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
     const startupSeconds = (performance.now() - t0) / 1000;
 
     const listing = new InputListing(opts.input, signal, opts.onSkip);
+    // A face step hides a photo's reviewed boxes when the input holds its reviewed sidecar.
+    const faceStep = [s.steps, ...(s.variants ?? []).map((v) => v.settings.steps)].some((st) =>
+      st.some((x) => x.op === 'redact-faces' || x.op === 'detect-faces'),
+    );
+    if (faceStep) {
+      s.reviewedFor = (path) => reviewedFaces(listing, path);
+      for (const v of s.variants ?? []) v.settings.reviewedFor = s.reviewedFor;
+    }
     const variants = s.variants;
     const tally = new BatchTally(listing, opts.onProgress, opts.onResult, variants?.length ?? 1);
     const namer = new OutputNamer({

@@ -46,6 +46,8 @@ export interface FileResult {
   reports?: string[];
   /** Faces found in the image (a recipe with a face step: the last face step's count). */
   faces?: number;
+  /** The face step used a person's reviewed boxes: the sidecar they came from (core/reviewed-faces.ts). */
+  reviewedFaces?: string;
   /** Set for a tile-pyramid output (DZI): `outputPath` is its descriptor, `bytesOut` counts every file. */
   pyramid?: PyramidSummary;
   /**

@@ -1,6 +1,7 @@
 /** What an engine function gets besides its input frame and params. */
 import type { EngineName, EngineOpName, OpParams, Params } from '../../core/catalogue';
 import type { Face } from '../../core/faces';
+import type { ReviewedFaces } from '../../core/reviewed-faces';
 import type { Frame } from '../../core/frame';
 import { follow, type Affine, type Geometry } from '../../core/geometry';
 import type { Placement } from '../../core/watermark';
@@ -63,6 +64,11 @@ export interface OpContext {
    * detecting, and clears this.
    */
   faces?: Face[];
+  /**
+   * A person's reviewed boxes for this photo (its `<input>.faces.json` with reviewed: true, in the
+   * input's pixels): the first face step hides exactly these, runs no detector, and clears this.
+   */
+  reviewed?: { faces: ReviewedFaces; file: string };
   /**
    * Where this frame lies in the whole image (a tile's or strip's window, the preview's region):
    * positional steps (watermarks) place themselves in the whole image through it. Absent: the

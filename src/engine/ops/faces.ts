@@ -7,6 +7,8 @@ import type { OpParams } from '../../core/catalogue';
 import type { Frame } from '../../core/frame';
 import { detectFaces } from '../faces/detect';
 import { detectOptions, facesReport, type Face } from '../../core/faces';
+import { invert, isIdentity, mapBox, type Geometry } from '../../core/geometry';
+import { reviewedAsFaces, type ReviewedFaces } from '../../core/reviewed-faces';
 import { loadOpenCV, type CV } from '../opencv';
 import type { EngineTable, OpContext } from './context';
 import { redactBoxes } from '../faces/redact-boxes';
@@ -18,10 +20,24 @@ async function findFaces(src: Frame, p: OpParams<'detect-faces' | 'redact-faces'
   const { cv } = await loadOpenCV('face detection');
   const given = ctx.faces;
   ctx.faces = undefined;
-  const faces = given ?? (await detectFaces(cv, src, detectOptions(p)));
+  const reviewed = ctx.reviewed;
+  ctx.reviewed = undefined;
+  const g = ctx.source.geometry;
+  const faces = reviewed
+    ? reviewedInFrame(reviewed.faces, reviewed.file, src, g, p.detector)
+    : (given ?? (await detectFaces(cv, src, detectOptions(p))));
   // Reported in the input's pixels; the step itself works in the frame's.
-  ctx.report?.('faces', facesReport(faces, src.width, src.height, ctx.source.geometry));
+  const report = facesReport(faces, src.width, src.height, g);
+  ctx.report?.('faces', reviewed ? { ...report, reviewed: true } : report);
   return { cv, faces };
+}
+
+/** A person's reviewed boxes (input pixels) in this frame's pixels (bounding box of the mapped corners, rounded outward). */
+function reviewedInFrame(r: ReviewedFaces, file: string, src: Frame, g: Geometry | undefined, detector: Face['detector']): Face[] {
+  const faces = reviewedAsFaces(r, g?.inputWidth ?? src.width, g?.inputHeight ?? src.height, detector, file);
+  if (!g || isIdentity(g.toInput)) return faces;
+  const fromInput = invert(g.toInput);
+  return faces.map((f) => ({ ...f, box: mapBox(fromInput, f.box, src.width, src.height, 'outward') }));
 }
 
 /** A packed copy of `src` in a ctx frame. */

@@ -4,6 +4,7 @@
  * not scale with the folder). Names that are neither images nor videos are skipped, counted and
  * listed with the reason (core/sniff.ts skipReason), so none vanishes unexplained.
  */
+import { inputOfSidecar, parseReviewed, sidecarOf, type ReviewedFaces } from '../../core/reviewed-faces';
 import { skipReason } from '../../core/sniff';
 import type { InputFile, InputSource } from '../../io/sources';
 import type { SkippedFile } from '../types';
@@ -20,6 +21,11 @@ export class InputListing {
   error: unknown;
   /** Resolves when the listing ends; never rejects. */
   readonly done: Promise<void>;
+  /**
+   * `<input>.faces.json` sidecars seen, by their input's path (core/reviewed-faces.ts): still
+   * listed as skipped inputs, and a face step reads its photo's (reviewedFaces).
+   */
+  readonly sidecars = new Map<string, InputFile>();
   private listed: (InputFile | undefined)[] = [];
   private nextIndex = 0;
   private wake?: () => void;
@@ -51,7 +57,12 @@ export class InputListing {
     try {
       for await (const f of input as AsyncIterable<InputFile>) {
         if (signal?.aborted) break;
-        const reason = skipReason(f.path);
+        const owner = inputOfSidecar(f.path);
+        if (owner !== undefined) this.sidecars.set(owner, f);
+        const reason =
+          owner !== undefined
+            ? `the faces sidecar of ${owner} (a face step hides its boxes when it says reviewed: true)`
+            : skipReason(f.path);
         if (reason !== undefined) {
           this.skipped++;
           const skipped = { path: f.path, reason };
@@ -70,4 +81,18 @@ export class InputListing {
       this.wake?.();
     }
   }
+}
+
+/**
+ * The reviewed faces of the photo at `path`, when its `<path>.faces.json` is in the input and
+ * says reviewed: true (waits for the listing to end: the sidecar may be listed after the photo).
+ * A malformed sidecar fails the photo with a message naming it.
+ */
+export async function reviewedFaces(listing: InputListing, path: string): Promise<{ faces: ReviewedFaces; file: string } | undefined> {
+  await listing.done;
+  const f = listing.sidecars.get(path);
+  if (!f) return undefined;
+  const file = sidecarOf(path);
+  const faces = parseReviewed(await (await f.file()).text(), file);
+  return faces && { faces, file };
 }

@@ -7,6 +7,7 @@
 import { isAbort, messageOf } from '../../core/errors';
 import { FORMATS, type OutputFormat } from '../../core/formats';
 import type { StepReport } from '../../core/reports';
+import { sidecarOf } from '../../core/reviewed-faces';
 import { isVideoName } from '../../core/sniff';
 import { writeLaterPages, writesPages } from './pages';
 import type { InputFile } from '../../io/sources';
@@ -251,6 +252,10 @@ export async function processFile(f: InputFile, name: FileName, computed: () => 
         signal: s.signal,
         onFaces: (report) => {
           result.faces = report.faces.length;
+          if (report.reviewed) {
+            result.reviewedFaces = sidecarOf(f.path);
+            note(result, `the reviewed boxes of ${result.reviewedFaces} were used (${report.faces.length}), no detection`);
+          }
           tally.facesRows.push({ path: f.path, report });
         },
       });

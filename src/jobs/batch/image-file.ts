@@ -43,11 +43,23 @@ export async function processWhole(
   const r0 = performance.now();
   const data = blob.size > PROBE_BYTES ? new ArrayBuffer(0) : await blob.arrayBuffer();
   breakdown.read += performance.now() - r0;
+  const reviewed = await s.reviewedFor?.(path);
   let res = await pool.run(
     async (api) => {
       // A retry after a crash finds `data` detached: the worker then reads the file itself.
       const bytes = data.byteLength ? data : undefined;
-      const req = { file: blob, bytes, name: path, steps, output, maxPixels, splitFaces, share, ...(page ? { page } : {}) };
+      const req = {
+        file: blob,
+        bytes,
+        name: path,
+        steps,
+        output,
+        maxPixels,
+        splitFaces,
+        share,
+        ...(page ? { page } : {}),
+        ...(reviewed ? { reviewed } : {}),
+      };
       return api.processImage(bytes ? transfer(req, [bytes]) : req);
     },
     { cost: Math.max(8 << 20, blob.size * 12), signal, priority: Priority.background, label: page ? `${path} (page ${page + 1})` : path },

@@ -1,4 +1,5 @@
 /** What a batch takes (RunBatchOptions), validated once into the settings every part reads. */
+import type { ReviewedFaces } from '../../core/reviewed-faces';
 import { BufferPool } from '../../core/buffer-pool';
 import { validateOutput, type OutputOptions } from '../../core/formats';
 import { orientedSteps } from '../../core/output-geometry';
@@ -109,6 +110,8 @@ export interface BatchSettings {
   /** The streamed path's codec workers, made at the first giant image, disposed with the batch. */
   streamWorkers: StreamWorkers;
   splitFaces: boolean;
+  /** With a face step: a photo's reviewed boxes from the input's sidecars (discovery.ts reviewedFaces). */
+  reviewedFor?: (path: string) => Promise<{ faces: ReviewedFaces; file: string } | undefined>;
   sink: OutputSink;
   signal?: AbortSignal;
   onVideoProgress?: (p: VideoProgress) => void;
