@@ -421,8 +421,10 @@ export interface ObjectTrack {
  * corrections). From each given box the object is tracked forwards until the next given box of
  * that ID (or loss, or the clip's end) and backwards until the previous one; where the forward
  * run from one box and the backward run from the next overlap, each frame takes the run that
- * found the object there (not lost) with the higher confidence, ties going to the nearer box.
- * The given boxes themselves are kept exactly (confidence 1).
+ * found the object there (not lost) from the nearer given box, then the higher confidence: a
+ * correction is the user saying the earlier run went wrong near it, and a run that drifted onto
+ * something else can still be confident, so nearness decides before confidence. The given boxes
+ * themselves are kept exactly (confidence 1).
  */
 export function trackObjects(frames: GrayFrameSource, marks: readonly ObjectMark[], o: Partial<ObjectTrackOptions> = {}): ObjectTrack[] {
   const ids = [...new Set(marks.map((m) => m.id))];
@@ -448,8 +450,8 @@ export function trackObjects(frames: GrayFrameSource, marks: readonly ObjectMark
 
 function better(p: TrackPoint, dist: number, q: TrackPoint, qdist: number): boolean {
   if (!!p.lost !== !!q.lost) return !p.lost;
-  if (p.confidence !== q.confidence) return p.confidence > q.confidence;
-  return dist < qdist;
+  if (dist !== qdist) return dist < qdist;
+  return p.confidence > q.confidence;
 }
 
 /** The frame whose timestamp (seconds) is nearest to `time`, from the clip's frame timestamps in order. */
