@@ -18,6 +18,7 @@
 import { toError } from '../core/errors';
 import type { BatchSummary } from './types';
 import { InputListing, reviewedFaces } from './batch/discovery';
+import { sidecarOf } from '../core/reviewed-faces';
 import { dispatchFiles, dispatchWindows } from './batch/dispatch';
 import { processFile } from './batch/file';
 import { processVariants } from './batch/variants-file';
@@ -47,7 +48,10 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
       st.some((x) => x.op === 'redact-faces' || x.op === 'detect-faces'),
     );
     if (faceStep) {
-      s.reviewedFor = (path) => reviewedFaces(listing, path);
+      s.reviewedFor = (path) => {
+        const given = opts.reviewed?.(path);
+        return given ? Promise.resolve({ faces: given, file: sidecarOf(path) }) : reviewedFaces(listing, path);
+      };
       for (const v of s.variants ?? []) v.settings.reviewedFor = s.reviewedFor;
     }
     const variants = s.variants;

@@ -38,6 +38,12 @@ import './benchmark-panel';
 import './compare-view';
 import './recipe-editor';
 import './preview-panel';
+import './face-review';
+import { startReview, type ReviewedFaces } from '../core/reviewed-faces';
+import type { FacesReport } from '../core/faces';
+import type { RecipeStep } from '../core/recipe';
+import { getOperation } from '../core/catalogue';
+
 import { withPreset, withoutPreset } from '../core/user-presets';
 import { loadUserPresets, saveUserPresets } from '../io/preset-store';
 import { askExisting, type ExistingChoice } from './existing-dialog';
@@ -98,6 +104,7 @@ export class TesseraStudio extends LitElement {
     dragging: { state: true },
     video: { state: true },
     videoProgress: { state: true },
+    reviewing: { state: true },
     skipped: { state: true },
     videoResult: { state: true },
     resultNote: { state: true },
@@ -130,6 +137,8 @@ export class TesseraStudio extends LitElement {
   declare video?: import('../core/video-options').VideoOptions;
   /** Progress of the videos being processed, by path. */
   declare videoProgress?: Record<string, api.VideoProgress>;
+  /** The photo whose faces are being reviewed (face-review), or why that could not start. */
+  declare reviewing?: { path: string; src: string; review?: ReviewedFaces; status?: string };
   declare input?: ChosenInput;
   declare recipe: api.Recipe;
   declare recipeError?: string;
@@ -167,6 +176,8 @@ export class TesseraStudio extends LitElement {
   private pool?: EnginePool;
   private sink?: OutputSink;
   private inputsByPath = new Map<string, InputFile>();
+  /** Faces reviewed by the person, by input path: the batch's face step hides exactly these. */
+  private reviews = new Map<string, ReviewedFaces>();
   /** The input the results in the table came from: Retry failed reruns its files, not another input's. */
   private resultsInput?: ChosenInput;
   private previewer?: api.Previewer;
@@ -499,6 +510,8 @@ export class TesseraStudio extends LitElement {
       return;
     }
     this.input = input;
+    this.closeReview();
+    this.reviews = new Map();
     this.inputCounts = undefined;
     this.inputItems = undefined;
     this.excluded = new Set();
@@ -569,6 +582,92 @@ export class TesseraStudio extends LitElement {
   }
 
   /** The input grid picked a file: the preview shows it (the person's choice: no moving past it on failure). */
+  /** The recipe's face step (redact-faces, or detect-faces), which a review feeds. */
+  private faceStep(): RecipeStep | undefined {
+    return this.recipe.steps.find((s) => s.op === 'redact-faces') ?? this.recipe.steps.find((s) => s.op === 'detect-faces');
+  }
+
+  /**
+   * Opens the review of a photo's faces: its kept review, or the recipe's detector run on it (the
+   * batch's own path, reports only) as the starting point.
+   */
+  private async reviewFaces(path: string): Promise<void> {
+    const item = this.inputItems?.find((i) => i.path === path && i.kind === 'image');
+    const step = this.faceStep();
+    if (!item || !step) return;
+    this.closeReview();
+    const file = await item.file();
+    const src = URL.createObjectURL(file);
+    const kept = this.reviews.get(path);
+    this.reviewing = { path, src, ...(kept ? { review: kept } : { status: `Finding the faces in ${path}…` }) };
+    if (kept) return;
+    try {
+      const sink = new api.MemorySink();
+      const summary = await api.runBatch({
+        input: [{ path, file: () => Promise.resolve(file) }],
+        output: sink,
+        // The face step's detector settings (a redaction's own are not detect-faces').
+        recipe: { name: 'Review', steps: [{ op: 'detect-faces', params: detectParams(step) }] },
+        format: { ...this.output, images: false },
+        pool: this.getPool(),
+      });
+      const json = sink.files.get(`${path}.faces.json`);
+      if (!summary.ok || !json) throw new Error(summary.errors[0]?.message ?? `no faces report for ${path}`);
+      const report = JSON.parse(new TextDecoder().decode(json)) as FacesReport;
+      if (this.reviewing?.src === src) this.reviewing = { path, src, review: startReview(report) };
+    } catch (e) {
+      if (this.reviewing?.src === src) this.reviewing = { path, src, status: `Could not find the faces in ${path}: ${messageOf(e)}` };
+    }
+  }
+
+  private closeReview(): void {
+    if (this.reviewing) URL.revokeObjectURL(this.reviewing.src);
+    this.reviewing = undefined;
+  }
+
+  /** The next (1) or previous (−1) photo's review. */
+  private reviewStep(dir: 1 | -1): void {
+    const photos = (this.inputItems ?? []).filter((i) => i.kind === 'image' && !this.excluded.has(i.path));
+    const at = photos.findIndex((p) => p.path === this.reviewing?.path);
+    const next = photos[at + dir];
+    if (next) void this.reviewFaces(next.path);
+  }
+
+  private renderReview() {
+    const r = this.reviewing;
+    if (!r) return '';
+    const photos = (this.inputItems ?? []).filter((i) => i.kind === 'image' && !this.excluded.has(i.path));
+    const at = photos.findIndex((p) => p.path === r.path);
+    return html`<section class="panel" id="face-review-panel" aria-labelledby="face-review-title">
+      <h2 id="face-review-title">Review faces: ${r.path} (${at + 1} of ${photos.length})</h2>
+      <p class="muted">
+        Drag on the photo to add a face the detector missed; select a box and press Delete to drop it; drag a box or its corner to adjust
+        it. The batch hides exactly these boxes and writes them as ${r.path}.faces.json (reviewed).
+      </p>
+      ${r.status ? html`<p id="face-review-status" role="status">${r.status}</p>` : ''}
+      ${
+        r.review
+          ? html`<face-review
+              .src=${r.src}
+              .review=${r.review}
+              @review-change=${(e: CustomEvent<ReviewedFaces>) => {
+                this.reviews.set(r.path, e.detail);
+                this.reviewing = { ...r, review: e.detail };
+              }}
+              @next=${() => this.reviewStep(1)}
+              @prev=${() => this.reviewStep(-1)}
+            ></face-review>`
+          : ''
+      }
+      <div class="row">
+        <button id="review-prev" ?disabled=${at <= 0} @click=${() => this.reviewStep(-1)}>Previous photo</button>
+        <button id="review-next" ?disabled=${at < 0 || at >= photos.length - 1} @click=${() => this.reviewStep(1)}>Next photo</button>
+        <button id="review-done" @click=${() => this.closeReview()}>Done reviewing</button>
+        <span class="muted" id="review-count">${this.reviews.size} photo${this.reviews.size === 1 ? '' : 's'} reviewed</span>
+      </div>
+    </section>`;
+  }
+
   private pickPreview(path: string): void {
     const item = this.inputItems?.find((i) => i.path === path);
     // Photos and videos (a frame of it, with the scrubber); skipped files have nothing to preview.
@@ -971,6 +1070,7 @@ export class TesseraStudio extends LitElement {
     try {
       const summary = await api.runBatch({
         input: this.remember(this.batchInput(this.input.open(), retry), !!retry),
+        reviewed: (path) => this.reviews.get(path),
         output: sink,
         recipe: this.recipe,
         format: this.output,
@@ -1336,6 +1436,17 @@ export class TesseraStudio extends LitElement {
                 </p>`
               : ''
           }
+          ${
+            this.faceStep() && this.previewFile && isImageName(this.previewFile.path) && !this.reviewing
+              ? html`<div class="row">
+                  <button id="review-faces" ?disabled=${busy} @click=${() => this.reviewFaces(this.previewFile!.path)}>
+                    Review faces…
+                  </button>
+                  <span class="muted">check the boxes before the batch hides them, photo by photo</span>
+                </div>`
+              : ''
+          }
+          ${this.renderReview()}
           ${this.previewNote && this.previewFile ? html`<p class="muted" id="preview-note">${this.previewNote}</p>` : ''}
           ${this.previewFile && isVideoName(this.previewFile.path) ? this.videoPreview.render() : ''}
           ${
@@ -1453,4 +1564,10 @@ declare global {
   interface HTMLElementTagNameMap {
     'tessera-studio': TesseraStudio;
   }
+}
+
+/** A face step's params that detect-faces takes (its detector settings), from the catalogue. */
+function detectParams(step: RecipeStep): Record<string, unknown> {
+  const names = Object.keys(getOperation('detect-faces').params);
+  return Object.fromEntries(Object.entries(step.params ?? {}).filter(([k]) => names.includes(k)));
 }

@@ -87,10 +87,10 @@ describe('small faces of one large photo, shared by the workers', () => {
     two = await batch([{ op: 'detect-faces' }], 2);
     assert.equal(two.ok, 1, JSON.stringify(two.errors));
     console.log(`# 2 workers ${two.ms.toFixed(0)} ms (tasks per worker ${two.tasks.join(',')}) vs 1 worker ${one.ms.toFixed(0)} ms`);
-    // The photo's own task, its shares of passes (8 with 2 workers), and the resume: both workers worked on it.
+    // The photo's own task, its shares of passes (8 with 2 workers), the candidates' second look, and the resume: both workers worked on it.
     assert.equal(
       two.tasks.reduce((a, b) => a + b, 0),
-      1 + 8 + 1,
+      1 + 8 + 1 + 1,
     );
     for (const n of two.tasks) assert.ok(n >= 2, `each worker ran passes of the photo: ${two.tasks.join(',')}`);
     assert.deepEqual(two.report, one.report);

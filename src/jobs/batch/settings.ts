@@ -27,6 +27,11 @@ import type { VideoProgress } from '../video';
 
 export interface RunBatchOptions {
   input: InputSource;
+  /**
+   * Faces a person reviewed in the studio, by input path: the face step hides exactly those boxes
+   * (before any `<input>.faces.json` sidecar in the input).
+   */
+  reviewed?: (path: string) => ReviewedFaces | undefined;
   output: OutputSink;
   /** A recipe object — a Recipe such as SEED_RECIPE or parseRecipe(text) — taken as unknown and validated here. */
   recipe: unknown;
