@@ -17,6 +17,7 @@
  * thousand multiply-adds per missed face cost well under a millisecond.)
  */
 import { iou } from './faces';
+import { normalised } from './ncc';
 
 export type Box = [number, number, number, number];
 
@@ -107,20 +108,8 @@ function cells(p: TrackPixels, x0: number, y0: number, cw: number, ch: number, n
   return out;
 }
 
-/** Zero mean, unit norm (undefined for a flat patch: nothing to match). */
-function normalised(v: Float32Array): Float32Array | undefined {
-  let mean = 0;
-  for (const x of v) mean += x;
-  mean /= v.length;
-  let ss = 0;
-  for (const x of v) ss += (x - mean) ** 2;
-  if (ss < 1e-6 * v.length) return undefined;
-  const k = 1 / Math.sqrt(ss);
-  return v.map((x) => (x - mean) * k);
-}
-
 function templateOf(p: TrackPixels, b: Box): Float32Array | undefined {
-  return normalised(cells(p, b[0], b[1], b[2] / T, b[3] / T, T, T));
+  return normalised(cells(p, b[0], b[1], b[2] / T, b[3] / T, T, T), 1e-6);
 }
 
 /**

@@ -32,7 +32,12 @@
  *   slight turn) are followed while the initial appearance anchors it against drift.
  */
 
+import { normalised } from './ncc';
+
 export type Box = [number, number, number, number];
+
+/** A template flatter than this (mean squared deviation, gray levels²) has nothing to follow. */
+const FLAT = 1e-4;
 
 /** An 8-bit gray frame, tightly packed. */
 export interface GrayFrame {
@@ -204,18 +209,6 @@ function cells(I: Integral, x0: number, y0: number, cw: number, ch: number, n: n
   return out;
 }
 
-/** Zero mean, unit norm; undefined for a flat patch (nothing to match). */
-function normalised(v: Float32Array): Float32Array | undefined {
-  let mean = 0;
-  for (const x of v) mean += x;
-  mean /= v.length;
-  let ss = 0;
-  for (const x of v) ss += (x - mean) ** 2;
-  if (ss < 1e-4 * v.length) return undefined;
-  const k = 1 / Math.sqrt(ss);
-  return v.map((x) => (x - mean) * k);
-}
-
 interface Match {
   /** Top-left of the matched box, gray px. */
   x: number;
@@ -327,7 +320,7 @@ export function trackObject(
     h = bh * k;
   const g = gridFor(w, h, opt.templateCells);
   const I0 = integral(frames.frame(f0));
-  const t0 = normalised(cells(I0, x, y, w / g.tw, h / g.th, g.tw, g.th));
+  const t0 = normalised(cells(I0, x, y, w / g.tw, h / g.th, g.tw, g.th), FLAT);
   const out: TrackPoint[] = [{ frame: f0, box: [...start.box] as Box, confidence: 1 }];
   // A flat box has no appearance to follow: it stays where it was given only.
   if (!t0) return out;
@@ -388,12 +381,12 @@ export function trackObject(
     h = nh;
     lost = 0;
     if (best.ncc >= opt.updateAt) {
-      const cur = normalised(cells(I, x, y, w / g.tw, h / g.th, g.tw, g.th));
+      const cur = normalised(cells(I, x, y, w / g.tw, h / g.th, g.tw, g.th), FLAT);
       if (cur) {
         for (let i = 0; i < live.length; i++) live[i] = (1 - opt.learnRate) * live[i] + opt.learnRate * cur[i];
         const mixed = new Float32Array(live.length);
         for (let i = 0; i < live.length; i++) mixed[i] = 0.5 * t0[i] + 0.5 * live[i];
-        tpl = normalised(mixed) ?? t0;
+        tpl = normalised(mixed, FLAT) ?? t0;
       }
     }
     out.push({ frame: f, box: toVideo(), confidence: round3(best.ncc) });

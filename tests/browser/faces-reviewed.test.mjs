@@ -10,7 +10,7 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { batchCommand, commandSummary, requireBuilt, samplePhoto } from './harness.mjs';
-import { vips } from './fixtures.mjs';
+import { rgbPixels, vips } from './fixtures.mjs';
 import { SAMPLE1_FACES } from './face-fixtures.mjs';
 import { parseJson } from '../../scripts/lib/json.mjs';
 
@@ -20,18 +20,6 @@ let work;
 const KEPT = [SAMPLE1_FACES[0], SAMPLE1_FACES[2]];
 const DROPPED = SAMPLE1_FACES[1];
 const DRAWN = [900, 40, 160, 120];
-
-/** Decodes an image file to 8-bit RGB pixels with wasm-vips. @param {Uint8Array} bytes */
-async function rgb(bytes) {
-  const v = await vips();
-  const im = v.Image.newFromBuffer(bytes);
-  try {
-    assert.equal(im.bands, 3);
-    return { width: im.width, height: im.height, data: /** @type {Uint8Array} */ (im.writeToMemory()) };
-  } finally {
-    im.delete();
-  }
-}
 
 before(async () => {
   requireBuilt();
@@ -77,8 +65,8 @@ test('npm run batch: a reviewed sidecar is hidden exactly, no detection; a malfo
     report.faces.map((f) => f.box),
     [...KEPT, DRAWN],
   );
-  const src = await rgb(await fs.readFile(join(work, 'in', 'party', 'group.png')));
-  const got = await rgb(await fs.readFile(join(out, 'party', 'group.png')));
+  const src = await rgbPixels(await fs.readFile(join(work, 'in', 'party', 'group.png')));
+  const got = await rgbPixels(await fs.readFile(join(out, 'party', 'group.png')));
   const W = src.width;
   const within = (/** @type {number[]} */ b, /** @type {number} */ x, /** @type {number} */ y) =>
     x >= b[0] && x < b[0] + b[2] && y >= b[1] && y < b[1] + b[3];

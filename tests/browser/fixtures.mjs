@@ -188,3 +188,18 @@ export function vipsHeader(path) {
   const [w, h, b] = ['width', 'height', 'bands'].map((f) => Number(execFileSync('vipsheader', ['-f', f, path]).toString()));
   return { width: w, height: h, bands: b };
 }
+
+/**
+ * Decodes an image file's bytes to 8-bit RGB pixels with wasm-vips (fails on any other band count).
+ * @param {Uint8Array} bytes
+ */
+export async function rgbPixels(bytes) {
+  const v = await vips();
+  const im = v.Image.newFromBuffer(bytes);
+  try {
+    if (im.bands !== 3) throw new Error(`expected 3 bands, got ${im.bands}`);
+    return { width: im.width, height: im.height, data: /** @type {Uint8Array} */ (im.writeToMemory()) };
+  } finally {
+    im.delete();
+  }
+}

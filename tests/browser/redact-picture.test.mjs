@@ -8,23 +8,11 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { batchCommand, commandSummary, requireBuilt, samplePhoto } from './harness.mjs';
-import { vips } from './fixtures.mjs';
+import { rgbPixels, vips } from './fixtures.mjs';
 import { parseJson } from '../../scripts/lib/json.mjs';
 
 /** @type {string} */
 let work;
-
-/** Decodes an image file to 8-bit RGB pixels with wasm-vips. @param {Uint8Array} bytes */
-async function rgb(bytes) {
-  const v = await vips();
-  const im = v.Image.newFromBuffer(bytes);
-  try {
-    assert.equal(im.bands, 3);
-    return { width: im.width, height: im.height, data: /** @type {Uint8Array} */ (im.writeToMemory()) };
-  } finally {
-    im.delete();
-  }
-}
 
 /** A 64×64 RGBA picture: opaque magenta, but its right quarter fully transparent. */
 async function picturePng() {
@@ -75,8 +63,8 @@ test('npm run batch: faces covered by the picture the recipe names; its transpar
   );
   const boxes = report.faces.map((f) => f.box);
   assert.ok(boxes.length >= 3, `faces found: ${boxes.length}`);
-  const src = await rgb(await fs.readFile(join(work, 'in', 'group.png')));
-  const got = await rgb(await fs.readFile(join(out, 'group.png')));
+  const src = await rgbPixels(await fs.readFile(join(work, 'in', 'group.png')));
+  const got = await rgbPixels(await fs.readFile(join(out, 'group.png')));
   const W = src.width;
   /** Which box (integer region, as redactRegion with margin 0) holds pixel x, y, and where in it. */
   const regions = boxes.map(([x, y, w, h]) => [Math.floor(x), Math.floor(y), Math.ceil(x + w), Math.ceil(y + h)]);

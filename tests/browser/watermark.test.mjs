@@ -7,25 +7,13 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { batchCommand, commandSummary, handFiles, requireBuilt, samplePhoto, startApp } from './harness.mjs';
-import { vips } from './fixtures.mjs';
+import { rgbPixels, vips } from './fixtures.mjs';
 import { AxeBuilder } from '@axe-core/playwright';
 
 /** @type {string} */
 let work;
 /** @type {{ width: number, height: number, data: Uint8Array }} */
 let photo;
-
-/** Decodes an image file to 8-bit RGB pixels with wasm-vips. @param {Uint8Array} bytes */
-async function rgb(bytes) {
-  const v = await vips();
-  const im = v.Image.newFromBuffer(bytes);
-  try {
-    assert.equal(im.bands, 3);
-    return { width: im.width, height: im.height, data: /** @type {Uint8Array} */ (im.writeToMemory()) };
-  } finally {
-    im.delete();
-  }
-}
 
 /** A 200×100 RGBA logo: opaque orange left half, transparent right half but for a half-alpha blue band. */
 async function logoPng() {
@@ -57,7 +45,7 @@ before(async () => {
   } finally {
     im.delete();
   }
-  photo = await rgb(await fs.readFile(join(work, 'in', 'photo.png')));
+  photo = await rgbPixels(await fs.readFile(join(work, 'in', 'photo.png')));
   await fs.mkdir(join(work, 'recipes', 'assets'), { recursive: true });
   await fs.writeFile(join(work, 'recipes', 'assets', 'logo.png'), await logoPng());
 });
@@ -82,7 +70,7 @@ test('npm run batch: a recipe file with a logo beside it and a text; pixels in t
   const r = await batchCommand([join(work, 'in'), out, '--recipe', recipe, '--workers', '2', '--no-build']);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(commandSummary(r.stdout, r.stderr).ok, 1);
-  const got = await rgb(await fs.readFile(join(out, 'photo.png')));
+  const got = await rgbPixels(await fs.readFile(join(out, 'photo.png')));
   const { width: W, height: H } = photo;
   assert.deepEqual([got.width, got.height], [W, H]);
 

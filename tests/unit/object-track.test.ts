@@ -7,22 +7,11 @@
 import { describe, expect, test } from 'vitest';
 import { grayFactor, toGray, trackObject, trackObjects, type Box, type GrayFrame, type GrayFrameSource } from '../../src/core/object-track';
 import { iou } from '../../src/core/faces';
-
-/** A seeded pseudo-random generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from './helpers';
 
 /** A w×h texture: blobs of random gray, smoothed (so it is trackable at any scale), 0–255. */
 function texture(w: number, h: number, seed: number, blob = 6): Float32Array {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const gw = Math.ceil(w / blob) + 2,
     gh = Math.ceil(h / blob) + 2;
   const g = Float32Array.from({ length: gw * gh }, () => r() * 255);
