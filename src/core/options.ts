@@ -40,8 +40,6 @@ export interface OptionExtras<F extends string> {
   noun?: string;
   /** The panel shows value / scale, in `unit` (video bitrate in kbit/s). */
   display?: { scale: number; unit: string };
-  /** A text option's own rule (a naming template's tokens): throws a TesseraError naming `path`. */
-  check?: (value: string, path: string) => void;
 }
 
 /** Options take every param kind but files (a file is a recipe step's asset, not a setting). */

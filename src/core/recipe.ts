@@ -105,6 +105,7 @@ export function validateParams<P extends Record<string, ParamSpec>>(op: Operatio
       case 'text':
         if (typeof value !== 'string') fail(p, `must be text, got ${typeName(value)}`, 'bad-param');
         if (value.length > spec.maxLength) fail(p, `is longer than ${spec.maxLength} characters`, 'bad-param');
+        spec.check?.(value, p);
         out[key] = value;
         break;
       case 'image':

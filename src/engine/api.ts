@@ -195,6 +195,11 @@ export interface FrameOptions {
    */
   redact?: { boxes: [number, number, number, number][]; params: Record<string, unknown>; channels?: number };
   /**
+   * The boxes each redact-regions step of `steps` hides in this frame ([x, y, w, h] in the
+   * input's pixels, one list per such step in order): the video job's tracks (jobs/video/region-tracks.ts).
+   */
+  regions?: [number, number, number, number][][];
+  /**
    * The source is a decoder's own 8-bit 4:2:0 frame, not RGBA: `src` describes its Y plane
    * (channels 1) inside a buffer that `VideoFrame.copyTo` filled with `layout` (Y, U, V for I420;
    * Y, UV for NV12). The worker converts it (src/engine/frame-task.ts, yuv.ts).

@@ -78,7 +78,7 @@ export async function processFrameTask(src: FrameDesc, steps: ResolvedStep[], op
     redactBoxes(input, opts.redact.boxes, params, cv, pic);
     pre.push({ op: 'redact-faces', ms: performance.now() - t0 });
   }
-  const { frame, timings, reports } = await runSteps(input, steps);
+  const { frame, timings, reports } = await runSteps(input, steps, undefined, { regions: opts.regions });
   const means = opts.measure ? channelMeans(frame) : [];
   const o0 = performance.now();
   const rgba = toRgba(frame).buffer as ArrayBuffer;
@@ -185,7 +185,7 @@ async function yuvFrame(src: FrameDesc, steps: ResolvedStep[], opts: FrameOption
   if (steps[0]?.op === 'grayscale') {
     const gray = yuvToLuma(planes, w, h, k, scratchU8('yuv-gray', w * h));
     const inMs = performance.now() - t0;
-    const { frame, timings, reports } = await runSteps(gray, steps.slice(1));
+    const { frame, timings, reports } = await runSteps(gray, steps.slice(1), undefined, { regions: opts.regions });
     return finish(frame, [{ op: 'grayscale', ms: inMs }, ...timings], reports, 0, opts, k, wantI420, idleMs, 'yuv-gray');
   }
 
@@ -208,6 +208,8 @@ async function yuvFrame(src: FrameDesc, steps: ResolvedStep[], opts: FrameOption
   const { frame, timings, reports } = await runSteps(
     { width: w, height: h, channels: 3, stride: w * 3, data: rgb.subarray(0, n * 3) },
     steps,
+    undefined,
+    { regions: opts.regions },
   );
   return finish(frame, timings, reports, inMs, opts, k, wantI420, idleMs, 'yuv-rgb');
 }

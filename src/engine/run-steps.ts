@@ -58,6 +58,8 @@ export interface RunOptions {
   faces?: Face[];
   /** A person's reviewed boxes for the photo (OpContext.reviewed). */
   reviewed?: OpContext['reviewed'];
+  /** Video: each redact-regions step's boxes in this frame (OpContext.regions; the lists are not changed). */
+  regions?: OpContext['regions'];
   /**
    * Called before each step with the frame it would get: returning true stops the chain there,
    * and the result says where (`pausedAt`), so the caller can resume with the rest later.
@@ -109,6 +111,7 @@ export async function runSteps(
     },
     faces: opts.faces,
     reviewed: opts.reviewed,
+    ...(opts.regions ? { regions: [...opts.regions] } : {}),
     placement: opts.placement,
     ...(onPlaced
       ? { placed: (x: number, y: number, width: number, height: number) => onPlaced({ step: index, x, y, width, height }) }

@@ -36,6 +36,7 @@ import { TesseraError, cancelled, isAbort, toError } from '../core/errors';
 import { VIDEO_CONTAINERS } from '../core/video-options';
 import { FrameSampler } from '../core/animation';
 import { FORMATS, validateOutput } from '../core/formats';
+import type { Box } from '../core/regions';
 import { AnimationOut } from './video/animation-out';
 import type { FrameResult } from '../engine/api';
 import { openVideo, type OpenedVideo } from '../io/media';
@@ -48,6 +49,7 @@ import { progressReporter } from './video/progress';
 import { frameRange, type FrameRange } from './video/range';
 import { ReorderWindow } from './video/reorder-window';
 import { FrameTracking, faceRecipe, type FaceRecipe, type TrackedFrame } from './video/tracking';
+import { regionSteps, trackRegions, type RegionTracks } from './video/region-tracks';
 import {
   addStepTimes,
   emptyTimings,
@@ -107,6 +109,23 @@ export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
   };
   const s = stages(job);
   try {
+    // Marked regions are followed through the whole range first (it reads the range once more).
+    if (mode !== 'decode') {
+      const sampler = anim ? new FrameSampler(o.options.fps) : undefined;
+      job.regions = await trackRegions({
+        video: v,
+        range,
+        start: o.options.start,
+        steps: o.steps,
+        frames: job.frames,
+        signal: o.signal,
+        ...(sampler ? { keep: (ts: number) => sampler.take(ts) } : {}),
+      });
+      if (job.regions) {
+        job.timings.regionsReadMs = job.regions.readMs;
+        job.timings.regionsTrackMs = job.regions.trackMs;
+      }
+    }
     if (s.out) {
       const { output, format } = await s.out.open();
       await s.audio.attach(output, format);
@@ -160,6 +179,8 @@ interface Job {
   faces: FaceRecipe;
   analysis?: FrameAnalysis[];
   progress: (finished: number, force?: boolean) => void;
+  /** With redact-regions steps: each frame's tracked boxes (set before the frames are processed). */
+  regions?: RegionTracks;
 }
 
 /**
@@ -193,6 +214,7 @@ function stages(j: Job) {
     steps: faces.firstSteps,
     redact: faces.redact,
     analysis: !!analysis,
+    ...(regionSteps(o.steps).length ? { regions: (index: number) => regionBoxes(j, index) } : {}),
     flow,
     timings,
     frames,
@@ -283,6 +305,7 @@ function result(j: Job, s: ReturnType<typeof stages>, bytes: Uint8Array | undefi
           reason: v.audio ? (anim ? `an animated ${container.label} has no sound` : `${mode} mode writes no file`) : undefined,
         },
     analysis: analysis && { source: o.name, frames: analysis },
+    ...(j.regions ? { tracks: j.regions.report } : {}),
     faces: tracking && {
       framesWithDetections: tracking.framesWithDetections,
       framesRedacted: tracking.framesRedacted,
@@ -294,6 +317,18 @@ function result(j: Job, s: ReturnType<typeof stages>, bytes: Uint8Array | undefi
     timings,
     warnings: [...audio.warnings, ...(out?.warnings ?? [])],
   };
+}
+
+/** Frame `index`'s boxes for each redact-regions step, split between the face recipe's two calls. */
+function regionBoxes(j: Job, index: number): { first: Box[][]; rest: Box[][] } {
+  const all = j.regions?.boxes[index];
+  if (!all)
+    throw new TesseraError(
+      'decode-failed',
+      `frame ${index} was not seen when the regions were tracked (${j.regions?.frames ?? 0} frames then): the video decodes differently on a second read`,
+    );
+  const k = regionSteps(j.faces.firstSteps).length;
+  return { first: all.slice(0, k), rest: all.slice(k) };
 }
 
 /** One frame's line in the analysis export. */

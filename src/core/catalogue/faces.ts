@@ -40,6 +40,77 @@ const DETECT_PARAMS = {
   },
 } as const satisfies Record<string, ParamSpec>;
 
+/** How a redaction hides a region: the same for faces and for marked regions, photos and video. */
+export const REDACT_PARAMS = {
+  effect: {
+    type: 'enum',
+    label: 'Effect',
+    options: ['blur', 'pixelate', 'fill', 'picture'],
+    optionLabels: { blur: 'Blur', pixelate: 'Mosaic', fill: 'Solid colour', picture: 'Picture' },
+    default: 'blur',
+  },
+  picture: {
+    type: 'image',
+    label: 'Picture',
+    help: 'A PNG with transparency (an emoji, a logo), JPEG or WebP, stretched over each face',
+    default: '',
+    valueName: 'FILE',
+    visibleWhen: { param: 'effect', in: ['picture'] },
+  },
+  shape: {
+    type: 'enum',
+    label: 'Shape',
+    options: ['ellipse', 'rectangle'],
+    default: 'ellipse',
+    help: 'An ellipse inside the face box with its margin (faces are oval), or the whole box.',
+  },
+  feather: {
+    type: 'number',
+    label: 'Soft edge',
+    min: 0,
+    max: 100,
+    default: 15,
+    step: 1,
+    unit: '%',
+    help: "How much of the shape's outer part fades smoothly into the picture (0: a hard edge).",
+  },
+  strength: {
+    type: 'number',
+    label: 'Blur strength',
+    min: 1,
+    max: 100,
+    default: 50,
+    step: 1,
+    unit: '%',
+    help: "Gaussian σ = strength % × the face box's larger side / 4.",
+    visibleWhen: { param: 'effect', in: ['blur'] },
+  },
+  blocks: {
+    type: 'integer',
+    label: 'Blocks across',
+    min: 2,
+    max: 64,
+    default: 6,
+    help: "Pixelation cells across the face box's larger side.",
+    visibleWhen: { param: 'effect', in: ['pixelate'] },
+  },
+  color: { type: 'color', label: 'Fill colour', default: '#000000', visibleWhen: { param: 'effect', in: ['fill'] } },
+  margin: {
+    type: 'number',
+    label: 'Margin',
+    min: 0,
+    max: 100,
+    default: 20,
+    step: 1,
+    unit: '%',
+    help: "Added on every side, as % of the box's width (left/right) and height (top/bottom).",
+  },
+} as const satisfies Record<string, ParamSpec>;
+
+/** The exact definition of how REDACT_PARAMS hide a box. */
+export const REDACTION =
+  "Each box grows by margin % of its width on the left and right and of its height at the top and bottom, clipped to the image. blur: cv.GaussianBlur of the colour channels with σ = strength/100 × max(w, h)/4 (kernel 2·ceil(3σ)+1), computed on the region padded by the kernel radius (so edges blend with real neighbours, BORDER_REPLICATE at the image edge) — for speed that padded region is shrunk by k = σ/2 (INTER_AREA, k capped at a quarter of its sides), blurred with σ/k and enlarged back (INTER_LINEAR) — written back inside the box only. pixelate: the box is cut into square cells of side ceil(max(w, h)/blocks) from its top-left corner; each cell becomes the rounded mean of its pixels. fill: the colour. picture: the chosen image, read by libvips (sRGB, RGBA straight alpha, at most 512 px on its long side, by thumbnail), is stretched over the region by area resampling (core/resample.ts areaResize, rounded half up) and put over it with its alpha a quantised to k = round(256 × a / 255), each colour value (o·(256 − k) + p·k + 128) >> 8 (gray frames take the picture's Rec. 601 luma); without a picture chosen the step fails rather than leave faces visible. The effect is then kept by a mask over the region: shape ellipse (inscribed in the region) or rectangle; a pixel's weight is, for the ellipse, with d = its centre's distance from the region's centre over the semi-axes, 1 for d ≤ 1 − f, 0 for d ≥ 1 and smoothstep((1 − d)/f) between, f = feather/100; for the rectangle smoothstep(e/f), e = the distance to the nearest edge over the shorter semi-axis (1 with f = 0); weights are quantised to k = round(256 × weight) and each colour value becomes (o·(256 − k) + e·k + 128) >> 8 — the original where k = 0. Alpha and everything outside the masks are unchanged.";
+
 const DETECTION =
   "BlazeFace (MediaPipe face_detection_full_range.tflite 192×192, or short_range 128×128) through cv.readNetFromTFLite: each pass scales its rectangle so the long side fits the input (INTER_AREA when shrinking, INTER_LINEAR when enlarging small images and tiles), centred on a black square, scaled to [−1, 1] (blobFromImage 1/127.5, mean 127.5, RGB, NCHW); one forward pass gives 2304 (896) regressors and scores; boxes and 6 keypoints decode as value/size + anchor centre (full: 48×48 anchors at stride 4; short: 16×16×2 at stride 8 + 8×8×6 at stride 16), score = sigmoid; mapped back to image pixels. Passes: the whole image; with tiles on and the long side > 2.5 × (4 × input) px, square tiles of 4 × input (768 / 512 px) overlapping by 25 %, evenly spread; with minFaceSize m > 0 and a long side L with 16·L/input > m, instead levels of tiles each a quarter the side of the level above, geometric with a ratio ≤ 4 down to input·m/16 px, overlapping by ratio/12 + 5 %, at most 160 tiles (the finest side grown by 10 % steps until they fit); with rotated on, every pass also on its rectangle turned 90°, 180° and 270° (cv.rotate), detections turned back. Tile detections within 1 % of an inner tile edge are dropped; all passes go through MediaPipe's weighted NMS (IoU > 0.3 merges, score-weighted mean box and keypoints). Calibration: each candidate (the best 16 of score ≥ minScore) is looked at again in a square 4 × its long side around it (black beyond the image), turned as found, in one cell of a 2×2 mosaic of the input (24-px faces for every candidate); its score is pass × min(1, 0.5 + look), look = the best score in its cell of a box overlapping it by IoU ≥ 0.3 (0 when none); a face covering > 50 % of a better face's box (or covered by it) is dropped. Boxes are rounded and clipped. Cascades (haarcascade_frontalface_default / alt2, lbpcascade_frontalface_improved): gray (COLOR_RGB2GRAY), shrunk so the long side is ≤ 1024 px, equalizeHist, detectMultiScale2(scale 1.1, minNeighbors 1, min size max(20, minFaceSize)); score n/(n+5) for n merged windows, halved when haarcascade_eye finds no eye in the face's upper 60 %. Faces below minScore or with max(w, h) < minFaceSize are dropped.";
 
@@ -68,76 +139,11 @@ export const FACE_OPS = [
     aka: 'face redaction',
     category: 'cv',
     reports: 'faces',
-    params: {
-      ...DETECT_PARAMS,
-      effect: {
-        type: 'enum',
-        label: 'Effect',
-        options: ['blur', 'pixelate', 'fill', 'picture'],
-        optionLabels: { blur: 'Blur', pixelate: 'Mosaic', fill: 'Solid colour', picture: 'Picture' },
-        default: 'blur',
-      },
-      picture: {
-        type: 'image',
-        label: 'Picture',
-        help: 'A PNG with transparency (an emoji, a logo), JPEG or WebP, stretched over each face',
-        default: '',
-        valueName: 'FILE',
-        visibleWhen: { param: 'effect', in: ['picture'] },
-      },
-      shape: {
-        type: 'enum',
-        label: 'Shape',
-        options: ['ellipse', 'rectangle'],
-        default: 'ellipse',
-        help: 'An ellipse inside the face box with its margin (faces are oval), or the whole box.',
-      },
-      feather: {
-        type: 'number',
-        label: 'Soft edge',
-        min: 0,
-        max: 100,
-        default: 15,
-        step: 1,
-        unit: '%',
-        help: "How much of the shape's outer part fades smoothly into the picture (0: a hard edge).",
-      },
-      strength: {
-        type: 'number',
-        label: 'Blur strength',
-        min: 1,
-        max: 100,
-        default: 50,
-        step: 1,
-        unit: '%',
-        help: "Gaussian σ = strength % × the face box's larger side / 4.",
-        visibleWhen: { param: 'effect', in: ['blur'] },
-      },
-      blocks: {
-        type: 'integer',
-        label: 'Blocks across',
-        min: 2,
-        max: 64,
-        default: 6,
-        help: "Pixelation cells across the face box's larger side.",
-        visibleWhen: { param: 'effect', in: ['pixelate'] },
-      },
-      color: { type: 'color', label: 'Fill colour', default: '#000000', visibleWhen: { param: 'effect', in: ['fill'] } },
-      margin: {
-        type: 'number',
-        label: 'Margin',
-        min: 0,
-        max: 100,
-        default: 20,
-        step: 1,
-        unit: '%',
-        help: "Added on every side, as % of the box's width (left/right) and height (top/bottom).",
-      },
-    },
+    params: { ...DETECT_PARAMS, ...REDACT_PARAMS },
     engine: 'opencv',
     locality: 'global',
     halo: () => 0,
     outChannels: same,
-    definition: `${DETECTION} Each face box grows by margin % of its width on the left and right and of its height at the top and bottom, clipped to the image. blur: cv.GaussianBlur of the colour channels with σ = strength/100 × max(w, h)/4 (kernel 2·ceil(3σ)+1), computed on the region padded by the kernel radius (so edges blend with real neighbours, BORDER_REPLICATE at the image edge) — for speed that padded region is shrunk by k = σ/2 (INTER_AREA, k capped at a quarter of its sides), blurred with σ/k and enlarged back (INTER_LINEAR) — written back inside the box only. pixelate: the box is cut into square cells of side ceil(max(w, h)/blocks) from its top-left corner; each cell becomes the rounded mean of its pixels. fill: the colour. picture: the chosen image, read by libvips (sRGB, RGBA straight alpha, at most 512 px on its long side, by thumbnail), is stretched over the region by area resampling (core/resample.ts areaResize, rounded half up) and put over it with its alpha a quantised to k = round(256 × a / 255), each colour value (o·(256 − k) + p·k + 128) >> 8 (gray frames take the picture's Rec. 601 luma); without a picture chosen the step fails rather than leave faces visible. The effect is then kept by a mask over the region: shape ellipse (inscribed in the region) or rectangle; a pixel's weight is, for the ellipse, with d = its centre's distance from the region's centre over the semi-axes, 1 for d ≤ 1 − f, 0 for d ≥ 1 and smoothstep((1 − d)/f) between, f = feather/100; for the rectangle smoothstep(e/f), e = the distance to the nearest edge over the shorter semi-axis (1 with f = 0); weights are quantised to k = round(256 × weight) and each colour value becomes (o·(256 − k) + e·k + 128) >> 8 — the original where k = 0. Alpha and everything outside the masks are unchanged. The image's report 'faces' (as detect-faces) lists the faces found.`,
+    definition: `${DETECTION} ${REDACTION} The image's report 'faces' (as detect-faces) lists the faces found.`,
   }),
 ];

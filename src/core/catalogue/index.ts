@@ -14,6 +14,7 @@
  */
 import { CV_OPS } from './cv';
 import { FACE_OPS } from './faces';
+import { REGION_OPS } from './regions';
 import { FILTER_OPS } from './filters';
 import { TONE_OPS } from './tone';
 import { TRANSFORM_OPS } from './transforms';
@@ -28,6 +29,7 @@ type Entry =
   | (typeof FILTER_OPS)[number]
   | (typeof CV_OPS)[number]
   | (typeof FACE_OPS)[number]
+  | (typeof REGION_OPS)[number]
   | (typeof TRANSFORM_OPS)[number]
   | (typeof WATERMARK_OPS)[number];
 
@@ -39,7 +41,15 @@ export type OpParams<N extends OpName> = ParamsOf<OpSpec<N>['params']>;
 /** The ops an engine computes. */
 export type EngineOpName<E extends EngineName> = Extract<Entry, { engine: E }>['name'];
 
-const OPERATIONS: readonly OperationSpec[] = [...TONE_OPS, ...FILTER_OPS, ...CV_OPS, ...FACE_OPS, ...TRANSFORM_OPS, ...WATERMARK_OPS];
+const OPERATIONS: readonly OperationSpec[] = [
+  ...TONE_OPS,
+  ...FILTER_OPS,
+  ...CV_OPS,
+  ...FACE_OPS,
+  ...REGION_OPS,
+  ...TRANSFORM_OPS,
+  ...WATERMARK_OPS,
+];
 
 const BY_NAME = new Map<string, OperationSpec>();
 for (const op of OPERATIONS) {

@@ -28,7 +28,14 @@ export type ParamSpec = ParamBase &
      * A line of text (a naming template, a watermark's words), at most `maxLength` characters;
      * `valueName` is the word `--help` shows for it ("--name TEMPLATE").
      */
-    | { type: 'text'; default: string; maxLength: number; valueName?: string }
+    | {
+        type: 'text';
+        default: string;
+        maxLength: number;
+        valueName?: string;
+        /** Throws (a TesseraError naming `path`) when a value breaks the text's syntax (regions' JSON); the validator calls it. */
+        check?: (value: string, path: string) => void;
+      }
     /**
      * An image file the person picks (a watermark's logo). The value is the file's name as the
      * recipe refers to it: in recipe JSON a path relative to the recipe file (`npm run batch`), in

@@ -6,12 +6,16 @@
  * stretched over the region (engine/faces/redact-picture.ts decodes it), kept inside
  * the mask's shape (core/redact-mask.ts: ellipse or rectangle, feathered edge). In place.
  */
-import type { OpParams } from '../../core/catalogue';
+import type { REDACT_PARAMS } from '../../core/catalogue/faces';
+import type { ParamsOf } from '../../core/catalogue/types';
 import type { Frame } from '../../core/frame';
 import { withScope } from '../../core/scope';
 import { blend, maskWeights, type Region } from '../../core/redact-mask';
 import { areaResize } from '../../core/resample';
 import { cvMessage, type CV } from '../opencv';
+
+/** How a box is hidden (core/catalogue/faces.ts REDACT_PARAMS). */
+export type RedactParams = ParamsOf<typeof REDACT_PARAMS>;
 
 /** The face box grown by margin % of its width/height on each side, clipped, as integer [x0, y0, x1, y1). */
 export function redactRegion(box: readonly number[], marginPct: number, w: number, h: number): [number, number, number, number] {
@@ -151,10 +155,10 @@ function applyMask(f: Frame, r: Region, orig: Uint8Array, weights: Uint16Array):
 }
 
 /**
- * Redacts each box of `boxes` in `f` (in place) with redact-faces' params. `cv` only for blur,
- * `pic` (RGBA, from redactPicture) only for the picture effect.
+ * Redacts each box of `boxes` in `f` (in place) with a redaction's params (redact-faces',
+ * redact-regions'). `cv` only for blur, `pic` (RGBA, from redactPicture) only for the picture effect.
  */
-export function redactBoxes(f: Frame, boxes: readonly (readonly number[])[], p: OpParams<'redact-faces'>, cv?: CV, pic?: Frame): void {
+export function redactBoxes(f: Frame, boxes: readonly (readonly number[])[], p: RedactParams, cv?: CV, pic?: Frame): void {
   if (p.effect === 'picture' && (!pic || pic.channels !== 4)) throw new Error('redactBoxes: the picture effect needs an RGBA picture');
   for (const box of boxes) {
     const r = redactRegion(box, p.margin, f.width, f.height);

@@ -70,6 +70,13 @@ export interface OpContext {
    */
   reviewed?: { faces: ReviewedFaces; file: string };
   /**
+   * Video: the boxes each redact-regions step hides in this frame (input pixels), one list per
+   * such step in recipe order, from the job's tracking (jobs/video/region-tracks.ts). Each step
+   * takes the first list and removes it. Absent (a photo, a preview): the step hides its own
+   * regions' boxes.
+   */
+  regions?: [number, number, number, number][][];
+  /**
    * Where this frame lies in the whole image (a tile's or strip's window, the preview's region):
    * positional steps (watermarks) place themselves in the whole image through it. Absent: the
    * frame is the whole image.

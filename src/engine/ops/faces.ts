@@ -41,7 +41,7 @@ function reviewedInFrame(r: ReviewedFaces, file: string, src: Frame, g: Geometry
 }
 
 /** A packed copy of `src` in a ctx frame. */
-function copyOf(src: Frame, ctx: OpContext): Frame {
+export function copyOf(src: Frame, ctx: OpContext): Frame {
   const out = ctx.alloc(src.width, src.height, src.channels);
   const row = src.width * src.channels;
   if (src.stride === row) out.data.set(src.data.subarray(0, row * src.height));

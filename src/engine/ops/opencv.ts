@@ -13,6 +13,7 @@ import { withScope, type Scope } from '../../core/scope';
 import { cvMessage, loadOpenCV, type CV } from '../opencv';
 import type { EngineTable, OpContext } from './context';
 import { FACE_OPS_TABLE } from './faces';
+import { REGION_OPS_TABLE } from './regions';
 
 type Mat = InstanceType<CV['Mat']>;
 type Keep = Scope['track'];
@@ -144,4 +145,5 @@ export const OPENCV_OPS: EngineTable<'opencv'> = {
     }),
 
   ...FACE_OPS_TABLE,
+  ...REGION_OPS_TABLE,
 };

@@ -139,7 +139,15 @@ export async function processFile(f: InputFile, name: FileName, computed: () => 
       // (A video counts as computing until it is written: `computed` only in the finally.)
       const v = await processVideoFile(f.path, blob, early ?? ((size) => claim(size)), s, tally);
       if (!v) return; // skipped once its size was known
-      Object.assign(result, { width: v.width, height: v.height, video: v.video, outputPath: v.out, bytesOut: v.bytesOut, status: 'ok' });
+      Object.assign(result, {
+        width: v.width,
+        height: v.height,
+        video: v.video,
+        outputPath: v.out,
+        bytesOut: v.bytesOut,
+        ...(v.reports ? { reports: v.reports } : {}),
+        status: 'ok',
+      });
       return;
     }
     // Giant files are probed first, so nothing reads them whole before their route is known.

@@ -5,7 +5,7 @@ import { pageParts, VIDEO_PART } from '../lazy';
 import type { FileResult } from '../types';
 import type { BatchSettings } from './settings';
 import type { BatchTally } from './summary';
-import { writeVideo } from './write';
+import { writeReports, writeVideo } from './write';
 
 /**
  * Processes and writes the video at `out` — or, when its name needs the output's size, at the
@@ -18,7 +18,9 @@ export async function processVideoFile(
   out: string | ((size: { width: number; height: number }) => Promise<string | false>),
   s: BatchSettings,
   tally: BatchTally,
-): Promise<(Required<Pick<FileResult, 'width' | 'height' | 'video' | 'bytesOut'>> & { out: string }) | undefined> {
+): Promise<
+  (Required<Pick<FileResult, 'width' | 'height' | 'video' | 'bytesOut'>> & Pick<FileResult, 'reports'> & { out: string }) | undefined
+> {
   const { runVideo } = await pageParts.load(VIDEO_PART, () => import('../video'));
   // Sinks that take positioned writes get the container as it is produced: memory stays flat
   // for long videos. Others (zip, HTTP) receive the finished file — as does a video named by
@@ -47,6 +49,10 @@ export async function processVideoFile(
     if (target === false) return undefined;
     const w0 = performance.now();
     const bytesOut = await writeVideo(s.sink, target, { stream, bytes: r.bytes, analysis: r.analysis }, s.signal);
+    // Marked regions: every object's box in every frame, beside the output (`<input>.tracks.json`).
+    const reports: string[] = [];
+    if (r.tracks && s.writeReports)
+      await writeReports(s.sink, path, [{ op: 'redact-regions', kind: 'tracks', data: r.tracks }], reports, { signal: s.signal });
     tally.wrote(w0);
     return {
       width: r.width,
@@ -65,6 +71,7 @@ export async function processVideoFile(
         streamed: !!stream,
       },
       bytesOut,
+      ...(reports.length ? { reports } : {}),
       out: target,
     };
   } catch (e) {

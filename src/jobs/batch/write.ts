@@ -30,10 +30,10 @@ export async function writeReports(
   inputPath: string,
   reports: StepReport[],
   written: string[],
-  o: { signal?: AbortSignal; onFaces: (report: FacesReport) => void },
+  o: { signal?: AbortSignal; onFaces?: (report: FacesReport) => void },
 ): Promise<void> {
   const byKind = new Map(reports.map((r) => [r.kind, r.data] as const));
-  if (byKind.has('faces')) o.onFaces(byKind.get('faces') as FacesReport);
+  if (byKind.has('faces')) o.onFaces?.(byKind.get('faces') as FacesReport);
   for (const [kind, data] of byKind) {
     const path = reportPath(inputPath, kind);
     await sink.write(path, json(data), o.signal);

@@ -57,6 +57,11 @@ export interface DispatchOptions {
   steps: ResolvedStep[];
   /** With redact-faces: the second call's params and steps. */
   redact?: { params: Record<string, unknown>; restSteps: ResolvedStep[] };
+  /**
+   * With redact-regions steps: frame `index`'s boxes for each of them (region-tracks.ts), split
+   * between the first call (`first`: its steps' share) and the redaction's second call (`rest`).
+   */
+  regions?: (index: number) => { first: Box[][]; rest: Box[][] };
   /** Per-frame means for the analysis export (measured by the call that finishes the frame). */
   analysis: boolean;
   /** See copiesPlanes. */
@@ -110,6 +115,7 @@ export class FrameDispatch {
             opaque: first.channels !== 4 && first.channels !== 2,
             measure: this.o.analysis,
             redact: { boxes, params: redact.params, channels: first.channels === 1 ? 1 : undefined },
+            ...(this.o.regions ? { regions: this.o.regions(index).rest } : {}),
           }),
         {
           priority: this.o.priority ?? Priority.background,
@@ -148,6 +154,7 @@ export class FrameDispatch {
         opaque: c.opaque,
         measure: this.o.analysis && !this.o.redact,
         ...(yuv ? { yuv, output: 'i420' as const } : {}),
+        ...(this.o.regions ? { regions: this.o.regions(index).first } : {}),
       };
       res = await this.o.pool.run((api) => api.processFrame(desc, this.o.steps, fo), {
         priority: this.o.priority ?? Priority.background,

@@ -8,6 +8,7 @@ import type { OutputStream } from '../../io/sinks';
 import type { EnginePool } from '../../pool/engine-pool';
 import type { PriorityLevel } from '../../pool/pool';
 import type { OutputOptions } from '../../core/formats';
+import type { TracksReport } from '../../core/regions';
 
 export type VideoMode = 'transcode' | 'process' | 'decode';
 
@@ -120,6 +121,9 @@ export interface VideoTimings {
   muxMs: number;
   /** How frames went through the workers (see FrameResult.path); 'rgba' for the RGBA route. */
   path?: string;
+  /** With redact-regions: the pass that read the range as gray copies, and the tracking (main thread). */
+  regionsReadMs?: number;
+  regionsTrackMs?: number;
   /** The decoder's pixel format and the encoder's input format. */
   decodedFormat?: string;
   encodedFormat?: string;
@@ -150,6 +154,8 @@ export interface VideoJobResult {
   bitrate?: number;
   audio: { status: 'copied' | 'dropped' | 'none'; codec?: string; packets?: number; reason?: string };
   analysis?: VideoAnalysis;
+  /** Recipes with redact-regions: every marked object's box in every frame (`<input>.tracks.json`). */
+  tracks?: TracksReport;
   /** Recipes with face steps: frames where the detector found a face, and track IDs handed out. */
   faces?: { framesWithDetections: number; framesRedacted: number; tracks: number };
   /** Every VideoFrame the pipeline opened (decoded + made for the encoder) and closed. */

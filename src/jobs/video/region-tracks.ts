@@ -1,0 +1,211 @@
+/**
+ * Regions in video (the redact-regions step): before the frames are processed, the range is read
+ * once more as small gray copies, each marked object is followed through them forwards and
+ * backwards (core/object-track.ts), and every frame then hides the boxes tracked there.
+ *
+ * Why a pass of its own: tracking runs backwards from a mark too (an object marked at 0:12 is
+ * hidden from the first frame it appears in), which the pipeline's one forward pass cannot do;
+ * and tracking on the main thread is cheap (~4 ms per object per 1080p frame) next to the
+ * recipe. The gray copies are the decoder's luma plane (or luma of RGBA frames), area-averaged so
+ * the long side is ≤ 640 px: 230 KB per 1080p frame. Longer clips are shrunk further so all the
+ * copies stay under GRAY_BUDGET (a 10-minute 30-fps clip tracks at 320×180).
+ */
+import { TesseraError, cancelled, messageOf, toError } from '../../core/errors';
+import { grayFactor, toGray, trackObjects, type GrayFrame, type ObjectMark, type ObjectTrack } from '../../core/object-track';
+import type { ResolvedStep } from '../../core/recipe';
+import {
+  boxesByFrame,
+  clipRegion,
+  parseRegions,
+  regionMarks,
+  stillTracks,
+  tracksReport,
+  type Box,
+  type TracksReport,
+} from '../../core/regions';
+import type { OpenedVideo } from '../../io/media';
+import { Demux } from './demux';
+import { Flow } from './flow';
+import type { FrameRange } from './range';
+import { emptyTimings, type FrameCount } from './types';
+
+/** Bytes all of a clip's gray copies may take. */
+export const GRAY_BUDGET = 1 << 30;
+
+/** The op whose boxes are tracked. */
+export const REGIONS_OP = 'redact-regions';
+
+/** Where the recipe's redact-regions steps are (indexes into `steps`). */
+export function regionSteps(steps: readonly ResolvedStep[]): number[] {
+  return steps.flatMap((s, i) => (s.op === REGIONS_OP ? [i] : []));
+}
+
+export interface RegionTracks {
+  /** `boxes[frame][k]`: the boxes the k-th redact-regions step hides in that frame (input pixels). */
+  boxes: Box[][][];
+  /** `<input>.tracks.json`. */
+  report: TracksReport;
+  /** Frames read in the pass. */
+  frames: number;
+  /** Main thread: reading the gray copies (decode + copy), and tracking. */
+  readMs: number;
+  trackMs: number;
+  /** The gray copies' size (the tracker's resolution). */
+  grayWidth: number;
+  grayHeight: number;
+}
+
+export interface RegionPassOptions {
+  video: OpenedVideo;
+  range: FrameRange;
+  start: number;
+  steps: readonly ResolvedStep[];
+  frames: FrameCount;
+  signal?: AbortSignal;
+  /** The frames the job keeps (an animation's sampler), by output timestamp; default every frame. */
+  keep?: (timestampUs: number) => boolean;
+}
+
+/** Reads the range, follows every redact-regions step's objects, and gives each frame's boxes; undefined without such a step. */
+export async function trackRegions(o: RegionPassOptions): Promise<RegionTracks | undefined> {
+  const at = regionSteps(o.steps);
+  if (!at.length) return undefined;
+  const { video: v } = o;
+  const specs = at.map((i) => {
+    const p = o.steps[i].params;
+    let regions;
+    try {
+      regions = parseRegions(String(p.regions ?? ''));
+    } catch (e) {
+      throw new TesseraError('bad-param', `Hide regions (step ${i + 1}): ${messageOf(e)}`);
+    }
+    if (!regions.length) throw new TesseraError('bad-param', `Hide regions (step ${i + 1}) has no regions: mark at least one box`);
+    // Marks in the video's pixels, clipped to it (one wholly outside is an error naming it).
+    return { track: p.track !== false, regions: regions.map((r) => ({ ...r, box: clipRegion(r, v.width, v.height) })) };
+  });
+  const needGray = specs.some((s) => s.track);
+  let factor = grayFactor(v.width, v.height);
+  const estimate = Math.max(1, o.range.totalFrames);
+  while (needGray && Math.ceil(v.width / factor) * Math.ceil(v.height / factor) * estimate > GRAY_BUDGET) factor++;
+  const r0 = performance.now();
+  const { grays, times } = await readGray(o, needGray ? factor : 0);
+  const readMs = performance.now() - r0;
+  if (!times.length) throw new TesseraError('bad-input', 'no frames in the chosen range to track regions in');
+  const t0 = performance.now();
+  const source = { length: grays.length, scale: 1 / factor, frame: (i: number) => grays[i] };
+  const n = times.length;
+  const perStep: { tracks: ObjectTrack[]; marks: ObjectMark[] }[] = specs.map((s, k) => {
+    let marks: ObjectMark[];
+    try {
+      marks = regionMarks(s.regions, times);
+    } catch (e) {
+      throw new TesseraError('bad-param', `Hide regions (step ${at[k] + 1}): ${messageOf(e)}`);
+    }
+    return { marks, tracks: s.track ? trackObjects(source, marks) : stillTracks(marks, n) };
+  });
+  const trackMs = performance.now() - t0;
+  const byStep = perStep.map((s) => boxesByFrame(s.tracks, n));
+  const boxes = Array.from({ length: n }, (_, f) => byStep.map((b) => b[f]));
+  const report = tracksReport(
+    perStep.flatMap((s) => s.tracks),
+    perStep.flatMap((s) => s.marks),
+    times,
+    { width: v.width, height: v.height },
+    specs.every((s) => s.track),
+  );
+  return {
+    boxes,
+    report,
+    frames: n,
+    readMs,
+    trackMs,
+    grayWidth: grays[0]?.width ?? 0,
+    grayHeight: grays[0]?.height ?? 0,
+  };
+}
+
+/**
+ * The range's kept frames, decoded once more: their input times (seconds) and, with `factor` > 0,
+ * gray copies shrunk by it. Frames are copied one at a time into one scratch buffer and closed at once.
+ */
+async function readGray(o: RegionPassOptions, factor: number): Promise<{ grays: GrayFrame[]; times: number[] }> {
+  const flow = new Flow();
+  const onAbort = () => flow.fail(cancelled());
+  o.signal?.addEventListener('abort', onAbort);
+  const grays: GrayFrame[] = [];
+  const times: number[] = [];
+  const queue: VideoFrame[] = [];
+  let scratch: Uint8Array = new Uint8Array(0);
+  let ended = false;
+  const demux = new Demux({
+    video: o.video,
+    range: o.range,
+    start: o.start,
+    flow,
+    timings: emptyTimings(),
+    frames: o.frames,
+    full: () => queue.length >= 3,
+    onFrame: (frame, _i, timestampUs) => {
+      if (o.keep && !o.keep(timestampUs)) {
+        frame.close();
+        o.frames.closed++;
+        return;
+      }
+      queue.push(frame);
+      flow.notify();
+    },
+  });
+  const close = (f: VideoFrame) => {
+    f.close();
+    o.frames.closed++;
+  };
+  const consume = (async () => {
+    for (;;) {
+      await flow.whileBlocked(() => !queue.length && !ended);
+      if (flow.failure || !queue.length) return;
+      const frame = queue.shift() as VideoFrame;
+      try {
+        times.push(frame.timestamp / 1e6);
+        if (factor > 0) {
+          const g = await grayOf(frame, factor, scratch);
+          scratch = g.scratch;
+          grays.push(g.gray);
+        }
+      } catch (e) {
+        flow.fail(
+          new TesseraError('decode-failed', `cannot read the pixels of frame ${times.length - 1} to track regions (${messageOf(e)})`),
+        );
+      } finally {
+        close(frame);
+        flow.notify();
+      }
+    }
+  })();
+  try {
+    await demux.run();
+  } finally {
+    ended = true;
+    flow.notify();
+    await consume;
+    for (const f of queue.splice(0)) close(f);
+    demux.close();
+    o.signal?.removeEventListener('abort', onAbort);
+  }
+  if (flow.failure) throw toError(flow.failure);
+  return { grays, times };
+}
+
+/** The frame's luma, shrunk by `factor`: the Y plane of 4:2:0/4:2:2/4:4:4 frames, else luma of its RGBA. */
+async function grayOf(frame: VideoFrame, factor: number, scratch: Uint8Array): Promise<{ gray: GrayFrame; scratch: Uint8Array }> {
+  const rect = frame.visibleRect;
+  const w = rect?.width ?? frame.codedWidth,
+    h = rect?.height ?? frame.codedHeight;
+  const planar = /^(I4|NV12)/.test(frame.format ?? '');
+  const bytes = planar ? frame.allocationSize() : w * h * 4;
+  if (scratch.length < bytes) scratch = new Uint8Array(bytes);
+  const layout = await frame.copyTo(scratch.subarray(0, bytes), planar ? {} : { format: 'RGBA' });
+  const gray = planar
+    ? toGray(scratch.subarray(layout[0].offset), w, h, 1, factor, layout[0].stride)
+    : toGray(scratch, w, h, 4, factor, w * 4);
+  return { gray, scratch };
+}
