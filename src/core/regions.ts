@@ -67,7 +67,7 @@ export function parseRegions(text: string): Region[] {
     if (o.time !== undefined && !(isNum(o.time) && o.time >= 0))
       throw new Error(`${at}.time: must be a time in seconds (0 or more), got ${JSON.stringify(o.time)}`);
     const id = typeof o.id === 'string' ? o.id : `region-${i + 1}`;
-    const when = o.time !== undefined ? `t${o.time}` : ((o.frame) ?? 0);
+    const when = o.time !== undefined ? `t${o.time}` : (o.frame ?? 0);
     const own = seen.get(id) ?? new Set();
     if (own.has(when)) throw new Error(`${at}: "${id}" is marked twice in the same ${typeof when === 'string' ? 'time' : 'frame'}`);
     own.add(when);
