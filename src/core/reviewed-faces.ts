@@ -93,6 +93,69 @@ export function moveFace(r: ReviewedFaces, i: number, box: Box): ReviewedFaces {
   return { ...r, faces: r.faces.map((f, k) => (k === i ? moved : f)) };
 }
 
+/** A photo's size in its stored pixels, which every box is in. */
+export type PhotoSize = Pick<ReviewedFaces, 'width' | 'height'>;
+
+/**
+ * The keyboard's step on a photo: 1 % of its longer side, or 10 % when `large` (Shift), at least
+ * 1 px. Relative to the photo, not the screen, so a press means the same on a phone and a 4K
+ * monitor, and about 100 presses (10 large ones) cross the photo whatever its resolution.
+ */
+export function keyStep(size: PhotoSize, large = false): number {
+  return Math.max(1, Math.round(Math.max(size.width, size.height) * (large ? 0.1 : 0.01)));
+}
+
+/**
+ * The smallest side a keyboard shrink leaves (px; less when the photo itself is smaller). Smaller
+ * boxes hide next to nothing and vanish under their own outline on screen, so shrinking stops
+ * here instead of letting repeated presses make the box unfindable.
+ */
+export const MIN_KEY_SIDE = 8;
+
+/**
+ * A new box for the keyboard to place: a square a quarter of the photo's shorter side (a face
+ * size in a typical group photo, big enough to see at once), centred, in whole pixels.
+ */
+export function centredBox(size: PhotoSize): Box {
+  const side = Math.max(1, Math.round(Math.min(size.width, size.height) / 4));
+  return [Math.round((size.width - side) / 2), Math.round((size.height - side) / 2), side, side];
+}
+
+/**
+ * The box as the photo holds it: clipped to the photo (a detector's box may overhang an edge;
+ * only the inside is ever hidden, so the keyboard edits start from that). Wholly outside throws.
+ */
+function clipped(box: Box, size: PhotoSize): Box {
+  const x0 = Math.max(0, box[0]),
+    y0 = Math.max(0, box[1]);
+  const x1 = Math.min(size.width, box[0] + box[2]),
+    y1 = Math.min(size.height, box[1] + box[3]);
+  if (!(x1 > x0 && y1 > y0)) throw new RangeError(`box [${box.join(', ')}] is outside the ${size.width}×${size.height} photo`);
+  return [x0, y0, x1 - x0, y1 - y0];
+}
+
+/**
+ * `box` moved by (`dx`, `dy`) pixels at its size, stopped at the photo's edges: a move never
+ * pushes part of the box out (which would silently shrink what is hidden).
+ */
+export function nudgeBox(box: Box, dx: number, dy: number, size: PhotoSize): Box {
+  const [x, y, w, h] = clipped(box, size);
+  const clamp = (v: number, max: number) => Math.min(max, Math.max(0, v));
+  return [clamp(x + dx, size.width - w), clamp(y + dy, size.height - h), w, h];
+}
+
+/**
+ * `box` with its width grown by `dw` and its height by `dh` pixels (negative shrinks). The
+ * top-left corner stays, as with the pointer's corner handle, so the two ways of resizing agree.
+ * A side stops at the photo's edge when growing and at {@link MIN_KEY_SIDE} when shrinking; a box
+ * already smaller than that is never grown by a shrink.
+ */
+export function resizeBox(box: Box, dw: number, dh: number, size: PhotoSize): Box {
+  const [x, y, w, h] = clipped(box, size);
+  const side = (v: number, d: number, room: number) => Math.min(room, Math.max(Math.min(v, MIN_KEY_SIDE), v + d));
+  return [x, y, side(w, dw, size.width - x), side(h, dh, size.height - y)];
+}
+
 /** The sidecar's text. */
 export const reviewedJson = (r: ReviewedFaces): string => JSON.stringify(r, null, 1) + '\n';
 

@@ -2,27 +2,79 @@
  * <face-review>: one photo's faces for review (issue 15). The boxes are drawn over the photo (an
  * SVG in the input's pixels, so no coordinate maths beyond the SVG's own) and listed as buttons.
  * Click a box to select it; Delete/Backspace drops it; drag on the photo's empty area draws a new
- * one; drag a selected box's body moves it, its corner handle resizes it. ArrowRight/n and
- * ArrowLeft/p ask for the next/previous photo ('next'/'prev' events); Escape deselects. Every edit
- * is a pure function of core/reviewed-faces.ts and emits 'review-change' with the new review; the
- * studio keeps it, the batch hides exactly those boxes and writes them as the photo's
- * `<input>.faces.json` (reviewed: true). The photo is shown as stored (image-orientation: none):
- * the boxes are in the stored pixels, as every face report is.
+ * one; drag a selected box's body moves it, its corner handle resizes it. Everything the pointer
+ * does the keyboard does too (the keys are listed on screen, next to the photo): `a`/Insert or the
+ * Add box button adds a box in the middle and selects it; with a box selected the arrows move it
+ * by 1 % of the photo's longer side and Alt+arrows resize it (Right/Down grow, Left/Up shrink,
+ * the top-left corner staying, as with the handle), Shift making either step 10 %. n/p always ask
+ * for the next/previous photo ('next'/'prev' events), ArrowRight/ArrowLeft only while nothing is
+ * selected (then they have nothing else to do); Escape deselects. Each keyboard change is said in
+ * a polite live region. Every edit is a pure function of core/reviewed-faces.ts and emits
+ * 'review-change' with the new review; the studio keeps it, the batch hides exactly those boxes
+ * and writes them as the photo's `<input>.faces.json` (reviewed: true). The photo is shown as
+ * stored (image-orientation: none): the boxes are in the stored pixels, as every face report is.
  */
-import { LitElement, html, svg, css, nothing } from 'lit';
-import { addFace, dropFace, moveFace, type Box, type ReviewedFaces } from '../core/reviewed-faces';
+import { LitElement, html, svg, css, nothing, type PropertyValues } from 'lit';
+import { keyed } from 'lit/directives/keyed.js';
+import {
+  addFace,
+  centredBox,
+  dropFace,
+  keyStep,
+  moveFace,
+  nudgeBox,
+  resizeBox,
+  type Box,
+  type ReviewedFaces,
+} from '../core/reviewed-faces';
+
+/** The arrow keys as unit steps (x, y); for Alt+arrows, the growth of width and height. */
+const ARROWS: Readonly<Record<string, readonly [number, number]>> = {
+  ArrowLeft: [-1, 0],
+  ArrowRight: [1, 0],
+  ArrowUp: [0, -1],
+  ArrowDown: [0, 1],
+};
+
+/** How a box is said: where it is and its size, in the photo's pixels (as the list shows them). */
+const where = ([x, y, w, h]: Box): string => `x ${x}, y ${y}, ${w} × ${h}`;
 
 type Drag =
   | { kind: 'draw'; x0: number; y0: number; x: number; y: number }
   | { kind: 'move' | 'resize'; index: number; x0: number; y0: number; box: [number, number, number, number]; x: number; y: number };
 
 export class FaceReview extends LitElement {
-  static properties = { src: {}, review: { attribute: false }, selected: { state: true }, drag: { state: true } };
+  static properties = {
+    src: {},
+    review: { attribute: false },
+    selected: { state: true },
+    drag: { state: true },
+    said: { state: true },
+    saidCount: { state: true },
+  };
   /** The photo (an object URL), shown at the review's width × height. */
   declare src: string;
   declare review: ReviewedFaces | undefined;
   declare selected: number | undefined;
   declare drag: Drag | undefined;
+  /** What the live region says now: the last keyboard change. */
+  declare said: string;
+  /** Counts the sayings, so the same words twice (a second press at an edge) are said again. */
+  declare saidCount: number;
+
+  constructor() {
+    super();
+    this.said = '';
+    this.saidCount = 0;
+  }
+
+  protected willUpdate(changed: PropertyValues<this>): void {
+    // Another photo: a selection kept by index would make the arrows move one of its boxes unasked.
+    if (changed.has('src') && changed.get('src') !== undefined) {
+      this.selected = undefined;
+      this.said = '';
+    }
+  }
 
   static styles = css`
     :host {
@@ -72,6 +124,16 @@ export class FaceReview extends LitElement {
       list-style: none;
       padding: 0;
       margin: 0;
+    }
+    ul.keys {
+      margin: 8px 0;
+      font-size: 0.9em;
+    }
+    kbd {
+      border: 1px solid currentColor;
+      border-radius: 3px;
+      padding: 0 3px;
+      font: inherit;
     }
     button[aria-pressed='true'] {
       background: #2457d6;
@@ -145,17 +207,94 @@ export class FaceReview extends LitElement {
   /** Drops the selected box (Delete, Backspace, the list's Drop button). */
   dropSelected(): void {
     if (this.selected === undefined || !this.review) return;
-    const next = dropFace(this.review, this.selected);
-    this.selected = next.faces.length ? Math.min(this.selected, next.faces.length - 1) : undefined;
+    const gone = this.selected;
+    const next = dropFace(this.review, gone);
+    this.selected = next.faces.length ? Math.min(gone, next.faces.length - 1) : undefined;
     this.emit(next);
+    // The faces after it are numbered one less now, hence saying which one is selected.
+    this.say(
+      `Face ${gone + 1} dropped; ${next.faces.length} left${this.selected === undefined ? '' : `; face ${this.selected + 1} selected`}`,
+    );
+  }
+
+  /** Says `text` in the live region (a screen reader reads it; it stays on screen too). */
+  private say(text: string): void {
+    this.said = text;
+    this.saidCount++;
+  }
+
+  /** Adds a box in the middle of the photo and selects it (the Add box button, `a`, Insert). */
+  addCentred(): void {
+    const r = this.review;
+    if (!r) return;
+    const next = addFace(r, centredBox(r));
+    this.selected = next.faces.length - 1;
+    this.emit(next);
+    this.say(`Face ${next.faces.length} added at ${where(next.faces[this.selected].box)}: arrows move it, Alt+arrows resize it`);
+  }
+
+  /** Selects face `i` (the list's buttons) and says what the keys now do to it. */
+  private select(i: number): void {
+    this.selected = i;
+    this.say(`Face ${i + 1} selected: arrows move it, Alt+arrows resize it, Delete drops it`);
+  }
+
+  /**
+   * An arrow key: moves (or with Alt resizes) the selected box by a step, or with nothing
+   * selected goes photo by photo (Left/Right). False when the key is left to the browser.
+   */
+  private arrow([ux, uy]: readonly [number, number], e: KeyboardEvent): boolean {
+    const r = this.review;
+    const i = this.selected;
+    if (!r || i === undefined || !r.faces[i]) {
+      // Alt+Left/Right is the browser's Back/Forward, which would leave the studio and its
+      // reviews: kept here (preventDefault) and answered, as a resize with nothing to resize.
+      if (e.altKey) {
+        this.say('Select a face first (Tab to it in the list and press Enter), or press a to add one');
+        return true;
+      }
+      // Up/Down with nothing selected: the page scrolls as usual.
+      if (uy !== 0) return false;
+      this.dispatchEvent(new CustomEvent(ux > 0 ? 'next' : 'prev', { bubbles: true, composed: true }));
+      return true;
+    }
+    // A drag owns the box until the pointer is released.
+    if (this.drag) return true;
+    const step = keyStep(r, e.shiftKey);
+    const before = r.faces[i].box;
+    const resize = e.altKey;
+    let box: Box;
+    try {
+      box = resize ? resizeBox(before, ux * step, uy * step, r) : nudgeBox(before, ux * step, uy * step, r);
+    } catch {
+      return true; // a box wholly outside the photo (no detector gives one): nothing to adjust
+    }
+    const name = `Face ${i + 1}`;
+    if (box.every((v, k) => v === before[k])) {
+      const why = resize && ux + uy < 0 ? 'is at its smallest' : "is at the photo's edge";
+      this.say(`${name} ${why}: ${where(before)}`);
+      return true;
+    }
+    const next = moveFace(r, i, box);
+    this.emit(next);
+    const now = next.faces[i].box;
+    this.say(resize ? `${name} resized to ${now[2]} × ${now[3]}, at x ${now[0]}, y ${now[1]}` : `${name} moved to ${where(now)}`);
+    return true;
   }
 
   private key(e: KeyboardEvent): void {
-    const ask = (name: string) => this.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true }));
-    if (e.key === 'Delete' || e.key === 'Backspace') this.dropSelected();
-    else if (e.key === 'Escape') this.selected = undefined;
-    else if (e.key === 'ArrowRight' || e.key === 'n') ask('next');
-    else if (e.key === 'ArrowLeft' || e.key === 'p') ask('prev');
+    // Ctrl/Meta combinations belong to the browser and the system (Ctrl+P prints, not "previous").
+    if (e.ctrlKey || e.metaKey) return;
+    const arrow = ARROWS[e.key];
+    if (arrow) {
+      if (!this.arrow(arrow, e)) return;
+    } else if (e.key === 'Delete' || e.key === 'Backspace') this.dropSelected();
+    else if (e.key === 'Escape') {
+      if (this.selected !== undefined) this.say('No face selected: the arrows go photo by photo');
+      this.selected = undefined;
+    } else if (e.key === 'a' || e.key === 'Insert') this.addCentred();
+    else if (e.key === 'n') this.dispatchEvent(new CustomEvent('next', { bubbles: true, composed: true }));
+    else if (e.key === 'p') this.dispatchEvent(new CustomEvent('prev', { bubbles: true, composed: true }));
     else return;
     e.preventDefault();
   }
@@ -182,7 +321,9 @@ export class FaceReview extends LitElement {
         class="photo"
         role="group"
         tabindex="0"
-        aria-label="Photo: draw a box to add a face; Delete drops the selected one"
+        aria-label="Photo with its face boxes"
+        aria-describedby="face-keys"
+        aria-keyshortcuts="A Insert ArrowLeft ArrowRight ArrowUp ArrowDown Delete Escape N P"
         @keydown=${(e: KeyboardEvent) => this.key(e)}
       >
         <img src=${this.src} alt="" width=${r.width} height=${r.height} />
@@ -209,11 +350,12 @@ export class FaceReview extends LitElement {
       </div>
       <div @keydown=${(e: KeyboardEvent) => this.key(e)}>
         <p id="faces-label">${r.faces.length} face${r.faces.length === 1 ? '' : 's'} to hide</p>
+        <button id="add-box" aria-keyshortcuts="A Insert" aria-describedby="face-keys" @click=${() => this.addCentred()}>Add box</button>
         <ul aria-labelledby="faces-label">
           ${r.faces.map(
             (f, i) =>
               html`<li>
-                <button aria-pressed=${i === this.selected ? 'true' : 'false'} @click=${() => (this.selected = i)}>
+                <button aria-pressed=${i === this.selected ? 'true' : 'false'} @click=${() => this.select(i)}>
                   Face ${i + 1}: ${f.box[2]}×${f.box[3]} at ${f.box[0]},
                   ${f.box[1]}${f.score !== undefined ? ` (score ${f.score.toFixed(2)})` : ' (drawn)'}
                 </button>
@@ -221,6 +363,15 @@ export class FaceReview extends LitElement {
           )}
         </ul>
         <button ?disabled=${this.selected === undefined} @click=${() => this.dropSelected()}>Drop the selected face</button>
+        <p id="said" role="status" aria-live="polite" aria-atomic="true">${keyed(this.saidCount, html`<span>${this.said}</span>`)}</p>
+        <ul class="keys" id="face-keys" aria-label="Keys, on the photo or the list">
+          <li><kbd>a</kbd> or <kbd>Insert</kbd>: add a box in the middle</li>
+          <li><kbd>Tab</kbd> to a face, <kbd>Enter</kbd>: select it</li>
+          <li>Arrows: move the selected box (1 % of the photo; with <kbd>Shift</kbd> 10 %)</li>
+          <li><kbd>Alt</kbd>+arrows: resize it (Right/Down grow, Left/Up shrink; with <kbd>Shift</kbd> 10 %)</li>
+          <li><kbd>Delete</kbd>: drop it; <kbd>Escape</kbd>: select none</li>
+          <li><kbd>n</kbd>/<kbd>p</kbd>, or ←/→ with none selected: next/previous photo</li>
+        </ul>
       </div>
     `;
   }

@@ -641,8 +641,9 @@ export class TesseraStudio extends LitElement {
     return html`<section class="panel" id="face-review-panel" aria-labelledby="face-review-title">
       <h2 id="face-review-title">Review faces: ${r.path} (${at + 1} of ${photos.length})</h2>
       <p class="muted">
-        Drag on the photo to add a face the detector missed; select a box and press Delete to drop it; drag a box or its corner to adjust
-        it. The batch hides exactly these boxes and writes them as ${r.path}.faces.json (reviewed).
+        Drag on the photo, or press Add box, to add a face the detector missed; select a box and press Delete to drop it; drag a box or its
+        corner, or use the arrow keys, to adjust it (every key is listed beside the photo). The batch hides exactly these boxes and writes
+        them as ${r.path}.faces.json (reviewed).
       </p>
       ${r.status ? html`<p id="face-review-status" role="status">${r.status}</p>` : ''}
       ${
