@@ -605,6 +605,7 @@ async function main() {
                 )
                 .sort((a, b) => (a.output < b.output ? -1 : a.output > b.output ? 1 : 0)),
               reviewed: s.results.flatMap((r) => (r.reviewedFaces && r.message ? [{ file: r.path, message: r.message }] : [])),
+              regions: s.results.flatMap((r) => (r.video?.regions ? [{ file: r.path, ...r.video.regions }] : [])),
               animations: s.results.flatMap((r) =>
                 r.animation && r.outputPath
                   ? [{ file: r.path, output: r.outputPath, frames: r.animation.frames, animated: r.animation.animated }]
@@ -696,6 +697,10 @@ async function main() {
         `${plural(s.renamed.length, 'output')} renamed: a file of that name was already there (e.g. ${s.renamed[0].message}; --existing overwrite replaces)`,
       );
     for (const f of s.reviewed) log(`${f.file}: ${f.message}`);
+    for (const f of s.regions)
+      log(
+        `${f.file}: ${f.objects.map((o) => `"${o.id}" hidden in ${o.hidden} of ${f.frames} frames${f.tracked ? ` (lost, so its box predicted, in ${o.lost})` : ''}`).join('; ')}${f.tracksPath ? ` — tracks in ${join(folders.output, f.tracksPath)}` : ''}`,
+      );
     for (const f of s.skippedFiles.slice(0, 20)) log(`skipped: ${f.path}: ${f.reason}`);
     if (s.skippedFiles.length > 20) log(`… and ${s.skippedFiles.length - 20} more skipped (listed in the JSON summary)`);
     const stills = s.animations.filter((a) => !a.animated);
@@ -738,6 +743,10 @@ async function main() {
       ...(s.variants.length ? { variants: s.variants } : {}),
       // Multi-page TIFFs written page by page (--pages all): each input's outputs, page 1 first.
       ...(s.pages.length ? { pages: s.pages } : {}),
+      // Videos with Hide regions: each object's frames hidden and lost, and the tracks file.
+      ...(s.regions.length
+        ? { regions: s.regions.map((f) => ({ ...f, ...(f.tracksPath ? { tracksPath: join(folders.output, f.tracksPath) } : {}) })) }
+        : {}),
     };
     if (s.facesTable) log(`faces of every image: ${summary.facesTable} (and <image>.faces.json beside each output)`);
     if (s.pyramids.length) {
@@ -789,6 +798,7 @@ function addFileInput(page, id, directory) {
  *     bytes?: number, sharedDecode: boolean }[],
  *   animations?: { file: string, output: string, frames: number, animated: boolean }[],
  *   pages?: { file: string, outputs: string[] }[],
+ *   regions?: { file: string, tracksPath?: string, objects: { id: string, hidden: number, lost: number }[], frames: number, tracked: boolean }[],
  * }} Summary
  */
 

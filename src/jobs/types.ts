@@ -100,6 +100,8 @@ export interface VideoFileSummary {
   /** Written into the sink as it was produced (a folder), rather than held in memory until done. */
   streamed: boolean;
   warnings: string[];
+  /** With redact-regions: the objects followed and hidden, and where their tracks were written (`<input>.tracks.json`). */
+  regions?: { tracksPath?: string; objects: { id: string; hidden: number; lost: number }[]; frames: number; tracked: boolean };
 }
 
 export interface BatchProgress {

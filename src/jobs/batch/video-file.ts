@@ -69,6 +69,16 @@ export async function processVideoFile(
         videoFramesOpen: r.videoFrames.open,
         warnings: r.warnings,
         streamed: !!stream,
+        ...(r.tracks
+          ? {
+              regions: {
+                ...(reports[0] ? { tracksPath: reports[0] } : {}),
+                objects: r.tracks.objects.map((o) => ({ id: o.id, hidden: o.hidden, lost: o.lost })),
+                frames: r.tracks.frames,
+                tracked: r.tracks.tracked,
+              },
+            }
+          : {}),
       },
       bytesOut,
       ...(reports.length ? { reports } : {}),
