@@ -80,5 +80,10 @@ export type { VideoFrames, VideoFramesInfo, VideoStill } from './jobs/video-fram
 /** A video's frames as stills for the studio's preview (jobs/video-frames.ts; loaded with the video chunks). */
 export const openVideoFrames = async (file: Blob, name: string) =>
   (await pageParts.load(VIDEO_PART, () => import('./jobs/video-frames'))).openVideoFrames(file, name);
+/** The tracks of a redact-regions step's regions through a video, as the batch makes them (the studio's Follow). */
+export const followRegions = async (...a: Parameters<typeof import('./jobs/video/region-tracks').followRegions>) =>
+  (await pageParts.load(VIDEO_PART, () => import('./jobs/video/region-tracks'))).followRegions(...a);
+export type { Region, TracksReport } from './core/regions';
+export { parseRegions } from './core/regions';
 /** mediabunny itself, loaded on demand (tests generate fixture videos in the page with it). */
 export const loadMediabunny = () => pageParts.load(VIDEO_PART, () => import('mediabunny'));

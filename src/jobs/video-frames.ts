@@ -46,7 +46,7 @@ export interface VideoFramesInfo {
 
 /** One frame as a still the image preview reads. */
 export interface VideoStill {
-  /** An uncompressed TIFF of the frame's visible pixels: RGB, or its luma plane (`luma`). */
+  /** An uncompressed TIFF of the frame's visible pixels: RGB, or its luma plane (`luma`); a JPEG from pictureAt. */
   image: Blob;
   luma: boolean;
   index: number;
@@ -108,7 +108,18 @@ export class VideoFrames {
     return run;
   }
 
-  private async decode(index: number, steps: readonly ResolvedStep[]): Promise<VideoStill> {
+  /**
+   * Frame `index` (clamped) as a picture a page shows as it is (a JPEG of its RGB): what the
+   * studio draws region boxes on. Calls run one after another, with frameAt's.
+   */
+  pictureAt(index: number): Promise<VideoStill> {
+    const i = Math.max(0, Math.min(this.info.frames - 1, Math.round(index)));
+    const run = this.queue.then(() => this.decode(i, [], 'jpeg'));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async decode(index: number, steps: readonly ResolvedStep[], as: 'tiff' | 'jpeg' = 'tiff'): Promise<VideoStill> {
     if (this.disposed) throw new TesseraError('cancelled', 'the video was closed');
     const t = this.timeOf(index);
     return withScope(async (scope) => {
@@ -122,6 +133,16 @@ export class VideoFrames {
       if (!sample) throw new TesseraError('decode-failed', `no frame at ${t.toFixed(3)} s`);
       scope.track(sample);
       const { width, height } = sample.visibleRect;
+      if (as === 'jpeg') {
+        const rgba = new Uint8ClampedArray(width * height * 4);
+        await sample.copyTo(rgba, { format: 'RGBA' });
+        const canvas = new OffscreenCanvas(width, height);
+        const g = canvas.getContext('2d');
+        if (!g) throw new TesseraError('decode-failed', 'no 2D canvas to show the frame on');
+        g.putImageData(new ImageData(rgba, width, height), 0, 0);
+        const image = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.92 });
+        return { image, luma: false, index, timestamp: sample.timestamp, duration: sample.duration, width, height };
+      }
       const luma = runsOnLuma(steps, sample.format);
       let tiff: Uint8Array<ArrayBuffer>;
       if (luma) {

@@ -51,7 +51,15 @@ export class FaceReview extends LitElement {
     drag: { state: true },
     said: { state: true },
     saidCount: { state: true },
+    noun: {},
+    picture: {},
+    labels: { attribute: false },
   };
+  /** What a box is ('face'; 'region' when marking regions on a video frame) and what it is on ('photo'; 'frame'). */
+  declare noun: string;
+  declare picture: string;
+  /** The list's words for each box instead of "Face 3: … (score 0.93)" (a region's id and whether it is marked or followed here). */
+  declare labels: string[] | undefined;
   /** The photo (an object URL), shown at the review's width × height. */
   declare src: string;
   declare review: ReviewedFaces | undefined;
@@ -66,6 +74,13 @@ export class FaceReview extends LitElement {
     super();
     this.said = '';
     this.saidCount = 0;
+    this.noun = 'face';
+    this.picture = 'photo';
+  }
+
+  /** Box `i` as said: "Face 3". */
+  private nameOf(i: number): string {
+    return `${this.noun[0].toUpperCase()}${this.noun.slice(1)} ${i + 1}`;
   }
 
   protected willUpdate(changed: PropertyValues<this>): void {
@@ -213,7 +228,7 @@ export class FaceReview extends LitElement {
     this.emit(next);
     // The faces after it are numbered one less now, hence saying which one is selected.
     this.say(
-      `Face ${gone + 1} dropped; ${next.faces.length} left${this.selected === undefined ? '' : `; face ${this.selected + 1} selected`}`,
+      `${this.nameOf(gone)} dropped; ${next.faces.length} left${this.selected === undefined ? '' : `; ${this.noun} ${this.selected + 1} selected`}`,
     );
   }
 
@@ -230,13 +245,15 @@ export class FaceReview extends LitElement {
     const next = addFace(r, centredBox(r));
     this.selected = next.faces.length - 1;
     this.emit(next);
-    this.say(`Face ${next.faces.length} added at ${where(next.faces[this.selected].box)}: arrows move it, Alt+arrows resize it`);
+    this.say(
+      `${this.nameOf(next.faces.length - 1)} added at ${where(next.faces[this.selected].box)}: arrows move it, Alt+arrows resize it`,
+    );
   }
 
   /** Selects face `i` (the list's buttons) and says what the keys now do to it. */
   private select(i: number): void {
     this.selected = i;
-    this.say(`Face ${i + 1} selected: arrows move it, Alt+arrows resize it, Delete drops it`);
+    this.say(`${this.nameOf(i)} selected: arrows move it, Alt+arrows resize it, Delete drops it`);
   }
 
   /**
@@ -250,7 +267,7 @@ export class FaceReview extends LitElement {
       // Alt+Left/Right is the browser's Back/Forward, which would leave the studio and its
       // reviews: kept here (preventDefault) and answered, as a resize with nothing to resize.
       if (e.altKey) {
-        this.say('Select a face first (Tab to it in the list and press Enter), or press a to add one');
+        this.say(`Select a ${this.noun} first (Tab to it in the list and press Enter), or press a to add one`);
         return true;
       }
       // Up/Down with nothing selected: the page scrolls as usual.
@@ -269,9 +286,9 @@ export class FaceReview extends LitElement {
     } catch {
       return true; // a box wholly outside the photo (no detector gives one): nothing to adjust
     }
-    const name = `Face ${i + 1}`;
+    const name = this.nameOf(i);
     if (box.every((v, k) => v === before[k])) {
-      const why = resize && ux + uy < 0 ? 'is at its smallest' : "is at the photo's edge";
+      const why = resize && ux + uy < 0 ? 'is at its smallest' : `is at the ${this.picture}'s edge`;
       this.say(`${name} ${why}: ${where(before)}`);
       return true;
     }
@@ -290,7 +307,7 @@ export class FaceReview extends LitElement {
       if (!this.arrow(arrow, e)) return;
     } else if (e.key === 'Delete' || e.key === 'Backspace') this.dropSelected();
     else if (e.key === 'Escape') {
-      if (this.selected !== undefined) this.say('No face selected: the arrows go photo by photo');
+      if (this.selected !== undefined) this.say(`No ${this.noun} selected: the arrows go ${this.picture} by ${this.picture}`);
       this.selected = undefined;
     } else if (e.key === 'a' || e.key === 'Insert') this.addCentred();
     else if (e.key === 'n') this.dispatchEvent(new CustomEvent('next', { bubbles: true, composed: true }));
@@ -321,7 +338,7 @@ export class FaceReview extends LitElement {
         class="photo"
         role="group"
         tabindex="0"
-        aria-label="Photo with its face boxes"
+        aria-label="${this.picture[0].toUpperCase()}${this.picture.slice(1)} with its ${this.noun} boxes"
         aria-describedby="face-keys"
         aria-keyshortcuts="A Insert ArrowLeft ArrowRight ArrowUp ArrowDown Delete Escape N P"
         @keydown=${(e: KeyboardEvent) => this.key(e)}
@@ -349,28 +366,28 @@ export class FaceReview extends LitElement {
         </svg>
       </div>
       <div @keydown=${(e: KeyboardEvent) => this.key(e)}>
-        <p id="faces-label">${r.faces.length} face${r.faces.length === 1 ? '' : 's'} to hide</p>
+        <p id="faces-label">${r.faces.length} ${this.noun}${r.faces.length === 1 ? '' : 's'} to hide</p>
         <button id="add-box" aria-keyshortcuts="A Insert" aria-describedby="face-keys" @click=${() => this.addCentred()}>Add box</button>
         <ul aria-labelledby="faces-label">
           ${r.faces.map(
             (f, i) =>
               html`<li>
                 <button aria-pressed=${i === this.selected ? 'true' : 'false'} @click=${() => this.select(i)}>
-                  Face ${i + 1}: ${f.box[2]}×${f.box[3]} at ${f.box[0]},
-                  ${f.box[1]}${f.score !== undefined ? ` (score ${f.score.toFixed(2)})` : ' (drawn)'}
+                  ${this.labels?.[i] ?? this.nameOf(i)}: ${f.box[2]}×${f.box[3]} at ${f.box[0]},
+                  ${f.box[1]}${this.labels ? '' : f.score !== undefined ? ` (score ${f.score.toFixed(2)})` : ' (drawn)'}
                 </button>
               </li>`,
           )}
         </ul>
-        <button ?disabled=${this.selected === undefined} @click=${() => this.dropSelected()}>Drop the selected face</button>
+        <button ?disabled=${this.selected === undefined} @click=${() => this.dropSelected()}>Drop the selected ${this.noun}</button>
         <p id="said" role="status" aria-live="polite" aria-atomic="true">${keyed(this.saidCount, html`<span>${this.said}</span>`)}</p>
         <ul class="keys" id="face-keys" aria-label="Keys, on the photo or the list">
           <li><kbd>a</kbd> or <kbd>Insert</kbd>: add a box in the middle</li>
-          <li><kbd>Tab</kbd> to a face, <kbd>Enter</kbd>: select it</li>
-          <li>Arrows: move the selected box (1 % of the photo; with <kbd>Shift</kbd> 10 %)</li>
+          <li><kbd>Tab</kbd> to a ${this.noun}, <kbd>Enter</kbd>: select it</li>
+          <li>Arrows: move the selected box (1 % of the ${this.picture}; with <kbd>Shift</kbd> 10 %)</li>
           <li><kbd>Alt</kbd>+arrows: resize it (Right/Down grow, Left/Up shrink; with <kbd>Shift</kbd> 10 %)</li>
           <li><kbd>Delete</kbd>: drop it; <kbd>Escape</kbd>: select none</li>
-          <li><kbd>n</kbd>/<kbd>p</kbd>, or ←/→ with none selected: next/previous photo</li>
+          <li><kbd>n</kbd>/<kbd>p</kbd>, or ←/→ with none selected: next/previous ${this.picture}</li>
         </ul>
       </div>
     `;

@@ -39,6 +39,7 @@ import './compare-view';
 import './recipe-editor';
 import './preview-panel';
 import './face-review';
+import { RegionMarksController } from './region-marks';
 import { startReview, type ReviewedFaces } from '../core/reviewed-faces';
 import type { FacesReport } from '../core/faces';
 import type { RecipeStep } from '../core/recipe';
@@ -211,6 +212,12 @@ export class TesseraStudio extends LitElement {
   private imagesOffByRecipe = false;
   /** A video in the preview: the frame chosen with its scrubber, as a still the previewer reads. */
   private videoPreview = new VideoPreviewController(this, () => this.schedulePreview());
+  /** Marking regions to hide on the previewed video (a Hide regions step). */
+  private regionMarks = new RegionMarksController(
+    this,
+    (step, regions) => this.setStepParam(step, 'regions', regions),
+    () => this.video ?? { start: 0 },
+  );
   /** Nested dragenter/dragleave pairs over the page (a drag crosses many elements). */
   private dragDepth = 0;
   /** The last recipe, output options, workers and output folder, kept between visits (ui/remember.ts). */
@@ -583,6 +590,44 @@ export class TesseraStudio extends LitElement {
 
   /** The input grid picked a file: the preview shows it (the person's choice: no moving past it on failure). */
   /** The recipe's face step (redact-faces, or detect-faces), which a review feeds. */
+  /** The first enabled Hide regions step's index, or −1. */
+  private regionsStep(): number {
+    return this.recipe.steps.findIndex((s) => s.op === 'redact-regions' && s.enabled !== false);
+  }
+
+  /** Sets one parameter of step `step` (marked regions), as an edit in the recipe editor would. */
+  private setStepParam(step: number, key: string, value: string | number | boolean): void {
+    const was = this.recipe;
+    const steps = was.steps.map((s, i) => (i === step ? { ...s, params: { ...s.params, [key]: value } } : s));
+    try {
+      this.recipe = api.validateRecipe({ ...was, steps });
+      this.recipeValid = true;
+      this.recipeError = undefined;
+    } catch (e) {
+      this.recipeError = messageOf(e);
+      return;
+    }
+    this.schedulePreview();
+  }
+
+  /** Opens the marking of regions on the previewed video, at the frame its scrubber shows. */
+  private async markRegions(): Promise<void> {
+    const f = this.previewFile;
+    const step = this.regionsStep();
+    if (!f || step < 0) return;
+    try {
+      await this.regionMarks.start(
+        f.path,
+        await f.file(),
+        step,
+        String(this.recipe.steps[step].params?.regions ?? ''),
+        this.videoPreview.frameIndex,
+      );
+    } catch (e) {
+      this.previewNote = `${f.path}: could not open it to mark regions (${messageOf(e)})`;
+    }
+  }
+
   private faceStep(): RecipeStep | undefined {
     return this.recipe.steps.find((s) => s.op === 'redact-faces') ?? this.recipe.steps.find((s) => s.op === 'detect-faces');
   }
@@ -1447,7 +1492,15 @@ export class TesseraStudio extends LitElement {
                 </div>`
               : ''
           }
-          ${this.renderReview()}
+          ${
+            this.regionsStep() >= 0 && this.previewFile && isVideoName(this.previewFile.path) && !this.regionMarks.isOpen
+              ? html`<div class="row">
+                  <button id="mark-regions" ?disabled=${busy} @click=${() => this.markRegions()}>Mark regions…</button>
+                  <span class="muted">draw what to hide on any frame; it is followed through the video</span>
+                </div>`
+              : ''
+          }
+          ${this.regionMarks.render()} ${this.renderReview()}
           ${this.previewNote && this.previewFile ? html`<p class="muted" id="preview-note">${this.previewNote}</p>` : ''}
           ${this.previewFile && isVideoName(this.previewFile.path) ? this.videoPreview.render() : ''}
           ${

@@ -58,6 +58,11 @@ export class VideoPreviewController implements ReactiveController {
     return { file: still.image, key: `${key}|frame ${still.index} at ${still.timestamp}${still.luma ? ' luma' : ''}` };
   }
 
+  /** The frame chosen with the scrubber (0-based). */
+  get frameIndex(): number {
+    return this.index;
+  }
+
   /** The still of `still()` is on screen now (the scrubber stops saying it decodes). */
   shown(): void {
     this.shownIndex = this.index;

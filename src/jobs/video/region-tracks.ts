@@ -23,10 +23,11 @@ import {
   type Box,
   type TracksReport,
 } from '../../core/regions';
-import type { OpenedVideo } from '../../io/media';
+import { openVideo, type OpenedVideo } from '../../io/media';
+import type { VideoOptions } from '../../core/video-options';
 import { Demux } from './demux';
 import { Flow } from './flow';
-import type { FrameRange } from './range';
+import { frameRange, type FrameRange } from './range';
 import { emptyTimings, type FrameCount } from './types';
 
 /** Bytes all of a clip's gray copies may take. */
@@ -208,4 +209,32 @@ async function grayOf(frame: VideoFrame, factor: number, scratch: Uint8Array): P
     ? toGray(scratch.subarray(layout[0].offset), w, h, 1, factor, layout[0].stride)
     : toGray(scratch, w, h, 4, factor, w * 4);
   return { gray, scratch };
+}
+
+/**
+ * The studio's Follow: the tracks of a redact-regions step's `regions` (its JSON) through the
+ * video `file` in the range `options` choose, exactly as the batch makes them (one more read of
+ * the range, tracking on this thread).
+ */
+export async function followRegions(
+  file: Blob,
+  name: string,
+  regions: string,
+  options: Pick<VideoOptions, 'start' | 'end'>,
+  track = true,
+): Promise<TracksReport> {
+  const v = await openVideo(file, name);
+  try {
+    const r = await trackRegions({
+      video: v,
+      range: frameRange(options, v),
+      start: options.start,
+      steps: [{ op: REGIONS_OP, params: { regions, track } }],
+      frames: { opened: 0, closed: 0 },
+    });
+    if (!r) throw new Error('followRegions: no regions step');
+    return r.report;
+  } finally {
+    v.input.dispose();
+  }
 }

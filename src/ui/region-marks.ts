@@ -1,0 +1,267 @@
+/**
+ * Marking regions to hide on a video (the redact-regions step), as a Lit controller the studio
+ * hosts: a frame of the previewed video is shown in <face-review> (as "regions" on a "frame"), so
+ * boxes are drawn, moved, resized and dropped with the pointer or the keyboard as faces are;
+ * n/p (or the buttons, or the frame number) go frame by frame. Follow runs the batch's own
+ * tracking (jobs/video/region-tracks.ts) and shows each object's followed box on every frame;
+ * adjusting a followed box makes it a mark of that object at that frame (a correction: the
+ * tracking resumes from there on the next Follow). Use these regions writes the marks into the
+ * step's `regions` JSON, by time (the frames' own timestamps, so a range that does not start at
+ * 0 still finds them).
+ */
+import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import * as api from '../api';
+import { messageOf } from '../core/errors';
+import type { Box, ReviewedFaces } from '../core/reviewed-faces';
+import './face-review';
+
+/** One mark: object `id` at `box` (video pixels) in the frame at `time` (seconds, input time). */
+interface Mark {
+  id: string;
+  time: number;
+  box: Box;
+}
+
+/** A box on the shown frame: a mark there, or where Follow placed an object. */
+interface Shown {
+  id: string;
+  mark: boolean;
+  confidence?: number;
+  lost?: boolean;
+}
+
+interface Open {
+  path: string;
+  file: Blob;
+  step: number;
+  frames: api.VideoFrames;
+  index: number;
+  still?: { src: string; time: number; width: number; height: number };
+  marks: Mark[];
+  tracks?: api.TracksReport;
+  status?: string;
+  following?: boolean;
+}
+
+const same = (a: number, b: number, fps: number) => Math.abs(a - b) < 0.5 / fps;
+
+export class RegionMarksController implements ReactiveController {
+  private open?: Open;
+
+  /**
+   * @param host the studio
+   * @param use writes `regions` (JSON) into step `step` of the recipe
+   * @param range the video options' start and end (Follow tracks the range the batch will)
+   */
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly use: (step: number, regions: string) => void,
+    private readonly range: () => Pick<api.VideoOptions, 'start' | 'end'>,
+  ) {
+    host.addController(this);
+  }
+
+  get isOpen(): boolean {
+    return !!this.open;
+  }
+
+  hostDisconnected(): void {
+    this.close();
+  }
+
+  /** Opens the marking of video `path` for step `step`, whose `regions` JSON it starts from, at frame `index`. */
+  async start(path: string, file: Blob, step: number, regions: string, index: number): Promise<void> {
+    this.close();
+    let frames: api.VideoFrames;
+    try {
+      frames = await api.openVideoFrames(file, path);
+    } catch (e) {
+      this.open = undefined;
+      this.host.requestUpdate();
+      throw e;
+    }
+    const fps = frames.info.frameRate;
+    const marks = api.parseRegions(regions).map((r) => ({
+      id: r.id,
+      box: r.box,
+      // A mark by frame index: that frame's time by the rate (the frames are counted from the range's start).
+      time: r.time ?? frames.info.start + this.range().start + (r.frame ?? 0) / fps,
+    }));
+    this.open = { path, file, step, frames, index, marks };
+    await this.show(index);
+  }
+
+  close(): void {
+    const o = this.open;
+    this.open = undefined;
+    if (o?.still) URL.revokeObjectURL(o.still.src);
+    o?.frames.dispose();
+    this.host.requestUpdate();
+  }
+
+  private async show(index: number): Promise<void> {
+    const o = this.open;
+    if (!o) return;
+    const i = Math.max(0, Math.min(o.frames.info.frames - 1, index));
+    o.index = i;
+    o.status = `Decoding frame ${i + 1}…`;
+    this.host.requestUpdate();
+    try {
+      const still = await o.frames.pictureAt(i);
+      if (this.open !== o || o.index !== i) return;
+      if (o.still) URL.revokeObjectURL(o.still.src);
+      o.still = { src: URL.createObjectURL(still.image), time: still.timestamp, width: still.width, height: still.height };
+      o.status = undefined;
+    } catch (e) {
+      if (this.open === o) o.status = `Could not show frame ${i + 1} of ${o.path}: ${messageOf(e)}`;
+    }
+    this.host.requestUpdate();
+  }
+
+  /** The boxes on the shown frame: its marks, then each other object where Follow placed it. */
+  private shown(): { review: ReviewedFaces; shown: Shown[] } | undefined {
+    const o = this.open;
+    const s = o?.still;
+    if (!o || !s) return undefined;
+    const fps = o.frames.info.frameRate;
+    const here = o.marks.filter((m) => same(m.time, s.time, fps));
+    const shown: Shown[] = here.map((m) => ({ id: m.id, mark: true }));
+    const boxes: Box[] = here.map((m) => m.box);
+    for (const obj of o.tracks?.objects ?? []) {
+      if (here.some((m) => m.id === obj.id)) continue;
+      const p = obj.frames.find((f) => same(f.time, s.time, fps));
+      if (!p) continue;
+      shown.push({ id: obj.id, mark: false, confidence: p.confidence, ...(p.lost ? { lost: true } : {}) });
+      boxes.push(p.box.map((v) => Math.round(v)) as Box);
+    }
+    return { review: { reviewed: true, width: s.width, height: s.height, faces: boxes.map((box) => ({ box })) }, shown };
+  }
+
+  /** face-review's edit of the shown boxes, as marks: an added box is a new object, a changed one a mark of its object here, a dropped mark gone. */
+  private edit(next: ReviewedFaces): void {
+    const o = this.open;
+    const cur = this.shown();
+    if (!o || !o.still || !cur) return;
+    const time = o.still.time;
+    const fps = o.frames.info.frameRate;
+    const before = cur.review.faces.map((f) => f.box);
+    const after = next.faces.map((f) => f.box);
+    const eq = (a: Box, b: Box) => a.every((v, k) => v === b[k]);
+    const markHere = (id: string, box: Box) => {
+      o.marks = [...o.marks.filter((m) => !(m.id === id && same(m.time, time, fps))), { id, time, box }];
+    };
+    if (after.length > before.length) {
+      const ids = new Set(o.marks.map((m) => m.id));
+      let n = ids.size + 1;
+      while (ids.has(`region-${n}`)) n++;
+      markHere(`region-${n}`, after[after.length - 1]);
+    } else if (after.length < before.length) {
+      const gone = before.findIndex((b, i) => !after[i] || !eq(b, after[i]));
+      const s = cur.shown[gone];
+      if (s?.mark) o.marks = o.marks.filter((m) => !(m.id === s.id && same(m.time, time, fps)));
+      else o.status = `"${s?.id}" is only followed here: drop its marks to stop hiding it, or move its box to correct it.`;
+    } else {
+      const changed = before.findIndex((b, i) => !eq(b, after[i]));
+      if (changed >= 0) markHere(cur.shown[changed].id, after[changed]);
+    }
+    // The tracks were made from the old marks.
+    o.tracks = undefined;
+    this.host.requestUpdate();
+  }
+
+  private regionsJson(): string {
+    const marks = this.open?.marks ?? [];
+    return marks.length
+      ? JSON.stringify(
+          [...marks]
+            .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.time - b.time))
+            .map((m) => ({ id: m.id, box: m.box, time: m.time })),
+        )
+      : '';
+  }
+
+  private async follow(): Promise<void> {
+    const o = this.open;
+    if (!o || !o.marks.length) return;
+    o.following = true;
+    o.status = `Following ${new Set(o.marks.map((m) => m.id)).size} object(s) through ${o.path}…`;
+    this.host.requestUpdate();
+    try {
+      const tracks = await api.followRegions(o.file, o.path, this.regionsJson(), this.range());
+      if (this.open !== o) return;
+      o.tracks = tracks;
+      o.status = tracks.objects
+        .map(
+          (t) =>
+            `"${t.id}" followed in ${t.hidden} of ${tracks.frames} frames${t.lost ? ` (lost in ${t.lost}: its box there is predicted)` : ''}`,
+        )
+        .join('; ');
+    } catch (e) {
+      if (this.open === o) o.status = `Could not follow the regions: ${messageOf(e)}`;
+    } finally {
+      o.following = false;
+      this.host.requestUpdate();
+    }
+  }
+
+  render(): TemplateResult | typeof nothing {
+    const o = this.open;
+    if (!o) return nothing;
+    const cur = this.shown();
+    const n = o.frames.info.frames;
+    const labels = cur?.shown.map((s) =>
+      s.mark ? `${s.id} (marked here)` : `${s.id} (followed${s.lost ? ', lost' : ''}, ${(s.confidence ?? 0).toFixed(2)})`,
+    );
+    return html`<section class="panel" id="region-marks-panel" aria-labelledby="region-marks-title">
+      <h2 id="region-marks-title">Mark regions: ${o.path}, frame ${o.index + 1} of ${n}</h2>
+      <p class="muted">
+        Drag on the frame, or press Add box, to mark something to hide (a licence plate, a badge, a screen); go to another frame and adjust
+        a box to correct the tracking there. Follow shows where each object is followed; the batch follows and hides them the same way and
+        writes <code>${o.path}.tracks.json</code>.
+      </p>
+      ${o.status ? html`<p id="region-marks-status" role="status">${o.status}</p>` : ''}
+      ${
+        cur && o.still
+          ? html`<face-review
+              noun="region"
+              picture="frame"
+              .src=${o.still.src}
+              .review=${cur.review}
+              .labels=${labels}
+              @review-change=${(e: CustomEvent<ReviewedFaces>) => this.edit(e.detail)}
+              @next=${() => void this.show(o.index + 1)}
+              @prev=${() => void this.show(o.index - 1)}
+            ></face-review>`
+          : ''
+      }
+      <div class="row">
+        <button id="marks-prev" ?disabled=${o.index <= 0} @click=${() => void this.show(o.index - 1)}>Previous frame</button>
+        <label
+          >Frame
+          <input
+            id="marks-frame"
+            type="number"
+            min="1"
+            max=${n}
+            .value=${String(o.index + 1)}
+            @change=${(e: Event) => void this.show(Number((e.target as HTMLInputElement).value) - 1)}
+        /></label>
+        <button id="marks-next" ?disabled=${o.index >= n - 1} @click=${() => void this.show(o.index + 1)}>Next frame</button>
+        <button id="marks-follow" ?disabled=${!o.marks.length || o.following} @click=${() => void this.follow()}>Follow</button>
+        <button
+          id="marks-use"
+          @click=${() => {
+            this.use(o.step, this.regionsJson());
+            this.close();
+          }}
+        >
+          Use these regions
+        </button>
+        <button id="marks-cancel" @click=${() => this.close()}>Cancel</button>
+        <span class="muted" id="marks-count"
+          >${o.marks.length} mark${o.marks.length === 1 ? '' : 's'} of ${new Set(o.marks.map((m) => m.id)).size} object(s)</span
+        >
+      </div>
+    </section>`;
+  }
+}
