@@ -6,6 +6,11 @@
 //
 //   import { objectTrackBench } from './object-track.mjs';  const json = await objectTrackBench();
 //   Standalone: node bench/object-track.mjs [frames]
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseJson } from '../scripts/lib/json.mjs';
 import { ssrServer } from '../scripts/lib/ssr.mjs';
 
 /** @param {{ frames?: number, log?: (s: string) => void }} [opts] */
@@ -65,8 +70,10 @@ export async function objectTrackBench({ frames = 60, log = console.log } = {}) 
         trackMsPerFrame: ms,
         totalMsPerFrame: ms + grayMs,
         iou07: points.filter((v) => v >= 0.7).length / points.length,
+        lost: tracks.reduce((k, t) => k + t.frames.filter((p) => p.lost).length, 0),
       });
     }
+    const opencv = opencvAnchor(clip, truths, W, H, iou, log);
     /** @param {number} x */
     const f1 = (x) => x.toFixed(1);
     log(
@@ -74,9 +81,87 @@ export async function objectTrackBench({ frames = 60, log = console.log } = {}) 
     );
     log('| objects | track ms/frame | gray + track ms/frame | frames at IoU ≥ 0.7 |\n|---|---|---|---|');
     for (const r of rows) log(`| ${r.objects} | ${f1(r.trackMsPerFrame)} | ${f1(r.totalMsPerFrame)} | ${(r.iou07 * 100).toFixed(0)} % |`);
-    return { width: W, height: H, frames, grayMsPerFrame: grayMs, rows };
+    if (opencv) {
+      log(
+        `\nside by side, 1 object, the same clip: Tessera on its 640×360 gray copies, OpenCV ${opencv.version} (Python, 1 thread) on the full 1920×1080 frames`,
+      );
+      log('| tracker | ms/frame | frames at IoU ≥ 0.7 | frames it says lost |\n|---|---|---|---|');
+      const one = rows[0];
+      log(
+        `| Tessera (core/object-track.ts) | ${f1(one.totalMsPerFrame)} (incl. gray copy) | ${(one.iou07 * 100).toFixed(0)} % | ${one.lost} |`,
+      );
+      for (const t of opencv.trackers) log(`| OpenCV ${t.name} | ${f1(t.msPerFrame)} | ${(t.iou07 * 100).toFixed(0)} % | ${t.lost} |`);
+    }
+    return { width: W, height: H, frames, grayMsPerFrame: grayMs, rows, ...(opencv ? { opencv } : {}) };
   } finally {
     await server.close();
+  }
+}
+
+/**
+ * OpenCV-Python's CSRT, KCF and MOSSE on the same clip (first object only: bench/anchors/track_opencv.py,
+ * Debian's python3-opencv), with the share of frames at IoU ≥ 0.7; undefined (said) when it is missing.
+ * @param {Uint8Array[]} clip the RGBA frames (gray: R = G = B)
+ * @param {[number, number, number, number][][]} truths
+ * @param {number} W @param {number} H
+ * @param {(a: number[], b: number[]) => number} iou
+ * @param {(s: string) => void} log
+ */
+function opencvAnchor(clip, truths, W, H, iou, log) {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-track-'));
+  try {
+    // The full-size frames, one gray byte per pixel (the clip is gray: R of its RGBA).
+    const raw = join(dir, 'frames.raw');
+    writeFileSync(
+      raw,
+      Buffer.concat(
+        clip.map((d) => {
+          const g = new Uint8Array(W * H);
+          for (let i = 0; i < W * H; i++) g[i] = d[i * 4];
+          return g;
+        }),
+      ),
+    );
+    let out;
+    try {
+      out = execFileSync(
+        '/usr/bin/python3',
+        [
+          join(import.meta.dirname, 'anchors', 'track_opencv.py'),
+          raw,
+          String(W),
+          String(H),
+          String(clip.length),
+          JSON.stringify([truths[0][0]]),
+        ],
+        {
+          maxBuffer: 1 << 26,
+        },
+      ).toString();
+    } catch (e) {
+      log(
+        `(OpenCV trackers not measured: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}; apt-get install -y python3-opencv python3-numpy)`,
+      );
+      return undefined;
+    }
+    const j =
+      /** @type {{ opencv: string, trackers: { name: string, msPerFrame: number, boxes: ([number, number, number, number] | null)[][] }[] }} */ (
+        parseJson(out.trim().split('\n').pop() ?? '{}')
+      );
+    return {
+      version: j.opencv,
+      trackers: j.trackers.map((t) => {
+        const b = t.boxes[0];
+        return {
+          name: t.name,
+          msPerFrame: t.msPerFrame,
+          iou07: b.filter((box, f) => box && iou(box, truths[0][f]) >= 0.7).length / b.length,
+          lost: b.filter((box) => !box).length,
+        };
+      }),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
