@@ -78,7 +78,7 @@ export function meanIn(rgb, i, r) {
 export function writePlateClip(file) {
   execFileSync(
     'ffmpeg',
-    ['-v', 'error', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${W}x${H}`, '-r', String(FPS), '-i', '-'].concat([
+    ['-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${W}x${H}`, '-r', String(FPS), '-i', '-'].concat([
       '-c:v',
       'libx264',
       '-pix_fmt',
