@@ -34,6 +34,12 @@ interface Open {
   path: string;
   file: Blob;
   step: number;
+  /** The step's Follow in video: off holds each mark still (as the batch would). */
+  track: boolean;
+  /** Object ids in the order their boxes are listed: an edit never reorders the list (face-review selects by index). */
+  order: string[];
+  /** Stops a Follow still reading the video when the panel closes. */
+  abort: AbortController;
   frames: api.VideoFrames;
   index: number;
   still?: { src: string; time: number; width: number; height: number };
@@ -47,15 +53,19 @@ const same = (a: number, b: number, fps: number) => Math.abs(a - b) < 0.5 / fps;
 
 export class RegionMarksController implements ReactiveController {
   private open?: Open;
+  /** The last Follow of each video, with the regions it followed: the preview of a frame shows its boxes. */
+  private followed = new Map<string, { regions: string; report: api.TracksReport }>();
+  /** Counts start() calls: an older one still opening gives way. */
+  private opening = 0;
 
   /**
    * @param host the studio
-   * @param use writes `regions` (JSON) into step `step` of the recipe
+   * @param use writes `regions` (JSON) into step `step` of the recipe; false when the recipe refused it
    * @param range the video options' start and end (Follow tracks the range the batch will)
    */
   constructor(
     private readonly host: ReactiveControllerHost,
-    private readonly use: (step: number, regions: string) => void,
+    private readonly use: (step: number, regions: string) => boolean,
     private readonly range: () => Pick<api.VideoOptions, 'start' | 'end'>,
   ) {
     host.addController(this);
@@ -69,31 +79,64 @@ export class RegionMarksController implements ReactiveController {
     this.close();
   }
 
-  /** Opens the marking of video `path` for step `step`, whose `regions` JSON it starts from, at frame `index`. */
-  async start(path: string, file: Blob, step: number, regions: string, index: number): Promise<void> {
+  /**
+   * `recipe` for the preview of the frame at `time` (s) of video `path`: each Hide regions step
+   * hides its objects where they are in that frame — followed there (the last Follow of those
+   * regions), else marked there — as the batch will, not every mark at once.
+   */
+  forFrame(recipe: api.Recipe, path: string, time: number): api.Recipe {
+    if (!recipe.steps.some((s) => s.op === 'redact-regions')) return recipe;
+    const steps = recipe.steps.map((s) => {
+      if (s.op !== 'redact-regions') return s;
+      const text = String(s.params?.regions ?? '');
+      let regions: api.Region[];
+      try {
+        regions = api.parseRegions(text);
+      } catch {
+        return s; // the step says what is wrong itself
+      }
+      const f = this.followed.get(path);
+      let boxes: { id: string; box: Box }[];
+      if (f && f.regions === text && s.params?.track !== false) {
+        const near = (t: number) => Math.abs(t - time);
+        boxes = f.report.objects.flatMap((o) => {
+          const p = o.frames.reduce<(typeof o.frames)[number] | undefined>(
+            (b, q) => (!b || near(q.time) < near(b.time) ? q : b),
+            undefined,
+          );
+          return p && near(p.time) < 0.05 ? [{ id: o.id, box: p.box }] : [];
+        });
+      } else boxes = regions.filter((r) => r.time !== undefined && Math.abs(r.time - time) < 0.002).map((r) => ({ id: r.id, box: r.box }));
+      return { ...s, params: { ...s.params, regions: boxes.length ? JSON.stringify(boxes) : '' } };
+    });
+    return { ...recipe, steps };
+  }
+
+  /** Opens the marking of video `path` for step `step`, whose `regions` JSON and `track` it starts from, at frame `index`. */
+  async start(path: string, file: Blob, step: number, params: { regions: string; track: boolean }, index: number): Promise<void> {
     this.close();
-    let frames: api.VideoFrames;
-    try {
-      frames = await api.openVideoFrames(file, path);
-    } catch (e) {
-      this.open = undefined;
-      this.host.requestUpdate();
-      throw e;
+    const ticket = ++this.opening;
+    const frames = await api.openVideoFrames(file, path);
+    if (ticket !== this.opening) {
+      frames.dispose(); // a later start() (a second click) won
+      return;
     }
     const fps = frames.info.frameRate;
-    const marks = api.parseRegions(regions).map((r) => ({
+    const marks = api.parseRegions(params.regions).map((r) => ({
       id: r.id,
       box: r.box,
       // A mark by frame index: that frame's time by the rate (the frames are counted from the range's start).
-      time: r.time ?? frames.info.start + this.range().start + (r.frame ?? 0) / fps,
+      time: r.time ?? Math.max(frames.info.start, this.range().start) + (r.frame ?? 0) / fps,
     }));
-    this.open = { path, file, step, frames, index, marks };
+    const order = [...new Set(marks.map((m) => m.id))];
+    this.open = { path, file, step, track: params.track, order, abort: new AbortController(), frames, index, marks };
     await this.show(index);
   }
 
   close(): void {
     const o = this.open;
     this.open = undefined;
+    o?.abort.abort();
     if (o?.still) URL.revokeObjectURL(o.still.src);
     o?.frames.dispose();
     this.host.requestUpdate();
@@ -101,8 +144,8 @@ export class RegionMarksController implements ReactiveController {
 
   private async show(index: number): Promise<void> {
     const o = this.open;
-    if (!o) return;
-    const i = Math.max(0, Math.min(o.frames.info.frames - 1, index));
+    if (!o || !Number.isFinite(index)) return;
+    const i = Math.max(0, Math.min(o.frames.info.frames - 1, Math.round(index)));
     o.index = i;
     o.status = `Decoding frame ${i + 1}…`;
     this.host.requestUpdate();
@@ -118,26 +161,39 @@ export class RegionMarksController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  /** The boxes on the shown frame: its marks, then each other object where Follow placed it. */
+  /** The boxes on the shown frame: each object marked there or placed there by Follow, in the list's order. */
   private shown(): { review: ReviewedFaces; shown: Shown[] } | undefined {
     const o = this.open;
     const s = o?.still;
     if (!o || !s) return undefined;
     const fps = o.frames.info.frameRate;
-    const here = o.marks.filter((m) => same(m.time, s.time, fps));
-    const shown: Shown[] = here.map((m) => ({ id: m.id, mark: true }));
-    const boxes: Box[] = here.map((m) => m.box);
+    const items: (Shown & { box: Box })[] = [];
+    for (const m of o.marks) if (same(m.time, s.time, fps)) items.push({ id: m.id, mark: true, box: m.box });
     for (const obj of o.tracks?.objects ?? []) {
-      if (here.some((m) => m.id === obj.id)) continue;
+      if (items.some((m) => m.id === obj.id)) continue;
       const p = obj.frames.find((f) => same(f.time, s.time, fps));
-      if (!p) continue;
-      shown.push({ id: obj.id, mark: false, confidence: p.confidence, ...(p.lost ? { lost: true } : {}) });
-      boxes.push(p.box.map((v) => Math.round(v)) as Box);
+      if (p)
+        items.push({
+          id: obj.id,
+          mark: false,
+          confidence: p.confidence,
+          box: p.box.map((v) => Math.round(v)) as Box,
+          ...(p.lost ? { lost: true } : {}),
+        });
     }
-    return { review: { reviewed: true, width: s.width, height: s.height, faces: boxes.map((box) => ({ box })) }, shown };
+    for (const it of items) if (!o.order.includes(it.id)) o.order.push(it.id);
+    items.sort((a, b) => o.order.indexOf(a.id) - o.order.indexOf(b.id));
+    return {
+      review: { reviewed: true, width: s.width, height: s.height, faces: items.map((it) => ({ box: it.box })) },
+      shown: items.map(({ box: _box, ...rest }) => rest),
+    };
   }
 
-  /** face-review's edit of the shown boxes, as marks: an added box is a new object, a changed one a mark of its object here, a dropped mark gone. */
+  /**
+   * face-review's edit of the shown boxes, as marks: an added box is a new object (listed last, as
+   * face-review selects it), a moved or resized one a mark of its object here (a correction of a
+   * followed box), a dropped mark gone. That object's followed track is dropped (made from the old marks).
+   */
   private edit(next: ReviewedFaces): void {
     const o = this.open;
     const cur = this.shown();
@@ -147,25 +203,36 @@ export class RegionMarksController implements ReactiveController {
     const before = cur.review.faces.map((f) => f.box);
     const after = next.faces.map((f) => f.box);
     const eq = (a: Box, b: Box) => a.every((v, k) => v === b[k]);
-    const markHere = (id: string, box: Box) => {
-      o.marks = [...o.marks.filter((m) => !(m.id === id && same(m.time, time, fps))), { id, time, box }];
-    };
+    const here = (m: Mark, id: string) => m.id === id && same(m.time, time, fps);
+    let id: string | undefined;
     if (after.length > before.length) {
-      const ids = new Set(o.marks.map((m) => m.id));
+      const ids = new Set([...o.order, ...o.marks.map((m) => m.id)]);
       let n = ids.size + 1;
       while (ids.has(`region-${n}`)) n++;
-      markHere(`region-${n}`, after[after.length - 1]);
+      id = `region-${n}`;
+      o.order.push(id);
+      o.marks = [...o.marks, { id, time, box: after[after.length - 1] }];
     } else if (after.length < before.length) {
       const gone = before.findIndex((b, i) => !after[i] || !eq(b, after[i]));
       const s = cur.shown[gone];
-      if (s?.mark) o.marks = o.marks.filter((m) => !(m.id === s.id && same(m.time, time, fps)));
-      else o.status = `"${s?.id}" is only followed here: drop its marks to stop hiding it, or move its box to correct it.`;
+      if (!s?.mark) {
+        o.status = `"${s?.id}" is only followed here: drop its marks to stop hiding it, or move its box to correct it.`;
+        this.host.requestUpdate();
+        return;
+      }
+      id = s.id;
+      o.marks = o.marks.filter((m) => !here(m, s.id));
     } else {
       const changed = before.findIndex((b, i) => !eq(b, after[i]));
-      if (changed >= 0) markHere(cur.shown[changed].id, after[changed]);
+      if (changed < 0) return;
+      const own = cur.shown[changed].id;
+      id = own;
+      const box = after[changed];
+      o.marks = o.marks.some((m) => here(m, own))
+        ? o.marks.map((m) => (here(m, own) ? { ...m, box } : m))
+        : [...o.marks, { id: own, time, box }];
     }
-    // The tracks were made from the old marks.
-    o.tracks = undefined;
+    if (o.tracks) o.tracks = { ...o.tracks, objects: o.tracks.objects.filter((t) => t.id !== id) };
     this.host.requestUpdate();
   }
 
@@ -186,9 +253,16 @@ export class RegionMarksController implements ReactiveController {
     o.following = true;
     o.status = `Following ${new Set(o.marks.map((m) => m.id)).size} object(s) through ${o.path}…`;
     this.host.requestUpdate();
+    const regions = this.regionsJson();
     try {
-      const tracks = await api.followRegions(o.file, o.path, this.regionsJson(), this.range());
+      const tracks = await api.followRegions(o.file, o.path, regions, this.range(), o.track, o.abort.signal);
       if (this.open !== o) return;
+      this.followed.set(o.path, { regions, report: tracks });
+      // Marks edited meanwhile: these tracks are of the old ones.
+      if (this.regionsJson() !== regions) {
+        o.status = 'The marks changed while following: press Follow again.';
+        return;
+      }
       o.tracks = tracks;
       o.status = tracks.objects
         .map(
@@ -219,7 +293,7 @@ export class RegionMarksController implements ReactiveController {
         a box to correct the tracking there. Follow shows where each object is followed; the batch follows and hides them the same way and
         writes <code>${o.path}.tracks.json</code>.
       </p>
-      ${o.status ? html`<p id="region-marks-status" role="status">${o.status}</p>` : ''}
+      <p id="region-marks-status" role="status">${o.status ?? ''}</p>
       ${
         cur && o.still
           ? html`<face-review
@@ -251,8 +325,9 @@ export class RegionMarksController implements ReactiveController {
         <button
           id="marks-use"
           @click=${() => {
-            this.use(o.step, this.regionsJson());
-            this.close();
+            if (this.use(o.step, this.regionsJson())) this.close();
+            else o.status = 'The recipe did not take these regions (see the recipe panel); they are kept here.';
+            this.host.requestUpdate();
           }}
         >
           Use these regions

@@ -596,7 +596,7 @@ export class TesseraStudio extends LitElement {
   }
 
   /** Sets one parameter of step `step` (marked regions), as an edit in the recipe editor would. */
-  private setStepParam(step: number, key: string, value: string | number | boolean): void {
+  private setStepParam(step: number, key: string, value: string | number | boolean): boolean {
     const was = this.recipe;
     const steps = was.steps.map((s, i) => (i === step ? { ...s, params: { ...s.params, [key]: value } } : s));
     try {
@@ -605,9 +605,10 @@ export class TesseraStudio extends LitElement {
       this.recipeError = undefined;
     } catch (e) {
       this.recipeError = messageOf(e);
-      return;
+      return false;
     }
     this.schedulePreview();
+    return true;
   }
 
   /** Opens the marking of regions on the previewed video, at the frame its scrubber shows. */
@@ -620,7 +621,7 @@ export class TesseraStudio extends LitElement {
         f.path,
         await f.file(),
         step,
-        String(this.recipe.steps[step].params?.regions ?? ''),
+        { regions: String(this.recipe.steps[step].params?.regions ?? ''), track: this.recipe.steps[step].params?.track !== false },
         this.videoPreview.frameIndex,
       );
     } catch (e) {
@@ -799,7 +800,7 @@ export class TesseraStudio extends LitElement {
     if (previewer !== this.previewer) return; // the studio was removed meanwhile
     const key = `${f.path}|${file.size}|${(file as File).lastModified ?? 0}`;
     // A video: the frame its scrubber chose, as a still; the preview runs on it as on a photo.
-    let shown: { file: Blob; key: string } | undefined = { file, key };
+    let shown: { file: Blob; key: string; time?: number } | undefined = { file, key };
     let failed: string | undefined;
     if (isVideoName(f.path)) {
       try {
@@ -814,7 +815,8 @@ export class TesseraStudio extends LitElement {
       ? await previewer.request({
           file: shown.file,
           key: shown.key,
-          recipe: this.recipe,
+          // A video frame hides the regions where they are in that frame (marked or followed), as the batch will.
+          recipe: shown.time !== undefined ? this.regionMarks.forFrame(this.recipe, f.path, shown.time) : this.recipe,
           output: this.output,
           view: this.previewView,
           encode: this.previewEncode,

@@ -35,9 +35,9 @@ export class VideoPreviewController implements ReactiveController {
   /**
    * The wanted frame of the video `path` (its bytes `file`, cache key `key`) as a still for
    * `recipe` and a key for the previewer; undefined when another frame was chosen while this one decoded (the
-   * newer choice asks for its own preview). A new video starts at its first frame.
+   * newer choice asks for its own preview). A new video starts at its first frame. `time`: the frame's timestamp (s).
    */
-  async still(path: string, file: Blob, key: string, recipe: api.Recipe): Promise<{ file: Blob; key: string } | undefined> {
+  async still(path: string, file: Blob, key: string, recipe: api.Recipe): Promise<{ file: Blob; key: string; time: number } | undefined> {
     if (this.opened?.key !== key) {
       this.close();
       const frames = api.openVideoFrames(file, path);
@@ -55,7 +55,11 @@ export class VideoPreviewController implements ReactiveController {
     const still = await frames.frameAt(index, api.resolveSteps(recipe));
     if (this.opened !== opened || this.index !== index) return undefined;
     this.luma = still.luma;
-    return { file: still.image, key: `${key}|frame ${still.index} at ${still.timestamp}${still.luma ? ' luma' : ''}` };
+    return {
+      file: still.image,
+      key: `${key}|frame ${still.index} at ${still.timestamp}${still.luma ? ' luma' : ''}`,
+      time: still.timestamp,
+    };
   }
 
   /** The frame chosen with the scrubber (0-based). */

@@ -66,12 +66,65 @@ export function decodeRgb(file) {
   return execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 1 << 28 });
 }
 
-/** Mean of each channel of frame `i` of `rgb` inside `r` = [x, y, w, h]. @param {Buffer} rgb @param {number} i @param {number[]} r */
-export function meanIn(rgb, i, r) {
+/**
+ * Mean of each channel of frame `i` of `rgb` (frames of `w`×`h`) inside `r` = [x, y, w, h].
+ * @param {Buffer} rgb @param {number} i @param {number[]} r @param {number} [w] @param {number} [h]
+ */
+export function meanIn(rgb, i, r, w = W, h = H) {
   const m = [0, 0, 0];
   for (let y = r[1]; y < r[1] + r[3]; y++)
-    for (let x = r[0]; x < r[0] + r[2]; x++) for (let c = 0; c < 3; c++) m[c] += rgb[i * W * H * 3 + (y * W + x) * 3 + c];
+    for (let x = r[0]; x < r[0] + r[2]; x++) for (let c = 0; c < 3; c++) m[c] += rgb[i * w * h * 3 + (y * w + x) * 3 + c];
   return m.map((v) => v / (r[2] * r[3]));
+}
+
+/**
+ * Share of the pixels of frame `i` inside box `r` that are magenta (the fill), frames of `w`×`h`.
+ * @param {Buffer} rgb @param {number} i @param {number[]} r @param {number} [w] @param {number} [h]
+ */
+export function magentaIn(rgb, i, r, w = W, h = H) {
+  let n = 0,
+    all = 0;
+  for (let y = Math.max(0, r[1]); y < Math.min(h, r[1] + r[3]); y++)
+    for (let x = Math.max(0, r[0]); x < Math.min(w, r[0] + r[2]); x++) {
+      const o = i * w * h * 3 + (y * w + x) * 3;
+      all++;
+      if (rgb[o] > 180 && rgb[o + 1] < 90 && rgb[o + 2] > 180) n++;
+    }
+  return n / all;
+}
+
+/**
+ * Magenta pixels (the fill) of frame `i` outside every box of `boxes` (frames of `w`×`h`): the
+ * background never is (its channels stay within 60–170).
+ * @param {Buffer} rgb @param {number} i @param {number[][]} boxes @param {number} [w] @param {number} [h]
+ */
+export function magentaOutside(rgb, i, boxes, w = W, h = H) {
+  let n = 0;
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      if (boxes.some((r) => x >= r[0] && x < r[0] + r[2] && y >= r[1] && y < r[1] + r[3])) continue;
+      const o = i * w * h * 3 + (y * w + x) * 3;
+      if (rgb[o] > 180 && rgb[o + 1] < 90 && rgb[o + 2] > 180) n++;
+    }
+  return n;
+}
+
+/**
+ * Mean absolute difference between frame `i` of `a` and of `b` over every pixel outside box `r`
+ * (frames of `w`×`h`): what a redaction must leave alone, up to the video codec's noise.
+ * @param {Buffer} a @param {Buffer} b @param {number} i @param {number[]} r @param {number} [w] @param {number} [h]
+ */
+export function diffOutside(a, b, i, r, w = W, h = H) {
+  let sum = 0,
+    n = 0;
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      if (x >= r[0] && x < r[0] + r[2] && y >= r[1] && y < r[1] + r[3]) continue;
+      const o = i * w * h * 3 + (y * w + x) * 3;
+      for (let c = 0; c < 3; c++) sum += Math.abs(a[o + c] - b[o + c]);
+      n += 3;
+    }
+  return sum / n;
 }
 
 /** Writes the clip as an H.264 MP4 at `file`. @param {string} file */

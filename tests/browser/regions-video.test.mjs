@@ -10,7 +10,21 @@ import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { batchCommand, commandSummary, requireBuilt } from './harness.mjs';
-import { COVERED, FPS, H, MARKED, N, W, decodeRgb, iou, meanIn, truth, writePlateClip } from './region-fixtures.mjs';
+import {
+  COVERED,
+  FPS,
+  H,
+  MARKED,
+  N,
+  W,
+  decodeRgb,
+  diffOutside,
+  iou,
+  magentaIn,
+  magentaOutside,
+  truth,
+  writePlateClip,
+} from './region-fixtures.mjs';
 import { parseJson } from '../../scripts/lib/json.mjs';
 
 /** @type {string} */
@@ -23,21 +37,33 @@ before(() => {
 });
 after(() => dir && rmSync(dir, { recursive: true, force: true }));
 
-/** @param {unknown[]} regions @param {string} out */
-async function run(regions, out) {
+/**
+ * `npm run batch` with a Hide regions step (fill magenta, margin 10 %) on the clip, after `before` steps.
+ * @param {unknown[]} regions @param {string} out @param {{ before?: unknown[], flags?: string[] }} [o]
+ */
+async function run(regions, out, { before = [], flags = [] } = {}) {
   const recipe = join(dir, `${out}.json`);
   writeFileSync(
     recipe,
     JSON.stringify({
       name: 'hide the plate',
-      steps: [{ op: 'redact-regions', params: { regions: JSON.stringify(regions), effect: 'fill', color: '#ff00ff', margin: 10 } }],
+      steps: [
+        ...before,
+        { op: 'redact-regions', params: { regions: JSON.stringify(regions), effect: 'fill', color: '#ff00ff', margin: 10 } },
+      ],
     }),
   );
-  return batchCommand([join(dir, 'in'), join(dir, out), '--recipe', recipe, '--no-build', '--workers', '2'], { timeout: 180_000 });
+  return batchCommand([join(dir, 'in'), join(dir, out), '--recipe', recipe, '--no-build', '--workers', '2', ...flags], {
+    timeout: 180_000,
+  });
 }
 
+/** A box grown by `k` px on every side. @param {number[]} b @param {number} k */
+const grow = (b, k) => [b[0] - k, b[1] - k, b[2] + 2 * k, b[3] + 2 * k];
+
 test('a plate marked once is followed through the clip, hidden in every frame, and its track written', async () => {
-  const r = await run([{ id: 'plate', box: truth(MARKED), frame: MARKED }], 'out');
+  // A high bitrate, so what the pixel checks see is the redaction, not the encoder's skipped blocks.
+  const r = await run([{ id: 'plate', box: truth(MARKED), frame: MARKED }], 'out', { flags: ['--video-bitrate', '8000000'] });
   assert.equal(r.code, 0, r.stderr);
   const summary = commandSummary(r.stdout, r.stderr);
   assert.equal(summary.ok, 1, r.stderr);
@@ -80,20 +106,67 @@ test('a plate marked once is followed through the clip, hidden in every frame, a
   }
   assert.ok(Math.abs(plate.frames[MARKED + 3].time - (MARKED + 3) / FPS) < 0.002, 'times are the frames’ timestamps');
 
-  // Every frame's plate is hidden (its central part is magenta), the background above it is not touched.
+  // Every frame's plate is hidden (all of it magenta, edges aside), and every pixel beyond the box
+  // with its margin (and a few pixels for the codec's ringing) is as it was.
   const src = decodeRgb(join(dir, 'in', 'clip.mp4'));
   const rgb = decodeRgb(join(dir, 'out', 'clip.mp4'));
   assert.equal(rgb.length, N * W * H * 3, 'every frame written');
+  /** @type {number[][]} the redacted boxes of frames 0…i */
+  const soFar = [];
   for (let i = 0; i < N; i++) {
-    const [x, y, w, h] = truth(i);
-    const inner = [x + Math.round(w * 0.2), y + Math.round(h * 0.2), Math.round(w * 0.6), Math.round(h * 0.6)];
-    const m = meanIn(rgb, i, inner);
-    assert.ok(m[0] > 200 && m[1] < 70 && m[2] > 200, `frame ${i}: the plate is not hidden (mean ${m.map((v) => v.toFixed(0)).join(', ')})`);
-    const sky = [0, 0, W, 40];
-    const a = meanIn(src, i, sky),
-      b = meanIn(rgb, i, sky);
-    for (let c = 0; c < 3; c++)
-      assert.ok(Math.abs(a[c] - b[c]) < 3, `frame ${i}: the background changed (${a.join(', ')} → ${b.join(', ')})`);
+    const t = truth(i);
+    // (On covered frames the plate is behind the card: its box there is the prediction.)
+    const hidden = magentaIn(rgb, i, grow(t, -2));
+    const want = COVERED.includes(i) ? 0.9 : 0.97;
+    assert.ok(hidden > want, `frame ${i}: only ${(hidden * 100).toFixed(1)} % of the plate is hidden`);
+    // The fill does not reach beyond the tracked boxes and their 10 % margin (+ 3 px: 4:2:0 chroma
+    // and ringing; the background has no magenta at all). Earlier frames' boxes count too: the
+    // encoder keeps a stale pixel or two of a previous frame's fill where the background is still
+    // (seen at 8 Mbit/s too; the step's own pixels are exact, tests/unit/regions.test.ts).
+    const [bx, by, bw, bh] = plate.frames[i].box;
+    const redacted = [bx - bw * 0.1 - 3, by - bh * 0.1 - 3, bw * 1.2 + 6, bh * 1.2 + 6].map(Math.round);
+    soFar.push(redacted);
+    const leaked = magentaOutside(rgb, i, soFar);
+    assert.equal(leaked, 0, `frame ${i}: ${leaked} magenta pixels outside the tracked boxes and their margin`);
+    // …and the rest of the picture differs from the input only by the re-encoding.
+    const d = diffOutside(src, rgb, i, grow(redacted, 4));
+    assert.ok(d < 8, `frame ${i}: the picture outside the plate changed (mean |diff| ${d.toFixed(2)})`);
+  }
+});
+
+test('boxes are in the input video’s pixels: with a resize and a face redaction before the step, the plate is hidden where it is', async () => {
+  const before = [
+    { op: 'resize', params: { mode: 'percent', percent: 50 } },
+    { op: 'redact-faces', params: { effect: 'fill', color: '#00ff00' } },
+  ];
+  const r = await run([{ id: 'plate', box: truth(MARKED), frame: MARKED }], 'half', { before });
+  assert.equal(r.code, 0, r.stderr);
+  const rgb = decodeRgb(join(dir, 'half', 'clip.mp4'));
+  const w = W / 2,
+    h = H / 2;
+  assert.equal(rgb.length, N * w * h * 3);
+  for (let i = 0; i < N; i++) {
+    const t = truth(i).map((v) => Math.round(v / 2));
+    const hidden = magentaIn(rgb, i, grow(t, -2), w, h);
+    assert.ok(hidden > 0.95, `frame ${i}: only ${(hidden * 100).toFixed(1)} % of the half-size plate is hidden`);
+  }
+});
+
+test('a range that starts at 0.5 s: a mark by time finds its frame, and the tracks keep the input’s times', async () => {
+  // 1.2 s is input frame 36 (frames 28–31 are covered), frame 21 of the range.
+  const r = await run([{ id: 'plate', box: truth(36), time: 1.2 }], 'late', { flags: ['--video-start', '0.5'] });
+  assert.equal(r.code, 0, r.stderr);
+  const tracks = /** @type {import('../../src/core/regions').TracksReport} */ (
+    parseJson(readFileSync(join(dir, 'late', 'clip.mp4.tracks.json'), 'utf8'))
+  );
+  assert.equal(tracks.frames, N - 15);
+  assert.deepEqual(tracks.objects[0].marks, [{ frame: 21, box: truth(36) }]);
+  assert.ok(Math.abs(tracks.objects[0].frames[0].time - 0.5) < 0.002, `first time ${tracks.objects[0].frames[0].time}`);
+  const rgb = decodeRgb(join(dir, 'late', 'clip.mp4'));
+  assert.equal(rgb.length, (N - 15) * W * H * 3);
+  for (let k = 0; k < N - 15; k++) {
+    const hidden = magentaIn(rgb, k, grow(truth(15 + k), -2));
+    assert.ok(hidden > 0.97, `output frame ${k} (input frame ${15 + k}): only ${(hidden * 100).toFixed(1)} % of the plate is hidden`);
   }
 });
 

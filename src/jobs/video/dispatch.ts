@@ -9,6 +9,8 @@ import { transfer } from 'comlink';
 import type { BufferPool } from '../../core/buffer-pool';
 import { TesseraError, messageOf } from '../../core/errors';
 import type { Box } from '../../core/faces-track';
+import type { FacesReport } from '../../core/faces';
+import { isIdentity, mapBox } from '../../core/geometry';
 import type { ResolvedStep } from '../../core/recipe';
 import type { FrameOptions, FrameResult, YuvInput } from '../../engine/api';
 import type { EnginePool } from '../../pool/engine-pool';
@@ -71,6 +73,18 @@ export interface DispatchOptions {
   frames: FrameCount;
 }
 
+/**
+ * Boxes in the input's pixels, in the pixels of a first call's result: the second call starts
+ * from that result with no geometry of its own, so boxes for its steps are mapped through the
+ * geometry the first call's face report describes (a resize or crop before the face step).
+ */
+function inFirstResult(lists: Box[][], first: FrameResult): Box[][] {
+  const rep = first.reports?.filter((x) => x.kind === 'faces').pop()?.data as FacesReport | undefined;
+  const m = rep?.frame?.fromInput;
+  if (!m || isIdentity(m)) return lists;
+  return lists.map((boxes) => boxes.map((b) => mapBox(m, b, first.width, first.height, 'outward')));
+}
+
 export class FrameDispatch {
   private tasks = new Set<Promise<void>>();
 
@@ -115,7 +129,7 @@ export class FrameDispatch {
             opaque: first.channels !== 4 && first.channels !== 2,
             measure: this.o.analysis,
             redact: { boxes, params: redact.params, channels: first.channels === 1 ? 1 : undefined },
-            ...(this.o.regions ? { regions: this.o.regions(index).rest } : {}),
+            ...(this.o.regions ? { regions: inFirstResult(this.o.regions(index).rest, first) } : {}),
           }),
         {
           priority: this.o.priority ?? Priority.background,

@@ -201,7 +201,8 @@ async function grayOf(frame: VideoFrame, factor: number, scratch: Uint8Array): P
   const rect = frame.visibleRect;
   const w = rect?.width ?? frame.codedWidth,
     h = rect?.height ?? frame.codedHeight;
-  const planar = /^(I4|NV12)/.test(frame.format ?? '');
+  // 8-bit planar formats only: 10/12-bit ones (I420P10…) have 16-bit samples, read through RGBA.
+  const planar = /^(I420|I420A|I422|I444|NV12)$/.test(frame.format ?? '');
   const bytes = planar ? frame.allocationSize() : w * h * 4;
   if (scratch.length < bytes) scratch = new Uint8Array(bytes);
   const layout = await frame.copyTo(scratch.subarray(0, bytes), planar ? {} : { format: 'RGBA' });
@@ -222,6 +223,7 @@ export async function followRegions(
   regions: string,
   options: Pick<VideoOptions, 'start' | 'end'>,
   track = true,
+  signal?: AbortSignal,
 ): Promise<TracksReport> {
   const v = await openVideo(file, name);
   try {
@@ -231,6 +233,7 @@ export async function followRegions(
       start: options.start,
       steps: [{ op: REGIONS_OP, params: { regions, track } }],
       frames: { opened: 0, closed: 0 },
+      ...(signal ? { signal } : {}),
     });
     if (!r) throw new Error('followRegions: no regions step');
     return r.report;
