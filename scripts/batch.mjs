@@ -699,7 +699,18 @@ async function main() {
     for (const f of s.reviewed) log(`${f.file}: ${f.message}`);
     for (const f of s.regions)
       log(
-        `${f.file}: ${f.objects.map((o) => `"${o.id}" hidden in ${o.hidden} of ${f.frames} frames${f.tracked ? ` (lost, so its box predicted, in ${o.lost})` : ''}`).join('; ')}${f.tracksPath ? ` — tracks in ${join(folders.output, f.tracksPath)}` : ''}`,
+        `${f.file}: ${f.objects
+          .map(
+            (o) =>
+              `"${o.id}" hidden in ${o.hidden} of ${f.frames} frames${
+                o.unfollowed
+                  ? ' — only where marked: its box holds nothing to follow (a flat or covered area?); mark it on a frame where it shows'
+                  : f.tracked
+                    ? ` (lost, so its box predicted, in ${o.lost})`
+                    : ''
+              }`,
+          )
+          .join('; ')}${f.tracksPath ? ` — tracks in ${join(folders.output, f.tracksPath)}` : ''}`,
       );
     for (const f of s.skippedFiles.slice(0, 20)) log(`skipped: ${f.path}: ${f.reason}`);
     if (s.skippedFiles.length > 20) log(`… and ${s.skippedFiles.length - 20} more skipped (listed in the JSON summary)`);
@@ -798,7 +809,7 @@ function addFileInput(page, id, directory) {
  *     bytes?: number, sharedDecode: boolean }[],
  *   animations?: { file: string, output: string, frames: number, animated: boolean }[],
  *   pages?: { file: string, outputs: string[] }[],
- *   regions?: { file: string, tracksPath?: string, objects: { id: string, hidden: number, lost: number }[], frames: number, tracked: boolean }[],
+ *   regions?: { file: string, tracksPath?: string, objects: { id: string, hidden: number, lost: number, unfollowed?: true }[], frames: number, tracked: boolean }[],
  * }} Summary
  */
 

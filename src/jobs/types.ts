@@ -101,7 +101,13 @@ export interface VideoFileSummary {
   streamed: boolean;
   warnings: string[];
   /** With redact-regions: the objects followed and hidden, and where their tracks were written (`<input>.tracks.json`). */
-  regions?: { tracksPath?: string; objects: { id: string; hidden: number; lost: number }[]; frames: number; tracked: boolean };
+  regions?: {
+    tracksPath?: string;
+    /** `unfollowed`: tracking found nothing to follow in its marked boxes (a flat or covered area): hidden only where marked. */
+    objects: { id: string; hidden: number; lost: number; unfollowed?: true }[];
+    frames: number;
+    tracked: boolean;
+  };
 }
 
 export interface BatchProgress {

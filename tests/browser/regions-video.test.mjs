@@ -153,9 +153,26 @@ test('boxes are in the input video’s pixels: with a resize and a face redactio
 });
 
 test('a range that starts at 0.5 s: a mark by time finds its frame, and the tracks keep the input’s times', async () => {
-  // 1.2 s is input frame 36 (frames 28–31 are covered), frame 21 of the range.
-  const r = await run([{ id: 'plate', box: truth(36), time: 1.2 }], 'late', { flags: ['--video-start', '0.5'] });
+  // 1.2 s is input frame 36, frame 21 of the range. The "card" is marked at 1.0 s, a covered frame
+  // (28–31): its box is flat gray, nothing to follow, and the command says so.
+  const r = await run(
+    [
+      { id: 'plate', box: truth(36), time: 1.2 },
+      { id: 'card', box: truth(30), time: 1.0 },
+    ],
+    'late',
+    { flags: ['--video-start', '0.5'] },
+  );
   assert.equal(r.code, 0, r.stderr);
+  const summary = commandSummary(r.stdout, r.stderr);
+  assert.deepEqual(
+    summary.regions?.[0].objects.map((o) => [o.id, o.hidden, !!o.unfollowed]),
+    [
+      ['plate', N - 15, false],
+      ['card', 1, true],
+    ],
+  );
+  assert.match(r.stderr, /"card" hidden in 1 of 45 frames — only where marked: its box holds nothing to follow/);
   const tracks = /** @type {import('../../src/core/regions').TracksReport} */ (
     parseJson(readFileSync(join(dir, 'late', 'clip.mp4.tracks.json'), 'utf8'))
   );

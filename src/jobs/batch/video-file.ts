@@ -73,7 +73,13 @@ export async function processVideoFile(
           ? {
               regions: {
                 ...(reports[0] ? { tracksPath: reports[0] } : {}),
-                objects: r.tracks.objects.map((o) => ({ id: o.id, hidden: o.hidden, lost: o.lost })),
+                objects: r.tracks.objects.map((o) => ({
+                  id: o.id,
+                  hidden: o.hidden,
+                  lost: o.lost,
+                  // Followed nowhere beyond its marks: its boxes hold nothing to follow (a flat or covered area).
+                  ...(r.tracks?.tracked && o.hidden === o.marks.length && r.tracks.frames > o.hidden ? { unfollowed: true } : {}),
+                })),
                 frames: r.tracks.frames,
                 tracked: r.tracks.tracked,
               },
