@@ -77,6 +77,7 @@ export async function facesBench({ repeat = 3, log = console.log, sample = join(
       shape: /** @type {const} */ ('ellipse'),
       feather: 15,
       picture: '',
+      keep: '',
     };
     const detectOnly = { ...params };
     let t0 = performance.now();

@@ -702,7 +702,7 @@ async function main() {
         `${f.file}: ${f.objects
           .map(
             (o) =>
-              `"${o.id}" hidden in ${o.hidden} of ${f.frames} frames${
+              `"${o.id}" ${o.keep ? 'kept visible (faces on it not hidden) in' : 'hidden in'} ${o.hidden} of ${f.frames} frames${
                 o.unfollowed
                   ? ' — only where marked: its box holds nothing to follow (a flat or covered area?); mark it on a frame where it shows'
                   : f.tracked
@@ -809,7 +809,7 @@ function addFileInput(page, id, directory) {
  *     bytes?: number, sharedDecode: boolean }[],
  *   animations?: { file: string, output: string, frames: number, animated: boolean }[],
  *   pages?: { file: string, outputs: string[] }[],
- *   regions?: { file: string, tracksPath?: string, objects: { id: string, hidden: number, lost: number, unfollowed?: true }[], frames: number, tracked: boolean }[],
+ *   regions?: { file: string, tracksPath?: string, objects: { id: string, hidden: number, lost: number, unfollowed?: true, keep?: true }[], frames: number, tracked: boolean }[],
  * }} Summary
  */
 

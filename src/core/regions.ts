@@ -146,7 +146,9 @@ export interface TracksReport {
     id: string;
     /** The boxes given (the marks), by frame. */
     marks: { frame: number; box: Box }[];
-    /** Frames hidden. */
+    /** A face kept visible (a face step's keep region): followed, and faces found on it left alone. */
+    keep?: true;
+    /** Frames it was followed in: hidden there (kept visible, for `keep`). */
     hidden: number;
     /** Frames where the object was lost (its box there is the prediction). */
     lost: number;
@@ -204,4 +206,11 @@ export function stillTracks(marks: readonly ObjectMark[], frames: number): Objec
     });
     return { id, frames: points };
   });
+}
+
+/** The share of box `a`'s area that box `b` covers (0–1): a face a keep box covers more than half of is kept visible. */
+export function coveredBy(a: readonly number[], b: readonly number[]): number {
+  const w = Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0]);
+  const h = Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]);
+  return w > 0 && h > 0 && a[2] > 0 && a[3] > 0 ? (w * h) / (a[2] * a[3]) : 0;
 }

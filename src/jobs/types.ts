@@ -103,8 +103,11 @@ export interface VideoFileSummary {
   /** With redact-regions: the objects followed and hidden, and where their tracks were written (`<input>.tracks.json`). */
   regions?: {
     tracksPath?: string;
-    /** `unfollowed`: tracking found nothing to follow in its marked boxes (a flat or covered area): hidden only where marked. */
-    objects: { id: string; hidden: number; lost: number; unfollowed?: true }[];
+    /**
+     * `unfollowed`: tracking found nothing to follow in its marked boxes (a flat or covered area):
+     * hidden only where marked. `keep`: a face kept visible (`hidden` then counts the frames it was followed in).
+     */
+    objects: { id: string; hidden: number; lost: number; unfollowed?: true; keep?: true }[];
     frames: number;
     tracked: boolean;
   };

@@ -49,7 +49,7 @@ import { progressReporter } from './video/progress';
 import { frameRange, type FrameRange } from './video/range';
 import { ReorderWindow } from './video/reorder-window';
 import { FrameTracking, faceRecipe, type FaceRecipe, type TrackedFrame } from './video/tracking';
-import { regionSteps, trackRegions, type RegionTracks } from './video/region-tracks';
+import { hasRegions, regionSteps, trackRegions, type RegionTracks } from './video/region-tracks';
 import {
   addStepTimes,
   emptyTimings,
@@ -110,7 +110,7 @@ export async function runVideo(o: VideoJobOptions): Promise<VideoJobResult> {
   const s = stages(job);
   try {
     // Marked regions are followed through the whole range first (it reads the range once more).
-    if (mode !== 'decode') {
+    if (mode !== 'decode' && hasRegions(o.steps)) {
       const sampler = anim ? new FrameSampler(o.options.fps) : undefined;
       job.regions = await trackRegions({
         video: v,
@@ -223,7 +223,13 @@ function stages(j: Job) {
       !anim && copiesPlanes(format, { mode, tracks: faces.tracks, pixels: o.pixels, grayFirst: faces.firstSteps[0]?.op === 'grayscale' }),
   });
   const tracking = faces.tracks
-    ? new FrameTracking(faces, o.tracker, (first, boxes, index) => dispatch.redact(first, boxes, index))
+    ? new FrameTracking(
+        faces,
+        o.tracker,
+        (first, boxes, index) => dispatch.redact(first, boxes, index),
+        // Faces kept visible, followed before the frames ran (the pass is done by then).
+        (index) => j.regions?.keep[index] ?? [],
+      )
     : undefined;
   const audio = new AudioPass(v.audio, j.range, o.options.audio, VIDEO_CONTAINERS[o.options.container].label);
   const out =

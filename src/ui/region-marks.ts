@@ -36,6 +36,8 @@ interface Open {
   step: number;
   /** The step's Follow in video: off holds each mark still (as the batch would). */
   track: boolean;
+  /** Which param the marks are: a Hide regions step's `regions`, or a face step's `keep` (faces left visible). */
+  key: 'regions' | 'keep';
   /** Object ids in the order their boxes are listed: an edit never reorders the list (face-review selects by index). */
   order: string[];
   /** Stops a Follow still reading the video when the panel closes. */
@@ -60,12 +62,12 @@ export class RegionMarksController implements ReactiveController {
 
   /**
    * @param host the studio
-   * @param use writes `regions` (JSON) into step `step` of the recipe; false when the recipe refused it
+   * @param use writes the marks (JSON) as param `key` of step `step`; false when the recipe refused them
    * @param range the video options' start and end (Follow tracks the range the batch will)
    */
   constructor(
     private readonly host: ReactiveControllerHost,
-    private readonly use: (step: number, regions: string) => boolean,
+    private readonly use: (step: number, key: 'regions' | 'keep', regions: string) => boolean,
     private readonly range: () => Pick<api.VideoOptions, 'start' | 'end'>,
   ) {
     host.addController(this);
@@ -81,23 +83,26 @@ export class RegionMarksController implements ReactiveController {
 
   /**
    * `recipe` for the preview of the frame at `time` (s) of video `path`: each Hide regions step
-   * hides its objects where they are in that frame — followed there (the last Follow of those
-   * regions), else marked there — as the batch will, not every mark at once.
+   * hides its objects, and each face step keeps its faces visible, where they are in that frame —
+   * followed there (the last Follow of those marks), else marked there — as the batch will, not
+   * every mark at once.
    */
   forFrame(recipe: api.Recipe, path: string, time: number): api.Recipe {
-    if (!recipe.steps.some((s) => s.op === 'redact-regions')) return recipe;
+    const keyOf = (op: string): 'regions' | 'keep' | undefined =>
+      op === 'redact-regions' ? 'regions' : op === 'redact-faces' || op === 'detect-faces' ? 'keep' : undefined;
     const steps = recipe.steps.map((s) => {
-      if (s.op !== 'redact-regions') return s;
-      const text = String(s.params?.regions ?? '');
+      const key = keyOf(s.op);
+      const text = key ? String(s.params?.[key] ?? '') : '';
+      if (!key || !text.trim()) return s;
       let regions: api.Region[];
       try {
         regions = api.parseRegions(text);
       } catch {
         return s; // the step says what is wrong itself
       }
-      const f = this.followed.get(path);
+      const f = this.followed.get(`${path}|${key}`);
       let boxes: { id: string; box: Box }[];
-      if (f && f.regions === text && s.params?.track !== false) {
+      if (f && f.regions === text && (key === 'keep' || s.params?.track !== false)) {
         const near = (t: number) => Math.abs(t - time);
         boxes = f.report.objects.flatMap((o) => {
           const p = o.frames.reduce<(typeof o.frames)[number] | undefined>(
@@ -107,13 +112,19 @@ export class RegionMarksController implements ReactiveController {
           return p && near(p.time) < 0.05 ? [{ id: o.id, box: p.box }] : [];
         });
       } else boxes = regions.filter((r) => r.time !== undefined && Math.abs(r.time - time) < 0.002).map((r) => ({ id: r.id, box: r.box }));
-      return { ...s, params: { ...s.params, regions: boxes.length ? JSON.stringify(boxes) : '' } };
+      return { ...s, params: { ...s.params, [key]: boxes.length ? JSON.stringify(boxes) : '' } };
     });
     return { ...recipe, steps };
   }
 
   /** Opens the marking of video `path` for step `step`, whose `regions` JSON and `track` it starts from, at frame `index`. */
-  async start(path: string, file: Blob, step: number, params: { regions: string; track: boolean }, index: number): Promise<void> {
+  async start(
+    path: string,
+    file: Blob,
+    step: number,
+    params: { regions: string; track: boolean; key?: 'regions' | 'keep' },
+    index: number,
+  ): Promise<void> {
     this.close();
     const ticket = ++this.opening;
     const frames = await api.openVideoFrames(file, path);
@@ -129,7 +140,18 @@ export class RegionMarksController implements ReactiveController {
       time: r.time ?? Math.max(frames.info.start, this.range().start) + (r.frame ?? 0) / fps,
     }));
     const order = [...new Set(marks.map((m) => m.id))];
-    this.open = { path, file, step, track: params.track, order, abort: new AbortController(), frames, index, marks };
+    this.open = {
+      path,
+      file,
+      step,
+      track: params.track,
+      key: params.key ?? 'regions',
+      order,
+      abort: new AbortController(),
+      frames,
+      index,
+      marks,
+    };
     await this.show(index);
   }
 
@@ -257,7 +279,7 @@ export class RegionMarksController implements ReactiveController {
     try {
       const tracks = await api.followRegions(o.file, o.path, regions, this.range(), o.track, o.abort.signal);
       if (this.open !== o) return;
-      this.followed.set(o.path, { regions, report: tracks });
+      this.followed.set(`${o.path}|${o.key}`, { regions, report: tracks });
       // Marks edited meanwhile: these tracks are of the old ones.
       if (this.regionsJson() !== regions) {
         o.status = 'The marks changed while following: press Follow again.';
@@ -287,11 +309,17 @@ export class RegionMarksController implements ReactiveController {
       s.mark ? `${s.id} (marked here)` : `${s.id} (followed${s.lost ? ', lost' : ''}, ${(s.confidence ?? 0).toFixed(2)})`,
     );
     return html`<section class="panel" id="region-marks-panel" aria-labelledby="region-marks-title">
-      <h2 id="region-marks-title">Mark regions: ${o.path}, frame ${o.index + 1} of ${n}</h2>
+      <h2 id="region-marks-title">
+        ${o.key === 'keep' ? 'Faces to leave visible' : 'Mark regions'}: ${o.path}, frame ${o.index + 1} of ${n}
+      </h2>
       <p class="muted">
-        Drag on the frame, or press Add box, to mark something to hide (a licence plate, a badge, a screen); go to another frame and adjust
-        a box to correct the tracking there. Follow shows where each object is followed; the batch follows and hides them the same way and
-        writes <code>${o.path}.tracks.json</code>.
+        ${
+          o.key === 'keep'
+            ? 'Drag over a face that must stay visible (a poster, a face on a screen, someone who agreed), or press Add box; it is followed through the video, and faces found on it are neither hidden nor listed.'
+            : 'Drag on the frame, or press Add box, to mark something to hide (a licence plate, a badge, a screen).'
+        }
+        Go to another frame and adjust a box to correct the tracking there. Follow shows where each one is followed; the batch follows them
+        the same way and writes <code>${o.path}.tracks.json</code>.
       </p>
       <p id="region-marks-status" role="status">${o.status ?? ''}</p>
       ${
@@ -325,7 +353,7 @@ export class RegionMarksController implements ReactiveController {
         <button
           id="marks-use"
           @click=${() => {
-            if (this.use(o.step, this.regionsJson())) this.close();
+            if (this.use(o.step, o.key, this.regionsJson())) this.close();
             else o.status = 'The recipe did not take these regions (see the recipe panel); they are kept here.';
             this.host.requestUpdate();
           }}

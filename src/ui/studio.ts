@@ -215,7 +215,7 @@ export class TesseraStudio extends LitElement {
   /** Marking regions to hide on the previewed video (a Hide regions step). */
   private regionMarks = new RegionMarksController(
     this,
-    (step, regions) => this.setStepParam(step, 'regions', regions),
+    (step, key, regions) => this.setStepParam(step, key, regions),
     () => this.video ?? { start: 0 },
   );
   /** Nested dragenter/dragleave pairs over the page (a drag crosses many elements). */
@@ -612,16 +612,22 @@ export class TesseraStudio extends LitElement {
   }
 
   /** Opens the marking of regions on the previewed video, at the frame its scrubber shows. */
-  private async markRegions(): Promise<void> {
+  /**
+   * Opens the marking on the previewed video, at the frame its scrubber shows: of a Hide regions
+   * step's regions, or (`keep`) of the face step's faces to leave visible.
+   */
+  private async markRegions(key: 'regions' | 'keep' = 'regions'): Promise<void> {
     const f = this.previewFile;
-    const step = this.regionsStep();
+    const face = this.faceStep();
+    const step = key === 'keep' ? this.recipe.steps.findIndex((s) => s === face) : this.regionsStep();
     if (!f || step < 0) return;
     try {
+      const p = this.recipe.steps[step].params;
       await this.regionMarks.start(
         f.path,
         await f.file(),
         step,
-        { regions: String(this.recipe.steps[step].params?.regions ?? ''), track: this.recipe.steps[step].params?.track !== false },
+        { regions: String((key === 'keep' ? p?.keep : p?.regions) ?? ''), track: key === 'keep' || p?.track !== false, key },
         this.videoPreview.frameIndex,
       );
     } catch (e) {
@@ -1499,6 +1505,14 @@ export class TesseraStudio extends LitElement {
               ? html`<div class="row">
                   <button id="mark-regions" ?disabled=${busy} @click=${() => this.markRegions()}>Mark regions…</button>
                   <span class="muted">draw what to hide on any frame; it is followed through the video</span>
+                </div>`
+              : ''
+          }
+          ${
+            this.faceStep() && this.previewFile && isVideoName(this.previewFile.path) && !this.regionMarks.isOpen
+              ? html`<div class="row">
+                  <button id="keep-faces" ?disabled=${busy} @click=${() => this.markRegions('keep')}>Faces to leave visible…</button>
+                  <span class="muted">mark a face once (a poster, someone who agreed); it is followed and never hidden</span>
                 </div>`
               : ''
           }

@@ -42,7 +42,7 @@ function run(page, { name, steps }) {
         if (!r.bytes) throw new Error('no output file');
         // A muxer's buffer (mediabunny BufferTarget), never shared memory.
         videos[`${name}-out`] = new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (r.bytes)]);
-        return { ok: true, frames: r.frames, faces: r.faces, analysis: r.analysis };
+        return { ok: true, frames: r.frames, faces: r.faces, analysis: r.analysis, tracks: r.tracks };
       } catch (e) {
         return { ok: false, message: e instanceof Error ? e.message : String(e) };
       } finally {
@@ -160,6 +160,24 @@ describe('faces in video', () => {
     corner.forEach((m, i) =>
       assert.ok(Math.abs(m[0] - 0x7a) < 12 && Math.abs(m[2] - 0x9a) < 12, `frame ${i}: background ${m.join(',')} unchanged`),
     );
+  });
+
+  test('a face kept visible once (marked in frame 10) is followed and left alone in every frame', async () => {
+    const keep = JSON.stringify([{ id: 'actor', box: clip.rects[10], frame: 10 }]);
+    const r = await run(app.page, {
+      name: 'face',
+      steps: [{ op: 'redact-faces', params: { effect: 'fill', color: '#ff00ff', margin: 10, keep } }],
+    });
+    assert.ok(r.ok, r.message);
+    // No face was tracked or hidden: the detections on it were dropped before tracking, frame by frame.
+    assert.deepEqual(r.faces, { framesWithDetections: 0, framesRedacted: 0, tracks: 0 });
+    assert.ok(r.analysis?.frames.every((f) => f.detections.length === 0));
+    const kept = r.tracks?.objects[0];
+    assert.equal(kept?.id, 'actor');
+    assert.equal(kept?.keep, true);
+    assert.equal(kept?.hidden, 30, 'followed backwards to frame 0 and forwards to the end');
+    const means = await meansIn(app.page, 'face-out', clip.rects);
+    means.forEach((m, i) => assert.ok(!(m[0] > 200 && m[1] < 60 && m[2] > 200), `frame ${i}: the kept face ${m.join(',')} was hidden`));
   });
 
   test('redact-faces (picture): the face in every frame is covered by the shared picture (an opaque cyan PNG)', async () => {

@@ -156,3 +156,40 @@ test('mark a plate on one frame, follow it, correct it on another, and use the m
   assert.ok(Math.abs(marks[0].time - 0) < 0.5 / FPS && Math.abs(marks[1].time - 40 / FPS) < 0.5 / FPS, JSON.stringify(marks));
   assert.equal(await page.locator(`${S} #region-marks-panel`).count(), 0, 'the panel closes');
 });
+
+test('with Hide faces, Faces to leave visible… marks a face to keep, written into the face step', { timeout: 120_000 }, async () => {
+  const { page } = app;
+  const faces = { name: 'Hide faces', steps: [{ op: 'redact-faces', params: { effect: 'fill' } }] };
+  await page.goto('about:blank');
+  await page.goto(`${app.url}#recipe=${Buffer.from(JSON.stringify(faces)).toString('base64url')}`);
+  await page.setInputFiles(`${S} #files-input`, join(work, 'clip.mp4'));
+  await page.click(`${S} #keep-faces`, { timeout: 60_000 });
+  await page.waitForFunction(
+    () =>
+      document
+        .querySelector('tessera-studio')
+        ?.shadowRoot?.querySelector('#region-marks-panel face-review')
+        ?.shadowRoot?.querySelector('img'),
+    null,
+    { timeout: 60_000 },
+  );
+  assert.match((await panel(page)).title, /^Faces to leave visible: clip\.mp4, frame 1 of 60/);
+  // By keyboard alone: focus the frame, add a box in the middle, move it.
+  await page.focus(`${S} #region-marks-panel face-review .photo`);
+  await page.keyboard.press('a');
+  await page.keyboard.press('ArrowDown');
+  const p = await panel(page);
+  assert.equal(p.count, '1 mark of 1 object(s)');
+  await page.click(`${S} #marks-use`);
+  const keep = await page.evaluate(() => {
+    const studio = /** @type {{ recipe?: { steps: { params?: { keep?: string } }[] } } | null} */ (
+      /** @type {unknown} */ (document.querySelector('tessera-studio'))
+    );
+    return studio?.recipe?.steps[0].params?.keep ?? '';
+  });
+  const marks = /** @type {{ id: string, box: number[], time: number }[]} */ (parseJson(keep));
+  assert.deepEqual(
+    marks.map((m) => [m.id, m.box, m.time]),
+    [['region-1', p.boxes[0], 0]],
+  );
+});

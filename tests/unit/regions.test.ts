@@ -9,6 +9,10 @@ import { resolveSteps, validateRecipe } from '../../src/core/recipe';
 import { boxesByFrame, clipRegion, parseRegions, regionMarks, stillTracks, tracksReport } from '../../src/core/regions';
 import { runSteps } from '../../src/engine/run-steps';
 import { photoLikeImage, toFrame } from './helpers';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadVips } from '../../src/engine/vips';
+import { decode } from '../../src/engine/codec';
 
 const W = 160,
   H = 120;
@@ -219,5 +223,36 @@ describe('redact-regions on a photo', () => {
     await expect(runSteps(f, steps({ regions: '[{"id": "plate", "box": [50, 5, 10, 10]}]' }))).rejects.toThrow(
       'region "plate" [50, 5, 10, 10] lies outside the 40×30 picture',
     );
+  });
+});
+
+describe('faces kept visible (keep) on a photo', () => {
+  test('the face a keep box covers is neither reported nor hidden; the others are', async () => {
+    const { vips } = await loadVips();
+    const photo = decode(vips, new Uint8Array(readFileSync(join('.tmp', 'face-samples', 'sample3.jpg'))));
+    const find = resolveSteps(validateRecipe({ name: 't', steps: [{ op: 'detect-faces' }] }));
+    const all = (await runSteps(photo, find)).reports.at(-1)?.data as { faces: { box: number[] }[] };
+    expect(all.faces.length).toBeGreaterThanOrEqual(2);
+    const kept = all.faces[0].box;
+    const keep = JSON.stringify([{ id: 'poster', box: [kept[0] - 4, kept[1] - 4, kept[2] + 8, kept[3] + 8] }]);
+    const hide = resolveSteps(
+      validateRecipe({
+        name: 't',
+        steps: [{ op: 'redact-faces', params: { effect: 'fill', color: '#ff00ff', margin: 0, shape: 'rectangle', feather: 0, keep } }],
+      }),
+    );
+    const { frame, reports } = await runSteps(photo, hide);
+    const rep = reports.at(-1)?.data as { faces: { box: number[] }[] };
+    expect(rep.faces.length).toBe(all.faces.length - 1);
+    expect(rep.faces.some((f) => f.box.join() === kept.join())).toBe(false);
+    const diff = changed(frame, photo);
+    // No pixel of the kept face changed; every other face is filled.
+    for (let y = kept[1]; y < kept[1] + kept[3]; y++)
+      for (let x = kept[0]; x < kept[0] + kept[2]; x++) expect(diff.has(y * photo.width + x)).toBe(false);
+    for (const f of rep.faces) {
+      const [x, y, w, h] = f.box;
+      const i = Math.round(y + h / 2) * frame.stride + Math.round(x + w / 2) * frame.channels;
+      expect([frame.data[i], frame.data[i + 1], frame.data[i + 2]]).toEqual([255, 0, 255]);
+    }
   });
 });

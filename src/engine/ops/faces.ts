@@ -9,6 +9,7 @@ import { detectFaces } from '../faces/detect';
 import { detectOptions, facesReport, type Face } from '../../core/faces';
 import { invert, isIdentity, mapBox, type Geometry } from '../../core/geometry';
 import { reviewedAsFaces, type ReviewedFaces } from '../../core/reviewed-faces';
+import { coveredBy, parseRegions } from '../../core/regions';
 import { loadOpenCV, type CV } from '../opencv';
 import type { EngineTable, OpContext } from './context';
 import { redactBoxes } from '../faces/redact-boxes';
@@ -23,9 +24,11 @@ async function findFaces(src: Frame, p: OpParams<'detect-faces' | 'redact-faces'
   const reviewed = ctx.reviewed;
   ctx.reviewed = undefined;
   const g = ctx.source.geometry;
-  const faces = reviewed
+  const found = reviewed
     ? reviewedInFrame(reviewed.faces, reviewed.file, src, g, p.detector)
     : (given ?? (await detectFaces(cv, src, detectOptions(p))));
+  // A person's reviewed boxes are exactly what to hide; otherwise faces the person keeps visible drop out.
+  const faces = reviewed ? found : withoutKept(found, p.keep, src, g);
   // Reported in the input's pixels; the step itself works in the frame's.
   const report = facesReport(faces, src.width, src.height, g);
   ctx.report?.('faces', reviewed ? { ...report, reviewed: true } : report);
@@ -38,6 +41,18 @@ function reviewedInFrame(r: ReviewedFaces, file: string, src: Frame, g: Geometry
   if (!g || isIdentity(g.toInput)) return faces;
   const fromInput = invert(g.toInput);
   return faces.map((f) => ({ ...f, box: mapBox(fromInput, f.box, src.width, src.height, 'outward') }));
+}
+
+/**
+ * `faces` without those a keep box (the step's `keep` regions, input pixels, mapped into this
+ * frame) covers more than half of. A video's frames get '' here: the job follows the keep regions
+ * and drops those faces itself (jobs/video/tracking.ts).
+ */
+function withoutKept(faces: Face[], keep: string, src: Frame, g: Geometry | undefined): Face[] {
+  if (!keep.trim() || !faces.length) return faces;
+  const fromInput = g && !isIdentity(g.toInput) ? invert(g.toInput) : undefined;
+  const boxes = parseRegions(keep).map((r) => (fromInput ? mapBox(fromInput, r.box, src.width, src.height) : r.box));
+  return faces.filter((f) => !boxes.some((k) => coveredBy(f.box, k) > 0.5));
 }
 
 /** A packed copy of `src` in a ctx frame. */

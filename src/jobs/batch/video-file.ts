@@ -75,6 +75,7 @@ export async function processVideoFile(
                 ...(reports[0] ? { tracksPath: reports[0] } : {}),
                 objects: r.tracks.objects.map((o) => ({
                   id: o.id,
+                  ...(o.keep ? { keep: true as const } : {}),
                   hidden: o.hidden,
                   lost: o.lost,
                   // Followed nowhere beyond its marks: its boxes hold nothing to follow (a flat or covered area).

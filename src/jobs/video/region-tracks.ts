@@ -41,9 +41,21 @@ export function regionSteps(steps: readonly ResolvedStep[]): number[] {
   return steps.flatMap((s, i) => (s.op === REGIONS_OP ? [i] : []));
 }
 
+/** A face step's faces kept visible (its `keep` regions, non-empty): followed like regions. */
+function keepSteps(steps: readonly ResolvedStep[]): number[] {
+  return steps.flatMap((s, i) => ((s.op === 'redact-faces' || s.op === 'detect-faces') && String(s.params.keep ?? '').trim() ? [i] : []));
+}
+
+/** Whether the recipe has regions to follow through a video: Hide regions steps, or faces kept visible. */
+export function hasRegions(steps: readonly ResolvedStep[]): boolean {
+  return regionSteps(steps).length > 0 || keepSteps(steps).length > 0;
+}
+
 export interface RegionTracks {
   /** `boxes[frame][k]`: the boxes the k-th redact-regions step hides in that frame (input pixels). */
   boxes: Box[][][];
+  /** `keep[frame]`: the boxes of faces kept visible in that frame (every face step's keep regions, followed). */
+  keep: Box[][];
   /** `<input>.tracks.json`. */
   report: TracksReport;
   /** Frames read in the pass. */
@@ -69,20 +81,24 @@ export interface RegionPassOptions {
 
 /** Reads the range, follows every redact-regions step's objects, and gives each frame's boxes; undefined without such a step. */
 export async function trackRegions(o: RegionPassOptions): Promise<RegionTracks | undefined> {
-  const at = regionSteps(o.steps);
-  if (!at.length) return undefined;
+  const hide = regionSteps(o.steps);
+  const keeps = keepSteps(o.steps);
+  if (!hide.length && !keeps.length) return undefined;
   const { video: v } = o;
-  const specs = at.map((i) => {
+  const at = [...hide, ...keeps];
+  const specs = at.map((i, k) => {
     const p = o.steps[i].params;
+    const isKeep = k >= hide.length;
+    const what = isKeep ? `Faces to leave visible (step ${i + 1})` : `Hide regions (step ${i + 1})`;
     let regions;
     try {
-      regions = parseRegions(String(p.regions ?? ''));
+      regions = parseRegions(String((isKeep ? p.keep : p.regions) ?? ''));
     } catch (e) {
-      throw new TesseraError('bad-param', `Hide regions (step ${i + 1}): ${messageOf(e)}`);
+      throw new TesseraError('bad-param', `${what}: ${messageOf(e)}`);
     }
-    if (!regions.length) throw new TesseraError('bad-param', `Hide regions (step ${i + 1}) has no regions: mark at least one box`);
+    if (!regions.length) throw new TesseraError('bad-param', `${what} has no regions: mark at least one box`);
     // Marks in the video's pixels, clipped to it (one wholly outside is an error naming it).
-    return { track: p.track !== false, regions: regions.map((r) => ({ ...r, box: clipRegion(r, v.width, v.height) })) };
+    return { what, track: isKeep || p.track !== false, regions: regions.map((r) => ({ ...r, box: clipRegion(r, v.width, v.height) })) };
   });
   const needGray = specs.some((s) => s.track);
   let factor = grayFactor(v.width, v.height);
@@ -100,22 +116,28 @@ export async function trackRegions(o: RegionPassOptions): Promise<RegionTracks |
     try {
       marks = regionMarks(s.regions, times);
     } catch (e) {
-      throw new TesseraError('bad-param', `Hide regions (step ${at[k] + 1}): ${messageOf(e)}`);
+      throw new TesseraError('bad-param', `${specs[k].what}: ${messageOf(e)}`);
     }
     return { marks, tracks: s.track ? trackObjects(source, marks) : stillTracks(marks, n) };
   });
   const trackMs = performance.now() - t0;
   const byStep = perStep.map((s) => boxesByFrame(s.tracks, n));
-  const boxes = Array.from({ length: n }, (_, f) => byStep.map((b) => b[f]));
+  const boxes = Array.from({ length: n }, (_, f) => byStep.slice(0, hide.length).map((b) => b[f]));
+  const keep = Array.from({ length: n }, (_, f) => byStep.slice(hide.length).flatMap((b) => b[f]));
+  const size = { width: v.width, height: v.height };
   const report = tracksReport(
     perStep.flatMap((s) => s.tracks),
     perStep.flatMap((s) => s.marks),
     times,
-    { width: v.width, height: v.height },
+    size,
     specs.every((s) => s.track),
   );
+  // Faces kept visible are followed, not hidden: said so per object (they come after the steps' regions).
+  const hideCount = perStep.slice(0, hide.length).reduce((k, s) => k + s.tracks.length, 0);
+  report.objects = report.objects.map((obj, i) => (i >= hideCount ? { ...obj, keep: true as const } : obj));
   return {
     boxes,
+    keep,
     report,
     frames: n,
     readMs,

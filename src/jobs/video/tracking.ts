@@ -8,6 +8,7 @@
 import type { FacesReport } from '../../core/faces';
 import { FaceTracker, type Box, type Detection, type TrackerOptions } from '../../core/faces-track';
 import { IDENTITY, invert, mapBox } from '../../core/geometry';
+import { coveredBy } from '../../core/regions';
 import type { ResolvedStep } from '../../core/recipe';
 import type { FrameResult } from '../../engine/api';
 import type { FrameDetection, VideoMode } from './types';
@@ -24,11 +25,18 @@ export interface FaceRecipe {
   seesDetectionFrame: boolean;
 }
 
+const FACE_STEP = new Set(['detect-faces', 'redact-faces']);
+
 export function faceRecipe(steps: ResolvedStep[], mode: VideoMode): FaceRecipe {
   const at = steps.findIndex((s) => s.op === 'redact-faces');
   const redact = at < 0 ? undefined : { params: steps[at].params, restSteps: steps.slice(at + 1) };
+  // Faces kept visible are followed by the job and dropped here, frame by frame (FrameTracking's
+  // `keep`): the workers' face steps must not drop them where they were marked only.
+  const noKeep = (s: ResolvedStep): ResolvedStep =>
+    FACE_STEP.has(s.op) && s.params.keep ? { ...s, params: { ...s.params, keep: '' } } : s;
+  const first = at < 0 ? steps : [...steps.slice(0, at), { op: 'detect-faces', params: steps[at].params }];
   return {
-    firstSteps: at < 0 ? steps : [...steps.slice(0, at), { op: 'detect-faces', params: steps[at].params }],
+    firstSteps: mode === 'decode' ? first : first.map(noKeep),
     ...(redact ? { redact } : {}),
     tracks: mode !== 'decode' && (at >= 0 || steps.some((s) => s.op === 'detect-faces')),
     seesDetectionFrame: at >= 0 || steps.at(-1)?.op === 'detect-faces',
@@ -49,11 +57,15 @@ export class FrameTracking {
   framesRedacted = 0;
   private readonly tracker: FaceTracker;
 
-  /** `redact` is required when the recipe redacts. */
+  /**
+   * `redact` is required when the recipe redacts; `keep(index)` gives the boxes (input pixels) of
+   * faces kept visible in frame `index` (the face step's keep regions, followed: region-tracks.ts).
+   */
   constructor(
     private readonly recipe: FaceRecipe,
     options: Partial<TrackerOptions> | undefined,
     private readonly redact?: Redact,
+    private readonly keep?: (index: number) => Box[],
   ) {
     this.tracker = new FaceTracker(options);
   }
@@ -75,11 +87,16 @@ export class FrameTracking {
       H = rep?.frame?.height ?? rep?.height ?? r.height;
     const fromInput = rep?.frame?.fromInput;
     const toInput = fromInput && invert(fromInput);
-    const found: Detection[] = (rep?.faces ?? []).map((f) => ({
-      box: fromInput ? mapBox(fromInput, f.box, W, H) : f.box,
-      score: f.score,
-      ...(f.keypoints ? { keypoints: f.keypoints } : {}),
-    }));
+    // Faces kept visible here (followed keep regions), in the detection frame's pixels: dropped
+    // before tracking, so they get no track and are never hidden.
+    const kept = (this.keep?.(index) ?? []).map((k) => (fromInput ? mapBox(fromInput, k, W, H) : k));
+    const found: Detection[] = (rep?.faces ?? [])
+      .map((f) => ({
+        box: fromInput ? mapBox(fromInput, f.box, W, H) : f.box,
+        score: f.score,
+        ...(f.keypoints ? { keypoints: f.keypoints } : {}),
+      }))
+      .filter((d) => !kept.some((k) => coveredBy(d.box, k) > 0.5));
     if (found.length) this.framesWithDetections++;
     // The worker's result is that frame when the recipe stops at the face step (call 1 of a
     // redaction, or detect-faces last): then missed faces are followed by appearance too.
