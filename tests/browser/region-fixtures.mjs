@@ -3,6 +3,7 @@
 // made as raw RGB in Node and encoded by ffmpeg (libx264, yuv420p), with the plate's true box per frame.
 import { execFileSync } from 'node:child_process';
 import { mulberry32 } from './fixtures.mjs';
+export { iou } from './face-fixtures.mjs';
 
 export const W = 320,
   H = 240,
@@ -15,16 +16,6 @@ export const W = 320,
 export function truth(i) {
   const s = 1 + (0.25 * i) / (N - 1);
   return [Math.round(10 + (220 * i) / (N - 1)), Math.round(95 + 20 * Math.sin(i / 6)), Math.round(64 * s), Math.round(40 * s)];
-}
-
-/** @param {number[]} a @param {number[]} b */
-export function iou(a, b) {
-  const x0 = Math.max(a[0], b[0]),
-    y0 = Math.max(a[1], b[1]);
-  const x1 = Math.min(a[0] + a[2], b[0] + b[2]),
-    y1 = Math.min(a[1] + a[3], b[1] + b[3]);
-  const i = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
-  return i / (a[2] * a[3] + b[2] * b[3] - i);
 }
 
 /** RGB frames: a static textured background, the plate (blocks and stripes, scaled nearest) and, on COVERED frames, a gray card over it. */

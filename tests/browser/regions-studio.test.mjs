@@ -49,10 +49,13 @@ function panel(page) {
   });
 }
 
-test('mark a plate on one frame, follow it, correct it on another, and use the marks', { timeout: 240_000 }, async () => {
-  const { page } = app;
+/**
+ * Opens the clip in the studio and the marking panel with button `button`, once its frame shows.
+ * @param {import('playwright-core').Page} page @param {string} button
+ */
+async function openMarking(page, button) {
   await page.setInputFiles(`${S} #files-input`, join(work, 'clip.mp4'));
-  await page.click(`${S} #mark-regions`, { timeout: 60_000 });
+  await page.click(`${S} ${button}`, { timeout: 60_000 });
   await page.waitForFunction(
     () =>
       document
@@ -60,10 +63,13 @@ test('mark a plate on one frame, follow it, correct it on another, and use the m
         ?.shadowRoot?.querySelector('#region-marks-panel face-review')
         ?.shadowRoot?.querySelector('img'),
     null,
-    {
-      timeout: 60_000,
-    },
+    { timeout: 60_000 },
   );
+}
+
+test('mark a plate on one frame, follow it, correct it on another, and use the marks', { timeout: 240_000 }, async () => {
+  const { page } = app;
+  await openMarking(page, '#mark-regions');
   assert.match((await panel(page)).title, /Mark regions: clip\.mp4, frame 1 of 60/);
 
   // Drag over the plate in frame 0 (screen position from the shown frame's size).
@@ -162,17 +168,7 @@ test('with Hide faces, Faces to leave visible… marks a face to keep, written i
   const faces = { name: 'Hide faces', steps: [{ op: 'redact-faces', params: { effect: 'fill' } }] };
   await page.goto('about:blank');
   await page.goto(`${app.url}#recipe=${Buffer.from(JSON.stringify(faces)).toString('base64url')}`);
-  await page.setInputFiles(`${S} #files-input`, join(work, 'clip.mp4'));
-  await page.click(`${S} #keep-faces`, { timeout: 60_000 });
-  await page.waitForFunction(
-    () =>
-      document
-        .querySelector('tessera-studio')
-        ?.shadowRoot?.querySelector('#region-marks-panel face-review')
-        ?.shadowRoot?.querySelector('img'),
-    null,
-    { timeout: 60_000 },
-  );
+  await openMarking(page, '#keep-faces');
   assert.match((await panel(page)).title, /^Faces to leave visible: clip\.mp4, frame 1 of 60/);
   // By keyboard alone: focus the frame, add a box in the middle, move it.
   await page.focus(`${S} #region-marks-panel face-review .photo`);

@@ -3,9 +3,7 @@
  * src/engine/faces/). Both need the whole image: global. Models come from public/models/,
  * provisioned by `npm install` (scripts/setup-models.mjs).
  */
-import { TesseraError } from '../errors';
-import { MAX_REGIONS_TEXT, checkRegions } from '../regions';
-import { same } from './helpers';
+import { regionsParam, same } from './helpers';
 import { defineOp, type ParamSpec } from './types';
 
 export const FACE_DETECTORS = ['blazeface', 'blazeface-short', 'haar', 'haar-alt2', 'lbp'] as const;
@@ -34,18 +32,10 @@ const DETECT_PARAMS = {
     default: true,
     help: 'BlazeFace: on images much larger than the network input (long side > 1920 px full-range, 1280 short-range), also look on overlapping 4×-input tiles, so small faces in large photos are found. Slower on big images.',
   },
-  keep: {
-    type: 'text',
-    label: 'Faces to leave visible',
-    default: '',
-    maxLength: MAX_REGIONS_TEXT,
-    valueName: 'JSON',
-    help: 'Boxes of faces that are not to be found or hidden (a poster, a face on a screen, a false face), as Hide regions marks them: JSON [{"id": "poster", "box": [x, y, width, height], "frame": 0}]. In a video each is followed, so one mark keeps that face out through the clip.',
-    check: (v, path) => {
-      const wrong = checkRegions(v);
-      if (wrong) throw new TesseraError('bad-param', `${path}: ${wrong}`, path);
-    },
-  },
+  keep: regionsParam(
+    'Faces to leave visible',
+    'Boxes of faces that are not to be found or hidden (a poster, a face on a screen, a false face), as Hide regions marks them: JSON [{"id": "poster", "box": [x, y, width, height], "frame": 0}]. In a video each is followed, so one mark keeps that face out through the clip.',
+  ),
   rotated: {
     type: 'boolean',
     label: 'Turned faces',

@@ -3,10 +3,8 @@
  * badge, a screen that no face detector finds. In video the marked objects are followed by the
  * tracker (src/jobs/video/region-tracks.ts over core/object-track.ts). Global: the whole frame.
  */
-import { TesseraError } from '../errors';
-import { MAX_REGIONS_TEXT, checkRegions } from '../regions';
 import { REDACT_PARAMS, REDACTION } from './faces';
-import { same } from './helpers';
+import { regionsParam, same } from './helpers';
 import { defineOp } from './types';
 
 export const REGION_OPS = [
@@ -18,18 +16,10 @@ export const REGION_OPS = [
     aka: 'region redaction with object tracking',
     category: 'cv',
     params: {
-      regions: {
-        type: 'text',
-        label: 'Regions',
-        default: '',
-        maxLength: MAX_REGIONS_TEXT,
-        valueName: 'JSON',
-        help: 'JSON: [{"id": "plate", "box": [x, y, width, height], "frame": 0}] in the input\'s pixels; "time": seconds instead of "frame"; several boxes with one id are one object marked (or corrected) in several frames.',
-        check: (v, path) => {
-          const wrong = checkRegions(v);
-          if (wrong) throw new TesseraError('bad-param', `${path}: ${wrong}`, path);
-        },
-      },
+      regions: regionsParam(
+        'Regions',
+        'JSON: [{"id": "plate", "box": [x, y, width, height], "frame": 0}] in the input\'s pixels; "time": seconds instead of "frame"; several boxes with one id are one object marked (or corrected) in several frames.',
+      ),
       track: {
         type: 'boolean',
         label: 'Follow in video',
