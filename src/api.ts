@@ -19,7 +19,7 @@ export { SEED_RECIPE, PRESETS, DEFAULT_PRESET, matchingPreset } from './core/pre
 /** The app's version (package.json, plus the build id of a test build). */
 export const VERSION: string = import.meta.env.TESSERA_VERSION ?? 'dev';
 export { parseRecipe, validateRecipe, serializeRecipe, recipeHash, resolveSteps, type Recipe } from './core/recipe';
-export { operations, getOperation, defaultParams } from './core/catalogue';
+export { operations, getOperation, defaultParams, regionsParamOf } from './core/catalogue';
 export { validateParams, resolveVariants } from './core/recipe';
 export { FORMATS, OUTPUT_OPTIONS, outputOptions, validateOutput, withFormat, type OutputOptions, type OutputFormat } from './core/formats';
 export { optionApplies, optionChoices, type OptionSpec, type OptionSchema } from './core/options';

@@ -156,10 +156,12 @@ export interface TracksReport {
   }[];
 }
 
-/** The tracks as the report: `times[i]` is frame i's time in seconds (input time). */
+/**
+ * The tracks as the report: one group per step (its tracks and the marks they started from;
+ * `keep` for a face step's faces kept visible); `times[i]` is frame i's time in seconds (input time).
+ */
 export function tracksReport(
-  tracks: readonly ObjectTrack[],
-  marks: readonly ObjectMark[],
+  groups: readonly { tracks: readonly ObjectTrack[]; marks: readonly ObjectMark[]; keep?: boolean }[],
   times: readonly number[],
   size: { width: number; height: number },
   tracked: boolean,
@@ -170,19 +172,22 @@ export function tracksReport(
     height: size.height,
     frames: times.length,
     tracked,
-    objects: tracks.map((t) => ({
-      id: t.id,
-      marks: marks.filter((m) => m.id === t.id).map((m) => ({ frame: m.frame, box: m.box })),
-      hidden: t.frames.length,
-      lost: t.frames.filter((p) => p.lost).length,
-      frames: t.frames.map((p) => ({
-        frame: p.frame,
-        time: r3(times[p.frame] ?? 0),
-        box: p.box,
-        confidence: r3(p.confidence),
-        ...(p.lost ? { lost: true as const } : {}),
+    objects: groups.flatMap(({ tracks, marks, keep }) =>
+      tracks.map((t) => ({
+        id: t.id,
+        marks: marks.filter((m) => m.id === t.id).map((m) => ({ frame: m.frame, box: m.box })),
+        ...(keep ? { keep: true as const } : {}),
+        hidden: t.frames.length,
+        lost: t.frames.filter((p) => p.lost).length,
+        frames: t.frames.map((p) => ({
+          frame: p.frame,
+          time: r3(times[p.frame] ?? 0),
+          box: p.box,
+          confidence: r3(p.confidence),
+          ...(p.lost ? { lost: true as const } : {}),
+        })),
       })),
-    })),
+    ),
   };
 }
 

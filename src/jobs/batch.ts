@@ -19,7 +19,7 @@ import { toError } from '../core/errors';
 import type { BatchSummary } from './types';
 import { InputListing, reviewedFaces } from './batch/discovery';
 import { sidecarOf } from '../core/reviewed-faces';
-import { FACE_OPS } from '../core/catalogue/faces';
+import { isFaceStep } from '../core/catalogue/faces';
 import { dispatchFiles, dispatchWindows } from './batch/dispatch';
 import { processFile } from './batch/file';
 import { processVariants } from './batch/variants-file';
@@ -45,9 +45,7 @@ export async function runBatch(opts: RunBatchOptions): Promise<BatchSummary> {
 
     const listing = new InputListing(opts.input, signal, opts.onSkip);
     // A face step hides a photo's reviewed boxes when the input holds its reviewed sidecar.
-    const faceStep = [s.steps, ...(s.variants ?? []).map((v) => v.settings.steps)].some((st) =>
-      st.some((x) => FACE_OPS.some((o) => o.name === x.op)),
-    );
+    const faceStep = [s.steps, ...(s.variants ?? []).map((v) => v.settings.steps)].some((st) => st.some((x) => isFaceStep(x.op)));
     if (faceStep) {
       s.reviewedFor = (path) => {
         const given = opts.reviewed?.(path);

@@ -88,10 +88,8 @@ export class RegionMarksController implements ReactiveController {
    * every mark at once.
    */
   forFrame(recipe: api.Recipe, path: string, time: number): api.Recipe {
-    const keyOf = (op: string): 'regions' | 'keep' | undefined =>
-      op === 'redact-regions' ? 'regions' : op === 'redact-faces' || op === 'detect-faces' ? 'keep' : undefined;
     const steps = recipe.steps.map((s) => {
-      const key = keyOf(s.op);
+      const key = api.regionsParamOf(s.op);
       const text = key ? String(s.params?.[key] ?? '') : '';
       if (!key || !text.trim()) return s;
       let regions: api.Region[];

@@ -5,6 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { createFrame, type Frame } from '../../src/core/frame';
+import { operations, regionsParamOf } from '../../src/core/catalogue';
 import { resolveSteps, validateRecipe } from '../../src/core/recipe';
 import { boxesByFrame, clipRegion, parseRegions, regionMarks, stillTracks, tracksReport } from '../../src/core/regions';
 import { runSteps } from '../../src/engine/run-steps';
@@ -85,6 +86,13 @@ describe('parseRegions', () => {
   });
 });
 
+describe('the catalogue names the params of marked regions', () => {
+  test('Hide regions marks regions to hide, the face steps faces to keep; no other op has such a param', () => {
+    const withMarks = Object.fromEntries(operations().flatMap((o) => (regionsParamOf(o.name) ? [[o.name, regionsParamOf(o.name)]] : [])));
+    expect(withMarks).toEqual({ 'redact-regions': 'regions', 'detect-faces': 'keep', 'redact-faces': 'keep' });
+  });
+});
+
 describe('marks and tracks', () => {
   const times = [0, 0.04, 0.08, 0.12, 0.16];
 
@@ -120,20 +128,27 @@ describe('marks and tracks', () => {
     expect(byFrame[4]).toEqual([[9, 9, 4, 4]]);
   });
 
-  test('the report lists every object, its marks, the frames hidden and lost, with times', () => {
+  test('the report lists every object of every step, its marks, the frames hidden and lost, with times; kept faces say keep', () => {
     const marks = [{ id: 'a', frame: 0, box: [1, 2, 3, 4] as [number, number, number, number] }];
+    // A face step's kept face with the same id: its marks are its own, not the first step's.
+    const keepMarks = [{ id: 'a', frame: 1, box: [30, 30, 5, 5] as [number, number, number, number] }];
     const r = tracksReport(
       [
         {
-          id: 'a',
-          frames: [
-            { frame: 0, box: [1, 2, 3, 4], confidence: 1 },
-            { frame: 1, box: [2, 2, 3, 4], confidence: 0.81234 },
-            { frame: 2, box: [3, 2, 3, 4], confidence: 0.2, lost: true },
+          marks,
+          tracks: [
+            {
+              id: 'a',
+              frames: [
+                { frame: 0, box: [1, 2, 3, 4], confidence: 1 },
+                { frame: 1, box: [2, 2, 3, 4], confidence: 0.81234 },
+                { frame: 2, box: [3, 2, 3, 4], confidence: 0.2, lost: true },
+              ],
+            },
           ],
         },
+        { marks: keepMarks, keep: true, tracks: [{ id: 'a', frames: [{ frame: 1, box: [30, 30, 5, 5], confidence: 1 }] }] },
       ],
-      marks,
       times,
       { width: 64, height: 48 },
       true,
@@ -154,6 +169,14 @@ describe('marks and tracks', () => {
             { frame: 1, time: 0.04, box: [2, 2, 3, 4], confidence: 0.812 },
             { frame: 2, time: 0.08, box: [3, 2, 3, 4], confidence: 0.2, lost: true },
           ],
+        },
+        {
+          id: 'a',
+          marks: [{ frame: 1, box: [30, 30, 5, 5] }],
+          keep: true,
+          hidden: 1,
+          lost: 0,
+          frames: [{ frame: 1, time: 0.04, box: [30, 30, 5, 5], confidence: 1 }],
         },
       ],
     });

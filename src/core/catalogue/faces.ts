@@ -151,3 +151,6 @@ export const FACE_OPS = [
     definition: `${DETECTION} ${REDACTION} The image's report 'faces' (as detect-faces) lists the faces found.`,
   }),
 ];
+
+/** Whether a step is a face step (Find faces, Hide faces). */
+export const isFaceStep = (op: string): boolean => FACE_OPS.some((o) => o.name === op);

@@ -18,9 +18,12 @@ export function regionsParam(label: string, help: string) {
     maxLength: MAX_REGIONS_TEXT,
     valueName: 'JSON',
     help,
-    check: (v: string, path: string) => {
-      const wrong = checkRegions(v);
-      if (wrong) throw new TesseraError('bad-param', `${path}: ${wrong}`, path);
-    },
+    check: checkRegionsParam,
   } as const;
+}
+
+/** The check of every regionsParam: one function, so `regionsParamOf` (index.ts) can tell them. */
+export function checkRegionsParam(v: string, path: string): void {
+  const wrong = checkRegions(v);
+  if (wrong) throw new TesseraError('bad-param', `${path}: ${wrong}`, path);
 }

@@ -15,6 +15,7 @@
 import { CV_OPS } from './cv';
 import { FACE_OPS } from './faces';
 import { REGION_OPS } from './regions';
+import { checkRegionsParam } from './helpers';
 import { FILTER_OPS } from './filters';
 import { TONE_OPS } from './tone';
 import { TRANSFORM_OPS } from './transforms';
@@ -65,6 +66,19 @@ export function getOperation<N extends OpName>(name: N): OpSpec<N>;
 export function getOperation(name: string): OperationSpec | undefined;
 export function getOperation(name: string): OperationSpec | undefined {
   return BY_NAME.get(name);
+}
+
+/**
+ * The op's param holding regions the user marks on the picture (a regionsParam: Hide regions'
+ * `regions`, the face steps' `keep`), or undefined: what the studio's marking panel edits and the
+ * video job follows.
+ */
+export function regionsParamOf(op: string): string | undefined {
+  const params = BY_NAME.get(op)?.params ?? {};
+  return Object.keys(params).find((k) => {
+    const p = params[k];
+    return p.type === 'text' && p.check === checkRegionsParam;
+  });
 }
 
 /**

@@ -10,6 +10,7 @@
  * the long side is ≤ 640 px: 230 KB per 1080p frame. Longer clips are shrunk further so all the
  * copies stay under GRAY_BUDGET (a 10-minute 30-fps clip tracks at 320×180).
  */
+import { isFaceStep } from '../../core/catalogue/faces';
 import { TesseraError, cancelled, messageOf, toError } from '../../core/errors';
 import { grayFactor, toGray, trackObjects, type GrayFrame, type ObjectMark, type ObjectTrack } from '../../core/object-track';
 import type { ResolvedStep } from '../../core/recipe';
@@ -43,7 +44,7 @@ export function regionSteps(steps: readonly ResolvedStep[]): number[] {
 
 /** A face step's faces kept visible (its `keep` regions, non-empty): followed like regions. */
 function keepSteps(steps: readonly ResolvedStep[]): number[] {
-  return steps.flatMap((s, i) => ((s.op === 'redact-faces' || s.op === 'detect-faces') && String(s.params.keep ?? '').trim() ? [i] : []));
+  return steps.flatMap((s, i) => (isFaceStep(s.op) && String(s.params.keep ?? '').trim() ? [i] : []));
 }
 
 /** Whether the recipe has regions to follow through a video: Hide regions steps, or faces kept visible. */
@@ -98,7 +99,12 @@ export async function trackRegions(o: RegionPassOptions): Promise<RegionTracks |
     }
     if (!regions.length) throw new TesseraError('bad-param', `${what} has no regions: mark at least one box`);
     // Marks in the video's pixels, clipped to it (one wholly outside is an error naming it).
-    return { what, track: isKeep || p.track !== false, regions: regions.map((r) => ({ ...r, box: clipRegion(r, v.width, v.height) })) };
+    return {
+      what,
+      keep: isKeep,
+      track: isKeep || p.track !== false,
+      regions: regions.map((r) => ({ ...r, box: clipRegion(r, v.width, v.height) })),
+    };
   });
   const needGray = specs.some((s) => s.track);
   let factor = grayFactor(v.width, v.height);
@@ -111,14 +117,14 @@ export async function trackRegions(o: RegionPassOptions): Promise<RegionTracks |
   const t0 = performance.now();
   const source = { length: grays.length, scale: 1 / factor, frame: (i: number) => grays[i] };
   const n = times.length;
-  const perStep: { tracks: ObjectTrack[]; marks: ObjectMark[] }[] = specs.map((s, k) => {
+  const perStep: { tracks: ObjectTrack[]; marks: ObjectMark[]; keep: boolean }[] = specs.map((s, k) => {
     let marks: ObjectMark[];
     try {
       marks = regionMarks(s.regions, times);
     } catch (e) {
       throw new TesseraError('bad-param', `${specs[k].what}: ${messageOf(e)}`);
     }
-    return { marks, tracks: s.track ? trackObjects(source, marks) : stillTracks(marks, n) };
+    return { marks, keep: s.keep, tracks: s.track ? trackObjects(source, marks) : stillTracks(marks, n) };
   });
   const trackMs = performance.now() - t0;
   const byStep = perStep.map((s) => boxesByFrame(s.tracks, n));
@@ -126,15 +132,11 @@ export async function trackRegions(o: RegionPassOptions): Promise<RegionTracks |
   const keep = Array.from({ length: n }, (_, f) => byStep.slice(hide.length).flatMap((b) => b[f]));
   const size = { width: v.width, height: v.height };
   const report = tracksReport(
-    perStep.flatMap((s) => s.tracks),
-    perStep.flatMap((s) => s.marks),
+    perStep,
     times,
     size,
     specs.every((s) => s.track),
   );
-  // Faces kept visible are followed, not hidden: said so per object (they come after the steps' regions).
-  const hideCount = perStep.slice(0, hide.length).reduce((k, s) => k + s.tracks.length, 0);
-  report.objects = report.objects.map((obj, i) => (i >= hideCount ? { ...obj, keep: true as const } : obj));
   return {
     boxes,
     keep,

@@ -5,6 +5,7 @@
  * follows the faces, and a second worker call redacts the TRACKED boxes (so a face the detector
  * missed for a few frames stays hidden) and runs the rest of the recipe.
  */
+import { isFaceStep } from '../../core/catalogue/faces';
 import type { FacesReport } from '../../core/faces';
 import { FaceTracker, type Box, type Detection, type TrackerOptions } from '../../core/faces-track';
 import { IDENTITY, invert, mapBox } from '../../core/geometry';
@@ -25,15 +26,12 @@ export interface FaceRecipe {
   seesDetectionFrame: boolean;
 }
 
-const FACE_STEP = new Set(['detect-faces', 'redact-faces']);
-
 export function faceRecipe(steps: ResolvedStep[], mode: VideoMode): FaceRecipe {
   const at = steps.findIndex((s) => s.op === 'redact-faces');
   const redact = at < 0 ? undefined : { params: steps[at].params, restSteps: steps.slice(at + 1) };
   // Faces kept visible are followed by the job and dropped here, frame by frame (FrameTracking's
   // `keep`): the workers' face steps must not drop them where they were marked only.
-  const noKeep = (s: ResolvedStep): ResolvedStep =>
-    FACE_STEP.has(s.op) && s.params.keep ? { ...s, params: { ...s.params, keep: '' } } : s;
+  const noKeep = (s: ResolvedStep): ResolvedStep => (isFaceStep(s.op) && s.params.keep ? { ...s, params: { ...s.params, keep: '' } } : s);
   const first = at < 0 ? steps : [...steps.slice(0, at), { op: 'detect-faces', params: steps[at].params }];
   return {
     firstSteps: mode === 'decode' ? first : first.map(noKeep),
