@@ -606,6 +606,7 @@ async function main() {
                 .sort((a, b) => (a.output < b.output ? -1 : a.output > b.output ? 1 : 0)),
               reviewed: s.results.flatMap((r) => (r.reviewedFaces && r.message ? [{ file: r.path, message: r.message }] : [])),
               regions: s.results.flatMap((r) => (r.video?.regions ? [{ file: r.path, ...r.video.regions }] : [])),
+              videoWarnings: s.results.flatMap((r) => (r.video?.warnings ?? []).map((message) => ({ file: r.path, message }))),
               animations: s.results.flatMap((r) =>
                 r.animation && r.outputPath
                   ? [{ file: r.path, output: r.outputPath, frames: r.animation.frames, animated: r.animation.animated }]
@@ -712,6 +713,7 @@ async function main() {
           )
           .join('; ')}${f.tracksPath ? ` — tracks in ${join(folders.output, f.tracksPath)}` : ''}`,
       );
+    for (const w of s.videoWarnings) log(`${w.file}: ${w.message}`);
     for (const f of s.skippedFiles.slice(0, 20)) log(`skipped: ${f.path}: ${f.reason}`);
     if (s.skippedFiles.length > 20) log(`… and ${s.skippedFiles.length - 20} more skipped (listed in the JSON summary)`);
     const stills = s.animations.filter((a) => !a.animated);
@@ -758,6 +760,8 @@ async function main() {
       ...(s.regions.length
         ? { regions: s.regions.map((f) => ({ ...f, ...(f.tracksPath ? { tracksPath: join(folders.output, f.tracksPath) } : {}) })) }
         : {}),
+      // Videos and animations written with something lost on the way (audio dropped, an odd side cropped).
+      ...(s.videoWarnings.length ? { warnings: s.videoWarnings } : {}),
     };
     if (s.facesTable) log(`faces of every image: ${summary.facesTable} (and <image>.faces.json beside each output)`);
     if (s.pyramids.length) {
@@ -810,6 +814,7 @@ function addFileInput(page, id, directory) {
  *   animations?: { file: string, output: string, frames: number, animated: boolean }[],
  *   pages?: { file: string, outputs: string[] }[],
  *   regions?: { file: string, tracksPath?: string, objects: { id: string, hidden: number, lost: number, unfollowed?: true, keep?: true }[], frames: number, tracked: boolean }[],
+ *   warnings?: { file: string, message: string }[],
  * }} Summary
  */
 

@@ -206,6 +206,9 @@ test('--animations-as-video: an animated WebP becomes an MP4 whose frames show f
   assert.equal(r.code, 0, r.stderr);
   const s = commandSummary(r.stdout, r.stderr);
   assert.equal(s.ok, 2);
+  // What the video cannot keep (the WebP loops 3 times) is said, in the summary and in words.
+  assert.deepEqual(s.warnings, [{ file: 'w.webp', message: 'a video plays once: the animation’s loop count is not kept' }]);
+  assert.match(r.stderr, /w\.webp: a video plays once: the animation’s loop count is not kept/);
   assert.deepEqual((await fs.readdir(out)).sort(), ['still.png', 'w.mp4']);
   const v = videoFrames(join(out, 'w.mp4'));
   assert.deepEqual([v.width, v.height], [W / 2, H / 2]);

@@ -84,7 +84,7 @@ async function animationAsVideo(
     },
     status: 'ok',
   } satisfies Partial<FileResult>);
-  note(result, animationVideoNote(v));
+  note(result, [animationVideoNote(v), ...v.warnings].join('; '));
   return true;
 }
 
@@ -148,6 +148,8 @@ export async function processFile(f: InputFile, name: FileName, computed: () => 
         ...(v.reports ? { reports: v.reports } : {}),
         status: 'ok',
       });
+      // What the video lost on the way (audio dropped, an odd side cropped): said in the results.
+      if (v.video.warnings.length) note(result, v.video.warnings.join('; '));
       return;
     }
     // Giant files are probed first, so nothing reads them whole before their route is known.
