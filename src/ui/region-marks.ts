@@ -345,11 +345,12 @@ export class RegionMarksController implements ReactiveController {
       } else {
         id = s.id;
         const back = this.uncovered(gone);
-        if (back) {
-          o.order = o.order.filter((x) => x !== back);
-          o.order.splice(o.order.indexOf(s.id), 0, back);
-        }
         o.marks = o.marks.filter((m) => !here(m, s.id));
+        if (back) {
+          // The found face takes the mark's place in the list; the mark's id is free again unless other frames have marks of it.
+          o.order = o.order.filter((x) => x !== back);
+          o.order.splice(o.order.indexOf(s.id), 1, back);
+        }
       }
     } else {
       const changed = before.findIndex((b, i) => !eq(b, after[i]));

@@ -169,6 +169,17 @@ test(
     assert.match(p.said, /^Face 1 left visible/);
     assert.match(p.status, /2 faces found on frame 1: 1 will be hidden, 1 left visible\./);
     assert.equal(p.count, '1 mark of 1 object(s)');
+    // Delete again: the mark is gone and the face found there is to be hidden again, still selected; once more: kept again.
+    await page.keyboard.press('Delete');
+    p = await panel(page);
+    assert.deepEqual(p.kinds, ['found', 'found']);
+    assert.deepEqual(p.pressed, ['true', 'false']);
+    assert.match(p.said, /^Face 1 will be hidden/);
+    assert.equal(p.count, '0 marks of 0 object(s)');
+    await page.keyboard.press('Delete');
+    p = await panel(page);
+    assert.deepEqual(p.kinds, ['kept', 'found']);
+    assert.equal(p.labels[0], 'face-1 (left visible, marked here)');
     const axe = await new AxeBuilder({ page }).include(S).analyze();
     assert.deepEqual(
       axe.violations
