@@ -54,12 +54,24 @@ export class FaceReview extends LitElement {
     noun: {},
     picture: {},
     labels: { attribute: false },
+    kinds: { attribute: false },
+    summary: {},
+    keeps: { attribute: false },
   };
   /** What a box is ('face'; 'region' when marking regions on a video frame) and what it is on ('photo'; 'frame'). */
   declare noun: string;
   declare picture: string;
   /** The list's words for each box instead of "Face 3: … (score 0.93)" (a region's id and whether it is marked or followed here). */
   declare labels: string[] | undefined;
+  /** A class for each box ('found': the detector's, to be hidden; 'kept': left visible), drawn in its own colour. */
+  declare kinds: (string | undefined)[] | undefined;
+  /** The words above the list instead of "3 faces to hide". */
+  declare summary: string | undefined;
+  /**
+   * Asked before box `i` is dropped: words to say when the host keeps the box listed in another
+   * role (a found face made one left visible), so it stays selected; undefined for a plain drop.
+   */
+  declare keeps: ((index: number) => string | undefined) | undefined;
   /** The photo (an object URL), shown at the review's width × height. */
   declare src: string;
   declare review: ReviewedFaces | undefined;
@@ -127,6 +139,13 @@ export class FaceReview extends LitElement {
       fill: transparent;
       stroke: #ffd400;
       cursor: move;
+    }
+    rect.face.found {
+      stroke: #e0362c;
+      stroke-dasharray: 6 3;
+    }
+    rect.face.kept {
+      stroke: #18a04a;
     }
     rect.face.sel {
       stroke: #2457d6;
@@ -223,7 +242,14 @@ export class FaceReview extends LitElement {
   dropSelected(): void {
     if (this.selected === undefined || !this.review) return;
     const gone = this.selected;
+    const kept = this.keeps?.(gone);
     const next = dropFace(this.review, gone);
+    if (kept !== undefined) {
+      // The host lists the box again in its place: it stays selected.
+      this.emit(next);
+      this.say(kept);
+      return;
+    }
     this.selected = next.faces.length ? Math.min(gone, next.faces.length - 1) : undefined;
     this.emit(next);
     // The faces after it are numbered one less now, hence saying which one is selected.
@@ -354,7 +380,7 @@ export class FaceReview extends LitElement {
           ${r.faces.map((_, i) => {
             const [x, y, w, h] = this.shown(i);
             const sel = i === this.selected;
-            return svg`<rect class="face ${sel ? 'sel' : ''}" data-index=${i} x=${x} y=${y} width=${w} height=${h} stroke-width=${stroke}
+            return svg`<rect class="face ${this.kinds?.[i] ?? ''} ${sel ? 'sel' : ''}" data-index=${i} x=${x} y=${y} width=${w} height=${h} stroke-width=${stroke}
                 @pointerdown=${(e: PointerEvent) => this.down(e, i)}></rect>
               ${sel ? svg`<rect class="handle" x=${x + w - stroke * 3} y=${y + h - stroke * 3} width=${stroke * 6} height=${stroke * 6} @pointerdown=${(e: PointerEvent) => this.down(e, i, true)}></rect>` : nothing}`;
           })}
@@ -366,7 +392,7 @@ export class FaceReview extends LitElement {
         </svg>
       </div>
       <div @keydown=${(e: KeyboardEvent) => this.key(e)}>
-        <p id="faces-label">${r.faces.length} ${this.noun}${r.faces.length === 1 ? '' : 's'} to hide</p>
+        <p id="faces-label">${this.summary ?? `${r.faces.length} ${this.noun}${r.faces.length === 1 ? '' : 's'} to hide`}</p>
         <button id="add-box" aria-keyshortcuts="A Insert" aria-describedby="face-keys" @click=${() => this.addCentred()}>Add box</button>
         <ul aria-labelledby="faces-label">
           ${r.faces.map(

@@ -217,6 +217,11 @@ export class TesseraStudio extends LitElement {
     this,
     (step, key, regions) => this.setStepParam(step, key, regions),
     () => this.video ?? { start: 0 },
+    // The keep marking shows the faces the face step's detector finds on the frame.
+    (step, name, picture) => {
+      const s = this.recipe.steps[step];
+      return s ? this.findFaces(name, picture, s) : Promise.reject(new Error('the face step is gone from the recipe'));
+    },
   );
   /** Nested dragenter/dragleave pairs over the page (a drag crosses many elements). */
   private dragDepth = 0;
@@ -654,22 +659,31 @@ export class TesseraStudio extends LitElement {
     this.reviewing = { path, src, ...(kept ? { review: kept } : { status: `Finding the faces in ${path}…` }) };
     if (kept) return;
     try {
-      const sink = new api.MemorySink();
-      const summary = await api.runBatch({
-        input: [{ path, file: () => Promise.resolve(file) }],
-        output: sink,
-        // The face step's detector settings (a redaction's own are not detect-faces').
-        recipe: { name: 'Review', steps: [{ op: 'detect-faces', params: detectParams(step) }] },
-        format: { ...this.output, images: false },
-        pool: this.getPool(),
-      });
-      const json = sink.files.get(`${path}.faces.json`);
-      if (!summary.ok || !json) throw new Error(summary.errors[0]?.message ?? `no faces report for ${path}`);
-      const report = JSON.parse(new TextDecoder().decode(json)) as FacesReport;
+      const report = await this.findFaces(path, file, step);
       if (this.reviewing?.src === src) this.reviewing = { path, src, review: startReview(report) };
     } catch (e) {
       if (this.reviewing?.src === src) this.reviewing = { path, src, status: `Could not find the faces in ${path}: ${messageOf(e)}` };
     }
+  }
+
+  /**
+   * The faces the detector of face step `step` finds in picture `file` (named `path`): the batch's
+   * own path (a one-step detect-faces recipe, reports only), so the review starts from what the
+   * batch would hide. Throws the batch's error in words.
+   */
+  private async findFaces(path: string, file: Blob, step: RecipeStep): Promise<FacesReport> {
+    const sink = new api.MemorySink();
+    const summary = await api.runBatch({
+      input: [{ path, file: () => Promise.resolve(file) }],
+      output: sink,
+      // The face step's detector settings (a redaction's own are not detect-faces').
+      recipe: { name: 'Review', steps: [{ op: 'detect-faces', params: detectParams(step) }] },
+      format: { ...this.output, images: false },
+      pool: this.getPool(),
+    });
+    const json = sink.files.get(`${path}.faces.json`);
+    if (!summary.ok || !json) throw new Error(summary.errors[0]?.message ?? `no faces report for ${path}`);
+    return JSON.parse(new TextDecoder().decode(json)) as FacesReport;
   }
 
   private closeReview(): void {

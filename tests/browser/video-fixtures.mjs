@@ -279,24 +279,28 @@ export async function probe(page, name) {
  * handed to the page through a file input (page.setInputFiles: bytes, not base64), drawn at
  * `size` px wide on a plain background, moving left → right. Frames listed in `flipped` cover the
  * face's middle with a flat block (an occluder): the detector misses it, the tracker must bridge it.
- * Returns the face's drawn rectangle per frame. Kept as window.__videos[name].
+ * Returns the face's drawn rectangle per frame. Kept as window.__videos[name]. With `more` (more
+ * crops), each face moves in its own lane (the frame's width shared equally, the first face
+ * leftmost), and `faces` gives every face's drawn rectangle per frame; `flipped` covers the first.
  */
 /**
  * @param {Page} page
- * @param {{ name: string, image: string, crop: number[], size?: number, width?: number, height?: number, frames?: number, fps?: number, flipped?: number[] }} opts
+ * @param {{ name: string, image: string, crop: number[], more?: number[][], size?: number, width?: number, height?: number, frames?: number, fps?: number, flipped?: number[] }} opts
+ * @returns {Promise<{ frames: number, rects: number[][], faces: number[][][] }>}
  */
 export async function makeFaceVideo(
   page,
-  { name, image, crop, size = 130, width = 320, height = 240, frames = 30, fps = 30, flipped = [] },
+  { name, image, crop, more = [], size = 130, width = 320, height = 240, frames = 30, fps = 30, flipped = [] },
 ) {
   await handFiles(page, '__face-input', image);
   return page.evaluate(
-    async ({ name, crop, size, width, height, frames, fps, flipped }) => {
+    async ({ name, crop, more, size, width, height, frames, fps, flipped }) => {
       const mb = await window.tessera.loadMediabunny();
       const file = /** @type {HTMLInputElement} */ (document.getElementById('__face-input')).files?.[0];
       if (!file) throw new Error('no image was handed to the page');
       const bmp = await createImageBitmap(file);
-      const dh = Math.round((size * crop[3]) / crop[2]);
+      const crops = [crop, ...more];
+      const lane = Math.floor(width / crops.length);
       const canvas = new OffscreenCanvas(width, height);
       const g = canvas.getContext('2d', { willReadFrequently: true });
       if (!g) throw new Error('no 2D context');
@@ -317,17 +321,25 @@ export async function makeFaceVideo(
       const us = 1e6 / fps;
       /** @type {number[][]} */
       const rects = [];
+      /** @type {number[][][]} */
+      const faces = [];
       for (let i = 0; i < frames; i++) {
-        const x = Math.round(5 + ((width - size - 10) * i) / Math.max(1, frames - 1));
-        const y = Math.round((height - dh) / 2 + 15 * Math.sin(i / 5));
         g.fillStyle = '#7a8a9a';
         g.fillRect(0, 0, width, height);
-        if (flipped.includes(i)) {
-          g.drawImage(bmp, crop[0], crop[1], crop[2], crop[3], x, y, size, dh);
-          g.fillStyle = '#c8a080'; // an occluder (a hand) over the face's middle
-          g.fillRect(x + size * 0.1, y + dh * 0.2, size * 0.8, dh * 0.6);
-        } else g.drawImage(bmp, crop[0], crop[1], crop[2], crop[3], x, y, size, dh);
-        rects.push([x, y, size, dh]);
+        faces.push(
+          crops.map((c, j) => {
+            const dh = Math.round((size * c[3]) / c[2]);
+            const x = j * lane + Math.round(5 + ((lane - size - 10) * i) / Math.max(1, frames - 1));
+            const y = Math.round((height - dh) / 2 + 15 * Math.sin(i / 5));
+            g.drawImage(bmp, c[0], c[1], c[2], c[3], x, y, size, dh);
+            if (j === 0 && flipped.includes(i)) {
+              g.fillStyle = '#c8a080'; // an occluder (a hand) over the face's middle
+              g.fillRect(x + size * 0.1, y + dh * 0.2, size * 0.8, dh * 0.6);
+            }
+            return [x, y, size, dh];
+          }),
+        );
+        rects.push(faces[i][0]);
         const f = new VideoFrame(canvas, { timestamp: Math.round(i * us), duration: Math.round((i + 1) * us) - Math.round(i * us) });
         enc.encode(f, { keyFrame: i === 0 });
         f.close();
@@ -345,9 +357,9 @@ export async function makeFaceVideo(
       if (!target.buffer) throw new Error('the muxer wrote nothing');
       window.__videos ??= {};
       window.__videos[name] = new Blob([target.buffer], { type: 'video/mp4' });
-      return { frames: packets.length, rects };
+      return { frames: packets.length, rects, faces };
     },
-    { name, crop, size, width, height, frames, fps, flipped },
+    { name, crop, more, size, width, height, frames, fps, flipped },
   );
 }
 
