@@ -4,6 +4,7 @@
 //   stripped, into public/models/ (Vite serves public/ at / and copies it into dist/);
 // - BlazeFace full-range and short-range .tflite from node_modules/@mediapipe/face_detection
 //   into public/models/;
+// - MediaPipe's face landmark model, cut out of @mediapipe/face_mesh's packed assets;
 // - the sample photos demo/sample*.jpg of @vladmandic/face-api into .tmp/face-samples/.
 // Idempotent: does nothing when every file is already there (`--force` redoes it).
 import { spawnSync } from 'node:child_process';
@@ -73,6 +74,26 @@ for (const name of TFLITE) {
   if (!existsSync(src)) fail(`${src} not found: is @mediapipe/face_detection installed?`);
   copyFileSync(src, dst);
   console.log(`setup-models: ${name} -> public/models/`);
+}
+
+// 2b. MediaPipe's face landmark model, whose face flag checks every face candidate
+// (src/engine/faces/detect.ts). @mediapipe/face_mesh ships it inside one packed file; the loader
+// script beside it lists each file's byte range.
+const LANDMARK = 'face_landmark.tflite';
+if (force || !existsSync(join(modelsDir, LANDMARK))) {
+  const mesh = join(root, 'node_modules', '@mediapipe', 'face_mesh');
+  const loader = join(mesh, 'face_mesh_solution_packed_assets_loader.js');
+  const packed = join(mesh, 'face_mesh_solution_packed_assets.data');
+  if (!existsSync(loader) || !existsSync(packed)) fail(`${mesh} has no packed assets: is @mediapipe/face_mesh installed?`);
+  const at = new RegExp(`"filename":\\s*"[^"]*/${LANDMARK.replace('.', '\\.')}",\\s*"start":\\s*(\\d+),\\s*"end":\\s*(\\d+)`).exec(
+    readFileSync(loader, 'utf8'),
+  );
+  if (!at) fail(`${loader} does not list ${LANDMARK}`);
+  const bytes = readFileSync(packed).subarray(Number(at[1]), Number(at[2]));
+  // A TensorFlow Lite flatbuffer names its format at bytes 4–7.
+  if (bytes.length < 8 || bytes.toString('latin1', 4, 8) !== 'TFL3') fail(`${LANDMARK} in ${packed} is not a TensorFlow Lite model`);
+  writeFileSync(join(modelsDir, LANDMARK), bytes);
+  console.log(`setup-models: ${LANDMARK} from @mediapipe/face_mesh -> public/models/`);
 }
 
 // 3. Sample photos for the tests (not part of the app).

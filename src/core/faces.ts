@@ -294,11 +294,21 @@ function clip(d: RawFace, w: number, h: number): Omit<Face, 'detector'> {
  * (`calibratedScore`): false boxes, which the look does not confirm, fall to about half their
  * score whichever pass made them, so one threshold works. Candidates below
  * minScore cannot reach it and are not looked at; at most RESCORE_MAX (the best) are, which bounds
- * the extra time at RESCORE_MAX / 4 forward passes (one, for a photo of up to four people).
+ * the extra time at RESCORE_MAX / 4 forward passes (one, for a photo of up to four people) — a
+ * crowd of more faces than that loses the rest, so it is set above any group photo's count.
+ *
+ * The look is the same model again, and textures that fool it in one view can fool it in the
+ * other (looks of 0.5–0.69 on a coffee cup's rim, a tile of the astronaut's suit). So a candidate
+ * whose look is not sure (< LOOK_SURE: no false face of the evaluation set looked that sure, half
+ * the real ones did) is also asked a second model: MediaPipe's face landmark network, whose face
+ * flag (sigmoid of its presence output) on the candidate's upright view (FLAG_VIEW × its side,
+ * turned by its eyes, or as its pass was) is ~1 on faces and ~0 on textures — a different network
+ * trained on other data, so its mistakes are not BlazeFace's. Its flag lowers the score as the
+ * look does (`calibratedScore`).
  */
 export const RESCORE_VIEW = 4;
 export const RESCORE_GRID = 2;
-export const RESCORE_MAX = 16;
+export const RESCORE_MAX = 64;
 /** A second look's detection belongs to the candidate when they overlap by this IoU. */
 export const RESCORE_IOU = 0.3;
 
@@ -319,28 +329,86 @@ export function rescoreView(box: readonly number[]): [number, number, number] {
 }
 
 /**
- * The calibrated score: the pass's score times min(1, 0.5 + the look's). A look of 0.5 or more
- * (what faces get: 0.37–0.94 on the evaluation set's faces, the lowest on a turned, shadowed one)
- * confirms it fully; no look halves it (the false faces' looks: 0–0.34). A look only lowers: at
- * 24 px a 6-block mosaic of a face still reads as a face, so raising scores would re-find faces
- * already hidden.
+ * The calibrated score: the pass's score times min(1, 0.5 + the look's), and, for a look below
+ * LOOK_SURE, times min(1, 0.6 + the face flag). A look of 0.5 or more (what faces get: 0.37–0.94
+ * on the evaluation set's faces, the lowest on a turned, shadowed one) confirms it fully; no look
+ * halves it (most false faces' looks: 0–0.34). A flag of 0.4 or more confirms fully (frontal and
+ * three-quarter faces: ~1; profiles: 0–0.4, which the look then carries; faces under FLAG_MIN_SIDE are not asked);
+ * no flag keeps 60 %. Both only lower: at 24 px a 6-block mosaic of a face still reads as a face,
+ * so raising scores would re-find faces already hidden. `flag` undefined: not asked (a sure look,
+ * or a candidate its look already drops below minScore).
  */
-export const calibratedScore = (pass: number, look: number): number => pass * Math.min(1, LOOK_TRUST + look);
+export const calibratedScore = (pass: number, look: number, flag?: number): number =>
+  pass * Math.min(1, LOOK_TRUST + look) * (look >= LOOK_SURE || flag === undefined ? 1 : Math.min(1, FLAG_TRUST + flag));
 
 /** The share of a pass's score a candidate keeps with nothing seen in its second look. */
 export const LOOK_TRUST = 0.5;
+/** A second look this sure confirms a candidate alone (no false face of the evaluation set reached 0.69). */
+export const LOOK_SURE = 0.75;
+/** The share a candidate keeps when the landmark model sees no face in it. */
+export const FLAG_TRUST = 0.6;
+/** The landmark model's view of a candidate: a square of this many times its long side (MediaPipe's own ROI scale). */
+export const FLAG_VIEW = 1.5;
+/** A flag this high confirms fully: the other orientation need not be asked. */
+export const FLAG_SURE = 1 - FLAG_TRUST;
+
+/** A candidate's second looks: the detector's (`look`) and, when asked, the landmark model's face flag. */
+export interface SecondLook {
+  look: number;
+  flag?: number;
+}
+
+/**
+ * Below this long side (px) the landmark model's 192-px view of a face is a blur: real faces of
+ * 10–15 px in thumbnails got flags of 0.01–0.43, no better than textures, so an upright pass's
+ * smaller candidates are not asked. A turned pass's are, at any size: the turned search, four
+ * views of every tile, is where textures pass for small faces (every small false face of the
+ * evaluation set whose look was 0.5–0.69 came from a turned pass), and a face lying down at
+ * under 16 px is rare — so there the flag's 40 % cut is the safer mistake.
+ */
+export const FLAG_MIN_SIDE = 16;
+
+/**
+ * Whether the landmark model is asked about a candidate: its look not sure, that look still
+ * keeping it at minScore, and (from an upright pass) large enough for the model to see.
+ */
+export const needsFlag = (c: RawFace, look: number, minScore: number): boolean =>
+  look < LOOK_SURE && calibratedScore(c.score, look) >= minScore && (!!c.rot || Math.max(c.box[2], c.box[3]) >= FLAG_MIN_SIDE);
+
+/**
+ * The views the landmark model sees a candidate in, as [cx, cy, side, angle]: a square of
+ * FLAG_VIEW × its long side around its centre, turned by `angle` (radians; the view's x axis runs
+ * along (cos, sin) in the image) so the face is upright — by its eyes (right to left eye), then as
+ * its pass was turned (−rot) when that differs by more than 10°.
+ */
+export function flagViews(c: RawFace): [number, number, number, number][] {
+  const cx = c.box[0] + c.box[2] / 2;
+  const cy = c.box[1] + c.box[3] / 2;
+  const side = FLAG_VIEW * Math.max(c.box[2], c.box[3]);
+  const byPass = (-(c.rot ?? 0) * Math.PI) / 180;
+  const [r, l] = c.keypoints;
+  if (!r || !l) return [[cx, cy, side, byPass]];
+  const byEyes = Math.atan2(l[1] - r[1], l[0] - r[0]);
+  const apart = Math.abs(Math.atan2(Math.sin(byEyes - byPass), Math.cos(byEyes - byPass)));
+  return apart > Math.PI / 18
+    ? [
+        [cx, cy, side, byEyes],
+        [cx, cy, side, byPass],
+      ]
+    : [[cx, cy, side, byEyes]];
+}
 
 /**
  * Candidates and their second looks' scores → faces: calibrated score, below minScore dropped,
  * rounded and clipped, empty and small (max side < minFaceSize) boxes dropped, duplicates of a
  * better face dropped, best first.
  */
-export function finishBlaze(cands: readonly RawFace[], looks: readonly number[], w: number, h: number, opts: DetectOptions): Face[] {
+export function finishBlaze(cands: readonly RawFace[], looks: readonly SecondLook[], w: number, h: number, opts: DetectOptions): Face[] {
   if (looks.length !== cands.length) throw new Error(`${looks.length} second looks for ${cands.length} candidates`);
   const detector = opts.detector;
   const kept: Face[] = [];
   for (const { rot: _rot, ...d } of cands
-    .map((c, i) => ({ ...c, score: calibratedScore(c.score, looks[i]) }))
+    .map((c, i) => ({ ...c, score: calibratedScore(c.score, looks[i].look, looks[i].flag) }))
     .filter((d) => d.score >= opts.minScore)
     .sort((a, b) => b.score - a.score)) {
     const f: Face = { ...clip(d, w, h), detector };

@@ -5,7 +5,7 @@
  */
 import type { SizeFit } from './target-size';
 import type { ProxyMarked } from 'comlink';
-import type { BlazePass, Face, FaceParams, RawFace } from '../core/faces';
+import type { BlazePass, Face, FaceParams, RawFace, SecondLook } from '../core/faces';
 import type { ReviewedFaces } from '../core/reviewed-faces';
 import type { FrameDesc } from '../core/frame';
 import type { OutputOptions } from '../core/formats';
@@ -292,8 +292,8 @@ export interface EngineApi extends StreamCodecApi {
   ): Promise<{ bytes: Uint8Array; encodeMs: number; width: number; height: number; fit?: SizeFit }>;
   /** Raw BlazeFace detections of the given passes (rectangles) over a shared frame, and the time taken. */
   detectFacePasses(frame: FrameDesc, params: FaceParams, passes: BlazePass[]): Promise<{ raw: RawFace[]; ms: number }>;
-  /** The second looks at a split image's merged face candidates: one score per candidate (core/faces.ts). */
-  rescoreFaces(frame: FrameDesc, params: FaceParams, cands: RawFace[]): Promise<{ looks: number[]; ms: number }>;
+  /** The second looks at a split image's merged face candidates: its look and face flag per candidate (core/faces.ts). */
+  rescoreFaces(frame: FrameDesc, params: FaceParams, cands: RawFace[]): Promise<{ looks: SecondLook[]; ms: number }>;
   /** Resumes a 'faces-split' image with the merged faces, or a 'shared' one with a variant's steps, and encodes it (a pyramid output: returns its frame). */
   finishImage(req: FinishRequest): Promise<FinishedResult>;
   /**

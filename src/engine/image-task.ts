@@ -5,7 +5,7 @@
 import { stepParams } from '../core/catalogue';
 import { decodeStage } from '../core/preview-plan';
 import { FACE_OPS } from '../core/catalogue/faces';
-import { blazePasses, detectOptions, type BlazePass, type FaceParams, type RawFace } from '../core/faces';
+import { blazePasses, detectOptions, type BlazePass, type FaceParams, type RawFace, type SecondLook } from '../core/faces';
 import { blit, createFrame, describe, fromDesc, packed, type Frame, type FrameDesc } from '../core/frame';
 import { FORMATS, type OutputOptions } from '../core/formats';
 import type { ResolvedStep } from '../core/recipe';
@@ -215,7 +215,7 @@ export async function detectFacePasses(frame: FrameDesc, params: FaceParams, pas
 }
 
 /** The second looks at a split image's merged candidates (score calibration, core/faces.ts). */
-export async function rescoreFaces(frame: FrameDesc, params: FaceParams, cands: RawFace[]): Promise<{ looks: number[]; ms: number }> {
+export async function rescoreFaces(frame: FrameDesc, params: FaceParams, cands: RawFace[]): Promise<{ looks: SecondLook[]; ms: number }> {
   const t = performance.now();
   const { cv } = await loadOpenCV('face detection');
   const looks = await blazeRescore(cv, fromDesc(frame), detectOptions(params), cands);

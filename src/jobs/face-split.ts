@@ -58,7 +58,7 @@ export async function finishFaceSplit(res: Split, o: FaceSplitOptions): Promise<
     ),
   );
   const raw: RawFace[] = found.flatMap((f) => f.raw);
-  // The second looks that calibrate the scores are few (≤ 4 forward passes): one task.
+  // The second looks that calibrate the scores are few (a forward pass per four candidates, a landmark pass per unsure one): one task.
   const cands = blazeCandidates(raw, opts);
   const looked = await o.pool.run((api) => api.rescoreFaces(split.frame, params, cands), {
     cost: 8 << 20,

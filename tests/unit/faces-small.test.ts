@@ -12,8 +12,12 @@ import { createFrame, type Frame } from '../../src/core/frame';
 import {
   BLAZE_MIN_FACE,
   blazePasses,
+  FLAG_MIN_SIDE,
+  LOOK_SURE,
   calibratedScore,
   finishBlaze,
+  flagViews,
+  needsFlag,
   iou,
   minFaceTiles,
   unrotateBox,
@@ -24,7 +28,7 @@ import {
   type Rotation,
 } from '../../src/core/faces';
 import { decode } from '../../src/engine/codec';
-import { blazeRescore, detectFaces } from '../../src/engine/faces/detect';
+import { blazeRescore, detectFaces, faceFlag } from '../../src/engine/faces/detect';
 import { loadOpenCV, type CV } from '../../src/engine/opencv';
 import { loadVips, type Vips } from '../../src/engine/vips';
 import { sampleTruth } from '../../scripts/eval-faces.mjs';
@@ -132,22 +136,72 @@ describe('calibrated scores', () => {
     expect(calibratedScore(0.6, 0)).toBeCloseTo(0.3, 10);
     expect(calibratedScore(0.6, 0.9)).toBe(0.6);
     expect(calibratedScore(0.8, 0.3)).toBeCloseTo(0.64, 10);
-    const cand = (score: number): RawFace => ({ box: [10, 10, 20, 20], score, keypoints: [] });
-    const faces = finishBlaze([cand(0.9), cand(0.62)], [0.85, 0.1], 100, 100, STD);
-    expect(faces.map((f) => f.score)).toEqual([0.9]);
+    // The face flag lowers an unsure look's score (by 40 % with no face seen), never a sure one's.
+    expect(calibratedScore(0.8, 0.6, 0)).toBeCloseTo(0.48, 10);
+    expect(calibratedScore(0.8, 0.6, 0.5)).toBe(0.8);
+    expect(calibratedScore(0.8, 0.3, 0.1)).toBeCloseTo(0.8 * 0.8 * 0.7, 10);
+    expect(calibratedScore(0.8, LOOK_SURE, 0)).toBe(0.8);
+    // Asked only when the look is unsure and could keep the candidate.
+    const of = (score: number, side: number): RawFace => ({ box: [0, 0, side, side], score, keypoints: [] });
+    expect(needsFlag(of(0.8, 20), 0.6, 0.5)).toBe(true);
+    expect(needsFlag(of(0.8, 20), LOOK_SURE, 0.5)).toBe(false);
+    expect(needsFlag(of(0.55, 20), 0.2, 0.5)).toBe(false);
+    // Too small for the landmark model to see: the look alone — unless a turned pass found it.
+    expect(needsFlag(of(0.8, FLAG_MIN_SIDE - 1), 0.6, 0.5)).toBe(false);
+    expect(needsFlag({ ...of(0.8, FLAG_MIN_SIDE - 1), rot: 90 }, 0.6, 0.5)).toBe(true);
+    const cand = (score: number, x: number): RawFace => ({ box: [x, 10, 20, 20], score, keypoints: [] });
+    const looks = [{ look: 0.85 }, { look: 0.1 }, { look: 0.6, flag: 0.01 }, { look: 0.6, flag: 0.7 }];
+    const faces = finishBlaze([cand(0.9, 0), cand(0.62, 25), cand(0.7, 50), cand(0.7, 75)], looks, 100, 100, STD);
+    expect(faces.map((f) => [f.box[0], f.score])).toEqual([
+      [0, 0.9],
+      [75, 0.7],
+    ]);
+  });
+
+  test("the face flag: ~1 on the photo's faces, upright or turned (the view turned as the pass was, or by the eyes), ~0 on its wall and shirts", async () => {
+    const { frame, boxes } = sample('sample1.jpg', 1);
+    const onFace = (b: number[], rot: Rotation = 0, keypoints: [number, number][] = []) =>
+      Promise.all(
+        flagViews({ box: b as RawFace['box'], score: 0.9, keypoints, ...(rot ? { rot } : {}) }).map((v) => faceFlag(cv, frame, v)),
+      );
+    for (const b of boxes) expect(Math.max(...(await onFace(b)))).toBeGreaterThan(0.9);
+    // The window above the heads, a top, a checked shirt, long hair: no face.
+    const none = [
+      [900, 20, 150, 150],
+      [420, 700, 180, 180],
+      [180, 950, 200, 200],
+      [1650, 600, 150, 150],
+    ];
+    const flags = await Promise.all(none.map(async (b) => Math.max(...(await onFace(b)))));
+    console.log(`face flags on no face: ${flags.map((f) => f.toFixed(3)).join(', ')}`);
+    for (const f of flags) expect(f).toBeLessThan(0.1);
+    // Turned 90° clockwise, found by the pass turned 270°: the view turned back (no keypoints to go by).
+    const t = sample('sample1.jpg', 1, 90);
+    for (const b of t.boxes) {
+      const [v] = flagViews({ box: b as RawFace['box'], score: 0.9, keypoints: [], rot: 270 });
+      expect(await faceFlag(cv, t.frame, v)).toBeGreaterThan(0.9);
+    }
+    // The eyes give the angle: a face's own keypoints (from BlazeFace) on the turned photo.
+    const found = await detectFaces(cv, t.frame, { ...STD, rotated: true });
+    for (const f of found) {
+      const views = flagViews({ box: f.box, score: f.score, keypoints: f.keypoints!, rot: 270 });
+      // Upright faces turned 90° clockwise: eyes from top to bottom (heads tilt by up to ~40° here).
+      expect(Math.abs(views[0][3] - Math.PI / 2)).toBeLessThan(Math.PI / 4);
+      expect(await faceFlag(cv, t.frame, views[0])).toBeGreaterThan(0.9);
+    }
   });
 
   test('real faces keep their scores in the second look; the same look for a face however it was found', async () => {
     const { frame, boxes } = sample('sample1.jpg', 1);
     const cands: RawFace[] = boxes.map((b) => ({ box: b as RawFace['box'], score: 0.9, keypoints: [] }));
-    const looks = await blazeRescore(cv, frame, STD, cands);
+    const looks = (await blazeRescore(cv, frame, STD, cands)).map((l) => l.look);
     for (const l of looks) expect(l).toBeGreaterThan(0.5);
     // The look depends on the box, not on the pass that found it: alone (first cell) or second of a group, nearly the same score (the cell moves it against the anchors).
-    const alone = await blazeRescore(cv, frame, STD, [cands[1]]);
-    expect(Math.abs(alone[0] - looks[1])).toBeLessThan(0.1);
+    const [alone] = await blazeRescore(cv, frame, STD, [cands[1]]);
+    expect(Math.abs(alone.look - looks[1])).toBeLessThan(0.1);
     // A face-free patch of the photo (the wall above the heads) gets nothing.
     const [none] = await blazeRescore(cv, frame, STD, [{ box: [900, 20, 150, 150], score: 0.9, keypoints: [] }]);
-    expect(none).toBeLessThan(0.3);
+    expect(none.look).toBeLessThan(0.3);
   });
 });
 

@@ -24,11 +24,14 @@ import {
   BLAZE_INPUT,
   RESCORE_GRID,
   RESCORE_IOU,
+  FLAG_SURE,
   blazeCandidates,
   blazePasses,
   cutByTile,
   finishBlaze,
+  flagViews,
   iou,
+  needsFlag,
   rescoreView,
   unrotateBox,
   unrotatePoint,
@@ -38,6 +41,7 @@ import {
   type Face,
   type RawFace,
   type Rotation,
+  type SecondLook,
 } from '../../core/faces';
 
 type Mat = InstanceType<CV['Mat']>;
@@ -300,11 +304,75 @@ export async function blazeRaw(cv: CV, frame: Frame, opts: DetectOptions, passes
 }
 
 /**
- * The second look at each candidate (see RESCORE_VIEW in core/faces.ts): its canonical view,
- * turned as the pass that found it, in one cell of a RESCORE_GRID² mosaic filling the network
- * input; its score is the best detection's in its cell overlapping it (IoU ≥ RESCORE_IOU), or 0.
+ * The second looks at each candidate (see RESCORE_VIEW in core/faces.ts). BlazeFace's: its
+ * canonical view, turned as the pass that found it, in one cell of a RESCORE_GRID² mosaic filling
+ * the network input; its score is the best detection's in its cell overlapping it (IoU ≥
+ * RESCORE_IOU), or 0. Then, where `needsFlag`, the landmark model's face flag (`faceFlag`) in its
+ * upright views (`flagViews`), the best of them (the second asked only when the first is not sure).
  */
-export async function blazeRescore(cv: CV, frame: Frame, opts: DetectOptions, cands: readonly RawFace[]): Promise<number[]> {
+export async function blazeRescore(cv: CV, frame: Frame, opts: DetectOptions, cands: readonly RawFace[]): Promise<SecondLook[]> {
+  const looks = await blazeLooks(cv, frame, opts, cands);
+  const out: SecondLook[] = [];
+  for (let i = 0; i < cands.length; i++) {
+    const look = looks[i];
+    if (!needsFlag(cands[i], look, opts.minScore)) {
+      out.push({ look });
+      continue;
+    }
+    let flag = 0;
+    for (const v of flagViews(cands[i])) {
+      flag = Math.max(flag, await faceFlag(cv, frame, v));
+      if (flag >= FLAG_SURE) break;
+    }
+    out.push({ look, flag: Math.round(flag * 1e4) / 1e4 });
+  }
+  return out;
+}
+
+/** The landmark model (MediaPipe face_landmark.tflite: 192×192 RGB in [0, 1]) and its face-flag output. */
+const LANDMARK = { file: 'face_landmark.tflite', size: 192, flag: 'conv2d_31' } as const;
+
+/**
+ * The landmark model's face flag (sigmoid of its presence logit) on a view [cx, cy, side, angle]
+ * of the frame: the square of that side around (cx, cy), its x axis along (cos, sin) of the
+ * angle, resampled to the model's input (black beyond the frame). Only the pixels under the view
+ * are converted.
+ */
+export async function faceFlag(cv: CV, frame: Frame, [cx, cy, side, angle]: readonly number[]): Promise<number> {
+  const dnn = cv as unknown as CvDnn;
+  const net = await cachedModel(cv, LANDMARK.file, (path) => dnn.readNetFromTFLite(path));
+  const { width: w, height: h } = frame;
+  const c = Math.cos(angle);
+  const sn = Math.sin(angle);
+  const half = (side * (Math.abs(c) + Math.abs(sn))) / 2 + 1;
+  const x0 = Math.max(0, Math.floor(cx - half));
+  const y0 = Math.max(0, Math.floor(cy - half));
+  const x1 = Math.min(w, Math.ceil(cx + half));
+  const y1 = Math.min(h, Math.ceil(cy + half));
+  if (x1 <= x0 || y1 <= y0 || side < 1) return 0;
+  const S = LANDMARK.size;
+  const f = side / S;
+  // Output pixel (u, v) ← part pixel (px + f·(c·u' − s·v'), py + f·(s·u' + c·v')), u' = u − S/2.
+  const px = cx - x0;
+  const py = cy - y0;
+  const logit = await scoped(cv, `${LANDMARK.file}: OpenCV failed`, (keep) => {
+    const part = keep(rgbMat(cv, view(frame, x0, y0, x1 - x0, y1 - y0)));
+    const m = keep(
+      cv.matFromArray(2, 3, cv.CV_64F, [f * c, -f * sn, px - (f * S * (c - sn)) / 2, f * sn, f * c, py - (f * S * (sn + c)) / 2]),
+    );
+    const up = keep(new cv.Mat());
+    cv.warpAffine(part, up, m, new cv.Size(S, S), cv.INTER_LINEAR | cv.WARP_INVERSE_MAP, cv.BORDER_CONSTANT, new cv.Scalar(0, 0, 0, 0));
+    const blob = keep(dnn.blobFromImage(up, 1 / 255, new cv.Size(S, S), new cv.Scalar(0, 0, 0, 0), false, false));
+    net.setInput(blob);
+    const outs = keep(new cv.MatVector());
+    net.forward2(outs, [LANDMARK.flag]);
+    return keep(outs.get(0)).data32F[0];
+  });
+  return 1 / (1 + Math.exp(-Math.max(-100, Math.min(100, logit))));
+}
+
+/** BlazeFace's second look at each candidate: see blazeRescore. */
+async function blazeLooks(cv: CV, frame: Frame, opts: DetectOptions, cands: readonly RawFace[]): Promise<number[]> {
   const { net, model, names } = await blazeNet(cv, opts.detector);
   const { width: w, height: h } = frame;
   const S = model.size;
