@@ -306,6 +306,27 @@ export function trackObject(
   direction: 1 | -1,
   o: Partial<ObjectTrackOptions> & { until?: number } = {},
 ): TrackPoint[] {
+  return drain(trackObjectSteps(frames, start, direction, o));
+}
+
+/** Runs a stepwise computation to its end (what the synchronous functions do). */
+function drain<R>(steps: Generator<unknown, R>): R {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * trackObject one frame at a time: yields after each frame it looks at (so a caller can share the
+ * thread, show progress or stop), returns the track. Checks its arguments on the first step.
+ */
+export function* trackObjectSteps(
+  frames: GrayFrameSource,
+  start: { frame: number; box: Box },
+  direction: 1 | -1,
+  o: Partial<ObjectTrackOptions> & { until?: number } = {},
+): Generator<void, TrackPoint[]> {
   const opt = { ...DEFAULT_OBJECT_TRACK, ...o };
   const k = frames.scale;
   const f0 = start.frame;
@@ -333,6 +354,7 @@ export function trackObject(
   const end = o.until ?? (direction > 0 ? frames.length : -1);
   const toVideo = (): Box => [x / k, y / k, w / k, h / k].map((v) => Math.round(v * 100) / 100) as Box;
   for (let f = f0 + direction; direction > 0 ? f < end && f < frames.length : f > end && f >= 0; f += direction) {
+    yield;
     const I = integral(frames.frame(f));
     // The prediction: last placed box moved by the velocity (and scale trend).
     const px = x + vx,
@@ -420,8 +442,51 @@ export interface ObjectTrack {
  * themselves are kept exactly (confidence 1).
  */
 export function trackObjects(frames: GrayFrameSource, marks: readonly ObjectMark[], o: Partial<ObjectTrackOptions> = {}): ObjectTrack[] {
+  return drain(trackObjectsSteps(frames, marks, o));
+}
+
+/**
+ * trackObjects without holding the thread: the frames are followed in slices of about `sliceMs`
+ * ms, between which it gives way to the event loop (the studio's page stays responsive on a long
+ * clip), says how far it is (`onProgress(done, total)`, frames looked at over the objects × the
+ * clip's frames: an object lost early ends sooner) and stops with the signal's reason when aborted.
+ * The tracks are exactly trackObjects'.
+ */
+export async function trackObjectsAsync(
+  frames: GrayFrameSource,
+  marks: readonly ObjectMark[],
+  o: Partial<ObjectTrackOptions> = {},
+  run: { onProgress?: (done: number, total: number) => void; signal?: AbortSignal; sliceMs?: number } = {},
+): Promise<ObjectTrack[]> {
+  const steps = trackObjectsSteps(frames, marks, o);
+  const total = new Set(marks.map((m) => m.id)).size * frames.length;
+  const slice = run.sliceMs ?? 30;
+  let done = 0;
+  for (;;) {
+    run.signal?.throwIfAborted();
+    const t0 = Date.now();
+    for (;;) {
+      const r = steps.next();
+      if (r.done) {
+        run.onProgress?.(total, total);
+        return r.value;
+      }
+      done++;
+      if (Date.now() - t0 >= slice) break;
+    }
+    run.onProgress?.(Math.min(done, total), total);
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+  }
+}
+
+function* trackObjectsSteps(
+  frames: GrayFrameSource,
+  marks: readonly ObjectMark[],
+  o: Partial<ObjectTrackOptions>,
+): Generator<void, ObjectTrack[]> {
   const ids = [...new Set(marks.map((m) => m.id))];
-  return ids.map((id) => {
+  const out: ObjectTrack[] = [];
+  for (const id of ids) {
     const own = marks.filter((m) => m.id === id).sort((a, b) => a.frame - b.frame);
     for (let i = 1; i < own.length; i++)
       if (own[i].frame === own[i - 1].frame) throw new RangeError(`object "${id}" has two boxes in frame ${own[i].frame}`);
@@ -430,15 +495,17 @@ export function trackObjects(frames: GrayFrameSource, marks: readonly ObjectMark
       const cur = best.get(p.frame);
       if (!cur || better(p, dist, cur.p, cur.dist)) best.set(p.frame, { p, dist });
     };
-    own.forEach((m, i) => {
+    for (let i = 0; i < own.length; i++) {
+      const m = own[i];
       offer({ frame: m.frame, box: [...m.box] as Box, confidence: 1 }, 0);
       const next = own[i + 1]?.frame ?? frames.length;
       const prev = own[i - 1]?.frame ?? -1;
-      for (const p of trackObject(frames, m, 1, { ...o, until: next }).slice(1)) offer(p, p.frame - m.frame);
-      for (const p of trackObject(frames, m, -1, { ...o, until: prev }).slice(0, -1)) offer(p, m.frame - p.frame);
-    });
-    return { id, frames: [...best.values()].map((v) => v.p).sort((a, b) => a.frame - b.frame) };
-  });
+      for (const p of (yield* trackObjectSteps(frames, m, 1, { ...o, until: next })).slice(1)) offer(p, p.frame - m.frame);
+      for (const p of (yield* trackObjectSteps(frames, m, -1, { ...o, until: prev })).slice(0, -1)) offer(p, m.frame - p.frame);
+    }
+    out.push({ id, frames: [...best.values()].map((v) => v.p).sort((a, b) => a.frame - b.frame) });
+  }
+  return out;
 }
 
 function better(p: TrackPoint, dist: number, q: TrackPoint, qdist: number): boolean {

@@ -389,7 +389,12 @@ export class RegionMarksController implements ReactiveController {
     this.host.requestUpdate();
     const regions = this.regionsJson();
     try {
-      const tracks = await api.followRegions(o.file, o.path, regions, this.range(), o.track, o.abort.signal);
+      const what = o.status;
+      const tracks = await api.followRegions(o.file, o.path, regions, this.range(), o.track, o.abort.signal, (done, total) => {
+        if (this.open !== o || !o.following) return;
+        o.status = `${what} ${Math.floor((100 * done) / Math.max(1, total))} %`;
+        this.host.requestUpdate();
+      });
       if (this.open !== o) return;
       this.followed.set(`${o.path}|${o.key}`, { regions, report: tracks });
       // Marks edited meanwhile: these tracks are of the old ones.

@@ -5,7 +5,16 @@
  * against the true box of every frame.
  */
 import { describe, expect, test } from 'vitest';
-import { grayFactor, toGray, trackObject, trackObjects, type Box, type GrayFrame, type GrayFrameSource } from '../../src/core/object-track';
+import {
+  grayFactor,
+  toGray,
+  trackObject,
+  trackObjects,
+  trackObjectsAsync,
+  type Box,
+  type GrayFrame,
+  type GrayFrameSource,
+} from '../../src/core/object-track';
 import { iou } from '../../src/core/faces';
 import { mulberry32 } from './helpers';
 
@@ -147,6 +156,36 @@ describe('several objects and corrections', () => {
       ]),
     ).toThrow(/two boxes in frame 3/);
     expect(() => trackObject(clip, { frame: N, box: bgBox }, 1)).toThrow(/outside the clip/);
+  });
+});
+
+describe('following without holding the thread', () => {
+  const marks = [
+    { id: 'plate', frame: 10, box: truth(10) },
+    { id: 'badge', frame: 0, box: [40, 260, 70, 60] as Box },
+  ];
+
+  test('the same tracks as trackObjects, in slices between which other work runs, with progress to the end', async () => {
+    const progress: [number, number][] = [];
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 0);
+    try {
+      const tracks = await trackObjectsAsync(clip, marks, {}, { sliceMs: 1, onProgress: (d, t) => progress.push([d, t]) });
+      expect(tracks).toEqual(trackObjects(clip, marks));
+    } finally {
+      clearInterval(ticker);
+    }
+    // The event loop ran between slices; progress never goes back and ends at the total (2 objects × N frames).
+    expect(ticks).toBeGreaterThan(0);
+    expect(progress.length).toBeGreaterThan(1);
+    for (let i = 1; i < progress.length; i++) expect(progress[i][0]).toBeGreaterThanOrEqual(progress[i - 1][0]);
+    expect(progress.at(-1)).toEqual([2 * N, 2 * N]);
+  });
+
+  test('an abort stops it with the signal’s reason', async () => {
+    const stop = new AbortController();
+    const run = trackObjectsAsync(clip, marks, {}, { sliceMs: 1, signal: stop.signal, onProgress: () => stop.abort(new Error('closed')) });
+    await expect(run).rejects.toThrow('closed');
   });
 });
 

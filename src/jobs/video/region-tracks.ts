@@ -12,7 +12,7 @@
  */
 import { isFaceStep } from '../../core/catalogue/faces';
 import { TesseraError, cancelled, messageOf, toError } from '../../core/errors';
-import { grayFactor, toGray, trackObjects, type GrayFrame, type ObjectMark, type ObjectTrack } from '../../core/object-track';
+import { grayFactor, toGray, trackObjectsAsync, type GrayFrame, type ObjectMark, type ObjectTrack } from '../../core/object-track';
 import type { ResolvedStep } from '../../core/recipe';
 import {
   boxesByFrame,
@@ -78,6 +78,8 @@ export interface RegionPassOptions {
   signal?: AbortSignal;
   /** The frames the job keeps (an animation's sampler), by output timestamp; default every frame. */
   keep?: (timestampUs: number) => boolean;
+  /** How far following the objects is: frames looked at of about `total` (after the frames are read). */
+  onTrackProgress?: (done: number, total: number) => void;
 }
 
 /** Reads the range, follows every redact-regions step's objects, and gives each frame's boxes; undefined without such a step. */
@@ -117,15 +119,36 @@ export async function trackRegions(o: RegionPassOptions): Promise<RegionTracks |
   const t0 = performance.now();
   const source = { length: grays.length, scale: 1 / factor, frame: (i: number) => grays[i] };
   const n = times.length;
-  const perStep: { tracks: ObjectTrack[]; marks: ObjectMark[]; keep: boolean }[] = specs.map((s, k) => {
-    let marks: ObjectMark[];
+  // Every step's marks are checked before any is followed: a bad one fails at once.
+  const allMarks = specs.map((s) => {
     try {
-      marks = regionMarks(s.regions, times);
+      return regionMarks(s.regions, times);
     } catch (e) {
-      throw new TesseraError('bad-param', `${specs[k].what}: ${messageOf(e)}`);
+      throw new TesseraError('bad-param', `${s.what}: ${messageOf(e)}`);
     }
-    return { marks, keep: s.keep, tracks: s.track ? trackObjects(source, marks) : stillTracks(marks, n) };
   });
+  // Progress over all steps' objects followed: each object is followed through about n frames.
+  const work = specs.map((s, k) => (s.track ? new Set(allMarks[k].map((m) => m.id)).size * n : 0));
+  const total = work.reduce((a, b) => a + b, 0);
+  let before = 0;
+  const perStep: { tracks: ObjectTrack[]; marks: ObjectMark[]; keep: boolean }[] = [];
+  for (let k = 0; k < specs.length; k++) {
+    const s = specs[k];
+    const marks = allMarks[k];
+    const tracks = s.track
+      ? await trackObjectsAsync(
+          source,
+          marks,
+          {},
+          {
+            ...(o.signal ? { signal: o.signal } : {}),
+            onProgress: (done) => o.onTrackProgress?.(before + done, total),
+          },
+        )
+      : stillTracks(marks, n);
+    before += work[k];
+    perStep.push({ marks, keep: s.keep, tracks });
+  }
   const trackMs = performance.now() - t0;
   const byStep = perStep.map((s) => boxesByFrame(s.tracks, n));
   const boxes = Array.from({ length: n }, (_, f) => byStep.slice(0, hide.length).map((b) => b[f]));
@@ -239,7 +262,8 @@ async function grayOf(frame: VideoFrame, factor: number, scratch: Uint8Array): P
 /**
  * The studio's Follow: the tracks of a redact-regions step's `regions` (its JSON) through the
  * video `file` in the range `options` choose, exactly as the batch makes them (one more read of
- * the range, tracking on this thread).
+ * the range, tracking on this thread in slices that leave it responsive); `onProgress` says how
+ * far the following is, `signal` stops it.
  */
 export async function followRegions(
   file: Blob,
@@ -248,6 +272,7 @@ export async function followRegions(
   options: Pick<VideoOptions, 'start' | 'end'>,
   track = true,
   signal?: AbortSignal,
+  onProgress?: (done: number, total: number) => void,
 ): Promise<TracksReport> {
   const v = await openVideo(file, name);
   try {
@@ -258,6 +283,7 @@ export async function followRegions(
       steps: [{ op: REGIONS_OP, params: { regions, track } }],
       frames: { opened: 0, closed: 0 },
       ...(signal ? { signal } : {}),
+      ...(onProgress ? { onTrackProgress: onProgress } : {}),
     });
     if (!r) throw new Error('followRegions: no regions step');
     return r.report;
