@@ -65,9 +65,17 @@ export async function objectTrackBench({ frames = 60, log = console.log } = {}) 
       );
       const ms = (performance.now() - t0) / frames;
       const points = tracks.flatMap((t, o) => t.frames.map((p) => iou(p.box, truths[o][p.frame])));
+      // The same objects as the video job follows them: in slices that give the thread back.
+      t0 = performance.now();
+      await ot.trackObjectsAsync(
+        source,
+        truths.slice(0, n).map((t, o) => ({ id: `o${o}`, frame: 0, box: t[0] })),
+      );
+      const slicedMs = (performance.now() - t0) / frames;
       rows.push({
         objects: n,
         trackMsPerFrame: ms,
+        slicedMsPerFrame: slicedMs,
         totalMsPerFrame: ms + grayMs,
         iou07: points.filter((v) => v >= 0.7).length / points.length,
         lost: tracks.reduce((k, t) => k + t.frames.filter((p) => p.lost).length, 0),
@@ -79,8 +87,11 @@ export async function objectTrackBench({ frames = 60, log = console.log } = {}) 
     log(
       `\nobject tracker: ms per 1080p frame (Node, one thread; ${frames} frames; gray copy ${f1(grayMs)} ms per frame, 1920×1080 → ${grays[0].width}×${grays[0].height})`,
     );
-    log('| objects | track ms/frame | gray + track ms/frame | frames at IoU ≥ 0.7 |\n|---|---|---|---|');
-    for (const r of rows) log(`| ${r.objects} | ${f1(r.trackMsPerFrame)} | ${f1(r.totalMsPerFrame)} | ${(r.iou07 * 100).toFixed(0)} % |`);
+    log('| objects | track ms/frame | sliced (as the job runs it) | gray + track ms/frame | frames at IoU ≥ 0.7 |\n|---|---|---|---|---|');
+    for (const r of rows)
+      log(
+        `| ${r.objects} | ${f1(r.trackMsPerFrame)} | ${f1(r.slicedMsPerFrame)} | ${f1(r.totalMsPerFrame)} | ${(r.iou07 * 100).toFixed(0)} % |`,
+      );
     if (opencv) {
       log(
         `\nside by side, 1 object, the same clip: Tessera on its 640×360 gray copies, OpenCV ${opencv.version} (Python, 1 thread) on the full 1920×1080 frames`,

@@ -475,8 +475,24 @@ export async function trackObjectsAsync(
       if (Date.now() - t0 >= slice) break;
     }
     run.onProgress?.(Math.min(done, total), total);
-    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    await giveWay();
   }
+}
+
+/**
+ * Lets the event loop run, then resumes: a message to itself (setTimeout is clamped to 4 ms once
+ * nested, a tenth of a slice lost each time; a message port is not).
+ */
+function giveWay(): Promise<void> {
+  if (typeof MessageChannel === 'undefined') return new Promise((resolve) => setTimeout(resolve, 0));
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => {
+      ch.port1.close();
+      resolve();
+    };
+    ch.port2.postMessage(null);
+  });
 }
 
 function* trackObjectsSteps(
