@@ -14,6 +14,7 @@ import { samplePhoto, startApp } from './harness.mjs';
 import { parseJson } from '../../scripts/lib/json.mjs';
 import { SAMPLE1_FACES, iou } from './face-fixtures.mjs';
 import { makeFaceVideo } from './video-fixtures.mjs';
+import { marksPanel } from './marks-panel.mjs';
 
 const S = 'tessera-studio';
 const RECIPE = { name: 'Hide faces', steps: [{ op: 'redact-faces', params: { effect: 'fill', color: '#ff00ff', margin: 10 } }] };
@@ -39,27 +40,6 @@ after(async () => {
   await app?.close();
   if (work) await fs.rm(work, { recursive: true, force: true });
 });
-
-/** @param {import('playwright-core').Page} page */
-function panel(page) {
-  return page.evaluate(() => {
-    const studio = document.querySelector('tessera-studio')?.shadowRoot;
-    const fr = /** @type {import('../../src/ui/face-review').FaceReview | null | undefined} */ (
-      studio?.querySelector('#region-marks-panel face-review')
-    );
-    return {
-      title: studio?.querySelector('#region-marks-title')?.textContent?.trim() ?? '',
-      status: studio?.querySelector('#region-marks-status')?.textContent?.replace(/\s+/g, ' ').trim() ?? '',
-      count: studio?.querySelector('#marks-count')?.textContent?.replace(/\s+/g, ' ').trim() ?? '',
-      boxes: fr?.review?.faces.map((f) => f.box) ?? [],
-      labels: fr?.labels ?? [],
-      kinds: fr?.kinds ?? [],
-      said: fr?.shadowRoot?.querySelector('#said')?.textContent?.trim() ?? '',
-      summary: fr?.shadowRoot?.querySelector('#faces-label')?.textContent?.trim() ?? '',
-      pressed: [...(fr?.shadowRoot?.querySelectorAll('li button') ?? [])].map((b) => b.getAttribute('aria-pressed')),
-    };
-  });
-}
 
 /**
  * Per frame, the mean absolute difference (0–255, over RGB) between videos `a` and `b` inside
@@ -135,7 +115,7 @@ test(
       null,
       { timeout: 120_000 },
     );
-    let p = await panel(page);
+    let p = await marksPanel(page);
     assert.match(p.title, /^Faces to leave visible: two\.mp4, frame 1 of 30/);
     assert.equal(p.status, '2 faces found on frame 1: 2 will be hidden, 0 left visible.');
     assert.equal(p.summary, '2 will be hidden, 0 left visible');
@@ -160,7 +140,7 @@ test(
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await page.keyboard.press('Delete');
-    p = await panel(page);
+    p = await marksPanel(page);
     assert.deepEqual(p.boxes[0], keptBox, "the detector's box, in its place in the list");
     assert.equal(p.labels[0], 'face-1 (left visible, marked here)');
     assert.match(p.labels[1], /^found face \(0\.\d\d, will be hidden\)$/);
@@ -171,13 +151,13 @@ test(
     assert.equal(p.count, '1 mark of 1 object(s)');
     // Delete again: the mark is gone and the face found there is to be hidden again, still selected; once more: kept again.
     await page.keyboard.press('Delete');
-    p = await panel(page);
+    p = await marksPanel(page);
     assert.deepEqual(p.kinds, ['found', 'found']);
     assert.deepEqual(p.pressed, ['true', 'false']);
     assert.match(p.said, /^Face 1 will be hidden/);
     assert.equal(p.count, '0 marks of 0 object(s)');
     await page.keyboard.press('Delete');
-    p = await panel(page);
+    p = await marksPanel(page);
     assert.deepEqual(p.kinds, ['kept', 'found']);
     assert.equal(p.labels[0], 'face-1 (left visible, marked here)');
     const axe = await new AxeBuilder({ page }).include(S).analyze();

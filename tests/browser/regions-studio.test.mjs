@@ -12,6 +12,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { startApp } from './harness.mjs';
 import { parseJson } from '../../scripts/lib/json.mjs';
 import { COVERED, FPS, W, H, iou, truth, writePlateClip } from './region-fixtures.mjs';
+import { marksPanel } from './marks-panel.mjs';
 
 const S = 'tessera-studio';
 const RECIPE = { name: 'Hide the plate', steps: [{ op: 'redact-regions', params: { effect: 'fill', color: '#ff00ff', margin: 0 } }] };
@@ -31,23 +32,6 @@ after(async () => {
   await app?.close();
   if (work) await fs.rm(work, { recursive: true, force: true });
 });
-
-/** @param {import('playwright-core').Page} page */
-function panel(page) {
-  return page.evaluate(() => {
-    const studio = document.querySelector('tessera-studio')?.shadowRoot;
-    const fr = /** @type {import('../../src/ui/face-review').FaceReview | null | undefined} */ (
-      studio?.querySelector('#region-marks-panel face-review')
-    );
-    return {
-      title: studio?.querySelector('#region-marks-title')?.textContent?.trim() ?? '',
-      status: studio?.querySelector('#region-marks-status')?.textContent?.trim() ?? '',
-      count: studio?.querySelector('#marks-count')?.textContent?.replace(/\s+/g, ' ').trim() ?? '',
-      boxes: fr?.review?.faces.map((f) => f.box) ?? [],
-      labels: fr?.labels ?? [],
-    };
-  });
-}
 
 /**
  * Opens the clip in the studio and the marking panel with button `button`, once its frame shows.
@@ -70,7 +54,7 @@ async function openMarking(page, button) {
 test('mark a plate on one frame, follow it, correct it on another, and use the marks', { timeout: 240_000 }, async () => {
   const { page } = app;
   await openMarking(page, '#mark-regions');
-  assert.match((await panel(page)).title, /Mark regions: clip\.mp4, frame 1 of 60/);
+  assert.match((await marksPanel(page)).title, /Mark regions: clip\.mp4, frame 1 of 60/);
 
   // Drag over the plate in frame 0 (screen position from the shown frame's size).
   const img = page.locator(`${S} #region-marks-panel face-review img`);
@@ -85,7 +69,7 @@ test('mark a plate on one frame, follow it, correct it on another, and use the m
   await page.mouse.move(r.x + (t0[0] + t0[2] / 2) * sx, r.y + (t0[1] + t0[3] / 2) * sy, { steps: 4 });
   await page.mouse.move(r.x + (t0[0] + t0[2]) * sx, r.y + (t0[1] + t0[3]) * sy, { steps: 4 });
   await page.mouse.up();
-  let p = await panel(page);
+  let p = await marksPanel(page);
   assert.equal(p.boxes.length, 1);
   assert.ok(iou(p.boxes[0], t0) > 0.85, `drawn ${p.boxes[0].join(', ')} vs ${t0.join(', ')}`);
   assert.deepEqual(p.labels, ['region-1 (marked here)']);
@@ -100,7 +84,7 @@ test('mark a plate on one frame, follow it, correct it on another, and use the m
       timeout: 120_000,
     },
   );
-  assert.match((await panel(page)).status, /"region-1" followed in 60 of 60 frames \(lost in \d+: its box there is predicted\)/);
+  assert.match((await marksPanel(page)).status, /"region-1" followed in 60 of 60 frames \(lost in \d+: its box there is predicted\)/);
 
   // Frame 41 (index 40): the followed box is on the plate.
   const goTo = async (/** @type {number} */ n) => {
@@ -119,20 +103,20 @@ test('mark a plate on one frame, follow it, correct it on another, and use the m
     );
   };
   await goTo(41);
-  p = await panel(page);
+  p = await marksPanel(page);
   assert.equal(p.boxes.length, 1);
   assert.match(p.labels[0], /^region-1 \(followed, 0\.\d\d\)$/);
   assert.ok(iou(p.boxes[0], truth(40)) >= 0.7, `followed ${p.boxes[0].join(', ')} vs ${truth(40).join(', ')}`);
   // A covered frame: followed, said lost.
   await goTo(COVERED[1] + 1);
-  assert.match((await panel(page)).labels[0], /^region-1 \(followed, lost, 0\.\d\d\)$/);
+  assert.match((await marksPanel(page)).labels[0], /^region-1 \(followed, lost, 0\.\d\d\)$/);
 
   // Back on frame 41: select the followed box from the list and nudge it right by keyboard — a correction.
   await goTo(41);
-  const before41 = (await panel(page)).boxes[0];
+  const before41 = (await marksPanel(page)).boxes[0];
   await page.click(`${S} #region-marks-panel face-review li button`);
   await page.keyboard.press('ArrowRight');
-  p = await panel(page);
+  p = await marksPanel(page);
   assert.equal(p.count, '2 marks of 1 object(s)');
   assert.deepEqual(p.labels, ['region-1 (marked here)']);
   assert.equal(p.boxes[0][0], before41[0] + Math.round(0.01 * W), 'moved by 1 % of the frame');
@@ -169,12 +153,12 @@ test('with Hide faces, Faces to leave visible… marks a face to keep, written i
   await page.goto('about:blank');
   await page.goto(`${app.url}#recipe=${Buffer.from(JSON.stringify(faces)).toString('base64url')}`);
   await openMarking(page, '#keep-faces');
-  assert.match((await panel(page)).title, /^Faces to leave visible: clip\.mp4, frame 1 of 60/);
+  assert.match((await marksPanel(page)).title, /^Faces to leave visible: clip\.mp4, frame 1 of 60/);
   // By keyboard alone: focus the frame, add a box in the middle, move it.
   await page.focus(`${S} #region-marks-panel face-review .photo`);
   await page.keyboard.press('a');
   await page.keyboard.press('ArrowDown');
-  const p = await panel(page);
+  const p = await marksPanel(page);
   assert.equal(p.count, '1 mark of 1 object(s)');
   await page.click(`${S} #marks-use`);
   const keep = await page.evaluate(() => {
