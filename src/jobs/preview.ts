@@ -117,6 +117,16 @@ export class Previewer {
       }
       if (id !== this.seq) return { kind: 'superseded' };
       this.shown = result.giant && { info: result.giant, at: performance.now() };
+      // The giant image's status may have moved on while this view was made (its overview
+      // finished, the rows it needs cached): that change found no view to mark out of date, and
+      // none may follow, so a view already out of date asks for its refresh now.
+      const g = this.giant;
+      if (this.shown && g && this.stale(g.progress)) {
+        const s = g.progress;
+        queueMicrotask(() => {
+          if (this.giant === g) this.opts.onGiantStatus?.(s, true);
+        });
+      }
       return { kind: 'ok', result, ms: performance.now() - t0 };
     } catch (e) {
       if (id !== this.seq || ac.signal.aborted || isSuperseded(e)) return { kind: 'superseded' };
