@@ -219,3 +219,7 @@ export function coveredBy(a: readonly number[], b: readonly number[]): number {
   const h = Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]);
   return w > 0 && h > 0 && a[2] > 0 && a[3] > 0 ? (w * h) / (a[2] * a[3]) : 0;
 }
+
+/** Whether a face at `face` is kept visible by the keep boxes: one of them covers more than half of it. */
+export const keptBy = (face: readonly number[], keeps: readonly (readonly number[])[]): boolean =>
+  keeps.some((k) => coveredBy(face, k) > 0.5);

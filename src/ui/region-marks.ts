@@ -19,7 +19,7 @@ import { html, nothing, type ReactiveController, type ReactiveControllerHost, ty
 import * as api from '../api';
 import { messageOf } from '../core/errors';
 import type { FacesReport } from '../core/faces';
-import { coveredBy } from '../core/regions';
+import { keptBy } from '../core/regions';
 import type { Box, ReviewedFaces } from '../core/reviewed-faces';
 import './face-review';
 
@@ -49,8 +49,6 @@ export type DetectFaces = (step: number, name: string, picture: Blob) => Promise
 /** Order ids of found faces: never an object's (a region id has no NUL). */
 const foundId = (k: number) => `\u0000found-${k}`;
 const isFound = (id: string) => id.startsWith('\u0000found-');
-/** A found face covered more than half by a keep box is dropped by the batch, as the engine does (engine/ops/faces.ts). */
-const keptBy = (face: Box, keeps: readonly Box[]) => keeps.some((k) => coveredBy(face, k) > 0.5);
 
 interface Open {
   path: string;

@@ -9,7 +9,7 @@ import { detectFaces } from '../faces/detect';
 import { detectOptions, facesReport, type Face } from '../../core/faces';
 import { invert, isIdentity, mapBox, type Geometry } from '../../core/geometry';
 import { reviewedAsFaces, type ReviewedFaces } from '../../core/reviewed-faces';
-import { coveredBy, parseRegions } from '../../core/regions';
+import { keptBy, parseRegions } from '../../core/regions';
 import { loadOpenCV, type CV } from '../opencv';
 import type { EngineTable, OpContext } from './context';
 import { redactBoxes } from '../faces/redact-boxes';
@@ -52,7 +52,7 @@ function withoutKept(faces: Face[], keep: string, src: Frame, g: Geometry | unde
   if (!keep.trim() || !faces.length) return faces;
   const fromInput = g && !isIdentity(g.toInput) ? invert(g.toInput) : undefined;
   const boxes = parseRegions(keep).map((r) => (fromInput ? mapBox(fromInput, r.box, src.width, src.height) : r.box));
-  return faces.filter((f) => !boxes.some((k) => coveredBy(f.box, k) > 0.5));
+  return faces.filter((f) => !keptBy(f.box, boxes));
 }
 
 /** A packed copy of `src` in a ctx frame. */

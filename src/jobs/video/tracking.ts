@@ -9,7 +9,7 @@ import { isFaceStep } from '../../core/catalogue/faces';
 import type { FacesReport } from '../../core/faces';
 import { FaceTracker, type Box, type Detection, type TrackerOptions } from '../../core/faces-track';
 import { IDENTITY, invert, mapBox } from '../../core/geometry';
-import { coveredBy } from '../../core/regions';
+import { keptBy } from '../../core/regions';
 import type { ResolvedStep } from '../../core/recipe';
 import type { FrameResult } from '../../engine/api';
 import type { FrameDetection, VideoMode } from './types';
@@ -94,7 +94,7 @@ export class FrameTracking {
         score: f.score,
         ...(f.keypoints ? { keypoints: f.keypoints } : {}),
       }))
-      .filter((d) => !kept.some((k) => coveredBy(d.box, k) > 0.5));
+      .filter((d) => !keptBy(d.box, kept));
     if (found.length) this.framesWithDetections++;
     // The worker's result is that frame when the recipe stops at the face step (call 1 of a
     // redaction, or detect-faces last): then missed faces are followed by appearance too.
